@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swaggerUi from '@fastify/swagger-ui';
+import { AppError, sendProblem, toAppError } from '@vanthu/platform';
+import type { Logger } from '@vanthu/platform';
+import { buildAsyncApiDocument } from '@vanthu/contracts';
+import { registerAuthentication } from './auth/authenticate';
+import { gatewayVersion } from './config';
+import type { GatewayConfig, IssuerConfig } from './config';
+import { aggregateHealth } from './health/aggregate-health';
+import { OpenApiComposer } from './openapi/compose';
+import { registerProxies } from './proxy/register-proxies';
+import { upstreams } from './proxy/upstreams';
+
+export type GatewayDeps = { config: GatewayConfig; logger: Logger; issuers: IssuerConfig[]; identityPrivateKey: string };
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    bodyLimit: config.MAX_UPLOAD_BYTES,
+  }) as unknown as FastifyInstance;
+  const services = upstreams(config);
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'gateway request failed');
+    if (appError.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="vanthu", error="invalid_token"');
+    sendProblem(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  await registerAuthentication(app, deps.issuers, deps.identityPrivateKey);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (!request.url.startsWith('/v1/')) return;
+    // Refuse an announced oversized upload before reading a byte of it. Bodies sent without a
+    // length are limited by the service while it streams them.
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > config.MAX_UPLOAD_BYTES) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${config.MAX_UPLOAD_BYTES} bytes`);
+    }
+    await app.authenticate(request);
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.verifiedIdentity ? `${request.verifiedIdentity.agencyCode}/${request.verifiedIdentity.userId}` : request.ip,
+    errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', `limit of ${context.max} requests per minute reached; retry after ${context.after}`),
+  });
+
+  await registerProxies(app, services);
+
+  const composer = new OpenApiComposer(services, gatewayVersion, app.log);
+  app.decorate('swagger', () => composer.current());
+  app.get('/openapi.json', { config: { rateLimit: false } }, async () => composer.document());
+  app.get('/asyncapi.json', { config: { rateLimit: false } }, async () => buildAsyncApiDocument(gatewayVersion));
+  app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
+    const health = await aggregateHealth(services);
+    return reply.status(health.status === 'ok' ? 200 : 503).send(health);
+  });
+  app.get('/health/live', { config: { rateLimit: false } }, async () => ({ status: 'ok', service: 'gateway' }));
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    staticCSP: true,
+    transformSpecificationClone: false,
+    transformSpecification: () => composer.current(),
+  });
+  app.addHook('onReady', async () => {
+    await composer.refresh();
+  });
+  return app;
+}

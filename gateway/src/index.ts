@@ -1,0 +1,3 @@
+export { buildGateway } from './app';
+export type { GatewayDeps } from './app';
+export { gatewayConfigSchema, parseIssuers } from './config';

@@ -1,0 +1,110 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Upstream } from '../proxy/upstreams';
+
+type OpenApiDocument = {
+  openapi?: string;
+  info?: unknown;
+  paths?: Record<string, unknown>;
+  components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
+};
+
+const gatewayPaths = {
+  '/health': {
+    get: {
+      operationId: 'getHealth',
+      tags: ['operations'],
+      summary: 'Aggregated health of every service, PostgreSQL, Kafka and the HSM',
+      security: [],
+      responses: { '200': { description: 'All components up' }, '503': { description: 'At least one component down' } },
+    },
+  },
+  '/asyncapi.json': {
+    get: { operationId: 'getAsyncApi', tags: ['operations'], summary: 'AsyncAPI 3.0 document of the events', security: [], responses: { '200': { description: 'AsyncAPI document' } } },
+  },
+};
+
+/**
+ * Builds one OpenAPI 3.1 document from the services' own documents (each generated from its
+ * TypeBox route schemas), so the published contract is exactly what the services validate.
+ * A component name two services define differently is qualified with the service name.
+ */
+export class OpenApiComposer {
+  private composed: OpenApiDocument | undefined;
+  private lastFetch = 0;
+
+  constructor(
+    private readonly services: Upstream[],
+    private readonly version: string,
+    private readonly logger: FastifyBaseLogger,
+    private readonly maxAgeMs = 30_000,
+  ) {}
+
+  /** The latest composed document (refreshing it when stale); services that do not answer are listed as missing. */
+  async document(): Promise<OpenApiDocument & { 'x-missing-services'?: string[] }> {
+    if (!this.composed || Date.now() - this.lastFetch > this.maxAgeMs) await this.refresh();
+    return this.composed as OpenApiDocument;
+  }
+
+  current(): OpenApiDocument {
+    return this.composed ?? this.compose([]);
+  }
+
+  async refresh(): Promise<void> {
+    const documents = await Promise.all(
+      this.services.map(async (service) => {
+        try {
+          const response = await fetch(`${service.url}/openapi.json`, { signal: AbortSignal.timeout(3_000) });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          return { service: service.service, document: (await response.json()) as OpenApiDocument };
+        } catch (error) {
+          this.logger.warn({ err: error, service: service.service }, 'could not fetch the service OpenAPI document');
+          return { service: service.service, document: undefined };
+        }
+      }),
+    );
+    this.composed = this.compose(documents);
+    this.lastFetch = Date.now();
+  }
+
+  private compose(documents: { service: string; document: OpenApiDocument | undefined }[]): OpenApiDocument & { 'x-missing-services'?: string[] } {
+    const paths: Record<string, unknown> = { ...gatewayPaths };
+    const schemas: Record<string, unknown> = {};
+    const missing: string[] = [];
+    for (const { service, document } of documents) {
+      if (!document) {
+        missing.push(service);
+        continue;
+      }
+      let text = JSON.stringify({ paths: document.paths ?? {}, schemas: document.components?.schemas ?? {} });
+      for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+        if (schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema)) {
+          text = text.split(`"#/components/schemas/${name}"`).join(`"#/components/schemas/${service}.${name}"`);
+        }
+      }
+      const renamed = JSON.parse(text) as { paths: Record<string, unknown>; schemas: Record<string, unknown> };
+      for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+        const target = schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema) ? `${service}.${name}` : name;
+        schemas[target] = renamed.schemas[name];
+      }
+      for (const [path, item] of Object.entries(renamed.paths)) {
+        if (path.startsWith('/v1/')) paths[path] = { ...(item as object), 'x-vanthu-service': service };
+      }
+    }
+    const result: OpenApiDocument & { 'x-missing-services'?: string[]; servers: unknown; security: unknown } = {
+      openapi: '3.1.0',
+      info: {
+        title: 'vanthu API',
+        version: this.version,
+        description:
+          'Headless platform for electronic documents of Vietnamese public agencies (NĐ 30/2020/NĐ-CP). Every /v1 call needs a bearer JWT from a trusted issuer; errors are RFC 9457 problem+json with a stable code.',
+      },
+      servers: [{ url: '/' }],
+      security: [{ bearerAuth: [] }],
+      paths,
+      components: { schemas, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    };
+    if (missing.length > 0) result['x-missing-services'] = missing;
+    return result;
+  }
+}

@@ -1,0 +1,36 @@
+import proxy from '@fastify/http-proxy';
+import type { FastifyInstance } from 'fastify';
+import { AppError, identityHeader, sendProblem } from '@vanthu/platform';
+import type { Upstream } from './upstreams';
+
+/**
+ * Proxies each public prefix to its service. The caller's own Authorization and any
+ * identity header it tried to send are dropped; the gateway's signed identity assertion and
+ * the request id are the only identity the service ever sees.
+ */
+export async function registerProxies(app: FastifyInstance, services: Upstream[]): Promise<void> {
+  for (const upstream of services) {
+    for (const prefix of upstream.prefixes) {
+      await app.register(proxy, {
+        upstream: upstream.url,
+        prefix,
+        rewritePrefix: prefix,
+        http: { requestOptions: { timeout: 120_000 } },
+        replyOptions: {
+          rewriteRequestHeaders: (request, headers) => {
+            const forwarded: Record<string, string | string[] | undefined> = { ...headers };
+            delete forwarded.authorization;
+            delete forwarded[identityHeader];
+            if (request.identityAssertion) forwarded[identityHeader] = request.identityAssertion;
+            forwarded['x-request-id'] = request.id;
+            return forwarded;
+          },
+          onError: (reply, { error }) => {
+            reply.request.log.warn({ err: error, service: upstream.service }, 'upstream unavailable');
+            sendProblem(reply.request, reply, new AppError('UPSTREAM_UNAVAILABLE', `the ${upstream.service} service did not answer`, { retryAfterSeconds: 5 }));
+          },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { GatewayConfig } from '../config';
+
+export type Upstream = { service: 'documents' | 'signing' | 'routing' | 'reporting'; url: string; prefixes: string[] };
+
+/**
+ * Which service answers which public path. Sub-resources of a document that belong to
+ * signing (its signatures and validation report) are listed explicitly; the router prefers
+ * them over the documents prefix because parametric routes win over wildcards.
+ */
+export function upstreams(config: GatewayConfig): Upstream[] {
+  return [
+    { service: 'documents', url: config.DOCUMENTS_URL, prefixes: ['/v1/documents'] },
+    {
+      service: 'signing',
+      url: config.SIGNING_URL,
+      prefixes: [
+        '/v1/documents/:documentId/signatures',
+        '/v1/documents/:documentId/validation',
+        '/v1/signing-sessions',
+        '/v1/validations',
+        '/v1/certificates',
+        '/v1/signing-keys',
+      ],
+    },
+    { service: 'routing', url: config.ROUTING_URL, prefixes: ['/v1/workflows', '/v1/tasks', '/v1/processes', '/v1/interop'] },
+    { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },
+  ];
+}

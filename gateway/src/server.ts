@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import { ConfigError, createLogger, loadConfig } from '@vanthu/platform';
+import { buildGateway } from './app';
+import { gatewayConfigSchema, parseIssuers } from './config';
+
+async function main(): Promise<void> {
+  let config;
+  let issuers;
+  let identityPrivateKey;
+  try {
+    config = loadConfig('gateway', gatewayConfigSchema);
+    issuers = parseIssuers(config.JWT_ISSUERS);
+    identityPrivateKey = fs.readFileSync(config.IDENTITY_PRIVATE_KEY_FILE, 'utf8');
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : `gateway: invalid configuration, refusing to start: ${(error as Error).message}`}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const app = await buildGateway({ config, logger, issuers, identityPrivateKey });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const stop = async (): Promise<void> => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`gateway: start-up failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

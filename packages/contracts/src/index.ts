@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './common';
+export * from './catalogue';
+export * from './asyncapi';
+export * from './events/document-created';

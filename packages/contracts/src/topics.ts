@@ -1,0 +1,18 @@
+// One topic per owning service; the message key is the aggregate id so one document's
+// events stay in order on one partition (DESIGN.md "Events").
+export const topics = {
+  documents: 'vanthu.documents',
+  signing: 'vanthu.signing',
+  routing: 'vanthu.routing',
+} as const;
+
+export type TopicName = (typeof topics)[keyof typeof topics];
+
+export const topicPartitions: Record<TopicName, number> = {
+  'vanthu.documents': 3,
+  'vanthu.signing': 3,
+  'vanthu.routing': 3,
+};
+
+/** Tests and side-by-side sandboxes prefix topic names to stay out of each other's way. */
+export const topicName = (topic: TopicName, prefix = ''): string => `${prefix}${topic}`;

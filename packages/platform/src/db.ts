@@ -1,0 +1,60 @@
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+
+/** A connection inside an open transaction. Repositories take this, never the pool. */
+export type Tx = PoolClient;
+export type { Pool };
+
+// Keep numeric/bigint columns as strings only where precision matters; counts (int8) come
+// back as numbers because the values we count fit comfortably in 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Pool {
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+}
+
+/**
+ * Runs `work` in one transaction. The use case owns the transaction (DESIGN.md, code
+ * convention 3): the business change and its outbox row commit or roll back together.
+ */
+export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Fails fast with a readable reason when PostgreSQL cannot be reached at start. */
+export async function checkDatabase(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    client.release();
+  }
+}
+
+/** Where a database URL points, without the password, for error messages and logs. */
+export function describeDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    url.password = '';
+    return url.toString();
+  } catch {
+    return '(unparseable database url)';
+  }
+}

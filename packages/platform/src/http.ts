@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { AppError, isAppError, toProblem } from './errors';
+import { createIdentityVerifier, identityHeader } from './identity';
+import type { Identity } from './identity';
+import { runHealthChecks } from './health';
+import type { HealthCheck } from './health';
+import type { Logger } from './logger';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity;
+  }
+}
+
+export type ServiceApp = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+export type ServiceAppOptions = {
+  name: string;
+  version: string;
+  description: string;
+  logger: Logger;
+  /** PEM of the gateway's identity key; requests to /v1 must carry an assertion signed by it. */
+  identityPublicKey: string;
+  healthChecks?: HealthCheck[];
+  bodyLimitBytes?: number;
+};
+
+/** RFC 9457 problem details, as every error response carries them. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable code' }),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem' },
+);
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+// Body validation never coerces or strips: a wrong type or an unknown field is a 400 naming
+// the field. Query strings and params are text on the wire, so those are coerced.
+function validatorCompilers(): { body: Ajv; other: Ajv } {
+  const base = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const body = new Ajv({ ...base, coerceTypes: false });
+  const other = new Ajv({ ...base, coerceTypes: 'array' });
+  for (const ajv of [body, other]) addFormats(ajv);
+  return { body, other };
+}
+
+function fieldErrors(error: FastifyError): { field: string; message: string }[] {
+  const context = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as { missingProperty?: string; additionalProperty?: string };
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const leaf = params.missingProperty ?? params.additionalProperty;
+    const field = [context, path, leaf].filter((part) => part !== undefined && part !== '').join('.');
+    const message = params.additionalProperty ? 'unknown field' : (v.message ?? 'invalid');
+    return { field, message };
+  });
+}
+
+/** Maps anything thrown in a request to RFC 9457 problem+json, in one place. */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const errors = fieldErrors(fastifyError);
+    return new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('PAYLOAD_TOO_LARGE', fastifyError.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', fastifyError.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_PROTO_VIOLATION':
+      return new AppError('VALIDATION_FAILED', fastifyError.message);
+    default:
+      break;
+  }
+  if (fastifyError.statusCode === 400 && typeof fastifyError.message === 'string') {
+    return new AppError('VALIDATION_FAILED', fastifyError.message);
+  }
+  if (fastifyError.statusCode === 429) return new AppError('RATE_LIMITED', fastifyError.message);
+  return new AppError('INTERNAL', undefined, { cause: error });
+}
+
+type ProblemReply = { code(status: number): ProblemReply; header(name: string, value: string): ProblemReply; send(payload: unknown): unknown };
+
+/** Sends an AppError as problem+json; typed structurally so the gateway's proxy replies can use it too. */
+export function sendProblem(request: { id: string; url: string }, reply: unknown, error: AppError): void {
+  const target = reply as ProblemReply;
+  if (error.retryAfterSeconds !== undefined) target.header('retry-after', String(error.retryAfterSeconds));
+  target
+    .code(error.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(toProblem(error, request.id, request.url.split('?')[0]));
+}
+
+/**
+ * Builds a service's fastify instance with the conventions every service shares: request ids,
+ * strict validation, problem+json errors, identity from the gateway on /v1, the OpenAPI
+ * document at /openapi.json, and health probes.
+ */
+export async function buildServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
+
+  const compilers = validatorCompilers();
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    // Multipart bodies are streamed and checked part by part in the route; the schema is
+    // there to document them in OpenAPI.
+    if (httpPart === 'body' && (schema as Record<string, unknown>)['x-multipart'] === true) return () => true;
+    return (httpPart === 'body' ? compilers.body : compilers.other).compile(schema);
+  });
+  app.addSchema(ProblemSchema);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: `vanthu ${options.name}`, version: options.version, description: options.description },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+  });
+
+  const verifyIdentity = createIdentityVerifier(options.identityPublicKey);
+  app.decorateRequest('identity', undefined as unknown as Identity);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const assertion = request.headers[identityHeader];
+    if (typeof assertion !== 'string') throw new AppError('UNAUTHENTICATED', 'requests must come through the gateway');
+    request.identity = verifyIdentity(assertion);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code, detail: appError.message }, 'request refused');
+    sendProblem(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  const checks = options.healthChecks ?? [];
+  const hidden = { schema: { hide: true } };
+  app.get('/health/live', hidden, async () => ({ status: 'ok', service: options.name }));
+  const ready = async (_request: FastifyRequest, reply: FastifyReply) => {
+    const report = await runHealthChecks(options.name, options.version, checks);
+    return reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  };
+  app.get('/health', hidden, ready);
+  app.get('/health/ready', hidden, ready);
+  app.get('/openapi.json', hidden, async () => app.swagger());
+  return app;
+}

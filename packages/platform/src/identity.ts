@@ -1,0 +1,93 @@
+import { createSigner, createVerifier } from 'fast-jwt';
+import { AppError } from './errors';
+
+// Roles a caller can hold. The names are English; the Vietnamese office is beside each so a
+// reader can find the rule that speaks of it.
+export const roles = [
+  'clerk', // văn thư
+  'specialist', // chuyên viên
+  'unit-leader', // lãnh đạo phòng (initials content: ký nháy)
+  'format-checker', // người kiểm tra thể thức (initials format)
+  'agency-leader', // lãnh đạo cơ quan (signs with authority)
+  'dossier-inspector', // Văn phòng UBND (checks dossiers)
+  'report-collector', // Sở Khoa học và Công nghệ (collects monthly reports of every agency)
+  'admin', // quản trị hệ thống
+] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling, as verified by the gateway. Every query is scoped to `agencyCode`. */
+export type Identity = {
+  userId: string;
+  agencyCode: string;
+  unitCode?: string;
+  name?: string;
+  roles: Role[];
+};
+
+export const identityHeader = 'x-vanthu-identity';
+const internalIssuer = 'vanthu-gateway';
+const internalAudience = 'vanthu-services';
+
+/**
+ * The gateway turns a verified external JWT into a short-lived internal assertion signed with
+ * its own ES256 key; services hold only the public key. A caller who reaches a service
+ * directly cannot forge an identity, and services never need to know external issuers.
+ */
+export function createIdentitySigner(privateKeyPem: string, ttlSeconds = 60): (identity: Identity, requestId?: string) => string {
+  const sign = createSigner({ key: privateKeyPem, algorithm: 'ES256', iss: internalIssuer, aud: internalAudience, expiresIn: ttlSeconds * 1000 });
+  return (identity, requestId) =>
+    sign({
+      sub: identity.userId,
+      agency: identity.agencyCode,
+      unit: identity.unitCode,
+      name: identity.name,
+      roles: identity.roles,
+      rid: requestId,
+    });
+}
+
+export function createIdentityVerifier(publicKeyPem: string): (token: string) => Identity {
+  const verify = createVerifier({
+    key: publicKeyPem,
+    algorithms: ['ES256'],
+    allowedIss: internalIssuer,
+    allowedAud: internalAudience,
+    clockTolerance: 5_000,
+  });
+  return (token) => {
+    let claims: Record<string, unknown>;
+    try {
+      claims = verify(token) as Record<string, unknown>;
+    } catch (error) {
+      throw new AppError('UNAUTHENTICATED', 'internal identity assertion is missing, expired or not signed by the gateway', { cause: error });
+    }
+    return identityFromClaims(claims);
+  };
+}
+
+/** Validates the claims shape shared by the external and internal tokens. */
+export function identityFromClaims(claims: Record<string, unknown>): Identity {
+  const userId = claims.sub;
+  const agencyCode = claims.agency;
+  const claimedRoles = claims.roles;
+  if (typeof userId !== 'string' || userId.length === 0) throw new AppError('UNAUTHENTICATED', 'token has no subject (sub)');
+  if (typeof agencyCode !== 'string' || !/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$/.test(agencyCode)) {
+    throw new AppError('UNAUTHENTICATED', 'token has no valid agency code (agency), e.g. 000.00.31.H56');
+  }
+  if (!Array.isArray(claimedRoles) || !claimedRoles.every((r) => typeof r === 'string')) {
+    throw new AppError('UNAUTHENTICATED', 'token has no roles array (roles)');
+  }
+  const known = claimedRoles.filter((r): r is Role => (roles as readonly string[]).includes(r));
+  const identity: Identity = { userId, agencyCode, roles: known };
+  if (typeof claims.unit === 'string') identity.unitCode = claims.unit;
+  if (typeof claims.name === 'string') identity.name = claims.name;
+  return identity;
+}
+
+export function hasRole(identity: Identity, ...wanted: Role[]): boolean {
+  return wanted.some((role) => identity.roles.includes(role));
+}
+
+export function requireRole(identity: Identity, ...wanted: Role[]): void {
+  if (!hasRole(identity, ...wanted)) throw new AppError('FORBIDDEN', `requires one of the roles: ${wanted.join(', ')}`);
+}

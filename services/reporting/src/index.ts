@@ -1,0 +1,3 @@
+export { buildApp } from './app';
+export { reportingConsumer, reportingHandlers } from './events/consumers';
+export { migrationsDir } from './config';
