@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 
-const IssuerConfig = Type.Object(
+export const IssuerConfigSchema = Type.Object(
   {
     issuer: Type.String({ minLength: 1 }),
     publicKeyFile: Type.Optional(Type.String({ minLength: 1 })),
@@ -11,7 +11,7 @@ const IssuerConfig = Type.Object(
   },
   { additionalProperties: false },
 );
-export type IssuerConfig = Static<typeof IssuerConfig>;
+export type IssuerConfig = Static<typeof IssuerConfigSchema>;
 
 export const gatewayConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { run } from './exec';
 import { dataPath, repoRoot } from './paths';
+import { withDirLock } from './pki';
 import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from './processes';
 
 // Apache Kafka 3.9.1 in KRaft mode (one combined broker+controller node) run as a plain Java process from
@@ -40,6 +41,10 @@ function pomHash(): string {
 
 /** Copies the broker's runtime closure from Maven Central into <dataDir>/kafka/lib once; returns that directory. */
 export async function ensureKafkaLibs(): Promise<string> {
+  return withDirLock(dataPath('kafka', 'lib.lock'), copyKafkaLibs, 15 * 60_000);
+}
+
+async function copyKafkaLibs(): Promise<string> {
   const lib = libDir();
   const expected = `${kafkaVersion} ${pomHash()}`;
   try {
@@ -47,8 +52,7 @@ export async function ensureKafkaLibs(): Promise<string> {
   } catch {
     // no marker: not copied yet, or an earlier copy was interrupted
   }
-  // Copy into a private directory and rename at the end, so a concurrent caller or a crash never sees
-  // (or keeps) a half-filled lib directory.
+  // Copy into a private directory and rename at the end, so a crash never leaves a half-filled lib directory.
   const staging = `${lib}.tmp-${process.pid}-${Date.now()}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(lib), { recursive: true });
@@ -191,6 +195,11 @@ function readFrom(file: string, offset: number): string {
 
 /** Starts the broker if it is not already up, and resolves once clients can use it. */
 export async function startKafka(instance: KafkaInstance): Promise<void> {
+  // Two callers at once would both spawn a JVM and overwrite each other's pid file.
+  await withDirLock(dataPath('run', `${instance.name}.start.lock`), () => startKafkaLocked(instance), 15 * 60_000);
+}
+
+async function startKafkaLocked(instance: KafkaInstance): Promise<void> {
   const pid = runningPid(instance.name);
   if (pid !== undefined) {
     if ((await portAnswers(instance.port)) && (await isKafkaUp(instance))) return;

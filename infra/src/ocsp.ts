@@ -3,7 +3,7 @@ import { run } from './exec';
 import { portAnswers } from './kafka';
 import { dataPath } from './paths';
 import type { TestPki } from './pki';
-import { loadTestPki, ocspPort, ocspUrl } from './pki';
+import { loadTestPki, ocspPort, ocspUrl, withDirLock } from './pki';
 import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from './processes';
 
 // The test PKI's OCSP responder is OpenSSL's own (`openssl ocsp -index … -port …`), a real RFC 6960 responder
@@ -14,9 +14,10 @@ import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from 
 //   127.0.0.1. It only reveals the status of test certificates.
 // - It re-reads index.txt by itself when the file changes (mtime/ctime/inode), but it checks *before* waiting
 //   for the next connection: the first request after a revocation is still answered from the old index, the
-//   one after that from the new. `refreshOcsp` sends that first request for you, so after
-//   `revokeCertificate(...)` + `await refreshOcsp(pki)` every answer is current — no restart (and no window
-//   with the port closed) needed.
+//   one after that from the new (a newly issued certificate is 'unknown', a newly revoked one 'good', once).
+//   `refreshOcsp` sends that first request for you, so after `revokeCertificate(...)` or
+//   `issueTestCertificate(...)` + `await refreshOcsp(pki)` every answer is current — no restart (and no
+//   window with the port closed) needed.
 // - It serves one request at a time (no -multi): each answer takes a few milliseconds, plenty for tests.
 
 export const ocspProcessName = 'ocsp';
@@ -61,6 +62,10 @@ export async function isOcspUp(pki?: TestPki): Promise<boolean> {
 
 /** Starts the responder if it is not already running and answering for this data dir's PKI. */
 export async function startOcsp(pki: TestPki): Promise<void> {
+  await withDirLock(dataPath('run', `${ocspProcessName}.start.lock`), () => startOcspLocked(pki), 60_000);
+}
+
+async function startOcspLocked(pki: TestPki): Promise<void> {
   if (runningPid(ocspProcessName) !== undefined) {
     if (await isOcspUp(pki)) return;
     // Running but not answering for *this* PKI (regenerated since it started, or wedged): replace it.

@@ -85,7 +85,10 @@ const manifestPath = (): string => path.join(pkiDir(), 'pki.json');
 // ---------------------------------------------------------------------------------------------------------
 // Inter-process lock: `npm start` and `npm test` may run the set-up at the same time; mkdir is atomic.
 
-/** Runs fn while holding a lock directory; a lock left by a dead process (or older than 10 min) is broken. */
+/**
+ * Runs fn while holding a lock directory (mkdir is atomic), so `npm start` and `npm test` started together do
+ * not both generate, import or spawn. A lock whose owner process is gone is broken.
+ */
 export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 300_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   fs.mkdirSync(path.dirname(lockDir), { recursive: true });
@@ -100,7 +103,7 @@ export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, time
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${lockDir}; if no set-up is running, delete it`);
+      if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockDir}; if nothing is setting up, delete it`);
       await sleep(200);
     }
   }
@@ -113,13 +116,15 @@ export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, time
 
 function lockIsStale(lockDir: string): boolean {
   try {
-    const ageMs = Date.now() - fs.statSync(lockDir).mtimeMs;
-    if (ageMs > 10 * 60_000) return true;
     const pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+    return !(Number.isInteger(pid) && pid > 0 && isAlive(pid));
   } catch {
-    // pid not written yet: the owner is between mkdir and writeFile
-    return false;
+    // No pid yet: the owner is between mkdir and writeFile — unless it died right there.
+    try {
+      return Date.now() - fs.statSync(lockDir).mtimeMs > 30_000;
+    } catch {
+      return false;
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { portAnswers } from './kafka';
 import { dataPath, repoRoot } from './paths';
 import type { TestPki } from './pki';
-import { pkiHttpPort } from './pki';
+import { pkiHttpPort, withDirLock } from './pki';
 import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from './processes';
 
 // The test RFC 3161 time-stamping authority (openssl ts behind a small node:http server, tsa-server.ts),
@@ -77,6 +77,10 @@ ess_cert_id_alg = sha256
 /** Starts the TSA (and CRL/AIA publication) server unless one for this PKI is already answering. */
 export async function startTsa(pki: TestPki, options: TsaOptions = {}): Promise<void> {
   const name = options.name ?? tsaProcessName;
+  await withDirLock(dataPath('run', `${name}.start.lock`), () => startTsaLocked(pki, name, options), 60_000);
+}
+
+async function startTsaLocked(pki: TestPki, name: string, options: TsaOptions): Promise<void> {
   const port = options.port ?? tsaPort;
   const delayMs = options.delayMs ?? 0;
   const pid = runningPid(name);

@@ -5,6 +5,7 @@ import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { TObject } from '@sinclair/typebox';
 import type { EventDefinition } from '@vanthu/contracts';
 import { AppError } from './errors';
+import './formats';
 
 /** A CloudEvents 1.0 event with JSON data (https://github.com/cloudevents/spec). */
 export type CloudEvent<T = unknown> = {

@@ -1,3 +1,4 @@
+export * from './formats';
 export * from './errors';
 export * from './config';
 export * from './logger';

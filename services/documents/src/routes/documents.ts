@@ -65,8 +65,11 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
               errors: [{ field: part.fieldname, message: 'unexpected file' }],
             });
           }
-          stored = await deps.blobs.put((part as MultipartFile).file);
-          if ((part as MultipartFile).file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 'the file exceeds the upload limit');
+          const file = (part as MultipartFile).file;
+          // A file cut at the size limit is discarded before it could enter the store.
+          stored = await deps.blobs.put(file, () => {
+            if (file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 'the file exceeds the upload limit');
+          });
           fileName = part.filename ? part.filename.normalize('NFC').slice(0, 255) : null;
         } else if (part.fieldname === 'metadata') {
           metadataText = String(part.value);

@@ -37,8 +37,11 @@ export class BlobStore {
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  /** Streams `source` into the store, hashing as it goes; the first KiB is kept for type sniffing. */
-  async put(source: Readable): Promise<StoredBlob> {
+  /**
+   * Streams `source` into the store, hashing as it goes; the first KiB is kept for type
+   * sniffing. `verify` runs once the bytes are written and may throw to discard them.
+   */
+  async put(source: Readable, verify?: () => void): Promise<StoredBlob> {
     const temp = path.join(this.root, 'tmp', `${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
@@ -57,6 +60,7 @@ export class BlobStore {
     });
     try {
       await pipeline(source, tap, fs.createWriteStream(temp, { flags: 'wx' }));
+      verify?.();
       await fsyncPath(temp);
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);

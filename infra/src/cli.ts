@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { bringUpInfrastructure, defaultLayout, infrastructureFile, stackEnvironments, stopInfrastructure } from './stack';
+import { dataDir, dataPath, repoRoot } from './paths';
+import { serviceNames, defaultPorts } from './services';
+import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from './supervisor';
+import type { RunningProcess } from './supervisor';
+import { isKafkaUp, defaultKafka } from './kafka';
+import { isOcspUp } from './ocsp';
+import { isTsaUp } from './tsa';
+
+// The command-line face of the stack: `npm start`, `npm test` and the stack:* scripts.
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function runStep(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  say(`▶ ${title}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const bin = (name: string): string => path.join(repoRoot, 'node_modules', '.bin', name);
+
+async function build(): Promise<void> {
+  const code = await runStep('build (tsc -b)', bin('tsc'), ['-b', 'tsconfig.build.json']);
+  if (code !== 0) throw new Error('the build failed');
+}
+
+async function start(): Promise<void> {
+  say('vanthu: setting up the local stack (idempotent)');
+  const infra = await bringUpInfrastructure(say);
+  await build();
+  const layout = defaultLayout();
+  const envs = await stackEnvironments(infra, layout);
+  const running: RunningProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      say('\nvanthu: stopping services and infrastructure…');
+      for (const proc of running.reverse()) await stopServiceProcess(proc);
+      await stopInfrastructure();
+      say('vanthu: stopped');
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  try {
+    for (const name of serviceNames) {
+      const proc = startServiceProcess(name, envs[name]);
+      running.push(proc);
+      await waitUntilHealthy(`http://127.0.0.1:${layout.ports[name]}/health/live`, proc, 60_000);
+      say(`  ✓ ${name} on 127.0.0.1:${layout.ports[name]}`);
+    }
+    const gateway = startServiceProcess('gateway', envs.gateway);
+    running.push(gateway);
+    await waitUntilHealthy(`http://127.0.0.1:${layout.ports.gateway}/health`, gateway, 60_000);
+  } catch (error) {
+    say(`vanthu: start failed: ${(error as Error).message} (logs in ${dataPath('logs')})`);
+    await stopAll(1);
+  }
+  for (const proc of running) {
+    void proc.exited.then((code) => {
+      if (!stopping) {
+        say(`vanthu: ${proc.name} exited unexpectedly (code ${code}); see ${dataPath('logs', `${proc.name}.log`)}`);
+        void stopAll(1);
+      }
+    });
+  }
+  const url = `http://127.0.0.1:${defaultPorts.gateway}`;
+  say('');
+  say(`vanthu is running.`);
+  say(`  Gateway:        ${url}`);
+  say(`  API docs:       ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json, AsyncAPI 3.0: ${url}/asyncapi.json)`);
+  say(`  Health:         ${url}/health`);
+  say(`  Get a token:    npm run token -- --user u1 --agency 000.00.00.H99 --roles clerk,specialist`);
+  say(`  Try:            curl -H "Authorization: Bearer $TOKEN" -F file=@doc.pdf -F 'metadata={"direction":"outgoing","subject":"Về việc thử nghiệm"}' ${url}/v1/documents`);
+  say(`  Logs:           ${dataPath('logs')}`);
+  say('Press Ctrl-C to stop everything.');
+}
+
+type JestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number };
+
+async function test(extraArgs: string[]): Promise<void> {
+  say('vanthu: setting up the local stack for tests (idempotent)');
+  await bringUpInfrastructure(say);
+  await build();
+  const resultsDir = dataPath('test-results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const checks: { name: string; ok: boolean }[] = [];
+  checks.push({ name: 'lint', ok: (await runStep('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0'])) === 0 });
+  checks.push({ name: 'type-check of tests', ok: (await runStep('type-check tests', bin('tsc'), ['-p', 'tsconfig.test.json', '--noEmit'])) === 0 });
+  const jestJson = path.join(resultsDir, 'jest.json');
+  fs.rmSync(jestJson, { force: true });
+  const jestCode = await runStep('jest (unit, integration, http, e2e, contract)', bin('jest'), ['--ci', '--json', `--outputFile=${jestJson}`, ...extraArgs], {
+    ...process.env,
+    VANTHU_INFRASTRUCTURE: infrastructureFile(),
+  });
+  let report: JestReport = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0 };
+  if (fs.existsSync(jestJson)) report = JSON.parse(fs.readFileSync(jestJson, 'utf8')) as JestReport;
+  const passed = report.numPassedTests + checks.filter((c) => c.ok).length;
+  // A jest run that crashed before reporting counts as one failure, never as a pass.
+  const failed = report.numFailedTests + checks.filter((c) => !c.ok).length + (jestCode !== 0 && report.numFailedTests === 0 ? 1 : 0);
+  const summary = { passed, failed, skipped: report.numPendingTests, checks };
+  fs.writeFileSync(path.join(resultsDir, 'summary.json'), JSON.stringify(summary, null, 2));
+  for (const check of checks) say(`${check.ok ? '✓' : '✗'} ${check.name}`);
+  say(`tests: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+async function status(): Promise<void> {
+  say(`data directory: ${dataDir}`);
+  say(`kafka: ${(await isKafkaUp(defaultKafka())) ? 'up' : 'down'}`);
+  say(`ocsp:  ${(await isOcspUp()) ? 'up' : 'down'}`);
+  say(`tsa:   ${(await isTsaUp()) ? 'up' : 'down'}`);
+  for (const [name, port] of Object.entries(defaultPorts)) {
+    let state = 'down';
+    try {
+      state = (await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1_000) })).ok ? 'up' : 'unhealthy';
+    } catch {
+      // down
+    }
+    say(`${name.padEnd(10)} ${state} (127.0.0.1:${port})`);
+  }
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'start':
+      return start();
+    case 'test':
+      return test(rest);
+    case 'up':
+      await bringUpInfrastructure(say);
+      say(`infrastructure is up; state in ${dataDir}`);
+      return;
+    case 'down':
+      await stopInfrastructure();
+      say('infrastructure stopped');
+      return;
+    case 'reset':
+      await stopInfrastructure();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      say(`removed ${dataDir}`);
+      return;
+    case 'status':
+      return status();
+    default:
+      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status');
+      process.exit(2);
+  }
+}
+
+main().catch((error: unknown) => {
+  say(`vanthu: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { dataPath } from './paths';
+
+export type IdentityKeys = { privateKeyPath: string; publicKeyPath: string };
+
+/**
+ * The gateway's ES256 key for identity assertions: the gateway signs with the private half,
+ * services verify with the public half, so only the gateway can speak for a caller.
+ */
+export function ensureIdentityKeys(): IdentityKeys {
+  const privateKeyPath = dataPath('internal', 'identity-signer.key');
+  const publicKeyPath = dataPath('internal', 'identity-signer.pub');
+  if (!fs.existsSync(privateKeyPath) || !fs.existsSync(publicKeyPath)) {
+    fs.mkdirSync(dataPath('internal'), { recursive: true, mode: 0o700 });
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    fs.writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    fs.writeFileSync(publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  return { privateKeyPath, publicKeyPath };
+}

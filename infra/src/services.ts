@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths';
+
+export const serviceNames = ['documents', 'signing', 'routing', 'reporting'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+export type ProcessName = ServiceName | 'gateway';
+
+export const defaultPorts: Record<ProcessName, number> = { gateway: 3000, documents: 3101, signing: 3102, routing: 3103, reporting: 3104 };
+
+/** The compiled entry point of a service or the gateway (built by `npm run build`). */
+export function entryPoint(name: ProcessName): string {
+  const dir = name === 'gateway' ? path.join(repoRoot, 'gateway') : path.join(repoRoot, 'services', name);
+  return path.join(dir, 'dist', 'server.js');
+}
+
+export function isBuilt(): boolean {
+  return [...serviceNames, 'gateway' as const].every((name) => fs.existsSync(entryPoint(name)));
+}
+
+export const databaseName = (service: ServiceName, suffix = ''): string => `vanthu_${service}${suffix}`;

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import { topicPartitions } from '@vanthu/contracts';
+import { ensureSystemPackages } from './system-packages';
+import { ensurePostgres, ensureServiceDatabase, postgresHost, postgresPort } from './postgres';
+import { ensureDevJwtKey, ensureTestPki } from './pki';
+import type { TestPki } from './pki';
+import { ensureSoftHsm, hsmEnv } from './softhsm';
+import type { HsmSetup } from './softhsm';
+import { isOcspUp, startOcsp, stopOcsp } from './ocsp';
+import { isTsaUp, startTsa, stopTsa, tsaUrl } from './tsa';
+import { defaultKafka, ensureKafkaLibs, ensureTopics, isKafkaUp, kafkaBrokers, startKafka, stopKafka } from './kafka';
+import type { KafkaInstance } from './kafka';
+import { ensureIdentityKeys } from './identity-keys';
+import type { IdentityKeys } from './identity-keys';
+import { dataDir, dataPath } from './paths';
+import { databaseName, defaultPorts, serviceNames } from './services';
+import type { ProcessName, ServiceName } from './services';
+
+export type Infrastructure = {
+  dataDir: string;
+  postgres: { host: string; port: number };
+  kafka: KafkaInstance & { brokers: string };
+  pki: TestPki;
+  hsm: HsmSetup;
+  devJwt: { privateKeyPath: string; publicKeyPath: string; issuer: string };
+  identityKeys: IdentityKeys;
+  tsaUrl: string;
+};
+
+export const devIssuer = 'vanthu-dev';
+export const infrastructureFile = (): string => dataPath('infrastructure.json');
+
+const timed = async <T>(say: (line: string) => void, what: string, step: () => Promise<T>): Promise<T> => {
+  const started = Date.now();
+  const result = await step();
+  say(`  ✓ ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+};
+
+/** Sets up and starts every component the services need, idempotently, from nothing. */
+export async function bringUpInfrastructure(say: (line: string) => void): Promise<Infrastructure> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  await timed(say, 'Debian packages', async () => {
+    const installed = await ensureSystemPackages(say);
+    if (installed.length > 0) say(`    installed ${installed.join(', ')}`);
+  });
+  await timed(say, `PostgreSQL at ${postgresHost}:${postgresPort}`, ensurePostgres);
+  const pki = await timed(say, 'test PKI (root, intermediate, people, seals, TSA, OCSP)', ensureTestPki);
+  const devJwt = await timed(say, 'development JWT key', ensureDevJwtKey);
+  const identityKeys = ensureIdentityKeys();
+  const hsm = await timed(say, 'SoftHSM2 token with organisation seal keys', () => ensureSoftHsm(pki));
+  await timed(say, 'OCSP responder', async () => ((await isOcspUp(pki)) ? undefined : startOcsp(pki)));
+  await timed(say, 'RFC 3161 time-stamping service', async () => ((await isTsaUp()) ? undefined : startTsa(pki)));
+  const kafka = defaultKafka();
+  await timed(say, 'Kafka 3.9.1 libraries from Maven Central', ensureKafkaLibs);
+  await timed(say, `Kafka broker at 127.0.0.1:${kafka.port}`, async () => ((await isKafkaUp(kafka)) ? undefined : startKafka(kafka)));
+  await timed(say, 'Kafka topics', () => ensureTopics(kafka, Object.entries(topicPartitions).map(([topic, numPartitions]) => ({ topic, numPartitions }))));
+  const infrastructure: Infrastructure = {
+    dataDir,
+    postgres: { host: postgresHost, port: postgresPort },
+    kafka: { ...kafka, brokers: kafkaBrokers(kafka).join(',') },
+    pki,
+    hsm,
+    devJwt: { ...devJwt, issuer: devIssuer },
+    identityKeys,
+    tsaUrl,
+  };
+  fs.writeFileSync(infrastructureFile(), JSON.stringify(infrastructure, null, 2));
+  return infrastructure;
+}
+
+export async function stopInfrastructure(): Promise<void> {
+  await stopKafka(defaultKafka());
+  await stopTsa();
+  await stopOcsp();
+}
+
+export type StackLayout = {
+  /** Appended to database names and used as the Kafka topic prefix, so stacks can run side by side. */
+  suffix: string;
+  ports: Record<ProcessName, number>;
+  blobDir: string;
+  kafkaBrokers?: string;
+  gatewayExtra?: Record<string, string>;
+};
+
+export const defaultLayout = (): StackLayout => ({ suffix: '', ports: defaultPorts, blobDir: dataPath('blobs') });
+
+/** Creates the service databases and returns the environment of every process of the stack. */
+export async function stackEnvironments(infra: Infrastructure, layout: StackLayout): Promise<Record<ProcessName, Record<string, string>>> {
+  const topicPrefix = layout.suffix ? `${layout.suffix.replace(/^_/, '')}.` : '';
+  const common = {
+    HOST: '127.0.0.1',
+    KAFKA_BROKERS: layout.kafkaBrokers ?? infra.kafka.brokers,
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    IDENTITY_PUBLIC_KEY_FILE: infra.identityKeys.publicKeyPath,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+  const urls = {} as Record<ServiceName, string>;
+  for (const service of serviceNames) urls[service] = await ensureServiceDatabase(databaseName(service, layout.suffix));
+  const service = (name: ServiceName, extra: Record<string, string> = {}): Record<string, string> => ({
+    ...common,
+    PORT: String(layout.ports[name]),
+    DATABASE_URL: urls[name],
+    ...extra,
+  });
+  return {
+    documents: service('documents', { BLOB_DIR: layout.blobDir }),
+    signing: service('signing', hsmEnv(infra.hsm)),
+    routing: service('routing'),
+    reporting: service('reporting'),
+    gateway: {
+      HOST: '127.0.0.1',
+      PORT: String(layout.ports.gateway),
+      DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
+      SIGNING_URL: `http://127.0.0.1:${layout.ports.signing}`,
+      ROUTING_URL: `http://127.0.0.1:${layout.ports.routing}`,
+      REPORTING_URL: `http://127.0.0.1:${layout.ports.reporting}`,
+      // The sandbox trusts the development issuer; production lists its real issuers here.
+      JWT_ISSUERS: JSON.stringify([{ issuer: infra.devJwt.issuer, publicKeyFile: infra.devJwt.publicKeyPath }]),
+      IDENTITY_PRIVATE_KEY_FILE: infra.identityKeys.privateKeyPath,
+      LOG_LEVEL: common.LOG_LEVEL,
+      ...layout.gatewayExtra,
+    },
+  };
+}

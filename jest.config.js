@@ -1,0 +1,37 @@
+// Jest projects by tier (DESIGN.md "Testing"). Test files are TypeScript, compiled by swc;
+// workspace packages resolve to their sources so tests never run stale builds — except the
+// end-to-end tier, which starts the built services as separate processes, like production.
+const transform = {
+  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+const moduleNameMapper = {
+  '^@vanthu/platform$': '<rootDir>/packages/platform/src/index.ts',
+  '^@vanthu/contracts$': '<rootDir>/packages/contracts/src/index.ts',
+  '^@vanthu/(documents|signing|routing|reporting)$': '<rootDir>/services/$1/src/index.ts',
+  '^@vanthu/gateway$': '<rootDir>/gateway/src/index.ts',
+};
+const roots = ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/gateway', '<rootDir>/infra', '<rootDir>/test'];
+const project = (displayName, suffix, extra = {}) => ({
+  displayName,
+  rootDir: __dirname,
+  roots,
+  testMatch: [`**/test/**/*.${suffix}.test.ts`],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  // ESM-only dependencies are compiled to CommonJS for jest (Node 20's require(esm) is not used by jest's loader).
+  transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit', 'unit'),
+    project('integration', 'int', { testTimeout: 60_000 }),
+    project('http', 'http', { testTimeout: 60_000 }),
+    project('contract', 'contract', { testTimeout: 120_000 }),
+    project('e2e', 'e2e', { testTimeout: 240_000 }),
+  ],
+  maxWorkers: 2,
+};

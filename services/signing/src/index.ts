@@ -1,0 +1,3 @@
+export { buildApp } from './app';
+export { HsmConnection, HsmUnavailableError } from './hsm/hsm-connection';
+export { migrationsDir } from './config';
