@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { AppError, sendProblem, toAppError } from '@vanthu/platform';
+import { AppError, requestIdFrom, sendProblem, toAppError } from '@vanthu/platform';
 import type { Logger } from '@vanthu/platform';
 import { buildAsyncApiDocument } from '@vanthu/contracts';
 import { registerAuthentication } from './auth/authenticate';
@@ -16,18 +16,13 @@ import { upstreams } from './proxy/upstreams';
 
 export type GatewayDeps = { config: GatewayConfig; logger: Logger; issuers: IssuerConfig[]; identityPrivateKey: string };
 
-const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
-
 export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
-    requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
-    },
+    // genReqId reads and validates x-request-id itself; a malformed one is replaced, never trusted.
+    requestIdHeader: false,
+    genReqId: requestIdFrom,
     bodyLimit: config.MAX_UPLOAD_BYTES,
   }) as unknown as FastifyInstance;
   const services = upstreams(config);
@@ -66,7 +61,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await registerProxies(app, services);
 
   const composer = new OpenApiComposer(services, gatewayVersion, app.log);
-  app.decorate('swagger', () => composer.current());
+  // The docs page reads the composed document through @fastify/swagger in static mode.
+  await app.register(swagger, { mode: 'static', specification: { document: composer.live as never } });
   app.get('/openapi.json', { config: { rateLimit: false } }, async () => composer.document());
   app.get('/asyncapi.json', { config: { rateLimit: false } }, async () => buildAsyncApiDocument(gatewayVersion));
   app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
@@ -78,8 +74,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true },
     staticCSP: true,
-    transformSpecificationClone: false,
-    transformSpecification: () => composer.current(),
   });
   app.addHook('onReady', async () => {
     await composer.refresh();

@@ -30,6 +30,8 @@ const gatewayPaths = {
  * A component name two services define differently is qualified with the service name.
  */
 export class OpenApiComposer {
+  /** Updated in place on refresh, so holders of the reference (the docs page) always see the latest. */
+  readonly live: OpenApiDocument & Record<string, unknown> = {};
   private composed: OpenApiDocument | undefined;
   private lastFetch = 0;
 
@@ -46,10 +48,6 @@ export class OpenApiComposer {
     return this.composed as OpenApiDocument;
   }
 
-  current(): OpenApiDocument {
-    return this.composed ?? this.compose([]);
-  }
-
   async refresh(): Promise<void> {
     const documents = await Promise.all(
       this.services.map(async (service) => {
@@ -64,6 +62,8 @@ export class OpenApiComposer {
       }),
     );
     this.composed = this.compose(documents);
+    for (const key of Object.keys(this.live)) delete this.live[key];
+    Object.assign(this.live, this.composed);
     this.lastFetch = Date.now();
   }
 

@@ -56,6 +56,12 @@ export const ProblemSchema = Type.Object(
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/** The caller's x-request-id when it is well-formed, else a new one: ids from outside are checked, never trusted blindly. */
+export function requestIdFrom(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+}
+
 // Body validation never coerces or strips: a wrong type or an unknown field is a 400 naming
 // the field. Query strings and params are text on the wire, so those are coerced.
 function validatorCompilers(): { body: Ajv; other: Ajv } {
@@ -131,13 +137,9 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
-    },
-    disableRequestLogging: false,
+    // genReqId reads and validates x-request-id itself; a malformed one is replaced, never trusted.
+    requestIdHeader: false,
+    genReqId: requestIdFrom,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
 

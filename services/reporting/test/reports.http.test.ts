@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { withTransaction } from '@vanthu/platform';
+import type { CloudEvent, ServiceApp } from '@vanthu/platform';
+import type { DocumentCreatedV1 } from '@vanthu/contracts';
+import { buildApp } from '../src/app';
+import { migrationsDir } from '../src/config';
+import { onDocumentCreated } from '../src/events/document-created-handler';
+import { serviceFixture } from '../../../test/support/service-fixture';
+import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { agencyA, agencyB, clerkOf, createIdentityKit } from '../../../test/support/identities';
+
+const kit = createIdentityKit();
+let fixture: ServiceFixture;
+let app: ServiceApp;
+
+const created = (agencyCode: string, direction: DocumentCreatedV1['direction'], createdAt: string): CloudEvent => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  source: '/vanthu/documents',
+  type: 'vn.vanthu.document.created.v1',
+  time: createdAt,
+  datacontenttype: 'application/json',
+  extensions: {},
+  data: {
+    documentId: randomUUID(),
+    agencyCode,
+    direction,
+    subject: 'Báo cáo',
+    version: 1,
+    sha256: 'b'.repeat(64),
+    mediaType: 'application/pdf',
+    sizeBytes: 1,
+    createdBy: 'u',
+    createdAt,
+  } satisfies DocumentCreatedV1,
+});
+
+beforeAll(async () => {
+  fixture = await serviceFixture('reporting', migrationsDir);
+  app = await buildApp({ logger: fixture.logger, pool: fixture.pool, identityPublicKey: kit.publicKeyPem });
+  const events = [
+    created(agencyA, 'outgoing', '2026-10-31T16:59:59.999Z'), // 23:59:59 on 31 October in Hà Nội: October
+    created(agencyA, 'outgoing', '2026-10-31T17:00:00.000Z'), // 00:00 on 1 November in Hà Nội: November
+    created(agencyA, 'incoming', '2026-11-15T03:00:00.000Z'),
+    created(agencyA, 'internal', '2026-11-30T16:59:59.000Z'),
+    created(agencyA, 'incoming', '2026-11-30T17:00:00.000Z'), // December
+    created(agencyB, 'outgoing', '2026-11-10T03:00:00.000Z'),
+  ];
+  for (const event of events) await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, event));
+  // Replaying an event (e.g. a rebuild from offset 0) does not count it twice.
+  await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, events[2] as CloudEvent));
+});
+afterAll(async () => {
+  await app.close();
+  await fixture.close();
+});
+
+const report = (month: string, identity = clerkOf(agencyA), agency?: string) =>
+  app.inject({
+    method: 'GET',
+    url: `/v1/reports/compliance?month=${month}${agency ? `&agency=${agency}` : ''}`,
+    headers: { 'x-vanthu-identity': kit.assertionFor(identity) },
+  });
+
+describe('GET /v1/reports/compliance', () => {
+  it('counts the caller’s documents in the Vietnamese calendar month', async () => {
+    const response = await report('2026-11');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      agencyCode: agencyA,
+      month: '2026-11',
+      period: { from: '2026-11-01T00:00:00+07:00', to: '2026-12-01T00:00:00+07:00' },
+      documents: { total: 3, outgoing: 1, incoming: 1, internal: 1 },
+    });
+    expect((await report('2026-10')).json().documents.total).toBe(1);
+    expect((await report('2026-12')).json().documents.total).toBe(1);
+  });
+
+  it('lets only report collectors read another agency', async () => {
+    const denied = await report('2026-11', clerkOf(agencyA), agencyB);
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().code).toBe('FORBIDDEN');
+    const collector = { userId: 'so-khcn-1', agencyCode: '000.00.31.H99', roles: ['report-collector' as const] };
+    const allowed = await report('2026-11', collector, agencyB);
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.json().documents).toEqual({ total: 1, outgoing: 1, incoming: 0, internal: 0 });
+  });
+
+  it('refuses malformed parameters naming them', async () => {
+    const badMonth = await report('2026-13');
+    expect(badMonth.statusCode).toBe(400);
+    expect(badMonth.json().errors[0].field).toMatch(/month/);
+    const badAgency = await report('2026-11', clerkOf(agencyA), 'UBND');
+    expect(badAgency.statusCode).toBe(400);
+    const unknown = await app.inject({ method: 'GET', url: '/v1/reports/compliance?month=2026-11&foo=1', headers: { 'x-vanthu-identity': kit.assertionFor(clerkOf(agencyA)) } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors[0]).toEqual({ field: 'querystring.foo', message: 'unknown field' });
+  });
+});
