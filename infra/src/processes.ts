@@ -36,6 +36,11 @@ export function runningPid(name: string): number | undefined {
   }
 }
 
+export function writePidFile(name: string, pid: number): void {
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.writeFileSync(pidFile(name), String(pid));
+}
+
 /** Starts the process detached (own process group) with output appended to its log file. */
 export function startDetached(proc: ManagedProcess): number {
   fs.mkdirSync(runDir, { recursive: true });
@@ -50,7 +55,7 @@ export function startDetached(proc: ManagedProcess): number {
   fs.closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${proc.name} (${proc.command})`);
   child.unref();
-  fs.writeFileSync(pidFile(proc.name), String(child.pid));
+  writePidFile(proc.name, child.pid);
   return child.pid;
 }
 

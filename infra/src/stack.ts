@@ -13,6 +13,7 @@ import type { KafkaInstance } from './kafka';
 import { ensureIdentityKeys } from './identity-keys';
 import type { IdentityKeys } from './identity-keys';
 import { dataDir, dataPath } from './paths';
+import { stopProcess } from './processes';
 import { databaseName, defaultPorts, serviceNames } from './services';
 import type { ProcessName, ServiceName } from './services';
 
@@ -69,7 +70,9 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
   return infrastructure;
 }
 
+/** Stops the services and gateway of the default stack (if running) and then the infrastructure. */
 export async function stopInfrastructure(): Promise<void> {
+  for (const name of ['gateway', ...serviceNames]) await stopProcess(name, 10_000);
   await stopKafka(defaultKafka());
   await stopTsa();
   await stopOcsp();

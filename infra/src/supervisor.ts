@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { logFile } from './processes';
+import { logFile, writePidFile } from './processes';
 import { entryPoint } from './services';
 import type { ProcessName } from './services';
 
@@ -15,11 +15,15 @@ export type RunningProcess = { name: ProcessName; child: ChildProcess; exited: P
 export function startServiceProcess(name: ProcessName, env: Record<string, string>, logName: string = name): RunningProcess {
   fs.mkdirSync(path.dirname(logFile(logName)), { recursive: true });
   const out = fs.openSync(logFile(logName), 'a');
+  // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the
+  // services in order; the pid file lets `npm run stack:down` stop them from another shell.
   const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(name)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],
+    detached: true,
   });
   fs.closeSync(out);
+  if (child.pid !== undefined) writePidFile(logName, child.pid);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { name, child, exited };
 }

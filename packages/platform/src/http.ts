@@ -157,6 +157,8 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
   });
 
   await app.register(swagger, {
+    // Shared schemas appear under their $id (Document, Problem, …) rather than def-0, def-1.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     openapi: {
       openapi: '3.1.0',
       info: { title: `vanthu ${options.name}`, version: options.version, description: options.description },

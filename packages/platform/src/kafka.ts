@@ -37,7 +37,7 @@ export function createProducer(kafka: Kafka): Producer {
 
 /** Creates the topics before anyone subscribes (kafkajs fails on subscribe to a missing topic, kafkajs#1563). */
 export async function ensureTopics(kafka: Kafka, topics: { topic: string; numPartitions: number }[]): Promise<void> {
-  const admin: Admin = kafka.admin();
+  const admin: Admin = kafka.admin({ retry: { retries: 2 } });
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startKafka, stopKafka } from '../../infra/src/kafka';
+import type { KafkaInstance } from '../../infra/src/kafka';
+import { startTestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { gatewayClient } from '../support/gateway-client';
+import { makePdf } from '../support/pdfs';
+import { eventually } from '../support/wait';
+import { agencyA } from '../support/identities';
+import { freePort } from '../support/free-port';
+
+// Nothing acknowledged is ever lost: with the broker down, uploads still succeed (the event
+// waits in the outbox); when it comes back the event arrives, and is counted exactly once.
+// The test runs its own broker so stopping it disturbs no other test.
+let broker: KafkaInstance;
+let stack: TestStack;
+
+beforeAll(async () => {
+  broker = { name: `kafka-outage-${process.pid}`, port: await freePort(), controllerPort: await freePort(), dir: fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-kafka-outage-')) };
+  await startKafka(broker);
+  stack = await startTestStack('outage', { kafkaBrokers: `127.0.0.1:${broker.port}` });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await stopKafka(broker);
+  fs.rmSync(broker.dir, { recursive: true, force: true });
+});
+
+const month = (): string => {
+  const now = new Date(Date.now() + 7 * 3600_000);
+  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+};
+
+it('delivers an event produced while Kafka was down, exactly once', async () => {
+  const clerk = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'van-thu', agency: agencyA, roles: ['clerk'], ttlSeconds: 3600 }));
+  const total = async (): Promise<number> => ((await clerk.get(`/v1/reports/compliance?month=${month()}`)).body as { documents: { total: number } }).documents.total;
+
+  expect((await clerk.uploadDocument(await makePdf('before-outage'), { direction: 'outgoing', subject: 'Trước sự cố' })).status).toBe(201);
+  await eventually(total, (n) => n === 1, 30_000, 'the first document to be counted');
+
+  await stopKafka(broker);
+  const during = await clerk.uploadDocument(await makePdf('during-outage'), { direction: 'outgoing', subject: 'Trong sự cố' });
+  expect(during.status).toBe(201);
+  const id = (during.body as { id: string }).id;
+  expect((await clerk.get(`/v1/documents/${id}`)).status).toBe(200);
+
+  // The event is held in the outbox and the outage is visible in /health.
+  const health = (await (await fetch(`${stack.gatewayUrl}/health`)).json()) as {
+    components: Record<string, { status: string }>;
+    services: Record<string, { checks: Record<string, { detail?: { pending: number } }> }>;
+  };
+  expect(health.components.kafka?.status).toBe('down');
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  expect(await total()).toBe(1);
+
+  await startKafka(broker);
+  await eventually(total, (n) => n === 2, 120_000, 'the event held during the outage to arrive');
+
+  // Give redeliveries a chance to show up, then check the count and the projection itself.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  expect(await total()).toBe(2);
+  const reporting = new pg.Client({ connectionString: stack.envs.reporting.DATABASE_URL });
+  await reporting.connect();
+  try {
+    const facts = await reporting.query('SELECT count(*)::int AS n FROM document_facts');
+    expect(facts.rows[0].n).toBe(2);
+  } finally {
+    await reporting.end();
+  }
+  const documents = new pg.Client({ connectionString: stack.envs.documents.DATABASE_URL });
+  await documents.connect();
+  try {
+    const pending = await documents.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    expect(pending.rows[0].n).toBe(0);
+  } finally {
+    await documents.end();
+  }
+});

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { stackEnvironments } from '../../infra/src/stack';
+import type { Infrastructure } from '../../infra/src/stack';
+import { dropDatabase } from '../../infra/src/postgres';
+import { databaseName, serviceNames } from '../../infra/src/services';
+import type { ProcessName } from '../../infra/src/services';
+import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from '../../infra/src/supervisor';
+import type { RunningProcess } from '../../infra/src/supervisor';
+import { signDevToken } from '../../infra/src/token';
+import { loadInfrastructure } from './infrastructure';
+import { freePort } from './free-port';
+import { uniqueSuffix } from './databases';
+
+export type TestStack = {
+  infra: Infrastructure;
+  gatewayUrl: string;
+  ports: Record<ProcessName, number>;
+  topicPrefix: string;
+  envs: Record<ProcessName, Record<string, string>>;
+  token: (claims: { user: string; agency: string; roles: string[]; ttlSeconds?: number }) => Promise<string>;
+  restart: (name: ProcessName) => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * The whole system as separate processes (the built services and gateway), with databases,
+ * topic prefix, ports and blob directory of its own, so e2e tests run beside each other and
+ * beside a running `npm start`.
+ */
+export async function startTestStack(label: string, options: { kafkaBrokers?: string } = {}): Promise<TestStack> {
+  const infra = loadInfrastructure();
+  const suffix = `_t${uniqueSuffix()}`;
+  const ports = {} as Record<ProcessName, number>;
+  for (const name of ['gateway', ...serviceNames] as ProcessName[]) ports[name] = await freePort();
+  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), `vanthu-${label}-blobs-`));
+  const envs = await stackEnvironments(infra, { suffix, ports, blobDir, ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}) });
+  const running = new Map<ProcessName, RunningProcess>();
+  const start = async (name: ProcessName): Promise<void> => {
+    const proc = startServiceProcess(name, envs[name], `test-${label}${suffix}-${name}`);
+    running.set(name, proc);
+    await waitUntilHealthy(`http://127.0.0.1:${ports[name]}/health/live`, proc, 60_000);
+  };
+  const stopOne = async (name: ProcessName): Promise<void> => {
+    const proc = running.get(name);
+    if (proc) await stopServiceProcess(proc);
+    running.delete(name);
+  };
+  const stop = async (): Promise<void> => {
+    for (const name of ['gateway', ...serviceNames] as ProcessName[]) await stopOne(name);
+    for (const service of serviceNames) await dropDatabase(databaseName(service, suffix)).catch(() => undefined);
+    fs.rmSync(blobDir, { recursive: true, force: true });
+    const topicPrefix = envs.documents.KAFKA_TOPIC_PREFIX as string;
+    const admin = new Kafka({ brokers: (options.kafkaBrokers ?? infra.kafka.brokers).split(','), logLevel: logLevel.NOTHING, connectionTimeout: 1_000, retry: { retries: 1 } }).admin();
+    try {
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    } catch {
+      // the broker may be a private one that is already gone
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+  try {
+    await Promise.all(serviceNames.map((name) => start(name)));
+    await start('gateway');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    infra,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    ports,
+    topicPrefix: envs.documents.KAFKA_TOPIC_PREFIX as string,
+    envs,
+    token: (claims) => signDevToken(infra.devJwt.privateKeyPath, { ...claims, issuer: infra.devJwt.issuer }),
+    restart: async (name) => {
+      await stopOne(name);
+      await start(name);
+    },
+    stop,
+  };
+}
