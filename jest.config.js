@@ -33,6 +33,8 @@ module.exports = {
     project('contract', 'contract'),
     project('e2e', 'e2e'),
   ],
+  // Sets process-wide settings native libraries read (SOFTHSM2_CONF) before workers start.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   maxWorkers: 2,
   // Generous because the e2e tier starts whole stacks and a private Kafka broker; a hang still fails.
   testTimeout: 240_000,

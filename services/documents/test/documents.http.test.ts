@@ -196,7 +196,7 @@ describe('bad input loses nothing and says what is wrong', () => {
     const sha = document.versions[0].sha256 as string;
     const file = path.join(blobDir, 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8((bytes.at(-10) ?? 0) ^ 0xff, bytes.length - 10);
     fs.writeFileSync(file, bytes);
     const response = await app.inject({ method: 'GET', url: `/v1/documents/${document.id}/content`, headers: asA });
     expect(response.statusCode).toBe(500);

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import pg from 'pg';
+import { createLogger, runMigrations } from '../src';
+import { createTestDatabase } from '../../../test/support/databases';
+
+const services = ['documents', 'signing', 'routing', 'reporting'];
+const logger = createLogger('migrations-test', 'silent');
+
+describe('forward-only migrations from an empty database', () => {
+  it.each(services)('%s migrates from nothing and a second run changes nothing', async (service) => {
+    const db = await createTestDatabase(`mig_${service}`);
+    try {
+      const dir = path.resolve(__dirname, '..', '..', '..', 'services', service, 'migrations');
+      await runMigrations(db.url, dir, logger);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const schema = async () =>
+          (await client.query("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")).rows;
+        const first = await schema();
+        expect(first.map((r) => r.table_name)).toEqual(expect.arrayContaining(['outbox', 'inbox', 'inbox_dead_letter', 'idempotency_keys']));
+        await runMigrations(db.url, dir, logger);
+        expect(await schema()).toEqual(first);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { documentCreatedV1 } from '@vanthu/contracts';
+import type { DocumentCreatedV1 } from '@vanthu/contracts';
+import { createKafka, createProducer, ensureTopics } from '../src/kafka';
+import { enqueueEvent, OutboxRelay } from '../src/outbox';
+import { InboxConsumer } from '../src/inbox';
+import { withTransaction } from '../src/db';
+import type { CloudEvent } from '../src/events';
+import { toKafkaHeaders } from '../src/events';
+import { serviceFixture } from '../../../test/support/service-fixture';
+import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { loadInfrastructure } from '../../../test/support/infrastructure';
+import { uniqueSuffix } from '../../../test/support/databases';
+import { eventually } from '../../../test/support/wait';
+
+const brokers = loadInfrastructure().kafka.brokers.split(',');
+const prefix = `t${uniqueSuffix()}.`;
+const topic = `${prefix}vanthu.documents`;
+let fixture: ServiceFixture;
+let kafka: ReturnType<typeof createKafka>;
+
+const data = (documentId: string): DocumentCreatedV1 => ({
+  documentId,
+  agencyCode: '000.00.00.H99',
+  direction: 'outgoing',
+  subject: 'Về việc kiểm thử hộp thư đi',
+  version: 1,
+  sha256: 'c'.repeat(64),
+  mediaType: 'application/pdf',
+  sizeBytes: 10,
+  createdBy: 'u',
+  createdAt: new Date().toISOString(),
+});
+
+beforeAll(async () => {
+  // The platform's own tables are all this test needs; the "service" migrations dir is empty.
+  fixture = await serviceFixture('platform', path.join(__dirname, 'empty-migrations'));
+  kafka = createKafka({ brokers, clientId: 'platform-test', topicPrefix: prefix }, fixture.logger);
+  await ensureTopics(kafka, [{ topic, numPartitions: 3 }]);
+});
+afterAll(async () => {
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  await fixture.close();
+});
+
+describe('transactional outbox', () => {
+  it('writes nothing when the business transaction rolls back', async () => {
+    const id = randomUUID();
+    await expect(
+      withTransaction(fixture.pool, async (tx) => {
+        await enqueueEvent(tx, documentCreatedV1, id, data(id), { source: '/test' }, prefix);
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const rows = await fixture.pool.query('SELECT 1 FROM outbox WHERE message_key = $1', [id]);
+    expect(rows.rowCount).toBe(0);
+  });
+
+  it('publishes committed rows as CloudEvents keyed by aggregate, in order, and marks them', async () => {
+    const producer = createProducer(kafka);
+    const relay = new OutboxRelay({ pool: fixture.pool, databaseUrl: fixture.db.url, producer, logger: fixture.logger, pollIntervalMs: 200 });
+    const received: { key: string; headers: Record<string, string>; value: string }[] = [];
+    const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${prefix}raw-reader` });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        received.push({ key: String(message.key), headers, value: String(message.value) });
+      },
+    });
+    try {
+      await relay.start();
+      const aggregate = randomUUID();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        await withTransaction(fixture.pool, async (tx) => {
+          const event = await enqueueEvent(tx, documentCreatedV1, aggregate, { ...data(aggregate), version: i + 1 }, { source: '/test', requestId: `req-000000${i}` }, prefix);
+          ids.push(event.id);
+        });
+      }
+      await eventually(async () => received.filter((m) => m.key === aggregate).length, (n) => n === 5, 30_000, 'five messages');
+      const mine = received.filter((m) => m.key === aggregate);
+      expect(mine.map((m) => m.headers.ce_id)).toEqual(ids);
+      expect(mine.map((m) => (JSON.parse(m.value) as DocumentCreatedV1).version)).toEqual([1, 2, 3, 4, 5]);
+      expect(mine[0]?.headers).toMatchObject({ ce_specversion: '1.0', ce_type: 'vn.vanthu.document.created.v1', ce_source: '/test', ce_subject: aggregate, ce_requestid: 'req-0000000', 'content-type': 'application/json' });
+      await eventually(() => relay.pendingCount(), (n) => n === 0, 10_000, 'rows to be marked published');
+    } finally {
+      await relay.stop();
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+  });
+
+  it('keeps rows while Kafka is unreachable and records the failure', async () => {
+    const unreachable = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'nowhere', topicPrefix: prefix }, fixture.logger);
+    const relay = new OutboxRelay({ pool: fixture.pool, databaseUrl: fixture.db.url, producer: createProducer(unreachable), logger: fixture.logger, pollIntervalMs: 100 });
+    const id = randomUUID();
+    await withTransaction(fixture.pool, (tx) => enqueueEvent(tx, documentCreatedV1, id, data(id), { source: '/test' }, prefix));
+    await relay.start();
+    try {
+      const row = await eventually(
+        async () => (await fixture.pool.query('SELECT attempts, last_error, published_at FROM outbox WHERE message_key = $1', [id])).rows[0],
+        (r) => r.attempts >= 1,
+        60_000,
+        'a failed attempt to be recorded',
+      );
+      expect(row.published_at).toBeNull();
+      expect(row.last_error).toBeTruthy();
+    } finally {
+      await relay.stop();
+    }
+    // The row is still there for the next relay (the real one) to publish.
+    const producer = createProducer(kafka);
+    const healthy = new OutboxRelay({ pool: fixture.pool, databaseUrl: fixture.db.url, producer, logger: fixture.logger, pollIntervalMs: 100 });
+    await healthy.start();
+    try {
+      await eventually(async () => (await fixture.pool.query('SELECT published_at FROM outbox WHERE message_key = $1', [id])).rows[0].published_at, (v) => v !== null, 30_000);
+    } finally {
+      await healthy.stop();
+      await producer.disconnect();
+    }
+  });
+});
+
+describe('idempotent inbox consumer', () => {
+  const rawEvent = (id: string, documentId: string): CloudEvent => ({
+    specversion: '1.0',
+    id,
+    source: '/test',
+    type: documentCreatedV1.type,
+    time: new Date().toISOString(),
+    subject: documentId,
+    datacontenttype: 'application/json',
+    data: data(documentId),
+    extensions: {},
+  });
+
+  it('handles a redelivered event once, skips unknown types, dead-letters poison and keeps going', async () => {
+    await fixture.pool.query('CREATE TABLE IF NOT EXISTS handled (event_id uuid, document_id uuid)');
+    const group = `${prefix}inbox-test`;
+    let failuresLeft = 2;
+    const consumer = new InboxConsumer({
+      kafka,
+      pool: fixture.pool,
+      logger: fixture.logger,
+      consumer: group,
+      topics: [topic],
+      maxAttempts: 3,
+      handlers: {
+        [documentCreatedV1.type]: async (tx, event) => {
+          const documentId = (event.data as DocumentCreatedV1).documentId;
+          await tx.query('INSERT INTO handled VALUES ($1, $2)', [event.id, documentId]);
+          if (event.subject === 'flaky' && failuresLeft-- > 0) throw new Error('transient failure');
+          if (event.subject === 'poison') throw new Error('always fails');
+        },
+      },
+    });
+    const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    const once = rawEvent(randomUUID(), randomUUID());
+    const flaky = { ...rawEvent(randomUUID(), randomUUID()), subject: 'flaky' };
+    const poison = { ...rawEvent(randomUUID(), randomUUID()), subject: 'poison' };
+    const after = rawEvent(randomUUID(), randomUUID());
+    const send = (event: CloudEvent) => ({ key: event.subject ?? 'k', value: JSON.stringify(event.data), headers: toKafkaHeaders(event) });
+    await producer.send({
+      topic,
+      messages: [
+        send(once),
+        send(once), // a duplicate delivery
+        { key: 'junk', value: 'not json', headers: { ce_specversion: '1.0' } }, // not a CloudEvent
+        send({ ...rawEvent(randomUUID(), randomUUID()), type: 'vn.vanthu.unknown.v1' }),
+        send(flaky),
+        send(poison),
+        send(after),
+      ].map((m) => ({ ...m, partition: 0 })),
+    });
+    await producer.disconnect();
+    await consumer.start();
+    try {
+      await eventually(async () => (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [after.id])).rows[0].n, (n) => n === 1, 60_000, 'the last event');
+      const count = async (id: string) => (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [id])).rows[0].n;
+      expect(await count(once.id)).toBe(1);
+      // Failed attempts rolled back their writes; only the successful attempt remains.
+      expect(await count(flaky.id)).toBe(1);
+      expect(await count(poison.id)).toBe(0);
+      const dead = await fixture.pool.query('SELECT event_id, error FROM inbox_dead_letter WHERE consumer = $1 ORDER BY id', [group]);
+      expect(dead.rows.map((r) => r.error)).toEqual([expect.stringMatching(/lacks header ce_id/), 'always fails']);
+      expect(dead.rows[1].event_id).toBe(poison.id);
+    } finally {
+      await consumer.stop();
+    }
+    // Offsets were committed up to the end: a restarted consumer in the group starts after the last event.
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const end = (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === 0)?.high;
+    await admin.disconnect();
+    expect(offsets[0]?.partitions.find((p) => p.partition === 0)?.offset).toBe(end);
+  });
+});
