@@ -151,8 +151,14 @@ async function main(): Promise<void> {
       return;
     case 'status':
       return status();
+    case 'docs': {
+      await build();
+      const { writeApiDocuments } = await import('./api-docs');
+      for (const file of await writeApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
+      return;
+    }
     default:
-      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status');
+      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|docs');
       process.exit(2);
   }
 }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Upstream } from '../proxy/upstreams';
 
-type OpenApiDocument = {
+export type OpenApiDocument = {
   openapi?: string;
   info?: unknown;
   paths?: Record<string, unknown>;
@@ -61,50 +61,54 @@ export class OpenApiComposer {
         }
       }),
     );
-    this.composed = this.compose(documents);
+    this.composed = composeOpenApi(documents, this.version);
     for (const key of Object.keys(this.live)) delete this.live[key];
     Object.assign(this.live, this.composed);
     this.lastFetch = Date.now();
   }
+}
 
-  private compose(documents: { service: string; document: OpenApiDocument | undefined }[]): OpenApiDocument & { 'x-missing-services'?: string[] } {
-    const paths: Record<string, unknown> = { ...gatewayPaths };
-    const schemas: Record<string, unknown> = {};
-    const missing: string[] = [];
-    for (const { service, document } of documents) {
-      if (!document) {
-        missing.push(service);
-        continue;
-      }
-      let text = JSON.stringify({ paths: document.paths ?? {}, schemas: document.components?.schemas ?? {} });
-      for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-        if (schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema)) {
-          text = text.split(`"#/components/schemas/${name}"`).join(`"#/components/schemas/${service}.${name}"`);
-        }
-      }
-      const renamed = JSON.parse(text) as { paths: Record<string, unknown>; schemas: Record<string, unknown> };
-      for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-        const target = schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema) ? `${service}.${name}` : name;
-        schemas[target] = renamed.schemas[name];
-      }
-      for (const [path, item] of Object.entries(renamed.paths)) {
-        if (path.startsWith('/v1/')) paths[path] = { ...(item as object), 'x-vanthu-service': service };
+/**
+ * Merges the services' OpenAPI documents into the public one. Pure, so the committed copy in
+ * docs/ is produced by exactly the code the gateway runs.
+ */
+export function composeOpenApi(documents: { service: string; document: OpenApiDocument | undefined }[], version: string): OpenApiDocument & { 'x-missing-services'?: string[] } {
+  const paths: Record<string, unknown> = { ...gatewayPaths };
+  const schemas: Record<string, unknown> = {};
+  const missing: string[] = [];
+  for (const { service, document } of documents) {
+    if (!document) {
+      missing.push(service);
+      continue;
+    }
+    let text = JSON.stringify({ paths: document.paths ?? {}, schemas: document.components?.schemas ?? {} });
+    for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+      if (schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema)) {
+        text = text.split(`"#/components/schemas/${name}"`).join(`"#/components/schemas/${service}.${name}"`);
       }
     }
-    const result: OpenApiDocument & { 'x-missing-services'?: string[]; servers: unknown; security: unknown } = {
-      openapi: '3.1.0',
-      info: {
-        title: 'vanthu API',
-        version: this.version,
-        description:
-          'Headless platform for electronic documents of Vietnamese public agencies (NĐ 30/2020/NĐ-CP). Every /v1 call needs a bearer JWT from a trusted issuer; errors are RFC 9457 problem+json with a stable code.',
-      },
-      servers: [{ url: '/' }],
-      security: [{ bearerAuth: [] }],
-      paths,
-      components: { schemas, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    };
-    if (missing.length > 0) result['x-missing-services'] = missing;
-    return result;
+    const renamed = JSON.parse(text) as { paths: Record<string, unknown>; schemas: Record<string, unknown> };
+    for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+      const target = schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema) ? `${service}.${name}` : name;
+      schemas[target] = renamed.schemas[name];
+    }
+    for (const [path, item] of Object.entries(renamed.paths)) {
+      if (path.startsWith('/v1/')) paths[path] = { ...(item as object), 'x-vanthu-service': service };
+    }
   }
+  const result: OpenApiDocument & { 'x-missing-services'?: string[]; servers: unknown; security: unknown } = {
+    openapi: '3.1.0',
+    info: {
+      title: 'vanthu API',
+      version,
+      description:
+        'Headless platform for electronic documents of Vietnamese public agencies (NĐ 30/2020/NĐ-CP). Every /v1 call needs a bearer JWT from a trusted issuer; errors are RFC 9457 problem+json with a stable code.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: { schemas, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+  };
+  if (missing.length > 0) result['x-missing-services'] = missing;
+  return result;
 }

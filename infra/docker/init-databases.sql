@@ -1,0 +1,5 @@
+-- One database per service (DESIGN.md), created when the postgres container first starts.
+CREATE DATABASE vanthu_documents ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE vanthu_signing ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE vanthu_routing ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE vanthu_reporting ENCODING 'UTF8' TEMPLATE template0;

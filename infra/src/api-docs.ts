@@ -1,0 +1,57 @@
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger, createPool } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
+import { buildAsyncApiDocument } from '@vanthu/contracts';
+import { BlobStore, buildApp as buildDocuments } from '@vanthu/documents';
+import { HsmConnection, buildApp as buildSigning } from '@vanthu/signing';
+import { buildApp as buildRouting } from '@vanthu/routing';
+import { buildApp as buildReporting } from '@vanthu/reporting';
+import { composeOpenApi } from '@vanthu/gateway';
+import { repoRoot } from './paths';
+
+export const apiDocsDir = path.join(repoRoot, 'docs');
+export const apiVersion = '0.1.0';
+
+/**
+ * The public OpenAPI and AsyncAPI documents, generated from the same route schemas and event
+ * catalogue the running system uses (the services are built but never connected: generating
+ * the documents touches no database, broker or HSM).
+ */
+export async function generateApiDocuments(): Promise<{ openapi: unknown; asyncapi: unknown }> {
+  const logger = createLogger('api-docs', 'silent');
+  const identityPublicKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const pool = createPool('postgres://unused@127.0.0.1:1/unused');
+  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-docs-'));
+  const apps: [string, ServiceApp][] = [
+    ['documents', await buildDocuments({ logger, pool, blobs: new BlobStore(blobDir), identityPublicKey, topicPrefix: '', maxUploadBytes: 1 })],
+    ['signing', await buildSigning({ logger, identityPublicKey, hsm: new HsmConnection({ modulePath: '', tokenLabel: '', pin: '' }) })],
+    ['routing', await buildRouting({ logger, identityPublicKey })],
+    ['reporting', await buildReporting({ logger, pool, identityPublicKey })],
+  ];
+  try {
+    const documents = [];
+    for (const [service, app] of apps) {
+      await app.ready();
+      documents.push({ service, document: app.swagger() as never });
+    }
+    return { openapi: composeOpenApi(documents, apiVersion), asyncapi: buildAsyncApiDocument(apiVersion) };
+  } finally {
+    for (const [, app] of apps) await app.close();
+    await pool.end();
+    fs.rmSync(blobDir, { recursive: true, force: true });
+  }
+}
+
+export const serialise = (document: unknown): string => `${JSON.stringify(document, null, 2)}\n`;
+
+export async function writeApiDocuments(): Promise<string[]> {
+  const { openapi, asyncapi } = await generateApiDocuments();
+  fs.mkdirSync(apiDocsDir, { recursive: true });
+  const written = [path.join(apiDocsDir, 'openapi.json'), path.join(apiDocsDir, 'asyncapi.json')];
+  fs.writeFileSync(written[0] as string, serialise(openapi));
+  fs.writeFileSync(written[1] as string, serialise(asyncapi));
+  return written;
+}
