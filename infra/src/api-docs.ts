@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, createPool } from '@vanthu/platform';
+import { createLogger, createPool, openApiDocumentOf } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { buildAsyncApiDocument } from '@vanthu/contracts';
 import { BlobStore, buildApp as buildDocuments } from '@vanthu/documents';
@@ -35,7 +35,7 @@ export async function generateApiDocuments(): Promise<{ openapi: unknown; asynca
     const documents = [];
     for (const [service, app] of apps) {
       await app.ready();
-      documents.push({ service, document: app.swagger() as never });
+      documents.push({ service, document: openApiDocumentOf(app) as never });
     }
     return { openapi: composeOpenApi(documents, apiVersion), asyncapi: buildAsyncApiDocument(apiVersion) };
   } finally {

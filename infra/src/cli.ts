@@ -9,6 +9,7 @@ import type { RunningProcess } from './supervisor';
 import { isKafkaUp, defaultKafka } from './kafka';
 import { isOcspUp } from './ocsp';
 import { isTsaUp } from './tsa';
+import { writeApiDocuments } from './api-docs';
 
 // The command-line face of the stack: `npm start`, `npm test` and the stack:* scripts.
 const say = (line: string): void => {
@@ -153,7 +154,6 @@ async function main(): Promise<void> {
       return status();
     case 'docs': {
       await build();
-      const { writeApiDocuments } = await import('./api-docs');
       for (const file of await writeApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
       return;
     }

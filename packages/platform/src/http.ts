@@ -198,3 +198,6 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
   app.get('/openapi.json', hidden, async () => app.swagger());
   return app;
 }
+
+/** The app's generated OpenAPI document (after `ready()`). */
+export const openApiDocumentOf = (app: ServiceApp): unknown => app.swagger();
