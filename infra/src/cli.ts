@@ -95,7 +95,7 @@ async function test(extraArgs: string[]): Promise<void> {
   fs.mkdirSync(resultsDir, { recursive: true });
   const checks: { name: string; ok: boolean }[] = [];
   checks.push({ name: 'lint', ok: (await runStep('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0'])) === 0 });
-  checks.push({ name: 'type-check of tests', ok: (await runStep('type-check tests', bin('tsc'), ['-p', 'tsconfig.test.json', '--noEmit'])) === 0 });
+  checks.push({ name: 'type-check (tests, infra, scripts)', ok: (await runStep('type-check (tests, infra, scripts)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) === 0 });
   const jestJson = path.join(resultsDir, 'jest.json');
   fs.rmSync(jestJson, { force: true });
   const jestCode = await runStep('jest (unit, integration, http, e2e, contract)', bin('jest'), ['--ci', '--json', `--outputFile=${jestJson}`, ...extraArgs], {

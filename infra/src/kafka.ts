@@ -1,12 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { run } from './exec';
 import { dataPath, repoRoot } from './paths';
-import { withDirLock } from './pki';
-import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from './processes';
+import { logFile, portAnswers, runningPid, sleep, startDetached, stopProcess, tailLog, withDirLock } from './processes';
 
 // Apache Kafka 3.9.1 in KRaft mode (one combined broker+controller node) run as a plain Java process from
 // Maven Central jars: there is no Docker engine here and neither Debian nor npm ships a broker.
@@ -137,19 +135,6 @@ async function formatStorageOnce(instance: KafkaInstance, lib: string): Promise<
   );
 }
 
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 function quietKafka(instance: KafkaInstance, clientId: string): Kafka {
   return new Kafka({

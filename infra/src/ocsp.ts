@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { run } from './exec';
-import { portAnswers } from './kafka';
 import { dataPath } from './paths';
 import type { TestPki } from './pki';
-import { loadTestPki, ocspPort, ocspUrl, withDirLock } from './pki';
-import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from './processes';
+import { loadTestPki, ocspPort, ocspUrl } from './pki';
+import { logFile, portAnswers, runningPid, sleep, startDetached, stopProcess, tailLog, withDirLock } from './processes';
 
 // The test PKI's OCSP responder is OpenSSL's own (`openssl ocsp -index … -port …`), a real RFC 6960 responder
 // answering from the intermediate CA's index.txt.

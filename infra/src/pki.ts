@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from './exec';
 import { dataPath } from './paths';
-import { isAlive, sleep } from './processes';
+import { withDirLock } from './processes';
 
 // A test PKI shaped like the Vietnamese government one (Ban Cơ yếu Chính phủ root → "CA phục vụ các cơ quan
 // Nhà nước" → people, organisation seals, TSA, OCSP responder), built with the openssl CLI so that what we test
@@ -81,52 +81,6 @@ type Manifest = { layoutVersion: number; pkiHttpPort: number; ocspPort: number; 
 
 const pkiDir = (): string => dataPath('pki');
 const manifestPath = (): string => path.join(pkiDir(), 'pki.json');
-
-// ---------------------------------------------------------------------------------------------------------
-// Inter-process lock: `npm start` and `npm test` may run the set-up at the same time; mkdir is atomic.
-
-/**
- * Runs fn while holding a lock directory (mkdir is atomic), so `npm start` and `npm test` started together do
- * not both generate, import or spawn. A lock whose owner process is gone is broken.
- */
-export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 300_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  fs.mkdirSync(path.dirname(lockDir), { recursive: true });
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (lockIsStale(lockDir)) {
-        fs.rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockDir}; if nothing is setting up, delete it`);
-      await sleep(200);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lockDir, { recursive: true, force: true });
-  }
-}
-
-function lockIsStale(lockDir: string): boolean {
-  try {
-    const pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8').trim());
-    return !(Number.isInteger(pid) && pid > 0 && isAlive(pid));
-  } catch {
-    // No pid yet: the owner is between mkdir and writeFile — unless it died right there.
-    try {
-      return Date.now() - fs.statSync(lockDir).mtimeMs > 30_000;
-    } catch {
-      return false;
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // openssl helpers

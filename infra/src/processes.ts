@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { logsDir, runDir } from './paths';
 
@@ -113,4 +114,63 @@ export function tailLog(name: string, lines = 30): string {
   } catch {
     return '(no log)';
   }
+}
+
+// Inter-process lock: `npm start` and `npm test` may run the set-up at the same time; mkdir is atomic.
+
+/**
+ * Runs fn while holding a lock directory (mkdir is atomic), so `npm start` and `npm test` started together do
+ * not both generate, import or spawn. A lock whose owner process is gone is broken.
+ */
+export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 300_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (lockIsStale(lockDir)) {
+        fs.rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockDir}; if nothing is setting up, delete it`);
+      await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function lockIsStale(lockDir: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8').trim());
+    return !(Number.isInteger(pid) && pid > 0 && isAlive(pid));
+  } catch {
+    // No pid yet: the owner is between mkdir and writeFile — unless it died right there.
+    try {
+      return Date.now() - fs.statSync(lockDir).mtimeMs > 30_000;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { run } from './exec';
 import { dataPath } from './paths';
 import type { TestPki } from './pki';
-import { withDirLock } from './pki';
+import { withDirLock } from './processes';
 
 // SoftHSM2 stands in for the agencies' HSM: organisation seal keys live in a PKCS#11 token and the signing
 // service reaches them only through PKCS#11 (pkcs11js). The token gets its own config and token directory in

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { portAnswers } from './kafka';
 import { dataPath, repoRoot } from './paths';
 import type { TestPki } from './pki';
-import { pkiHttpPort, withDirLock } from './pki';
-import { logFile, runningPid, sleep, startDetached, stopProcess, tailLog } from './processes';
+import { pkiHttpPort } from './pki';
+import { logFile, portAnswers, runningPid, sleep, startDetached, stopProcess, tailLog, withDirLock } from './processes';
 
 // The test RFC 3161 time-stamping authority (openssl ts behind a small node:http server, tsa-server.ts),
 // which also publishes the test PKI's CRLs and CA certificates at the URLs written into the certificates.
