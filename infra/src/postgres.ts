@@ -72,7 +72,16 @@ export async function dropDatabase(database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+    // Connections that are closing may linger for a moment; wait for them before forcing.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${attempt >= 20 ? ' WITH (FORCE)' : ''}`);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error; // 55006: object_in_use
+        await sleep(100);
+      }
+    }
     await client.query(`DROP ROLE IF EXISTS ${quoteIdent(database)}`);
   } finally {
     await client.end();

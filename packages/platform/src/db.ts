@@ -9,14 +9,19 @@ export type { Pool };
 // back as numbers because the values we count fit comfortably in 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Pool {
-  return new pg.Pool({
+export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string; onIdleError?: (error: Error) => void } = {}): Pool {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
     application_name: options.applicationName,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
+  // An idle client whose server connection dies (PostgreSQL restarted, connection terminated)
+  // is dropped by the pool; without a listener that 'error' event would crash the process.
+  // The next query gets a fresh connection or a clear error of its own.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return pool;
 }
 
 /**

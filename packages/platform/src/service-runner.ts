@@ -101,7 +101,10 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
 
   try {
     const identityPublicKey = fs.readFileSync(config.IDENTITY_PUBLIC_KEY_FILE, 'utf8');
-    const pool = createPool(config.DATABASE_URL, { applicationName: definition.name });
+    const pool = createPool(config.DATABASE_URL, {
+      applicationName: definition.name,
+      onIdleError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+    });
     closers.push(() => pool.end());
     await retryUntil(`cannot reach PostgreSQL at ${describeDatabaseUrl(config.DATABASE_URL)}`, config.STARTUP_TIMEOUT_MS, () => checkDatabase(pool));
     await runMigrations(config.DATABASE_URL, definition.migrationsDir, logger);
