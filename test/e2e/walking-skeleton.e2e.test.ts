@@ -3,7 +3,7 @@ import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { gatewayClient } from '../support/gateway-client';
 import { makePdf } from '../support/pdfs';
-import { eventually } from '../support/wait';
+import { currentVietnamMonth, eventually } from '../support/wait';
 import { agencyA, agencyB } from '../support/identities';
 
 // The walking skeleton through the gateway, as an integrator calls it: upload, read back,
@@ -16,10 +16,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const month = (): string => {
-  const now = new Date(Date.now() + 7 * 3600_000);
-  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-};
 
 describe('walking skeleton through the gateway', () => {
   it('stores a document, returns it byte-identical and counts it in the compliance report', async () => {
@@ -39,7 +35,7 @@ describe('walking skeleton through the gateway', () => {
     expect(content.headers.get('x-request-id')).toBeTruthy();
 
     const report = await eventually(
-      async () => (await clerk.get(`/v1/reports/compliance?month=${month()}`)).body as { documents: { total: number; outgoing: number } },
+      async () => (await clerk.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`)).body as { documents: { total: number; outgoing: number } },
       (body) => body.documents.total === 1,
       30_000,
       'the report to count the document',
@@ -53,17 +49,17 @@ describe('walking skeleton through the gateway', () => {
     const id = ((await clerkA.uploadDocument(await makePdf('e2e-scope'), { direction: 'incoming', subject: 'Chỉ của A' })).body as { id: string }).id;
     expect((await clerkB.get(`/v1/documents/${id}`)).status).toBe(404);
     expect((await clerkB.get(`/v1/documents/${id}/content`)).status).toBe(404);
-    await eventually(async () => ((await clerkA.get(`/v1/reports/compliance?month=${month()}`)).body as { documents: { incoming: number } }).documents.incoming, (n) => n === 1);
-    expect(((await clerkB.get(`/v1/reports/compliance?month=${month()}`)).body as { documents: { total: number } }).documents.total).toBe(0);
+    await eventually(async () => ((await clerkA.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`)).body as { documents: { incoming: number } }).documents.incoming, (n) => n === 1);
+    expect(((await clerkB.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`)).body as { documents: { total: number } }).documents.total).toBe(0);
   });
 
   it('refuses callers without a valid token at the gateway', async () => {
     const anonymous = gatewayClient(stack.gatewayUrl);
-    const response = await anonymous.get(`/v1/reports/compliance?month=${month()}`);
+    const response = await anonymous.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`);
     expect(response.status).toBe(401);
     expect((response.body as { code: string }).code).toBe('UNAUTHENTICATED');
     const expired = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'u', agency: agencyA, roles: ['clerk'], ttlSeconds: -120 }));
-    expect((await expired.get(`/v1/reports/compliance?month=${month()}`)).status).toBe(401);
+    expect((await expired.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`)).status).toBe(401);
   });
 
   it('reports every service and component healthy, the HSM included', async () => {

@@ -14,3 +14,9 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
   }
   throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}${lastError ? `, last error ${(lastError as Error).message}` : ''}`);
 }
+
+/** The current calendar month in Asia/Ho_Chi_Minh (UTC+07:00, no daylight saving), YYYY-MM. */
+export function currentVietnamMonth(): string {
+  const now = new Date(Date.now() + 7 * 3600_000);
+  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+}
