@@ -1,5 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
 import { documentCreatedV1 } from './events/document-created';
+import { documentVersionAddedV1 } from './events/document-version-added';
 import type { TopicName } from './topics';
 
 export type EventDefinition = {
@@ -13,7 +14,7 @@ export type EventDefinition = {
 };
 
 /** Every event vanthu publishes. Adding one here puts it into the AsyncAPI document. */
-export const eventCatalogue: readonly EventDefinition[] = [documentCreatedV1];
+export const eventCatalogue: readonly EventDefinition[] = [documentCreatedV1, documentVersionAddedV1];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {
   return eventCatalogue.find((definition) => definition.type === type);

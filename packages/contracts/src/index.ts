@@ -3,3 +3,4 @@ export * from './common';
 export * from './catalogue';
 export * from './asyncapi';
 export * from './events/document-created';
+export * from './events/document-version-added';

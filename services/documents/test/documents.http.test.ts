@@ -83,6 +83,53 @@ describe('POST /v1/documents and reading it back', () => {
   });
 });
 
+describe('POST /v1/documents/{id}/versions', () => {
+  async function addVersion(id: string, pdf: Buffer, metadata: unknown, headers: Record<string, string> = asA) {
+    const { body, contentType } = multipartBody([
+      { name: 'metadata', value: JSON.stringify(metadata) },
+      { name: 'file', value: pdf, filename: 'signed.pdf', contentType: 'application/pdf' },
+    ]);
+    return app.inject({ method: 'POST', url: `/v1/documents/${id}/versions`, headers: { ...headers, 'content-type': contentType }, payload: body });
+  }
+
+  it('stores the next immutable version and keeps every earlier one readable', async () => {
+    const v1 = await makePdf('versions-1');
+    const v2 = await makePdf('versions-2');
+    const id = (await upload(v1, { direction: 'outgoing', subject: 'Có nhiều phiên bản' })).json().id;
+    const added = await addVersion(id, v2, { kind: 'signature', basedOnVersion: 1 });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ currentVersion: 2, versions: [{ version: 1 }, { version: 2, kind: 'signature' }] });
+    const latest = await app.inject({ method: 'GET', url: `/v1/documents/${id}/content`, headers: asA });
+    expect(Buffer.compare(latest.rawPayload, v2)).toBe(0);
+    const first = await app.inject({ method: 'GET', url: `/v1/documents/${id}/content?version=1`, headers: asA });
+    expect(Buffer.compare(first.rawPayload, v1)).toBe(0);
+    const events = await fixture.pool.query('SELECT event_type, data FROM outbox WHERE message_key = $1 ORDER BY position', [id]);
+    expect(events.rows.map((r) => r.event_type)).toEqual(['vn.vanthu.document.created.v1', 'vn.vanthu.document.version.added.v1']);
+    expect(events.rows[1].data).toMatchObject({ version: 2, previousVersion: 1, kind: 'signature' });
+  });
+
+  it('refuses a version made from a stale one (409) and lets only one of two racing writers win', async () => {
+    const id = (await upload(await makePdf('race-base'), { direction: 'outgoing', subject: 'Tranh chấp phiên bản' })).json().id;
+    const [a, b] = await Promise.all([
+      addVersion(id, await makePdf('race-a'), { kind: 'signature', basedOnVersion: 1 }),
+      addVersion(id, await makePdf('race-b'), { kind: 'signature', basedOnVersion: 1 }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+    const loser = a.statusCode === 409 ? a : b;
+    expect(loser.json().code).toBe('CONFLICT');
+    const versions = await fixture.pool.query('SELECT count(*)::int AS n FROM document_versions WHERE document_id = $1', [id]);
+    expect(versions.rows[0].n).toBe(2);
+  });
+
+  it('answers 404 for another agency and 400 for bad metadata', async () => {
+    const id = (await upload(await makePdf('v-scope'), { direction: 'outgoing', subject: 'Phạm vi' })).json().id;
+    expect((await addVersion(id, await makePdf('v-other'), { kind: 'signature', basedOnVersion: 1 }, asB)).statusCode).toBe(404);
+    const bad = await addVersion(id, await makePdf('v-bad'), { kind: 'magic', basedOnVersion: 0 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['metadata.kind', 'metadata.basedOnVersion']));
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('returns the first result for a repeat and refuses the key for a different request', async () => {
     const pdf = await makePdf('idem');

@@ -55,6 +55,16 @@ export async function insertVersion(
   );
 }
 
+/** Locks the document row for the rest of the transaction and returns its current version. */
+export async function lockDocument(tx: Tx, agencyCode: string, id: string): Promise<number | undefined> {
+  const { rows } = await tx.query<{ current_version: number }>('SELECT current_version FROM documents WHERE id = $1 AND agency_code = $2 FOR UPDATE', [id, agencyCode]);
+  return rows[0]?.current_version;
+}
+
+export async function setCurrentVersion(tx: Tx, id: string, version: number): Promise<void> {
+  await tx.query('UPDATE documents SET current_version = $2, updated_at = now() WHERE id = $1', [id, version]);
+}
+
 /** Scoped to the agency: another agency's document is indistinguishable from a missing one. */
 export async function findDocument(tx: Tx, agencyCode: string, id: string): Promise<Document | undefined> {
   const { rows } = await tx.query<DocumentRow>('SELECT * FROM documents WHERE id = $1 AND agency_code = $2', [id, agencyCode]);

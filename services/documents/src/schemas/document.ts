@@ -20,6 +20,15 @@ export const DocumentMetadata = Type.Object(
 );
 export type DocumentMetadata = Static<typeof DocumentMetadata>;
 
+export const NewVersionMetadata = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('upload'), Type.Literal('signature'), Type.Literal('conversion')]),
+    basedOnVersion: Type.Integer({ minimum: 1, description: 'The version this one was made from; must be the current version' }),
+  },
+  { additionalProperties: false, $id: 'NewVersionMetadata' },
+);
+export type NewVersionMetadata = Static<typeof NewVersionMetadata>;
+
 export const DocumentVersion = Type.Object(
   {
     version: Type.Integer({ minimum: 1 }),
