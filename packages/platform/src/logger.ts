@@ -19,15 +19,21 @@ export const redactedPaths = [
   '*.citizenId',
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  options: LoggerOptions = {},
+  destination?: pino.DestinationStream,
+): Logger {
+  const settings: LoggerOptions = {
     name: service,
     level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...options,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
 
 export type { Logger };
