@@ -58,7 +58,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', `limit of ${context.max} requests per minute reached; retry after ${context.after}`),
   });
 
-  await registerProxies(app, services);
+  await registerProxies(app, services, config.MAX_UPLOAD_BYTES);
 
   const composer = new OpenApiComposer(services, gatewayVersion, app.log);
   // The docs page reads the composed document through @fastify/swagger in static mode.

@@ -9,7 +9,7 @@ import { buildGateway } from '../src/app';
 import { gatewayConfigSchema, parseIssuers } from '../src/config';
 import { loadConfig } from '@vanthu/platform';
 
-type Seen = { service: string; url: string; headers: http.IncomingHttpHeaders };
+type Seen = { service: string; url: string; headers: http.IncomingHttpHeaders; bodyBytes: number };
 
 // Stand-ins for the four services: they record what the gateway forwards, so the test can
 // check what a service would receive. Their health and OpenAPI answers are configurable.
@@ -26,9 +26,10 @@ function upstream(service: string, seen: Seen[], state: { healthy: boolean; sche
       res.end(JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', checks: { postgres: { status: 'up' }, kafka: { status: state.healthy ? 'up' : 'down' } } }));
       return;
     }
-    seen.push({ service, url: req.url ?? '', headers: req.headers });
-    req.resume();
+    let bodyBytes = 0;
+    req.on('data', (chunk: Buffer) => (bodyBytes += chunk.length));
     req.on('end', () => {
+      seen.push({ service, url: req.url ?? '', headers: req.headers, bodyBytes });
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ service }));
     });
@@ -183,6 +184,29 @@ describe('limits', () => {
     expect(response.statusCode).toBe(413);
     expect(response.json().code).toBe('PAYLOAD_TOO_LARGE');
     expect(seen).toHaveLength(0);
+  });
+
+  it('streams bodies without a Content-Length through, and stops one that grows past the limit with 413', async () => {
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = gateway.server.address() as AddressInfo;
+    const send = (size: number) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/documents', headers: { ...bearer(esToken()), 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on('error', reject);
+        for (let sent = 0; sent < size; sent += 1000) request.write(Buffer.alloc(Math.min(1000, size - sent), 0x41));
+        request.end();
+      });
+    const small = await send(3000);
+    expect(small.status).toBe(200);
+    expect(seen.at(-1)?.bodyBytes).toBe(3000);
+    const big = await send(20_000);
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(seen.filter((s) => s.bodyBytes > 4096)).toHaveLength(0);
   });
 
   it('rate-limits each caller with 429 and Retry-After', async () => {
