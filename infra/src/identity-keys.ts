@@ -9,8 +9,20 @@ export type IdentityKeys = { privateKeyPath: string; publicKeyPath: string };
  * services verify with the public half, so only the gateway can speak for a caller.
  */
 export function ensureIdentityKeys(): IdentityKeys {
-  const privateKeyPath = dataPath('internal', 'identity-signer.key');
-  const publicKeyPath = dataPath('internal', 'identity-signer.pub');
+  return ensureKeyPair('identity-signer');
+}
+
+/**
+ * The service identity key: services that call others from event consumers (no user behind
+ * the call) sign their own assertions with it; every service trusts its public half.
+ */
+export function ensureServiceIdentityKeys(): IdentityKeys {
+  return ensureKeyPair('service-signer');
+}
+
+function ensureKeyPair(name: string): IdentityKeys {
+  const privateKeyPath = dataPath('internal', `${name}.key`);
+  const publicKeyPath = dataPath('internal', `${name}.pub`);
   if (!fs.existsSync(privateKeyPath) || !fs.existsSync(publicKeyPath)) {
     fs.mkdirSync(dataPath('internal'), { recursive: true, mode: 0o700 });
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -35,6 +35,8 @@ export type ServiceAppOptions = {
   logger: Logger;
   /** PEM of the gateway's identity key; requests to /v1 must carry an assertion signed by it. */
   identityPublicKey: string;
+  /** PEM of the service identity key; when set, other services may call with their own assertions. */
+  servicePublicKey?: string;
   healthChecks?: HealthCheck[];
   bodyLimitBytes?: number;
 };
@@ -169,7 +171,7 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
     },
   });
 
-  const verifyIdentity = createIdentityVerifier(options.identityPublicKey);
+  const verifyIdentity = createIdentityVerifier(options.identityPublicKey, options.servicePublicKey);
   app.decorateRequest('identity', undefined as unknown as Identity);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/v1/')) return;

@@ -1,4 +1,4 @@
-import { createSigner, createVerifier } from 'fast-jwt';
+import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import { AppError } from './errors';
 
 // Roles a caller can hold. The names are English; the Vietnamese office is beside each so a
@@ -12,6 +12,7 @@ export const roles = [
   'dossier-inspector', // Văn phòng UBND (checks dossiers)
   'report-collector', // Sở Khoa học và Công nghệ (collects monthly reports of every agency)
   'admin', // quản trị hệ thống
+  'service', // another vanthu service acting on an event, with no user behind the call
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -26,6 +27,7 @@ export type Identity = {
 
 export const identityHeader = 'x-vanthu-identity';
 const internalIssuer = 'vanthu-gateway';
+const serviceIssuer = 'vanthu-service';
 const internalAudience = 'vanthu-services';
 
 /**
@@ -33,7 +35,9 @@ const internalAudience = 'vanthu-services';
  * its own ES256 key; services hold only the public key. A caller who reaches a service
  * directly cannot forge an identity, and services never need to know external issuers.
  */
-export function createIdentitySigner(privateKeyPem: string, ttlSeconds = 60): (identity: Identity, requestId?: string) => string {
+// Five minutes: long enough for a service to finish calls it makes on the caller's behalf
+// within one request (a 200-document signing batch), short enough to limit replay.
+export function createIdentitySigner(privateKeyPem: string, ttlSeconds = 300): (identity: Identity, requestId?: string) => string {
   const sign = createSigner({ key: privateKeyPem, algorithm: 'ES256', iss: internalIssuer, aud: internalAudience, expiresIn: ttlSeconds * 1000 });
   return (identity, requestId) =>
     sign({
@@ -46,22 +50,45 @@ export function createIdentitySigner(privateKeyPem: string, ttlSeconds = 60): (i
     });
 }
 
-export function createIdentityVerifier(publicKeyPem: string): (token: string) => Identity {
-  const verify = createVerifier({
-    key: publicKeyPem,
-    algorithms: ['ES256'],
-    allowedIss: internalIssuer,
-    allowedAud: internalAudience,
-    clockTolerance: 5_000,
-  });
+/**
+ * A service that must call another service with no user behind the call (an event consumer)
+ * signs its own assertion with the service key: subject `service:<name>`, the one role
+ * `service`, scoped to the agency whose data the event concerns.
+ */
+export function createServiceIdentitySigner(privateKeyPem: string, serviceName: string, ttlSeconds = 60): (agencyCode: string) => string {
+  const sign = createSigner({ key: privateKeyPem, algorithm: 'ES256', iss: serviceIssuer, aud: internalAudience, expiresIn: ttlSeconds * 1000 });
+  return (agencyCode) => sign({ sub: `service:${serviceName}`, agency: agencyCode, roles: ['service'] });
+}
+
+/**
+ * Verifies identity assertions: from the gateway (users) always, and from other services only
+ * when the service key is configured. The issuer picks the key; a token claiming one issuer
+ * but signed with the other key fails.
+ */
+export function createIdentityVerifier(publicKeyPem: string, servicePublicKeyPem?: string): (token: string) => Identity {
+  const options = { algorithms: ['ES256' as const], allowedAud: internalAudience, clockTolerance: 5_000 };
+  const verifiers: Record<string, (token: string) => unknown> = {
+    [internalIssuer]: createVerifier({ ...options, key: publicKeyPem, allowedIss: internalIssuer }),
+  };
+  if (servicePublicKeyPem) verifiers[serviceIssuer] = createVerifier({ ...options, key: servicePublicKeyPem, allowedIss: serviceIssuer });
+  const decode = createDecoder();
   return (token) => {
     let claims: Record<string, unknown>;
     try {
+      const issuer = (decode(token) as { iss?: unknown }).iss;
+      const verify = typeof issuer === 'string' ? verifiers[issuer] : undefined;
+      if (!verify) throw new Error(`issuer ${String(issuer)} is not trusted here`);
       claims = verify(token) as Record<string, unknown>;
     } catch (error) {
       throw new AppError('UNAUTHENTICATED', 'internal identity assertion is missing, expired or not signed by the gateway', { cause: error });
     }
-    return identityFromClaims(claims);
+    const identity = identityFromClaims(claims);
+    // Only the service issuer may grant the service role, and it grants nothing else.
+    const isService = claims.iss === serviceIssuer;
+    if (isService !== identity.roles.includes('service') || (isService && identity.roles.length !== 1)) {
+      throw new AppError('UNAUTHENTICATED', 'identity assertion claims roles its issuer cannot grant');
+    }
+    return identity;
   };
 }
 

@@ -16,6 +16,7 @@ import { InboxConsumer } from './inbox';
 import type { InboxConsumerOptions } from './inbox';
 import type { ServiceApp } from './http';
 import type { HealthCheck } from './health';
+import { createServiceIdentitySigner } from './identity';
 
 /** Configuration every service reads; each service adds its own properties. */
 export const serviceConfigProperties = {
@@ -25,6 +26,8 @@ export const serviceConfigProperties = {
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$' }),
   KAFKA_TOPIC_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$' }),
   IDENTITY_PUBLIC_KEY_FILE: Type.String({ minLength: 1, description: 'PEM public key of the gateway identity signer' }),
+  SERVICE_IDENTITY_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM public key of the service identity signer' })),
+  SERVICE_IDENTITY_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'Key to sign service assertions (only services that call others from event consumers)' })),
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
     default: 'info',
   }),
@@ -41,6 +44,10 @@ export type ServiceContext<C extends ServiceConfig> = {
   producer: Producer;
   relay: OutboxRelay;
   identityPublicKey: string;
+  /** The service identity public key, when other services may call this one from their consumers. */
+  servicePublicKey?: string;
+  /** Signs this service's own assertion for an agency, when a service private key is configured. */
+  serviceIdentity?: (agencyCode: string) => string;
   /** Health checks for PostgreSQL, Kafka and the outbox backlog, for the app's /health. */
   healthChecks: HealthCheck[];
 };
@@ -121,6 +128,10 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
       { name: 'outbox', check: async () => ({ pending: await relay.pendingCount() }) },
     ];
     const context: ServiceContext<Static<S> & ServiceConfig> = { config, logger, pool, kafka, producer, relay, identityPublicKey, healthChecks };
+    if (config.SERVICE_IDENTITY_PUBLIC_KEY_FILE) context.servicePublicKey = fs.readFileSync(config.SERVICE_IDENTITY_PUBLIC_KEY_FILE, 'utf8');
+    if (config.SERVICE_IDENTITY_PRIVATE_KEY_FILE) {
+      context.serviceIdentity = createServiceIdentitySigner(fs.readFileSync(config.SERVICE_IDENTITY_PRIVATE_KEY_FILE, 'utf8'), definition.name);
+    }
 
     await relay.start();
     closers.push(() => relay.stop());

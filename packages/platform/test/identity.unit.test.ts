@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
-import { createIdentitySigner, createIdentityVerifier, identityFromClaims, requireRole } from '../src/identity';
+import { createIdentitySigner, createIdentityVerifier, createServiceIdentitySigner, identityFromClaims, requireRole } from '../src/identity';
 import type { Identity } from '../src/identity';
 import { AppError } from '../src/errors';
 
@@ -51,5 +51,27 @@ describe('identityFromClaims', () => {
   it('requireRole refuses a caller without the role', () => {
     expect(() => requireRole({ ...identity, roles: ['specialist'] }, 'clerk', 'admin')).toThrow(/clerk, admin/);
     expect(() => requireRole(identity, 'agency-leader')).not.toThrow();
+  });
+});
+
+describe('service identity assertions', () => {
+  const gateway = pair();
+  const services = pair();
+  const signService = createServiceIdentitySigner(services.privatePem, 'signing');
+
+  it('are accepted only where the service key is trusted, scoped to one agency, with only the service role', () => {
+    const verify = createIdentityVerifier(gateway.publicPem, services.publicPem);
+    expect(verify(signService('000.00.31.H99'))).toEqual({ userId: 'service:signing', agencyCode: '000.00.31.H99', roles: ['service'] });
+    expect(() => createIdentityVerifier(gateway.publicPem)(signService('000.00.31.H99'))).toThrow(AppError);
+  });
+
+  it('cannot be minted with the gateway key, nor can the gateway key grant the service role', () => {
+    const verify = createIdentityVerifier(gateway.publicPem, services.publicPem);
+    const gatewayAsService = createSigner({ key: gateway.privatePem, algorithm: 'ES256', iss: 'vanthu-service', aud: 'vanthu-services', expiresIn: 60_000 });
+    expect(() => verify(gatewayAsService({ sub: 'service:x', agency: '000.00.00.H99', roles: ['service'] }))).toThrow(AppError);
+    const userWithServiceRole = createIdentitySigner(gateway.privatePem)({ ...identity, roles: ['service'] });
+    expect(() => verify(userWithServiceRole)).toThrow(/cannot grant/);
+    const serviceWithMore = createSigner({ key: services.privatePem, algorithm: 'ES256', iss: 'vanthu-service', aud: 'vanthu-services', expiresIn: 60_000 });
+    expect(() => verify(serviceWithMore({ sub: 'service:x', agency: '000.00.00.H99', roles: ['service', 'admin'] }))).toThrow(/cannot grant/);
   });
 });
