@@ -10,7 +10,7 @@ import { isOcspUp, startOcsp, stopOcsp } from './ocsp';
 import { isTsaUp, startTsa, stopTsa, tsaUrl } from './tsa';
 import { defaultKafka, ensureKafkaLibs, ensureTopics, isKafkaUp, kafkaBrokers, startKafka, stopKafka } from './kafka';
 import type { KafkaInstance } from './kafka';
-import { ensureIdentityKeys } from './identity-keys';
+import { ensureIdentityKeys, ensureServiceIdentityKeys } from './identity-keys';
 import type { IdentityKeys } from './identity-keys';
 import { dataDir, dataPath } from './paths';
 import { stopProcess } from './processes';
@@ -25,6 +25,7 @@ export type Infrastructure = {
   hsm: HsmSetup;
   devJwt: { privateKeyPath: string; publicKeyPath: string; issuer: string };
   identityKeys: IdentityKeys;
+  serviceIdentityKeys: IdentityKeys;
   tsaUrl: string;
 };
 
@@ -49,6 +50,7 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
   const pki = await timed(say, 'test PKI (root, intermediate, people, seals, TSA, OCSP)', ensureTestPki);
   const devJwt = await timed(say, 'development JWT key', ensureDevJwtKey);
   const identityKeys = ensureIdentityKeys();
+  const serviceIdentityKeys = ensureServiceIdentityKeys();
   const hsm = await timed(say, 'SoftHSM2 token with organisation seal keys', () => ensureSoftHsm(pki));
   await timed(say, 'OCSP responder', async () => ((await isOcspUp(pki)) ? undefined : startOcsp(pki)));
   await timed(say, 'RFC 3161 time-stamping service', async () => ((await isTsaUp()) ? undefined : startTsa(pki)));
@@ -64,6 +66,7 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
     hsm,
     devJwt: { ...devJwt, issuer: devIssuer },
     identityKeys,
+    serviceIdentityKeys,
     tsaUrl,
   };
   fs.writeFileSync(infrastructureFile(), JSON.stringify(infrastructure, null, 2));
@@ -97,6 +100,7 @@ export async function stackEnvironments(infra: Infrastructure, layout: StackLayo
     KAFKA_BROKERS: layout.kafkaBrokers ?? infra.kafka.brokers,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     IDENTITY_PUBLIC_KEY_FILE: infra.identityKeys.publicKeyPath,
+    SERVICE_IDENTITY_PUBLIC_KEY_FILE: infra.serviceIdentityKeys.publicKeyPath,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
   const urls = {} as Record<ServiceName, string>;
@@ -109,7 +113,7 @@ export async function stackEnvironments(infra: Infrastructure, layout: StackLayo
   });
   return {
     documents: service('documents', { BLOB_DIR: layout.blobDir }),
-    signing: service('signing', hsmEnv(infra.hsm)),
+    signing: service('signing', { ...hsmEnv(infra.hsm), HSM_SEALS: JSON.stringify(infra.hsm.seals.map((s) => ({ agencyCode: s.agencyCode, keyIdHex: s.keyIdHex, certPath: s.certPath }))), DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`, TSA_URLS: infra.tsaUrl, TRUST_CERTS_FILE: infra.pki.chainPem, SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath }),
     routing: service('routing'),
     reporting: service('reporting'),
     gateway: {

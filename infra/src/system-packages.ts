@@ -8,7 +8,9 @@ export const debianPackages = [
   'poppler-utils', // pdfsig, pdftotext, pdftoppm: independent checks of our PDFs
   'qpdf', // qpdf --check
   'libreoffice-writer-nogui', // DOCX -> PDF, headless
-  'fonts-liberation', // Times-compatible (Liberation Serif) with Vietnamese glyphs
+  // Times-compatible fonts for Vietnamese text in PDFs we render: Liberation Serif 2.x has the
+  // Vietnamese letters (1.07 in fonts-liberation does not); DejaVu Serif is the fallback.
+  'fonts-liberation2',
   'fonts-dejavu-core',
 ];
 

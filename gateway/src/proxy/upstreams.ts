@@ -9,7 +9,11 @@ export type Upstream = { service: 'documents' | 'signing' | 'routing' | 'reporti
  */
 export function upstreams(config: GatewayConfig): Upstream[] {
   return [
-    { service: 'documents', url: config.DOCUMENTS_URL, prefixes: ['/v1/documents'] },
+    {
+      service: 'documents',
+      url: config.DOCUMENTS_URL,
+      prefixes: ['/v1/documents', '/v1/registers', '/v1/organisations', '/v1/document-types', '/v1/dossiers', '/v1/searches', '/v1/copies'],
+    },
     {
       service: 'signing',
       url: config.SIGNING_URL,
@@ -20,6 +24,7 @@ export function upstreams(config: GatewayConfig): Upstream[] {
         '/v1/validations',
         '/v1/certificates',
         '/v1/signing-keys',
+        '/v1/signature-images',
       ],
     },
     { service: 'routing', url: config.ROUTING_URL, prefixes: ['/v1/workflows', '/v1/tasks', '/v1/processes', '/v1/interop'] },

@@ -1,6 +1,20 @@
 import type { TObject } from '@sinclair/typebox';
 import { documentCreatedV1 } from './events/document-created';
 import { documentVersionAddedV1 } from './events/document-version-added';
+import { copyMadeV1 } from './events/copy-made';
+import { documentIssuedV1 } from './events/document-issued';
+import { documentRecalledV1 } from './events/document-recalled';
+import { documentRegisteredV1 } from './events/document-registered';
+import { dossierDocumentAddedV1 } from './events/dossier-document-added';
+import { dossierStateChangedV1 } from './events/dossier-state-changed';
+import { registerCreatedV1 } from './events/register-created';
+import { signatureAppliedV1 } from './events/signature-applied';
+import { signingSessionPreparedV1 } from './events/signing-session-prepared';
+import { signingSessionCompletedV1 } from './events/signing-session-completed';
+import { certificateRegisteredV1 } from './events/certificate-registered';
+import { certificateActivatedV1 } from './events/certificate-activated';
+import { dossierHandoverDueV1 } from './events/dossier-handover-due';
+import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import type { TopicName } from './topics';
 
 export type EventDefinition = {
@@ -14,7 +28,7 @@ export type EventDefinition = {
 };
 
 /** Every event vanthu publishes. Adding one here puts it into the AsyncAPI document. */
-export const eventCatalogue: readonly EventDefinition[] = [documentCreatedV1, documentVersionAddedV1];
+export const eventCatalogue: readonly EventDefinition[] = [documentCreatedV1, documentVersionAddedV1, copyMadeV1, documentIssuedV1, documentRecalledV1, documentRegisteredV1, dossierDocumentAddedV1, dossierStateChangedV1, registerCreatedV1, signatureAppliedV1, signingSessionPreparedV1, signingSessionCompletedV1, certificateRegisteredV1, certificateActivatedV1, dossierHandoverDueV1, documentMetadataUpdatedV1];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {
   return eventCatalogue.find((definition) => definition.type === type);

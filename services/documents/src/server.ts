@@ -2,6 +2,8 @@ import { runService } from '@vanthu/platform';
 import { buildApp } from './app';
 import { documentsConfigSchema, migrationsDir } from './config';
 import { BlobStore } from './storage/blob-store';
+import { TextIndexer } from './domain/text-indexer';
+import { remindHandovers } from './domain/remind-handovers';
 
 void runService({
   name: 'documents',
@@ -11,14 +13,30 @@ void runService({
   buildApp: async (context) => {
     const blobs = new BlobStore(context.config.BLOB_DIR);
     await blobs.init();
-    return buildApp({
+    const textIndexer = new TextIndexer({ pool: context.pool, blobs, logger: context.logger });
+    // The first pass picks up whatever a crash left unindexed.
+    textIndexer.signal();
+    const app = await buildApp({
       logger: context.logger,
       pool: context.pool,
       blobs,
+      textIndexer,
       identityPublicKey: context.identityPublicKey,
+      ...(context.servicePublicKey ? { servicePublicKey: context.servicePublicKey } : {}),
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
       maxUploadBytes: context.config.MAX_UPLOAD_BYTES,
       healthChecks: context.healthChecks,
     });
+    // Hand-over reminders are a daily matter; checking hourly (and at start) is plenty.
+    const remind = (): void => {
+      remindHandovers({ pool: context.pool, topicPrefix: context.config.KAFKA_TOPIC_PREFIX, source: '/vanthu/documents' }).catch((error: unknown) =>
+        context.logger.error({ err: error }, 'hand-over reminders failed; the next hourly pass retries'),
+      );
+    };
+    const timer = setInterval(remind, 60 * 60 * 1000);
+    timer.unref();
+    remind();
+    app.addHook('onClose', async () => clearInterval(timer));
+    return app;
   },
 });

@@ -1,26 +1,38 @@
+import multipart from '@fastify/multipart';
 import { buildServiceApp } from '@vanthu/platform';
 import type { HealthCheck, Logger, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
+import type { SigningDeps } from './domain/signing-deps';
 import type { HsmConnection } from './hsm/hsm-connection';
+import { signingRoutes } from './routes/signing-routes';
 
-export type SigningAppDeps = { logger: Logger; identityPublicKey: string; hsm: HsmConnection; healthChecks?: HealthCheck[] };
+/**
+ * `signing` is absent only when the app is built to generate API documents (infra/src/api-docs.ts):
+ * routes are registered for their schemas and never called.
+ */
+export type SigningAppDeps = { logger: Logger; identityPublicKey: string; healthChecks?: HealthCheck[]; hsm: HsmConnection; signing?: SigningDeps };
 
 export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
-  return buildServiceApp({
+  const app = await buildServiceApp({
     name: 'signing',
     version: serviceVersion,
-    description: 'PAdES signing with organisation seals in the HSM and personal tokens, certificates and validation (ký số).',
+    description: 'PAdES signing with organisation seals in the HSM and personal tokens (two-step), NĐ 30 appearances, certificate registry (ký số).',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    // Batch complete requests carry up to 200 signatures and certificate chains.
+    bodyLimitBytes: 8 * 1024 * 1024,
     healthChecks: [
       ...(deps.healthChecks ?? []),
       {
         name: 'hsm',
         check: async () => {
           const status = deps.hsm.status();
-          return { token: status.tokenLabel, keys: status.keys.length };
+          return { token: status.tokenLabel, keys: status.keys.length, sessions: status.sessions };
         },
       },
     ],
   });
+  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 2, parts: 3 } });
+  await signingRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
+  return app;
 }

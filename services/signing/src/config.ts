@@ -9,8 +9,28 @@ export const signingConfigSchema = Type.Object({
   HSM_MODULE_PATH: Type.String({ minLength: 1, description: 'PKCS#11 module (SoftHSM2 here, any PKCS#11 module in production)' }),
   HSM_TOKEN_LABEL: Type.String({ minLength: 1 }),
   HSM_PIN_FILE: Type.String({ minLength: 1, description: 'File holding the user PIN; the PIN never goes into the environment' }),
+  HSM_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 256, default: 4, description: 'PKCS#11 sessions kept open for concurrent signing' }),
+  HSM_SEALS: Type.String({
+    default: '[]',
+    description: 'JSON array of organisation seals: [{"agencyCode","keyIdHex","certPath","scheme"?:"rsa-pkcs1"|"rsa-pss"|"ecdsa"}]',
+  }),
+  DOCUMENTS_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:3101', description: 'The documents service (not the gateway)' }),
+  TSA_URLS: Type.String({ default: '', description: 'Comma-separated RFC 3161 TSAs, tried in order' }),
+  TSA_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  REVOCATION_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  TRUST_CERTS_FILE: Type.String({ default: '', description: 'PEM file of CA certificates (roots and intermediates) used to complete chains and check certificates' }),
+  TRUST_ROOTS_FILE: Type.String({ default: '', description: 'PEM file of trusted root certificates; defaults to the self-signed ones in TRUST_CERTS_FILE' }),
+  SIGNING_SESSION_TTL_SECONDS: Type.Integer({ minimum: 10, default: 300, description: 'How long a prepared two-step signing session waits (requirements 7.28: 5 minutes)' }),
+  SIGNATURE_HASH: Type.Union([Type.Literal('sha256'), Type.Literal('sha384'), Type.Literal('sha512')], { default: 'sha256' }),
+  // NĐ 30 Phụ lục I asks for Times New Roman; Liberation Serif 2 (fonts-liberation2) has Times'
+  // metrics and every Vietnamese letter (Liberation 1.07 in fonts-liberation has neither ơ nor ư).
+  APPEARANCE_FONT_PATH: Type.String({ default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf', description: 'Serif TrueType font covering Vietnamese (Times New Roman in production)' }),
+  APPEARANCE_ANCHORS: Type.String({
+    default: '{}',
+    description: 'JSON per-agency anchors for initials: {"<agencyCode>|*": {"endOfContent": ["./."], "recipients": ["Nơi nhận"]}}',
+  }),
 });
 export type SigningConfig = Static<typeof signingConfigSchema>;
 
 export const migrationsDir = path.resolve(__dirname, '..', 'migrations');
-export const serviceVersion = '0.1.0';
+export const serviceVersion = '0.2.0';

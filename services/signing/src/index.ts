@@ -1,3 +1,6 @@
 export { buildApp } from './app';
 export { HsmConnection, HsmUnavailableError } from './hsm/hsm-connection';
 export { migrationsDir } from './config';
+export { createSigningDeps } from './create-signing-deps';
+export { signPdf, prepareRevision, finishRevision } from './pades/pades-engine';
+export { hsmSigner, softwareSigner } from './pades/signer';

@@ -23,8 +23,13 @@ export async function addDocumentVersion(
 ): Promise<{ document: Document; replayed: boolean }> {
   const { identity, documentId, metadata, content } = command;
   const { result, replayed } = await deps.runInTransaction(async (tx) => {
-    const current = await lockDocument(tx, identity.agencyCode, documentId);
-    if (current === undefined) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
+    const locked = await lockDocument(tx, identity.agencyCode, documentId);
+    if (locked === undefined) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
+    // NĐ 30/2020 Phụ lục VI mục III.8: a recalled document and its metadata are frozen.
+    if (locked.status === 'recalled' || locked.status === 'revoked') {
+      throw new AppError('CONFLICT', `document ${documentId} was recalled and is frozen; it takes no new versions`);
+    }
+    const current = locked.currentVersion;
     if (current !== metadata.basedOnVersion) {
       throw new AppError('CONFLICT', `version ${metadata.basedOnVersion} is not the current version (${current}); fetch the current version and try again`);
     }

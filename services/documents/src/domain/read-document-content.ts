@@ -1,22 +1,29 @@
 import type { Readable } from 'node:stream';
-import { AppError } from '@vanthu/platform';
+import { AppError, withTransaction } from '@vanthu/platform';
 import type { Identity, Pool } from '@vanthu/platform';
+import { insertAccess } from '../repositories/access-log-repository';
+import type { AccessAction } from '../repositories/access-log-repository';
 import type { BlobStore } from '../storage/blob-store';
 import { getDocument } from './get-document';
 
 export type DocumentContent = { stream: Readable; sizeBytes: number; mediaType: string; sha256: string; version: number; fileName: string | null };
 
-/** Returns a version's bytes after checking they still hash to the recorded SHA-256. */
+/**
+ * Returns a version's bytes after checking they still hash to the recorded SHA-256, and
+ * records who fetched which version and why (Phụ lục VI mục III.5–III.6: access and print log).
+ */
 export async function readDocumentContent(
   identity: Identity,
   id: string,
   requestedVersion: number | undefined,
   deps: { pool: Pool; blobs: BlobStore },
+  purpose: AccessAction = 'read',
 ): Promise<DocumentContent> {
   const document = await getDocument(identity, id, deps);
   const wanted = requestedVersion ?? document.currentVersion;
   const version = document.versions.find((v) => v.version === wanted);
   if (!version) throw new AppError('NOT_FOUND', `document ${id} has no version ${wanted}`);
   const { stream, sizeBytes } = await deps.blobs.openVerified(version.sha256);
+  await withTransaction(deps.pool, (tx) => insertAccess(tx, { agencyCode: identity.agencyCode, documentId: id, version: version.version, action: purpose, userId: identity.userId }));
   return { stream, sizeBytes, mediaType: version.mediaType, sha256: version.sha256, version: version.version, fileName: version.fileName };
 }

@@ -1,15 +1,23 @@
 import { Type } from '@sinclair/typebox';
-import { requestFingerprint, transactionRunner } from '@vanthu/platform';
+import { AppError, requestFingerprint, transactionRunner } from '@vanthu/platform';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentVersion } from '../domain/add-document-version';
+import { checkDocumentMetadata } from '../domain/check-document-metadata';
+import { convertUpload } from '../domain/convert-upload';
+import { countPdfPages } from '../domain/count-pdf-pages';
 import { createDocument } from '../domain/create-document';
+import type { DocxConverter } from '../domain/docx-converter';
+import type { TextIndexer } from '../domain/text-indexer';
+import { pdfMediaType } from '../domain/sniff-media-type';
 import { getDocument } from '../domain/get-document';
+import { listAccessLog } from '../domain/list-access-log';
 import { readDocumentContent } from '../domain/read-document-content';
 import { ContentQuery, Document, DocumentIdParams, DocumentMetadata, NewVersionMetadata } from '../schemas/document';
 import type { BlobStore } from '../storage/blob-store';
+import { contentDisposition } from './content-disposition';
 import { readUpload } from './read-upload';
 
-export type DocumentRoutesDeps = { pool: Pool; blobs: BlobStore; topicPrefix: string; source: string };
+export type DocumentRoutesDeps = { pool: Pool; blobs: BlobStore; converter: DocxConverter; textIndexer: TextIndexer; topicPrefix: string; source: string };
 
 const problem = { $ref: 'Problem#' } as const;
 
@@ -20,7 +28,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       schema: {
         operationId: 'createDocument',
         tags: ['documents'],
-        summary: 'Upload a document (PDF) with its metadata; stores version 1',
+        summary: 'Upload a document (PDF, or a DOCX draft which is kept as version 1 and converted to a PDF version 2) with its metadata',
         consumes: ['multipart/form-data'],
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
         body: Type.Object(
@@ -34,7 +42,10 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       },
     },
     async (request, reply) => {
-      const { metadata, content } = await readUpload(request, deps.blobs, DocumentMetadata);
+      const { metadata, content, blob } = await readUpload(request, deps.blobs, DocumentMetadata, (m) => checkDocumentMetadata(request.identity, m, deps));
+      const conversion = await convertUpload(blob, content, deps);
+      const pdf = conversion ?? content;
+      const pageAmount = await countPdfPages(deps.blobs, pdf.sha256, pdf.mediaType);
       const idempotencyKey = request.headers['idempotency-key'];
       const runInTransaction = transactionRunner(
         deps.pool,
@@ -43,10 +54,11 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         requestFingerprint('createDocument', metadata, content.sha256),
       );
       const { document, replayed } = await createDocument(
-        { identity: request.identity, metadata, content, requestId: request.id },
+        { identity: request.identity, metadata, content, ...(conversion ? { conversion } : {}), pageAmount, requestId: request.id },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
+      deps.textIndexer.signal();
       return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);
     },
   );
@@ -72,7 +84,12 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       },
     },
     async (request, reply) => {
-      const { metadata, content } = await readUpload(request, deps.blobs, NewVersionMetadata);
+      const { metadata, content, blob } = await readUpload(request, deps.blobs, NewVersionMetadata);
+      if (content.mediaType !== pdfMediaType) {
+        await deps.blobs.discardCreated(blob);
+        // A version is what gets signed and issued: it must be a PDF. DOCX drafts enter as new documents.
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'a new version must be a PDF; upload DOCX drafts with POST /v1/documents to have them converted');
+      }
       const idempotencyKey = request.headers['idempotency-key'];
       const runInTransaction = transactionRunner(
         deps.pool,
@@ -85,6 +102,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
+      deps.textIndexer.signal();
       return reply.status(201).header('location', `/v1/documents/${document.id}/content?version=${document.currentVersion}`).send(document);
     },
   );
@@ -122,8 +140,8 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       },
     },
     async (request, reply) => {
-      const content = await readDocumentContent(request.identity, request.params.id, request.query.version, deps);
-      const disposition = content.fileName ? `inline; filename*=UTF-8''${encodeURIComponent(content.fileName)}` : 'inline';
+      const content = await readDocumentContent(request.identity, request.params.id, request.query.version, deps, request.query.purpose ?? 'read');
+      const disposition = contentDisposition(request.query.purpose === 'download' ? 'attachment' : 'inline', content.fileName);
       return reply
         .header('content-type', content.mediaType)
         .header('content-length', String(content.sizeBytes))
@@ -133,5 +151,28 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         .header('content-disposition', disposition)
         .send(content.stream);
     },
+  );
+
+  app.get(
+    '/v1/documents/:id/access-log',
+    {
+      schema: {
+        operationId: 'getDocumentAccessLog',
+        tags: ['documents'],
+        summary: 'Who read, downloaded or printed which version, and when (oldest first)',
+        params: DocumentIdParams,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 20 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ documentId: Type.String(), version: Type.Union([Type.Integer(), Type.Null()]), action: Type.String(), userId: Type.String(), at: Type.String({ format: 'date-time' }) })),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          400: problem,
+          401: problem,
+          404: problem,
+        },
+      },
+    },
+    async (request) => listAccessLog(request.identity, request.params.id, request.query.cursor, request.query.limit ?? 100, deps),
   );
 }

@@ -3,12 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import type { TObject, Static } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { AppError } from '@vanthu/platform';
-import { sniffMediaType } from '../domain/sniff-media-type';
-import type { BlobStore } from '../storage/blob-store';
+import '../schemas/formats';
+import { inspectContent } from '../domain/inspect-content';
+import type { BlobStore, StoredBlob } from '../storage/blob-store';
 
 export type Upload<M> = {
   metadata: M;
   content: { sha256: string; sizeBytes: number; mediaType: string; fileName: string | null };
+  blob: StoredBlob;
 };
 
 export function parseMetadata<S extends TObject>(schema: S, text: string | undefined): Static<S> {
@@ -31,10 +33,17 @@ export function parseMetadata<S extends TObject>(schema: S, text: string | undef
 
 /**
  * Reads a multipart upload of exactly one `file` part and one `metadata` JSON part. The file is
- * streamed into the blob store (durably, before any database write) and its type is sniffed
- * from its bytes; metadata is checked against `schema`, naming every bad field.
+ * streamed into the blob store (durably, before any database write) once its type is decided
+ * from its bytes and its structure checked; metadata is checked against `schema`, naming every
+ * bad field. `precheck` refuses metadata before the file is stored when metadata comes first
+ * (as clients send it); when the file came first, a refused upload's new bytes are removed.
  */
-export async function readUpload<S extends TObject>(request: FastifyRequest, blobs: BlobStore, schema: S): Promise<Upload<Static<S>>> {
+export async function readUpload<S extends TObject>(
+  request: FastifyRequest,
+  blobs: BlobStore,
+  schema: S,
+  precheck?: (metadata: Static<S>) => Promise<void> | void,
+): Promise<Upload<Static<S>>> {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data with the parts file and metadata');
   let metadataText: string | undefined;
   let stored: Awaited<ReturnType<BlobStore['put']>> | undefined;
@@ -49,17 +58,29 @@ export async function readUpload<S extends TObject>(request: FastifyRequest, blo
       }
       const file = (part as MultipartFile).file;
       // A file cut at the size limit is discarded before it could enter the store.
-      stored = await blobs.put(file, () => {
-        if (file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 'the file exceeds the upload limit');
-      });
+      stored = await blobs.put(
+        file,
+        () => {
+          if (file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 'the file exceeds the upload limit');
+        },
+        inspectContent,
+      );
       fileName = part.filename ? part.filename.normalize('NFC').slice(0, 255) : null;
     } else if (part.fieldname === 'metadata') {
       metadataText = String(part.value);
+      if (precheck && !stored) await precheck(parseMetadata(schema, metadataText));
     } else {
       throw new AppError('VALIDATION_FAILED', `unknown field ${part.fieldname}`, { errors: [{ field: part.fieldname, message: 'unknown field' }] });
     }
   }
-  const metadata = parseMetadata(schema, metadataText);
+  let metadata: Static<S>;
+  try {
+    metadata = parseMetadata(schema, metadataText);
+    await precheck?.(metadata);
+  } catch (error) {
+    if (stored) await blobs.discardCreated(stored);
+    throw error;
+  }
   if (!stored) throw new AppError('VALIDATION_FAILED', 'the multipart file part is required', { errors: [{ field: 'file', message: 'required' }] });
-  return { metadata, content: { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: sniffMediaType(stored.head), fileName } };
+  return { metadata, content: { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: stored.mediaType, fileName }, blob: stored };
 }

@@ -1,0 +1,15 @@
+import type { WrittenFile } from '../storage/blob-store';
+import { inspectDocx } from './inspect-docx';
+import { inspectPdf } from './inspect-pdf';
+import { docxMediaType, pdfMediaType, sniffMediaType } from './sniff-media-type';
+
+/** PDF or DOCX, decided from the bytes and checked before the file may enter the store. */
+export async function inspectContent(file: WrittenFile): Promise<string> {
+  const container = sniffMediaType(file.head);
+  if (container === pdfMediaType) {
+    await inspectPdf(file.path, file.tail);
+    return pdfMediaType;
+  }
+  await inspectDocx(file.path, file.sizeBytes);
+  return docxMediaType;
+}

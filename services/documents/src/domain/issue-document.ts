@@ -1,0 +1,38 @@
+import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
+import type { Identity, TransactionRunner } from '@vanthu/platform';
+import { documentIssuedV1 } from '@vanthu/contracts';
+import type { DocumentIssuedV1 } from '@vanthu/contracts';
+import { findDocument, lockDocument, setStatus } from '../repositories/documents-repository';
+import type { Document } from '../schemas/document';
+
+/** Văn thư releases a registered outgoing document (NĐ 30/2020 Điều 14.4, 16); the current version is the one issued. */
+export async function issueDocument(
+  command: { identity: Identity; documentId: string; requestId: string },
+  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
+): Promise<{ document: Document; replayed: boolean }> {
+  const { identity, documentId } = command;
+  requireRole(identity, 'clerk');
+  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+    const locked = await lockDocument(tx, identity.agencyCode, documentId);
+    if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
+    if (locked.direction !== 'outgoing') throw new AppError('UNPROCESSABLE', 'only outgoing documents are issued');
+    if (locked.status !== 'registered') throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; register it before issuing`);
+    await setStatus(tx, documentId, 'issued');
+    const document = await findDocument(tx, identity.agencyCode, documentId);
+    const current = document?.versions.find((v) => v.version === document.currentVersion);
+    if (!document?.registration || !current) throw new Error('issued document vanished inside its own transaction');
+    const event: DocumentIssuedV1 = {
+      documentId,
+      agencyCode: identity.agencyCode,
+      notation: document.registration.notation,
+      documentIdentifier: document.registration.documentIdentifier,
+      version: current.version,
+      sha256: current.sha256,
+      issuedBy: identity.userId,
+      issuedAt: document.updatedAt,
+    };
+    await enqueueEvent(tx, documentIssuedV1, documentId, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    return document;
+  });
+  return { document: result, replayed };
+}

@@ -1,0 +1,43 @@
+// Pure rules of số, ký hiệu and mã định danh văn bản (NĐ 30/2020 Điều 15; Phụ lục I.II.3; Phụ lục VI).
+
+const vietnamZone = 'Asia/Ho_Chi_Minh';
+
+/** The calendar date in Vietnam as {year, month, day}: numbering restarts on 1 January there, not in UTC. */
+export function vietnamDate(at: Date): { year: number; month: number; day: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: vietnamZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const pick = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  return { year: pick('year'), month: pick('month'), day: pick('day') };
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** yyyy-MM-dd in Vietnam. */
+export function vietnamIsoDate(at: Date): string {
+  const { year, month, day } = vietnamDate(at);
+  return `${year}-${pad2(month)}-${pad2(day)}`;
+}
+
+// Phụ lục I.II.3.c: Arabic digits, numbers below 10 get a leading 0.
+export const formatNumber = (n: number): string => pad2(n);
+
+// Phụ lục I.II.3.c: upper case, "/" between số and ký hiệu, "-" between groups, no spaces.
+// The Phụ lục III abbreviations keep their mixed case (QyĐ, CTr, TTr): the table is the source.
+const cleanGroup = (group: string): string => group.normalize('NFC').replace(/\s+/g, '');
+
+/**
+ * The full số/ký hiệu: `{số}/{type}-{agency}` (e.g. 15/QĐ-UBND), or `{số}/{agency}-{unit}` for a
+ * type without abbreviation (công văn: 45/UBND-KGVX).
+ */
+export function buildNotation(input: { number: number; typeAbbreviation: string | null; agencyAbbreviation: string; unitAbbreviation?: string | null }): string {
+  const agency = cleanGroup(input.agencyAbbreviation).toUpperCase();
+  const groups = input.typeAbbreviation !== null ? [cleanGroup(input.typeAbbreviation), agency] : [agency, ...(input.unitAbbreviation ? [cleanGroup(input.unitAbbreviation).toUpperCase()] : [])];
+  return `${formatNumber(input.number)}/${groups.join('-')}`;
+}
+
+/** Mã định danh văn bản: `{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}` (requirements §7.18). */
+export function buildDocumentIdentifier(organId: string, issuedOn: { year: number; month: number; day: number }, notation: string): string {
+  return `${organId},${issuedOn.year}/${pad2(issuedOn.month)}/${pad2(issuedOn.day)},${notation}`;
+}
+
+/** FileCode of a hồ sơ (Phụ lục VI mục III.1): OrganId, year of the Danh mục and FileNotation. */
+export const buildFileCode = (organId: string, year: number, fileNotation: string): string => `${organId}.${year}.${fileNotation}`;

@@ -1,0 +1,103 @@
+import { AppError, withTransaction } from '@vanthu/platform';
+import type { Pool, ServiceApp } from '@vanthu/platform';
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { documentTypes } from '../domain/document-types';
+import { getFormPolicy, setFormPolicy } from '../domain/form-policy';
+import { importOrganisations } from '../domain/import-organisations';
+import { parseOrganisationsCsv } from '../domain/parse-organisations-csv';
+import { findOrganisation } from '../repositories/organisations-repository';
+import { ImportResult, Organisation, OrganisationCodeParams, OrganisationImport } from '../schemas/organisation';
+
+const problem = { $ref: 'Problem#' } as const;
+
+const DocumentTypeSchema = Type.Object({ code: Type.String(), name: Type.String(), abbreviation: Type.Union([Type.String(), Type.Null()]), kind: Type.String() });
+
+export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
+  // The directory file may be CSV; it is parsed in the route's use case, not by fastify.
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/v1/organisations/imports',
+    {
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        operationId: 'importOrganisations',
+        tags: ['organisations'],
+        summary: 'Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation',
+        consumes: ['application/json', 'text/csv'],
+        body: Type.Union([OrganisationImport, Type.String({ description: 'CSV text' })]),
+        response: { 200: ImportResult, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    async (request) => {
+      const body: unknown = request.body;
+      let organisations: Organisation[];
+      if (typeof body === 'string') organisations = await parseOrganisationsCsv(body);
+      else if (Value.Check(OrganisationImport, body)) organisations = body.organisations;
+      else throw new AppError('VALIDATION_FAILED', 'send {"organisations":[…]} as JSON or the directory as text/csv');
+      return importOrganisations(request.identity, organisations, deps);
+    },
+  );
+
+  app.get(
+    '/v1/organisations/:code',
+    {
+      schema: {
+        operationId: 'getOrganisation',
+        tags: ['organisations'],
+        summary: 'An organisation of the directory with its units and people',
+        params: OrganisationCodeParams,
+        response: { 200: Organisation, 401: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const organisation = await withTransaction(deps.pool, (tx) => findOrganisation(tx, request.params.code));
+      if (!organisation) throw new AppError('NOT_FOUND', `organisation ${request.params.code} not found`);
+      return organisation;
+    },
+  );
+
+  app.get(
+    '/v1/document-types',
+    {
+      schema: {
+        operationId: 'listDocumentTypes',
+        tags: ['organisations'],
+        summary: 'The document-type catalogue: the 29 types of NĐ 30/2020 Điều 7 with Phụ lục III abbreviations, and the copy kinds',
+        response: { 200: Type.Object({ items: Type.Array(DocumentTypeSchema) }), 401: problem },
+      },
+    },
+    async () => ({ items: documentTypes }),
+  );
+
+  const Form = Type.Union([Type.Literal('electronic'), Type.Literal('electronic-and-paper'), Type.Literal('paper')]);
+  const FormPolicy = Type.Object({ items: Type.Array(Type.Object({ typeCode: Type.String(), typeName: Type.String(), form: Form, source: Type.String({ description: 'default (seed 002 Phụ lục I–III) or agency' }) })) });
+
+  app.get(
+    '/v1/document-types/form-policy',
+    {
+      schema: {
+        operationId: 'getFormPolicy',
+        tags: ['organisations'],
+        summary: 'The caller’s agency form policy: which types go electronic only, electronic and paper, or paper only',
+        response: { 200: FormPolicy, 401: problem },
+      },
+    },
+    async (request) => ({ items: await getFormPolicy(request.identity, deps) }),
+  );
+
+  app.put(
+    '/v1/document-types/form-policy',
+    {
+      schema: {
+        operationId: 'setFormPolicy',
+        tags: ['organisations'],
+        summary: 'Set the agency’s own form for some types (administrators)',
+        body: Type.Object({ entries: Type.Array(Type.Object({ typeCode: Type.String({ maxLength: 10 }), form: Form }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        response: { 200: FormPolicy, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    async (request) => ({ items: await setFormPolicy(request.identity, request.body.entries, deps) }),
+  );
+}

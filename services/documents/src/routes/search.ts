@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+import type { Pool, ServiceApp } from '@vanthu/platform';
+import { listSearches, runSavedSearch, saveSearch, searchDocuments } from '../domain/search-documents';
+import { NewSavedSearch, SavedSearch, SearchQuery, SearchResults } from '../schemas/search';
+
+const problem = { $ref: 'Problem#' } as const;
+const Paging = Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false });
+
+export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
+  app.get(
+    '/v1/documents',
+    {
+      schema: {
+        operationId: 'searchDocuments',
+        tags: ['search'],
+        summary: 'Search and list the agency’s documents: accent-insensitive words plus filters, newest first, cursor-paginated',
+        querystring: SearchQuery,
+        response: { 200: SearchResults, 400: problem, 401: problem },
+      },
+    },
+    async (request) => {
+      const { cursor, limit, ...criteria } = request.query;
+      return searchDocuments(request.identity, criteria, { ...(cursor ? { cursor } : {}), limit: limit ?? 50 }, deps);
+    },
+  );
+
+  app.post(
+    '/v1/searches',
+    {
+      schema: {
+        operationId: 'saveSearch',
+        tags: ['search'],
+        summary: 'Save a search under a name (per user)',
+        body: NewSavedSearch,
+        response: { 201: SavedSearch, 400: problem, 401: problem, 409: problem },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await saveSearch(request.identity, request.body, deps)),
+  );
+
+  app.get(
+    '/v1/searches',
+    { schema: { operationId: 'listSavedSearches', tags: ['search'], summary: 'The caller’s saved searches', response: { 200: Type.Object({ items: Type.Array(SavedSearch) }), 401: problem } } },
+    async (request) => ({ items: await listSearches(request.identity, deps) }),
+  );
+
+  app.get(
+    '/v1/searches/:id/results',
+    {
+      schema: {
+        operationId: 'runSavedSearch',
+        tags: ['search'],
+        summary: 'Run a saved search now',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        querystring: Paging,
+        response: { 200: SearchResults, 400: problem, 401: problem, 404: problem },
+      },
+    },
+    async (request) => runSavedSearch(request.identity, request.params.id, { ...(request.query.cursor ? { cursor: request.query.cursor } : {}), limit: request.query.limit ?? 50 }, deps),
+  );
+}

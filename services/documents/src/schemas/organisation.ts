@@ -1,0 +1,40 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+// NĐ 30/2020 Phụ lục VI: OrganId is String(13). Abbreviations are the groups of a ký hiệu.
+const Abbreviation = Type.String({ pattern: '^[A-ZĐ0-9]{1,20}$', description: 'Upper case, no spaces (e.g. UBND, SKHCN, KGVX)' });
+
+export const Unit = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 30 }), name: Type.String({ minLength: 1, maxLength: 200 }), abbreviation: Abbreviation },
+  { additionalProperties: false },
+);
+export const Person = Type.Object(
+  {
+    userId: Type.String({ minLength: 1, maxLength: 100 }),
+    fullName: Type.String({ minLength: 1, maxLength: 50 }),
+    position: Type.Optional(Type.String({ maxLength: 100 })),
+    unitCode: Type.Optional(Type.String({ maxLength: 30 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Organisation = Type.Object(
+  {
+    code: Type.String({ pattern: '^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$', maxLength: 13, description: 'Mã định danh' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    abbreviation: Abbreviation,
+    parentCode: Type.Optional(Type.Union([Type.String({ maxLength: 13 }), Type.Null()])),
+    units: Type.Optional(Type.Array(Unit, { maxItems: 500 })),
+    people: Type.Optional(Type.Array(Person, { maxItems: 5000 })),
+  },
+  { additionalProperties: false, $id: 'Organisation' },
+);
+export type Organisation = Static<typeof Organisation>;
+
+export const OrganisationImport = Type.Object({ organisations: Type.Array(Organisation, { minItems: 1, maxItems: 5000 }) }, { additionalProperties: false });
+export type OrganisationImport = Static<typeof OrganisationImport>;
+
+export const ImportResult = Type.Object({ organisations: Type.Integer(), units: Type.Integer(), people: Type.Integer() });
+export type ImportResult = Static<typeof ImportResult>;
+
+export const OrganisationCodeParams = Type.Object({ code: Type.String({ maxLength: 13 }) }, { additionalProperties: false });

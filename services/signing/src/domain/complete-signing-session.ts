@@ -1,0 +1,183 @@
+import { constants, verify as nodeVerify } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { AppError, enqueueEvent, withTransaction } from '@vanthu/platform';
+import type { Tx } from '@vanthu/platform';
+import { signingSessionCompletedV1 } from '@vanthu/contracts';
+import type { SigningSessionCompletedV1 } from '@vanthu/contracts';
+import { PdfReader } from '@vanthu/pdf';
+import type { PreparedSignature } from '@vanthu/pdf';
+import * as pkijs from 'pkijs';
+import type { HashName, SignatureScheme } from '../pades/algorithms';
+import { parseCertificate, parseCms, parseSignedAttributes } from '../pades/cms';
+import { finishRevision } from '../pades/pades-engine';
+import type { PadesLevel } from '../pades/pades-engine';
+import { ecdsaRawToDer } from '../pades/signer';
+import { publicKeyOf } from '../pades/verify-signatures';
+import { finishSession, lockSession, sessionItems } from '../repositories/sessions-repository';
+import type { SessionItemRow } from '../repositories/sessions-repository';
+import { insertSignature } from '../repositories/signatures-repository';
+import { emitApplied } from './apply-organisation-signature';
+import { assertUsableCertificate } from './check-certificate';
+import { toSigningError } from './map-signing-errors';
+import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';
+import type { Caller, SigningDeps } from './signing-deps';
+
+export type CompleteSessionCommand = {
+  sessionId: string;
+  certificateChain?: string[];
+  items: { documentId: string; signatureValue?: string; cms?: string }[];
+};
+
+export type SessionResult = { sessionId: string; status: 'completed'; results: SigningSessionCompletedV1['results'] };
+
+const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
+
+function verifyValue(certificate: pkijs.Certificate, scheme: SignatureScheme, hash: HashName, data: Buffer, signature: Buffer): boolean {
+  const key = publicKeyOf(certificate);
+  try {
+    if (scheme === 'rsa-pss') return nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
+    if (scheme === 'ecdsa') {
+      // Tokens return ECDSA as raw r‖s (PKCS#11) or DER; accept both.
+      const der = signature[0] === 0x30 ? signature : ecdsaRawToDer(signature);
+      return nodeVerify(hash, data, key, der);
+    }
+    return nodeVerify(hash, data, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+const b64 = (field: string, text: string): Buffer => {
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) throw new AppError('VALIDATION_FAILED', `${field} must be base64`, { errors: [{ field, message: 'not base64' }] });
+  return Buffer.from(text, 'base64');
+};
+
+/**
+ * Step two: takes the token's signature value (or a whole CMS) and the certificate chain,
+ * checks them against the prepared data and the caller's registered certificate, embeds the
+ * CMS and stores each signed PDF as the next version. Idempotent: a repeated complete returns
+ * the first result; the session row is locked for the whole completion.
+ */
+export async function completeSigningSession(command: CompleteSessionCommand, caller: Caller, deps: SigningDeps): Promise<SessionResult> {
+  const { identity } = caller;
+  return withTransaction(deps.pool, async (tx) => {
+    const session = await lockSession(tx, identity.agencyCode, command.sessionId);
+    // Another person's session answers exactly like a missing one.
+    if (!session || session.userId !== identity.userId) throw new AppError('NOT_FOUND', `signing session ${command.sessionId} not found`);
+    if (session.status === 'completed') return session.result as SessionResult;
+    if (session.status === 'expired' || new Date(session.expiresAt) < new Date()) {
+      throw new AppError('UNPROCESSABLE', `the signing session expired at ${session.expiresAt}; prepare a new one`, { errors: [{ field: 'sessionId', message: 'expired' }] });
+    }
+    const items = await sessionItems(tx, session.id);
+    const byDocument = new Map(command.items.map((i) => [i.documentId, i]));
+    for (const i of command.items) if (!items.some((x) => x.documentId === i.documentId)) throw new AppError('VALIDATION_FAILED', `document ${i.documentId} is not in this session`, { errors: [{ field: 'items', message: 'unknown document' }] });
+    const chain = (command.certificateChain ?? []).map((c, n) => {
+      try {
+        return parseCertificate(b64(`certificateChain.${n}`, c));
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw new AppError('VALIDATION_FAILED', 'certificateChain entries must be base64 DER certificates', { errors: [{ field: `certificateChain.${n}`, message: 'not a certificate' }] });
+      }
+    });
+    const hash = session.hash as HashName;
+    const scheme = session.scheme as SignatureScheme;
+    const results: SessionResult['results'] = [];
+    const single = items.length === 1;
+    for (const item of items) {
+      const given = byDocument.get(item.documentId);
+      if (!given) {
+        results.push({ documentId: item.documentId, outcome: 'failed', version: null, reason: 'no signature was sent for this document' });
+        continue;
+      }
+      try {
+        const version = await completeItem(tx, session, item, given, chain, hash, scheme, caller, deps);
+        results.push({ documentId: item.documentId, outcome: 'signed', version, reason: null });
+      } catch (error) {
+        const mapped = toSigningError(error);
+        // One document: its problem is the answer. A batch reports per document (requirements 7.28, signing.md §6.3).
+        if (single) throw mapped;
+        if (mapped instanceof AppError && mapped.status >= 500) throw mapped;
+        results.push({ documentId: item.documentId, outcome: 'failed', version: null, reason: (mapped as Error).message });
+      }
+    }
+    const result: SessionResult = { sessionId: session.id, status: 'completed', results };
+    await finishSession(tx, session.id, 'completed', result);
+    const event: SigningSessionCompletedV1 = { sessionId: session.id, agencyCode: identity.agencyCode, userId: identity.userId, results, completedAt: new Date().toISOString() };
+    await enqueueEvent(tx, signingSessionCompletedV1, session.id, event, { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    return result;
+  });
+}
+
+async function completeItem(
+  tx: Tx,
+  session: NonNullable<Awaited<ReturnType<typeof lockSession>>>,
+  item: SessionItemRow,
+  given: CompleteSessionCommand['items'][number],
+  chain: pkijs.Certificate[],
+  hash: HashName,
+  scheme: SignatureScheme,
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<number> {
+  let certificate: pkijs.Certificate | undefined = chain[0];
+  let signedAttributesDer = item.signedAttributes ?? undefined;
+  let signatureValue: Buffer;
+  if (given.cms) {
+    const { signedData, signerInfo } = parseCms(b64('cms', given.cms));
+    const attrs = signerInfo.signedAttrs;
+    if (!attrs) throw new AppError('UNPROCESSABLE', 'the CMS has no signed attributes');
+    const der = Buffer.from(attrs.encodedValue);
+    der[0] = 0x31;
+    signedAttributesDer = der;
+    signatureValue = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+    const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
+    certificate = (signedData.certificates ?? []).find((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c.serialNumber.isEqual(sid.serialNumber)) ?? certificate;
+    chain = [...chain, ...(signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)];
+  } else if (given.signatureValue) {
+    signatureValue = b64('signatureValue', given.signatureValue);
+  } else {
+    throw new AppError('VALIDATION_FAILED', 'each item needs signatureValue or cms', { errors: [{ field: 'items.signatureValue', message: 'required' }] });
+  }
+  if (!certificate) throw new AppError('VALIDATION_FAILED', 'certificateChain is required: the signer certificate first', { errors: [{ field: 'certificateChain', message: 'required' }] });
+  if (session.certificateSha256 && session.certificateSha256 !== certificateSha256(certificate)) {
+    throw new AppError('UNPROCESSABLE', 'the certificate is not the one the session was prepared for', { errors: [{ field: 'certificateChain.0', message: 'different certificate' }] });
+  }
+  if (!signedAttributesDer) throw new AppError('UNPROCESSABLE', 'this session was prepared without a certificate; send the whole CMS');
+  // Binding prepare ↔ complete: the signed attributes must carry the prepared document digest.
+  const md = parseSignedAttributes(signedAttributesDer).find((a) => a.type === OID_MESSAGE_DIGEST);
+  const mdValue = md ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView) : undefined;
+  if (!mdValue?.equals(item.documentDigest)) throw new AppError('UNPROCESSABLE', 'the signed data is not the data prepared for this document', { errors: [{ field: 'items', message: 'digest mismatch' }] });
+  if (!verifyValue(certificate, scheme, hash, signedAttributesDer, signatureValue)) {
+    throw new AppError('UNPROCESSABLE', 'the signature value does not match the prepared data and the certificate', { errors: [{ field: 'items.signatureValue', message: 'does not verify' }] });
+  }
+  const extra = chain.filter((c) => c !== certificate);
+  const { row } = await assertUsableCertificate(tx, certificate, extra, session.userId, session.agencyCode, deps);
+  const original = await deps.documents.getContent(caller.headers, item.documentId, item.version);
+  if (sha256Hex(original) !== (item.options.sha256 as string)) throw new AppError('CONFLICT', `version ${item.version} of document ${item.documentId} changed since prepare`);
+  const reader = PdfReader.fromBuffer(original);
+  const prepared: PreparedSignature = { ...item.preparedMeta, update: item.preparedUpdate, fieldName: item.fieldName };
+  const appended = await finishRevision(reader, { prepared, documentDigest: item.documentDigest, hash }, { signedAttributesDer, signatureValue, certificate, chain: extra.filter((c) => !c.subject.isEqual(certificate.subject)), scheme }, session.level as PadesLevel, deps.pades);
+  const signed = Buffer.concat([original, appended]);
+  const stored = await deps.documents.addSignedVersion(caller.headers, item.documentId, item.version, signed, `signed-v${item.version + 1}.pdf`, `session-${session.id}-${item.position}`);
+  const [kind = 'approval'] = session.kind.split(':');
+  const signature = await insertSignature(tx, {
+    id: randomUUID(),
+    agencyCode: session.agencyCode,
+    documentId: item.documentId,
+    kind,
+    level: session.level,
+    signedVersion: item.version,
+    version: stored.currentVersion,
+    sha256: sha256Hex(signed),
+    fieldName: item.fieldName,
+    signerUserId: session.userId,
+    certificateSha256: row.sha256,
+    certificateSubject: certificateSubject(certificate),
+    authorityPrefix: typeof item.options.authorityPrefix === 'string' ? item.options.authorityPrefix : null,
+    keyIdHex: null,
+    sessionId: session.id,
+    appearance: (item.preparedMeta.appearance as never) ?? null,
+  });
+  await emitApplied(tx, signature, caller, deps);
+  return stored.currentVersion;
+}

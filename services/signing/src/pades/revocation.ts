@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { certificateDer } from './cms';
+
+const toAb = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const OID_AIA = '1.3.6.1.5.5.7.1.1';
+const OID_OCSP = '1.3.6.1.5.5.7.48.1';
+const OID_CRL_DP = '2.5.29.31';
+
+export class RevocationUnavailableError extends Error {}
+
+export type RevocationMaterial = { certificates: Buffer[]; ocsps: Buffer[]; crls: Buffer[] };
+export type CertificateStatus = { status: 'good' | 'revoked' | 'unknown'; source: 'ocsp' | 'crl'; revokedAt?: Date };
+
+function uris(certificate: pkijs.Certificate, extensionOid: string): string[] {
+  const extension = certificate.extensions?.find((e) => e.extnID === extensionOid);
+  if (!extension) return [];
+  const out: string[] = [];
+  const parsed = extension.parsedValue as unknown;
+  if (parsed instanceof pkijs.InfoAccess) {
+    for (const d of parsed.accessDescriptions) if (d.accessMethod === OID_OCSP && d.accessLocation.type === 6) out.push(String(d.accessLocation.value));
+  } else if (parsed instanceof pkijs.CRLDistributionPoints) {
+    for (const point of parsed.distributionPoints) {
+      const names = Array.isArray(point.distributionPoint) ? point.distributionPoint : [];
+      for (const n of names) if (n.type === 6) out.push(String(n.value));
+    }
+  }
+  return out;
+}
+
+export const isSelfSigned = (c: pkijs.Certificate): boolean => Buffer.from(c.subject.toSchema().toBER(false)).equals(Buffer.from(c.issuer.toSchema().toBER(false)));
+
+export function findIssuer(certificate: pkijs.Certificate, pool: pkijs.Certificate[]): pkijs.Certificate | undefined {
+  const issuer = Buffer.from(certificate.issuer.toSchema().toBER(false));
+  return pool.find((c) => Buffer.from(c.subject.toSchema().toBER(false)).equals(issuer));
+}
+
+async function fetchBytes(url: string, init: RequestInit, timeoutMs: number): Promise<Buffer> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/** An OCSP response (DER OCSPResponse) for `certificate`, checked to be about it and signed by a key of its issuer's choosing. */
+export async function fetchOcsp(certificate: pkijs.Certificate, issuer: pkijs.Certificate, timeoutMs: number): Promise<{ der: Buffer; status: CertificateStatus } | undefined> {
+  const url = uris(certificate, OID_AIA)[0];
+  if (!url) return undefined;
+  const request = new pkijs.OCSPRequest();
+  await request.createForCertificate(certificate, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer });
+  const der = await fetchBytes(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: Buffer.from(request.toSchema(true).toBER(false)) }, timeoutMs);
+  const response = pkijs.OCSPResponse.fromBER(toAb(der));
+  if (response.responseStatus.valueBlock.valueDec !== 0 || !response.responseBytes) throw new Error('the OCSP responder refused the request');
+  const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView.slice().buffer);
+  const verified = await basic.verify({ trustedCerts: [issuer] }).catch(() => false);
+  if (!verified) {
+    // Delegated responders sign with their own certificate issued by the CA; pkijs verifies
+    // that chain when the responder certificate is in the response and the CA is trusted.
+    throw new Error('the OCSP response signature does not verify');
+  }
+  const single = basic.tbsResponseData.responses[0];
+  if (!single) throw new Error('empty OCSP response');
+  if (!Buffer.from(single.certID.serialNumber.valueBlock.valueHexView).equals(Buffer.from(certificate.serialNumber.valueBlock.valueHexView))) throw new Error('the OCSP response is about another certificate');
+  const tag = single.certStatus.idBlock.tagNumber;
+  const status: CertificateStatus = tag === 0 ? { status: 'good', source: 'ocsp' } : tag === 1 ? { status: 'revoked', source: 'ocsp' } : { status: 'unknown', source: 'ocsp' };
+  return { der, status };
+}
+
+export async function fetchCrl(certificate: pkijs.Certificate, timeoutMs: number): Promise<Buffer | undefined> {
+  const url = uris(certificate, OID_CRL_DP)[0];
+  if (!url) return undefined;
+  const der = await fetchBytes(url, { method: 'GET' }, timeoutMs);
+  pkijs.CertificateRevocationList.fromBER(toAb(der));
+  return der;
+}
+
+/** Whether `certificate` appears on a CRL (DER). */
+export function revokedOnCrl(crlDer: Buffer, certificate: pkijs.Certificate): Date | undefined {
+  const crl = pkijs.CertificateRevocationList.fromBER(toAb(crlDer));
+  const serial = Buffer.from(certificate.serialNumber.valueBlock.valueHexView);
+  const entry = crl.revokedCertificates?.find((r) => Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial));
+  return entry ? entry.revocationDate.value : undefined;
+}
+
+/**
+ * Certificates, OCSP responses and CRLs that let a verifier check `chain` long after signing
+ * (PAdES B-LT). Every non-root certificate needs at least one revocation proof; missing proof
+ * is an error, so a document never claims B-LT without the material.
+ */
+export async function collectRevocation(chain: pkijs.Certificate[], pool: pkijs.Certificate[], timeoutMs = 5000): Promise<RevocationMaterial> {
+  const material: RevocationMaterial = { certificates: [], ocsps: [], crls: [] };
+  const seen = new Set<string>();
+  const add = (list: Buffer[], der: Buffer): void => {
+    const key = createHash('sha256').update(der).digest('hex');
+    if (seen.has(key)) return;
+    seen.add(key);
+    list.push(der);
+  };
+  for (const certificate of [...chain, ...pool]) add(material.certificates, certificateDer(certificate));
+  for (const certificate of chain) {
+    if (isSelfSigned(certificate)) continue;
+    const issuer = findIssuer(certificate, [...chain, ...pool]);
+    if (!issuer) throw new RevocationUnavailableError(`the issuer of ${certificate.subject.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', ')} is not known`);
+    let proven = false;
+    const failures: string[] = [];
+    try {
+      const ocsp = await fetchOcsp(certificate, issuer, timeoutMs);
+      if (ocsp) {
+        if (ocsp.status.status === 'revoked') throw new RevocationUnavailableError('the certificate is revoked');
+        add(material.ocsps, ocsp.der);
+        proven = ocsp.status.status === 'good';
+      }
+    } catch (error) {
+      if (error instanceof RevocationUnavailableError) throw error;
+      failures.push(`OCSP: ${(error as Error).message}`);
+    }
+    try {
+      const crl = await fetchCrl(certificate, timeoutMs);
+      if (crl) {
+        if (revokedOnCrl(crl, certificate)) throw new RevocationUnavailableError('the certificate is revoked');
+        add(material.crls, crl);
+        proven = true;
+      }
+    } catch (error) {
+      if (error instanceof RevocationUnavailableError) throw error;
+      failures.push(`CRL: ${(error as Error).message}`);
+    }
+    if (!proven) throw new RevocationUnavailableError(`no revocation information could be fetched (${failures.join('; ') || 'no OCSP or CRL address'})`);
+  }
+  return material;
+}
+
+export { asn1js };

@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { hashAlgorithmIdentifier } from './algorithms';
+import type { HashName } from './algorithms';
+
+export class TimestampUnavailableError extends Error {}
+
+export type TsaSettings = { urls: string[]; timeoutMs: number };
+
+const toAb = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
+/**
+ * RFC 3161 time-stamp of `data` (the signature value for B-T, the document's byte ranges for a
+ * document time-stamp). TSAs are tried in order, each with its own timeout: the national TSA
+ * can be slow, and a second one keeps signing available.
+ */
+export async function requestTimestamp(data: Buffer | { digest: Buffer }, hash: HashName, settings: TsaSettings): Promise<Buffer> {
+  if (settings.urls.length === 0) throw new TimestampUnavailableError('no time-stamping authority is configured');
+  const imprint = Buffer.isBuffer(data) ? createHash(hash).update(data).digest() : data.digest;
+  const nonce = randomBytes(8);
+  nonce[0] = ((nonce[0] ?? 0) & 0x3f) | 0x40;
+  const request = new pkijs.TimeStampReq({
+    version: 1,
+    messageImprint: new pkijs.MessageImprint({ hashAlgorithm: hashAlgorithmIdentifier(hash), hashedMessage: new asn1js.OctetString({ valueHex: toAb(imprint) }) }),
+    nonce: new asn1js.Integer({ valueHex: toAb(nonce) }),
+    certReq: true,
+  });
+  const body = Buffer.from(request.toSchema().toBER(false));
+  const failures: string[] = [];
+  for (const url of settings.urls) {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query' },
+        body,
+        signal: AbortSignal.timeout(settings.timeoutMs),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const der = Buffer.from(await response.arrayBuffer());
+      const parsed = pkijs.TimeStampResp.fromBER(toAb(der));
+      if (parsed.status.status !== 0 && parsed.status.status !== 1) throw new Error(`status ${parsed.status.status}`);
+      if (!parsed.timeStampToken) throw new Error('no token in the response');
+      const tstInfo = tstInfoOf(parsed.timeStampToken);
+      if (!Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView).equals(imprint)) throw new Error('the token time-stamps other data');
+      const gotNonce = tstInfo.nonce ? Buffer.from(tstInfo.nonce.valueBlock.valueHexView).toString('hex') : undefined;
+      if (gotNonce !== undefined && BigInt(`0x${gotNonce || '0'}`) !== BigInt(`0x${nonce.toString('hex')}`)) throw new Error('the nonce does not match');
+      return Buffer.from(parsed.timeStampToken.toSchema().toBER(false));
+    } catch (error) {
+      failures.push(`${url}: ${(error as Error).name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (error as Error).message}`);
+    }
+  }
+  throw new TimestampUnavailableError(`no time-stamping authority answered (${failures.join('; ')})`);
+}
+
+export function tstInfoOf(token: pkijs.ContentInfo): pkijs.TSTInfo {
+  const signedData = new pkijs.SignedData({ schema: token.content });
+  const eContent = signedData.encapContentInfo.eContent;
+  if (!eContent) throw new Error('time-stamp token without TSTInfo');
+  const inner = Buffer.from(eContent.getValue());
+  return pkijs.TSTInfo.fromBER(toAb(inner));
+}
+
+export function timestampGenTime(tokenDer: Buffer): Date {
+  return tstInfoOf(pkijs.ContentInfo.fromBER(toAb(tokenDer))).genTime;
+}
+
+export function timestampCertificates(tokenDer: Buffer): pkijs.Certificate[] {
+  const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toAb(tokenDer)).content });
+  return (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+}

@@ -1,0 +1,173 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+export const Level = Type.Union([Type.Literal('B-B'), Type.Literal('B-T'), Type.Literal('B-LT'), Type.Literal('B-LTA')], {
+  description: 'PAdES baseline level (ETSI EN 319 142-1)',
+  default: 'B-LT',
+});
+const Rect = Type.Object(
+  { page: Type.Integer({ minimum: 0 }), x: Type.Number(), y: Type.Number(), width: Type.Number({ exclusiveMinimum: 0 }), height: Type.Number({ exclusiveMinimum: 0 }) },
+  { additionalProperties: false, description: 'Page index (0-based) and rectangle in PDF points, origin bottom left' },
+);
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const OrganisationSignatureRequest = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('issue'), Type.Literal('attachment'), Type.Literal('copy'), Type.Literal('digitisation')], {
+      description: 'issue: organisation seal after the approval (NĐ 30 Điều 32.2.d); attachment: separate-file attachment; copy: sao y / sao lục / trích sao; digitisation: scanned incoming document (TT 01/2019 Điều 6.2.c)',
+    }),
+    level: Type.Optional(Level),
+    basedOnVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+    notation: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Số và ký hiệu when the document has no registration yet' })),
+    copyForm: Type.Optional(Type.Union([Type.Literal('SAO Y'), Type.Literal('SAO LỤC'), Type.Literal('TRÍCH SAO')])),
+    copyingAgency: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    reason: Type.Optional(Type.String({ maxLength: 300 })),
+    location: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+export type OrganisationSignatureRequest = Static<typeof OrganisationSignatureRequest>;
+
+export const Signature = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    agencyCode: Type.String(),
+    documentId: Type.String({ format: 'uuid' }),
+    kind: Type.String(),
+    level: Type.String(),
+    signedVersion: Type.Integer(),
+    version: Type.Integer(),
+    sha256: Type.String(),
+    fieldName: Type.String(),
+    signerUserId: Type.Union([Type.String(), Type.Null()]),
+    certificateSha256: Type.String(),
+    certificateSubject: Type.String(),
+    authorityPrefix: Type.Union([Type.String(), Type.Null()]),
+    keyIdHex: Type.Union([Type.String(), Type.Null()]),
+    sessionId: Type.Union([Type.String(), Type.Null()]),
+    appearance: Type.Union([Rect, Type.Null()]),
+    signedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Signature', additionalProperties: false },
+);
+
+export const PrepareSessionRequest = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('initial'), Type.Literal('approval')], { description: 'initial: ký nháy; approval: the signature of the person with authority' }),
+    step: Type.Optional(Type.Union([Type.Literal('content'), Type.Literal('format')], { description: 'For initials: content (unit leader, after ./.) or format (format checker, end of Nơi nhận)' })),
+    level: Type.Optional(Level),
+    scheme: Type.Optional(Type.Union([Type.Literal('rsa-pkcs1'), Type.Literal('rsa-pss'), Type.Literal('ecdsa')], { default: 'rsa-pkcs1' })),
+    certificate: Type.Optional(Type.String({ minLength: 100, description: 'Signer certificate, base64 DER or PEM; may instead be given at complete' })),
+    authorityPrefix: Type.Optional(Type.Union(['TM.', 'Q.', 'KT.', 'TL.', 'TUQ.'].map((p) => Type.Literal(p)))),
+    signerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    positionText: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text of the position line above the name, e.g. CHỦ TỊCH' })),
+    documents: Type.Array(
+      Type.Object({ documentId: Type.String({ format: 'uuid' }), basedOnVersion: Type.Optional(Type.Integer({ minimum: 1 })), rect: Type.Optional(Rect) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 200 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PrepareSessionRequest = Static<typeof PrepareSessionRequest>;
+
+export const PreparedSession = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    digestAlgorithm: Type.String(),
+    items: Type.Array(
+      Type.Object({
+        documentId: Type.String({ format: 'uuid' }),
+        version: Type.Integer(),
+        dataToSign: Type.Union([Type.String(), Type.Null()], { description: 'base64 DER of the CMS signed attributes: sign these bytes (the token hashes them)' }),
+        digest: Type.Union([Type.String(), Type.Null()], { description: 'base64 digest of dataToSign, for tokens that sign a pre-computed hash' }),
+        documentDigest: Type.String({ description: 'base64 digest of the signed byte ranges (the messageDigest attribute)' }),
+      }),
+    ),
+  },
+  { $id: 'PreparedSigningSession' },
+);
+
+export const CompleteSessionRequest = Type.Object(
+  {
+    certificateChain: Type.Optional(Type.Array(Type.String({ minLength: 100 }), { minItems: 1, maxItems: 10, description: 'base64 DER certificates, signer first' })),
+    items: Type.Array(
+      Type.Object(
+        {
+          documentId: Type.String({ format: 'uuid' }),
+          signatureValue: Type.Optional(Type.String({ minLength: 16, description: 'base64 signature over dataToSign (RSA PKCS#1 v1.5/PSS, ECDSA DER or raw r‖s)' })),
+          cms: Type.Optional(Type.String({ minLength: 16, description: 'base64 CMS SignedData instead of a raw value' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 200 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CompleteSessionRequest = Static<typeof CompleteSessionRequest>;
+
+export const SessionResult = Type.Object(
+  {
+    sessionId: Type.String({ format: 'uuid' }),
+    status: Type.Literal('completed'),
+    results: Type.Array(
+      Type.Object({
+        documentId: Type.String({ format: 'uuid' }),
+        outcome: Type.Union([Type.Literal('signed'), Type.Literal('failed')]),
+        version: Type.Union([Type.Integer(), Type.Null()]),
+        reason: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  },
+  { $id: 'SigningSessionResult' },
+);
+
+export const RegisterCertificateRequest = Type.Object({ certificate: Type.String({ minLength: 100, description: 'base64 DER or PEM' }) }, { additionalProperties: false });
+
+export const Certificate = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    agencyCode: Type.String(),
+    userId: Type.String(),
+    sha256: Type.String(),
+    subject: Type.String(),
+    issuer: Type.String(),
+    serialHex: Type.String(),
+    notBefore: Type.String({ format: 'date-time' }),
+    notAfter: Type.String({ format: 'date-time' }),
+    status: Type.String(),
+    registeredAt: Type.String({ format: 'date-time' }),
+    activatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    activatedBy: Type.Union([Type.String(), Type.Null()]),
+    pem: Type.String(),
+  },
+  { $id: 'Certificate' },
+);
+
+export const Adoption = Type.Array(Type.Object({ agencyCode: Type.String(), registeredUsers: Type.Integer(), activeUsers: Type.Integer() }));
+
+export const KeyStatusResponse = Type.Object({
+  token: Type.Union([Type.String(), Type.Null()]),
+  online: Type.Boolean(),
+  sessions: Type.Integer(),
+  keys: Type.Array(
+    Type.Object({
+      agencyCode: Type.String(),
+      keyIdHex: Type.String(),
+      online: Type.Boolean(),
+      certificateSubject: Type.String(),
+      certificateNotAfter: Type.String({ format: 'date-time' }),
+      daysToExpiry: Type.Integer(),
+      usageCount: Type.Integer(),
+      lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const ImageMetadata = Type.Object(
+  { kind: Type.Union([Type.Literal('signature'), Type.Literal('seal'), Type.Literal('initial')]), widthMm: Type.Optional(Type.Number({ minimum: 10, maximum: 80, description: 'Real seal diameter in mm' })) },
+  { additionalProperties: false },
+);
+export const ImageView = Type.Object({ id: Type.String(), kind: Type.String(), owner: Type.String(), widthPx: Type.Integer(), heightPx: Type.Integer(), widthMm: Type.Union([Type.Number(), Type.Null()]), dominant: Type.String() });

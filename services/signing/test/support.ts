@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import type * as pkijs from 'pkijs';
+import { PdfDict, PdfReader, PdfRef, PdfStream } from '@vanthu/pdf';
+import { loadInfrastructure } from '../../../test/support/infrastructure';
+import { parseCertificate, pemToDers } from '../src/pades/cms';
+import type { PadesSettings } from '../src/pades/pades-engine';
+import { softwareSigner } from '../src/pades/signer';
+import { isSelfSigned } from '../src/pades/revocation';
+import type { CmsSigner } from '../src/pades/signer';
+
+export const infra = loadInfrastructure();
+export const certPool = (): pkijs.Certificate[] => pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCertificate);
+export const padesSettings = (): PadesSettings => ({ tsa: { urls: [infra.tsaUrl], timeoutMs: 10_000 }, certificatePool: certPool(), revocationTimeoutMs: 5_000 });
+export const fontPath = '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf';
+
+export const personCertificate = (person: string): pkijs.Certificate => {
+  const p = infra.pki.persons[person];
+  if (!p) throw new Error(`no test person ${person}`);
+  return parseCertificate(pemToDers(fs.readFileSync(p.certPath, 'utf8'))[0] as Buffer);
+};
+
+export function personSigner(person: string): CmsSigner {
+  const p = infra.pki.persons[person];
+  if (!p) throw new Error(`no test person ${person}`);
+  const pool = certPool();
+  return softwareSigner(fs.readFileSync(p.keyPath, 'utf8'), personCertificate(person), pool.filter((c) => !isSelfSigned(c)), 'rsa-pkcs1', 'sha256');
+}
+
+export type PdfsigSignature = { field: string; valid: boolean; total: boolean; ranges: string; type: string };
+
+/** Runs poppler's pdfsig (an independent verifier) and parses its report. */
+export function pdfsig(file: string): PdfsigSignature[] {
+  let out: string;
+  try {
+    out = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  } catch (error) {
+    out = String((error as { stdout?: string }).stdout ?? '');
+  }
+  return out
+    .split(/^Signature #\d+:/m)
+    .slice(1)
+    .map((block) => ({
+      field: /Signature Field Name: (.*)/.exec(block)?.[1]?.trim() ?? '',
+      valid: /Signature Validation: Signature is Valid\./.test(block),
+      total: /Total document signed/.test(block) && !/Not total document signed/.test(block),
+      ranges: /Signed Ranges: (.*)/.exec(block)?.[1]?.trim() ?? '',
+      type: /Signature Type: (.*)/.exec(block)?.[1]?.trim() ?? '',
+    }));
+}
+
+export function qpdfCheck(file: string): string {
+  try {
+    return execFileSync('qpdf', ['--check', file], { encoding: 'utf8' });
+  } catch (error) {
+    throw new Error(`qpdf --check failed: ${String((error as { stdout?: string }).stdout)}${String((error as { stderr?: string }).stderr)}`);
+  }
+}
+
+/** Renders one page with pdftoppm at `dpi` and returns its pixels. */
+export function render(file: string, page: number, dpi = 72): PNG {
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'render-'));
+  execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', file, path.join(dir, 'p')]);
+  const png = PNG.sync.read(fs.readFileSync(path.join(dir, 'p.png')));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return png;
+}
+
+/** Counts blue and red pixels inside a PDF-space rectangle of a rendered page (72 dpi, origin bottom left). */
+export function inkIn(png: PNG, pageHeight: number, rect: { x: number; y: number; width: number; height: number }): { blue: number; red: number } {
+  let blue = 0;
+  let red = 0;
+  const scale = png.height / pageHeight;
+  const x0 = Math.max(0, Math.floor(rect.x * scale));
+  const x1 = Math.min(png.width, Math.ceil((rect.x + rect.width) * scale));
+  const y0 = Math.max(0, Math.floor((pageHeight - rect.y - rect.height) * scale));
+  const y1 = Math.min(png.height, Math.ceil((pageHeight - rect.y) * scale));
+  for (let y = y0; y < y1; y += 1)
+    for (let x = x0; x < x1; x += 1) {
+      const i = (y * png.width + x) * 4;
+      const [r = 0, g = 0, b = 0] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+      if (b > r + 60 && b > g + 40) blue += 1;
+      if (r > g + 80 && r > b + 80) red += 1;
+    }
+  return { blue, red };
+}
+
+/**
+ * At B-LT and above the last signature is followed only by validation data: checks that every
+ * object of the file's last revision is the catalog or reachable from its /DSS, and that the
+ * revision starts where the last signature's coverage ends.
+ */
+export function lastRevisionIsOnlyDss(bytes: Buffer, lastSignatureCoversUpTo: number): boolean {
+  const reader = PdfReader.fromBuffer(bytes);
+  const revisions = reader.revisions;
+  const previous = revisions[revisions.length - 2];
+  if (!previous || previous.endOffset !== lastSignatureCoversUpTo) return false;
+  const root = reader.trailer.get('Root') as PdfRef;
+  const reachable = new Set<number>([root.num]);
+  const walk = (o: unknown, depth: number): void => {
+    if (depth > 10) return;
+    if (o instanceof PdfRef) {
+      if (reachable.has(o.num)) return;
+      reachable.add(o.num);
+      walk(reader.getObject(o), depth + 1);
+    } else if (Array.isArray(o)) o.forEach((x) => walk(x, depth + 1));
+    else if (o instanceof PdfDict) for (const v of o.map.values()) walk(v, depth + 1);
+    else if (o instanceof PdfStream) walk(o.dict, depth + 1);
+  };
+  walk(reader.catalog().get('DSS'), 0);
+  return [...reader.lastRevision.entries.keys()].every((n) => reachable.has(n));
+}
+
+export const coverageEnd = (ranges: string): number => {
+  const m = /\[(\d+) - (\d+)\]\s*$/.exec(ranges);
+  return m ? Number(m[2]) : -1;
+};
