@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { run } from './exec';
+import { ensureMavenLibs } from './maven-libs';
 import { dataPath, repoRoot } from './paths';
 import { logFile, portAnswers, runningPid, sleep, startDetached, stopProcess, tailLog, withDirLock } from './processes';
 
@@ -20,9 +21,6 @@ const kafkaProjectDir = path.join(repoRoot, 'infra', 'kafka');
 const pomPath = path.join(kafkaProjectDir, 'pom.xml');
 const log4jPath = path.join(kafkaProjectDir, 'log4j.properties');
 const libDir = (): string => dataPath('kafka', 'lib');
-// Written only after a successful copy, so an interrupted `mvn` run is redone instead of leaving a broker
-// that dies with NoClassDefFoundError. It holds a hash of the pom so editing the pom refreshes the jars.
-const libMarker = (): string => path.join(libDir(), '.complete');
 
 const startTimeoutMs = 90_000;
 const stopGraceMs = 30_000;
@@ -33,44 +31,9 @@ export function defaultKafka(): KafkaInstance {
 
 export const kafkaBrokers = (instance: KafkaInstance): string[] => [`127.0.0.1:${instance.port}`];
 
-function pomHash(): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(pomPath)).digest('hex');
-}
-
 /** Copies the broker's runtime closure from Maven Central into <dataDir>/kafka/lib once; returns that directory. */
 export async function ensureKafkaLibs(): Promise<string> {
-  return withDirLock(dataPath('kafka', 'lib.lock'), copyKafkaLibs, 15 * 60_000);
-}
-
-async function copyKafkaLibs(): Promise<string> {
-  const lib = libDir();
-  const expected = `${kafkaVersion} ${pomHash()}`;
-  try {
-    if (fs.readFileSync(libMarker(), 'utf8').trim() === expected) return lib;
-  } catch {
-    // no marker: not copied yet, or an earlier copy was interrupted
-  }
-  // Copy into a private directory and rename at the end, so a crash never leaves a half-filled lib directory.
-  const staging = `${lib}.tmp-${process.pid}-${Date.now()}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(lib), { recursive: true });
-  try {
-    await run('mvn', ['-B', '-q', '-f', pomPath, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], {
-      timeoutMs: 900_000,
-    });
-  } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(`could not fetch the Kafka ${kafkaVersion} jars from Maven Central (is Maven Central reachable?): ${(error as Error).message}`);
-  }
-  const jars = fs.readdirSync(staging).filter((f) => f.endsWith('.jar'));
-  if (!jars.some((j) => j.startsWith(`kafka_2.13-${kafkaVersion}`)) || !jars.some((j) => j.startsWith('reload4j-'))) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(`mvn copied ${jars.length} jars into ${staging} but kafka_2.13-${kafkaVersion} or reload4j is missing; check ${pomPath}`);
-  }
-  fs.writeFileSync(path.join(staging, '.complete'), `${expected}\n`);
-  fs.rmSync(lib, { recursive: true, force: true });
-  fs.renameSync(staging, lib);
-  return lib;
+  return ensureMavenLibs({ name: `Kafka ${kafkaVersion}`, pomPath, libDir: libDir(), requiredJars: [`kafka_2.13-${kafkaVersion}`, 'reload4j-'] });
 }
 
 const propsPath = (instance: KafkaInstance): string => path.join(instance.dir, 'server.properties');

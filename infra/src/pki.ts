@@ -211,9 +211,12 @@ function initCaDir(caDir: string): void {
   fs.writeFileSync(path.join(caDir, 'crlnumber'), '1000\n');
 }
 
-async function newKey(keyPath: string, bits: number): Promise<void> {
+export type TestKeyType = 'rsa-2048' | 'ec-p256';
+
+async function newKey(keyPath: string, bits: number, type: TestKeyType = 'rsa-2048'): Promise<void> {
   // genpkey writes unencrypted PKCS#8 PEM, the form softhsm2-util --import and node:crypto both read.
-  await openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-out', keyPath]);
+  const algorithm = type === 'ec-p256' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`];
+  await openssl(['genpkey', ...algorithm, '-out', keyPath]);
   fs.chmodSync(keyPath, 0o600);
 }
 
@@ -251,11 +254,11 @@ async function generateCrl(caDir: string, publishName: string, publishDir: strin
 }
 
 /** RSA-2048 end-entity key (PKCS#8) and certificate from the CA whose openssl.cnf is given. */
-async function issueLeaf(cnf: string, leafDir: string, rdns: Rdn[], extensions: string, start: Date, end: Date, addext: string[] = []): Promise<{ certPath: string; keyPath: string }> {
+async function issueLeaf(cnf: string, leafDir: string, rdns: Rdn[], extensions: string, start: Date, end: Date, addext: string[] = [], keyType: TestKeyType = 'rsa-2048'): Promise<{ certPath: string; keyPath: string }> {
   fs.mkdirSync(leafDir, { recursive: true });
   const keyPath = path.join(leafDir, 'key.pem');
   const certPath = path.join(leafDir, 'cert.pem');
-  await newKey(keyPath, 2048);
+  await newKey(keyPath, 2048, keyType);
   await newCsr(cnf, keyPath, path.join(leafDir, 'req.csr'), rdns, addext);
   await issue({ cnf, csrPath: path.join(leafDir, 'req.csr'), certPath, extensions, start, end });
   return { certPath, keyPath };
@@ -470,13 +473,13 @@ export async function revokeCertificate(certPath: string, reason: 'keyCompromise
  * (cert.pem, key.pem), for tests that need a certificate of their own to revoke or to register.
  * It is in the CA database (so OCSP and CRLs know it) but not in pki.json.
  */
-export async function issueTestCertificate(commonName: string, outDir: string): Promise<{ certPath: string; keyPath: string }> {
+export async function issueTestCertificate(commonName: string, outDir: string, keyType: TestKeyType = 'rsa-2048'): Promise<{ certPath: string; keyPath: string }> {
   const pki = loadTestPki();
   if (pki === undefined) throw new Error('the test PKI has not been generated; call ensureTestPki() first');
   return withDirLock(dataPath('pki.lock'), async () => {
     const start = new Date(Date.now() - 60_000);
     const rdns: Rdn[] = [['C', 'VN'], ['ST', province], ['O', ubnd], ['CN', commonName]];
-    return issueLeaf(path.join(path.dirname(pki.intermediateCert), 'openssl.cnf'), outDir, rdns, 'v3_signer', start, yearsFrom(start, 3));
+    return issueLeaf(path.join(path.dirname(pki.intermediateCert), 'openssl.cnf'), outDir, rdns, 'v3_signer', start, yearsFrom(start, 3), [], keyType);
   });
 }
 

@@ -11,6 +11,7 @@ import { isTsaUp, startTsa, stopTsa, tsaUrl } from './tsa';
 import { defaultKafka, ensureKafkaLibs, ensureTopics, isKafkaUp, kafkaBrokers, startKafka, stopKafka } from './kafka';
 import type { KafkaInstance } from './kafka';
 import { ensureIdentityKeys, ensureServiceIdentityKeys } from './identity-keys';
+import { ensureVeraPdf } from './verapdf';
 import type { IdentityKeys } from './identity-keys';
 import { dataDir, dataPath } from './paths';
 import { stopProcess } from './processes';
@@ -27,6 +28,8 @@ export type Infrastructure = {
   identityKeys: IdentityKeys;
   serviceIdentityKeys: IdentityKeys;
   tsaUrl: string;
+  /** veraPDF jars: tests check with it that signed PDF/A files stay PDF/A. */
+  veraPdfLibDir: string;
 };
 
 export const devIssuer = 'vanthu-dev';
@@ -57,6 +60,7 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
   const kafka = defaultKafka();
   await timed(say, 'Kafka 3.9.1 libraries from Maven Central', ensureKafkaLibs);
   await timed(say, `Kafka broker at 127.0.0.1:${kafka.port}`, async () => ((await isKafkaUp(kafka)) ? undefined : startKafka(kafka)));
+  const veraPdfLibDir = await timed(say, 'veraPDF (PDF/A validator for tests) from Maven Central', ensureVeraPdf);
   await timed(say, 'Kafka topics', () => ensureTopics(kafka, Object.entries(topicPartitions).map(([topic, numPartitions]) => ({ topic, numPartitions }))));
   const infrastructure: Infrastructure = {
     dataDir,
@@ -68,6 +72,7 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
     identityKeys,
     serviceIdentityKeys,
     tsaUrl,
+    veraPdfLibDir,
   };
   fs.writeFileSync(infrastructureFile(), JSON.stringify(infrastructure, null, 2));
   return infrastructure;

@@ -12,7 +12,7 @@ import { hsmSigner } from '../src/pades/signer';
 import { planAppearance, defaultAnchors } from '../src/appearance/place-appearance';
 import { blueSignaturePng, redSealPng } from './fixtures/images';
 import { makeCongVan } from './fixtures/cong-van';
-import { certPool, fontPath, infra, inkIn, padesSettings, pdfsig, personSigner, qpdfCheck, render } from './support';
+import { certPool, derLength, fontPath, infra, inkIn, padesSettings, pdfsig, personSigner, qpdfCheck, render } from './support';
 
 const corpus = '/work/shared/corpora/pyhanko-pdf';
 let hsm: HsmConnection;
@@ -142,15 +142,6 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
     }
   });
 });
-
-function derLength(der: Buffer): number {
-  const first = der[1] ?? 0;
-  if (first < 0x80) return 2 + first;
-  const n = first & 0x7f;
-  let len = 0;
-  for (let i = 0; i < n; i += 1) len = len * 256 + (der[2 + i] ?? 0);
-  return 2 + n + len;
-}
 
 describe('extending signatures made elsewhere', () => {
   it('a file signed twice by pyHanko-era tooling at B-B is extended to B-LTA: DSS with a VRI per signature, earlier signatures still valid', async () => {

@@ -117,3 +117,13 @@ export const coverageEnd = (ranges: string): number => {
   const m = /\[(\d+) - (\d+)\]\s*$/.exec(ranges);
   return m ? Number(m[2]) : -1;
 };
+
+/** The length of the DER value at the start of `der` (a /Contents string is zero-padded after its CMS). */
+export function derLength(der: Buffer): number {
+  const first = der[1] ?? 0;
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  let len = 0;
+  for (let i = 0; i < n; i += 1) len = len * 256 + (der[2 + i] ?? 0);
+  return 2 + n + len;
+}
