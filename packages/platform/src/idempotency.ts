@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors';
 import { withTransaction } from './db';
 import type { Pool, Tx } from './db';
@@ -60,4 +61,10 @@ export function transactionRunner(pool: Pool, identity: Identity, idempotencyKey
     });
     return outcome;
   };
+}
+
+/** The transaction a mutating request's use case runs in, honouring its Idempotency-Key header. */
+export function transactionRunnerFor(request: FastifyRequest, pool: Pool, operation: string, ...parts: unknown[]): TransactionRunner {
+  const key = request.headers['idempotency-key'];
+  return transactionRunner(pool, request.identity, typeof key === 'string' ? key : undefined, requestFingerprint(operation, ...parts));
 }

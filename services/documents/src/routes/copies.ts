@@ -3,12 +3,11 @@ import type { Pool, ServiceApp } from '@vanthu/platform';
 import { checkScan, digitiseCopy } from '../domain/digitise-copy';
 import { makeCopy } from '../domain/make-copy';
 import { pdfMediaType } from '../domain/sniff-media-type';
-import { AppError } from '@vanthu/platform';
+import { AppError, transactionRunnerFor } from '@vanthu/platform';
 import { NewCopy, ScanCopyMetadata } from '../schemas/copy';
 import { readUpload } from './read-upload';
 import { Document } from '../schemas/document';
 import type { BlobStore } from '../storage/blob-store';
-import { runnerFor } from './run-in-transaction';
 
 const problem = { $ref: 'Problem#' } as const;
 
@@ -28,7 +27,7 @@ export async function copyRoutes(app: ServiceApp, deps: { pool: Pool; blobs: Blo
     async (request, reply) => {
       const { document, replayed } = await makeCopy(
         { identity: request.identity, copy: request.body, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'makeCopy', request.body), blobs: deps.blobs, topicPrefix: deps.topicPrefix, source: deps.source },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'makeCopy', request.body), blobs: deps.blobs, topicPrefix: deps.topicPrefix, source: deps.source },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);
@@ -62,7 +61,7 @@ export async function copyRoutes(app: ServiceApp, deps: { pool: Pool; blobs: Blo
       }
       const { document, replayed } = await digitiseCopy(
         { identity: request.identity, metadata, content, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'digitiseCopy', metadata, content.sha256), topicPrefix: deps.topicPrefix, source: deps.source },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'digitiseCopy', metadata, content.sha256), topicPrefix: deps.topicPrefix, source: deps.source },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);

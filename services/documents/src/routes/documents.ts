@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, requestFingerprint, transactionRunner } from '@vanthu/platform';
+import { AppError, transactionRunnerFor } from '@vanthu/platform';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentVersion } from '../domain/add-document-version';
 import { checkDocumentMetadata } from '../domain/check-document-metadata';
@@ -46,13 +46,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       const conversion = await convertUpload(blob, content, deps);
       const pdf = conversion ?? content;
       const pageAmount = await countPdfPages(deps.blobs, pdf.sha256, pdf.mediaType);
-      const idempotencyKey = request.headers['idempotency-key'];
-      const runInTransaction = transactionRunner(
-        deps.pool,
-        request.identity,
-        typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
-        requestFingerprint('createDocument', metadata, content.sha256),
-      );
+      const runInTransaction = transactionRunnerFor(request, deps.pool, 'createDocument', metadata, content.sha256);
       const { document, replayed } = await createDocument(
         { identity: request.identity, metadata, content, ...(conversion ? { conversion } : {}), pageAmount, requestId: request.id },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
@@ -90,13 +84,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         // A version is what gets signed and issued: it must be a PDF. DOCX drafts enter as new documents.
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'a new version must be a PDF; upload DOCX drafts with POST /v1/documents to have them converted');
       }
-      const idempotencyKey = request.headers['idempotency-key'];
-      const runInTransaction = transactionRunner(
-        deps.pool,
-        request.identity,
-        typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
-        requestFingerprint('addDocumentVersion', request.params.id, metadata, content.sha256),
-      );
+      const runInTransaction = transactionRunnerFor(request, deps.pool, 'addDocumentVersion', request.params.id, metadata, content.sha256);
       const { document, replayed } = await addDocumentVersion(
         { identity: request.identity, documentId: request.params.id, metadata, content, requestId: request.id },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },

@@ -1,3 +1,4 @@
+import { transactionRunnerFor } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentToDossier } from '../domain/add-document-to-dossier';
@@ -8,7 +9,6 @@ import { getDossier, listDossierCatalogue } from '../domain/get-dossier';
 import { AddToDossier, Dossier, DossierIdParams, DossierListQuery, DossierSummary, NewDossier } from '../schemas/dossier';
 import type { BlobStore } from '../storage/blob-store';
 import { contentDisposition } from './content-disposition';
-import { runnerFor } from './run-in-transaction';
 
 const problem = { $ref: 'Problem#' } as const;
 const idempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) });
@@ -31,7 +31,7 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
     async (request, reply) => {
       const { dossier, replayed } = await createDossier(
         { identity: request.identity, dossier: request.body, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'createDossier', request.body), ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'createDossier', request.body), ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).header('location', `/v1/dossiers/${dossier.id}`).send(dossier);
@@ -74,7 +74,7 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
     async (request, reply) => {
       const { dossier, replayed } = await addDocumentToDossier(
         { identity: request.identity, dossierId: request.params.id, documentId: request.body.documentId, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'addDocumentToDossier', request.params.id, request.body), blobs: deps.blobs, ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'addDocumentToDossier', request.params.id, request.body), blobs: deps.blobs, ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(dossier);
@@ -96,7 +96,7 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
     async (request, reply) => {
       const { dossier, replayed } = await closeDossier(
         { identity: request.identity, dossierId: request.params.id, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'closeDossier', request.params.id), ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'closeDossier', request.params.id), ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.send(dossier);

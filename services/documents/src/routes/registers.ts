@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { withTransaction } from '@vanthu/platform';
+import { transactionRunnerFor, withTransaction } from '@vanthu/platform';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import type { ConcurrencyLimiter } from '../domain/concurrency-limiter';
 import { createRegister } from '../domain/create-register';
@@ -12,7 +12,6 @@ import { listRegisters } from '../repositories/registers-repository';
 import { Document, DocumentIdParams, MetadataUpdate } from '../schemas/document';
 import { NewRegister, RecallRequest, Register, RegisterExportQuery, RegisterIdParams, RegisterList, RegistrationRequest, RegistrationResult } from '../schemas/register';
 import { contentDisposition } from './content-disposition';
-import { runnerFor } from './run-in-transaction';
 
 export type RegisterRoutesDeps = { pool: Pool; numbering: ConcurrencyLimiter; topicPrefix: string; source: string };
 
@@ -37,7 +36,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
     async (request, reply) => {
       const { register, replayed } = await createRegister(
         { identity: request.identity, register: request.body, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'createRegister', request.body), ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'createRegister', request.body), ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).header('location', `/v1/registers/${register.id}`).send(register);
@@ -67,7 +66,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
       const { outcome, replayed } = await deps.numbering.run(() =>
         registerDocument(
           { identity: request.identity, documentId: request.params.id, request: request.body, requestId: request.id },
-          { runInTransaction: runnerFor(request, deps.pool, 'registerDocument', request.params.id, request.body), ...events },
+          { runInTransaction: transactionRunnerFor(request, deps.pool, 'registerDocument', request.params.id, request.body), ...events },
         ),
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
@@ -90,7 +89,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
     async (request, reply) => {
       const { document, replayed } = await issueDocument(
         { identity: request.identity, documentId: request.params.id, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'issueDocument', request.params.id), ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'issueDocument', request.params.id), ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.send(document);
@@ -113,7 +112,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
     async (request, reply) => {
       const { document, replayed } = await updateDocumentMetadata(
         { identity: request.identity, documentId: request.params.id, update: request.body, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'updateDocumentMetadata', request.params.id, request.body), ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'updateDocumentMetadata', request.params.id, request.body), ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.send(document);
@@ -136,7 +135,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
     async (request, reply) => {
       const { document, replayed } = await recallDocument(
         { identity: request.identity, documentId: request.params.id, request: request.body, requestId: request.id },
-        { runInTransaction: runnerFor(request, deps.pool, 'recallDocument', request.params.id, request.body), ...events },
+        { runInTransaction: transactionRunnerFor(request, deps.pool, 'recallDocument', request.params.id, request.body), ...events },
       );
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.send(document);
