@@ -10,7 +10,7 @@ import { makePdf } from '../support/pdfs';
 import { currentVietnamMonth, eventually } from '../support/wait';
 import { queryOnce } from '../support/sql';
 import { agencyA } from '../support/identities';
-import { freePort } from '../support/free-port';
+import { freePorts } from '../support/free-port';
 
 // Nothing acknowledged is ever lost: with the broker down, uploads still succeed (the event
 // waits in the outbox); when it comes back the event arrives, and is counted exactly once.
@@ -19,7 +19,8 @@ let broker: KafkaInstance;
 let stack: TestStack;
 
 beforeAll(async () => {
-  broker = { name: `kafka-outage-${process.pid}`, port: await freePort(), controllerPort: await freePort(), dir: fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-kafka-outage-')) };
+  const [port, controllerPort] = (await freePorts(2)) as [number, number];
+  broker = { name: `kafka-outage-${process.pid}`, port, controllerPort, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-kafka-outage-')) };
   await startKafka(broker);
   stack = await startTestStack('outage', { kafkaBrokers: `127.0.0.1:${broker.port}` });
 });

@@ -8,7 +8,7 @@ import { stackEnvironments } from '../../infra/src/stack';
 import { dropDatabase } from '../../infra/src/postgres';
 import { databaseName, serviceNames } from '../../infra/src/services';
 import { loadInfrastructure } from '../support/infrastructure';
-import { freePort } from '../support/free-port';
+import { freePort, freePorts } from '../support/free-port';
 import { uniqueSuffix } from '../support/databases';
 
 // A service that cannot start properly must say why and exit non-zero, never half-start.
@@ -37,7 +37,8 @@ const suffix = `_t${uniqueSuffix()}`;
 const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-startup-'));
 
 beforeAll(async () => {
-  const ports = { gateway: await freePort(), documents: await freePort(), signing: await freePort(), routing: await freePort(), reporting: await freePort() };
+  const [gateway, documents, signing, routing, reporting] = (await freePorts(5)) as [number, number, number, number, number];
+  const ports = { gateway, documents, signing, routing, reporting };
   envs = await stackEnvironments(loadInfrastructure(), { suffix, ports, blobDir });
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from '../..
 import type { RunningProcess } from '../../infra/src/supervisor';
 import { signDevToken } from '../../infra/src/token';
 import { loadInfrastructure } from './infrastructure';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 import { uniqueSuffix } from './databases';
 
 export type TestStack = {
@@ -33,8 +33,9 @@ export type TestStack = {
 export async function startTestStack(label: string, options: { kafkaBrokers?: string } = {}): Promise<TestStack> {
   const infra = loadInfrastructure();
   const suffix = `_t${uniqueSuffix()}`;
-  const ports = {} as Record<ProcessName, number>;
-  for (const name of ['gateway', ...serviceNames] as ProcessName[]) ports[name] = await freePort();
+  const names = ['gateway', ...serviceNames] as ProcessName[];
+  const chosen = await freePorts(names.length);
+  const ports = Object.fromEntries(names.map((name, i) => [name, chosen[i] as number])) as Record<ProcessName, number>;
   const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), `vanthu-${label}-blobs-`));
   const envs = await stackEnvironments(infra, { suffix, ports, blobDir, ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}) });
   const running = new Map<ProcessName, RunningProcess>();
