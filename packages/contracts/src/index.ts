@@ -18,3 +18,4 @@ export * from './events/certificate-registered';
 export * from './events/certificate-activated';
 export * from './events/dossier-handover-due';
 export * from './events/document-metadata-updated';
+export * from './events/document-validated';

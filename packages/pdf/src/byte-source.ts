@@ -65,6 +65,17 @@ export class ChunkedBytes {
     return this.chunk[pos - this.chunkStart] ?? -1;
   }
 
+  /** Position of the first `byte` at or after `from` and before `from + limit`, or -1. */
+  indexOf(byte: number, from: number, limit: number): number {
+    const end = Math.min(this.source.size, from + limit);
+    for (let at = from; at < end; at += this.chunkSize) {
+      const window = this.source.read(at, Math.min(this.chunkSize, end - at));
+      const found = window.indexOf(byte);
+      if (found >= 0) return at + found;
+    }
+    return -1;
+  }
+
   slice(start: number, end: number): Buffer {
     if (start >= this.chunkStart && end <= this.chunkStart + this.chunk.length) {
       return Buffer.from(this.chunk.subarray(start - this.chunkStart, end - this.chunkStart));

@@ -3,22 +3,34 @@ import { buildServiceApp } from '@vanthu/platform';
 import type { HealthCheck, Logger, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import type { SigningDeps } from './domain/signing-deps';
+import type { ValidationDeps } from './domain/validation-deps';
 import type { HsmConnection } from './hsm/hsm-connection';
 import { signingRoutes } from './routes/signing-routes';
+import { validationRoutes } from './routes/validation-routes';
 
 /**
  * `signing` is absent only when the app is built to generate API documents (infra/src/api-docs.ts):
  * routes are registered for their schemas and never called.
  */
-export type SigningAppDeps = { logger: Logger; identityPublicKey: string; healthChecks?: HealthCheck[]; hsm: HsmConnection; signing?: SigningDeps };
+export type SigningAppDeps = {
+  logger: Logger;
+  identityPublicKey: string;
+  /** Accepts service identity assertions (other services calling from their consumers). */
+  servicePublicKey?: string;
+  healthChecks?: HealthCheck[];
+  hsm: HsmConnection;
+  signing?: SigningDeps;
+  validation?: ValidationDeps;
+};
 
 export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
   const app = await buildServiceApp({
     name: 'signing',
     version: serviceVersion,
-    description: 'PAdES signing with organisation seals in the HSM and personal tokens (two-step), NĐ 30 appearances, certificate registry (ký số).',
+    description: 'PAdES signing with organisation seals in the HSM and personal tokens (two-step), NĐ 30 appearances, certificate registry (ký số), and signature validation (ETSI EN 319 102-1 indications, modification analysis, attack detection).',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),
     // Batch complete requests carry up to 200 signatures and certificate chains.
     bodyLimitBytes: 8 * 1024 * 1024,
     healthChecks: [
@@ -34,5 +46,6 @@ export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
   });
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 2, parts: 3 } });
   await signingRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
+  await validationRoutes(app, deps.validation ?? ({} as ValidationDeps));
   return app;
 }

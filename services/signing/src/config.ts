@@ -25,6 +25,17 @@ export const signingConfigSchema = Type.Object({
   // NĐ 30 Phụ lục I asks for Times New Roman; Liberation Serif 2 (fonts-liberation2) has Times'
   // metrics and every Vietnamese letter (Liberation 1.07 in fonts-liberation has neither ơ nor ư).
   APPEARANCE_FONT_PATH: Type.String({ default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf', description: 'Serif TrueType font covering Vietnamese (Times New Roman in production)' }),
+  VALIDATION_TRUST_ANCHORS_FILE: Type.String({ default: '', description: 'PEM file of trust anchors for validation (VGCA roots in production, the test PKI root in development); defaults to TRUST_ROOTS_FILE, then the self-signed certificates of TRUST_CERTS_FILE' }),
+  VALIDATION_INTERMEDIATES_FILE: Type.String({ default: '', description: 'PEM file of intermediate CAs supplied to complete chains (VGCA CMS often embeds only the leaf); defaults to the non-root certificates of TRUST_CERTS_FILE' }),
+  VALIDATION_REVOCATION: Type.Union([Type.Literal('online'), Type.Literal('offline')], { default: 'online', description: 'Default revocation mode; a request may ask for the other' }),
+  VALIDATION_REVOCATION_CACHE_SECONDS: Type.Integer({ minimum: 0, default: 300, description: 'How long an online OCSP/CRL answer is reused' }),
+  VALIDATION_MODIFICATION_POLICY: Type.Union([Type.Literal('indeterminate'), Type.Literal('failed')], { default: 'indeterminate', description: 'What a change after signing that no allowed class justifies does to the signature' }),
+  VALIDATION_SHA1_ACCEPTED_UNTIL: Type.String({ default: '', description: 'ISO date: SHA-1 signatures pass only with a time-stamp before it; empty refuses SHA-1 (CRYPTO_CONSTRAINTS_FAILURE_NO_POE)' }),
+  VALIDATION_WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 2, description: 'Worker threads that parse and validate PDFs in isolation' }),
+  VALIDATION_PARSE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000, description: 'A file not read within this time ends as FORMAT_FAILURE' }),
+  VALIDATION_MAX_HEAP_MB: Type.Integer({ minimum: 32, default: 512, description: 'Heap limit of one validation worker' }),
+  VALIDATION_MAX_FILE_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
+  VALIDATION_CACHE_SECONDS: Type.Integer({ minimum: 0, default: 3_600, description: 'How long a stored report of the same bytes is served again' }),
   APPEARANCE_ANCHORS: Type.String({
     default: '{}',
     description: 'JSON per-agency anchors for initials: {"<agencyCode>|*": {"endOfContent": ["./."], "recipients": ["Nơi nhận"]}}',

@@ -1,0 +1,168 @@
+// Validation benchmark (issue 5). Usage, with the infrastructure up (TSA, OCSP for the B-LT
+// inputs): npx tsx bench/validation/run.ts [--seconds 5]
+// One run measures a baseline — the cryptographic floor any validator pays for the same file
+// (hash the signed bytes, verify each signature and certificate link with node:crypto) — and
+// reports our rates as ratios of it, so the figures compare across machines.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash, verify as nodeVerify } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { PdfReader } from '@vanthu/pdf';
+import { signatureFields } from '../../services/signing/src/validation/signature-fields';
+import { clearCertificateCache } from '../../services/signing/src/validation/certificates';
+import { clearRevocationCaches } from '../../services/signing/src/validation/revocation-check';
+import { IsolatedValidator } from '../../services/signing/src/validation/isolated-validator';
+import { validatePdf } from '../../services/signing/src/validation/validate-pdf';
+import type { ValidationOptions } from '../../services/signing/src/validation/validate-pdf';
+import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
+import { signAs, testTrustStore } from '../../services/signing/test/fixtures/validation-support';
+
+const args = process.argv.slice(2);
+const seconds = Number(args[args.indexOf('--seconds') + 1] ?? 5) || 5;
+const cores = os.availableParallelism();
+const options: ValidationOptions = {
+  trust: testTrustStore(),
+  validationTime: new Date(),
+  revocation: { mode: 'offline', timeoutMs: 5_000, cacheSeconds: 300 },
+  modificationPolicy: 'indeterminate',
+  sha1AcceptedUntil: null,
+};
+
+async function rate(op: () => Promise<unknown>, concurrency = 1): Promise<{ perSecond: number; count: number }> {
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await op();
+        count += 1;
+      }
+    }),
+  );
+  return { perSecond: count / ((performance.now() - started) / 1000), count };
+}
+
+/** The floor: digest of every signature's byte ranges, its RSA verification and each chain link. */
+function cryptoFloor(bytes: Buffer): () => Promise<void> {
+  const reader = PdfReader.fromBuffer(bytes);
+  const jobs = signatureFields(reader).map((f) => ({ range: f.value.get('ByteRange') as number[] }));
+  const certs = testTrustStore();
+  const inter = certs.intermediates[0]?.x509 as X509Certificate;
+  const root = certs.anchors[0]?.x509 as X509Certificate;
+  // An RSA-2048 public-key operation costs the same whether the value verifies or not.
+  const sig = Buffer.alloc(256, 1);
+  const data = Buffer.alloc(100, 2);
+  return async () => {
+    for (const job of jobs) {
+      const h = createHash('sha256');
+      for (let i = 0; i + 1 < job.range.length; i += 2) h.update(bytes.subarray(job.range[i] as number, (job.range[i] as number) + (job.range[i + 1] as number)));
+      h.digest();
+      nodeVerify('sha256', data, inter.publicKey, sig);
+      inter.verify(root.publicKey);
+    }
+  };
+}
+
+async function main(): Promise<void> {
+  process.stdout.write('building inputs…\n');
+  let small = await makeCongVan({ pages: 3, padToBytes: 200_000 });
+  small = await signAs(small, 'nguyen-van-an', 'B-LT');
+  small = await signAs(small, 'tran-thi-binh', 'B-LT');
+  let large = await makeCongVan({ pages: 200 });
+  const signers = ['nguyen-van-an', 'tran-thi-binh', 'le-hoang-cuong'];
+  for (let i = 0; i < 10; i += 1) large = await signAs(large, signers[i % 3] as string, i === 9 ? 'B-LT' : 'B-B', {}, i % 2 === 0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-validation-'));
+  fs.writeFileSync(path.join(dir, 'small.pdf'), small);
+  fs.writeFileSync(path.join(dir, 'large.pdf'), large);
+
+  const smallReport = await validatePdf(small, options);
+  if (smallReport.verdict !== 'TOTAL_PASSED') throw new Error(`the 2-signature input does not validate: ${smallReport.verdictReason}`);
+  const largeOnline = { ...options, revocation: { mode: 'online' as const, timeoutMs: 5_000, cacheSeconds: 3_600 } };
+  const warm = await validatePdf(large, largeOnline);
+  if (warm.verdict !== 'TOTAL_PASSED') throw new Error(`the 10-signature input does not validate: ${warm.verdictReason}`);
+
+  process.stdout.write('baseline (crypto floor)…\n');
+  const floor = await rate(cryptoFloor(small));
+  process.stdout.write('ours, in process, one core…\n');
+  // Warm: certificates, CRLs and OCSP responses parsed before (as for a CA's documents arriving all day).
+  const sums: Record<string, number> = {};
+  const inProcess = await rate(async () => {
+    const r = await validatePdf(small, options);
+    for (const [k, v] of Object.entries(r.timings)) sums[k] = (sums[k] ?? 0) + v;
+  });
+  const smallBreakdown = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round((v / inProcess.count) * 100) / 100]));
+  // Cold: every certificate, OCSP response and CRL parsed and verified again each time.
+  const cold = await rate(async () => {
+    clearRevocationCaches();
+    clearCertificateCache();
+    await validatePdf(small, options);
+  });
+  process.stdout.write(`ours, isolated workers (${cores})…\n`);
+  const pool = new IsolatedValidator({ workers: cores, parseTimeoutMs: 5_000, networkTimeoutMs: 15_000, maxHeapMb: 512 });
+  await pool.validate(small, options);
+  const pooled = await rate(() => pool.validate(small, options), cores * 2);
+  await pool.close();
+
+  process.stdout.write('10 signatures, 200 pages (warm revocation cache)…\n');
+  const times: number[] = [];
+  let breakdown: Record<string, number> = {};
+  for (let i = 0; i < 10; i += 1) {
+    const t = performance.now();
+    const r = await validatePdf(large, largeOnline);
+    times.push(performance.now() - t);
+    breakdown = r.timings;
+  }
+  times.sort((a, b) => a - b);
+  const pdfsigStart = performance.now();
+  execFileSync('pdfsig', ['-nocert', path.join(dir, 'large.pdf')], { stdio: 'ignore' });
+  const pdfsigMs = performance.now() - pdfsigStart;
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cores, cpu: os.cpus()[0]?.model ?? '', node: process.version },
+    seconds,
+    inputs: { small: { bytes: small.length, signatures: 2, level: 'B-LT' }, large: { bytes: large.length, pages: 200, signatures: 10 } },
+    baseline: { name: 'crypto floor (digests + signature and chain verifications only)', perSecond: Math.round(floor.perSecond) },
+    small: {
+      inProcessPerSecond: Math.round(inProcess.perSecond),
+      inProcessColdPerSecond: Math.round(cold.perSecond),
+      isolatedPerSecond: Math.round(pooled.perSecond),
+      isolatedPerSecondPerCore: Math.round(pooled.perSecond / cores),
+      ratioToBaseline: Math.round((inProcess.perSecond / floor.perSecond) * 1000) / 1000,
+      breakdownMs: smallBreakdown,
+      goalPerSecondPerCore: 50,
+    },
+    large: { medianMs: Math.round(times[5] ?? 0), p90Ms: Math.round(times[9] ?? 0), breakdownMs: breakdown, pdfsigMs: Math.round(pdfsigMs), goalMs: 1000 },
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const md = [
+    '# Validation benchmark results',
+    '',
+    `${results.date}, ${cores} cores (${results.machine.cpu}), Node ${results.machine.node}, ${seconds} s per rate.`,
+    '',
+    '| Measure | Result | Goal |',
+    '|---|---|---|',
+    `| Baseline: crypto floor for the 2-signature file | ${results.baseline.perSecond}/s | — |`,
+    `| 2 signatures, ${Math.round(small.length / 1024)} KB, B-LT, offline — in process, 1 core | ${results.small.inProcessPerSecond}/s (${results.small.ratioToBaseline} × baseline) | ≥ 50/s per core |`,
+    `| same, cold caches (certificates, OCSP, CRLs parsed and verified every time), 1 core | ${results.small.inProcessColdPerSecond}/s | — |`,
+    `| same, isolated workers (${cores}) | ${results.small.isolatedPerSecond}/s (${results.small.isolatedPerSecondPerCore}/s per core) | ≥ 50/s per core |`,
+    `| 10 signatures, 200 pages, ${Math.round(large.length / 1024)} KB — median / p90 | ${results.large.medianMs} ms / ${results.large.p90Ms} ms | < 1 s |`,
+    `| pdfsig on the same 10-signature file (integrity only, for scale) | ${results.large.pdfsigMs} ms | — |`,
+    '',
+    `Where the time goes, 2-signature file, mean of the warm in-process runs (ms): ${JSON.stringify(results.small.breakdownMs)}`,
+    '',
+    `Where the time goes, 10-signature file, last run (ms): ${JSON.stringify(results.large.breakdownMs)}`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(__dirname, 'results.md'), md);
+  process.stdout.write(`${md}\n`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

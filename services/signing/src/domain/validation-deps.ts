@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import type { Pool } from '@vanthu/platform';
+import { DocumentsClient } from '../clients/documents-client';
+import type { SigningConfig } from '../config';
+import { pemToDers } from '../pades/cms';
+import { isSelfIssued, toCert } from '../validation/certificates';
+import type { Cert } from '../validation/certificates';
+import { IsolatedValidator } from '../validation/isolated-validator';
+import type { TrustStore } from '../validation/trust-store';
+import type { ValidationOptions } from '../validation/validate-pdf';
+
+/** What the validation use cases need, built once at start-up. */
+export type ValidationDeps = {
+  pool: Pool;
+  documents: DocumentsClient;
+  validator: IsolatedValidator;
+  trust: TrustStore;
+  defaults: Omit<ValidationOptions, 'trust' | 'validationTime'>;
+  maxFileBytes: number;
+  cacheSeconds: number;
+  fontPath: string;
+  topicPrefix: string;
+  source: string;
+  /** Signs this service's own identity for calls to documents with no user behind them. */
+  serviceIdentity?: (agencyCode: string) => string;
+};
+
+const loadPem = (file: string): Cert[] => (file ? pemToDers(fs.readFileSync(file, 'utf8')).map(toCert) : []);
+
+/** The configured trust store: explicit files first, else the signing service's own trust configuration. */
+export function trustStoreFrom(config: SigningConfig): TrustStore {
+  const all = loadPem(config.TRUST_CERTS_FILE);
+  const anchors = config.VALIDATION_TRUST_ANCHORS_FILE ? loadPem(config.VALIDATION_TRUST_ANCHORS_FILE) : config.TRUST_ROOTS_FILE ? loadPem(config.TRUST_ROOTS_FILE) : all.filter(isSelfIssued);
+  const intermediates = config.VALIDATION_INTERMEDIATES_FILE ? loadPem(config.VALIDATION_INTERMEDIATES_FILE) : all.filter((c) => !isSelfIssued(c));
+  return { anchors, intermediates };
+}
+
+export function createValidationDeps(config: SigningConfig, pool: Pool, serviceIdentity?: (agencyCode: string) => string): ValidationDeps {
+  const sha1 = config.VALIDATION_SHA1_ACCEPTED_UNTIL ? new Date(config.VALIDATION_SHA1_ACCEPTED_UNTIL) : null;
+  if (sha1 && Number.isNaN(sha1.getTime())) throw new Error('VALIDATION_SHA1_ACCEPTED_UNTIL is not an ISO date');
+  return {
+    pool,
+    documents: new DocumentsClient(config.DOCUMENTS_URL),
+    validator: new IsolatedValidator({ workers: config.VALIDATION_WORKERS, parseTimeoutMs: config.VALIDATION_PARSE_TIMEOUT_MS, networkTimeoutMs: 3 * config.REVOCATION_TIMEOUT_MS, maxHeapMb: config.VALIDATION_MAX_HEAP_MB }),
+    trust: trustStoreFrom(config),
+    defaults: {
+      revocation: { mode: config.VALIDATION_REVOCATION, timeoutMs: config.REVOCATION_TIMEOUT_MS, cacheSeconds: config.VALIDATION_REVOCATION_CACHE_SECONDS },
+      modificationPolicy: config.VALIDATION_MODIFICATION_POLICY,
+      sha1AcceptedUntil: sha1,
+    },
+    maxFileBytes: config.VALIDATION_MAX_FILE_BYTES,
+    cacheSeconds: config.VALIDATION_CACHE_SECONDS,
+    fontPath: config.APPEARANCE_FONT_PATH,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    source: '/vanthu/signing',
+    ...(serviceIdentity ? { serviceIdentity } : {}),
+  };
+}

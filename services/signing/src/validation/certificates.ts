@@ -1,0 +1,58 @@
+import { X509Certificate, createHash } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../pades/cms';
+
+/** A certificate parsed once for both node:crypto (fast checks) and pkijs (OCSP/CRL structures). */
+export type Cert = { der: Buffer; sha256: string; x509: X509Certificate; pki: pkijs.Certificate };
+
+// Validating many documents from the same agencies parses the same few certificates again and
+// again; a bounded cache keyed by hash keeps that off the hot path.
+const cache = new Map<string, Cert>();
+const CACHE_LIMIT = 2_000;
+
+export function toCert(der: Buffer): Cert {
+  const sha256 = createHash('sha256').update(der).digest('hex');
+  const hit = cache.get(sha256);
+  if (hit) return hit;
+  const x509 = new X509Certificate(der);
+  const pki = pkijs.Certificate.fromBER(toArrayBuffer(der));
+  const cert = { der: Buffer.from(der), sha256, x509, pki };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(sha256, cert);
+  return cert;
+}
+
+/** Forgets parsed certificates (the benchmark's cold runs). */
+export function clearCertificateCache(): void {
+  cache.clear();
+}
+
+export function tryCert(der: Buffer): Cert | undefined {
+  try {
+    return toCert(der);
+  } catch {
+    return undefined;
+  }
+}
+
+const attr = (dn: string, key: string): string | null => {
+  for (const line of dn.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0 && line.slice(0, at) === key) return line.slice(at + 1);
+  }
+  return null;
+};
+
+export const commonNameOf = (c: Cert): string => attr(c.x509.subject, 'CN') ?? c.x509.subject.replace(/\n/g, ', ');
+export const organisationOf = (c: Cert): string | null => attr(c.x509.subject, 'O');
+export const dnText = (dn: string): string => dn.split('\n').join(', ');
+export const isSelfIssued = (c: Cert): boolean => c.x509.subject === c.x509.issuer;
+
+/** Whether `issuer` issued `subject`: names match and its key verifies the certificate signature. */
+export function issued(issuer: Cert, subject: Cert): boolean {
+  try {
+    return subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+// The validation report (ETSI EN 319 102-1 §5.1.3 indications; sub-indication names as in EU DSS's URNs).
+
+export type MainIndication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
+
+export type SubIndication =
+  | 'FORMAT_FAILURE'
+  | 'HASH_FAILURE'
+  | 'SIG_CRYPTO_FAILURE'
+  | 'REVOKED'
+  | 'REVOKED_NO_POE'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'OUT_OF_BOUNDS_NO_POE'
+  | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'TRY_LATER'
+  | 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE'
+  | 'SIG_CONSTRAINTS_FAILURE'
+  | 'POLICY_PROCESSING_ERROR';
+
+export type Indication = { indication: MainIndication; subIndication: SubIndication | null };
+
+export type CertificateReport = {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+  trustAnchor: boolean;
+  status: 'good' | 'revoked' | 'unknown' | 'not-checked';
+  revokedAt: string | null;
+  /** Where the revocation answer came from. */
+  revocationSource: 'embedded-ocsp' | 'embedded-crl' | 'online-ocsp' | 'online-crl' | 'cache' | 'none' | 'trust-anchor';
+};
+
+export type ChangeClass = 'signature' | 'dss' | 'document-timestamp' | 'form-fill' | 'annotation' | 'metadata' | 'structural' | 'other';
+
+export type RevisionChange = {
+  revision: number;
+  object: number;
+  /** What the object is (page, catalog, font, content stream, …) as far as we can tell. */
+  what: string;
+  classification: ChangeClass;
+  allowed: boolean;
+  detail: string;
+};
+
+export type Check = { name: string; passed: boolean; detail: string };
+
+export type SignatureReport = {
+  fieldName: string;
+  kind: 'signature' | 'document-timestamp';
+  subFilter: string;
+  indication: MainIndication;
+  subIndication: SubIndication | null;
+  /** Plain explanation of the indication, in the order the checks found it. */
+  reasons: string[];
+  signer: { name: string; organisation: string | null; serialNumber: string; issuer: string } | null;
+  /** The step of our workflow this signature is, when it carries our markers. */
+  workflowRole: 'initial' | 'approval' | 'issue' | 'attachment' | 'copy' | 'digitisation' | null;
+  claimedSigningTime: string | null;
+  timestampTime: string | null;
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | null;
+  certification: { permissions: 1 | 2 | 3 } | null;
+  chain: CertificateReport[];
+  signedRevision: number;
+  revisions: number;
+  coversWholeFile: boolean;
+  changesAfter: RevisionChange[];
+  checks: Check[];
+};
+
+export type ValidationReport = {
+  /** Set once the report is stored. */
+  reportId?: string;
+  sha256: string;
+  sizeBytes: number;
+  validationTime: string;
+  revocationMode: 'online' | 'offline';
+  /** One verdict for the document: the weakest of its signatures; a file with no signature is INDETERMINATE. */
+  verdict: MainIndication;
+  /** Set when the file itself fails (unreadable, loops, bombs): FORMAT_FAILURE. */
+  verdictSubIndication: SubIndication | null;
+  verdictReason: string;
+  revisions: number;
+  signatures: SignatureReport[];
+  timings: Record<string, number>;
+};

@@ -1,0 +1,27 @@
+import type { Cert } from './certificates';
+import { isSelfIssued, issued } from './certificates';
+
+/** Trust anchors and the intermediates that complete chains (VGCA CMS often embeds only the leaf). */
+export type TrustStore = { anchors: Cert[]; intermediates: Cert[] };
+
+export const withExtraAnchors = (store: TrustStore, extra: Cert[]): TrustStore => ({ anchors: [...store.anchors, ...extra], intermediates: store.intermediates });
+
+export const isAnchor = (store: TrustStore, c: Cert): boolean => store.anchors.some((a) => a.sha256 === c.sha256 || (a.x509.subject === c.x509.subject && a.x509.publicKey.equals(c.x509.publicKey)));
+
+/**
+ * The chain from `leaf` to a trust anchor, leaf first, using certificates from the CMS, the DSS
+ * and the store; undefined when no path reaches an anchor. Each link is checked cryptographically.
+ */
+export function buildChain(leaf: Cert, candidates: Cert[], store: TrustStore): Cert[] | undefined {
+  const chain = [leaf];
+  const pool = [...store.anchors, ...candidates, ...store.intermediates];
+  for (let depth = 0; depth < 10; depth += 1) {
+    const current = chain[chain.length - 1] as Cert;
+    if (isAnchor(store, current)) return chain;
+    if (isSelfIssued(current)) return undefined;
+    const next = pool.find((c) => !chain.some((x) => x.sha256 === c.sha256) && issued(c, current));
+    if (!next) return undefined;
+    chain.push(next);
+  }
+  return undefined;
+}
