@@ -65,3 +65,11 @@ it('delivers an event produced while Kafka was down, exactly once', async () => 
   const [pending] = await queryOnce<{ n: number }>(stack.envs.documents.DATABASE_URL as string, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
   expect(pending?.n).toBe(0);
 });
+
+it('stops every service promptly on SIGTERM even while the broker is gone', async () => {
+  await stopKafka(broker);
+  const codes = await stack.stop();
+  // null would mean the supervisor had to SIGKILL a process that hung while closing.
+  expect(Object.values(codes)).toHaveLength(5);
+  for (const [name, code] of Object.entries(codes)) expect({ name, code }).toEqual({ name, code: expect.any(Number) });
+});

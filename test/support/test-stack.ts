@@ -22,7 +22,8 @@ export type TestStack = {
   envs: Record<ProcessName, Record<string, string>>;
   token: (claims: { user: string; agency: string; roles: string[]; ttlSeconds?: number }) => Promise<string>;
   restart: (name: ProcessName) => Promise<void>;
-  stop: () => Promise<void>;
+  /** Stops every process (SIGTERM, SIGKILL after 15 s) and cleans up; returns each exit code (null: had to be killed). */
+  stop: () => Promise<Partial<Record<ProcessName, number | null>>>;
 };
 
 /**
@@ -44,13 +45,19 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
     running.set(name, proc);
     await waitUntilHealthy(`http://127.0.0.1:${ports[name]}/health/live`, proc, 60_000);
   };
-  const stopOne = async (name: ProcessName): Promise<void> => {
+  const stopOne = async (name: ProcessName): Promise<number | null | undefined> => {
     const proc = running.get(name);
-    if (proc) await stopServiceProcess(proc);
     running.delete(name);
+    if (!proc) return undefined;
+    await stopServiceProcess(proc, 15_000);
+    return proc.exited;
   };
-  const stop = async (): Promise<void> => {
-    for (const name of ['gateway', ...serviceNames] as ProcessName[]) await stopOne(name);
+  const stop = async (): Promise<Partial<Record<ProcessName, number | null>>> => {
+    const codes: Partial<Record<ProcessName, number | null>> = {};
+    for (const name of ['gateway', ...serviceNames] as ProcessName[]) {
+      const code = await stopOne(name);
+      if (code !== undefined) codes[name] = code;
+    }
     for (const service of serviceNames) await dropDatabase(databaseName(service, suffix)).catch(() => undefined);
     fs.rmSync(blobDir, { recursive: true, force: true });
     const topicPrefix = envs.documents.KAFKA_TOPIC_PREFIX as string;
@@ -64,6 +71,7 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+    return codes;
   };
   try {
     await Promise.all(serviceNames.map((name) => start(name)));

@@ -153,6 +153,12 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, `${definition.name} stopping`);
+      // A dependency that hangs while closing (a Kafka client retrying a dead broker) must not
+      // keep the process alive: whatever is not closed in time is abandoned.
+      setTimeout(() => {
+        logger.warn('shutdown did not finish in 10 s; exiting anyway');
+        process.exit(1);
+      }, 10_000).unref();
       for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
       process.exit(0);
     };
