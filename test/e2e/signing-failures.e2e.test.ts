@@ -10,6 +10,7 @@ import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
 import { blueSignaturePng } from '../../services/signing/test/fixtures/images';
 import { pdfsig } from '../../services/signing/test/support';
 import { assembleCms, buildSignedAttributes, parseCertificate } from '../../services/signing/src/pades/cms';
+import { pyhankoCorpus } from '../support/corpus';
 
 // Bad input and failure of the signing service through the gateway: each gets a clear
 // problem+json and leaves no version behind; prepared sessions survive a restart; a batch
@@ -86,7 +87,7 @@ describe('signing failures through the gateway', () => {
 
   it('an unparseable PDF, a wrong signature value and an expired session are clear problems that store nothing', async () => {
     // Files the documents service stores (its check is lighter) but that cannot be signed.
-    const corpus = '/work/shared/corpora/pyhanko-pdf';
+    const corpus = pyhankoCorpus;
     const candidates = ['circular-page-tree.pdf', 'minimal-startxref-hopeless.pdf', 'broken-objstream1.pdf', 'broken-objstream3.pdf', 'minimal-aes256.pdf'];
     let refused = 0;
     for (const name of candidates) {

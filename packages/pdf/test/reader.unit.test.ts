@@ -4,8 +4,9 @@ import zlib from 'node:zlib';
 import fc from 'fast-check';
 import type { PdfStream} from '../src';
 import { IncrementalUpdate, PdfDict, PdfFormatError, PdfName, PdfParser, PdfReader, PdfRef, PdfString, ChunkedBytes, bufferSource, serializeObject } from '../src';
+import { pyhankoCorpus } from '../../../test/support/corpus';
 
-const corpus = '/work/shared/corpora/pyhanko-pdf';
+const corpus = pyhankoCorpus;
 const read = (name: string): PdfReader => PdfReader.fromFile(path.join(corpus, name));
 
 /** A classic PDF built by hand so offsets are known. */

@@ -13,8 +13,9 @@ import { planAppearance, defaultAnchors } from '../src/appearance/place-appearan
 import { blueSignaturePng, redSealPng } from './fixtures/images';
 import { makeCongVan } from './fixtures/cong-van';
 import { certPool, derLength, fontPath, infra, inkIn, padesSettings, pdfsig, personSigner, qpdfCheck, render } from './support';
+import { pyhankoCorpus } from '../../../test/support/corpus';
 
-const corpus = '/work/shared/corpora/pyhanko-pdf';
+const corpus = pyhankoCorpus;
 let hsm: HsmConnection;
 let dir: string;
 const seal = infra.hsm.seals[0] as { agencyCode: string; keyIdHex: string; certPath: string };

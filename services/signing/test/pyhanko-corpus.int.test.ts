@@ -7,6 +7,7 @@ import { isSelfIssued, toCert } from '../src/validation/certificates';
 import type { Cert } from '../src/validation/certificates';
 import { validatePdf } from '../src/validation/validate-pdf';
 import { validationOptions } from './fixtures/validation-support';
+import { pyhankoCorpus } from '../../../test/support/corpus';
 
 // Every file of the pyHanko corpus (../shared/corpora/pyhanko-pdf) with a deliberate outcome.
 // pyHanko's test certificates are not ours: like an integrator testing their own PKI, each
@@ -14,7 +15,7 @@ import { validationOptions } from './fixtures/validation-support';
 // offline, as of 2020-12-01 (inside those certificates' validity). Their B-B signatures carry no
 // revocation data, so offline they are INDETERMINATE/TRY_LATER at best, unless something worse
 // is found first.
-const corpus = '/work/shared/corpora/pyhanko-pdf';
+const corpus = pyhankoCorpus;
 type Row = [file: string, verdict: string, subIndication: string | null];
 
 /** Unreadable for a strict reader (no xref reconstruction, by design: files that parsers read

@@ -8,6 +8,7 @@ import { validatePdf } from '../src/validation/validate-pdf';
 import type { PadesLevel } from '../src/pades/pades-engine';
 import { certPool, infra, padesSettings, personCertificate } from './support';
 import { congVan, signAs, testTrustStore, validationOptions } from './fixtures/validation-support';
+import { pyhankoCorpus } from '../../../test/support/corpus';
 
 describe('validatePdf on what the signing engine produces (test PKI as trust anchors)', () => {
   it.each(['B-B', 'B-T', 'B-LT', 'B-LTA'] as PadesLevel[])('%s: TOTAL_PASSED at its level, with signer, chain and revocation sources', async (level) => {
@@ -71,7 +72,7 @@ describe('validatePdf on what the signing engine produces (test PKI as trust anc
   });
 
   it.each(['minimal-hybrid-xref.pdf', 'minimal-xref.pdf', 'uncompressed-objstream-sample.pdf', 'minimal-two-fields.pdf'])('pyHanko %s signed by us twice: TOTAL_PASSED (hybrid/stream xref and object streams are not false alarms)', async (name) => {
-    const input = fs.readFileSync(`/work/shared/corpora/pyhanko-pdf/${name}`);
+    const input = fs.readFileSync(`${pyhankoCorpus}/${name}`);
     const signed = await signAs(await signAs(input, 'nguyen-van-an', 'B-B'), 'tran-thi-binh', 'B-LT');
     const report = await validatePdf(signed, validationOptions());
     expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual(report.signatures.map(() => ['TOTAL_PASSED', null]));
