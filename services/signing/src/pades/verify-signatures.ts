@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify as nodeVerify, constants } from 'node:crypto';
-import { signatureDictionaries } from '@vanthu/pdf';
+import { digestByteRange, signatureDictionaries } from '@vanthu/pdf';
 import type { PdfReader } from '@vanthu/pdf';
 import * as pkijs from 'pkijs';
 import { hashOids } from './algorithms';
@@ -21,15 +21,6 @@ export type VerifiedSignature = {
 const hashByOid = new Map<string, HashName>(Object.entries(hashOids).map(([k, v]) => [v, k as HashName]));
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
-function digestRanges(reader: PdfReader, range: number[], hash: HashName): Buffer {
-  const h = createHash(hash);
-  for (let i = 0; i + 1 < range.length; i += 2) {
-    const start = range[i] as number;
-    const length = range[i + 1] as number;
-    for (let at = start; at < start + length; at += 1 << 20) h.update(reader.source.read(at, Math.min(1 << 20, start + length - at)));
-  }
-  return h.digest();
-}
 
 /**
  * Checks the integrity of every CMS signature in a PDF: the ByteRange shape, the message
@@ -67,7 +58,7 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
       if (!attrs) throw new Error('no signed attributes');
       const md = attrs.attributes.find((x) => x.type === OID_MESSAGE_DIGEST);
       const mdValue = md ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView) : undefined;
-      if (!mdValue || !mdValue.equals(digestRanges(reader, range as number[], hash))) throw new Error('the signed bytes do not match the message digest');
+      if (!mdValue || !mdValue.equals(digestByteRange(reader, range as number[], hash))) throw new Error('the signed bytes do not match the message digest');
       const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
       const cert = (signedData.certificates ?? []).find(
         (x): x is pkijs.Certificate => x instanceof pkijs.Certificate && x.serialNumber.isEqual(sid.serialNumber) && x.issuer.isEqual(sid.issuer),

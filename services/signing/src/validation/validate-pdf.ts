@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PdfFormatError, PdfReader, PdfStream, isArray, isDict, isName, isNumber, isRef } from '@vanthu/pdf';
+import { PdfFormatError, PdfReader, PdfStream, digestByteRange, isArray, isDict, isName, isNumber, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject } from '@vanthu/pdf';
 import type { Cert } from './certificates';
 import { commonNameOf, dnText, organisationOf, tryCert } from './certificates';
@@ -47,15 +47,6 @@ class Outcome {
   }
 }
 
-function digestRanges(reader: PdfReader, range: number[], digest: DigestName): Buffer {
-  const h = createHash(digest);
-  for (let i = 0; i + 1 < range.length; i += 2) {
-    const start = range[i] as number;
-    const length = range[i + 1] as number;
-    for (let at = start; at < start + length; at += 1 << 20) h.update(reader.source.read(at, Math.min(1 << 20, start + length - at)));
-  }
-  return h.digest();
-}
 
 function streamsOf(reader: PdfReader, entry: PdfObject | undefined): Buffer[] {
   const list = reader.resolve(entry);
@@ -210,7 +201,7 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
       const documentDigest = (d: DigestName): Buffer => {
         let v = memo.get(d);
         if (!v) {
-          v = time('digest', () => digestRanges(reader, br.range, d));
+          v = time('digest', () => digestByteRange(reader, br.range, d));
           memo.set(d, v);
         }
         return v;
