@@ -6,6 +6,7 @@ import { pemToDers } from '../pades/cms';
 import { isSelfIssued, toCert } from '../validation/certificates';
 import type { Cert } from '../validation/certificates';
 import { IsolatedValidator } from '../validation/isolated-validator';
+import { loadPinnedCertificates, readPins } from '../validation/pinned-trust';
 import type { TrustStore } from '../validation/trust-store';
 import type { ValidationOptions } from '../validation/validate-pdf';
 
@@ -32,7 +33,9 @@ export function trustStoreFrom(config: SigningConfig): TrustStore {
   const all = loadPem(config.TRUST_CERTS_FILE);
   const anchors = config.VALIDATION_TRUST_ANCHORS_FILE ? loadPem(config.VALIDATION_TRUST_ANCHORS_FILE) : config.TRUST_ROOTS_FILE ? loadPem(config.TRUST_ROOTS_FILE) : all.filter(isSelfIssued);
   const intermediates = config.VALIDATION_INTERMEDIATES_FILE ? loadPem(config.VALIDATION_INTERMEDIATES_FILE) : all.filter((c) => !isSelfIssued(c));
-  return { anchors, intermediates };
+  if (!config.VALIDATION_VGCA_DIR) return { anchors, intermediates };
+  const pinned = loadPinnedCertificates(config.VALIDATION_VGCA_DIR, readPins(config.VALIDATION_TRUST_PINS_FILE));
+  return { anchors: [...anchors, ...pinned.anchors], intermediates: [...intermediates, ...pinned.intermediates] };
 }
 
 export function createValidationDeps(config: SigningConfig, pool: Pool, serviceIdentity?: (agencyCode: string) => string): ValidationDeps {

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pemToDers } from '../src/pades/cms';
+import { loadPinnedCertificates, readPins } from '../src/validation/pinned-trust';
+import { loadConfig } from '@vanthu/platform';
+import { signingConfigSchema } from '../src/config';
+import { trustStoreFrom } from '../src/domain/validation-deps';
+import { infra } from './support';
+
+// VGCA certificates are downloaded by an operator; only files whose fingerprint matches a
+// shipped pin are trusted. The test PKI stands in for the downloaded files here.
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pins-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const der = (pemFile: string): Buffer => pemToDers(fs.readFileSync(pemFile, 'utf8'))[0] as Buffer;
+const sha = (algorithm: string, bytes: Buffer): string => createHash(algorithm).update(bytes).digest('hex');
+
+describe('pinned trust (VGCA certificates supplied by the operator)', () => {
+  it('trusts a root pinned by SHA-256 and an intermediate pinned by SHA-1, in PEM or DER', () => {
+    const root = der(infra.pki.rootCert);
+    const intermediate = der(infra.pki.intermediateCert);
+    fs.copyFileSync(infra.pki.rootCert, path.join(dir, 'rootcag2.pem'));
+    fs.writeFileSync(path.join(dir, 'cpg2.crt'), intermediate);
+    fs.writeFileSync(path.join(dir, 'README.txt'), 'not a certificate, ignored');
+    const store = loadPinnedCertificates(dir, [
+      { name: 'root', role: 'anchor', sha256: sha('sha256', root).toUpperCase() },
+      { name: 'sub-CA', role: 'intermediate', sha1: sha('sha1', intermediate) },
+    ]);
+    expect(store.anchors.map((c) => c.sha256)).toEqual([sha('sha256', root)]);
+    expect(store.intermediates.map((c) => c.sha256)).toEqual([sha('sha256', intermediate)]);
+  });
+
+  it('adds the pinned certificates to the configured trust store', () => {
+    const root = der(infra.pki.rootCert);
+    fs.copyFileSync(infra.pki.rootCert, path.join(dir, 'rootcag2.pem'));
+    const pinsFile = path.join(dir, 'pins.json');
+    fs.writeFileSync(pinsFile, JSON.stringify({ pins: [{ name: 'root', role: 'anchor', sha256: sha('sha256', root) }] }));
+    const base = { DATABASE_URL: 'postgres://x@127.0.0.1/x', IDENTITY_PUBLIC_KEY_FILE: '/x', HSM_MODULE_PATH: '/x', HSM_TOKEN_LABEL: 'x', HSM_PIN_FILE: '/x' };
+    const without = trustStoreFrom(loadConfig('signing', signingConfigSchema, base));
+    const withPins = trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_DIR: dir, VALIDATION_TRUST_PINS_FILE: pinsFile }));
+    expect(withPins.anchors.length).toBe(without.anchors.length + 1);
+    expect(withPins.anchors.at(-1)?.sha256).toBe(sha('sha256', root));
+  });
+
+  it('refuses a certificate that matches no pin, naming the file', () => {
+    fs.copyFileSync(infra.pki.persons['nguyen-van-an']?.certPath as string, path.join(dir, 'rootcag2.crt.pem'));
+    expect(() => loadPinnedCertificates(dir, [{ name: 'root', role: 'anchor', sha256: 'f'.repeat(64) }])).toThrow(/rootcag2\.crt\.pem: certificate .* matches no pinned certificate/);
+  });
+
+  it('ships full fingerprints for the VGCA G2 root and sub-CA and no truncated ones', () => {
+    const pins = readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json'));
+    expect(pins.find((p) => p.role === 'anchor')?.sha256).toBe('f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8');
+    for (const pin of pins) {
+      if (pin.sha256) expect(pin.sha256).toMatch(/^[0-9a-f]{64}$/);
+      if (pin.sha1) expect(pin.sha1).toMatch(/^[0-9a-f]{40}$/);
+    }
+  });
+});
