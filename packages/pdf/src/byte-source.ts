@@ -18,6 +18,11 @@ export function bufferSource(buffer: Buffer): ByteSource {
   };
 }
 
+/** [start, end) of a read request, cut to the source's bounds. */
+function clampRange(size: number, offset: number, length: number): [number, number] {
+  return [Math.max(0, offset), Math.min(size, offset + length)];
+}
+
 export function fileSource(filePath: string): ByteSource {
   const fd = fs.openSync(filePath, 'r');
   const size = fs.fstatSync(fd).size;
@@ -25,8 +30,7 @@ export function fileSource(filePath: string): ByteSource {
   return {
     size,
     read: (offset, length) => {
-      const start = Math.max(0, offset);
-      const end = Math.min(size, offset + length);
+      const [start, end] = clampRange(size, offset, length);
       if (end <= start) return Buffer.alloc(0);
       const out = Buffer.allocUnsafe(end - start);
       let done = 0;
@@ -90,8 +94,7 @@ export function concatSource(base: ByteSource, tail: Buffer): ByteSource {
   return {
     size,
     read: (offset, length) => {
-      const start = Math.max(0, offset);
-      const end = Math.min(size, offset + length);
+      const [start, end] = clampRange(size, offset, length);
       if (end <= start) return Buffer.alloc(0);
       if (end <= base.size) return base.read(start, end - start);
       if (start >= base.size) return tail.subarray(start - base.size, end - base.size);

@@ -9,6 +9,15 @@ export type TransactionRunner = <T>(work: (tx: Tx) => Promise<T>) => Promise<{ r
 
 const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/** Refuses a malformed Idempotency-Key with a 400 naming the header. */
+export function assertIdempotencyKey(idempotencyKey: string): void {
+  if (!idempotencyKeyPattern.test(idempotencyKey)) {
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 8 to 128 characters of letters, digits, . _ : -', {
+      errors: [{ field: 'header.idempotency-key', message: 'invalid format' }],
+    });
+  }
+}
+
 export function requestFingerprint(...parts: unknown[]): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(JSON.stringify(part ?? null)).update('\u0000');
@@ -25,11 +34,7 @@ export function transactionRunner(pool: Pool, identity: Identity, idempotencyKey
   if (idempotencyKey === undefined) {
     return async (work) => ({ result: await withTransaction(pool, work), replayed: false });
   }
-  if (!idempotencyKeyPattern.test(idempotencyKey)) {
-    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 8 to 128 characters of letters, digits, . _ : -', {
-      errors: [{ field: 'header.idempotency-key', message: 'invalid format' }],
-    });
-  }
+  assertIdempotencyKey(idempotencyKey);
   return async <T>(work: (tx: Tx) => Promise<T>) => {
     const outcome = await withTransaction(pool, async (tx) => {
       const claim = await tx.query(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, enqueueEvent, requestFingerprint, requireRole, withTransaction } from '@vanthu/platform';
+import { AppError, assertIdempotencyKey, enqueueEvent, requestFingerprint, requireRole, withTransaction } from '@vanthu/platform';
 import { signatureAppliedV1 } from '@vanthu/contracts';
 import type { SignatureAppliedV1 } from '@vanthu/contracts';
 import { planAppearance, vietnamTime } from '../appearance/place-appearance';
@@ -40,7 +40,7 @@ export async function applyOrganisationSignature(command: OrganisationSignatureC
   requireRole(identity, 'clerk');
   const requestHash = requestFingerprint('applyOrganisationSignature', command);
   if (idempotencyKey !== undefined) {
-    if (!/^[A-Za-z0-9._:-]{8,128}$/.test(idempotencyKey)) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 8 to 128 characters of letters, digits, . _ : -', { errors: [{ field: 'header.idempotency-key', message: 'invalid format' }] });
+    assertIdempotencyKey(idempotencyKey);
     const previous = await withTransaction(deps.pool, (tx) => findByIdempotencyKey(tx, identity.agencyCode, idempotencyKey));
     if (previous) {
       if (previous.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request');

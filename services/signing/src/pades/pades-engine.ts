@@ -2,8 +2,9 @@ import { IncrementalUpdate, PdfReader, addDss, concatSource, embedSignatureConte
 import type { ByteSource, PreparedSignature, SignatureAppearance, SignatureFieldOptions } from '@vanthu/pdf';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { HashName, SignatureScheme } from './algorithms';
+import type { HashName } from './algorithms';
 import { OID_SIGNATURE_TIME_STAMP_TOKEN, assembleCms, buildSignedAttributes, certificateDer, toArrayBuffer } from './cms';
+import type { CmsParts } from './cms';
 import { collectRevocation } from './revocation';
 import type { CmsSigner } from './signer';
 import { requestTimestamp, timestampCertificates } from './timestamp-client';
@@ -46,13 +47,8 @@ export async function prepareRevision(reader: PdfReader, field: FieldOptions, le
   return { prepared, documentDigest: hashSignedRanges(reader, prepared, hash), hash };
 }
 
-export type SignatureValue = {
-  signedAttributesDer: Buffer;
-  signatureValue: Buffer;
-  certificate: pkijs.Certificate;
-  chain: pkijs.Certificate[];
-  scheme: SignatureScheme;
-};
+/** What a signer hands back: the CMS parts that do not depend on the level being built. */
+export type SignatureValue = Omit<CmsParts, 'hash' | 'unsignedAttributes'>;
 
 const nonClosing = (source: ByteSource): ByteSource => ({ size: source.size, read: (o, l) => source.read(o, l), close: () => undefined });
 
