@@ -39,6 +39,7 @@ export class PdfReader {
   private readonly merged = new Map<number, XrefEntry>();
   private readonly objectStreams = new Map<number, { offsets: Map<number, number>; first: number; data: Buffer }>();
   private readonly cache = new Map<string, PdfObject>();
+  private readonly parsedAt = new Map<number, { ref: PdfRef; value: PdfObject }>();
   private readonly resolving = new Set<string>();
   private readonly decodeCap: number;
 
@@ -262,8 +263,15 @@ export class PdfReader {
 
   /** Parses the indirect object at a byte offset (used by validators that walk revisions). */
   objectAt(offset: number): { ref: PdfRef; value: PdfObject } {
+    // Validation reads the same object once per revision it compares (a signature dictionary's
+    // tens of kilobytes of /Contents each time): parsed objects are kept by offset. Callers
+    // clone before they change anything.
+    const cached = this.parsedAt.get(offset);
+    if (cached) return cached;
     const parser = new PdfParser(this.bytes, offset, (ref) => this.lengthOf(ref));
-    return parser.readIndirectObject();
+    const found = parser.readIndirectObject();
+    this.parsedAt.set(offset, found);
+    return found;
   }
 
   /** The indirect object `ref` as of the newest revision; null when free or missing. */

@@ -1,6 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from '../pades/cms';
+import { childrenOf, contentBytes, elementBytes, readTlv } from '../pades/der-reader';
 
 /** A certificate parsed once for both node:crypto (fast checks) and pkijs (OCSP/CRL structures). */
 export type Cert = { der: Buffer; sha256: string; x509: X509Certificate; pki: pkijs.Certificate };
@@ -9,6 +10,8 @@ export type Cert = { der: Buffer; sha256: string; x509: X509Certificate; pki: pk
 // again; a bounded cache keyed by hash keeps that off the hot path.
 const cache = new Map<string, Cert>();
 const CACHE_LIMIT = 2_000;
+// A certificate's issuer signature verifies once: the same few CA links recur in every document.
+const issuedMemo = new Map<string, boolean>();
 
 export function toCert(der: Buffer): Cert {
   const sha256 = createHash('sha256').update(der).digest('hex');
@@ -25,6 +28,26 @@ export function toCert(der: Buffer): Cert {
 /** Forgets parsed certificates (the benchmark's cold runs). */
 export function clearCertificateCache(): void {
   cache.clear();
+  issuedMemo.clear();
+}
+
+const issuerAndSerial = new WeakMap<Cert, { issuer: Buffer; serial: Buffer }>();
+
+/** The issuer name and serial number exactly as encoded in the certificate (for CMS signer identifiers). */
+export function issuerAndSerialOf(cert: Cert): { issuer: Buffer; serial: Buffer } {
+  let parts = issuerAndSerial.get(cert);
+  if (!parts) {
+    // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, ... }
+    const [tbs] = childrenOf(cert.der, readTlv(cert.der, 0));
+    const fields = tbs ? childrenOf(cert.der, tbs) : [];
+    const at = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const serial = fields[at];
+    const issuer = fields[at + 2];
+    if (!serial || !issuer) throw new Error('the certificate has no issuer or serial number');
+    parts = { issuer: elementBytes(cert.der, issuer), serial: contentBytes(cert.der, serial) };
+    issuerAndSerial.set(cert, parts);
+  }
+  return parts;
 }
 
 export function tryCert(der: Buffer): Cert | undefined {
@@ -50,9 +73,16 @@ export const isSelfIssued = (c: Cert): boolean => c.x509.subject === c.x509.issu
 
 /** Whether `issuer` issued `subject`: names match and its key verifies the certificate signature. */
 export function issued(issuer: Cert, subject: Cert): boolean {
-  try {
-    return subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);
-  } catch {
-    return false;
+  const key = `${issuer.sha256}>${subject.sha256}`;
+  let answer = issuedMemo.get(key);
+  if (answer === undefined) {
+    try {
+      answer = subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.x509.publicKey);
+    } catch {
+      answer = false;
+    }
+    if (issuedMemo.size >= CACHE_LIMIT * 4) issuedMemo.clear();
+    issuedMemo.set(key, answer);
   }
+  return answer;
 }

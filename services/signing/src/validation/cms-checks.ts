@@ -1,12 +1,12 @@
 import { createHash, constants, verify as nodeVerify } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { OID_SIGNATURE_TIME_STAMP_TOKEN, toArrayBuffer } from '../pades/cms';
+import type * as asn1js from 'asn1js';
+import { OID_SIGNATURE_TIME_STAMP_TOKEN } from '../pades/cms';
+import { AsnError, childrenOf, expectTag, octetString, readTlv, timeValue } from '../pades/der-reader';
 import type { Cert } from './certificates';
-import { tryCert } from './certificates';
-import { lightenCms } from './cms-prefilter';
+import { issuerAndSerialOf, tryCert } from './certificates';
+import { algorithmIdentifier, parseSignedDataParts } from './cms-structure';
+import type { CmsAttribute, SignedDataParts, SignerIdentifier, SignerInfoParts } from './cms-structure';
 
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
 const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
@@ -53,82 +53,36 @@ export type CmsResult = {
 
 export type TimestampResult = { time: Date; tsa: Cert; certificates: Cert[]; digest: DigestName };
 
-const bytesOf = (v: { valueBlock: { valueHexView: Uint8Array } }): Buffer => Buffer.from(v.valueBlock.valueHexView);
-
-const timestampTokensOf = new WeakMap<pkijs.SignedData, Buffer[]>();
-
-function parseSignedData(original: Buffer): pkijs.SignedData {
+function parseSignedData(original: Buffer): SignedDataParts {
   if (original.length === 0) throw new CmsProblem('format', 'the signature value is empty');
-  const light = lightenCms(original);
-  const der = light?.der ?? original;
-  // /Contents is zero-padded to its reserved size: parse the first DER element only.
-  const asn = asn1js.fromBER(toArrayBuffer(der));
-  if (asn.offset === -1) throw new CmsProblem('format', 'the signature value is not DER');
-  let contentInfo: pkijs.ContentInfo;
   try {
-    contentInfo = new pkijs.ContentInfo({ schema: asn.result });
-  } catch {
-    throw new CmsProblem('format', 'the signature value is not a CMS ContentInfo');
+    return parseSignedDataParts(original);
+  } catch (error) {
+    if (error instanceof AsnError) throw new CmsProblem('format', `the signature value is not a well-formed CMS SignedData: ${error.message}`);
+    throw error;
   }
-  if (contentInfo.contentType !== OID_SIGNED_DATA) throw new CmsProblem('format', 'the signature value is not a CMS SignedData');
-  let signedData: pkijs.SignedData;
-  try {
-    signedData = signedDataOf(contentInfo.content);
-  } catch {
-    throw new CmsProblem('format', 'the CMS SignedData is malformed');
-  }
-  if (light) {
-    rawCertificates.set(signedData, light.certificates);
-    timestampTokensOf.set(signedData, light.timestampTokens);
-  }
-  return signedData;
 }
 
-// The certificates' own bytes from the SignedData's [0] field: re-encoding parsed certificates is
-// slow and would change any certificate that is not canonical DER.
-const rawCertificates = new WeakMap<pkijs.SignedData, Buffer[]>();
-
-const certsOf = (signedData: pkijs.SignedData): Cert[] =>
-  (rawCertificates.get(signedData) ?? (signedData.certificates ?? []).flatMap((c) => (c instanceof pkijs.Certificate ? [Buffer.from(c.toSchema().toBER(false))] : []))).map(tryCert).filter((c): c is Cert => !!c);
-
-/**
- * pkijs's SignedData without its certificates: they are taken raw (above) and parsed once each
- * through the certificate cache; matching every certificate against pkijs's schema on every
- * validation cost more than everything else together.
- */
-function signedDataOf(content: unknown): pkijs.SignedData {
-  const seq = content as asn1js.Sequence;
-  const fields = seq?.valueBlock?.value;
-  const isCertificates = (v: asn1js.AsnType): boolean => v.idBlock.tagClass === 3 && v.idBlock.tagNumber === 0;
-  const certificatesField = Array.isArray(fields) ? fields.find(isCertificates) : undefined;
-  const raw = ((certificatesField as asn1js.Constructed | undefined)?.valueBlock.value ?? []).map((c) => Buffer.from(c.valueBeforeDecodeView));
-  let signedData: pkijs.SignedData;
-  if (certificatesField && Array.isArray(fields)) {
-    seq.valueBlock.value = fields.filter((v) => v !== certificatesField);
-    try {
-      signedData = new pkijs.SignedData({ schema: seq });
-    } finally {
-      seq.valueBlock.value = fields;
-    }
-  } else signedData = new pkijs.SignedData({ schema: content });
-  rawCertificates.set(signedData, raw);
-  return signedData;
-}
-
-function findSigner(signerInfo: pkijs.SignerInfo, certs: Cert[]): Cert {
-  const sid = signerInfo.sid as unknown;
+function findSigner(sid: SignerIdentifier, certs: Cert[]): Cert {
   const found = certs.find((c) => {
-    if (sid instanceof pkijs.IssuerAndSerialNumber) return c.pki.serialNumber.isEqual(sid.serialNumber) && c.pki.issuer.isEqual(sid.issuer);
+    if (sid.kind === 'issuer-and-serial') {
+      try {
+        const own = issuerAndSerialOf(c);
+        return own.serial.equals(sid.serial) && own.issuer.equals(sid.issuer);
+      } catch {
+        return false;
+      }
+    }
     const ski = c.pki.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
-    return !!ski && sid instanceof asn1js.Primitive && Buffer.from(ski.valueBlock.valueHexView).equals(Buffer.from((sid as asn1js.Primitive).valueBlock.valueHexView));
+    return !!ski && Buffer.from(ski.valueBlock.valueHexView).equals(sid.keyId);
   });
   if (!found) throw new CmsProblem('no-signer-certificate', 'the signer certificate is not in the CMS');
   return found;
 }
 
-function verifySignerInfo(signerInfo: pkijs.SignerInfo, signer: Cert, signedBytes: Buffer, digest: DigestName): void {
-  const alg = signerInfo.signatureAlgorithm.algorithmId;
-  const signature = bytesOf(signerInfo.signature);
+function verifySignerInfo(signerInfo: SignerInfoParts, signer: Cert, signedBytes: Buffer, digest: DigestName): void {
+  const alg = signerInfo.signatureAlgorithm.oid;
+  const signature = signerInfo.signature;
   const hash = digestOfSignatureOid[alg] ?? digest;
   // EdDSA in CMS (RFC 8419): Ed25519 goes with SHA-512; Ed448 with SHAKE256, which we do not support.
   if (alg === '1.3.101.113') throw new CmsProblem('format', 'Ed448 signatures must use SHAKE256 (RFC 8419), which is not supported');
@@ -147,71 +101,81 @@ function verifySignerInfo(signerInfo: pkijs.SignerInfo, signer: Cert, signedByte
   if (!ok) throw new CmsProblem('crypto', 'the signature value does not verify with the signer certificate');
 }
 
+/** The one value of a signed attribute; two attributes of the same type are refused. */
+function singleAttribute(attrs: CmsAttribute[], oid: string): CmsAttribute | undefined {
+  const found = attrs.filter((a) => a.type === oid);
+  if (found.length > 1) throw new CmsProblem('format', `signed attribute ${oid} appears more than once`);
+  return found[0];
+}
+
 /** Checks one SignerInfo's attributes against `contentDigestOf` and its signature; returns the signer. */
-function checkSignerInfo(signedData: pkijs.SignedData, contentDigestOf: (d: DigestName) => Buffer): { signerInfo: pkijs.SignerInfo; signer: Cert; certs: Cert[]; digest: DigestName } {
+function checkSignerInfo(signedData: SignedDataParts, contentDigestOf: (d: DigestName) => Buffer): { signerInfo: SignerInfoParts; signer: Cert; certs: Cert[]; digest: DigestName } {
   // One SignerInfo only: a second one is the CMS-confusion attack (different tools check different signers).
   if (signedData.signerInfos.length !== 1) throw new CmsProblem('format', `the CMS has ${signedData.signerInfos.length} SignerInfos; exactly one is allowed`);
-  const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo;
-  const digest = digestByOid[signerInfo.digestAlgorithm.algorithmId];
-  if (!digest) throw new CmsProblem('format', `digest algorithm ${signerInfo.digestAlgorithm.algorithmId} is not supported`);
+  const signerInfo = signedData.signerInfos[0] as SignerInfoParts;
+  const digest = digestByOid[signerInfo.digestAlgorithm.oid];
+  if (!digest) throw new CmsProblem('format', `digest algorithm ${signerInfo.digestAlgorithm.oid} is not supported`);
   const attrs = signerInfo.signedAttrs;
-  if (!attrs) throw new CmsProblem('format', 'the CMS has no signed attributes (content type, message digest and signing certificate are required)');
-  const one = (oid: string): pkijs.Attribute | undefined => {
-    const found = attrs.attributes.filter((a) => a.type === oid);
-    if (found.length > 1) throw new CmsProblem('format', `signed attribute ${oid} appears more than once`);
-    return found[0];
-  };
-  if (!one(OID_CONTENT_TYPE)) throw new CmsProblem('format', 'the signed attributes lack the content type');
-  const md = one(OID_MESSAGE_DIGEST);
-  const mdValue = md?.values[0] instanceof asn1js.OctetString ? bytesOf(md.values[0]) : undefined;
-  if (!mdValue) throw new CmsProblem('format', 'the signed attributes lack the message digest');
-  if (!mdValue.equals(contentDigestOf(digest))) throw new CmsProblem('hash', 'the signed bytes do not match the message digest');
-  const certs = certsOf(signedData);
-  const signer = findSigner(signerInfo, certs);
-  const signedBytes = Buffer.from(attrs.encodedValue);
-  signedBytes[0] = 0x31;
-  verifySignerInfo(signerInfo, signer, signedBytes, digest);
+  if (!attrs || !signerInfo.signedAttrsDer) throw new CmsProblem('format', 'the CMS has no signed attributes (content type, message digest and signing certificate are required)');
+  if (!singleAttribute(attrs, OID_CONTENT_TYPE)) throw new CmsProblem('format', 'the signed attributes lack the content type');
+  const md = singleAttribute(attrs, OID_MESSAGE_DIGEST)?.values[0];
+  if (!md || md.tag !== 0x04) throw new CmsProblem('format', 'the signed attributes lack the message digest');
+  if (!md.content.equals(contentDigestOf(digest))) throw new CmsProblem('hash', 'the signed bytes do not match the message digest');
+  const certs = signedData.certificates.map(tryCert).filter((c): c is Cert => !!c);
+  const signer = findSigner(signerInfo.sid, certs);
+  verifySignerInfo(signerInfo, signer, signerInfo.signedAttrsDer, digest);
   return { signerInfo, signer, certs, digest };
 }
 
 /** ESS signing-certificate(-v2): the certificate hash must be the signer's (RFC 5035). */
-function signingCertificateMatches(signerInfo: pkijs.SignerInfo, signer: Cert): boolean | null {
-  const attrs = signerInfo.signedAttrs?.attributes ?? [];
-  const v2 = attrs.find((a) => a.type === OID_SIGNING_CERTIFICATE_V2);
-  const v1 = attrs.find((a) => a.type === OID_SIGNING_CERTIFICATE);
-  const attribute = v2 ?? v1;
-  if (!attribute) return null;
+function signingCertificateMatches(signerInfo: SignerInfoParts, signer: Cert): boolean | null {
+  const attrs = signerInfo.signedAttrs ?? [];
+  const v2 = singleAttribute(attrs, OID_SIGNING_CERTIFICATE_V2);
+  const attribute = v2 ?? singleAttribute(attrs, OID_SIGNING_CERTIFICATE);
+  const value = attribute?.values[0];
+  if (!value) return attribute ? false : null;
   try {
-    const certsSeq = (attribute.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
-    const first = certsSeq.valueBlock.value[0] as asn1js.Sequence;
-    const parts = first.valueBlock.value;
-    let alg: string = v2 ? 'sha256' : 'sha1';
+    // SigningCertificate(V2) ::= SEQUENCE { certs SEQUENCE OF ESSCertID(v2), policies OPTIONAL }
+    const [certs] = childrenOf(value.der, expectTag(readTlv(value.der, 0), 0x30, 'signing certificate'));
+    const [first] = childrenOf(value.der, expectTag(certs, 0x30, 'signing certificate list'));
+    const parts = childrenOf(value.der, expectTag(first, 0x30, 'ESSCertID'));
+    let alg: DigestName | undefined = v2 ? 'sha256' : 'sha1';
     let hashAt = 0;
-    if (v2 && parts[0] instanceof asn1js.Sequence) {
-      alg = digestByOid[new pkijs.AlgorithmIdentifier({ schema: parts[0] }).algorithmId] ?? 'unknown';
+    // ESSCertIDv2's hashAlgorithm is optional and defaults to SHA-256.
+    if (v2 && parts[0]?.tag === 0x30) {
+      alg = digestByOid[algorithmIdentifier(value.der, parts[0], 'certificate hash algorithm').oid];
       hashAt = 1;
     }
-    if (alg === 'unknown') return false;
-    return bytesOf(parts[hashAt] as asn1js.OctetString).equals(createHash(alg).update(signer.der).digest());
+    if (!alg) return false;
+    return octetString(value.der, expectTag(parts[hashAt], 0x04, 'certificate hash')).equals(createHash(alg).update(signer.der).digest());
   } catch {
     return false;
   }
 }
 
-/** An RFC 3161 token: its TSTInfo imprint must be `imprintOf(digest)` and its signature valid. */
-export function checkTimestampToken(token: Buffer | pkijs.ContentInfo, imprintOf: (d: DigestName) => Buffer): TimestampResult {
-  const signedData = Buffer.isBuffer(token) ? parseSignedData(token) : signedDataOf(token.content);
-  if (signedData.encapContentInfo.eContentType !== OID_TST_INFO || !signedData.encapContentInfo.eContent) throw new CmsProblem('format', 'the time-stamp token holds no TSTInfo');
-  const tstDer = Buffer.from(signedData.encapContentInfo.eContent.getValue());
-  let tst: pkijs.TSTInfo;
+/** TSTInfo (RFC 3161 §2.4.2): the message imprint and the time, read from the signed bytes. */
+function readTstInfo(der: Buffer): { imprintDigest: DigestName | undefined; imprint: Buffer; genTime: Date } {
   try {
-    tst = pkijs.TSTInfo.fromBER(toArrayBuffer(tstDer));
+    const fields = childrenOf(der, expectTag(readTlv(der, 0), 0x30, 'TSTInfo'));
+    const [hashAlgorithm, hashed] = childrenOf(der, expectTag(fields[2], 0x30, 'message imprint'));
+    return {
+      imprintDigest: digestByOid[algorithmIdentifier(der, hashAlgorithm, 'imprint algorithm').oid],
+      imprint: octetString(der, expectTag(hashed, 0x04, 'hashed message')),
+      genTime: timeValue(der, expectTag(fields[4], 0x18, 'genTime')),
+    };
   } catch {
     throw new CmsProblem('format', 'the TSTInfo is malformed');
   }
-  const imprintDigest = digestByOid[tst.messageImprint.hashAlgorithm.algorithmId];
-  if (!imprintDigest) throw new CmsProblem('format', 'the time-stamp imprint uses an unsupported digest');
-  if (!bytesOf(tst.messageImprint.hashedMessage).equals(imprintOf(imprintDigest))) throw new CmsProblem('hash', 'the time-stamp covers other data');
+}
+
+/** An RFC 3161 token: its TSTInfo imprint must be `imprintOf(digest)` and its signature valid. */
+export function checkTimestampToken(token: Buffer, imprintOf: (d: DigestName) => Buffer): TimestampResult {
+  const signedData = parseSignedData(token);
+  const tstDer = signedData.eContent;
+  if (signedData.eContentType !== OID_TST_INFO || !tstDer) throw new CmsProblem('format', 'the time-stamp token holds no TSTInfo');
+  const tst = readTstInfo(tstDer);
+  if (!tst.imprintDigest) throw new CmsProblem('format', 'the time-stamp imprint uses an unsupported digest');
+  if (!tst.imprint.equals(imprintOf(tst.imprintDigest))) throw new CmsProblem('hash', 'the time-stamp covers other data');
   const { signer, certs, digest } = checkSignerInfo(signedData, (d) => createHash(d).update(tstDer).digest());
   return { time: tst.genTime, tsa: signer, certificates: certs, digest };
 }
@@ -223,29 +187,28 @@ export function checkTimestampToken(token: Buffer | pkijs.ContentInfo, imprintOf
 export function checkCms(contents: Buffer, documentDigestOf: (d: DigestName) => Buffer, pades: boolean): CmsResult {
   const signedData = parseSignedData(contents);
   // PAdES signatures are detached (ETSI EN 319 142-1 §6.3): embedded content is a confusion vector.
-  if (signedData.encapContentInfo.eContent) throw new CmsProblem('format', 'the CMS embeds content; a PDF signature must be detached');
+  if (signedData.eContent) throw new CmsProblem('format', 'the CMS embeds content; a PDF signature must be detached');
   const { signerInfo, signer, certs, digest } = checkSignerInfo(signedData, documentDigestOf);
   const essMatch = signingCertificateMatches(signerInfo, signer);
   if (essMatch === false) throw new CmsProblem('no-signer-certificate', 'the signing-certificate attribute names another certificate');
   if (pades && essMatch === null) throw new CmsProblem('format', 'a PAdES signature needs the signing-certificate-v2 attribute');
-  const signingTimeAttr = signerInfo.signedAttrs?.attributes.find((a) => a.type === OID_SIGNING_TIME);
   let claimedSigningTime: Date | null = null;
-  try {
-    const v = signingTimeAttr?.values[0] as { toDate?: () => Date } | undefined;
-    claimedSigningTime = v?.toDate ? v.toDate() : null;
-  } catch {
-    claimedSigningTime = null;
+  const signingTime = singleAttribute(signerInfo.signedAttrs ?? [], OID_SIGNING_TIME)?.values[0];
+  if (signingTime) {
+    try {
+      claimedSigningTime = timeValue(signingTime.der, readTlv(signingTime.der, 0));
+    } catch {
+      claimedSigningTime = null;
+    }
   }
   let timestamp: TimestampResult | null = null;
   let timestampProblem: string | null = null;
-  const tsAttr = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN);
+  const tsAttr = signerInfo.unsignedAttrs?.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN);
   if (tsAttr) {
     try {
-      const signatureValue = bytesOf(signerInfo.signature);
-      const set = timestampTokensOf.get(signedData);
-      const token = set ? set[0] : undefined;
-      if (set && !token) throw new CmsProblem('format', 'the signature time-stamp attribute is empty');
-      timestamp = checkTimestampToken(token ?? new pkijs.ContentInfo({ schema: tsAttr.values[0] }), (d) => createHash(d).update(signatureValue).digest());
+      const token = tsAttr.values[0];
+      if (!token) throw new CmsProblem('format', 'the signature time-stamp attribute is empty');
+      timestamp = checkTimestampToken(token.der, (d) => createHash(d).update(signerInfo.signature).digest());
     } catch (error) {
       timestampProblem = (error as Error).message;
     }

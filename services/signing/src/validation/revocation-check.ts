@@ -5,6 +5,7 @@ import { fetchCrl, fetchOcsp } from '../pades/revocation';
 import type { Cert } from './certificates';
 import { digestOfSignatureOid } from './cms-checks';
 import { issued, tryCert } from './certificates';
+import { childrenOf, elementBytes, readTlv } from '../pades/der-reader';
 import type { CertificateReport } from './report';
 
 export type RevocationAnswer = { status: 'good' | 'revoked' | 'unknown'; revokedAt: Date | null; source: CertificateReport['revocationSource']; producedAt: Date | null };
@@ -33,21 +34,37 @@ function quickVerify(tbs: Uint8Array, algorithmOid: string, signature: Uint8Arra
 const subjectDer = new WeakMap<Cert, Buffer>();
 
 // OCSP responses recur across documents (the intermediate CA's, and a signer's within its
-// validity window): parsed once per content, bounded.
-const ocspCache = new Map<string, pkijs.BasicOCSPResponse | null>();
-function parseOcsp(der: Buffer): pkijs.BasicOCSPResponse | null {
+// validity window): parsed once per content, with the responder certificates taken from their
+// own bytes and each responder's signature check remembered. Bounded.
+type ParsedOcsp = { basic: pkijs.BasicOCSPResponse; responderCerts: Cert[]; verifiedBy: Map<string, boolean> };
+const ocspCache = new Map<string, ParsedOcsp | null>();
+
+/** BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL } */
+function responderCertificates(basicDer: Buffer): Cert[] {
+  const fields = childrenOf(basicDer, readTlv(basicDer, 0));
+  const wrapper = fields[3];
+  if (!wrapper || wrapper.tag !== 0xa0) return [];
+  const [list] = childrenOf(basicDer, wrapper);
+  return list ? childrenOf(basicDer, list).map((c) => tryCert(Buffer.from(elementBytes(basicDer, c)))).filter((c): c is Cert => !!c) : [];
+}
+
+function parseOcsp(der: Buffer): ParsedOcsp | null {
   const key = createHash('sha256').update(der).digest('hex');
-  if (ocspCache.has(key)) return ocspCache.get(key) ?? null;
-  let basic: pkijs.BasicOCSPResponse | null = null;
+  const hit = ocspCache.get(key);
+  if (hit !== undefined) return hit;
+  let parsed: ParsedOcsp | null = null;
   try {
     const response = pkijs.OCSPResponse.fromBER(toArrayBuffer(der));
-    if (response.responseStatus.valueBlock.valueDec === 0 && response.responseBytes) basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView.slice().buffer);
+    if (response.responseStatus.valueBlock.valueDec === 0 && response.responseBytes) {
+      const basicDer = Buffer.from(response.responseBytes.response.valueBlock.valueHexView);
+      parsed = { basic: pkijs.BasicOCSPResponse.fromBER(toArrayBuffer(basicDer)), responderCerts: responderCertificates(basicDer), verifiedBy: new Map() };
+    }
   } catch {
-    basic = null;
+    parsed = null;
   }
   if (ocspCache.size > 5_000) ocspCache.clear();
-  ocspCache.set(key, basic);
-  return basic;
+  ocspCache.set(key, parsed);
+  return parsed;
 }
 
 // CRLs are shared by every document a CA's subscribers sign: parsed and verified once per content.
@@ -70,8 +87,9 @@ function parseCrl(der: Buffer): { crl: pkijs.CertificateRevocationList | null; v
 }
 
 async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<RevocationAnswer | undefined> {
-  const basic = parseOcsp(der);
-  if (!basic) return undefined;
+  const parsed = parseOcsp(der);
+  if (!parsed) return undefined;
+  const { basic } = parsed;
   const serial = Buffer.from(cert.pki.serialNumber.valueBlock.valueHexView);
   let issuerName = subjectDer.get(issuer);
   if (!issuerName) subjectDer.set(issuer, (issuerName = Buffer.from(issuer.pki.subject.toSchema().toBER(false))));
@@ -85,13 +103,17 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
   });
   if (!single) return undefined;
   // The responder is the issuing CA itself or a delegate it certified for OCSP signing (RFC 6960 §4.2.2.2).
-  const responders = [issuer, ...(basic.certs ?? []).map((c) => tryCert(Buffer.from(c.toSchema().toBER(false)))).filter((c): c is Cert => !!c)];
   let verified = false;
-  for (const responder of responders) {
+  for (const responder of [issuer, ...parsed.responderCerts]) {
     const delegated = responder.sha256 !== issuer.sha256;
     if (delegated && (!issued(issuer, responder) || !(responder.x509.keyUsage ?? []).includes(OID_OCSP_SIGNING))) continue;
-    const quick = quickVerify(basic.tbsResponseData.tbsView, basic.signatureAlgorithm.algorithmId, basic.signature.valueBlock.valueHexView, responder);
-    if (quick ?? (await basic.verify({ trustedCerts: [responder.pki] }).catch(() => false))) {
+    let ok = parsed.verifiedBy.get(responder.sha256);
+    if (ok === undefined) {
+      const quick = quickVerify(basic.tbsResponseData.tbsView, basic.signatureAlgorithm.algorithmId, basic.signature.valueBlock.valueHexView, responder);
+      ok = quick ?? (await basic.verify({ trustedCerts: [responder.pki] }).catch(() => false));
+      parsed.verifiedBy.set(responder.sha256, ok);
+    }
+    if (ok) {
       verified = true;
       break;
     }

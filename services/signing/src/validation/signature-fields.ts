@@ -80,15 +80,50 @@ export function checkByteRange(reader: PdfReader, field: SignatureField): ByteRa
 export function duplicateObjects(reader: PdfReader, revisionIndex: number): number[] {
   const start = revisionIndex === 0 ? 0 : (reader.revisions[revisionIndex - 1]?.endOffset ?? 0);
   const end = reader.revisions[revisionIndex]?.endOffset ?? reader.size;
-  const text = reader.source.read(start, end - start).toString('latin1');
+  const bytes = reader.source.read(start, end - start);
   const seen = new Set<number>();
   const dup = new Set<number>();
-  for (const m of text.matchAll(/(?:^|[\r\n])\s*(\d{1,10})\s+(\d{1,5})\s+obj\b/g)) {
-    const n = Number(m[1]);
+  // Every "N G obj" that starts a line; scanning for the keyword and reading back is several
+  // times faster than a regular expression over the revision decoded as text.
+  for (let at = bytes.indexOf('obj'); at >= 0; at = bytes.indexOf('obj', at + 3)) {
+    const n = objectNumberBefore(bytes, at);
+    if (n === null) continue;
     if (seen.has(n)) dup.add(n);
     seen.add(n);
   }
   return [...dup];
+}
+
+// PDF white space without NUL (ISO 32000-1 §7.2.2), which is what the parser treats as separators here.
+const isSpace = (b: number | undefined): boolean => b === 0x20 || b === 0x09 || b === 0x0c || b === 0x0b || b === 0x0a || b === 0x0d;
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+const isWordByte = (b: number | undefined): boolean => b !== undefined && (isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
+
+/** N of "N G obj" whose keyword is at `at`, when N starts a line (or the revision); else null. */
+function objectNumberBefore(bytes: Buffer, at: number): number | null {
+  if (isWordByte(bytes[at + 3])) return null;
+  let i = at - 1;
+  const skipSpace = (): boolean => {
+    const from = i;
+    while (i >= 0 && isSpace(bytes[i])) i -= 1;
+    return i < from;
+  };
+  const skipDigits = (max: number): boolean => {
+    const from = i;
+    while (i >= 0 && isDigit(bytes[i])) i -= 1;
+    return i < from && from - i <= max;
+  };
+  if (!skipSpace() || !skipDigits(5) || !skipSpace()) return null;
+  const numEnd = i;
+  if (!skipDigits(10)) return null;
+  const numStart = i + 1;
+  // Only white space lies between the number and the start of the revision or a line end.
+  const before = i;
+  skipSpace();
+  let startsLine = i < 0;
+  for (let m = i + 1; m <= before && !startsLine; m += 1) startsLine = bytes[m] === 0x0a || bytes[m] === 0x0d;
+  if (!startsLine) return null;
+  return Number(bytes.toString('latin1', numStart, numEnd + 1));
 }
 
 export { PdfDict };
