@@ -4,6 +4,7 @@ import path from 'node:path';
 import { validatePdf } from '../src/validation/validate-pdf';
 import type { ValidationReport } from '../src/validation/report';
 import {
+  ambiguousHybridXref,
   cmsConfusion,
   duplicateObjectNumbers,
   evilAnnotation,
@@ -105,6 +106,12 @@ describe('attack generators: the manipulated file is never TOTAL_PASSED, its unt
     const c = await duplicateObjectNumbers();
     expect(popplerSaysValid(c.attacked)).toBe(true);
     await expectCaught(c, FORMAT);
+  });
+
+  it('ambiguous hybrid cross-reference: table and /XRefStm put one object in two places', async () => {
+    const c = await ambiguousHybridXref();
+    const attacked = await expectCaught(c, FORMAT);
+    expect(attacked.signatures[0]?.checks).toContainEqual(expect.objectContaining({ name: 'unambiguous-xref', passed: false }));
   });
 
   it.each(['two-signer-infos', 'embedded-content'] as const)('CMS confusion: %s', async (variant) => {
