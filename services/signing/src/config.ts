@@ -25,6 +25,7 @@ export const signingConfigSchema = Type.Object({
   // NĐ 30 Phụ lục I asks for Times New Roman; Liberation Serif 2 (fonts-liberation2) has Times'
   // metrics and every Vietnamese letter (Liberation 1.07 in fonts-liberation has neither ơ nor ư).
   APPEARANCE_FONT_PATH: Type.String({ default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf', description: 'Serif TrueType font covering Vietnamese (Times New Roman in production)' }),
+  VALIDATION_VGCA_SHIPPED_DIR: Type.String({ default: path.resolve(__dirname, '..', 'trust', 'vgca'), description: 'VGCA CA certificates shipped with vanthu (public, pin-checked like VALIDATION_VGCA_DIR); "none" to trust none of them' }),
   VALIDATION_VGCA_DIR: Type.String({ default: '', description: 'Directory of VGCA CA certificates downloaded from ca.gov.vn; each is trusted only if its fingerprint matches VALIDATION_TRUST_PINS_FILE' }),
   VALIDATION_TRUST_PINS_FILE: Type.String({ default: path.resolve(__dirname, '..', 'trust', 'vgca-pins.json'), description: 'Pinned fingerprints of the certificates VALIDATION_VGCA_DIR may hold' }),
   VALIDATION_TRUST_ANCHORS_FILE: Type.String({ default: '', description: 'PEM file of trust anchors for validation (VGCA roots in production, the test PKI root in development); defaults to TRUST_ROOTS_FILE, then the self-signed certificates of TRUST_CERTS_FILE' }),

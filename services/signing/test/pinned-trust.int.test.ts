@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,10 +41,33 @@ describe('pinned trust (VGCA certificates supplied by the operator)', () => {
     const pinsFile = path.join(dir, 'pins.json');
     fs.writeFileSync(pinsFile, JSON.stringify({ pins: [{ name: 'root', role: 'anchor', sha256: sha('sha256', root) }] }));
     const base = { DATABASE_URL: 'postgres://x@127.0.0.1/x', IDENTITY_PUBLIC_KEY_FILE: '/x', HSM_MODULE_PATH: '/x', HSM_TOKEN_LABEL: 'x', HSM_PIN_FILE: '/x' };
-    const without = trustStoreFrom(loadConfig('signing', signingConfigSchema, base));
-    const withPins = trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_DIR: dir, VALIDATION_TRUST_PINS_FILE: pinsFile }));
+    const without = trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none' }));
+    const withPins = trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none', VALIDATION_VGCA_DIR: dir, VALIDATION_TRUST_PINS_FILE: pinsFile }));
     expect(withPins.anchors.length).toBe(without.anchors.length + 1);
     expect(withPins.anchors.at(-1)?.sha256).toBe(sha('sha256', root));
+  });
+
+  it('ships the genuine VGCA G2 root: it matches both pins, is self-signed until 2048, and the default trust store holds it', () => {
+    const shipped = path.resolve(__dirname, '..', 'trust', 'vgca', 'rootcag2.pem');
+    const bytes = der(shipped);
+    expect(sha('sha256', bytes)).toBe('f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8');
+    expect(sha('sha1', bytes)).toBe('761a8d4043c70e020b8578b78f89bc16a637918b');
+    const x509 = new X509Certificate(bytes);
+    expect(x509.subject).toBe('C=VN\nO=Ban Cơ yếu Chính phủ\nCN=RootCA chuyên dùng Chính phủ G2');
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    expect(new Date(x509.validTo).getUTCFullYear()).toBe(2048);
+    const base = { DATABASE_URL: 'postgres://x@127.0.0.1/x', IDENTITY_PUBLIC_KEY_FILE: '/x', HSM_MODULE_PATH: '/x', HSM_TOKEN_LABEL: 'x', HSM_PIN_FILE: '/x' };
+    expect(trustStoreFrom(loadConfig('signing', signingConfigSchema, base)).anchors.map((c) => c.sha256)).toContain(sha('sha256', bytes));
+    expect(trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none' })).anchors.map((c) => c.sha256)).not.toContain(sha('sha256', bytes));
+  });
+
+  it('refuses a shipped root altered by one byte', () => {
+    const pem = fs.readFileSync(path.resolve(__dirname, '..', 'trust', 'vgca', 'rootcag2.pem'), 'utf8');
+    const lines = pem.split('\n');
+    const at = lines.length - 4;
+    lines[at] = `${(lines[at] as string).slice(0, 10)}${(lines[at] as string)[10] === 'A' ? 'B' : 'A'}${(lines[at] as string).slice(11)}`;
+    fs.writeFileSync(path.join(dir, 'rootcag2.pem'), lines.join('\n'));
+    expect(() => loadPinnedCertificates(dir, readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json')))).toThrow(/matches no pinned certificate/);
   });
 
   it('refuses a certificate that matches no pin, naming the file', () => {

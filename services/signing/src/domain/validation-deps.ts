@@ -33,9 +33,18 @@ export function trustStoreFrom(config: SigningConfig): TrustStore {
   const all = loadPem(config.TRUST_CERTS_FILE);
   const anchors = config.VALIDATION_TRUST_ANCHORS_FILE ? loadPem(config.VALIDATION_TRUST_ANCHORS_FILE) : config.TRUST_ROOTS_FILE ? loadPem(config.TRUST_ROOTS_FILE) : all.filter(isSelfIssued);
   const intermediates = config.VALIDATION_INTERMEDIATES_FILE ? loadPem(config.VALIDATION_INTERMEDIATES_FILE) : all.filter((c) => !isSelfIssued(c));
-  if (!config.VALIDATION_VGCA_DIR) return { anchors, intermediates };
-  const pinned = loadPinnedCertificates(config.VALIDATION_VGCA_DIR, readPins(config.VALIDATION_TRUST_PINS_FILE));
-  return { anchors: [...anchors, ...pinned.anchors], intermediates: [...intermediates, ...pinned.intermediates] };
+  // The VGCA hierarchy (shipped, then operator-supplied) is trusted only where it matches a pin.
+  const dirs = [config.VALIDATION_VGCA_SHIPPED_DIR, config.VALIDATION_VGCA_DIR].filter((d) => d !== '' && d !== 'none');
+  if (dirs.length === 0) return { anchors, intermediates };
+  const pins = readPins(config.VALIDATION_TRUST_PINS_FILE);
+  const store: TrustStore = { anchors, intermediates };
+  for (const dir of dirs) {
+    const pinned = loadPinnedCertificates(dir, pins);
+    const known = new Set([...store.anchors, ...store.intermediates].map((c) => c.sha256));
+    store.anchors = [...store.anchors, ...pinned.anchors.filter((c) => !known.has(c.sha256))];
+    store.intermediates = [...store.intermediates, ...pinned.intermediates.filter((c) => !known.has(c.sha256))];
+  }
+  return store;
 }
 
 export function createValidationDeps(config: SigningConfig, pool: Pool, serviceIdentity?: (agencyCode: string) => string): ValidationDeps {
