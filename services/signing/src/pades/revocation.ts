@@ -6,6 +6,7 @@ import { certificateDer } from './cms';
 const toAb = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const OID_AIA = '1.3.6.1.5.5.7.1.1';
 const OID_OCSP = '1.3.6.1.5.5.7.48.1';
+const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
 const OID_CRL_DP = '2.5.29.31';
 
 export class RevocationUnavailableError extends Error {}
@@ -13,13 +14,13 @@ export class RevocationUnavailableError extends Error {}
 export type RevocationMaterial = { certificates: Buffer[]; ocsps: Buffer[]; crls: Buffer[] };
 export type CertificateStatus = { status: 'good' | 'revoked' | 'unknown'; source: 'ocsp' | 'crl'; revokedAt?: Date };
 
-function uris(certificate: pkijs.Certificate, extensionOid: string): string[] {
+function uris(certificate: pkijs.Certificate, extensionOid: string, accessMethod = OID_OCSP): string[] {
   const extension = certificate.extensions?.find((e) => e.extnID === extensionOid);
   if (!extension) return [];
   const out: string[] = [];
   const parsed = extension.parsedValue as unknown;
   if (parsed instanceof pkijs.InfoAccess) {
-    for (const d of parsed.accessDescriptions) if (d.accessMethod === OID_OCSP && d.accessLocation.type === 6) out.push(String(d.accessLocation.value));
+    for (const d of parsed.accessDescriptions) if (d.accessMethod === accessMethod && d.accessLocation.type === 6) out.push(String(d.accessLocation.value));
   } else if (parsed instanceof pkijs.CRLDistributionPoints) {
     for (const point of parsed.distributionPoints) {
       const names = Array.isArray(point.distributionPoint) ? point.distributionPoint : [];
@@ -36,11 +37,31 @@ export function findIssuer(certificate: pkijs.Certificate, pool: pkijs.Certifica
   return pool.find((c) => Buffer.from(c.subject.toSchema().toBER(false)).equals(issuer));
 }
 
-async function fetchBytes(url: string, init: RequestInit, timeoutMs: number): Promise<Buffer> {
+// Revocation data and CA certificates come from URLs inside certificates an attacker may have
+// made: the body is read with a byte cap, never whole into memory.
+const MAX_FETCH_BYTES = 10 * 1024 * 1024;
+
+async function fetchBytes(url: string, init: RequestInit, timeoutMs: number, maxBytes = MAX_FETCH_BYTES): Promise<Buffer> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) throw new Error(`${url} sent more than ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > maxBytes) throw new Error(`${url} sent more than ${maxBytes} bytes`);
+      chunks.push(Buffer.from(chunk));
+    }
+  }
+  return Buffer.concat(chunks);
 }
+
+/** The caIssuers URLs of a certificate's Authority Information Access (RFC 5280 §4.2.2.1), HTTP(S) only. */
+export const caIssuerUrls = (certificate: pkijs.Certificate): string[] => uris(certificate, OID_AIA, OID_CA_ISSUERS).filter((u) => /^https?:\/\//i.test(u));
+
+/** The body at a caIssuers URL: a DER certificate, a PEM or a certs-only PKCS#7 (at most 1 MB). */
+export const fetchCaIssuers = (url: string, timeoutMs: number): Promise<Buffer> => fetchBytes(url, { method: 'GET' }, timeoutMs, 1024 * 1024);
 
 /** An OCSP response (DER OCSPResponse) for `certificate`, checked to be about it and signed by a key of its issuer's choosing. */
 export async function fetchOcsp(certificate: pkijs.Certificate, issuer: pkijs.Certificate, timeoutMs: number): Promise<{ der: Buffer; status: CertificateStatus } | undefined> {

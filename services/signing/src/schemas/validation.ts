@@ -68,7 +68,11 @@ export const ValidationRequest = Type.Object(
     file: Type.String({ contentEncoding: 'binary', description: 'The PDF to validate' }),
     trustAnchors: Type.Optional(Type.String({ description: 'PEM certificates trusted for this request only, on top of the configured store' })),
     validationTime: Type.Optional(Type.String({ format: 'date-time', description: 'Validate as of this moment (ISO 8601)' })),
-    revocation: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('offline')])),
+    revocation: Type.Optional(
+      Type.Union([Type.Literal('online'), Type.Literal('offline')], {
+        description: 'online: ask OCSP responders and CRL distribution points, and fetch CA certificates missing from the file from AIA caIssuers URLs; offline: only data embedded in the file and the configured store',
+      }),
+    ),
   },
   { 'x-multipart': true },
 );

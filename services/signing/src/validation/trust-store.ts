@@ -9,19 +9,24 @@ export const withExtraAnchors = (store: TrustStore, extra: Cert[]): TrustStore =
 export const isAnchor = (store: TrustStore, c: Cert): boolean => store.anchors.some((a) => a.sha256 === c.sha256 || (a.x509.subject === c.x509.subject && a.x509.publicKey.equals(c.x509.publicKey)));
 
 /**
- * The chain from `leaf` to a trust anchor, leaf first, using certificates from the CMS, the DSS
- * and the store; undefined when no path reaches an anchor. Each link is checked cryptographically.
+ * The path from `leaf` towards a trust anchor as far as it goes, leaf first, using certificates
+ * from the CMS, the DSS and the store. Each link is checked cryptographically.
  */
-export function buildChain(leaf: Cert, candidates: Cert[], store: TrustStore): Cert[] | undefined {
+export function partialChain(leaf: Cert, candidates: Cert[], store: TrustStore): Cert[] {
   const chain = [leaf];
   const pool = [...store.anchors, ...candidates, ...store.intermediates];
   for (let depth = 0; depth < 10; depth += 1) {
     const current = chain[chain.length - 1] as Cert;
-    if (isAnchor(store, current)) return chain;
-    if (isSelfIssued(current)) return undefined;
+    if (isAnchor(store, current) || isSelfIssued(current)) break;
     const next = pool.find((c) => !chain.some((x) => x.sha256 === c.sha256) && issued(c, current));
-    if (!next) return undefined;
+    if (!next) break;
     chain.push(next);
   }
-  return undefined;
+  return chain;
+}
+
+/** The chain from `leaf` to a trust anchor, leaf first; undefined when no path reaches an anchor. */
+export function buildChain(leaf: Cert, candidates: Cert[], store: TrustStore): Cert[] | undefined {
+  const chain = partialChain(leaf, candidates, store);
+  return isAnchor(store, chain[chain.length - 1] as Cert) ? chain : undefined;
 }

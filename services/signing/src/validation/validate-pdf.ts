@@ -12,7 +12,8 @@ import { revocationStatus } from './revocation-check';
 import type { EmbeddedRevocation, RevocationOptions } from './revocation-check';
 import { checkByteRange, duplicateObjects, signatureFields } from './signature-fields';
 import type { SignatureField } from './signature-fields';
-import { buildChain, isAnchor } from './trust-store';
+import { isAnchor } from './trust-store';
+import { chainWithAia } from './aia-issuers';
 import type { TrustStore } from './trust-store';
 
 export type ValidationOptions = {
@@ -247,7 +248,9 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
   const trustedDocTimestamps: { time: Date; revision: number }[] = [];
   for (const base of bases) {
     if (!base.docTimestamp || base.outcome.indication.indication !== 'TOTAL_PASSED') continue;
-    const chain = time('chain', () => buildChain(base.docTimestamp!.tsa, [...base.docTimestamp!.certificates, ...dssCerts], options.trust));
+    const started = performance.now();
+    const { chain } = await chainWithAia(base.docTimestamp.tsa, [...base.docTimestamp.certificates, ...dssCerts], options.trust, aiaSettings(options));
+    timings.chain = (timings.chain ?? 0) + performance.now() - started;
     if (chain) trustedDocTimestamps.push({ time: base.docTimestamp.time, revision: base.signedRevision });
   }
 
@@ -285,6 +288,10 @@ function walkStructure(reader: PdfReader): void {
     reader.resolveDict(page.dict.get('Resources'));
   }
 }
+
+/** Missing issuers are fetched from AIA caIssuers URLs only when the network may be used (online mode). */
+const aiaSettings = (options: ValidationOptions): { timeoutMs: number; cacheSeconds: number } | null =>
+  options.revocation.mode === 'online' ? { timeoutMs: options.revocation.timeoutMs, cacheSeconds: options.revocation.cacheSeconds } : null;
 
 function hybridConflict(reader: PdfReader, revision: PdfReader['revisions'][number]): boolean {
   // The reader lets the table win; an object the stream places elsewhere is read differently by other tools.
@@ -386,14 +393,15 @@ async function finishSignature(reader: PdfReader, base: Base, ctx: Context): Pro
   if (signer && outcome.indication.indication !== 'TOTAL_FAILED') {
     const candidates = [...(base.cms?.certificates ?? base.docTimestamp?.certificates ?? []), ...ctx.dssCerts];
     const started = performance.now();
-    const chain = buildChain(signer, candidates, options.trust);
+    const { chain, viaAia } = await chainWithAia(signer, candidates, options.trust, aiaSettings(options));
     ctx.time.chain = (ctx.time.chain ?? 0) + performance.now() - started;
     if (!chain) {
       outcome.check('certificate-chain', false, 'no chain from the signer certificate to a trust anchor');
       outcome.fail('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', `the certificate of ${commonNameOf(signer)} does not chain to a trusted root`);
       report.chain = [certificateReport(signer, options.trust)];
     } else {
-      outcome.check('certificate-chain', true, chain.map((c) => commonNameOf(c)).join(' → '));
+      const fetched = viaAia.length ? ` (${viaAia.map((v) => `${commonNameOf(v.cert)} fetched from ${v.url}`).join('; ')})` : '';
+      outcome.check('certificate-chain', true, `${chain.map((c) => commonNameOf(c)).join(' → ')}${fetched}`);
       report.chain = chain.map((c) => certificateReport(c, options.trust));
       await checkChainStatus(base, chain, report, ctx);
     }
@@ -423,7 +431,7 @@ async function checkChainStatus(base: Base, chain: Cert[], report: SignatureRepo
   const signatureTimestamp = base.cms?.timestamp ?? null;
   let tsTrusted = false;
   if (signatureTimestamp) {
-    tsTrusted = !!buildChain(signatureTimestamp.tsa, [...signatureTimestamp.certificates, ...ctx.dssCerts], options.trust);
+    tsTrusted = !!(await chainWithAia(signatureTimestamp.tsa, [...signatureTimestamp.certificates, ...ctx.dssCerts], options.trust, aiaSettings(options))).chain;
     outcome.check('signature-timestamp', tsTrusted, tsTrusted ? `time-stamped at ${signatureTimestamp.time.toISOString()} by ${commonNameOf(signatureTimestamp.tsa)}` : 'the time-stamping authority does not chain to a trusted root');
   }
   const laterDocTs = ctx.trustedDocTimestamps.filter((t) => t.revision >= base.signedRevision && t.revision >= 0).sort((a, b) => a.time.getTime() - b.time.getTime());

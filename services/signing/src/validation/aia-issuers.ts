@@ -1,0 +1,76 @@
+import { caIssuerUrls, fetchCaIssuers } from '../pades/revocation';
+import { pemToDers } from '../pades/cms';
+import type { Cert } from './certificates';
+import { isSelfIssued, issued, tryCert } from './certificates';
+import { parseSignedDataParts } from './cms-structure';
+import { buildChain, partialChain } from './trust-store';
+import type { TrustStore } from './trust-store';
+
+// VGCA signers' CMS often carries only the leaf; its AIA caIssuers URL (cp.crt) names the
+// sub-CA. Fetched certificates are only candidates: a chain still has to reach a configured
+// anchor with every link verified, so AIA adds reach, never trust.
+
+const fetched = new Map<string, { certs: Cert[]; until: number }>();
+const MAX_ROUNDS = 4;
+
+/** Certificates in a caIssuers body: DER certificate, PEM bundle, or certs-only PKCS#7 (.p7c). */
+export function certificatesIn(body: Buffer): Cert[] {
+  if (body.includes('-----BEGIN CERTIFICATE-----')) return pemToDers(body.toString('latin1')).map(tryCert).filter((c): c is Cert => !!c);
+  const single = tryCert(body);
+  if (single) return [single];
+  try {
+    return parseSignedDataParts(body).certificates.map((c) => tryCert(Buffer.from(c))).filter((c): c is Cert => !!c);
+  } catch {
+    return [];
+  }
+}
+
+async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: number): Promise<{ certs: Cert[]; urls: string[] }> {
+  const urls = caIssuerUrls(cert.pki);
+  const certs: Cert[] = [];
+  for (const url of urls) {
+    let entry = fetched.get(url);
+    if (!entry || entry.until < Date.now()) {
+      let found: Cert[] = [];
+      try {
+        found = certificatesIn(await fetchCaIssuers(url, timeoutMs));
+      } catch {
+        found = [];
+      }
+      // Failures are remembered briefly too: a dead URL must not cost a timeout per document.
+      entry = { certs: found, until: Date.now() + (found.length ? cacheSeconds : Math.min(cacheSeconds, 60)) * 1000 };
+      if (fetched.size > 1_000) fetched.clear();
+      fetched.set(url, entry);
+    }
+    certs.push(...entry.certs.filter((c) => issued(c, cert)));
+    if (certs.length) break;
+  }
+  return { certs, urls };
+}
+
+/**
+ * The chain from `leaf` to an anchor, fetching missing issuers from AIA caIssuers URLs when
+ * `online`; `viaAia` lists what was fetched (for the report).
+ */
+export async function chainWithAia(leaf: Cert, candidates: Cert[], store: TrustStore, online: { timeoutMs: number; cacheSeconds: number } | null): Promise<{ chain: Cert[] | undefined; viaAia: { cert: Cert; url: string }[] }> {
+  let chain = buildChain(leaf, candidates, store);
+  const viaAia: { cert: Cert; url: string }[] = [];
+  if (chain || !online) return { chain, viaAia };
+  const pool = [...candidates];
+  for (let round = 0; round < MAX_ROUNDS && !chain; round += 1) {
+    const end = partialChain(leaf, pool, store).at(-1) as Cert;
+    if (isSelfIssued(end)) break;
+    const { certs, urls } = await issuersFromAia(end, online.timeoutMs, online.cacheSeconds);
+    const fresh = certs.filter((c) => !pool.some((p) => p.sha256 === c.sha256));
+    if (fresh.length === 0) break;
+    pool.push(...fresh);
+    viaAia.push(...fresh.map((cert) => ({ cert, url: urls[0] as string })));
+    chain = buildChain(leaf, pool, store);
+  }
+  return { chain, viaAia };
+}
+
+/** Forgets fetched issuers (tests). */
+export function clearAiaCache(): void {
+  fetched.clear();
+}
