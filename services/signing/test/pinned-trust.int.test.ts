@@ -83,4 +83,30 @@ describe('pinned trust (VGCA certificates supplied by the operator)', () => {
       if (pin.sha1) expect(pin.sha1).toMatch(/^[0-9a-f]{40}$/);
     }
   });
+
+  it('every shipped VGCA certificate matches the fingerprints published for it (requirements.md §4.2), and the G2 sub-CAs verify under the G2 root', () => {
+    const dirOf = path.resolve(__dirname, '..', 'trust', 'vgca');
+    const cert = (file: string): { der: Buffer; x509: X509Certificate } => {
+      const bytes = der(path.join(dirOf, file));
+      return { der: bytes, x509: new X509Certificate(bytes) };
+    };
+    const g2 = cert('rootcag2.pem');
+    const cpg2 = cert('cpg2.pem');
+    const party = cert('dcscag2.pem');
+    const g1 = cert('rootca.pem');
+    // Published: cpg2 SHA-1 in full and SHA-256 D8CAB7A4…6FAE4B; Party G2 E4B402E3…561A81; G1 root F7BC8905…3B3F90.
+    expect(sha('sha1', cpg2.der)).toBe('55c5d432d4aa052a65a39682308753ff1db91f85');
+    expect(sha('sha256', cpg2.der)).toMatch(/^d8cab7a4[0-9a-f]{50}6fae4b$/);
+    expect(cpg2.x509.serialNumber).toBe('7AF2DF52182653D3');
+    expect(sha('sha256', party.der)).toMatch(/^e4b402e3[0-9a-f]{50}561a81$/);
+    expect(sha('sha256', g1.der)).toMatch(/^f7bc8905[0-9a-f]{50}3b3f90$/);
+    for (const sub of [cpg2, party]) {
+      expect(sub.x509.checkIssued(g2.x509)).toBe(true);
+      expect(sub.x509.verify(g2.x509.publicKey)).toBe(true);
+    }
+    expect(g1.x509.verify(g1.x509.publicKey)).toBe(true);
+    const store = loadPinnedCertificates(dirOf, readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json')));
+    expect(store.anchors.map((c) => c.x509.subject.split('\n').pop()).sort()).toEqual(['CN=Co quan chung thuc so chuyen dung Chinh phu (RootCA)', 'CN=RootCA chuyên dùng Chính phủ G2'].sort());
+    expect(store.intermediates.map((c) => c.x509.subject.split('\n').pop()).sort()).toEqual(['CN=CA phục vụ các cơ quan Nhà nước G2', 'CN=CA phục vụ các cơ quan Đảng G2'].sort());
+  });
 });
