@@ -86,6 +86,19 @@ describe('attack generators: the manipulated file is never TOTAL_PASSED, its unt
     await expectCaught(await evilAnnotation('free-text'), MDP);
   });
 
+  it('Evil Annotation Attack with a "sticky note" whose rectangle and appearance cover the text fails the P3 certification', async () => {
+    const report = await expectCaught(await evilAnnotation('oversized-note'), MDP);
+    expect(report.signatures[0]?.changesAfter.some((x) => x.classification === 'annotation' && !x.allowed && /may cover signed content/.test(x.detail))).toBe(true);
+  });
+
+  it('after an approval signature (no certification) a covering annotation is flagged INDETERMINATE and an icon-sized note passes', async () => {
+    await expectCaught(await evilAnnotation('free-text', null), MODIFIED);
+    await expectCaught(await evilAnnotation('oversized-note', null), MODIFIED);
+    const note = await validate((await evilAnnotation('sticky-note', null)).attacked);
+    expect(note.verdict).toBe('TOTAL_PASSED');
+    expect(note.signatures[0]?.changesAfter.some((x) => x.classification === 'annotation' && x.allowed && /icon-sized/.test(x.detail))).toBe(true);
+  });
+
   it('a sticky note on a P3-certified document is a permitted annotation (the allowed class is not over-blocked)', async () => {
     const c = await evilAnnotation('sticky-note');
     const report = await validate(c.attacked);

@@ -7,8 +7,20 @@ export type Certification = { permissions: 1 | 2 | 3; revision: number };
 /** FieldMDP locks (ISO 32000-1 §12.8.2.4): fields a signature forbids changing after its revision. */
 export type FieldLock = { revision: number; action: 'All' | 'Include' | 'Exclude'; fields: string[] };
 
-/** Annotation types that show no content over the page by themselves: permitted under DocMDP P3. */
+/**
+ * Annotations that cannot hide signed content: a note's icon or its closed pop-up. Any
+ * annotation's appearance may paint anything inside its /Rect (Evil Annotation Attack), so a
+ * note whose rectangle is larger than an icon is not harmless, whatever its subtype.
+ */
 const HARMLESS_ANNOTATIONS = new Set(['Text', 'Popup']);
+const NOTE_ICON_MAX_POINTS = 32;
+
+function coversLittle(annotation: PdfDict | undefined): boolean {
+  const rect = annotation?.get('Rect');
+  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((v) => typeof v === 'number' && Number.isFinite(v))) return false;
+  const [x1, y1, x2, y2] = rect as number[];
+  return Math.abs((x2 as number) - (x1 as number)) <= NOTE_ICON_MAX_POINTS && Math.abs((y2 as number) - (y1 as number)) <= NOTE_ICON_MAX_POINTS;
+}
 // Version and XMP metadata are not displayed content; signing tools update them (pyHanko does).
 const ALLOWED_CATALOG_KEYS = new Set(['DSS', 'AcroForm', 'Extensions', 'Version', 'Metadata']);
 const ALLOWED_ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
@@ -238,10 +250,12 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
     for (const w of formFills) for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r)) if (values.get(n)?.b === null) justified.set(n, 'form-fill');
 
     const p = certification && certification.revision < r ? certification.permissions : null;
+    // ISO 32000-1 §12.8.2.2: P3 permits annotations, P1/P2 do not; an approval signature alone
+    // restricts nothing, but only notes that cannot cover signed content are taken as harmless.
     const annotationAllowed = (num: number): boolean => {
       const d = dictOf(after(num));
       const subtype = d?.get('Subtype');
-      return p === 3 && isName(subtype) && HARMLESS_ANNOTATIONS.has(subtype.name);
+      return (p === 3 || p === null) && isName(subtype) && HARMLESS_ANNOTATIONS.has(subtype.name) && (subtype.name === 'Popup' ? !d?.has('AP') && d?.get('Open') !== true : coversLittle(d));
     };
     const push = (num: number, classification: ChangeClass, allowed: boolean, detail: string): void => {
       changes.push({ revision: r, object: num, what: describe(values.get(num)?.a ?? null, num, catalogNum), classification, allowed, detail });
@@ -298,7 +312,7 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
       if (newAnnotations.has(num) || why === 'annotation') {
         const owner = newAnnotations.has(num) ? num : [...newAnnotations][0];
         const ok = owner !== undefined && annotationAllowed(owner);
-        push(num, 'annotation', ok, ok ? 'a note annotation permitted by DocMDP P3' : 'an annotation added after signing may cover signed content (Evil Annotation)');
+        push(num, 'annotation', ok, ok ? (p === 3 ? 'a note annotation permitted by DocMDP P3' : 'a note annotation (icon-sized, cannot cover signed content)') : 'an annotation added after signing may cover signed content (Evil Annotation)');
         continue;
       }
       if (formFills.has(num) || why === 'form-fill') {
