@@ -18,8 +18,18 @@ export function toCert(der: Buffer): Cert {
   const hit = cache.get(sha256);
   if (hit) return hit;
   const x509 = new X509Certificate(der);
-  const pki = pkijs.Certificate.fromBER(toArrayBuffer(der));
-  const cert = { der: Buffer.from(der), sha256, x509, pki };
+  const own = Buffer.from(der);
+  // pkijs's parse is the slow half and only revocation checks and key identifiers need it: on first use.
+  let pki: pkijs.Certificate | undefined;
+  const cert: Cert = {
+    der: own,
+    sha256,
+    x509,
+    get pki(): pkijs.Certificate {
+      pki ??= pkijs.Certificate.fromBER(toArrayBuffer(own));
+      return pki;
+    },
+  };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(sha256, cert);
   return cert;
