@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors';
 import { withTransaction } from './db';
 import type { Pool, Tx } from './db';
@@ -72,4 +72,10 @@ export function transactionRunner(pool: Pool, identity: Identity, idempotencyKey
 export function transactionRunnerFor(request: FastifyRequest, pool: Pool, operation: string, ...parts: unknown[]): TransactionRunner {
   const key = request.headers['idempotency-key'];
   return transactionRunner(pool, request.identity, typeof key === 'string' ? key : undefined, requestFingerprint(operation, ...parts));
+}
+
+/** Marks a response that repeats the stored result of an earlier request with the same Idempotency-Key. */
+export function markReplayed(reply: FastifyReply, replayed: boolean): FastifyReply {
+  if (replayed) void reply.header('idempotent-replayed', 'true');
+  return reply;
 }

@@ -3,7 +3,7 @@ import type { Pool, ServiceApp } from '@vanthu/platform';
 import { checkScan, digitiseCopy } from '../domain/digitise-copy';
 import { makeCopy } from '../domain/make-copy';
 import { pdfMediaType } from '../domain/sniff-media-type';
-import { AppError, transactionRunnerFor } from '@vanthu/platform';
+import { AppError, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { NewCopy, ScanCopyMetadata } from '../schemas/copy';
 import { readUpload } from './read-upload';
 import { Document } from '../schemas/document';
@@ -29,8 +29,7 @@ export async function copyRoutes(app: ServiceApp, deps: { pool: Pool; blobs: Blo
         { identity: request.identity, copy: request.body, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'makeCopy', request.body), blobs: deps.blobs, topicPrefix: deps.topicPrefix, source: deps.source },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);
+      return markReplayed(reply, replayed).status(201).header('location', `/v1/documents/${document.id}`).send(document);
     },
   );
 
@@ -63,8 +62,7 @@ export async function copyRoutes(app: ServiceApp, deps: { pool: Pool; blobs: Blo
         { identity: request.identity, metadata, content, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'digitiseCopy', metadata, content.sha256), topicPrefix: deps.topicPrefix, source: deps.source },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);
+      return markReplayed(reply, replayed).status(201).header('location', `/v1/documents/${document.id}`).send(document);
     },
   );
 }

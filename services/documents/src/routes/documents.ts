@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, transactionRunnerFor } from '@vanthu/platform';
+import { AppError, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentVersion } from '../domain/add-document-version';
 import { checkDocumentMetadata } from '../domain/check-document-metadata';
@@ -51,7 +51,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         { identity: request.identity, metadata, content, ...(conversion ? { conversion } : {}), pageAmount, requestId: request.id },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
+      markReplayed(reply, replayed);
       deps.textIndexer.signal();
       return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);
     },
@@ -89,7 +89,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         { identity: request.identity, documentId: request.params.id, metadata, content, requestId: request.id },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
+      markReplayed(reply, replayed);
       deps.textIndexer.signal();
       return reply.status(201).header('location', `/v1/documents/${document.id}/content?version=${document.currentVersion}`).send(document);
     },

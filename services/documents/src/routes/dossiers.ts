@@ -1,4 +1,4 @@
-import { transactionRunnerFor } from '@vanthu/platform';
+import { markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentToDossier } from '../domain/add-document-to-dossier';
@@ -33,8 +33,7 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
         { identity: request.identity, dossier: request.body, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'createDossier', request.body), ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).header('location', `/v1/dossiers/${dossier.id}`).send(dossier);
+      return markReplayed(reply, replayed).status(201).header('location', `/v1/dossiers/${dossier.id}`).send(dossier);
     },
   );
 
@@ -76,8 +75,7 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
         { identity: request.identity, dossierId: request.params.id, documentId: request.body.documentId, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'addDocumentToDossier', request.params.id, request.body), blobs: deps.blobs, ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(dossier);
+      return markReplayed(reply, replayed).status(201).send(dossier);
     },
   );
 
@@ -98,8 +96,7 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
         { identity: request.identity, dossierId: request.params.id, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'closeDossier', request.params.id), ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.send(dossier);
+      return markReplayed(reply, replayed).send(dossier);
     },
   );
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { transactionRunnerFor, withTransaction } from '@vanthu/platform';
+import { markReplayed, transactionRunnerFor, withTransaction } from '@vanthu/platform';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import type { ConcurrencyLimiter } from '../domain/concurrency-limiter';
 import { createRegister } from '../domain/create-register';
@@ -38,8 +38,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         { identity: request.identity, register: request.body, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'createRegister', request.body), ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).header('location', `/v1/registers/${register.id}`).send(register);
+      return markReplayed(reply, replayed).status(201).header('location', `/v1/registers/${register.id}`).send(register);
     },
   );
 
@@ -69,8 +68,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
           { runInTransaction: transactionRunnerFor(request, deps.pool, 'registerDocument', request.params.id, request.body), ...events },
         ),
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(outcome);
+      return markReplayed(reply, replayed).status(201).send(outcome);
     },
   );
 
@@ -91,8 +89,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         { identity: request.identity, documentId: request.params.id, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'issueDocument', request.params.id), ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.send(document);
+      return markReplayed(reply, replayed).send(document);
     },
   );
 
@@ -114,8 +111,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         { identity: request.identity, documentId: request.params.id, update: request.body, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'updateDocumentMetadata', request.params.id, request.body), ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.send(document);
+      return markReplayed(reply, replayed).send(document);
     },
   );
 
@@ -137,8 +133,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         { identity: request.identity, documentId: request.params.id, request: request.body, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'recallDocument', request.params.id, request.body), ...events },
       );
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.send(document);
+      return markReplayed(reply, replayed).send(document);
     },
   );
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, withTransaction } from '@vanthu/platform';
+import { AppError, markReplayed, withTransaction } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { applyOrganisationSignature } from '../domain/apply-organisation-signature';
 import { completeSigningSession } from '../domain/complete-signing-session';
@@ -53,8 +53,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       const body = request.body;
       const key = request.headers['idempotency-key'];
       const { signature, replayed } = await applyOrganisationSignature({ ...body, documentId: request.params.id, level: body.level ?? 'B-LT' }, callerOf(request), deps, typeof key === 'string' ? key : undefined);
-      if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).send(signature);
+      return markReplayed(reply, replayed).status(201).send(signature);
     },
   );
 

@@ -3,7 +3,7 @@ import { pemToDers } from '../pades/cms';
 import type { Cert } from './certificates';
 import { isSelfIssued, issued, tryCert } from './certificates';
 import { parseSignedDataParts } from './cms-structure';
-import { buildChain, partialChain } from './trust-store';
+import { isAnchor, partialChain } from './trust-store';
 import type { TrustStore } from './trust-store';
 
 // VGCA signers' CMS often carries only the leaf; its AIA caIssuers URL (cp.crt) names the
@@ -25,10 +25,9 @@ export function certificatesIn(body: Buffer): Cert[] {
   }
 }
 
-async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: number): Promise<{ certs: Cert[]; urls: string[] }> {
-  const urls = caIssuerUrls(cert.pki);
-  const certs: Cert[] = [];
-  for (const url of urls) {
+/** Issuers of `cert` found at its first caIssuers URL that yields any, with that URL. */
+async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: number): Promise<{ certs: Cert[]; url: string } | undefined> {
+  for (const url of caIssuerUrls(cert.pki)) {
     let entry = fetched.get(url);
     if (!entry || entry.until < Date.now()) {
       let found: Cert[] = [];
@@ -42,10 +41,10 @@ async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: numbe
       if (fetched.size > 1_000) fetched.clear();
       fetched.set(url, entry);
     }
-    certs.push(...entry.certs.filter((c) => issued(c, cert)));
-    if (certs.length) break;
+    const certs = entry.certs.filter((c) => issued(c, cert));
+    if (certs.length) return { certs, url };
   }
-  return { certs, urls };
+  return undefined;
 }
 
 /**
@@ -53,21 +52,19 @@ async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: numbe
  * `online`; `viaAia` lists what was fetched (for the report).
  */
 export async function chainWithAia(leaf: Cert, candidates: Cert[], store: TrustStore, online: { timeoutMs: number; cacheSeconds: number } | null): Promise<{ chain: Cert[] | undefined; viaAia: { cert: Cert; url: string }[] }> {
-  let chain = buildChain(leaf, candidates, store);
-  const viaAia: { cert: Cert; url: string }[] = [];
-  if (chain || !online) return { chain, viaAia };
   const pool = [...candidates];
-  for (let round = 0; round < MAX_ROUNDS && !chain; round += 1) {
-    const end = partialChain(leaf, pool, store).at(-1) as Cert;
-    if (isSelfIssued(end)) break;
-    const { certs, urls } = await issuersFromAia(end, online.timeoutMs, online.cacheSeconds);
-    const fresh = certs.filter((c) => !pool.some((p) => p.sha256 === c.sha256));
-    if (fresh.length === 0) break;
+  const viaAia: { cert: Cert; url: string }[] = [];
+  for (let round = 0; ; round += 1) {
+    const path = partialChain(leaf, pool, store);
+    const end = path[path.length - 1] as Cert;
+    if (isAnchor(store, end)) return { chain: path, viaAia };
+    if (!online || round >= MAX_ROUNDS || isSelfIssued(end)) return { chain: undefined, viaAia };
+    const found = await issuersFromAia(end, online.timeoutMs, online.cacheSeconds);
+    const fresh = found?.certs.filter((c) => !pool.some((p) => p.sha256 === c.sha256)) ?? [];
+    if (!found || fresh.length === 0) return { chain: undefined, viaAia };
     pool.push(...fresh);
-    viaAia.push(...fresh.map((cert) => ({ cert, url: urls[0] as string })));
-    chain = buildChain(leaf, pool, store);
+    viaAia.push(...fresh.map((cert) => ({ cert, url: found.url })));
   }
-  return { chain, viaAia };
 }
 
 /** Forgets fetched issuers (tests). */

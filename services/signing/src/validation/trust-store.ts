@@ -10,7 +10,8 @@ export const isAnchor = (store: TrustStore, c: Cert): boolean => store.anchors.s
 
 /**
  * The path from `leaf` towards a trust anchor as far as it goes, leaf first, using certificates
- * from the CMS, the DSS and the store. Each link is checked cryptographically.
+ * from the CMS, the DSS and the store; a chain when it ends at an anchor (`chainWithAia`). Each
+ * link is checked cryptographically.
  */
 export function partialChain(leaf: Cert, candidates: Cert[], store: TrustStore): Cert[] {
   const chain = [leaf];
@@ -23,10 +24,4 @@ export function partialChain(leaf: Cert, candidates: Cert[], store: TrustStore):
     chain.push(next);
   }
   return chain;
-}
-
-/** The chain from `leaf` to a trust anchor, leaf first; undefined when no path reaches an anchor. */
-export function buildChain(leaf: Cert, candidates: Cert[], store: TrustStore): Cert[] | undefined {
-  const chain = partialChain(leaf, candidates, store);
-  return isAnchor(store, chain[chain.length - 1] as Cert) ? chain : undefined;
 }
