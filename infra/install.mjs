@@ -3,6 +3,7 @@
 // instead of rewriting it, so what runs here is what was committed. Plain Node on purpose: it runs before
 // any dependency (tsx included) exists.
 import { createHash } from 'node:crypto';
+import process from 'node:process';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
