@@ -2,7 +2,10 @@
 // workspace packages resolve to their sources so tests never run stale builds — except the
 // end-to-end tier, which starts the built services as separate processes, like production.
 const transform = {
-  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+\\.(t|j)sx?$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 const moduleNameMapper = {
   '^@vanthu/platform$': '<rootDir>/packages/platform/src/index.ts',

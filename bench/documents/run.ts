@@ -22,7 +22,16 @@ const total = option('--documents', 2000);
 const concurrency = option('--concurrency', 16);
 
 const clerk: Identity = { userId: 'bench', agencyCode: '000.00.00.H99', roles: ['clerk', 'admin'] };
-const words = ['quyết định', 'kế hoạch', 'báo cáo', 'chuyển đổi số', 'đường giao thông', 'nông thôn mới', 'phòng chống lụt bão', 'an toàn thông tin'];
+const words = [
+  'quyết định',
+  'kế hoạch',
+  'báo cáo',
+  'chuyển đổi số',
+  'đường giao thông',
+  'nông thôn mới',
+  'phòng chống lụt bão',
+  'an toàn thông tin',
+];
 
 async function inParallel(count: number, workers: number, op: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
@@ -51,16 +60,29 @@ async function main(): Promise<void> {
     const blobs = new BlobStore(blobDir);
     await blobs.init();
     const stored = await blobs.put((await import('node:stream')).Readable.from([await makePdf('bench', 1)]));
-    const content = { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: 'application/pdf', fileName: 'bench.pdf' };
+    const content = {
+      sha256: stored.sha256,
+      sizeBytes: stored.sizeBytes,
+      mediaType: 'application/pdf',
+      fileName: 'bench.pdf',
+    };
     const deps = { topicPrefix: 'bench.', source: '/vanthu/documents' };
     const run = () => transactionRunner(pool, clerk, undefined, '');
-    await importOrganisations(clerk, [{ code: clerk.agencyCode, name: 'Ủy ban nhân dân tỉnh', abbreviation: 'UBND' }], { pool });
-    const { register } = await createRegister({ identity: clerk, register: { name: 'Sổ đi', direction: 'outgoing' }, requestId: 'bench' }, { runInTransaction: run(), ...deps });
+    await importOrganisations(clerk, [{ code: clerk.agencyCode, name: 'Ủy ban nhân dân tỉnh', abbreviation: 'UBND' }], {
+      pool,
+    });
+    const { register } = await createRegister(
+      { identity: clerk, register: { name: 'Sổ đi', direction: 'outgoing' }, requestId: 'bench' },
+      { runInTransaction: run(), ...deps },
+    );
 
     const ids: string[] = [];
     await inParallel(total, concurrency, async (i) => {
       const subject = `${words[i % words.length]} số ${i} về việc triển khai nhiệm vụ năm 2026`;
-      const { document } = await createDocument({ identity: clerk, metadata: { direction: 'outgoing', subject, typeCode: 'QĐ' }, content, requestId: 'bench' }, { runInTransaction: run(), ...deps });
+      const { document } = await createDocument(
+        { identity: clerk, metadata: { direction: 'outgoing', subject, typeCode: 'QĐ' }, content, requestId: 'bench' },
+        { runInTransaction: run(), ...deps },
+      );
       ids.push(document.id);
     });
 
@@ -68,13 +90,22 @@ async function main(): Promise<void> {
     // its transaction, committed (one durable commit per number) by as many workers.
     const baselineSeconds = await inParallel(total, concurrency, (i) =>
       withTransaction(pool, (tx) =>
-        tx.query(`INSERT INTO number_counters (series_key, year, last_number) VALUES ('baseline', 2026, 1) ON CONFLICT (series_key, year) DO UPDATE SET last_number = number_counters.last_number + 1`).then(() => i),
+        tx
+          .query(
+            `INSERT INTO number_counters (series_key, year, last_number) VALUES ('baseline', 2026, 1) ON CONFLICT (series_key, year) DO UPDATE SET last_number = number_counters.last_number + 1`,
+          )
+          .then(() => i),
       ),
     );
     const oursSeconds = await inParallel(total, concurrency, (i) =>
-      registerDocument({ identity: clerk, documentId: ids[i] as string, request: { registerId: register.id }, requestId: 'bench' }, { runInTransaction: run(), ...deps }),
+      registerDocument(
+        { identity: clerk, documentId: ids[i] as string, request: { registerId: register.id }, requestId: 'bench' },
+        { runInTransaction: run(), ...deps },
+      ),
     );
-    const numbers = (await pool.query<{ n: number; max: number }>('SELECT count(*)::int AS n, max(number) AS max FROM registrations')).rows[0];
+    const numbers = (
+      await pool.query<{ n: number; max: number }>('SELECT count(*)::int AS n, max(number) AS max FROM registrations')
+    ).rows[0];
 
     // Search: our accent-folded trigram search against the baseline of a case-insensitive
     // substring match on the accented subject (what a naive implementation would run).
@@ -87,7 +118,10 @@ async function main(): Promise<void> {
         await searchDocuments(clerk, { q }, { limit: 50 }, { pool });
         ours.push(performance.now() - started);
         started = performance.now();
-        await pool.query(`SELECT id FROM documents WHERE agency_code = $1 AND subject ILIKE '%' || $2 || '%' ORDER BY created_at DESC, id DESC LIMIT 51`, [clerk.agencyCode, q]);
+        await pool.query(
+          `SELECT id FROM documents WHERE agency_code = $1 AND subject ILIKE '%' || $2 || '%' ORDER BY created_at DESC, id DESC LIMIT 51`,
+          [clerk.agencyCode, q],
+        );
         baseline.push(performance.now() - started);
       }
     }
@@ -103,7 +137,11 @@ async function main(): Promise<void> {
         registered: numbers?.n,
         highestNumber: numbers?.max,
       },
-      search: { medianMs: median(ours), baselineIlikeMedianMs: median(baseline), ratioToBaseline: median(ours) / Math.max(0.001, median(baseline)) },
+      search: {
+        medianMs: median(ours),
+        baselineIlikeMedianMs: median(baseline),
+        ratioToBaseline: median(ours) / Math.max(0.001, median(baseline)),
+      },
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
     };
     const out = path.join(__dirname, 'results.json');

@@ -13,7 +13,10 @@ export async function writeLargePdf(file: string, bytes: number): Promise<void> 
   const rootRef = reader.trailer.get('Root') as { num: number; gen: number };
   const catalogText = Buffer.from(base).toString('latin1');
   const catalogStart = catalogText.indexOf(`${rootRef.num} 0 obj`);
-  const catalogBody = catalogText.slice(catalogStart, catalogText.indexOf('endobj', catalogStart)).replace(/^\d+ 0 obj\s*/, '').trim();
+  const catalogBody = catalogText
+    .slice(catalogStart, catalogText.indexOf('endobj', catalogStart))
+    .replace(/^\d+ 0 obj\s*/, '')
+    .trim();
   const fd = fs.openSync(file, 'w');
   let offset = 0;
   const write = (b: Buffer | string): void => {
@@ -33,7 +36,11 @@ export async function writeLargePdf(file: string, bytes: number): Promise<void> 
   const catalogOffset = offset;
   write(`${rootRef.num} 0 obj\n${catalogBody.replace(/>>\s*$/, ` /PieceInfo ${streamNum} 0 R >>`)}\nendobj\n`);
   const xref = offset;
-  write(`xref\n${rootRef.num} 1\n${String(catalogOffset).padStart(10, '0')} 00000 n\r\n${streamNum} 1\n${String(streamOffset).padStart(10, '0')} 00000 n\r\n`);
-  write(`trailer\n<< /Size ${streamNum + 1} /Root ${rootRef.num} 0 R /Prev ${reader.lastRevision.xrefOffset} >>\nstartxref\n${xref}\n%%EOF\n`);
+  write(
+    `xref\n${rootRef.num} 1\n${String(catalogOffset).padStart(10, '0')} 00000 n\r\n${streamNum} 1\n${String(streamOffset).padStart(10, '0')} 00000 n\r\n`,
+  );
+  write(
+    `trailer\n<< /Size ${streamNum + 1} /Root ${rootRef.num} 0 R /Prev ${reader.lastRevision.xrefOffset} >>\nstartxref\n${xref}\n%%EOF\n`,
+  );
   fs.closeSync(fd);
 }

@@ -30,7 +30,11 @@ const pool = pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCer
 const settings = { tsa: { urls: [infra.tsaUrl], timeoutMs: 10_000 }, certificatePool: pool, revocationTimeoutMs: 5000 };
 
 /** Runs `op` with `concurrency` workers for `seconds`; returns operations per second. */
-async function rate(op: () => Promise<unknown>, concurrency: number, duration = seconds): Promise<{ opsPerSecond: number; count: number }> {
+async function rate(
+  op: () => Promise<unknown>,
+  concurrency: number,
+  duration = seconds,
+): Promise<{ opsPerSecond: number; count: number }> {
   const end = performance.now() + duration * 1000;
   let count = 0;
   const started = performance.now();
@@ -51,10 +55,15 @@ function rawPkcs11Rate(data: Buffer): { opsPerSecond: number; count: number } {
   p.load(infra.hsm.modulePath);
   p.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
   try {
-    const slot = p.C_GetSlotList(true).find((s) => p.C_GetTokenInfo(s).label.trim() === infra.hsm.tokenLabel) as pkcs11js.Handle;
+    const slot = p
+      .C_GetSlotList(true)
+      .find((s) => p.C_GetTokenInfo(s).label.trim() === infra.hsm.tokenLabel) as pkcs11js.Handle;
     const session = p.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
     p.C_Login(session, pkcs11js.CKU_USER, readPin(infra.hsm.pinFile));
-    p.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: Buffer.from(seal.keyIdHex, 'hex') }]);
+    p.C_FindObjectsInit(session, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+      { type: pkcs11js.CKA_ID, value: Buffer.from(seal.keyIdHex, 'hex') },
+    ]);
     const key = p.C_FindObjects(session) as pkcs11js.Handle;
     p.C_FindObjectsFinal(session);
     const out = Buffer.alloc(512);
@@ -80,14 +89,31 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-signing-'));
   const input = await makeCongVan({ pages: 3, padToBytes: 200 * 1024 });
   fs.writeFileSync(path.join(dir, 'cong-van.pdf'), input);
-  const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`, inputBytes: input.length, seconds };
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`,
+    inputBytes: input.length,
+    seconds,
+  };
 
   const raw = rawPkcs11Rate(Buffer.alloc(150, 1));
   results.rawPkcs11 = raw;
 
-  const hsm = new HsmConnection({ modulePath: infra.hsm.modulePath, tokenLabel: infra.hsm.tokenLabel, pin: readPin(infra.hsm.pinFile), poolSize: 4 });
+  const hsm = new HsmConnection({
+    modulePath: infra.hsm.modulePath,
+    tokenLabel: infra.hsm.tokenLabel,
+    pin: readPin(infra.hsm.pinFile),
+    poolSize: 4,
+  });
   hsm.open();
-  const signer = hsmSigner(hsm, seal.keyIdHex, parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer), pool.slice(0, 1), 'rsa-pkcs1', 'sha256');
+  const signer = hsmSigner(
+    hsm,
+    seal.keyIdHex,
+    parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+    pool.slice(0, 1),
+    'rsa-pkcs1',
+    'sha256',
+  );
   const ours = async (): Promise<void> => {
     const reader = PdfReader.fromBuffer(input);
     const appended = await signPdf(reader, signer, {}, 'B-B', settings);
@@ -103,15 +129,43 @@ async function main(): Promise<void> {
   const p12 = fs.readFileSync(person.p12Path);
   const signpdf = new SignPdf();
   const theirs = async (): Promise<void> => {
-    const withPlaceholder = plainAddPlaceholder({ pdfBuffer: input, reason: 'bench', contactInfo: '', name: 'bench', location: '', subFilter: SUBFILTER_ETSI_CADES_DETACHED, signatureLength: 8192 });
+    const withPlaceholder = plainAddPlaceholder({
+      pdfBuffer: input,
+      reason: 'bench',
+      contactInfo: '',
+      name: 'bench',
+      location: '',
+      subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+      signatureLength: 8192,
+    });
     const out = await signpdf.sign(withPlaceholder, new P12Signer(p12, { passphrase: '123456' }));
     if (out.length <= input.length) throw new Error('no signature');
   };
   await theirs();
-  fs.writeFileSync(path.join(dir, 'signpdf.pdf'), await signpdf.sign(plainAddPlaceholder({ pdfBuffer: input, reason: 'bench', contactInfo: '', name: 'bench', location: '', subFilter: SUBFILTER_ETSI_CADES_DETACHED, signatureLength: 8192 }), new P12Signer(p12, { passphrase: '123456' })));
+  fs.writeFileSync(
+    path.join(dir, 'signpdf.pdf'),
+    await signpdf.sign(
+      plainAddPlaceholder({
+        pdfBuffer: input,
+        reason: 'bench',
+        contactInfo: '',
+        name: 'bench',
+        location: '',
+        subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+        signatureLength: 8192,
+      }),
+      new P12Signer(p12, { passphrase: '123456' }),
+    ),
+  );
   results.signpdfSequential = await rate(theirs, 1);
   // Ours with the same kind of key in memory (software RSA), so the libraries compare without the HSM.
-  const soft = softwareSigner(fs.readFileSync(person.keyPath, 'utf8'), parseCertificate(pemToDers(fs.readFileSync(person.certPath, 'utf8'))[0] as Buffer), pool.slice(0, 1), 'rsa-pkcs1', 'sha256');
+  const soft = softwareSigner(
+    fs.readFileSync(person.keyPath, 'utf8'),
+    parseCertificate(pemToDers(fs.readFileSync(person.certPath, 'utf8'))[0] as Buffer),
+    pool.slice(0, 1),
+    'rsa-pkcs1',
+    'sha256',
+  );
   results.domainSoftwareKeySequential = await rate(async () => {
     await signPdf(PdfReader.fromBuffer(input), soft, {}, 'B-B', settings);
   }, 1);
@@ -127,7 +181,10 @@ async function main(): Promise<void> {
   if (!args.includes('--skip-gateway')) {
     const stack = await startTestStack('bench');
     try {
-      const clerk = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'bench', agency: infra.hsm.seals[0]?.agencyCode as string, roles: ['clerk'] }));
+      const clerk = gatewayClient(
+        stack.gatewayUrl,
+        await stack.token({ user: 'bench', agency: infra.hsm.seals[0]?.agencyCode as string, roles: ['clerk'] }),
+      );
       const ids: string[] = [];
       for (let i = 0; i < 400; i += 1) {
         const created = await clerk.uploadDocument(input, { direction: 'outgoing', subject: `Bench ${i}` });
@@ -137,7 +194,10 @@ async function main(): Promise<void> {
       let next = 0;
       const viaGateway = async (): Promise<void> => {
         const id = ids[next++ % ids.length];
-        const r = await clerk.call('POST', `/v1/documents/${id}/signatures`, { body: Buffer.from(JSON.stringify({ kind: 'attachment', notation: '15/UBND-VP', level: 'B-B' })), contentType: 'application/json' });
+        const r = await clerk.call('POST', `/v1/documents/${id}/signatures`, {
+          body: Buffer.from(JSON.stringify({ kind: 'attachment', notation: '15/UBND-VP', level: 'B-B' })),
+          contentType: 'application/json',
+        });
         if (r.status !== 201) throw new Error(`sign ${r.status} ${JSON.stringify(r.body)}`);
       };
       results.gatewayConcurrent4 = await rate(viaGateway, 4, Math.min(seconds, 10));
@@ -149,7 +209,11 @@ async function main(): Promise<void> {
   if (!args.includes('--skip-large')) {
     const large = path.join(dir, 'large.pdf');
     await writeLargePdf(large, 200 * 1024 * 1024);
-    const out = execFileSync('npx', ['tsx', path.join(__dirname, 'sign-large.ts'), large, path.join(dir, 'large-signed.pdf')], { encoding: 'utf8', env: process.env });
+    const out = execFileSync(
+      'npx',
+      ['tsx', path.join(__dirname, 'sign-large.ts'), large, path.join(dir, 'large-signed.pdf')],
+      { encoding: 'utf8', env: process.env },
+    );
     const large_ = JSON.parse(out.slice(out.indexOf('{'))) as { ms: number; maxRssMb: number; inputMb: number };
     let largeValid = '';
     try {
@@ -157,12 +221,18 @@ async function main(): Promise<void> {
     } catch (error) {
       largeValid = String((error as { stdout?: string }).stdout ?? '');
     }
-    results.large = { ...large_, validByPdfsig: /Signature is Valid/.test(largeValid) && /Total document signed/.test(largeValid) };
+    results.large = {
+      ...large_,
+      validByPdfsig: /Signature is Valid/.test(largeValid) && /Total document signed/.test(largeValid),
+    };
   }
   fs.rmSync(dir, { recursive: true, force: true });
 
-  const r = results as Record<string, { opsPerSecond: number } | undefined> & { large?: { maxRssMb: number; ms: number; inputMb: number; validByPdfsig: boolean } };
-  const ratio = (a?: { opsPerSecond: number }, b?: { opsPerSecond: number }): string => (a && b ? (a.opsPerSecond / b.opsPerSecond).toFixed(2) : 'n/a');
+  const r = results as Record<string, { opsPerSecond: number } | undefined> & {
+    large?: { maxRssMb: number; ms: number; inputMb: number; validByPdfsig: boolean };
+  };
+  const ratio = (a?: { opsPerSecond: number }, b?: { opsPerSecond: number }): string =>
+    a && b ? (a.opsPerSecond / b.opsPerSecond).toFixed(2) : 'n/a';
   const f = (x?: { opsPerSecond: number }): string => (x ? x.opsPerSecond.toFixed(1) : 'not run');
   const md = `# Signing benchmark results
 

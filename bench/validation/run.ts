@@ -58,7 +58,8 @@ function cryptoFloor(bytes: Buffer): () => Promise<void> {
   return async () => {
     for (const job of jobs) {
       const h = createHash('sha256');
-      for (let i = 0; i + 1 < job.range.length; i += 2) h.update(bytes.subarray(job.range[i] as number, (job.range[i] as number) + (job.range[i + 1] as number)));
+      for (let i = 0; i + 1 < job.range.length; i += 2)
+        h.update(bytes.subarray(job.range[i] as number, (job.range[i] as number) + (job.range[i + 1] as number)));
       h.digest();
       nodeVerify('sha256', data, inter.publicKey, sig);
       inter.verify(root.publicKey);
@@ -73,16 +74,19 @@ async function main(): Promise<void> {
   small = await signAs(small, 'tran-thi-binh', 'B-LT');
   let large = await makeCongVan({ pages: 200 });
   const signers = ['nguyen-van-an', 'tran-thi-binh', 'le-hoang-cuong'];
-  for (let i = 0; i < 10; i += 1) large = await signAs(large, signers[i % 3] as string, i === 9 ? 'B-LT' : 'B-B', {}, i % 2 === 0);
+  for (let i = 0; i < 10; i += 1)
+    large = await signAs(large, signers[i % 3] as string, i === 9 ? 'B-LT' : 'B-B', {}, i % 2 === 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-validation-'));
   fs.writeFileSync(path.join(dir, 'small.pdf'), small);
   fs.writeFileSync(path.join(dir, 'large.pdf'), large);
 
   const smallReport = await validatePdf(small, options);
-  if (smallReport.verdict !== 'TOTAL_PASSED') throw new Error(`the 2-signature input does not validate: ${smallReport.verdictReason}`);
+  if (smallReport.verdict !== 'TOTAL_PASSED')
+    throw new Error(`the 2-signature input does not validate: ${smallReport.verdictReason}`);
   const largeOnline = { ...options, revocation: { mode: 'online' as const, timeoutMs: 5_000, cacheSeconds: 3_600 } };
   const warm = await validatePdf(large, largeOnline);
-  if (warm.verdict !== 'TOTAL_PASSED') throw new Error(`the 10-signature input does not validate: ${warm.verdictReason}`);
+  if (warm.verdict !== 'TOTAL_PASSED')
+    throw new Error(`the 10-signature input does not validate: ${warm.verdictReason}`);
 
   process.stdout.write('baseline (crypto floor)…\n');
   const floor = await rate(cryptoFloor(small));
@@ -93,7 +97,9 @@ async function main(): Promise<void> {
     const r = await validatePdf(small, options);
     for (const [k, v] of Object.entries(r.timings)) sums[k] = (sums[k] ?? 0) + v;
   });
-  const smallBreakdown = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round((v / inProcess.count) * 100) / 100]));
+  const smallBreakdown = Object.fromEntries(
+    Object.entries(sums).map(([k, v]) => [k, Math.round((v / inProcess.count) * 100) / 100]),
+  );
   // Cold: every certificate, OCSP response and CRL parsed and verified again each time.
   const cold = await rate(async () => {
     clearRevocationCaches();
@@ -101,7 +107,12 @@ async function main(): Promise<void> {
     await validatePdf(small, options);
   });
   process.stdout.write(`ours, isolated workers (${cores})…\n`);
-  const pool = new IsolatedValidator({ workers: cores, parseTimeoutMs: 5_000, networkTimeoutMs: 15_000, maxHeapMb: 512 });
+  const pool = new IsolatedValidator({
+    workers: cores,
+    parseTimeoutMs: 5_000,
+    networkTimeoutMs: 15_000,
+    maxHeapMb: 512,
+  });
   await pool.validate(small, options);
   const pooled = await rate(() => pool.validate(small, options), cores * 2);
   await pool.close();
@@ -124,8 +135,14 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cores, cpu: os.cpus()[0]?.model ?? '', node: process.version },
     seconds,
-    inputs: { small: { bytes: small.length, signatures: 2, level: 'B-LT' }, large: { bytes: large.length, pages: 200, signatures: 10 } },
-    baseline: { name: 'crypto floor (digests + signature and chain verifications only)', perSecond: Math.round(floor.perSecond) },
+    inputs: {
+      small: { bytes: small.length, signatures: 2, level: 'B-LT' },
+      large: { bytes: large.length, pages: 200, signatures: 10 },
+    },
+    baseline: {
+      name: 'crypto floor (digests + signature and chain verifications only)',
+      perSecond: Math.round(floor.perSecond),
+    },
     small: {
       inProcessPerSecond: Math.round(inProcess.perSecond),
       inProcessColdPerSecond: Math.round(cold.perSecond),
@@ -135,7 +152,13 @@ async function main(): Promise<void> {
       breakdownMs: smallBreakdown,
       goalPerSecondPerCore: 50,
     },
-    large: { medianMs: Math.round(times[5] ?? 0), p90Ms: Math.round(times[9] ?? 0), breakdownMs: breakdown, pdfsigMs: Math.round(pdfsigMs), goalMs: 1000 },
+    large: {
+      medianMs: Math.round(times[5] ?? 0),
+      p90Ms: Math.round(times[9] ?? 0),
+      breakdownMs: breakdown,
+      pdfsigMs: Math.round(pdfsigMs),
+      goalMs: 1000,
+    },
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = [

@@ -14,7 +14,12 @@ import { OpenApiComposer } from './openapi/compose';
 import { registerProxies } from './proxy/register-proxies';
 import { upstreams } from './proxy/upstreams';
 
-export type GatewayDeps = { config: GatewayConfig; logger: Logger; issuers: IssuerConfig[]; identityPrivateKey: string };
+export type GatewayDeps = {
+  config: GatewayConfig;
+  logger: Logger;
+  issuers: IssuerConfig[];
+  identityPrivateKey: string;
+};
 
 export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -30,10 +35,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: error }, 'gateway request failed');
-    if (appError.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="vanthu", error="invalid_token"');
+    if (appError.code === 'UNAUTHENTICATED')
+      void reply.header('www-authenticate', 'Bearer realm="vanthu", error="invalid_token"');
     sendProblem(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
 
   await registerAuthentication(app, deps.issuers, deps.identityPrivateKey);
 
@@ -54,8 +62,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     hook: 'preHandler',
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    keyGenerator: (request) => request.verifiedIdentity ? `${request.verifiedIdentity.agencyCode}/${request.verifiedIdentity.userId}` : request.ip,
-    errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', `limit of ${context.max} requests per minute reached; retry after ${context.after}`),
+    keyGenerator: (request) =>
+      request.verifiedIdentity
+        ? `${request.verifiedIdentity.agencyCode}/${request.verifiedIdentity.userId}`
+        : request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `limit of ${context.max} requests per minute reached; retry after ${context.after}`),
   });
 
   await registerProxies(app, services, config.MAX_UPLOAD_BYTES);

@@ -21,8 +21,14 @@ export const gatewayConfigSchema = Type.Object({
   ROUTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3103' }),
   REPORTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3104' }),
   /** JSON array of trusted issuers: [{ issuer, publicKeyFile | publicKeyPem | jwksUrl, audience? }]. */
-  JWT_ISSUERS: Type.String({ minLength: 2, description: 'JSON array of trusted token issuers (the issuer allow-list)' }),
-  IDENTITY_PRIVATE_KEY_FILE: Type.String({ minLength: 1, description: 'ES256 key that signs identity assertions for services' }),
+  JWT_ISSUERS: Type.String({
+    minLength: 2,
+    description: 'JSON array of trusted token issuers (the issuer allow-list)',
+  }),
+  IDENTITY_PRIVATE_KEY_FILE: Type.String({
+    minLength: 1,
+    description: 'ES256 key that signs identity assertions for services',
+  }),
   MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   LOG_LEVEL: Type.String({ default: 'info' }),

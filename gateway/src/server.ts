@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     issuers = parseIssuers(config.JWT_ISSUERS);
     identityPrivateKey = fs.readFileSync(config.IDENTITY_PRIVATE_KEY_FILE, 'utf8');
   } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `gateway: invalid configuration, refusing to start: ${(error as Error).message}`}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? error.message : `gateway: invalid configuration, refusing to start: ${(error as Error).message}`}\n`,
+    );
     process.exit(2);
   }
   const logger = createLogger('gateway', config.LOG_LEVEL);

@@ -13,17 +13,43 @@ type Seen = { service: string; url: string; headers: http.IncomingHttpHeaders; b
 
 // Stand-ins for the four services: they record what the gateway forwards, so the test can
 // check what a service would receive. Their health and OpenAPI answers are configurable.
-function upstream(service: string, seen: Seen[], state: { healthy: boolean; schemas: Record<string, unknown> }): Promise<http.Server> {
+function upstream(
+  service: string,
+  seen: Seen[],
+  state: { healthy: boolean; schemas: Record<string, unknown> },
+): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.url === '/openapi.json') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ openapi: '3.1.0', paths: { [`/v1/${service}-things`]: { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } } } } }, components: { schemas: state.schemas } }));
+      res.end(
+        JSON.stringify({
+          openapi: '3.1.0',
+          paths: {
+            [`/v1/${service}-things`]: {
+              get: {
+                responses: {
+                  '200': {
+                    description: 'ok',
+                    content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+                  },
+                },
+              },
+            },
+          },
+          components: { schemas: state.schemas },
+        }),
+      );
       return;
     }
     if (req.url === '/health/ready') {
       res.statusCode = state.healthy ? 200 : 503;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ status: state.healthy ? 'ok' : 'unavailable', checks: { postgres: { status: 'up' }, kafka: { status: state.healthy ? 'up' : 'down' } } }));
+      res.end(
+        JSON.stringify({
+          status: state.healthy ? 'ok' : 'unavailable',
+          checks: { postgres: { status: 'up' }, kafka: { status: state.healthy ? 'up' : 'down' } },
+        }),
+      );
       return;
     }
     let bodyBytes = 0;
@@ -49,7 +75,10 @@ const esToken = (extra: Record<string, unknown> = {}, key = pem(es.privateKey, '
 
 const seen: Seen[] = [];
 const states = {
-  documents: { healthy: true, schemas: { Thing: { type: 'object', title: 'documents thing' }, Problem: { type: 'object' } } },
+  documents: {
+    healthy: true,
+    schemas: { Thing: { type: 'object', title: 'documents thing' }, Problem: { type: 'object' } },
+  },
   signing: { healthy: true, schemas: { Thing: { type: 'string' }, Problem: { type: 'object' } } },
   routing: { healthy: true, schemas: {} },
   reporting: { healthy: true, schemas: {} },
@@ -81,7 +110,12 @@ async function startGateway(overrides: Record<string, string> = {}): Promise<Fas
     MAX_UPLOAD_BYTES: '4096',
     ...overrides,
   });
-  const app = await buildGateway({ config, logger: createLogger('gateway-test', 'silent'), issuers: parseIssuers(config.JWT_ISSUERS), identityPrivateKey: pem(gatewayIdentity.privateKey, 'pkcs8') });
+  const app = await buildGateway({
+    config,
+    logger: createLogger('gateway-test', 'silent'),
+    issuers: parseIssuers(config.JWT_ISSUERS),
+    identityPrivateKey: pem(gatewayIdentity.privateKey, 'pkcs8'),
+  });
   await app.ready();
   return app;
 }
@@ -111,12 +145,27 @@ describe('authentication at the gateway', () => {
     expect(forwarded.url).toBe('/v1/documents/abc');
     expect(forwarded.headers.authorization).toBeUndefined();
     expect(forwarded.headers['x-request-id']).toBe('client-req-000001');
-    const identity = createIdentityVerifier(pem(gatewayIdentity.publicKey, 'spki'))(forwarded.headers['x-vanthu-identity'] as string);
-    expect(identity).toEqual({ userId: 'tt-binh', agencyCode: '000.00.00.H99', unitCode: 'VP', name: 'Trần Thị Bình', roles: ['clerk'] });
+    const identity = createIdentityVerifier(pem(gatewayIdentity.publicKey, 'spki'))(
+      forwarded.headers['x-vanthu-identity'] as string,
+    );
+    expect(identity).toEqual({
+      userId: 'tt-binh',
+      agencyCode: '000.00.00.H99',
+      unitCode: 'VP',
+      name: 'Trần Thị Bình',
+      roles: ['clerk'],
+    });
   });
 
   it('verifies RS256 tokens against the issuer’s JWKS', async () => {
-    const token = createSigner({ key: pem(rsa.privateKey, 'pkcs8'), algorithm: 'RS256', iss: 'https://idp.test/rsa', sub: 'u2', kid: 'rsa-1', expiresIn: 60_000 })(claims);
+    const token = createSigner({
+      key: pem(rsa.privateKey, 'pkcs8'),
+      algorithm: 'RS256',
+      iss: 'https://idp.test/rsa',
+      sub: 'u2',
+      kid: 'rsa-1',
+      expiresIn: 60_000,
+    })(claims);
     expect((await get('/v1/reports/compliance?month=2026-11', bearer(token))).statusCode).toBe(200);
     expect(seen[0]?.service).toBe('reporting');
   });
@@ -124,11 +173,26 @@ describe('authentication at the gateway', () => {
   it.each([
     ['no Authorization header', {}],
     ['a non-bearer scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
-    ['an expired token', bearer(esToken({ exp: Math.floor(Date.now() / 1000) - 120, iat: Math.floor(Date.now() / 1000) - 720 }))],
+    [
+      'an expired token',
+      bearer(esToken({ exp: Math.floor(Date.now() / 1000) - 120, iat: Math.floor(Date.now() / 1000) - 720 })),
+    ],
     ['a token signed by another key', bearer(esToken({}, pem(intruder.privateKey, 'pkcs8')))],
     ['an issuer not on the allow-list', bearer(esToken({}, pem(es.privateKey, 'pkcs8'), 'https://evil.test'))],
-    ['an unsigned (alg none) token', bearer(`${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x', iss: 'https://idp.test/es', exp: 9999999999 })).toString('base64url')}.`)],
-    ['an HS256 token keyed with the public key', bearer(createSigner({ key: pem(es.publicKey, 'spki'), algorithm: 'HS256', iss: 'https://idp.test/es', sub: 'x' })(claims))],
+    [
+      'an unsigned (alg none) token',
+      bearer(
+        `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x', iss: 'https://idp.test/es', exp: 9999999999 })).toString('base64url')}.`,
+      ),
+    ],
+    [
+      'an HS256 token keyed with the public key',
+      bearer(
+        createSigner({ key: pem(es.publicKey, 'spki'), algorithm: 'HS256', iss: 'https://idp.test/es', sub: 'x' })(
+          claims,
+        ),
+      ),
+    ],
     ['a token without an agency code', bearer(esToken({ agency: undefined }))],
     ['garbage', bearer('not.a.jwt')],
   ])('refuses %s with 401 problem+json and never reaches a service', async (_label, headers) => {
@@ -191,11 +255,24 @@ describe('limits', () => {
     const { port } = gateway.server.address() as AddressInfo;
     const send = (size: number) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/documents', headers: { ...bearer(esToken()), 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } }, (response) => {
-          let body = '';
-          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        });
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/v1/documents',
+            headers: {
+              ...bearer(esToken()),
+              'content-type': 'application/octet-stream',
+              'transfer-encoding': 'chunked',
+            },
+          },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          },
+        );
         request.on('error', reject);
         for (let sent = 0; sent < size; sent += 1000) request.write(Buffer.alloc(Math.min(1000, size - sent), 0x41));
         request.end();
@@ -214,13 +291,17 @@ describe('limits', () => {
     try {
       const token = esToken({ sub: 'busy-user' });
       const codes = [];
-      for (let i = 0; i < 4; i += 1) codes.push((await limited.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(token) })).statusCode);
+      for (let i = 0; i < 4; i += 1)
+        codes.push((await limited.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(token) })).statusCode);
       expect(codes).toEqual([200, 200, 200, 429]);
       const refused = await limited.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(token) });
       expect(refused.json().code).toBe('RATE_LIMITED');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // Another caller has its own budget.
-      expect((await limited.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(esToken({ sub: 'other-user' })) })).statusCode).toBe(200);
+      expect(
+        (await limited.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(esToken({ sub: 'other-user' })) }))
+          .statusCode,
+      ).toBe(200);
     } finally {
       await limited.close();
     }
@@ -249,7 +330,10 @@ describe('when a service is down', () => {
       expect(health.status).toBe('degraded');
       expect(health.services.signing.status).toBe('down');
       expect(health.services.documents.status).toBe('up');
-      expect(health.components.kafka).toEqual({ status: 'down', reportedBy: expect.arrayContaining(['documents', 'signing']) });
+      expect(health.components.kafka).toEqual({
+        status: 'down',
+        reportedBy: expect.arrayContaining(['documents', 'signing']),
+      });
     } finally {
       states.signing.healthy = true;
     }
@@ -263,10 +347,14 @@ describe('published documents', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/v1/documents-things', '/v1/signing-things']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/health', '/v1/documents-things', '/v1/signing-things']),
+    );
     expect(document.components.schemas.Thing).toEqual({ type: 'object', title: 'documents thing' });
     expect(document.components.schemas['signing.Thing']).toEqual({ type: 'string' });
-    expect(document.paths['/v1/signing-things'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/signing.Thing');
+    expect(document.paths['/v1/signing-things'].get.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/signing.Thing',
+    );
     expect(document.components.schemas.Problem).toEqual({ type: 'object' });
   });
 

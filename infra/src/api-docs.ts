@@ -22,12 +22,31 @@ export const apiVersion = '0.1.0';
  */
 export async function generateApiDocuments(): Promise<{ openapi: unknown; asyncapi: unknown }> {
   const logger = createLogger('api-docs', 'silent');
-  const identityPublicKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const identityPublicKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
   const pool = createPool('postgres://unused@127.0.0.1:1/unused');
   const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-docs-'));
   const apps: [string, ServiceApp][] = [
-    ['documents', await buildDocuments({ logger, pool, blobs: new BlobStore(blobDir), identityPublicKey, topicPrefix: '', maxUploadBytes: 1 })],
-    ['signing', await buildSigning({ logger, identityPublicKey, hsm: new HsmConnection({ modulePath: '', tokenLabel: '', pin: '' }) })],
+    [
+      'documents',
+      await buildDocuments({
+        logger,
+        pool,
+        blobs: new BlobStore(blobDir),
+        identityPublicKey,
+        topicPrefix: '',
+        maxUploadBytes: 1,
+      }),
+    ],
+    [
+      'signing',
+      await buildSigning({
+        logger,
+        identityPublicKey,
+        hsm: new HsmConnection({ modulePath: '', tokenLabel: '', pin: '' }),
+      }),
+    ],
     ['routing', await buildRouting({ logger, identityPublicKey })],
     ['reporting', await buildReporting({ logger, pool, identityPublicKey })],
   ];

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { bringUpInfrastructure, defaultLayout, infrastructureFile, stackEnvironments, stopInfrastructure } from './stack';
+import {
+  bringUpInfrastructure,
+  defaultLayout,
+  infrastructureFile,
+  stackEnvironments,
+  stopInfrastructure,
+} from './stack';
 import { dataDir, dataPath, repoRoot } from './paths';
 import { serviceNames, defaultPorts } from './services';
 import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from './supervisor';
@@ -16,7 +22,12 @@ const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function runStep(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+function runStep(
+  title: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   say(`▶ ${title}`);
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
@@ -80,7 +91,9 @@ async function start(): Promise<void> {
   say(`  API docs:       ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json, AsyncAPI 3.0: ${url}/asyncapi.json)`);
   say(`  Health:         ${url}/health`);
   say(`  Get a token:    npm run token -- --user u1 --agency 000.00.00.H99 --roles clerk,specialist`);
-  say(`  Try:            curl -H "Authorization: Bearer $TOKEN" -F file=@doc.pdf -F 'metadata={"direction":"outgoing","subject":"Về việc thử nghiệm"}' ${url}/v1/documents`);
+  say(
+    `  Try:            curl -H "Authorization: Bearer $TOKEN" -F file=@doc.pdf -F 'metadata={"direction":"outgoing","subject":"Về việc thử nghiệm"}' ${url}/v1/documents`,
+  );
   say(`  Logs:           ${dataPath('logs')}`);
   say('Press Ctrl-C to stop everything.');
 }
@@ -95,18 +108,29 @@ async function test(extraArgs: string[]): Promise<void> {
   fs.mkdirSync(resultsDir, { recursive: true });
   const checks: { name: string; ok: boolean }[] = [];
   checks.push({ name: 'lint', ok: (await runStep('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0'])) === 0 });
-  checks.push({ name: 'type-check (tests, infra, scripts)', ok: (await runStep('type-check (tests, infra, scripts)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) === 0 });
+  checks.push({
+    name: 'type-check (tests, infra, scripts)',
+    ok: (await runStep('type-check (tests, infra, scripts)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) === 0,
+  });
   const jestJson = path.join(resultsDir, 'jest.json');
   fs.rmSync(jestJson, { force: true });
-  const jestCode = await runStep('jest (unit, integration, http, e2e, contract)', bin('jest'), ['--ci', '--json', `--outputFile=${jestJson}`, ...extraArgs], {
-    ...process.env,
-    VANTHU_INFRASTRUCTURE: infrastructureFile(),
-  });
+  const jestCode = await runStep(
+    'jest (unit, integration, http, e2e, contract)',
+    bin('jest'),
+    ['--ci', '--json', `--outputFile=${jestJson}`, ...extraArgs],
+    {
+      ...process.env,
+      VANTHU_INFRASTRUCTURE: infrastructureFile(),
+    },
+  );
   let report: JestReport = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0 };
   if (fs.existsSync(jestJson)) report = JSON.parse(fs.readFileSync(jestJson, 'utf8')) as JestReport;
   const passed = report.numPassedTests + checks.filter((c) => c.ok).length;
   // A jest run that crashed before reporting counts as one failure, never as a pass.
-  const failed = report.numFailedTests + checks.filter((c) => !c.ok).length + (jestCode !== 0 && report.numFailedTests === 0 ? 1 : 0);
+  const failed =
+    report.numFailedTests +
+    checks.filter((c) => !c.ok).length +
+    (jestCode !== 0 && report.numFailedTests === 0 ? 1 : 0);
   const summary = { passed, failed, skipped: report.numPendingTests, checks };
   fs.writeFileSync(path.join(resultsDir, 'summary.json'), JSON.stringify(summary, null, 2));
   for (const check of checks) say(`${check.ok ? '✓' : '✗'} ${check.name}`);
@@ -122,7 +146,9 @@ async function status(): Promise<void> {
   for (const [name, port] of Object.entries(defaultPorts)) {
     let state = 'down';
     try {
-      state = (await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1_000) })).ok ? 'up' : 'unhealthy';
+      state = (await fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1_000) })).ok
+        ? 'up'
+        : 'unhealthy';
     } catch {
       // down
     }

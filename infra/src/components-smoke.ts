@@ -60,39 +60,90 @@ async function verifyPkiWithOpenssl(pki: TestPki): Promise<void> {
   const chainArgs = ['-CAfile', pki.rootCert, '-untrusted', pki.intermediateCert];
   const crlArgs = ['-crl_check_all', '-CRLfile', pki.crlPem, '-CRLfile', pki.rootCrlPem];
   const leaves: { label: string; certPath: string; status: 'good' | 'revoked' | 'expired' }[] = [
-    ...Object.entries(pki.persons).map(([slug, p]) => ({ label: `person ${slug}`, certPath: p.certPath, status: p.status })),
-    ...Object.values(pki.seals).map((s) => ({ label: `seal ${s.agencyCode}`, certPath: s.certPath, status: 'good' as const })),
+    ...Object.entries(pki.persons).map(([slug, p]) => ({
+      label: `person ${slug}`,
+      certPath: p.certPath,
+      status: p.status,
+    })),
+    ...Object.values(pki.seals).map((s) => ({
+      label: `seal ${s.agencyCode}`,
+      certPath: s.certPath,
+      status: 'good' as const,
+    })),
     { label: 'tsa', certPath: pki.tsa.certPath, status: 'good' },
     { label: 'ocsp', certPath: pki.ocsp.certPath, status: 'good' },
   ];
-  check((await outcome('openssl', ['verify', '-CAfile', pki.rootCert, pki.intermediateCert])).ok, 'intermediate does not verify against root');
+  check(
+    (await outcome('openssl', ['verify', '-CAfile', pki.rootCert, pki.intermediateCert])).ok,
+    'intermediate does not verify against root',
+  );
   for (const leaf of leaves) {
     const plain = await outcome('openssl', ['verify', ...chainArgs, leaf.certPath]);
     const withCrl = await outcome('openssl', ['verify', ...chainArgs, ...crlArgs, leaf.certPath]);
     if (leaf.status === 'good') {
-      check(plain.ok && withCrl.ok, `${leaf.label}: expected to verify (with CRLs too):\n${plain.output}\n${withCrl.output}`);
+      check(
+        plain.ok && withCrl.ok,
+        `${leaf.label}: expected to verify (with CRLs too):\n${plain.output}\n${withCrl.output}`,
+      );
     } else if (leaf.status === 'revoked') {
       check(plain.ok, `${leaf.label}: revoked certificate should still chain to the root:\n${plain.output}`);
-      check(!withCrl.ok && /certificate revoked/.test(withCrl.output), `${leaf.label}: -crl_check_all should fail with "certificate revoked":\n${withCrl.output}`);
+      check(
+        !withCrl.ok && /certificate revoked/.test(withCrl.output),
+        `${leaf.label}: -crl_check_all should fail with "certificate revoked":\n${withCrl.output}`,
+      );
     } else {
-      check(!plain.ok && /certificate has expired/.test(plain.output), `${leaf.label}: should fail with "certificate has expired":\n${plain.output}`);
+      check(
+        !plain.ok && /certificate has expired/.test(plain.output),
+        `${leaf.label}: should fail with "certificate has expired":\n${plain.output}`,
+      );
     }
   }
   // UTF-8 names survive as UTF8String, not as escaped Latin-1.
   const an = pki.persons['nguyen-van-an'];
   check(an !== undefined, 'person nguyen-van-an missing');
-  const subject = (await run('openssl', ['x509', '-in', an?.certPath ?? '', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space'])).stdout;
-  check(subject.includes('CN=Nguyễn Văn An') && subject.includes('O=Ủy ban nhân dân tỉnh Thử Nghiệm'), `unexpected subject: ${subject}`);
-  const rootSubject = (await run('openssl', ['x509', '-in', pki.rootCert, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space'])).stdout;
-  check(rootSubject.includes('CN=RootCA chuyên dùng Chính phủ (Thử nghiệm)'), `unexpected root subject: ${rootSubject}`);
+  const subject = (
+    await run('openssl', [
+      'x509',
+      '-in',
+      an?.certPath ?? '',
+      '-noout',
+      '-subject',
+      '-nameopt',
+      'utf8,sep_comma_plus_space',
+    ])
+  ).stdout;
+  check(
+    subject.includes('CN=Nguyễn Văn An') && subject.includes('O=Ủy ban nhân dân tỉnh Thử Nghiệm'),
+    `unexpected subject: ${subject}`,
+  );
+  const rootSubject = (
+    await run('openssl', ['x509', '-in', pki.rootCert, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space'])
+  ).stdout;
+  check(
+    rootSubject.includes('CN=RootCA chuyên dùng Chính phủ (Thử nghiệm)'),
+    `unexpected root subject: ${rootSubject}`,
+  );
   for (const seal of Object.values(pki.seals)) {
-    const s = (await run('openssl', ['x509', '-in', seal.certPath, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space'])).stdout;
+    const s = (
+      await run('openssl', [
+        'x509',
+        '-in',
+        seal.certPath,
+        '-noout',
+        '-subject',
+        '-nameopt',
+        'utf8,sep_comma_plus_space',
+      ])
+    ).stdout;
     check(s.includes(`serialNumber=${seal.agencyCode}`), `seal ${seal.agencyCode} subject lacks its agency code: ${s}`);
   }
   // The PKCS#12 of a person opens with the documented password and holds the person's key.
   for (const p of Object.values(pki.persons)) {
     const dump = await outcome('openssl', ['pkcs12', '-in', p.p12Path, '-passin', 'pass:123456', '-nodes', '-nocerts']);
-    check(dump.ok && dump.output.includes('PRIVATE KEY'), `${p.p12Path} does not open with password 123456:\n${dump.output}`);
+    check(
+      dump.ok && dump.output.includes('PRIVATE KEY'),
+      `${p.p12Path} does not open with password 123456:\n${dump.output}`,
+    );
   }
 }
 
@@ -100,10 +151,20 @@ async function verifyPublication(pki: TestPki): Promise<void> {
   const crl = Buffer.from(await (await fetch(`${crlBaseUrl}/ca-nha-nuoc.crl`)).arrayBuffer());
   check(crl.equals(fs.readFileSync(pki.crlDer)), 'CRL served over HTTP differs from the file');
   const rootCrl = await fetch(`${crlBaseUrl}/root-ca.crl`);
-  check(rootCrl.status === 200 && rootCrl.headers.get('content-type') === 'application/pkix-crl', 'root CRL not served');
+  check(
+    rootCrl.status === 200 && rootCrl.headers.get('content-type') === 'application/pkix-crl',
+    'root CRL not served',
+  );
   const crt = Buffer.from(await (await fetch(`${crtBaseUrl}/ca-nha-nuoc.crt`)).arrayBuffer());
-  check(new crypto.X509Certificate(crt).fingerprint256 === new crypto.X509Certificate(fs.readFileSync(pki.intermediateCert)).fingerprint256, 'caIssuers certificate differs');
-  check((await fetch(`${crlBaseUrl}/..%2Fintermediate%2Fintermediate.crl`)).status === 404, 'path traversal not refused');
+  check(
+    new crypto.X509Certificate(crt).fingerprint256 ===
+      new crypto.X509Certificate(fs.readFileSync(pki.intermediateCert)).fingerprint256,
+    'caIssuers certificate differs',
+  );
+  check(
+    (await fetch(`${crlBaseUrl}/..%2Fintermediate%2Fintermediate.crl`)).status === 404,
+    'path traversal not refused',
+  );
 }
 
 async function verifyOcsp(pki: TestPki, workDir: string): Promise<void> {
@@ -121,7 +182,10 @@ async function verifyOcsp(pki: TestPki, workDir: string): Promise<void> {
   check(freshStatus === 'good', `fresh certificate is ${freshStatus}, expected good`);
   await revokeCertificate(fresh.certPath);
   await refreshOcsp(pki);
-  check((await queryOcsp(fresh.certPath, pki)) === 'revoked', 'OCSP still reports the just-revoked certificate as good after refreshOcsp');
+  check(
+    (await queryOcsp(fresh.certPath, pki)) === 'revoked',
+    'OCSP still reports the just-revoked certificate as good after refreshOcsp',
+  );
   const crlFile = path.join(workDir, 'ca.crl');
   fs.writeFileSync(crlFile, Buffer.from(await (await fetch(`${crlBaseUrl}/ca-nha-nuoc.crl`)).arrayBuffer()));
   const crlText = (await run('openssl', ['crl', '-inform', 'DER', '-in', crlFile, '-noout', '-text'])).stdout;
@@ -136,10 +200,28 @@ async function verifyTsa(pki: TestPki, workDir: string): Promise<void> {
     const reply = path.join(workDir, `reply-${i}.tsr`);
     fs.writeFileSync(data, `Văn bản số ${i}/QĐ-UBND ${crypto.randomUUID()}\n`);
     await run('openssl', ['ts', '-query', '-data', data, '-sha256', '-cert', '-out', query]);
-    const res = await fetch(tsaUrl, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: fs.readFileSync(query) });
-    check(res.status === 200 && res.headers.get('content-type') === 'application/timestamp-reply', `TSA answered ${res.status}`);
+    const res = await fetch(tsaUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/timestamp-query' },
+      body: fs.readFileSync(query),
+    });
+    check(
+      res.status === 200 && res.headers.get('content-type') === 'application/timestamp-reply',
+      `TSA answered ${res.status}`,
+    );
     fs.writeFileSync(reply, Buffer.from(await res.arrayBuffer()));
-    const verify = await outcome('openssl', ['ts', '-verify', '-in', reply, '-queryfile', query, '-CAfile', pki.rootCert, '-untrusted', pki.chainPem]);
+    const verify = await outcome('openssl', [
+      'ts',
+      '-verify',
+      '-in',
+      reply,
+      '-queryfile',
+      query,
+      '-CAfile',
+      pki.rootCert,
+      '-untrusted',
+      pki.chainPem,
+    ]);
     check(verify.ok && /Verification: OK/.test(verify.output), `openssl ts -verify failed:\n${verify.output}`);
     const text = (await run('openssl', ['ts', '-reply', '-in', reply, '-text'])).stdout;
     check(/Status: Granted/.test(text) && /Hash Algorithm: sha256/.test(text), `unexpected reply:\n${text}`);
@@ -148,10 +230,21 @@ async function verifyTsa(pki: TestPki, workDir: string): Promise<void> {
   await stampOnce(0);
   // Concurrent requests: all must verify and get distinct serial numbers.
   const serials = await Promise.all(Array.from({ length: 8 }, (_, i) => stampOnce(i + 1)));
-  check(new Set(serials).size === serials.length && !serials.includes(''), `TSA serials not unique: ${serials.join(' ')}`);
-  const garbage = await fetch(tsaUrl, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: crypto.randomBytes(64) });
+  check(
+    new Set(serials).size === serials.length && !serials.includes(''),
+    `TSA serials not unique: ${serials.join(' ')}`,
+  );
+  const garbage = await fetch(tsaUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/timestamp-query' },
+    body: crypto.randomBytes(64),
+  });
   check(garbage.status === 400, `garbage query answered ${garbage.status}, expected 400`);
-  const wrongType = await fetch(tsaUrl, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: fs.readFileSync(path.join(workDir, 'query-0.tsq')) });
+  const wrongType = await fetch(tsaUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream' },
+    body: fs.readFileSync(path.join(workDir, 'query-0.tsq')),
+  });
   check(wrongType.status === 400, `wrong content type answered ${wrongType.status}, expected 400`);
 }
 
@@ -179,7 +272,10 @@ function verifyPkcs11(hsm: HsmSetup): void {
         pkcs11.C_SignInit(session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, keys[0] as Buffer);
         const signature = pkcs11.C_Sign(session, data, Buffer.alloc(512));
         const publicKey = new crypto.X509Certificate(fs.readFileSync(seal.certPath)).publicKey;
-        check(crypto.verify('sha256', data, publicKey, signature), `PKCS#11 signature of ${seal.keyLabel} does not verify with the certificate's public key`);
+        check(
+          crypto.verify('sha256', data, publicKey, signature),
+          `PKCS#11 signature of ${seal.keyLabel} does not verify with the certificate's public key`,
+        );
       }
       pkcs11.C_Logout(session);
     } finally {
@@ -191,7 +287,11 @@ function verifyPkcs11(hsm: HsmSetup): void {
 }
 
 async function kafkaRoundTrip(instance: KafkaInstance, topic: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'vanthu-components-smoke', brokers: [`127.0.0.1:${instance.port}`], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'vanthu-components-smoke',
+    brokers: [`127.0.0.1:${instance.port}`],
+    logLevel: logLevel.NOTHING,
+  });
   const runId = crypto.randomUUID();
   const sent = Array.from({ length: 5 }, (_, i) => `${runId}:${i}:văn bản`);
   const producer = kafka.producer();
@@ -205,7 +305,10 @@ async function kafkaRoundTrip(instance: KafkaInstance, topic: string): Promise<v
     await consumer.subscribe({ topic, fromBeginning: true });
     const received: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Kafka round trip on ${topic}: got ${received.length}/${sent.length} messages in 30 s`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`Kafka round trip on ${topic}: got ${received.length}/${sent.length} messages in 30 s`)),
+        30_000,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {
@@ -240,11 +343,18 @@ async function secondBroker(first: KafkaInstance): Promise<void> {
     check(await isKafkaUp(first), 'first broker went down when the second stopped');
     await step('second broker: warm start', () => startKafka(second));
     await step('second broker: data survived restart', async () => {
-      const admin = new Kafka({ clientId: 'vanthu-components-smoke', brokers: [`127.0.0.1:${second.port}`], logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({
+        clientId: 'vanthu-components-smoke',
+        brokers: [`127.0.0.1:${second.port}`],
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await admin.connect();
       const offsets = await admin.fetchTopicOffsets('vanthu.smoke.second');
       await admin.disconnect();
-      check(offsets[0]?.high === '5', `after restart the topic's high watermark is ${offsets[0]?.high ?? 'missing'}, expected 5`);
+      check(
+        offsets[0]?.high === '5',
+        `after restart the topic's high watermark is ${offsets[0]?.high ?? 'missing'}, expected 5`,
+      );
       await kafkaRoundTrip(second, 'vanthu.smoke.second');
     });
   } finally {
@@ -273,7 +383,10 @@ async function main(): Promise<void> {
       const data = Buffer.from('header.payload');
       const sig = crypto.sign('sha256', data, { key: fs.readFileSync(jwt.privateKeyPath), dsaEncoding: 'ieee-p1363' });
       check(sig.length === 64, 'ES256 signature must be 64 bytes');
-      check(crypto.verify('sha256', data, { key: fs.readFileSync(jwt.publicKeyPath), dsaEncoding: 'ieee-p1363' }, sig), 'JWT key pair does not verify');
+      check(
+        crypto.verify('sha256', data, { key: fs.readFileSync(jwt.publicKeyPath), dsaEncoding: 'ieee-p1363' }, sig),
+        'JWT key pair does not verify',
+      );
       check((fs.statSync(jwt.privateKeyPath).mode & 0o077) === 0, 'JWT private key is readable by group/others');
     });
     await step('check: CRL and CA certificate publication over HTTP', () => verifyPublication(pki));
@@ -282,7 +395,11 @@ async function main(): Promise<void> {
     await step('check: PKCS#11 signature with each seal key (pkcs11js → node:crypto)', async () => verifyPkcs11(hsm));
     await step('check: Kafka produce/consume round trip', async () => {
       await kafkaRoundTrip(kafka, 'vanthu.smoke.roundtrip');
-      const admin = new Kafka({ clientId: 'vanthu-components-smoke', brokers: [`127.0.0.1:${kafka.port}`], logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({
+        clientId: 'vanthu-components-smoke',
+        brokers: [`127.0.0.1:${kafka.port}`],
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await admin.connect();
       const meta = await admin.fetchTopicMetadata({ topics: smokeTopics.map((t) => t.topic) });
       await admin.disconnect();
@@ -302,7 +419,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`\ncomponents smoke FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `\ncomponents smoke FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   if (timings.length > 0) {
     process.stderr.write('timings so far:\n');
     for (const t of timings) process.stderr.write(`  ${String(t.ms).padStart(7)} ms  ${t.step}\n`);

@@ -33,7 +33,12 @@ export const kafkaBrokers = (instance: KafkaInstance): string[] => [`127.0.0.1:$
 
 /** Copies the broker's runtime closure from Maven Central into <dataDir>/kafka/lib once; returns that directory. */
 export async function ensureKafkaLibs(): Promise<string> {
-  return ensureMavenLibs({ name: `Kafka ${kafkaVersion}`, pomPath, libDir: libDir(), requiredJars: [`kafka_2.13-${kafkaVersion}`, 'reload4j-'] });
+  return ensureMavenLibs({
+    name: `Kafka ${kafkaVersion}`,
+    pomPath,
+    libDir: libDir(),
+    requiredJars: [`kafka_2.13-${kafkaVersion}`, 'reload4j-'],
+  });
 }
 
 const propsPath = (instance: KafkaInstance): string => path.join(instance.dir, 'server.properties');
@@ -93,11 +98,21 @@ async function formatStorageOnce(instance: KafkaInstance, lib: string): Promise<
   if (fs.existsSync(path.join(logDirsPath(instance), 'meta.properties'))) return;
   await run(
     'java',
-    [`-Dlog4j.configuration=file:${log4jPath}`, '-cp', path.join(lib, '*'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsPath(instance), '-g'],
+    [
+      `-Dlog4j.configuration=file:${log4jPath}`,
+      '-cp',
+      path.join(lib, '*'),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      propsPath(instance),
+      '-g',
+    ],
     { timeoutMs: 120_000 },
   );
 }
-
 
 function quietKafka(instance: KafkaInstance, clientId: string): Kafka {
   return new Kafka({
@@ -205,12 +220,19 @@ async function startKafkaLocked(instance: KafkaInstance): Promise<void> {
   await waitUntilReady(instance, newPid, logOffset, true);
 }
 
-async function waitUntilReady(instance: KafkaInstance, pid: number, logOffset: number, requireLogLine: boolean): Promise<void> {
+async function waitUntilReady(
+  instance: KafkaInstance,
+  pid: number,
+  logOffset: number,
+  requireLogLine: boolean,
+): Promise<void> {
   const deadline = Date.now() + startTimeoutMs;
   let sawLine = !requireLogLine;
   for (;;) {
     if (runningPid(instance.name) !== pid) {
-      throw new Error(`Kafka '${instance.name}' exited during start-up (log ${logFile(instance.name)}):\n${tailLog(instance.name, 40)}`);
+      throw new Error(
+        `Kafka '${instance.name}' exited during start-up (log ${logFile(instance.name)}):\n${tailLog(instance.name, 40)}`,
+      );
     }
     if (!sawLine) {
       const text = readFrom(logFile(instance.name), logOffset);

@@ -35,18 +35,34 @@ async function copyLibs(libs: MavenLibs): Promise<string> {
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(libs.libDir), { recursive: true });
   try {
-    await run('mvn', ['-B', '-q', '-f', libs.pomPath, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], {
-      timeoutMs: 900_000,
-    });
+    await run(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-f',
+        libs.pomPath,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${staging}`,
+      ],
+      {
+        timeoutMs: 900_000,
+      },
+    );
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(`could not fetch the ${libs.name} jars from Maven Central (is Maven Central reachable?): ${(error as Error).message}`);
+    throw new Error(
+      `could not fetch the ${libs.name} jars from Maven Central (is Maven Central reachable?): ${(error as Error).message}`,
+    );
   }
   const jars = fs.readdirSync(staging).filter((f) => f.endsWith('.jar'));
   const missing = libs.requiredJars.filter((prefix) => !jars.some((jar) => jar.startsWith(prefix)));
   if (missing.length > 0) {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(`mvn copied ${jars.length} jars for ${libs.name} but ${missing.join(', ')} is missing; check ${libs.pomPath}`);
+    throw new Error(
+      `mvn copied ${jars.length} jars for ${libs.name} but ${missing.join(', ')} is missing; check ${libs.pomPath}`,
+    );
   }
   fs.writeFileSync(path.join(staging, '.complete'), `${expected}\n`);
   fs.rmSync(libs.libDir, { recursive: true, force: true });

@@ -38,10 +38,25 @@ export async function queryOcsp(certPath: string, pki?: TestPki, url = ocspUrl):
   const p = requirePki(pki);
   const { stdout, stderr } = await run(
     'openssl',
-    ['ocsp', '-issuer', p.intermediateCert, '-cert', certPath, '-url', url, '-CAfile', p.rootCert, '-verify_other', p.intermediateCert, '-timeout', '3'],
+    [
+      'ocsp',
+      '-issuer',
+      p.intermediateCert,
+      '-cert',
+      certPath,
+      '-url',
+      url,
+      '-CAfile',
+      p.rootCert,
+      '-verify_other',
+      p.intermediateCert,
+      '-timeout',
+      '3',
+    ],
     { timeoutMs: 10_000 },
   );
-  if (!/Response verify OK/.test(stderr + stdout)) throw new Error(`OCSP response for ${certPath} did not verify against ${p.rootCert}:\n${stderr}`);
+  if (!/Response verify OK/.test(stderr + stdout))
+    throw new Error(`OCSP response for ${certPath} did not verify against ${p.rootCert}:\n${stderr}`);
   const status = new RegExp(`^${escapeRegExp(certPath)}: (good|revoked|unknown)`, 'm').exec(stdout)?.[1];
   if (status === undefined) throw new Error(`unexpected openssl ocsp output for ${certPath}:\n${stdout}\n${stderr}`);
   return status as OcspStatus;
@@ -106,10 +121,14 @@ async function startOcspLocked(pki: TestPki): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!(await isOcspUp(pki))) {
     if (runningPid(ocspProcessName) === undefined) {
-      throw new Error(`the OCSP responder exited during start-up (log ${logFile(ocspProcessName)}):\n${tailLog(ocspProcessName)}`);
+      throw new Error(
+        `the OCSP responder exited during start-up (log ${logFile(ocspProcessName)}):\n${tailLog(ocspProcessName)}`,
+      );
     }
     if (Date.now() > deadline) {
-      throw new Error(`the OCSP responder did not answer on ${ocspUrl} within 15 s (log ${logFile(ocspProcessName)}):\n${tailLog(ocspProcessName)}`);
+      throw new Error(
+        `the OCSP responder did not answer on ${ocspUrl} within 15 s (log ${logFile(ocspProcessName)}):\n${tailLog(ocspProcessName)}`,
+      );
     }
     await sleep(200);
   }

@@ -85,7 +85,8 @@ const manifestPath = (): string => path.join(pkiDir(), 'pki.json');
 // ---------------------------------------------------------------------------------------------------------
 // openssl helpers
 
-const openssl = (args: string[]): Promise<{ stdout: string; stderr: string }> => run('openssl', args, { timeoutMs: 120_000 });
+const openssl = (args: string[]): Promise<{ stdout: string; stderr: string }> =>
+  run('openssl', args, { timeoutMs: 120_000 });
 
 /** One RDN component of an `-subj` string; '/', '+' and '\' are special there. */
 type Rdn = [attribute: string, value: string];
@@ -215,21 +216,62 @@ export type TestKeyType = 'rsa-2048' | 'ec-p256';
 
 async function newKey(keyPath: string, bits: number, type: TestKeyType = 'rsa-2048'): Promise<void> {
   // genpkey writes unencrypted PKCS#8 PEM, the form softhsm2-util --import and node:crypto both read.
-  const algorithm = type === 'ec-p256' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`];
+  const algorithm =
+    type === 'ec-p256'
+      ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']
+      : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`];
   await openssl(['genpkey', ...algorithm, '-out', keyPath]);
   fs.chmodSync(keyPath, 0o600);
 }
 
-async function newCsr(cnf: string, keyPath: string, csrPath: string, rdns: Rdn[], addext: string[] = []): Promise<void> {
-  await openssl(['req', '-new', '-utf8', '-config', cnf, '-key', keyPath, '-subj', subj(rdns), '-out', csrPath, ...addext.flatMap((e) => ['-addext', e])]);
+async function newCsr(
+  cnf: string,
+  keyPath: string,
+  csrPath: string,
+  rdns: Rdn[],
+  addext: string[] = [],
+): Promise<void> {
+  await openssl([
+    'req',
+    '-new',
+    '-utf8',
+    '-config',
+    cnf,
+    '-key',
+    keyPath,
+    '-subj',
+    subj(rdns),
+    '-out',
+    csrPath,
+    ...addext.flatMap((e) => ['-addext', e]),
+  ]);
 }
 
-type IssueOptions = { cnf: string; csrPath: string; certPath: string; extensions: string; start: Date; end: Date; selfSignKey?: string };
+type IssueOptions = {
+  cnf: string;
+  csrPath: string;
+  certPath: string;
+  extensions: string;
+  start: Date;
+  end: Date;
+  selfSignKey?: string;
+};
 
 async function issue(o: IssueOptions): Promise<void> {
   // -preserveDN keeps the request's DN order; without it `openssl ca` re-orders by the policy section.
   // (OpenSSL 3.0.x did not honour `preserve = yes` in the CA section here, so the flag is passed explicitly.)
-  const args = ['ca', '-batch', '-utf8', '-notext', '-rand_serial', '-preserveDN', '-config', o.cnf, '-extensions', o.extensions];
+  const args = [
+    'ca',
+    '-batch',
+    '-utf8',
+    '-notext',
+    '-rand_serial',
+    '-preserveDN',
+    '-config',
+    o.cnf,
+    '-extensions',
+    o.extensions,
+  ];
   args.push('-startdate', asn1Time(o.start), '-enddate', asn1Time(o.end), '-in', o.csrPath, '-out', o.certPath);
   if (o.selfSignKey !== undefined) args.push('-selfsign', '-keyfile', o.selfSignKey);
   await openssl(args);
@@ -254,7 +296,16 @@ async function generateCrl(caDir: string, publishName: string, publishDir: strin
 }
 
 /** RSA-2048 end-entity key (PKCS#8) and certificate from the CA whose openssl.cnf is given. */
-async function issueLeaf(cnf: string, leafDir: string, rdns: Rdn[], extensions: string, start: Date, end: Date, addext: string[] = [], keyType: TestKeyType = 'rsa-2048'): Promise<{ certPath: string; keyPath: string }> {
+async function issueLeaf(
+  cnf: string,
+  leafDir: string,
+  rdns: Rdn[],
+  extensions: string,
+  start: Date,
+  end: Date,
+  addext: string[] = [],
+  keyType: TestKeyType = 'rsa-2048',
+): Promise<{ certPath: string; keyPath: string }> {
   fs.mkdirSync(leafDir, { recursive: true });
   const keyPath = path.join(leafDir, 'key.pem');
   const certPath = path.join(leafDir, 'cert.pem');
@@ -270,14 +321,68 @@ async function issueLeaf(cnf: string, leafDir: string, rdns: Rdn[], extensions: 
 const province = 'Thử Nghiệm';
 const ubnd = 'Ủy ban nhân dân tỉnh Thử Nghiệm';
 
-type PersonSpec = { slug: string; name: string; role: string; title: string; unit: string; uid: string; email: string; status: PersonStatus };
+type PersonSpec = {
+  slug: string;
+  name: string;
+  role: string;
+  title: string;
+  unit: string;
+  uid: string;
+  email: string;
+  status: PersonStatus;
+};
 
 const personSpecs: PersonSpec[] = [
-  { slug: 'nguyen-van-an', name: 'Nguyễn Văn An', role: 'lãnh đạo', title: 'Chủ tịch', unit: 'Lãnh đạo Ủy ban', uid: 'CMND:001085012345', email: 'an.nv@thunghiem.gov.vn', status: 'good' },
-  { slug: 'tran-thi-binh', name: 'Trần Thị Bình', role: 'chuyên viên', title: 'Chuyên viên', unit: 'Văn phòng Ủy ban nhân dân tỉnh', uid: 'CMND:001190023456', email: 'binh.tt@thunghiem.gov.vn', status: 'good' },
-  { slug: 'le-hoang-cuong', name: 'Lê Hoàng Cường', role: 'lãnh đạo phòng', title: 'Trưởng phòng', unit: 'Phòng Tổng hợp', uid: 'CMND:001082034567', email: 'cuong.lh@thunghiem.gov.vn', status: 'good' },
-  { slug: 'pham-van-duc', name: 'Phạm Văn Đức', role: 'chuyên viên', title: 'Chuyên viên', unit: 'Phòng Hành chính - Tổ chức', uid: 'CMND:001087045678', email: 'duc.pv@thunghiem.gov.vn', status: 'revoked' },
-  { slug: 'vo-thi-em', name: 'Võ Thị Em', role: 'chuyên viên', title: 'Chuyên viên', unit: 'Phòng Kinh tế', uid: 'CMND:001192056789', email: 'em.vt@thunghiem.gov.vn', status: 'expired' },
+  {
+    slug: 'nguyen-van-an',
+    name: 'Nguyễn Văn An',
+    role: 'lãnh đạo',
+    title: 'Chủ tịch',
+    unit: 'Lãnh đạo Ủy ban',
+    uid: 'CMND:001085012345',
+    email: 'an.nv@thunghiem.gov.vn',
+    status: 'good',
+  },
+  {
+    slug: 'tran-thi-binh',
+    name: 'Trần Thị Bình',
+    role: 'chuyên viên',
+    title: 'Chuyên viên',
+    unit: 'Văn phòng Ủy ban nhân dân tỉnh',
+    uid: 'CMND:001190023456',
+    email: 'binh.tt@thunghiem.gov.vn',
+    status: 'good',
+  },
+  {
+    slug: 'le-hoang-cuong',
+    name: 'Lê Hoàng Cường',
+    role: 'lãnh đạo phòng',
+    title: 'Trưởng phòng',
+    unit: 'Phòng Tổng hợp',
+    uid: 'CMND:001082034567',
+    email: 'cuong.lh@thunghiem.gov.vn',
+    status: 'good',
+  },
+  {
+    slug: 'pham-van-duc',
+    name: 'Phạm Văn Đức',
+    role: 'chuyên viên',
+    title: 'Chuyên viên',
+    unit: 'Phòng Hành chính - Tổ chức',
+    uid: 'CMND:001087045678',
+    email: 'duc.pv@thunghiem.gov.vn',
+    status: 'revoked',
+  },
+  {
+    slug: 'vo-thi-em',
+    name: 'Võ Thị Em',
+    role: 'chuyên viên',
+    title: 'Chuyên viên',
+    unit: 'Phòng Kinh tế',
+    uid: 'CMND:001192056789',
+    email: 'em.vt@thunghiem.gov.vn',
+    status: 'expired',
+  },
 ];
 
 const sealSpecs: { agencyCode: string; name: string }[] = [
@@ -307,8 +412,19 @@ async function generate(dir: string): Promise<TestPki> {
   fs.writeFileSync(rootCnf, caConfig(rootDir, rootCert, rootKey, rootExtensions));
   await newKey(rootKey, 3072);
   const rootStart = yearsFrom(now, -6);
-  await newCsr(rootCnf, rootKey, path.join(rootDir, 'root.csr'), [...banCoYeu, ['CN', 'RootCA chuyên dùng Chính phủ (Thử nghiệm)']]);
-  await issue({ cnf: rootCnf, csrPath: path.join(rootDir, 'root.csr'), certPath: rootCert, extensions: 'v3_root', start: rootStart, end: yearsFrom(rootStart, 20), selfSignKey: rootKey });
+  await newCsr(rootCnf, rootKey, path.join(rootDir, 'root.csr'), [
+    ...banCoYeu,
+    ['CN', 'RootCA chuyên dùng Chính phủ (Thử nghiệm)'],
+  ]);
+  await issue({
+    cnf: rootCnf,
+    csrPath: path.join(rootDir, 'root.csr'),
+    certPath: rootCert,
+    extensions: 'v3_root',
+    start: rootStart,
+    end: yearsFrom(rootStart, 20),
+    selfSignKey: rootKey,
+  });
 
   // Intermediate ("CA phục vụ các cơ quan Nhà nước"), pathlen 0: it issues only end-entity certificates.
   initCaDir(intDir);
@@ -317,16 +433,32 @@ async function generate(dir: string): Promise<TestPki> {
   const intCnf = path.join(intDir, 'openssl.cnf');
   fs.writeFileSync(intCnf, caConfig(intDir, intCert, intKey, intermediateExtensions));
   await newKey(intKey, 3072);
-  await newCsr(rootCnf, intKey, path.join(intDir, 'intermediate.csr'), [...banCoYeu, ['CN', 'CA phục vụ các cơ quan Nhà nước (Thử nghiệm)']]);
-  await issue({ cnf: rootCnf, csrPath: path.join(intDir, 'intermediate.csr'), certPath: intCert, extensions: 'v3_intermediate', start: yearsFrom(now, -5), end: yearsFrom(now, 10) });
+  await newCsr(rootCnf, intKey, path.join(intDir, 'intermediate.csr'), [
+    ...banCoYeu,
+    ['CN', 'CA phục vụ các cơ quan Nhà nước (Thử nghiệm)'],
+  ]);
+  await issue({
+    cnf: rootCnf,
+    csrPath: path.join(intDir, 'intermediate.csr'),
+    certPath: intCert,
+    extensions: 'v3_intermediate',
+    start: yearsFrom(now, -5),
+    end: yearsFrom(now, 10),
+  });
 
   const chainPem = path.join(dir, 'chain.pem');
   fs.writeFileSync(chainPem, fs.readFileSync(intCert, 'utf8') + fs.readFileSync(rootCert, 'utf8'));
   await pemToDer('x509', rootCert, path.join(publishDir, 'crt', `${rootPublishName}.crt`));
   await pemToDer('x509', intCert, path.join(publishDir, 'crt', `${intermediatePublishName}.crt`));
 
-  const leaf = (leafDir: string, rdns: Rdn[], extensions: string, start: Date, end: Date, addext: string[] = []): Promise<{ certPath: string; keyPath: string }> =>
-    issueLeaf(intCnf, leafDir, rdns, extensions, start, end, addext);
+  const leaf = (
+    leafDir: string,
+    rdns: Rdn[],
+    extensions: string,
+    start: Date,
+    end: Date,
+    addext: string[] = [],
+  ): Promise<{ certPath: string; keyPath: string }> => issueLeaf(intCnf, leafDir, rdns, extensions, start, end, addext);
 
   const persons: Record<string, TestPerson> = {};
   for (const p of personSpecs) {
@@ -334,7 +466,15 @@ async function generate(dir: string): Promise<TestPki> {
     const start = p.status === 'expired' ? yearsFrom(now, -4) : new Date(now.getTime() - 60_000);
     const { certPath, keyPath } = await leaf(
       path.join(dir, 'persons', p.slug),
-      [['C', 'VN'], ['ST', province], ['O', ubnd], ['OU', p.unit], ['title', p.title], ['CN', p.name], ['UID', p.uid]],
+      [
+        ['C', 'VN'],
+        ['ST', province],
+        ['O', ubnd],
+        ['OU', p.unit],
+        ['title', p.title],
+        ['CN', p.name],
+        ['UID', p.uid],
+      ],
       'v3_signer',
       start,
       yearsFrom(start, 3),
@@ -342,8 +482,32 @@ async function generate(dir: string): Promise<TestPki> {
     );
     // PKCS#12 so test clients sign with the person's key the way a USB-token user would, outside the server.
     const p12Path = path.join(dir, 'persons', p.slug, 'cert.p12');
-    await openssl(['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-certfile', chainPem, '-name', p.name, '-passout', `pass:${p12Password}`, '-out', p12Path]);
-    persons[p.slug] = { name: p.name, role: p.role, agency: ubnd, email: p.email, certPath, keyPath, p12Path, status: p.status };
+    await openssl([
+      'pkcs12',
+      '-export',
+      '-in',
+      certPath,
+      '-inkey',
+      keyPath,
+      '-certfile',
+      chainPem,
+      '-name',
+      p.name,
+      '-passout',
+      `pass:${p12Password}`,
+      '-out',
+      p12Path,
+    ]);
+    persons[p.slug] = {
+      name: p.name,
+      role: p.role,
+      agency: ubnd,
+      email: p.email,
+      certPath,
+      keyPath,
+      p12Path,
+      status: p.status,
+    };
   }
 
   const seals: Record<string, TestSeal> = {};
@@ -351,7 +515,13 @@ async function generate(dir: string): Promise<TestPki> {
     const start = new Date(now.getTime() - 60_000);
     const { certPath, keyPath } = await leaf(
       path.join(dir, 'seals', s.agencyCode),
-      [['C', 'VN'], ['ST', province], ['O', s.name], ['serialNumber', s.agencyCode], ['CN', s.name]],
+      [
+        ['C', 'VN'],
+        ['ST', province],
+        ['O', s.name],
+        ['serialNumber', s.agencyCode],
+        ['CN', s.name],
+      ],
       'v3_signer',
       start,
       yearsFrom(start, 3),
@@ -360,11 +530,24 @@ async function generate(dir: string): Promise<TestPki> {
   }
 
   const serviceStart = new Date(now.getTime() - 60_000);
-  const tsa = await leaf(path.join(dir, 'tsa'), [...banCoYeu, ['CN', 'Dịch vụ cấp dấu thời gian (Thử nghiệm)']], 'v3_tsa', serviceStart, yearsFrom(serviceStart, 5));
-  const ocsp = await leaf(path.join(dir, 'ocsp'), [...banCoYeu, ['CN', 'OCSP - CA phục vụ các cơ quan Nhà nước (Thử nghiệm)']], 'v3_ocsp', serviceStart, yearsFrom(serviceStart, 3));
+  const tsa = await leaf(
+    path.join(dir, 'tsa'),
+    [...banCoYeu, ['CN', 'Dịch vụ cấp dấu thời gian (Thử nghiệm)']],
+    'v3_tsa',
+    serviceStart,
+    yearsFrom(serviceStart, 5),
+  );
+  const ocsp = await leaf(
+    path.join(dir, 'ocsp'),
+    [...banCoYeu, ['CN', 'OCSP - CA phục vụ các cơ quan Nhà nước (Thử nghiệm)']],
+    'v3_ocsp',
+    serviceStart,
+    yearsFrom(serviceStart, 3),
+  );
 
   for (const p of Object.values(persons)) {
-    if (p.status === 'revoked') await openssl(['ca', '-batch', '-config', intCnf, '-revoke', p.certPath, '-crl_reason', 'keyCompromise']);
+    if (p.status === 'revoked')
+      await openssl(['ca', '-batch', '-config', intCnf, '-revoke', p.certPath, '-crl_reason', 'keyCompromise']);
   }
   await generateCrl(rootDir, rootPublishName, publishDir);
   await generateCrl(intDir, intermediatePublishName, publishDir);
@@ -391,7 +574,12 @@ async function generate(dir: string): Promise<TestPki> {
 export function loadTestPki(): TestPki | undefined {
   try {
     const manifest = JSON.parse(fs.readFileSync(manifestPath(), 'utf8')) as Manifest;
-    if (manifest.layoutVersion !== pkiLayoutVersion || manifest.pkiHttpPort !== pkiHttpPort || manifest.ocspPort !== ocspPort) return undefined;
+    if (
+      manifest.layoutVersion !== pkiLayoutVersion ||
+      manifest.pkiHttpPort !== pkiHttpPort ||
+      manifest.ocspPort !== ocspPort
+    )
+      return undefined;
     return manifest.pki;
   } catch {
     return undefined;
@@ -439,7 +627,11 @@ export async function ensureTestPki(): Promise<TestPki> {
  * republishes that CA's CRL. Idempotent: an already revoked certificate is left as it is.
  * The OCSP responder (OpenSSL 3.0) re-reads index.txt by itself when the file changes — see ocsp.ts.
  */
-export async function revokeCertificate(certPath: string, reason: 'keyCompromise' | 'superseded' | 'cessationOfOperation' | 'affiliationChanged' | 'unspecified' = 'keyCompromise'): Promise<void> {
+export async function revokeCertificate(
+  certPath: string,
+  reason:
+    'keyCompromise' | 'superseded' | 'cessationOfOperation' | 'affiliationChanged' | 'unspecified' = 'keyCompromise',
+): Promise<void> {
   const pki = loadTestPki();
   if (pki === undefined) throw new Error('the test PKI has not been generated; call ensureTestPki() first');
   await withDirLock(dataPath('pki.lock'), async () => {
@@ -451,13 +643,23 @@ export async function revokeCertificate(certPath: string, reason: 'keyCompromise
       : cert.checkIssued(root)
         ? [path.dirname(pki.rootCert), rootPublishName]
         : [undefined, undefined];
-    if (caDir === undefined || name === undefined) throw new Error(`${certPath} was not issued by the test PKI in ${pki.dir}`);
+    if (caDir === undefined || name === undefined)
+      throw new Error(`${certPath} was not issued by the test PKI in ${pki.dir}`);
     const serial = cert.serialNumber.toUpperCase().replace(/^0+/, '');
     const index = fs.readFileSync(path.join(caDir, 'index.txt'), 'utf8');
     const row = index.split('\n').find((line) => line.split('\t')[3]?.toUpperCase().replace(/^0+/, '') === serial);
     if (row === undefined) throw new Error(`serial ${serial} of ${certPath} is not in ${caDir}/index.txt`);
     if (!row.startsWith('R')) {
-      await openssl(['ca', '-batch', '-config', path.join(caDir, 'openssl.cnf'), '-revoke', certPath, '-crl_reason', reason]);
+      await openssl([
+        'ca',
+        '-batch',
+        '-config',
+        path.join(caDir, 'openssl.cnf'),
+        '-revoke',
+        certPath,
+        '-crl_reason',
+        reason,
+      ]);
     }
     await generateCrl(caDir, name, pki.publishDir);
     const person = Object.values(pki.persons).find((p) => path.resolve(p.certPath) === path.resolve(certPath));
@@ -473,13 +675,31 @@ export async function revokeCertificate(certPath: string, reason: 'keyCompromise
  * (cert.pem, key.pem), for tests that need a certificate of their own to revoke or to register.
  * It is in the CA database (so OCSP and CRLs know it) but not in pki.json.
  */
-export async function issueTestCertificate(commonName: string, outDir: string, keyType: TestKeyType = 'rsa-2048'): Promise<{ certPath: string; keyPath: string }> {
+export async function issueTestCertificate(
+  commonName: string,
+  outDir: string,
+  keyType: TestKeyType = 'rsa-2048',
+): Promise<{ certPath: string; keyPath: string }> {
   const pki = loadTestPki();
   if (pki === undefined) throw new Error('the test PKI has not been generated; call ensureTestPki() first');
   return withDirLock(dataPath('pki.lock'), async () => {
     const start = new Date(Date.now() - 60_000);
-    const rdns: Rdn[] = [['C', 'VN'], ['ST', province], ['O', ubnd], ['CN', commonName]];
-    return issueLeaf(path.join(path.dirname(pki.intermediateCert), 'openssl.cnf'), outDir, rdns, 'v3_signer', start, yearsFrom(start, 3), [], keyType);
+    const rdns: Rdn[] = [
+      ['C', 'VN'],
+      ['ST', province],
+      ['O', ubnd],
+      ['CN', commonName],
+    ];
+    return issueLeaf(
+      path.join(path.dirname(pki.intermediateCert), 'openssl.cnf'),
+      outDir,
+      rdns,
+      'v3_signer',
+      start,
+      yearsFrom(start, 3),
+      [],
+      keyType,
+    );
   });
 }
 

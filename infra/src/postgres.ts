@@ -33,7 +33,9 @@ export async function ensurePostgres(): Promise<void> {
     if (await canConnect(adminUrl)) return;
     await sleep(250);
   }
-  throw new Error(`PostgreSQL does not answer at ${postgresHost}:${postgresPort} (tried pg_ctlcluster start for ${versions.join(', ') || 'no cluster'})`);
+  throw new Error(
+    `PostgreSQL does not answer at ${postgresHost}:${postgresPort} (tried pg_ctlcluster start for ${versions.join(', ') || 'no cluster'})`,
+  );
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -58,9 +60,13 @@ export async function ensureServiceDatabase(database: string): Promise<string> {
   await client.connect();
   try {
     const roleExists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-    if (roleExists.rowCount === 0) await client.query(`CREATE ROLE ${quoteIdent(role)} LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
+    if (roleExists.rowCount === 0)
+      await client.query(`CREATE ROLE ${quoteIdent(role)} LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
     const dbExists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (dbExists.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(role)} ENCODING 'UTF8' TEMPLATE template0`);
+    if (dbExists.rowCount === 0)
+      await client.query(
+        `CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(role)} ENCODING 'UTF8' TEMPLATE template0`,
+      );
   } finally {
     await client.end();
   }

@@ -93,7 +93,12 @@ export async function stopProcess(name: string, graceMs = 15_000): Promise<boole
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it resolves true or the timeout passes; the error names what was awaited. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -136,7 +141,10 @@ export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, time
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockDir}; if nothing is setting up, delete it`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockDir}; if nothing is setting up, delete it`,
+        );
       await sleep(200);
     }
   }

@@ -6,7 +6,13 @@ export const serviceNames = ['documents', 'signing', 'routing', 'reporting'] as 
 export type ServiceName = (typeof serviceNames)[number];
 export type ProcessName = ServiceName | 'gateway';
 
-export const defaultPorts: Record<ProcessName, number> = { gateway: 3000, documents: 3101, signing: 3102, routing: 3103, reporting: 3104 };
+export const defaultPorts: Record<ProcessName, number> = {
+  gateway: 3000,
+  documents: 3101,
+  signing: 3102,
+  routing: 3103,
+  reporting: 3104,
+};
 
 /** The compiled entry point of a service or the gateway (built by `npm run build`). */
 export function entryPoint(name: ProcessName): string {

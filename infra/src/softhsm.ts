@@ -28,12 +28,19 @@ const tokenDir = (): string => path.join(hsmDir(), 'tokens');
 const userPinFile = (): string => path.join(hsmDir(), 'user-pin');
 const soPinFile = (): string => path.join(hsmDir(), 'so-pin');
 
-const moduleCandidates = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so', '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so'];
+const moduleCandidates = [
+  '/usr/lib/softhsm/libsofthsm2.so',
+  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
+  '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
+];
 
 /** Path of Debian's SoftHSM2 PKCS#11 module. */
 export function findSoftHsmModule(): string {
   const found = moduleCandidates.find((p) => fs.existsSync(p));
-  if (found === undefined) throw new Error(`libsofthsm2.so not found in ${moduleCandidates.join(', ')}; install it with: apt-get install softhsm2`);
+  if (found === undefined)
+    throw new Error(
+      `libsofthsm2.so not found in ${moduleCandidates.join(', ')}; install it with: apt-get install softhsm2`,
+    );
   return found;
 }
 
@@ -70,13 +77,16 @@ function writeConf(): void {
 const hsmRunEnv = (): NodeJS.ProcessEnv => ({ ...process.env, SOFTHSM2_CONF: confPath() });
 // PINs go on the command line of softhsm2-util/pkcs11-tool (neither reads them from a file); acceptable for a
 // local test token whose PIN file sits next to it anyway.
-const softhsmUtil = (args: string[]): Promise<{ stdout: string; stderr: string }> => run('softhsm2-util', args, { env: hsmRunEnv(), timeoutMs: 60_000 });
+const softhsmUtil = (args: string[]): Promise<{ stdout: string; stderr: string }> =>
+  run('softhsm2-util', args, { env: hsmRunEnv(), timeoutMs: 60_000 });
 const pkcs11Tool = (modulePath: string, args: string[]): Promise<{ stdout: string; stderr: string }> =>
   run('pkcs11-tool', ['--module', modulePath, ...args], { env: hsmRunEnv(), timeoutMs: 60_000 });
 
 async function tokenExists(): Promise<boolean> {
   const { stdout } = await softhsmUtil(['--show-slots']);
-  return stdout.split('\n').some((line) => /^\s*Label:\s+/.test(line) && line.replace(/^\s*Label:\s+/, '').trim() === hsmTokenLabel);
+  return stdout
+    .split('\n')
+    .some((line) => /^\s*Label:\s+/.test(line) && line.replace(/^\s*Label:\s+/, '').trim() === hsmTokenLabel);
 }
 
 const randomPin = (): string => crypto.randomBytes(12).toString('base64url');
@@ -109,7 +119,14 @@ function parseObjects(text: string): TokenObject[] {
   for (const line of text.split('\n')) {
     const header = /^(Private Key|Public Key|Certificate|Data|Secret Key|Profile) Object/.exec(line);
     if (header !== null) {
-      const kind = header[1] === 'Private Key' ? 'privkey' : header[1] === 'Public Key' ? 'pubkey' : header[1] === 'Certificate' ? 'cert' : 'other';
+      const kind =
+        header[1] === 'Private Key'
+          ? 'privkey'
+          : header[1] === 'Public Key'
+            ? 'pubkey'
+            : header[1] === 'Certificate'
+              ? 'cert'
+              : 'other';
       current = { kind, label: '', idHex: '' };
       objects.push(current);
       continue;
@@ -130,7 +147,8 @@ function parseObjects(text: string): TokenObject[] {
 async function keyIdFor(certPath: string): Promise<string> {
   const { stdout } = await run('openssl', ['x509', '-in', certPath, '-noout', '-ext', 'subjectKeyIdentifier']);
   const hex = /([0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+)/.exec(stdout)?.[1];
-  if (hex === undefined) throw new Error(`${certPath} has no Subject Key Identifier; it was not issued by the test PKI`);
+  if (hex === undefined)
+    throw new Error(`${certPath} has no Subject Key Identifier; it was not issued by the test PKI`);
   return hex.replace(/:/g, '').toLowerCase();
 }
 
@@ -146,7 +164,8 @@ export async function ensureSoftHsm(pki: TestPki): Promise<HsmSetup> {
     writeConf();
     const pin = await ensureToken();
     const tokenArgs = ['--token-label', hsmTokenLabel, '--login', '--pin', pin];
-    const list = async (): Promise<TokenObject[]> => parseObjects((await pkcs11Tool(modulePath, [...tokenArgs, '--list-objects'])).stdout);
+    const list = async (): Promise<TokenObject[]> =>
+      parseObjects((await pkcs11Tool(modulePath, [...tokenArgs, '--list-objects'])).stdout);
 
     let objects = await list();
     const seals: HsmSeal[] = [];
@@ -158,21 +177,53 @@ export async function ensureSoftHsm(pki: TestPki): Promise<HsmSetup> {
       const stale = mine.filter((o) => o.idHex !== keyIdHex);
       for (const o of stale) {
         if (o.kind === 'other') continue;
-        await pkcs11Tool(modulePath, [...tokenArgs, '--delete-object', '--type', o.kind, '--id', o.idHex, '--label', keyLabel]);
+        await pkcs11Tool(modulePath, [
+          ...tokenArgs,
+          '--delete-object',
+          '--type',
+          o.kind,
+          '--id',
+          o.idHex,
+          '--label',
+          keyLabel,
+        ]);
       }
       if (stale.length > 0) objects = await list();
-      const has = (kind: TokenObject['kind']): boolean => objects.some((o) => o.kind === kind && o.label === keyLabel && o.idHex === keyIdHex);
+      const has = (kind: TokenObject['kind']): boolean =>
+        objects.some((o) => o.kind === kind && o.label === keyLabel && o.idHex === keyIdHex);
 
       if (!has('privkey')) {
         // softhsm2-util imports a PKCS#8 key pair (private + public object); --force only skips its warning
         // about another object with the same ID, which can be the certificate written below.
-        await softhsmUtil(['--import', seal.keyPath, '--token', hsmTokenLabel, '--label', keyLabel, '--id', keyIdHex, '--pin', pin, '--force']);
+        await softhsmUtil([
+          '--import',
+          seal.keyPath,
+          '--token',
+          hsmTokenLabel,
+          '--label',
+          keyLabel,
+          '--id',
+          keyIdHex,
+          '--pin',
+          pin,
+          '--force',
+        ]);
       }
       if (!has('cert')) {
         const der = path.join(hsmDir(), `cert-${process.pid}.der`);
         fs.writeFileSync(der, cert.raw);
         try {
-          await pkcs11Tool(modulePath, [...tokenArgs, '--write-object', der, '--type', 'cert', '--id', keyIdHex, '--label', keyLabel]);
+          await pkcs11Tool(modulePath, [
+            ...tokenArgs,
+            '--write-object',
+            der,
+            '--type',
+            'cert',
+            '--id',
+            keyIdHex,
+            '--label',
+            keyLabel,
+          ]);
         } finally {
           fs.rmSync(der, { force: true });
         }
@@ -186,7 +237,9 @@ export async function ensureSoftHsm(pki: TestPki): Promise<HsmSetup> {
       const keys = objects.filter((o) => o.kind === 'privkey' && o.idHex === s.keyIdHex).length;
       const certs = objects.filter((o) => o.kind === 'cert' && o.idHex === s.keyIdHex).length;
       if (keys !== 1 || certs !== 1) {
-        throw new Error(`token ${hsmTokenLabel} holds ${keys} private key(s) and ${certs} certificate(s) for ${s.keyLabel} (expected 1 and 1); delete ${tokenDir()} and run again`);
+        throw new Error(
+          `token ${hsmTokenLabel} holds ${keys} private key(s) and ${certs} certificate(s) for ${s.keyLabel} (expected 1 and 1); delete ${tokenDir()} and run again`,
+        );
       }
     }
     return { modulePath, confPath: confPath(), tokenLabel: hsmTokenLabel, pinFile: userPinFile(), seals };

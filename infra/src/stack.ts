@@ -59,9 +59,16 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
   await timed(say, 'RFC 3161 time-stamping service', async () => ((await isTsaUp()) ? undefined : startTsa(pki)));
   const kafka = defaultKafka();
   await timed(say, 'Kafka 3.9.1 libraries from Maven Central', ensureKafkaLibs);
-  await timed(say, `Kafka broker at 127.0.0.1:${kafka.port}`, async () => ((await isKafkaUp(kafka)) ? undefined : startKafka(kafka)));
+  await timed(say, `Kafka broker at 127.0.0.1:${kafka.port}`, async () =>
+    (await isKafkaUp(kafka)) ? undefined : startKafka(kafka),
+  );
   const veraPdfLibDir = await timed(say, 'veraPDF (PDF/A validator for tests) from Maven Central', ensureVeraPdf);
-  await timed(say, 'Kafka topics', () => ensureTopics(kafka, Object.entries(topicPartitions).map(([topic, numPartitions]) => ({ topic, numPartitions }))));
+  await timed(say, 'Kafka topics', () =>
+    ensureTopics(
+      kafka,
+      Object.entries(topicPartitions).map(([topic, numPartitions]) => ({ topic, numPartitions })),
+    ),
+  );
   const infrastructure: Infrastructure = {
     dataDir,
     postgres: { host: postgresHost, port: postgresPort },
@@ -98,7 +105,10 @@ export type StackLayout = {
 export const defaultLayout = (): StackLayout => ({ suffix: '', ports: defaultPorts, blobDir: dataPath('blobs') });
 
 /** Creates the service databases and returns the environment of every process of the stack. */
-export async function stackEnvironments(infra: Infrastructure, layout: StackLayout): Promise<Record<ProcessName, Record<string, string>>> {
+export async function stackEnvironments(
+  infra: Infrastructure,
+  layout: StackLayout,
+): Promise<Record<ProcessName, Record<string, string>>> {
   const topicPrefix = layout.suffix ? `${layout.suffix.replace(/^_/, '')}.` : '';
   const common = {
     HOST: '127.0.0.1',
@@ -118,7 +128,16 @@ export async function stackEnvironments(infra: Infrastructure, layout: StackLayo
   });
   return {
     documents: service('documents', { BLOB_DIR: layout.blobDir }),
-    signing: service('signing', { ...hsmEnv(infra.hsm), HSM_SEALS: JSON.stringify(infra.hsm.seals.map((s) => ({ agencyCode: s.agencyCode, keyIdHex: s.keyIdHex, certPath: s.certPath }))), DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`, TSA_URLS: infra.tsaUrl, TRUST_CERTS_FILE: infra.pki.chainPem, SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath }),
+    signing: service('signing', {
+      ...hsmEnv(infra.hsm),
+      HSM_SEALS: JSON.stringify(
+        infra.hsm.seals.map((s) => ({ agencyCode: s.agencyCode, keyIdHex: s.keyIdHex, certPath: s.certPath })),
+      ),
+      DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
+      TSA_URLS: infra.tsaUrl,
+      TRUST_CERTS_FILE: infra.pki.chainPem,
+      SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
+    }),
     routing: service('routing'),
     reporting: service('reporting'),
     gateway: {

@@ -12,7 +12,11 @@ export type RunningProcess = { name: ProcessName; child: ChildProcess; exited: P
  * Starts one service as a child process with its output appended to `.data/logs/<name>.log`.
  * A child that exits before it is ready fails the start with the tail of its log.
  */
-export function startServiceProcess(name: ProcessName, env: Record<string, string>, logName: string = name): RunningProcess {
+export function startServiceProcess(
+  name: ProcessName,
+  env: Record<string, string>,
+  logName: string = name,
+): RunningProcess {
   fs.mkdirSync(path.dirname(logFile(logName)), { recursive: true });
   const out = fs.openSync(logFile(logName), 'a');
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     },
   });
   if (!values.user || !values.agency || !values.roles) {
-    process.stderr.write('usage: npm run token -- --user <id> --agency <mã định danh, e.g. 000.00.31.H99> --roles <clerk,specialist,...> [--unit VP] [--name "Nguyễn Văn An"] [--ttl 3600]\n');
+    process.stderr.write(
+      'usage: npm run token -- --user <id> --agency <mã định danh, e.g. 000.00.31.H99> --roles <clerk,specialist,...> [--unit VP] [--name "Nguyễn Văn An"] [--ttl 3600]\n',
+    );
     process.exit(2);
   }
   if (!fs.existsSync(infrastructureFile())) {
@@ -25,8 +27,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const infra = JSON.parse(fs.readFileSync(infrastructureFile(), 'utf8')) as Infrastructure;
-  const claims = { user: values.user, agency: values.agency, roles: values.roles.split(',').map((r) => r.trim()).filter(Boolean), ttlSeconds: Number(values.ttl), issuer: infra.devJwt.issuer };
-  const token = await signDevToken(infra.devJwt.privateKeyPath, { ...claims, ...(values.unit ? { unit: values.unit } : {}), ...(values.name ? { name: values.name } : {}) });
+  const claims = {
+    user: values.user,
+    agency: values.agency,
+    roles: values.roles
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
+    ttlSeconds: Number(values.ttl),
+    issuer: infra.devJwt.issuer,
+  };
+  const token = await signDevToken(infra.devJwt.privateKeyPath, {
+    ...claims,
+    ...(values.unit ? { unit: values.unit } : {}),
+    ...(values.name ? { name: values.name } : {}),
+  });
   process.stdout.write(`${token}\n`);
 }
 

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import { createSigner } from 'fast-jwt';
 
-export type TokenClaims = { user: string; agency: string; roles: string[]; unit?: string; name?: string; ttlSeconds?: number; issuer: string };
+export type TokenClaims = {
+  user: string;
+  agency: string;
+  roles: string[];
+  unit?: string;
+  name?: string;
+  ttlSeconds?: number;
+  issuer: string;
+};
 
 /** Signs a development JWT with the local development key (ES256), as an identity provider would. */
 export async function signDevToken(privateKeyPath: string, claims: TokenClaims): Promise<string> {

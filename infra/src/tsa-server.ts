@@ -151,9 +151,25 @@ function opensslTsReply(queryFile: string, replyFile: string, serialFile: string
   return new Promise((resolve, reject) => {
     execFile(
       'openssl',
-      ['ts', '-reply', '-config', configPath, '-queryfile', queryFile, '-inkey', keyPath, '-signer', certPath, '-chain', chainPath, '-out', replyFile],
+      [
+        'ts',
+        '-reply',
+        '-config',
+        configPath,
+        '-queryfile',
+        queryFile,
+        '-inkey',
+        keyPath,
+        '-signer',
+        certPath,
+        '-chain',
+        chainPath,
+        '-out',
+        replyFile,
+      ],
       { env: { ...process.env, TSA_SERIAL_FILE: serialFile }, timeout: 30_000 },
-      (error, _stdout, stderr) => (error ? reject(new Error(`openssl ts -reply failed: ${error.message}\n${stderr}`)) : resolve()),
+      (error, _stdout, stderr) =>
+        error ? reject(new Error(`openssl ts -reply failed: ${error.message}\n${stderr}`)) : resolve(),
     );
   });
 }
@@ -161,7 +177,11 @@ function opensslTsReply(queryFile: string, replyFile: string, serialFile: string
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function send(res: http.ServerResponse, status: number, contentType: string, body: Buffer | string): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
   res.end(body);
 }
 
@@ -220,9 +240,15 @@ const server = http.createServer((req, res) => {
   const handle = async (): Promise<void> => {
     if (req.method === 'POST' && (url.pathname === '/tsa' || url.pathname === '/')) return timestamp(req, res);
     if (req.method === 'GET' && url.pathname === '/health') {
-      return send(res, 200, 'application/json', JSON.stringify({ status: 'ok', service: 'vanthu-test-tsa', publishDir, tsaCert: certPath, delayMs }));
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({ status: 'ok', service: 'vanthu-test-tsa', publishDir, tsaCert: certPath, delayMs }),
+      );
     }
-    if (req.method === 'GET' && route !== null && route[1] === route[3]) return publication(res, route[1] as 'crl' | 'crt', route[2] ?? '');
+    if (req.method === 'GET' && route !== null && route[1] === route[3])
+      return publication(res, route[1] as 'crl' | 'crt', route[2] ?? '');
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   };
   handle().catch((error: unknown) => {

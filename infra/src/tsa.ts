@@ -140,7 +140,9 @@ async function startTsaLocked(pki: TestPki, name: string, options: TsaOptions): 
       throw new Error(`the TSA server exited during start-up (log ${logFile(name)}):\n${tailLog(name)}`);
     }
     if (Date.now() > deadline) {
-      throw new Error(`the TSA server did not answer on http://127.0.0.1:${port}/health within 20 s (log ${logFile(name)}):\n${tailLog(name)}`);
+      throw new Error(
+        `the TSA server did not answer on http://127.0.0.1:${port}/health within 20 s (log ${logFile(name)}):\n${tailLog(name)}`,
+      );
     }
     await sleep(100);
   }

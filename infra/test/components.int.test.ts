@@ -20,10 +20,30 @@ describe('test PKI shaped like the government one', () => {
   it('issues people certificates with exact Vietnamese UTF-8 names that chain to the root', async () => {
     const an = pki.persons['nguyen-van-an'];
     expect(an?.name).toBe('Nguyễn Văn An');
-    const subject = (await run('openssl', ['x509', '-in', an?.certPath as string, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'])).stdout;
+    const subject = (
+      await run('openssl', [
+        'x509',
+        '-in',
+        an?.certPath as string,
+        '-noout',
+        '-subject',
+        '-nameopt',
+        'utf8,sep_comma_plus',
+      ])
+    ).stdout;
     expect(subject).toContain('CN=Nguyễn Văn An');
     expect(await verify(an?.certPath as string)).toMatch(/: OK/);
-    const issuer = (await run('openssl', ['x509', '-in', pki.intermediateCert, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'])).stdout;
+    const issuer = (
+      await run('openssl', [
+        'x509',
+        '-in',
+        pki.intermediateCert,
+        '-noout',
+        '-subject',
+        '-nameopt',
+        'utf8,sep_comma_plus',
+      ])
+    ).stdout;
     expect(issuer).toContain('CA phục vụ các cơ quan Nhà nước');
   });
 
@@ -36,7 +56,9 @@ describe('test PKI shaped like the government one', () => {
 
   it('carries the agency code (mã định danh) in each organisation seal certificate', async () => {
     for (const [code, seal] of Object.entries(pki.seals)) {
-      const subject = (await run('openssl', ['x509', '-in', seal.certPath, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'])).stdout;
+      const subject = (
+        await run('openssl', ['x509', '-in', seal.certPath, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'])
+      ).stdout;
       expect(subject).toContain(`serialNumber=${code}`);
     }
   });
@@ -55,14 +77,33 @@ describe('revocation and time services', () => {
       fs.writeFileSync(data, crypto.randomBytes(1000));
       const query = path.join(dir, 'q.tsq');
       await run('openssl', ['ts', '-query', '-data', data, '-sha256', '-cert', '-out', query]);
-      const response = await fetch(tsaUrl, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: fs.readFileSync(query) });
+      const response = await fetch(tsaUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query' },
+        body: fs.readFileSync(query),
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/timestamp-reply');
       const reply = path.join(dir, 'r.tsr');
       fs.writeFileSync(reply, Buffer.from(await response.arrayBuffer()));
-      const verified = await run('openssl', ['ts', '-verify', '-data', data, '-in', reply, '-CAfile', pki.rootCert, '-untrusted', pki.intermediateCert]);
+      const verified = await run('openssl', [
+        'ts',
+        '-verify',
+        '-data',
+        data,
+        '-in',
+        reply,
+        '-CAfile',
+        pki.rootCert,
+        '-untrusted',
+        pki.intermediateCert,
+      ]);
       expect(verified.stdout).toMatch(/Verification: OK/);
-      const bad = await fetch(tsaUrl, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: Buffer.from('garbage') });
+      const bad = await fetch(tsaUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query' },
+        body: Buffer.from('garbage'),
+      });
       expect(bad.status).toBe(400);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -27,31 +27,63 @@ async function inBatches<T, R>(items: T[], size: number, work: (item: T) => Prom
 
 describe('numbering through the gateway', () => {
   it('registers 1,000 outgoing documents concurrently and numbers them 01…1000 without gap or repeat', async () => {
-    const admin = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'quan-tri', agency: agencyA, roles: ['admin'] }));
-    const directory = { organisations: [{ code: agencyA, name: 'Ủy ban nhân dân tỉnh Thử Nghiệm', abbreviation: 'UBND' }] };
-    const imported = await admin.call('POST', '/v1/organisations/imports', { body: Buffer.from(JSON.stringify(directory)), contentType: 'application/json' });
+    const admin = gatewayClient(
+      stack.gatewayUrl,
+      await stack.token({ user: 'quan-tri', agency: agencyA, roles: ['admin'] }),
+    );
+    const directory = {
+      organisations: [{ code: agencyA, name: 'Ủy ban nhân dân tỉnh Thử Nghiệm', abbreviation: 'UBND' }],
+    };
+    const imported = await admin.call('POST', '/v1/organisations/imports', {
+      body: Buffer.from(JSON.stringify(directory)),
+      contentType: 'application/json',
+    });
     expect(imported.status).toBe(200);
 
     const clerks = await Promise.all(
-      Array.from({ length: clerkCount }, async (_, i) => gatewayClient(stack.gatewayUrl, await stack.token({ user: `van-thu-${i}`, agency: agencyA, roles: ['clerk'] }))),
+      Array.from({ length: clerkCount }, async (_, i) =>
+        gatewayClient(stack.gatewayUrl, await stack.token({ user: `van-thu-${i}`, agency: agencyA, roles: ['clerk'] })),
+      ),
     );
-    const register = await clerks[0]!.call('POST', '/v1/registers', { body: Buffer.from(JSON.stringify({ name: 'Sổ quyết định', direction: 'outgoing' })), contentType: 'application/json' });
+    const register = await clerks[0]!.call('POST', '/v1/registers', {
+      body: Buffer.from(JSON.stringify({ name: 'Sổ quyết định', direction: 'outgoing' })),
+      contentType: 'application/json',
+    });
     expect(register.status).toBe(201);
     const registerId = (register.body as { id: string }).id;
 
     const pdf = await makePdf('numbering', 1);
-    const ids = await inBatches(Array.from({ length: total }, (_, i) => i), 25, async (i) => {
-      const created = await clerks[i % clerkCount]!.uploadDocument(pdf, { direction: 'outgoing', subject: `Quyết định số thứ tự ${i}`, typeCode: 'QĐ' });
-      expect(created.status).toBe(201);
-      return (created.body as { id: string }).id;
-    });
+    const ids = await inBatches(
+      Array.from({ length: total }, (_, i) => i),
+      25,
+      async (i) => {
+        const created = await clerks[i % clerkCount]!.uploadDocument(pdf, {
+          direction: 'outgoing',
+          subject: `Quyết định số thứ tự ${i}`,
+          typeCode: 'QĐ',
+        });
+        expect(created.status).toBe(201);
+        return (created.body as { id: string }).id;
+      },
+    );
 
     const body = Buffer.from(JSON.stringify({ registerId }));
-    const responses = await Promise.all(ids.map((id, i) => clerks[i % clerkCount]!.call('POST', `/v1/documents/${id}/registration`, { body, contentType: 'application/json' })));
+    const responses = await Promise.all(
+      ids.map((id, i) =>
+        clerks[i % clerkCount]!.call('POST', `/v1/documents/${id}/registration`, {
+          body,
+          contentType: 'application/json',
+        }),
+      ),
+    );
     const failures = responses.filter((r) => r.status !== 201).map((r) => `${r.status} ${JSON.stringify(r.body)}`);
     expect(failures).toEqual([]);
 
-    const registrations = responses.map((r) => (r.body as { document: { registration: { number: number; numberText: string; notation: string } } }).document.registration);
+    const registrations = responses.map(
+      (r) =>
+        (r.body as { document: { registration: { number: number; numberText: string; notation: string } } }).document
+          .registration,
+    );
     const numbers = registrations.map((r) => r.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     const notations = new Set(registrations.map((r) => r.notation));
@@ -70,18 +102,38 @@ describe('numbering through the gateway', () => {
 
   it('burns no number when the documents service is killed mid-request', async () => {
     const clerks = await Promise.all(
-      Array.from({ length: 5 }, async (_, i) => gatewayClient(stack.gatewayUrl, await stack.token({ user: `van-thu-crash-${i}`, agency: agencyA, roles: ['clerk'] }))),
+      Array.from({ length: 5 }, async (_, i) =>
+        gatewayClient(
+          stack.gatewayUrl,
+          await stack.token({ user: `van-thu-crash-${i}`, agency: agencyA, roles: ['clerk'] }),
+        ),
+      ),
     );
-    const register = await clerks[0]!.call('POST', '/v1/registers', { body: Buffer.from(JSON.stringify({ name: 'Sổ công văn', direction: 'outgoing' })), contentType: 'application/json' });
+    const register = await clerks[0]!.call('POST', '/v1/registers', {
+      body: Buffer.from(JSON.stringify({ name: 'Sổ công văn', direction: 'outgoing' })),
+      contentType: 'application/json',
+    });
     const registerId = (register.body as { id: string }).id;
     const pdf = await makePdf('crash', 1);
     const count = 200;
-    const ids = await inBatches(Array.from({ length: count }, (_, i) => i), 25, async (i) => {
-      const created = await clerks[i % clerks.length]!.uploadDocument(pdf, { direction: 'outgoing', subject: `Kế hoạch ${i}`, typeCode: 'KH' });
-      return (created.body as { id: string }).id;
-    });
+    const ids = await inBatches(
+      Array.from({ length: count }, (_, i) => i),
+      25,
+      async (i) => {
+        const created = await clerks[i % clerks.length]!.uploadDocument(pdf, {
+          direction: 'outgoing',
+          subject: `Kế hoạch ${i}`,
+          typeCode: 'KH',
+        });
+        return (created.body as { id: string }).id;
+      },
+    );
     const body = Buffer.from(JSON.stringify({ registerId }));
-    const register1 = (id: string, i: number) => clerks[i % clerks.length]!.call('POST', `/v1/documents/${id}/registration`, { body, contentType: 'application/json' }).catch(() => undefined);
+    const register1 = (id: string, i: number) =>
+      clerks[i % clerks.length]!.call('POST', `/v1/documents/${id}/registration`, {
+        body,
+        contentType: 'application/json',
+      }).catch(() => undefined);
     // SIGKILL (no graceful shutdown) the documents process once some registrations have committed.
     const listener = execFileSync('ss', ['-ltnpH', `sport = :${stack.ports.documents}`], { encoding: 'utf8' });
     const pid = Number(/pid=(\d+)/.exec(listener)?.[1]);
@@ -110,7 +162,11 @@ describe('numbering through the gateway', () => {
       if (state.status === 'draft') expect((await register1(id, i))?.status).toBe(201);
     }
     const numbers: number[] = [];
-    for (const [i, id] of ids.entries()) numbers.push(((await clerks[i % clerks.length]!.get(`/v1/documents/${id}`)).body as { registration: { number: number } }).registration.number);
+    for (const [i, id] of ids.entries())
+      numbers.push(
+        ((await clerks[i % clerks.length]!.get(`/v1/documents/${id}`)).body as { registration: { number: number } })
+          .registration.number,
+      );
     expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
   }, 300_000);
 });

@@ -20,7 +20,12 @@ let stack: TestStack;
 
 beforeAll(async () => {
   const [port, controllerPort] = (await freePorts(2)) as [number, number];
-  broker = { name: `kafka-outage-${process.pid}`, port, controllerPort, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-kafka-outage-')) };
+  broker = {
+    name: `kafka-outage-${process.pid}`,
+    port,
+    controllerPort,
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-kafka-outage-')),
+  };
   await startKafka(broker);
   stack = await startTestStack('outage', { kafkaBrokers: `127.0.0.1:${broker.port}` });
 });
@@ -30,16 +35,29 @@ afterAll(async () => {
   fs.rmSync(broker.dir, { recursive: true, force: true });
 });
 
-
 it('delivers an event produced while Kafka was down, exactly once', async () => {
-  const clerk = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'van-thu', agency: agencyA, roles: ['clerk'], ttlSeconds: 3600 }));
-  const total = async (): Promise<number> => ((await clerk.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`)).body as { documents: { total: number } }).documents.total;
+  const clerk = gatewayClient(
+    stack.gatewayUrl,
+    await stack.token({ user: 'van-thu', agency: agencyA, roles: ['clerk'], ttlSeconds: 3600 }),
+  );
+  const total = async (): Promise<number> =>
+    (
+      (await clerk.get(`/v1/reports/compliance?month=${currentVietnamMonth()}`)).body as {
+        documents: { total: number };
+      }
+    ).documents.total;
 
-  expect((await clerk.uploadDocument(await makePdf('before-outage'), { direction: 'outgoing', subject: 'Trước sự cố' })).status).toBe(201);
+  expect(
+    (await clerk.uploadDocument(await makePdf('before-outage'), { direction: 'outgoing', subject: 'Trước sự cố' }))
+      .status,
+  ).toBe(201);
   await eventually(total, (n) => n === 1, 30_000, 'the first document to be counted');
 
   await stopKafka(broker);
-  const during = await clerk.uploadDocument(await makePdf('during-outage'), { direction: 'outgoing', subject: 'Trong sự cố' });
+  const during = await clerk.uploadDocument(await makePdf('during-outage'), {
+    direction: 'outgoing',
+    subject: 'Trong sự cố',
+  });
   expect(during.status).toBe(201);
   const id = (during.body as { id: string }).id;
   expect((await clerk.get(`/v1/documents/${id}`)).status).toBe(200);
@@ -60,9 +78,15 @@ it('delivers an event produced while Kafka was down, exactly once', async () => 
   // Give redeliveries a chance to show up, then check the count and the projection itself.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   expect(await total()).toBe(2);
-  const [facts] = await queryOnce<{ n: number }>(stack.envs.reporting.DATABASE_URL as string, 'SELECT count(*)::int AS n FROM document_facts');
+  const [facts] = await queryOnce<{ n: number }>(
+    stack.envs.reporting.DATABASE_URL as string,
+    'SELECT count(*)::int AS n FROM document_facts',
+  );
   expect(facts?.n).toBe(2);
-  const [pending] = await queryOnce<{ n: number }>(stack.envs.documents.DATABASE_URL as string, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+  const [pending] = await queryOnce<{ n: number }>(
+    stack.envs.documents.DATABASE_URL as string,
+    'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+  );
   expect(pending?.n).toBe(0);
 });
 

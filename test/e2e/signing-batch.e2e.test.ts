@@ -18,16 +18,22 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const post = (client: ReturnType<typeof gatewayClient>, url: string, body: unknown) => client.call('POST', url, { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
+const post = (client: ReturnType<typeof gatewayClient>, url: string, body: unknown) =>
+  client.call('POST', url, { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
 
 it('prepares and completes 200 initials in one session; every document gets its signed version', async () => {
   const person = stack.infra.pki.persons['le-hoang-cuong'];
   if (!person) throw new Error('no test person');
   const clerk = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'vt', agency: agencyA, roles: ['clerk'] }));
   const admin = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'qt', agency: agencyA, roles: ['admin'] }));
-  const leader = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'cuong', agency: agencyA, roles: ['unit-leader'], name: 'Lê Hoàng Cường' } as never));
+  const leader = gatewayClient(
+    stack.gatewayUrl,
+    await stack.token({ user: 'cuong', agency: agencyA, roles: ['unit-leader'], name: 'Lê Hoàng Cường' } as never),
+  );
   const registered = await post(leader, '/v1/certificates', { certificate: fs.readFileSync(person.certPath, 'utf8') });
-  expect((await post(admin, `/v1/certificates/${(registered.body as { id: string }).id}/activate`, {})).status).toBe(200);
+  expect((await post(admin, `/v1/certificates/${(registered.body as { id: string }).id}/activate`, {})).status).toBe(
+    200,
+  );
   const pdf = await makeCongVan({ pages: 2 });
   const ids: string[] = [];
   for (let i = 0; i < 200; i += 1) {
@@ -36,12 +42,20 @@ it('prepares and completes 200 initials in one session; every document gets its 
     ids.push((created.body as { id: string }).id);
   }
   const started = Date.now();
-  const prepared = await post(leader, '/v1/signing-sessions', { kind: 'initial', step: 'content', level: 'B-B', documents: ids.map((documentId) => ({ documentId })) });
+  const prepared = await post(leader, '/v1/signing-sessions', {
+    kind: 'initial',
+    step: 'content',
+    level: 'B-B',
+    documents: ids.map((documentId) => ({ documentId })),
+  });
   expect(prepared.status).toBe(201);
   const session = prepared.body as { id: string; items: { documentId: string; dataToSign: string }[] };
   expect(session.items).toHaveLength(200);
   const key = fs.readFileSync(person.keyPath, 'utf8');
-  const items = session.items.map((item) => ({ documentId: item.documentId, signatureValue: nodeSign('sha256', Buffer.from(item.dataToSign, 'base64'), key).toString('base64') }));
+  const items = session.items.map((item) => ({
+    documentId: item.documentId,
+    signatureValue: nodeSign('sha256', Buffer.from(item.dataToSign, 'base64'), key).toString('base64'),
+  }));
   const der = fs.readFileSync(person.certPath, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
   const done = await post(leader, `/v1/signing-sessions/${session.id}/complete`, { certificateChain: [der], items });
   expect(done.status).toBe(200);

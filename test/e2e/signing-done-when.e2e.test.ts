@@ -11,7 +11,14 @@ import { agencyA } from '../support/identities';
 import { queryOnce } from '../support/sql';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
 import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
-import { coverageEnd, inkIn, lastRevisionIsOnlyDss, pdfsig, qpdfCheck, render } from '../../services/signing/test/support';
+import {
+  coverageEnd,
+  inkIn,
+  lastRevisionIsOnlyDss,
+  pdfsig,
+  qpdfCheck,
+  render,
+} from '../../services/signing/test/support';
 import { PdfReader } from '@vanthu/pdf';
 
 // "Done when" of issue 4, through the gateway as integrators call it: a multi-page Vietnamese
@@ -30,9 +37,13 @@ afterAll(async () => {
 });
 
 type Client = ReturnType<typeof gatewayClient>;
-const json = (body: unknown): { body: Buffer; contentType: string } => ({ body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
+const json = (body: unknown): { body: Buffer; contentType: string } => ({
+  body: Buffer.from(JSON.stringify(body)),
+  contentType: 'application/json',
+});
 const post = (client: Client, url: string, body: unknown) => client.call('POST', url, json(body));
-const der = (pemFile: string): string => fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+const der = (pemFile: string): string =>
+  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 async function person(user: string, roles: string[], name: string, personKey: string) {
   const client = gatewayClient(stack.gatewayUrl, await stack.token({ user, agency: agencyA, roles, name } as never));
@@ -51,12 +62,20 @@ async function uploadImage(client: Client, png: Buffer, metadata: unknown) {
 
 /** The user's token, simulated by a process-local key the server never receives. */
 async function twoStep(p: Awaited<ReturnType<typeof person>>, documentId: string, request: Record<string, unknown>) {
-  const prepared = await post(p.client, '/v1/signing-sessions', { ...request, level: 'B-LT', documents: [{ documentId }] });
+  const prepared = await post(p.client, '/v1/signing-sessions', {
+    ...request,
+    level: 'B-LT',
+    documents: [{ documentId }],
+  });
   expect(prepared.status).toBe(201);
   const session = prepared.body as { id: string; items: { dataToSign: string }[] };
   const dataToSign = Buffer.from(session.items[0]?.dataToSign ?? '', 'base64');
   const signatureValue = nodeSign('sha256', dataToSign, p.key).toString('base64');
-  const complete = () => post(p.client, `/v1/signing-sessions/${session.id}/complete`, { certificateChain: [der(p.certPath)], items: [{ documentId, signatureValue }] });
+  const complete = () =>
+    post(p.client, `/v1/signing-sessions/${session.id}/complete`, {
+      certificateChain: [der(p.certPath)],
+      items: [{ documentId, signatureValue }],
+    });
   const done = await complete();
   expect(done.status).toBe(200);
   expect((done.body as { results: { outcome: string }[] }).results[0]?.outcome).toBe('signed');
@@ -68,8 +87,14 @@ async function twoStep(p: Awaited<ReturnType<typeof person>>, documentId: string
 
 describe('signing through the gateway', () => {
   it('two initials, the approval by two-step signing and the organisation seal from SoftHSM at B-LT pass pdfsig, qpdf and a rendering check', async () => {
-    const clerk = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'van-thu-a', agency: agencyA, roles: ['clerk'] }));
-    const admin = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'quan-tri-a', agency: agencyA, roles: ['admin'] }));
+    const clerk = gatewayClient(
+      stack.gatewayUrl,
+      await stack.token({ user: 'van-thu-a', agency: agencyA, roles: ['clerk'] }),
+    );
+    const admin = gatewayClient(
+      stack.gatewayUrl,
+      await stack.token({ user: 'quan-tri-a', agency: agencyA, roles: ['admin'] }),
+    );
     const unitLeader = await person('cuong', ['unit-leader'], 'Lê Hoàng Cường', 'le-hoang-cuong');
     const checker = await person('binh', ['format-checker'], 'Trần Thị Bình', 'tran-thi-binh');
     const leader = await person('an', ['agency-leader'], 'Nguyễn Văn An', 'nguyen-van-an');
@@ -99,21 +124,39 @@ describe('signing through the gateway', () => {
       expect(activated.status).toBe(200);
     }
     // Signing with a certificate registered to someone else is refused.
-    const foreign = await post(checker.client, '/v1/signing-sessions', { kind: 'initial', step: 'format', certificate: der(leader.certPath), documents: [{ documentId }] });
+    const foreign = await post(checker.client, '/v1/signing-sessions', {
+      kind: 'initial',
+      step: 'format',
+      certificate: der(leader.certPath),
+      documents: [{ documentId }],
+    });
     expect(foreign.status).toBe(403);
 
     await twoStep(unitLeader, documentId, { kind: 'initial', step: 'content' });
     await twoStep(checker, documentId, { kind: 'initial', step: 'format' });
 
     // A signature value that does not match the prepared data is refused and stores nothing.
-    const prepared = await post(leader.client, '/v1/signing-sessions', { kind: 'approval', positionText: 'CHỦ TỊCH', authorityPrefix: 'TM.', level: 'B-LT', documents: [{ documentId }] });
+    const prepared = await post(leader.client, '/v1/signing-sessions', {
+      kind: 'approval',
+      positionText: 'CHỦ TỊCH',
+      authorityPrefix: 'TM.',
+      level: 'B-LT',
+      documents: [{ documentId }],
+    });
     const bad = await post(leader.client, `/v1/signing-sessions/${(prepared.body as { id: string }).id}/complete`, {
       certificateChain: [der(leader.certPath)],
-      items: [{ documentId, signatureValue: nodeSign('sha256', Buffer.from('something else'), leader.key).toString('base64') }],
+      items: [
+        {
+          documentId,
+          signatureValue: nodeSign('sha256', Buffer.from('something else'), leader.key).toString('base64'),
+        },
+      ],
     });
     expect(bad.status).toBe(422);
     expect((bad.body as { code: string }).code).toBe('UNPROCESSABLE');
-    expect(((await clerk.get(`/v1/documents/${documentId}`)).body as { currentVersion: number }).currentVersion).toBe(3);
+    expect(((await clerk.get(`/v1/documents/${documentId}`)).body as { currentVersion: number }).currentVersion).toBe(
+      3,
+    );
 
     await twoStep(leader, documentId, { kind: 'approval', positionText: 'CHỦ TỊCH', authorityPrefix: 'TM.' });
     const sealed = await post(clerk, `/v1/documents/${documentId}/signatures`, { kind: 'issue', level: 'B-LT' });
@@ -139,20 +182,33 @@ describe('signing through the gateway', () => {
     expect(dss?.get('OCSPs')).toBeDefined();
     expect(dss?.get('CRLs')).toBeDefined();
 
-    const signatures = (await clerk.get(`/v1/documents/${documentId}/signatures`)).body as { kind: string; appearance: { page: number; x: number; y: number; width: number; height: number } }[];
+    const signatures = (await clerk.get(`/v1/documents/${documentId}/signatures`)).body as {
+      kind: string;
+      appearance: { page: number; x: number; y: number; width: number; height: number };
+    }[];
     expect(signatures.map((s) => s.kind)).toEqual(['initial', 'initial', 'approval', 'issue']);
-    expect(signatures.map((s) => (s as unknown as { authorityPrefix: string | null }).authorityPrefix)).toEqual([null, null, 'TM.', null]);
+    expect(signatures.map((s) => (s as unknown as { authorityPrefix: string | null }).authorityPrefix)).toEqual([
+      null,
+      null,
+      'TM.',
+      null,
+    ]);
     const approval = signatures[2]?.appearance;
     if (!approval) throw new Error('no approval appearance');
     const png = render(file, approval.page + 1);
     const h = 841.89;
-    expect(inkIn(png, h, { ...approval, x: approval.x + approval.width / 3 + 2, width: (approval.width * 2) / 3 - 2 }).blue).toBeGreaterThan(50);
+    expect(
+      inkIn(png, h, { ...approval, x: approval.x + approval.width / 3 + 2, width: (approval.width * 2) / 3 - 2 }).blue,
+    ).toBeGreaterThan(50);
     expect(inkIn(png, h, { ...approval, width: approval.width / 3 }).red).toBeGreaterThan(50);
     const text = execFileSync('pdftotext', ['-f', '3', '-l', '3', file, '-'], { encoding: 'utf8' }).normalize('NFC');
     expect(text).toContain('Lê Hoàng Cường');
 
     // Events went through the outbox in the same transactions.
-    const events = await queryOnce<{ event_type: string; n: number }>(stack.envs.signing.DATABASE_URL as string, `SELECT event_type, count(*)::int AS n FROM outbox GROUP BY event_type ORDER BY event_type`);
+    const events = await queryOnce<{ event_type: string; n: number }>(
+      stack.envs.signing.DATABASE_URL as string,
+      `SELECT event_type, count(*)::int AS n FROM outbox GROUP BY event_type ORDER BY event_type`,
+    );
     expect(Object.fromEntries(events.map((e) => [e.event_type, e.n]))).toEqual({
       'vn.vanthu.certificate.activated.v1': 3,
       'vn.vanthu.certificate.registered.v1': 3,

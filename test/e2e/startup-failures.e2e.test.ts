@@ -16,14 +16,19 @@ type Outcome = { code: number | null; stderr: string; listening: boolean };
 
 function runUntilExit(name: ProcessName, env: Record<string, string>, timeoutMs = 30_000): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entryPoint(name)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entryPoint(name)], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} did not exit within ${timeoutMs} ms; it should have refused to start. stderr: ${stderr}`));
+      reject(
+        new Error(`${name} did not exit within ${timeoutMs} ms; it should have refused to start. stderr: ${stderr}`),
+      );
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -37,7 +42,13 @@ const suffix = `_t${uniqueSuffix()}`;
 const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-startup-'));
 
 beforeAll(async () => {
-  const [gateway, documents, signing, routing, reporting] = (await freePorts(5)) as [number, number, number, number, number];
+  const [gateway, documents, signing, routing, reporting] = (await freePorts(5)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ports = { gateway, documents, signing, routing, reporting };
   envs = await stackEnvironments(loadInfrastructure(), { suffix, ports, blobDir });
 });
@@ -48,7 +59,11 @@ afterAll(async () => {
 
 describe('refusing to start', () => {
   it('documents exits 1 naming PostgreSQL when the database is unreachable', async () => {
-    const outcome = await runUntilExit('documents', { ...envs.documents, DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none', STARTUP_TIMEOUT_MS: '2000' });
+    const outcome = await runUntilExit('documents', {
+      ...envs.documents,
+      DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none',
+      STARTUP_TIMEOUT_MS: '2000',
+    });
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toMatch(/cannot reach PostgreSQL at postgres:\/\/nobody@127\.0\.0\.1:1\/none/);
     expect(outcome.stderr).not.toContain('secret');
@@ -56,7 +71,11 @@ describe('refusing to start', () => {
   });
 
   it('reporting exits 1 naming Kafka when the broker is unreachable', async () => {
-    const outcome = await runUntilExit('reporting', { ...envs.reporting, KAFKA_BROKERS: `127.0.0.1:${await freePort()}`, STARTUP_TIMEOUT_MS: '2000' });
+    const outcome = await runUntilExit('reporting', {
+      ...envs.reporting,
+      KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
+      STARTUP_TIMEOUT_MS: '2000',
+    });
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toMatch(/cannot reach Kafka at 127\.0\.0\.1:\d+/);
     expect(outcome.listening).toBe(false);

@@ -4,7 +4,11 @@ export type ClientResponse = { status: number; headers: Headers; body: unknown; 
 
 /** A tiny client of the public API, as an integrator would write one. */
 export function gatewayClient(baseUrl: string, token?: string) {
-  const call = async (method: string, path: string, init: { body?: Buffer; contentType?: string; headers?: Record<string, string> } = {}): Promise<ClientResponse> => {
+  const call = async (
+    method: string,
+    path: string,
+    init: { body?: Buffer; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<ClientResponse> => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.contentType) headers['content-type'] = init.contentType;

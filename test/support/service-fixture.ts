@@ -6,7 +6,13 @@ import type { Logger, Pool } from '@vanthu/platform';
 import { createTestDatabase } from './databases';
 import type { TestDatabase } from './databases';
 
-export type ServiceFixture = { db: TestDatabase; pool: Pool; logger: Logger; tempDir: string; close: () => Promise<void> };
+export type ServiceFixture = {
+  db: TestDatabase;
+  pool: Pool;
+  logger: Logger;
+  tempDir: string;
+  close: () => Promise<void>;
+};
 
 /** An empty database migrated from nothing, a pool, a quiet logger and a temp directory. */
 export async function serviceFixture(label: string, migrationsDir: string): Promise<ServiceFixture> {

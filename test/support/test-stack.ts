@@ -38,7 +38,12 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
   const chosen = await freePorts(names.length);
   const ports = Object.fromEntries(names.map((name, i) => [name, chosen[i] as number])) as Record<ProcessName, number>;
   const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), `vanthu-${label}-blobs-`));
-  const envs = await stackEnvironments(infra, { suffix, ports, blobDir, ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}) });
+  const envs = await stackEnvironments(infra, {
+    suffix,
+    ports,
+    blobDir,
+    ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
+  });
   const running = new Map<ProcessName, RunningProcess>();
   const start = async (name: ProcessName): Promise<void> => {
     const proc = startServiceProcess(name, envs[name], `test-${label}${suffix}-${name}`);
@@ -61,7 +66,12 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
     for (const service of serviceNames) await dropDatabase(databaseName(service, suffix)).catch(() => undefined);
     fs.rmSync(blobDir, { recursive: true, force: true });
     const topicPrefix = envs.documents.KAFKA_TOPIC_PREFIX as string;
-    const admin = new Kafka({ brokers: (options.kafkaBrokers ?? infra.kafka.brokers).split(','), logLevel: logLevel.NOTHING, connectionTimeout: 1_000, retry: { retries: 1 } }).admin();
+    const admin = new Kafka({
+      brokers: (options.kafkaBrokers ?? infra.kafka.brokers).split(','),
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      retry: { retries: 1 },
+    }).admin();
     try {
       await admin.connect();
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));

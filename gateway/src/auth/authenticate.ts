@@ -18,7 +18,11 @@ type DecodedToken = { header: { kid?: string; alg?: string }; payload: { iss?: u
  * Verifies the caller's bearer JWT (RS256/ES256, issuer allow-list, expiry, optional audience)
  * and replaces it with a short-lived identity assertion signed by the gateway's own key.
  */
-export async function registerAuthentication(app: FastifyInstance, issuers: IssuerConfig[], identityPrivateKey: string): Promise<void> {
+export async function registerAuthentication(
+  app: FastifyInstance,
+  issuers: IssuerConfig[],
+  identityPrivateKey: string,
+): Promise<void> {
   const resolveKey = createKeyResolver(issuers);
   const audiences = issuers.map((i) => i.audience).filter((a): a is string => a !== undefined);
   await app.register(jwt, {
@@ -29,7 +33,10 @@ export async function registerAuthentication(app: FastifyInstance, issuers: Issu
         try {
           return await resolveKey(decoded.payload.iss, decoded.header);
         } catch (error) {
-          throw new AppError('UNAUTHENTICATED', `token issuer is not trusted or its key is unavailable: ${(error as Error).message}`);
+          throw new AppError(
+            'UNAUTHENTICATED',
+            `token issuer is not trusted or its key is unavailable: ${(error as Error).message}`,
+          );
         }
       },
     } as unknown as { public: string },
@@ -55,7 +62,11 @@ export async function registerAuthentication(app: FastifyInstance, issuers: Issu
     } catch (error) {
       if (error instanceof AppError) throw error;
       const code = (error as { code?: string }).code ?? '';
-      const reason = code.includes('EXPIRED') ? 'token has expired' : code.includes('UNTRUSTED') ? 'token is not trusted' : 'token is invalid';
+      const reason = code.includes('EXPIRED')
+        ? 'token has expired'
+        : code.includes('UNTRUSTED')
+          ? 'token is not trusted'
+          : 'token is invalid';
       throw new AppError('UNAUTHENTICATED', `${reason}: ${(error as Error).message}`);
     }
     const identity = identityFromClaims(claims);

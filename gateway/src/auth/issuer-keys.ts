@@ -15,7 +15,9 @@ export function createKeyResolver(issuers: IssuerConfig[]): KeyResolver {
     if (config.jwksUrl) {
       const url = new URL(config.jwksUrl);
       const jwks = buildGetJwks({ jwksPath: url.pathname, max: 50, ttl: 10 * 60 * 1000 });
-      byIssuer.set(config.issuer, async (header) => jwks.getPublicKey({ domain: url.origin, kid: header.kid, alg: header.alg }));
+      byIssuer.set(config.issuer, async (header) =>
+        jwks.getPublicKey({ domain: url.origin, kid: header.kid, alg: header.alg }),
+      );
     } else {
       const pem = config.publicKeyPem ?? fs.readFileSync(config.publicKeyFile as string, 'utf8');
       byIssuer.set(config.issuer, async () => pem);

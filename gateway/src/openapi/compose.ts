@@ -20,7 +20,13 @@ const gatewayPaths = {
     },
   },
   '/asyncapi.json': {
-    get: { operationId: 'getAsyncApi', tags: ['operations'], summary: 'AsyncAPI 3.0 document of the events', security: [], responses: { '200': { description: 'AsyncAPI document' } } },
+    get: {
+      operationId: 'getAsyncApi',
+      tags: ['operations'],
+      summary: 'AsyncAPI 3.0 document of the events',
+      security: [],
+      responses: { '200': { description: 'AsyncAPI document' } },
+    },
   },
 };
 
@@ -72,7 +78,10 @@ export class OpenApiComposer {
  * Merges the services' OpenAPI documents into the public one. Pure, so the committed copy in
  * docs/ is produced by exactly the code the gateway runs.
  */
-export function composeOpenApi(documents: { service: string; document: OpenApiDocument | undefined }[], version: string): OpenApiDocument & { 'x-missing-services'?: string[] } {
+export function composeOpenApi(
+  documents: { service: string; document: OpenApiDocument | undefined }[],
+  version: string,
+): OpenApiDocument & { 'x-missing-services'?: string[] } {
   const paths: Record<string, unknown> = { ...gatewayPaths };
   const schemas: Record<string, unknown> = {};
   const missing: string[] = [];
@@ -89,7 +98,8 @@ export function composeOpenApi(documents: { service: string; document: OpenApiDo
     }
     const renamed = JSON.parse(text) as { paths: Record<string, unknown>; schemas: Record<string, unknown> };
     for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-      const target = schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema) ? `${service}.${name}` : name;
+      const target =
+        schemas[name] !== undefined && !isDeepStrictEqual(schemas[name], schema) ? `${service}.${name}` : name;
       schemas[target] = renamed.schemas[name];
     }
     for (const [path, item] of Object.entries(renamed.paths)) {

@@ -32,12 +32,25 @@ export async function registerProxies(app: FastifyInstance, services: Upstream[]
             return forwarded;
           },
           onError: (reply, { error }) => {
-            if (error instanceof BodyTooLargeError || (error as { cause?: unknown }).cause instanceof BodyTooLargeError) {
-              sendProblem(reply.request, reply, error instanceof BodyTooLargeError ? error : ((error as { cause: BodyTooLargeError }).cause));
+            if (
+              error instanceof BodyTooLargeError ||
+              (error as { cause?: unknown }).cause instanceof BodyTooLargeError
+            ) {
+              sendProblem(
+                reply.request,
+                reply,
+                error instanceof BodyTooLargeError ? error : (error as { cause: BodyTooLargeError }).cause,
+              );
               return;
             }
             reply.request.log.warn({ err: error, service: upstream.service }, 'upstream unavailable');
-            sendProblem(reply.request, reply, new AppError('UPSTREAM_UNAVAILABLE', `the ${upstream.service} service did not answer`, { retryAfterSeconds: 5 }));
+            sendProblem(
+              reply.request,
+              reply,
+              new AppError('UPSTREAM_UNAVAILABLE', `the ${upstream.service} service did not answer`, {
+                retryAfterSeconds: 5,
+              }),
+            );
           },
         },
       });

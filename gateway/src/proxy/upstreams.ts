@@ -12,7 +12,15 @@ export function upstreams(config: GatewayConfig): Upstream[] {
     {
       service: 'documents',
       url: config.DOCUMENTS_URL,
-      prefixes: ['/v1/documents', '/v1/registers', '/v1/organisations', '/v1/document-types', '/v1/dossiers', '/v1/searches', '/v1/copies'],
+      prefixes: [
+        '/v1/documents',
+        '/v1/registers',
+        '/v1/organisations',
+        '/v1/document-types',
+        '/v1/dossiers',
+        '/v1/searches',
+        '/v1/copies',
+      ],
     },
     {
       service: 'signing',
@@ -27,7 +35,11 @@ export function upstreams(config: GatewayConfig): Upstream[] {
         '/v1/signature-images',
       ],
     },
-    { service: 'routing', url: config.ROUTING_URL, prefixes: ['/v1/workflows', '/v1/tasks', '/v1/processes', '/v1/interop'] },
+    {
+      service: 'routing',
+      url: config.ROUTING_URL,
+      prefixes: ['/v1/workflows', '/v1/tasks', '/v1/processes', '/v1/interop'],
+    },
     { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },
   ];
 }

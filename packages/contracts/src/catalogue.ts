@@ -29,7 +29,25 @@ export type EventDefinition = {
 };
 
 /** Every event vanthu publishes. Adding one here puts it into the AsyncAPI document. */
-export const eventCatalogue: readonly EventDefinition[] = [documentCreatedV1, documentVersionAddedV1, copyMadeV1, documentIssuedV1, documentRecalledV1, documentRegisteredV1, dossierDocumentAddedV1, dossierStateChangedV1, registerCreatedV1, signatureAppliedV1, signingSessionPreparedV1, signingSessionCompletedV1, certificateRegisteredV1, certificateActivatedV1, dossierHandoverDueV1, documentMetadataUpdatedV1, documentValidatedV1];
+export const eventCatalogue: readonly EventDefinition[] = [
+  documentCreatedV1,
+  documentVersionAddedV1,
+  copyMadeV1,
+  documentIssuedV1,
+  documentRecalledV1,
+  documentRegisteredV1,
+  dossierDocumentAddedV1,
+  dossierStateChangedV1,
+  registerCreatedV1,
+  signatureAppliedV1,
+  signingSessionPreparedV1,
+  signingSessionCompletedV1,
+  certificateRegisteredV1,
+  certificateActivatedV1,
+  dossierHandoverDueV1,
+  documentMetadataUpdatedV1,
+  documentValidatedV1,
+];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {
   return eventCatalogue.find((definition) => definition.type === type);

@@ -8,10 +8,16 @@ export const AgencyCode = Type.String({
   examples: ['000.00.31.H56'],
 });
 
-export const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the content, lowercase hex' });
+export const Sha256Hex = Type.String({
+  pattern: '^[0-9a-f]{64}$',
+  description: 'SHA-256 of the content, lowercase hex',
+});
 export const Uuid = Type.String({ format: 'uuid' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
 
-export const DocumentDirection = Type.Union([Type.Literal('outgoing'), Type.Literal('incoming'), Type.Literal('internal')], {
-  description: 'văn bản đi (outgoing), văn bản đến (incoming) or nội bộ (internal)',
-});
+export const DocumentDirection = Type.Union(
+  [Type.Literal('outgoing'), Type.Literal('incoming'), Type.Literal('internal')],
+  {
+    description: 'văn bản đi (outgoing), văn bản đến (incoming) or nội bộ (internal)',
+  },
+);

@@ -5,7 +5,9 @@ describe('AsyncAPI document', () => {
     asyncapi: string;
     channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
     operations: Record<string, { action: string; channel: { $ref: string } }>;
-    components: { messages: Record<string, { payload: { $id?: string; properties: object }; headers: { required: string[] } }> };
+    components: {
+      messages: Record<string, { payload: { $id?: string; properties: object }; headers: { required: string[] } }>;
+    };
   };
 
   it('is AsyncAPI 3.0 and lists every catalogued event with its schema and CloudEvents headers', () => {
@@ -14,7 +16,9 @@ describe('AsyncAPI document', () => {
       const message = document.components.messages[definition.type];
       expect(message).toBeDefined();
       expect(message?.payload.$id).toBe(definition.type);
-      expect(message?.headers.required).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_source', 'ce_specversion']));
+      expect(message?.headers.required).toEqual(
+        expect.arrayContaining(['ce_id', 'ce_type', 'ce_source', 'ce_specversion']),
+      );
       expect(document.operations[`publish-${definition.type}`]?.action).toBe('send');
     }
   });
@@ -22,7 +26,9 @@ describe('AsyncAPI document', () => {
   it('resolves every $ref inside the document', () => {
     const text = JSON.stringify(document);
     for (const match of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
-      const target = (match[1] as string).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
+      const target = (match[1] as string)
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
       expect(target).toBeDefined();
     }
   });

@@ -53,7 +53,10 @@ export class ChunkedBytes {
   private chunkStart = -1;
   private chunk: Buffer = Buffer.alloc(0);
 
-  constructor(readonly source: ByteSource, private readonly chunkSize = 64 * 1024) {}
+  constructor(
+    readonly source: ByteSource,
+    private readonly chunkSize = 64 * 1024,
+  ) {}
 
   get size(): number {
     return this.source.size;

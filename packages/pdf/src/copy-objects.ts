@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import type { IncrementalUpdate } from './incremental-writer';
 import { PdfDict, PdfFormatError, PdfName, PdfStream, isArray, isDict, isRef, isStream } from './objects';
-import type { PdfObject , PdfRef} from './objects';
+import type { PdfObject, PdfRef } from './objects';
 import type { PdfReader } from './reader';
 
 const MAX_COPIED = 10_000;
@@ -11,7 +11,13 @@ const MAX_COPIED = 10_000;
  * number. Streams keep their encoded bytes and filters. Used to bring appearance content drawn
  * by pdf-lib in a scratch document into the signed file without re-saving either.
  */
-export function copyObject(source: PdfReader, obj: PdfObject, update: IncrementalUpdate, map: Map<string, PdfRef> = new Map(), skipKeys: string[] = ['Parent']): PdfObject {
+export function copyObject(
+  source: PdfReader,
+  obj: PdfObject,
+  update: IncrementalUpdate,
+  map: Map<string, PdfRef> = new Map(),
+  skipKeys: string[] = ['Parent'],
+): PdfObject {
   const visit = (o: PdfObject, depth: number): PdfObject => {
     if (depth > 64) throw new PdfFormatError('copied object nests too deeply');
     if (isRef(o)) {
@@ -39,7 +45,11 @@ export function copyObject(source: PdfReader, obj: PdfObject, update: Incrementa
 }
 
 /** Turns page 1 of another PDF into a form XObject in `update` (its content streams joined). */
-export function pageAsFormXObject(source: PdfReader, update: IncrementalUpdate, pageIndex = 0): { ref: PdfRef; width: number; height: number } {
+export function pageAsFormXObject(
+  source: PdfReader,
+  update: IncrementalUpdate,
+  pageIndex = 0,
+): { ref: PdfRef; width: number; height: number } {
   const page = source.pages()[pageIndex];
   if (!page) throw new PdfFormatError('the appearance document has no page');
   const box = source.inherited(page.dict, 'MediaBox');

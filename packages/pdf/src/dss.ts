@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { IncrementalUpdate } from './incremental-writer';
 import { PdfDict, PdfFormatError, PdfName, PdfStream, isArray, isDict, isRef } from './objects';
-import type { PdfObject , PdfRef} from './objects';
+import type { PdfObject, PdfRef } from './objects';
 import type { PdfReader } from './reader';
 
 export type ValidationMaterial = { certificates: Buffer[]; ocsps: Buffer[]; crls: Buffer[] };
 
 /** VRI key (ETSI EN 319 142-1 §5.4.2.2): upper-case hex SHA-1 of the signature's /Contents bytes. */
-export const vriKey = (signatureContents: Buffer): string => createHash('sha1').update(signatureContents).digest('hex').toUpperCase();
+export const vriKey = (signatureContents: Buffer): string =>
+  createHash('sha1').update(signatureContents).digest('hex').toUpperCase();
 
 function refsOf(reader: PdfReader, update: IncrementalUpdate, entry: PdfObject | undefined): PdfObject[] {
   if (entry === undefined) return [];
@@ -20,7 +21,11 @@ function refsOf(reader: PdfReader, update: IncrementalUpdate, entry: PdfObject |
  * incremental update: certificates, OCSP responses and CRLs as streams, deduplicated against
  * what the DSS already holds, and a VRI entry per signature.
  */
-export function addDss(reader: PdfReader, material: ValidationMaterial, vri: Map<string, ValidationMaterial> = new Map()): Buffer {
+export function addDss(
+  reader: PdfReader,
+  material: ValidationMaterial,
+  vri: Map<string, ValidationMaterial> = new Map(),
+): Buffer {
   if (reader.encrypted) throw new PdfFormatError('the PDF is encrypted');
   const update = new IncrementalUpdate(reader);
   const catalogRef = reader.trailer.get('Root');
@@ -32,7 +37,8 @@ export function addDss(reader: PdfReader, material: ValidationMaterial, vri: Map
   for (const key of ['Certs', 'OCSPs', 'CRLs']) {
     for (const ref of refsOf(reader, update, dss.get(key))) {
       const stream = reader.resolve(ref);
-      if (isRef(ref) && stream instanceof PdfStream) known.set(createHash('sha256').update(reader.streamData(stream)).digest('hex'), ref);
+      if (isRef(ref) && stream instanceof PdfStream)
+        known.set(createHash('sha256').update(reader.streamData(stream)).digest('hex'), ref);
     }
   }
   const streamRef = (der: Buffer): PdfRef => {
@@ -57,7 +63,9 @@ export function addDss(reader: PdfReader, material: ValidationMaterial, vri: Map
   merge('CRLs', material.crls);
   if (vri.size) {
     const vriEntry = dss.get('VRI');
-    const vriDict = (isRef(vriEntry) ? reader.resolveDict(vriEntry) : isDict(vriEntry) ? vriEntry : undefined)?.clone() ?? new PdfDict();
+    const vriDict =
+      (isRef(vriEntry) ? reader.resolveDict(vriEntry) : isDict(vriEntry) ? vriEntry : undefined)?.clone() ??
+      new PdfDict();
     for (const [key, m] of vri) {
       const entry = new PdfDict();
       if (m.certificates.length) entry.set('Cert', m.certificates.map(streamRef));
@@ -97,7 +105,8 @@ export function signatureDictionaries(reader: PdfReader): { fieldName: string; v
     if (isArray(kids)) for (const k of kids.slice(0, 10_000)) visit(k, depth + 1, name ? `${name}.` : '');
     const v = reader.resolveDict(dict.get('V'));
     const contents = v?.get('Contents');
-    if (v && contents && typeof contents === 'object' && 'bytes' in contents) out.push({ fieldName: name, value: v, contents: (contents as { bytes: Buffer }).bytes });
+    if (v && contents && typeof contents === 'object' && 'bytes' in contents)
+      out.push({ fieldName: name, value: v, contents: (contents as { bytes: Buffer }).bytes });
   };
   for (const f of fields.slice(0, 10_000)) visit(f, 0, '');
   return out;

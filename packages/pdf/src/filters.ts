@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { PdfFormatError, isArray, isDict, isName } from './objects';
-import type { PdfObject , PdfDict} from './objects';
+import type { PdfObject, PdfDict } from './objects';
 
 /** Default cap on one decoded stream: deflate bombs stop here instead of exhausting memory. */
 export const DEFAULT_DECODE_CAP = 64 * 1024 * 1024;
@@ -43,10 +43,18 @@ function unpredict(data: Buffer, parms: PdfDict | undefined): Buffer {
       const c = i >= bpp ? (prev[i - bpp] ?? 0) : 0;
       let v: number;
       switch (type) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + Math.floor((a + b) / 2); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + a;
+          break;
+        case 2:
+          v = x + b;
+          break;
+        case 3:
+          v = x + Math.floor((a + b) / 2);
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -55,7 +63,8 @@ function unpredict(data: Buffer, parms: PdfDict | undefined): Buffer {
           v = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
           break;
         }
-        default: throw new PdfFormatError(`unknown PNG predictor row type ${type}`);
+        default:
+          throw new PdfFormatError(`unknown PNG predictor row type ${type}`);
       }
       cur[i] = v & 0xff;
     }

@@ -89,7 +89,9 @@ export class IncrementalUpdate {
     const xrefOffset = base + length;
     if (last.kind === 'stream') {
       const xrefRef = this.allocate();
-      const entries = new Map<number, number>(sorted.map((o) => [o.ref.num, base + (objectOffsets.get(o.ref.num) ?? 0)]));
+      const entries = new Map<number, number>(
+        sorted.map((o) => [o.ref.num, base + (objectOffsets.get(o.ref.num) ?? 0)]),
+      );
       entries.set(xrefRef.num, xrefOffset);
       const nums = [...entries.keys()].sort((a, b) => a - b);
       const index: number[] = [];
@@ -97,7 +99,8 @@ export class IncrementalUpdate {
       for (const num of nums) {
         const lastStart = index[index.length - 2];
         const lastCount = index[index.length - 1];
-        if (lastStart !== undefined && lastCount !== undefined && lastStart + lastCount === num) index[index.length - 1] = lastCount + 1;
+        if (lastStart !== undefined && lastCount !== undefined && lastStart + lastCount === num)
+          index[index.length - 1] = lastCount + 1;
         else index.push(num, 1);
         const row = Buffer.alloc(1 + 8 + 2);
         row[0] = 1;
@@ -113,7 +116,7 @@ export class IncrementalUpdate {
       trailer.set('Size', this.nextNumber);
       const nums = sorted.map((o) => o.ref.num);
       let table = 'xref\n';
-      for (let i = 0; i < nums.length; ) {
+      for (let i = 0; i < nums.length;) {
         let j = i;
         while (j + 1 < nums.length && nums[j + 1] === (nums[j] as number) + 1) j += 1;
         table += `${nums[i]} ${j - i + 1}\n`;

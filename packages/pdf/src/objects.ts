@@ -18,7 +18,10 @@ export class PdfName {
 }
 
 export class PdfRef {
-  constructor(readonly num: number, readonly gen: number) {}
+  constructor(
+    readonly num: number,
+    readonly gen: number,
+  ) {}
   get key(): string {
     return `${this.num} ${this.gen}`;
   }
@@ -28,7 +31,10 @@ export class PdfRef {
 }
 
 export class PdfString {
-  constructor(readonly bytes: Buffer, readonly hex = false) {}
+  constructor(
+    readonly bytes: Buffer,
+    readonly hex = false,
+  ) {}
   /** PDF text string: UTF-16BE with BOM, UTF-8 with BOM (PDF 2.0) or PDFDocEncoding (latin1 approximation). */
   text(): string {
     const b = this.bytes;
@@ -37,7 +43,6 @@ export class PdfString {
     return b.toString('latin1');
   }
   static fromText(text: string): PdfString {
-     
     if (/^[\x20-\x7e]*$/.test(text)) return new PdfString(Buffer.from(text, 'latin1'));
     const utf16 = Buffer.from(text.normalize('NFC'), 'utf16le').swap16();
     return new PdfString(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16]), true);
@@ -69,7 +74,12 @@ export class PdfDict {
 
 /** A stream as found in the file: its dictionary and where its raw (still encoded) data lies. */
 export class PdfStream {
-  constructor(readonly dict: PdfDict, readonly dataOffset: number, readonly dataLength: number, readonly data?: Buffer) {}
+  constructor(
+    readonly dict: PdfDict,
+    readonly dataOffset: number,
+    readonly dataLength: number,
+    readonly data?: Buffer,
+  ) {}
 }
 
 export type PdfObject = null | boolean | number | PdfName | PdfString | PdfRef | PdfObject[] | PdfDict | PdfStream;
@@ -83,7 +93,10 @@ export const isArray = (o: PdfObject | undefined): o is PdfObject[] => Array.isA
 export const isNumber = (o: PdfObject | undefined): o is number => typeof o === 'number';
 
 export class PdfFormatError extends Error {
-  constructor(message: string, readonly offset?: number) {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
     super(offset === undefined ? message : `${message} (at byte ${offset})`);
     this.name = 'PdfFormatError';
   }

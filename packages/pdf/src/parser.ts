@@ -8,9 +8,19 @@ const WHITE_CHARS = String.fromCharCode(0, 9, 10, 12, 13, 32);
 const HEX_WHITE = new RegExp(`[${WHITE_CHARS}]`);
 const HEX_WHITE_RUN = new RegExp(`[${WHITE_CHARS}]+`, 'g');
 
-export const isWhite = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
+export const isWhite = (c: number): boolean =>
+  c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
 export const isDelimiter = (c: number): boolean =>
-  c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25;
+  c === 0x28 ||
+  c === 0x29 ||
+  c === 0x3c ||
+  c === 0x3e ||
+  c === 0x5b ||
+  c === 0x5d ||
+  c === 0x7b ||
+  c === 0x7d ||
+  c === 0x2f ||
+  c === 0x25;
 
 /** Resolves a stream's indirect /Length while parsing; undefined when it cannot. */
 export type LengthResolver = (ref: PdfRef) => number | undefined;
@@ -22,7 +32,11 @@ export type LengthResolver = (ref: PdfRef) => number | undefined;
 export class PdfParser {
   pos: number;
 
-  constructor(readonly bytes: ChunkedBytes, pos = 0, private readonly resolveLength?: LengthResolver) {
+  constructor(
+    readonly bytes: ChunkedBytes,
+    pos = 0,
+    private readonly resolveLength?: LengthResolver,
+  ) {
     this.pos = pos;
   }
 
@@ -33,7 +47,8 @@ export class PdfParser {
       if (isWhite(c)) {
         this.pos += 1;
       } else if (c === 0x25) {
-        while (this.pos < this.bytes.size && this.bytes.at(this.pos) !== 0x0a && this.bytes.at(this.pos) !== 0x0d) this.pos += 1;
+        while (this.pos < this.bytes.size && this.bytes.at(this.pos) !== 0x0a && this.bytes.at(this.pos) !== 0x0d)
+          this.pos += 1;
       } else {
         return;
       }
@@ -166,7 +181,16 @@ export class PdfParser {
       if (c === 0x5c) {
         const e = this.bytes.at(this.pos);
         this.pos += 1;
-        const simple: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
+        const simple: Record<number, number> = {
+          0x6e: 0x0a,
+          0x72: 0x0d,
+          0x74: 0x09,
+          0x62: 0x08,
+          0x66: 0x0c,
+          0x28: 0x28,
+          0x29: 0x29,
+          0x5c: 0x5c,
+        };
         if (e in simple) out.push(simple[e] as number);
         else if (e >= 0x30 && e <= 0x37) {
           let v = e - 0x30;
@@ -198,7 +222,11 @@ export class PdfParser {
     // Find the closing '>' first, then decode the run at once: signature /Contents strings are
     // tens of kilobytes and per-character work dominated validation time.
     const end = this.bytes.indexOf(0x3e, this.pos, 4 * MAX_TOKEN + 1);
-    if (end < 0) throw new PdfFormatError(this.pos + 4 * MAX_TOKEN < this.bytes.size ? 'hex string too long' : 'unterminated hex string', start);
+    if (end < 0)
+      throw new PdfFormatError(
+        this.pos + 4 * MAX_TOKEN < this.bytes.size ? 'hex string too long' : 'unterminated hex string',
+        start,
+      );
     let digits = this.bytes.slice(this.pos, end).toString('latin1');
     // PDF white space (ISO 32000-1 §7.2.2) includes NUL; the char class is built from codes.
     if (HEX_WHITE.test(digits)) digits = digits.replace(HEX_WHITE_RUN, '');

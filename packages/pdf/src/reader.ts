@@ -2,7 +2,7 @@ import { ChunkedBytes, bufferSource, fileSource } from './byte-source';
 import type { ByteSource } from './byte-source';
 import { DEFAULT_DECODE_CAP, decodeStreamData } from './filters';
 import { PdfFormatError, isArray, isDict, isName, isNumber, isRef, isStream } from './objects';
-import type { PdfObject , PdfDict, PdfRef, PdfStream} from './objects';
+import type { PdfObject, PdfDict, PdfRef, PdfStream } from './objects';
 import { PdfParser } from './parser';
 
 export type XrefEntry =
@@ -43,7 +43,10 @@ export class PdfReader {
   private readonly resolving = new Set<string>();
   private readonly decodeCap: number;
 
-  private constructor(readonly source: ByteSource, options: ReaderOptions = {}) {
+  private constructor(
+    readonly source: ByteSource,
+    options: ReaderOptions = {},
+  ) {
     this.bytes = new ChunkedBytes(source);
     this.decodeCap = options.decodeCap ?? DEFAULT_DECODE_CAP;
     const head = source.read(0, 1024).toString('latin1');
@@ -119,7 +122,8 @@ export class PdfReader {
     const match = /startxref\s+(\d+)/.exec(tail.slice(at));
     if (!match) throw new PdfFormatError('startxref without an offset');
     const offset = Number(match[1]);
-    if (offset <= 0 || offset >= this.source.size) throw new PdfFormatError(`startxref points outside the file (${offset})`);
+    if (offset <= 0 || offset >= this.source.size)
+      throw new PdfFormatError(`startxref points outside the file (${offset})`);
     return offset;
   }
 
@@ -135,7 +139,8 @@ export class PdfReader {
       newestFirst.push(revision);
       const prev = revision.trailer.get('Prev');
       offset = isNumber(prev) ? prev : undefined;
-      if (offset !== undefined && (offset <= 0 || offset >= this.source.size)) throw new PdfFormatError(`/Prev points outside the file (${offset})`);
+      if (offset !== undefined && (offset <= 0 || offset >= this.source.size))
+        throw new PdfFormatError(`/Prev points outside the file (${offset})`);
     }
     // A linearized file's first-page section sits at the start of the file and points /Prev
     // forward to the main section: together they are one revision (ISO 32000-1 Annex F).
@@ -173,24 +178,42 @@ export class PdfReader {
           }
           // The first entry of a section wins over later duplicates in the same section.
           if (entries.has(start + i)) continue;
-          entries.set(start + i, kind === 'n' ? { type: 'offset', offset: Number(field1), gen: Number(field2) } : { type: 'free', gen: Number(field2) });
+          entries.set(
+            start + i,
+            kind === 'n'
+              ? { type: 'offset', offset: Number(field1), gen: Number(field2) }
+              : { type: 'free', gen: Number(field2) },
+          );
         }
       }
       parser.expectKeyword('trailer');
       const trailer = parser.readObject();
       if (!isDict(trailer)) throw new PdfFormatError('trailer is not a dictionary', parser.pos);
-      const revision: Revision = { xrefOffset: offset, kind: 'table', trailer, entries, endOffset: this.endOfRevision(parser.pos) };
+      const revision: Revision = {
+        xrefOffset: offset,
+        kind: 'table',
+        trailer,
+        entries,
+        endOffset: this.endOfRevision(parser.pos),
+      };
       const xrefStm = trailer.get('XRefStm');
       if (isNumber(xrefStm)) {
         // Hybrid file (ISO 32000-1 §7.5.8.4): the stream's entries fill in what the table leaves out.
         const hybrid = this.readXrefStream(xrefStm);
-        for (const [num, entry] of hybrid.entries) if (!entries.has(num) || entries.get(num)?.type === 'free') entries.set(num, entry);
+        for (const [num, entry] of hybrid.entries)
+          if (!entries.has(num) || entries.get(num)?.type === 'free') entries.set(num, entry);
         revision.hybridStreamOffset = xrefStm;
       }
       return revision;
     }
     const stream = this.readXrefStream(offset);
-    return { xrefOffset: offset, kind: 'stream', trailer: stream.dict, entries: stream.entries, endOffset: this.endOfRevision(stream.end) };
+    return {
+      xrefOffset: offset,
+      kind: 'stream',
+      trailer: stream.dict,
+      entries: stream.entries,
+      endOffset: this.endOfRevision(stream.end),
+    };
   }
 
   private endOfRevision(from: number): number {
@@ -206,10 +229,12 @@ export class PdfReader {
   private readXrefStream(offset: number): { dict: PdfDict; entries: Map<number, XrefEntry>; end: number } {
     const parser = new PdfParser(this.bytes, offset, (ref) => this.lengthOf(ref));
     const { value } = parser.readIndirectObject();
-    if (!isStream(value) || !isName(value.dict.get('Type'), 'XRef')) throw new PdfFormatError('startxref does not point to an xref table or stream', offset);
+    if (!isStream(value) || !isName(value.dict.get('Type'), 'XRef'))
+      throw new PdfFormatError('startxref does not point to an xref table or stream', offset);
     const data = this.streamData(value);
     const w = value.dict.get('W');
-    if (!isArray(w) || w.length !== 3 || !w.every((x) => isNumber(x) && x >= 0 && x <= 8)) throw new PdfFormatError('xref stream /W is malformed', offset);
+    if (!isArray(w) || w.length !== 3 || !w.every((x) => isNumber(x) && x >= 0 && x <= 8))
+      throw new PdfFormatError('xref stream /W is malformed', offset);
     const widths = w as number[];
     const rowLength = widths.reduce((a, b) => a + b, 0);
     const size = Number(value.dict.get('Size') ?? 0);
@@ -227,7 +252,8 @@ export class PdfReader {
       const count = Number(index[s + 1]);
       for (let i = 0; i < count; i += 1, row += 1) {
         const at = row * rowLength;
-        if (at + rowLength > data.length) throw new PdfFormatError('xref stream is shorter than its /Index says', offset);
+        if (at + rowLength > data.length)
+          throw new PdfFormatError('xref stream is shorter than its /Index says', offset);
         const type = widths[0] === 0 ? 1 : field(at, widths[0] as number);
         const f2 = field(at + (widths[0] as number), widths[1] as number);
         const f3 = field(at + (widths[0] as number) + (widths[1] as number), widths[2] as number);
@@ -287,9 +313,13 @@ export class PdfReader {
       const entry = this.merged.get(num);
       let value: PdfObject = null;
       if (entry?.type === 'offset') {
-        if (entry.offset <= 0 || entry.offset >= this.source.size) throw new PdfFormatError(`object ${num} has an offset outside the file`);
+        if (entry.offset <= 0 || entry.offset >= this.source.size)
+          throw new PdfFormatError(`object ${num} has an offset outside the file`);
         const found = this.objectAt(entry.offset);
-        if (found.ref.num !== num) throw new PdfFormatError(`xref says object ${num} is at ${entry.offset} but object ${found.ref.num} is there`);
+        if (found.ref.num !== num)
+          throw new PdfFormatError(
+            `xref says object ${num} is at ${entry.offset} but object ${found.ref.num} is there`,
+          );
         if (typeof ref !== 'number' && found.ref.gen !== ref.gen) value = null;
         else value = found.value;
       } else if (entry?.type === 'compressed') {
@@ -319,16 +349,20 @@ export class PdfReader {
     const entry = this.entryAtRevision(num, revisionIndex);
     if (!entry || entry.type === 'free') return null;
     if (entry.type === 'offset') {
-      if (entry.offset <= 0 || entry.offset >= this.source.size) throw new PdfFormatError(`object ${num} has an offset outside the file`);
+      if (entry.offset <= 0 || entry.offset >= this.source.size)
+        throw new PdfFormatError(`object ${num} has an offset outside the file`);
       const found = this.objectAt(entry.offset);
-      if (found.ref.num !== num) throw new PdfFormatError(`xref says object ${num} is at ${entry.offset} but object ${found.ref.num} is there`);
+      if (found.ref.num !== num)
+        throw new PdfFormatError(`xref says object ${num} is at ${entry.offset} but object ${found.ref.num} is there`);
       return found.value;
     }
     // Object streams are cached by number; one rewritten in a later revision is read afresh.
     const streamEntry = this.entryAtRevision(entry.stream, revisionIndex);
-    if (streamEntry?.type !== 'offset') throw new PdfFormatError(`object stream ${entry.stream} is not at a byte offset`);
+    if (streamEntry?.type !== 'offset')
+      throw new PdfFormatError(`object stream ${entry.stream} is not at a byte offset`);
     const stream = this.objectAt(streamEntry.offset).value;
-    if (!isStream(stream) || !isName(stream.dict.get('Type'), 'ObjStm')) throw new PdfFormatError(`object ${entry.stream} is not an object stream`);
+    if (!isStream(stream) || !isName(stream.dict.get('Type'), 'ObjStm'))
+      throw new PdfFormatError(`object ${entry.stream} is not an object stream`);
     const data = this.streamData(stream);
     const n = Math.min(Number(stream.dict.get('N') ?? 0), 1_000_000);
     const first = Number(stream.dict.get('First') ?? 0);
@@ -345,7 +379,8 @@ export class PdfReader {
     let objStm = this.objectStreams.get(streamNum);
     if (!objStm) {
       const stream = this.getObject(streamNum);
-      if (!isStream(stream) || !isName(stream.dict.get('Type'), 'ObjStm')) throw new PdfFormatError(`object ${streamNum} is not an object stream`);
+      if (!isStream(stream) || !isName(stream.dict.get('Type'), 'ObjStm'))
+        throw new PdfFormatError(`object ${streamNum} is not an object stream`);
       const data = this.streamData(stream);
       const n = Number(stream.dict.get('N') ?? 0);
       const first = Number(stream.dict.get('First') ?? 0);
@@ -360,7 +395,8 @@ export class PdfReader {
       this.objectStreams.set(streamNum, objStm);
     }
     const rel = objStm.offsets.get(num);
-    if (rel === undefined) throw new PdfFormatError(`object ${num} is not in object stream ${streamNum} (index ${index})`);
+    if (rel === undefined)
+      throw new PdfFormatError(`object ${num} is not in object stream ${streamNum} (index ${index})`);
     const parser = new PdfParser(new ChunkedBytes(bufferSource(objStm.data)), objStm.first + rel);
     return parser.readObject();
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncrementalUpdate } from './incremental-writer';
 import { PdfDict, PdfFormatError, PdfName, PdfStream, PdfString, isArray, isRef } from './objects';
-import type { PdfObject , PdfRef} from './objects';
+import type { PdfObject, PdfRef } from './objects';
 import type { PdfReader } from './reader';
 
 /** Twelve digits per ByteRange number: files up to 1 TB, and no re-layout after the offsets are known (pyHanko #336). */
@@ -67,7 +67,11 @@ function existingFieldNames(reader: PdfReader, fields: PdfObject[]): Set<string>
  * Everything else the caller wants in the same revision (appearance XObjects, images) must be
  * added to `update` before this is called.
  */
-export function prepareSignature(reader: PdfReader, update: IncrementalUpdate, options: SignatureFieldOptions): PreparedSignature {
+export function prepareSignature(
+  reader: PdfReader,
+  update: IncrementalUpdate,
+  options: SignatureFieldOptions,
+): PreparedSignature {
   if (reader.encrypted) throw new PdfFormatError('the PDF is encrypted; decrypt it before signing');
   const catalogRef = reader.trailer.get('Root');
   if (!isRef(catalogRef)) throw new PdfFormatError('the trailer /Root is not a reference');
@@ -79,31 +83,48 @@ export function prepareSignature(reader: PdfReader, update: IncrementalUpdate, o
 
   // AcroForm: direct in the catalog, or an indirect dictionary we rewrite in this update.
   const acroEntry = catalog.get('AcroForm');
-  const acroForm = (isRef(acroEntry) ? reader.resolveDict(update.current(acroEntry)) : reader.resolveDict(acroEntry))?.clone() ?? new PdfDict();
+  const acroForm =
+    (isRef(acroEntry) ? reader.resolveDict(update.current(acroEntry)) : reader.resolveDict(acroEntry))?.clone() ??
+    new PdfDict();
   const fieldsEntry = acroForm.get('Fields');
   const fields = isRef(fieldsEntry) ? reader.resolve(update.current(fieldsEntry)) : (fieldsEntry ?? []);
   if (!isArray(fields)) throw new PdfFormatError('AcroForm /Fields is not an array');
   const taken = existingFieldNames(reader, fields);
   let fieldName = options.fieldName ?? '';
-  for (let i = taken.size + 1; fieldName === '' || taken.has(fieldName); i += 1) fieldName = `${options.kind === 'signature' ? 'Signature' : 'DocTimeStamp'}${i}`;
+  for (let i = taken.size + 1; fieldName === '' || taken.has(fieldName); i += 1)
+    fieldName = `${options.kind === 'signature' ? 'Signature' : 'DocTimeStamp'}${i}`;
 
   const value = new PdfDict();
   if (options.kind === 'signature') {
-    value.set('Type', PdfName.of('Sig')).set('Filter', PdfName.of('Adobe.PPKLite')).set('SubFilter', PdfName.of(options.subFilter ?? 'ETSI.CAdES.detached'));
+    value
+      .set('Type', PdfName.of('Sig'))
+      .set('Filter', PdfName.of('Adobe.PPKLite'))
+      .set('SubFilter', PdfName.of(options.subFilter ?? 'ETSI.CAdES.detached'));
     value.set('M', PdfString.fromText(pdfDate(options.signingTime ?? new Date())));
     if (options.name) value.set('Name', PdfString.fromText(options.name));
     if (options.reason) value.set('Reason', PdfString.fromText(options.reason));
     if (options.location) value.set('Location', PdfString.fromText(options.location));
     if (options.contactInfo) value.set('ContactInfo', PdfString.fromText(options.contactInfo));
   } else {
-    value.set('Type', PdfName.of('DocTimeStamp')).set('Filter', PdfName.of('Adobe.PPKLite')).set('SubFilter', PdfName.of('ETSI.RFC3161'));
+    value
+      .set('Type', PdfName.of('DocTimeStamp'))
+      .set('Filter', PdfName.of('Adobe.PPKLite'))
+      .set('SubFilter', PdfName.of('ETSI.RFC3161'));
   }
   value.set('ByteRange', [0, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER]);
   value.set('Contents', new PdfString(Buffer.alloc(options.contentsSize), true));
   const valueRef = update.add(value);
   if (options.docMdp && options.kind === 'signature') {
-    const params = new PdfDict().set('Type', PdfName.of('TransformParams')).set('P', options.docMdp).set('V', PdfName.of('1.2'));
-    value.set('Reference', [new PdfDict().set('Type', PdfName.of('SigRef')).set('TransformMethod', PdfName.of('DocMDP')).set('TransformParams', params)]);
+    const params = new PdfDict()
+      .set('Type', PdfName.of('TransformParams'))
+      .set('P', options.docMdp)
+      .set('V', PdfName.of('1.2'));
+    value.set('Reference', [
+      new PdfDict()
+        .set('Type', PdfName.of('SigRef'))
+        .set('TransformMethod', PdfName.of('DocMDP'))
+        .set('TransformParams', params),
+    ]);
     catalog.set('Perms', new PdfDict().set('DocMDP', valueRef));
   }
 
@@ -111,7 +132,11 @@ export function prepareSignature(reader: PdfReader, update: IncrementalUpdate, o
   let normal = options.appearance?.normal;
   if (!normal) {
     // PDF/A wants an appearance on every widget, even an invisible one.
-    const empty = new PdfDict().set('Type', PdfName.of('XObject')).set('Subtype', PdfName.of('Form')).set('BBox', [0, 0, 0, 0]).set('Resources', new PdfDict());
+    const empty = new PdfDict()
+      .set('Type', PdfName.of('XObject'))
+      .set('Subtype', PdfName.of('Form'))
+      .set('BBox', [0, 0, 0, 0])
+      .set('Resources', new PdfDict());
     normal = update.add(new PdfStream(empty, 0, 0, Buffer.alloc(0)));
   }
   const widget = new PdfDict()
@@ -156,22 +181,39 @@ export function prepareSignature(reader: PdfReader, update: IncrementalUpdate, o
   const baseSize = reader.size;
   const contentsStart = baseSize + contentsAt + '/Contents '.length;
   const contentsEnd = contentsStart + 2 + 2 * options.contentsSize;
-  const byteRange: [number, number, number, number] = [0, contentsStart, contentsEnd, baseSize + bytes.length - contentsEnd];
+  const byteRange: [number, number, number, number] = [
+    0,
+    contentsStart,
+    contentsEnd,
+    baseSize + bytes.length - contentsEnd,
+  ];
   const slotStart = brAt + BYTE_RANGE_MARK.length;
   const slotEnd = bytes.indexOf(']', slotStart, 'latin1');
   const text = `0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}`.padEnd(slotEnd - slotStart, ' ');
   if (text.length !== slotEnd - slotStart) throw new Error('ByteRange does not fit its placeholder');
   bytes.write(text, slotStart, 'latin1');
-  return { baseSize, update: bytes, byteRange, contentsHexOffset: contentsAt + '/Contents <'.length, contentsSize: options.contentsSize, fieldName };
+  return {
+    baseSize,
+    update: bytes,
+    byteRange,
+    contentsHexOffset: contentsAt + '/Contents <'.length,
+    contentsSize: options.contentsSize,
+    fieldName,
+  };
 }
 
 /** Hashes the signed byte ranges, reading the original file in chunks so memory stays bounded. */
-export function hashSignedRanges(reader: PdfReader, prepared: PreparedSignature, algorithm: 'sha256' | 'sha384' | 'sha512' = 'sha256'): Buffer {
+export function hashSignedRanges(
+  reader: PdfReader,
+  prepared: PreparedSignature,
+  algorithm: 'sha256' | 'sha384' | 'sha512' = 'sha256',
+): Buffer {
   const hash = createHash(algorithm);
   const [, firstEnd, secondStart] = prepared.byteRange;
   const chunk = 1 << 20;
   // The first range is the whole original file plus the update up to /Contents.
-  for (let at = 0; at < prepared.baseSize; at += chunk) hash.update(reader.source.read(at, Math.min(chunk, prepared.baseSize - at)));
+  for (let at = 0; at < prepared.baseSize; at += chunk)
+    hash.update(reader.source.read(at, Math.min(chunk, prepared.baseSize - at)));
   hash.update(prepared.update.subarray(0, firstEnd - prepared.baseSize));
   hash.update(prepared.update.subarray(secondStart - prepared.baseSize));
   return hash.digest();
@@ -187,7 +229,8 @@ export function digestByteRange(reader: PdfReader, range: readonly number[], alg
   for (let i = 0; i + 1 < range.length; i += 2) {
     const start = range[i] as number;
     const length = range[i + 1] as number;
-    for (let at = start; at < start + length; at += chunk) hash.update(reader.source.read(at, Math.min(chunk, start + length - at)));
+    for (let at = start; at < start + length; at += chunk)
+      hash.update(reader.source.read(at, Math.min(chunk, start + length - at)));
   }
   return hash.digest();
 }
@@ -195,7 +238,9 @@ export function digestByteRange(reader: PdfReader, range: readonly number[], alg
 /** Writes the CMS (or time-stamp token) into the zeroed /Contents of a prepared update. */
 export function embedSignatureContents(prepared: PreparedSignature, der: Buffer): Buffer {
   if (der.length > prepared.contentsSize) {
-    throw new PdfFormatError(`the signature container (${der.length} bytes) does not fit the ${prepared.contentsSize} bytes reserved`);
+    throw new PdfFormatError(
+      `the signature container (${der.length} bytes) does not fit the ${prepared.contentsSize} bytes reserved`,
+    );
   }
   const update = Buffer.from(prepared.update);
   update.write(der.toString('hex'), prepared.contentsHexOffset, 'latin1');

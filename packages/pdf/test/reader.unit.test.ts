@@ -2,8 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
-import type { PdfStream} from '../src';
-import { IncrementalUpdate, PdfDict, PdfFormatError, PdfName, PdfParser, PdfReader, PdfRef, PdfString, ChunkedBytes, bufferSource, serializeObject } from '../src';
+import type { PdfStream } from '../src';
+import {
+  IncrementalUpdate,
+  PdfDict,
+  PdfFormatError,
+  PdfName,
+  PdfParser,
+  PdfReader,
+  PdfRef,
+  PdfString,
+  ChunkedBytes,
+  bufferSource,
+  serializeObject,
+} from '../src';
 import { pyhankoCorpus } from '../../../test/support/corpus';
 
 const corpus = pyhankoCorpus;
@@ -68,7 +80,11 @@ describe('PdfReader on real-world shapes (pyHanko corpus)', () => {
 
   it('caps decompression: a deflate bomb stops at the cap', () => {
     const bomb = zlib.deflateSync(Buffer.alloc(8 * 1024 * 1024));
-    const pdf = handMade(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>', `<< /Length ${bomb.length} /Filter /FlateDecode >>\nstream\n${bomb.toString('latin1')}\nendstream`]);
+    const pdf = handMade([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [] /Count 0 >>',
+      `<< /Length ${bomb.length} /Filter /FlateDecode >>\nstream\n${bomb.toString('latin1')}\nendstream`,
+    ]);
     const reader = PdfReader.fromBuffer(pdf, { decodeCap: 1024 * 1024 });
     const stream = reader.getObject(3) as PdfStream;
     expect(() => reader.streamData(stream)).toThrow(PdfFormatError);
@@ -76,7 +92,11 @@ describe('PdfReader on real-world shapes (pyHanko corpus)', () => {
   });
 
   it('survives a stream whose /Length refers to itself and deep nesting', () => {
-    const pdf = handMade(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>', '<< /Length 3 0 R >>\nstream\nabc\nendstream']);
+    const pdf = handMade([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [] /Count 0 >>',
+      '<< /Length 3 0 R >>\nstream\nabc\nendstream',
+    ]);
     const reader = PdfReader.fromBuffer(pdf);
     expect(reader.streamData(reader.getObject(3) as PdfStream).toString()).toBe('abc');
     const deep = new PdfParser(new ChunkedBytes(bufferSource(Buffer.from('['.repeat(500)))), 0);
@@ -90,34 +110,46 @@ describe('PdfReader on real-world shapes (pyHanko corpus)', () => {
 });
 
 describe('IncrementalUpdate', () => {
-  it.each(['minimal.pdf', 'minimal-xref.pdf'])('%s: appends objects and an xref section of the same kind, never touching earlier bytes', (name) => {
-    const original = fs.readFileSync(path.join(corpus, name));
-    const reader = PdfReader.fromBuffer(original);
-    const update = new IncrementalUpdate(reader);
-    const ref = update.add(new PdfDict().set('Note', PdfString.fromText('Văn bản đã ký')));
-    const built = update.build();
-    const combined = Buffer.concat([original, built.bytes]);
-    const after = PdfReader.fromBuffer(combined);
-    expect(after.revisions).toHaveLength(reader.revisions.length + 1);
-    expect(after.lastRevision.kind).toBe(reader.lastRevision.kind);
-    expect(after.lastRevision.trailer.get('Prev')).toBe(reader.lastRevision.xrefOffset);
-    expect((after.resolveDict(ref)?.get('Note') as PdfString).text()).toBe('Văn bản đã ký');
-    expect(after.pages().length).toBe(reader.pages().length);
-  });
+  it.each(['minimal.pdf', 'minimal-xref.pdf'])(
+    '%s: appends objects and an xref section of the same kind, never touching earlier bytes',
+    (name) => {
+      const original = fs.readFileSync(path.join(corpus, name));
+      const reader = PdfReader.fromBuffer(original);
+      const update = new IncrementalUpdate(reader);
+      const ref = update.add(new PdfDict().set('Note', PdfString.fromText('Văn bản đã ký')));
+      const built = update.build();
+      const combined = Buffer.concat([original, built.bytes]);
+      const after = PdfReader.fromBuffer(combined);
+      expect(after.revisions).toHaveLength(reader.revisions.length + 1);
+      expect(after.lastRevision.kind).toBe(reader.lastRevision.kind);
+      expect(after.lastRevision.trailer.get('Prev')).toBe(reader.lastRevision.xrefOffset);
+      expect((after.resolveDict(ref)?.get('Note') as PdfString).text()).toBe('Văn bản đã ký');
+      expect(after.pages().length).toBe(reader.pages().length);
+    },
+  );
 });
 
 describe('serialisation round trip', () => {
   it('any name, string and number survives serialise → parse', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 30 }), fc.uint8Array({ maxLength: 60 }), fc.integer({ min: -1e9, max: 1e9 }), (name, bytes, n) => {
-        const dict = new PdfDict().set('K', PdfName.of(name)).set('S', new PdfString(Buffer.from(bytes))).set('H', new PdfString(Buffer.from(bytes), true)).set('N', n);
-        const text = Buffer.from(serializeObject(dict), 'latin1');
-        const parsed = new PdfParser(new ChunkedBytes(bufferSource(text)), 0).readObject() as PdfDict;
-        expect((parsed.get('K') as PdfName).name).toBe(name);
-        expect((parsed.get('S') as PdfString).bytes.equals(Buffer.from(bytes))).toBe(true);
-        expect((parsed.get('H') as PdfString).bytes.equals(Buffer.from(bytes))).toBe(true);
-        expect(parsed.get('N')).toBe(n);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.uint8Array({ maxLength: 60 }),
+        fc.integer({ min: -1e9, max: 1e9 }),
+        (name, bytes, n) => {
+          const dict = new PdfDict()
+            .set('K', PdfName.of(name))
+            .set('S', new PdfString(Buffer.from(bytes)))
+            .set('H', new PdfString(Buffer.from(bytes), true))
+            .set('N', n);
+          const text = Buffer.from(serializeObject(dict), 'latin1');
+          const parsed = new PdfParser(new ChunkedBytes(bufferSource(text)), 0).readObject() as PdfDict;
+          expect((parsed.get('K') as PdfName).name).toBe(name);
+          expect((parsed.get('S') as PdfString).bytes.equals(Buffer.from(bytes))).toBe(true);
+          expect((parsed.get('H') as PdfString).bytes.equals(Buffer.from(bytes))).toBe(true);
+          expect(parsed.get('N')).toBe(n);
+        },
+      ),
     );
   });
 });

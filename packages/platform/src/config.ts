@@ -2,7 +2,10 @@ import type { Static, TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 export class ConfigError extends Error {
-  constructor(readonly service: string, readonly problems: string[]) {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
     super(`${service}: invalid configuration, refusing to start:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
   }
@@ -13,7 +16,11 @@ export class ConfigError extends Error {
  * numeric strings converted, and every problem is reported at once so an operator can fix
  * them in one go instead of one restart per variable.
  */
-export function loadConfig<T extends TObject>(service: string, schema: T, env: NodeJS.ProcessEnv = process.env): Static<T> {
+export function loadConfig<T extends TObject>(
+  service: string,
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): Static<T> {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const value = env[key];

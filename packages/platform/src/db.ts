@@ -9,7 +9,10 @@ export type { Pool };
 // back as numbers because the values we count fit comfortably in 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string; onIdleError?: (error: Error) => void } = {}): Pool {
+export function createPool(
+  databaseUrl: string,
+  options: { max?: number; applicationName?: string; onIdleError?: (error: Error) => void } = {},
+): Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,

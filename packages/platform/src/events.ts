@@ -48,7 +48,12 @@ export function isValidEventData(definition: EventDefinition, data: unknown): bo
   return validatorFor(definition).Check(data);
 }
 
-export function createEvent<T>(definition: EventDefinition, subject: string, data: T, context: EventContext): CloudEvent<T> {
+export function createEvent<T>(
+  definition: EventDefinition,
+  subject: string,
+  data: T,
+  context: EventContext,
+): CloudEvent<T> {
   assertEventData(definition, data);
   const extensions: Record<string, string> = {};
   if (context.requestId) extensions.requestid = context.requestId;
@@ -100,7 +105,8 @@ export function fromKafkaMessage(headers: IHeaders | undefined, value: Buffer | 
     if (text === undefined) throw new Error(`message lacks header ${name}`);
     attributes[name] = text;
   }
-  if (attributes.ce_specversion !== '1.0') throw new Error(`unsupported CloudEvents specversion ${attributes.ce_specversion}`);
+  if (attributes.ce_specversion !== '1.0')
+    throw new Error(`unsupported CloudEvents specversion ${attributes.ce_specversion}`);
   if (value === null) throw new Error('message has no data');
   const data = JSON.parse(value.toString('utf8')) as unknown;
   const extensions: Record<string, string> = {};

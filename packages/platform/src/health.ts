@@ -1,6 +1,11 @@
 export type HealthCheck = { name: string; check: () => Promise<unknown> };
 export type ComponentHealth = { status: 'up' | 'down'; latencyMs: number; error?: string; detail?: unknown };
-export type HealthReport = { status: 'ok' | 'unavailable'; service: string; version: string; checks: Record<string, ComponentHealth> };
+export type HealthReport = {
+  status: 'ok' | 'unavailable';
+  service: string;
+  version: string;
+  checks: Record<string, ComponentHealth>;
+};
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   new Promise((resolve, reject) => {
@@ -18,7 +23,12 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   });
 
 /** Runs all checks in parallel, each bounded, so one hung dependency cannot hang the probe. */
-export async function runHealthChecks(service: string, version: string, checks: HealthCheck[], timeoutMs = 2_500): Promise<HealthReport> {
+export async function runHealthChecks(
+  service: string,
+  version: string,
+  checks: HealthCheck[],
+  timeoutMs = 2_500,
+): Promise<HealthReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       const started = performance.now();
@@ -28,7 +38,10 @@ export async function runHealthChecks(service: string, version: string, checks: 
         if (detail !== undefined) health.detail = detail;
         return [name, health] as const;
       } catch (error) {
-        return [name, { status: 'down', latencyMs: Math.round(performance.now() - started), error: (error as Error).message }] as const;
+        return [
+          name,
+          { status: 'down', latencyMs: Math.round(performance.now() - started), error: (error as Error).message },
+        ] as const;
       }
     }),
   );

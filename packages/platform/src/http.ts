@@ -20,13 +20,7 @@ declare module 'fastify' {
   }
 }
 
-export type ServiceApp = FastifyInstance<
-  Server,
-  IncomingMessage,
-  ServerResponse,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
 
 export type ServiceAppOptions = {
   name: string;
@@ -118,7 +112,11 @@ export function toAppError(error: unknown): AppError {
   return new AppError('INTERNAL', undefined, { cause: error });
 }
 
-type ProblemReply = { code(status: number): ProblemReply; header(name: string, value: string): ProblemReply; send(payload: unknown): unknown };
+type ProblemReply = {
+  code(status: number): ProblemReply;
+  header(name: string, value: string): ProblemReply;
+  send(payload: unknown): unknown;
+};
 
 /** Sends an AppError as problem+json; typed structurally so the gateway's proxy replies can use it too. */
 export function sendProblem(request: { id: string; url: string }, reply: unknown, error: AppError): void {
@@ -160,7 +158,10 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
 
   await app.register(swagger, {
     // Shared schemas appear under their $id (Document, Problem, …) rather than def-0, def-1.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === 'string' ? json.$id : `def-${index}`,
+    },
     openapi: {
       openapi: '3.1.0',
       info: { title: `vanthu ${options.name}`, version: options.version, description: options.description },
@@ -186,7 +187,9 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
     else request.log.info({ code: appError.code, detail: appError.message }, 'request refused');
     sendProblem(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
 
   const checks = options.healthChecks ?? [];
   const hidden = { schema: { hide: true } };

@@ -30,7 +30,12 @@ export function requestFingerprint(...parts: unknown[]): string {
  * together: a crash rolls all three back (so a retry re-executes), and a concurrent repeat
  * blocks on the claim's unique index until the first commits, then replays its result.
  */
-export function transactionRunner(pool: Pool, identity: Identity, idempotencyKey: string | undefined, fingerprint: string): TransactionRunner {
+export function transactionRunner(
+  pool: Pool,
+  identity: Identity,
+  idempotencyKey: string | undefined,
+  fingerprint: string,
+): TransactionRunner {
   if (idempotencyKey === undefined) {
     return async (work) => ({ result: await withTransaction(pool, work), replayed: false });
   }
@@ -69,9 +74,19 @@ export function transactionRunner(pool: Pool, identity: Identity, idempotencyKey
 }
 
 /** The transaction a mutating request's use case runs in, honouring its Idempotency-Key header. */
-export function transactionRunnerFor(request: FastifyRequest, pool: Pool, operation: string, ...parts: unknown[]): TransactionRunner {
+export function transactionRunnerFor(
+  request: FastifyRequest,
+  pool: Pool,
+  operation: string,
+  ...parts: unknown[]
+): TransactionRunner {
   const key = request.headers['idempotency-key'];
-  return transactionRunner(pool, request.identity, typeof key === 'string' ? key : undefined, requestFingerprint(operation, ...parts));
+  return transactionRunner(
+    pool,
+    request.identity,
+    typeof key === 'string' ? key : undefined,
+    requestFingerprint(operation, ...parts),
+  );
 }
 
 /** Marks a response that repeats the stored result of an earlier request with the same Idempotency-Key. */

@@ -37,8 +37,17 @@ const internalAudience = 'vanthu-services';
  */
 // Five minutes: long enough for a service to finish calls it makes on the caller's behalf
 // within one request (a 200-document signing batch), short enough to limit replay.
-export function createIdentitySigner(privateKeyPem: string, ttlSeconds = 300): (identity: Identity, requestId?: string) => string {
-  const sign = createSigner({ key: privateKeyPem, algorithm: 'ES256', iss: internalIssuer, aud: internalAudience, expiresIn: ttlSeconds * 1000 });
+export function createIdentitySigner(
+  privateKeyPem: string,
+  ttlSeconds = 300,
+): (identity: Identity, requestId?: string) => string {
+  const sign = createSigner({
+    key: privateKeyPem,
+    algorithm: 'ES256',
+    iss: internalIssuer,
+    aud: internalAudience,
+    expiresIn: ttlSeconds * 1000,
+  });
   return (identity, requestId) =>
     sign({
       sub: identity.userId,
@@ -55,8 +64,18 @@ export function createIdentitySigner(privateKeyPem: string, ttlSeconds = 300): (
  * signs its own assertion with the service key: subject `service:<name>`, the one role
  * `service`, scoped to the agency whose data the event concerns.
  */
-export function createServiceIdentitySigner(privateKeyPem: string, serviceName: string, ttlSeconds = 60): (agencyCode: string) => string {
-  const sign = createSigner({ key: privateKeyPem, algorithm: 'ES256', iss: serviceIssuer, aud: internalAudience, expiresIn: ttlSeconds * 1000 });
+export function createServiceIdentitySigner(
+  privateKeyPem: string,
+  serviceName: string,
+  ttlSeconds = 60,
+): (agencyCode: string) => string {
+  const sign = createSigner({
+    key: privateKeyPem,
+    algorithm: 'ES256',
+    iss: serviceIssuer,
+    aud: internalAudience,
+    expiresIn: ttlSeconds * 1000,
+  });
   return (agencyCode) => sign({ sub: `service:${serviceName}`, agency: agencyCode, roles: ['service'] });
 }
 
@@ -65,12 +84,16 @@ export function createServiceIdentitySigner(privateKeyPem: string, serviceName: 
  * when the service key is configured. The issuer picks the key; a token claiming one issuer
  * but signed with the other key fails.
  */
-export function createIdentityVerifier(publicKeyPem: string, servicePublicKeyPem?: string): (token: string) => Identity {
+export function createIdentityVerifier(
+  publicKeyPem: string,
+  servicePublicKeyPem?: string,
+): (token: string) => Identity {
   const options = { algorithms: ['ES256' as const], allowedAud: internalAudience, clockTolerance: 5_000 };
   const verifiers: Record<string, (token: string) => unknown> = {
     [internalIssuer]: createVerifier({ ...options, key: publicKeyPem, allowedIss: internalIssuer }),
   };
-  if (servicePublicKeyPem) verifiers[serviceIssuer] = createVerifier({ ...options, key: servicePublicKeyPem, allowedIss: serviceIssuer });
+  if (servicePublicKeyPem)
+    verifiers[serviceIssuer] = createVerifier({ ...options, key: servicePublicKeyPem, allowedIss: serviceIssuer });
   const decode = createDecoder();
   return (token) => {
     let claims: Record<string, unknown>;
@@ -80,7 +103,11 @@ export function createIdentityVerifier(publicKeyPem: string, servicePublicKeyPem
       if (!verify) throw new Error(`issuer ${String(issuer)} is not trusted here`);
       claims = verify(token) as Record<string, unknown>;
     } catch (error) {
-      throw new AppError('UNAUTHENTICATED', 'internal identity assertion is missing, expired or not signed by the gateway', { cause: error });
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'internal identity assertion is missing, expired or not signed by the gateway',
+        { cause: error },
+      );
     }
     const identity = identityFromClaims(claims);
     // Only the service issuer may grant the service role, and it grants nothing else.
@@ -97,7 +124,8 @@ export function identityFromClaims(claims: Record<string, unknown>): Identity {
   const userId = claims.sub;
   const agencyCode = claims.agency;
   const claimedRoles = claims.roles;
-  if (typeof userId !== 'string' || userId.length === 0) throw new AppError('UNAUTHENTICATED', 'token has no subject (sub)');
+  if (typeof userId !== 'string' || userId.length === 0)
+    throw new AppError('UNAUTHENTICATED', 'token has no subject (sub)');
   if (typeof agencyCode !== 'string' || !/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$/.test(agencyCode)) {
     throw new AppError('UNAUTHENTICATED', 'token has no valid agency code (agency), e.g. 000.00.31.H56');
   }

@@ -34,7 +34,11 @@ export class InboxConsumer {
   private connected = false;
 
   constructor(private readonly options: InboxConsumerOptions) {
-    this.consumer = options.kafka.consumer({ groupId: options.consumer, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    this.consumer = options.kafka.consumer({
+      groupId: options.consumer,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
     this.maxAttempts = options.maxAttempts ?? 5;
   }
 
@@ -64,7 +68,15 @@ export class InboxConsumer {
     if (handler) {
       const definition = findEventDefinition(event.type);
       if (definition && !isValidEventData(definition, event.data)) {
-        await this.deadLetter(topic, partition, message.offset, message.headers, message.value, event, new Error('data does not match the event schema'));
+        await this.deadLetter(
+          topic,
+          partition,
+          message.offset,
+          message.headers,
+          message.value,
+          event,
+          new Error('data does not match the event schema'),
+        );
         return this.commit(topic, partition, message.offset);
       }
       for (let attempt = 1; ; attempt += 1) {
@@ -110,7 +122,8 @@ export class InboxConsumer {
     const printableHeaders: Record<string, string> = {};
     for (const [name, header] of Object.entries(headers ?? {})) {
       const single = Array.isArray(header) ? header[0] : header;
-      if (single !== undefined) printableHeaders[name] = Buffer.isBuffer(single) ? single.toString('utf8') : String(single);
+      if (single !== undefined)
+        printableHeaders[name] = Buffer.isBuffer(single) ? single.toString('utf8') : String(single);
     }
     await this.options.pool.query(
       `INSERT INTO inbox_dead_letter (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, headers, payload, error)
@@ -127,6 +140,9 @@ export class InboxConsumer {
         String((error as Error)?.message ?? error),
       ],
     );
-    this.options.logger.error({ err: error, topic, partition, offset, eventId: event?.id }, 'event moved to the dead-letter table');
+    this.options.logger.error(
+      { err: error, topic, partition, offset, eventId: event?.id },
+      'event moved to the dead-letter table',
+    );
   }
 }

@@ -6,13 +6,14 @@ export type KafkaSettings = { brokers: string[]; clientId: string; topicPrefix: 
 
 // kafkajs logs through its own creator; route it into pino so one service has one log stream.
 function pinoLogCreator(logger: Logger): logCreator {
-  return () => ({ level, log }) => {
-    const { message, ...extra } = log;
-    const entry = { kafka: { namespace: log.namespace, ...extra } };
-    if (level === logLevel.ERROR) logger.error(entry, message);
-    else if (level === logLevel.WARN) logger.warn(entry, message);
-    else if (level === logLevel.INFO) logger.debug(entry, message);
-  };
+  return () =>
+    ({ level, log }) => {
+      const { message, ...extra } = log;
+      const entry = { kafka: { namespace: log.namespace, ...extra } };
+      if (level === logLevel.ERROR) logger.error(entry, message);
+      else if (level === logLevel.WARN) logger.warn(entry, message);
+      else if (level === logLevel.INFO) logger.debug(entry, message);
+    };
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {

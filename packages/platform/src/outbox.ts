@@ -104,7 +104,9 @@ export class OutboxRelay {
 
   /** Number of rows not yet acknowledged by Kafka (for health and tests). */
   async pendingCount(): Promise<number> {
-    const result = await this.options.pool.query<{ count: number }>('SELECT count(*) AS count FROM outbox WHERE published_at IS NULL');
+    const result = await this.options.pool.query<{ count: number }>(
+      'SELECT count(*) AS count FROM outbox WHERE published_at IS NULL',
+    );
     return result.rows[0]?.count ?? 0;
   }
 
@@ -157,7 +159,9 @@ export class OutboxRelay {
     }
     try {
       await client.query('BEGIN');
-      const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [relayLockKey]);
+      const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        relayLockKey,
+      ]);
       if (!lock.rows[0]?.locked) {
         await client.query('ROLLBACK');
         return 0;
@@ -174,15 +178,17 @@ export class OutboxRelay {
       try {
         await this.send(producer, rows);
       } catch (error) {
-        await client.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE position = ANY($1::bigint[])`, [
-          rows.map((r) => r.position),
-          String((error as Error).message).slice(0, 1000),
-        ]);
+        await client.query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE position = ANY($1::bigint[])`,
+          [rows.map((r) => r.position), String((error as Error).message).slice(0, 1000)],
+        );
         await client.query('COMMIT');
         this.recordFailure(error, 'Kafka did not acknowledge the batch');
         return 0;
       }
-      await client.query('UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])', [rows.map((r) => r.position)]);
+      await client.query('UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])', [
+        rows.map((r) => r.position),
+      ]);
       await client.query('COMMIT');
       if (this.failures > 0) logger.info({ published: rows.length }, 'outbox relay recovered');
       this.failures = 0;
@@ -222,7 +228,10 @@ export class OutboxRelay {
       byTopic.set(row.topic, messages);
     }
     try {
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
     } catch (error) {
       // A producer whose broker went away may hold dead connections; reconnect on the next try.
       this.producerConnected = false;

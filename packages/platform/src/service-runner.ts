@@ -26,11 +26,28 @@ export const serviceConfigProperties = {
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$' }),
   KAFKA_TOPIC_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$' }),
   IDENTITY_PUBLIC_KEY_FILE: Type.String({ minLength: 1, description: 'PEM public key of the gateway identity signer' }),
-  SERVICE_IDENTITY_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM public key of the service identity signer' })),
-  SERVICE_IDENTITY_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'Key to sign service assertions (only services that call others from event consumers)' })),
-  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
-    default: 'info',
-  }),
+  SERVICE_IDENTITY_PUBLIC_KEY_FILE: Type.Optional(
+    Type.String({ minLength: 1, description: 'PEM public key of the service identity signer' }),
+  ),
+  SERVICE_IDENTITY_PRIVATE_KEY_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Key to sign service assertions (only services that call others from event consumers)',
+    }),
+  ),
+  LOG_LEVEL: Type.Union(
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+    ],
+    {
+      default: 'info',
+    },
+  ),
   STARTUP_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 15_000 }),
 } satisfies TProperties;
 
@@ -59,7 +76,9 @@ export type ServiceDefinition<S extends TObject> = {
   /** Topics this service publishes to or consumes; created before anyone subscribes. */
   topics: TopicName[];
   buildApp: (context: ServiceContext<Static<S> & ServiceConfig>) => Promise<ServiceApp>;
-  consumers?: (context: ServiceContext<Static<S> & ServiceConfig>) => Omit<InboxConsumerOptions, 'kafka' | 'pool' | 'logger'>[];
+  consumers?: (
+    context: ServiceContext<Static<S> & ServiceConfig>,
+  ) => Omit<InboxConsumerOptions, 'kafka' | 'pool' | 'logger'>[];
   /** Service-specific start-up (e.g. opening the HSM); failures abort the start like any other. */
   beforeListen?: (context: ServiceContext<Static<S> & ServiceConfig>) => Promise<void>;
   onClose?: () => Promise<void>;
@@ -113,12 +132,24 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
       onIdleError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
     });
     closers.push(() => pool.end());
-    await retryUntil(`cannot reach PostgreSQL at ${describeDatabaseUrl(config.DATABASE_URL)}`, config.STARTUP_TIMEOUT_MS, () => checkDatabase(pool));
+    await retryUntil(
+      `cannot reach PostgreSQL at ${describeDatabaseUrl(config.DATABASE_URL)}`,
+      config.STARTUP_TIMEOUT_MS,
+      () => checkDatabase(pool),
+    );
     await runMigrations(config.DATABASE_URL, definition.migrationsDir, logger);
 
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: definition.name, topicPrefix: config.KAFKA_TOPIC_PREFIX }, logger);
-    const topics = definition.topics.map((t) => ({ topic: topicName(t, config.KAFKA_TOPIC_PREFIX), numPartitions: topicPartitions[t] }));
-    await retryUntil(`cannot reach Kafka at ${config.KAFKA_BROKERS}`, config.STARTUP_TIMEOUT_MS, () => ensureTopics(kafka, topics));
+    const kafka = createKafka(
+      { brokers: config.KAFKA_BROKERS.split(','), clientId: definition.name, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+      logger,
+    );
+    const topics = definition.topics.map((t) => ({
+      topic: topicName(t, config.KAFKA_TOPIC_PREFIX),
+      numPartitions: topicPartitions[t],
+    }));
+    await retryUntil(`cannot reach Kafka at ${config.KAFKA_BROKERS}`, config.STARTUP_TIMEOUT_MS, () =>
+      ensureTopics(kafka, topics),
+    );
     const producer = createProducer(kafka);
     closers.push(() => producer.disconnect());
     const relay = new OutboxRelay({ pool, databaseUrl: config.DATABASE_URL, producer, logger });
@@ -127,17 +158,32 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
       { name: 'kafka', check: () => pingKafka(kafka) },
       { name: 'outbox', check: async () => ({ pending: await relay.pendingCount() }) },
     ];
-    const context: ServiceContext<Static<S> & ServiceConfig> = { config, logger, pool, kafka, producer, relay, identityPublicKey, healthChecks };
-    if (config.SERVICE_IDENTITY_PUBLIC_KEY_FILE) context.servicePublicKey = fs.readFileSync(config.SERVICE_IDENTITY_PUBLIC_KEY_FILE, 'utf8');
+    const context: ServiceContext<Static<S> & ServiceConfig> = {
+      config,
+      logger,
+      pool,
+      kafka,
+      producer,
+      relay,
+      identityPublicKey,
+      healthChecks,
+    };
+    if (config.SERVICE_IDENTITY_PUBLIC_KEY_FILE)
+      context.servicePublicKey = fs.readFileSync(config.SERVICE_IDENTITY_PUBLIC_KEY_FILE, 'utf8');
     if (config.SERVICE_IDENTITY_PRIVATE_KEY_FILE) {
-      context.serviceIdentity = createServiceIdentitySigner(fs.readFileSync(config.SERVICE_IDENTITY_PRIVATE_KEY_FILE, 'utf8'), definition.name);
+      context.serviceIdentity = createServiceIdentitySigner(
+        fs.readFileSync(config.SERVICE_IDENTITY_PRIVATE_KEY_FILE, 'utf8'),
+        definition.name,
+      );
     }
 
     await relay.start();
     closers.push(() => relay.stop());
     for (const consumerOptions of definition.consumers?.(context) ?? []) {
       const consumer = new InboxConsumer({ ...consumerOptions, kafka, pool, logger });
-      await retryUntil(`cannot start consumer ${consumerOptions.consumer}`, config.STARTUP_TIMEOUT_MS, () => consumer.start());
+      await retryUntil(`cannot start consumer ${consumerOptions.consumer}`, config.STARTUP_TIMEOUT_MS, () =>
+        consumer.start(),
+      );
       closers.push(() => consumer.stop());
     }
     if (definition.beforeListen) await definition.beforeListen(context);
@@ -159,7 +205,8 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
         logger.warn('shutdown did not finish in 10 s; exiting anyway');
         process.exit(1);
       }, 10_000).unref();
-      for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+      for (const close of closers.reverse())
+        await close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
       process.exit(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));

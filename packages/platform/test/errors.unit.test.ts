@@ -19,7 +19,11 @@ describe('AppError → problem+json', () => {
   });
 
   it('keeps client-error details and field errors', () => {
-    const problem = toProblem(new AppError('VALIDATION_FAILED', 'subject too long', { errors: [{ field: 'metadata.subject', message: 'too long' }] }));
+    const problem = toProblem(
+      new AppError('VALIDATION_FAILED', 'subject too long', {
+        errors: [{ field: 'metadata.subject', message: 'too long' }],
+      }),
+    );
     expect(problem.detail).toBe('subject too long');
     expect(problem.errors).toEqual([{ field: 'metadata.subject', message: 'too long' }]);
   });

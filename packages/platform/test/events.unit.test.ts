@@ -17,7 +17,11 @@ const data: DocumentCreatedV1 = {
 
 describe('CloudEvents binary mode', () => {
   it('round-trips attributes, extensions and Vietnamese data through Kafka headers', () => {
-    const event = createEvent(documentCreatedV1, data.documentId, data, { source: '/vanthu/documents', requestId: 'req-abcdef12', agencyCode: data.agencyCode });
+    const event = createEvent(documentCreatedV1, data.documentId, data, {
+      source: '/vanthu/documents',
+      requestId: 'req-abcdef12',
+      agencyCode: data.agencyCode,
+    });
     const headers = toKafkaHeaders(event);
     expect(headers.ce_specversion).toBe('1.0');
     expect(headers.ce_type).toBe('vn.vanthu.document.created.v1');
@@ -28,15 +32,22 @@ describe('CloudEvents binary mode', () => {
   });
 
   it('refuses to create an event that does not match its schema', () => {
-    expect(() => createEvent(documentCreatedV1, 'x', { ...data, sha256: 'not-a-hash' }, { source: '/t' })).toThrow(/does not match its schema/);
-    expect(() => createEvent(documentCreatedV1, 'x', { ...data, extra: 1 }, { source: '/t' })).toThrow(/does not match its schema/);
+    expect(() => createEvent(documentCreatedV1, 'x', { ...data, sha256: 'not-a-hash' }, { source: '/t' })).toThrow(
+      /does not match its schema/,
+    );
+    expect(() => createEvent(documentCreatedV1, 'x', { ...data, extra: 1 }, { source: '/t' })).toThrow(
+      /does not match its schema/,
+    );
   });
 
   it('rejects messages that are not CloudEvents', () => {
     expect(() => fromKafkaMessage(undefined, Buffer.from('{}'))).toThrow(/no CloudEvents headers/);
     expect(() => fromKafkaMessage({ ce_specversion: '1.0' }, Buffer.from('{}'))).toThrow(/lacks header ce_id/);
     expect(() =>
-      fromKafkaMessage({ ce_specversion: '0.3', ce_id: '1', ce_source: 's', ce_type: 't', ce_time: 'now' }, Buffer.from('{}')),
+      fromKafkaMessage(
+        { ce_specversion: '0.3', ce_id: '1', ce_source: 's', ce_type: 't', ce_time: 'now' },
+        Buffer.from('{}'),
+      ),
     ).toThrow(/specversion/);
   });
 });

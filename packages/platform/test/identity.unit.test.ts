@@ -1,14 +1,29 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
-import { createIdentitySigner, createIdentityVerifier, createServiceIdentitySigner, identityFromClaims, requireRole } from '../src/identity';
+import {
+  createIdentitySigner,
+  createIdentityVerifier,
+  createServiceIdentitySigner,
+  identityFromClaims,
+  requireRole,
+} from '../src/identity';
 import type { Identity } from '../src/identity';
 import { AppError } from '../src/errors';
 
 const pair = () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 };
-const identity: Identity = { userId: 'nv-an', agencyCode: '000.00.00.H99', unitCode: 'VP', name: 'Nguyễn Văn An', roles: ['agency-leader'] };
+const identity: Identity = {
+  userId: 'nv-an',
+  agencyCode: '000.00.00.H99',
+  unitCode: 'VP',
+  name: 'Nguyễn Văn An',
+  roles: ['agency-leader'],
+};
 
 describe('gateway identity assertions', () => {
   const gateway = pair();
@@ -24,7 +39,13 @@ describe('gateway identity assertions', () => {
   });
 
   it('rejects an expired assertion', () => {
-    const sign = createSigner({ key: gateway.privatePem, algorithm: 'ES256', iss: 'vanthu-gateway', aud: 'vanthu-services', expiresIn: 1 });
+    const sign = createSigner({
+      key: gateway.privatePem,
+      algorithm: 'ES256',
+      iss: 'vanthu-gateway',
+      aud: 'vanthu-services',
+      expiresIn: 1,
+    });
     const token = sign({ sub: 'u', agency: '000.00.00.H99', roles: [], iat: Math.floor(Date.now() / 1000) - 120 });
     expect(() => verify(token)).toThrow(/expired|not signed/);
   });
@@ -32,7 +53,16 @@ describe('gateway identity assertions', () => {
   it('rejects a tampered payload', () => {
     const token = createIdentitySigner(gateway.privatePem)(identity);
     const [header, , signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'nv-an', agency: '000.00.31.H99', roles: ['admin'], iss: 'vanthu-gateway', aud: 'vanthu-services', exp: 9999999999 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({
+        sub: 'nv-an',
+        agency: '000.00.31.H99',
+        roles: ['admin'],
+        iss: 'vanthu-gateway',
+        aud: 'vanthu-services',
+        exp: 9999999999,
+      }),
+    ).toString('base64url');
     expect(() => verify(`${header}.${forged}.${signature}`)).toThrow(AppError);
   });
 });
@@ -45,7 +75,9 @@ describe('identityFromClaims', () => {
   });
 
   it('drops roles the platform does not know', () => {
-    expect(identityFromClaims({ sub: 'u', agency: '000.00.00.H99', roles: ['clerk', 'superuser'] }).roles).toEqual(['clerk']);
+    expect(identityFromClaims({ sub: 'u', agency: '000.00.00.H99', roles: ['clerk', 'superuser'] }).roles).toEqual([
+      'clerk',
+    ]);
   });
 
   it('requireRole refuses a caller without the role', () => {
@@ -61,17 +93,37 @@ describe('service identity assertions', () => {
 
   it('are accepted only where the service key is trusted, scoped to one agency, with only the service role', () => {
     const verify = createIdentityVerifier(gateway.publicPem, services.publicPem);
-    expect(verify(signService('000.00.31.H99'))).toEqual({ userId: 'service:signing', agencyCode: '000.00.31.H99', roles: ['service'] });
+    expect(verify(signService('000.00.31.H99'))).toEqual({
+      userId: 'service:signing',
+      agencyCode: '000.00.31.H99',
+      roles: ['service'],
+    });
     expect(() => createIdentityVerifier(gateway.publicPem)(signService('000.00.31.H99'))).toThrow(AppError);
   });
 
   it('cannot be minted with the gateway key, nor can the gateway key grant the service role', () => {
     const verify = createIdentityVerifier(gateway.publicPem, services.publicPem);
-    const gatewayAsService = createSigner({ key: gateway.privatePem, algorithm: 'ES256', iss: 'vanthu-service', aud: 'vanthu-services', expiresIn: 60_000 });
-    expect(() => verify(gatewayAsService({ sub: 'service:x', agency: '000.00.00.H99', roles: ['service'] }))).toThrow(AppError);
+    const gatewayAsService = createSigner({
+      key: gateway.privatePem,
+      algorithm: 'ES256',
+      iss: 'vanthu-service',
+      aud: 'vanthu-services',
+      expiresIn: 60_000,
+    });
+    expect(() => verify(gatewayAsService({ sub: 'service:x', agency: '000.00.00.H99', roles: ['service'] }))).toThrow(
+      AppError,
+    );
     const userWithServiceRole = createIdentitySigner(gateway.privatePem)({ ...identity, roles: ['service'] });
     expect(() => verify(userWithServiceRole)).toThrow(/cannot grant/);
-    const serviceWithMore = createSigner({ key: services.privatePem, algorithm: 'ES256', iss: 'vanthu-service', aud: 'vanthu-services', expiresIn: 60_000 });
-    expect(() => verify(serviceWithMore({ sub: 'service:x', agency: '000.00.00.H99', roles: ['service', 'admin'] }))).toThrow(/cannot grant/);
+    const serviceWithMore = createSigner({
+      key: services.privatePem,
+      algorithm: 'ES256',
+      iss: 'vanthu-service',
+      aud: 'vanthu-services',
+      expiresIn: 60_000,
+    });
+    expect(() =>
+      verify(serviceWithMore({ sub: 'service:x', agency: '000.00.00.H99', roles: ['service', 'admin'] })),
+    ).toThrow(/cannot grant/);
   });
 });

@@ -16,9 +16,15 @@ describe('forward-only migrations from an empty database', () => {
       await client.connect();
       try {
         const schema = async () =>
-          (await client.query("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")).rows;
+          (
+            await client.query(
+              "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+            )
+          ).rows;
         const first = await schema();
-        expect(first.map((r) => r.table_name)).toEqual(expect.arrayContaining(['outbox', 'inbox', 'inbox_dead_letter', 'idempotency_keys']));
+        expect(first.map((r) => r.table_name)).toEqual(
+          expect.arrayContaining(['outbox', 'inbox', 'inbox_dead_letter', 'idempotency_keys']),
+        );
         await runMigrations(db.url, dir, logger);
         expect(await schema()).toEqual(first);
       } finally {

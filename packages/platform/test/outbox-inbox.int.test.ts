@@ -63,7 +63,13 @@ describe('transactional outbox', () => {
 
   it('publishes committed rows as CloudEvents keyed by aggregate, in order, and marks them', async () => {
     const producer = createProducer(kafka);
-    const relay = new OutboxRelay({ pool: fixture.pool, databaseUrl: fixture.db.url, producer, logger: fixture.logger, pollIntervalMs: 200 });
+    const relay = new OutboxRelay({
+      pool: fixture.pool,
+      databaseUrl: fixture.db.url,
+      producer,
+      logger: fixture.logger,
+      pollIntervalMs: 200,
+    });
     const received: { key: string; headers: Record<string, string>; value: string }[] = [];
     const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${prefix}raw-reader` });
     await consumer.connect();
@@ -80,16 +86,40 @@ describe('transactional outbox', () => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) {
         await withTransaction(fixture.pool, async (tx) => {
-          const event = await enqueueEvent(tx, documentCreatedV1, aggregate, { ...data(aggregate), version: i + 1 }, { source: '/test', requestId: `req-000000${i}` }, prefix);
+          const event = await enqueueEvent(
+            tx,
+            documentCreatedV1,
+            aggregate,
+            { ...data(aggregate), version: i + 1 },
+            { source: '/test', requestId: `req-000000${i}` },
+            prefix,
+          );
           ids.push(event.id);
         });
       }
-      await eventually(async () => received.filter((m) => m.key === aggregate).length, (n) => n === 5, 30_000, 'five messages');
+      await eventually(
+        async () => received.filter((m) => m.key === aggregate).length,
+        (n) => n === 5,
+        30_000,
+        'five messages',
+      );
       const mine = received.filter((m) => m.key === aggregate);
       expect(mine.map((m) => m.headers.ce_id)).toEqual(ids);
       expect(mine.map((m) => (JSON.parse(m.value) as DocumentCreatedV1).version)).toEqual([1, 2, 3, 4, 5]);
-      expect(mine[0]?.headers).toMatchObject({ ce_specversion: '1.0', ce_type: 'vn.vanthu.document.created.v1', ce_source: '/test', ce_subject: aggregate, ce_requestid: 'req-0000000', 'content-type': 'application/json' });
-      await eventually(() => relay.pendingCount(), (n) => n === 0, 10_000, 'rows to be marked published');
+      expect(mine[0]?.headers).toMatchObject({
+        ce_specversion: '1.0',
+        ce_type: 'vn.vanthu.document.created.v1',
+        ce_source: '/test',
+        ce_subject: aggregate,
+        ce_requestid: 'req-0000000',
+        'content-type': 'application/json',
+      });
+      await eventually(
+        () => relay.pendingCount(),
+        (n) => n === 0,
+        10_000,
+        'rows to be marked published',
+      );
     } finally {
       await relay.stop();
       await consumer.disconnect();
@@ -98,14 +128,30 @@ describe('transactional outbox', () => {
   });
 
   it('keeps rows while Kafka is unreachable and records the failure', async () => {
-    const unreachable = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'nowhere', topicPrefix: prefix }, fixture.logger);
-    const relay = new OutboxRelay({ pool: fixture.pool, databaseUrl: fixture.db.url, producer: createProducer(unreachable), logger: fixture.logger, pollIntervalMs: 100 });
+    const unreachable = createKafka(
+      { brokers: ['127.0.0.1:1'], clientId: 'nowhere', topicPrefix: prefix },
+      fixture.logger,
+    );
+    const relay = new OutboxRelay({
+      pool: fixture.pool,
+      databaseUrl: fixture.db.url,
+      producer: createProducer(unreachable),
+      logger: fixture.logger,
+      pollIntervalMs: 100,
+    });
     const id = randomUUID();
-    await withTransaction(fixture.pool, (tx) => enqueueEvent(tx, documentCreatedV1, id, data(id), { source: '/test' }, prefix));
+    await withTransaction(fixture.pool, (tx) =>
+      enqueueEvent(tx, documentCreatedV1, id, data(id), { source: '/test' }, prefix),
+    );
     await relay.start();
     try {
       const row = await eventually(
-        async () => (await fixture.pool.query('SELECT attempts, last_error, published_at FROM outbox WHERE message_key = $1', [id])).rows[0],
+        async () =>
+          (
+            await fixture.pool.query('SELECT attempts, last_error, published_at FROM outbox WHERE message_key = $1', [
+              id,
+            ])
+          ).rows[0],
         (r) => r.attempts >= 1,
         60_000,
         'a failed attempt to be recorded',
@@ -117,10 +163,22 @@ describe('transactional outbox', () => {
     }
     // The row is still there for the next relay (the real one) to publish.
     const producer = createProducer(kafka);
-    const healthy = new OutboxRelay({ pool: fixture.pool, databaseUrl: fixture.db.url, producer, logger: fixture.logger, pollIntervalMs: 100 });
+    const healthy = new OutboxRelay({
+      pool: fixture.pool,
+      databaseUrl: fixture.db.url,
+      producer,
+      logger: fixture.logger,
+      pollIntervalMs: 100,
+    });
     await healthy.start();
     try {
-      await eventually(async () => (await fixture.pool.query('SELECT published_at FROM outbox WHERE message_key = $1', [id])).rows[0].published_at, (v) => v !== null, 30_000);
+      await eventually(
+        async () =>
+          (await fixture.pool.query('SELECT published_at FROM outbox WHERE message_key = $1', [id])).rows[0]
+            .published_at,
+        (v) => v !== null,
+        30_000,
+      );
     } finally {
       await healthy.stop();
       await producer.disconnect();
@@ -167,7 +225,11 @@ describe('idempotent inbox consumer', () => {
     const flaky = { ...rawEvent(randomUUID(), randomUUID()), subject: 'flaky' };
     const poison = { ...rawEvent(randomUUID(), randomUUID()), subject: 'poison' };
     const after = rawEvent(randomUUID(), randomUUID());
-    const send = (event: CloudEvent) => ({ key: event.subject ?? 'k', value: JSON.stringify(event.data), headers: toKafkaHeaders(event) });
+    const send = (event: CloudEvent) => ({
+      key: event.subject ?? 'k',
+      value: JSON.stringify(event.data),
+      headers: toKafkaHeaders(event),
+    });
     await producer.send({
       topic,
       messages: [
@@ -183,13 +245,24 @@ describe('idempotent inbox consumer', () => {
     await producer.disconnect();
     await consumer.start();
     try {
-      await eventually(async () => (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [after.id])).rows[0].n, (n) => n === 1, 60_000, 'the last event');
-      const count = async (id: string) => (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [id])).rows[0].n;
+      await eventually(
+        async () =>
+          (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [after.id])).rows[0]
+            .n,
+        (n) => n === 1,
+        60_000,
+        'the last event',
+      );
+      const count = async (id: string) =>
+        (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [id])).rows[0].n;
       expect(await count(once.id)).toBe(1);
       // Failed attempts rolled back their writes; only the successful attempt remains.
       expect(await count(flaky.id)).toBe(1);
       expect(await count(poison.id)).toBe(0);
-      const dead = await fixture.pool.query('SELECT event_id, error FROM inbox_dead_letter WHERE consumer = $1 ORDER BY id', [group]);
+      const dead = await fixture.pool.query(
+        'SELECT event_id, error FROM inbox_dead_letter WHERE consumer = $1 ORDER BY id',
+        [group],
+      );
       expect(dead.rows.map((r) => r.error)).toEqual([expect.stringMatching(/lacks header ce_id/), 'always fails']);
       expect(dead.rows[1].event_id).toBe(poison.id);
     } finally {

@@ -46,13 +46,25 @@ export async function buildApp(deps: DocumentsAppDeps): Promise<ServiceApp> {
   const events = { topicPrefix: deps.topicPrefix, source: '/vanthu/documents' };
   const textIndexer = deps.textIndexer ?? new TextIndexer({ pool: deps.pool, blobs: deps.blobs, logger: deps.logger });
   app.addHook('onClose', async () => textIndexer.stop());
-  await documentRoutes(app, { pool: deps.pool, blobs: deps.blobs, converter: deps.converter ?? new DocxConverter(), textIndexer, ...events });
+  await documentRoutes(app, {
+    pool: deps.pool,
+    blobs: deps.blobs,
+    converter: deps.converter ?? new DocxConverter(),
+    textIndexer,
+    ...events,
+  });
   await searchRoutes(app, { pool: deps.pool });
   await dossierRoutes(app, { pool: deps.pool, blobs: deps.blobs, ...events });
   await copyRoutes(app, { pool: deps.pool, blobs: deps.blobs, ...events });
   // Registrations of one register-year serialise on its counter row; waiting here rather than for
   // a pooled connection keeps bursts (hundreds at once) from failing on the pool's connect timeout.
-  const numbering = new ConcurrencyLimiter({ concurrency: 4, maxQueued: 5_000, maxWaitMs: 120_000, retryAfterSeconds: 5, what: 'registrations' });
+  const numbering = new ConcurrencyLimiter({
+    concurrency: 4,
+    maxQueued: 5_000,
+    maxWaitMs: 120_000,
+    retryAfterSeconds: 5,
+    what: 'registrations',
+  });
   await registerRoutes(app, { pool: deps.pool, numbering, ...events });
   await organisationRoutes(app, { pool: deps.pool });
   return app;

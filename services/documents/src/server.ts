@@ -29,7 +29,11 @@ void runService({
     });
     // Hand-over reminders are a daily matter; checking hourly (and at start) is plenty.
     const remind = (): void => {
-      remindHandovers({ pool: context.pool, topicPrefix: context.config.KAFKA_TOPIC_PREFIX, source: '/vanthu/documents' }).catch((error: unknown) =>
+      remindHandovers({
+        pool: context.pool,
+        topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
+        source: '/vanthu/documents',
+      }).catch((error: unknown) =>
         context.logger.error({ err: error }, 'hand-over reminders failed; the next hourly pass retries'),
       );
     };

@@ -18,7 +18,11 @@ describe('ConcurrencyLimiter', () => {
         return i;
       }),
     );
-    await expect(limiter.run(async () => 99)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, retryAfterSeconds: 7 });
+    await expect(limiter.run(async () => 99)).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      status: 503,
+      retryAfterSeconds: 7,
+    });
     await Promise.resolve();
     expect(started).toEqual([0, 1]);
     gates[0]!.resolve();
@@ -31,7 +35,13 @@ describe('ConcurrencyLimiter', () => {
   });
 
   it('gives up on a waiter after maxWaitMs, and a failing task frees its slot', async () => {
-    const limiter = new ConcurrencyLimiter({ concurrency: 1, maxQueued: 5, maxWaitMs: 20, retryAfterSeconds: 1, what: 'tasks' });
+    const limiter = new ConcurrencyLimiter({
+      concurrency: 1,
+      maxQueued: 5,
+      maxWaitMs: 20,
+      retryAfterSeconds: 1,
+      what: 'tasks',
+    });
     const gate = deferred();
     const holder = limiter.run(() => gate.promise);
     await expect(limiter.run(async () => 'late')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });

@@ -25,7 +25,14 @@ beforeAll(async () => {
   blobDir = path.join(fixture.tempDir, 'blobs');
   const blobs = new BlobStore(blobDir);
   await blobs.init();
-  app = await buildApp({ logger: fixture.logger, pool: fixture.pool, blobs, identityPublicKey: kit.publicKeyPem, topicPrefix: 'test.', maxUploadBytes: 64 * 1024 });
+  app = await buildApp({
+    logger: fixture.logger,
+    pool: fixture.pool,
+    blobs,
+    identityPublicKey: kit.publicKeyPem,
+    topicPrefix: 'test.',
+    maxUploadBytes: 64 * 1024,
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -34,7 +41,12 @@ afterAll(async () => {
 
 async function upload(pdf: Buffer, metadata: unknown, headers: Record<string, string> = asA) {
   const { body, contentType } = documentUpload(pdf, metadata);
-  return app.inject({ method: 'POST', url: '/v1/documents', headers: { ...headers, 'content-type': contentType }, payload: body });
+  return app.inject({
+    method: 'POST',
+    url: '/v1/documents',
+    headers: { ...headers, 'content-type': contentType },
+    payload: body,
+  });
 }
 
 describe('POST /v1/documents and reading it back', () => {
@@ -44,9 +56,24 @@ describe('POST /v1/documents and reading it back', () => {
     expect(created.statusCode).toBe(201);
     const document = created.json();
     expect(created.headers.location).toBe(`/v1/documents/${document.id}`);
-    expect(document).toMatchObject({ agencyCode: agencyA, direction: 'outgoing', subject, urgency: 'urgent', status: 'draft', currentVersion: 1 });
+    expect(document).toMatchObject({
+      agencyCode: agencyA,
+      direction: 'outgoing',
+      subject,
+      urgency: 'urgent',
+      status: 'draft',
+      currentVersion: 1,
+    });
     const sha256 = createHash('sha256').update(pdf).digest('hex');
-    expect(document.versions).toEqual([expect.objectContaining({ version: 1, sha256, mediaType: 'application/pdf', sizeBytes: pdf.length, fileName: 'cong-van.pdf' })]);
+    expect(document.versions).toEqual([
+      expect.objectContaining({
+        version: 1,
+        sha256,
+        mediaType: 'application/pdf',
+        sizeBytes: pdf.length,
+        fileName: 'cong-van.pdf',
+      }),
+    ]);
 
     const fetched = await app.inject({ method: 'GET', url: `/v1/documents/${document.id}`, headers: asA });
     expect(fetched.statusCode).toBe(200);
@@ -59,9 +86,16 @@ describe('POST /v1/documents and reading it back', () => {
     expect(Buffer.compare(content.rawPayload, pdf)).toBe(0);
 
     // The outbox row was written in the same transaction, with the binary-free payload.
-    const outbox = await fixture.pool.query('SELECT topic, message_key, event_type, data FROM outbox WHERE message_key = $1', [document.id]);
+    const outbox = await fixture.pool.query(
+      'SELECT topic, message_key, event_type, data FROM outbox WHERE message_key = $1',
+      [document.id],
+    );
     expect(outbox.rows).toEqual([
-      expect.objectContaining({ topic: 'test.vanthu.documents', event_type: 'vn.vanthu.document.created.v1', data: expect.objectContaining({ sha256, subject }) }),
+      expect.objectContaining({
+        topic: 'test.vanthu.documents',
+        event_type: 'vn.vanthu.document.created.v1',
+        data: expect.objectContaining({ sha256, subject }),
+      }),
     ]);
   });
 
@@ -78,7 +112,9 @@ describe('POST /v1/documents and reading it back', () => {
     const second = (await upload(pdf, { direction: 'internal', subject: 'Lần 2' })).json();
     expect(first.id).not.toBe(second.id);
     expect(first.versions[0].sha256).toBe(second.versions[0].sha256);
-    const blobs = await fixture.pool.query('SELECT count(*) AS n FROM blobs WHERE sha256 = $1', [first.versions[0].sha256]);
+    const blobs = await fixture.pool.query('SELECT count(*) AS n FROM blobs WHERE sha256 = $1', [
+      first.versions[0].sha256,
+    ]);
     expect(blobs.rows[0].n).toBe(1);
   });
 });
@@ -89,7 +125,12 @@ describe('POST /v1/documents/{id}/versions', () => {
       { name: 'metadata', value: JSON.stringify(metadata) },
       { name: 'file', value: pdf, filename: 'signed.pdf', contentType: 'application/pdf' },
     ]);
-    return app.inject({ method: 'POST', url: `/v1/documents/${id}/versions`, headers: { ...headers, 'content-type': contentType }, payload: body });
+    return app.inject({
+      method: 'POST',
+      url: `/v1/documents/${id}/versions`,
+      headers: { ...headers, 'content-type': contentType },
+      payload: body,
+    });
   }
 
   it('stores the next immutable version and keeps every earlier one readable', async () => {
@@ -98,18 +139,29 @@ describe('POST /v1/documents/{id}/versions', () => {
     const id = (await upload(v1, { direction: 'outgoing', subject: 'Có nhiều phiên bản' })).json().id;
     const added = await addVersion(id, v2, { kind: 'signature', basedOnVersion: 1 });
     expect(added.statusCode).toBe(201);
-    expect(added.json()).toMatchObject({ currentVersion: 2, versions: [{ version: 1 }, { version: 2, kind: 'signature' }] });
+    expect(added.json()).toMatchObject({
+      currentVersion: 2,
+      versions: [{ version: 1 }, { version: 2, kind: 'signature' }],
+    });
     const latest = await app.inject({ method: 'GET', url: `/v1/documents/${id}/content`, headers: asA });
     expect(Buffer.compare(latest.rawPayload, v2)).toBe(0);
     const first = await app.inject({ method: 'GET', url: `/v1/documents/${id}/content?version=1`, headers: asA });
     expect(Buffer.compare(first.rawPayload, v1)).toBe(0);
-    const events = await fixture.pool.query('SELECT event_type, data FROM outbox WHERE message_key = $1 ORDER BY position', [id]);
-    expect(events.rows.map((r) => r.event_type)).toEqual(['vn.vanthu.document.created.v1', 'vn.vanthu.document.version.added.v1']);
+    const events = await fixture.pool.query(
+      'SELECT event_type, data FROM outbox WHERE message_key = $1 ORDER BY position',
+      [id],
+    );
+    expect(events.rows.map((r) => r.event_type)).toEqual([
+      'vn.vanthu.document.created.v1',
+      'vn.vanthu.document.version.added.v1',
+    ]);
     expect(events.rows[1].data).toMatchObject({ version: 2, previousVersion: 1, kind: 'signature' });
   });
 
   it('refuses a version made from a stale one (409) and lets only one of two racing writers win', async () => {
-    const id = (await upload(await makePdf('race-base'), { direction: 'outgoing', subject: 'Tranh chấp phiên bản' })).json().id;
+    const id = (
+      await upload(await makePdf('race-base'), { direction: 'outgoing', subject: 'Tranh chấp phiên bản' })
+    ).json().id;
     const [a, b] = await Promise.all([
       addVersion(id, await makePdf('race-a'), { kind: 'signature', basedOnVersion: 1 }),
       addVersion(id, await makePdf('race-b'), { kind: 'signature', basedOnVersion: 1 }),
@@ -117,16 +169,23 @@ describe('POST /v1/documents/{id}/versions', () => {
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     const loser = a.statusCode === 409 ? a : b;
     expect(loser.json().code).toBe('CONFLICT');
-    const versions = await fixture.pool.query('SELECT count(*)::int AS n FROM document_versions WHERE document_id = $1', [id]);
+    const versions = await fixture.pool.query(
+      'SELECT count(*)::int AS n FROM document_versions WHERE document_id = $1',
+      [id],
+    );
     expect(versions.rows[0].n).toBe(2);
   });
 
   it('answers 404 for another agency and 400 for bad metadata', async () => {
     const id = (await upload(await makePdf('v-scope'), { direction: 'outgoing', subject: 'Phạm vi' })).json().id;
-    expect((await addVersion(id, await makePdf('v-other'), { kind: 'signature', basedOnVersion: 1 }, asB)).statusCode).toBe(404);
+    expect(
+      (await addVersion(id, await makePdf('v-other'), { kind: 'signature', basedOnVersion: 1 }, asB)).statusCode,
+    ).toBe(404);
     const bad = await addVersion(id, await makePdf('v-bad'), { kind: 'magic', basedOnVersion: 0 });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['metadata.kind', 'metadata.basedOnVersion']));
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['metadata.kind', 'metadata.basedOnVersion']),
+    );
   });
 });
 
@@ -151,7 +210,9 @@ describe('Idempotency-Key', () => {
   it('runs concurrent repeats once', async () => {
     const pdf = await makePdf('idem-race');
     const headers = { ...asA, 'idempotency-key': 'upload-race-0002' };
-    const results = await Promise.all(Array.from({ length: 8 }, () => upload(pdf, { direction: 'outgoing', subject: 'Đua' }, headers)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => upload(pdf, { direction: 'outgoing', subject: 'Đua' }, headers)),
+    );
     expect(new Set(results.map((r) => r.statusCode))).toEqual(new Set([201]));
     expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
   });
@@ -181,14 +242,21 @@ describe('agency scoping and identity', () => {
 });
 
 describe('bad input loses nothing and says what is wrong', () => {
-  const countStoredBlobs = (): number => fs.readdirSync(path.join(blobDir, 'sha256'), { recursive: true }).filter((f) => String(f).length > 60).length;
-  const countDocuments = async (): Promise<number> => (await fixture.pool.query('SELECT count(*) AS n FROM documents')).rows[0].n;
+  const countStoredBlobs = (): number =>
+    fs.readdirSync(path.join(blobDir, 'sha256'), { recursive: true }).filter((f) => String(f).length > 60).length;
+  const countDocuments = async (): Promise<number> =>
+    (await fixture.pool.query('SELECT count(*) AS n FROM documents')).rows[0].n;
 
   it.each([
     ['an unknown field', { direction: 'outgoing', subject: 'x', extra: true }, 'metadata.extra', 'unknown field'],
     ['an unknown direction', { direction: 'sideways', subject: 'x' }, 'metadata.direction', ''],
     ['a number as subject', { direction: 'outgoing', subject: 42 }, 'metadata.subject', ''],
-    ['a subject over 500 characters (Phụ lục VI)', { direction: 'outgoing', subject: 'x'.repeat(501) }, 'metadata.subject', ''],
+    [
+      'a subject over 500 characters (Phụ lục VI)',
+      { direction: 'outgoing', subject: 'x'.repeat(501) },
+      'metadata.subject',
+      '',
+    ],
     ['no subject', { direction: 'outgoing' }, 'metadata.subject', ''],
   ])('metadata with %s is refused naming the field', async (_label, metadata, field, message) => {
     const before = await countDocuments();
@@ -202,16 +270,28 @@ describe('bad input loses nothing and says what is wrong', () => {
   });
 
   it('refuses metadata that is not JSON and a missing file', async () => {
-    expect((await upload(await makePdf('x'), '{not json')).json().errors).toEqual([{ field: 'metadata', message: 'not valid JSON' }]);
-    const noFile = multipartBody([{ name: 'metadata', value: JSON.stringify({ direction: 'outgoing', subject: 'x' }) }]);
-    const response = await app.inject({ method: 'POST', url: '/v1/documents', headers: { ...asA, 'content-type': noFile.contentType }, payload: noFile.body });
+    expect((await upload(await makePdf('x'), '{not json')).json().errors).toEqual([
+      { field: 'metadata', message: 'not valid JSON' },
+    ]);
+    const noFile = multipartBody([
+      { name: 'metadata', value: JSON.stringify({ direction: 'outgoing', subject: 'x' }) },
+    ]);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      headers: { ...asA, 'content-type': noFile.contentType },
+      payload: noFile.body,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([{ field: 'file', message: 'required' }]);
   });
 
   it('refuses a file that is not a PDF whatever its declared type (415)', async () => {
     const before = await countDocuments();
-    const response = await upload(Buffer.from('PK\u0003\u0004 this is a zip, not a pdf'), { direction: 'outgoing', subject: 'x' });
+    const response = await upload(Buffer.from('PK\u0003\u0004 this is a zip, not a pdf'), {
+      direction: 'outgoing',
+      subject: 'x',
+    });
     expect(response.statusCode).toBe(415);
     expect(response.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(await countDocuments()).toBe(before);
@@ -230,7 +310,12 @@ describe('bad input loses nothing and says what is wrong', () => {
   });
 
   it('refuses a non-multipart body and an unknown route with problem+json', async () => {
-    const json = await app.inject({ method: 'POST', url: '/v1/documents', headers: { ...asA, 'content-type': 'application/json' }, payload: '{}' });
+    const json = await app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      headers: { ...asA, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(json.statusCode).toBe(415);
     const missing = await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: asA });
     expect(missing.statusCode).toBe(404);
@@ -247,7 +332,10 @@ describe('bad input loses nothing and says what is wrong', () => {
     fs.writeFileSync(file, bytes);
     const response = await app.inject({ method: 'GET', url: `/v1/documents/${document.id}/content`, headers: asA });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toMatchObject({ code: 'INTEGRITY_FAILURE', title: 'Stored content failed its integrity check' });
+    expect(response.json()).toMatchObject({
+      code: 'INTEGRITY_FAILURE',
+      title: 'Stored content failed its integrity check',
+    });
     expect(response.json().detail).toBeUndefined();
   });
 });

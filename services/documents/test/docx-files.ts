@@ -17,11 +17,17 @@ export async function makeDocx(lines: string[], extra: Record<string, Buffer> = 
   const zip = new JSZip();
   zip.file('[Content_Types].xml', contentTypes);
   zip.file('_rels/.rels', rels);
-  const body = lines.map((line) => `<w:p><w:r><w:t xml:space="preserve">${escape(line.normalize('NFC'))}</w:t></w:r></w:p>`).join('');
-  zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`);
+  const body = lines
+    .map((line) => `<w:p><w:r><w:t xml:space="preserve">${escape(line.normalize('NFC'))}</w:t></w:r></w:p>`)
+    .join('');
+  zip.file(
+    'word/document.xml',
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
+  );
   for (const [name, bytes] of Object.entries(extra)) zip.file(name, bytes);
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }
 
 /** A DOCX-shaped zip with a part that inflates ~1000× (a decompression bomb). */
-export const makeZipBomb = (): Promise<Buffer> => makeDocx(['bom'], { 'word/media/padding.bin': Buffer.alloc(30 * 1024 * 1024, 0) });
+export const makeZipBomb = (): Promise<Buffer> =>
+  makeDocx(['bom'], { 'word/media/padding.bin': Buffer.alloc(30 * 1024 * 1024, 0) });

@@ -23,20 +23,33 @@ export type Harness = {
   asA: Record<string, string>;
   asB: Record<string, string>;
   adminA: Record<string, string>;
-  upload: (metadata: unknown, headers?: Record<string, string>, pdf?: Buffer) => Promise<{ id: string } & Record<string, unknown>>;
+  upload: (
+    metadata: unknown,
+    headers?: Record<string, string>,
+    pdf?: Buffer,
+  ) => Promise<{ id: string } & Record<string, unknown>>;
   post: (url: string, body: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
   close: () => Promise<void>;
 };
 
 /** The documents app over a fresh database, with identities of two agencies, for HTTP tests. */
-export async function startHarness(label: string, options: { maxUploadBytes?: number; converter?: Partial<DocxConverterOptions> } = {}): Promise<Harness> {
+export async function startHarness(
+  label: string,
+  options: { maxUploadBytes?: number; converter?: Partial<DocxConverterOptions> } = {},
+): Promise<Harness> {
   const kit = createIdentityKit();
   const fixture = await serviceFixture(label, migrationsDir);
   const blobDir = path.join(fixture.tempDir, 'blobs');
   const blobs = new BlobStore(blobDir);
   await blobs.init();
   const textIndexer = new TextIndexer({ pool: fixture.pool, blobs, logger: fixture.logger });
-  const converter = new DocxConverter({ sofficePath: 'soffice', concurrency: 2, maxQueued: 4, timeoutMs: 90_000, ...options.converter });
+  const converter = new DocxConverter({
+    sofficePath: 'soffice',
+    concurrency: 2,
+    maxQueued: 4,
+    timeoutMs: 90_000,
+    ...options.converter,
+  });
   const app = await buildApp({
     logger: fixture.logger,
     pool: fixture.pool,
@@ -49,7 +62,8 @@ export async function startHarness(label: string, options: { maxUploadBytes?: nu
   });
   const headersFor = (identity: Identity) => ({ 'x-vanthu-identity': kit.assertionFor(identity) });
   const asA = headersFor({ ...clerkOf(agencyA), unitCode: 'kgvx' });
-  const post = (url: string, body: unknown, headers: Record<string, string> = asA) => app.inject({ method: 'POST', url, headers, payload: body as object });
+  const post = (url: string, body: unknown, headers: Record<string, string> = asA) =>
+    app.inject({ method: 'POST', url, headers, payload: body as object });
   let seed = 0;
   return {
     fixture,
@@ -64,7 +78,12 @@ export async function startHarness(label: string, options: { maxUploadBytes?: nu
     upload: async (metadata, headers = asA, pdf) => {
       seed += 1;
       const { body, contentType } = documentUpload(pdf ?? (await makePdf(`${label}-${seed}`, 1)), metadata);
-      const response = await app.inject({ method: 'POST', url: '/v1/documents', headers: { ...headers, 'content-type': contentType }, payload: body });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        headers: { ...headers, 'content-type': contentType },
+        payload: body,
+      });
       if (response.statusCode !== 201) throw new Error(`upload failed: ${response.statusCode} ${response.body}`);
       return response.json();
     },

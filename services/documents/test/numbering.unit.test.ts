@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { buildDocumentIdentifier, buildNotation, formatNumber, vietnamDate, vietnamIsoDate } from '../src/domain/numbering';
+import {
+  buildDocumentIdentifier,
+  buildNotation,
+  formatNumber,
+  vietnamDate,
+  vietnamIsoDate,
+} from '../src/domain/numbering';
 import { documentTypes, findDocumentType } from '../src/domain/document-types';
 import { foldForSearch } from '../src/domain/search-text';
 import { isCalendarDate } from '../src/schemas/formats';
@@ -11,22 +17,36 @@ describe('số and ký hiệu (NĐ 30/2020 Điều 15; Phụ lục I.II.3)', () 
 
   it('builds {số}/{type}-{agency}, and {số}/{agency}-{unit} for types without abbreviation', () => {
     expect(buildNotation({ number: 15, typeAbbreviation: 'QĐ', agencyAbbreviation: 'UBND' })).toBe('15/QĐ-UBND');
-    expect(buildNotation({ number: 5, typeAbbreviation: null, agencyAbbreviation: 'ubnd', unitAbbreviation: 'kgvx' })).toBe('05/UBND-KGVX');
+    expect(
+      buildNotation({ number: 5, typeAbbreviation: null, agencyAbbreviation: 'ubnd', unitAbbreviation: 'kgvx' }),
+    ).toBe('05/UBND-KGVX');
     expect(buildNotation({ number: 3, typeAbbreviation: 'TTr', agencyAbbreviation: 'S KHCN' })).toBe('03/TTr-SKHCN');
   });
 
   it('never puts spaces in a ký hiệu', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 99_999 }), fc.string({ minLength: 1, maxLength: 12 }), fc.option(fc.constantFrom(...documentTypes.map((t) => t.abbreviation))), (n, agency, type) => {
-        const notation = buildNotation({ number: n, typeAbbreviation: type ?? null, agencyAbbreviation: agency, unitAbbreviation: 'VP' });
-        expect(notation).not.toMatch(/\s/);
-        expect(notation.startsWith(`${formatNumber(n)}/`)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.string({ minLength: 1, maxLength: 12 }),
+        fc.option(fc.constantFrom(...documentTypes.map((t) => t.abbreviation))),
+        (n, agency, type) => {
+          const notation = buildNotation({
+            number: n,
+            typeAbbreviation: type ?? null,
+            agencyAbbreviation: agency,
+            unitAbbreviation: 'VP',
+          });
+          expect(notation).not.toMatch(/\s/);
+          expect(notation.startsWith(`${formatNumber(n)}/`)).toBe(true);
+        },
+      ),
     );
   });
 
   it('builds the mã định danh văn bản {OrganId},{yyyy/MM/dd},{số}/{ký hiệu}', () => {
-    expect(buildDocumentIdentifier('000.00.31.H56', { year: 2026, month: 3, day: 2 }, '15/QĐ-UBND')).toBe('000.00.31.H56,2026/03/02,15/QĐ-UBND');
+    expect(buildDocumentIdentifier('000.00.31.H56', { year: 2026, month: 3, day: 2 }, '15/QĐ-UBND')).toBe(
+      '000.00.31.H56,2026/03/02,15/QĐ-UBND',
+    );
   });
 
   it('starts the year on 1 January in Vietnam (UTC+7), not in UTC', () => {
@@ -60,6 +80,11 @@ describe('search folding', () => {
 describe('calendar dates', () => {
   it('accepts real dates only', () => {
     expect(['2026-02-28', '2024-02-29'].map(isCalendarDate)).toEqual([true, true]);
-    expect(['2026-02-29', '2026-13-01', '26-01-01', '2026-1-1'].map(isCalendarDate)).toEqual([false, false, false, false]);
+    expect(['2026-02-29', '2026-13-01', '26-01-01', '2026-1-1'].map(isCalendarDate)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

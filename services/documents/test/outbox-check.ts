@@ -7,7 +7,9 @@ import type { Pool } from '@vanthu/platform';
 export async function outboxProblems(pool: Pool): Promise<string[]> {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  const { rows } = await pool.query<{ event_type: string; data: unknown }>('SELECT event_type, data FROM outbox ORDER BY position');
+  const { rows } = await pool.query<{ event_type: string; data: unknown }>(
+    'SELECT event_type, data FROM outbox ORDER BY position',
+  );
   const problems: string[] = [];
   for (const row of rows) {
     const definition = findEventDefinition(row.event_type);

@@ -13,7 +13,11 @@ export function tempFile(bytes: Buffer, name: string): string {
 
 /** pdftotext (poppler) output with runs of whitespace collapsed. */
 export const pdfText = (bytes: Buffer, page?: number): string =>
-  execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), tempFile(bytes, 'x.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  execFileSync(
+    'pdftotext',
+    [...(page ? ['-f', String(page), '-l', String(page)] : []), tempFile(bytes, 'x.pdf'), '-'],
+    { encoding: 'utf8' },
+  ).replace(/\s+/g, ' ');
 
 /** qpdf --check exit status (0 = no errors) and its output. */
 export function qpdfCheck(bytes: Buffer): { status: number | null; output: string } {
@@ -21,7 +25,8 @@ export function qpdfCheck(bytes: Buffer): { status: number | null; output: strin
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-export const pdfAttachments = (bytes: Buffer): string => execFileSync('pdfdetach', ['-list', tempFile(bytes, 'x.pdf')], { encoding: 'utf8' });
+export const pdfAttachments = (bytes: Buffer): string =>
+  execFileSync('pdfdetach', ['-list', tempFile(bytes, 'x.pdf')], { encoding: 'utf8' });
 
 export function pdfAttachment(bytes: Buffer, name: string): string {
   const file = tempFile(bytes, 'x.pdf');
@@ -32,4 +37,5 @@ export function pdfAttachment(bytes: Buffer, name: string): string {
   return fs.readFileSync(out, 'utf8');
 }
 
-export const pdfPageCount = (bytes: Buffer): number => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [tempFile(bytes, 'x.pdf')], { encoding: 'utf8' }))?.[1]);
+export const pdfPageCount = (bytes: Buffer): number =>
+  Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [tempFile(bytes, 'x.pdf')], { encoding: 'utf8' }))?.[1]);

@@ -15,18 +15,35 @@ beforeAll(async () => {
   await h.post('/v1/organisations/imports', directory, h.adminA);
   outgoing = (await h.post('/v1/registers', { name: 'Sổ văn bản đi', direction: 'outgoing' })).json().id;
   incoming = (await h.post('/v1/registers', { name: 'Sổ văn bản đến', direction: 'incoming' })).json().id;
-  const decision = await h.upload({ direction: 'outgoing', subject: 'Về việc phòng chống lụt bão', typeCode: 'QĐ', signer: { position: 'Chủ tịch', fullName: 'Nguyễn Văn An' }, to: [{ organId: '000.00.31.H56', organName: 'Sở Nội vụ' }], issuedAmount: 5 });
+  const decision = await h.upload({
+    direction: 'outgoing',
+    subject: 'Về việc phòng chống lụt bão',
+    typeCode: 'QĐ',
+    signer: { position: 'Chủ tịch', fullName: 'Nguyễn Văn An' },
+    to: [{ organId: '000.00.31.H56', organName: 'Sở Nội vụ' }],
+    issuedAmount: 5,
+  });
   await h.post(`/v1/documents/${decision.id}/registration`, { registerId: outgoing });
   const letter = await h.upload({ direction: 'outgoing', subject: 'Về việc đôn đốc', typeCode: 'CV' });
   await h.post(`/v1/documents/${letter.id}/registration`, { registerId: outgoing });
-  const received = await h.upload({ direction: 'incoming', subject: 'Đề nghị cử cán bộ', sender: { organId: '000.00.31.H56', organName: 'Sở Nội vụ' }, codeNumber: '88', codeNotation: 'SNV-TCCB', issuedDate: '2026-02-10', toPlaces: 'Phòng Tổ chức', dueDate: '2026-12-31' });
+  const received = await h.upload({
+    direction: 'incoming',
+    subject: 'Đề nghị cử cán bộ',
+    sender: { organId: '000.00.31.H56', organName: 'Sở Nội vụ' },
+    codeNumber: '88',
+    codeNotation: 'SNV-TCCB',
+    issuedDate: '2026-02-10',
+    toPlaces: 'Phòng Tổ chức',
+    dueDate: '2026-12-31',
+  });
   await h.post(`/v1/documents/${received.id}/registration`, { registerId: incoming });
 });
 afterAll(async () => {
   await h.close();
 });
 
-const exportRegister = (id: string, query: string) => h.app.inject({ method: 'GET', url: `/v1/registers/${id}/export?${query}`, headers: h.asA });
+const exportRegister = (id: string, query: string) =>
+  h.app.inject({ method: 'GET', url: `/v1/registers/${id}/export?${query}`, headers: h.asA });
 
 describe('registers as documents (NĐ 30/2020 Phụ lục IV)', () => {
   it('prints the outgoing register as a PDF whose text pdftotext reads back exactly', async () => {
@@ -61,14 +78,38 @@ describe('registers as documents (NĐ 30/2020 Phụ lục IV)', () => {
       await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
       const sheet = workbook.worksheets[0]!;
       const rows: string[][] = [];
-      sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+      sheet.eachRow((row) =>
+        rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))),
+      );
       return rows;
     };
     const register = await read(`from=${today}&to=${today}&format=xlsx`);
     expect(register[0]).toEqual(['SỔ ĐĂNG KÝ VĂN BẢN ĐẾN']);
     const header = register.find((row) => row[0] === 'Ngày đến');
-    expect(header).toEqual(['Ngày đến', 'Số đến', 'Tác giả', 'Số, ký hiệu văn bản', 'Ngày tháng văn bản', 'Tên loại và trích yếu nội dung văn bản', 'Đơn vị hoặc người nhận', 'Ngày chuyển', 'Ký nhận', 'Ghi chú']);
-    expect(register[register.length - 1]).toEqual([vnToday, '01', 'Sở Nội vụ', '88/SNV-TCCB', '10/02/2026', 'Đề nghị cử cán bộ', 'Phòng Tổ chức', '', '', '']);
+    expect(header).toEqual([
+      'Ngày đến',
+      'Số đến',
+      'Tác giả',
+      'Số, ký hiệu văn bản',
+      'Ngày tháng văn bản',
+      'Tên loại và trích yếu nội dung văn bản',
+      'Đơn vị hoặc người nhận',
+      'Ngày chuyển',
+      'Ký nhận',
+      'Ghi chú',
+    ]);
+    expect(register[register.length - 1]).toEqual([
+      vnToday,
+      '01',
+      'Sở Nội vụ',
+      '88/SNV-TCCB',
+      '10/02/2026',
+      'Đề nghị cử cán bộ',
+      'Phòng Tổ chức',
+      '',
+      '',
+      '',
+    ]);
 
     const tracker = await read(`from=${today}&to=${today}&format=xlsx&layout=handling-tracker`);
     expect(tracker[0]).toEqual(['SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN']);
@@ -80,10 +121,21 @@ describe('registers as documents (NĐ 30/2020 Phụ lục IV)', () => {
     const empty = pdfText((await exportRegister(outgoing, 'from=2020-01-01&to=2020-01-31&format=pdf')).rawPayload);
     expect(empty).toContain('SỔ ĐĂNG KÝ VĂN BẢN ĐI');
     expect(empty).not.toContain('01/QĐ-UBND');
-    expect((await exportRegister(outgoing, `from=${today}&to=2020-01-01&format=pdf`)).json()).toMatchObject({ status: 400 });
-    expect((await exportRegister(outgoing, `from=${today}&to=${today}&format=docx`)).json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
-    expect((await exportRegister(outgoing, `from=${today}&to=${today}&format=pdf&layout=handling-tracker`)).json()).toMatchObject({ status: 422 });
-    const other = await h.app.inject({ method: 'GET', url: `/v1/registers/${outgoing}/export?from=${today}&to=${today}&format=pdf`, headers: h.asB });
+    expect((await exportRegister(outgoing, `from=${today}&to=2020-01-01&format=pdf`)).json()).toMatchObject({
+      status: 400,
+    });
+    expect((await exportRegister(outgoing, `from=${today}&to=${today}&format=docx`)).json()).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+    expect(
+      (await exportRegister(outgoing, `from=${today}&to=${today}&format=pdf&layout=handling-tracker`)).json(),
+    ).toMatchObject({ status: 422 });
+    const other = await h.app.inject({
+      method: 'GET',
+      url: `/v1/registers/${outgoing}/export?from=${today}&to=${today}&format=pdf`,
+      headers: h.asB,
+    });
     expect(other.statusCode).toBe(404);
   });
 });

@@ -22,9 +22,24 @@ describe('accent-insensitive search (Phụ lục VI mục III.6)', () => {
   let report: string;
   let scanned: string;
   beforeAll(async () => {
-    decision = (await h.upload({ direction: 'outgoing', subject: 'Quyết định về việc ban hành Quy chế làm việc', typeCode: 'QĐ', signer: { fullName: 'Trần Thị Bình' } })).id;
-    report = (await h.upload({ direction: 'incoming', subject: 'Báo cáo tình hình đường giao thông nông thôn', typeCode: 'BC' })).id;
-    scanned = (await h.upload({ direction: 'incoming', subject: 'Văn bản đến không rõ trích yếu' }, h.asA, await vietnamesePdf(['Kế hoạch phòng chống lụt bão năm 2026', 'Sở Nông nghiệp và Phát triển nông thôn']))).id;
+    decision = (
+      await h.upload({
+        direction: 'outgoing',
+        subject: 'Quyết định về việc ban hành Quy chế làm việc',
+        typeCode: 'QĐ',
+        signer: { fullName: 'Trần Thị Bình' },
+      })
+    ).id;
+    report = (
+      await h.upload({ direction: 'incoming', subject: 'Báo cáo tình hình đường giao thông nông thôn', typeCode: 'BC' })
+    ).id;
+    scanned = (
+      await h.upload(
+        { direction: 'incoming', subject: 'Văn bản đến không rõ trích yếu' },
+        h.asA,
+        await vietnamesePdf(['Kế hoạch phòng chống lụt bão năm 2026', 'Sở Nông nghiệp và Phát triển nông thôn']),
+      )
+    ).id;
     await h.upload({ direction: 'outgoing', subject: 'Quyết định của cơ quan khác' }, h.asB);
     h.textIndexer.signal();
     await h.textIndexer.settled();
@@ -68,7 +83,11 @@ describe('accent-insensitive search (Phụ lục VI mục III.6)', () => {
   });
 
   it('filters by register, urgency and Vietnam dates', async () => {
-    await h.post('/v1/organisations/imports', { organisations: [{ code: '000.00.00.H99', name: 'UBND tỉnh', abbreviation: 'UBND' }] }, h.adminA);
+    await h.post(
+      '/v1/organisations/imports',
+      { organisations: [{ code: '000.00.00.H99', name: 'UBND tỉnh', abbreviation: 'UBND' }] },
+      h.adminA,
+    );
     const register = (await h.post('/v1/registers', { name: 'Sổ đi', direction: 'outgoing' })).json();
     await h.post(`/v1/documents/${decision}/registration`, { registerId: register.id });
     expect((await search(`registerId=${register.id}`)).items.map((i) => i.id)).toEqual([decision]);
@@ -77,23 +96,37 @@ describe('accent-insensitive search (Phụ lục VI mục III.6)', () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
     expect((await search(`from=${today}&to=${today}&${q('hoa toc')}`)).items.map((i) => i.id)).toEqual([urgent]);
     expect((await search(`to=2020-01-01`)).items).toEqual([]);
-    expect((await h.app.inject({ method: 'GET', url: '/v1/documents?from=2026-02-30', headers: h.asA })).statusCode).toBe(400);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/v1/documents?from=2026-02-30', headers: h.asA })).statusCode,
+    ).toBe(400);
   });
 
   it('hides revoked incoming documents unless asked for them', async () => {
     const revoked = (await h.upload({ direction: 'incoming', subject: 'Công văn đã bị thu hồi' })).id;
-    expect((await h.post(`/v1/documents/${revoked}/recall`, { reason: 'Bên gửi thu hồi', origin: 'issuer' })).statusCode).toBe(200);
+    expect(
+      (await h.post(`/v1/documents/${revoked}/recall`, { reason: 'Bên gửi thu hồi', origin: 'issuer' })).statusCode,
+    ).toBe(200);
     expect((await search(q('thu hoi'))).items).toEqual([]);
     expect((await search(`${q('thu hoi')}&status=revoked`)).items.map((i) => i.id)).toEqual([revoked]);
   });
 
   it('saves a search per user and runs it again', async () => {
-    const saved = await h.post('/v1/searches', { name: 'Quyết định', criteria: { q: 'quyết định', direction: 'outgoing' } });
+    const saved = await h.post('/v1/searches', {
+      name: 'Quyết định',
+      criteria: { q: 'quyết định', direction: 'outgoing' },
+    });
     expect(saved.statusCode).toBe(201);
     expect((await h.post('/v1/searches', { name: 'Quyết định', criteria: {} })).statusCode).toBe(409);
-    const results = await h.app.inject({ method: 'GET', url: `/v1/searches/${saved.json().id}/results`, headers: h.asA });
+    const results = await h.app.inject({
+      method: 'GET',
+      url: `/v1/searches/${saved.json().id}/results`,
+      headers: h.asA,
+    });
     expect(results.json().items.map((i: { id: string }) => i.id)).toEqual([decision]);
-    expect((await h.app.inject({ method: 'GET', url: `/v1/searches/${saved.json().id}/results`, headers: h.asB })).statusCode).toBe(404);
+    expect(
+      (await h.app.inject({ method: 'GET', url: `/v1/searches/${saved.json().id}/results`, headers: h.asB }))
+        .statusCode,
+    ).toBe(404);
     expect((await h.app.inject({ method: 'GET', url: '/v1/searches', headers: h.asA })).json().items).toHaveLength(1);
   });
 });

@@ -16,12 +16,22 @@ afterAll(async () => {
 });
 
 const docxType = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const send = (file: Buffer, filename: string, contentType: string, metadata: unknown = { direction: 'outgoing', subject: 'Dự thảo' }) => {
+const send = (
+  file: Buffer,
+  filename: string,
+  contentType: string,
+  metadata: unknown = { direction: 'outgoing', subject: 'Dự thảo' },
+) => {
   const { body, contentType: type } = multipartBody([
     { name: 'metadata', value: JSON.stringify(metadata) },
     { name: 'file', value: file, filename, contentType },
   ]);
-  return h.app.inject({ method: 'POST', url: '/v1/documents', headers: { ...h.asA, 'content-type': type }, payload: body });
+  return h.app.inject({
+    method: 'POST',
+    url: '/v1/documents',
+    headers: { ...h.asA, 'content-type': type },
+    payload: body,
+  });
 };
 const storedBlobs = (): number => {
   const root = path.join(h.blobDir, 'sha256');
@@ -43,12 +53,22 @@ const counts = async () => ({
 
 describe('DOCX drafts (Đà Nẵng rules Khoản 3 Điều 14)', () => {
   it('keeps the DOCX as version 1 and adds the LibreOffice PDF as version 2, which qpdf accepts', async () => {
-    const docx = await makeDocx(['ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM', 'Quyết định về việc phê duyệt kế hoạch chuyển đổi số']);
+    const docx = await makeDocx([
+      'ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM',
+      'Quyết định về việc phê duyệt kế hoạch chuyển đổi số',
+    ]);
     const response = await send(docx, 'du-thao.docx', 'application/octet-stream');
     expect(response.statusCode).toBe(201);
     const document = response.json();
     expect(document.currentVersion).toBe(2);
-    expect(document.versions.map((v: { version: number; kind: string; mediaType: string; fileName: string }) => [v.version, v.kind, v.mediaType, v.fileName])).toEqual([
+    expect(
+      document.versions.map((v: { version: number; kind: string; mediaType: string; fileName: string }) => [
+        v.version,
+        v.kind,
+        v.mediaType,
+        v.fileName,
+      ]),
+    ).toEqual([
       [1, 'upload', docxType, 'du-thao.docx'],
       [2, 'conversion', 'application/pdf', 'du-thao.pdf'],
     ]);
@@ -56,10 +76,20 @@ describe('DOCX drafts (Đà Nẵng rules Khoản 3 Điều 14)', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(qpdfCheck(pdf.rawPayload)).toMatchObject({ status: 0 });
     expect(pdfText(pdf.rawPayload)).toContain('Quyết định về việc phê duyệt kế hoạch chuyển đổi số');
-    const original = await h.app.inject({ method: 'GET', url: `/v1/documents/${document.id}/content?version=1`, headers: h.asA });
+    const original = await h.app.inject({
+      method: 'GET',
+      url: `/v1/documents/${document.id}/content?version=1`,
+      headers: h.asA,
+    });
     expect(Buffer.compare(original.rawPayload, docx)).toBe(0);
-    const events = await h.fixture.pool.query('SELECT event_type FROM outbox WHERE message_key = $1 ORDER BY position', [document.id]);
-    expect(events.rows.map((r) => r.event_type)).toEqual(['vn.vanthu.document.created.v1', 'vn.vanthu.document.version.added.v1']);
+    const events = await h.fixture.pool.query(
+      'SELECT event_type FROM outbox WHERE message_key = $1 ORDER BY position',
+      [document.id],
+    );
+    expect(events.rows.map((r) => r.event_type)).toEqual([
+      'vn.vanthu.document.created.v1',
+      'vn.vanthu.document.version.added.v1',
+    ]);
   }, 120_000);
 
   it('refuses a zip bomb dressed as a DOCX before converting it, leaving nothing behind', async () => {
@@ -93,7 +123,12 @@ describe('DOCX drafts (Đà Nẵng rules Khoản 3 Điều 14)', () => {
           { name: 'metadata', value: JSON.stringify({ direction: 'outgoing', subject: name }) },
           { name: 'file', value: docx, filename: `${name}.docx`, contentType: docxType },
         ]);
-        return busy.app.inject({ method: 'POST', url: '/v1/documents', headers: { ...busy.asA, 'content-type': contentType }, payload: body });
+        return busy.app.inject({
+          method: 'POST',
+          url: '/v1/documents',
+          headers: { ...busy.asA, 'content-type': contentType },
+          payload: body,
+        });
       };
       const [first, second] = await Promise.all([upload('mot'), upload('hai')]);
       const statuses = [first.statusCode, second.statusCode].sort();
@@ -113,7 +148,12 @@ describe('DOCX drafts (Đà Nẵng rules Khoản 3 Điều 14)', () => {
         { name: 'metadata', value: JSON.stringify({ direction: 'outgoing', subject: 'Chậm' }) },
         { name: 'file', value: await makeDocx(['Chậm']), filename: 'cham.docx', contentType: docxType },
       ]);
-      const response = await slow.app.inject({ method: 'POST', url: '/v1/documents', headers: { ...slow.asA, 'content-type': contentType }, payload: body });
+      const response = await slow.app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        headers: { ...slow.asA, 'content-type': contentType },
+        payload: body,
+      });
       expect(response.json()).toMatchObject({ status: 422, code: 'UNPROCESSABLE' });
       expect(response.json().detail).toMatch(/within/);
     } finally {
@@ -129,10 +169,17 @@ describe('bad files', () => {
     const truncated = await send(pdf.subarray(0, Math.floor(pdf.length * 0.6)), 'cat.pdf', 'application/pdf');
     expect(truncated.json()).toMatchObject({ status: 422, code: 'UNPROCESSABLE' });
     expect(truncated.json().detail).toMatch(/truncated/);
-    const malformed = await send(Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ngarbage\n%%EOF\n'), 'hong.pdf', 'application/pdf');
+    const malformed = await send(
+      Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ngarbage\n%%EOF\n'),
+      'hong.pdf',
+      'application/pdf',
+    );
     expect(malformed.json()).toMatchObject({ status: 422, code: 'UNPROCESSABLE' });
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]);
-    expect((await send(png, 'scan.pdf', 'application/pdf')).json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect((await send(png, 'scan.pdf', 'application/pdf')).json()).toMatchObject({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
     const liar = await send(Buffer.from('<html><body>not a document</body></html>'), 'fake.docx', docxType);
     expect(liar.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     const zip = await send(Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(200, 1)]), 'fake.docx', docxType);
@@ -146,7 +193,12 @@ describe('bad files', () => {
       { name: 'metadata', value: JSON.stringify({ kind: 'upload', basedOnVersion: 1 }) },
       { name: 'file', value: await makeDocx(['v2']), filename: 'v2.docx', contentType: docxType },
     ]);
-    const response = await h.app.inject({ method: 'POST', url: `/v1/documents/${created.id}/versions`, headers: { ...h.asA, 'content-type': contentType }, payload: body });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/v1/documents/${created.id}/versions`,
+      headers: { ...h.asA, 'content-type': contentType },
+      payload: body,
+    });
     expect(response.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
@@ -156,7 +208,12 @@ describe('bad files', () => {
       { name: 'file', value: await makePdf('secret-file-first'), filename: 'mat.pdf', contentType: 'application/pdf' },
       { name: 'metadata', value: JSON.stringify({ direction: 'incoming', subject: 'Mật', secrecy: 'secret' }) },
     ]);
-    const response = await h.app.inject({ method: 'POST', url: '/v1/documents', headers: { ...h.asA, 'content-type': contentType }, payload: body });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      headers: { ...h.asA, 'content-type': contentType },
+      payload: body,
+    });
     expect(response.json()).toMatchObject({ status: 422, code: 'UNPROCESSABLE' });
     expect(await counts()).toEqual(before);
   });

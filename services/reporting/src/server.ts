@@ -10,5 +10,10 @@ void runService({
   topics: ['vanthu.documents'],
   consumers: (context) => [reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX)],
   buildApp: async (context) =>
-    buildApp({ logger: context.logger, pool: context.pool, identityPublicKey: context.identityPublicKey, healthChecks: context.healthChecks }),
+    buildApp({
+      logger: context.logger,
+      pool: context.pool,
+      identityPublicKey: context.identityPublicKey,
+      healthChecks: context.healthChecks,
+    }),
 });

@@ -92,7 +92,11 @@ describe('GET /v1/reports/compliance', () => {
     expect(badMonth.json().errors[0].field).toMatch(/month/);
     const badAgency = await report('2026-11', clerkOf(agencyA), 'UBND');
     expect(badAgency.statusCode).toBe(400);
-    const unknown = await app.inject({ method: 'GET', url: '/v1/reports/compliance?month=2026-11&foo=1', headers: { 'x-vanthu-identity': kit.assertionFor(clerkOf(agencyA)) } });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/v1/reports/compliance?month=2026-11&foo=1',
+      headers: { 'x-vanthu-identity': kit.assertionFor(clerkOf(agencyA)) },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().errors[0]).toEqual({ field: 'querystring.foo', message: 'unknown field' });
   });

@@ -7,5 +7,10 @@ void runService({
   configSchema: routingConfigSchema,
   migrationsDir,
   topics: ['vanthu.routing', 'vanthu.documents', 'vanthu.signing'],
-  buildApp: async (context) => buildApp({ logger: context.logger, identityPublicKey: context.identityPublicKey, healthChecks: context.healthChecks }),
+  buildApp: async (context) =>
+    buildApp({
+      logger: context.logger,
+      identityPublicKey: context.identityPublicKey,
+      healthChecks: context.healthChecks,
+    }),
 });

@@ -27,7 +27,8 @@ export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
   const app = await buildServiceApp({
     name: 'signing',
     version: serviceVersion,
-    description: 'PAdES signing with organisation seals in the HSM and personal tokens (two-step), NĐ 30 appearances, certificate registry (ký số), and signature validation (ETSI EN 319 102-1 indications, modification analysis, attack detection).',
+    description:
+      'PAdES signing with organisation seals in the HSM and personal tokens (two-step), NĐ 30 appearances, certificate registry (ký số), and signature validation (ETSI EN 319 102-1 indications, modification analysis, attack detection).',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
     ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),

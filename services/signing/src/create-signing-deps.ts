@@ -13,7 +13,12 @@ export function createSigningDeps(config: SigningConfig, pool: Pool, hsm: HsmCon
   const pool_ = loadCertificates(config.TRUST_CERTS_FILE);
   const roots = config.TRUST_ROOTS_FILE ? loadCertificates(config.TRUST_ROOTS_FILE) : pool_.filter(isSelfSigned);
   const seals = new Map<string, Seal>();
-  const entries = JSON.parse(config.HSM_SEALS) as { agencyCode: string; keyIdHex: string; certPath: string; scheme?: SignatureScheme }[];
+  const entries = JSON.parse(config.HSM_SEALS) as {
+    agencyCode: string;
+    keyIdHex: string;
+    certPath: string;
+    scheme?: SignatureScheme;
+  }[];
   for (const entry of entries) {
     const [certificate, ...chain] = loadCertificates(entry.certPath);
     if (!certificate) throw new Error(`HSM_SEALS: no certificate in ${entry.certPath}`);
@@ -32,7 +37,12 @@ export function createSigningDeps(config: SigningConfig, pool: Pool, hsm: HsmCon
     hsm,
     seals,
     pades: {
-      tsa: { urls: config.TSA_URLS.split(',').map((u) => u.trim()).filter(Boolean), timeoutMs: config.TSA_TIMEOUT_MS },
+      tsa: {
+        urls: config.TSA_URLS.split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+        timeoutMs: config.TSA_TIMEOUT_MS,
+      },
       certificatePool: pool_,
       revocationTimeoutMs: config.REVOCATION_TIMEOUT_MS,
     },

@@ -13,7 +13,8 @@ import { HsmConnection, readPin } from './hsm/hsm-connection';
 let hsm: HsmConnection | undefined;
 let validation: ValidationDeps | undefined;
 // Consumers are built before the app; both share one validator pool.
-const validationDeps = (context: ServiceContext<SigningConfig>): ValidationDeps => (validation ??= createValidationDeps(context.config, context.pool, context.serviceIdentity));
+const validationDeps = (context: ServiceContext<SigningConfig>): ValidationDeps =>
+  (validation ??= createValidationDeps(context.config, context.pool, context.serviceIdentity));
 
 void runService({
   name: 'signing',
@@ -28,7 +29,12 @@ void runService({
     },
   ],
   beforeListen: async (context) => {
-    hsm = new HsmConnection({ modulePath: context.config.HSM_MODULE_PATH, tokenLabel: context.config.HSM_TOKEN_LABEL, pin: readPin(context.config.HSM_PIN_FILE), poolSize: context.config.HSM_POOL_SIZE });
+    hsm = new HsmConnection({
+      modulePath: context.config.HSM_MODULE_PATH,
+      tokenLabel: context.config.HSM_TOKEN_LABEL,
+      pin: readPin(context.config.HSM_PIN_FILE),
+      poolSize: context.config.HSM_POOL_SIZE,
+    });
     hsm.open();
     context.logger.info({ keys: hsm.status().keys.length, sessions: context.config.HSM_POOL_SIZE }, 'HSM token opened');
   },

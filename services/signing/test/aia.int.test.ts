@@ -22,9 +22,21 @@ import { infra, padesSettings, personCertificate } from './support';
 async function leafOnlySignature(): Promise<Buffer> {
   const person = infra.pki.persons['nguyen-van-an'];
   if (!person) throw new Error('no test person');
-  const signer = softwareSigner(fs.readFileSync(person.keyPath, 'utf8'), personCertificate('nguyen-van-an'), [], 'rsa-pkcs1', 'sha256');
+  const signer = softwareSigner(
+    fs.readFileSync(person.keyPath, 'utf8'),
+    personCertificate('nguyen-van-an'),
+    [],
+    'rsa-pkcs1',
+    'sha256',
+  );
   const input = await congVan();
-  const appended = await signPdf(PdfReader.fromBuffer(input), signer, { signingTime: new Date('2026-01-15T03:00:00Z') }, 'B-B', { ...padesSettings(), certificatePool: [] });
+  const appended = await signPdf(
+    PdfReader.fromBuffer(input),
+    signer,
+    { signingTime: new Date('2026-01-15T03:00:00Z') },
+    'B-B',
+    { ...padesSettings(), certificatePool: [] },
+  );
   return Buffer.concat([input, appended]);
 }
 
@@ -40,12 +52,21 @@ describe('missing intermediates from AIA caIssuers', () => {
   beforeEach(() => clearAiaCache());
 
   it('offline, a leaf-only CMS without the sub-CA in the store has no chain', async () => {
-    const report = await validatePdf(signed, validationOptions({ trust: rootOnly(), revocation: { mode: 'offline', timeoutMs: 5_000, cacheSeconds: 0 } }));
-    expect(report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    const report = await validatePdf(
+      signed,
+      validationOptions({ trust: rootOnly(), revocation: { mode: 'offline', timeoutMs: 5_000, cacheSeconds: 0 } }),
+    );
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
   });
 
   it('online, the sub-CA is fetched from the leaf AIA and the signature passes; the report says where it came from', async () => {
-    const report = await validatePdf(signed, validationOptions({ trust: rootOnly(), revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 } }));
+    const report = await validatePdf(
+      signed,
+      validationOptions({ trust: rootOnly(), revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 } }),
+    );
     expect(report.verdict).toBe('TOTAL_PASSED');
     const chainCheck = report.signatures[0]?.checks.find((c) => c.name === 'certificate-chain');
     expect(chainCheck?.detail).toMatch(/fetched from http:\/\/127\.0\.0\.1:\d+\/crt\/.+\.crt/);
@@ -60,7 +81,10 @@ describe('missing intermediates from AIA caIssuers', () => {
 
   it('AIA adds reach, not trust: with no anchor the fetched certificates chain nowhere', async () => {
     const report = await validatePdf(signed, validationOptions({ trust: { anchors: [], intermediates: [] } }));
-    expect(report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
   });
 });
 
@@ -71,8 +95,16 @@ describe('caIssuers bodies', () => {
     const p7c = execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', infra.pki.chainPem, '-outform', 'DER']);
     const expected = ders.map((d) => toCert(d).sha256).sort();
     expect(certificatesIn(ders[0] as Buffer).map((c) => c.sha256)).toEqual([toCert(ders[0] as Buffer).sha256]);
-    expect(certificatesIn(Buffer.from(pem)).map((c) => c.sha256).sort()).toEqual(expected);
-    expect(certificatesIn(p7c).map((c) => c.sha256).sort()).toEqual(expected);
+    expect(
+      certificatesIn(Buffer.from(pem))
+        .map((c) => c.sha256)
+        .sort(),
+    ).toEqual(expected);
+    expect(
+      certificatesIn(p7c)
+        .map((c) => c.sha256)
+        .sort(),
+    ).toEqual(expected);
     expect(certificatesIn(Buffer.from('<html>not found</html>'))).toEqual([]);
   });
 
@@ -90,7 +122,9 @@ describe('caIssuers bodies', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      await expect(fetchCaIssuers(`http://127.0.0.1:${port}/endless`, 5_000)).rejects.toThrow(/more than 1048576 bytes/);
+      await expect(fetchCaIssuers(`http://127.0.0.1:${port}/endless`, 5_000)).rejects.toThrow(
+        /more than 1048576 bytes/,
+      );
       await expect(fetchCaIssuers(`http://127.0.0.1:${port}/silent`, 300)).rejects.toThrow();
     } finally {
       server.closeAllConnections();

@@ -30,7 +30,11 @@ function popplerSaysValid(bytes: Buffer): boolean {
 const validate = (bytes: Buffer): Promise<ValidationReport> => validatePdf(bytes, validationOptions());
 
 /** The untouched original passes; the manipulated file does not, and fails with the expected class. */
-async function expectCaught(c: AttackCase, expected: { indication: string; subIndication: string }, on: 'any' | 'first' = 'any'): Promise<ValidationReport> {
+async function expectCaught(
+  c: AttackCase,
+  expected: { indication: string; subIndication: string },
+  on: 'any' | 'first' = 'any',
+): Promise<ValidationReport> {
   const original = await validate(c.original);
   expect(original.verdict).toBe('TOTAL_PASSED');
   const attacked = await validate(c.attacked);
@@ -88,7 +92,11 @@ describe('attack generators: the manipulated file is never TOTAL_PASSED, its unt
 
   it('Evil Annotation Attack with a "sticky note" whose rectangle and appearance cover the text fails the P3 certification', async () => {
     const report = await expectCaught(await evilAnnotation('oversized-note'), MDP);
-    expect(report.signatures[0]?.changesAfter.some((x) => x.classification === 'annotation' && !x.allowed && /may cover signed content/.test(x.detail))).toBe(true);
+    expect(
+      report.signatures[0]?.changesAfter.some(
+        (x) => x.classification === 'annotation' && !x.allowed && /may cover signed content/.test(x.detail),
+      ),
+    ).toBe(true);
   });
 
   it('after an approval signature (no certification) a covering annotation is flagged INDETERMINATE and an icon-sized note passes', async () => {
@@ -96,7 +104,11 @@ describe('attack generators: the manipulated file is never TOTAL_PASSED, its unt
     await expectCaught(await evilAnnotation('oversized-note', null), MODIFIED);
     const note = await validate((await evilAnnotation('sticky-note', null)).attacked);
     expect(note.verdict).toBe('TOTAL_PASSED');
-    expect(note.signatures[0]?.changesAfter.some((x) => x.classification === 'annotation' && x.allowed && /icon-sized/.test(x.detail))).toBe(true);
+    expect(
+      note.signatures[0]?.changesAfter.some(
+        (x) => x.classification === 'annotation' && x.allowed && /icon-sized/.test(x.detail),
+      ),
+    ).toBe(true);
   });
 
   it('a sticky note on a P3-certified document is a permitted annotation (the allowed class is not over-blocked)', async () => {
@@ -124,7 +136,9 @@ describe('attack generators: the manipulated file is never TOTAL_PASSED, its unt
   it('ambiguous hybrid cross-reference: table and /XRefStm put one object in two places', async () => {
     const c = await ambiguousHybridXref();
     const attacked = await expectCaught(c, FORMAT);
-    expect(attacked.signatures[0]?.checks).toContainEqual(expect.objectContaining({ name: 'unambiguous-xref', passed: false }));
+    expect(attacked.signatures[0]?.checks).toContainEqual(
+      expect.objectContaining({ name: 'unambiguous-xref', passed: false }),
+    );
   });
 
   it.each(['two-signer-infos', 'embedded-content'] as const)('CMS confusion: %s', async (variant) => {

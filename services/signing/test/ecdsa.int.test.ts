@@ -38,11 +38,35 @@ it('signs with an ECDSA P-256 key at B-LT: valid for pdfsig, the CMS verified by
   const contents = dict?.contents as Buffer;
   fs.writeFileSync(path.join(dir, 'cms.der'), contents.subarray(0, derLength(contents)));
   fs.writeFileSync(path.join(dir, 'signed.bin'), Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]));
-  const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', path.join(dir, 'cms.der')], { encoding: 'utf8' });
+  const printed = execFileSync(
+    'openssl',
+    ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', path.join(dir, 'cms.der')],
+    { encoding: 'utf8' },
+  );
   expect(printed).toMatch(/ecdsa-with-SHA256/);
-  const out = execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(dir, 'cms.der'), '-content', path.join(dir, 'signed.bin'), '-CAfile', infra.pki.chainPem, '-purpose', 'any', '-out', '/dev/null'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const out = execFileSync(
+    'openssl',
+    [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(dir, 'cms.der'),
+      '-content',
+      path.join(dir, 'signed.bin'),
+      '-CAfile',
+      infra.pki.chainPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   expect(out).toBe('');
 });

@@ -13,15 +13,24 @@ const publicKey = createPublicKey(fs.readFileSync(seal.certPath));
 describe('HSM session pool (SoftHSM2 through PKCS#11)', () => {
   let connection: HsmConnection;
   beforeEach(() => {
-    connection = new HsmConnection({ modulePath: hsm.modulePath, tokenLabel: hsm.tokenLabel, pin: readPin(hsm.pinFile), poolSize: 4 });
+    connection = new HsmConnection({
+      modulePath: hsm.modulePath,
+      tokenLabel: hsm.tokenLabel,
+      pin: readPin(hsm.pinFile),
+      poolSize: 4,
+    });
     connection.open();
   });
   afterEach(() => connection.close());
 
   it('signs 64 concurrent requests through 4 sessions, every signature verifying with the seal certificate', async () => {
     const inputs = Array.from({ length: 64 }, (_, i) => Buffer.from(`văn bản ${i}`));
-    const signatures = await Promise.all(inputs.map((data) => connection.sign(seal.keyIdHex, 'rsa-pkcs1', 'sha256', data)));
-    signatures.forEach((signature, i) => expect(verify('sha256', inputs[i] as Buffer, publicKey, signature)).toBe(true));
+    const signatures = await Promise.all(
+      inputs.map((data) => connection.sign(seal.keyIdHex, 'rsa-pkcs1', 'sha256', data)),
+    );
+    signatures.forEach((signature, i) =>
+      expect(verify('sha256', inputs[i] as Buffer, publicKey, signature)).toBe(true),
+    );
     const status = connection.status();
     expect(status.sessions).toBe(4);
     expect(status.keyUsage[seal.keyIdHex]?.count).toBe(64);
@@ -37,7 +46,9 @@ describe('HSM session pool (SoftHSM2 through PKCS#11)', () => {
     // Close every session the pool holds through a second handle on the same module.
     const other = new pkcs11js.PKCS11();
     other.load(hsm.modulePath);
-    const slot = other.C_GetSlotList(true).find((s) => other.C_GetTokenInfo(s).label.trim() === hsm.tokenLabel) as pkcs11js.Handle;
+    const slot = other
+      .C_GetSlotList(true)
+      .find((s) => other.C_GetTokenInfo(s).label.trim() === hsm.tokenLabel) as pkcs11js.Handle;
     other.C_CloseAllSessions(slot);
     const data = Buffer.from('after the sessions were lost');
     const signature = await connection.sign(seal.keyIdHex, 'rsa-pkcs1', 'sha256', data);
@@ -53,7 +64,6 @@ describe('HSM session pool (SoftHSM2 through PKCS#11)', () => {
     expect(verify('sha256', data, publicKey, signature)).toBe(true);
     await expect(connection.sign('00ff', 'rsa-pkcs1', 'sha256', data)).rejects.toBeInstanceOf(HsmUnavailableError);
   });
-
 });
 
 describe('HSM failures as problems', () => {

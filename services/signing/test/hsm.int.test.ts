@@ -5,7 +5,11 @@ const { hsm } = loadInfrastructure();
 
 describe('HSM connection (SoftHSM2 through PKCS#11)', () => {
   it('opens the token and lists the organisation seal keys', () => {
-    const connection = new HsmConnection({ modulePath: hsm.modulePath, tokenLabel: hsm.tokenLabel, pin: readPin(hsm.pinFile) });
+    const connection = new HsmConnection({
+      modulePath: hsm.modulePath,
+      tokenLabel: hsm.tokenLabel,
+      pin: readPin(hsm.pinFile),
+    });
     connection.open();
     try {
       const status = connection.status();
@@ -19,11 +23,17 @@ describe('HSM connection (SoftHSM2 through PKCS#11)', () => {
 
   it('refuses a wrong PIN, a missing token and a missing module with a clear reason', () => {
     const wrongPin = new HsmConnection({ modulePath: hsm.modulePath, tokenLabel: hsm.tokenLabel, pin: '00000000' });
-    expect(() => wrongPin.open()).toThrow(new HsmUnavailableError(`cannot log in to token ${hsm.tokenLabel}: the PIN is wrong`));
+    expect(() => wrongPin.open()).toThrow(
+      new HsmUnavailableError(`cannot log in to token ${hsm.tokenLabel}: the PIN is wrong`),
+    );
     const noToken = new HsmConnection({ modulePath: hsm.modulePath, tokenLabel: 'no-such-token', pin: '1' });
     expect(() => noToken.open()).toThrow(/no token labelled no-such-token/);
     noToken.close();
-    const noModule = new HsmConnection({ modulePath: '/nonexistent/libpkcs11.so', tokenLabel: hsm.tokenLabel, pin: '1' });
+    const noModule = new HsmConnection({
+      modulePath: '/nonexistent/libpkcs11.so',
+      tokenLabel: hsm.tokenLabel,
+      pin: '1',
+    });
     expect(() => noModule.open()).toThrow(/cannot load the PKCS#11 module/);
   });
 });

@@ -12,17 +12,41 @@ import { hsmSigner } from '../src/pades/signer';
 import { planAppearance, defaultAnchors } from '../src/appearance/place-appearance';
 import { blueSignaturePng, redSealPng } from './fixtures/images';
 import { makeCongVan } from './fixtures/cong-van';
-import { certPool, derLength, fontPath, infra, inkIn, padesSettings, pdfsig, personSigner, qpdfCheck, render } from './support';
+import {
+  certPool,
+  derLength,
+  fontPath,
+  infra,
+  inkIn,
+  padesSettings,
+  pdfsig,
+  personSigner,
+  qpdfCheck,
+  render,
+} from './support';
 import { pyhankoCorpus } from '../../../test/support/corpus';
 
 const corpus = pyhankoCorpus;
 let hsm: HsmConnection;
 let dir: string;
 const seal = infra.hsm.seals[0] as { agencyCode: string; keyIdHex: string; certPath: string };
-const sealSigner = () => hsmSigner(hsm, seal.keyIdHex, parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer), certPool().slice(0, 1), 'rsa-pkcs1', 'sha256');
+const sealSigner = () =>
+  hsmSigner(
+    hsm,
+    seal.keyIdHex,
+    parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+    certPool().slice(0, 1),
+    'rsa-pkcs1',
+    'sha256',
+  );
 
 beforeAll(() => {
-  hsm = new HsmConnection({ modulePath: infra.hsm.modulePath, tokenLabel: infra.hsm.tokenLabel, pin: readPin(infra.hsm.pinFile), poolSize: 4 });
+  hsm = new HsmConnection({
+    modulePath: infra.hsm.modulePath,
+    tokenLabel: infra.hsm.tokenLabel,
+    pin: readPin(infra.hsm.pinFile),
+    poolSize: 4,
+  });
   hsm.open();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pades-'));
 });
@@ -35,7 +59,10 @@ async function sealTwice(input: Buffer, level: PadesLevel = 'B-B'): Promise<stri
   let bytes = input;
   for (let i = 0; i < 2; i += 1) {
     const reader = PdfReader.fromBuffer(bytes);
-    bytes = Buffer.concat([bytes, await signPdf(reader, sealSigner(), { name: 'UBND tỉnh Thử Nghiệm' }, level, padesSettings())]);
+    bytes = Buffer.concat([
+      bytes,
+      await signPdf(reader, sealSigner(), { name: 'UBND tỉnh Thử Nghiệm' }, level, padesSettings()),
+    ]);
     // Incremental: the earlier bytes are untouched.
     expect(bytes.subarray(0, input.length).equals(input)).toBe(true);
   }
@@ -69,22 +96,61 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
     ['rsa-pss', 'sha256'],
     ['rsa-pkcs1', 'sha512'],
     ['rsa-pss', 'sha384'],
-  ] as const)('%s with %s: valid for pdfsig, and openssl cms verifies the CMS over the signed bytes up to the trusted root', async (scheme, hash) => {
-    const input = await makeCongVan({ pages: 1 });
-    const signer = hsmSigner(hsm, seal.keyIdHex, parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer), certPool().slice(0, 1), scheme, hash);
-    const bytes = Buffer.concat([input, await signPdf(PdfReader.fromBuffer(input), signer, {}, 'B-B', padesSettings())]);
-    const file = path.join(dir, `${scheme}-${hash}.pdf`);
-    fs.writeFileSync(file, bytes);
-    const sig = pdfsig(file)[0];
-    expect(sig?.valid).toBe(true);
-    const reader = PdfReader.fromBuffer(bytes);
-    const dict = signatureDictionaries(reader)[0];
-    const [a = 0, b = 0, c = 0, d = 0] = dict?.value.get('ByteRange') as number[];
-    fs.writeFileSync(path.join(dir, 'cms.der'), (dict?.contents as Buffer).subarray(0, derLength(dict?.contents as Buffer)));
-    fs.writeFileSync(path.join(dir, 'signed.bin'), Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]));
-    const out = execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(dir, 'cms.der'), '-content', path.join(dir, 'signed.bin'), '-CAfile', infra.pki.chainPem, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(out).toBe('');
-  });
+  ] as const)(
+    '%s with %s: valid for pdfsig, and openssl cms verifies the CMS over the signed bytes up to the trusted root',
+    async (scheme, hash) => {
+      const input = await makeCongVan({ pages: 1 });
+      const signer = hsmSigner(
+        hsm,
+        seal.keyIdHex,
+        parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+        certPool().slice(0, 1),
+        scheme,
+        hash,
+      );
+      const bytes = Buffer.concat([
+        input,
+        await signPdf(PdfReader.fromBuffer(input), signer, {}, 'B-B', padesSettings()),
+      ]);
+      const file = path.join(dir, `${scheme}-${hash}.pdf`);
+      fs.writeFileSync(file, bytes);
+      const sig = pdfsig(file)[0];
+      expect(sig?.valid).toBe(true);
+      const reader = PdfReader.fromBuffer(bytes);
+      const dict = signatureDictionaries(reader)[0];
+      const [a = 0, b = 0, c = 0, d = 0] = dict?.value.get('ByteRange') as number[];
+      fs.writeFileSync(
+        path.join(dir, 'cms.der'),
+        (dict?.contents as Buffer).subarray(0, derLength(dict?.contents as Buffer)),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'signed.bin'),
+        Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
+      );
+      const out = execFileSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          path.join(dir, 'cms.der'),
+          '-content',
+          path.join(dir, 'signed.bin'),
+          '-CAfile',
+          infra.pki.chainPem,
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      expect(out).toBe('');
+    },
+  );
 
   it('signs a linearized file', async () => {
     const src = path.join(dir, 'lin-src.pdf');
@@ -102,54 +168,85 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
     await expect(signPdf(reader, sealSigner(), {}, 'B-B', padesSettings())).rejects.toThrow(/encrypted/);
   });
 
-  it.each(['B-T', 'B-LT', 'B-LTA'] as PadesLevel[])('%s: time-stamp token, DSS with OCSP and CRLs, document time-stamp verified by openssl', async (level) => {
-    const input = await makeCongVan({ pages: 1 });
-    const reader = PdfReader.fromBuffer(input);
-    const bytes = Buffer.concat([input, await signPdf(reader, sealSigner(), {}, level, padesSettings())]);
-    const file = path.join(dir, `${level}.pdf`);
-    fs.writeFileSync(file, bytes);
-    const sigs = pdfsig(file);
-    expect(sigs[0]?.valid).toBe(true);
-    expect(qpdfCheck(file)).toMatch(/No syntax or stream encoding errors/);
-    const out = PdfReader.fromBuffer(bytes);
-    const dicts = signatureDictionaries(out);
-    // The CMS carries a signature time-stamp token (unsigned attribute id-aa-signatureTimeStampToken).
-    const cmsFile = path.join(dir, `${level}.p7s`);
-    fs.writeFileSync(cmsFile, dicts[0]?.contents as Buffer);
-    const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', cmsFile], { encoding: 'utf8' });
-    expect(printed).toMatch(/id-smime-aa-timeStampToken/);
-    const dss = out.resolveDict(out.catalog().get('DSS'));
-    if (level === 'B-T') {
-      expect(dss).toBeUndefined();
-      return;
-    }
-    expect(dss).toBeDefined();
-    const ocsps = out.resolve(dss?.get('OCSPs')) as unknown[];
-    const crls = out.resolve(dss?.get('CRLs')) as unknown[];
-    expect(ocsps.length).toBeGreaterThan(0);
-    expect(crls.length).toBeGreaterThan(0);
-    expect(out.resolveDict(dss?.get('VRI'))?.map.size).toBe(1);
-    if (level === 'B-LTA') {
-      const ts = dicts.find((d) => d.value.get('SubFilter')?.toString() === '/ETSI.RFC3161');
-      expect(ts).toBeDefined();
-      const range = ts?.value.get('ByteRange') as number[];
-      const [a = 0, b = 0, c = 0, d = 0] = range;
-      expect(c + d).toBe(bytes.length);
-      fs.writeFileSync(path.join(dir, 'ts.der'), (ts?.contents as Buffer).subarray(0, derLength(ts?.contents as Buffer)));
-      fs.writeFileSync(path.join(dir, 'ts.data'), Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]));
-      // openssl ts -verify: the document time-stamp covers the whole file up to its own /Contents.
-      const verified = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', path.join(dir, 'ts.der'), '-data', path.join(dir, 'ts.data'), '-CAfile', infra.pki.chainPem], { encoding: 'utf8' });
-      expect(verified).toMatch(/Verification: OK/);
-    }
-  });
+  it.each(['B-T', 'B-LT', 'B-LTA'] as PadesLevel[])(
+    '%s: time-stamp token, DSS with OCSP and CRLs, document time-stamp verified by openssl',
+    async (level) => {
+      const input = await makeCongVan({ pages: 1 });
+      const reader = PdfReader.fromBuffer(input);
+      const bytes = Buffer.concat([input, await signPdf(reader, sealSigner(), {}, level, padesSettings())]);
+      const file = path.join(dir, `${level}.pdf`);
+      fs.writeFileSync(file, bytes);
+      const sigs = pdfsig(file);
+      expect(sigs[0]?.valid).toBe(true);
+      expect(qpdfCheck(file)).toMatch(/No syntax or stream encoding errors/);
+      const out = PdfReader.fromBuffer(bytes);
+      const dicts = signatureDictionaries(out);
+      // The CMS carries a signature time-stamp token (unsigned attribute id-aa-signatureTimeStampToken).
+      const cmsFile = path.join(dir, `${level}.p7s`);
+      fs.writeFileSync(cmsFile, dicts[0]?.contents as Buffer);
+      const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', cmsFile], {
+        encoding: 'utf8',
+      });
+      expect(printed).toMatch(/id-smime-aa-timeStampToken/);
+      const dss = out.resolveDict(out.catalog().get('DSS'));
+      if (level === 'B-T') {
+        expect(dss).toBeUndefined();
+        return;
+      }
+      expect(dss).toBeDefined();
+      const ocsps = out.resolve(dss?.get('OCSPs')) as unknown[];
+      const crls = out.resolve(dss?.get('CRLs')) as unknown[];
+      expect(ocsps.length).toBeGreaterThan(0);
+      expect(crls.length).toBeGreaterThan(0);
+      expect(out.resolveDict(dss?.get('VRI'))?.map.size).toBe(1);
+      if (level === 'B-LTA') {
+        const ts = dicts.find((d) => d.value.get('SubFilter')?.toString() === '/ETSI.RFC3161');
+        expect(ts).toBeDefined();
+        const range = ts?.value.get('ByteRange') as number[];
+        const [a = 0, b = 0, c = 0, d = 0] = range;
+        expect(c + d).toBe(bytes.length);
+        fs.writeFileSync(
+          path.join(dir, 'ts.der'),
+          (ts?.contents as Buffer).subarray(0, derLength(ts?.contents as Buffer)),
+        );
+        fs.writeFileSync(
+          path.join(dir, 'ts.data'),
+          Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
+        );
+        // openssl ts -verify: the document time-stamp covers the whole file up to its own /Contents.
+        const verified = execFileSync(
+          'openssl',
+          [
+            'ts',
+            '-verify',
+            '-token_in',
+            '-in',
+            path.join(dir, 'ts.der'),
+            '-data',
+            path.join(dir, 'ts.data'),
+            '-CAfile',
+            infra.pki.chainPem,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(verified).toMatch(/Verification: OK/);
+      }
+    },
+  );
 });
 
 describe('extending signatures made elsewhere', () => {
   it('a file signed twice by pyHanko-era tooling at B-B is extended to B-LTA: DSS with a VRI per signature, earlier signatures still valid', async () => {
     const input = await makeCongVan({ pages: 1 });
-    const signed = Buffer.concat([input, await signPdf(PdfReader.fromBuffer(input), personSigner('tran-thi-binh'), {}, 'B-B', padesSettings())]);
+    const signed = Buffer.concat([
+      input,
+      await signPdf(PdfReader.fromBuffer(input), personSigner('tran-thi-binh'), {}, 'B-B', padesSettings()),
+    ]);
     const reader = PdfReader.fromBuffer(signed);
-    const items = verifyPdfSignatures(reader).map((v, i) => ({ contents: signatureDictionaries(reader)[i]?.contents as Buffer, chain: [v.certificate as NonNullable<typeof v.certificate>, ...certPool()] }));
+    const items = verifyPdfSignatures(reader).map((v, i) => ({
+      contents: signatureDictionaries(reader)[i]?.contents as Buffer,
+      chain: [v.certificate as NonNullable<typeof v.certificate>, ...certPool()],
+    }));
     const extended = Buffer.concat([signed, await extendSignedPdf(reader, items, 'B-LTA', padesSettings(), 'sha256')]);
     expect(extended.subarray(0, signed.length).equals(signed)).toBe(true);
     const file = path.join(dir, 'extended.pdf');
@@ -170,14 +267,43 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
     const settings = padesSettings();
     const sign = async (signer: ReturnType<typeof personSigner>, request: Parameters<typeof planAppearance>[1]) => {
       const plan = await planAppearance(bytes, request, fontPath);
-      bytes = Buffer.concat([bytes, await signPdf(PdfReader.fromBuffer(bytes), signer, {}, 'B-B', settings, plan.builder)]);
+      bytes = Buffer.concat([
+        bytes,
+        await signPdf(PdfReader.fromBuffer(bytes), signer, {}, 'B-B', settings, plan.builder),
+      ]);
       return plan.rect;
     };
     const now = new Date('2026-11-20T03:04:05Z');
-    await sign(personSigner('le-hoang-cuong'), { kind: 'initial', step: 'content', signerName: 'Lê Hoàng Cường', time: now, anchors: defaultAnchors, image: blueSignaturePng(), imageSize: { width: 300, height: 120 } });
-    await sign(personSigner('tran-thi-binh'), { kind: 'initial', step: 'format', signerName: 'Trần Thị Bình', time: now, anchors: defaultAnchors });
-    const approval = await sign(personSigner('nguyen-van-an'), { kind: 'approval', image: blueSignaturePng(), imageSize: { width: 300, height: 120 }, signerName: 'Nguyễn Văn An', positionText: 'CHỦ TỊCH' });
-    const sealRect = await sign(sealSigner(), { kind: 'issue', image: redSealPng(), imageSize: { width: 400, height: 400 }, widthMm: 36, approvalRect: approval });
+    await sign(personSigner('le-hoang-cuong'), {
+      kind: 'initial',
+      step: 'content',
+      signerName: 'Lê Hoàng Cường',
+      time: now,
+      anchors: defaultAnchors,
+      image: blueSignaturePng(),
+      imageSize: { width: 300, height: 120 },
+    });
+    await sign(personSigner('tran-thi-binh'), {
+      kind: 'initial',
+      step: 'format',
+      signerName: 'Trần Thị Bình',
+      time: now,
+      anchors: defaultAnchors,
+    });
+    const approval = await sign(personSigner('nguyen-van-an'), {
+      kind: 'approval',
+      image: blueSignaturePng(),
+      imageSize: { width: 300, height: 120 },
+      signerName: 'Nguyễn Văn An',
+      positionText: 'CHỦ TỊCH',
+    });
+    const sealRect = await sign(sealSigner(), {
+      kind: 'issue',
+      image: redSealPng(),
+      imageSize: { width: 400, height: 400 },
+      widthMm: 36,
+      approvalRect: approval,
+    });
     const file = path.join(dir, 'cong-van-signed.pdf');
     fs.writeFileSync(file, bytes);
     const sigs = pdfsig(file);
@@ -188,7 +314,12 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
     expect(approval.page).toBe(2);
     const png = render(file, 3);
     const pageHeight = 841.89;
-    const rightTwoThirds = { x: approval.x + approval.width / 3 + 2, y: approval.y, width: (approval.width * 2) / 3 - 2, height: approval.height };
+    const rightTwoThirds = {
+      x: approval.x + approval.width / 3 + 2,
+      y: approval.y,
+      width: (approval.width * 2) / 3 - 2,
+      height: approval.height,
+    };
     expect(inkIn(png, pageHeight, rightTwoThirds).blue).toBeGreaterThan(50);
     const leftThird = { x: approval.x, y: approval.y, width: approval.width / 3, height: approval.height };
     expect(inkIn(png, pageHeight, leftThird).red).toBeGreaterThan(50);
@@ -203,13 +334,27 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
     const input = await makeCongVan({ pages: 1 });
     const copyText = 'SAO Y, Ủy ban nhân dân tỉnh Thử Nghiệm, 2026-11-20T10:04:05+07:00';
     const copy = await planAppearance(input, { kind: 'copy', text: copyText }, fontPath);
-    const copied = Buffer.concat([input, await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), copy.builder)]);
+    const copied = Buffer.concat([
+      input,
+      await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), copy.builder),
+    ]);
     fs.writeFileSync(path.join(dir, 'copy.pdf'), copied);
     expect(pdfsig(path.join(dir, 'copy.pdf'))[0]?.valid).toBe(true);
-    const text = execFileSync('pdftotext', ['-x', String(Math.floor(copy.rect.x)), '-y', '0', '-W', '600', '-H', '60', path.join(dir, 'copy.pdf'), '-'], { encoding: 'utf8' }).normalize('NFC');
+    const text = execFileSync(
+      'pdftotext',
+      ['-x', String(Math.floor(copy.rect.x)), '-y', '0', '-W', '600', '-H', '60', path.join(dir, 'copy.pdf'), '-'],
+      { encoding: 'utf8' },
+    ).normalize('NFC');
     expect(text).toContain(copyText);
-    const digit = await planAppearance(input, { kind: 'digitisation', image: redSealPng(), imageSize: { width: 400, height: 400 }, widthMm: 36 }, fontPath);
-    const digitised = Buffer.concat([input, await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), digit.builder)]);
+    const digit = await planAppearance(
+      input,
+      { kind: 'digitisation', image: redSealPng(), imageSize: { width: 400, height: 400 }, widthMm: 36 },
+      fontPath,
+    );
+    const digitised = Buffer.concat([
+      input,
+      await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), digit.builder),
+    ]);
     fs.writeFileSync(path.join(dir, 'digit.pdf'), digitised);
     expect(pdfsig(path.join(dir, 'digit.pdf'))[0]?.valid).toBe(true);
     expect(digit.rect.width).toBeCloseTo((36 * 72) / 25.4, 3);
@@ -220,13 +365,20 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
     const input = await makeCongVan({ pages: 1 });
     const textLine = '15/UBND-KGVX, 2026-11-20T10:04:05+07:00';
     const plan = await planAppearance(input, { kind: 'attachment', text: textLine }, fontPath);
-    const bytes = Buffer.concat([input, await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), plan.builder)]);
+    const bytes = Buffer.concat([
+      input,
+      await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), plan.builder),
+    ]);
     const file = path.join(dir, 'attachment.pdf');
     fs.writeFileSync(file, bytes);
     expect(pdfsig(file)[0]?.valid).toBe(true);
     expect(plan.rect.y).toBeGreaterThan(841.89 - 80);
     expect(plan.rect.x + plan.rect.width).toBeGreaterThan(595.28 - 80);
-    const text = execFileSync('pdftotext', ['-x', String(Math.floor(plan.rect.x)), '-y', '0', '-W', '600', '-H', '60', file, '-'], { encoding: 'utf8' });
+    const text = execFileSync(
+      'pdftotext',
+      ['-x', String(Math.floor(plan.rect.x)), '-y', '0', '-W', '600', '-H', '60', file, '-'],
+      { encoding: 'utf8' },
+    );
     expect(text).toContain(textLine);
   });
 });

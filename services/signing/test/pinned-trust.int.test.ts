@@ -39,10 +39,28 @@ describe('pinned trust (VGCA certificates supplied by the operator)', () => {
     const root = der(infra.pki.rootCert);
     fs.copyFileSync(infra.pki.rootCert, path.join(dir, 'rootcag2.pem'));
     const pinsFile = path.join(dir, 'pins.json');
-    fs.writeFileSync(pinsFile, JSON.stringify({ pins: [{ name: 'root', role: 'anchor', sha256: sha('sha256', root) }] }));
-    const base = { DATABASE_URL: 'postgres://x@127.0.0.1/x', IDENTITY_PUBLIC_KEY_FILE: '/x', HSM_MODULE_PATH: '/x', HSM_TOKEN_LABEL: 'x', HSM_PIN_FILE: '/x' };
-    const without = trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none' }));
-    const withPins = trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none', VALIDATION_VGCA_DIR: dir, VALIDATION_TRUST_PINS_FILE: pinsFile }));
+    fs.writeFileSync(
+      pinsFile,
+      JSON.stringify({ pins: [{ name: 'root', role: 'anchor', sha256: sha('sha256', root) }] }),
+    );
+    const base = {
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      IDENTITY_PUBLIC_KEY_FILE: '/x',
+      HSM_MODULE_PATH: '/x',
+      HSM_TOKEN_LABEL: 'x',
+      HSM_PIN_FILE: '/x',
+    };
+    const without = trustStoreFrom(
+      loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none' }),
+    );
+    const withPins = trustStoreFrom(
+      loadConfig('signing', signingConfigSchema, {
+        ...base,
+        VALIDATION_VGCA_SHIPPED_DIR: 'none',
+        VALIDATION_VGCA_DIR: dir,
+        VALIDATION_TRUST_PINS_FILE: pinsFile,
+      }),
+    );
     expect(withPins.anchors.length).toBe(without.anchors.length + 1);
     expect(withPins.anchors.at(-1)?.sha256).toBe(sha('sha256', root));
   });
@@ -56,28 +74,47 @@ describe('pinned trust (VGCA certificates supplied by the operator)', () => {
     expect(x509.subject).toBe('C=VN\nO=Ban Cơ yếu Chính phủ\nCN=RootCA chuyên dùng Chính phủ G2');
     expect(x509.verify(x509.publicKey)).toBe(true);
     expect(new Date(x509.validTo).getUTCFullYear()).toBe(2048);
-    const base = { DATABASE_URL: 'postgres://x@127.0.0.1/x', IDENTITY_PUBLIC_KEY_FILE: '/x', HSM_MODULE_PATH: '/x', HSM_TOKEN_LABEL: 'x', HSM_PIN_FILE: '/x' };
-    expect(trustStoreFrom(loadConfig('signing', signingConfigSchema, base)).anchors.map((c) => c.sha256)).toContain(sha('sha256', bytes));
-    expect(trustStoreFrom(loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none' })).anchors.map((c) => c.sha256)).not.toContain(sha('sha256', bytes));
+    const base = {
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      IDENTITY_PUBLIC_KEY_FILE: '/x',
+      HSM_MODULE_PATH: '/x',
+      HSM_TOKEN_LABEL: 'x',
+      HSM_PIN_FILE: '/x',
+    };
+    expect(trustStoreFrom(loadConfig('signing', signingConfigSchema, base)).anchors.map((c) => c.sha256)).toContain(
+      sha('sha256', bytes),
+    );
+    expect(
+      trustStoreFrom(
+        loadConfig('signing', signingConfigSchema, { ...base, VALIDATION_VGCA_SHIPPED_DIR: 'none' }),
+      ).anchors.map((c) => c.sha256),
+    ).not.toContain(sha('sha256', bytes));
   });
 
   it('refuses a shipped root altered by one byte', () => {
     const pem = fs.readFileSync(path.resolve(__dirname, '..', 'trust', 'vgca', 'rootcag2.pem'), 'utf8');
     const lines = pem.split('\n');
     const at = lines.length - 4;
-    lines[at] = `${(lines[at] as string).slice(0, 10)}${(lines[at] as string)[10] === 'A' ? 'B' : 'A'}${(lines[at] as string).slice(11)}`;
+    lines[at] =
+      `${(lines[at] as string).slice(0, 10)}${(lines[at] as string)[10] === 'A' ? 'B' : 'A'}${(lines[at] as string).slice(11)}`;
     fs.writeFileSync(path.join(dir, 'rootcag2.pem'), lines.join('\n'));
-    expect(() => loadPinnedCertificates(dir, readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json')))).toThrow(/matches no pinned certificate/);
+    expect(() =>
+      loadPinnedCertificates(dir, readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json'))),
+    ).toThrow(/matches no pinned certificate/);
   });
 
   it('refuses a certificate that matches no pin, naming the file', () => {
     fs.copyFileSync(infra.pki.persons['nguyen-van-an']?.certPath as string, path.join(dir, 'rootcag2.crt.pem'));
-    expect(() => loadPinnedCertificates(dir, [{ name: 'root', role: 'anchor', sha256: 'f'.repeat(64) }])).toThrow(/rootcag2\.crt\.pem: certificate .* matches no pinned certificate/);
+    expect(() => loadPinnedCertificates(dir, [{ name: 'root', role: 'anchor', sha256: 'f'.repeat(64) }])).toThrow(
+      /rootcag2\.crt\.pem: certificate .* matches no pinned certificate/,
+    );
   });
 
   it('ships full fingerprints for the VGCA G2 root and sub-CA and no truncated ones', () => {
     const pins = readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json'));
-    expect(pins.find((p) => p.role === 'anchor')?.sha256).toBe('f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8');
+    expect(pins.find((p) => p.role === 'anchor')?.sha256).toBe(
+      'f04ba4b459a7c9a1b971ad9b1cb833e695a80c79aea63b174b66a70edfe2fdb8',
+    );
     for (const pin of pins) {
       if (pin.sha256) expect(pin.sha256).toMatch(/^[0-9a-f]{64}$/);
       if (pin.sha1) expect(pin.sha1).toMatch(/^[0-9a-f]{40}$/);
@@ -106,7 +143,11 @@ describe('pinned trust (VGCA certificates supplied by the operator)', () => {
     }
     expect(g1.x509.verify(g1.x509.publicKey)).toBe(true);
     const store = loadPinnedCertificates(dirOf, readPins(path.resolve(__dirname, '..', 'trust', 'vgca-pins.json')));
-    expect(store.anchors.map((c) => c.x509.subject.split('\n').pop()).sort()).toEqual(['CN=Co quan chung thuc so chuyen dung Chinh phu (RootCA)', 'CN=RootCA chuyên dùng Chính phủ G2'].sort());
-    expect(store.intermediates.map((c) => c.x509.subject.split('\n').pop()).sort()).toEqual(['CN=CA phục vụ các cơ quan Nhà nước G2', 'CN=CA phục vụ các cơ quan Đảng G2'].sort());
+    expect(store.anchors.map((c) => c.x509.subject.split('\n').pop()).sort()).toEqual(
+      ['CN=Co quan chung thuc so chuyen dung Chinh phu (RootCA)', 'CN=RootCA chuyên dùng Chính phủ G2'].sort(),
+    );
+    expect(store.intermediates.map((c) => c.x509.subject.split('\n').pop()).sort()).toEqual(
+      ['CN=CA phục vụ các cơ quan Nhà nước G2', 'CN=CA phục vụ các cơ quan Đảng G2'].sort(),
+    );
   });
 });

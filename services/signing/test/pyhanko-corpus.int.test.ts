@@ -189,7 +189,15 @@ const sig1ChangesRejected: Record<string, boolean> = {
 };
 
 const files = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.pdf') ? [path.relative(corpus, path.join(dir, e.name))] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? files(path.join(dir, e.name))
+        : e.name.endsWith('.pdf')
+          ? [path.relative(corpus, path.join(dir, e.name))]
+          : [],
+    );
 
 /** Self-signed certificates inside the file's CMS containers (the file's own root). */
 function ownRoots(bytes: Buffer): Cert[] {
@@ -197,7 +205,9 @@ function ownRoots(bytes: Buffer): Cert[] {
   for (const m of bytes.toString('latin1').matchAll(/\/Contents\s*<([0-9a-fA-F]+)>/g)) {
     try {
       const der = Buffer.from(m[1] ?? '', 'hex');
-      const signedData = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn1js.fromBER(toArrayBuffer(der)).result }).content });
+      const signedData = new pkijs.SignedData({
+        schema: new pkijs.ContentInfo({ schema: asn1js.fromBER(toArrayBuffer(der)).result }).content,
+      });
       for (const c of signedData.certificates ?? []) {
         if (!(c instanceof pkijs.Certificate)) continue;
         const cert = toCert(Buffer.from(c.toSchema().toBER(false)));
@@ -211,7 +221,11 @@ function ownRoots(bytes: Buffer): Cert[] {
 }
 
 const options = (bytes: Buffer): ReturnType<typeof validationOptions> =>
-  validationOptions({ validationTime: new Date('2020-12-01T00:00:00Z'), trust: { anchors: ownRoots(bytes), intermediates: [] }, revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } });
+  validationOptions({
+    validationTime: new Date('2020-12-01T00:00:00Z'),
+    trust: { anchors: ownRoots(bytes), intermediates: [] },
+    revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 },
+  });
 
 describe('the pyHanko corpus: every file has a deliberate outcome, none crashes or hangs', () => {
   const all = [...unreadable, ...unsigned, ...coverage, ...badCms, ...signed];
@@ -226,7 +240,8 @@ describe('the pyHanko corpus: every file has a deliberate outcome, none crashes 
     const report = await validatePdf(bytes, options(bytes));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect([report.verdict, report.verdictSubIndication]).toEqual([verdict, subIndication]);
-    if (file in sig1ChangesRejected) expect(report.signatures[0]?.changesAfter.some((c) => !c.allowed)).toBe(sig1ChangesRejected[file]);
+    if (file in sig1ChangesRejected)
+      expect(report.signatures[0]?.changesAfter.some((c) => !c.allowed)).toBe(sig1ChangesRejected[file]);
   });
 
   it('unsigned files say so; coverage anomalies fail on the signature itself', async () => {
@@ -236,7 +251,10 @@ describe('the pyHanko corpus: every file has a deliberate outcome, none crashes 
     }
     for (const [file] of coverage) {
       const bytes = fs.readFileSync(path.join(corpus, file));
-      expect((await validatePdf(bytes, options(bytes))).signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
+      expect((await validatePdf(bytes, options(bytes))).signatures[0]).toMatchObject({
+        indication: 'TOTAL_FAILED',
+        subIndication: 'FORMAT_FAILURE',
+      });
     }
   });
 });

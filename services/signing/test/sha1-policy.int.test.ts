@@ -18,7 +18,9 @@ async function sha1Signed(): Promise<Buffer> {
   const reader = PdfReader.fromBuffer(input);
   const cert = personCertificate('nguyen-van-an');
   const certDer = certificateDer(cert);
-  const revision = await prepareRevision(reader, { signingTime: new Date('2026-01-15T03:00:00Z') }, 'B-B', 'sha256', [cert]);
+  const revision = await prepareRevision(reader, { signingTime: new Date('2026-01-15T03:00:00Z') }, 'B-B', 'sha256', [
+    cert,
+  ]);
   const [, a, b] = revision.prepared.byteRange;
   const signed = Buffer.concat([input, revision.prepared.update]);
   const digest = createHash('sha1').update(signed.subarray(0, a)).update(signed.subarray(b)).digest();
@@ -29,19 +31,48 @@ async function sha1Signed(): Promise<Buffer> {
     // ESS signing-certificate (v1, RFC 2634): the SHA-1 of the signer's certificate.
     attr('1.2.840.113549.1.9.16.2.12', seq(seq(seq(octets(createHash('sha1').update(certDer).digest()))))),
   ]);
-  const signature = nodeSign('sha1', attrs, fs.readFileSync(infra.pki.persons['nguyen-van-an']?.keyPath as string, 'utf8'));
+  const signature = nodeSign(
+    'sha1',
+    attrs,
+    fs.readFileSync(infra.pki.persons['nguyen-van-an']?.keyPath as string, 'utf8'),
+  );
   const implicitAttrs = Buffer.from(attrs);
   implicitAttrs[0] = 0xa0;
-  const issuerAndSerial = seq(Buffer.from(cert.issuer.toSchema().toBER(false)), Buffer.from(cert.serialNumber.toBER(false)));
-  const signerInfo = seq(smallInteger(1), issuerAndSerial, seq(oid(SHA1), NULL), implicitAttrs, seq(oid('1.2.840.113549.1.1.5'), NULL), octets(signature));
-  const cms = seq(oid('1.2.840.113549.1.7.2'), explicit(0, seq(smallInteger(1), set(seq(oid(SHA1), NULL)), seq(oid('1.2.840.113549.1.7.1')), tlv(0xa0, certDer), set(signerInfo))));
+  const issuerAndSerial = seq(
+    Buffer.from(cert.issuer.toSchema().toBER(false)),
+    Buffer.from(cert.serialNumber.toBER(false)),
+  );
+  const signerInfo = seq(
+    smallInteger(1),
+    issuerAndSerial,
+    seq(oid(SHA1), NULL),
+    implicitAttrs,
+    seq(oid('1.2.840.113549.1.1.5'), NULL),
+    octets(signature),
+  );
+  const cms = seq(
+    oid('1.2.840.113549.1.7.2'),
+    explicit(
+      0,
+      seq(
+        smallInteger(1),
+        set(seq(oid(SHA1), NULL)),
+        seq(oid('1.2.840.113549.1.7.1')),
+        tlv(0xa0, certDer),
+        set(signerInfo),
+      ),
+    ),
+  );
   return Buffer.concat([input, embedSignatureContents(revision.prepared, cms)]);
 }
 
 describe('legacy SHA-1 policy', () => {
   it('refused by default: INDETERMINATE/CRYPTO_CONSTRAINTS_FAILURE_NO_POE, though the signature itself verifies', async () => {
     const report = await validatePdf(await sha1Signed(), validationOptions());
-    expect(report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+    });
     expect(report.signatures[0]?.checks.find((c) => c.name === 'cms')?.passed).toBe(true);
   });
 
@@ -53,10 +84,22 @@ describe('legacy SHA-1 policy', () => {
     const reader = PdfReader.fromBuffer(bytes);
     const field = signatureDictionaries(reader)[0];
     if (!field) throw new Error('no signature');
-    const extended = Buffer.concat([bytes, await extendSignedPdf(reader, [{ contents: field.contents, chain: [personCertificate('nguyen-van-an'), ...certPool()] }], 'B-LTA', padesSettings(), 'sha256')]);
+    const extended = Buffer.concat([
+      bytes,
+      await extendSignedPdf(
+        reader,
+        [{ contents: field.contents, chain: [personCertificate('nguyen-van-an'), ...certPool()] }],
+        'B-LTA',
+        padesSettings(),
+        'sha256',
+      ),
+    ]);
     const report = await validatePdf(extended, validationOptions({ sha1AcceptedUntil: cutOff }));
     expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED' });
-    const past = await validatePdf(extended, validationOptions({ sha1AcceptedUntil: new Date('2020-01-01T00:00:00Z') }));
+    const past = await validatePdf(
+      extended,
+      validationOptions({ sha1AcceptedUntil: new Date('2020-01-01T00:00:00Z') }),
+    );
     expect(past.signatures[0]?.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
   });
 });

@@ -12,8 +12,13 @@ import { isSelfSigned } from '../src/pades/revocation';
 import type { CmsSigner } from '../src/pades/signer';
 
 export const infra = loadInfrastructure();
-export const certPool = (): pkijs.Certificate[] => pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCertificate);
-export const padesSettings = (): PadesSettings => ({ tsa: { urls: [infra.tsaUrl], timeoutMs: 10_000 }, certificatePool: certPool(), revocationTimeoutMs: 5_000 });
+export const certPool = (): pkijs.Certificate[] =>
+  pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCertificate);
+export const padesSettings = (): PadesSettings => ({
+  tsa: { urls: [infra.tsaUrl], timeoutMs: 10_000 },
+  certificatePool: certPool(),
+  revocationTimeoutMs: 5_000,
+});
 export const fontPath = '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf';
 
 export const personCertificate = (person: string): pkijs.Certificate => {
@@ -26,7 +31,13 @@ export function personSigner(person: string): CmsSigner {
   const p = infra.pki.persons[person];
   if (!p) throw new Error(`no test person ${person}`);
   const pool = certPool();
-  return softwareSigner(fs.readFileSync(p.keyPath, 'utf8'), personCertificate(person), pool.filter((c) => !isSelfSigned(c)), 'rsa-pkcs1', 'sha256');
+  return softwareSigner(
+    fs.readFileSync(p.keyPath, 'utf8'),
+    personCertificate(person),
+    pool.filter((c) => !isSelfSigned(c)),
+    'rsa-pkcs1',
+    'sha256',
+  );
 }
 
 export type PdfsigSignature = { field: string; valid: boolean; total: boolean; ranges: string; type: string };
@@ -55,21 +66,38 @@ export function qpdfCheck(file: string): string {
   try {
     return execFileSync('qpdf', ['--check', file], { encoding: 'utf8' });
   } catch (error) {
-    throw new Error(`qpdf --check failed: ${String((error as { stdout?: string }).stdout)}${String((error as { stderr?: string }).stderr)}`);
+    throw new Error(
+      `qpdf --check failed: ${String((error as { stdout?: string }).stdout)}${String((error as { stderr?: string }).stderr)}`,
+    );
   }
 }
 
 /** Renders one page with pdftoppm at `dpi` and returns its pixels. */
 export function render(file: string, page: number, dpi = 72): PNG {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'render-'));
-  execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', file, path.join(dir, 'p')]);
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    String(dpi),
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    '-singlefile',
+    file,
+    path.join(dir, 'p'),
+  ]);
   const png = PNG.sync.read(fs.readFileSync(path.join(dir, 'p.png')));
   fs.rmSync(dir, { recursive: true, force: true });
   return png;
 }
 
 /** Counts blue and red pixels inside a PDF-space rectangle of a rendered page (72 dpi, origin bottom left). */
-export function inkIn(png: PNG, pageHeight: number, rect: { x: number; y: number; width: number; height: number }): { blue: number; red: number } {
+export function inkIn(
+  png: PNG,
+  pageHeight: number,
+  rect: { x: number; y: number; width: number; height: number },
+): { blue: number; red: number } {
   let blue = 0;
   let red = 0;
   const scale = png.height / pageHeight;

@@ -28,14 +28,23 @@ let signedLt: Buffer;
 let signedBb: Buffer;
 
 async function appWith(trust: TrustStore, maxFileBytes = 20 * 1024 * 1024): Promise<ServiceApp> {
-  const validator = new IsolatedValidator({ workers: 1, parseTimeoutMs: 5_000, networkTimeoutMs: 15_000, maxHeapMb: 256 });
+  const validator = new IsolatedValidator({
+    workers: 1,
+    parseTimeoutMs: 5_000,
+    networkTimeoutMs: 15_000,
+    maxHeapMb: 256,
+  });
   validators.push(validator);
   const validation: ValidationDeps = {
     pool: fx.pool,
     documents: new DocumentsClient('http://127.0.0.1:9'),
     validator,
     trust,
-    defaults: { revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 }, modificationPolicy: 'indeterminate', sha1AcceptedUntil: null },
+    defaults: {
+      revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 },
+      modificationPolicy: 'indeterminate',
+      sha1AcceptedUntil: null,
+    },
     maxFileBytes,
     cacheSeconds: 3_600,
     fontPath,
@@ -49,14 +58,29 @@ async function appWith(trust: TrustStore, maxFileBytes = 20 * 1024 * 1024): Prom
 
 const post = (app: ServiceApp, parts: Parameters<typeof multipartBody>[0], query = '') => {
   const { body, contentType } = multipartBody(parts);
-  return app.inject({ method: 'POST', url: `/v1/validations${query}`, headers: { ...headers, 'content-type': contentType }, payload: body });
+  return app.inject({
+    method: 'POST',
+    url: `/v1/validations${query}`,
+    headers: { ...headers, 'content-type': contentType },
+    payload: body,
+  });
 };
-const pdfPart = (bytes: Buffer) => ({ name: 'file', value: bytes, filename: 'van-ban.pdf', contentType: 'application/pdf' });
+const pdfPart = (bytes: Buffer) => ({
+  name: 'file',
+  value: bytes,
+  filename: 'van-ban.pdf',
+  contentType: 'application/pdf',
+});
 
 let app: ServiceApp;
 beforeAll(async () => {
   fx = await serviceFixture('signing-validation', migrationsDir);
-  hsm = new HsmConnection({ modulePath: infra.hsm.modulePath, tokenLabel: infra.hsm.tokenLabel, pin: readPin(infra.hsm.pinFile), poolSize: 1 });
+  hsm = new HsmConnection({
+    modulePath: infra.hsm.modulePath,
+    tokenLabel: infra.hsm.tokenLabel,
+    pin: readPin(infra.hsm.pinFile),
+    poolSize: 1,
+  });
   hsm.open();
   app = await appWith(testTrustStore());
   signedLt = await signAs(await congVan(), 'nguyen-van-an', 'B-LT');
@@ -76,8 +100,15 @@ describe('POST /v1/validations', () => {
     const report = res.json();
     expect(report).toMatchObject({ verdict: 'TOTAL_PASSED', revocationMode: 'online' });
     expect(report.reportId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED', level: 'B-LT', signer: { name: 'Nguyễn Văn An' }, coversWholeFile: false });
-    expect(Object.keys(report.timings)).toEqual(expect.arrayContaining(['parse', 'digest', 'cms', 'chain', 'revocation', 'modifications']));
+    expect(report.signatures[0]).toMatchObject({
+      indication: 'TOTAL_PASSED',
+      level: 'B-LT',
+      signer: { name: 'Nguyễn Văn An' },
+      coversWholeFile: false,
+    });
+    expect(Object.keys(report.timings)).toEqual(
+      expect.arrayContaining(['parse', 'digest', 'cms', 'chain', 'revocation', 'modifications']),
+    );
   });
 
   it('the same bytes again are served from the stored report; a signature this service applied shows its workflow role', async () => {
@@ -94,7 +125,11 @@ describe('POST /v1/validations', () => {
 
   it('revocation=offline: a B-B signature without embedded revocation data is INDETERMINATE/TRY_LATER', async () => {
     const res = await post(app, [pdfPart(signedBb), { name: 'revocation', value: 'offline' }]);
-    expect(res.json()).toMatchObject({ verdict: 'INDETERMINATE', revocationMode: 'offline', signatures: [{ subIndication: 'TRY_LATER' }] });
+    expect(res.json()).toMatchObject({
+      verdict: 'INDETERMINATE',
+      revocationMode: 'offline',
+      signatures: [{ subIndication: 'TRY_LATER' }],
+    });
   });
 
   it('validationTime before the signer certificate existed: not passed', async () => {
@@ -106,7 +141,10 @@ describe('POST /v1/validations', () => {
 
   it('trustAnchors: an unknown root is NO_CERTIFICATE_CHAIN_FOUND; the same root sent as trustAnchors passes, for that request only', async () => {
     const bare = await appWith({ anchors: [], intermediates: [] });
-    expect((await post(bare, [pdfPart(signedLt)])).json().signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect((await post(bare, [pdfPart(signedLt)])).json().signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
     const root = fs.readFileSync(infra.pki.rootCert, 'utf8');
     const withRoot = await post(bare, [pdfPart(signedLt), { name: 'trustAnchors', value: root }]);
     expect(withRoot.json().verdict).toBe('TOTAL_PASSED');
@@ -148,7 +186,14 @@ describe('POST /v1/validations', () => {
 
   it('not a PDF: 415; larger than the limit: 413; nothing stored for either', async () => {
     const before = (await fx.pool.query('SELECT count(*)::int AS n FROM validation_reports')).rows[0].n as number;
-    const png = await post(app, [{ name: 'file', value: Buffer.from('\x89PNG\r\n\x1a\n0000', 'latin1'), filename: 'x.png', contentType: 'image/png' }]);
+    const png = await post(app, [
+      {
+        name: 'file',
+        value: Buffer.from('\x89PNG\r\n\x1a\n0000', 'latin1'),
+        filename: 'x.png',
+        contentType: 'image/png',
+      },
+    ]);
     expect(png.statusCode).toBe(415);
     const small = await appWith(testTrustStore(), 4096);
     const big = await post(small, [pdfPart(signedBb)]);

@@ -11,21 +11,24 @@ import { congVan, signAs, testTrustStore, validationOptions } from './fixtures/v
 import { pyhankoCorpus } from '../../../test/support/corpus';
 
 describe('validatePdf on what the signing engine produces (test PKI as trust anchors)', () => {
-  it.each(['B-B', 'B-T', 'B-LT', 'B-LTA'] as PadesLevel[])('%s: TOTAL_PASSED at its level, with signer, chain and revocation sources', async (level) => {
-    const signed = await signAs(await congVan(), 'nguyen-van-an', level);
-    const report = await validatePdf(signed, validationOptions());
-    const sig = report.signatures.find((s) => s.kind === 'signature');
-    expect(report.verdict).toBe('TOTAL_PASSED');
-    expect(sig?.indication).toBe('TOTAL_PASSED');
-    expect(sig?.level).toBe(level);
-    expect(sig?.signer?.name).toBe('Nguyễn Văn An');
-    expect(sig?.chain.length).toBeGreaterThanOrEqual(2);
-    expect(sig?.chain.at(-1)?.trustAnchor).toBe(true);
-    expect(sig?.chain[0]?.status).toBe('good');
-    if (level === 'B-LT' || level === 'B-LTA') expect(sig?.chain[0]?.revocationSource).toMatch(/^embedded-/);
-    if (level !== 'B-B') expect(sig?.timestampTime).not.toBeNull();
-    expect(sig?.changesAfter.every((c) => c.allowed)).toBe(true);
-  });
+  it.each(['B-B', 'B-T', 'B-LT', 'B-LTA'] as PadesLevel[])(
+    '%s: TOTAL_PASSED at its level, with signer, chain and revocation sources',
+    async (level) => {
+      const signed = await signAs(await congVan(), 'nguyen-van-an', level);
+      const report = await validatePdf(signed, validationOptions());
+      const sig = report.signatures.find((s) => s.kind === 'signature');
+      expect(report.verdict).toBe('TOTAL_PASSED');
+      expect(sig?.indication).toBe('TOTAL_PASSED');
+      expect(sig?.level).toBe(level);
+      expect(sig?.signer?.name).toBe('Nguyễn Văn An');
+      expect(sig?.chain.length).toBeGreaterThanOrEqual(2);
+      expect(sig?.chain.at(-1)?.trustAnchor).toBe(true);
+      expect(sig?.chain[0]?.status).toBe('good');
+      if (level === 'B-LT' || level === 'B-LTA') expect(sig?.chain[0]?.revocationSource).toMatch(/^embedded-/);
+      if (level !== 'B-B') expect(sig?.timestampTime).not.toBeNull();
+      expect(sig?.changesAfter.every((c) => c.allowed)).toBe(true);
+    },
+  );
 
   it('two signatures in a row: both pass, the first reports the second as an allowed change and does not cover the file', async () => {
     const once = await signAs(await congVan(), 'nguyen-van-an', 'B-B');
@@ -39,9 +42,15 @@ describe('validatePdf on what the signing engine produces (test PKI as trust anc
   });
 
   it('offline: B-LT validates from embedded data alone; B-B has no revocation data and is TRY_LATER', async () => {
-    const lt = await validatePdf(await signAs(await congVan(), 'nguyen-van-an', 'B-LT'), validationOptions({ revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } }));
+    const lt = await validatePdf(
+      await signAs(await congVan(), 'nguyen-van-an', 'B-LT'),
+      validationOptions({ revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } }),
+    );
     expect(lt.verdict).toBe('TOTAL_PASSED');
-    const bb = await validatePdf(await signAs(await congVan(), 'nguyen-van-an', 'B-B'), validationOptions({ revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } }));
+    const bb = await validatePdf(
+      await signAs(await congVan(), 'nguyen-van-an', 'B-B'),
+      validationOptions({ revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } }),
+    );
     expect(bb.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
   });
 
@@ -65,18 +74,34 @@ describe('validatePdf on what the signing engine produces (test PKI as trust anc
   it('an unknown root gives NO_CERTIFICATE_CHAIN_FOUND; the same root supplied as a per-request anchor passes', async () => {
     const signed = await signAs(await congVan(), 'nguyen-van-an', 'B-B');
     const none = await validatePdf(signed, validationOptions({ trust: { anchors: [], intermediates: [] } }));
-    expect(none.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(none.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+    });
     const store = testTrustStore();
-    const withAnchor = await validatePdf(signed, validationOptions({ trust: { anchors: store.anchors, intermediates: [] } }));
+    const withAnchor = await validatePdf(
+      signed,
+      validationOptions({ trust: { anchors: store.anchors, intermediates: [] } }),
+    );
     expect(withAnchor.verdict).toBe('TOTAL_PASSED');
   });
 
-  it.each(['minimal-hybrid-xref.pdf', 'minimal-xref.pdf', 'uncompressed-objstream-sample.pdf', 'minimal-two-fields.pdf'])('pyHanko %s signed by us twice: TOTAL_PASSED (hybrid/stream xref and object streams are not false alarms)', async (name) => {
-    const input = fs.readFileSync(`${pyhankoCorpus}/${name}`);
-    const signed = await signAs(await signAs(input, 'nguyen-van-an', 'B-B'), 'tran-thi-binh', 'B-LT');
-    const report = await validatePdf(signed, validationOptions());
-    expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual(report.signatures.map(() => ['TOTAL_PASSED', null]));
-  });
+  it.each([
+    'minimal-hybrid-xref.pdf',
+    'minimal-xref.pdf',
+    'uncompressed-objstream-sample.pdf',
+    'minimal-two-fields.pdf',
+  ])(
+    'pyHanko %s signed by us twice: TOTAL_PASSED (hybrid/stream xref and object streams are not false alarms)',
+    async (name) => {
+      const input = fs.readFileSync(`${pyhankoCorpus}/${name}`);
+      const signed = await signAs(await signAs(input, 'nguyen-van-an', 'B-B'), 'tran-thi-binh', 'B-LT');
+      const report = await validatePdf(signed, validationOptions());
+      expect(report.signatures.map((s) => [s.indication, s.subIndication])).toEqual(
+        report.signatures.map(() => ['TOTAL_PASSED', null]),
+      );
+    },
+  );
 
   it('a flipped byte inside the signed range gives HASH_FAILURE', async () => {
     const signed = Buffer.from(await signAs(await congVan(), 'nguyen-van-an', 'B-B'));
@@ -96,16 +121,31 @@ describe('validatePdf on what the signing engine produces (test PKI as trust anc
 describe('validatePdf on the organisation seal (SoftHSM) and on extended signatures', () => {
   let hsm: HsmConnection;
   beforeAll(() => {
-    hsm = new HsmConnection({ modulePath: infra.hsm.modulePath, tokenLabel: infra.hsm.tokenLabel, pin: readPin(infra.hsm.pinFile), poolSize: 1 });
+    hsm = new HsmConnection({
+      modulePath: infra.hsm.modulePath,
+      tokenLabel: infra.hsm.tokenLabel,
+      pin: readPin(infra.hsm.pinFile),
+      poolSize: 1,
+    });
     hsm.open();
   });
   afterAll(() => hsm.close());
 
   it('the seal of 000.00.00.H99 at B-LTA after a personal B-B signature: both TOTAL_PASSED and both B-LTA', async () => {
     const seal = infra.hsm.seals[0] as { keyIdHex: string; certPath: string };
-    const signer = hsmSigner(hsm, seal.keyIdHex, parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer), certPool().slice(0, 1), 'rsa-pkcs1', 'sha256');
+    const signer = hsmSigner(
+      hsm,
+      seal.keyIdHex,
+      parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+      certPool().slice(0, 1),
+      'rsa-pkcs1',
+      'sha256',
+    );
     const personal = await signAs(await congVan(), 'nguyen-van-an', 'B-B');
-    const sealed = Buffer.concat([personal, await signPdf(PdfReader.fromBuffer(personal), signer, { reason: 'Phát hành' }, 'B-LTA', padesSettings())]);
+    const sealed = Buffer.concat([
+      personal,
+      await signPdf(PdfReader.fromBuffer(personal), signer, { reason: 'Phát hành' }, 'B-LTA', padesSettings()),
+    ]);
     const report = await validatePdf(sealed, validationOptions());
     expect(report.verdict).toBe('TOTAL_PASSED');
     const signatures = report.signatures.filter((s) => s.kind === 'signature');
@@ -122,8 +162,14 @@ describe('validatePdf on the organisation seal (SoftHSM) and on extended signatu
     const field = signatureDictionaries(reader)[0];
     if (!field) throw new Error('no signature');
     const chain = [personCertificate('le-hoang-cuong'), ...certPool()];
-    const extended = Buffer.concat([signed, await extendSignedPdf(reader, [{ contents: field.contents, chain }], 'B-LTA', padesSettings(), 'sha256')]);
-    const report = await validatePdf(extended, validationOptions({ revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } }));
+    const extended = Buffer.concat([
+      signed,
+      await extendSignedPdf(reader, [{ contents: field.contents, chain }], 'B-LTA', padesSettings(), 'sha256'),
+    ]);
+    const report = await validatePdf(
+      extended,
+      validationOptions({ revocation: { mode: 'offline', timeoutMs: 1000, cacheSeconds: 0 } }),
+    );
     expect(report.verdict).toBe('TOTAL_PASSED');
     expect(report.signatures[0]?.level).toBe('B-LTA');
   });

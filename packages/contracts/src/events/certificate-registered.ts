@@ -6,7 +6,8 @@ export const certificateRegisteredV1 = {
   type: 'vn.vanthu.certificate.registered.v1',
   topic: 'vanthu.signing',
   aggregate: 'certificate',
-  description: 'A user registered their signing certificate (chứng thư số); it is inactive until an administrator activates it.',
+  description:
+    'A user registered their signing certificate (chứng thư số); it is inactive until an administrator activates it.',
   schema: Type.Object(
     {
       certificateId: Uuid,

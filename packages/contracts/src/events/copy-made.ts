@@ -6,14 +6,19 @@ export const copyMadeV1 = {
   type: 'vn.vanthu.copy.made.v1',
   topic: 'vanthu.documents',
   aggregate: 'document',
-  description: 'A copy (sao y, trích sao, sao lục, digitised or printed) was made of a document and numbered in the agency’s yearly copy series (NĐ 30/2020 Điều 25–27).',
+  description:
+    'A copy (sao y, trích sao, sao lục, digitised or printed) was made of a document and numbered in the agency’s yearly copy series (NĐ 30/2020 Điều 25–27).',
   schema: Type.Object(
     {
       copyDocumentId: Uuid,
       agencyCode: AgencyCode,
-      sourceDocumentId: Type.Union([Uuid, Type.Null()], { description: 'null for a digitised paper original that is not in the system' }),
+      sourceDocumentId: Type.Union([Uuid, Type.Null()], {
+        description: 'null for a digitised paper original that is not in the system',
+      }),
       sourceVersion: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
-      sourceDescription: Type.Union([Type.String({ maxLength: 500 }), Type.Null()], { description: 'The paper original, for digitised copies' }),
+      sourceDescription: Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
+        description: 'The paper original, for digitised copies',
+      }),
       kind: Type.String(),
       year: Type.Integer(),
       number: Type.Integer({ minimum: 1 }),

@@ -6,7 +6,8 @@ export const documentIssuedV1 = {
   type: 'vn.vanthu.document.issued.v1',
   topic: 'vanthu.documents',
   aggregate: 'document',
-  description: 'A registered outgoing document was issued (phát hành, NĐ 30/2020 Điều 16); the version issued is the final one.',
+  description:
+    'A registered outgoing document was issued (phát hành, NĐ 30/2020 Điều 16); the version issued is the final one.',
   schema: Type.Object(
     {
       documentId: Uuid,

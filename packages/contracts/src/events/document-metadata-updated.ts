@@ -6,7 +6,8 @@ export const documentMetadataUpdatedV1 = {
   type: 'vn.vanthu.document.metadata.updated.v1',
   topic: 'vanthu.documents',
   aggregate: 'document',
-  description: 'Metadata fields of a document (NĐ 30/2020 Phụ lục VI) were corrected; names the fields, not their values.',
+  description:
+    'Metadata fields of a document (NĐ 30/2020 Phụ lục VI) were corrected; names the fields, not their values.',
   schema: Type.Object(
     {
       documentId: Uuid,

@@ -6,7 +6,8 @@ export const documentRegisteredV1 = {
   type: 'vn.vanthu.document.registered.v1',
   topic: 'vanthu.documents',
   aggregate: 'document',
-  description: 'A document was entered in a register and got its number (số, or số đến for incoming documents), NĐ 30/2020 Điều 15 and 22.',
+  description:
+    'A document was entered in a register and got its number (số, or số đến for incoming documents), NĐ 30/2020 Điều 15 and 22.',
   schema: Type.Object(
     {
       documentId: Uuid,

@@ -10,7 +10,8 @@ export const documentValidatedV1 = {
   type: 'vn.vanthu.document.validated.v1',
   topic: 'vanthu.signing',
   aggregate: 'document',
-  description: 'The signatures of a stored document version were validated (ETSI EN 319 102-1 indications); the full report is at GET /v1/documents/{id}/validation.',
+  description:
+    'The signatures of a stored document version were validated (ETSI EN 319 102-1 indications); the full report is at GET /v1/documents/{id}/validation.',
   schema: Type.Object(
     {
       documentId: Uuid,

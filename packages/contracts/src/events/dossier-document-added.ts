@@ -6,7 +6,8 @@ export const dossierDocumentAddedV1 = {
   type: 'vn.vanthu.dossier.document.added.v1',
   topic: 'vanthu.documents',
   aggregate: 'dossier',
-  description: 'A document was filed in a dossier (hồ sơ công việc) with its ordinal; the document itself is not copied (NĐ 30/2020 Phụ lục VI mục III.4).',
+  description:
+    'A document was filed in a dossier (hồ sơ công việc) with its ordinal; the document itself is not copied (NĐ 30/2020 Phụ lục VI mục III.4).',
   schema: Type.Object(
     {
       dossierId: Uuid,

@@ -6,7 +6,8 @@ export const dossierStateChangedV1 = {
   type: 'vn.vanthu.dossier.state.changed.v1',
   topic: 'vanthu.documents',
   aggregate: 'dossier',
-  description: 'A dossier was opened or closed (NĐ 30/2020 Điều 28–30); a closed dossier is due for hand-over to the agency archive within one year.',
+  description:
+    'A dossier was opened or closed (NĐ 30/2020 Điều 28–30); a closed dossier is due for hand-over to the agency archive within one year.',
   schema: Type.Object(
     {
       dossierId: Uuid,

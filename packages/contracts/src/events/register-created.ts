@@ -6,7 +6,8 @@ export const registerCreatedV1 = {
   type: 'vn.vanthu.register.created.v1',
   topic: 'vanthu.documents',
   aggregate: 'register',
-  description: 'An agency opened a register (sổ đăng ký văn bản đi or đến) with its own yearly number series (NĐ 30/2020 Điều 15, 22).',
+  description:
+    'An agency opened a register (sổ đăng ký văn bản đi or đến) with its own yearly number series (NĐ 30/2020 Điều 15, 22).',
   schema: Type.Object(
     {
       registerId: Uuid,

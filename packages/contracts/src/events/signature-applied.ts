@@ -6,21 +6,28 @@ export const signatureAppliedV1 = {
   type: 'vn.vanthu.signature.applied.v1',
   topic: 'vanthu.signing',
   aggregate: 'document',
-  description: 'A PAdES signature (initial, approval, organisation seal, attachment, copy or digitisation) was added to a document as its next version.',
+  description:
+    'A PAdES signature (initial, approval, organisation seal, attachment, copy or digitisation) was added to a document as its next version.',
   schema: Type.Object(
     {
       signatureId: Uuid,
       documentId: Uuid,
       agencyCode: AgencyCode,
-      kind: Type.Union(['initial', 'approval', 'issue', 'attachment', 'copy', 'digitisation'].map((k) => Type.Literal(k))),
+      kind: Type.Union(
+        ['initial', 'approval', 'issue', 'attachment', 'copy', 'digitisation'].map((k) => Type.Literal(k)),
+      ),
       level: Type.Union(['B-B', 'B-T', 'B-LT', 'B-LTA'].map((k) => Type.Literal(k))),
       signedVersion: Type.Integer({ minimum: 1, description: 'The version that was signed' }),
       version: Type.Integer({ minimum: 2, description: 'The version holding the signature' }),
       sha256: Sha256Hex,
-      signerUserId: Type.Union([Type.String(), Type.Null()], { description: 'The person who signed, null for an organisation seal' }),
+      signerUserId: Type.Union([Type.String(), Type.Null()], {
+        description: 'The person who signed, null for an organisation seal',
+      }),
       certificateSha256: Sha256Hex,
       certificateSubject: Type.String(),
-      authorityPrefix: Type.Union([Type.String(), Type.Null()], { description: 'TM., Q., KT., TL., TUQ. (NĐ 30 Phụ lục I.II.7.b)' }),
+      authorityPrefix: Type.Union([Type.String(), Type.Null()], {
+        description: 'TM., Q., KT., TL., TUQ. (NĐ 30 Phụ lục I.II.7.b)',
+      }),
       signedAt: Timestamp,
     },
     { additionalProperties: false, $id: 'vn.vanthu.signature.applied.v1' },

@@ -14,7 +14,12 @@ export const signingSessionCompletedV1 = {
       userId: Type.String(),
       results: Type.Array(
         Type.Object(
-          { documentId: Uuid, outcome: Type.Union([Type.Literal('signed'), Type.Literal('failed')]), version: Type.Union([Type.Integer(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]) },
+          {
+            documentId: Uuid,
+            outcome: Type.Union([Type.Literal('signed'), Type.Literal('failed')]),
+            version: Type.Union([Type.Integer(), Type.Null()]),
+            reason: Type.Union([Type.String(), Type.Null()]),
+          },
           { additionalProperties: false },
         ),
       ),

@@ -6,14 +6,17 @@ export const signingSessionPreparedV1 = {
   type: 'vn.vanthu.signing-session.prepared.v1',
   topic: 'vanthu.signing',
   aggregate: 'signing-session',
-  description: 'A two-step signing session was prepared: the data to sign for each document is waiting for the user token.',
+  description:
+    'A two-step signing session was prepared: the data to sign for each document is waiting for the user token.',
   schema: Type.Object(
     {
       sessionId: Uuid,
       agencyCode: AgencyCode,
       userId: Type.String(),
       kind: Type.String(),
-      documents: Type.Array(Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })),
+      documents: Type.Array(
+        Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      ),
       expiresAt: Timestamp,
     },
     { additionalProperties: false, $id: 'vn.vanthu.signing-session.prepared.v1' },

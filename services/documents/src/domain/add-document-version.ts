@@ -2,7 +2,13 @@ import { AppError, enqueueEvent } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { documentVersionAddedV1 } from '@vanthu/contracts';
 import type { DocumentVersionAddedV1 } from '@vanthu/contracts';
-import { findDocument, insertBlob, insertVersion, lockDocument, setCurrentVersion } from '../repositories/documents-repository';
+import {
+  findDocument,
+  insertBlob,
+  insertVersion,
+  lockDocument,
+  setCurrentVersion,
+} from '../repositories/documents-repository';
 import type { Document, NewVersionMetadata } from '../schemas/document';
 
 export type AddDocumentVersionCommand = {
@@ -31,7 +37,10 @@ export async function addDocumentVersion(
     }
     const current = locked.currentVersion;
     if (current !== metadata.basedOnVersion) {
-      throw new AppError('CONFLICT', `version ${metadata.basedOnVersion} is not the current version (${current}); fetch the current version and try again`);
+      throw new AppError(
+        'CONFLICT',
+        `version ${metadata.basedOnVersion} is not the current version (${current}); fetch the current version and try again`,
+      );
     }
     const version = current + 1;
     await insertBlob(tx, content);
@@ -52,7 +61,14 @@ export async function addDocumentVersion(
       createdBy: identity.userId,
       createdAt: stored?.createdAt ?? new Date().toISOString(),
     };
-    await enqueueEvent(tx, documentVersionAddedV1, documentId, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    await enqueueEvent(
+      tx,
+      documentVersionAddedV1,
+      documentId,
+      event,
+      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return document;
   });
   return { document: result, replayed };

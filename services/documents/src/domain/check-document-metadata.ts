@@ -11,9 +11,13 @@ import { findDocumentType } from './document-types';
  */
 export function refuseStateSecrets(metadata: { secrecy?: DocumentMetadata['secrecy'] }): void {
   if (metadata.secrecy !== undefined && metadata.secrecy !== 'normal') {
-    throw new AppError('UNPROCESSABLE', `documents classified ${metadata.secrecy} (độ mật) must not be stored in this system; handle them on paper under the state-secrets rules`, {
-      errors: [{ field: 'metadata.secrecy', message: 'state secrets are refused' }],
-    });
+    throw new AppError(
+      'UNPROCESSABLE',
+      `documents classified ${metadata.secrecy} (độ mật) must not be stored in this system; handle them on paper under the state-secrets rules`,
+      {
+        errors: [{ field: 'metadata.secrecy', message: 'state secrets are refused' }],
+      },
+    );
   }
 }
 
@@ -21,7 +25,10 @@ export function refuseStateSecrets(metadata: { secrecy?: DocumentMetadata['secre
 export function checkTypeCode(typeCode: string | undefined, field = 'metadata.typeCode'): string | null {
   if (typeCode === undefined) return null;
   const type = findDocumentType(typeCode);
-  if (!type) throw new AppError('INVALID_METADATA', `unknown document type ${typeCode}; see GET /v1/document-types`, { errors: [{ field, message: 'unknown document type' }] });
+  if (!type)
+    throw new AppError('INVALID_METADATA', `unknown document type ${typeCode}; see GET /v1/document-types`, {
+      errors: [{ field, message: 'unknown document type' }],
+    });
   return type.code;
 }
 
@@ -39,15 +46,23 @@ export function normaliseStrings<T>(value: T): T {
  * What can be refused from the metadata alone, before the file is stored: state secrets, an
  * unknown type, and an outgoing draft of a type the agency's form policy keeps on paper.
  */
-export async function checkDocumentMetadata(identity: Identity, metadata: DocumentMetadata, deps: { pool: Pool }): Promise<void> {
+export async function checkDocumentMetadata(
+  identity: Identity,
+  metadata: DocumentMetadata,
+  deps: { pool: Pool },
+): Promise<void> {
   refuseStateSecrets(metadata);
   const typeCode = checkTypeCode(metadata.typeCode);
   if (typeCode && metadata.direction === 'outgoing') {
     const form = await withTransaction(deps.pool, (tx) => formFor(tx, identity.agencyCode, typeCode));
     if (form === 'paper') {
-      throw new AppError('UNPROCESSABLE', `${typeCode} documents are issued on paper only under the agency's form policy (GET /v1/document-types/form-policy)`, {
-        errors: [{ field: 'metadata.typeCode', message: 'paper-only type' }],
-      });
+      throw new AppError(
+        'UNPROCESSABLE',
+        `${typeCode} documents are issued on paper only under the agency's form policy (GET /v1/document-types/form-policy)`,
+        {
+          errors: [{ field: 'metadata.typeCode', message: 'paper-only type' }],
+        },
+      );
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { PDFDocument, PDFNumber} from 'pdf-lib';
+import type { PDFDocument, PDFNumber } from 'pdf-lib';
 import { PDFDict, PDFName, PDFRawStream, PDFRef, PDFArray } from 'pdf-lib';
 import { AppError } from '@vanthu/platform';
 
@@ -21,7 +21,10 @@ export function measureScan(pdf: PDFDocument): ScanQuality {
       const h = (object.dict.get(PDFName.of('Height')) as PDFNumber | undefined)?.asNumber() ?? 0;
       const space = object.dict.get(PDFName.of('ColorSpace'));
       const spaceName = space instanceof PDFArray ? space.get(0)?.toString() : space?.toString();
-      const isColour = spaceName !== '/DeviceGray' && spaceName !== '/CalGray' && object.dict.get(PDFName.of('ImageMask'))?.toString() !== 'true';
+      const isColour =
+        spaceName !== '/DeviceGray' &&
+        spaceName !== '/CalGray' &&
+        object.dict.get(PDFName.of('ImageMask'))?.toString() !== 'true';
       if (!best || w * h > best.w * best.h) best = { w, h, colour: isColour };
     }
     if (!best) return { pages: pdf.getPageCount(), minDpi: 0, colour: false };
@@ -35,8 +38,14 @@ export function measureScan(pdf: PDFDocument): ScanQuality {
 /** NĐ 30/2020 Phụ lục I Phần II: digitised copies are colour, at least 200 dpi, at 100 % scale. */
 export function checkScanQuality(pdf: PDFDocument): ScanQuality {
   const quality = measureScan(pdf);
-  if (quality.minDpi === 0) throw new AppError('UNPROCESSABLE', 'a digitised copy is a scan: every page must carry its scanned image');
-  if (quality.minDpi < minimumDpi - 0.5) throw new AppError('UNPROCESSABLE', `the scan is ${Math.floor(quality.minDpi)} dpi; digitised copies need at least ${minimumDpi} dpi`);
-  if (!quality.colour) throw new AppError('UNPROCESSABLE', 'the scan is in grey; digitised copies are scanned in colour');
+  if (quality.minDpi === 0)
+    throw new AppError('UNPROCESSABLE', 'a digitised copy is a scan: every page must carry its scanned image');
+  if (quality.minDpi < minimumDpi - 0.5)
+    throw new AppError(
+      'UNPROCESSABLE',
+      `the scan is ${Math.floor(quality.minDpi)} dpi; digitised copies need at least ${minimumDpi} dpi`,
+    );
+  if (!quality.colour)
+    throw new AppError('UNPROCESSABLE', 'the scan is in grey; digitised copies are scanned in colour');
   return quality;
 }

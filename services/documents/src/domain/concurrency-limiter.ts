@@ -1,6 +1,12 @@
 import { AppError } from '@vanthu/platform';
 
-export type LimiterOptions = { concurrency: number; maxQueued: number; maxWaitMs?: number; retryAfterSeconds: number; what: string };
+export type LimiterOptions = {
+  concurrency: number;
+  maxQueued: number;
+  maxWaitMs?: number;
+  retryAfterSeconds: number;
+  what: string;
+};
 
 /**
  * Runs at most `concurrency` tasks at once; up to `maxQueued` more wait their turn (at most
@@ -23,7 +29,9 @@ export class ConcurrencyLimiter {
   }
 
   private refuse(): AppError {
-    return new AppError('SERVICE_UNAVAILABLE', `too many ${this.options.what} at once; retry shortly`, { retryAfterSeconds: this.options.retryAfterSeconds });
+    return new AppError('SERVICE_UNAVAILABLE', `too many ${this.options.what} at once; retry shortly`, {
+      retryAfterSeconds: this.options.retryAfterSeconds,
+    });
   }
 
   private acquire(): Promise<void> {

@@ -9,7 +9,11 @@ import type { StoredContent } from './create-document';
  * before the database transaction; nothing for a PDF. A failed conversion removes the DOCX it
  * stored, so a refused upload leaves nothing behind.
  */
-export async function convertUpload(blob: StoredBlob, content: StoredContent, deps: { blobs: BlobStore; converter: DocxConverter }): Promise<StoredContent | undefined> {
+export async function convertUpload(
+  blob: StoredBlob,
+  content: StoredContent,
+  deps: { blobs: BlobStore; converter: DocxConverter },
+): Promise<StoredContent | undefined> {
   if (content.mediaType !== docxMediaType) return undefined;
   try {
     const pdf = await deps.converter.convert(deps.blobs.pathOf(blob.sha256));

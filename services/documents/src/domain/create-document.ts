@@ -27,14 +27,28 @@ export type CreateDocumentDeps = { runInTransaction: TransactionRunner; topicPre
 
 /** The fields full-text search looks at (requirement: subject, number, notation, signer, text). */
 export function searchTextOf(metadata: DocumentMetadata): string {
-  return foldForSearch([metadata.subject, metadata.codeNumber, metadata.codeNotation, metadata.signer?.fullName, metadata.description, metadata.sender?.organName].filter(Boolean).join(' '));
+  return foldForSearch(
+    [
+      metadata.subject,
+      metadata.codeNumber,
+      metadata.codeNotation,
+      metadata.signer?.fullName,
+      metadata.description,
+      metadata.sender?.organName,
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
 }
 
 /**
  * Stores a new document with its first version and announces it. The blob is already on
  * disk; the rows and the outbox event commit together or not at all.
  */
-export async function createDocument(command: CreateDocumentCommand, deps: CreateDocumentDeps): Promise<{ document: Document; replayed: boolean }> {
+export async function createDocument(
+  command: CreateDocumentCommand,
+  deps: CreateDocumentDeps,
+): Promise<{ document: Document; replayed: boolean }> {
   const { identity, content } = command;
   const metadata = normaliseStrings(command.metadata);
   refuseStateSecrets(metadata);
@@ -52,14 +66,25 @@ export async function createDocument(command: CreateDocumentCommand, deps: Creat
       subject,
       typeCode,
       // Phụ lục VI mục I.10: PageAmount is filled by the system when it can count the pages.
-      metadata: { ...fields, urgency: urgency ?? 'normal', ...(deliveryForm ? { deliveryForm } : {}), ...(command.pageAmount ? { pageAmount: command.pageAmount } : {}) },
+      metadata: {
+        ...fields,
+        urgency: urgency ?? 'normal',
+        ...(deliveryForm ? { deliveryForm } : {}),
+        ...(command.pageAmount ? { pageAmount: command.pageAmount } : {}),
+      },
       searchText: searchTextOf(metadata),
       createdBy: identity.userId,
     });
     await insertVersion(tx, { documentId: id, version: 1, ...content, kind: 'upload', createdBy: identity.userId });
     if (command.conversion) {
       await insertBlob(tx, command.conversion);
-      await insertVersion(tx, { documentId: id, version: 2, ...command.conversion, kind: 'conversion', createdBy: identity.userId });
+      await insertVersion(tx, {
+        documentId: id,
+        version: 2,
+        ...command.conversion,
+        kind: 'conversion',
+        createdBy: identity.userId,
+      });
       await tx.query('UPDATE documents SET current_version = 2 WHERE id = $1', [id]);
     }
     const document = await findDocument(tx, identity.agencyCode, id);

@@ -33,11 +33,27 @@ export async function createDossier(
       startDate: dossier.startDate ?? vietnamIsoDate(now),
       createdBy: identity.userId,
     });
-    if (!inserted) throw new AppError('CONFLICT', `the Danh mục hồ sơ already has ${dossier.fileNotation} for that year`);
+    if (!inserted)
+      throw new AppError('CONFLICT', `the Danh mục hồ sơ already has ${dossier.fileNotation} for that year`);
     const created = await findDossier(tx, identity.agencyCode, id);
     if (!created) throw new Error('dossier vanished inside its own transaction');
-    const event: DossierStateChangedV1 = { dossierId: id, agencyCode: identity.agencyCode, fileCode: created.fileCode, status: 'open', handoverDue: null, changedBy: identity.userId, changedAt: created.createdAt };
-    await enqueueEvent(tx, dossierStateChangedV1, id, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    const event: DossierStateChangedV1 = {
+      dossierId: id,
+      agencyCode: identity.agencyCode,
+      fileCode: created.fileCode,
+      status: 'open',
+      handoverDue: null,
+      changedBy: identity.userId,
+      changedAt: created.createdAt,
+    };
+    await enqueueEvent(
+      tx,
+      dossierStateChangedV1,
+      id,
+      event,
+      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return { ...created, documents: [] };
   });
   return { dossier: result, replayed };

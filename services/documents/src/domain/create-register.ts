@@ -18,7 +18,8 @@ export async function createRegister(
 ): Promise<{ register: Register; replayed: boolean }> {
   const { identity } = command;
   requireRole(identity, 'clerk', 'admin');
-  const typeCodes = command.register.typeCodes?.map((code, i) => checkTypeCode(code, `body.typeCodes.${i}`) as string) ?? null;
+  const typeCodes =
+    command.register.typeCodes?.map((code, i) => checkTypeCode(code, `body.typeCodes.${i}`) as string) ?? null;
   const { result, replayed } = await deps.runInTransaction(async (tx) => {
     const register = await insertRegister(tx, {
       typeCodes,
@@ -38,7 +39,14 @@ export async function createRegister(
       createdBy: register.createdBy,
       createdAt: register.createdAt,
     };
-    await enqueueEvent(tx, registerCreatedV1, register.id, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    await enqueueEvent(
+      tx,
+      registerCreatedV1,
+      register.id,
+      event,
+      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return register;
   });
   return { register: result, replayed };

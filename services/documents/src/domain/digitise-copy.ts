@@ -21,8 +21,17 @@ import { checkScanQuality } from './check-scan-quality';
 export async function checkScan(blobs: BlobStore, blob: StoredBlob): Promise<void> {
   const match = /%PDF-(\d)\.(\d)/.exec(blob.head.subarray(0, 1024).toString('latin1'));
   const version = match ? Number(match[1]) + Number(match[2]) / 10 : 0;
-  if (version < 1.4) throw new AppError('UNPROCESSABLE', `a digitised copy must be PDF 1.4 or later; this file is PDF ${match ? `${match[1]}.${match[2]}` : 'of unknown version'}`);
-  checkScanQuality(await PDFDocument.load(await fsp.readFile(blobs.pathOf(blob.sha256)), { ignoreEncryption: true, updateMetadata: false }));
+  if (version < 1.4)
+    throw new AppError(
+      'UNPROCESSABLE',
+      `a digitised copy must be PDF 1.4 or later; this file is PDF ${match ? `${match[1]}.${match[2]}` : 'of unknown version'}`,
+    );
+  checkScanQuality(
+    await PDFDocument.load(await fsp.readFile(blobs.pathOf(blob.sha256)), {
+      ignoreEncryption: true,
+      updateMetadata: false,
+    }),
+  );
 }
 
 /**
@@ -37,13 +46,22 @@ export async function digitiseCopy(
   const { identity, metadata, content } = command;
   requireRole(identity, 'clerk');
   if (!metadata.sourceDocumentId && !metadata.sourceDescription) {
-    throw new AppError('INVALID_METADATA', 'name the paper original: sourceDocumentId or sourceDescription', { errors: [{ field: 'metadata.sourceDescription', message: 'required without sourceDocumentId' }] });
+    throw new AppError('INVALID_METADATA', 'name the paper original: sourceDocumentId or sourceDescription', {
+      errors: [{ field: 'metadata.sourceDescription', message: 'required without sourceDocumentId' }],
+    });
   }
   const { result, replayed } = await deps.runInTransaction(async (tx) => {
-    const source = metadata.sourceDocumentId ? await findDocument(tx, identity.agencyCode, metadata.sourceDocumentId) : undefined;
-    if (metadata.sourceDocumentId && !source) throw new AppError('NOT_FOUND', `document ${metadata.sourceDocumentId} not found`);
+    const source = metadata.sourceDocumentId
+      ? await findDocument(tx, identity.agencyCode, metadata.sourceDocumentId)
+      : undefined;
+    if (metadata.sourceDocumentId && !source)
+      throw new AppError('NOT_FOUND', `document ${metadata.sourceDocumentId} not found`);
     const organisation = await findOrganisation(tx, identity.agencyCode);
-    if (!organisation) throw new AppError('UNPROCESSABLE', `agency ${identity.agencyCode} is not in the organisation directory; import it first`);
+    if (!organisation)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `agency ${identity.agencyCode} is not in the organisation directory; import it first`,
+      );
     const now = new Date();
     const today = vietnamDate(now);
     const id = randomUUID();
@@ -52,7 +70,16 @@ export async function digitiseCopy(
     const number = await takeNextNumber(tx, `copies:${identity.agencyCode}`, today.year);
     const notation = buildNotation({ number, typeAbbreviation: 'SY', agencyAbbreviation: organisation.abbreviation });
     const sourceDescription = metadata.sourceDescription?.normalize('NFC') ?? null;
-    const copyInfo = { kind: 'SY', form: 'digitised', number, notation, year: today.year, sourceDocumentId: source?.id ?? null, sourceVersion: source?.currentVersion ?? null, sourceDescription };
+    const copyInfo = {
+      kind: 'SY',
+      form: 'digitised',
+      number,
+      notation,
+      year: today.year,
+      sourceDocumentId: source?.id ?? null,
+      sourceVersion: source?.currentVersion ?? null,
+      sourceDescription,
+    };
     await insertDocument(tx, {
       id,
       agencyCode: identity.agencyCode,
@@ -63,12 +90,34 @@ export async function digitiseCopy(
       searchText: foldForSearch(`${subject} ${notation} ${sourceDescription ?? ''}`),
       createdBy: identity.userId,
     });
-    await insertCopy(tx, { documentId: id, agencyCode: identity.agencyCode, sourceDocumentId: source?.id ?? null, sourceVersion: source?.currentVersion ?? null, sourceDescription, kind: 'SY:digitised', year: today.year, number, notation, createdBy: identity.userId });
+    await insertCopy(tx, {
+      documentId: id,
+      agencyCode: identity.agencyCode,
+      sourceDocumentId: source?.id ?? null,
+      sourceVersion: source?.currentVersion ?? null,
+      sourceDescription,
+      kind: 'SY:digitised',
+      year: today.year,
+      number,
+      notation,
+      createdBy: identity.userId,
+    });
     await insertVersion(tx, { documentId: id, version: 1, ...content, kind: 'upload', createdBy: identity.userId });
     const document = await findDocument(tx, identity.agencyCode, id);
     if (!document) throw new Error('copy vanished inside its own transaction');
     const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };
-    const created: DocumentCreatedV1 = { documentId: id, agencyCode: identity.agencyCode, direction: 'internal', subject, version: 1, sha256: content.sha256, mediaType: content.mediaType, sizeBytes: content.sizeBytes, createdBy: identity.userId, createdAt: document.createdAt };
+    const created: DocumentCreatedV1 = {
+      documentId: id,
+      agencyCode: identity.agencyCode,
+      direction: 'internal',
+      subject,
+      version: 1,
+      sha256: content.sha256,
+      mediaType: content.mediaType,
+      sizeBytes: content.sizeBytes,
+      createdBy: identity.userId,
+      createdAt: document.createdAt,
+    };
     await enqueueEvent(tx, documentCreatedV1, id, created, context, deps.topicPrefix);
     const made: CopyMadeV1 = {
       copyDocumentId: id,

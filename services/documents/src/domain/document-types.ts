@@ -42,11 +42,22 @@ const copies: [string, string][] = [
 
 // Codes are the abbreviation where there is one (the form integrators already know), else a
 // stable slug: Công văn → CV, Thư công → TCg (neither appears in a ký hiệu).
-const codeFor = (name: string, abbreviation: string | null): string => abbreviation ?? (name === 'Công văn' ? 'CV' : 'TCg');
+const codeFor = (name: string, abbreviation: string | null): string =>
+  abbreviation ?? (name === 'Công văn' ? 'CV' : 'TCg');
 
 export const documentTypes: readonly DocumentType[] = [
-  ...administrative.map(([name, abbreviation]) => ({ code: codeFor(name, abbreviation), name: name.normalize('NFC'), abbreviation: abbreviation?.normalize('NFC') ?? null, kind: 'administrative' as const })),
-  ...copies.map(([name, abbreviation]) => ({ code: abbreviation, name: name.normalize('NFC'), abbreviation, kind: 'copy' as const })),
+  ...administrative.map(([name, abbreviation]) => ({
+    code: codeFor(name, abbreviation),
+    name: name.normalize('NFC'),
+    abbreviation: abbreviation?.normalize('NFC') ?? null,
+    kind: 'administrative' as const,
+  })),
+  ...copies.map(([name, abbreviation]) => ({
+    code: abbreviation,
+    name: name.normalize('NFC'),
+    abbreviation,
+    kind: 'copy' as const,
+  })),
 ];
 
 export function findDocumentType(code: string): DocumentType | undefined {

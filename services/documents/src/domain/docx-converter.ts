@@ -8,7 +8,12 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 
 export type DocxConverterOptions = { sofficePath: string; concurrency: number; maxQueued: number; timeoutMs: number };
 
-export const defaultConverterOptions: DocxConverterOptions = { sofficePath: 'soffice', concurrency: 2, maxQueued: 8, timeoutMs: 60_000 };
+export const defaultConverterOptions: DocxConverterOptions = {
+  sofficePath: 'soffice',
+  concurrency: 2,
+  maxQueued: 8,
+  timeoutMs: 60_000,
+};
 
 /**
  * DOCX → PDF with LibreOffice headless (the Đà Nẵng rules, Khoản 3 Điều 14, accept Word drafts;
@@ -21,7 +26,12 @@ export class DocxConverter {
   private readonly limiter: ConcurrencyLimiter;
 
   constructor(private readonly options: DocxConverterOptions = defaultConverterOptions) {
-    this.limiter = new ConcurrencyLimiter({ concurrency: options.concurrency, maxQueued: options.maxQueued, retryAfterSeconds: 30, what: 'DOCX conversions' });
+    this.limiter = new ConcurrencyLimiter({
+      concurrency: options.concurrency,
+      maxQueued: options.maxQueued,
+      retryAfterSeconds: 30,
+      what: 'DOCX conversions',
+    });
   }
 
   convert(docxPath: string): Promise<Buffer> {
@@ -34,33 +44,58 @@ export class DocxConverter {
       const input = path.join(work, 'document.docx');
       const outDir = path.join(work, 'out');
       await fsp.copyFile(docxPath, input);
-      const args = [`-env:UserInstallation=${pathToFileURL(path.join(work, 'profile')).href}`, '--headless', '--norestore', '--nolockcheck', '--nodefault', '--convert-to', 'pdf', '--outdir', outDir, input];
-      const outcome = await new Promise<{ code: number | null; timedOut: boolean; stderr: string }>((resolve, reject) => {
-        const child = spawn(this.options.sofficePath, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: work } });
-        let stderr = '';
-        let timedOut = false;
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr = (stderr + chunk.toString('utf8')).slice(-2000);
-        });
-        const timer = setTimeout(() => {
-          timedOut = true;
-          // Negative pid: the whole group, including soffice.bin that the wrapper script starts.
-          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        }, this.options.timeoutMs);
-        child.on('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, timedOut, stderr });
-        });
-      });
-      if (outcome.timedOut) throw new AppError('UNPROCESSABLE', `the DOCX could not be converted to PDF within ${Math.round(this.options.timeoutMs / 1000)} s`);
+      const args = [
+        `-env:UserInstallation=${pathToFileURL(path.join(work, 'profile')).href}`,
+        '--headless',
+        '--norestore',
+        '--nolockcheck',
+        '--nodefault',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        outDir,
+        input,
+      ];
+      const outcome = await new Promise<{ code: number | null; timedOut: boolean; stderr: string }>(
+        (resolve, reject) => {
+          const child = spawn(this.options.sofficePath, args, {
+            detached: true,
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { ...process.env, HOME: work },
+          });
+          let stderr = '';
+          let timedOut = false;
+          child.stderr.on('data', (chunk: Buffer) => {
+            stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+          });
+          const timer = setTimeout(() => {
+            timedOut = true;
+            // Negative pid: the whole group, including soffice.bin that the wrapper script starts.
+            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+          }, this.options.timeoutMs);
+          child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+          });
+          child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code, timedOut, stderr });
+          });
+        },
+      );
+      if (outcome.timedOut)
+        throw new AppError(
+          'UNPROCESSABLE',
+          `the DOCX could not be converted to PDF within ${Math.round(this.options.timeoutMs / 1000)} s`,
+        );
       const output = path.join(outDir, 'document.pdf');
       const pdf = await fsp.readFile(output).catch(() => undefined);
       if (outcome.code !== 0 || !pdf || pdf.length === 0) {
-        throw new AppError('UNPROCESSABLE', 'LibreOffice could not convert the DOCX to PDF; check the file opens in Word', { cause: new Error(outcome.stderr) });
+        throw new AppError(
+          'UNPROCESSABLE',
+          'LibreOffice could not convert the DOCX to PDF; check the file opens in Word',
+          { cause: new Error(outcome.stderr) },
+        );
       }
       return pdf;
     } finally {

@@ -11,7 +11,8 @@ const escapeXml = (value: string): string => value.replace(/[<>&'"]/g, (c) => `&
 
 function toXml(name: string, value: unknown, indent = ''): string {
   if (value === null || value === undefined) return `${indent}<${name}/>`;
-  if (Array.isArray(value)) return `${indent}<${name}>\n${value.map((item) => toXml('item', item, `${indent}  `)).join('\n')}\n${indent}</${name}>`;
+  if (Array.isArray(value))
+    return `${indent}<${name}>\n${value.map((item) => toXml('item', item, `${indent}  `)).join('\n')}\n${indent}</${name}>`;
   if (typeof value === 'object') {
     const children = Object.entries(value).map(([key, child]) => toXml(key, child, `${indent}  `));
     return `${indent}<${name}>\n${children.join('\n')}\n${indent}</${name}>`;
@@ -25,7 +26,11 @@ function toXml(name: string, value: unknown, indent = ''): string {
  * ordinal order, with the metadata of the dossier and its documents attached as JSON and XML.
  * The verified bytes of each version are used, so a corrupted blob fails the export.
  */
-export async function exportDossier(identity: Identity, dossierId: string, deps: { pool: Pool; blobs: BlobStore }): Promise<{ bytes: Buffer; fileName: string }> {
+export async function exportDossier(
+  identity: Identity,
+  dossierId: string,
+  deps: { pool: Pool; blobs: BlobStore },
+): Promise<{ bytes: Buffer; fileName: string }> {
   const dossier = await getDossier(identity, dossierId, deps);
   const documents = await withTransaction(deps.pool, async (tx) => {
     const found: Document[] = [];
@@ -63,11 +68,26 @@ export async function exportDossier(identity: Identity, dossierId: string, deps:
     return dossier.documents.map((entry, i) => {
       const start = next;
       next += contents[i]?.pages ?? 0;
-      return [String(entry.ordinal), entry.notation ?? '', entry.issuedDate ? entry.issuedDate.split('-').reverse().join('/') : '', entry.subject, String(start), ''];
+      return [
+        String(entry.ordinal),
+        entry.notation ?? '',
+        entry.issuedDate ? entry.issuedDate.split('-').reverse().join('/') : '',
+        entry.subject,
+        String(start),
+        '',
+      ];
     });
   };
-  const tocLength = (await renderTablePdf({ title: ['MỤC LỤC VĂN BẢN'], subtitle, columns, rows: rowsAfter(0), landscape: false })).getPageCount();
-  const pdf = await renderTablePdf({ title: ['MỤC LỤC VĂN BẢN'], subtitle, columns, rows: rowsAfter(tocLength), landscape: false });
+  const tocLength = (
+    await renderTablePdf({ title: ['MỤC LỤC VĂN BẢN'], subtitle, columns, rows: rowsAfter(0), landscape: false })
+  ).getPageCount();
+  const pdf = await renderTablePdf({
+    title: ['MỤC LỤC VĂN BẢN'],
+    subtitle,
+    columns,
+    rows: rowsAfter(tocLength),
+    landscape: false,
+  });
   for (const { bytes } of contents) {
     if (!bytes) continue;
     const source = await PDFDocument.load(bytes, { ignoreEncryption: true });
@@ -75,12 +95,21 @@ export async function exportDossier(identity: Identity, dossierId: string, deps:
   }
   const metadata = {
     dossier: { ...dossier, documents: undefined },
-    documents: dossier.documents.map((entry, i) => ({ ordinal: entry.ordinal, ...documentMetadata(contents[i]?.document) })),
+    documents: dossier.documents.map((entry, i) => ({
+      ordinal: entry.ordinal,
+      ...documentMetadata(contents[i]?.document),
+    })),
   };
   const json = JSON.stringify(metadata, null, 2);
-  await pdf.attach(Buffer.from(json, 'utf8'), 'metadata.json', { mimeType: 'application/json', description: 'Dossier and document metadata (NĐ 30/2020 Phụ lục VI)' });
+  await pdf.attach(Buffer.from(json, 'utf8'), 'metadata.json', {
+    mimeType: 'application/json',
+    description: 'Dossier and document metadata (NĐ 30/2020 Phụ lục VI)',
+  });
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n${toXml('HoSo', JSON.parse(json))}\n`;
-  await pdf.attach(Buffer.from(xml, 'utf8'), 'metadata.xml', { mimeType: 'application/xml', description: 'The same metadata as XML' });
+  await pdf.attach(Buffer.from(xml, 'utf8'), 'metadata.xml', {
+    mimeType: 'application/xml',
+    description: 'The same metadata as XML',
+  });
   pdf.setTitle(dossier.title);
   pdf.setProducer('vanthu');
   return { bytes: Buffer.from(await pdf.save()), fileName: `${dossier.fileCode}.pdf` };

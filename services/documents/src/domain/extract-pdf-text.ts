@@ -3,7 +3,11 @@ import fsp from 'node:fs/promises';
 type TextItem = { str?: string };
 type PdfJs = {
   getDocument: (source: Record<string, unknown>) => {
-    promise: Promise<{ numPages: number; getPage: (n: number) => Promise<{ getTextContent: () => Promise<{ items: TextItem[] }> }>; destroy: () => Promise<void> }>;
+    promise: Promise<{
+      numPages: number;
+      getPage: (n: number) => Promise<{ getTextContent: () => Promise<{ items: TextItem[] }> }>;
+      destroy: () => Promise<void>;
+    }>;
   };
 };
 
@@ -22,9 +26,14 @@ async function loadPdfJs(): Promise<PdfJs> {
 export type TextLimits = { maxPages: number; maxChars: number };
 
 /** The text of a PDF's first pages, bounded in pages and characters, for the search index. */
-export async function extractPdfText(file: string, limits: TextLimits = { maxPages: 50, maxChars: 200_000 }): Promise<string> {
+export async function extractPdfText(
+  file: string,
+  limits: TextLimits = { maxPages: 50, maxChars: 200_000 },
+): Promise<string> {
   const data = new Uint8Array(await fsp.readFile(file));
-  const document = await (await loadPdfJs()).getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+  const document = await (
+    await loadPdfJs()
+  ).getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
   try {
     const parts: string[] = [];
     let length = 0;

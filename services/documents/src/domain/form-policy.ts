@@ -9,36 +9,75 @@ export type FormPolicyEntry = { typeCode: string; typeName: string; form: Delive
 // Phụ lục II electronic and paper, Phụ lục III paper only. Types it does not list follow the
 // province's rule that documents are exchanged electronically (QĐ 133/2015/QĐ-UBND Điều 3).
 const defaults: Record<string, DeliveryForm> = {
-  BC: 'electronic', CT: 'electronic', CTr: 'electronic', KH: 'electronic', HD: 'electronic', QyĐ: 'electronic',
-  QC: 'electronic', TB: 'electronic', CV: 'electronic', GM: 'electronic', CĐ: 'electronic',
-  ĐA: 'electronic-and-paper', QĐ: 'electronic-and-paper', NQ: 'electronic-and-paper', TTr: 'electronic-and-paper',
-  PG: 'electronic-and-paper', PC: 'electronic-and-paper', GUQ: 'electronic-and-paper',
-  BGN: 'paper', BTT: 'paper', BB: 'paper', DA: 'paper', GGT: 'paper', GNP: 'paper', HĐ: 'paper',
+  BC: 'electronic',
+  CT: 'electronic',
+  CTr: 'electronic',
+  KH: 'electronic',
+  HD: 'electronic',
+  QyĐ: 'electronic',
+  QC: 'electronic',
+  TB: 'electronic',
+  CV: 'electronic',
+  GM: 'electronic',
+  CĐ: 'electronic',
+  ĐA: 'electronic-and-paper',
+  QĐ: 'electronic-and-paper',
+  NQ: 'electronic-and-paper',
+  TTr: 'electronic-and-paper',
+  PG: 'electronic-and-paper',
+  PC: 'electronic-and-paper',
+  GUQ: 'electronic-and-paper',
+  BGN: 'paper',
+  BTT: 'paper',
+  BB: 'paper',
+  DA: 'paper',
+  GGT: 'paper',
+  GNP: 'paper',
+  HĐ: 'paper',
 };
 
 export const defaultForm = (typeCode: string): DeliveryForm => defaults[typeCode.normalize('NFC')] ?? 'electronic';
 
 export async function formFor(tx: Tx, agencyCode: string, typeCode: string): Promise<DeliveryForm> {
-  const { rows } = await tx.query<{ form: DeliveryForm }>('SELECT form FROM form_policies WHERE agency_code = $1 AND type_code = $2', [agencyCode, typeCode]);
+  const { rows } = await tx.query<{ form: DeliveryForm }>(
+    'SELECT form FROM form_policies WHERE agency_code = $1 AND type_code = $2',
+    [agencyCode, typeCode],
+  );
   return rows[0]?.form ?? defaultForm(typeCode);
 }
 
 /** The agency's effective policy for every type of the catalogue. */
 export async function getFormPolicy(identity: Identity, deps: { pool: Pool }): Promise<FormPolicyEntry[]> {
-  const { rows } = await deps.pool.query<{ type_code: string; form: DeliveryForm }>('SELECT type_code, form FROM form_policies WHERE agency_code = $1', [identity.agencyCode]);
+  const { rows } = await deps.pool.query<{ type_code: string; form: DeliveryForm }>(
+    'SELECT type_code, form FROM form_policies WHERE agency_code = $1',
+    [identity.agencyCode],
+  );
   const own = new Map(rows.map((row) => [row.type_code, row.form]));
   return documentTypes
     .filter((type) => type.kind === 'administrative')
     .map((type) => {
       const form = own.get(type.code);
-      return { typeCode: type.code, typeName: type.name, form: form ?? defaultForm(type.code), source: form ? ('agency' as const) : ('default' as const) };
+      return {
+        typeCode: type.code,
+        typeName: type.name,
+        form: form ?? defaultForm(type.code),
+        source: form ? ('agency' as const) : ('default' as const),
+      };
     });
 }
 
 /** Sets the agency's own forms for the listed types (others keep theirs), all or nothing. */
-export async function setFormPolicy(identity: Identity, entries: { typeCode: string; form: DeliveryForm }[], deps: { pool: Pool }): Promise<FormPolicyEntry[]> {
+export async function setFormPolicy(
+  identity: Identity,
+  entries: { typeCode: string; form: DeliveryForm }[],
+  deps: { pool: Pool },
+): Promise<FormPolicyEntry[]> {
   requireRole(identity, 'admin');
-  const errors = entries.flatMap((entry, i) => (findDocumentType(entry.typeCode)?.kind === 'administrative' ? [] : [{ field: `body.entries.${i}.typeCode`, message: 'unknown document type' }]));
+  const errors = entries.flatMap((entry, i) =>
+    findDocumentType(entry.typeCode)?.kind === 'administrative'
+      ? []
+      : [{ field: `body.entries.${i}.typeCode`, message: 'unknown document type' }],
+  );
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 'unknown document types in the policy', { errors });
   await withTransaction(deps.pool, async (tx) => {
     for (const entry of entries) {

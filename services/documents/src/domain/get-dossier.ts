@@ -17,7 +17,19 @@ export async function getDossier(identity: Identity, id: string, deps: { pool: P
  * The Danh mục hồ sơ of a year, or (with `handoverDueWithinDays`) the closed dossiers whose
  * hand-over falls due soon: 30 gives the reminder list of Phụ lục VI mục III.5.
  */
-export async function listDossierCatalogue(identity: Identity, filter: { year?: number; handoverDueWithinDays?: number }, deps: { pool: Pool; now?: Date }): Promise<DossierSummary[]> {
-  const dueBy = filter.handoverDueWithinDays === undefined ? undefined : vietnamIsoDate(new Date((deps.now ?? new Date()).getTime() + filter.handoverDueWithinDays * 86_400_000));
-  return withTransaction(deps.pool, (tx) => listDossiers(tx, identity.agencyCode, { ...(filter.year !== undefined ? { year: filter.year } : {}), ...(dueBy ? { dueBy } : {}) }));
+export async function listDossierCatalogue(
+  identity: Identity,
+  filter: { year?: number; handoverDueWithinDays?: number },
+  deps: { pool: Pool; now?: Date },
+): Promise<DossierSummary[]> {
+  const dueBy =
+    filter.handoverDueWithinDays === undefined
+      ? undefined
+      : vietnamIsoDate(new Date((deps.now ?? new Date()).getTime() + filter.handoverDueWithinDays * 86_400_000));
+  return withTransaction(deps.pool, (tx) =>
+    listDossiers(tx, identity.agencyCode, {
+      ...(filter.year !== undefined ? { year: filter.year } : {}),
+      ...(dueBy ? { dueBy } : {}),
+    }),
+  );
 }

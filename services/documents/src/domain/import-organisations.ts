@@ -7,7 +7,11 @@ import type { ImportResult, Organisation } from '../schemas/organisation';
  * Loads (or refreshes) organisations with their units and people, all in one transaction: a
  * bad row leaves the directory as it was. The province's whole directory can be loaded at once.
  */
-export async function importOrganisations(identity: Identity, organisations: Organisation[], deps: { pool: Pool }): Promise<ImportResult> {
+export async function importOrganisations(
+  identity: Identity,
+  organisations: Organisation[],
+  deps: { pool: Pool },
+): Promise<ImportResult> {
   requireRole(identity, 'admin');
   return withTransaction(deps.pool, async (tx) => {
     const counts = { organisations: 0, units: 0, people: 0 };
@@ -20,11 +24,20 @@ export async function importOrganisations(identity: Identity, organisations: Org
       });
       counts.organisations += 1;
       for (const unit of organisation.units ?? []) {
-        await upsertUnit(tx, organisation.code, { code: unit.code, name: unit.name.normalize('NFC'), abbreviation: unit.abbreviation.normalize('NFC') });
+        await upsertUnit(tx, organisation.code, {
+          code: unit.code,
+          name: unit.name.normalize('NFC'),
+          abbreviation: unit.abbreviation.normalize('NFC'),
+        });
         counts.units += 1;
       }
       for (const person of organisation.people ?? []) {
-        await upsertPerson(tx, organisation.code, { userId: person.userId, fullName: person.fullName.normalize('NFC'), position: person.position?.normalize('NFC') ?? null, unitCode: person.unitCode ?? null });
+        await upsertPerson(tx, organisation.code, {
+          userId: person.userId,
+          fullName: person.fullName.normalize('NFC'),
+          position: person.position?.normalize('NFC') ?? null,
+          unitCode: person.unitCode ?? null,
+        });
         counts.people += 1;
       }
     }

@@ -13,10 +13,18 @@ export async function inspectPdf(file: string, tail: Buffer): Promise<void> {
   }
   let pages: number;
   try {
-    const pdf = await PDFDocument.load(await fsp.readFile(file), { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: true });
+    const pdf = await PDFDocument.load(await fsp.readFile(file), {
+      ignoreEncryption: true,
+      updateMetadata: false,
+      throwOnInvalidObject: true,
+    });
     pages = pdf.getPageCount();
   } catch (error) {
-    throw new AppError('UNPROCESSABLE', `the PDF is malformed and cannot be read: ${(error as Error).message.slice(0, 200)}`, { cause: error });
+    throw new AppError(
+      'UNPROCESSABLE',
+      `the PDF is malformed and cannot be read: ${(error as Error).message.slice(0, 200)}`,
+      { cause: error },
+    );
   }
   if (pages < 1) throw new AppError('UNPROCESSABLE', 'the PDF has no pages');
 }

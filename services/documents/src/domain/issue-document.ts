@@ -16,7 +16,8 @@ export async function issueDocument(
     const locked = await lockDocument(tx, identity.agencyCode, documentId);
     if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
     if (locked.direction !== 'outgoing') throw new AppError('UNPROCESSABLE', 'only outgoing documents are issued');
-    if (locked.status !== 'registered') throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; register it before issuing`);
+    if (locked.status !== 'registered')
+      throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; register it before issuing`);
     await setStatus(tx, documentId, 'issued');
     const document = await findDocument(tx, identity.agencyCode, documentId);
     const current = document?.versions.find((v) => v.version === document.currentVersion);
@@ -31,7 +32,14 @@ export async function issueDocument(
       issuedBy: identity.userId,
       issuedAt: document.updatedAt,
     };
-    await enqueueEvent(tx, documentIssuedV1, documentId, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    await enqueueEvent(
+      tx,
+      documentIssuedV1,
+      documentId,
+      event,
+      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return document;
   });
   return { document: result, replayed };

@@ -5,11 +5,22 @@ import type { AccessEntry } from '../repositories/access-log-repository';
 import { getDocument } from './get-document';
 
 /** A document's access and print log, oldest first, with a cursor (the last entry's id). */
-export async function listAccessLog(identity: Identity, documentId: string, cursor: string | undefined, limit: number, deps: { pool: Pool }): Promise<{ items: AccessEntry[]; nextCursor: string | null }> {
+export async function listAccessLog(
+  identity: Identity,
+  documentId: string,
+  cursor: string | undefined,
+  limit: number,
+  deps: { pool: Pool },
+): Promise<{ items: AccessEntry[]; nextCursor: string | null }> {
   await getDocument(identity, documentId, deps);
   const after = cursor && /^\d{1,18}$/.test(cursor) ? Number(cursor) : 0;
-  const rows = await withTransaction(deps.pool, (tx) => listAccess(tx, identity.agencyCode, documentId, after, limit + 1));
+  const rows = await withTransaction(deps.pool, (tx) =>
+    listAccess(tx, identity.agencyCode, documentId, after, limit + 1),
+  );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(({ id: _id, ...entry }) => entry), nextCursor: rows.length > limit && last ? String(last.id) : null };
+  return {
+    items: page.map(({ id: _id, ...entry }) => entry),
+    nextCursor: rows.length > limit && last ? String(last.id) : null,
+  };
 }

@@ -36,34 +36,60 @@ export async function makeCopy(
 ): Promise<{ document: Document; replayed: boolean }> {
   const { identity, copy } = command;
   requireRole(identity, 'clerk');
-  if (copy.kind === 'TrS' && !copy.pages) throw new AppError('VALIDATION_FAILED', 'a trích sao names the pages it extracts', { errors: [{ field: 'body.pages', message: 'required for TrS' }] });
-  if (copy.kind !== 'TrS' && copy.pages) throw new AppError('VALIDATION_FAILED', 'only a trích sao extracts pages', { errors: [{ field: 'body.pages', message: 'only for TrS' }] });
+  if (copy.kind === 'TrS' && !copy.pages)
+    throw new AppError('VALIDATION_FAILED', 'a trích sao names the pages it extracts', {
+      errors: [{ field: 'body.pages', message: 'required for TrS' }],
+    });
+  if (copy.kind !== 'TrS' && copy.pages)
+    throw new AppError('VALIDATION_FAILED', 'only a trích sao extracts pages', {
+      errors: [{ field: 'body.pages', message: 'only for TrS' }],
+    });
   const { result, replayed } = await deps.runInTransaction(async (tx) => {
     const source = await findDocument(tx, identity.agencyCode, copy.sourceDocumentId);
     if (!source) throw new AppError('NOT_FOUND', `document ${copy.sourceDocumentId} not found`);
-    if (source.status === 'recalled' || source.status === 'revoked') throw new AppError('CONFLICT', `document ${source.id} was recalled; it is not copied`);
+    if (source.status === 'recalled' || source.status === 'revoked')
+      throw new AppError('CONFLICT', `document ${source.id} was recalled; it is not copied`);
     const sourceCopy = source.metadata.copy as { kind?: string } | undefined;
     if (copy.kind === 'SL' && sourceCopy?.kind !== 'SY') {
-      throw new AppError('UNPROCESSABLE', 'a sao lục is made from a sao y (NĐ 30/2020 Điều 25.2); the source is not one', { errors: [{ field: 'body.sourceDocumentId', message: 'not a sao y' }] });
+      throw new AppError(
+        'UNPROCESSABLE',
+        'a sao lục is made from a sao y (NĐ 30/2020 Điều 25.2); the source is not one',
+        { errors: [{ field: 'body.sourceDocumentId', message: 'not a sao y' }] },
+      );
     }
     const version = source.versions.find((v) => v.version === source.currentVersion);
-    if (version?.mediaType !== 'application/pdf') throw new AppError('UNPROCESSABLE', 'only a PDF version can be copied');
+    if (version?.mediaType !== 'application/pdf')
+      throw new AppError('UNPROCESSABLE', 'only a PDF version can be copied');
     const organisation = await findOrganisation(tx, identity.agencyCode);
-    if (!organisation) throw new AppError('UNPROCESSABLE', `agency ${identity.agencyCode} is not in the organisation directory; import it first`);
+    if (!organisation)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `agency ${identity.agencyCode} is not in the organisation directory; import it first`,
+      );
     const sourceBytes = await readAll((await deps.blobs.openVerified(version.sha256)).stream);
     const now = new Date();
     const today = vietnamDate(now);
     // The copy series' counter stays locked from here to the commit.
     const number = await takeNextNumber(tx, `copies:${identity.agencyCode}`, today.year);
-    const notation = buildNotation({ number, typeAbbreviation: copy.kind, agencyAbbreviation: organisation.abbreviation });
+    const notation = buildNotation({
+      number,
+      typeAbbreviation: copy.kind,
+      agencyAbbreviation: organisation.abbreviation,
+    });
     const mark = copy.form === 'paper' ? `${marks[copy.kind]} BẢN GỐC VĂN BẢN ĐIỆN TỬ` : marks[copy.kind];
     let bytes: Buffer;
     try {
       bytes = await renderCopy(sourceBytes, copy.pages, {
-        lines: [mark, `Số: ${notation}`, `${organisation.name}, ngày ${formatNumber(today.day)} tháng ${formatNumber(today.month)} năm ${today.year}`],
+        lines: [
+          mark,
+          `Số: ${notation}`,
+          `${organisation.name}, ngày ${formatNumber(today.day)} tháng ${formatNumber(today.month)} năm ${today.year}`,
+        ],
       });
     } catch (error) {
-      throw new AppError('UNPROCESSABLE', `the copy cannot be made: ${(error as Error).message.slice(0, 200)}`, { cause: error });
+      throw new AppError('UNPROCESSABLE', `the copy cannot be made: ${(error as Error).message.slice(0, 200)}`, {
+        cause: error,
+      });
     }
     // Written durably before the commit, like every other version.
     const stored = await deps.blobs.putBuffer(bytes, async (file) => {
@@ -72,7 +98,16 @@ export async function makeCopy(
     });
     const id = randomUUID();
     const subject = `${mark}: ${source.subject}`.slice(0, 500);
-    const copyInfo = { kind: copy.kind, form: copy.form, number, notation, year: today.year, sourceDocumentId: source.id, sourceVersion: version.version, pages: copy.pages ?? null };
+    const copyInfo = {
+      kind: copy.kind,
+      form: copy.form,
+      number,
+      notation,
+      year: today.year,
+      sourceDocumentId: source.id,
+      sourceVersion: version.version,
+      pages: copy.pages ?? null,
+    };
     await insertBlob(tx, { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: 'application/pdf' });
     await insertDocument(tx, {
       id,
@@ -84,8 +119,28 @@ export async function makeCopy(
       searchText: foldForSearch(`${subject} ${notation}`),
       createdBy: identity.userId,
     });
-    await insertCopy(tx, { documentId: id, agencyCode: identity.agencyCode, sourceDocumentId: source.id, sourceVersion: version.version, sourceDescription: null, kind: `${copy.kind}:${copy.form}`, year: today.year, number, notation, createdBy: identity.userId });
-    await insertVersion(tx, { documentId: id, version: 1, sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: 'application/pdf', fileName: `${notation.replace(/\//g, '-')}.pdf`, kind: 'upload', createdBy: identity.userId });
+    await insertCopy(tx, {
+      documentId: id,
+      agencyCode: identity.agencyCode,
+      sourceDocumentId: source.id,
+      sourceVersion: version.version,
+      sourceDescription: null,
+      kind: `${copy.kind}:${copy.form}`,
+      year: today.year,
+      number,
+      notation,
+      createdBy: identity.userId,
+    });
+    await insertVersion(tx, {
+      documentId: id,
+      version: 1,
+      sha256: stored.sha256,
+      sizeBytes: stored.sizeBytes,
+      mediaType: 'application/pdf',
+      fileName: `${notation.replace(/\//g, '-')}.pdf`,
+      kind: 'upload',
+      createdBy: identity.userId,
+    });
     const document = await findDocument(tx, identity.agencyCode, id);
     if (!document) throw new Error('copy vanished inside its own transaction');
     const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };

@@ -4,7 +4,12 @@ const vietnamZone = 'Asia/Ho_Chi_Minh';
 
 /** The calendar date in Vietnam as {year, month, day}: numbering restarts on 1 January there, not in UTC. */
 export function vietnamDate(at: Date): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: vietnamZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: vietnamZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
   const pick = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
   return { year: pick('year'), month: pick('month'), day: pick('day') };
 }
@@ -28,16 +33,29 @@ const cleanGroup = (group: string): string => group.normalize('NFC').replace(/\s
  * The full số/ký hiệu: `{số}/{type}-{agency}` (e.g. 15/QĐ-UBND), or `{số}/{agency}-{unit}` for a
  * type without abbreviation (công văn: 45/UBND-KGVX).
  */
-export function buildNotation(input: { number: number; typeAbbreviation: string | null; agencyAbbreviation: string; unitAbbreviation?: string | null }): string {
+export function buildNotation(input: {
+  number: number;
+  typeAbbreviation: string | null;
+  agencyAbbreviation: string;
+  unitAbbreviation?: string | null;
+}): string {
   const agency = cleanGroup(input.agencyAbbreviation).toUpperCase();
-  const groups = input.typeAbbreviation !== null ? [cleanGroup(input.typeAbbreviation), agency] : [agency, ...(input.unitAbbreviation ? [cleanGroup(input.unitAbbreviation).toUpperCase()] : [])];
+  const groups =
+    input.typeAbbreviation !== null
+      ? [cleanGroup(input.typeAbbreviation), agency]
+      : [agency, ...(input.unitAbbreviation ? [cleanGroup(input.unitAbbreviation).toUpperCase()] : [])];
   return `${formatNumber(input.number)}/${groups.join('-')}`;
 }
 
 /** Mã định danh văn bản: `{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}` (requirements §7.18). */
-export function buildDocumentIdentifier(organId: string, issuedOn: { year: number; month: number; day: number }, notation: string): string {
+export function buildDocumentIdentifier(
+  organId: string,
+  issuedOn: { year: number; month: number; day: number },
+  notation: string,
+): string {
   return `${organId},${issuedOn.year}/${pad2(issuedOn.month)}/${pad2(issuedOn.day)},${notation}`;
 }
 
 /** FileCode of a hồ sơ (Phụ lục VI mục III.1): OrganId, year of the Danh mục and FileNotation. */
-export const buildFileCode = (organId: string, year: number, fileNotation: string): string => `${organId}.${year}.${fileNotation}`;
+export const buildFileCode = (organId: string, year: number, fileNotation: string): string =>
+  `${organId}.${year}.${fileNotation}`;

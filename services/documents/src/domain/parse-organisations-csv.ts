@@ -5,7 +5,15 @@ import { Organisation } from '../schemas/organisation';
 
 type CsvRow = Record<string, string>;
 
-export const organisationCsvColumns = ['organisationCode', 'organisationName', 'organisationAbbreviation', 'parentCode', 'unitCode', 'unitName', 'unitAbbreviation'] as const;
+export const organisationCsvColumns = [
+  'organisationCode',
+  'organisationName',
+  'organisationAbbreviation',
+  'parentCode',
+  'unitCode',
+  'unitName',
+  'unitAbbreviation',
+] as const;
 
 /**
  * Reads the directory CSV (RFC 4180, UTF-8, header row with `organisationCsvColumns`): one row
@@ -17,7 +25,9 @@ export async function parseOrganisationsCsv(text: string): Promise<Organisation[
     const collected: CsvRow[] = [];
     parseString<CsvRow, CsvRow>(text.replace(/^\uFEFF/, ''), { headers: true, trim: true, strictColumnHandling: true })
       .on('error', reject)
-      .on('data-invalid', (_row: unknown, index: number) => reject(new AppError('VALIDATION_FAILED', `CSV line ${index + 2} has the wrong number of columns`)))
+      .on('data-invalid', (_row: unknown, index: number) =>
+        reject(new AppError('VALIDATION_FAILED', `CSV line ${index + 2} has the wrong number of columns`)),
+      )
       .on('data', (row: CsvRow) => collected.push(row))
       .on('end', () => resolve(collected));
   }).catch((error: unknown) => {
@@ -26,7 +36,11 @@ export async function parseOrganisationsCsv(text: string): Promise<Organisation[
   });
   const first = rows[0];
   const missing = first ? organisationCsvColumns.filter((column) => !(column in first)) : [...organisationCsvColumns];
-  if (missing.length > 0) throw new AppError('VALIDATION_FAILED', `the CSV needs the columns ${organisationCsvColumns.join(',')}; missing ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `the CSV needs the columns ${organisationCsvColumns.join(',')}; missing ${missing.join(', ')}`,
+    );
   const byCode = new Map<string, Organisation>();
   const errors: { field: string; message: string }[] = [];
   rows.forEach((row, index) => {
@@ -39,11 +53,22 @@ export async function parseOrganisationsCsv(text: string): Promise<Organisation[
       parentCode: row.parentCode ? row.parentCode : null,
       units: [],
     };
-    if (row.unitCode) organisation.units?.push({ code: row.unitCode, name: (row.unitName ?? '').normalize('NFC'), abbreviation: (row.unitAbbreviation ?? '').normalize('NFC') });
-    for (const error of Value.Errors(Organisation, organisation)) errors.push({ field: `line ${line}${error.path.replace(/\//g, '.')}`, message: error.message });
+    if (row.unitCode)
+      organisation.units?.push({
+        code: row.unitCode,
+        name: (row.unitName ?? '').normalize('NFC'),
+        abbreviation: (row.unitAbbreviation ?? '').normalize('NFC'),
+      });
+    for (const error of Value.Errors(Organisation, organisation))
+      errors.push({ field: `line ${line}${error.path.replace(/\//g, '.')}`, message: error.message });
     byCode.set(code, organisation);
   });
-  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', `${errors.length} problem(s) in the CSV, e.g. ${errors[0]?.field}: ${errors[0]?.message}`, { errors: errors.slice(0, 100) });
+  if (errors.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${errors.length} problem(s) in the CSV, e.g. ${errors[0]?.field}: ${errors[0]?.message}`,
+      { errors: errors.slice(0, 100) },
+    );
   if (byCode.size === 0) throw new AppError('VALIDATION_FAILED', 'the CSV has no rows');
   return [...byCode.values()];
 }

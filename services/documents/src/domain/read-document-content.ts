@@ -6,7 +6,14 @@ import type { AccessAction } from '../repositories/access-log-repository';
 import type { BlobStore } from '../storage/blob-store';
 import { getDocument } from './get-document';
 
-export type DocumentContent = { stream: Readable; sizeBytes: number; mediaType: string; sha256: string; version: number; fileName: string | null };
+export type DocumentContent = {
+  stream: Readable;
+  sizeBytes: number;
+  mediaType: string;
+  sha256: string;
+  version: number;
+  fileName: string | null;
+};
 
 /**
  * Returns a version's bytes after checking they still hash to the recorded SHA-256, and
@@ -24,6 +31,21 @@ export async function readDocumentContent(
   const version = document.versions.find((v) => v.version === wanted);
   if (!version) throw new AppError('NOT_FOUND', `document ${id} has no version ${wanted}`);
   const { stream, sizeBytes } = await deps.blobs.openVerified(version.sha256);
-  await withTransaction(deps.pool, (tx) => insertAccess(tx, { agencyCode: identity.agencyCode, documentId: id, version: version.version, action: purpose, userId: identity.userId }));
-  return { stream, sizeBytes, mediaType: version.mediaType, sha256: version.sha256, version: version.version, fileName: version.fileName };
+  await withTransaction(deps.pool, (tx) =>
+    insertAccess(tx, {
+      agencyCode: identity.agencyCode,
+      documentId: id,
+      version: version.version,
+      action: purpose,
+      userId: identity.userId,
+    }),
+  );
+  return {
+    stream,
+    sizeBytes,
+    mediaType: version.mediaType,
+    sha256: version.sha256,
+    version: version.version,
+    fileName: version.fileName,
+  };
 }

@@ -25,16 +25,25 @@ export async function recallDocument(
     let status: 'recalled' | 'revoked';
     if (origin === 'own') {
       if (locked.direction !== 'outgoing' || locked.status !== 'issued') {
-        throw new AppError('CONFLICT', `only an issued outgoing document can be recalled by its agency; document ${documentId} is ${locked.direction} and ${locked.status}`);
+        throw new AppError(
+          'CONFLICT',
+          `only an issued outgoing document can be recalled by its agency; document ${documentId} is ${locked.direction} and ${locked.status}`,
+        );
       }
       status = 'recalled';
     } else {
-      if (locked.direction !== 'incoming') throw new AppError('UNPROCESSABLE', 'an issuer’s recall applies to incoming documents only', { errors: [{ field: 'body.origin', message: 'issuer recalls need an incoming document' }] });
-      if (locked.status === 'revoked') throw new AppError('CONFLICT', `document ${documentId} was already revoked by its issuer`);
+      if (locked.direction !== 'incoming')
+        throw new AppError('UNPROCESSABLE', 'an issuer’s recall applies to incoming documents only', {
+          errors: [{ field: 'body.origin', message: 'issuer recalls need an incoming document' }],
+        });
+      if (locked.status === 'revoked')
+        throw new AppError('CONFLICT', `document ${documentId} was already revoked by its issuer`);
       status = 'revoked';
     }
     const recalledAt = new Date().toISOString();
-    await setStatus(tx, documentId, status, { recall: { reason: request.reason.normalize('NFC'), recalledAt, recalledBy: identity.userId, origin } });
+    await setStatus(tx, documentId, status, {
+      recall: { reason: request.reason.normalize('NFC'), recalledAt, recalledBy: identity.userId, origin },
+    });
     const document = await findDocument(tx, identity.agencyCode, documentId);
     if (!document) throw new Error('recalled document vanished inside its own transaction');
     const event: DocumentRecalledV1 = {
@@ -47,7 +56,14 @@ export async function recallDocument(
       recalledBy: identity.userId,
       recalledAt,
     };
-    await enqueueEvent(tx, documentRecalledV1, documentId, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    await enqueueEvent(
+      tx,
+      documentRecalledV1,
+      documentId,
+      event,
+      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return document;
   });
   return { document: result, replayed };

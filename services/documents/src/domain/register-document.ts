@@ -5,17 +5,33 @@ import type { DocumentRegisteredV1 } from '@vanthu/contracts';
 import { findDocument, lockDocument, markRegistered } from '../repositories/documents-repository';
 import type { LockedDocument } from '../repositories/documents-repository';
 import { findOrganisation, findUnit } from '../repositories/organisations-repository';
-import { findIncomingDuplicates, findRegister, insertRegistration, takeNextNumber } from '../repositories/registers-repository';
+import {
+  findIncomingDuplicates,
+  findRegister,
+  insertRegistration,
+  takeNextNumber,
+} from '../repositories/registers-repository';
 import type { Document, Registration } from '../schemas/document';
 import type { RegistrationRequest, RegistrationWarning } from '../schemas/register';
 import { findDocumentType } from './document-types';
 import { buildDocumentIdentifier, buildNotation, formatNumber, vietnamDate, vietnamIsoDate } from './numbering';
 import { foldForSearch } from './search-text';
 
-export type RegisterDocumentCommand = { identity: Identity; documentId: string; request: RegistrationRequest; requestId: string; now?: Date };
+export type RegisterDocumentCommand = {
+  identity: Identity;
+  documentId: string;
+  request: RegistrationRequest;
+  requestId: string;
+  now?: Date;
+};
 export type RegistrationOutcome = { document: Document; warnings: RegistrationWarning[] };
 
-type Numbered = { notation: string; documentIdentifier: string; metadata: Record<string, unknown>; warnings: RegistrationWarning[] };
+type Numbered = {
+  notation: string;
+  documentIdentifier: string;
+  metadata: Record<string, unknown>;
+  warnings: RegistrationWarning[];
+};
 /** Everything about a registration that can be checked before a number is taken, and how to finish it once one is. */
 type Prepared = { finish: (number: number) => Promise<Numbered>; typeCode?: string };
 
@@ -33,21 +49,31 @@ export async function registerDocument(
   const { result, replayed } = await deps.runInTransaction(async (tx) => {
     const locked = await lockDocument(tx, identity.agencyCode, documentId);
     if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
-    if (locked.status !== 'draft') throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
+    if (locked.status !== 'draft')
+      throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
     const register = await findRegister(tx, identity.agencyCode, request.registerId);
     if (!register) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
     if (locked.direction !== register.direction) {
-      throw new AppError('UNPROCESSABLE', `a ${locked.direction} document cannot go into the ${register.direction} register ${register.name}`, {
-        errors: [{ field: 'body.registerId', message: `register is for ${register.direction} documents` }],
-      });
+      throw new AppError(
+        'UNPROCESSABLE',
+        `a ${locked.direction} document cannot go into the ${register.direction} register ${register.name}`,
+        {
+          errors: [{ field: 'body.registerId', message: `register is for ${register.direction} documents` }],
+        },
+      );
     }
     const typeCode = (request.typeCode ?? locked.typeCode)?.normalize('NFC');
     if (register.typeCodes && (!typeCode || !register.typeCodes.includes(typeCode))) {
-      throw new AppError('UNPROCESSABLE', `register ${register.name} numbers only ${register.typeCodes.join(', ')}`, { errors: [{ field: 'body.registerId', message: 'register is for other document types' }] });
+      throw new AppError('UNPROCESSABLE', `register ${register.name} numbers only ${register.typeCodes.join(', ')}`, {
+        errors: [{ field: 'body.registerId', message: 'register is for other document types' }],
+      });
     }
     const now = command.now ?? new Date();
     const today = vietnamDate(now);
-    const prepared = register.direction === 'outgoing' ? await prepareOutgoing(tx, identity, locked, request, now) : await prepareIncoming(tx, identity, documentId, locked, now);
+    const prepared =
+      register.direction === 'outgoing'
+        ? await prepareOutgoing(tx, identity, locked, request, now)
+        : await prepareIncoming(tx, identity, documentId, locked, now);
     const before = await findDocument(tx, identity.agencyCode, documentId);
     if (!before) throw new Error('document vanished inside its own transaction');
     // From here to the commit the register-year's counter row stays locked: keep it short.
@@ -66,11 +92,19 @@ export async function registerDocument(
       registeredBy: identity.userId,
     }).catch((error: unknown) => {
       // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
-      if ((error as { code?: string }).code === '23505') throw new AppError('CONFLICT', `the number ${notation} already exists this year in another register; use one register per series`);
+      if ((error as { code?: string }).code === '23505')
+        throw new AppError(
+          'CONFLICT',
+          `the number ${notation} already exists this year in another register; use one register per series`,
+        );
       throw error;
     });
     const finalTypeCode = prepared.typeCode ?? before.typeCode;
-    const updatedAt = await markRegistered(tx, documentId, { metadata, typeCode: finalTypeCode, searchText: foldForSearch(`${notation} ${formatNumber(number)}`) });
+    const updatedAt = await markRegistered(tx, documentId, {
+      metadata,
+      typeCode: finalTypeCode,
+      searchText: foldForSearch(`${notation} ${formatNumber(number)}`),
+    });
     const registration: Registration = {
       registerId: register.id,
       registerName: register.name,
@@ -82,7 +116,14 @@ export async function registerDocument(
       registeredAt: now.toISOString(),
       registeredBy: identity.userId,
     };
-    const document: Document = { ...before, status: 'registered', typeCode: finalTypeCode, metadata: { ...before.metadata, ...metadata }, registration, updatedAt };
+    const document: Document = {
+      ...before,
+      status: 'registered',
+      typeCode: finalTypeCode,
+      metadata: { ...before.metadata, ...metadata },
+      registration,
+      updatedAt,
+    };
     const event: DocumentRegisteredV1 = {
       documentId,
       agencyCode: identity.agencyCode,
@@ -97,45 +138,83 @@ export async function registerDocument(
       registeredBy: identity.userId,
       registeredAt: registration.registeredAt,
     };
-    await enqueueEvent(tx, documentRegisteredV1, documentId, event, { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    await enqueueEvent(
+      tx,
+      documentRegisteredV1,
+      documentId,
+      event,
+      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return { document, warnings };
   });
   return { outcome: result, replayed };
 }
 
 /** Outgoing: ký hiệu `{số}/{type}-{agency}`, or `{số}/{agency}-{unit}` for công văn (Phụ lục I.II.3). */
-async function prepareOutgoing(tx: Tx, identity: Identity, locked: LockedDocument, request: RegistrationRequest, now: Date): Promise<Prepared> {
+async function prepareOutgoing(
+  tx: Tx,
+  identity: Identity,
+  locked: LockedDocument,
+  request: RegistrationRequest,
+  now: Date,
+): Promise<Prepared> {
   const typeCode = request.typeCode ?? locked.typeCode ?? undefined;
   if (typeCode === undefined) {
-    throw new AppError('VALIDATION_FAILED', 'an outgoing document needs a document type to be numbered', { errors: [{ field: 'body.typeCode', message: 'required for this document' }] });
+    throw new AppError('VALIDATION_FAILED', 'an outgoing document needs a document type to be numbered', {
+      errors: [{ field: 'body.typeCode', message: 'required for this document' }],
+    });
   }
   const type = findDocumentType(typeCode);
   if (!type || type.kind !== 'administrative') {
-    throw new AppError('INVALID_METADATA', `unknown document type ${typeCode}; see GET /v1/document-types`, { errors: [{ field: 'body.typeCode', message: 'unknown document type' }] });
+    throw new AppError('INVALID_METADATA', `unknown document type ${typeCode}; see GET /v1/document-types`, {
+      errors: [{ field: 'body.typeCode', message: 'unknown document type' }],
+    });
   }
   const organisation = await findOrganisation(tx, identity.agencyCode);
   if (!organisation) {
-    throw new AppError('UNPROCESSABLE', `agency ${identity.agencyCode} is not in the organisation directory; import it (POST /v1/organisations/imports) so its abbreviation is known`);
+    throw new AppError(
+      'UNPROCESSABLE',
+      `agency ${identity.agencyCode} is not in the organisation directory; import it (POST /v1/organisations/imports) so its abbreviation is known`,
+    );
   }
   let unitAbbreviation: string | null = null;
   if (type.abbreviation === null) {
     const unitCode = request.unitCode ?? identity.unitCode;
     if (!unitCode) {
-      throw new AppError('VALIDATION_FAILED', `a ${type.name} is numbered {số}/{agency}-{unit}; name the drafting unit`, { errors: [{ field: 'body.unitCode', message: 'required for this type' }] });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `a ${type.name} is numbered {số}/{agency}-{unit}; name the drafting unit`,
+        { errors: [{ field: 'body.unitCode', message: 'required for this type' }] },
+      );
     }
     const unit = await findUnit(tx, identity.agencyCode, unitCode);
-    if (!unit) throw new AppError('UNPROCESSABLE', `unit ${unitCode} is not in the directory of ${identity.agencyCode}`, { errors: [{ field: 'body.unitCode', message: 'unknown unit' }] });
+    if (!unit)
+      throw new AppError('UNPROCESSABLE', `unit ${unitCode} is not in the directory of ${identity.agencyCode}`, {
+        errors: [{ field: 'body.unitCode', message: 'unknown unit' }],
+      });
     unitAbbreviation = unit.abbreviation;
   }
   return {
     typeCode: type.code,
     finish: async (number) => {
-      const notation = buildNotation({ number, typeAbbreviation: type.abbreviation, agencyAbbreviation: organisation.abbreviation, unitAbbreviation });
+      const notation = buildNotation({
+        number,
+        typeAbbreviation: type.abbreviation,
+        agencyAbbreviation: organisation.abbreviation,
+        unitAbbreviation,
+      });
       return {
         notation,
         documentIdentifier: buildDocumentIdentifier(identity.agencyCode, vietnamDate(now), notation),
         // Phụ lục VI mục I: fields 4 (CodeNumber), 5 (CodeNotation), 6 (IssuedDate), 7 (OrganName) are filled by the system.
-        metadata: { codeNumber: formatNumber(number), codeNotation: notation.slice(notation.indexOf('/') + 1), issuedDate: vietnamIsoDate(now), organName: organisation.name, typeName: type.name },
+        metadata: {
+          codeNumber: formatNumber(number),
+          codeNotation: notation.slice(notation.indexOf('/') + 1),
+          issuedDate: vietnamIsoDate(now),
+          organName: organisation.name,
+          typeName: type.name,
+        },
         warnings: [],
       };
     },
@@ -143,19 +222,44 @@ async function prepareOutgoing(tx: Tx, identity: Identity, locked: LockedDocumen
 }
 
 /** Incoming: số đến from the register; the issuer's số/ký hiệu and identifier are checked for duplicates (Phụ lục VI mục III.1). */
-async function prepareIncoming(tx: Tx, identity: Identity, documentId: string, locked: LockedDocument, now: Date): Promise<Prepared> {
-  const metadata = locked.metadata as { codeNumber?: string; codeNotation?: string; issuedDate?: string; sender?: { organId: string } };
-  const missing = (['codeNumber', 'codeNotation', 'issuedDate', 'sender'] as const).filter((field) => metadata[field] === undefined);
+async function prepareIncoming(
+  tx: Tx,
+  identity: Identity,
+  documentId: string,
+  locked: LockedDocument,
+  now: Date,
+): Promise<Prepared> {
+  const metadata = locked.metadata as {
+    codeNumber?: string;
+    codeNotation?: string;
+    issuedDate?: string;
+    sender?: { organId: string };
+  };
+  const missing = (['codeNumber', 'codeNotation', 'issuedDate', 'sender'] as const).filter(
+    (field) => metadata[field] === undefined,
+  );
   if (missing.length > 0) {
-    throw new AppError('UNPROCESSABLE', `an incoming document needs the issuer’s ${missing.join(', ')} to be registered`, {
-      errors: missing.map((field) => ({ field: `metadata.${field}`, message: 'required to register an incoming document' })),
-    });
+    throw new AppError(
+      'UNPROCESSABLE',
+      `an incoming document needs the issuer’s ${missing.join(', ')} to be registered`,
+      {
+        errors: missing.map((field) => ({
+          field: `metadata.${field}`,
+          message: 'required to register an incoming document',
+        })),
+      },
+    );
   }
   const notation = `${metadata.codeNumber}/${metadata.codeNotation}`.replace(/\s+/g, '');
   const [year = 0, month = 0, day = 0] = (metadata.issuedDate ?? '').split('-').map(Number);
   const issuer = metadata.sender?.organId ?? '';
   const documentIdentifier = buildDocumentIdentifier(issuer, { year, month, day }, notation);
-  const duplicates = await findIncomingDuplicates(tx, identity.agencyCode, { documentId, documentIdentifier, notation, issuerCode: issuer });
+  const duplicates = await findIncomingDuplicates(tx, identity.agencyCode, {
+    documentId,
+    documentIdentifier,
+    notation,
+    issuerCode: issuer,
+  });
   const warnings: RegistrationWarning[] = duplicates.map((duplicate) => ({
     code: duplicate.sameIdentifier ? 'duplicate-identifier' : 'duplicate-number-notation-issuer',
     message: duplicate.sameIdentifier
@@ -165,6 +269,11 @@ async function prepareIncoming(tx: Tx, identity: Identity, documentId: string, l
   }));
   return {
     // Phụ lục VI mục II: fields 12 (ArrivalDate) and 13 (ArrivalNumber) are filled by the system.
-    finish: async (number) => ({ notation, documentIdentifier, metadata: { arrivalDate: vietnamIsoDate(now), arrivalNumber: number }, warnings }),
+    finish: async (number) => ({
+      notation,
+      documentIdentifier,
+      metadata: { arrivalDate: vietnamIsoDate(now), arrivalNumber: number },
+      warnings,
+    }),
   };
 }

@@ -2,9 +2,14 @@ import type { RegisterEntry } from '../repositories/registers-repository';
 import { findDocumentType } from './document-types';
 import { formatNumber } from './numbering';
 
-export type RegisterLayout = { title: string; columns: { header: string; width: number }[]; row: (entry: RegisterEntry) => string[] };
+export type RegisterLayout = {
+  title: string;
+  columns: { header: string; width: number }[];
+  row: (entry: RegisterEntry) => string[];
+};
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 // dd/MM/yyyy, as Vietnamese registers write dates.
 const vnDate = (iso: unknown): string => {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(iso));
@@ -19,8 +24,11 @@ const signer = (metadata: Record<string, unknown>): string => {
   return value ? [value.position, value.fullName].filter(Boolean).join(' ') : '';
 };
 const recipients = (metadata: Record<string, unknown>): string =>
-  ((metadata.to as { organId: string; organName?: string }[] | undefined) ?? []).map((r) => r.organName ?? r.organId).join('; ');
-const remark = (entry: RegisterEntry): string => (entry.status === 'recalled' ? 'Đã thu hồi' : entry.status === 'revoked' ? 'Bị thu hồi' : '');
+  ((metadata.to as { organId: string; organName?: string }[] | undefined) ?? [])
+    .map((r) => r.organName ?? r.organId)
+    .join('; ');
+const remark = (entry: RegisterEntry): string =>
+  entry.status === 'recalled' ? 'Đã thu hồi' : entry.status === 'revoked' ? 'Bị thu hồi' : '';
 
 /** NĐ 30/2020 Phụ lục IV: the columns of each register, in the decree's order. */
 export const registerLayouts = {
@@ -70,7 +78,10 @@ export const registerLayouts = {
     row: (entry: RegisterEntry) => [
       vnDate(entry.metadata.arrivalDate ?? entry.registeredOn),
       formatNumber(entry.number),
-      text((entry.metadata.sender as { organName?: string; organId?: string } | undefined)?.organName ?? (entry.metadata.sender as { organId?: string } | undefined)?.organId),
+      text(
+        (entry.metadata.sender as { organName?: string; organId?: string } | undefined)?.organName ??
+          (entry.metadata.sender as { organId?: string } | undefined)?.organId,
+      ),
       entry.notation,
       vnDate(entry.metadata.issuedDate),
       typeAndSubject(entry),
@@ -94,7 +105,14 @@ export const registerLayouts = {
     ],
     row: (entry: RegisterEntry) => [
       formatNumber(entry.number),
-      [typeAndSubject(entry), `Số ${entry.notation}`, vnDate(entry.metadata.issuedDate), text((entry.metadata.sender as { organName?: string } | undefined)?.organName)].filter(Boolean).join(', '),
+      [
+        typeAndSubject(entry),
+        `Số ${entry.notation}`,
+        vnDate(entry.metadata.issuedDate),
+        text((entry.metadata.sender as { organName?: string } | undefined)?.organName),
+      ]
+        .filter(Boolean)
+        .join(', '),
       text(entry.metadata.toPlaces),
       vnDate(entry.metadata.dueDate),
       text(entry.metadata.traceHeaderList).slice(0, 300),

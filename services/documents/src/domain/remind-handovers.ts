@@ -9,10 +9,22 @@ import { buildFileCode, vietnamIsoDate } from './numbering';
  * within 30 days (Phụ lục VI mục III.5). Rows are claimed with SKIP LOCKED so several service
  * instances never announce one dossier twice; the event and the mark commit together.
  */
-export async function remindHandovers(deps: { pool: Pool; topicPrefix: string; source: string; now?: Date }): Promise<number> {
+export async function remindHandovers(deps: {
+  pool: Pool;
+  topicPrefix: string;
+  source: string;
+  now?: Date;
+}): Promise<number> {
   const now = deps.now ?? new Date();
   return withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string; agency_code: string; year: number; file_notation: string; title: string; handover_due: string }>(
+    const { rows } = await tx.query<{
+      id: string;
+      agency_code: string;
+      year: number;
+      file_notation: string;
+      title: string;
+      handover_due: string;
+    }>(
       `SELECT id, agency_code, year, file_notation, title, to_char(handover_due, 'YYYY-MM-DD') AS handover_due
          FROM dossiers
         WHERE status = 'closed' AND handover_reminded_at IS NULL AND handover_due - 30 <= $1::date
@@ -28,7 +40,14 @@ export async function remindHandovers(deps: { pool: Pool; topicPrefix: string; s
         handoverDue: row.handover_due,
         remindedAt: now.toISOString(),
       };
-      await enqueueEvent(tx, dossierHandoverDueV1, row.id, event, { source: deps.source, agencyCode: row.agency_code }, deps.topicPrefix);
+      await enqueueEvent(
+        tx,
+        dossierHandoverDueV1,
+        row.id,
+        event,
+        { source: deps.source, agencyCode: row.agency_code },
+        deps.topicPrefix,
+      );
       await tx.query('UPDATE dossiers SET handover_reminded_at = $2 WHERE id = $1', [row.id, now]);
     }
     return rows.length;

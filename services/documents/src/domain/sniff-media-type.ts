@@ -13,5 +13,8 @@ export function sniffMediaType(head: Buffer): string {
   const window = head.subarray(0, 1024).toString('latin1');
   if (/%PDF-\d\.\d/.test(window)) return pdfMediaType;
   if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return zipMediaType;
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the file is neither a PDF (no %PDF- header) nor a DOCX; only PDF and DOCX are accepted');
+  throw new AppError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    'the file is neither a PDF (no %PDF- header) nor a DOCX; only PDF and DOCX are accepted',
+  );
 }

@@ -28,10 +28,12 @@ export class TextIndexer {
     }
     this.running = true;
     this.idle = this.drain()
-      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'search indexing pass failed; the next change retries it'))
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error }, 'search indexing pass failed; the next change retries it'),
+      )
       .finally(() => {
-      this.running = false;
-    });
+        this.running = false;
+      });
   }
 
   /** Resolves once nothing is pending (for tests and shutdown). */
@@ -72,12 +74,19 @@ export class TextIndexer {
       try {
         text = foldForSearch(await extractPdfText(this.deps.blobs.pathOf(pending.sha256)));
       } catch (error) {
-        this.deps.logger.warn({ err: error, documentId: pending.id }, 'PDF text extraction failed; indexed without content text');
+        this.deps.logger.warn(
+          { err: error, documentId: pending.id },
+          'PDF text extraction failed; indexed without content text',
+        );
       }
     }
     // Only if the version is still current: a newer version is picked up by the next pass.
     await withTransaction(this.deps.pool, (tx) =>
-      tx.query('UPDATE documents SET content_text = $3, text_version = $2 WHERE id = $1 AND current_version = $2', [pending.id, pending.version, text]),
+      tx.query('UPDATE documents SET content_text = $3, text_version = $2 WHERE id = $1 AND current_version = $2', [
+        pending.id,
+        pending.version,
+        text,
+      ]),
     );
   }
 }

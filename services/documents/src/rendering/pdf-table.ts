@@ -5,7 +5,13 @@ import type { PDFFont, PDFPage } from 'pdf-lib';
 import { vietnameseFontFiles } from '../domain/vietnamese-font';
 
 export type TableColumn = { header: string; width: number };
-export type TableDocument = { title: string[]; subtitle: string[]; columns: TableColumn[]; rows: string[][]; landscape: boolean };
+export type TableDocument = {
+  title: string[];
+  subtitle: string[];
+  columns: TableColumn[];
+  rows: string[][];
+  landscape: boolean;
+};
 
 const margin = 36;
 const fontSize = 9;
@@ -81,19 +87,33 @@ export async function renderTablePdf(doc: TableDocument, into?: PDFDocument): Pr
     if (y - height < margin) {
       page = pdf.addPage([pageWidth, pageHeight]);
       y = pageHeight - margin;
-      if (font !== fonts.bold) drawRow(doc.columns.map((c) => c.header), fonts.bold);
+      if (font !== fonts.bold)
+        drawRow(
+          doc.columns.map((c) => c.header),
+          fonts.bold,
+        );
     }
     let x = margin;
     wrapped.forEach((lines, i) => {
       const width = widths[i] ?? 0;
       page.drawRectangle({ x, y: y - height, width, height, borderColor: rgb(0, 0, 0), borderWidth: 0.5 });
-      lines.forEach((text, n) => page.drawText(text, { x: x + cellPadding, y: y - cellPadding - (n + 1) * lineHeight + 2, size: fontSize, font }));
+      lines.forEach((text, n) =>
+        page.drawText(text, {
+          x: x + cellPadding,
+          y: y - cellPadding - (n + 1) * lineHeight + 2,
+          size: fontSize,
+          font,
+        }),
+      );
       x += width;
     });
     y -= height;
   };
 
-  drawRow(doc.columns.map((c) => c.header), fonts.bold);
+  drawRow(
+    doc.columns.map((c) => c.header),
+    fonts.bold,
+  );
   for (const row of doc.rows) drawRow(row, fonts.regular);
   return pdf;
 }

@@ -57,23 +57,61 @@ const toSummary = (row: DossierRow): DossierSummary => ({
 
 export async function insertDossier(
   tx: Tx,
-  dossier: { id: string; agencyCode: string; year: number; fileNotation: string; title: string; maintenance: string; rights: string | null; creator: string; language: string; description: string | null; startDate: string; createdBy: string },
+  dossier: {
+    id: string;
+    agencyCode: string;
+    year: number;
+    fileNotation: string;
+    title: string;
+    maintenance: string;
+    rights: string | null;
+    creator: string;
+    language: string;
+    description: string | null;
+    startDate: string;
+    createdBy: string;
+  },
 ): Promise<boolean> {
   const result = await tx.query(
     `INSERT INTO dossiers (id, agency_code, year, file_notation, title, maintenance, rights, creator, language, description, start_date, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (agency_code, year, file_notation) DO NOTHING`,
-    [dossier.id, dossier.agencyCode, dossier.year, dossier.fileNotation, dossier.title, dossier.maintenance, dossier.rights, dossier.creator, dossier.language, dossier.description, dossier.startDate, dossier.createdBy],
+    [
+      dossier.id,
+      dossier.agencyCode,
+      dossier.year,
+      dossier.fileNotation,
+      dossier.title,
+      dossier.maintenance,
+      dossier.rights,
+      dossier.creator,
+      dossier.language,
+      dossier.description,
+      dossier.startDate,
+      dossier.createdBy,
+    ],
   );
   return result.rowCount === 1;
 }
 
-export async function findDossier(tx: Tx, agencyCode: string, id: string, lock = false): Promise<DossierSummary | undefined> {
+export async function findDossier(
+  tx: Tx,
+  agencyCode: string,
+  id: string,
+  lock = false,
+): Promise<DossierSummary | undefined> {
   if (lock) await tx.query('SELECT 1 FROM dossiers WHERE id = $1 AND agency_code = $2 FOR UPDATE', [id, agencyCode]);
-  const { rows } = await tx.query<DossierRow>(`${selectDossier} WHERE d.id = $1 AND d.agency_code = $2`, [id, agencyCode]);
+  const { rows } = await tx.query<DossierRow>(`${selectDossier} WHERE d.id = $1 AND d.agency_code = $2`, [
+    id,
+    agencyCode,
+  ]);
   return rows[0] ? toSummary(rows[0]) : undefined;
 }
 
-export async function listDossiers(tx: Tx, agencyCode: string, filter: { year?: number; dueBy?: string }): Promise<DossierSummary[]> {
+export async function listDossiers(
+  tx: Tx,
+  agencyCode: string,
+  filter: { year?: number; dueBy?: string },
+): Promise<DossierSummary[]> {
   const where = ['d.agency_code = $1'];
   const params: unknown[] = [agencyCode];
   if (filter.year !== undefined) {
@@ -84,12 +122,24 @@ export async function listDossiers(tx: Tx, agencyCode: string, filter: { year?: 
     params.push(filter.dueBy);
     where.push(`d.status = 'closed' AND d.handover_due <= $${params.length}::date`);
   }
-  const { rows } = await tx.query<DossierRow>(`${selectDossier} WHERE ${where.join(' AND ')} ORDER BY d.year, d.file_notation`, params);
+  const { rows } = await tx.query<DossierRow>(
+    `${selectDossier} WHERE ${where.join(' AND ')} ORDER BY d.year, d.file_notation`,
+    params,
+  );
   return rows.map(toSummary);
 }
 
 export async function listEntries(tx: Tx, dossierId: string): Promise<DossierEntry[]> {
-  const { rows } = await tx.query<{ ordinal: number; document_id: string; subject: string; notation: string | null; issued_date: string | null; pages: number; added_by: string; added_at: Date }>(
+  const { rows } = await tx.query<{
+    ordinal: number;
+    document_id: string;
+    subject: string;
+    notation: string | null;
+    issued_date: string | null;
+    pages: number;
+    added_by: string;
+    added_at: Date;
+  }>(
     `SELECT x.ordinal, x.document_id, d.subject, r.notation, d.metadata ->> 'issuedDate' AS issued_date, x.pages, x.added_by, x.added_at
        FROM dossier_documents x JOIN documents d ON d.id = x.document_id LEFT JOIN registrations r ON r.document_id = d.id
       WHERE x.dossier_id = $1 ORDER BY x.ordinal`,
@@ -108,7 +158,10 @@ export async function listEntries(tx: Tx, dossierId: string): Promise<DossierEnt
 }
 
 /** Files the document under the next ordinal; false when it is already in the dossier. The dossier row must be locked. */
-export async function insertEntry(tx: Tx, entry: { dossierId: string; documentId: string; pages: number; addedBy: string }): Promise<{ ordinal: number; addedAt: string } | undefined> {
+export async function insertEntry(
+  tx: Tx,
+  entry: { dossierId: string; documentId: string; pages: number; addedBy: string },
+): Promise<{ ordinal: number; addedAt: string } | undefined> {
   const { rows } = await tx.query<{ ordinal: number; added_at: Date }>(
     `INSERT INTO dossier_documents (dossier_id, document_id, ordinal, pages, added_by)
      SELECT $1, $2, COALESCE(max(ordinal), 0) + 1, $3, $4 FROM dossier_documents WHERE dossier_id = $1
@@ -121,5 +174,8 @@ export async function insertEntry(tx: Tx, entry: { dossierId: string; documentId
 
 export async function closeDossierRow(tx: Tx, id: string, endDate: string): Promise<void> {
   // NĐ 30/2020 Điều 31.1.a: hand-over to the agency archive within 1 year of the work ending.
-  await tx.query(`UPDATE dossiers SET status = 'closed', end_date = $2::date, handover_due = ($2::date + interval '1 year')::date WHERE id = $1`, [id, endDate]);
+  await tx.query(
+    `UPDATE dossiers SET status = 'closed', end_date = $2::date, handover_due = ($2::date + interval '1 year')::date WHERE id = $1`,
+    [id, endDate],
+  );
 }

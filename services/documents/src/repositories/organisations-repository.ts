@@ -20,7 +20,11 @@ export async function upsertUnit(tx: Tx, organisationCode: string, unit: UnitRec
   );
 }
 
-export async function upsertPerson(tx: Tx, organisationCode: string, person: { userId: string; fullName: string; position: string | null; unitCode: string | null }): Promise<void> {
+export async function upsertPerson(
+  tx: Tx,
+  organisationCode: string,
+  person: { userId: string; fullName: string; position: string | null; unitCode: string | null },
+): Promise<void> {
   await tx.query(
     `INSERT INTO organisation_people (organisation_code, user_id, full_name, position, unit_code) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (organisation_code, user_id) DO UPDATE SET full_name = EXCLUDED.full_name, position = EXCLUDED.position, unit_code = EXCLUDED.unit_code`,
@@ -29,11 +33,22 @@ export async function upsertPerson(tx: Tx, organisationCode: string, person: { u
 }
 
 export async function findOrganisation(tx: Tx, code: string): Promise<Organisation | undefined> {
-  const { rows } = await tx.query<{ code: string; name: string; abbreviation: string; parent_code: string | null }>('SELECT * FROM organisations WHERE code = $1', [code]);
+  const { rows } = await tx.query<{ code: string; name: string; abbreviation: string; parent_code: string | null }>(
+    'SELECT * FROM organisations WHERE code = $1',
+    [code],
+  );
   const row = rows[0];
   if (!row) return undefined;
-  const units = await tx.query<UnitRecord>('SELECT code, name, abbreviation FROM organisation_units WHERE organisation_code = $1 ORDER BY code', [code]);
-  const people = await tx.query<{ user_id: string; full_name: string; position: string | null; unit_code: string | null }>(
+  const units = await tx.query<UnitRecord>(
+    'SELECT code, name, abbreviation FROM organisation_units WHERE organisation_code = $1 ORDER BY code',
+    [code],
+  );
+  const people = await tx.query<{
+    user_id: string;
+    full_name: string;
+    position: string | null;
+    unit_code: string | null;
+  }>(
     'SELECT user_id, full_name, position, unit_code FROM organisation_people WHERE organisation_code = $1 ORDER BY user_id',
     [code],
   );
@@ -43,11 +58,19 @@ export async function findOrganisation(tx: Tx, code: string): Promise<Organisati
     abbreviation: row.abbreviation,
     parentCode: row.parent_code,
     units: units.rows,
-    people: people.rows.map((p) => ({ userId: p.user_id, fullName: p.full_name, ...(p.position ? { position: p.position } : {}), ...(p.unit_code ? { unitCode: p.unit_code } : {}) })),
+    people: people.rows.map((p) => ({
+      userId: p.user_id,
+      fullName: p.full_name,
+      ...(p.position ? { position: p.position } : {}),
+      ...(p.unit_code ? { unitCode: p.unit_code } : {}),
+    })),
   };
 }
 
 export async function findUnit(tx: Tx, organisationCode: string, unitCode: string): Promise<UnitRecord | undefined> {
-  const { rows } = await tx.query<UnitRecord>('SELECT code, name, abbreviation FROM organisation_units WHERE organisation_code = $1 AND code = $2', [organisationCode, unitCode]);
+  const { rows } = await tx.query<UnitRecord>(
+    'SELECT code, name, abbreviation FROM organisation_units WHERE organisation_code = $1 AND code = $2',
+    [organisationCode, unitCode],
+  );
   return rows[0];
 }

@@ -1,7 +1,16 @@
 import type { Tx } from '@vanthu/platform';
 import type { Register } from '../schemas/register';
 
-type RegisterRow = { id: string; agency_code: string; name: string; direction: Register['direction']; description: string | null; type_codes: string[] | null; created_by: string; created_at: Date };
+type RegisterRow = {
+  id: string;
+  agency_code: string;
+  name: string;
+  direction: Register['direction'];
+  description: string | null;
+  type_codes: string[] | null;
+  created_by: string;
+  created_at: Date;
+};
 
 const toRegister = (row: RegisterRow): Register => ({
   id: row.id,
@@ -17,23 +26,45 @@ const toRegister = (row: RegisterRow): Register => ({
 /** Inserts unless the agency already has a register of that name; returns undefined then. */
 export async function insertRegister(
   tx: Tx,
-  register: { id: string; agencyCode: string; name: string; direction: string; description: string | null; typeCodes: string[] | null; createdBy: string },
+  register: {
+    id: string;
+    agencyCode: string;
+    name: string;
+    direction: string;
+    description: string | null;
+    typeCodes: string[] | null;
+    createdBy: string;
+  },
 ): Promise<Register | undefined> {
   const { rows } = await tx.query<RegisterRow>(
     `INSERT INTO registers (id, agency_code, name, direction, description, type_codes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (agency_code, name) DO NOTHING RETURNING *`,
-    [register.id, register.agencyCode, register.name, register.direction, register.description, register.typeCodes, register.createdBy],
+    [
+      register.id,
+      register.agencyCode,
+      register.name,
+      register.direction,
+      register.description,
+      register.typeCodes,
+      register.createdBy,
+    ],
   );
   return rows[0] ? toRegister(rows[0]) : undefined;
 }
 
 export async function findRegister(tx: Tx, agencyCode: string, id: string): Promise<Register | undefined> {
-  const { rows } = await tx.query<RegisterRow>('SELECT * FROM registers WHERE id = $1 AND agency_code = $2', [id, agencyCode]);
+  const { rows } = await tx.query<RegisterRow>('SELECT * FROM registers WHERE id = $1 AND agency_code = $2', [
+    id,
+    agencyCode,
+  ]);
   return rows[0] ? toRegister(rows[0]) : undefined;
 }
 
 export async function listRegisters(tx: Tx, agencyCode: string): Promise<Register[]> {
-  const { rows } = await tx.query<RegisterRow>('SELECT * FROM registers WHERE agency_code = $1 ORDER BY created_at, id', [agencyCode]);
+  const { rows } = await tx.query<RegisterRow>(
+    'SELECT * FROM registers WHERE agency_code = $1 ORDER BY created_at, id',
+    [agencyCode],
+  );
   return rows.map(toRegister);
 }
 
@@ -56,7 +87,18 @@ export async function takeNextNumber(tx: Tx, seriesKey: string, year: number): P
 
 export async function insertRegistration(
   tx: Tx,
-  registration: { documentId: string; agencyCode: string; registerId: string; direction: string; year: number; number: number; notation: string; documentIdentifier: string; registeredAt: Date; registeredBy: string },
+  registration: {
+    documentId: string;
+    agencyCode: string;
+    registerId: string;
+    direction: string;
+    year: number;
+    number: number;
+    notation: string;
+    documentIdentifier: string;
+    registeredAt: Date;
+    registeredBy: string;
+  },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO registrations (document_id, agency_code, register_id, direction, year, number, notation, document_identifier, registered_at, registered_by)
@@ -93,7 +135,6 @@ export async function findIncomingDuplicates(
   return rows.map((row) => ({ documentId: row.document_id, sameIdentifier: row.same_identifier }));
 }
 
-
 export type RegisterEntry = {
   number: number;
   notation: string;
@@ -105,8 +146,22 @@ export type RegisterEntry = {
 };
 
 /** The register's entries whose registration date (Vietnam) falls in [from, to], in number order. */
-export async function listRegisterEntries(tx: Tx, agencyCode: string, registerId: string, from: string, to: string): Promise<RegisterEntry[]> {
-  const { rows } = await tx.query<{ number: number; notation: string; registered_on: string; subject: string; type_code: string | null; status: string; metadata: Record<string, unknown> }>(
+export async function listRegisterEntries(
+  tx: Tx,
+  agencyCode: string,
+  registerId: string,
+  from: string,
+  to: string,
+): Promise<RegisterEntry[]> {
+  const { rows } = await tx.query<{
+    number: number;
+    notation: string;
+    registered_on: string;
+    subject: string;
+    type_code: string | null;
+    status: string;
+    metadata: Record<string, unknown>;
+  }>(
     `SELECT r.number, r.notation, to_char(r.registered_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS registered_on,
             d.subject, d.type_code, d.status, d.metadata
        FROM registrations r JOIN documents d ON d.id = r.document_id
@@ -115,5 +170,13 @@ export async function listRegisterEntries(tx: Tx, agencyCode: string, registerId
       ORDER BY r.year, r.number`,
     [agencyCode, registerId, from, to],
   );
-  return rows.map((row) => ({ number: row.number, notation: row.notation, registeredOn: row.registered_on, subject: row.subject, typeCode: row.type_code, status: row.status, metadata: row.metadata }));
+  return rows.map((row) => ({
+    number: row.number,
+    notation: row.notation,
+    registeredOn: row.registered_on,
+    subject: row.subject,
+    typeCode: row.type_code,
+    status: row.status,
+    metadata: row.metadata,
+  }));
 }

@@ -1,7 +1,12 @@
 import type { Tx } from '@vanthu/platform';
 import type { DocumentSummary, SavedSearch, SearchCriteria } from '../schemas/search';
 
-export type SearchPage = { criteria: SearchCriteria; words: string[]; after?: { createdAt: string; id: string }; limit: number };
+export type SearchPage = {
+  criteria: SearchCriteria;
+  words: string[];
+  after?: { createdAt: string; id: string };
+  limit: number;
+};
 
 type SummaryRow = {
   id: string;
@@ -28,7 +33,11 @@ export async function searchDocuments(tx: Tx, agencyCode: string, page: SearchPa
     params.push(value);
     where.push(sql(`$${params.length}`));
   };
-  for (const word of page.words) add((p) => `(d.search_text || ' ' || d.content_text) LIKE '%' || ${p} || '%'`, word.replace(/[\\%_]/g, (c) => `\\${c}`));
+  for (const word of page.words)
+    add(
+      (p) => `(d.search_text || ' ' || d.content_text) LIKE '%' || ${p} || '%'`,
+      word.replace(/[\\%_]/g, (c) => `\\${c}`),
+    );
   const c = page.criteria;
   if (c.direction) add((p) => `d.direction = ${p}`, c.direction);
   if (c.typeCode) add((p) => `d.type_code = ${p}`, c.typeCode.normalize('NFC'));
@@ -68,7 +77,10 @@ export async function searchDocuments(tx: Tx, agencyCode: string, page: SearchPa
   }));
 }
 
-export async function insertSavedSearch(tx: Tx, search: { id: string; agencyCode: string; userId: string; name: string; criteria: SearchCriteria }): Promise<SavedSearch | undefined> {
+export async function insertSavedSearch(
+  tx: Tx,
+  search: { id: string; agencyCode: string; userId: string; name: string; criteria: SearchCriteria },
+): Promise<SavedSearch | undefined> {
   const { rows } = await tx.query<{ id: string; name: string; query: SearchCriteria; created_at: Date }>(
     `INSERT INTO saved_searches (id, agency_code, user_id, name, query) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (agency_code, user_id, name) DO NOTHING RETURNING id, name, query, created_at`,
@@ -83,10 +95,20 @@ export async function listSavedSearches(tx: Tx, agencyCode: string, userId: stri
     'SELECT id, name, query, created_at FROM saved_searches WHERE agency_code = $1 AND user_id = $2 ORDER BY name',
     [agencyCode, userId],
   );
-  return rows.map((row) => ({ id: row.id, name: row.name, criteria: row.query, createdAt: row.created_at.toISOString() }));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    criteria: row.query,
+    createdAt: row.created_at.toISOString(),
+  }));
 }
 
-export async function findSavedSearch(tx: Tx, agencyCode: string, userId: string, id: string): Promise<SavedSearch | undefined> {
+export async function findSavedSearch(
+  tx: Tx,
+  agencyCode: string,
+  userId: string,
+  id: string,
+): Promise<SavedSearch | undefined> {
   const { rows } = await tx.query<{ id: string; name: string; query: SearchCriteria; created_at: Date }>(
     'SELECT id, name, query, created_at FROM saved_searches WHERE id = $1 AND agency_code = $2 AND user_id = $3',
     [id, agencyCode, userId],

@@ -17,7 +17,14 @@ import type { BlobStore } from '../storage/blob-store';
 import { contentDisposition } from './content-disposition';
 import { readUpload } from './read-upload';
 
-export type DocumentRoutesDeps = { pool: Pool; blobs: BlobStore; converter: DocxConverter; textIndexer: TextIndexer; topicPrefix: string; source: string };
+export type DocumentRoutesDeps = {
+  pool: Pool;
+  blobs: BlobStore;
+  converter: DocxConverter;
+  textIndexer: TextIndexer;
+  topicPrefix: string;
+  source: string;
+};
 
 const problem = { $ref: 'Problem#' } as const;
 
@@ -28,7 +35,8 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       schema: {
         operationId: 'createDocument',
         tags: ['documents'],
-        summary: 'Upload a document (PDF, or a DOCX draft which is kept as version 1 and converted to a PDF version 2) with its metadata',
+        summary:
+          'Upload a document (PDF, or a DOCX draft which is kept as version 1 and converted to a PDF version 2) with its metadata',
         consumes: ['multipart/form-data'],
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
         body: Type.Object(
@@ -38,17 +46,34 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
           },
           { 'x-multipart': true },
         ),
-        response: { 201: Document, 200: Document, 400: problem, 401: problem, 413: problem, 415: problem, 422: problem },
+        response: {
+          201: Document,
+          200: Document,
+          400: problem,
+          401: problem,
+          413: problem,
+          415: problem,
+          422: problem,
+        },
       },
     },
     async (request, reply) => {
-      const { metadata, content, blob } = await readUpload(request, deps.blobs, DocumentMetadata, (m) => checkDocumentMetadata(request.identity, m, deps));
+      const { metadata, content, blob } = await readUpload(request, deps.blobs, DocumentMetadata, (m) =>
+        checkDocumentMetadata(request.identity, m, deps),
+      );
       const conversion = await convertUpload(blob, content, deps);
       const pdf = conversion ?? content;
       const pageAmount = await countPdfPages(deps.blobs, pdf.sha256, pdf.mediaType);
       const runInTransaction = transactionRunnerFor(request, deps.pool, 'createDocument', metadata, content.sha256);
       const { document, replayed } = await createDocument(
-        { identity: request.identity, metadata, content, ...(conversion ? { conversion } : {}), pageAmount, requestId: request.id },
+        {
+          identity: request.identity,
+          metadata,
+          content,
+          ...(conversion ? { conversion } : {}),
+          pageAmount,
+          requestId: request.id,
+        },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
       );
       markReplayed(reply, replayed);
@@ -74,7 +99,16 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
           },
           { 'x-multipart': true },
         ),
-        response: { 201: Document, 400: problem, 401: problem, 404: problem, 409: problem, 413: problem, 415: problem, 422: problem },
+        response: {
+          201: Document,
+          400: problem,
+          401: problem,
+          404: problem,
+          409: problem,
+          413: problem,
+          415: problem,
+          422: problem,
+        },
       },
     },
     async (request, reply) => {
@@ -82,16 +116,29 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       if (content.mediaType !== pdfMediaType) {
         await deps.blobs.discardCreated(blob);
         // A version is what gets signed and issued: it must be a PDF. DOCX drafts enter as new documents.
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'a new version must be a PDF; upload DOCX drafts with POST /v1/documents to have them converted');
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'a new version must be a PDF; upload DOCX drafts with POST /v1/documents to have them converted',
+        );
       }
-      const runInTransaction = transactionRunnerFor(request, deps.pool, 'addDocumentVersion', request.params.id, metadata, content.sha256);
+      const runInTransaction = transactionRunnerFor(
+        request,
+        deps.pool,
+        'addDocumentVersion',
+        request.params.id,
+        metadata,
+        content.sha256,
+      );
       const { document, replayed } = await addDocumentVersion(
         { identity: request.identity, documentId: request.params.id, metadata, content, requestId: request.id },
         { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
       );
       markReplayed(reply, replayed);
       deps.textIndexer.signal();
-      return reply.status(201).header('location', `/v1/documents/${document.id}/content?version=${document.currentVersion}`).send(document);
+      return reply
+        .status(201)
+        .header('location', `/v1/documents/${document.id}/content?version=${document.currentVersion}`)
+        .send(document);
     },
   );
 
@@ -119,7 +166,10 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         params: DocumentIdParams,
         querystring: ContentQuery,
         response: {
-          200: { description: 'The content', content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } } },
+          200: {
+            description: 'The content',
+            content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } },
+          },
           400: problem,
           401: problem,
           404: problem,
@@ -128,8 +178,17 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       },
     },
     async (request, reply) => {
-      const content = await readDocumentContent(request.identity, request.params.id, request.query.version, deps, request.query.purpose ?? 'read');
-      const disposition = contentDisposition(request.query.purpose === 'download' ? 'attachment' : 'inline', content.fileName);
+      const content = await readDocumentContent(
+        request.identity,
+        request.params.id,
+        request.query.version,
+        deps,
+        request.query.purpose ?? 'read',
+      );
+      const disposition = contentDisposition(
+        request.query.purpose === 'download' ? 'attachment' : 'inline',
+        content.fileName,
+      );
       return reply
         .header('content-type', content.mediaType)
         .header('content-length', String(content.sizeBytes))
@@ -149,10 +208,24 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         tags: ['documents'],
         summary: 'Who read, downloaded or printed which version, and when (oldest first)',
         params: DocumentIdParams,
-        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 20 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            cursor: Type.Optional(Type.String({ maxLength: 20 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
-            items: Type.Array(Type.Object({ documentId: Type.String(), version: Type.Union([Type.Integer(), Type.Null()]), action: Type.String(), userId: Type.String(), at: Type.String({ format: 'date-time' }) })),
+            items: Type.Array(
+              Type.Object({
+                documentId: Type.String(),
+                version: Type.Union([Type.Integer(), Type.Null()]),
+                action: Type.String(),
+                userId: Type.String(),
+                at: Type.String({ format: 'date-time' }),
+              }),
+            ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
           400: problem,
@@ -161,6 +234,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         },
       },
     },
-    async (request) => listAccessLog(request.identity, request.params.id, request.query.cursor, request.query.limit ?? 100, deps),
+    async (request) =>
+      listAccessLog(request.identity, request.params.id, request.query.cursor, request.query.limit ?? 100, deps),
   );
 }

@@ -6,14 +6,26 @@ import { closeDossier } from '../domain/close-dossier';
 import { createDossier } from '../domain/create-dossier';
 import { exportDossier } from '../domain/export-dossier';
 import { getDossier, listDossierCatalogue } from '../domain/get-dossier';
-import { AddToDossier, Dossier, DossierIdParams, DossierListQuery, DossierSummary, NewDossier } from '../schemas/dossier';
+import {
+  AddToDossier,
+  Dossier,
+  DossierIdParams,
+  DossierListQuery,
+  DossierSummary,
+  NewDossier,
+} from '../schemas/dossier';
 import type { BlobStore } from '../storage/blob-store';
 import { contentDisposition } from './content-disposition';
 
 const problem = { $ref: 'Problem#' } as const;
-const idempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) });
+const idempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+});
 
-export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: BlobStore; topicPrefix: string; source: string }): Promise<void> {
+export async function dossierRoutes(
+  app: ServiceApp,
+  deps: { pool: Pool; blobs: BlobStore; topicPrefix: string; source: string },
+): Promise<void> {
   const events = { topicPrefix: deps.topicPrefix, source: deps.source };
 
   app.post(
@@ -53,7 +65,15 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
 
   app.get(
     '/v1/dossiers/:id',
-    { schema: { operationId: 'getDossier', tags: ['dossiers'], summary: 'A dossier with its documents in order', params: DossierIdParams, response: { 200: Dossier, 400: problem, 401: problem, 404: problem } } },
+    {
+      schema: {
+        operationId: 'getDossier',
+        tags: ['dossiers'],
+        summary: 'A dossier with its documents in order',
+        params: DossierIdParams,
+        response: { 200: Dossier, 400: problem, 401: problem, 404: problem },
+      },
+    },
     async (request) => getDossier(request.identity, request.params.id, deps),
   );
 
@@ -72,8 +92,23 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
     },
     async (request, reply) => {
       const { dossier, replayed } = await addDocumentToDossier(
-        { identity: request.identity, dossierId: request.params.id, documentId: request.body.documentId, requestId: request.id },
-        { runInTransaction: transactionRunnerFor(request, deps.pool, 'addDocumentToDossier', request.params.id, request.body), blobs: deps.blobs, ...events },
+        {
+          identity: request.identity,
+          dossierId: request.params.id,
+          documentId: request.body.documentId,
+          requestId: request.id,
+        },
+        {
+          runInTransaction: transactionRunnerFor(
+            request,
+            deps.pool,
+            'addDocumentToDossier',
+            request.params.id,
+            request.body,
+          ),
+          blobs: deps.blobs,
+          ...events,
+        },
       );
       return markReplayed(reply, replayed).status(201).send(dossier);
     },
@@ -106,14 +141,27 @@ export async function dossierRoutes(app: ServiceApp, deps: { pool: Pool; blobs: 
       schema: {
         operationId: 'exportDossier',
         tags: ['dossiers'],
-        summary: 'The dossier as one PDF package: table of contents, the documents in order, metadata.json and metadata.xml attached',
+        summary:
+          'The dossier as one PDF package: table of contents, the documents in order, metadata.json and metadata.xml attached',
         params: DossierIdParams,
-        response: { 200: { description: 'The package', content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } } }, 400: problem, 401: problem, 404: problem, 500: problem },
+        response: {
+          200: {
+            description: 'The package',
+            content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } },
+          },
+          400: problem,
+          401: problem,
+          404: problem,
+          500: problem,
+        },
       },
     },
     async (request, reply) => {
       const exported = await exportDossier(request.identity, request.params.id, deps);
-      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', exported.fileName)).send(exported.bytes);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', contentDisposition('attachment', exported.fileName))
+        .send(exported.bytes);
     },
   );
 }

@@ -11,11 +11,18 @@ import { ImportResult, Organisation, OrganisationCodeParams, OrganisationImport 
 
 const problem = { $ref: 'Problem#' } as const;
 
-const DocumentTypeSchema = Type.Object({ code: Type.String(), name: Type.String(), abbreviation: Type.Union([Type.String(), Type.Null()]), kind: Type.String() });
+const DocumentTypeSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  abbreviation: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String(),
+});
 
 export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
   // The directory file may be CSV; it is parsed in the route's use case, not by fastify.
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post(
     '/v1/organisations/imports',
@@ -24,7 +31,8 @@ export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }):
       schema: {
         operationId: 'importOrganisations',
         tags: ['organisations'],
-        summary: 'Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation',
+        summary:
+          'Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation',
         consumes: ['application/json', 'text/csv'],
         body: Type.Union([OrganisationImport, Type.String({ description: 'CSV text' })]),
         response: { 200: ImportResult, 400: problem, 401: problem, 403: problem },
@@ -64,7 +72,8 @@ export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }):
       schema: {
         operationId: 'listDocumentTypes',
         tags: ['organisations'],
-        summary: 'The document-type catalogue: the 29 types of NĐ 30/2020 Điều 7 with Phụ lục III abbreviations, and the copy kinds',
+        summary:
+          'The document-type catalogue: the 29 types of NĐ 30/2020 Điều 7 with Phụ lục III abbreviations, and the copy kinds',
         response: { 200: Type.Object({ items: Type.Array(DocumentTypeSchema) }), 401: problem },
       },
     },
@@ -72,7 +81,16 @@ export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }):
   );
 
   const Form = Type.Union([Type.Literal('electronic'), Type.Literal('electronic-and-paper'), Type.Literal('paper')]);
-  const FormPolicy = Type.Object({ items: Type.Array(Type.Object({ typeCode: Type.String(), typeName: Type.String(), form: Form, source: Type.String({ description: 'default (seed 002 Phụ lục I–III) or agency' }) })) });
+  const FormPolicy = Type.Object({
+    items: Type.Array(
+      Type.Object({
+        typeCode: Type.String(),
+        typeName: Type.String(),
+        form: Form,
+        source: Type.String({ description: 'default (seed 002 Phụ lục I–III) or agency' }),
+      }),
+    ),
+  });
 
   app.get(
     '/v1/document-types/form-policy',
@@ -94,7 +112,15 @@ export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }):
         operationId: 'setFormPolicy',
         tags: ['organisations'],
         summary: 'Set the agency’s own form for some types (administrators)',
-        body: Type.Object({ entries: Type.Array(Type.Object({ typeCode: Type.String({ maxLength: 10 }), form: Form }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            entries: Type.Array(
+              Type.Object({ typeCode: Type.String({ maxLength: 10 }), form: Form }, { additionalProperties: false }),
+              { minItems: 1, maxItems: 100 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: FormPolicy, 400: problem, 401: problem, 403: problem },
       },
     },

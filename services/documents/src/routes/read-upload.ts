@@ -15,19 +15,24 @@ export type Upload<M> = {
 
 export function parseMetadata<S extends TObject>(schema: S, text: string | undefined): Static<S> {
   if (text === undefined) {
-    throw new AppError('VALIDATION_FAILED', 'the multipart field metadata is required', { errors: [{ field: 'metadata', message: 'required' }] });
+    throw new AppError('VALIDATION_FAILED', 'the multipart field metadata is required', {
+      errors: [{ field: 'metadata', message: 'required' }],
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'metadata must be a JSON object', { errors: [{ field: 'metadata', message: 'not valid JSON' }] });
+    throw new AppError('VALIDATION_FAILED', 'metadata must be a JSON object', {
+      errors: [{ field: 'metadata', message: 'not valid JSON' }],
+    });
   }
   const errors = [...Value.Errors(schema, value)].map((e) => ({
     field: ['metadata', ...e.path.split('/').filter(Boolean)].join('.'),
     message: e.type === ValueErrorType.ObjectAdditionalProperties ? 'unknown field' : e.message,
   }));
-  if (errors.length > 0) throw new AppError('INVALID_METADATA', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  if (errors.length > 0)
+    throw new AppError('INVALID_METADATA', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   return value as Static<S>;
 }
 
@@ -44,7 +49,8 @@ export async function readUpload<S extends TObject>(
   schema: S,
   precheck?: (metadata: Static<S>) => Promise<void> | void,
 ): Promise<Upload<Static<S>>> {
-  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data with the parts file and metadata');
+  if (!request.isMultipart())
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data with the parts file and metadata');
   let metadataText: string | undefined;
   let stored: Awaited<ReturnType<BlobStore['put']>> | undefined;
   let fileName: string | null = null;
@@ -52,9 +58,13 @@ export async function readUpload<S extends TObject>(
     if (part.type === 'file') {
       if (part.fieldname !== 'file' || stored) {
         part.file.resume();
-        throw new AppError('VALIDATION_FAILED', `unexpected file part ${part.fieldname}; send exactly one part named file`, {
-          errors: [{ field: part.fieldname, message: 'unexpected file' }],
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `unexpected file part ${part.fieldname}; send exactly one part named file`,
+          {
+            errors: [{ field: part.fieldname, message: 'unexpected file' }],
+          },
+        );
       }
       const file = (part as MultipartFile).file;
       // A file cut at the size limit is discarded before it could enter the store.
@@ -70,7 +80,9 @@ export async function readUpload<S extends TObject>(
       metadataText = String(part.value);
       if (precheck && !stored) await precheck(parseMetadata(schema, metadataText));
     } else {
-      throw new AppError('VALIDATION_FAILED', `unknown field ${part.fieldname}`, { errors: [{ field: part.fieldname, message: 'unknown field' }] });
+      throw new AppError('VALIDATION_FAILED', `unknown field ${part.fieldname}`, {
+        errors: [{ field: part.fieldname, message: 'unknown field' }],
+      });
     }
   }
   let metadata: Static<S>;
@@ -81,6 +93,13 @@ export async function readUpload<S extends TObject>(
     if (stored) await blobs.discardCreated(stored);
     throw error;
   }
-  if (!stored) throw new AppError('VALIDATION_FAILED', 'the multipart file part is required', { errors: [{ field: 'file', message: 'required' }] });
-  return { metadata, content: { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: stored.mediaType, fileName }, blob: stored };
+  if (!stored)
+    throw new AppError('VALIDATION_FAILED', 'the multipart file part is required', {
+      errors: [{ field: 'file', message: 'required' }],
+    });
+  return {
+    metadata,
+    content: { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: stored.mediaType, fileName },
+    blob: stored,
+  };
 }

@@ -10,13 +10,24 @@ import { updateDocumentMetadata } from '../domain/update-document-metadata';
 import { registerDocument } from '../domain/register-document';
 import { listRegisters } from '../repositories/registers-repository';
 import { Document, DocumentIdParams, MetadataUpdate } from '../schemas/document';
-import { NewRegister, RecallRequest, Register, RegisterExportQuery, RegisterIdParams, RegisterList, RegistrationRequest, RegistrationResult } from '../schemas/register';
+import {
+  NewRegister,
+  RecallRequest,
+  Register,
+  RegisterExportQuery,
+  RegisterIdParams,
+  RegisterList,
+  RegistrationRequest,
+  RegistrationResult,
+} from '../schemas/register';
 import { contentDisposition } from './content-disposition';
 
 export type RegisterRoutesDeps = { pool: Pool; numbering: ConcurrencyLimiter; topicPrefix: string; source: string };
 
 const problem = { $ref: 'Problem#' } as const;
-const idempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) });
+const idempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+});
 
 export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps): Promise<void> {
   const events = { topicPrefix: deps.topicPrefix, source: deps.source };
@@ -38,14 +49,26 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         { identity: request.identity, register: request.body, requestId: request.id },
         { runInTransaction: transactionRunnerFor(request, deps.pool, 'createRegister', request.body), ...events },
       );
-      return markReplayed(reply, replayed).status(201).header('location', `/v1/registers/${register.id}`).send(register);
+      return markReplayed(reply, replayed)
+        .status(201)
+        .header('location', `/v1/registers/${register.id}`)
+        .send(register);
     },
   );
 
   app.get(
     '/v1/registers',
-    { schema: { operationId: 'listRegisters', tags: ['registers'], summary: 'The agency’s registers', response: { 200: RegisterList, 401: problem } } },
-    async (request) => ({ items: await withTransaction(deps.pool, (tx) => listRegisters(tx, request.identity.agencyCode)) }),
+    {
+      schema: {
+        operationId: 'listRegisters',
+        tags: ['registers'],
+        summary: 'The agency’s registers',
+        response: { 200: RegisterList, 401: problem },
+      },
+    },
+    async (request) => ({
+      items: await withTransaction(deps.pool, (tx) => listRegisters(tx, request.identity.agencyCode)),
+    }),
   );
 
   app.post(
@@ -54,18 +77,37 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
       schema: {
         operationId: 'registerDocument',
         tags: ['registers'],
-        summary: 'Enter the document in a register: assigns số (or số đến), ký hiệu and mã định danh; draft → registered',
+        summary:
+          'Enter the document in a register: assigns số (or số đến), ký hiệu and mã định danh; draft → registered',
         params: DocumentIdParams,
         headers: idempotencyHeaders,
         body: RegistrationRequest,
-        response: { 201: RegistrationResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 503: problem },
+        response: {
+          201: RegistrationResult,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+          503: problem,
+        },
       },
     },
     async (request, reply) => {
       const { outcome, replayed } = await deps.numbering.run(() =>
         registerDocument(
           { identity: request.identity, documentId: request.params.id, request: request.body, requestId: request.id },
-          { runInTransaction: transactionRunnerFor(request, deps.pool, 'registerDocument', request.params.id, request.body), ...events },
+          {
+            runInTransaction: transactionRunnerFor(
+              request,
+              deps.pool,
+              'registerDocument',
+              request.params.id,
+              request.body,
+            ),
+            ...events,
+          },
         ),
       );
       return markReplayed(reply, replayed).status(201).send(outcome);
@@ -99,7 +141,8 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
       schema: {
         operationId: 'updateDocumentMetadata',
         tags: ['documents'],
-        summary: 'Correct metadata fields (Phụ lục VI); refused for a recalled document, and for identifying fields once registered',
+        summary:
+          'Correct metadata fields (Phụ lục VI); refused for a recalled document, and for identifying fields once registered',
         params: DocumentIdParams,
         headers: idempotencyHeaders,
         body: MetadataUpdate,
@@ -109,7 +152,16 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
     async (request, reply) => {
       const { document, replayed } = await updateDocumentMetadata(
         { identity: request.identity, documentId: request.params.id, update: request.body, requestId: request.id },
-        { runInTransaction: transactionRunnerFor(request, deps.pool, 'updateDocumentMetadata', request.params.id, request.body), ...events },
+        {
+          runInTransaction: transactionRunnerFor(
+            request,
+            deps.pool,
+            'updateDocumentMetadata',
+            request.params.id,
+            request.body,
+          ),
+          ...events,
+        },
       );
       return markReplayed(reply, replayed).send(document);
     },
@@ -121,7 +173,8 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
       schema: {
         operationId: 'recallDocument',
         tags: ['registers'],
-        summary: 'Recall (thu hồi): freezes an issued outgoing document, or marks an incoming one its issuer recalled as revoked',
+        summary:
+          'Recall (thu hồi): freezes an issued outgoing document, or marks an incoming one its issuer recalled as revoked',
         params: DocumentIdParams,
         headers: idempotencyHeaders,
         body: RecallRequest,
@@ -131,7 +184,10 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
     async (request, reply) => {
       const { document, replayed } = await recallDocument(
         { identity: request.identity, documentId: request.params.id, request: request.body, requestId: request.id },
-        { runInTransaction: transactionRunnerFor(request, deps.pool, 'recallDocument', request.params.id, request.body), ...events },
+        {
+          runInTransaction: transactionRunnerFor(request, deps.pool, 'recallDocument', request.params.id, request.body),
+          ...events,
+        },
       );
       return markReplayed(reply, replayed).send(document);
     },
@@ -143,7 +199,8 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
       schema: {
         operationId: 'exportRegister',
         tags: ['registers'],
-        summary: 'The register for a date range as PDF or XLSX with the Phụ lục IV columns (sổ đăng ký văn bản đi/đến, or the incoming handling tracker)',
+        summary:
+          'The register for a date range as PDF or XLSX with the Phụ lục IV columns (sổ đăng ký văn bản đi/đến, or the incoming handling tracker)',
         params: RegisterIdParams,
         querystring: RegisterExportQuery,
         response: {
@@ -151,7 +208,9 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
             description: 'The register',
             content: {
               'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } },
-              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', contentEncoding: 'binary' },
+              },
             },
           },
           400: problem,

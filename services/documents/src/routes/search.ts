@@ -4,7 +4,13 @@ import { listSearches, runSavedSearch, saveSearch, searchDocuments } from '../do
 import { NewSavedSearch, SavedSearch, SearchQuery, SearchResults } from '../schemas/search';
 
 const problem = { $ref: 'Problem#' } as const;
-const Paging = Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false });
+const Paging = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
 
 export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
   app.get(
@@ -13,7 +19,8 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
       schema: {
         operationId: 'searchDocuments',
         tags: ['search'],
-        summary: 'Search and list the agency’s documents: accent-insensitive words plus filters, newest first, cursor-paginated',
+        summary:
+          'Search and list the agency’s documents: accent-insensitive words plus filters, newest first, cursor-paginated',
         querystring: SearchQuery,
         response: { 200: SearchResults, 400: problem, 401: problem },
       },
@@ -40,7 +47,14 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
 
   app.get(
     '/v1/searches',
-    { schema: { operationId: 'listSavedSearches', tags: ['search'], summary: 'The caller’s saved searches', response: { 200: Type.Object({ items: Type.Array(SavedSearch) }), 401: problem } } },
+    {
+      schema: {
+        operationId: 'listSavedSearches',
+        tags: ['search'],
+        summary: 'The caller’s saved searches',
+        response: { 200: Type.Object({ items: Type.Array(SavedSearch) }), 401: problem },
+      },
+    },
     async (request) => ({ items: await listSearches(request.identity, deps) }),
   );
 
@@ -56,6 +70,12 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         response: { 200: SearchResults, 400: problem, 401: problem, 404: problem },
       },
     },
-    async (request) => runSavedSearch(request.identity, request.params.id, { ...(request.query.cursor ? { cursor: request.query.cursor } : {}), limit: request.query.limit ?? 50 }, deps),
+    async (request) =>
+      runSavedSearch(
+        request.identity,
+        request.params.id,
+        { ...(request.query.cursor ? { cursor: request.query.cursor } : {}), limit: request.query.limit ?? 50 },
+        deps,
+      ),
   );
 }

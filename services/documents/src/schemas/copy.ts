@@ -10,9 +10,17 @@ export const NewCopy = Type.Object(
     sourceDocumentId: Type.String({ format: 'uuid' }),
     kind: CopyKind,
     form: Type.Union([Type.Literal('electronic'), Type.Literal('paper')], {
-      description: 'electronic: an electronic copy (to be signed by the agency); paper: the printable copy of an electronic original, marked "Sao y bản gốc văn bản điện tử"',
+      description:
+        'electronic: an electronic copy (to be signed by the agency); paper: the printable copy of an electronic original, marked "Sao y bản gốc văn bản điện tử"',
     }),
-    pages: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true, description: 'For trích sao: the pages of the source extracted, in order' })),
+    pages: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), {
+        minItems: 1,
+        maxItems: 1000,
+        uniqueItems: true,
+        description: 'For trích sao: the pages of the source extracted, in order',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -22,8 +30,12 @@ export type NewCopy = Static<typeof NewCopy>;
 export const ScanCopyMetadata = Type.Object(
   {
     subject: Type.String({ minLength: 1, maxLength: 500, description: 'Trích yếu of the paper original' }),
-    sourceDocumentId: Type.Optional(Type.String({ format: 'uuid', description: 'The record of the paper original, when it is in the system' })),
-    sourceDescription: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Số, ký hiệu, date and issuer of the paper original' })),
+    sourceDocumentId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'The record of the paper original, when it is in the system' }),
+    ),
+    sourceDescription: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: 'Số, ký hiệu, date and issuer of the paper original' }),
+    ),
   },
   { additionalProperties: false, $id: 'ScanCopyMetadata' },
 );

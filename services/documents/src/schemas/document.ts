@@ -3,15 +3,22 @@ import type { Static } from '@sinclair/typebox';
 import { AgencyCode, DocumentDirection, Sha256Hex } from '@vanthu/contracts';
 
 // NĐ 30/2020 Phụ lục I.III.2: độ khẩn of a document.
-export const Urgency = Type.Union([Type.Literal('normal'), Type.Literal('urgent'), Type.Literal('very-urgent'), Type.Literal('immediate')], {
-  description: 'thường (normal), khẩn (urgent), thượng khẩn (very-urgent), hỏa tốc (immediate)',
-});
+export const Urgency = Type.Union(
+  [Type.Literal('normal'), Type.Literal('urgent'), Type.Literal('very-urgent'), Type.Literal('immediate')],
+  {
+    description: 'thường (normal), khẩn (urgent), thượng khẩn (very-urgent), hỏa tốc (immediate)',
+  },
+);
 
 // NĐ 30/2020 Phụ lục I.III.2: độ mật. Only `normal` is ever accepted: documents carrying state
 // secrets never enter the system (DESIGN.md glossary); the others exist to be refused by name.
-export const Secrecy = Type.Union([Type.Literal('normal'), Type.Literal('secret'), Type.Literal('top-secret'), Type.Literal('most-secret')], {
-  description: 'thường (normal), mật (secret), tối mật (top-secret), tuyệt mật (most-secret); anything but normal is refused',
-});
+export const Secrecy = Type.Union(
+  [Type.Literal('normal'), Type.Literal('secret'), Type.Literal('top-secret'), Type.Literal('most-secret')],
+  {
+    description:
+      'thường (normal), mật (secret), tối mật (top-secret), tuyệt mật (most-secret); anything but normal is refused',
+  },
+);
 
 const IsoDate = Type.String({ format: 'date', maxLength: 10, description: 'yyyy-MM-dd' });
 const OrganRef = Type.Object(
@@ -29,7 +36,9 @@ export const DocumentMetadata = Type.Object(
     direction: DocumentDirection,
     // Phụ lục VI mục I.8: Subject (trích yếu) is String(500).
     subject: Type.String({ minLength: 1, maxLength: 500, description: 'Trích yếu nội dung (Subject, S500)' }),
-    typeCode: Type.Optional(Type.String({ minLength: 1, maxLength: 10, description: 'Code from GET /v1/document-types (e.g. QĐ, CV, TTr)' })),
+    typeCode: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 10, description: 'Code from GET /v1/document-types (e.g. QĐ, CV, TTr)' }),
+    ),
     urgency: Type.Optional(Urgency),
     secrecy: Type.Optional(Secrecy),
     // Phụ lục VI mục I.11: Description is String(500).
@@ -52,11 +61,17 @@ export const DocumentMetadata = Type.Object(
     dueDate: Type.Optional(IsoDate),
     // Incoming: the issuer's own identification of the document (fields 1.1, 4, 5, 6, 7).
     sender: Type.Optional(OrganRef),
-    codeNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 11, description: 'CodeNumber (S11): the issuer’s số' })),
-    codeNotation: Type.Optional(Type.String({ minLength: 1, maxLength: 30, description: 'CodeNotation (S30): the issuer’s ký hiệu' })),
+    codeNumber: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 11, description: 'CodeNumber (S11): the issuer’s số' }),
+    ),
+    codeNotation: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 30, description: 'CodeNotation (S30): the issuer’s ký hiệu' }),
+    ),
     issuedDate: Type.Optional(IsoDate),
     toPlaces: Type.Optional(Type.String({ maxLength: 1000, description: 'ToPlaces (S1000): đơn vị hoặc người nhận' })),
-    traceHeaderList: Type.Optional(Type.String({ maxLength: 100_000, description: 'TraceHeaderList: ý kiến phân phối, chỉ đạo, trạng thái xử lý' })),
+    traceHeaderList: Type.Optional(
+      Type.String({ maxLength: 100_000, description: 'TraceHeaderList: ý kiến phân phối, chỉ đạo, trạng thái xử lý' }),
+    ),
   },
   { additionalProperties: false, $id: 'DocumentMetadata' },
 );
@@ -65,7 +80,10 @@ export type DocumentMetadata = Static<typeof DocumentMetadata>;
 export const NewVersionMetadata = Type.Object(
   {
     kind: Type.Union([Type.Literal('upload'), Type.Literal('signature'), Type.Literal('conversion')]),
-    basedOnVersion: Type.Integer({ minimum: 1, description: 'The version this one was made from; must be the current version' }),
+    basedOnVersion: Type.Integer({
+      minimum: 1,
+      description: 'The version this one was made from; must be the current version',
+    }),
   },
   { additionalProperties: false, $id: 'NewVersionMetadata' },
 );
@@ -107,7 +125,9 @@ export const Recall = Type.Object(
     reason: Type.String(),
     recalledAt: Type.String({ format: 'date-time' }),
     recalledBy: Type.String(),
-    origin: Type.String({ description: 'own (the agency recalled its document) or issuer (the issuer recalled an incoming one)' }),
+    origin: Type.String({
+      description: 'own (the agency recalled its document) or issuer (the issuer recalled an incoming one)',
+    }),
   },
   { $id: 'Recall' },
 );
@@ -123,12 +143,21 @@ export const Document = Type.Object(
     urgency: Urgency,
     description: Type.Union([Type.String(), Type.Null()]),
     metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'The Phụ lục VI fields as stored' }),
-    status: Type.String({ description: 'draft, registered, issued, recalled; incoming documents recalled by their issuer: revoked' }),
+    status: Type.String({
+      description: 'draft, registered, issued, recalled; incoming documents recalled by their issuer: revoked',
+    }),
     registration: Type.Union([Registration, Type.Null()]),
     recall: Type.Union([Recall, Type.Null()]),
     dossiers: Type.Array(
-      Type.Object({ dossierId: Type.String({ format: 'uuid' }), fileCode: Type.String(), ordinal: Type.Integer({ minimum: 1 }) }),
-      { description: 'The dossiers the document is filed in: FileCode (1.1–1.3) and DocOrdinal (2) of Phụ lục VI, filled by the system' },
+      Type.Object({
+        dossierId: Type.String({ format: 'uuid' }),
+        fileCode: Type.String(),
+        ordinal: Type.Integer({ minimum: 1 }),
+      }),
+      {
+        description:
+          'The dossiers the document is filed in: FileCode (1.1–1.3) and DocOrdinal (2) of Phụ lục VI, filled by the system',
+      },
     ),
     currentVersion: Type.Integer({ minimum: 1 }),
     versions: Type.Array(DocumentVersion),
@@ -144,12 +173,19 @@ export const DocumentIdParams = Type.Object({ id: Type.String({ format: 'uuid' }
 export const ContentQuery = Type.Object(
   {
     version: Type.Optional(Type.Integer({ minimum: 1 })),
-    purpose: Type.Optional(Type.Union([Type.Literal('read'), Type.Literal('download'), Type.Literal('print')], { description: 'Recorded in the access log; default read' })),
+    purpose: Type.Optional(
+      Type.Union([Type.Literal('read'), Type.Literal('download'), Type.Literal('print')], {
+        description: 'Recorded in the access log; default read',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 // Corrections of client-supplied fields; direction and độ mật never change, and the fields that
 // identify a registered document (type, the issuer's số/ký hiệu, date and issuer) are fixed once registered.
-export const MetadataUpdate = Type.Partial(Type.Omit(DocumentMetadata, ['direction', 'secrecy']), { additionalProperties: false, minProperties: 1 });
+export const MetadataUpdate = Type.Partial(Type.Omit(DocumentMetadata, ['direction', 'secrecy']), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 export type MetadataUpdate = Static<typeof MetadataUpdate>;

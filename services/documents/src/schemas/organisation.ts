@@ -2,10 +2,17 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 
 // NĐ 30/2020 Phụ lục VI: OrganId is String(13). Abbreviations are the groups of a ký hiệu.
-const Abbreviation = Type.String({ pattern: '^[A-ZĐ0-9]{1,20}$', description: 'Upper case, no spaces (e.g. UBND, SKHCN, KGVX)' });
+const Abbreviation = Type.String({
+  pattern: '^[A-ZĐ0-9]{1,20}$',
+  description: 'Upper case, no spaces (e.g. UBND, SKHCN, KGVX)',
+});
 
 export const Unit = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 30 }), name: Type.String({ minLength: 1, maxLength: 200 }), abbreviation: Abbreviation },
+  {
+    code: Type.String({ minLength: 1, maxLength: 30 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    abbreviation: Abbreviation,
+  },
   { additionalProperties: false },
 );
 export const Person = Type.Object(
@@ -20,7 +27,11 @@ export const Person = Type.Object(
 
 export const Organisation = Type.Object(
   {
-    code: Type.String({ pattern: '^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$', maxLength: 13, description: 'Mã định danh' }),
+    code: Type.String({
+      pattern: '^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$',
+      maxLength: 13,
+      description: 'Mã định danh',
+    }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     abbreviation: Abbreviation,
     parentCode: Type.Optional(Type.Union([Type.String({ maxLength: 13 }), Type.Null()])),
@@ -31,10 +42,20 @@ export const Organisation = Type.Object(
 );
 export type Organisation = Static<typeof Organisation>;
 
-export const OrganisationImport = Type.Object({ organisations: Type.Array(Organisation, { minItems: 1, maxItems: 5000 }) }, { additionalProperties: false });
+export const OrganisationImport = Type.Object(
+  { organisations: Type.Array(Organisation, { minItems: 1, maxItems: 5000 }) },
+  { additionalProperties: false },
+);
 export type OrganisationImport = Static<typeof OrganisationImport>;
 
-export const ImportResult = Type.Object({ organisations: Type.Integer(), units: Type.Integer(), people: Type.Integer() });
+export const ImportResult = Type.Object({
+  organisations: Type.Integer(),
+  units: Type.Integer(),
+  people: Type.Integer(),
+});
 export type ImportResult = Static<typeof ImportResult>;
 
-export const OrganisationCodeParams = Type.Object({ code: Type.String({ maxLength: 13 }) }, { additionalProperties: false });
+export const OrganisationCodeParams = Type.Object(
+  { code: Type.String({ maxLength: 13 }) },
+  { additionalProperties: false },
+);

@@ -8,10 +8,21 @@ export const RegisterDirection = Type.Union([Type.Literal('outgoing'), Type.Lite
 
 export const NewRegister = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200, description: 'e.g. "Sổ văn bản đi 2026", "Sổ quyết định cá biệt"' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'e.g. "Sổ văn bản đi 2026", "Sổ quyết định cá biệt"',
+    }),
     direction: RegisterDirection,
     description: Type.Optional(Type.String({ maxLength: 500 })),
-    typeCodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 10 }), { minItems: 1, maxItems: 32, uniqueItems: true, description: 'Only these document types are numbered in this register (its own series)' })),
+    typeCodes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 10 }), {
+        minItems: 1,
+        maxItems: 32,
+        uniqueItems: true,
+        description: 'Only these document types are numbered in this register (its own series)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -37,8 +48,20 @@ export const RegisterList = Type.Object({ items: Type.Array(Register) });
 export const RegistrationRequest = Type.Object(
   {
     registerId: Type.String({ format: 'uuid' }),
-    typeCode: Type.Optional(Type.String({ minLength: 1, maxLength: 10, description: 'Overrides the document’s type; required for outgoing documents without one' })),
-    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 30, description: 'Drafting unit whose abbreviation ends a công văn’s ký hiệu; default the caller’s unit' })),
+    typeCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 10,
+        description: 'Overrides the document’s type; required for outgoing documents without one',
+      }),
+    ),
+    unitCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 30,
+        description: 'Drafting unit whose abbreviation ends a công văn’s ký hiệu; default the caller’s unit',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -60,7 +83,11 @@ export const RegistrationResult = Type.Object({
 export const RecallRequest = Type.Object(
   {
     reason: Type.String({ minLength: 1, maxLength: 1000 }),
-    origin: Type.Optional(Type.Union([Type.Literal('own'), Type.Literal('issuer')], { description: 'own: this agency recalls its issued document; issuer: the issuer recalled a received one' })),
+    origin: Type.Optional(
+      Type.Union([Type.Literal('own'), Type.Literal('issuer')], {
+        description: 'own: this agency recalls its issued document; issuer: the issuer recalled a received one',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -73,7 +100,11 @@ export const RegisterExportQuery = Type.Object(
     from: Type.String({ format: 'date' }),
     to: Type.String({ format: 'date' }),
     format: Type.Union([Type.Literal('pdf'), Type.Literal('xlsx')]),
-    layout: Type.Optional(Type.Union([Type.Literal('register'), Type.Literal('handling-tracker')], { description: 'handling-tracker: Sổ theo dõi giải quyết văn bản đến (incoming registers only)' })),
+    layout: Type.Optional(
+      Type.Union([Type.Literal('register'), Type.Literal('handling-tracker')], {
+        description: 'handling-tracker: Sổ theo dõi giải quyết văn bản đến (incoming registers only)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

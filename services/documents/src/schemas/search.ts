@@ -4,11 +4,23 @@ import { DocumentDirection } from '@vanthu/contracts';
 import { Urgency } from './document';
 
 const searchFields = {
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words matched without accents in subject, số/ký hiệu, signer and PDF text ("quyet dinh" finds "Quyết định")' })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Words matched without accents in subject, số/ký hiệu, signer and PDF text ("quyet dinh" finds "Quyết định")',
+    }),
+  ),
   direction: Type.Optional(DocumentDirection),
   typeCode: Type.Optional(Type.String({ maxLength: 10 })),
   registerId: Type.Optional(Type.String({ format: 'uuid' })),
-  status: Type.Optional(Type.Union(['draft', 'registered', 'issued', 'recalled', 'revoked'].map((s) => Type.Literal(s)), { description: 'Revoked documents appear only when asked for' })),
+  status: Type.Optional(
+    Type.Union(
+      ['draft', 'registered', 'issued', 'recalled', 'revoked'].map((s) => Type.Literal(s)),
+      { description: 'Revoked documents appear only when asked for' },
+    ),
+  ),
   urgency: Type.Optional(Urgency),
   from: Type.Optional(Type.String({ format: 'date', description: 'Created on or after (Vietnam date)' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'Created on or before (Vietnam date)' })),
@@ -18,7 +30,11 @@ export const SearchCriteria = Type.Object(searchFields, { additionalProperties: 
 export type SearchCriteria = Static<typeof SearchCriteria>;
 
 export const SearchQuery = Type.Object(
-  { ...searchFields, cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) },
+  {
+    ...searchFields,
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
   { additionalProperties: false },
 );
 export type SearchQuery = Static<typeof SearchQuery>;
@@ -41,11 +57,25 @@ export const DocumentSummary = Type.Object(
 );
 export type DocumentSummary = Static<typeof DocumentSummary>;
 
-export const SearchResults = Type.Object({ items: Type.Array(DocumentSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const SearchResults = Type.Object({
+  items: Type.Array(DocumentSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 export type SearchResults = Static<typeof SearchResults>;
 
-export const NewSavedSearch = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), criteria: SearchCriteria }, { additionalProperties: false });
+export const NewSavedSearch = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), criteria: SearchCriteria },
+  { additionalProperties: false },
+);
 export type NewSavedSearch = Static<typeof NewSavedSearch>;
 
-export const SavedSearch = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String(), criteria: SearchCriteria, createdAt: Type.String({ format: 'date-time' }) }, { $id: 'SavedSearch' });
+export const SavedSearch = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    criteria: SearchCriteria,
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SavedSearch' },
+);
 export type SavedSearch = Static<typeof SavedSearch>;

@@ -6,7 +6,14 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import { AppError } from '@vanthu/platform';
 
-export type StoredBlob = { sha256: string; sizeBytes: number; head: Buffer; tail: Buffer; mediaType: string; created: boolean };
+export type StoredBlob = {
+  sha256: string;
+  sizeBytes: number;
+  head: Buffer;
+  tail: Buffer;
+  mediaType: string;
+  created: boolean;
+};
 
 /** What an inspector sees of a written but not yet stored file. */
 export type WrittenFile = { path: string; sizeBytes: number; head: Buffer; tail: Buffer };
@@ -71,7 +78,9 @@ export class BlobStore {
       await pipeline(source, tap, fs.createWriteStream(temp, { flags: 'wx' }));
       verify?.();
       const head = Buffer.concat(headChunks);
-      const mediaType = inspect ? await inspect({ path: temp, sizeBytes: size, head, tail }) : 'application/octet-stream';
+      const mediaType = inspect
+        ? await inspect({ path: temp, sizeBytes: size, head, tail })
+        : 'application/octet-stream';
       await fsyncPath(temp);
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);

@@ -9,13 +9,20 @@ import { monthRange } from './month';
  * Science and Technology (report-collector) and administrators collect every agency's
  * (seed 000: Sở KH&CN tổng hợp báo cáo hằng tháng).
  */
-export async function getComplianceReport(identity: Identity, month: string, agency: string | undefined, deps: { pool: Pool }): Promise<ComplianceReport> {
+export async function getComplianceReport(
+  identity: Identity,
+  month: string,
+  agency: string | undefined,
+  deps: { pool: Pool },
+): Promise<ComplianceReport> {
   const agencyCode = agency ?? identity.agencyCode;
   if (agencyCode !== identity.agencyCode && !hasRole(identity, 'report-collector', 'admin')) {
     throw new AppError('FORBIDDEN', 'only report collectors may read another agency’s report');
   }
   const range = monthRange(month);
-  const counts = await withTransaction(deps.pool, (tx) => countDocumentsByDirection(tx, agencyCode, range.from, range.to));
+  const counts = await withTransaction(deps.pool, (tx) =>
+    countDocumentsByDirection(tx, agencyCode, range.from, range.to),
+  );
   return {
     agencyCode,
     month,

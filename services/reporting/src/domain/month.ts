@@ -8,7 +8,10 @@ export type MonthRange = { month: string; from: string; to: string };
 
 export function monthRange(month: string): MonthRange {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (!match) throw new AppError('VALIDATION_FAILED', 'month must be YYYY-MM', { errors: [{ field: 'querystring.month', message: 'must be YYYY-MM' }] });
+  if (!match)
+    throw new AppError('VALIDATION_FAILED', 'month must be YYYY-MM', {
+      errors: [{ field: 'querystring.month', message: 'must be YYYY-MM' }],
+    });
   const year = Number(match[1]);
   const monthNumber = Number(match[2]);
   const next = monthNumber === 12 ? { year: year + 1, month: 1 } : { year, month: monthNumber + 1 };

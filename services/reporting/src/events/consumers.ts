@@ -6,6 +6,13 @@ export const reportingHandlers: Record<string, EventHandler> = {
   [documentCreatedV1.type]: onDocumentCreated,
 };
 
-export function reportingConsumer(group: string, topicPrefix: string): { consumer: string; topics: string[]; handlers: Record<string, EventHandler> } {
-  return { consumer: `${topicPrefix}${group}`, topics: [topicName('vanthu.documents', topicPrefix)], handlers: reportingHandlers };
+export function reportingConsumer(
+  group: string,
+  topicPrefix: string,
+): { consumer: string; topics: string[]; handlers: Record<string, EventHandler> } {
+  return {
+    consumer: `${topicPrefix}${group}`,
+    topics: [topicName('vanthu.documents', topicPrefix)],
+    handlers: reportingHandlers,
+  };
 }

@@ -14,7 +14,12 @@ export async function upsertDocumentFact(
 
 export type DirectionCounts = { outgoing: number; incoming: number; internal: number };
 
-export async function countDocumentsByDirection(tx: Tx, agencyCode: string, from: string, to: string): Promise<DirectionCounts> {
+export async function countDocumentsByDirection(
+  tx: Tx,
+  agencyCode: string,
+  from: string,
+  to: string,
+): Promise<DirectionCounts> {
   const { rows } = await tx.query<{ direction: keyof DirectionCounts; count: number }>(
     `SELECT direction, count(*) AS count FROM document_facts
       WHERE agency_code = $1 AND created_at >= $2 AND created_at < $3 GROUP BY direction`,

@@ -4,7 +4,10 @@ import { AgencyCode } from '@vanthu/contracts';
 
 export const ComplianceQuery = Type.Object(
   {
-    month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Calendar month in Asia/Ho_Chi_Minh, YYYY-MM' }),
+    month: Type.String({
+      pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+      description: 'Calendar month in Asia/Ho_Chi_Minh, YYYY-MM',
+    }),
     agency: Type.Optional(AgencyCode),
   },
   { additionalProperties: false },

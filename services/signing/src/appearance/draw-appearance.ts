@@ -40,7 +40,11 @@ export async function textWidth(fontPath: string, text: string, size: number): P
  * XObject. Text uses an embedded subset of a Unicode TrueType font so Vietnamese comes out
  * exactly and extracts back as the same text.
  */
-export async function drawAppearance(update: IncrementalUpdate, drawing: AppearanceDrawing, fontPath: string): Promise<PdfRef> {
+export async function drawAppearance(
+  update: IncrementalUpdate,
+  drawing: AppearanceDrawing,
+  fontPath: string,
+): Promise<PdfRef> {
   const scratch = await PDFDocument.create();
   // A fresh fontkit font per appearance: sharing one parsed font between pdf-lib documents
   // corrupts later subsets (glyphs used by an earlier appearance go missing), which a test caught.
@@ -48,15 +52,23 @@ export async function drawAppearance(update: IncrementalUpdate, drawing: Appeara
   const page = scratch.addPage([Math.max(1, drawing.width), Math.max(1, drawing.height)]);
   if (drawing.image) {
     const image = await scratch.embedPng(drawing.image.png);
-    page.drawImage(image, { x: drawing.image.x, y: drawing.image.y, width: drawing.image.width, height: drawing.image.height });
+    page.drawImage(image, {
+      x: drawing.image.x,
+      y: drawing.image.y,
+      width: drawing.image.width,
+      height: drawing.image.height,
+    });
   }
   if (drawing.lines?.length) {
     const font = await scratch.embedFont(fontBytes(fontPath), { subset: true });
     const covered = new Set(font.getCharacterSet());
-    const missing = [...new Set(drawing.lines.flatMap((l) => [...l.text.normalize('NFC')]))].filter((c) => !covered.has(c.codePointAt(0) ?? 0) && c.trim() !== '');
+    const missing = [...new Set(drawing.lines.flatMap((l) => [...l.text.normalize('NFC')]))].filter(
+      (c) => !covered.has(c.codePointAt(0) ?? 0) && c.trim() !== '',
+    );
     // A font without the glyphs would draw .notdef boxes: refuse rather than sign wrong text.
     if (missing.length) throw new Error(`the appearance font ${fontPath} has no glyph for ${missing.join(' ')}`);
-    for (const line of drawing.lines) page.drawText(line.text.normalize('NFC'), { x: line.x, y: line.y, size: line.size, font, color: rgb(0, 0, 0) });
+    for (const line of drawing.lines)
+      page.drawText(line.text.normalize('NFC'), { x: line.x, y: line.y, size: line.size, font, color: rgb(0, 0, 0) });
   }
   const bytes = Buffer.from(await scratch.save({ useObjectStreams: false }));
   const reader = PdfReader.fromBuffer(bytes);

@@ -14,8 +14,23 @@ const MM = 72 / 25.4;
 
 /** What to draw and where, per signature kind of NĐ 30/2020 Phụ lục I. */
 export type AppearanceRequest =
-  | { kind: 'initial'; step: 'content' | 'format'; image?: Buffer; imageSize?: { width: number; height: number }; signerName: string; time: Date; anchors: Anchors }
-  | { kind: 'approval'; image: Buffer; imageSize: { width: number; height: number }; signerName: string; positionText?: string; rect?: Rect }
+  | {
+      kind: 'initial';
+      step: 'content' | 'format';
+      image?: Buffer;
+      imageSize?: { width: number; height: number };
+      signerName: string;
+      time: Date;
+      anchors: Anchors;
+    }
+  | {
+      kind: 'approval';
+      image: Buffer;
+      imageSize: { width: number; height: number };
+      signerName: string;
+      positionText?: string;
+      rect?: Rect;
+    }
   | { kind: 'issue'; image: Buffer; widthMm: number; imageSize: { width: number; height: number }; approvalRect: Rect }
   | { kind: 'attachment'; text: string }
   | { kind: 'copy'; text: string }
@@ -48,10 +63,16 @@ function firstPageSize(pdf: Buffer): { width: number; height: number } | undefin
 }
 
 const notFound = (what: string): AppError =>
-  new AppError('UNPROCESSABLE', `cannot find ${what} in the document text; give the appearance rectangle explicitly`, { errors: [{ field: 'appearance.rect', message: 'position not found' }] });
+  new AppError('UNPROCESSABLE', `cannot find ${what} in the document text; give the appearance rectangle explicitly`, {
+    errors: [{ field: 'appearance.rect', message: 'position not found' }],
+  });
 
 /** Computes where the widget goes and what it shows. Returns the builder and the rectangle used. */
-export async function planAppearance(pdf: Buffer, request: AppearanceRequest, fontPath: string): Promise<{ builder: AppearanceBuilder; rect: Rect }> {
+export async function planAppearance(
+  pdf: Buffer,
+  request: AppearanceRequest,
+  fontPath: string,
+): Promise<{ builder: AppearanceBuilder; rect: Rect }> {
   let pages: PageText[] | undefined;
   const text = async (): Promise<PageText[]> => (pages ??= await extractText(pdf));
   let rect: Rect;
@@ -63,18 +84,39 @@ export async function planAppearance(pdf: Buffer, request: AppearanceRequest, fo
       const all = await text();
       let anchorRun;
       // The box fits its text (measured with the appearance font) so nothing is clipped.
-      const twoLineImage = request.image && request.imageSize ? fit(request.imageSize.width, request.imageSize.height, 30, 20) : undefined;
+      const twoLineImage =
+        request.image && request.imageSize ? fit(request.imageSize.width, request.imageSize.height, 30, 20) : undefined;
       const clock = vietnamClock(request.time);
-      const twoLineWidth = (twoLineImage ? twoLineImage.width + 3 : 0) + Math.max(await textWidth(fontPath, request.signerName, 7), await textWidth(fontPath, clock, 6)) + 2;
-      const oneLineImage = request.image && request.imageSize ? fit(request.imageSize.width, request.imageSize.height, 24, 10) : undefined;
-      const oneLineWidth = (oneLineImage ? oneLineImage.width + 3 : 0) + (await textWidth(fontPath, `${request.signerName} ${clock}`, 6)) + 2;
+      const twoLineWidth =
+        (twoLineImage ? twoLineImage.width + 3 : 0) +
+        Math.max(await textWidth(fontPath, request.signerName, 7), await textWidth(fontPath, clock, 6)) +
+        2;
+      const oneLineImage =
+        request.image && request.imageSize ? fit(request.imageSize.width, request.imageSize.height, 24, 10) : undefined;
+      const oneLineWidth =
+        (oneLineImage ? oneLineImage.width + 3 : 0) +
+        (await textWidth(fontPath, `${request.signerName} ${clock}`, 6)) +
+        2;
       if (request.step === 'content') {
         for (const a of request.anchors.endOfContent) anchorRun ??= findLast(all, a);
         if (!anchorRun) throw notFound(`the end-of-content mark (${request.anchors.endOfContent.join(', ')})`);
-        rect = { page: anchorRun.page, x: anchorRun.x + anchorRun.width + 6, y: anchorRun.y - 14, width: twoLineWidth, height: 28 };
+        rect = {
+          page: anchorRun.page,
+          x: anchorRun.x + anchorRun.width + 6,
+          y: anchorRun.y - 14,
+          width: twoLineWidth,
+          height: 28,
+        };
         const pageWidth = all[anchorRun.page]?.width ?? 595;
         // No room after the mark on its line: a one-line initial in the gap just below it.
-        if (rect.x + rect.width > pageWidth - 15) rect = { page: anchorRun.page, x: Math.min(anchorRun.x + anchorRun.width, pageWidth - 15) - oneLineWidth, y: anchorRun.y - 15, width: oneLineWidth, height: 12 };
+        if (rect.x + rect.width > pageWidth - 15)
+          rect = {
+            page: anchorRun.page,
+            x: Math.min(anchorRun.x + anchorRun.width, pageWidth - 15) - oneLineWidth,
+            y: anchorRun.y - 15,
+            width: oneLineWidth,
+            height: 12,
+          };
       } else {
         for (const a of request.anchors.recipients) anchorRun ??= findLast(all, a);
         if (!anchorRun) throw notFound(`the recipients block (${request.anchors.recipients.join(', ')})`);
@@ -87,7 +129,9 @@ export async function planAppearance(pdf: Buffer, request: AppearanceRequest, fo
       drawing = {
         width: rect.width,
         height: rect.height,
-        ...(img && request.image ? { image: { png: request.image, x: 0, y: rect.height - img.height - 1, ...img } } : {}),
+        ...(img && request.image
+          ? { image: { png: request.image, x: 0, y: rect.height - img.height - 1, ...img } }
+          : {}),
         lines: oneLine
           ? [{ text: `${request.signerName} ${clock}`, x: textX, y: 3, size: 6 }]
           : [
@@ -105,7 +149,15 @@ export async function planAppearance(pdf: Buffer, request: AppearanceRequest, fo
         const name = findLast(all, request.signerName);
         if (!name) throw notFound(`the signer's name "${request.signerName}"`);
         const page = all[name.page];
-        const above = (page?.runs ?? []).filter((r) => r.y > name.y + name.height && (!request.positionText || r.text.normalize('NFC').toLocaleLowerCase('vi').includes(request.positionText.normalize('NFC').toLocaleLowerCase('vi'))));
+        const above = (page?.runs ?? []).filter(
+          (r) =>
+            r.y > name.y + name.height &&
+            (!request.positionText ||
+              r.text
+                .normalize('NFC')
+                .toLocaleLowerCase('vi')
+                .includes(request.positionText.normalize('NFC').toLocaleLowerCase('vi'))),
+        );
         const centreX = name.x + name.width / 2;
         const position = above.filter((r) => Math.abs(r.x + r.width / 2 - centreX) < 120).sort((a, b) => a.y - b.y)[0];
         if (!position) throw notFound('the position line above the signer name');
@@ -113,9 +165,19 @@ export async function planAppearance(pdf: Buffer, request: AppearanceRequest, fo
         const bottom = name.y + name.height + 3;
         const boxH = Math.max(20, top - bottom);
         const size = fit(request.imageSize.width, request.imageSize.height, 160, boxH);
-        rect = { page: name.page, x: centreX - size.width / 2, y: bottom + (boxH - size.height) / 2, width: size.width, height: size.height };
+        rect = {
+          page: name.page,
+          x: centreX - size.width / 2,
+          y: bottom + (boxH - size.height) / 2,
+          width: size.width,
+          height: size.height,
+        };
       }
-      drawing = { width: rect.width, height: rect.height, image: { png: request.image, x: 0, y: 0, width: rect.width, height: rect.height } };
+      drawing = {
+        width: rect.width,
+        height: rect.height,
+        image: { png: request.image, x: 0, y: 0, width: rect.width, height: rect.height },
+      };
       break;
     }
     case 'issue': {

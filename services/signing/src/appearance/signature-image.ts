@@ -32,12 +32,26 @@ export function checkSignatureImage(png: Buffer, kind: ImageKind): CheckedImage 
     else if (r > g + 60 && r > b + 60) red += 1;
   }
   const pixels = width * height;
-  if (transparent < pixels * 0.05) throw new AppError('UNPROCESSABLE', 'the image has no transparent background (PNG with an alpha channel is required)', { errors: [{ field: 'file', message: 'no transparency' }] });
-  if (ink === 0) throw new AppError('UNPROCESSABLE', 'the image is empty', { errors: [{ field: 'file', message: 'no visible pixels' }] });
+  if (transparent < pixels * 0.05)
+    throw new AppError(
+      'UNPROCESSABLE',
+      'the image has no transparent background (PNG with an alpha channel is required)',
+      { errors: [{ field: 'file', message: 'no transparency' }] },
+    );
+  if (ink === 0)
+    throw new AppError('UNPROCESSABLE', 'the image is empty', {
+      errors: [{ field: 'file', message: 'no visible pixels' }],
+    });
   const dominant = blue > ink * 0.6 ? 'blue' : red > ink * 0.6 ? 'red' : 'other';
   // NĐ 30/2020 Phụ lục I.II.7.d: the signature of the person with authority is blue.
-  if ((kind === 'signature' || kind === 'initial') && dominant !== 'blue') throw new AppError('UNPROCESSABLE', 'a handwritten-signature image must be blue', { errors: [{ field: 'file', message: 'not blue' }] });
+  if ((kind === 'signature' || kind === 'initial') && dominant !== 'blue')
+    throw new AppError('UNPROCESSABLE', 'a handwritten-signature image must be blue', {
+      errors: [{ field: 'file', message: 'not blue' }],
+    });
   // NĐ 30/2020 Phụ lục I.II.8.a: the seal image is red.
-  if (kind === 'seal' && dominant !== 'red') throw new AppError('UNPROCESSABLE', 'a seal image must be red', { errors: [{ field: 'file', message: 'not red' }] });
+  if (kind === 'seal' && dominant !== 'red')
+    throw new AppError('UNPROCESSABLE', 'a seal image must be red', {
+      errors: [{ field: 'file', message: 'not red' }],
+    });
   return { width, height, dominant };
 }

@@ -8,7 +8,10 @@ function pdfjs(): PdfJs {
 }
 
 type PdfJsDocument = { numPages: number; getPage(n: number): Promise<PdfJsPage>; destroy(): Promise<void> };
-type PdfJsPage = { view: number[]; getTextContent(): Promise<{ items: { str?: string; transform?: number[]; width?: number; height?: number }[] }> };
+type PdfJsPage = {
+  view: number[];
+  getTextContent(): Promise<{ items: { str?: string; transform?: number[]; width?: number; height?: number }[] }>;
+};
 
 /** A run of text on a page, in PDF user space (origin bottom left). */
 export type TextRun = { page: number; text: string; x: number; y: number; width: number; height: number };
@@ -16,7 +19,13 @@ export type PageText = { page: number; width: number; height: number; runs: Text
 
 /** Text runs of every page with their positions, from pdfjs-dist. */
 export async function extractText(pdf: Buffer, maxPages = 50): Promise<PageText[]> {
-  const task = pdfjs().getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 });
+  const task = pdfjs().getDocument({
+    data: new Uint8Array(pdf),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+  });
   const document = await task.promise;
   try {
     const pages: PageText[] = [];
@@ -28,7 +37,14 @@ export async function extractText(pdf: Buffer, maxPages = 50): Promise<PageText[
       for (const item of content.items) {
         if (!item.str || !item.transform) continue;
         const [, , , d = 0, e = 0, f = 0] = item.transform;
-        runs.push({ page: n - 1, text: item.str.normalize('NFC'), x: e, y: f, width: item.width ?? 0, height: item.height || Math.abs(d) });
+        runs.push({
+          page: n - 1,
+          text: item.str.normalize('NFC'),
+          x: e,
+          y: f,
+          width: item.width ?? 0,
+          height: item.height || Math.abs(d),
+        });
       }
       pages.push({ page: n - 1, width: x1 - x0, height: y1 - y0, runs });
     }
@@ -54,7 +70,9 @@ export function findLast(pages: PageText[], anchor: string): TextRun | undefined
 export function endOfBlock(pages: PageText[], heading: TextRun): TextRun {
   const page = pages[heading.page];
   if (!page) return heading;
-  const below = page.runs.filter((r) => r.y < heading.y && r.x >= heading.x - 20 && r.x < page.width / 2 && heading.y - r.y < 300);
+  const below = page.runs.filter(
+    (r) => r.y < heading.y && r.x >= heading.x - 20 && r.x < page.width / 2 && heading.y - r.y < 300,
+  );
   let last = heading;
   // Walk down line by line; a gap of more than two lines ends the block.
   for (const r of below.sort((a, b) => b.y - a.y)) {

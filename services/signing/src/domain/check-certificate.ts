@@ -10,17 +10,35 @@ import { certificateSha256 } from './signing-deps';
 import type { SigningDeps } from './signing-deps';
 
 /** The certificate chains to a trusted root (signatures and validity of each link at `at`). */
-export async function assertChainsToTrust(certificate: pkijs.Certificate, extra: pkijs.Certificate[], deps: SigningDeps, at = new Date()): Promise<pkijs.Certificate[]> {
+export async function assertChainsToTrust(
+  certificate: pkijs.Certificate,
+  extra: pkijs.Certificate[],
+  deps: SigningDeps,
+  at = new Date(),
+): Promise<pkijs.Certificate[]> {
   const chain = completeChain([certificate, ...extra], deps.pades.certificatePool);
-  const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: deps.trustRoots, certs: chain, checkDate: at });
+  const engine = new pkijs.CertificateChainValidationEngine({
+    trustedCerts: deps.trustRoots,
+    certs: chain,
+    checkDate: at,
+  });
   const result = await engine.verify();
-  if (!result.result) throw new AppError('UNPROCESSABLE', `the certificate does not chain to a trusted root: ${result.resultMessage}`, { errors: [{ field: 'certificate', message: 'untrusted' }] });
+  if (!result.result)
+    throw new AppError('UNPROCESSABLE', `the certificate does not chain to a trusted root: ${result.resultMessage}`, {
+      errors: [{ field: 'certificate', message: 'untrusted' }],
+    });
   return chain;
 }
 
 export function assertValidPeriod(certificate: pkijs.Certificate, at = new Date()): void {
-  if (certificate.notAfter.value < at) throw new AppError('UNPROCESSABLE', `the certificate expired on ${certificate.notAfter.value.toISOString()}`, { errors: [{ field: 'certificate', message: 'expired' }] });
-  if (certificate.notBefore.value > at) throw new AppError('UNPROCESSABLE', 'the certificate is not valid yet', { errors: [{ field: 'certificate', message: 'not yet valid' }] });
+  if (certificate.notAfter.value < at)
+    throw new AppError('UNPROCESSABLE', `the certificate expired on ${certificate.notAfter.value.toISOString()}`, {
+      errors: [{ field: 'certificate', message: 'expired' }],
+    });
+  if (certificate.notBefore.value > at)
+    throw new AppError('UNPROCESSABLE', 'the certificate is not valid yet', {
+      errors: [{ field: 'certificate', message: 'not yet valid' }],
+    });
 }
 
 /**
@@ -28,12 +46,25 @@ export function assertValidPeriod(certificate: pkijs.Certificate, at = new Date(
  * certificate that is in its validity period and not revoked (the directives forbid handing a
  * certificate to another person).
  */
-export async function assertUsableCertificate(tx: Tx, certificate: pkijs.Certificate, chain: pkijs.Certificate[], userId: string, agencyCode: string, deps: SigningDeps): Promise<{ row: CertificateRow; revocation: RevocationMaterial }> {
+export async function assertUsableCertificate(
+  tx: Tx,
+  certificate: pkijs.Certificate,
+  chain: pkijs.Certificate[],
+  userId: string,
+  agencyCode: string,
+  deps: SigningDeps,
+): Promise<{ row: CertificateRow; revocation: RevocationMaterial }> {
   const row = await findCertificateBySha(tx, certificateSha256(certificate));
-  if (!row) throw new AppError('FORBIDDEN', 'this certificate is not registered; register it and have it activated first');
-  if (row.userId !== userId || row.agencyCode !== agencyCode) throw new AppError('FORBIDDEN', 'this certificate is registered to another person and cannot be used by you');
-  if (row.status === 'revoked') throw new AppError('UNPROCESSABLE', 'this certificate is revoked', { errors: [{ field: 'certificate', message: 'revoked' }] });
-  if (row.status !== 'active') throw new AppError('FORBIDDEN', 'this certificate is registered but not activated by an administrator yet');
+  if (!row)
+    throw new AppError('FORBIDDEN', 'this certificate is not registered; register it and have it activated first');
+  if (row.userId !== userId || row.agencyCode !== agencyCode)
+    throw new AppError('FORBIDDEN', 'this certificate is registered to another person and cannot be used by you');
+  if (row.status === 'revoked')
+    throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
+      errors: [{ field: 'certificate', message: 'revoked' }],
+    });
+  if (row.status !== 'active')
+    throw new AppError('FORBIDDEN', 'this certificate is registered but not activated by an administrator yet');
   assertValidPeriod(certificate);
   const full = await assertChainsToTrust(certificate, chain, deps);
   let revocation: RevocationMaterial;
@@ -42,7 +73,9 @@ export async function assertUsableCertificate(tx: Tx, certificate: pkijs.Certifi
   } catch (error) {
     if (/revoked/.test((error as Error).message)) {
       await setRevoked(tx, row.id);
-      throw new AppError('UNPROCESSABLE', 'this certificate is revoked', { errors: [{ field: 'certificate', message: 'revoked' }] });
+      throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
+        errors: [{ field: 'certificate', message: 'revoked' }],
+      });
     }
     throw error;
   }

@@ -32,10 +32,22 @@ export type SessionResult = { sessionId: string; status: 'completed'; results: S
 
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
-function verifyValue(certificate: pkijs.Certificate, scheme: SignatureScheme, hash: HashName, data: Buffer, signature: Buffer): boolean {
+function verifyValue(
+  certificate: pkijs.Certificate,
+  scheme: SignatureScheme,
+  hash: HashName,
+  data: Buffer,
+  signature: Buffer,
+): boolean {
   const key = publicKeyOf(certificate);
   try {
-    if (scheme === 'rsa-pss') return nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
+    if (scheme === 'rsa-pss')
+      return nodeVerify(
+        hash,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+        signature,
+      );
     if (scheme === 'ecdsa') {
       // Tokens return ECDSA as raw r‖s (PKCS#11) or DER; accept both.
       const der = signature[0] === 0x30 ? signature : ecdsaRawToDer(signature);
@@ -48,7 +60,8 @@ function verifyValue(certificate: pkijs.Certificate, scheme: SignatureScheme, ha
 }
 
 const b64 = (field: string, text: string): Buffer => {
-  if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) throw new AppError('VALIDATION_FAILED', `${field} must be base64`, { errors: [{ field, message: 'not base64' }] });
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(text))
+    throw new AppError('VALIDATION_FAILED', `${field} must be base64`, { errors: [{ field, message: 'not base64' }] });
   return Buffer.from(text, 'base64');
 };
 
@@ -58,25 +71,38 @@ const b64 = (field: string, text: string): Buffer => {
  * CMS and stores each signed PDF as the next version. Idempotent: a repeated complete returns
  * the first result; the session row is locked for the whole completion.
  */
-export async function completeSigningSession(command: CompleteSessionCommand, caller: Caller, deps: SigningDeps): Promise<SessionResult> {
+export async function completeSigningSession(
+  command: CompleteSessionCommand,
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<SessionResult> {
   const { identity } = caller;
   return withTransaction(deps.pool, async (tx) => {
     const session = await lockSession(tx, identity.agencyCode, command.sessionId);
     // Another person's session answers exactly like a missing one.
-    if (!session || session.userId !== identity.userId) throw new AppError('NOT_FOUND', `signing session ${command.sessionId} not found`);
+    if (!session || session.userId !== identity.userId)
+      throw new AppError('NOT_FOUND', `signing session ${command.sessionId} not found`);
     if (session.status === 'completed') return session.result as SessionResult;
     if (session.status === 'expired' || new Date(session.expiresAt) < new Date()) {
-      throw new AppError('UNPROCESSABLE', `the signing session expired at ${session.expiresAt}; prepare a new one`, { errors: [{ field: 'sessionId', message: 'expired' }] });
+      throw new AppError('UNPROCESSABLE', `the signing session expired at ${session.expiresAt}; prepare a new one`, {
+        errors: [{ field: 'sessionId', message: 'expired' }],
+      });
     }
     const items = await sessionItems(tx, session.id);
     const byDocument = new Map(command.items.map((i) => [i.documentId, i]));
-    for (const i of command.items) if (!items.some((x) => x.documentId === i.documentId)) throw new AppError('VALIDATION_FAILED', `document ${i.documentId} is not in this session`, { errors: [{ field: 'items', message: 'unknown document' }] });
+    for (const i of command.items)
+      if (!items.some((x) => x.documentId === i.documentId))
+        throw new AppError('VALIDATION_FAILED', `document ${i.documentId} is not in this session`, {
+          errors: [{ field: 'items', message: 'unknown document' }],
+        });
     const chain = (command.certificateChain ?? []).map((c, n) => {
       try {
         return parseCertificate(b64(`certificateChain.${n}`, c));
       } catch (error) {
         if (error instanceof AppError) throw error;
-        throw new AppError('VALIDATION_FAILED', 'certificateChain entries must be base64 DER certificates', { errors: [{ field: `certificateChain.${n}`, message: 'not a certificate' }] });
+        throw new AppError('VALIDATION_FAILED', 'certificateChain entries must be base64 DER certificates', {
+          errors: [{ field: `certificateChain.${n}`, message: 'not a certificate' }],
+        });
       }
     });
     const hash = session.hash as HashName;
@@ -86,7 +112,12 @@ export async function completeSigningSession(command: CompleteSessionCommand, ca
     for (const item of items) {
       const given = byDocument.get(item.documentId);
       if (!given) {
-        results.push({ documentId: item.documentId, outcome: 'failed', version: null, reason: 'no signature was sent for this document' });
+        results.push({
+          documentId: item.documentId,
+          outcome: 'failed',
+          version: null,
+          reason: 'no signature was sent for this document',
+        });
         continue;
       }
       try {
@@ -97,13 +128,31 @@ export async function completeSigningSession(command: CompleteSessionCommand, ca
         // One document: its problem is the answer. A batch reports per document (requirements 7.28, signing.md §6.3).
         if (single) throw mapped;
         if (mapped instanceof AppError && mapped.status >= 500) throw mapped;
-        results.push({ documentId: item.documentId, outcome: 'failed', version: null, reason: (mapped as Error).message });
+        results.push({
+          documentId: item.documentId,
+          outcome: 'failed',
+          version: null,
+          reason: (mapped as Error).message,
+        });
       }
     }
     const result: SessionResult = { sessionId: session.id, status: 'completed', results };
     await finishSession(tx, session.id, 'completed', result);
-    const event: SigningSessionCompletedV1 = { sessionId: session.id, agencyCode: identity.agencyCode, userId: identity.userId, results, completedAt: new Date().toISOString() };
-    await enqueueEvent(tx, signingSessionCompletedV1, session.id, event, { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+    const event: SigningSessionCompletedV1 = {
+      sessionId: session.id,
+      agencyCode: identity.agencyCode,
+      userId: identity.userId,
+      results,
+      completedAt: new Date().toISOString(),
+    };
+    await enqueueEvent(
+      tx,
+      signingSessionCompletedV1,
+      session.id,
+      event,
+      { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode },
+      deps.topicPrefix,
+    );
     return result;
   });
 }
@@ -131,34 +180,75 @@ async function completeItem(
     signedAttributesDer = der;
     signatureValue = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
     const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
-    certificate = (signedData.certificates ?? []).find((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c.serialNumber.isEqual(sid.serialNumber)) ?? certificate;
-    chain = [...chain, ...(signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)];
+    certificate =
+      (signedData.certificates ?? []).find(
+        (c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c.serialNumber.isEqual(sid.serialNumber),
+      ) ?? certificate;
+    chain = [
+      ...chain,
+      ...(signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate),
+    ];
   } else if (given.signatureValue) {
     signatureValue = b64('signatureValue', given.signatureValue);
   } else {
-    throw new AppError('VALIDATION_FAILED', 'each item needs signatureValue or cms', { errors: [{ field: 'items.signatureValue', message: 'required' }] });
+    throw new AppError('VALIDATION_FAILED', 'each item needs signatureValue or cms', {
+      errors: [{ field: 'items.signatureValue', message: 'required' }],
+    });
   }
-  if (!certificate) throw new AppError('VALIDATION_FAILED', 'certificateChain is required: the signer certificate first', { errors: [{ field: 'certificateChain', message: 'required' }] });
+  if (!certificate)
+    throw new AppError('VALIDATION_FAILED', 'certificateChain is required: the signer certificate first', {
+      errors: [{ field: 'certificateChain', message: 'required' }],
+    });
   if (session.certificateSha256 && session.certificateSha256 !== certificateSha256(certificate)) {
-    throw new AppError('UNPROCESSABLE', 'the certificate is not the one the session was prepared for', { errors: [{ field: 'certificateChain.0', message: 'different certificate' }] });
+    throw new AppError('UNPROCESSABLE', 'the certificate is not the one the session was prepared for', {
+      errors: [{ field: 'certificateChain.0', message: 'different certificate' }],
+    });
   }
-  if (!signedAttributesDer) throw new AppError('UNPROCESSABLE', 'this session was prepared without a certificate; send the whole CMS');
+  if (!signedAttributesDer)
+    throw new AppError('UNPROCESSABLE', 'this session was prepared without a certificate; send the whole CMS');
   // Binding prepare ↔ complete: the signed attributes must carry the prepared document digest.
   const md = parseSignedAttributes(signedAttributesDer).find((a) => a.type === OID_MESSAGE_DIGEST);
-  const mdValue = md ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView) : undefined;
-  if (!mdValue?.equals(item.documentDigest)) throw new AppError('UNPROCESSABLE', 'the signed data is not the data prepared for this document', { errors: [{ field: 'items', message: 'digest mismatch' }] });
+  const mdValue = md
+    ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView)
+    : undefined;
+  if (!mdValue?.equals(item.documentDigest))
+    throw new AppError('UNPROCESSABLE', 'the signed data is not the data prepared for this document', {
+      errors: [{ field: 'items', message: 'digest mismatch' }],
+    });
   if (!verifyValue(certificate, scheme, hash, signedAttributesDer, signatureValue)) {
-    throw new AppError('UNPROCESSABLE', 'the signature value does not match the prepared data and the certificate', { errors: [{ field: 'items.signatureValue', message: 'does not verify' }] });
+    throw new AppError('UNPROCESSABLE', 'the signature value does not match the prepared data and the certificate', {
+      errors: [{ field: 'items.signatureValue', message: 'does not verify' }],
+    });
   }
   const extra = chain.filter((c) => c !== certificate);
   const { row } = await assertUsableCertificate(tx, certificate, extra, session.userId, session.agencyCode, deps);
   const original = await deps.documents.getContent(caller.headers, item.documentId, item.version);
-  if (sha256Hex(original) !== (item.options.sha256 as string)) throw new AppError('CONFLICT', `version ${item.version} of document ${item.documentId} changed since prepare`);
+  if (sha256Hex(original) !== (item.options.sha256 as string))
+    throw new AppError('CONFLICT', `version ${item.version} of document ${item.documentId} changed since prepare`);
   const reader = PdfReader.fromBuffer(original);
   const prepared: PreparedSignature = { ...item.preparedMeta, update: item.preparedUpdate, fieldName: item.fieldName };
-  const appended = await finishRevision(reader, { prepared, documentDigest: item.documentDigest, hash }, { signedAttributesDer, signatureValue, certificate, chain: extra.filter((c) => !c.subject.isEqual(certificate.subject)), scheme }, session.level as PadesLevel, deps.pades);
+  const appended = await finishRevision(
+    reader,
+    { prepared, documentDigest: item.documentDigest, hash },
+    {
+      signedAttributesDer,
+      signatureValue,
+      certificate,
+      chain: extra.filter((c) => !c.subject.isEqual(certificate.subject)),
+      scheme,
+    },
+    session.level as PadesLevel,
+    deps.pades,
+  );
   const signed = Buffer.concat([original, appended]);
-  const stored = await deps.documents.addSignedVersion(caller.headers, item.documentId, item.version, signed, `signed-v${item.version + 1}.pdf`, `session-${session.id}-${item.position}`);
+  const stored = await deps.documents.addSignedVersion(
+    caller.headers,
+    item.documentId,
+    item.version,
+    signed,
+    `signed-v${item.version + 1}.pdf`,
+    `session-${session.id}-${item.position}`,
+  );
   const [kind = 'approval'] = session.kind.split(':');
   const signature = await insertSignature(tx, {
     id: randomUUID(),

@@ -10,13 +10,25 @@ import { readPdfForSigning } from './read-pdf';
 import { sha256Hex } from './signing-deps';
 import type { Caller, SigningDeps } from './signing-deps';
 
-export type ExtendResult = { documentId: string; level: 'B-LT' | 'B-LTA'; signedVersion: number; version: number; sha256: string; signatures: number };
+export type ExtendResult = {
+  documentId: string;
+  level: 'B-LT' | 'B-LTA';
+  signedVersion: number;
+  version: number;
+  sha256: string;
+  signatures: number;
+};
 
 /**
  * Adds long-term validation material (B-LT) and optionally a document time-stamp (B-LTA) to a
  * document whose signatures were made elsewhere or at a lower level, as the next version.
  */
-export async function extendSignatures(documentId: string, level: 'B-LT' | 'B-LTA', caller: Caller, deps: SigningDeps): Promise<ExtendResult> {
+export async function extendSignatures(
+  documentId: string,
+  level: 'B-LT' | 'B-LTA',
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<ExtendResult> {
   requireRole(caller.identity, 'clerk', 'admin');
   return mapSigningErrors(async () => {
     const document = await deps.documents.getDocument(caller.headers, documentId);
@@ -26,17 +38,24 @@ export async function extendSignatures(documentId: string, level: 'B-LT' | 'B-LT
     const verified = verifyPdfSignatures(reader);
     const invalid = verified.filter((s) => !s.valid);
     if (verified.length === 0) throw new AppError('UNPROCESSABLE', 'the document has no signature to extend');
-    if (invalid.length) throw new AppError('UNPROCESSABLE', `signature ${invalid[0]?.fieldName} does not verify (${invalid[0]?.reason}); it cannot be extended`);
+    if (invalid.length)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `signature ${invalid[0]?.fieldName} does not verify (${invalid[0]?.reason}); it cannot be extended`,
+      );
     const items: { contents: Buffer; chain: pkijs.Certificate[] }[] = [];
     for (const { contents, value } of signatureDictionaries(reader)) {
       if (String(value.get('SubFilter')) === '/ETSI.RFC3161') continue;
       const { signedData, signerInfo } = parseCms(contents);
-      const certs = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+      const certs = (signedData.certificates ?? []).filter(
+        (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
+      );
       const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
       const leaf = certs.find((c) => c.serialNumber.isEqual(sid.serialNumber));
       if (!leaf) continue;
       items.push({ contents, chain: [leaf, ...certs.filter((c) => c !== leaf)] });
-      const token = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN)?.values[0];
+      const token = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN)
+        ?.values[0];
       if (token) {
         const tsa = timestampCertificates(Buffer.from(token.toBER(false)));
         if (tsa[0]) items.push({ contents: Buffer.from(token.toBER(false)), chain: tsa });
@@ -44,7 +63,20 @@ export async function extendSignatures(documentId: string, level: 'B-LT' | 'B-LT
     }
     const appended = await extendSignedPdf(reader, items, level, deps.pades, deps.hash);
     const extended = Buffer.concat([pdf, appended]);
-    const stored = await deps.documents.addSignedVersion(caller.headers, documentId, version, extended, `extended-v${version + 1}.pdf`);
-    return { documentId, level, signedVersion: version, version: stored.currentVersion, sha256: sha256Hex(extended), signatures: items.length };
+    const stored = await deps.documents.addSignedVersion(
+      caller.headers,
+      documentId,
+      version,
+      extended,
+      `extended-v${version + 1}.pdf`,
+    );
+    return {
+      documentId,
+      level,
+      signedVersion: version,
+      version: stored.currentVersion,
+      sha256: sha256Hex(extended),
+      signatures: items.length,
+    };
   });
 }

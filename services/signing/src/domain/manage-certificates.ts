@@ -4,7 +4,14 @@ import { certificateActivatedV1, certificateRegisteredV1 } from '@vanthu/contrac
 import type { CertificateActivatedV1, CertificateRegisteredV1 } from '@vanthu/contracts';
 import { certificateDer } from '../pades/cms';
 import { collectRevocation } from '../pades/revocation';
-import { activateCertificate, adoption, certificatesOf, findCertificate, findCertificateBySha, insertCertificate } from '../repositories/certificates-repository';
+import {
+  activateCertificate,
+  adoption,
+  certificatesOf,
+  findCertificate,
+  findCertificateBySha,
+  insertCertificate,
+} from '../repositories/certificates-repository';
 import type { CertificateRow } from '../repositories/certificates-repository';
 import { assertChainsToTrust, assertValidPeriod } from './check-certificate';
 import { mapSigningErrors } from './map-signing-errors';
@@ -16,11 +23,21 @@ export type CertificateView = Omit<CertificateRow, 'der'> & { pem: string };
 
 export const toView = (row: CertificateRow): CertificateView => {
   const { der, ...rest } = row;
-  return { ...rest, pem: `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END CERTIFICATE-----\n` };
+  return {
+    ...rest,
+    pem: `-----BEGIN CERTIFICATE-----\n${der
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n')
+      .trim()}\n-----END CERTIFICATE-----\n`,
+  };
 };
 
 /** A user registers their own certificate: it must be in its validity period, chain to a trusted root and not be revoked. */
-export async function registerCertificate(certificateText: string, caller: Caller, deps: SigningDeps): Promise<CertificateView> {
+export async function registerCertificate(
+  certificateText: string,
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<CertificateView> {
   const { identity } = caller;
   const certificate = decodeCertificate(certificateText);
   return mapSigningErrors(async () => {
@@ -29,7 +46,10 @@ export async function registerCertificate(certificateText: string, caller: Calle
     try {
       await collectRevocation(chain, deps.pades.certificatePool, deps.pades.revocationTimeoutMs);
     } catch (error) {
-      if (/revoked/.test((error as Error).message)) throw new AppError('UNPROCESSABLE', 'this certificate is revoked', { errors: [{ field: 'certificate', message: 'revoked' }] });
+      if (/revoked/.test((error as Error).message))
+        throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
+          errors: [{ field: 'certificate', message: 'revoked' }],
+        });
       throw error;
     }
     return withTransaction(deps.pool, async (tx) => {
@@ -52,14 +72,33 @@ export async function registerCertificate(certificateText: string, caller: Calle
         notBefore: certificate.notBefore.value.toISOString(),
         notAfter: certificate.notAfter.value.toISOString(),
       });
-      const event: CertificateRegisteredV1 = { certificateId: row.id, agencyCode: row.agencyCode, userId: row.userId, sha256, subject: row.subject, notAfter: row.notAfter, registeredAt: row.registeredAt };
-      await enqueueEvent(tx, certificateRegisteredV1, row.id, event, { source: deps.source, requestId: caller.requestId, agencyCode: row.agencyCode }, deps.topicPrefix);
+      const event: CertificateRegisteredV1 = {
+        certificateId: row.id,
+        agencyCode: row.agencyCode,
+        userId: row.userId,
+        sha256,
+        subject: row.subject,
+        notAfter: row.notAfter,
+        registeredAt: row.registeredAt,
+      };
+      await enqueueEvent(
+        tx,
+        certificateRegisteredV1,
+        row.id,
+        event,
+        { source: deps.source, requestId: caller.requestId, agencyCode: row.agencyCode },
+        deps.topicPrefix,
+      );
       return toView(row);
     });
   });
 }
 
-export async function activateRegisteredCertificate(id: string, caller: Caller, deps: SigningDeps): Promise<CertificateView> {
+export async function activateRegisteredCertificate(
+  id: string,
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<CertificateView> {
   const { identity } = caller;
   requireRole(identity, 'admin');
   return withTransaction(deps.pool, async (tx) => {
@@ -69,8 +108,22 @@ export async function activateRegisteredCertificate(id: string, caller: Caller, 
     if (row.status !== 'registered') throw new AppError('CONFLICT', `a ${row.status} certificate cannot be activated`);
     if (new Date(row.notAfter) < new Date()) throw new AppError('UNPROCESSABLE', 'the certificate has expired');
     const active = await activateCertificate(tx, id, identity.userId);
-    const event: CertificateActivatedV1 = { certificateId: id, agencyCode: row.agencyCode, userId: row.userId, sha256: row.sha256, activatedBy: identity.userId, activatedAt: active.activatedAt ?? new Date().toISOString() };
-    await enqueueEvent(tx, certificateActivatedV1, id, event, { source: deps.source, requestId: caller.requestId, agencyCode: row.agencyCode }, deps.topicPrefix);
+    const event: CertificateActivatedV1 = {
+      certificateId: id,
+      agencyCode: row.agencyCode,
+      userId: row.userId,
+      sha256: row.sha256,
+      activatedBy: identity.userId,
+      activatedAt: active.activatedAt ?? new Date().toISOString(),
+    };
+    await enqueueEvent(
+      tx,
+      certificateActivatedV1,
+      id,
+      event,
+      { source: deps.source, requestId: caller.requestId, agencyCode: row.agencyCode },
+      deps.topicPrefix,
+    );
     return toView(active);
   });
 }
@@ -78,12 +131,18 @@ export async function activateRegisteredCertificate(id: string, caller: Caller, 
 /** Own certificates; administrators see their agency's. */
 export async function listCertificates(caller: Caller, deps: SigningDeps): Promise<CertificateView[]> {
   const { identity } = caller;
-  const rows = await withTransaction(deps.pool, (tx) => certificatesOf(tx, identity.agencyCode, hasRole(identity, 'admin') ? undefined : identity.userId));
+  const rows = await withTransaction(deps.pool, (tx) =>
+    certificatesOf(tx, identity.agencyCode, hasRole(identity, 'admin') ? undefined : identity.userId),
+  );
   return rows.map(toView);
 }
 
 /** Staff with registered and with activated certificates, per agency (seed 000 deadlines). */
-export async function certificateAdoption(agency: string | undefined, caller: Caller, deps: SigningDeps): Promise<{ agencyCode: string; registeredUsers: number; activeUsers: number }[]> {
+export async function certificateAdoption(
+  agency: string | undefined,
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<{ agencyCode: string; registeredUsers: number; activeUsers: number }[]> {
   const { identity } = caller;
   requireRole(identity, 'admin', 'report-collector');
   // Administrators see their own agency; the report collector (Sở KH&CN) sees every agency.

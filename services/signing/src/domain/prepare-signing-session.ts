@@ -36,7 +36,13 @@ export type PreparedSession = {
   id: string;
   expiresAt: string;
   digestAlgorithm: string;
-  items: { documentId: string; version: number; dataToSign: string | null; digest: string | null; documentDigest: string }[];
+  items: {
+    documentId: string;
+    version: number;
+    dataToSign: string | null;
+    digest: string | null;
+    documentDigest: string;
+  }[];
 };
 
 function decodeCertificate(text: string): pkijs.Certificate {
@@ -44,7 +50,9 @@ function decodeCertificate(text: string): pkijs.Certificate {
     const b64 = text.includes('BEGIN CERTIFICATE') ? text.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '') : text;
     return parseCertificate(Buffer.from(b64, 'base64'));
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'certificate must be a base64 DER or PEM X.509 certificate', { errors: [{ field: 'certificate', message: 'not a certificate' }] });
+    throw new AppError('VALIDATION_FAILED', 'certificate must be a base64 DER or PEM X.509 certificate', {
+      errors: [{ field: 'certificate', message: 'not a certificate' }],
+    });
   }
 }
 export { decodeCertificate };
@@ -55,7 +63,11 @@ export { decodeCertificate };
  * The certificate comes from the request or the caller's single active registered one; when
  * neither is known, only the document digest is returned and complete must bring a full CMS.
  */
-export async function prepareSigningSession(command: PrepareSessionCommand, caller: Caller, deps: SigningDeps): Promise<PreparedSession> {
+export async function prepareSigningSession(
+  command: PrepareSessionCommand,
+  caller: Caller,
+  deps: SigningDeps,
+): Promise<PreparedSession> {
   const { identity } = caller;
   // NĐ 30/2020 Điều 10–13 (flow): content initials by the unit leader, format initials by the
   // format checker, the approval by the person with authority.
@@ -63,26 +75,46 @@ export async function prepareSigningSession(command: PrepareSessionCommand, call
   else if (command.step === 'format') requireRole(identity, 'format-checker');
   else requireRole(identity, 'unit-leader');
   if (command.documents.length === 0 || command.documents.length > MAX_BATCH) {
-    throw new AppError('VALIDATION_FAILED', `a session covers 1 to ${MAX_BATCH} documents`, { errors: [{ field: 'documents', message: `1..${MAX_BATCH}` }] });
+    throw new AppError('VALIDATION_FAILED', `a session covers 1 to ${MAX_BATCH} documents`, {
+      errors: [{ field: 'documents', message: `1..${MAX_BATCH}` }],
+    });
   }
   return mapSigningErrors(async () => {
     let certificate = command.certificate ? decodeCertificate(command.certificate) : undefined;
     await withTransaction(deps.pool, async (tx) => {
       if (certificate) {
         const row = await findCertificateBySha(tx, certificateSha256(certificate));
-        if (!row) throw new AppError('FORBIDDEN', 'this certificate is not registered; register it and have it activated first');
-        if (row.userId !== identity.userId || row.agencyCode !== identity.agencyCode) throw new AppError('FORBIDDEN', 'this certificate is registered to another person and cannot be used by you');
+        if (!row)
+          throw new AppError(
+            'FORBIDDEN',
+            'this certificate is not registered; register it and have it activated first',
+          );
+        if (row.userId !== identity.userId || row.agencyCode !== identity.agencyCode)
+          throw new AppError('FORBIDDEN', 'this certificate is registered to another person and cannot be used by you');
         if (row.status !== 'active') throw new AppError('FORBIDDEN', `this certificate is ${row.status}, not active`);
       } else {
-        const active = (await certificatesOf(tx, identity.agencyCode, identity.userId)).filter((c) => c.status === 'active' && new Date(c.notAfter) > new Date());
+        const active = (await certificatesOf(tx, identity.agencyCode, identity.userId)).filter(
+          (c) => c.status === 'active' && new Date(c.notAfter) > new Date(),
+        );
         if (active.length === 1 && active[0]) certificate = parseCertificate(active[0].der);
       }
     });
     if (certificate) assertValidPeriod(certificate);
     const signerName = command.signerName ?? identity.name ?? (certificate ? commonName(certificate) : undefined);
-    if (!signerName) throw new AppError('VALIDATION_FAILED', 'signerName is required when neither the identity nor a certificate names the signer', { errors: [{ field: 'signerName', message: 'required' }] });
-    const image = await withTransaction(deps.pool, (tx) => latestImage(tx, identity.agencyCode, identity.userId, command.kind === 'approval' ? 'signature' : 'initial'));
-    if (command.kind === 'approval' && !image) throw new AppError('UNPROCESSABLE', 'upload your handwritten-signature image (POST /v1/signature-images, kind signature) first');
+    if (!signerName)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'signerName is required when neither the identity nor a certificate names the signer',
+        { errors: [{ field: 'signerName', message: 'required' }] },
+      );
+    const image = await withTransaction(deps.pool, (tx) =>
+      latestImage(tx, identity.agencyCode, identity.userId, command.kind === 'approval' ? 'signature' : 'initial'),
+    );
+    if (command.kind === 'approval' && !image)
+      throw new AppError(
+        'UNPROCESSABLE',
+        'upload your handwritten-signature image (POST /v1/signature-images, kind signature) first',
+      );
     const id = randomUUID();
     const expiresAt = new Date(Date.now() + deps.sessionTtlSeconds * 1000).toISOString();
     const now = new Date();
@@ -91,25 +123,61 @@ export async function prepareSigningSession(command: PrepareSessionCommand, call
     for (const [position, item] of command.documents.entries()) {
       const document = await deps.documents.getDocument(caller.headers, item.documentId);
       const version = document.currentVersion;
-      if (item.basedOnVersion !== undefined && item.basedOnVersion !== version) throw new AppError('CONFLICT', `document ${item.documentId}: version ${item.basedOnVersion} is not the current version (${version})`);
+      if (item.basedOnVersion !== undefined && item.basedOnVersion !== version)
+        throw new AppError(
+          'CONFLICT',
+          `document ${item.documentId}: version ${item.basedOnVersion} is not the current version (${version})`,
+        );
       const pdf = await deps.documents.getContent(caller.headers, item.documentId, version);
       const reader = readPdfForSigning(pdf);
       const request: AppearanceRequest =
         command.kind === 'approval'
-          ? { kind: 'approval', image: image?.png as Buffer, imageSize: { width: image?.widthPx ?? 1, height: image?.heightPx ?? 1 }, signerName, ...(command.positionText ? { positionText: command.positionText } : {}), ...(item.rect ? { rect: item.rect } : {}) }
-          : { kind: 'initial', step: command.step ?? 'content', signerName, time: now, anchors: deps.anchors(identity.agencyCode), ...(image ? { image: image.png, imageSize: { width: image.widthPx, height: image.heightPx } } : {}) };
+          ? {
+              kind: 'approval',
+              image: image?.png as Buffer,
+              imageSize: { width: image?.widthPx ?? 1, height: image?.heightPx ?? 1 },
+              signerName,
+              ...(command.positionText ? { positionText: command.positionText } : {}),
+              ...(item.rect ? { rect: item.rect } : {}),
+            }
+          : {
+              kind: 'initial',
+              step: command.step ?? 'content',
+              signerName,
+              time: now,
+              anchors: deps.anchors(identity.agencyCode),
+              ...(image ? { image: image.png, imageSize: { width: image.widthPx, height: image.heightPx } } : {}),
+            };
       const plan = await planAppearance(pdf, request, deps.fontPath);
       const chainGuess = certificate ? [certificate, ...deps.pades.certificatePool] : undefined;
-      const revision = await prepareRevision(reader, { signingTime: now, name: signerName, ...(command.authorityPrefix ? { reason: command.authorityPrefix } : {}) }, command.level, deps.hash, chainGuess, plan.builder);
-      const attributes = certificate ? buildSignedAttributes(revision.documentDigest, certificate, deps.hash) : undefined;
+      const revision = await prepareRevision(
+        reader,
+        { signingTime: now, name: signerName, ...(command.authorityPrefix ? { reason: command.authorityPrefix } : {}) },
+        command.level,
+        deps.hash,
+        chainGuess,
+        plan.builder,
+      );
+      const attributes = certificate
+        ? buildSignedAttributes(revision.documentDigest, certificate, deps.hash)
+        : undefined;
       rows.push({
         position,
         documentId: item.documentId,
         version,
         fieldName: revision.prepared.fieldName,
-        options: { sha256: createHash('sha256').update(pdf).digest('hex'), authorityPrefix: command.authorityPrefix ?? null },
+        options: {
+          sha256: createHash('sha256').update(pdf).digest('hex'),
+          authorityPrefix: command.authorityPrefix ?? null,
+        },
         preparedUpdate: revision.prepared.update,
-        preparedMeta: { baseSize: revision.prepared.baseSize, byteRange: revision.prepared.byteRange, contentsHexOffset: revision.prepared.contentsHexOffset, contentsSize: revision.prepared.contentsSize, appearance: plan.rect },
+        preparedMeta: {
+          baseSize: revision.prepared.baseSize,
+          byteRange: revision.prepared.byteRange,
+          contentsHexOffset: revision.prepared.contentsHexOffset,
+          contentsSize: revision.prepared.contentsSize,
+          appearance: plan.rect,
+        },
         documentDigest: revision.documentDigest,
         signedAttributes: attributes?.der ?? null,
       });
@@ -122,10 +190,34 @@ export async function prepareSigningSession(command: PrepareSessionCommand, call
       });
     }
     await withTransaction(deps.pool, async (tx) => {
-      await insertSession(tx, { id, agencyCode: identity.agencyCode, userId: identity.userId, kind: command.step ? `${command.kind}:${command.step}` : command.kind, level: command.level, hash: deps.hash, scheme: command.scheme, certificateSha256: certificate ? certificateSha256(certificate) : null, expiresAt });
+      await insertSession(tx, {
+        id,
+        agencyCode: identity.agencyCode,
+        userId: identity.userId,
+        kind: command.step ? `${command.kind}:${command.step}` : command.kind,
+        level: command.level,
+        hash: deps.hash,
+        scheme: command.scheme,
+        certificateSha256: certificate ? certificateSha256(certificate) : null,
+        expiresAt,
+      });
       for (const row of rows) await insertSessionItem(tx, id, row);
-      const event: SigningSessionPreparedV1 = { sessionId: id, agencyCode: identity.agencyCode, userId: identity.userId, kind: command.kind, documents: rows.map((r) => ({ documentId: r.documentId, version: r.version })), expiresAt };
-      await enqueueEvent(tx, signingSessionPreparedV1, id, event, { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode }, deps.topicPrefix);
+      const event: SigningSessionPreparedV1 = {
+        sessionId: id,
+        agencyCode: identity.agencyCode,
+        userId: identity.userId,
+        kind: command.kind,
+        documents: rows.map((r) => ({ documentId: r.documentId, version: r.version })),
+        expiresAt,
+      };
+      await enqueueEvent(
+        tx,
+        signingSessionPreparedV1,
+        id,
+        event,
+        { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode },
+        deps.topicPrefix,
+      );
     });
     return { id, expiresAt, digestAlgorithm: deps.hash.toUpperCase().replace('SHA', 'SHA-'), items: prepared };
   });

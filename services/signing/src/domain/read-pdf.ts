@@ -8,10 +8,14 @@ export function readPdfForSigning(bytes: Buffer): PdfReader {
     reader = PdfReader.fromBuffer(bytes);
     reader.pages();
   } catch (error) {
-    throw new AppError('UNPROCESSABLE', `the document is not a PDF that can be signed: ${(error as Error).message}`, { errors: [{ field: 'document', message: 'unparseable PDF' }] });
+    throw new AppError('UNPROCESSABLE', `the document is not a PDF that can be signed: ${(error as Error).message}`, {
+      errors: [{ field: 'document', message: 'unparseable PDF' }],
+    });
   }
   if (reader.encrypted) {
-    throw new AppError('UNPROCESSABLE', 'the document is an encrypted PDF; store a decrypted version before signing', { errors: [{ field: 'document', message: 'encrypted PDF' }] });
+    throw new AppError('UNPROCESSABLE', 'the document is an encrypted PDF; store a decrypted version before signing', {
+      errors: [{ field: 'document', message: 'encrypted PDF' }],
+    });
   }
   return reader;
 }

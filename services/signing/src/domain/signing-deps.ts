@@ -10,7 +10,13 @@ import type { HashName, SignatureScheme } from '../pades/algorithms';
 import { certificateDer, parseCertificate, pemToDers } from '../pades/cms';
 import type { PadesSettings } from '../pades/pades-engine';
 
-export type Seal = { agencyCode: string; keyIdHex: string; certificate: pkijs.Certificate; chain: pkijs.Certificate[]; scheme: SignatureScheme };
+export type Seal = {
+  agencyCode: string;
+  keyIdHex: string;
+  certificate: pkijs.Certificate;
+  chain: pkijs.Certificate[];
+  scheme: SignatureScheme;
+};
 
 /** Everything the signing use cases need, built once at start-up. */
 export type SigningDeps = {
@@ -35,10 +41,21 @@ export const sha256Hex = (b: Buffer): string => createHash('sha256').update(b).d
 export const certificateSha256 = (c: pkijs.Certificate): string => sha256Hex(certificateDer(c));
 
 export function certificateSubject(c: pkijs.Certificate): string {
-  const names: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C', '2.5.4.8': 'ST', '2.5.4.5': 'serialNumber', '0.9.2342.19200300.100.1.1': 'UID' };
-  return c.subject.typesAndValues.map((t) => `${names[t.type] ?? t.type}=${String(t.value.valueBlock.value)}`).join(', ');
+  const names: Record<string, string> = {
+    '2.5.4.3': 'CN',
+    '2.5.4.10': 'O',
+    '2.5.4.11': 'OU',
+    '2.5.4.6': 'C',
+    '2.5.4.8': 'ST',
+    '2.5.4.5': 'serialNumber',
+    '0.9.2342.19200300.100.1.1': 'UID',
+  };
+  return c.subject.typesAndValues
+    .map((t) => `${names[t.type] ?? t.type}=${String(t.value.valueBlock.value)}`)
+    .join(', ');
 }
-export const commonName = (c: pkijs.Certificate): string => String(c.subject.typesAndValues.find((t) => t.type === '2.5.4.3')?.value.valueBlock.value ?? '');
+export const commonName = (c: pkijs.Certificate): string =>
+  String(c.subject.typesAndValues.find((t) => t.type === '2.5.4.3')?.value.valueBlock.value ?? '');
 
 export function loadCertificates(file: string): pkijs.Certificate[] {
   if (!file) return [];

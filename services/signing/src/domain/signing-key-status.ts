@@ -14,7 +14,10 @@ export type KeyStatus = {
 };
 
 /** Organisation keys as administrators see them: online, certificate expiry, usage count. */
-export function signingKeyStatus(caller: Caller, deps: SigningDeps): { token: string | null; online: boolean; sessions: number; keys: KeyStatus[] } {
+export function signingKeyStatus(
+  caller: Caller,
+  deps: SigningDeps,
+): { token: string | null; online: boolean; sessions: number; keys: KeyStatus[] } {
   requireRole(caller.identity, 'admin');
   let status: ReturnType<SigningDeps['hsm']['status']> | undefined;
   try {

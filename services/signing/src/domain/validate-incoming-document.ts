@@ -11,17 +11,30 @@ import type { ValidationDeps } from './validation-deps';
  * as this service (no user is behind the event), keeps the report with the document's record and
  * publishes document.validated with the verdict through the outbox.
  */
-export function incomingDocumentHandler(deps: ValidationDeps, logger: Logger): (tx: Tx, event: CloudEvent) => Promise<void> {
+export function incomingDocumentHandler(
+  deps: ValidationDeps,
+  logger: Logger,
+): (tx: Tx, event: CloudEvent) => Promise<void> {
   return async (tx, event) => {
     const data = event.data as DocumentCreatedV1;
     if (data.direction !== 'incoming') return;
     if (!deps.serviceIdentity) throw new Error('incoming validation needs SERVICE_IDENTITY_PRIVATE_KEY_FILE');
     if (data.mediaType !== 'application/pdf') {
-      logger.info({ documentId: data.documentId, mediaType: data.mediaType }, 'incoming document is not a PDF; no signature to validate');
+      logger.info(
+        { documentId: data.documentId, mediaType: data.mediaType },
+        'incoming document is not a PDF; no signature to validate',
+      );
       return;
     }
     const headers = { identity: deps.serviceIdentity(data.agencyCode), requestId: `validate-${event.id}` };
-    const result = await validateStoredDocument(data.documentId, data.version, headers, data.agencyCode, 'incoming', deps);
+    const result = await validateStoredDocument(
+      data.documentId,
+      data.version,
+      headers,
+      data.agencyCode,
+      'incoming',
+      deps,
+    );
     const report = result.report;
     await enqueueEvent(
       tx,
@@ -34,7 +47,15 @@ export function incomingDocumentHandler(deps: ValidationDeps, logger: Logger): (
         sha256: report.sha256,
         verdict: report.verdict,
         verdictReason: report.verdictReason.slice(0, 1000),
-        signatures: report.signatures.slice(0, 200).map((s) => ({ fieldName: s.fieldName, kind: s.kind, indication: s.indication, subIndication: s.subIndication, signerName: s.signer?.name ?? null })),
+        signatures: report.signatures
+          .slice(0, 200)
+          .map((s) => ({
+            fieldName: s.fieldName,
+            kind: s.kind,
+            indication: s.indication,
+            subIndication: s.subIndication,
+            signerName: s.signer?.name ?? null,
+          })),
         reportId: report.reportId,
         validatedAt: new Date().toISOString(),
       },

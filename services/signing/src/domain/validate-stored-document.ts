@@ -5,22 +5,47 @@ import type { ValidationReport } from '../validation/report';
 import { validateBytes } from './validate-document';
 import type { ValidationDeps } from './validation-deps';
 
-export type StoredDocumentValidation = { documentId: string; version: number; agencyCode: string; report: ValidationReport & { reportId: string } };
+export type StoredDocumentValidation = {
+  documentId: string;
+  version: number;
+  agencyCode: string;
+  report: ValidationReport & { reportId: string };
+};
 
 /**
  * Validates a stored version (the current one by default), fetched from documents on behalf of
  * `headers` (the caller's own identity, or this service's for incoming documents). The SHA-256
  * documents reports must match what was fetched; the report is recorded for that version.
  */
-export async function validateStoredDocument(documentId: string, requestedVersion: number | undefined, headers: CallerHeaders, agencyCode: string, trigger: 'request' | 'incoming', deps: ValidationDeps): Promise<StoredDocumentValidation> {
+export async function validateStoredDocument(
+  documentId: string,
+  requestedVersion: number | undefined,
+  headers: CallerHeaders,
+  agencyCode: string,
+  trigger: 'request' | 'incoming',
+  deps: ValidationDeps,
+): Promise<StoredDocumentValidation> {
   const info = await deps.documents.getDocument(headers, documentId);
   const version = requestedVersion ?? info.currentVersion;
   const meta = info.versions.find((v) => v.version === version);
   if (!meta) throw new AppError('NOT_FOUND', `document ${documentId} has no version ${version}`);
   const bytes = await deps.documents.getContent(headers, documentId, version);
   const report = await validateBytes(bytes, {}, info.agencyCode, deps);
-  if (report.sha256 !== meta.sha256) throw new AppError('INTEGRITY_FAILURE', `version ${version} of document ${documentId} does not match its recorded SHA-256`);
+  if (report.sha256 !== meta.sha256)
+    throw new AppError(
+      'INTEGRITY_FAILURE',
+      `version ${version} of document ${documentId} does not match its recorded SHA-256`,
+    );
   const reportId = report.reportId as string;
-  await withTransaction(deps.pool, (tx) => recordDocumentValidation(tx, { agencyCode: info.agencyCode || agencyCode, documentId, version, sha256: report.sha256, reportId, trigger }));
+  await withTransaction(deps.pool, (tx) =>
+    recordDocumentValidation(tx, {
+      agencyCode: info.agencyCode || agencyCode,
+      documentId,
+      version,
+      sha256: report.sha256,
+      reportId,
+      trigger,
+    }),
+  );
   return { documentId, version, agencyCode: info.agencyCode || agencyCode, report: { ...report, reportId } };
 }

@@ -31,8 +31,14 @@ const loadPem = (file: string): Cert[] => (file ? pemToDers(fs.readFileSync(file
 /** The configured trust store: explicit files first, else the signing service's own trust configuration. */
 export function trustStoreFrom(config: SigningConfig): TrustStore {
   const all = loadPem(config.TRUST_CERTS_FILE);
-  const anchors = config.VALIDATION_TRUST_ANCHORS_FILE ? loadPem(config.VALIDATION_TRUST_ANCHORS_FILE) : config.TRUST_ROOTS_FILE ? loadPem(config.TRUST_ROOTS_FILE) : all.filter(isSelfIssued);
-  const intermediates = config.VALIDATION_INTERMEDIATES_FILE ? loadPem(config.VALIDATION_INTERMEDIATES_FILE) : all.filter((c) => !isSelfIssued(c));
+  const anchors = config.VALIDATION_TRUST_ANCHORS_FILE
+    ? loadPem(config.VALIDATION_TRUST_ANCHORS_FILE)
+    : config.TRUST_ROOTS_FILE
+      ? loadPem(config.TRUST_ROOTS_FILE)
+      : all.filter(isSelfIssued);
+  const intermediates = config.VALIDATION_INTERMEDIATES_FILE
+    ? loadPem(config.VALIDATION_INTERMEDIATES_FILE)
+    : all.filter((c) => !isSelfIssued(c));
   // The VGCA hierarchy (shipped, then operator-supplied) is trusted only where it matches a pin.
   const dirs = [config.VALIDATION_VGCA_SHIPPED_DIR, config.VALIDATION_VGCA_DIR].filter((d) => d !== '' && d !== 'none');
   if (dirs.length === 0) return { anchors, intermediates };
@@ -47,16 +53,29 @@ export function trustStoreFrom(config: SigningConfig): TrustStore {
   return store;
 }
 
-export function createValidationDeps(config: SigningConfig, pool: Pool, serviceIdentity?: (agencyCode: string) => string): ValidationDeps {
+export function createValidationDeps(
+  config: SigningConfig,
+  pool: Pool,
+  serviceIdentity?: (agencyCode: string) => string,
+): ValidationDeps {
   const sha1 = config.VALIDATION_SHA1_ACCEPTED_UNTIL ? new Date(config.VALIDATION_SHA1_ACCEPTED_UNTIL) : null;
   if (sha1 && Number.isNaN(sha1.getTime())) throw new Error('VALIDATION_SHA1_ACCEPTED_UNTIL is not an ISO date');
   return {
     pool,
     documents: new DocumentsClient(config.DOCUMENTS_URL),
-    validator: new IsolatedValidator({ workers: config.VALIDATION_WORKERS, parseTimeoutMs: config.VALIDATION_PARSE_TIMEOUT_MS, networkTimeoutMs: 3 * config.REVOCATION_TIMEOUT_MS, maxHeapMb: config.VALIDATION_MAX_HEAP_MB }),
+    validator: new IsolatedValidator({
+      workers: config.VALIDATION_WORKERS,
+      parseTimeoutMs: config.VALIDATION_PARSE_TIMEOUT_MS,
+      networkTimeoutMs: 3 * config.REVOCATION_TIMEOUT_MS,
+      maxHeapMb: config.VALIDATION_MAX_HEAP_MB,
+    }),
     trust: trustStoreFrom(config),
     defaults: {
-      revocation: { mode: config.VALIDATION_REVOCATION, timeoutMs: config.REVOCATION_TIMEOUT_MS, cacheSeconds: config.VALIDATION_REVOCATION_CACHE_SECONDS },
+      revocation: {
+        mode: config.VALIDATION_REVOCATION,
+        timeoutMs: config.REVOCATION_TIMEOUT_MS,
+        cacheSeconds: config.VALIDATION_REVOCATION_CACHE_SECONDS,
+      },
       modificationPolicy: config.VALIDATION_MODIFICATION_POLICY,
       sha1AcceptedUntil: sha1,
     },

@@ -13,7 +13,11 @@ export function readPin(pinFile: string): string {
   return fs.readFileSync(pinFile, 'utf8').trim();
 }
 
-const LOST_SESSION = new Set([pkcs11js.CKR_SESSION_HANDLE_INVALID, pkcs11js.CKR_SESSION_CLOSED, pkcs11js.CKR_OPERATION_ACTIVE]);
+const LOST_SESSION = new Set([
+  pkcs11js.CKR_SESSION_HANDLE_INVALID,
+  pkcs11js.CKR_SESSION_CLOSED,
+  pkcs11js.CKR_OPERATION_ACTIVE,
+]);
 const LOST_TOKEN = new Set([
   pkcs11js.CKR_DEVICE_REMOVED,
   pkcs11js.CKR_TOKEN_NOT_PRESENT,
@@ -24,9 +28,24 @@ const LOST_TOKEN = new Set([
 ]);
 
 const digestMechanisms: Record<HashName, { rsa: number; pss: number; hash: number; mgf: number }> = {
-  sha256: { rsa: pkcs11js.CKM_SHA256_RSA_PKCS, pss: pkcs11js.CKM_SHA256_RSA_PKCS_PSS, hash: pkcs11js.CKM_SHA256, mgf: pkcs11js.CKG_MGF1_SHA256 },
-  sha384: { rsa: pkcs11js.CKM_SHA384_RSA_PKCS, pss: pkcs11js.CKM_SHA384_RSA_PKCS_PSS, hash: pkcs11js.CKM_SHA384, mgf: pkcs11js.CKG_MGF1_SHA384 },
-  sha512: { rsa: pkcs11js.CKM_SHA512_RSA_PKCS, pss: pkcs11js.CKM_SHA512_RSA_PKCS_PSS, hash: pkcs11js.CKM_SHA512, mgf: pkcs11js.CKG_MGF1_SHA512 },
+  sha256: {
+    rsa: pkcs11js.CKM_SHA256_RSA_PKCS,
+    pss: pkcs11js.CKM_SHA256_RSA_PKCS_PSS,
+    hash: pkcs11js.CKM_SHA256,
+    mgf: pkcs11js.CKG_MGF1_SHA256,
+  },
+  sha384: {
+    rsa: pkcs11js.CKM_SHA384_RSA_PKCS,
+    pss: pkcs11js.CKM_SHA384_RSA_PKCS_PSS,
+    hash: pkcs11js.CKM_SHA384,
+    mgf: pkcs11js.CKG_MGF1_SHA384,
+  },
+  sha512: {
+    rsa: pkcs11js.CKM_SHA512_RSA_PKCS,
+    pss: pkcs11js.CKM_SHA512_RSA_PKCS_PSS,
+    hash: pkcs11js.CKM_SHA512,
+    mgf: pkcs11js.CKG_MGF1_SHA512,
+  },
 };
 const saltLengths: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
@@ -66,12 +85,15 @@ export class HsmConnection {
     try {
       pkcs11.load(this.settings.modulePath);
     } catch (error) {
-      throw new HsmUnavailableError(`cannot load the PKCS#11 module ${this.settings.modulePath}: ${(error as Error).message}`);
+      throw new HsmUnavailableError(
+        `cannot load the PKCS#11 module ${this.settings.modulePath}: ${(error as Error).message}`,
+      );
     }
     try {
       pkcs11.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
     } catch (error) {
-      if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED)) throw error;
+      if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED))
+        throw error;
     }
     this.pkcs11 = pkcs11;
     try {
@@ -82,11 +104,15 @@ export class HsmConnection {
         pkcs11.C_Login(first, pkcs11js.CKU_USER, this.settings.pin);
       } catch (error) {
         if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) {
-          const reason = error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_PIN_INCORRECT ? 'the PIN is wrong' : (error as Error).message;
+          const reason =
+            error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_PIN_INCORRECT
+              ? 'the PIN is wrong'
+              : (error as Error).message;
           throw new HsmUnavailableError(`cannot log in to token ${this.settings.tokenLabel}: ${reason}`);
         }
       }
-      for (let i = 1; i < this.poolSize; i += 1) this.sessions.push(pkcs11.C_OpenSession(this.slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION));
+      for (let i = 1; i < this.poolSize; i += 1)
+        this.sessions.push(pkcs11.C_OpenSession(this.slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION));
       this.idle = [...this.sessions];
       this.keyHandles.clear();
     } catch (error) {
@@ -136,7 +162,8 @@ export class HsmConnection {
     } finally {
       pkcs11.C_FindObjectsFinal(session);
     }
-    if (!handle) throw new HsmUnavailableError(`no private key with id ${keyIdHex} on token ${this.settings.tokenLabel}`);
+    if (!handle)
+      throw new HsmUnavailableError(`no private key with id ${keyIdHex} on token ${this.settings.tokenLabel}`);
     this.keyHandles.set(keyIdHex, handle);
     return handle;
   }
@@ -145,11 +172,21 @@ export class HsmConnection {
     const m = digestMechanisms[hash];
     if (scheme === 'rsa-pkcs1') return { mechanism: m.rsa };
     if (scheme === 'ecdsa') return { mechanism: pkcs11js.CKM_ECDSA };
-    const parameter: pkcs11js.RsaPSS = { type: pkcs11js.CK_PARAMS_RSA_PSS, hashAlg: m.hash, mgf: m.mgf, saltLen: saltLengths[hash] };
+    const parameter: pkcs11js.RsaPSS = {
+      type: pkcs11js.CK_PARAMS_RSA_PSS,
+      hashAlg: m.hash,
+      mgf: m.mgf,
+      saltLen: saltLengths[hash],
+    };
     return { mechanism: m.pss, parameter };
   }
 
-  private signOnce(session: pkcs11js.Handle, keyIdHex: string, mechanism: pkcs11js.Mechanism, data: Buffer): Promise<Buffer> {
+  private signOnce(
+    session: pkcs11js.Handle,
+    keyIdHex: string,
+    mechanism: pkcs11js.Mechanism,
+    data: Buffer,
+  ): Promise<Buffer> {
     const pkcs11 = this.required();
     const key = this.findPrivateKey(session, keyIdHex);
     pkcs11.C_SignInit(session, mechanism, key);
@@ -195,18 +232,24 @@ export class HsmConnection {
         } else {
           this.release(session);
         }
-        const lost = (code !== undefined && LOST_TOKEN.has(code)) || !this.pkcs11 || code === pkcs11js.CKR_KEY_HANDLE_INVALID;
+        const lost =
+          (code !== undefined && LOST_TOKEN.has(code)) || !this.pkcs11 || code === pkcs11js.CKR_KEY_HANDLE_INVALID;
         if (lost && !reopened) {
           reopened = true;
           try {
             await this.reopen();
           } catch (reopenError) {
-            throw new HsmUnavailableError(`the HSM token ${this.settings.tokenLabel} is unavailable: ${(reopenError as Error).message}`);
+            throw new HsmUnavailableError(
+              `the HSM token ${this.settings.tokenLabel} is unavailable: ${(reopenError as Error).message}`,
+            );
           }
           continue;
         }
         if (error instanceof HsmUnavailableError) throw error;
-        if (lost || code !== undefined) throw new HsmUnavailableError(`the HSM token ${this.settings.tokenLabel} failed: ${(error as Error).message}`);
+        if (lost || code !== undefined)
+          throw new HsmUnavailableError(
+            `the HSM token ${this.settings.tokenLabel} failed: ${(error as Error).message}`,
+          );
         throw error;
       }
     }
@@ -220,7 +263,10 @@ export class HsmConnection {
       // the session is already gone; that is why it is being replaced
     }
     this.sessions = this.sessions.filter((s) => s !== session);
-    const fresh = pkcs11.C_OpenSession(this.slot as pkcs11js.Handle, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    const fresh = pkcs11.C_OpenSession(
+      this.slot as pkcs11js.Handle,
+      pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION,
+    );
     // Losing every session logs the application out: log in again on the fresh one.
     try {
       pkcs11.C_Login(fresh, pkcs11js.CKU_USER, this.settings.pin);
@@ -268,7 +314,10 @@ export class HsmConnection {
       pkcs11.C_FindObjectsInit(own, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }]);
       try {
         for (let handle = pkcs11.C_FindObjects(own); handle; handle = pkcs11.C_FindObjects(own)) {
-          const attributes = pkcs11.C_GetAttributeValue(own, handle, [{ type: pkcs11js.CKA_LABEL }, { type: pkcs11js.CKA_ID }]);
+          const attributes = pkcs11.C_GetAttributeValue(own, handle, [
+            { type: pkcs11js.CKA_LABEL },
+            { type: pkcs11js.CKA_ID },
+          ]);
           keys.push({
             label: (attributes[0]?.value as Buffer | undefined)?.toString('utf8') ?? '',
             idHex: (attributes[1]?.value as Buffer | undefined)?.toString('hex') ?? '',

@@ -26,11 +26,15 @@ export const hashAlgorithmIdentifier = (hash: HashName): pkijs.AlgorithmIdentifi
 
 /** The signatureAlgorithm of a SignerInfo (RFC 5754, RFC 4056 for PSS, RFC 5758 for ECDSA). */
 export function signatureAlgorithmIdentifier(scheme: SignatureScheme, hash: HashName): pkijs.AlgorithmIdentifier {
-  if (scheme === 'rsa-pkcs1') return new pkijs.AlgorithmIdentifier({ algorithmId: rsaPkcs1Oids[hash], algorithmParams: new asn1js.Null() });
+  if (scheme === 'rsa-pkcs1')
+    return new pkijs.AlgorithmIdentifier({ algorithmId: rsaPkcs1Oids[hash], algorithmParams: new asn1js.Null() });
   if (scheme === 'ecdsa') return new pkijs.AlgorithmIdentifier({ algorithmId: ecdsaOids[hash] });
   const params = new pkijs.RSASSAPSSParams({
     hashAlgorithm: hashAlgorithmIdentifier(hash),
-    maskGenAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.8', algorithmParams: hashAlgorithmIdentifier(hash).toSchema() }),
+    maskGenAlgorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: '1.2.840.113549.1.1.8',
+      algorithmParams: hashAlgorithmIdentifier(hash).toSchema(),
+    }),
     saltLength: hashLengths[hash],
   });
   return new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.10', algorithmParams: params.toSchema() });

@@ -12,7 +12,8 @@ const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 export const OID_SIGNATURE_TIME_STAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 
-const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+const toArrayBuffer = (b: Buffer): ArrayBuffer =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 export function parseCertificate(der: Buffer): pkijs.Certificate {
   const asn = asn1js.fromBER(toArrayBuffer(der));
@@ -38,7 +39,10 @@ export function certificateDer(certificate: pkijs.Certificate): Buffer {
 function issuerAndSerial(certificate: pkijs.Certificate): { issuer: Buffer; serial: Buffer } {
   let parts = partsCache.get(certificate);
   if (!parts) {
-    parts = { issuer: Buffer.from(certificate.issuer.toSchema().toBER(false)), serial: Buffer.from(certificate.serialNumber.toBER(false)) };
+    parts = {
+      issuer: Buffer.from(certificate.issuer.toSchema().toBER(false)),
+      serial: Buffer.from(certificate.serialNumber.toBER(false)),
+    };
     partsCache.set(certificate, parts);
   }
   return parts;
@@ -47,7 +51,8 @@ function issuerAndSerial(certificate: pkijs.Certificate): { issuer: Buffer; seri
 /** PEM file text (one or more certificates) to DER buffers. */
 export function pemToDers(pem: string): Buffer[] {
   const out: Buffer[] = [];
-  for (const match of pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) out.push(Buffer.from((match[1] ?? '').replace(/\s+/g, ''), 'base64'));
+  for (const match of pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g))
+    out.push(Buffer.from((match[1] ?? '').replace(/\s+/g, ''), 'base64'));
   return out;
 }
 
@@ -69,7 +74,11 @@ export type SignedAttributes = {
 };
 
 /** contentType, messageDigest and signing-certificate-v2, sorted as DER requires of a SET OF. */
-export function buildSignedAttributes(documentDigest: Buffer, certificate: pkijs.Certificate, hash: HashName): SignedAttributes {
+export function buildSignedAttributes(
+  documentDigest: Buffer,
+  certificate: pkijs.Certificate,
+  hash: HashName,
+): SignedAttributes {
   return {
     der: setOf([
       attribute(OID_CONTENT_TYPE, oid(OID_DATA)),
@@ -100,12 +109,24 @@ export type CmsParts = {
 export function assembleCms(parts: CmsParts): Buffer {
   const { issuer, serial } = issuerAndSerial(parts.certificate);
   const digestAlgorithm = Buffer.from(hashAlgorithmIdentifier(parts.hash).toSchema().toBER(false));
-  const signatureAlgorithm = Buffer.from(signatureAlgorithmIdentifier(parts.scheme, parts.hash).toSchema().toBER(false));
+  const signatureAlgorithm = Buffer.from(
+    signatureAlgorithmIdentifier(parts.scheme, parts.hash).toSchema().toBER(false),
+  );
   // [0] IMPLICIT: the signed attributes keep their bytes, only the SET tag becomes 0xA0.
   const signedAttrs = Buffer.from(parts.signedAttributesDer);
   signedAttrs[0] = 0xa0;
-  const unsigned = parts.unsignedAttributes?.length ? [tlv(0xa1, ...parts.unsignedAttributes.map((a) => Buffer.from(a.toSchema().toBER(false))))] : [];
-  const signerInfo = seq(smallInteger(1), seq(issuer, serial), digestAlgorithm, signedAttrs, signatureAlgorithm, octets(parts.signatureValue), ...unsigned);
+  const unsigned = parts.unsignedAttributes?.length
+    ? [tlv(0xa1, ...parts.unsignedAttributes.map((a) => Buffer.from(a.toSchema().toBER(false))))]
+    : [];
+  const signerInfo = seq(
+    smallInteger(1),
+    seq(issuer, serial),
+    digestAlgorithm,
+    signedAttrs,
+    signatureAlgorithm,
+    octets(parts.signatureValue),
+    ...unsigned,
+  );
   const seen = new Set<string>();
   const certificates = [parts.certificate, ...parts.chain].map(certificateDer).filter((d) => {
     const key = d.toString('base64');
@@ -113,7 +134,13 @@ export function assembleCms(parts: CmsParts): Buffer {
     seen.add(key);
     return true;
   });
-  const signedData = seq(smallInteger(1), set(digestAlgorithm), seq(oid(OID_DATA)), tlv(0xa0, ...certificates), set(signerInfo));
+  const signedData = seq(
+    smallInteger(1),
+    set(digestAlgorithm),
+    seq(oid(OID_DATA)),
+    tlv(0xa0, ...certificates),
+    set(signerInfo),
+  );
   return seq(oid(OID_SIGNED_DATA), explicit(0, signedData));
 }
 

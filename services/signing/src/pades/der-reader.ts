@@ -22,7 +22,8 @@ export function readTlv(buf: Buffer, at: number, limit = buf.length, depth = 0):
     let cursor = at + 2;
     for (;;) {
       if (cursor + 2 > limit) throw new AsnError('indefinite-length element without its end');
-      if (buf[cursor] === 0 && buf[cursor + 1] === 0) return { tag, start: at, contentStart: at + 2, contentEnd: cursor, end: cursor + 2 };
+      if (buf[cursor] === 0 && buf[cursor + 1] === 0)
+        return { tag, start: at, contentStart: at + 2, contentEnd: cursor, end: cursor + 2 };
       cursor = readTlv(buf, cursor, limit, depth + 1).end;
     }
   }
@@ -43,7 +44,7 @@ export function readTlv(buf: Buffer, at: number, limit = buf.length, depth = 0):
 export function childrenOf(buf: Buffer, parent: Tlv, depth = 0): Tlv[] {
   if ((parent.tag & 0x20) === 0) throw new AsnError('expected a constructed ASN.1 element');
   const out: Tlv[] = [];
-  for (let at = parent.contentStart; at < parent.contentEnd; ) {
+  for (let at = parent.contentStart; at < parent.contentEnd;) {
     const child = readTlv(buf, at, parent.contentEnd, depth + 1);
     out.push(child);
     at = child.end;
@@ -80,7 +81,8 @@ export function oidText(buf: Buffer, t: Tlv): string {
 /** An OCTET STRING's value, joining the segments of a BER constructed one. */
 export function octetString(buf: Buffer, t: Tlv, depth = 0): Buffer {
   if (t.tag === 0x04) return contentBytes(buf, t);
-  if (t.tag === 0x24 && depth < MAX_DEPTH) return Buffer.concat(childrenOf(buf, t).map((c) => octetString(buf, c, depth + 1)));
+  if (t.tag === 0x24 && depth < MAX_DEPTH)
+    return Buffer.concat(childrenOf(buf, t).map((c) => octetString(buf, c, depth + 1)));
   throw new AsnError('expected an OCTET STRING');
 }
 
@@ -91,17 +93,28 @@ export function timeValue(buf: Buffer, t: Tlv): Date {
     t.tag === 0x17
       ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(text)
       : t.tag === 0x18
-      ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d{1,9}))?(Z|[+-]\d{4})?$/.exec(text)
-      : null;
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d{1,9}))?(Z|[+-]\d{4})?$/.exec(text)
+        : null;
   if (!match) throw new AsnError('not an ASN.1 time');
   const n = (i: number): number => Number(match[i] ?? 0);
   let year = n(1);
   if (t.tag === 0x17) year += year < 50 ? 2000 : 1900;
   const fraction = t.tag === 0x18 ? Number(`0.${match[7] ?? '0'}`) * 1000 : 0;
   const zone = match[t.tag === 0x17 ? 7 : 8] ?? 'Z';
-  const offsetMinutes = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  const offsetMinutes =
+    zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
   const ms = Date.UTC(year, n(2) - 1, n(3), n(4), n(5), n(6)) + Math.round(fraction) - offsetMinutes * 60_000;
   const date = new Date(ms);
-  if (Number.isNaN(date.getTime()) || n(2) < 1 || n(2) > 12 || n(3) < 1 || n(3) > 31 || n(4) > 23 || n(5) > 59 || n(6) > 60) throw new AsnError('not a valid time');
+  if (
+    Number.isNaN(date.getTime()) ||
+    n(2) < 1 ||
+    n(2) > 12 ||
+    n(3) < 1 ||
+    n(3) > 31 ||
+    n(4) > 23 ||
+    n(5) > 59 ||
+    n(6) > 60
+  )
+    throw new AsnError('not a valid time');
   return date;
 }

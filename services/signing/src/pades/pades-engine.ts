@@ -1,9 +1,24 @@
-import { IncrementalUpdate, PdfReader, addDss, concatSource, embedSignatureContents, hashSignedRanges, prepareSignature, vriKey } from '@vanthu/pdf';
+import {
+  IncrementalUpdate,
+  PdfReader,
+  addDss,
+  concatSource,
+  embedSignatureContents,
+  hashSignedRanges,
+  prepareSignature,
+  vriKey,
+} from '@vanthu/pdf';
 import type { ByteSource, PreparedSignature, SignatureAppearance, SignatureFieldOptions } from '@vanthu/pdf';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashName } from './algorithms';
-import { OID_SIGNATURE_TIME_STAMP_TOKEN, assembleCms, buildSignedAttributes, certificateDer, toArrayBuffer } from './cms';
+import {
+  OID_SIGNATURE_TIME_STAMP_TOKEN,
+  assembleCms,
+  buildSignedAttributes,
+  certificateDer,
+  toArrayBuffer,
+} from './cms';
 import type { CmsParts } from './cms';
 import { collectRevocation } from './revocation';
 import type { CmsSigner } from './signer';
@@ -22,7 +37,10 @@ export type PadesSettings = {
 
 export type FieldOptions = Omit<SignatureFieldOptions, 'kind' | 'contentsSize' | 'appearance'>;
 /** Adds appearance objects to the update and says where the widget goes. */
-export type AppearanceBuilder = (reader: PdfReader, update: IncrementalUpdate) => Promise<SignatureAppearance | undefined> | SignatureAppearance | undefined;
+export type AppearanceBuilder = (
+  reader: PdfReader,
+  update: IncrementalUpdate,
+) => Promise<SignatureAppearance | undefined> | SignatureAppearance | undefined;
 
 export type PreparedRevision = { prepared: PreparedSignature; documentDigest: Buffer; hash: HashName };
 
@@ -35,7 +53,14 @@ export function contentsSizeFor(level: PadesLevel, certificates: pkijs.Certifica
 }
 
 /** Step one of any signature: the revision with the field and a placeholder, and the digest of its byte ranges. */
-export async function prepareRevision(reader: PdfReader, field: FieldOptions, level: PadesLevel, hash: HashName, certificates: pkijs.Certificate[] | undefined, appearance?: AppearanceBuilder): Promise<PreparedRevision> {
+export async function prepareRevision(
+  reader: PdfReader,
+  field: FieldOptions,
+  level: PadesLevel,
+  hash: HashName,
+  certificates: pkijs.Certificate[] | undefined,
+  appearance?: AppearanceBuilder,
+): Promise<PreparedRevision> {
   const update = new IncrementalUpdate(reader);
   const widget = appearance ? await appearance(reader, update) : undefined;
   const prepared = prepareSignature(reader, update, {
@@ -50,24 +75,49 @@ export async function prepareRevision(reader: PdfReader, field: FieldOptions, le
 /** What a signer hands back: the CMS parts that do not depend on the level being built. */
 export type SignatureValue = Omit<CmsParts, 'hash' | 'unsignedAttributes'>;
 
-const nonClosing = (source: ByteSource): ByteSource => ({ size: source.size, read: (o, l) => source.read(o, l), close: () => undefined });
+const nonClosing = (source: ByteSource): ByteSource => ({
+  size: source.size,
+  read: (o, l) => source.read(o, l),
+  close: () => undefined,
+});
 
 /**
  * Step two: the CMS around a signature value, its time-stamp (B-T), the DSS (B-LT) and a
  * document time-stamp (B-LTA). Returns every byte to append to the original file.
  */
-export async function finishRevision(reader: PdfReader, revision: PreparedRevision, value: SignatureValue, level: PadesLevel, settings: PadesSettings): Promise<Buffer> {
+export async function finishRevision(
+  reader: PdfReader,
+  revision: PreparedRevision,
+  value: SignatureValue,
+  level: PadesLevel,
+  settings: PadesSettings,
+): Promise<Buffer> {
   const unsigned: pkijs.Attribute[] = [];
   let tsaCertificates: pkijs.Certificate[] = [];
   if (levelRank(level) >= 1) {
     const token = await requestTimestamp(value.signatureValue, revision.hash, settings.tsa);
     tsaCertificates = timestampCertificates(token);
-    unsigned.push(new pkijs.Attribute({ type: OID_SIGNATURE_TIME_STAMP_TOKEN, values: [asn1js.fromBER(toArrayBuffer(token)).result] }));
+    unsigned.push(
+      new pkijs.Attribute({
+        type: OID_SIGNATURE_TIME_STAMP_TOKEN,
+        values: [asn1js.fromBER(toArrayBuffer(token)).result],
+      }),
+    );
   }
   const cms = assembleCms({ ...value, hash: revision.hash, unsignedAttributes: unsigned });
   const signatureUpdate = embedSignatureContents(revision.prepared, cms);
   if (levelRank(level) < 2) return signatureUpdate;
-  return extendAppended(reader, signatureUpdate, { chains: [[value.certificate, ...value.chain], tsaCertificates], vriFor: cmsPadded(cms, revision.prepared.contentsSize) }, level, settings, revision.hash);
+  return extendAppended(
+    reader,
+    signatureUpdate,
+    {
+      chains: [[value.certificate, ...value.chain], tsaCertificates],
+      vriFor: cmsPadded(cms, revision.prepared.contentsSize),
+    },
+    level,
+    settings,
+    revision.hash,
+  );
 }
 
 const cmsPadded = (cms: Buffer, size: number): Buffer => Buffer.concat([cms, Buffer.alloc(size - cms.length)]);
@@ -101,7 +151,12 @@ export async function extendAppended(
 }
 
 /** A document time-stamp revision (PAdES B-LTA, ETSI.RFC3161) over everything before it. */
-export async function documentTimestamp(reader: PdfReader, appended: Buffer, hash: HashName, settings: PadesSettings): Promise<Buffer> {
+export async function documentTimestamp(
+  reader: PdfReader,
+  appended: Buffer,
+  hash: HashName,
+  settings: PadesSettings,
+): Promise<Buffer> {
   const current = PdfReader.fromSource(concatSource(nonClosing(reader.source), appended));
   const update = new IncrementalUpdate(current);
   const prepared = prepareSignature(current, update, { kind: 'document-timestamp', contentsSize: 12_288 });
@@ -115,7 +170,13 @@ export async function documentTimestamp(reader: PdfReader, appended: Buffer, has
  * signature and its time-stamps, with a VRI entry each) or to B-LTA (plus a document
  * time-stamp). Returns the bytes to append.
  */
-export async function extendSignedPdf(reader: PdfReader, signatures: { contents: Buffer; chain: pkijs.Certificate[] }[], level: 'B-LT' | 'B-LTA', settings: PadesSettings, hash: HashName): Promise<Buffer> {
+export async function extendSignedPdf(
+  reader: PdfReader,
+  signatures: { contents: Buffer; chain: pkijs.Certificate[] }[],
+  level: 'B-LT' | 'B-LTA',
+  settings: PadesSettings,
+  hash: HashName,
+): Promise<Buffer> {
   const pool = settings.certificatePool;
   const all = { certificates: [] as Buffer[], ocsps: [] as Buffer[], crls: [] as Buffer[] };
   const vri = new Map<string, typeof all>();
@@ -147,9 +208,35 @@ export function completeChain(chain: pkijs.Certificate[], pool: pkijs.Certificat
 }
 
 /** Server-side signing in one go: prepare, sign the attributes with `signer`, finish. */
-export async function signPdf(reader: PdfReader, signer: CmsSigner, field: FieldOptions, level: PadesLevel, settings: PadesSettings, appearance?: AppearanceBuilder): Promise<Buffer> {
-  const revision = await prepareRevision(reader, field, level, signer.hash, [signer.certificate, ...signer.chain], appearance);
+export async function signPdf(
+  reader: PdfReader,
+  signer: CmsSigner,
+  field: FieldOptions,
+  level: PadesLevel,
+  settings: PadesSettings,
+  appearance?: AppearanceBuilder,
+): Promise<Buffer> {
+  const revision = await prepareRevision(
+    reader,
+    field,
+    level,
+    signer.hash,
+    [signer.certificate, ...signer.chain],
+    appearance,
+  );
   const attributes = buildSignedAttributes(revision.documentDigest, signer.certificate, signer.hash);
   const signatureValue = await signer.sign(attributes.der);
-  return finishRevision(reader, revision, { signedAttributesDer: attributes.der, signatureValue, certificate: signer.certificate, chain: signer.chain, scheme: signer.scheme }, level, settings);
+  return finishRevision(
+    reader,
+    revision,
+    {
+      signedAttributesDer: attributes.der,
+      signatureValue,
+      certificate: signer.certificate,
+      chain: signer.chain,
+      scheme: signer.scheme,
+    },
+    level,
+    settings,
+  );
 }

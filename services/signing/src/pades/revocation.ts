@@ -20,7 +20,8 @@ function uris(certificate: pkijs.Certificate, extensionOid: string, accessMethod
   const out: string[] = [];
   const parsed = extension.parsedValue as unknown;
   if (parsed instanceof pkijs.InfoAccess) {
-    for (const d of parsed.accessDescriptions) if (d.accessMethod === accessMethod && d.accessLocation.type === 6) out.push(String(d.accessLocation.value));
+    for (const d of parsed.accessDescriptions)
+      if (d.accessMethod === accessMethod && d.accessLocation.type === 6) out.push(String(d.accessLocation.value));
   } else if (parsed instanceof pkijs.CRLDistributionPoints) {
     for (const point of parsed.distributionPoints) {
       const names = Array.isArray(point.distributionPoint) ? point.distributionPoint : [];
@@ -30,7 +31,8 @@ function uris(certificate: pkijs.Certificate, extensionOid: string, accessMethod
   return out;
 }
 
-export const isSelfSigned = (c: pkijs.Certificate): boolean => Buffer.from(c.subject.toSchema().toBER(false)).equals(Buffer.from(c.issuer.toSchema().toBER(false)));
+export const isSelfSigned = (c: pkijs.Certificate): boolean =>
+  Buffer.from(c.subject.toSchema().toBER(false)).equals(Buffer.from(c.issuer.toSchema().toBER(false)));
 
 export function findIssuer(certificate: pkijs.Certificate, pool: pkijs.Certificate[]): pkijs.Certificate | undefined {
   const issuer = Buffer.from(certificate.issuer.toSchema().toBER(false));
@@ -41,10 +43,16 @@ export function findIssuer(certificate: pkijs.Certificate, pool: pkijs.Certifica
 // made: the body is read with a byte cap, never whole into memory.
 const MAX_FETCH_BYTES = 10 * 1024 * 1024;
 
-async function fetchBytes(url: string, init: RequestInit, timeoutMs: number, maxBytes = MAX_FETCH_BYTES): Promise<Buffer> {
+async function fetchBytes(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  maxBytes = MAX_FETCH_BYTES,
+): Promise<Buffer> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) throw new Error(`${url} sent more than ${maxBytes} bytes`);
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes)
+    throw new Error(`${url} sent more than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let total = 0;
   if (response.body) {
@@ -58,20 +66,35 @@ async function fetchBytes(url: string, init: RequestInit, timeoutMs: number, max
 }
 
 /** The caIssuers URLs of a certificate's Authority Information Access (RFC 5280 §4.2.2.1), HTTP(S) only. */
-export const caIssuerUrls = (certificate: pkijs.Certificate): string[] => uris(certificate, OID_AIA, OID_CA_ISSUERS).filter((u) => /^https?:\/\//i.test(u));
+export const caIssuerUrls = (certificate: pkijs.Certificate): string[] =>
+  uris(certificate, OID_AIA, OID_CA_ISSUERS).filter((u) => /^https?:\/\//i.test(u));
 
 /** The body at a caIssuers URL: a DER certificate, a PEM or a certs-only PKCS#7 (at most 1 MB). */
-export const fetchCaIssuers = (url: string, timeoutMs: number): Promise<Buffer> => fetchBytes(url, { method: 'GET' }, timeoutMs, 1024 * 1024);
+export const fetchCaIssuers = (url: string, timeoutMs: number): Promise<Buffer> =>
+  fetchBytes(url, { method: 'GET' }, timeoutMs, 1024 * 1024);
 
 /** An OCSP response (DER OCSPResponse) for `certificate`, checked to be about it and signed by a key of its issuer's choosing. */
-export async function fetchOcsp(certificate: pkijs.Certificate, issuer: pkijs.Certificate, timeoutMs: number): Promise<{ der: Buffer; status: CertificateStatus } | undefined> {
+export async function fetchOcsp(
+  certificate: pkijs.Certificate,
+  issuer: pkijs.Certificate,
+  timeoutMs: number,
+): Promise<{ der: Buffer; status: CertificateStatus } | undefined> {
   const url = uris(certificate, OID_AIA)[0];
   if (!url) return undefined;
   const request = new pkijs.OCSPRequest();
   await request.createForCertificate(certificate, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer });
-  const der = await fetchBytes(url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: Buffer.from(request.toSchema(true).toBER(false)) }, timeoutMs);
+  const der = await fetchBytes(
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request' },
+      body: Buffer.from(request.toSchema(true).toBER(false)),
+    },
+    timeoutMs,
+  );
   const response = pkijs.OCSPResponse.fromBER(toAb(der));
-  if (response.responseStatus.valueBlock.valueDec !== 0 || !response.responseBytes) throw new Error('the OCSP responder refused the request');
+  if (response.responseStatus.valueBlock.valueDec !== 0 || !response.responseBytes)
+    throw new Error('the OCSP responder refused the request');
   const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView.slice().buffer);
   const verified = await basic.verify({ trustedCerts: [issuer] }).catch(() => false);
   if (!verified) {
@@ -81,9 +104,19 @@ export async function fetchOcsp(certificate: pkijs.Certificate, issuer: pkijs.Ce
   }
   const single = basic.tbsResponseData.responses[0];
   if (!single) throw new Error('empty OCSP response');
-  if (!Buffer.from(single.certID.serialNumber.valueBlock.valueHexView).equals(Buffer.from(certificate.serialNumber.valueBlock.valueHexView))) throw new Error('the OCSP response is about another certificate');
+  if (
+    !Buffer.from(single.certID.serialNumber.valueBlock.valueHexView).equals(
+      Buffer.from(certificate.serialNumber.valueBlock.valueHexView),
+    )
+  )
+    throw new Error('the OCSP response is about another certificate');
   const tag = single.certStatus.idBlock.tagNumber;
-  const status: CertificateStatus = tag === 0 ? { status: 'good', source: 'ocsp' } : tag === 1 ? { status: 'revoked', source: 'ocsp' } : { status: 'unknown', source: 'ocsp' };
+  const status: CertificateStatus =
+    tag === 0
+      ? { status: 'good', source: 'ocsp' }
+      : tag === 1
+        ? { status: 'revoked', source: 'ocsp' }
+        : { status: 'unknown', source: 'ocsp' };
   return { der, status };
 }
 
@@ -99,7 +132,9 @@ export async function fetchCrl(certificate: pkijs.Certificate, timeoutMs: number
 export function revokedOnCrl(crlDer: Buffer, certificate: pkijs.Certificate): Date | undefined {
   const crl = pkijs.CertificateRevocationList.fromBER(toAb(crlDer));
   const serial = Buffer.from(certificate.serialNumber.valueBlock.valueHexView);
-  const entry = crl.revokedCertificates?.find((r) => Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial));
+  const entry = crl.revokedCertificates?.find((r) =>
+    Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial),
+  );
   return entry ? entry.revocationDate.value : undefined;
 }
 
@@ -108,7 +143,11 @@ export function revokedOnCrl(crlDer: Buffer, certificate: pkijs.Certificate): Da
  * (PAdES B-LT). Every non-root certificate needs at least one revocation proof; missing proof
  * is an error, so a document never claims B-LT without the material.
  */
-export async function collectRevocation(chain: pkijs.Certificate[], pool: pkijs.Certificate[], timeoutMs = 5000): Promise<RevocationMaterial> {
+export async function collectRevocation(
+  chain: pkijs.Certificate[],
+  pool: pkijs.Certificate[],
+  timeoutMs = 5000,
+): Promise<RevocationMaterial> {
   const material: RevocationMaterial = { certificates: [], ocsps: [], crls: [] };
   const seen = new Set<string>();
   const add = (list: Buffer[], der: Buffer): void => {
@@ -121,7 +160,10 @@ export async function collectRevocation(chain: pkijs.Certificate[], pool: pkijs.
   for (const certificate of chain) {
     if (isSelfSigned(certificate)) continue;
     const issuer = findIssuer(certificate, [...chain, ...pool]);
-    if (!issuer) throw new RevocationUnavailableError(`the issuer of ${certificate.subject.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', ')} is not known`);
+    if (!issuer)
+      throw new RevocationUnavailableError(
+        `the issuer of ${certificate.subject.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', ')} is not known`,
+      );
     let proven = false;
     const failures: string[] = [];
     try {
@@ -146,7 +188,10 @@ export async function collectRevocation(chain: pkijs.Certificate[], pool: pkijs.
       if (error instanceof RevocationUnavailableError) throw error;
       failures.push(`CRL: ${(error as Error).message}`);
     }
-    if (!proven) throw new RevocationUnavailableError(`no revocation information could be fetched (${failures.join('; ') || 'no OCSP or CRL address'})`);
+    if (!proven)
+      throw new RevocationUnavailableError(
+        `no revocation information could be fetched (${failures.join('; ') || 'no OCSP or CRL address'})`,
+      );
   }
   return material;
 }

@@ -23,25 +23,41 @@ export function ecdsaRawToDer(raw: Buffer): Buffer {
     if ((v[0] ?? 0) & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
     return new asn1js.Integer({ valueHex: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer });
   };
-  return Buffer.from(new asn1js.Sequence({ value: [int(raw.subarray(0, half)), int(raw.subarray(half))] }).toBER(false));
+  return Buffer.from(
+    new asn1js.Sequence({ value: [int(raw.subarray(0, half)), int(raw.subarray(half))] }).toBER(false),
+  );
 }
 
 /** An organisation seal key in the HSM, reached through the session pool. */
-export function hsmSigner(hsm: HsmConnection, keyIdHex: string, certificate: pkijs.Certificate, chain: pkijs.Certificate[], scheme: SignatureScheme, hash: HashName): CmsSigner {
+export function hsmSigner(
+  hsm: HsmConnection,
+  keyIdHex: string,
+  certificate: pkijs.Certificate,
+  chain: pkijs.Certificate[],
+  scheme: SignatureScheme,
+  hash: HashName,
+): CmsSigner {
   return {
     certificate,
     chain,
     scheme,
     hash,
     sign: async (der) => {
-      if (scheme === 'ecdsa') return ecdsaRawToDer(await hsm.sign(keyIdHex, scheme, hash, createHash(hash).update(der).digest()));
+      if (scheme === 'ecdsa')
+        return ecdsaRawToDer(await hsm.sign(keyIdHex, scheme, hash, createHash(hash).update(der).digest()));
       return hsm.sign(keyIdHex, scheme, hash, der);
     },
   };
 }
 
 /** A key held in memory: test clients and the document time-stamp path use it; seals never do. */
-export function softwareSigner(privateKeyPem: string, certificate: pkijs.Certificate, chain: pkijs.Certificate[], scheme: SignatureScheme, hash: HashName): CmsSigner {
+export function softwareSigner(
+  privateKeyPem: string,
+  certificate: pkijs.Certificate,
+  chain: pkijs.Certificate[],
+  scheme: SignatureScheme,
+  hash: HashName,
+): CmsSigner {
   const key = createPrivateKey(privateKeyPem);
   return {
     certificate,

@@ -15,14 +15,21 @@ const toAb = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffs
  * document time-stamp). TSAs are tried in order, each with its own timeout: the national TSA
  * can be slow, and a second one keeps signing available.
  */
-export async function requestTimestamp(data: Buffer | { digest: Buffer }, hash: HashName, settings: TsaSettings): Promise<Buffer> {
+export async function requestTimestamp(
+  data: Buffer | { digest: Buffer },
+  hash: HashName,
+  settings: TsaSettings,
+): Promise<Buffer> {
   if (settings.urls.length === 0) throw new TimestampUnavailableError('no time-stamping authority is configured');
   const imprint = Buffer.isBuffer(data) ? createHash(hash).update(data).digest() : data.digest;
   const nonce = randomBytes(8);
   nonce[0] = ((nonce[0] ?? 0) & 0x3f) | 0x40;
   const request = new pkijs.TimeStampReq({
     version: 1,
-    messageImprint: new pkijs.MessageImprint({ hashAlgorithm: hashAlgorithmIdentifier(hash), hashedMessage: new asn1js.OctetString({ valueHex: toAb(imprint) }) }),
+    messageImprint: new pkijs.MessageImprint({
+      hashAlgorithm: hashAlgorithmIdentifier(hash),
+      hashedMessage: new asn1js.OctetString({ valueHex: toAb(imprint) }),
+    }),
     nonce: new asn1js.Integer({ valueHex: toAb(nonce) }),
     certReq: true,
   });
@@ -42,12 +49,16 @@ export async function requestTimestamp(data: Buffer | { digest: Buffer }, hash: 
       if (parsed.status.status !== 0 && parsed.status.status !== 1) throw new Error(`status ${parsed.status.status}`);
       if (!parsed.timeStampToken) throw new Error('no token in the response');
       const tstInfo = tstInfoOf(parsed.timeStampToken);
-      if (!Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView).equals(imprint)) throw new Error('the token time-stamps other data');
+      if (!Buffer.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView).equals(imprint))
+        throw new Error('the token time-stamps other data');
       const gotNonce = tstInfo.nonce ? Buffer.from(tstInfo.nonce.valueBlock.valueHexView).toString('hex') : undefined;
-      if (gotNonce !== undefined && BigInt(`0x${gotNonce || '0'}`) !== BigInt(`0x${nonce.toString('hex')}`)) throw new Error('the nonce does not match');
+      if (gotNonce !== undefined && BigInt(`0x${gotNonce || '0'}`) !== BigInt(`0x${nonce.toString('hex')}`))
+        throw new Error('the nonce does not match');
       return Buffer.from(parsed.timeStampToken.toSchema().toBER(false));
     } catch (error) {
-      failures.push(`${url}: ${(error as Error).name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (error as Error).message}`);
+      failures.push(
+        `${url}: ${(error as Error).name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (error as Error).message}`,
+      );
     }
   }
   throw new TimestampUnavailableError(`no time-stamping authority answered (${failures.join('; ')})`);

@@ -21,7 +21,6 @@ export type VerifiedSignature = {
 const hashByOid = new Map<string, HashName>(Object.entries(hashOids).map(([k, v]) => [v, k as HashName]));
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
-
 /**
  * Checks the integrity of every CMS signature in a PDF: the ByteRange shape, the message
  * digest of the signed bytes and the signature over the signed attributes with the signer's
@@ -33,8 +32,21 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
   for (const { fieldName, value, contents } of signatureDictionaries(reader)) {
     const subFilter = String(value.get('SubFilter') ?? '').replace(/^\//, '');
     const range = value.get('ByteRange');
-    const base: VerifiedSignature = { fieldName, subFilter, valid: false, reason: null, certificate: null, certificateSha256: null, coversUpTo: 0, coversWholeFile: false };
-    if (!Array.isArray(range) || range.length !== 4 || !range.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) {
+    const base: VerifiedSignature = {
+      fieldName,
+      subFilter,
+      valid: false,
+      reason: null,
+      certificate: null,
+      certificateSha256: null,
+      coversUpTo: 0,
+      coversWholeFile: false,
+    };
+    if (
+      !Array.isArray(range) ||
+      range.length !== 4 ||
+      !range.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)
+    ) {
       out.push({ ...base, reason: 'malformed ByteRange' });
       continue;
     }
@@ -57,11 +69,15 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
       const attrs = signerInfo.signedAttrs;
       if (!attrs) throw new Error('no signed attributes');
       const md = attrs.attributes.find((x) => x.type === OID_MESSAGE_DIGEST);
-      const mdValue = md ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView) : undefined;
-      if (!mdValue || !mdValue.equals(digestByteRange(reader, range as number[], hash))) throw new Error('the signed bytes do not match the message digest');
+      const mdValue = md
+        ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView)
+        : undefined;
+      if (!mdValue || !mdValue.equals(digestByteRange(reader, range as number[], hash)))
+        throw new Error('the signed bytes do not match the message digest');
       const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
       const cert = (signedData.certificates ?? []).find(
-        (x): x is pkijs.Certificate => x instanceof pkijs.Certificate && x.serialNumber.isEqual(sid.serialNumber) && x.issuer.isEqual(sid.issuer),
+        (x): x is pkijs.Certificate =>
+          x instanceof pkijs.Certificate && x.serialNumber.isEqual(sid.serialNumber) && x.issuer.isEqual(sid.issuer),
       );
       if (!cert) throw new Error('the signer certificate is not in the CMS');
       const signedBytes = Buffer.from(attrs.encodedValue);
@@ -71,10 +87,20 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
       const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
       const ok =
         sigAlg === '1.2.840.113549.1.1.10'
-          ? nodeVerify(hash, signedBytes, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
+          ? nodeVerify(
+              hash,
+              signedBytes,
+              { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+              signature,
+            )
           : nodeVerify(hash, signedBytes, key, signature);
       if (!ok) throw new Error('the signature value does not verify with the signer certificate');
-      out.push({ ...item, valid: true, certificate: cert, certificateSha256: createHash('sha256').update(certificateDer(cert)).digest('hex') });
+      out.push({
+        ...item,
+        valid: true,
+        certificate: cert,
+        certificateSha256: createHash('sha256').update(certificateDer(cert)).digest('hex'),
+      });
     } catch (error) {
       out.push({ ...item, reason: (error as Error).message });
     }

@@ -1,6 +1,15 @@
 import type { Tx } from '@vanthu/platform';
 
-export type ImageRow = { id: string; agencyCode: string; owner: string; kind: 'signature' | 'seal' | 'initial'; png: Buffer; widthPx: number; heightPx: number; widthMm: number | null };
+export type ImageRow = {
+  id: string;
+  agencyCode: string;
+  owner: string;
+  kind: 'signature' | 'seal' | 'initial';
+  png: Buffer;
+  widthPx: number;
+  heightPx: number;
+  widthMm: number | null;
+};
 
 export async function insertImage(tx: Tx, row: ImageRow & { createdBy: string }): Promise<void> {
   await tx.query(
@@ -10,7 +19,12 @@ export async function insertImage(tx: Tx, row: ImageRow & { createdBy: string })
 }
 
 /** The newest image of `kind` owned by `owner` (a user id, or the agency code for its seal). */
-export async function latestImage(tx: Tx, agencyCode: string, owner: string, kind: string): Promise<ImageRow | undefined> {
+export async function latestImage(
+  tx: Tx,
+  agencyCode: string,
+  owner: string,
+  kind: string,
+): Promise<ImageRow | undefined> {
   const { rows } = await tx.query<ImageRow>(
     `SELECT id, agency_code AS "agencyCode", owner, kind, png, width_px AS "widthPx", height_px AS "heightPx", width_mm::float AS "widthMm"
        FROM signature_images WHERE agency_code = $1 AND owner = $2 AND kind = $3 ORDER BY created_at DESC LIMIT 1`,

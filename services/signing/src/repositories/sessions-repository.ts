@@ -20,7 +20,13 @@ export type SessionItemRow = {
   fieldName: string;
   options: Record<string, unknown>;
   preparedUpdate: Buffer;
-  preparedMeta: { baseSize: number; byteRange: [number, number, number, number]; contentsHexOffset: number; contentsSize: number; appearance: unknown };
+  preparedMeta: {
+    baseSize: number;
+    byteRange: [number, number, number, number];
+    contentsHexOffset: number;
+    contentsSize: number;
+    appearance: unknown;
+  };
   documentDigest: Buffer;
   signedAttributes: Buffer | null;
 };
@@ -28,7 +34,17 @@ export type SessionItemRow = {
 export async function insertSession(tx: Tx, row: Omit<SessionRow, 'status' | 'result'>): Promise<void> {
   await tx.query(
     `INSERT INTO signing_sessions (id, agency_code, user_id, kind, level, hash, scheme, certificate_sha256, status, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'prepared', $9)`,
-    [row.id, row.agencyCode, row.userId, row.kind, row.level, row.hash, row.scheme, row.certificateSha256, row.expiresAt],
+    [
+      row.id,
+      row.agencyCode,
+      row.userId,
+      row.kind,
+      row.level,
+      row.hash,
+      row.scheme,
+      row.certificateSha256,
+      row.expiresAt,
+    ],
   );
 }
 
@@ -36,7 +52,18 @@ export async function insertSessionItem(tx: Tx, sessionId: string, item: Session
   await tx.query(
     `INSERT INTO signing_session_items (session_id, position, document_id, version, field_name, options, prepared_update, prepared_meta, document_digest, signed_attributes)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [sessionId, item.position, item.documentId, item.version, item.fieldName, JSON.stringify(item.options), item.preparedUpdate, JSON.stringify(item.preparedMeta), item.documentDigest, item.signedAttributes],
+    [
+      sessionId,
+      item.position,
+      item.documentId,
+      item.version,
+      item.fieldName,
+      JSON.stringify(item.options),
+      item.preparedUpdate,
+      JSON.stringify(item.preparedMeta),
+      item.documentDigest,
+      item.signedAttributes,
+    ],
   );
 }
 
@@ -60,6 +87,15 @@ export async function sessionItems(tx: Tx, id: string): Promise<SessionItemRow[]
   return rows;
 }
 
-export async function finishSession(tx: Tx, id: string, status: 'completed' | 'expired', result: unknown): Promise<void> {
-  await tx.query(`UPDATE signing_sessions SET status = $2, completed_at = now(), result = $3 WHERE id = $1`, [id, status, JSON.stringify(result)]);
+export async function finishSession(
+  tx: Tx,
+  id: string,
+  status: 'completed' | 'expired',
+  result: unknown,
+): Promise<void> {
+  await tx.query(`UPDATE signing_sessions SET status = $2, completed_at = now(), result = $3 WHERE id = $1`, [
+    id,
+    status,
+    JSON.stringify(result),
+  ]);
 }

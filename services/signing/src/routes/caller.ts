@@ -6,5 +6,9 @@ import type { Caller } from '../domain/signing-deps';
 export function callerOf(request: FastifyRequest): Caller {
   const identity = (request as FastifyRequest & { identity: Identity }).identity;
   const assertion = request.headers['x-vanthu-identity'];
-  return { identity, requestId: request.id, headers: { identity: typeof assertion === 'string' ? assertion : '', requestId: request.id } };
+  return {
+    identity,
+    requestId: request.id,
+    headers: { identity: typeof assertion === 'string' ? assertion : '', requestId: request.id },
+  };
 }

@@ -4,7 +4,12 @@ import type { ServiceApp } from '@vanthu/platform';
 import { applyOrganisationSignature } from '../domain/apply-organisation-signature';
 import { completeSigningSession } from '../domain/complete-signing-session';
 import { extendSignatures } from '../domain/extend-signatures';
-import { activateRegisteredCertificate, certificateAdoption, listCertificates, registerCertificate } from '../domain/manage-certificates';
+import {
+  activateRegisteredCertificate,
+  certificateAdoption,
+  listCertificates,
+  registerCertificate,
+} from '../domain/manage-certificates';
 import { uploadSignatureImage } from '../domain/manage-signature-images';
 import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { signingKeyStatus } from '../domain/signing-key-status';
@@ -46,28 +51,8 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         params: IdParams,
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
         body: OrganisationSignatureRequest,
-        response: { 201: { $ref: 'Signature#' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 503: problem },
-      },
-    },
-    async (request, reply) => {
-      const body = request.body;
-      const key = request.headers['idempotency-key'];
-      const { signature, replayed } = await applyOrganisationSignature({ ...body, documentId: request.params.id, level: body.level ?? 'B-LT' }, callerOf(request), deps, typeof key === 'string' ? key : undefined);
-      return markReplayed(reply, replayed).status(201).send(signature);
-    },
-  );
-
-  app.post(
-    '/v1/documents/:id/signatures/extend',
-    {
-      schema: {
-        operationId: 'extendSignatures',
-        tags: ['signing'],
-        summary: 'Extend the signatures of the current version to B-LT (DSS, VRI) or B-LTA (plus a document time-stamp); stores the next version',
-        params: IdParams,
-        body: Type.Object({ level: Type.Union([Type.Literal('B-LT'), Type.Literal('B-LTA')]) }, { additionalProperties: false }),
         response: {
-          201: Type.Object({ documentId: Type.String(), level: Type.String(), signedVersion: Type.Integer(), version: Type.Integer(), sha256: Type.String(), signatures: Type.Integer() }),
+          201: { $ref: 'Signature#' },
           400: problem,
           401: problem,
           403: problem,
@@ -78,7 +63,53 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         },
       },
     },
-    async (request, reply) => reply.status(201).send(await extendSignatures(request.params.id, request.body.level, callerOf(request), deps)),
+    async (request, reply) => {
+      const body = request.body;
+      const key = request.headers['idempotency-key'];
+      const { signature, replayed } = await applyOrganisationSignature(
+        { ...body, documentId: request.params.id, level: body.level ?? 'B-LT' },
+        callerOf(request),
+        deps,
+        typeof key === 'string' ? key : undefined,
+      );
+      return markReplayed(reply, replayed).status(201).send(signature);
+    },
+  );
+
+  app.post(
+    '/v1/documents/:id/signatures/extend',
+    {
+      schema: {
+        operationId: 'extendSignatures',
+        tags: ['signing'],
+        summary:
+          'Extend the signatures of the current version to B-LT (DSS, VRI) or B-LTA (plus a document time-stamp); stores the next version',
+        params: IdParams,
+        body: Type.Object(
+          { level: Type.Union([Type.Literal('B-LT'), Type.Literal('B-LTA')]) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            documentId: Type.String(),
+            level: Type.String(),
+            signedVersion: Type.Integer(),
+            version: Type.Integer(),
+            sha256: Type.String(),
+            signatures: Type.Integer(),
+          }),
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+          503: problem,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await extendSignatures(request.params.id, request.body.level, callerOf(request), deps)),
   );
 
   app.get(
@@ -92,7 +123,8 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         response: { 200: Type.Array(Type.Ref(Signature)), 401: problem },
       },
     },
-    async (request) => withTransaction(deps.pool, (tx) => signaturesOf(tx, request.identity.agencyCode, request.params.id)),
+    async (request) =>
+      withTransaction(deps.pool, (tx) => signaturesOf(tx, request.identity.agencyCode, request.params.id)),
   );
 
   app.post(
@@ -103,13 +135,24 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         tags: ['signing'],
         summary: 'Two-step signing with a personal token: prepare up to 200 documents and get the bytes to sign',
         body: PrepareSessionRequest,
-        response: { 201: { $ref: 'PreparedSigningSession#' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 503: problem },
+        response: {
+          201: { $ref: 'PreparedSigningSession#' },
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+          503: problem,
+        },
       },
     },
     async (request, reply) => {
       const body = request.body;
       const session = await prepareSigningSession(
-        { ...body, level: body.level ?? 'B-LT', scheme: body.scheme ?? 'rsa-pkcs1' } as Parameters<typeof prepareSigningSession>[0],
+        { ...body, level: body.level ?? 'B-LT', scheme: body.scheme ?? 'rsa-pkcs1' } as Parameters<
+          typeof prepareSigningSession
+        >[0],
         callerOf(request),
         deps,
       );
@@ -123,13 +166,28 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       schema: {
         operationId: 'completeSigningSession',
         tags: ['signing'],
-        summary: 'Send the token signature values (or CMS) and certificate chain; embeds them and stores each next version. Idempotent.',
+        summary:
+          'Send the token signature values (or CMS) and certificate chain; embeds them and stores each next version. Idempotent.',
         params: IdParams,
         body: CompleteSessionRequest,
-        response: { 200: { $ref: 'SigningSessionResult#' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 503: problem },
+        response: {
+          200: { $ref: 'SigningSessionResult#' },
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+          503: problem,
+        },
       },
     },
-    async (request) => completeSigningSession({ sessionId: request.params.id, ...request.body } as Parameters<typeof completeSigningSession>[0], callerOf(request), deps),
+    async (request) =>
+      completeSigningSession(
+        { sessionId: request.params.id, ...request.body } as Parameters<typeof completeSigningSession>[0],
+        callerOf(request),
+        deps,
+      ),
   );
 
   app.post(
@@ -138,17 +196,33 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       schema: {
         operationId: 'registerCertificate',
         tags: ['certificates'],
-        summary: 'Register your own signing certificate (checked: validity, chain, revocation); an administrator activates it',
+        summary:
+          'Register your own signing certificate (checked: validity, chain, revocation); an administrator activates it',
         body: RegisterCertificateRequest,
-        response: { 201: { $ref: 'Certificate#' }, 400: problem, 401: problem, 409: problem, 422: problem, 503: problem },
+        response: {
+          201: { $ref: 'Certificate#' },
+          400: problem,
+          401: problem,
+          409: problem,
+          422: problem,
+          503: problem,
+        },
       },
     },
-    async (request, reply) => reply.status(201).send(await registerCertificate(request.body.certificate, callerOf(request), deps)),
+    async (request, reply) =>
+      reply.status(201).send(await registerCertificate(request.body.certificate, callerOf(request), deps)),
   );
 
   app.get(
     '/v1/certificates',
-    { schema: { operationId: 'listCertificates', tags: ['certificates'], summary: 'Your certificates (all of the agency for administrators)', response: { 200: Type.Array(Type.Ref(Certificate)), 401: problem } } },
+    {
+      schema: {
+        operationId: 'listCertificates',
+        tags: ['certificates'],
+        summary: 'Your certificates (all of the agency for administrators)',
+        response: { 200: Type.Array(Type.Ref(Certificate)), 401: problem },
+      },
+    },
     async (request) => listCertificates(callerOf(request), deps),
   );
 
@@ -159,7 +233,10 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         operationId: 'certificateAdoption',
         tags: ['certificates'],
         summary: 'Staff with registered and activated certificates per agency',
-        querystring: Type.Object({ agency: Type.Optional(Type.String({ maxLength: 13 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { agency: Type.Optional(Type.String({ maxLength: 13 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: Adoption, 401: problem, 403: problem },
       },
     },
@@ -174,7 +251,14 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         tags: ['certificates'],
         summary: 'Activate a registered certificate (administrator)',
         params: IdParams,
-        response: { 200: { $ref: 'Certificate#' }, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+        response: {
+          200: { $ref: 'Certificate#' },
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+        },
       },
     },
     async (request) => activateRegisteredCertificate(request.params.id, callerOf(request), deps),
@@ -182,7 +266,14 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
 
   app.get(
     '/v1/signing-keys',
-    { schema: { operationId: 'signingKeyStatus', tags: ['signing'], summary: 'Organisation keys: online, certificate expiry, usage count (administrator)', response: { 200: KeyStatusResponse, 401: problem, 403: problem } } },
+    {
+      schema: {
+        operationId: 'signingKeyStatus',
+        tags: ['signing'],
+        summary: 'Organisation keys: online, certificate expiry, usage count (administrator)',
+        response: { 200: KeyStatusResponse, 401: problem, 403: problem },
+      },
+    },
     async (request) => signingKeyStatus(callerOf(request), deps),
   );
 
@@ -195,10 +286,21 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         summary: 'Upload a handwritten-signature (blue) or seal (red) PNG with transparency',
         consumes: ['multipart/form-data'],
         body: Type.Object(
-          { file: Type.String({ contentEncoding: 'binary' }), metadata: Type.String({ contentMediaType: 'application/json', description: 'JSON of {kind, widthMm?}' }) },
+          {
+            file: Type.String({ contentEncoding: 'binary' }),
+            metadata: Type.String({ contentMediaType: 'application/json', description: 'JSON of {kind, widthMm?}' }),
+          },
           { 'x-multipart': true },
         ),
-        response: { 201: ImageView, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem, 422: problem },
+        response: {
+          201: ImageView,
+          400: problem,
+          401: problem,
+          403: problem,
+          413: problem,
+          415: problem,
+          422: problem,
+        },
       },
     },
     async (request, reply) => {
@@ -210,13 +312,23 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
           try {
             metadata = JSON.parse(String(part.value));
           } catch {
-            throw new AppError('VALIDATION_FAILED', 'metadata must be JSON', { errors: [{ field: 'metadata', message: 'not valid JSON' }] });
+            throw new AppError('VALIDATION_FAILED', 'metadata must be JSON', {
+              errors: [{ field: 'metadata', message: 'not valid JSON' }],
+            });
           }
         }
       }
-      if (!file) throw new AppError('VALIDATION_FAILED', 'the multipart field file is required', { errors: [{ field: 'file', message: 'required' }] });
+      if (!file)
+        throw new AppError('VALIDATION_FAILED', 'the multipart field file is required', {
+          errors: [{ field: 'file', message: 'required' }],
+        });
       if (!Value.Check(ImageMetadata, metadata)) {
-        throw new AppError('VALIDATION_FAILED', 'metadata is invalid', { errors: [...Value.Errors(ImageMetadata, metadata)].map((e) => ({ field: `metadata${e.path.replace(/\//g, '.')}`, message: e.message })) });
+        throw new AppError('VALIDATION_FAILED', 'metadata is invalid', {
+          errors: [...Value.Errors(ImageMetadata, metadata)].map((e) => ({
+            field: `metadata${e.path.replace(/\//g, '.')}`,
+            message: e.message,
+          })),
+        });
       }
       return reply.status(201).send(await uploadSignatureImage(file, metadata, callerOf(request), deps));
     },

@@ -17,20 +17,35 @@ const FIELDS = new Set(['trustAnchors', 'validationTime', 'revocation']);
 function wantsPdf(request: FastifyRequest): boolean {
   const format = (request.query as { format?: string }).format;
   const accept = String(request.headers.accept ?? '');
-  return format === 'pdf' || (format === undefined && /application\/pdf/.test(accept) && !/application\/json/.test(accept));
+  return (
+    format === 'pdf' || (format === undefined && /application\/pdf/.test(accept) && !/application\/json/.test(accept))
+  );
 }
 
-async function send(request: FastifyRequest, reply: FastifyReply, report: ValidationReport, deps: ValidationDeps): Promise<unknown> {
+async function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  report: ValidationReport,
+  deps: ValidationDeps,
+): Promise<unknown> {
   if (wantsPdf(request)) {
     const pdf = await renderReportPdf(report, deps.fontPath);
-    return reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="bao-cao-kiem-tra-chu-ky-${report.sha256.slice(0, 12)}.pdf"`).send(pdf);
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `inline; filename="bao-cao-kiem-tra-chu-ky-${report.sha256.slice(0, 12)}.pdf"`)
+      .send(pdf);
   }
   return reply.send(report);
 }
 
 export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): Promise<void> {
   app.addSchema(ValidationReportSchema);
-  const okResponse = { 200: { $ref: 'ValidationReport#', description: 'The report (JSON), or with ?format=pdf / Accept: application/pdf a readable Vietnamese PDF' } };
+  const okResponse = {
+    200: {
+      $ref: 'ValidationReport#',
+      description: 'The report (JSON), or with ?format=pdf / Accept: application/pdf a readable Vietnamese PDF',
+    },
+  };
 
   app.post(
     '/v1/validations',
@@ -38,7 +53,8 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
       schema: {
         operationId: 'validatePdf',
         tags: ['validation'],
-        summary: 'Validate the signatures of an uploaded PDF: ETSI indications per signature, trust, revocation, changes after signing, one verdict',
+        summary:
+          'Validate the signatures of an uploaded PDF: ETSI indications per signature, trust, revocation, changes after signing, one verdict',
         consumes: ['multipart/form-data'],
         querystring: ReportFormat,
         body: ValidationRequest,
@@ -49,22 +65,42 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
       let file: Buffer | undefined;
       const fields: ValidationRequestFields = {};
       try {
-        for await (const part of request.parts({ limits: { fileSize: deps.maxFileBytes, files: 1, fields: 3, parts: 4, fieldSize: 1024 * 1024 } })) {
+        for await (const part of request.parts({
+          limits: { fileSize: deps.maxFileBytes, files: 1, fields: 3, parts: 4, fieldSize: 1024 * 1024 },
+        })) {
           if (part.type === 'file') {
-            if (part.fieldname !== 'file') throw new AppError('VALIDATION_FAILED', `unexpected file field ${part.fieldname}`, { errors: [{ field: part.fieldname, message: 'unexpected' }] });
+            if (part.fieldname !== 'file')
+              throw new AppError('VALIDATION_FAILED', `unexpected file field ${part.fieldname}`, {
+                errors: [{ field: part.fieldname, message: 'unexpected' }],
+              });
             file = await part.toBuffer();
           } else {
-            if (!FIELDS.has(part.fieldname)) throw new AppError('VALIDATION_FAILED', `unexpected field ${part.fieldname}`, { errors: [{ field: part.fieldname, message: 'unexpected; allowed: file, trustAnchors, validationTime, revocation' }] });
+            if (!FIELDS.has(part.fieldname))
+              throw new AppError('VALIDATION_FAILED', `unexpected field ${part.fieldname}`, {
+                errors: [
+                  {
+                    field: part.fieldname,
+                    message: 'unexpected; allowed: file, trustAnchors, validationTime, revocation',
+                  },
+                ],
+              });
             fields[part.fieldname as keyof ValidationRequestFields] = String(part.value);
           }
         }
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE', `file: larger than ${deps.maxFileBytes} bytes`);
-        if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new AppError('VALIDATION_FAILED', 'one file and at most trustAnchors, validationTime and revocation', { errors: [{ field: 'file', message: 'one file only' }] });
+        if (code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new AppError('PAYLOAD_TOO_LARGE', `file: larger than ${deps.maxFileBytes} bytes`);
+        if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
+          throw new AppError('VALIDATION_FAILED', 'one file and at most trustAnchors, validationTime and revocation', {
+            errors: [{ field: 'file', message: 'one file only' }],
+          });
         throw error;
       }
-      if (!file) throw new AppError('VALIDATION_FAILED', 'the multipart field file is required', { errors: [{ field: 'file', message: 'required' }] });
+      if (!file)
+        throw new AppError('VALIDATION_FAILED', 'the multipart field file is required', {
+          errors: [{ field: 'file', message: 'required' }],
+        });
       const caller = callerOf(request);
       return send(request, reply, await validateBytes(file, fields, caller.identity.agencyCode, deps), deps);
     },
@@ -76,7 +112,8 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
       schema: {
         operationId: 'validateStoredDocument',
         tags: ['validation'],
-        summary: 'Validate a stored document version (the current one by default); reports are cached by content SHA-256',
+        summary:
+          'Validate a stored document version (the current one by default); reports are cached by content SHA-256',
         params: Type.Object({ documentId: Type.String({ format: 'uuid' }) }),
         querystring: Type.Object({ ...ReportFormat.properties, version: Type.Optional(Type.Integer({ minimum: 1 })) }),
         response: { ...okResponse, 400: problem, 401: problem, 403: problem, 404: problem, 500: problem, 503: problem },
@@ -84,7 +121,14 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const result = await validateStoredDocument(request.params.documentId, request.query.version, caller.headers, caller.identity.agencyCode, 'request', deps);
+      const result = await validateStoredDocument(
+        request.params.documentId,
+        request.query.version,
+        caller.headers,
+        caller.identity.agencyCode,
+        'request',
+        deps,
+      );
       return send(request, reply, result.report, deps);
     },
   );

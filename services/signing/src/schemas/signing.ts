@@ -1,12 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 
-export const Level = Type.Union([Type.Literal('B-B'), Type.Literal('B-T'), Type.Literal('B-LT'), Type.Literal('B-LTA')], {
-  description: 'PAdES baseline level (ETSI EN 319 142-1)',
-  default: 'B-LT',
-});
+export const Level = Type.Union(
+  [Type.Literal('B-B'), Type.Literal('B-T'), Type.Literal('B-LT'), Type.Literal('B-LTA')],
+  {
+    description: 'PAdES baseline level (ETSI EN 319 142-1)',
+    default: 'B-LT',
+  },
+);
 const Rect = Type.Object(
-  { page: Type.Integer({ minimum: 0 }), x: Type.Number(), y: Type.Number(), width: Type.Number({ exclusiveMinimum: 0 }), height: Type.Number({ exclusiveMinimum: 0 }) },
+  {
+    page: Type.Integer({ minimum: 0 }),
+    x: Type.Number(),
+    y: Type.Number(),
+    width: Type.Number({ exclusiveMinimum: 0 }),
+    height: Type.Number({ exclusiveMinimum: 0 }),
+  },
   { additionalProperties: false, description: 'Page index (0-based) and rectangle in PDF points, origin bottom left' },
 );
 
@@ -14,12 +23,22 @@ export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const OrganisationSignatureRequest = Type.Object(
   {
-    kind: Type.Union([Type.Literal('issue'), Type.Literal('attachment'), Type.Literal('copy'), Type.Literal('digitisation')], {
-      description: 'issue: organisation seal after the approval (NĐ 30 Điều 32.2.d); attachment: separate-file attachment; copy: sao y / sao lục / trích sao; digitisation: scanned incoming document (TT 01/2019 Điều 6.2.c)',
-    }),
+    kind: Type.Union(
+      [Type.Literal('issue'), Type.Literal('attachment'), Type.Literal('copy'), Type.Literal('digitisation')],
+      {
+        description:
+          'issue: organisation seal after the approval (NĐ 30 Điều 32.2.d); attachment: separate-file attachment; copy: sao y / sao lục / trích sao; digitisation: scanned incoming document (TT 01/2019 Điều 6.2.c)',
+      },
+    ),
     level: Type.Optional(Level),
     basedOnVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-    notation: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Số và ký hiệu when the document has no registration yet' })),
+    notation: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Số và ký hiệu when the document has no registration yet',
+      }),
+    ),
     copyForm: Type.Optional(Type.Union([Type.Literal('SAO Y'), Type.Literal('SAO LỤC'), Type.Literal('TRÍCH SAO')])),
     copyingAgency: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     reason: Type.Optional(Type.String({ maxLength: 300 })),
@@ -54,16 +73,42 @@ export const Signature = Type.Object(
 
 export const PrepareSessionRequest = Type.Object(
   {
-    kind: Type.Union([Type.Literal('initial'), Type.Literal('approval')], { description: 'initial: ký nháy; approval: the signature of the person with authority' }),
-    step: Type.Optional(Type.Union([Type.Literal('content'), Type.Literal('format')], { description: 'For initials: content (unit leader, after ./.) or format (format checker, end of Nơi nhận)' })),
+    kind: Type.Union([Type.Literal('initial'), Type.Literal('approval')], {
+      description: 'initial: ký nháy; approval: the signature of the person with authority',
+    }),
+    step: Type.Optional(
+      Type.Union([Type.Literal('content'), Type.Literal('format')], {
+        description: 'For initials: content (unit leader, after ./.) or format (format checker, end of Nơi nhận)',
+      }),
+    ),
     level: Type.Optional(Level),
-    scheme: Type.Optional(Type.Union([Type.Literal('rsa-pkcs1'), Type.Literal('rsa-pss'), Type.Literal('ecdsa')], { default: 'rsa-pkcs1' })),
-    certificate: Type.Optional(Type.String({ minLength: 100, description: 'Signer certificate, base64 DER or PEM; may instead be given at complete' })),
+    scheme: Type.Optional(
+      Type.Union([Type.Literal('rsa-pkcs1'), Type.Literal('rsa-pss'), Type.Literal('ecdsa')], { default: 'rsa-pkcs1' }),
+    ),
+    certificate: Type.Optional(
+      Type.String({
+        minLength: 100,
+        description: 'Signer certificate, base64 DER or PEM; may instead be given at complete',
+      }),
+    ),
     authorityPrefix: Type.Optional(Type.Union(['TM.', 'Q.', 'KT.', 'TL.', 'TUQ.'].map((p) => Type.Literal(p)))),
     signerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    positionText: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text of the position line above the name, e.g. CHỦ TỊCH' })),
+    positionText: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Text of the position line above the name, e.g. CHỦ TỊCH',
+      }),
+    ),
     documents: Type.Array(
-      Type.Object({ documentId: Type.String({ format: 'uuid' }), basedOnVersion: Type.Optional(Type.Integer({ minimum: 1 })), rect: Type.Optional(Rect) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          documentId: Type.String({ format: 'uuid' }),
+          basedOnVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+          rect: Type.Optional(Rect),
+        },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 200 },
     ),
   },
@@ -80,9 +125,15 @@ export const PreparedSession = Type.Object(
       Type.Object({
         documentId: Type.String({ format: 'uuid' }),
         version: Type.Integer(),
-        dataToSign: Type.Union([Type.String(), Type.Null()], { description: 'base64 DER of the CMS signed attributes: sign these bytes (the token hashes them)' }),
-        digest: Type.Union([Type.String(), Type.Null()], { description: 'base64 digest of dataToSign, for tokens that sign a pre-computed hash' }),
-        documentDigest: Type.String({ description: 'base64 digest of the signed byte ranges (the messageDigest attribute)' }),
+        dataToSign: Type.Union([Type.String(), Type.Null()], {
+          description: 'base64 DER of the CMS signed attributes: sign these bytes (the token hashes them)',
+        }),
+        digest: Type.Union([Type.String(), Type.Null()], {
+          description: 'base64 digest of dataToSign, for tokens that sign a pre-computed hash',
+        }),
+        documentDigest: Type.String({
+          description: 'base64 digest of the signed byte ranges (the messageDigest attribute)',
+        }),
       }),
     ),
   },
@@ -91,13 +142,26 @@ export const PreparedSession = Type.Object(
 
 export const CompleteSessionRequest = Type.Object(
   {
-    certificateChain: Type.Optional(Type.Array(Type.String({ minLength: 100 }), { minItems: 1, maxItems: 10, description: 'base64 DER certificates, signer first' })),
+    certificateChain: Type.Optional(
+      Type.Array(Type.String({ minLength: 100 }), {
+        minItems: 1,
+        maxItems: 10,
+        description: 'base64 DER certificates, signer first',
+      }),
+    ),
     items: Type.Array(
       Type.Object(
         {
           documentId: Type.String({ format: 'uuid' }),
-          signatureValue: Type.Optional(Type.String({ minLength: 16, description: 'base64 signature over dataToSign (RSA PKCS#1 v1.5/PSS, ECDSA DER or raw r‖s)' })),
-          cms: Type.Optional(Type.String({ minLength: 16, description: 'base64 CMS SignedData instead of a raw value' })),
+          signatureValue: Type.Optional(
+            Type.String({
+              minLength: 16,
+              description: 'base64 signature over dataToSign (RSA PKCS#1 v1.5/PSS, ECDSA DER or raw r‖s)',
+            }),
+          ),
+          cms: Type.Optional(
+            Type.String({ minLength: 16, description: 'base64 CMS SignedData instead of a raw value' }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -124,7 +188,10 @@ export const SessionResult = Type.Object(
   { $id: 'SigningSessionResult' },
 );
 
-export const RegisterCertificateRequest = Type.Object({ certificate: Type.String({ minLength: 100, description: 'base64 DER or PEM' }) }, { additionalProperties: false });
+export const RegisterCertificateRequest = Type.Object(
+  { certificate: Type.String({ minLength: 100, description: 'base64 DER or PEM' }) },
+  { additionalProperties: false },
+);
 
 export const Certificate = Type.Object(
   {
@@ -146,7 +213,9 @@ export const Certificate = Type.Object(
   { $id: 'Certificate' },
 );
 
-export const Adoption = Type.Array(Type.Object({ agencyCode: Type.String(), registeredUsers: Type.Integer(), activeUsers: Type.Integer() }));
+export const Adoption = Type.Array(
+  Type.Object({ agencyCode: Type.String(), registeredUsers: Type.Integer(), activeUsers: Type.Integer() }),
+);
 
 export const KeyStatusResponse = Type.Object({
   token: Type.Union([Type.String(), Type.Null()]),
@@ -167,7 +236,18 @@ export const KeyStatusResponse = Type.Object({
 });
 
 export const ImageMetadata = Type.Object(
-  { kind: Type.Union([Type.Literal('signature'), Type.Literal('seal'), Type.Literal('initial')]), widthMm: Type.Optional(Type.Number({ minimum: 10, maximum: 80, description: 'Real seal diameter in mm' })) },
+  {
+    kind: Type.Union([Type.Literal('signature'), Type.Literal('seal'), Type.Literal('initial')]),
+    widthMm: Type.Optional(Type.Number({ minimum: 10, maximum: 80, description: 'Real seal diameter in mm' })),
+  },
   { additionalProperties: false },
 );
-export const ImageView = Type.Object({ id: Type.String(), kind: Type.String(), owner: Type.String(), widthPx: Type.Integer(), heightPx: Type.Integer(), widthMm: Type.Union([Type.Number(), Type.Null()]), dominant: Type.String() });
+export const ImageView = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  owner: Type.String(),
+  widthPx: Type.Integer(),
+  heightPx: Type.Integer(),
+  widthMm: Type.Union([Type.Number(), Type.Null()]),
+  dominant: Type.String(),
+});

@@ -13,14 +13,18 @@ const CertificateReport = Type.Object({
   trustAnchor: Type.Boolean(),
   status: Type.Union(['good', 'revoked', 'unknown', 'not-checked'].map((k) => Type.Literal(k))),
   revokedAt: Nullable(Type.String({ format: 'date-time' })),
-  revocationSource: Type.String({ description: 'embedded-ocsp, embedded-crl, online-ocsp, online-crl, cache, none or trust-anchor' }),
+  revocationSource: Type.String({
+    description: 'embedded-ocsp, embedded-crl, online-ocsp, online-crl, cache, none or trust-anchor',
+  }),
 });
 
 const Change = Type.Object({
   revision: Type.Integer({ description: 'Zero-based revision that made the change' }),
   object: Type.Integer(),
   what: Type.String(),
-  classification: Type.String({ description: 'signature, dss, document-timestamp, form-fill, annotation, metadata, structural or other' }),
+  classification: Type.String({
+    description: 'signature, dss, document-timestamp, form-fill, annotation, metadata, structural or other',
+  }),
   allowed: Type.Boolean(),
   detail: Type.String(),
 });
@@ -32,8 +36,20 @@ const SignatureReport = Type.Object({
   indication: MainIndication,
   subIndication: Nullable(Type.String({ description: 'ETSI EN 319 102-1 sub-indication (DSS names)' })),
   reasons: Type.Array(Type.String()),
-  signer: Type.Union([Type.Object({ name: Type.String(), organisation: Nullable(Type.String()), serialNumber: Type.String(), issuer: Type.String() }), Type.Null()]),
-  workflowRole: Nullable(Type.String({ description: 'initial, approval, issue, attachment, copy or digitisation when this service applied the signature' })),
+  signer: Type.Union([
+    Type.Object({
+      name: Type.String(),
+      organisation: Nullable(Type.String()),
+      serialNumber: Type.String(),
+      issuer: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+  workflowRole: Nullable(
+    Type.String({
+      description: 'initial, approval, issue, attachment, copy or digitisation when this service applied the signature',
+    }),
+  ),
   claimedSigningTime: Nullable(Type.String({ format: 'date-time' })),
   timestampTime: Nullable(Type.String({ format: 'date-time' })),
   level: Nullable(Type.String({ description: 'B-B, B-T, B-LT or B-LTA' })),
@@ -58,7 +74,9 @@ export const ValidationReportSchema = Type.Object(
     verdictReason: Type.String(),
     revisions: Type.Integer(),
     signatures: Type.Array(SignatureReport),
-    timings: Type.Record(Type.String(), Type.Number(), { description: 'Milliseconds per phase: parse, digest, cms, chain, revocation, modifications' }),
+    timings: Type.Record(Type.String(), Type.Number(), {
+      description: 'Milliseconds per phase: parse, digest, cms, chain, revocation, modifications',
+    }),
   },
   { $id: 'ValidationReport' },
 );
@@ -66,15 +84,24 @@ export const ValidationReportSchema = Type.Object(
 export const ValidationRequest = Type.Object(
   {
     file: Type.String({ contentEncoding: 'binary', description: 'The PDF to validate' }),
-    trustAnchors: Type.Optional(Type.String({ description: 'PEM certificates trusted for this request only, on top of the configured store' })),
-    validationTime: Type.Optional(Type.String({ format: 'date-time', description: 'Validate as of this moment (ISO 8601)' })),
+    trustAnchors: Type.Optional(
+      Type.String({ description: 'PEM certificates trusted for this request only, on top of the configured store' }),
+    ),
+    validationTime: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Validate as of this moment (ISO 8601)' }),
+    ),
     revocation: Type.Optional(
       Type.Union([Type.Literal('online'), Type.Literal('offline')], {
-        description: 'online: ask OCSP responders and CRL distribution points, and fetch CA certificates missing from the file from AIA caIssuers URLs; offline: only data embedded in the file and the configured store',
+        description:
+          'online: ask OCSP responders and CRL distribution points, and fetch CA certificates missing from the file from AIA caIssuers URLs; offline: only data embedded in the file and the configured store',
       }),
     ),
   },
   { 'x-multipart': true },
 );
 
-export const ReportFormat = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')], { description: 'pdf: a readable Vietnamese report' })) });
+export const ReportFormat = Type.Object({
+  format: Type.Optional(
+    Type.Union([Type.Literal('json'), Type.Literal('pdf')], { description: 'pdf: a readable Vietnamese report' }),
+  ),
+});

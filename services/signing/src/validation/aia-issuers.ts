@@ -15,18 +15,27 @@ const MAX_ROUNDS = 4;
 
 /** Certificates in a caIssuers body: DER certificate, PEM bundle, or certs-only PKCS#7 (.p7c). */
 export function certificatesIn(body: Buffer): Cert[] {
-  if (body.includes('-----BEGIN CERTIFICATE-----')) return pemToDers(body.toString('latin1')).map(tryCert).filter((c): c is Cert => !!c);
+  if (body.includes('-----BEGIN CERTIFICATE-----'))
+    return pemToDers(body.toString('latin1'))
+      .map(tryCert)
+      .filter((c): c is Cert => !!c);
   const single = tryCert(body);
   if (single) return [single];
   try {
-    return parseSignedDataParts(body).certificates.map((c) => tryCert(Buffer.from(c))).filter((c): c is Cert => !!c);
+    return parseSignedDataParts(body)
+      .certificates.map((c) => tryCert(Buffer.from(c)))
+      .filter((c): c is Cert => !!c);
   } catch {
     return [];
   }
 }
 
 /** Issuers of `cert` found at its first caIssuers URL that yields any, with that URL. */
-async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: number): Promise<{ certs: Cert[]; url: string } | undefined> {
+async function issuersFromAia(
+  cert: Cert,
+  timeoutMs: number,
+  cacheSeconds: number,
+): Promise<{ certs: Cert[]; url: string } | undefined> {
   for (const url of caIssuerUrls(cert.pki)) {
     let entry = fetched.get(url);
     if (!entry || entry.until < Date.now()) {
@@ -51,7 +60,12 @@ async function issuersFromAia(cert: Cert, timeoutMs: number, cacheSeconds: numbe
  * The chain from `leaf` to an anchor, fetching missing issuers from AIA caIssuers URLs when
  * `online`; `viaAia` lists what was fetched (for the report).
  */
-export async function chainWithAia(leaf: Cert, candidates: Cert[], store: TrustStore, online: { timeoutMs: number; cacheSeconds: number } | null): Promise<{ chain: Cert[] | undefined; viaAia: { cert: Cert; url: string }[] }> {
+export async function chainWithAia(
+  leaf: Cert,
+  candidates: Cert[],
+  store: TrustStore,
+  online: { timeoutMs: number; cacheSeconds: number } | null,
+): Promise<{ chain: Cert[] | undefined; viaAia: { cert: Cert; url: string }[] }> {
   const pool = [...candidates];
   const viaAia: { cert: Cert; url: string }[] = [];
   for (let round = 0; ; round += 1) {

@@ -35,7 +35,10 @@ export const digestOfSignatureOid: Record<string, DigestName> = {
 
 /** Why a CMS failed, in ETSI terms: the caller maps these to indications. */
 export class CmsProblem extends Error {
-  constructor(readonly kind: 'format' | 'hash' | 'crypto' | 'no-signer-certificate', message: string) {
+  constructor(
+    readonly kind: 'format' | 'hash' | 'crypto' | 'no-signer-certificate',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -58,7 +61,8 @@ function parseSignedData(original: Buffer): SignedDataParts {
   try {
     return parseSignedDataParts(original);
   } catch (error) {
-    if (error instanceof AsnError) throw new CmsProblem('format', `the signature value is not a well-formed CMS SignedData: ${error.message}`);
+    if (error instanceof AsnError)
+      throw new CmsProblem('format', `the signature value is not a well-formed CMS SignedData: ${error.message}`);
     throw error;
   }
 }
@@ -85,16 +89,27 @@ function verifySignerInfo(signerInfo: SignerInfoParts, signer: Cert, signedBytes
   const signature = signerInfo.signature;
   const hash = digestOfSignatureOid[alg] ?? digest;
   // EdDSA in CMS (RFC 8419): Ed25519 goes with SHA-512; Ed448 with SHAKE256, which we do not support.
-  if (alg === '1.3.101.113') throw new CmsProblem('format', 'Ed448 signatures must use SHAKE256 (RFC 8419), which is not supported');
-  if (alg === '1.3.101.112' && digest !== 'sha512') throw new CmsProblem('format', 'Ed25519 signatures must use SHA-512 as digest (RFC 8419)');
+  if (alg === '1.3.101.113')
+    throw new CmsProblem('format', 'Ed448 signatures must use SHAKE256 (RFC 8419), which is not supported');
+  if (alg === '1.3.101.112' && digest !== 'sha512')
+    throw new CmsProblem('format', 'Ed25519 signatures must use SHA-512 as digest (RFC 8419)');
   let ok: boolean;
   try {
     ok =
       alg === '1.3.101.112'
         ? nodeVerify(null, signedBytes, signer.x509.publicKey, signature)
         : alg === '1.2.840.113549.1.1.10'
-        ? nodeVerify(digest, signedBytes, { key: signer.x509.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
-        : nodeVerify(hash, signedBytes, signer.x509.publicKey, signature);
+          ? nodeVerify(
+              digest,
+              signedBytes,
+              {
+                key: signer.x509.publicKey,
+                padding: constants.RSA_PKCS1_PSS_PADDING,
+                saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+              },
+              signature,
+            )
+          : nodeVerify(hash, signedBytes, signer.x509.publicKey, signature);
   } catch {
     ok = false;
   }
@@ -109,18 +124,28 @@ function singleAttribute(attrs: CmsAttribute[], oid: string): CmsAttribute | und
 }
 
 /** Checks one SignerInfo's attributes against `contentDigestOf` and its signature; returns the signer. */
-function checkSignerInfo(signedData: SignedDataParts, contentDigestOf: (d: DigestName) => Buffer): { signerInfo: SignerInfoParts; signer: Cert; certs: Cert[]; digest: DigestName } {
+function checkSignerInfo(
+  signedData: SignedDataParts,
+  contentDigestOf: (d: DigestName) => Buffer,
+): { signerInfo: SignerInfoParts; signer: Cert; certs: Cert[]; digest: DigestName } {
   // One SignerInfo only: a second one is the CMS-confusion attack (different tools check different signers).
-  if (signedData.signerInfos.length !== 1) throw new CmsProblem('format', `the CMS has ${signedData.signerInfos.length} SignerInfos; exactly one is allowed`);
+  if (signedData.signerInfos.length !== 1)
+    throw new CmsProblem('format', `the CMS has ${signedData.signerInfos.length} SignerInfos; exactly one is allowed`);
   const signerInfo = signedData.signerInfos[0] as SignerInfoParts;
   const digest = digestByOid[signerInfo.digestAlgorithm.oid];
   if (!digest) throw new CmsProblem('format', `digest algorithm ${signerInfo.digestAlgorithm.oid} is not supported`);
   const attrs = signerInfo.signedAttrs;
-  if (!attrs || !signerInfo.signedAttrsDer) throw new CmsProblem('format', 'the CMS has no signed attributes (content type, message digest and signing certificate are required)');
-  if (!singleAttribute(attrs, OID_CONTENT_TYPE)) throw new CmsProblem('format', 'the signed attributes lack the content type');
+  if (!attrs || !signerInfo.signedAttrsDer)
+    throw new CmsProblem(
+      'format',
+      'the CMS has no signed attributes (content type, message digest and signing certificate are required)',
+    );
+  if (!singleAttribute(attrs, OID_CONTENT_TYPE))
+    throw new CmsProblem('format', 'the signed attributes lack the content type');
   const md = singleAttribute(attrs, OID_MESSAGE_DIGEST)?.values[0];
   if (!md || md.tag !== 0x04) throw new CmsProblem('format', 'the signed attributes lack the message digest');
-  if (!md.content.equals(contentDigestOf(digest))) throw new CmsProblem('hash', 'the signed bytes do not match the message digest');
+  if (!md.content.equals(contentDigestOf(digest)))
+    throw new CmsProblem('hash', 'the signed bytes do not match the message digest');
   const certs = signedData.certificates.map(tryCert).filter((c): c is Cert => !!c);
   const signer = findSigner(signerInfo.sid, certs);
   verifySignerInfo(signerInfo, signer, signerInfo.signedAttrsDer, digest);
@@ -147,7 +172,9 @@ function signingCertificateMatches(signerInfo: SignerInfoParts, signer: Cert): b
       hashAt = 1;
     }
     if (!alg) return false;
-    return octetString(value.der, expectTag(parts[hashAt], 0x04, 'certificate hash')).equals(createHash(alg).update(signer.der).digest());
+    return octetString(value.der, expectTag(parts[hashAt], 0x04, 'certificate hash')).equals(
+      createHash(alg).update(signer.der).digest(),
+    );
   } catch {
     return false;
   }
@@ -172,10 +199,12 @@ function readTstInfo(der: Buffer): { imprintDigest: DigestName | undefined; impr
 export function checkTimestampToken(token: Buffer, imprintOf: (d: DigestName) => Buffer): TimestampResult {
   const signedData = parseSignedData(token);
   const tstDer = signedData.eContent;
-  if (signedData.eContentType !== OID_TST_INFO || !tstDer) throw new CmsProblem('format', 'the time-stamp token holds no TSTInfo');
+  if (signedData.eContentType !== OID_TST_INFO || !tstDer)
+    throw new CmsProblem('format', 'the time-stamp token holds no TSTInfo');
   const tst = readTstInfo(tstDer);
   if (!tst.imprintDigest) throw new CmsProblem('format', 'the time-stamp imprint uses an unsupported digest');
-  if (!tst.imprint.equals(imprintOf(tst.imprintDigest))) throw new CmsProblem('hash', 'the time-stamp covers other data');
+  if (!tst.imprint.equals(imprintOf(tst.imprintDigest)))
+    throw new CmsProblem('hash', 'the time-stamp covers other data');
   const { signer, certs, digest } = checkSignerInfo(signedData, (d) => createHash(d).update(tstDer).digest());
   return { time: tst.genTime, tsa: signer, certificates: certs, digest };
 }
@@ -190,8 +219,10 @@ export function checkCms(contents: Buffer, documentDigestOf: (d: DigestName) => 
   if (signedData.eContent) throw new CmsProblem('format', 'the CMS embeds content; a PDF signature must be detached');
   const { signerInfo, signer, certs, digest } = checkSignerInfo(signedData, documentDigestOf);
   const essMatch = signingCertificateMatches(signerInfo, signer);
-  if (essMatch === false) throw new CmsProblem('no-signer-certificate', 'the signing-certificate attribute names another certificate');
-  if (pades && essMatch === null) throw new CmsProblem('format', 'a PAdES signature needs the signing-certificate-v2 attribute');
+  if (essMatch === false)
+    throw new CmsProblem('no-signer-certificate', 'the signing-certificate attribute names another certificate');
+  if (pades && essMatch === null)
+    throw new CmsProblem('format', 'a PAdES signature needs the signing-certificate-v2 attribute');
   let claimedSigningTime: Date | null = null;
   const signingTime = singleAttribute(signerInfo.signedAttrs ?? [], OID_SIGNING_TIME)?.values[0];
   if (signingTime) {
@@ -213,5 +244,13 @@ export function checkCms(contents: Buffer, documentDigestOf: (d: DigestName) => 
       timestampProblem = (error as Error).message;
     }
   }
-  return { signer, certificates: certs, digest, hasSigningCertificateV2: essMatch === true, claimedSigningTime, timestamp, timestampProblem };
+  return {
+    signer,
+    certificates: certs,
+    digest,
+    hasSigningCertificateV2: essMatch === true,
+    claimedSigningTime,
+    timestamp,
+    timestampProblem,
+  };
 }

@@ -1,4 +1,13 @@
-import { AsnError, childrenOf, contentBytes, elementBytes, expectTag, octetString, oidText, readTlv } from '../pades/der-reader';
+import {
+  AsnError,
+  childrenOf,
+  contentBytes,
+  elementBytes,
+  expectTag,
+  octetString,
+  oidText,
+  readTlv,
+} from '../pades/der-reader';
 import type { Tlv } from '../pades/der-reader';
 
 // The parts of a CMS SignedData (RFC 5652 §5) that validation reads, taken straight from the
@@ -10,7 +19,8 @@ const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 export type AlgorithmIdentifier = { oid: string; parameters: Buffer | null };
 /** An attribute's values as their own DER elements (each readable with readTlv at offset 0). */
 export type CmsAttribute = { type: string; values: { tag: number; der: Buffer; content: Buffer }[] };
-export type SignerIdentifier = { kind: 'issuer-and-serial'; issuer: Buffer; serial: Buffer } | { kind: 'subject-key-identifier'; keyId: Buffer };
+export type SignerIdentifier =
+  { kind: 'issuer-and-serial'; issuer: Buffer; serial: Buffer } | { kind: 'subject-key-identifier'; keyId: Buffer };
 
 export type SignerInfoParts = {
   sid: SignerIdentifier;
@@ -23,11 +33,19 @@ export type SignerInfoParts = {
   unsignedAttrs: CmsAttribute[] | null;
 };
 
-export type SignedDataParts = { eContentType: string; eContent: Buffer | null; certificates: Buffer[]; signerInfos: SignerInfoParts[] };
+export type SignedDataParts = {
+  eContentType: string;
+  eContent: Buffer | null;
+  certificates: Buffer[];
+  signerInfos: SignerInfoParts[];
+};
 
 export function algorithmIdentifier(buf: Buffer, t: Tlv | undefined, what: string): AlgorithmIdentifier {
   const [id, params] = childrenOf(buf, expectTag(t, 0x30, what));
-  return { oid: oidText(buf, expectTag(id, 0x06, what)), parameters: params && params.tag !== 0x05 ? elementBytes(buf, params) : null };
+  return {
+    oid: oidText(buf, expectTag(id, 0x06, what)),
+    parameters: params && params.tag !== 0x05 ? elementBytes(buf, params) : null,
+  };
 }
 
 function attributes(buf: Buffer, field: Tlv): CmsAttribute[] {
@@ -35,7 +53,11 @@ function attributes(buf: Buffer, field: Tlv): CmsAttribute[] {
     const [type, values] = childrenOf(buf, expectTag(attr, 0x30, 'attribute'));
     return {
       type: oidText(buf, expectTag(type, 0x06, 'attribute type')),
-      values: childrenOf(buf, expectTag(values, 0x31, 'attribute values')).map((v) => ({ tag: v.tag, der: elementBytes(buf, v), content: contentBytes(buf, v) })),
+      values: childrenOf(buf, expectTag(values, 0x31, 'attribute values')).map((v) => ({
+        tag: v.tag,
+        der: elementBytes(buf, v),
+        content: contentBytes(buf, v),
+      })),
     };
   });
 }
@@ -43,7 +65,11 @@ function attributes(buf: Buffer, field: Tlv): CmsAttribute[] {
 function signerIdentifier(buf: Buffer, t: Tlv | undefined): SignerIdentifier {
   if (t?.tag === 0x80) return { kind: 'subject-key-identifier', keyId: contentBytes(buf, t) };
   const [issuer, serial] = childrenOf(buf, expectTag(t, 0x30, 'signer identifier'));
-  return { kind: 'issuer-and-serial', issuer: elementBytes(buf, expectTag(issuer, 0x30, 'signer issuer')), serial: contentBytes(buf, expectTag(serial, 0x02, 'signer serial number')) };
+  return {
+    kind: 'issuer-and-serial',
+    issuer: elementBytes(buf, expectTag(issuer, 0x30, 'signer issuer')),
+    serial: contentBytes(buf, expectTag(serial, 0x02, 'signer serial number')),
+  };
 }
 
 function signerInfo(buf: Buffer, t: Tlv): SignerInfoParts {
@@ -76,7 +102,8 @@ function signerInfo(buf: Buffer, t: Tlv): SignerInfoParts {
 export function parseSignedDataParts(bytes: Buffer): SignedDataParts {
   const contentInfo = readTlv(bytes, 0);
   const [type, explicit] = childrenOf(bytes, expectTag(contentInfo, 0x30, 'ContentInfo'));
-  if (oidText(bytes, expectTag(type, 0x06, 'content type')) !== OID_SIGNED_DATA) throw new AsnError('the CMS is not SignedData');
+  if (oidText(bytes, expectTag(type, 0x06, 'content type')) !== OID_SIGNED_DATA)
+    throw new AsnError('the CMS is not SignedData');
   const [signedData] = childrenOf(bytes, expectTag(explicit, 0xa0, 'SignedData wrapper'));
   const fields = childrenOf(bytes, expectTag(signedData, 0x30, 'SignedData'));
   expectTag(fields[0], 0x02, 'SignedData version');
@@ -99,5 +126,10 @@ export function parseSignedDataParts(bytes: Buffer): SignedDataParts {
   if (fields[at]?.tag === 0xa1) at += 1;
   const infos = expectTag(fields[at], 0x31, 'signer infos');
   if (at !== fields.length - 1) throw new AsnError('SignedData has unexpected fields');
-  return { eContentType, eContent, certificates, signerInfos: childrenOf(bytes, infos).map((t) => signerInfo(bytes, t)) };
+  return {
+    eContentType,
+    eContent,
+    certificates,
+    signerInfos: childrenOf(bytes, infos).map((t) => signerInfo(bytes, t)),
+  };
 }

@@ -15,7 +15,10 @@ export type WorkerOptions = {
   sha1AcceptedUntil: string | null;
 };
 export type WorkerJob = { id: number; bytes: Uint8Array; options: WorkerOptions };
-export type WorkerReply = { id: number; type: 'parsed' } | { id: number; type: 'report'; report: ValidationReport } | { id: number; type: 'error'; message: string };
+export type WorkerReply =
+  | { id: number; type: 'parsed' }
+  | { id: number; type: 'report'; report: ValidationReport }
+  | { id: number; type: 'error'; message: string };
 
 export type IsolationSettings = {
   workers: number;
@@ -26,7 +29,13 @@ export type IsolationSettings = {
   maxHeapMb: number;
 };
 
-type Job = { id: number; bytes: Buffer; options: ValidationOptions; resolve: (r: ValidationReport) => void; reject: (e: Error) => void };
+type Job = {
+  id: number;
+  bytes: Buffer;
+  options: ValidationOptions;
+  resolve: (r: ValidationReport) => void;
+  reject: (e: Error) => void;
+};
 type Slot = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null };
 
 /** The compiled worker next to this file, or the TypeScript source through tsx when run from sources (tests). */
@@ -36,7 +45,11 @@ function workerEntry(): { file: string; execArgv: string[] } {
   return { file: path.join(__dirname, 'validation-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
-export function formatFailureReport(bytes: Buffer, options: Pick<ValidationOptions, 'validationTime' | 'revocation'>, reason: string): ValidationReport {
+export function formatFailureReport(
+  bytes: Buffer,
+  options: Pick<ValidationOptions, 'validationTime' | 'revocation'>,
+  reason: string,
+): ValidationReport {
   return {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     sizeBytes: bytes.length,
@@ -67,10 +80,20 @@ export class IsolatedValidator {
 
   private spawn(): Slot {
     const entry = workerEntry();
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv, resourceLimits: { maxOldGenerationSizeMb: this.settings.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 } });
+    const worker = new Worker(entry.file, {
+      execArgv: entry.execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: this.settings.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    });
     const slot: Slot = { worker, job: null, timer: null };
     worker.on('message', (message: WorkerReply) => this.onMessage(slot, message));
-    worker.on('error', (error) => this.onCrash(slot, /memory/i.test(error.message) || (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the file needs more memory than a validation may use' : `validation failed: ${error.message}`));
+    worker.on('error', (error) =>
+      this.onCrash(
+        slot,
+        /memory/i.test(error.message) || (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? 'the file needs more memory than a validation may use'
+          : `validation failed: ${error.message}`,
+      ),
+    );
     worker.on('exit', () => this.onCrash(slot, 'the validation worker stopped'));
     worker.unref();
     return slot;
@@ -102,7 +125,14 @@ export class IsolatedValidator {
           sha1AcceptedUntil: o.sha1AcceptedUntil?.toISOString() ?? null,
         },
       };
-      slot.timer = setTimeout(() => this.kill(slot, `the file could not be read within ${this.settings.parseTimeoutMs} ms (loops or decompression bomb)`), this.settings.parseTimeoutMs);
+      slot.timer = setTimeout(
+        () =>
+          this.kill(
+            slot,
+            `the file could not be read within ${this.settings.parseTimeoutMs} ms (loops or decompression bomb)`,
+          ),
+        this.settings.parseTimeoutMs,
+      );
       slot.worker.postMessage(message);
     }
   }
@@ -112,7 +142,10 @@ export class IsolatedValidator {
     if (!job || job.id !== message.id) return;
     if (message.type === 'parsed') {
       if (slot.timer) clearTimeout(slot.timer);
-      slot.timer = setTimeout(() => this.kill(slot, 'revocation checking took too long'), this.settings.networkTimeoutMs);
+      slot.timer = setTimeout(
+        () => this.kill(slot, 'revocation checking took too long'),
+        this.settings.networkTimeoutMs,
+      );
       return;
     }
     if (slot.timer) clearTimeout(slot.timer);

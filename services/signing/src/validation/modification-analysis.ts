@@ -1,4 +1,16 @@
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, isArray, isDict, isName, isNumber, isRef, serializeObject } from '@vanthu/pdf';
+import {
+  PdfDict,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  isArray,
+  isDict,
+  isName,
+  isNumber,
+  isRef,
+  serializeObject,
+} from '@vanthu/pdf';
 import type { PdfObject, PdfReader } from '@vanthu/pdf';
 import type { ChangeClass, RevisionChange } from './report';
 
@@ -17,9 +29,13 @@ const NOTE_ICON_MAX_POINTS = 32;
 
 function coversLittle(annotation: PdfDict | undefined): boolean {
   const rect = annotation?.get('Rect');
-  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((v) => typeof v === 'number' && Number.isFinite(v))) return false;
+  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return false;
   const [x1, y1, x2, y2] = rect as number[];
-  return Math.abs((x2 as number) - (x1 as number)) <= NOTE_ICON_MAX_POINTS && Math.abs((y2 as number) - (y1 as number)) <= NOTE_ICON_MAX_POINTS;
+  return (
+    Math.abs((x2 as number) - (x1 as number)) <= NOTE_ICON_MAX_POINTS &&
+    Math.abs((y2 as number) - (y1 as number)) <= NOTE_ICON_MAX_POINTS
+  );
 }
 // Version and XMP metadata are not displayed content; signing tools update them (pyHanko does).
 const ALLOWED_CATALOG_KEYS = new Set(['DSS', 'AcroForm', 'Extensions', 'Version', 'Metadata']);
@@ -28,7 +44,8 @@ const ALLOWED_ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAp
 /** A canonical text of an object: dictionary keys sorted, so a rewritten but equal object compares equal. */
 export function canonical(reader: PdfReader, obj: PdfObject, depth = 0): string {
   if (depth > 64) return '…';
-  if (obj instanceof PdfStream) return `${canonical(reader, obj.dict, depth + 1)}stream:${reader.rawStreamData(obj).toString('base64')}`;
+  if (obj instanceof PdfStream)
+    return `${canonical(reader, obj.dict, depth + 1)}stream:${reader.rawStreamData(obj).toString('base64')}`;
   if (obj instanceof PdfDict) {
     const keys = [...obj.map.keys()].filter((k) => k !== 'Length').sort();
     return `<<${keys.map((k) => `/${k} ${canonical(reader, obj.map.get(k) as PdfObject, depth + 1)}`).join(' ')}>>`;
@@ -85,7 +102,10 @@ function directRefs(obj: PdfObject, out: Set<number>, depth = 0): void {
 
 /** A developer-extensions dictionary or entry: declarations only (ISO 32000-1 §7.12.3), nothing displayable. */
 function isExtensionsValue(obj: PdfObject): boolean {
-  const entry = (o: PdfObject): boolean => isDict(o) && isName(o.get('Type') ?? PdfName.of('DeveloperExtensions'), 'DeveloperExtensions') && [...o.map.values()].every((v) => !isRef(v) && !isDict(v) && !(v instanceof PdfStream));
+  const entry = (o: PdfObject): boolean =>
+    isDict(o) &&
+    isName(o.get('Type') ?? PdfName.of('DeveloperExtensions'), 'DeveloperExtensions') &&
+    [...o.map.values()].every((v) => !isRef(v) && !isDict(v) && !(v instanceof PdfStream));
   if (isArray(obj)) return obj.every(entry);
   if (!isDict(obj)) return false;
   if (isName(obj.get('Type'), 'DeveloperExtensions')) return entry(obj);
@@ -151,7 +171,11 @@ function fieldNames(reader: PdfReader, rev: number): Map<number, string> {
 }
 
 const locked = (locks: FieldLock[], revision: number, name: string): boolean =>
-  locks.some((l) => l.revision < revision && (l.action === 'All' || (l.action === 'Include' ? l.fields.includes(name) : !l.fields.includes(name))));
+  locks.some(
+    (l) =>
+      l.revision < revision &&
+      (l.action === 'All' || (l.action === 'Include' ? l.fields.includes(name) : !l.fields.includes(name))),
+  );
 
 function describe(obj: PdfObject, num: number, catalogNum: number | undefined): string {
   if (num === catalogNum) return 'document catalog';
@@ -176,7 +200,11 @@ function describe(obj: PdfObject, num: number, catalogNum: number | undefined): 
  * form filling DocMDP and FieldMDP permit) or not. Strict: whatever is not recognised is not
  * allowed (signing.md §2, Incremental Saving and shadow attacks).
  */
-export function analyseModifications(reader: PdfReader, certification: Certification | null, locks: FieldLock[]): RevisionChange[] {
+export function analyseModifications(
+  reader: PdfReader,
+  certification: Certification | null,
+  locks: FieldLock[],
+): RevisionChange[] {
   const changes: RevisionChange[] = [];
   const last = reader.revisions.length - 1;
   const rootRef = reader.trailer.get('Root');
@@ -186,10 +214,16 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
     if (!revision) continue;
     const before = (num: number): PdfObject => reader.objectAtRevision(num, r - 1);
     const after = (num: number): PdfObject => reader.objectAtRevision(num, r);
-    const catalogAfter = dictOf(isRef(revision.trailer.get('Root')) ? after((revision.trailer.get('Root') as PdfRef).num) : null);
+    const catalogAfter = dictOf(
+      isRef(revision.trailer.get('Root')) ? after((revision.trailer.get('Root') as PdfRef).num) : null,
+    );
     const dssObjects = reachable(reader, catalogAfter?.get('DSS'), r);
     const rootBefore = reader.revisions[r - 1]?.trailer.get('Root');
-    const dssBefore = reachable(reader, dictOf(isRef(rootBefore) ? reader.objectAtRevision(rootBefore.num, r - 1) : null)?.get('DSS'), r - 1);
+    const dssBefore = reachable(
+      reader,
+      dictOf(isRef(rootBefore) ? reader.objectAtRevision(rootBefore.num, r - 1) : null)?.get('DSS'),
+      r - 1,
+    );
     const names = fieldNames(reader, r);
     const changed = [...revision.entries.keys()].filter((n) => n !== 0);
     // First pass: new signature values, signature widgets and annotations, to justify what they reference.
@@ -210,7 +244,8 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
       const sigField = isName(ad.get('FT'), 'Sig') || (isWidget && isName(parentDict?.get('FT'), 'Sig'));
       if (sigField && (b === null || !dictOf(b)?.has('V'))) newSignatureWidgets.add(num);
       else if (b === null && (isName(ad.get('Type'), 'Annot') || ad.has('Rect')) && !isWidget) newAnnotations.add(num);
-      else if (b !== null && (ad.has('FT') || ad.has('V') || isWidget) && !isName(ad.get('FT'), 'Sig')) formFills.add(num);
+      else if (b !== null && (ad.has('FT') || ad.has('V') || isWidget) && !isName(ad.get('FT'), 'Sig'))
+        formFills.add(num);
     }
     // Widgets that are kids of a new signature field (possibly through an indirect /Kids array) are part of it.
     for (const field of [...newSignatureWidgets]) {
@@ -219,14 +254,18 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
       for (const k of refNums(kids)) if (values.get(k)?.b === null) newSignatureWidgets.add(k);
     }
     const justified = new Map<number, ChangeClass>();
-    for (const w of newSignatureWidgets) for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r)) if (values.get(n)?.b === null) justified.set(n, 'signature');
+    for (const w of newSignatureWidgets)
+      for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r))
+        if (values.get(n)?.b === null) justified.set(n, 'signature');
     // Signing a pre-existing empty field replaces that field's own appearance streams.
     // Only when nothing else refers to those streams: otherwise the "appearance" repaints other content (pyHanko's sneaky cases).
     let referrers: Map<number, Set<number>> | undefined;
     for (const w of newSignatureWidgets) {
       if (values.get(w)?.b === null) continue;
       const own = reachable(reader, dictOf(before(w))?.get('AP'), r - 1);
-      const redefined = [...reachable(reader, dictOf(after(w))?.get('AP'), r)].filter((n) => own.has(n) && values.has(n));
+      const redefined = [...reachable(reader, dictOf(after(w))?.get('AP'), r)].filter(
+        (n) => own.has(n) && values.has(n),
+      );
       if (redefined.length === 0) continue;
       referrers ??= referrersAt(reader, r - 1);
       const map = referrers;
@@ -242,12 +281,19 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
     const metadataRefs = new Set<number>();
     // Developer extensions (ISO 32000-1 §7.12) declare features; signing tools add ESIC for PAdES.
     const extensions = reachable(reader, catalogAfter?.get('Extensions'), r);
-    for (const cat of [catalogAfter, dictOf(isRef(rootBefore) ? reader.objectAtRevision(rootBefore.num, r - 1) : null)]) {
+    for (const cat of [
+      catalogAfter,
+      dictOf(isRef(rootBefore) ? reader.objectAtRevision(rootBefore.num, r - 1) : null),
+    ]) {
       const m = cat?.get('Metadata');
       if (isRef(m)) metadataRefs.add(m.num);
     }
-    for (const w of newAnnotations) for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r)) if (values.get(n)?.b === null) justified.set(n, 'annotation');
-    for (const w of formFills) for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r)) if (values.get(n)?.b === null) justified.set(n, 'form-fill');
+    for (const w of newAnnotations)
+      for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r))
+        if (values.get(n)?.b === null) justified.set(n, 'annotation');
+    for (const w of formFills)
+      for (const n of reachable(reader, dictOf(after(w))?.get('AP'), r))
+        if (values.get(n)?.b === null) justified.set(n, 'form-fill');
 
     const p = certification && certification.revision < r ? certification.permissions : null;
     // ISO 32000-1 §12.8.2.2: P3 permits annotations, P1/P2 do not; an approval signature alone
@@ -255,10 +301,22 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
     const annotationAllowed = (num: number): boolean => {
       const d = dictOf(after(num));
       const subtype = d?.get('Subtype');
-      return (p === 3 || p === null) && isName(subtype) && HARMLESS_ANNOTATIONS.has(subtype.name) && (subtype.name === 'Popup' ? !d?.has('AP') && d?.get('Open') !== true : coversLittle(d));
+      return (
+        (p === 3 || p === null) &&
+        isName(subtype) &&
+        HARMLESS_ANNOTATIONS.has(subtype.name) &&
+        (subtype.name === 'Popup' ? !d?.has('AP') && d?.get('Open') !== true : coversLittle(d))
+      );
     };
     const push = (num: number, classification: ChangeClass, allowed: boolean, detail: string): void => {
-      changes.push({ revision: r, object: num, what: describe(values.get(num)?.a ?? null, num, catalogNum), classification, allowed, detail });
+      changes.push({
+        revision: r,
+        object: num,
+        what: describe(values.get(num)?.a ?? null, num, catalogNum),
+        classification,
+        allowed,
+        detail,
+      });
     };
 
     for (const num of changed) {
@@ -271,20 +329,45 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
         push(num, 'other', false, 'an object of the signed revision was deleted');
         continue;
       }
-      if (a instanceof PdfStream && (isName(type, 'XRef') || isName(type, 'ObjStm')) && (b === null || isName(bd?.get('Type'), 'XRef') || isName(bd?.get('Type'), 'ObjStm'))) {
+      if (
+        a instanceof PdfStream &&
+        (isName(type, 'XRef') || isName(type, 'ObjStm')) &&
+        (b === null || isName(bd?.get('Type'), 'XRef') || isName(bd?.get('Type'), 'ObjStm'))
+      ) {
         continue; // cross-reference and object streams are file structure, not content
       }
-      const sigValue = isName(type, 'Sig') || isName(type, 'DocTimeStamp') || (!!ad && ad.has('ByteRange') && ad.has('Contents') && ad.has('Filter'));
+      const sigValue =
+        isName(type, 'Sig') ||
+        isName(type, 'DocTimeStamp') ||
+        (!!ad && ad.has('ByteRange') && ad.has('Contents') && ad.has('Filter'));
       if (b === null && sigValue) {
         const timestamp = isName(type, 'DocTimeStamp');
-        push(num, timestamp ? 'document-timestamp' : 'signature', p !== 1 || timestamp, timestamp ? 'new document time-stamp' : p === 1 ? 'a new signature on a document certified with no changes allowed (DocMDP P1)' : 'new signature value');
+        push(
+          num,
+          timestamp ? 'document-timestamp' : 'signature',
+          p !== 1 || timestamp,
+          timestamp
+            ? 'new document time-stamp'
+            : p === 1
+              ? 'a new signature on a document certified with no changes allowed (DocMDP P1)'
+              : 'new signature value',
+        );
         continue;
       }
       if (newSignatureWidgets.has(num)) {
         // Sneaky Signature Attack: in a certified document a new visible signature can paint over signed content.
         const visible = area(ad?.get('Rect')) > 0;
         const ok = p === null ? true : p !== 1 && (!visible || b !== null);
-        push(num, 'signature', ok, b === null ? (visible && p !== null ? 'a new visible signature field in a certified document (Sneaky Signature)' : 'new signature field') : 'a pre-existing empty signature field was signed');
+        push(
+          num,
+          'signature',
+          ok,
+          b === null
+            ? visible && p !== null
+              ? 'a new visible signature field in a certified document (Sneaky Signature)'
+              : 'new signature field'
+            : 'a pre-existing empty signature field was signed',
+        );
         continue;
       }
       // Only new objects or the DSS's own dictionaries: an old page stream hung under /DSS stays a change.
@@ -292,8 +375,18 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
         push(num, 'dss', true, 'validation data (DSS)');
         continue;
       }
-      if ((isRef(infoRef) && infoRef.num === num) || (metadataRefs.has(num) && (a instanceof PdfStream || b === null))) {
-        push(num, 'metadata', true, isRef(infoRef) && infoRef.num === num ? 'document information (dates, producer) updated' : 'XMP metadata updated');
+      if (
+        (isRef(infoRef) && infoRef.num === num) ||
+        (metadataRefs.has(num) && (a instanceof PdfStream || b === null))
+      ) {
+        push(
+          num,
+          'metadata',
+          true,
+          isRef(infoRef) && infoRef.num === num
+            ? 'document information (dates, producer) updated'
+            : 'XMP metadata updated',
+        );
         continue;
       }
       if (extensions.has(num) && isExtensionsValue(a) && (b === null || isExtensionsValue(b))) {
@@ -312,21 +405,57 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
       if (newAnnotations.has(num) || why === 'annotation') {
         const owner = newAnnotations.has(num) ? num : [...newAnnotations][0];
         const ok = owner !== undefined && annotationAllowed(owner);
-        push(num, 'annotation', ok, ok ? (p === 3 ? 'a note annotation permitted by DocMDP P3' : 'a note annotation (icon-sized, cannot cover signed content)') : 'an annotation added after signing may cover signed content (Evil Annotation)');
+        push(
+          num,
+          'annotation',
+          ok,
+          ok
+            ? p === 3
+              ? 'a note annotation permitted by DocMDP P3'
+              : 'a note annotation (icon-sized, cannot cover signed content)'
+            : 'an annotation added after signing may cover signed content (Evil Annotation)',
+        );
         continue;
       }
       if (formFills.has(num) || why === 'form-fill') {
         const name = names.get(num) ?? '';
         const onlyValues = !bd || !ad || changedKeys(reader, bd, ad).every((k) => ['V', 'AP', 'AS', 'MK'].includes(k));
         const ok = onlyValues && p !== 1 && !locked(locks, r, name);
-        push(num, 'form-fill', ok, !onlyValues ? 'a form field changed more than its value and appearance' : locked(locks, r, name) ? `field "${name}" is locked by a signature (FieldMDP)` : p === 1 ? 'form filling on a document certified with no changes allowed (DocMDP P1)' : `form field "${name}" filled`);
+        push(
+          num,
+          'form-fill',
+          ok,
+          !onlyValues
+            ? 'a form field changed more than its value and appearance'
+            : locked(locks, r, name)
+              ? `field "${name}" is locked by a signature (FieldMDP)`
+              : p === 1
+                ? 'form filling on a document certified with no changes allowed (DocMDP P1)'
+                : `form field "${name}" filled`,
+        );
         continue;
       }
       if (num === catalogNum && ad && bd) {
         const keys = changedKeys(reader, bd, ad);
         const bad = keys.filter((k) => !ALLOWED_CATALOG_KEYS.has(k));
-        const acroChange = keys.includes('AcroForm') && isDict(ad.get('AcroForm')) ? acroFormProblem(reader, dictOf(bd.get('AcroForm') ?? null), dictOf(ad.get('AcroForm') ?? null), newSignatureWidgets, r) : null;
-        push(num, 'signature', bad.length === 0 && !acroChange, bad.length ? `the catalog changed: ${bad.join(', ')}` : acroChange ?? 'catalog updated for a signature or the DSS');
+        const acroChange =
+          keys.includes('AcroForm') && isDict(ad.get('AcroForm'))
+            ? acroFormProblem(
+                reader,
+                dictOf(bd.get('AcroForm') ?? null),
+                dictOf(ad.get('AcroForm') ?? null),
+                newSignatureWidgets,
+                r,
+              )
+            : null;
+        push(
+          num,
+          'signature',
+          bad.length === 0 && !acroChange,
+          bad.length
+            ? `the catalog changed: ${bad.join(', ')}`
+            : (acroChange ?? 'catalog updated for a signature or the DSS'),
+        );
         continue;
       }
       if (isName(ad?.get('Type'), 'Page') && ad && bd) {
@@ -340,16 +469,29 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
         const afterAnnots = annotsAt(ad, r);
         const added = afterAnnots.filter((n) => !beforeAnnots.includes(n));
         const kept = beforeAnnots.every((n) => afterAnnots.includes(n));
-        const annotsOk = kept && added.every((n) => newSignatureWidgets.has(n) || (newAnnotations.has(n) && annotationAllowed(n)));
-        push(num, bad.length ? 'other' : 'signature', bad.length === 0 && annotsOk, bad.length ? `the page changed: ${bad.join(', ')}` : annotsOk ? 'page annotations: a signature widget added' : 'annotations added to a signed page');
+        const annotsOk =
+          kept && added.every((n) => newSignatureWidgets.has(n) || (newAnnotations.has(n) && annotationAllowed(n)));
+        push(
+          num,
+          bad.length ? 'other' : 'signature',
+          bad.length === 0 && annotsOk,
+          bad.length
+            ? `the page changed: ${bad.join(', ')}`
+            : annotsOk
+              ? 'page annotations: a signature widget added'
+              : 'annotations added to a signed page',
+        );
         continue;
       }
       if (Array.isArray(a) && (Array.isArray(b) || b === null) && referenced.has(num)) {
         // An indirect /Fields or /Annots array (new, or rewritten): existing entries kept, only new signature widgets added.
-        const previous = Array.isArray(b) ? refNums(b) : refNums(a).filter((n) => values.get(n) === undefined || values.get(n)?.b !== null);
+        const previous = Array.isArray(b)
+          ? refNums(b)
+          : refNums(a).filter((n) => values.get(n) === undefined || values.get(n)?.b !== null);
         const added = refNums(a).filter((n) => !previous.includes(n));
         const kept = previous.every((n) => refNums(a).includes(n));
-        const ok = kept && added.every((n) => newSignatureWidgets.has(n) || (newAnnotations.has(n) && annotationAllowed(n)));
+        const ok =
+          kept && added.every((n) => newSignatureWidgets.has(n) || (newAnnotations.has(n) && annotationAllowed(n)));
         push(num, 'signature', ok, ok ? 'a signature field added to a list' : 'a field or annotation list changed');
         continue;
       }
@@ -358,13 +500,26 @@ export function analyseModifications(reader: PdfReader, certification: Certifica
         push(num, 'signature', !problem, problem ?? 'interactive form updated for a signature');
         continue;
       }
-      push(num, 'other', false, b === null ? 'an object added after signing that no signature, DSS or permitted form change uses' : 'an object of the signed revision was redefined');
+      push(
+        num,
+        'other',
+        false,
+        b === null
+          ? 'an object added after signing that no signature, DSS or permitted form change uses'
+          : 'an object of the signed revision was redefined',
+      );
     }
   }
   return changes;
 }
 
-function acroFormProblem(reader: PdfReader, before: PdfDict | undefined, after: PdfDict | undefined, newWidgets: Set<number>, r: number): string | null {
+function acroFormProblem(
+  reader: PdfReader,
+  before: PdfDict | undefined,
+  after: PdfDict | undefined,
+  newWidgets: Set<number>,
+  r: number,
+): string | null {
   if (!before || !after) return null;
   const bad = changedKeys(reader, before, after).filter((k) => !ALLOWED_ACROFORM_KEYS.has(k));
   if (bad.length) return `the interactive form changed: ${bad.join(', ')}`;
@@ -375,7 +530,8 @@ function acroFormProblem(reader: PdfReader, before: PdfDict | undefined, after: 
   const b = fieldsAt(before, r - 1);
   const a = fieldsAt(after, r);
   if (!b.every((n) => a.includes(n))) return 'form fields were removed';
-  if (!a.filter((n) => !b.includes(n)).every((n) => newWidgets.has(n))) return 'form fields other than signature fields were added';
+  if (!a.filter((n) => !b.includes(n)).every((n) => newWidgets.has(n)))
+    return 'form fields other than signature fields were added';
   return null;
 }
 

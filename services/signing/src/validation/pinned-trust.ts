@@ -33,7 +33,9 @@ export function loadPinnedCertificates(dir: string, pins: TrustPin[]): TrustStor
       const sha1 = createHash('sha1').update(der).digest('hex');
       const pin = pins.find((p) => p.sha256?.toLowerCase() === cert.sha256 || p.sha1?.toLowerCase() === sha1);
       if (!pin) {
-        throw new Error(`${file}: certificate "${cert.x509.subject.replace(/\n/g, ', ')}" (SHA-256 ${cert.sha256}) matches no pinned certificate; refusing to trust it`);
+        throw new Error(
+          `${file}: certificate "${cert.x509.subject.replace(/\n/g, ', ')}" (SHA-256 ${cert.sha256}) matches no pinned certificate; refusing to trust it`,
+        );
       }
       (pin.role === 'anchor' ? store.anchors : store.intermediates).push(cert);
     }

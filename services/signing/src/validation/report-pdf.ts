@@ -54,19 +54,31 @@ export function vietnamTime(iso: string | null): string {
   return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ngày ${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 }
 
-type Writer = { line: (text: string, options?: { bold?: boolean; size?: number; color?: [number, number, number]; indent?: number }) => void; gap: (h: number) => void };
+type Writer = {
+  line: (
+    text: string,
+    options?: { bold?: boolean; size?: number; color?: [number, number, number]; indent?: number },
+  ) => void;
+  gap: (h: number) => void;
+};
 
 /**
  * A readable Vietnamese report of a validation (issue 5 item 1), A4, DejaVu Serif: one verdict,
  * then per signature who signed, when, with what result and why.
  */
-export async function renderReportPdf(report: ValidationReport, fontPath: string, boldFontPath = fontPath.replace(/DejaVuSerif\.ttf$/, 'DejaVuSerif-Bold.ttf')): Promise<Buffer> {
+export async function renderReportPdf(
+  report: ValidationReport,
+  fontPath: string,
+  boldFontPath = fontPath.replace(/DejaVuSerif\.ttf$/, 'DejaVuSerif-Bold.ttf'),
+): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   doc.setTitle('Báo cáo kiểm tra chữ ký số');
   doc.setProducer('vanthu signing service');
   const regular = await doc.embedFont(fs.readFileSync(fontPath), { subset: true });
-  const bold = fs.existsSync(boldFontPath) ? await doc.embedFont(fs.readFileSync(boldFontPath), { subset: true }) : regular;
+  const bold = fs.existsSync(boldFontPath)
+    ? await doc.embedFont(fs.readFileSync(boldFontPath), { subset: true })
+    : regular;
   const margin = 56;
   const width = 595.28 - 2 * margin;
   let page: PDFPage = doc.addPage([595.28, 841.89]);
@@ -104,44 +116,83 @@ export async function renderReportPdf(report: ValidationReport, fontPath: string
       y -= h;
     },
   };
-  const colour = (i: MainIndication): [number, number, number] => (i === 'TOTAL_PASSED' ? [0, 0.45, 0.1] : i === 'TOTAL_FAILED' ? [0.75, 0, 0] : [0.7, 0.4, 0]);
+  const colour = (i: MainIndication): [number, number, number] =>
+    i === 'TOTAL_PASSED' ? [0, 0.45, 0.1] : i === 'TOTAL_FAILED' ? [0.75, 0, 0] : [0.7, 0.4, 0];
 
   w.line('BÁO CÁO KIỂM TRA CHỮ KÝ SỐ', { bold: true, size: 15 });
-  w.line('Theo ETSI EN 319 102-1; kiểm tra tính xác thực và toàn vẹn của văn bản điện tử (Nghị định 30/2020/NĐ-CP, Điều 21).', { size: 9 });
+  w.line(
+    'Theo ETSI EN 319 102-1; kiểm tra tính xác thực và toàn vẹn của văn bản điện tử (Nghị định 30/2020/NĐ-CP, Điều 21).',
+    { size: 9 },
+  );
   w.gap(8);
   w.line(`Kết luận: ${verdictText[report.verdict]}`, { bold: true, size: 13, color: colour(report.verdict) });
   if (report.verdictSubIndication) w.line(subText[report.verdictSubIndication], { indent: 12 });
   w.gap(6);
   w.line(`Mã băm SHA-256 của tệp: ${report.sha256}`, { size: 9 });
-  w.line(`Kích thước: ${report.sizeBytes.toLocaleString('vi-VN')} byte; số phiên bản lưu (revision): ${report.revisions}`, { size: 9 });
-  w.line(`Thời điểm kiểm tra: ${vietnamTime(report.validationTime)}; tình trạng thu hồi: ${report.revocationMode === 'online' ? 'tra cứu trực tuyến (OCSP/CRL)' : 'chỉ dùng dữ liệu nhúng trong tệp'}`, { size: 9 });
+  w.line(
+    `Kích thước: ${report.sizeBytes.toLocaleString('vi-VN')} byte; số phiên bản lưu (revision): ${report.revisions}`,
+    { size: 9 },
+  );
+  w.line(
+    `Thời điểm kiểm tra: ${vietnamTime(report.validationTime)}; tình trạng thu hồi: ${report.revocationMode === 'online' ? 'tra cứu trực tuyến (OCSP/CRL)' : 'chỉ dùng dữ liệu nhúng trong tệp'}`,
+    { size: 9 },
+  );
   w.gap(6);
-  if (report.signatures.length === 0) w.line(report.verdictSubIndication ? `Không đọc được tệp: ${report.verdictReason}` : 'Văn bản không có chữ ký số.');
+  if (report.signatures.length === 0)
+    w.line(report.verdictSubIndication ? `Không đọc được tệp: ${report.verdictReason}` : 'Văn bản không có chữ ký số.');
   report.signatures.forEach((s, i) => signatureSection(w, s, i, colour));
   return Buffer.from(await doc.save());
 }
 
-function signatureSection(w: Writer, s: SignatureReport, index: number, colour: (i: MainIndication) => [number, number, number]): void {
+function signatureSection(
+  w: Writer,
+  s: SignatureReport,
+  index: number,
+  colour: (i: MainIndication) => [number, number, number],
+): void {
   w.gap(8);
-  w.line(`${index + 1}. ${s.kind === 'document-timestamp' ? 'Dấu thời gian của văn bản' : 'Chữ ký số'} «${s.fieldName}»: ${verdictText[s.indication]}`, { bold: true, size: 11.5, color: colour(s.indication) });
+  w.line(
+    `${index + 1}. ${s.kind === 'document-timestamp' ? 'Dấu thời gian của văn bản' : 'Chữ ký số'} «${s.fieldName}»: ${verdictText[s.indication]}`,
+    { bold: true, size: 11.5, color: colour(s.indication) },
+  );
   if (s.subIndication) w.line(`${subText[s.subIndication]} (${s.indication}/${s.subIndication})`, { indent: 12 });
   if (s.signer) {
-    w.line(`${s.kind === 'document-timestamp' ? 'Đơn vị cấp dấu thời gian' : 'Người ký'}: ${s.signer.name}${s.signer.organisation ? ` — ${s.signer.organisation}` : ''}`, { indent: 12 });
+    w.line(
+      `${s.kind === 'document-timestamp' ? 'Đơn vị cấp dấu thời gian' : 'Người ký'}: ${s.signer.name}${s.signer.organisation ? ` — ${s.signer.organisation}` : ''}`,
+      { indent: 12 },
+    );
     w.line(`Số hiệu chứng thư: ${s.signer.serialNumber}; tổ chức cấp: ${s.signer.issuer}`, { indent: 12, size: 9 });
   }
   if (s.workflowRole) w.line(`Vai trò trong quy trình: ${roleText[s.workflowRole] ?? s.workflowRole}`, { indent: 12 });
   if (s.certification) w.line(`Chữ ký chứng nhận (DocMDP mức ${s.certification.permissions})`, { indent: 12 });
-  w.line(`Thời điểm ký theo khai báo: ${vietnamTime(s.claimedSigningTime)}; theo dấu thời gian: ${vietnamTime(s.timestampTime)}`, { indent: 12 });
+  w.line(
+    `Thời điểm ký theo khai báo: ${vietnamTime(s.claimedSigningTime)}; theo dấu thời gian: ${vietnamTime(s.timestampTime)}`,
+    { indent: 12 },
+  );
   if (s.level) w.line(`Mức chữ ký PAdES: ${s.level}`, { indent: 12 });
-  w.line(`Phạm vi: chữ ký bao phủ phiên bản ${s.signedRevision}/${s.revisions}${s.coversWholeFile ? ' (toàn bộ tệp)' : ''}; thay đổi sau khi ký: ${s.changesAfter.length} (${s.changesAfter.filter((c) => !c.allowed).length} không được phép)`, { indent: 12 });
-  for (const c of s.changesAfter.filter((x) => !x.allowed).slice(0, 10)) w.line(`– phiên bản ${c.revision + 1}, đối tượng ${c.object} (${c.what}): ${c.detail}`, { indent: 24, size: 9 });
+  w.line(
+    `Phạm vi: chữ ký bao phủ phiên bản ${s.signedRevision}/${s.revisions}${s.coversWholeFile ? ' (toàn bộ tệp)' : ''}; thay đổi sau khi ký: ${s.changesAfter.length} (${s.changesAfter.filter((c) => !c.allowed).length} không được phép)`,
+    { indent: 12 },
+  );
+  for (const c of s.changesAfter.filter((x) => !x.allowed).slice(0, 10))
+    w.line(`– phiên bản ${c.revision + 1}, đối tượng ${c.object} (${c.what}): ${c.detail}`, { indent: 24, size: 9 });
   if (s.chain.length) {
     w.line('Chuỗi chứng thực:', { indent: 12 });
     for (const c of s.chain) {
-      const status = c.trustAnchor ? 'tin cậy (gốc)' : c.status === 'good' ? 'còn hiệu lực' : c.status === 'revoked' ? `đã thu hồi ${vietnamTime(c.revokedAt)}` : 'chưa rõ tình trạng';
+      const status = c.trustAnchor
+        ? 'tin cậy (gốc)'
+        : c.status === 'good'
+          ? 'còn hiệu lực'
+          : c.status === 'revoked'
+            ? `đã thu hồi ${vietnamTime(c.revokedAt)}`
+            : 'chưa rõ tình trạng';
       const cn = /(?:^|, )CN=([^,]+)/.exec(c.subject)?.[1] ?? c.subject;
-      w.line(`– ${cn}: ${status}; nguồn: ${sourceText[c.revocationSource] ?? c.revocationSource}`, { indent: 24, size: 9 });
+      w.line(`– ${cn}: ${status}; nguồn: ${sourceText[c.revocationSource] ?? c.revocationSource}`, {
+        indent: 24,
+        size: 9,
+      });
     }
   }
-  if (s.reasons.length) w.line(`Chi tiết kỹ thuật: ${s.reasons.join('; ')}`, { indent: 12, size: 8.5, color: [0.3, 0.3, 0.3] });
+  if (s.reasons.length)
+    w.line(`Chi tiết kỹ thuật: ${s.reasons.join('; ')}`, { indent: 12, size: 8.5, color: [0.3, 0.3, 0.3] });
 }

@@ -34,7 +34,8 @@ export type CertificateReport = {
   revocationSource: 'embedded-ocsp' | 'embedded-crl' | 'online-ocsp' | 'online-crl' | 'cache' | 'none' | 'trust-anchor';
 };
 
-export type ChangeClass = 'signature' | 'dss' | 'document-timestamp' | 'form-fill' | 'annotation' | 'metadata' | 'structural' | 'other';
+export type ChangeClass =
+  'signature' | 'dss' | 'document-timestamp' | 'form-fill' | 'annotation' | 'metadata' | 'structural' | 'other';
 
 export type RevisionChange = {
   revision: number;

@@ -8,7 +8,12 @@ import { issued, tryCert } from './certificates';
 import { childrenOf, elementBytes, readTlv } from '../pades/der-reader';
 import type { CertificateReport } from './report';
 
-export type RevocationAnswer = { status: 'good' | 'revoked' | 'unknown'; revokedAt: Date | null; source: CertificateReport['revocationSource']; producedAt: Date | null };
+export type RevocationAnswer = {
+  status: 'good' | 'revoked' | 'unknown';
+  revokedAt: Date | null;
+  source: CertificateReport['revocationSource'];
+  producedAt: Date | null;
+};
 export type EmbeddedRevocation = { ocsps: Buffer[]; crls: Buffer[] };
 export type RevocationOptions = { mode: 'online' | 'offline'; timeoutMs: number; cacheSeconds: number };
 
@@ -45,7 +50,11 @@ function responderCertificates(basicDer: Buffer): Cert[] {
   const wrapper = fields[3];
   if (!wrapper || wrapper.tag !== 0xa0) return [];
   const [list] = childrenOf(basicDer, wrapper);
-  return list ? childrenOf(basicDer, list).map((c) => tryCert(Buffer.from(elementBytes(basicDer, c)))).filter((c): c is Cert => !!c) : [];
+  return list
+    ? childrenOf(basicDer, list)
+        .map((c) => tryCert(Buffer.from(elementBytes(basicDer, c))))
+        .filter((c): c is Cert => !!c)
+    : [];
 }
 
 function parseOcsp(der: Buffer): ParsedOcsp | null {
@@ -57,7 +66,11 @@ function parseOcsp(der: Buffer): ParsedOcsp | null {
     const response = pkijs.OCSPResponse.fromBER(toArrayBuffer(der));
     if (response.responseStatus.valueBlock.valueDec === 0 && response.responseBytes) {
       const basicDer = Buffer.from(response.responseBytes.response.valueBlock.valueHexView);
-      parsed = { basic: pkijs.BasicOCSPResponse.fromBER(toArrayBuffer(basicDer)), responderCerts: responderCertificates(basicDer), verifiedBy: new Map() };
+      parsed = {
+        basic: pkijs.BasicOCSPResponse.fromBER(toArrayBuffer(basicDer)),
+        responderCerts: responderCertificates(basicDer),
+        verifiedBy: new Map(),
+      };
     }
   } catch {
     parsed = null;
@@ -96,9 +109,16 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
   const nameHashes: Record<string, Buffer> = {};
   const single = basic.tbsResponseData.responses.find((r) => {
     if (!Buffer.from(r.certID.serialNumber.valueBlock.valueHexView).equals(serial)) return false;
-    const alg = r.certID.hashAlgorithm.algorithmId === '1.3.14.3.2.26' ? 'sha1' : r.certID.hashAlgorithm.algorithmId === '2.16.840.1.101.3.4.2.1' ? 'sha256' : undefined;
+    const alg =
+      r.certID.hashAlgorithm.algorithmId === '1.3.14.3.2.26'
+        ? 'sha1'
+        : r.certID.hashAlgorithm.algorithmId === '2.16.840.1.101.3.4.2.1'
+          ? 'sha256'
+          : undefined;
     if (alg === undefined) return false;
-    nameHashes[alg] ??= createHash(alg).update(issuerName as Buffer).digest();
+    nameHashes[alg] ??= createHash(alg)
+      .update(issuerName as Buffer)
+      .digest();
     return (nameHashes[alg] as Buffer).equals(Buffer.from(r.certID.issuerNameHash.valueBlock.valueHexView));
   });
   if (!single) return undefined;
@@ -106,10 +126,16 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
   let verified = false;
   for (const responder of [issuer, ...parsed.responderCerts]) {
     const delegated = responder.sha256 !== issuer.sha256;
-    if (delegated && (!issued(issuer, responder) || !(responder.x509.keyUsage ?? []).includes(OID_OCSP_SIGNING))) continue;
+    if (delegated && (!issued(issuer, responder) || !(responder.x509.keyUsage ?? []).includes(OID_OCSP_SIGNING)))
+      continue;
     let ok = parsed.verifiedBy.get(responder.sha256);
     if (ok === undefined) {
-      const quick = quickVerify(basic.tbsResponseData.tbsView, basic.signatureAlgorithm.algorithmId, basic.signature.valueBlock.valueHexView, responder);
+      const quick = quickVerify(
+        basic.tbsResponseData.tbsView,
+        basic.signatureAlgorithm.algorithmId,
+        basic.signature.valueBlock.valueHexView,
+        responder,
+      );
       ok = quick ?? (await basic.verify({ trustedCerts: [responder.pki] }).catch(() => false));
       parsed.verifiedBy.set(responder.sha256, ok);
     }
@@ -122,10 +148,18 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
   const tag = single.certStatus.idBlock.tagNumber;
   const producedAt = basic.tbsResponseData.producedAt;
   if (tag === 1) {
-    const revokedAt = (single.certStatus as unknown as { valueBlock: { value: { toDate?: () => Date }[] } }).valueBlock.value[0];
-    return { status: 'revoked', revokedAt: revokedAt?.toDate ? revokedAt.toDate() : producedAt, source: 'embedded-ocsp', producedAt };
+    const revokedAt = (single.certStatus as unknown as { valueBlock: { value: { toDate?: () => Date }[] } }).valueBlock
+      .value[0];
+    return {
+      status: 'revoked',
+      revokedAt: revokedAt?.toDate ? revokedAt.toDate() : producedAt,
+      source: 'embedded-ocsp',
+      producedAt,
+    };
   }
-  return tag === 0 ? { status: 'good', revokedAt: null, source: 'embedded-ocsp', producedAt } : { status: 'unknown', revokedAt: null, source: 'embedded-ocsp', producedAt };
+  return tag === 0
+    ? { status: 'good', revokedAt: null, source: 'embedded-ocsp', producedAt }
+    : { status: 'unknown', revokedAt: null, source: 'embedded-ocsp', producedAt };
 }
 
 async function crlAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<RevocationAnswer | undefined> {
@@ -133,13 +167,27 @@ async function crlAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revocat
   const crl = parsed.crl;
   if (!crl || !crl.issuer.isEqual(issuer.pki.subject)) return undefined;
   if (!parsed.verifiedBy.has(issuer.sha256)) {
-    const quick = quickVerify(crl.tbsView, crl.signatureAlgorithm.algorithmId, crl.signatureValue.valueBlock.valueHexView, issuer);
+    const quick = quickVerify(
+      crl.tbsView,
+      crl.signatureAlgorithm.algorithmId,
+      crl.signatureValue.valueBlock.valueHexView,
+      issuer,
+    );
     if (!(quick ?? (await crl.verify({ issuerCertificate: issuer.pki }).catch(() => false)))) return undefined;
     parsed.verifiedBy.add(issuer.sha256);
   }
   const serial = Buffer.from(cert.pki.serialNumber.valueBlock.valueHexView);
-  const entry = crl.revokedCertificates?.find((r) => Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial));
-  return entry ? { status: 'revoked', revokedAt: entry.revocationDate.value, source: 'embedded-crl', producedAt: crl.thisUpdate.value } : { status: 'good', revokedAt: null, source: 'embedded-crl', producedAt: crl.thisUpdate.value };
+  const entry = crl.revokedCertificates?.find((r) =>
+    Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial),
+  );
+  return entry
+    ? {
+        status: 'revoked',
+        revokedAt: entry.revocationDate.value,
+        source: 'embedded-crl',
+        producedAt: crl.thisUpdate.value,
+      }
+    : { status: 'good', revokedAt: null, source: 'embedded-crl', producedAt: crl.thisUpdate.value };
 }
 
 /** Forgets parsed OCSP responses, CRLs and online answers (the benchmark's cold runs). */
@@ -150,7 +198,12 @@ export function clearRevocationCaches(): void {
 }
 
 /** Embedded data first (the document's own proof); online only when allowed and nothing embedded answers. */
-export async function revocationStatus(cert: Cert, issuer: Cert, embedded: EmbeddedRevocation, options: RevocationOptions): Promise<RevocationAnswer> {
+export async function revocationStatus(
+  cert: Cert,
+  issuer: Cert,
+  embedded: EmbeddedRevocation,
+  options: RevocationOptions,
+): Promise<RevocationAnswer> {
   let unknown: RevocationAnswer | undefined;
   for (const der of embedded.ocsps) {
     const answer = await ocspAnswer(der, cert, issuer);
@@ -161,7 +214,8 @@ export async function revocationStatus(cert: Cert, issuer: Cert, embedded: Embed
     const answer = await crlAnswer(der, cert, issuer);
     if (answer) return answer;
   }
-  if (options.mode === 'offline') return unknown ?? { status: 'unknown', revokedAt: null, source: 'none', producedAt: null };
+  if (options.mode === 'offline')
+    return unknown ?? { status: 'unknown', revokedAt: null, source: 'none', producedAt: null };
   const key = `${cert.sha256}:${issuer.sha256}`;
   const cached = onlineCache.get(key);
   if (cached && cached.until > Date.now()) return { ...cached.answer, source: 'cache' };

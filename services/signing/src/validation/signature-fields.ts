@@ -2,7 +2,13 @@ import { PdfDict, PdfString, isArray, isName, isNumber, isRef } from '@vanthu/pd
 import type { PdfObject, PdfReader, PdfRef } from '@vanthu/pdf';
 
 /** A signature field with a value, as the newest revision shows it. */
-export type SignatureField = { fieldName: string; fieldRef: PdfRef | null; valueRef: PdfRef | null; value: PdfDict; contents: Buffer | null };
+export type SignatureField = {
+  fieldName: string;
+  fieldRef: PdfRef | null;
+  valueRef: PdfRef | null;
+  value: PdfDict;
+  contents: Buffer | null;
+};
 
 /**
  * Every signature field that has a value: /FT /Sig (inherited along /Parent) or a value of
@@ -34,13 +40,20 @@ export function signatureFields(reader: PdfReader): SignatureField[] {
     const type = value?.get('Type');
     if (!value || !(ft === 'Sig' || isName(type, 'Sig') || isName(type, 'DocTimeStamp'))) return;
     const contents = value.get('Contents');
-    out.push({ fieldName: name, fieldRef: isRef(node) ? node : null, valueRef: isRef(vEntry) ? vEntry : null, value, contents: contents instanceof PdfString ? contents.bytes : null });
+    out.push({
+      fieldName: name,
+      fieldRef: isRef(node) ? node : null,
+      valueRef: isRef(vEntry) ? vEntry : null,
+      value,
+      contents: contents instanceof PdfString ? contents.bytes : null,
+    });
   };
   for (const f of fields.slice(0, 10_000)) visit(f, 0, '', null);
   return out;
 }
 
-export type ByteRangeCheck = { ok: true; range: [number, number, number, number]; signedRevision: number } | { ok: false; problem: string };
+export type ByteRangeCheck =
+  { ok: true; range: [number, number, number, number]; signedRevision: number } | { ok: false; problem: string };
 
 /**
  * The ByteRange rules of signing.md §2 (USF, SWA): four non-negative integers [0 a b c]; the gap
@@ -50,7 +63,8 @@ export type ByteRangeCheck = { ok: true; range: [number, number, number, number]
 export function checkByteRange(reader: PdfReader, field: SignatureField): ByteRangeCheck {
   const range = field.value.get('ByteRange');
   if (range === undefined) return { ok: false, problem: 'the signature has no /ByteRange' };
-  if (!isArray(range) || range.length !== 4 || !range.every((n) => isNumber(n) && Number.isInteger(n) && n >= 0)) return { ok: false, problem: 'the /ByteRange is not four non-negative integers' };
+  if (!isArray(range) || range.length !== 4 || !range.every((n) => isNumber(n) && Number.isInteger(n) && n >= 0))
+    return { ok: false, problem: 'the /ByteRange is not four non-negative integers' };
   const [a, b, c, d] = range as [number, number, number, number];
   if (a !== 0) return { ok: false, problem: 'the /ByteRange does not start at byte 0' };
   if (!(b < c)) return { ok: false, problem: 'the /ByteRange ranges overlap or are out of order' };
@@ -58,17 +72,31 @@ export function checkByteRange(reader: PdfReader, field: SignatureField): ByteRa
   if (!field.contents) return { ok: false, problem: 'the signature has no /Contents string' };
   // The gap must be exactly `<hex>` of the /Contents: anything else is signature wrapping.
   const gap = reader.source.read(b, c - b);
-  if (gap.length !== c - b || gap[0] !== 0x3c || gap[gap.length - 1] !== 0x3e) return { ok: false, problem: 'the bytes left out of the /ByteRange are not the /Contents hex string' };
+  if (gap.length !== c - b || gap[0] !== 0x3c || gap[gap.length - 1] !== 0x3e)
+    return { ok: false, problem: 'the bytes left out of the /ByteRange are not the /Contents hex string' };
   const hex = gap.subarray(1, gap.length - 1).toString('latin1');
-  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) return { ok: false, problem: 'the bytes left out of the /ByteRange contain more than the /Contents hex string' };
-  if (!Buffer.from(hex, 'hex').equals(field.contents)) return { ok: false, problem: 'the /ByteRange gap is not where this signature’s /Contents lies' };
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0)
+    return { ok: false, problem: 'the bytes left out of the /ByteRange contain more than the /Contents hex string' };
+  if (!Buffer.from(hex, 'hex').equals(field.contents))
+    return { ok: false, problem: 'the /ByteRange gap is not where this signature’s /Contents lies' };
   const end = c + d;
-  const signedRevision = reader.revisions.findIndex((r) => r.endOffset === end || (r.endOffset > end && reader.source.read(end, r.endOffset - end).toString('latin1').trim() === ''));
-  if (signedRevision < 0) return { ok: false, problem: `the signed bytes end at ${end}, which is not the end of a revision` };
+  const signedRevision = reader.revisions.findIndex(
+    (r) =>
+      r.endOffset === end ||
+      (r.endOffset > end &&
+        reader.source
+          .read(end, r.endOffset - end)
+          .toString('latin1')
+          .trim() === ''),
+  );
+  if (signedRevision < 0)
+    return { ok: false, problem: `the signed bytes end at ${end}, which is not the end of a revision` };
   if (field.valueRef) {
     const entry = reader.entryAtRevision(field.valueRef.num, signedRevision);
-    if (!entry || entry.type === 'free') return { ok: false, problem: 'the signature dictionary is not part of the signed revision' };
-    if (entry.type === 'offset' && !(entry.offset < b)) return { ok: false, problem: 'the signature dictionary lies outside the signed bytes' };
+    if (!entry || entry.type === 'free')
+      return { ok: false, problem: 'the signature dictionary is not part of the signed revision' };
+    if (entry.type === 'offset' && !(entry.offset < b))
+      return { ok: false, problem: 'the signature dictionary lies outside the signed bytes' };
   }
   return { ok: true, range: [a, b, c, d], signedRevision };
 }
@@ -95,9 +123,11 @@ export function duplicateObjects(reader: PdfReader, revisionIndex: number): numb
 }
 
 // PDF white space without NUL (ISO 32000-1 §7.2.2), which is what the parser treats as separators here.
-const isSpace = (b: number | undefined): boolean => b === 0x20 || b === 0x09 || b === 0x0c || b === 0x0b || b === 0x0a || b === 0x0d;
+const isSpace = (b: number | undefined): boolean =>
+  b === 0x20 || b === 0x09 || b === 0x0c || b === 0x0b || b === 0x0a || b === 0x0d;
 const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
-const isWordByte = (b: number | undefined): boolean => b !== undefined && (isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
+const isWordByte = (b: number | undefined): boolean =>
+  b !== undefined && (isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
 
 /** N of "N G obj" whose keyword is at `at`, when N starts a line (or the revision); else null. */
 function objectNumberBefore(bytes: Buffer, at: number): number | null {

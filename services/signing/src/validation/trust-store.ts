@@ -4,9 +4,15 @@ import { isSelfIssued, issued } from './certificates';
 /** Trust anchors and the intermediates that complete chains (VGCA CMS often embeds only the leaf). */
 export type TrustStore = { anchors: Cert[]; intermediates: Cert[] };
 
-export const withExtraAnchors = (store: TrustStore, extra: Cert[]): TrustStore => ({ anchors: [...store.anchors, ...extra], intermediates: store.intermediates });
+export const withExtraAnchors = (store: TrustStore, extra: Cert[]): TrustStore => ({
+  anchors: [...store.anchors, ...extra],
+  intermediates: store.intermediates,
+});
 
-export const isAnchor = (store: TrustStore, c: Cert): boolean => store.anchors.some((a) => a.sha256 === c.sha256 || (a.x509.subject === c.x509.subject && a.x509.publicKey.equals(c.x509.publicKey)));
+export const isAnchor = (store: TrustStore, c: Cert): boolean =>
+  store.anchors.some(
+    (a) => a.sha256 === c.sha256 || (a.x509.subject === c.x509.subject && a.x509.publicKey.equals(c.x509.publicKey)),
+  );
 
 /**
  * The path from `leaf` towards a trust anchor as far as it goes, leaf first, using certificates

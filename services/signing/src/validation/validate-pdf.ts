@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { PdfFormatError, PdfReader, PdfStream, digestByteRange, isArray, isDict, isName, isNumber, isRef } from '@vanthu/pdf';
+import {
+  PdfFormatError,
+  PdfReader,
+  PdfStream,
+  digestByteRange,
+  isArray,
+  isDict,
+  isName,
+  isNumber,
+  isRef,
+} from '@vanthu/pdf';
 import type { PdfDict, PdfObject } from '@vanthu/pdf';
 import type { Cert } from './certificates';
 import { commonNameOf, dnText, organisationOf, tryCert } from './certificates';
@@ -7,7 +17,16 @@ import { CmsProblem, checkCms, checkTimestampToken } from './cms-checks';
 import type { CmsResult, DigestName, TimestampResult } from './cms-checks';
 import { analyseModifications, canonical } from './modification-analysis';
 import type { Certification, FieldLock } from './modification-analysis';
-import type { CertificateReport, Check, Indication, MainIndication, RevisionChange, SignatureReport, SubIndication, ValidationReport } from './report';
+import type {
+  CertificateReport,
+  Check,
+  Indication,
+  MainIndication,
+  RevisionChange,
+  SignatureReport,
+  SubIndication,
+  ValidationReport,
+} from './report';
 import { revocationStatus } from './revocation-check';
 import type { EmbeddedRevocation, RevocationOptions } from './revocation-check';
 import { checkByteRange, duplicateObjects, signatureFields } from './signature-fields';
@@ -48,7 +67,6 @@ class Outcome {
   }
 }
 
-
 function streamsOf(reader: PdfReader, entry: PdfObject | undefined): Buffer[] {
   const list = reader.resolve(entry);
   if (!isArray(list)) return [];
@@ -65,7 +83,10 @@ function streamsOf(reader: PdfReader, entry: PdfObject | undefined): Buffer[] {
 }
 
 /** DocMDP and FieldMDP transforms declared in a signature dictionary's /Reference. */
-function transforms(reader: PdfReader, value: PdfDict): { docMdp: 1 | 2 | 3 | null; lock: Omit<FieldLock, 'revision'> | null } {
+function transforms(
+  reader: PdfReader,
+  value: PdfDict,
+): { docMdp: 1 | 2 | 3 | null; lock: Omit<FieldLock, 'revision'> | null } {
   let docMdp: 1 | 2 | 3 | null = null;
   let lock: Omit<FieldLock, 'revision'> | null = null;
   const refs = reader.resolve(value.get('Reference'));
@@ -80,14 +101,17 @@ function transforms(reader: PdfReader, value: PdfDict): { docMdp: 1 | 2 | 3 | nu
       const fields = reader.resolve(params?.get('Fields'));
       lock = {
         action: isName(action, 'Include') ? 'Include' : isName(action, 'Exclude') ? 'Exclude' : 'All',
-        fields: isArray(fields) ? fields.map((f) => (f && typeof f === 'object' && 'text' in f ? (f as { text(): string }).text() : '')) : [],
+        fields: isArray(fields)
+          ? fields.map((f) => (f && typeof f === 'object' && 'text' in f ? (f as { text(): string }).text() : ''))
+          : [],
       };
     }
   }
   return { docMdp, lock };
 }
 
-const textOf = (o: PdfObject | undefined): string | null => (o && typeof o === 'object' && 'text' in o ? (o as { text(): string }).text() : null);
+const textOf = (o: PdfObject | undefined): string | null =>
+  o && typeof o === 'object' && 'text' in o ? (o as { text(): string }).text() : null;
 
 /** PDF date (D:YYYYMMDDHHmmSS+HH'mm') to a Date; null when unreadable. */
 function pdfDate(text: string | null): Date | null {
@@ -152,7 +176,9 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
     fields = time('parse', () => signatureFields(reader));
     const dss = time('parse', () => reader.resolveDict(reader.catalog().get('DSS')));
     embedded = { ocsps: streamsOf(reader, dss?.get('OCSPs')), crls: streamsOf(reader, dss?.get('CRLs')) };
-    dssCerts = streamsOf(reader, dss?.get('Certs')).map(tryCert).filter((c): c is Cert => !!c);
+    dssCerts = streamsOf(reader, dss?.get('Certs'))
+      .map(tryCert)
+      .filter((c): c is Cert => !!c);
   } catch (error) {
     return failDocument(report, error);
   }
@@ -161,9 +187,23 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
   const duplicatesByRevision = new Map<number, number[]>();
   for (const field of fields) {
     const outcome = new Outcome();
-    const subFilter = isName(field.value.get('SubFilter')) ? (field.value.get('SubFilter') as { name: string }).name : '';
-    const kind = subFilter === 'ETSI.RFC3161' || isName(field.value.get('Type'), 'DocTimeStamp') ? 'document-timestamp' : 'signature';
-    const base: Base = { field, outcome, kind, subFilter, signedRevision: -1, coversWholeFile: false, cms: null, docTimestamp: null };
+    const subFilter = isName(field.value.get('SubFilter'))
+      ? (field.value.get('SubFilter') as { name: string }).name
+      : '';
+    const kind =
+      subFilter === 'ETSI.RFC3161' || isName(field.value.get('Type'), 'DocTimeStamp')
+        ? 'document-timestamp'
+        : 'signature';
+    const base: Base = {
+      field,
+      outcome,
+      kind,
+      subFilter,
+      signedRevision: -1,
+      coversWholeFile: false,
+      cms: null,
+      docTimestamp: null,
+    };
     bases.push(base);
     try {
       const br = time('parse', () => checkByteRange(reader, field));
@@ -181,20 +221,48 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
         if (!found) duplicatesByRevision.set(r, (found = time('parse', () => duplicateObjects(reader, r))));
         duplicates.push(...found);
       }
-      if (!outcome.check('unique-objects', duplicates.length === 0, duplicates.length ? `object numbers defined twice in one revision: ${duplicates.slice(0, 10).join(', ')}` : 'each object defined once per revision')) {
-        outcome.fail('TOTAL_FAILED', 'FORMAT_FAILURE', 'the signed revision defines the same object twice (collision attack)');
+      if (
+        !outcome.check(
+          'unique-objects',
+          duplicates.length === 0,
+          duplicates.length
+            ? `object numbers defined twice in one revision: ${duplicates.slice(0, 10).join(', ')}`
+            : 'each object defined once per revision',
+        )
+      ) {
+        outcome.fail(
+          'TOTAL_FAILED',
+          'FORMAT_FAILURE',
+          'the signed revision defines the same object twice (collision attack)',
+        );
       }
-      const hybrid = reader.revisions.slice(0, br.signedRevision + 1).some((r) => r.hybridStreamOffset !== undefined && hybridConflict(reader, r));
+      const hybrid = reader.revisions
+        .slice(0, br.signedRevision + 1)
+        .some((r) => r.hybridStreamOffset !== undefined && hybridConflict(reader, r));
       if (hybrid) {
-        outcome.check('unambiguous-xref', false, 'a hybrid cross-reference section points the same object to different places');
+        outcome.check(
+          'unambiguous-xref',
+          false,
+          'a hybrid cross-reference section points the same object to different places',
+        );
         outcome.fail('TOTAL_FAILED', 'FORMAT_FAILURE', 'the cross-reference data is ambiguous');
       }
       if (field.valueRef) {
         // Spoofed signature dictionary (DSS-2802): /Reason, /Name, /M rewritten in a later revision.
         const signedValue = reader.objectAtRevision(field.valueRef.num, br.signedRevision);
         const same = canonical(reader, signedValue) === canonical(reader, field.value);
-        if (!outcome.check('signature-dictionary-unchanged', same, same ? 'the signature dictionary is the one signed' : 'the signature dictionary was replaced after signing')) {
-          outcome.fail('TOTAL_FAILED', 'FORMAT_FAILURE', 'the signature dictionary was rewritten in a later revision (spoofing)');
+        if (
+          !outcome.check(
+            'signature-dictionary-unchanged',
+            same,
+            same ? 'the signature dictionary is the one signed' : 'the signature dictionary was replaced after signing',
+          )
+        ) {
+          outcome.fail(
+            'TOTAL_FAILED',
+            'FORMAT_FAILURE',
+            'the signature dictionary was rewritten in a later revision (spoofing)',
+          );
         }
       }
       const contents = field.contents ?? Buffer.alloc(0);
@@ -215,14 +283,19 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
         outcome.check('cms', true, 'message digest and signature value verify');
         if (base.cms.timestampProblem) outcome.check('signature-timestamp', false, base.cms.timestampProblem);
       } else {
-        outcome.fail('TOTAL_FAILED', 'FORMAT_FAILURE', `signature sub-filter "${subFilter || 'none'}" is not supported`);
+        outcome.fail(
+          'TOTAL_FAILED',
+          'FORMAT_FAILURE',
+          `signature sub-filter "${subFilter || 'none'}" is not supported`,
+        );
       }
     } catch (error) {
       if (error instanceof CmsProblem) {
         outcome.check('cms', false, error.message);
         if (error.kind === 'hash') outcome.fail('TOTAL_FAILED', 'HASH_FAILURE', error.message);
         else if (error.kind === 'crypto') outcome.fail('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', error.message);
-        else if (error.kind === 'no-signer-certificate') outcome.fail('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', error.message);
+        else if (error.kind === 'no-signer-certificate')
+          outcome.fail('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', error.message);
         else outcome.fail('TOTAL_FAILED', 'FORMAT_FAILURE', error.message);
       } else {
         outcome.check('structure', false, (error as Error).message);
@@ -234,7 +307,8 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
   for (const base of bases) {
     if (base.signedRevision < 0) continue;
     const { docMdp, lock } = transforms(reader, base.field.value);
-    if (docMdp && base.kind === 'signature' && (!certification || certification.revision > base.signedRevision)) certification = { permissions: docMdp, revision: base.signedRevision, field: base.field.fieldName };
+    if (docMdp && base.kind === 'signature' && (!certification || certification.revision > base.signedRevision))
+      certification = { permissions: docMdp, revision: base.signedRevision, field: base.field.fieldName };
     if (lock) locks.push({ ...lock, revision: base.signedRevision, field: base.field.fieldName });
   }
   try {
@@ -249,22 +323,45 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
   for (const base of bases) {
     if (!base.docTimestamp || base.outcome.indication.indication !== 'TOTAL_PASSED') continue;
     const started = performance.now();
-    const { chain } = await chainWithAia(base.docTimestamp.tsa, [...base.docTimestamp.certificates, ...dssCerts], options.trust, aiaSettings(options));
+    const { chain } = await chainWithAia(
+      base.docTimestamp.tsa,
+      [...base.docTimestamp.certificates, ...dssCerts],
+      options.trust,
+      aiaSettings(options),
+    );
     timings.chain = (timings.chain ?? 0) + performance.now() - started;
     if (chain) trustedDocTimestamps.push({ time: base.docTimestamp.time, revision: base.signedRevision });
   }
 
   for (const base of bases) {
-    report.signatures.push(await finishSignature(reader, base, { options, changes, embedded, dssCerts, certification, locks, trustedDocTimestamps, time: timings, bases }));
+    report.signatures.push(
+      await finishSignature(reader, base, {
+        options,
+        changes,
+        embedded,
+        dssCerts,
+        certification,
+        locks,
+        trustedDocTimestamps,
+        time: timings,
+        bases,
+      }),
+    );
   }
-  const worst = report.signatures.reduce<SignatureReport | undefined>((w, s) => (!w || rank[s.indication] > rank[w.indication] ? s : w), undefined);
+  const worst = report.signatures.reduce<SignatureReport | undefined>(
+    (w, s) => (!w || rank[s.indication] > rank[w.indication] ? s : w),
+    undefined,
+  );
   if (!worst) {
     report.verdict = 'INDETERMINATE';
     report.verdictReason = 'the document has no signature';
   } else {
     report.verdict = worst.indication;
     report.verdictSubIndication = worst.subIndication;
-    report.verdictReason = worst.indication === 'TOTAL_PASSED' ? `all ${report.signatures.length} signature(s) passed` : `${worst.fieldName}: ${worst.reasons[0] ?? worst.subIndication ?? ''}`;
+    report.verdictReason =
+      worst.indication === 'TOTAL_PASSED'
+        ? `all ${report.signatures.length} signature(s) passed`
+        : `${worst.fieldName}: ${worst.reasons[0] ?? worst.subIndication ?? ''}`;
   }
   for (const k of Object.keys(timings)) timings[k] = Math.round((timings[k] ?? 0) * 100) / 100;
   return report;
@@ -291,7 +388,9 @@ function walkStructure(reader: PdfReader): void {
 
 /** Missing issuers are fetched from AIA caIssuers URLs only when the network may be used (online mode). */
 const aiaSettings = (options: ValidationOptions): { timeoutMs: number; cacheSeconds: number } | null =>
-  options.revocation.mode === 'online' ? { timeoutMs: options.revocation.timeoutMs, cacheSeconds: options.revocation.cacheSeconds } : null;
+  options.revocation.mode === 'online'
+    ? { timeoutMs: options.revocation.timeoutMs, cacheSeconds: options.revocation.cacheSeconds }
+    : null;
 
 function hybridConflict(reader: PdfReader, revision: PdfReader['revisions'][number]): boolean {
   // The reader lets the table win; an object the stream places elsewhere is read differently by other tools.
@@ -305,7 +404,9 @@ function hybridConflict(reader: PdfReader, revision: PdfReader['revisions'][numb
     const data = reader.streamData(stream);
     const widths = w as number[];
     const row = widths.reduce((a, b) => a + b, 0);
-    const index = isArray(stream.dict.get('Index')) ? (stream.dict.get('Index') as number[]) : [0, Number(stream.dict.get('Size') ?? 0)];
+    const index = isArray(stream.dict.get('Index'))
+      ? (stream.dict.get('Index') as number[])
+      : [0, Number(stream.dict.get('Size') ?? 0)];
     const field = (at: number, width: number): number => {
       let v = 0;
       for (let i = 0; i < width; i += 1) v = v * 256 + (data[at + i] ?? 0);
@@ -333,7 +434,10 @@ function hybridConflict(reader: PdfReader, revision: PdfReader['revisions'][numb
 function failDocument(report: ValidationReport, error: unknown): ValidationReport {
   report.verdict = 'TOTAL_FAILED';
   report.verdictSubIndication = 'FORMAT_FAILURE';
-  report.verdictReason = error instanceof PdfFormatError ? `the file is not a readable PDF: ${error.message}` : `the file cannot be validated: ${(error as Error).message}`;
+  report.verdictReason =
+    error instanceof PdfFormatError
+      ? `the file is not a readable PDF: ${error.message}`
+      : `the file cannot be validated: ${(error as Error).message}`;
   return report;
 }
 
@@ -389,7 +493,13 @@ async function finishSignature(reader: PdfReader, base: Base, ctx: Context): Pro
     checks: outcome.checks,
   };
   const signer = base.cms?.signer ?? base.docTimestamp?.tsa ?? null;
-  if (signer) report.signer = { name: commonNameOf(signer), organisation: organisationOf(signer), serialNumber: signer.x509.serialNumber, issuer: dnText(signer.x509.issuer) };
+  if (signer)
+    report.signer = {
+      name: commonNameOf(signer),
+      organisation: organisationOf(signer),
+      serialNumber: signer.x509.serialNumber,
+      issuer: dnText(signer.x509.issuer),
+    };
   if (signer && outcome.indication.indication !== 'TOTAL_FAILED') {
     const candidates = [...(base.cms?.certificates ?? base.docTimestamp?.certificates ?? []), ...ctx.dssCerts];
     const started = performance.now();
@@ -397,10 +507,16 @@ async function finishSignature(reader: PdfReader, base: Base, ctx: Context): Pro
     ctx.time.chain = (ctx.time.chain ?? 0) + performance.now() - started;
     if (!chain) {
       outcome.check('certificate-chain', false, 'no chain from the signer certificate to a trust anchor');
-      outcome.fail('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', `the certificate of ${commonNameOf(signer)} does not chain to a trusted root`);
+      outcome.fail(
+        'INDETERMINATE',
+        'NO_CERTIFICATE_CHAIN_FOUND',
+        `the certificate of ${commonNameOf(signer)} does not chain to a trusted root`,
+      );
       report.chain = [certificateReport(signer, options.trust)];
     } else {
-      const fetched = viaAia.length ? ` (${viaAia.map((v) => `${commonNameOf(v.cert)} fetched from ${v.url}`).join('; ')})` : '';
+      const fetched = viaAia.length
+        ? ` (${viaAia.map((v) => `${commonNameOf(v.cert)} fetched from ${v.url}`).join('; ')})`
+        : '';
       outcome.check('certificate-chain', true, `${chain.map((c) => commonNameOf(c)).join(' → ')}${fetched}`);
       report.chain = chain.map((c) => certificateReport(c, options.trust));
       await checkChainStatus(base, chain, report, ctx);
@@ -409,14 +525,38 @@ async function finishSignature(reader: PdfReader, base: Base, ctx: Context): Pro
   // Modifications after the signed revision (signing.md §2: Incremental Saving, shadow, EAA, SSA).
   const disallowed = changesAfter.filter((c) => !c.allowed);
   if (base.signedRevision >= 0) {
-    outcome.check('modifications', disallowed.length === 0, disallowed.length ? `${disallowed.length} change(s) after signing are not permitted` : changesAfter.length ? `${changesAfter.length} permitted change(s) after signing` : 'nothing changed after signing');
+    outcome.check(
+      'modifications',
+      disallowed.length === 0,
+      disallowed.length
+        ? `${disallowed.length} change(s) after signing are not permitted`
+        : changesAfter.length
+          ? `${changesAfter.length} permitted change(s) after signing`
+          : 'nothing changed after signing',
+    );
     if (disallowed.length) {
       const first = disallowed[0] as RevisionChange;
       const certified = report.certification !== null;
-      const lockedFieldChanged = ctx.locks.some((l) => l.field === field.fieldName) && disallowed.some((c) => c.classification === 'form-fill');
-      if (certified || lockedFieldChanged) outcome.fail('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `${certified ? 'DocMDP' : 'FieldMDP'} permissions violated: ${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`);
-      else if (options.modificationPolicy === 'failed') outcome.fail('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE', `not permitted after signing: ${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`);
-      else outcome.fail('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', `not permitted after signing: ${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`);
+      const lockedFieldChanged =
+        ctx.locks.some((l) => l.field === field.fieldName) && disallowed.some((c) => c.classification === 'form-fill');
+      if (certified || lockedFieldChanged)
+        outcome.fail(
+          'TOTAL_FAILED',
+          'SIG_CONSTRAINTS_FAILURE',
+          `${certified ? 'DocMDP' : 'FieldMDP'} permissions violated: ${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`,
+        );
+      else if (options.modificationPolicy === 'failed')
+        outcome.fail(
+          'TOTAL_FAILED',
+          'SIG_CONSTRAINTS_FAILURE',
+          `not permitted after signing: ${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`,
+        );
+      else
+        outcome.fail(
+          'INDETERMINATE',
+          'SIG_CONSTRAINTS_FAILURE',
+          `not permitted after signing: ${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`,
+        );
     }
   }
   report.indication = outcome.indication.indication;
@@ -431,14 +571,32 @@ async function checkChainStatus(base: Base, chain: Cert[], report: SignatureRepo
   const signatureTimestamp = base.cms?.timestamp ?? null;
   let tsTrusted = false;
   if (signatureTimestamp) {
-    tsTrusted = !!(await chainWithAia(signatureTimestamp.tsa, [...signatureTimestamp.certificates, ...ctx.dssCerts], options.trust, aiaSettings(options))).chain;
-    outcome.check('signature-timestamp', tsTrusted, tsTrusted ? `time-stamped at ${signatureTimestamp.time.toISOString()} by ${commonNameOf(signatureTimestamp.tsa)}` : 'the time-stamping authority does not chain to a trusted root');
+    tsTrusted = !!(
+      await chainWithAia(
+        signatureTimestamp.tsa,
+        [...signatureTimestamp.certificates, ...ctx.dssCerts],
+        options.trust,
+        aiaSettings(options),
+      )
+    ).chain;
+    outcome.check(
+      'signature-timestamp',
+      tsTrusted,
+      tsTrusted
+        ? `time-stamped at ${signatureTimestamp.time.toISOString()} by ${commonNameOf(signatureTimestamp.tsa)}`
+        : 'the time-stamping authority does not chain to a trusted root',
+    );
   }
-  const laterDocTs = ctx.trustedDocTimestamps.filter((t) => t.revision >= base.signedRevision && t.revision >= 0).sort((a, b) => a.time.getTime() - b.time.getTime());
+  const laterDocTs = ctx.trustedDocTimestamps
+    .filter((t) => t.revision >= base.signedRevision && t.revision >= 0)
+    .sort((a, b) => a.time.getTime() - b.time.getTime());
   // Proof of existence: a trusted signature time-stamp, else the earliest trusted document time-stamp over it.
-  const poe = (tsTrusted ? signatureTimestamp?.time : undefined) ?? (base.kind === 'document-timestamp' ? base.docTimestamp?.time : laterDocTs[0]?.time);
+  const poe =
+    (tsTrusted ? signatureTimestamp?.time : undefined) ??
+    (base.kind === 'document-timestamp' ? base.docTimestamp?.time : laterDocTs[0]?.time);
   const at = poe ?? options.validationTime;
-  if (at.getTime() > options.validationTime.getTime() + 5 * 60_000) outcome.fail('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', 'the time-stamp lies after the validation time');
+  if (at.getTime() > options.validationTime.getTime() + 5 * 60_000)
+    outcome.fail('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', 'the time-stamp lies after the validation time');
   const started = performance.now();
   let allEmbedded = true;
   for (let i = 0; i < chain.length; i += 1) {
@@ -447,10 +605,21 @@ async function checkChainStatus(base: Base, chain: Cert[], report: SignatureRepo
     if (entry.trustAnchor) continue;
     const notBefore = new Date(cert.x509.validFrom);
     const notAfter = new Date(cert.x509.validTo);
-    if (at < notBefore) outcome.fail('TOTAL_FAILED', 'NOT_YET_VALID', `${commonNameOf(cert)}: not yet valid at ${at.toISOString()}`);
+    if (at < notBefore)
+      outcome.fail('TOTAL_FAILED', 'NOT_YET_VALID', `${commonNameOf(cert)}: not yet valid at ${at.toISOString()}`);
     else if (at > notAfter) {
-      if (poe) outcome.fail('TOTAL_FAILED', 'EXPIRED', `${commonNameOf(cert)}: the certificate had expired (${notAfter.toISOString()}) when the signature was time-stamped`);
-      else outcome.fail('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', `${commonNameOf(cert)}: the certificate expired on ${notAfter.toISOString()} and no time-stamp proves the signature existed before`);
+      if (poe)
+        outcome.fail(
+          'TOTAL_FAILED',
+          'EXPIRED',
+          `${commonNameOf(cert)}: the certificate had expired (${notAfter.toISOString()}) when the signature was time-stamped`,
+        );
+      else
+        outcome.fail(
+          'INDETERMINATE',
+          'OUT_OF_BOUNDS_NO_POE',
+          `${commonNameOf(cert)}: the certificate expired on ${notAfter.toISOString()} and no time-stamp proves the signature existed before`,
+        );
     }
     const issuer = chain[i + 1];
     if (!issuer) continue;
@@ -462,20 +631,46 @@ async function checkChainStatus(base: Base, chain: Cert[], report: SignatureRepo
     if (answer.status === 'revoked') {
       const revokedAt = answer.revokedAt ?? options.validationTime;
       if (revokedAt.getTime() <= at.getTime()) {
-        if (poe) outcome.fail('TOTAL_FAILED', 'REVOKED', `${commonNameOf(cert)}: revoked on ${revokedAt.toISOString()}, before the time-stamped signing time`);
-        else outcome.fail('INDETERMINATE', 'REVOKED_NO_POE', `${commonNameOf(cert)}: revoked on ${revokedAt.toISOString()}; no time-stamp proves the signature is older`);
+        if (poe)
+          outcome.fail(
+            'TOTAL_FAILED',
+            'REVOKED',
+            `${commonNameOf(cert)}: revoked on ${revokedAt.toISOString()}, before the time-stamped signing time`,
+          );
+        else
+          outcome.fail(
+            'INDETERMINATE',
+            'REVOKED_NO_POE',
+            `${commonNameOf(cert)}: revoked on ${revokedAt.toISOString()}; no time-stamp proves the signature is older`,
+          );
       }
     } else if (answer.status === 'unknown') {
-      outcome.fail('INDETERMINATE', 'TRY_LATER', `${commonNameOf(cert)}: no revocation information ${options.revocation.mode === 'offline' ? 'is embedded (offline validation)' : 'could be obtained'}`);
+      outcome.fail(
+        'INDETERMINATE',
+        'TRY_LATER',
+        `${commonNameOf(cert)}: no revocation information ${options.revocation.mode === 'offline' ? 'is embedded (offline validation)' : 'could be obtained'}`,
+      );
     }
   }
   ctx.time.revocation = (ctx.time.revocation ?? 0) + performance.now() - started;
-  outcome.check('revocation', report.chain.every((c) => c.status === 'good'), chain.map((c, i) => `${commonNameOf(c)}: ${report.chain[i]?.status} (${report.chain[i]?.revocationSource})`).join('; '));
+  outcome.check(
+    'revocation',
+    report.chain.every((c) => c.status === 'good'),
+    chain
+      .map((c, i) => `${commonNameOf(c)}: ${report.chain[i]?.status} (${report.chain[i]?.revocationSource})`)
+      .join('; '),
+  );
   // Legacy SHA-1 (signing.md §6 item 18): explicit policy, accepted only with POE before the cut-off.
   const digest = base.cms?.digest ?? base.docTimestamp?.digest;
   if (digest === 'sha1') {
     const ok = options.sha1AcceptedUntil !== null && poe !== undefined && poe < options.sha1AcceptedUntil;
-    outcome.check('sha1-policy', ok, ok ? 'SHA-1 accepted: time-stamped before the configured cut-off' : 'SHA-1 is not accepted without proof of existence before the cut-off');
+    outcome.check(
+      'sha1-policy',
+      ok,
+      ok
+        ? 'SHA-1 accepted: time-stamped before the configured cut-off'
+        : 'SHA-1 is not accepted without proof of existence before the cut-off',
+    );
     if (!ok) outcome.fail('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE', 'the signature uses SHA-1');
   }
   if (base.kind === 'signature' && base.cms?.hasSigningCertificateV2 && base.subFilter === 'ETSI.CAdES.detached') {

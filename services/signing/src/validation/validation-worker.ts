@@ -11,7 +11,10 @@ if (port) {
     const reply = (message: WorkerReply): void => port.postMessage(message);
     const { options } = job;
     validatePdf(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), {
-      trust: { anchors: options.anchors.map((d) => toCert(Buffer.from(d))), intermediates: options.intermediates.map((d) => toCert(Buffer.from(d))) },
+      trust: {
+        anchors: options.anchors.map((d) => toCert(Buffer.from(d))),
+        intermediates: options.intermediates.map((d) => toCert(Buffer.from(d))),
+      },
       validationTime: new Date(options.validationTime),
       revocation: options.revocation,
       modificationPolicy: options.modificationPolicy,
