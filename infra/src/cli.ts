@@ -109,6 +109,10 @@ async function test(extraArgs: string[]): Promise<void> {
   const checks: { name: string; ok: boolean }[] = [];
   checks.push({ name: 'lint', ok: (await runStep('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0'])) === 0 });
   checks.push({
+    name: 'format',
+    ok: (await runStep('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level=warn'])) === 0,
+  });
+  checks.push({
     name: 'type-check (tests, infra, scripts)',
     ok: (await runStep('type-check (tests, infra, scripts)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) === 0,
   });
