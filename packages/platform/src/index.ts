@@ -13,3 +13,5 @@ export * from './health';
 export * from './idempotency';
 export * from './http';
 export * from './service-runner';
+export * from './vietnam-time';
+export * from './route-kit';

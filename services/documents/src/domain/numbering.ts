@@ -1,26 +1,10 @@
 // Pure rules of số, ký hiệu and mã định danh văn bản (NĐ 30/2020 Điều 15; Phụ lục I.II.3; Phụ lục VI).
 
-const vietnamZone = 'Asia/Ho_Chi_Minh';
-
-/** The calendar date in Vietnam as {year, month, day}: numbering restarts on 1 January there, not in UTC. */
-export function vietnamDate(at: Date): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: vietnamZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(at);
-  const pick = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return { year: pick('year'), month: pick('month'), day: pick('day') };
-}
+// Vietnamese civil dates live in the platform; numbering uses them (yearly series restart on 1 January in Vietnam).
+import { vietnamDate, vietnamIsoDate } from '@vanthu/platform';
+export { vietnamDate, vietnamIsoDate };
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/** yyyy-MM-dd in Vietnam. */
-export function vietnamIsoDate(at: Date): string {
-  const { year, month, day } = vietnamDate(at);
-  return `${year}-${pad2(month)}-${pad2(day)}`;
-}
 
 // Phụ lục I.II.3.c: Arabic digits, numbers below 10 get a leading 0.
 export const formatNumber = (n: number): string => pad2(n);
