@@ -13,7 +13,9 @@ export async function listAccessLog(
   deps: { pool: Pool },
 ): Promise<{ items: AccessEntry[]; nextCursor: string | null }> {
   await getDocument(identity, documentId, deps);
-  const after = cursor && /^\d{1,18}$/.test(cursor) ? Number(cursor) : 0;
+  // The key is the log's own bigserial id, unique, so no two entries share a position; kept as text (a
+  // bigint read through a Number would round beyond 2^53).
+  const after = cursor && /^\d{1,18}$/.test(cursor) ? cursor : '0';
   const rows = await withTransaction(deps.pool, (tx) =>
     listAccess(tx, identity.agencyCode, documentId, after, limit + 1),
   );

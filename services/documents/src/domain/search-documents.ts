@@ -7,15 +7,19 @@ import {
   listSavedSearches,
   searchDocuments as querySearch,
 } from '../repositories/search-repository';
+import type { PageKey } from '../repositories/search-repository';
 import type { NewSavedSearch, SavedSearch, SearchCriteria, SearchResults } from '../schemas/search';
 import { foldForSearch } from './search-text';
 
-const encodeCursor = (createdAt: string, id: string): string =>
-  Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
+// The cursor is opaque to clients: base64url of the last row's exact key, `{created_at to the µs}|{id}`.
+// Cursors of earlier releases (milliseconds) still decode.
+const encodeCursor = (key: PageKey): string => Buffer.from(`${key.createdAt}|${key.id}`, 'utf8').toString('base64url');
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
+const exactInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+function decodeCursor(cursor: string): PageKey {
+  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || rest.length > 0 || !exactInstant.test(createdAt) || !/^[0-9a-f-]{36}$/.test(id)) {
     throw new AppError('VALIDATION_FAILED', 'the cursor is not one this API returned', {
       errors: [{ field: 'querystring.cursor', message: 'invalid cursor' }],
     });
@@ -38,9 +42,12 @@ export async function searchDocuments(
   const rows = await withTransaction(deps.pool, (tx) =>
     querySearch(tx, identity.agencyCode, { criteria, words, ...(after ? { after } : {}), limit: paging.limit + 1 }),
   );
-  const items = rows.slice(0, paging.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > paging.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  const page = rows.slice(0, paging.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => row.summary),
+    nextCursor: rows.length > paging.limit && last ? encodeCursor(last.key) : null,
+  };
 }
 
 export async function saveSearch(

@@ -23,18 +23,18 @@ export async function listAccess(
   tx: Tx,
   agencyCode: string,
   documentId: string,
-  after: number,
+  after: string,
   limit: number,
-): Promise<(AccessEntry & { id: number })[]> {
+): Promise<(AccessEntry & { id: string })[]> {
   const { rows } = await tx.query<{
-    id: number;
+    id: string;
     document_id: string;
     version: number | null;
     action: AccessAction;
     user_id: string;
     at: Date;
   }>(
-    'SELECT id, document_id, version, action, user_id, at FROM access_log WHERE agency_code = $1 AND document_id = $2 AND id > $3 ORDER BY id LIMIT $4',
+    'SELECT id, document_id, version, action, user_id, at FROM access_log WHERE agency_code = $1 AND document_id = $2 AND id > $3::bigint ORDER BY id LIMIT $4',
     [agencyCode, documentId, after, limit],
   );
   return rows.map((row) => ({

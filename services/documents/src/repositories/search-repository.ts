@@ -4,9 +4,16 @@ import type { DocumentSummary, SavedSearch, SearchCriteria } from '../schemas/se
 export type SearchPage = {
   criteria: SearchCriteria;
   words: string[];
-  after?: { createdAt: string; id: string };
+  after?: PageKey;
   limit: number;
 };
+
+/**
+ * The exact sort key of a row: `created_at` to the microsecond (as PostgreSQL stores it) and the id.
+ * A JavaScript Date keeps only milliseconds, so the key is read as text from the database, never
+ * through a Date; otherwise rows created in the same millisecond as a page's last row are skipped.
+ */
+export type PageKey = { createdAt: string; id: string };
 
 type SummaryRow = {
   id: string;
@@ -20,13 +27,18 @@ type SummaryRow = {
   register_id: string | null;
   registered_at: Date | null;
   created_at: Date;
+  created_at_exact: string;
 };
 
 /**
  * Newest first, always scoped to the caller's agency. Every word must occur in the folded
  * text (trigram index on search_text || content_text); LIKE metacharacters in words are escaped.
  */
-export async function searchDocuments(tx: Tx, agencyCode: string, page: SearchPage): Promise<DocumentSummary[]> {
+export async function searchDocuments(
+  tx: Tx,
+  agencyCode: string,
+  page: SearchPage,
+): Promise<{ summary: DocumentSummary; key: PageKey }[]> {
   const where = ['d.agency_code = $1'];
   const params: unknown[] = [agencyCode];
   const add = (sql: (p: string) => string, value: unknown) => {
@@ -55,27 +67,30 @@ export async function searchDocuments(tx: Tx, agencyCode: string, page: SearchPa
   params.push(page.limit);
   const { rows } = await tx.query<SummaryRow>(
     `SELECT d.id, d.direction, d.subject, d.type_code, d.metadata ->> 'urgency' AS urgency, d.status,
-            r.notation, r.number, r.register_id, r.registered_at, d.created_at
+            r.notation, r.number, r.register_id, r.registered_at, d.created_at,
+            to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_exact
        FROM documents d LEFT JOIN registrations r ON r.document_id = d.id
       WHERE ${where.join(' AND ')}
       ORDER BY d.created_at DESC, d.id DESC
       LIMIT $${params.length}`,
     params,
   );
-  return rows.map((row) => ({
-    id: row.id,
-    direction: row.direction,
-    subject: row.subject,
-    typeCode: row.type_code,
-    urgency: row.urgency ?? 'normal',
-    status: row.status,
-    notation: row.notation,
-    number: row.number,
-    registerId: row.register_id,
-    registeredAt: row.registered_at?.toISOString() ?? null,
-    createdAt: row.created_at.toISOString(),
-  }));
+  return rows.map((row) => ({ summary: toSummary(row), key: { createdAt: row.created_at_exact, id: row.id } }));
 }
+
+const toSummary = (row: SummaryRow): DocumentSummary => ({
+  id: row.id,
+  direction: row.direction,
+  subject: row.subject,
+  typeCode: row.type_code,
+  urgency: row.urgency ?? 'normal',
+  status: row.status,
+  notation: row.notation,
+  number: row.number,
+  registerId: row.register_id,
+  registeredAt: row.registered_at?.toISOString() ?? null,
+  createdAt: row.created_at.toISOString(),
+});
 
 export async function insertSavedSearch(
   tx: Tx,
