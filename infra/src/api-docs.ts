@@ -47,7 +47,7 @@ export async function generateApiDocuments(): Promise<{ openapi: unknown; asynca
         hsm: new HsmConnection({ modulePath: '', tokenLabel: '', pin: '' }),
       }),
     ],
-    ['routing', await buildRouting({ logger, identityPublicKey })],
+    ['routing', await buildRouting({ logger, pool, identityPublicKey })],
     ['reporting', await buildReporting({ logger, pool, identityPublicKey })],
   ];
   try {

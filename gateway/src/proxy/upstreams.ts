@@ -38,7 +38,16 @@ export function upstreams(config: GatewayConfig): Upstream[] {
     {
       service: 'routing',
       url: config.ROUTING_URL,
-      prefixes: ['/v1/workflows', '/v1/tasks', '/v1/processes', '/v1/interop'],
+      prefixes: [
+        '/v1/workflows',
+        '/v1/tasks',
+        '/v1/processes',
+        '/v1/interop',
+        '/v1/calendars',
+        '/v1/delegations',
+        '/v1/certificate-exceptions',
+        '/v1/certificate-gating',
+      ],
     },
     { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },
   ];

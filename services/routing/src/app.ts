@@ -1,11 +1,19 @@
 import { buildServiceApp } from '@vanthu/platform';
-import type { HealthCheck, Logger, ServiceApp } from '@vanthu/platform';
+import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
+import { calendarRoutes } from './routes/calendar-routes';
 
-export type RoutingAppDeps = { logger: Logger; identityPublicKey: string; healthChecks?: HealthCheck[] };
+export type RoutingAppDeps = {
+  logger: Logger;
+  identityPublicKey: string;
+  healthChecks?: HealthCheck[];
+  pool: Pool;
+  /** Domain code reads time from here; tests move it instead of sleeping. */
+  clock?: Clock;
+};
 
 export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
-  return buildServiceApp({
+  const app = await buildServiceApp({
     name: 'routing',
     version: serviceVersion,
     description: 'Workflows, tasks, deadlines and inter-agency exchange (luồng xử lý, liên thông).',
@@ -13,4 +21,6 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
     identityPublicKey: deps.identityPublicKey,
     healthChecks: deps.healthChecks ?? [],
   });
+  await calendarRoutes(app, { pool: deps.pool, ...(deps.clock ? { clock: deps.clock } : {}) });
+  return app;
 }

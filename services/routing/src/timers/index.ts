@@ -1,0 +1,9 @@
+// The interface routing's process engine uses for working time, timers, certificate gating and
+// delegation. Its signatures are fixed between the two halves of the service; add to it, never change it.
+export { addWorkingTime, isWorkingInstant, isWorkingDate, workingTimeBetween } from '../calendar/working-calendar';
+export type { WorkingCalendar, WorkingAmount, OfficeHoursBlock } from '../calendar/working-calendar';
+export { loadCalendar } from '../calendar/load-calendar';
+export { scheduleTimer, cancelTimers, registerTimerHandler, runDueTimers, TimerWorker } from './timer-worker';
+export type { Timer, TimerKind, TimerHandler, TimerContext, ScheduleTimerInput } from './timer-worker';
+export { assertAssignable, checkAssignable, defaultGatingDate } from '../gating/assert-assignable';
+export { resolveDelegate } from '../delegation/resolve-delegate';
