@@ -18,6 +18,8 @@ export type Revision = {
   entries: Map<number, XrefEntry>;
   /** Offset of the /XRefStm of a hybrid file's table section. */
   hybridStreamOffset?: number;
+  /** The entries that /XRefStm stream itself lists (before the table's entries take precedence). */
+  hybridEntries?: Map<number, XrefEntry>;
   /** Byte just after this revision's %%EOF marker (or its xref section when the marker is missing). */
   endOffset: number;
 };
@@ -203,6 +205,7 @@ export class PdfReader {
         for (const [num, entry] of hybrid.entries)
           if (!entries.has(num) || entries.get(num)?.type === 'free') entries.set(num, entry);
         revision.hybridStreamOffset = xrefStm;
+        revision.hybridEntries = hybrid.entries;
       }
       return revision;
     }

@@ -47,15 +47,13 @@ export function incomingDocumentHandler(
         sha256: report.sha256,
         verdict: report.verdict,
         verdictReason: report.verdictReason.slice(0, 1000),
-        signatures: report.signatures
-          .slice(0, 200)
-          .map((s) => ({
-            fieldName: s.fieldName,
-            kind: s.kind,
-            indication: s.indication,
-            subIndication: s.subIndication,
-            signerName: s.signer?.name ?? null,
-          })),
+        signatures: report.signatures.slice(0, 200).map((s) => ({
+          fieldName: s.fieldName,
+          kind: s.kind,
+          indication: s.indication,
+          subIndication: s.subIndication,
+          signerName: s.signer?.name ?? null,
+        })),
         reportId: report.reportId,
         validatedAt: new Date().toISOString(),
       },

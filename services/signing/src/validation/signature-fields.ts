@@ -1,5 +1,5 @@
-import { PdfDict, PdfString, isArray, isName, isNumber, isRef } from '@vanthu/pdf';
-import type { PdfObject, PdfReader, PdfRef } from '@vanthu/pdf';
+import { PdfString, isArray, isName, isNumber, isRef } from '@vanthu/pdf';
+import type { PdfObject, PdfReader, PdfRef, PdfDict } from '@vanthu/pdf';
 
 /** A signature field with a value, as the newest revision shows it. */
 export type SignatureField = {
@@ -155,5 +155,3 @@ function objectNumberBefore(bytes: Buffer, at: number): number | null {
   if (!startsLine) return null;
   return Number(bytes.toString('latin1', numStart, numEnd + 1));
 }
-
-export { PdfDict };

@@ -1,0 +1,292 @@
+// One rule per kind of change after a signature. Each either recognises the change (and says
+// whether it is allowed) or leaves it to the next rule; what no rule recognises is not allowed.
+import { PdfName, PdfStream, isArray, isDict, isName, isRef } from '@vanthu/pdf';
+import type { PdfDict, PdfObject } from '@vanthu/pdf';
+import { area, canonical, changedKeys, dictOf, refNums } from './pdf-graph';
+import type { FieldLock, RevisionScope, Versions } from './modification-scope';
+import type { ChangeClass } from './report';
+
+export type Verdict = { classification: ChangeClass; allowed: boolean; detail: string };
+/** `skip`: not a change at all (an identical rewrite, or file structure). `undefined`: another rule's case. */
+export type ChangeRule = (scope: RevisionScope, num: number, versions: Versions) => Verdict | 'skip' | undefined;
+
+const verdict = (classification: ChangeClass, allowed: boolean, detail: string): Verdict => ({
+  classification,
+  allowed,
+  detail,
+});
+
+/**
+ * Annotations that cannot hide signed content: a note's icon or its closed pop-up. Any
+ * annotation's appearance may paint anything inside its /Rect (Evil Annotation Attack), so a
+ * note whose rectangle is larger than an icon is not harmless, whatever its subtype.
+ */
+const HARMLESS_ANNOTATIONS = new Set(['Text', 'Popup']);
+const NOTE_ICON_MAX_POINTS = 32;
+// Version and XMP metadata are not displayed content; signing tools update them (pyHanko does).
+const ALLOWED_CATALOG_KEYS = new Set(['DSS', 'AcroForm', 'Extensions', 'Version', 'Metadata']);
+const ALLOWED_ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
+const FORM_FILL_KEYS = ['V', 'AP', 'AS', 'MK'];
+
+function coversLittle(annotation: PdfDict | undefined): boolean {
+  const rect = annotation?.get('Rect');
+  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return false;
+  const [x1, y1, x2, y2] = rect as number[];
+  return (
+    Math.abs((x2 as number) - (x1 as number)) <= NOTE_ICON_MAX_POINTS &&
+    Math.abs((y2 as number) - (y1 as number)) <= NOTE_ICON_MAX_POINTS
+  );
+}
+
+/** A developer-extensions dictionary or entry: declarations only (ISO 32000-1 §7.12.3), nothing displayable. */
+function isExtensionsValue(obj: PdfObject): boolean {
+  const entry = (o: PdfObject): boolean =>
+    isDict(o) &&
+    isName(o.get('Type') ?? PdfName.of('DeveloperExtensions'), 'DeveloperExtensions') &&
+    [...o.map.values()].every((v) => !isRef(v) && !isDict(v) && !(v instanceof PdfStream));
+  if (isArray(obj)) return obj.every(entry);
+  if (!isDict(obj)) return false;
+  if (isName(obj.get('Type'), 'DeveloperExtensions')) return entry(obj);
+  return [...obj.map.values()].every((v) => entry(v) || (isArray(v) && v.every(entry)));
+}
+
+const locked = (locks: FieldLock[], revision: number, name: string): boolean =>
+  locks.some(
+    (l) =>
+      l.revision < revision &&
+      (l.action === 'All' || (l.action === 'Include' ? l.fields.includes(name) : !l.fields.includes(name))),
+  );
+
+/**
+ * ISO 32000-1 §12.8.2.2: P3 permits annotations, P1/P2 do not; an approval signature alone
+ * restricts nothing, but only notes that cannot cover signed content are taken as harmless.
+ */
+function annotationAllowed(scope: RevisionScope, num: number): boolean {
+  const d = dictOf(scope.after(num));
+  const subtype = d?.get('Subtype');
+  return (
+    (scope.p === 3 || scope.p === null) &&
+    isName(subtype) &&
+    HARMLESS_ANNOTATIONS.has(subtype.name) &&
+    (subtype.name === 'Popup' ? !d?.has('AP') && d?.get('Open') !== true : coversLittle(d))
+  );
+}
+
+/** New entries of a list are new signature widgets or harmless notes; nothing was removed. */
+function listGrowsHarmlessly(scope: RevisionScope, before: number[], after: number[]): boolean {
+  const added = after.filter((n) => !before.includes(n));
+  return (
+    before.every((n) => after.includes(n)) &&
+    added.every((n) => scope.newSignatureWidgets.has(n) || (scope.newAnnotations.has(n) && annotationAllowed(scope, n)))
+  );
+}
+
+const unchanged: ChangeRule = ({ reader }, _num, { a, b }) =>
+  b !== null && a !== null && canonical(reader, a) === canonical(reader, b) ? 'skip' : undefined;
+
+const deleted: ChangeRule = (_scope, _num, { a }) =>
+  a === null ? verdict('other', false, 'an object of the signed revision was deleted') : undefined;
+
+// Cross-reference and object streams are file structure, not content.
+const fileStructure: ChangeRule = (_scope, _num, { a, b }) => {
+  const isStructure = (d: PdfDict | undefined): boolean =>
+    isName(d?.get('Type'), 'XRef') || isName(d?.get('Type'), 'ObjStm');
+  return a instanceof PdfStream && isStructure(a.dict) && (b === null || isStructure(dictOf(b))) ? 'skip' : undefined;
+};
+
+const newSignatureValue: ChangeRule = ({ p }, _num, { a, b }) => {
+  const ad = dictOf(a);
+  const type = ad?.get('Type');
+  const sigValue =
+    isName(type, 'Sig') ||
+    isName(type, 'DocTimeStamp') ||
+    (!!ad && ad.has('ByteRange') && ad.has('Contents') && ad.has('Filter'));
+  if (b !== null || !sigValue) return undefined;
+  const timestamp = isName(type, 'DocTimeStamp');
+  if (timestamp) return verdict('document-timestamp', true, 'new document time-stamp');
+  return p === 1
+    ? verdict('signature', false, 'a new signature on a document certified with no changes allowed (DocMDP P1)')
+    : verdict('signature', true, 'new signature value');
+};
+
+// Sneaky Signature Attack: in a certified document a new visible signature can paint over signed content.
+const newSignatureWidget: ChangeRule = ({ p, newSignatureWidgets }, num, { a, b }) => {
+  if (!newSignatureWidgets.has(num)) return undefined;
+  const visible = area(dictOf(a)?.get('Rect')) > 0;
+  const ok = p === null ? true : p !== 1 && (!visible || b !== null);
+  const detail =
+    b !== null
+      ? 'a pre-existing empty signature field was signed'
+      : visible && p !== null
+        ? 'a new visible signature field in a certified document (Sneaky Signature)'
+        : 'new signature field';
+  return verdict('signature', ok, detail);
+};
+
+// Only new objects or the DSS's own dictionaries: an old page stream hung under /DSS stays a change.
+const validationData: ChangeRule = ({ dssObjects, dssBefore }, num, { b }) =>
+  dssObjects.has(num) && (b === null || dssBefore.has(num)) ? verdict('dss', true, 'validation data (DSS)') : undefined;
+
+const metadata: ChangeRule = ({ infoNum, metadataRefs }, num, { a, b }) => {
+  if (infoNum === num) return verdict('metadata', true, 'document information (dates, producer) updated');
+  if (metadataRefs.has(num) && (a instanceof PdfStream || b === null))
+    return verdict('metadata', true, 'XMP metadata updated');
+  return undefined;
+};
+
+const developerExtensions: ChangeRule = ({ extensions }, num, { a, b }) =>
+  extensions.has(num) && isExtensionsValue(a) && (b === null || isExtensionsValue(b))
+    ? verdict('metadata', true, 'developer extensions declared')
+    : undefined;
+
+const unreferencedNewObject: ChangeRule = ({ referenced, newAnnotations }, num, { b }) =>
+  b === null && !referenced.has(num) && !newAnnotations.has(num)
+    ? verdict('structural', true, 'a new object nothing refers to (not displayed)')
+    : undefined;
+
+const signatureAppearance: ChangeRule = ({ justified, p }, num) =>
+  justified.get(num) === 'signature' ? verdict('signature', p !== 1, 'appearance of a new signature') : undefined;
+
+const annotation: ChangeRule = (scope, num) => {
+  const { newAnnotations, justified, p } = scope;
+  if (!newAnnotations.has(num) && justified.get(num) !== 'annotation') return undefined;
+  const owner = newAnnotations.has(num) ? num : [...newAnnotations][0];
+  const ok = owner !== undefined && annotationAllowed(scope, owner);
+  return verdict(
+    'annotation',
+    ok,
+    ok
+      ? p === 3
+        ? 'a note annotation permitted by DocMDP P3'
+        : 'a note annotation (icon-sized, cannot cover signed content)'
+      : 'an annotation added after signing may cover signed content (Evil Annotation)',
+  );
+};
+
+const formFill: ChangeRule = ({ reader, formFills, justified, names, locks, p, r }, num, { a, b }) => {
+  if (!formFills.has(num) && justified.get(num) !== 'form-fill') return undefined;
+  const ad = dictOf(a);
+  const bd = dictOf(b);
+  const name = names.get(num) ?? '';
+  const onlyValues = !bd || !ad || changedKeys(reader, bd, ad).every((k) => FORM_FILL_KEYS.includes(k));
+  const isLocked = locked(locks, r, name);
+  const ok = onlyValues && p !== 1 && !isLocked;
+  return verdict(
+    'form-fill',
+    ok,
+    !onlyValues
+      ? 'a form field changed more than its value and appearance'
+      : isLocked
+        ? `field "${name}" is locked by a signature (FieldMDP)`
+        : p === 1
+          ? 'form filling on a document certified with no changes allowed (DocMDP P1)'
+          : `form field "${name}" filled`,
+  );
+};
+
+/** Why an /AcroForm change is not one a signature makes; null when it is. */
+function acroFormProblem(scope: RevisionScope, before: PdfDict | undefined, after: PdfDict | undefined): string | null {
+  if (!before || !after) return null;
+  const { reader, r } = scope;
+  const bad = changedKeys(reader, before, after).filter((k) => !ALLOWED_ACROFORM_KEYS.has(k));
+  if (bad.length) return `the interactive form changed: ${bad.join(', ')}`;
+  const fieldsAt = (d: PdfDict, rev: number): number[] => {
+    const v = d.get('Fields');
+    return refNums(isRef(v) ? reader.objectAtRevision(v.num, rev) : v);
+  };
+  const b = fieldsAt(before, r - 1);
+  const a = fieldsAt(after, r);
+  if (!b.every((n) => a.includes(n))) return 'form fields were removed';
+  if (!a.filter((n) => !b.includes(n)).every((n) => scope.newSignatureWidgets.has(n)))
+    return 'form fields other than signature fields were added';
+  return null;
+}
+
+const catalog: ChangeRule = (scope, num, { a, b }) => {
+  const ad = dictOf(a);
+  const bd = dictOf(b);
+  if (num !== scope.catalogNum || !ad || !bd) return undefined;
+  const keys = changedKeys(scope.reader, bd, ad);
+  const bad = keys.filter((k) => !ALLOWED_CATALOG_KEYS.has(k));
+  const acroChange =
+    keys.includes('AcroForm') && isDict(ad.get('AcroForm'))
+      ? acroFormProblem(scope, dictOf(bd.get('AcroForm') ?? null), dictOf(ad.get('AcroForm') ?? null))
+      : null;
+  return verdict(
+    'signature',
+    bad.length === 0 && !acroChange,
+    bad.length
+      ? `the catalog changed: ${bad.join(', ')}`
+      : (acroChange ?? 'catalog updated for a signature or the DSS'),
+  );
+};
+
+const page: ChangeRule = (scope, _num, { a, b }) => {
+  const ad = dictOf(a);
+  const bd = dictOf(b);
+  if (!isName(ad?.get('Type'), 'Page') || !ad || !bd) return undefined;
+  const { reader, r } = scope;
+  const bad = changedKeys(reader, bd, ad).filter((k) => k !== 'Annots');
+  const annotsAt = (d: PdfDict, rev: number): number[] => {
+    const v = d.get('Annots');
+    return refNums(isRef(v) ? reader.objectAtRevision(v.num, rev) : v);
+  };
+  const annotsOk = listGrowsHarmlessly(scope, annotsAt(bd, r - 1), annotsAt(ad, r));
+  return verdict(
+    bad.length ? 'other' : 'signature',
+    bad.length === 0 && annotsOk,
+    bad.length
+      ? `the page changed: ${bad.join(', ')}`
+      : annotsOk
+        ? 'page annotations: a signature widget added'
+        : 'annotations added to a signed page',
+  );
+};
+
+// An indirect /Fields or /Annots array (new, or rewritten): existing entries kept, only new signature widgets added.
+const referenceList: ChangeRule = (scope, num, { a, b }) => {
+  if (!Array.isArray(a) || !(Array.isArray(b) || b === null) || !scope.referenced.has(num)) return undefined;
+  const previous = Array.isArray(b)
+    ? refNums(b)
+    : refNums(a).filter((n) => scope.values.get(n) === undefined || scope.values.get(n)?.b !== null);
+  const ok = listGrowsHarmlessly(scope, previous, refNums(a));
+  return verdict('signature', ok, ok ? 'a signature field added to a list' : 'a field or annotation list changed');
+};
+
+const interactiveForm: ChangeRule = (scope, _num, { a, b }) => {
+  const ad = dictOf(a);
+  const bd = dictOf(b);
+  if (!ad || !bd || !(ad.has('Fields') || ad.has('SigFlags')) || !bd.has('Fields')) return undefined;
+  const problem = acroFormProblem(scope, bd, ad);
+  return verdict('signature', !problem, problem ?? 'interactive form updated for a signature');
+};
+
+/** The rules in the order they are tried. */
+export const CHANGE_RULES: ChangeRule[] = [
+  unchanged,
+  deleted,
+  fileStructure,
+  newSignatureValue,
+  newSignatureWidget,
+  validationData,
+  metadata,
+  developerExtensions,
+  unreferencedNewObject,
+  signatureAppearance,
+  annotation,
+  formFill,
+  catalog,
+  page,
+  referenceList,
+  interactiveForm,
+];
+
+export const UNEXPLAINED = (b: PdfObject): Verdict =>
+  verdict(
+    'other',
+    false,
+    b === null
+      ? 'an object added after signing that no signature, DSS or permitted form change uses'
+      : 'an object of the signed revision was redefined',
+  );

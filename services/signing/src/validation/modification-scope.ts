@@ -1,0 +1,159 @@
+import { isName, isRef } from '@vanthu/pdf';
+import type { PdfObject, PdfReader } from '@vanthu/pdf';
+import { dictOf, directRefs, fieldNames, reachable, referrersAt, refNums } from './pdf-graph';
+import type { ChangeClass } from './report';
+
+/** A certification signature's DocMDP level and the revision it signed (ISO 32000-1 §12.8.2.2). */
+export type Certification = { permissions: 1 | 2 | 3; revision: number };
+/** FieldMDP locks (ISO 32000-1 §12.8.2.4): fields a signature forbids changing after its revision. */
+export type FieldLock = { revision: number; action: 'All' | 'Include' | 'Exclude'; fields: string[] };
+
+export type Versions = { b: PdfObject; a: PdfObject };
+
+/** What the change rules know about revision `r` compared with revision `r - 1`. */
+export type RevisionScope = {
+  reader: PdfReader;
+  r: number;
+  /** DocMDP level of a certification signed before this revision; null when not certified. */
+  p: 1 | 2 | 3 | null;
+  locks: FieldLock[];
+  catalogNum: number | undefined;
+  before: (num: number) => PdfObject;
+  after: (num: number) => PdfObject;
+  /** Objects this revision's section lists (object 0 left out), with both versions. */
+  changed: number[];
+  values: Map<number, Versions>;
+  newSignatureWidgets: Set<number>;
+  newAnnotations: Set<number>;
+  formFills: Set<number>;
+  /** New objects an allowed owner (a new signature, annotation or form fill) uses for its appearance. */
+  justified: Map<number, ChangeClass>;
+  /** Objects some object of this revision, or its trailer, refers to directly. */
+  referenced: Set<number>;
+  dssObjects: Set<number>;
+  dssBefore: Set<number>;
+  extensions: Set<number>;
+  metadataRefs: Set<number>;
+  infoNum: number | undefined;
+  names: Map<number, string>;
+};
+
+export function revisionScope(
+  reader: PdfReader,
+  r: number,
+  certification: Certification | null,
+  locks: FieldLock[],
+  catalogNum: number | undefined,
+): RevisionScope {
+  const revision = reader.revisions[r];
+  if (!revision) throw new Error(`no revision ${r}`);
+  const before = (num: number): PdfObject => reader.objectAtRevision(num, r - 1);
+  const after = (num: number): PdfObject => reader.objectAtRevision(num, r);
+  const catalogAt = (rev: number): ReturnType<typeof dictOf> => {
+    const root = reader.revisions[rev]?.trailer.get('Root');
+    return dictOf(isRef(root) ? reader.objectAtRevision(root.num, rev) : null);
+  };
+  const catalogAfter = catalogAt(r);
+  const catalogBefore = catalogAt(r - 1);
+  const changed = [...revision.entries.keys()].filter((n) => n !== 0);
+  const values = new Map<number, Versions>();
+  for (const num of changed) values.set(num, { a: after(num), b: before(num) });
+  const metadataRefs = new Set<number>();
+  for (const cat of [catalogAfter, catalogBefore]) {
+    const m = cat?.get('Metadata');
+    if (isRef(m)) metadataRefs.add(m.num);
+  }
+  const infoRef = revision.trailer.get('Info');
+  const scope: RevisionScope = {
+    reader,
+    r,
+    p: certification && certification.revision < r ? certification.permissions : null,
+    locks,
+    catalogNum,
+    before,
+    after,
+    changed,
+    values,
+    newSignatureWidgets: new Set(),
+    newAnnotations: new Set(),
+    formFills: new Set(),
+    justified: new Map(),
+    referenced: referencedIn(values, revision.trailer),
+    dssObjects: reachable(reader, catalogAfter?.get('DSS'), r),
+    dssBefore: reachable(reader, catalogBefore?.get('DSS'), r - 1),
+    // Developer extensions (ISO 32000-1 §7.12) declare features; signing tools add ESIC for PAdES.
+    extensions: reachable(reader, catalogAfter?.get('Extensions'), r),
+    metadataRefs,
+    infoNum: isRef(infoRef) ? infoRef.num : undefined,
+    names: fieldNames(reader, r),
+  };
+  findOwners(scope);
+  justifyNewAppearances(scope, scope.newSignatureWidgets, 'signature');
+  justifyRewrittenSignatureAppearances(scope);
+  justifyNewAppearances(scope, scope.newAnnotations, 'annotation');
+  justifyNewAppearances(scope, scope.formFills, 'form-fill');
+  return scope;
+}
+
+/** A new object nothing in this revision refers to is not displayed; a later reference to it is a change of its own. */
+function referencedIn(values: Map<number, Versions>, trailer: PdfObject): Set<number> {
+  const referenced = new Set<number>();
+  for (const { a } of values.values()) directRefs(a, referenced);
+  directRefs(trailer, referenced);
+  return referenced;
+}
+
+/** New signature values' widgets, new annotations and filled form fields: they justify what they reference. */
+function findOwners(scope: RevisionScope): void {
+  const { after, values } = scope;
+  for (const [num, { a, b }] of values) {
+    const ad = dictOf(a);
+    if (!ad) continue;
+    const isWidget = isName(ad.get('Subtype'), 'Widget');
+    // A widget may be a kid of the signature field and inherit /FT from its parent.
+    const parent = ad.get('Parent');
+    const parentDict = isRef(parent) ? dictOf(after(parent.num)) : undefined;
+    const sigField = isName(ad.get('FT'), 'Sig') || (isWidget && isName(parentDict?.get('FT'), 'Sig'));
+    if (sigField && (b === null || !dictOf(b)?.has('V'))) scope.newSignatureWidgets.add(num);
+    else if (b === null && (isName(ad.get('Type'), 'Annot') || ad.has('Rect')) && !isWidget)
+      scope.newAnnotations.add(num);
+    else if (b !== null && (ad.has('FT') || ad.has('V') || isWidget) && !isName(ad.get('FT'), 'Sig'))
+      scope.formFills.add(num);
+  }
+  // Widgets that are kids of a new signature field (possibly through an indirect /Kids array) are part of it.
+  for (const field of [...scope.newSignatureWidgets]) {
+    const kidsEntry = dictOf(after(field))?.get('Kids');
+    const kids = isRef(kidsEntry) ? after(kidsEntry.num) : (kidsEntry ?? null);
+    for (const k of refNums(kids)) if (values.get(k)?.b === null) scope.newSignatureWidgets.add(k);
+  }
+}
+
+/** New objects under the /AP of a new signature widget, a new annotation or a filled field belong to it. */
+function justifyNewAppearances(scope: RevisionScope, owners: Set<number>, why: ChangeClass): void {
+  for (const w of owners)
+    for (const n of reachable(scope.reader, dictOf(scope.after(w))?.get('AP'), scope.r))
+      if (scope.values.get(n)?.b === null) scope.justified.set(n, why);
+}
+
+/**
+ * Signing a pre-existing empty field replaces that field's own appearance streams, but only when
+ * nothing else refers to those streams: otherwise the "appearance" repaints other content
+ * (pyHanko's sneaky cases).
+ */
+function justifyRewrittenSignatureAppearances(scope: RevisionScope): void {
+  const { reader, r, values } = scope;
+  let referrers: Map<number, Set<number>> | undefined;
+  for (const w of scope.newSignatureWidgets) {
+    if (values.get(w)?.b === null) continue;
+    const own = reachable(reader, dictOf(scope.before(w))?.get('AP'), r - 1);
+    const redefined = [...reachable(reader, dictOf(scope.after(w))?.get('AP'), r)].filter(
+      (n) => own.has(n) && values.has(n),
+    );
+    if (redefined.length === 0) continue;
+    referrers ??= referrersAt(reader, r - 1);
+    const map = referrers;
+    // Every object of the old appearance must be the field's alone, all the way down.
+    const exclusive = [...own].every((m) => [...(map.get(m) ?? [])].every((from) => from === w || own.has(from)));
+    if (exclusive) for (const n of redefined) scope.justified.set(n, 'signature');
+  }
+}

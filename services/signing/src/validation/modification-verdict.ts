@@ -1,0 +1,45 @@
+import type { RevisionChange, SignatureReport } from './report';
+import type { DocumentContext, SignatureState } from './signature-state';
+
+/**
+ * The changes after a signature's revision decide its indication: a DocMDP or FieldMDP
+ * violation fails it (ISO 32000-1 §12.8.2.2, §12.8.2.4); any other unexplained change makes it
+ * INDETERMINATE, or fails it when the policy says so (Incremental Saving, shadow, EAA, SSA).
+ */
+export function judgeModifications(
+  state: SignatureState,
+  report: SignatureReport,
+  changesAfter: RevisionChange[],
+  ctx: DocumentContext,
+): void {
+  const { outcome, field } = state;
+  if (state.signedRevision < 0) return;
+  const disallowed = changesAfter.filter((c) => !c.allowed);
+  outcome.check(
+    'modifications',
+    disallowed.length === 0,
+    disallowed.length
+      ? `${disallowed.length} change(s) after signing are not permitted`
+      : changesAfter.length
+        ? `${changesAfter.length} permitted change(s) after signing`
+        : 'nothing changed after signing',
+  );
+  const first = disallowed[0];
+  if (!first) return;
+  const where = `${first.detail} (revision ${first.revision + 1}, object ${first.object}, ${first.what})`;
+  const certified = report.certification !== null;
+  const lockedFieldChanged =
+    ctx.locks.some((l) => l.field === field.fieldName) && disallowed.some((c) => c.classification === 'form-fill');
+  if (certified || lockedFieldChanged)
+    outcome.fail(
+      'TOTAL_FAILED',
+      'SIG_CONSTRAINTS_FAILURE',
+      `${certified ? 'DocMDP' : 'FieldMDP'} permissions violated: ${where}`,
+    );
+  else
+    outcome.fail(
+      ctx.options.modificationPolicy === 'failed' ? 'TOTAL_FAILED' : 'INDETERMINATE',
+      'SIG_CONSTRAINTS_FAILURE',
+      `not permitted after signing: ${where}`,
+    );
+}
