@@ -2,6 +2,7 @@ import { buildServiceApp } from '@vanthu/platform';
 import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import { calendarRoutes } from './routes/calendar-routes';
+import { gatingRoutes } from './routes/gating-routes';
 
 export type RoutingAppDeps = {
   logger: Logger;
@@ -21,6 +22,8 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
     identityPublicKey: deps.identityPublicKey,
     healthChecks: deps.healthChecks ?? [],
   });
-  await calendarRoutes(app, { pool: deps.pool, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const time = { pool: deps.pool, ...(deps.clock ? { clock: deps.clock } : {}) };
+  await calendarRoutes(app, time);
+  await gatingRoutes(app, time);
   return app;
 }
