@@ -10,7 +10,7 @@ import {
 import { signatureAppliedV1 } from '@vanthu/contracts';
 import type { SignatureAppliedV1 } from '@vanthu/contracts';
 import { planAppearance, vietnamTime } from '../appearance/place-appearance';
-import type { AppearanceRequest } from '../appearance/place-appearance';
+import type { AppearanceRequest, Rect } from '../appearance/place-appearance';
 import { signPdf } from '../pades/pades-engine';
 import type { PadesLevel } from '../pades/pades-engine';
 import { hsmSigner } from '../pades/signer';
@@ -33,6 +33,8 @@ export type OrganisationSignatureCommand = {
   copyingAgency?: string;
   reason?: string;
   location?: string;
+  /** Explicit placement instead of the automatic one (page index 0-based, PDF points). */
+  rect?: Rect;
 };
 
 const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'];
@@ -152,7 +154,11 @@ export async function applyOrganisationSignature(
         widthMm: image.widthMm ?? 36,
       };
     }
-    const plan = await planAppearance(pdf, request, deps.fontPath);
+    const plan = await planAppearance(
+      pdf,
+      command.rect ? ({ ...request, rect: command.rect } as AppearanceRequest) : request,
+      deps.fontPath,
+    );
     const signer = hsmSigner(deps.hsm, seal.keyIdHex, seal.certificate, seal.chain, seal.scheme, deps.hash);
     const appended = await signPdf(
       reader,

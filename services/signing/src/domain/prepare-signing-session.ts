@@ -146,6 +146,7 @@ export async function prepareSigningSession(
               signerName,
               time: now,
               anchors: deps.anchors(identity.agencyCode),
+              ...(item.rect ? { rect: item.rect } : {}),
               ...(image ? { image: image.png, imageSize: { width: image.widthPx, height: image.heightPx } } : {}),
             };
       const plan = await planAppearance(pdf, request, deps.fontPath);

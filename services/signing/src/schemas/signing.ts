@@ -43,6 +43,13 @@ export const OrganisationSignatureRequest = Type.Object(
     copyingAgency: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     reason: Type.Optional(Type.String({ maxLength: 300 })),
     location: Type.Optional(Type.String({ maxLength: 300 })),
+    rect: Type.Optional(
+      Type.Object(Rect.properties, {
+        additionalProperties: false,
+        description:
+          'Where the appearance goes instead of the automatic placement (issue: the seal; attachment, copy: the text line; digitisation: the seal image): page index (0-based) and rectangle in PDF points, origin bottom left; must lie inside the page box (422 otherwise)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -97,7 +104,8 @@ export const PrepareSessionRequest = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 200,
-        description: 'Text of the position line above the name, e.g. CHỦ TỊCH',
+        description:
+          'Approvals: which upper-case position line above the signer name bounds the image from above, e.g. CHỦ TỊCH when the block has several (TM. …, KT. CHỦ TỊCH, PHÓ CHỦ TỊCH). It only chooses the line; it is not printed (the position lines are already in the document).',
       }),
     ),
     documents: Type.Array(
@@ -105,7 +113,13 @@ export const PrepareSessionRequest = Type.Object(
         {
           documentId: Type.String({ format: 'uuid' }),
           basedOnVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-          rect: Type.Optional(Rect),
+          rect: Type.Optional(
+            Type.Object(Rect.properties, {
+              additionalProperties: false,
+              description:
+                'Explicit placement for this document, for initials and approvals alike (the answer to a 422 that could not find an anchor): page index (0-based) and rectangle in PDF points, origin bottom left; must lie inside the page box',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
