@@ -2,6 +2,7 @@ import { buildServiceApp } from '@vanthu/platform';
 import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import { calendarRoutes } from './routes/calendar-routes';
+import { delegationRoutes } from './routes/delegation-routes';
 import { gatingRoutes } from './routes/gating-routes';
 
 export type RoutingAppDeps = {
@@ -25,5 +26,6 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
   const time = { pool: deps.pool, ...(deps.clock ? { clock: deps.clock } : {}) };
   await calendarRoutes(app, time);
   await gatingRoutes(app, time);
+  await delegationRoutes(app, time);
   return app;
 }
