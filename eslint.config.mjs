@@ -1,6 +1,69 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const noDefaultExport = {
+  selector: 'ExportDefaultDeclaration',
+  message: 'Use named exports (DESIGN.md code convention 5).',
+};
+
+// ---- Layer rules of services/documents (issue 9) -------------------------------------------------------------
+// routes/ (schema + one call) → use cases in the aggregate folders → repositories/ (all SQL) → rules/ (pure rules
+// both layers need). Kept in one block so they can be generalised to every service.
+const documentsSrc = 'services/documents/src';
+const documentsDomainFolders = ['documents', 'registers', 'dossiers', 'copies', 'organisations', 'adapters'];
+const documentsLayerRules = [
+  {
+    files: [`${documentsSrc}/**/*.ts`],
+    ignores: [`${documentsSrc}/repositories/**`],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        noDefaultExport,
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
+        },
+      ],
+    },
+  },
+  {
+    files: [`${documentsSrc}/repositories/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...documentsDomainFolders, 'routes', 'rendering', 'context', 'app'].flatMap((folder) => [
+                `../${folder}`,
+                `../${folder}/*`,
+              ]),
+              message: 'Repositories import no domain module: move what both layers need into rules/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [`${documentsSrc}/routes/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../repositories', '../repositories/*'],
+              message: 'Routes call one use case; the use case calls the repositories.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
+// ---- end of the documents layer rules ----------------------------------------------------------------------
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', 'jest.config.js'] },
   js.configs.recommended,
@@ -14,10 +77,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (DESIGN.md code convention 5).' },
-      ],
+      'no-restricted-syntax': ['error', noDefaultExport],
     },
   },
   {
@@ -30,4 +90,5 @@ export default tseslint.config(
     files: ['**/http.ts', '**/authenticate.ts'],
     rules: { '@typescript-eslint/consistent-type-definitions': 'off' },
   },
+  ...documentsLayerRules,
 );

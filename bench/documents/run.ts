@@ -1,25 +1,30 @@
 // Documents benchmark (issue 3): gap-free numbering throughput and accent-insensitive search
 // latency, each as a ratio of a baseline measured in the same run on the same database.
-// Usage (infrastructure up): npx tsx bench/documents/run.ts [--documents 2000] [--concurrency 16]
+// Usage (infrastructure up, services built): npx tsx bench/documents/run.ts [--documents 2000] [--concurrency 16]
+//   [--gateway-registrations 300] (0 skips the through-the-gateway burst)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, createPool, runMigrations, transactionRunner, withTransaction } from '@vanthu/platform';
 import type { Identity } from '@vanthu/platform';
 import { migrationsDir } from '../../services/documents/src/config';
-import { createDocument } from '../../services/documents/src/domain/create-document';
-import { registerDocument } from '../../services/documents/src/domain/register-document';
-import { searchDocuments } from '../../services/documents/src/domain/search-documents';
-import { createRegister } from '../../services/documents/src/domain/create-register';
-import { importOrganisations } from '../../services/documents/src/domain/import-organisations';
+import { createDocument } from '../../services/documents/src/documents/create-document';
+import { registerDocument } from '../../services/documents/src/registers/register-document';
+import { searchDocuments } from '../../services/documents/src/documents/search-documents';
+import { createRegister } from '../../services/documents/src/registers/create-register';
+import { importOrganisations } from '../../services/documents/src/organisations/import-organisations';
 import { BlobStore } from '../../services/documents/src/storage/blob-store';
 import { createTestDatabase } from '../../test/support/databases';
 import { makePdf } from '../../test/support/pdfs';
+import { registrationsThroughGateway } from './through-gateway';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => Number(args[args.indexOf(name) + 1] ?? fallback) || fallback;
 const total = option('--documents', 2000);
 const concurrency = option('--concurrency', 16);
+const gatewayRegistrations = args.includes('--gateway-registrations')
+  ? Number(args[args.indexOf('--gateway-registrations') + 1])
+  : 300;
 
 const clerk: Identity = { userId: 'bench', agencyCode: '000.00.00.H99', roles: ['clerk', 'admin'] };
 const words = [
@@ -126,6 +131,9 @@ async function main(): Promise<void> {
       }
     }
 
+    // The same use case reached as clients reach it: through the gateway, N in flight at once.
+    const throughGateway = gatewayRegistrations > 0 ? await registrationsThroughGateway(gatewayRegistrations) : null;
+
     const results = {
       when: new Date().toISOString(),
       documents: total,
@@ -136,6 +144,10 @@ async function main(): Promise<void> {
         ratioToBaseline: baselineSeconds / oursSeconds,
         registered: numbers?.n,
         highestNumber: numbers?.max,
+        throughGateway: throughGateway && {
+          ...throughGateway,
+          ratioToDomain: throughGateway.registrationsPerSecond / (total / oursSeconds),
+        },
       },
       search: {
         medianMs: median(ours),

@@ -6,12 +6,13 @@ import { documentRoutes } from './routes/documents';
 import { organisationRoutes } from './routes/organisations';
 import { registerRoutes } from './routes/registers';
 import type { BlobStore } from './storage/blob-store';
-import { ConcurrencyLimiter } from './domain/concurrency-limiter';
-import { DocxConverter } from './domain/docx-converter';
-import { TextIndexer } from './domain/text-indexer';
+import { ConcurrencyLimiter } from './adapters/concurrency-limiter';
+import { DocxConverter } from './adapters/docx-converter';
+import { TextIndexer } from './adapters/text-indexer';
 import { searchRoutes } from './routes/search';
 import { dossierRoutes } from './routes/dossiers';
 import { copyRoutes } from './routes/copies';
+import type { DocumentsServices } from './context';
 
 export type DocumentsAppDeps = {
   logger: Logger;
@@ -43,29 +44,38 @@ export async function buildApp(deps: DocumentsAppDeps): Promise<ServiceApp> {
   await app.register(multipart, {
     limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 4, parts: 5, fieldSize: 64 * 1024, headerPairs: 100 },
   });
-  const events = { topicPrefix: deps.topicPrefix, source: '/vanthu/documents' };
-  const textIndexer = deps.textIndexer ?? new TextIndexer({ pool: deps.pool, blobs: deps.blobs, logger: deps.logger });
-  app.addHook('onClose', async () => textIndexer.stop());
-  await documentRoutes(app, {
+  const services = documentsServices(deps);
+  app.addHook('onClose', async () => services.textIndexer.stop());
+  // Route order is the order of the published OpenAPI document's paths.
+  await documentRoutes(app, services);
+  await searchRoutes(app, services);
+  await dossierRoutes(app, services);
+  await copyRoutes(app, services);
+  await registerRoutes(app, services);
+  await organisationRoutes(app, services);
+  return app;
+}
+
+/**
+ * The one place the service's dependencies are made: every use case reaches them through its context
+ * (`DocumentsContext`), never by constructing its own.
+ */
+export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
+  return {
     pool: deps.pool,
     blobs: deps.blobs,
     converter: deps.converter ?? new DocxConverter(),
-    textIndexer,
-    ...events,
-  });
-  await searchRoutes(app, { pool: deps.pool });
-  await dossierRoutes(app, { pool: deps.pool, blobs: deps.blobs, ...events });
-  await copyRoutes(app, { pool: deps.pool, blobs: deps.blobs, ...events });
-  // Registrations of one register-year serialise on its counter row; waiting here rather than for
-  // a pooled connection keeps bursts (hundreds at once) from failing on the pool's connect timeout.
-  const numbering = new ConcurrencyLimiter({
-    concurrency: 4,
-    maxQueued: 5_000,
-    maxWaitMs: 120_000,
-    retryAfterSeconds: 5,
-    what: 'registrations',
-  });
-  await registerRoutes(app, { pool: deps.pool, numbering, ...events });
-  await organisationRoutes(app, { pool: deps.pool });
-  return app;
+    textIndexer: deps.textIndexer ?? new TextIndexer({ pool: deps.pool, blobs: deps.blobs, logger: deps.logger }),
+    // Registrations of one register-year serialise on its counter row; waiting here rather than for
+    // a pooled connection keeps bursts (hundreds at once) from failing on the pool's connect timeout.
+    numbering: new ConcurrencyLimiter({
+      concurrency: 4,
+      maxQueued: 5_000,
+      maxWaitMs: 120_000,
+      retryAfterSeconds: 5,
+      what: 'registrations',
+    }),
+    topicPrefix: deps.topicPrefix,
+    source: '/vanthu/documents',
+  };
 }

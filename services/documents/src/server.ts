@@ -2,8 +2,8 @@ import { runService } from '@vanthu/platform';
 import { buildApp } from './app';
 import { documentsConfigSchema, migrationsDir } from './config';
 import { BlobStore } from './storage/blob-store';
-import { TextIndexer } from './domain/text-indexer';
-import { remindHandovers } from './domain/remind-handovers';
+import { TextIndexer } from './adapters/text-indexer';
+import { remindHandovers } from './dossiers/remind-handovers';
 
 void runService({
   name: 'documents',

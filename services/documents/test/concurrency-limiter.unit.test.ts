@@ -1,4 +1,4 @@
-import { ConcurrencyLimiter } from '../src/domain/concurrency-limiter';
+import { ConcurrencyLimiter } from '../src/adapters/concurrency-limiter';
 
 const deferred = () => {
   let resolve!: () => void;

@@ -3,7 +3,7 @@ import { startHarness, directory } from './http-harness';
 import type { Harness } from './http-harness';
 import { vietnamesePdf } from './vietnamese-pdf';
 import { pdfPageCount, pdfText, qpdfCheck } from './pdf-tools';
-import { vietnamDate } from '../src/domain/numbering';
+import { vietnamDate } from '../src/rules/numbering';
 import { multipartBody } from '../../../test/support/multipart';
 import { makePdf } from '../../../test/support/pdfs';
 import { makeScan } from './scan-files';

@@ -5,8 +5,8 @@ import { makePdf } from '../../../test/support/pdfs';
 import { vietnamesePdf } from './vietnamese-pdf';
 import { pdfAttachment, pdfPageCount, pdfText, qpdfCheck } from './pdf-tools';
 import { agencyA } from '../../../test/support/identities';
-import { vietnamDate } from '../src/domain/numbering';
-import { remindHandovers } from '../src/domain/remind-handovers';
+import { vietnamDate } from '../src/rules/numbering';
+import { remindHandovers } from '../src/dossiers/remind-handovers';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import {
   formatNumber,
   vietnamDate,
   vietnamIsoDate,
-} from '../src/domain/numbering';
-import { documentTypes, findDocumentType } from '../src/domain/document-types';
-import { foldForSearch } from '../src/domain/search-text';
+} from '../src/rules/numbering';
+import { documentTypes, findDocumentType } from '../src/rules/document-types';
+import { foldForSearch } from '../src/rules/search-text';
 import { isCalendarDate } from '../src/schemas/formats';
 
 describe('số and ký hiệu (NĐ 30/2020 Điều 15; Phụ lục I.II.3)', () => {

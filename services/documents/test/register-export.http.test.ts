@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { startHarness, directory } from './http-harness';
 import type { Harness } from './http-harness';
 import { pdfText, qpdfCheck } from './pdf-tools';
-import { vietnamIsoDate } from '../src/domain/numbering';
+import { vietnamIsoDate } from '../src/rules/numbering';
 
 let h: Harness;
 let outgoing: string;

@@ -4,7 +4,7 @@ import type { Harness } from './http-harness';
 import { agencyA } from '../../../test/support/identities';
 import { documentUpload, multipartBody } from '../../../test/support/multipart';
 import { makePdf } from '../../../test/support/pdfs';
-import { vietnamDate } from '../src/domain/numbering';
+import { vietnamDate } from '../src/rules/numbering';
 
 let h: Harness;
 let outgoingRegister: string;

@@ -1,4 +1,4 @@
-import { sniffMediaType } from '../src/domain/sniff-media-type';
+import { sniffMediaType } from '../src/rules/sniff-media-type';
 
 describe('sniffMediaType', () => {
   it('recognises a PDF by its header, also after leading junk within the first KiB', () => {

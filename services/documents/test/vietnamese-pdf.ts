@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument } from 'pdf-lib';
-import { vietnameseFontFiles } from '../src/domain/vietnamese-font';
+import { vietnameseFontFiles } from '../src/rules/vietnamese-font';
 
 /** A one-page PDF whose text layer holds `lines` in Vietnamese. */
 export async function vietnamesePdf(lines: string[]): Promise<Buffer> {

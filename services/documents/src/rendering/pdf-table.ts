@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 import type { PDFFont, PDFPage } from 'pdf-lib';
-import { vietnameseFontFiles } from '../domain/vietnamese-font';
+import { vietnameseFontFiles } from '../rules/vietnamese-font';
 
 export type TableColumn = { header: string; width: number };
 export type TableDocument = {

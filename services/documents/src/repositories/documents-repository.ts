@@ -1,5 +1,5 @@
 import type { Tx } from '@vanthu/platform';
-import { buildFileCode, formatNumber } from '../domain/numbering';
+import { buildFileCode, formatNumber } from '../rules/numbering';
 import type { Document, DocumentVersion, Recall, Registration } from '../schemas/document';
 
 type DocumentRow = {
@@ -28,6 +28,10 @@ type VersionRow = {
   created_at: Date;
 };
 
+const documentColumns =
+  'id, agency_code, direction, subject, type_code, metadata, status, recall, current_version, created_by, created_at, updated_at';
+const versionColumns = 'version, sha256, media_type, size_bytes, file_name, kind, created_by, created_at';
+
 export async function insertBlob(
   tx: Tx,
   blob: { sha256: string; sizeBytes: number; mediaType: string },
@@ -38,6 +42,18 @@ export async function insertBlob(
   );
 }
 
+export type NewVersion = {
+  sha256: string;
+  mediaType: string;
+  sizeBytes: number;
+  fileName: string | null;
+  kind: string;
+};
+
+/**
+ * Inserts a new document with its first versions (1, 2, …; the last is current) and returns the aggregate
+ * from what the inserts returned: not registered, in no dossier.
+ */
 export async function insertDocument(
   tx: Tx,
   document: {
@@ -49,11 +65,12 @@ export async function insertDocument(
     metadata: object;
     searchText: string;
     createdBy: string;
+    versions: NewVersion[];
   },
-): Promise<void> {
-  await tx.query(
+): Promise<Document> {
+  const { rows } = await tx.query<DocumentRow>(
     `INSERT INTO documents (id, agency_code, direction, subject, type_code, metadata, search_text, current_version, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${documentColumns}`,
     [
       document.id,
       document.agencyCode,
@@ -62,9 +79,22 @@ export async function insertDocument(
       document.typeCode,
       JSON.stringify(document.metadata),
       document.searchText,
+      document.versions.length,
       document.createdBy,
     ],
   );
+  const versions: VersionRow[] = [];
+  for (const [index, version] of document.versions.entries()) {
+    versions.push(
+      await insertVersion(tx, {
+        documentId: document.id,
+        version: index + 1,
+        ...version,
+        createdBy: document.createdBy,
+      }),
+    );
+  }
+  return toDocument(rows[0] as DocumentRow, versions, []);
 }
 
 export async function insertVersion(
@@ -79,10 +109,10 @@ export async function insertVersion(
     kind: string;
     createdBy: string;
   },
-): Promise<void> {
-  await tx.query(
+): Promise<VersionRow> {
+  const { rows } = await tx.query<VersionRow>(
     `INSERT INTO document_versions (document_id, version, sha256, media_type, size_bytes, file_name, kind, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${versionColumns}`,
     [
       version.documentId,
       version.version,
@@ -94,6 +124,7 @@ export async function insertVersion(
       version.createdBy,
     ],
   );
+  return rows[0] as VersionRow;
 }
 
 export type LockedDocument = {
@@ -103,90 +134,193 @@ export type LockedDocument = {
   typeCode: string | null;
   metadata: Record<string, unknown>;
   subject: string;
+  /** The số/ký hiệu once registered. */
+  notation: string | null;
+  /** The aggregate as it stands before the change. */
+  document: Document;
 };
 
-/** Locks the document row for the rest of the transaction and returns what state changes need. */
+/** Locks the document row for the rest of the transaction and returns it, with what state changes need. */
 export async function lockDocument(tx: Tx, agencyCode: string, id: string): Promise<LockedDocument | undefined> {
-  const { rows } = await tx.query<{
-    current_version: number;
-    status: string;
-    direction: Document['direction'];
-    type_code: string | null;
-    metadata: Record<string, unknown>;
-    subject: string;
-  }>(
-    'SELECT current_version, status, direction, type_code, metadata, subject FROM documents WHERE id = $1 AND agency_code = $2 FOR UPDATE',
-    [id, agencyCode],
-  );
-  const row = rows[0];
-  return row
-    ? {
-        currentVersion: row.current_version,
-        status: row.status,
-        direction: row.direction,
-        typeCode: row.type_code,
-        metadata: row.metadata,
-        subject: row.subject,
-      }
-    : undefined;
+  const found = await selectAggregate(tx, agencyCode, id, true);
+  if (!found) return undefined;
+  const { row, document } = found;
+  return {
+    currentVersion: row.current_version,
+    status: row.status,
+    direction: row.direction,
+    typeCode: row.type_code,
+    metadata: row.metadata,
+    subject: row.subject,
+    notation: row.notation,
+    document,
+  };
 }
 
-export async function setStatus(tx: Tx, id: string, status: string, extra: { recall?: Recall } = {}): Promise<void> {
-  await tx.query(`UPDATE documents SET status = $2, recall = COALESCE($3, recall), updated_at = now() WHERE id = $1`, [
-    id,
-    status,
-    extra.recall ? JSON.stringify(extra.recall) : null,
-  ]);
-}
-
-/** One statement for everything registration changes on the document row; returns the new updated_at. */
-export async function markRegistered(
+/** A metadata correction: the subject, the type when given, the changed fields merged in, the new search text. */
+export async function updateMetadata(
   tx: Tx,
-  id: string,
-  change: { metadata: Record<string, unknown>; typeCode: string | null; searchText: string },
-): Promise<string> {
-  const { rows } = await tx.query<{ updated_at: Date }>(
-    `UPDATE documents SET status = 'registered', type_code = $3, metadata = metadata || $2::jsonb, search_text = search_text || ' ' || $4, updated_at = now()
-      WHERE id = $1 RETURNING updated_at`,
-    [id, JSON.stringify(change.metadata), change.typeCode, change.searchText],
+  before: LockedDocument,
+  change: { subject: string; typeCode: string | null; fields: Record<string, unknown>; searchText: string },
+): Promise<Document> {
+  const { rows } = await tx.query<DocumentRow>(
+    `UPDATE documents SET subject = $2, type_code = COALESCE($3, type_code), metadata = metadata || $4::jsonb, search_text = $5, updated_at = now()
+      WHERE id = $1 RETURNING ${documentColumns}`,
+    [before.document.id, change.subject, change.typeCode, JSON.stringify(change.fields), change.searchText],
   );
-  const row = rows[0];
-  if (!row) throw new Error(`document ${id} vanished while being registered`);
-  return row.updated_at.toISOString();
+  return withRow(before.document, rows[0] as DocumentRow);
 }
 
-export async function setCurrentVersion(tx: Tx, id: string, version: number): Promise<void> {
-  await tx.query('UPDATE documents SET current_version = $2, updated_at = now() WHERE id = $1', [id, version]);
+/** Moves the locked document to a status (and records a recall); returns the changed aggregate. */
+export async function setStatus(
+  tx: Tx,
+  before: LockedDocument,
+  status: string,
+  extra: { recall?: Recall } = {},
+): Promise<Document> {
+  const { rows } = await tx.query<DocumentRow>(
+    `UPDATE documents SET status = $2, recall = COALESCE($3, recall), updated_at = now() WHERE id = $1 RETURNING ${documentColumns}`,
+    [before.document.id, status, extra.recall ? JSON.stringify(extra.recall) : null],
+  );
+  return withRow(before.document, rows[0] as DocumentRow);
+}
+
+/**
+ * Enters the document in its register and marks it registered, in one statement (the register-year's counter
+ * is locked until commit, so the fewer round trips the better), and returns the registered aggregate.
+ * Throws PostgreSQL's 23505 when the số/ký hiệu already exists that year (NĐ 30/2020 Điều 15.1).
+ */
+export async function insertRegistration(
+  tx: Tx,
+  before: LockedDocument,
+  registration: {
+    agencyCode: string;
+    registerId: string;
+    registerName: string;
+    direction: string;
+    year: number;
+    number: number;
+    notation: string;
+    documentIdentifier: string;
+    registeredAt: Date;
+    registeredBy: string;
+  },
+  change: { metadata: Record<string, unknown>; typeCode: string | null; searchText: string },
+): Promise<Document> {
+  const { rows } = await tx.query<DocumentRow & RegistrationColumns>(
+    `WITH r AS (
+       INSERT INTO registrations (document_id, agency_code, register_id, direction, year, number, notation, document_identifier, registered_at, registered_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *)
+     UPDATE documents d SET status = 'registered', type_code = $12, metadata = d.metadata || $11::jsonb,
+            search_text = d.search_text || ' ' || $13, updated_at = now()
+       FROM r WHERE d.id = r.document_id
+     RETURNING d.*, r.register_id, $14::text AS register_name, r.year, r.number, r.notation, r.document_identifier,
+               r.registered_at, r.registered_by`,
+    [
+      before.document.id,
+      registration.agencyCode,
+      registration.registerId,
+      registration.direction,
+      registration.year,
+      registration.number,
+      registration.notation,
+      registration.documentIdentifier,
+      registration.registeredAt,
+      registration.registeredBy,
+      JSON.stringify(change.metadata),
+      change.typeCode,
+      change.searchText,
+      registration.registerName,
+    ],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`document ${before.document.id} vanished while being registered`);
+  return withRow(before.document, row);
+}
+
+/**
+ * The aggregate after a change to its row: the new row (and registration, when the statement returned one), with
+ * the versions and dossiers it had.
+ */
+function withRow(before: Document, row: DocumentRow & Partial<RegistrationColumns>): Document {
+  const changed = toDocument(row, [], []);
+  return {
+    ...changed,
+    registration: row.register_id === undefined ? before.registration : changed.registration,
+    versions: before.versions,
+    dossiers: before.dossiers,
+  };
+}
+
+/** Stores the next version of the locked document and makes it current; returns the changed aggregate. */
+export async function addVersion(
+  tx: Tx,
+  before: LockedDocument,
+  version: NewVersion & { version: number; createdBy: string },
+): Promise<Document> {
+  const added = await insertVersion(tx, { documentId: before.document.id, ...version });
+  const { rows } = await tx.query<DocumentRow>(
+    `UPDATE documents SET current_version = $2, updated_at = now() WHERE id = $1 RETURNING ${documentColumns}`,
+    [before.document.id, version.version],
+  );
+  const document = withRow(before.document, rows[0] as DocumentRow);
+  return { ...document, versions: [...document.versions, toVersion(added)] };
 }
 
 /** Scoped to the agency: another agency's document is indistinguishable from a missing one. */
 export async function findDocument(tx: Tx, agencyCode: string, id: string): Promise<Document | undefined> {
-  const { rows } = await tx.query<DocumentRow & RegistrationColumns>(
-    `SELECT d.*, r.register_id, g.name AS register_name, r.year, r.number, r.notation, r.document_identifier, r.registered_at, r.registered_by
-       FROM documents d
-       LEFT JOIN registrations r ON r.document_id = d.id
-       LEFT JOIN registers g ON g.id = r.register_id
-      WHERE d.id = $1 AND d.agency_code = $2`,
-    [id, agencyCode],
-  );
+  return (await selectAggregate(tx, agencyCode, id, false))?.document;
+}
+
+// The whole aggregate in one statement: the row, its registration, and its versions and dossiers as JSON arrays.
+const aggregateQuery = `SELECT d.*, r.register_id, g.name AS register_name, r.year, r.number, r.notation, r.document_identifier,
+        r.registered_at, r.registered_by,
+        COALESCE((SELECT json_agg(json_build_object('version', v.version, 'sha256', v.sha256, 'media_type', v.media_type,
+                    'size_bytes', v.size_bytes, 'file_name', v.file_name, 'kind', v.kind, 'created_by', v.created_by,
+                    'created_at', v.created_at) ORDER BY v.version)
+                    FROM document_versions v WHERE v.document_id = d.id), '[]') AS versions_json,
+        COALESCE((SELECT json_agg(json_build_object('dossier_id', x.dossier_id, 'agency_code', o.agency_code, 'year', o.year,
+                    'file_notation', o.file_notation, 'ordinal', x.ordinal) ORDER BY x.added_at, x.dossier_id)
+                    FROM dossier_documents x JOIN dossiers o ON o.id = x.dossier_id WHERE x.document_id = d.id), '[]') AS filings_json
+   FROM documents d
+   LEFT JOIN registrations r ON r.document_id = d.id
+   LEFT JOIN registers g ON g.id = r.register_id
+  WHERE d.id = $1 AND d.agency_code = $2`;
+
+type AggregateRow = DocumentRow &
+  RegistrationColumns & {
+    versions_json: (Omit<VersionRow, 'created_at'> & { created_at: string })[];
+    filings_json: FilingRow[];
+  };
+
+async function selectAggregate(
+  tx: Tx,
+  agencyCode: string,
+  id: string,
+  lock: boolean,
+): Promise<{ row: AggregateRow; document: Document } | undefined> {
+  const { rows } = await tx.query<AggregateRow>(lock ? `${aggregateQuery} FOR UPDATE OF d` : aggregateQuery, [
+    id,
+    agencyCode,
+  ]);
   const row = rows[0];
   if (!row) return undefined;
+  const versions = row.versions_json.map((v) => ({ ...v, created_at: new Date(v.created_at) }));
+  return { row, document: toDocument(row, versions, row.filings_json) };
+}
+
+type FilingRow = { dossier_id: string; agency_code: string; year: number; file_notation: string; ordinal: number };
+
+/**
+ * The one mapper of the document aggregate: the row, its registration (columns of the join, all null when
+ * unregistered), its versions and the dossiers it is filed in.
+ */
+function toDocument(
+  row: DocumentRow & Partial<RegistrationColumns>,
+  versions: VersionRow[],
+  filings: FilingRow[],
+): Document {
   const { urgency, description, ...rest } = row.metadata;
-  const versions = await tx.query<VersionRow>(
-    'SELECT version, sha256, media_type, size_bytes, file_name, kind, created_by, created_at FROM document_versions WHERE document_id = $1 ORDER BY version',
-    [id],
-  );
-  const filings = await tx.query<{
-    dossier_id: string;
-    agency_code: string;
-    year: number;
-    file_notation: string;
-    ordinal: number;
-  }>(
-    `SELECT x.dossier_id, d.agency_code, d.year, d.file_notation, x.ordinal FROM dossier_documents x JOIN dossiers d ON d.id = x.dossier_id
-      WHERE x.document_id = $1 ORDER BY x.added_at, x.dossier_id`,
-    [id],
-  );
   return {
     id: row.id,
     agencyCode: row.agency_code,
@@ -199,13 +333,13 @@ export async function findDocument(tx: Tx, agencyCode: string, id: string): Prom
     status: row.status,
     registration: toRegistration(row),
     recall: row.recall,
-    dossiers: filings.rows.map((f) => ({
+    dossiers: filings.map((f) => ({
       dossierId: f.dossier_id,
       fileCode: buildFileCode(f.agency_code, f.year, f.file_notation),
       ordinal: f.ordinal,
     })),
     currentVersion: row.current_version,
-    versions: versions.rows.map(toVersion),
+    versions: versions.map(toVersion),
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -236,8 +370,8 @@ type RegistrationColumns = {
   registered_by: string | null;
 };
 
-function toRegistration(row: RegistrationColumns): Registration | null {
-  if (row.register_id === null || row.number === null || row.year === null || row.registered_at === null) return null;
+function toRegistration(row: Partial<RegistrationColumns>): Registration | null {
+  if (!row.register_id || !row.number || !row.year || !row.registered_at) return null;
   return {
     registerId: row.register_id,
     registerName: row.register_name ?? '',

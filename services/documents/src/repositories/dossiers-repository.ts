@@ -1,5 +1,5 @@
 import type { Tx } from '@vanthu/platform';
-import { buildFileCode } from '../domain/numbering';
+import { buildFileCode } from '../rules/numbering';
 import type { DossierEntry, DossierSummary } from '../schemas/dossier';
 
 type DossierRow = {
@@ -178,4 +178,46 @@ export async function closeDossierRow(tx: Tx, id: string, endDate: string): Prom
     `UPDATE dossiers SET status = 'closed', end_date = $2::date, handover_due = ($2::date + interval '1 year')::date WHERE id = $1`,
     [id, endDate],
   );
+}
+
+export type DueHandover = {
+  id: string;
+  agencyCode: string;
+  year: number;
+  fileNotation: string;
+  title: string;
+  handoverDue: string;
+};
+
+/**
+ * Claims (SKIP LOCKED, for the rest of the transaction) up to 500 closed dossiers not yet reminded whose
+ * hand-over falls due within 30 days of `today`, so concurrent instances never claim one twice.
+ */
+export async function claimDueHandovers(tx: Tx, today: string): Promise<DueHandover[]> {
+  const { rows } = await tx.query<{
+    id: string;
+    agency_code: string;
+    year: number;
+    file_notation: string;
+    title: string;
+    handover_due: string;
+  }>(
+    `SELECT id, agency_code, year, file_notation, title, to_char(handover_due, 'YYYY-MM-DD') AS handover_due
+       FROM dossiers
+      WHERE status = 'closed' AND handover_reminded_at IS NULL AND handover_due - 30 <= $1::date
+      ORDER BY handover_due LIMIT 500 FOR UPDATE SKIP LOCKED`,
+    [today],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    agencyCode: row.agency_code,
+    year: row.year,
+    fileNotation: row.file_notation,
+    title: row.title,
+    handoverDue: row.handover_due,
+  }));
+}
+
+export async function markHandoverReminded(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.query('UPDATE dossiers SET handover_reminded_at = $2 WHERE id = $1', [id, at]);
 }

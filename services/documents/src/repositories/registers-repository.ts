@@ -85,39 +85,6 @@ export async function takeNextNumber(tx: Tx, seriesKey: string, year: number): P
   return row.last_number;
 }
 
-export async function insertRegistration(
-  tx: Tx,
-  registration: {
-    documentId: string;
-    agencyCode: string;
-    registerId: string;
-    direction: string;
-    year: number;
-    number: number;
-    notation: string;
-    documentIdentifier: string;
-    registeredAt: Date;
-    registeredBy: string;
-  },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO registrations (document_id, agency_code, register_id, direction, year, number, notation, document_identifier, registered_at, registered_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      registration.documentId,
-      registration.agencyCode,
-      registration.registerId,
-      registration.direction,
-      registration.year,
-      registration.number,
-      registration.notation,
-      registration.documentIdentifier,
-      registration.registeredAt,
-      registration.registeredBy,
-    ],
-  );
-}
-
 /** Earlier incoming registrations with the same identifier, or the same số/ký hiệu from the same issuer. */
 export async function findIncomingDuplicates(
   tx: Tx,

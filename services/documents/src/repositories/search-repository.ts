@@ -131,3 +131,26 @@ export async function findSavedSearch(
   const row = rows[0];
   return row ? { id: row.id, name: row.name, criteria: row.query, createdAt: row.created_at.toISOString() } : undefined;
 }
+
+export type PendingText = { id: string; version: number; sha256: string; mediaType: string };
+
+/** The oldest document whose current version's text is not in the search index yet. */
+export async function nextUnindexed(tx: Tx): Promise<PendingText | undefined> {
+  const { rows } = await tx.query<{ id: string; version: number; sha256: string; media_type: string }>(
+    `SELECT d.id, d.current_version AS version, v.sha256, v.media_type
+       FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.version = d.current_version
+      WHERE d.text_version IS DISTINCT FROM d.current_version
+      ORDER BY d.created_at LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { id: row.id, version: row.version, sha256: row.sha256, mediaType: row.media_type } : undefined;
+}
+
+/** Stores a version's folded text, only if that version is still current (a newer one is indexed next). */
+export async function storeContentText(tx: Tx, id: string, version: number, text: string): Promise<void> {
+  await tx.query('UPDATE documents SET content_text = $3, text_version = $2 WHERE id = $1 AND current_version = $2', [
+    id,
+    version,
+    text,
+  ]);
+}

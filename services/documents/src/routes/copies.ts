@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
-import { checkScan, digitiseCopy } from '../domain/digitise-copy';
-import { makeCopy } from '../domain/make-copy';
-import { pdfMediaType } from '../domain/sniff-media-type';
+import { checkScan, digitiseCopy } from '../copies/digitise-copy';
+import { makeCopy } from '../copies/make-copy';
+import { pdfMediaType } from '../rules/sniff-media-type';
 import { AppError, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { NewCopy, ScanCopyMetadata } from '../schemas/copy';
 import { readUpload } from './read-upload';

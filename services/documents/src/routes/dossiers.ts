@@ -1,11 +1,11 @@
 import { markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
-import { addDocumentToDossier } from '../domain/add-document-to-dossier';
-import { closeDossier } from '../domain/close-dossier';
-import { createDossier } from '../domain/create-dossier';
-import { exportDossier } from '../domain/export-dossier';
-import { getDossier, listDossierCatalogue } from '../domain/get-dossier';
+import { addDocumentToDossier } from '../dossiers/add-document-to-dossier';
+import { closeDossier } from '../dossiers/close-dossier';
+import { createDossier } from '../dossiers/create-dossier';
+import { exportDossier } from '../dossiers/export-dossier';
+import { getDossier, listDossierCatalogue } from '../dossiers/get-dossier';
 import {
   AddToDossier,
   Dossier,

@@ -1,12 +1,14 @@
-import { AppError, withTransaction } from '@vanthu/platform';
-import type { Pool, ServiceApp } from '@vanthu/platform';
+import { AppError } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { documentTypes } from '../domain/document-types';
-import { getFormPolicy, setFormPolicy } from '../domain/form-policy';
-import { importOrganisations } from '../domain/import-organisations';
-import { parseOrganisationsCsv } from '../domain/parse-organisations-csv';
-import { findOrganisation } from '../repositories/organisations-repository';
+import { documentTypes } from '../rules/document-types';
+import { getFormPolicy, setFormPolicy } from '../organisations/form-policy';
+import { importOrganisations } from '../organisations/import-organisations';
+import { parseOrganisationsCsv } from '../organisations/parse-organisations-csv';
+import { getOrganisation } from '../organisations/get-organisation';
+import { documentsContext } from '../context';
+import type { DocumentsServices } from '../context';
 import { ImportResult, Organisation, OrganisationCodeParams, OrganisationImport } from '../schemas/organisation';
 
 const problem = { $ref: 'Problem#' } as const;
@@ -18,7 +20,7 @@ const DocumentTypeSchema = Type.Object({
   kind: Type.String(),
 });
 
-export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
+export async function organisationRoutes(app: ServiceApp, deps: DocumentsServices): Promise<void> {
   // The directory file may be CSV; it is parsed in the route's use case, not by fastify.
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) =>
     done(null, body),
@@ -59,11 +61,8 @@ export async function organisationRoutes(app: ServiceApp, deps: { pool: Pool }):
         response: { 200: Organisation, 401: problem, 404: problem },
       },
     },
-    async (request) => {
-      const organisation = await withTransaction(deps.pool, (tx) => findOrganisation(tx, request.params.code));
-      if (!organisation) throw new AppError('NOT_FOUND', `organisation ${request.params.code} not found`);
-      return organisation;
-    },
+    async (request) =>
+      getOrganisation({ code: request.params.code }, documentsContext(request, deps, 'getOrganisation')),
   );
 
   app.get(

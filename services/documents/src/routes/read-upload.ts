@@ -4,7 +4,7 @@ import type { TObject, Static } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { AppError } from '@vanthu/platform';
 import '../schemas/formats';
-import { inspectContent } from '../domain/inspect-content';
+import { inspectContent } from '../documents/inspect-content';
 import type { BlobStore, StoredBlob } from '../storage/blob-store';
 
 export type Upload<M> = {

@@ -1,14 +1,15 @@
 import { Type } from '@sinclair/typebox';
-import { markReplayed, transactionRunnerFor, withTransaction } from '@vanthu/platform';
-import type { Pool, ServiceApp } from '@vanthu/platform';
-import type { ConcurrencyLimiter } from '../domain/concurrency-limiter';
-import { createRegister } from '../domain/create-register';
-import { exportRegister } from '../domain/export-register';
-import { issueDocument } from '../domain/issue-document';
-import { recallDocument } from '../domain/recall-document';
-import { updateDocumentMetadata } from '../domain/update-document-metadata';
-import { registerDocument } from '../domain/register-document';
-import { listRegisters } from '../repositories/registers-repository';
+import { markReplayed, transactionRunnerFor } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
+import { createRegister } from '../registers/create-register';
+import { exportRegister } from '../registers/export-register';
+import { issueDocument } from '../documents/issue-document';
+import { recallDocument } from '../documents/recall-document';
+import { updateDocumentMetadata } from '../documents/update-document-metadata';
+import { registerDocument } from '../registers/register-document';
+import { listRegisters } from '../registers/list-registers';
+import { documentsContext } from '../context';
+import type { DocumentsServices } from '../context';
 import { Document, DocumentIdParams, MetadataUpdate } from '../schemas/document';
 import {
   NewRegister,
@@ -22,7 +23,7 @@ import {
 } from '../schemas/register';
 import { contentDisposition } from './content-disposition';
 
-export type RegisterRoutesDeps = { pool: Pool; numbering: ConcurrencyLimiter; topicPrefix: string; source: string };
+export type RegisterRoutesDeps = DocumentsServices;
 
 const problem = { $ref: 'Problem#' } as const;
 const idempotencyHeaders = Type.Object({
@@ -66,9 +67,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         response: { 200: RegisterList, 401: problem },
       },
     },
-    async (request) => ({
-      items: await withTransaction(deps.pool, (tx) => listRegisters(tx, request.identity.agencyCode)),
-    }),
+    async (request) => ({ items: await listRegisters({}, documentsContext(request, deps, 'listRegisters')) }),
   );
 
   app.post(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
-import { listSearches, runSavedSearch, saveSearch, searchDocuments } from '../domain/search-documents';
+import { listSearches, runSavedSearch, saveSearch, searchDocuments } from '../documents/search-documents';
 import { NewSavedSearch, SavedSearch, SearchQuery, SearchResults } from '../schemas/search';
 
 const problem = { $ref: 'Problem#' } as const;

@@ -2,7 +2,7 @@ import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { documentIssuedV1 } from '@vanthu/contracts';
 import type { DocumentIssuedV1 } from '@vanthu/contracts';
-import { findDocument, lockDocument, setStatus } from '../repositories/documents-repository';
+import { lockDocument, setStatus } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
 
 /** Văn thư releases a registered outgoing document (NĐ 30/2020 Điều 14.4, 16); the current version is the one issued. */
@@ -18,10 +18,9 @@ export async function issueDocument(
     if (locked.direction !== 'outgoing') throw new AppError('UNPROCESSABLE', 'only outgoing documents are issued');
     if (locked.status !== 'registered')
       throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; register it before issuing`);
-    await setStatus(tx, documentId, 'issued');
-    const document = await findDocument(tx, identity.agencyCode, documentId);
-    const current = document?.versions.find((v) => v.version === document.currentVersion);
-    if (!document?.registration || !current) throw new Error('issued document vanished inside its own transaction');
+    const document = await setStatus(tx, locked, 'issued');
+    const current = document.versions.find((v) => v.version === document.currentVersion);
+    if (!document.registration || !current) throw new Error('issued document vanished inside its own transaction');
     const event: DocumentIssuedV1 = {
       documentId,
       agencyCode: identity.agencyCode,

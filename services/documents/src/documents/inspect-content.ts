@@ -1,7 +1,7 @@
 import type { WrittenFile } from '../storage/blob-store';
-import { inspectDocx } from './inspect-docx';
-import { inspectPdf } from './inspect-pdf';
-import { docxMediaType, pdfMediaType, sniffMediaType } from './sniff-media-type';
+import { inspectDocx } from '../adapters/inspect-docx';
+import { inspectPdf } from '../adapters/inspect-pdf';
+import { docxMediaType, pdfMediaType, sniffMediaType } from '../rules/sniff-media-type';
 
 /** PDF or DOCX, decided from the bytes and checked before the file may enter the store. */
 export async function inspectContent(file: WrittenFile): Promise<string> {

@@ -2,7 +2,7 @@ import { AppError, withTransaction } from '@vanthu/platform';
 import type { Identity, Pool } from '@vanthu/platform';
 import { findDossier, listDossiers, listEntries } from '../repositories/dossiers-repository';
 import type { Dossier, DossierSummary } from '../schemas/dossier';
-import { vietnamIsoDate } from './numbering';
+import { vietnamIsoDate } from '../rules/numbering';
 
 /** Another agency's dossier answers 404, exactly like a missing one. */
 export async function getDossier(identity: Identity, id: string, deps: { pool: Pool }): Promise<Dossier> {

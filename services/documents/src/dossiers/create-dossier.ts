@@ -5,7 +5,7 @@ import { dossierStateChangedV1 } from '@vanthu/contracts';
 import type { DossierStateChangedV1 } from '@vanthu/contracts';
 import { findDossier, insertDossier } from '../repositories/dossiers-repository';
 import type { Dossier, NewDossier } from '../schemas/dossier';
-import { vietnamDate, vietnamIsoDate } from './numbering';
+import { vietnamDate, vietnamIsoDate } from '../rules/numbering';
 
 /**
  * Opens a hồ sơ in the agency's yearly Danh mục hồ sơ (NĐ 30/2020 Điều 28–29). FileCode is

@@ -2,11 +2,11 @@ import { AppError, enqueueEvent } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { documentMetadataUpdatedV1 } from '@vanthu/contracts';
 import type { DocumentMetadataUpdatedV1 } from '@vanthu/contracts';
-import { findDocument, lockDocument } from '../repositories/documents-repository';
+import { lockDocument, updateMetadata } from '../repositories/documents-repository';
 import type { Document, DocumentMetadata, MetadataUpdate } from '../schemas/document';
 import { checkTypeCode, normaliseStrings } from './check-document-metadata';
 import { searchTextOf } from './create-document';
-import { foldForSearch } from './search-text';
+import { foldForSearch } from '../rules/search-text';
 
 // Once registered, these identify the document (its số/ký hiệu and mã định danh derive from them).
 const fixedOnceRegistered = ['typeCode', 'codeNumber', 'codeNotation', 'issuedDate', 'sender'] as const;
@@ -41,18 +41,17 @@ export async function updateDocumentMetadata(
     }
     const { subject, typeCode: _typeCode, ...fields } = update;
     const merged = { ...locked.metadata, ...fields };
-    const current = await findDocument(tx, identity.agencyCode, documentId);
-    const notation = current?.registration ? ` ${foldForSearch(current.registration.notation)}` : '';
+    const notation = locked.notation !== null ? ` ${foldForSearch(locked.notation)}` : '';
     const newSubject = subject ?? locked.subject;
     const searchText =
       searchTextOf({ ...(merged as Partial<DocumentMetadata>), direction: locked.direction, subject: newSubject }) +
       notation;
-    await tx.query(
-      `UPDATE documents SET subject = $2, type_code = COALESCE($3, type_code), metadata = metadata || $4::jsonb, search_text = $5, updated_at = now() WHERE id = $1`,
-      [documentId, newSubject, typeCode ?? null, JSON.stringify(fields), searchText],
-    );
-    const document = await findDocument(tx, identity.agencyCode, documentId);
-    if (!document) throw new Error('document vanished inside its own transaction');
+    const document = await updateMetadata(tx, locked, {
+      subject: newSubject,
+      typeCode: typeCode ?? null,
+      fields,
+      searchText,
+    });
     const event: DocumentMetadataUpdatedV1 = {
       documentId,
       agencyCode: identity.agencyCode,

@@ -6,7 +6,7 @@ import { findDocument } from '../repositories/documents-repository';
 import { findDossier, insertEntry, listEntries } from '../repositories/dossiers-repository';
 import type { Dossier } from '../schemas/dossier';
 import type { BlobStore } from '../storage/blob-store';
-import { countPdfPages } from './count-pdf-pages';
+import { countPdfPages } from '../adapters/count-pdf-pages';
 
 /**
  * Files a document in an open dossier under the next ordinal (DocOrdinal). The document is

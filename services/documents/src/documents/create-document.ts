@@ -3,11 +3,11 @@ import { enqueueEvent } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { documentCreatedV1, documentVersionAddedV1 } from '@vanthu/contracts';
 import type { DocumentCreatedV1, DocumentVersionAddedV1 } from '@vanthu/contracts';
-import { findDocument, insertBlob, insertDocument, insertVersion } from '../repositories/documents-repository';
+import { insertBlob, insertDocument } from '../repositories/documents-repository';
 import type { Document, DocumentMetadata } from '../schemas/document';
 import { checkTypeCode, normaliseStrings, refuseStateSecrets } from './check-document-metadata';
-import { foldForSearch } from './search-text';
-import { formFor } from './form-policy';
+import { foldForSearch } from '../rules/search-text';
+import { formFor } from '../organisations/form-policy';
 
 export type StoredContent = { sha256: string; sizeBytes: number; mediaType: string; fileName: string | null };
 
@@ -59,7 +59,8 @@ export async function createDocument(
     const { direction, subject, typeCode: _typeCode, urgency, secrecy: _secrecy, ...fields } = metadata;
     // Whether the document also travels on paper, from the agency's form policy at the time of creation.
     const deliveryForm = typeCode ? await formFor(tx, identity.agencyCode, typeCode) : undefined;
-    await insertDocument(tx, {
+    if (command.conversion) await insertBlob(tx, command.conversion);
+    const document = await insertDocument(tx, {
       id,
       agencyCode: identity.agencyCode,
       direction,
@@ -74,21 +75,12 @@ export async function createDocument(
       },
       searchText: searchTextOf(metadata),
       createdBy: identity.userId,
+      // A DOCX draft's conversion is what gets signed and issued, so it is the current version from the start.
+      versions: [
+        { ...content, kind: 'upload' },
+        ...(command.conversion ? [{ ...command.conversion, kind: 'conversion' }] : []),
+      ],
     });
-    await insertVersion(tx, { documentId: id, version: 1, ...content, kind: 'upload', createdBy: identity.userId });
-    if (command.conversion) {
-      await insertBlob(tx, command.conversion);
-      await insertVersion(tx, {
-        documentId: id,
-        version: 2,
-        ...command.conversion,
-        kind: 'conversion',
-        createdBy: identity.userId,
-      });
-      await tx.query('UPDATE documents SET current_version = 2 WHERE id = $1', [id]);
-    }
-    const document = await findDocument(tx, identity.agencyCode, id);
-    if (!document) throw new Error('document vanished inside its own transaction');
     const event: DocumentCreatedV1 = {
       documentId: id,
       agencyCode: identity.agencyCode,

@@ -1,8 +1,8 @@
 import { AppError, withTransaction } from '@vanthu/platform';
 import type { Identity, Pool } from '@vanthu/platform';
-import { formFor } from './form-policy';
+import { formFor } from '../organisations/form-policy';
 import type { DocumentMetadata } from '../schemas/document';
-import { findDocumentType } from './document-types';
+import { findDocumentType } from '../rules/document-types';
 
 /**
  * Refuses documents carrying state secrets before a byte of them is stored: độ mật documents

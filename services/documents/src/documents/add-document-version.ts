@@ -2,13 +2,7 @@ import { AppError, enqueueEvent } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { documentVersionAddedV1 } from '@vanthu/contracts';
 import type { DocumentVersionAddedV1 } from '@vanthu/contracts';
-import {
-  findDocument,
-  insertBlob,
-  insertVersion,
-  lockDocument,
-  setCurrentVersion,
-} from '../repositories/documents-repository';
+import { addVersion, insertBlob, lockDocument } from '../repositories/documents-repository';
 import type { Document, NewVersionMetadata } from '../schemas/document';
 
 export type AddDocumentVersionCommand = {
@@ -44,10 +38,12 @@ export async function addDocumentVersion(
     }
     const version = current + 1;
     await insertBlob(tx, content);
-    await insertVersion(tx, { documentId, version, ...content, kind: metadata.kind, createdBy: identity.userId });
-    await setCurrentVersion(tx, documentId, version);
-    const document = await findDocument(tx, identity.agencyCode, documentId);
-    if (!document) throw new Error('document vanished inside its own transaction');
+    const document = await addVersion(tx, locked, {
+      version,
+      ...content,
+      kind: metadata.kind,
+      createdBy: identity.userId,
+    });
     const stored = document.versions.find((v) => v.version === version);
     const event: DocumentVersionAddedV1 = {
       documentId,

@@ -5,7 +5,7 @@ import { findOrganisation } from '../repositories/organisations-repository';
 import { findRegister, listRegisterEntries } from '../repositories/registers-repository';
 import type { RegisterExportQuery } from '../schemas/register';
 import { renderTablePdf } from '../rendering/pdf-table';
-import { registerLayouts } from './register-layouts';
+import { registerLayouts } from '../rules/register-layouts';
 
 export type RegisterExport = { bytes: Buffer; mediaType: string; fileName: string };
 

@@ -4,7 +4,7 @@ import { dossierStateChangedV1 } from '@vanthu/contracts';
 import type { DossierStateChangedV1 } from '@vanthu/contracts';
 import { closeDossierRow, findDossier, listEntries } from '../repositories/dossiers-repository';
 import type { Dossier } from '../schemas/dossier';
-import { vietnamIsoDate } from './numbering';
+import { vietnamIsoDate } from '../rules/numbering';
 
 /** Closes a dossier (kết thúc hồ sơ, NĐ 30/2020 Điều 30); hand-over falls due within one year (Điều 31). */
 export async function closeDossier(

@@ -6,16 +6,16 @@ import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { copyMadeV1, documentCreatedV1 } from '@vanthu/contracts';
 import type { CopyMadeV1, DocumentCreatedV1 } from '@vanthu/contracts';
 import { insertCopy } from '../repositories/copies-repository';
-import { findDocument, insertBlob, insertDocument, insertVersion } from '../repositories/documents-repository';
+import { findDocument, insertBlob, insertDocument } from '../repositories/documents-repository';
 import { findOrganisation } from '../repositories/organisations-repository';
 import { takeNextNumber } from '../repositories/registers-repository';
 import type { ScanCopyMetadata } from '../schemas/copy';
 import type { Document } from '../schemas/document';
-import { buildNotation, vietnamDate } from './numbering';
-import { foldForSearch } from './search-text';
-import type { StoredContent } from './create-document';
+import { buildNotation, vietnamDate } from '../rules/numbering';
+import { foldForSearch } from '../rules/search-text';
+import type { StoredContent } from '../documents/create-document';
 import type { BlobStore, StoredBlob } from '../storage/blob-store';
-import { checkScanQuality } from './check-scan-quality';
+import { checkScanQuality } from '../rules/check-scan-quality';
 
 /** Phụ lục I Phần II: a digitised copy is a PDF of version 1.4 or later, colour, ≥ 200 dpi, 100 % scale. */
 export async function checkScan(blobs: BlobStore, blob: StoredBlob): Promise<void> {
@@ -80,7 +80,7 @@ export async function digitiseCopy(
       sourceVersion: source?.currentVersion ?? null,
       sourceDescription,
     };
-    await insertDocument(tx, {
+    const document = await insertDocument(tx, {
       id,
       agencyCode: identity.agencyCode,
       direction: 'internal',
@@ -89,6 +89,7 @@ export async function digitiseCopy(
       metadata: { urgency: 'normal', copy: copyInfo, organName: organisation.name },
       searchText: foldForSearch(`${subject} ${notation} ${sourceDescription ?? ''}`),
       createdBy: identity.userId,
+      versions: [{ ...content, kind: 'upload' }],
     });
     await insertCopy(tx, {
       documentId: id,
@@ -102,9 +103,6 @@ export async function digitiseCopy(
       notation,
       createdBy: identity.userId,
     });
-    await insertVersion(tx, { documentId: id, version: 1, ...content, kind: 'upload', createdBy: identity.userId });
-    const document = await findDocument(tx, identity.agencyCode, id);
-    if (!document) throw new Error('copy vanished inside its own transaction');
     const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };
     const created: DocumentCreatedV1 = {
       documentId: id,

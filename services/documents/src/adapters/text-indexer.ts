@@ -1,10 +1,10 @@
 import { withTransaction } from '@vanthu/platform';
 import type { Logger, Pool } from '@vanthu/platform';
+import { nextUnindexed, storeContentText } from '../repositories/search-repository';
+import type { PendingText } from '../repositories/search-repository';
 import type { BlobStore } from '../storage/blob-store';
 import { extractPdfText } from './extract-pdf-text';
-import { foldForSearch } from './search-text';
-
-type Pending = { id: string; version: number; sha256: string; media_type: string };
+import { foldForSearch } from '../rules/search-text';
 
 /**
  * Fills the search index with the text of each document's current PDF, off the request path:
@@ -58,19 +58,13 @@ export class TextIndexer {
     } while (this.again);
   }
 
-  private async nextPending(): Promise<Pending | undefined> {
-    const { rows } = await this.deps.pool.query<Pending>(
-      `SELECT d.id, d.current_version AS version, v.sha256, v.media_type
-         FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.version = d.current_version
-        WHERE d.text_version IS DISTINCT FROM d.current_version
-        ORDER BY d.created_at LIMIT 1`,
-    );
-    return rows[0];
+  private nextPending(): Promise<PendingText | undefined> {
+    return withTransaction(this.deps.pool, (tx) => nextUnindexed(tx));
   }
 
-  private async index(pending: Pending): Promise<void> {
+  private async index(pending: PendingText): Promise<void> {
     let text = '';
-    if (pending.media_type === 'application/pdf') {
+    if (pending.mediaType === 'application/pdf') {
       try {
         text = foldForSearch(await extractPdfText(this.deps.blobs.pathOf(pending.sha256)));
       } catch (error) {
@@ -81,12 +75,6 @@ export class TextIndexer {
       }
     }
     // Only if the version is still current: a newer version is picked up by the next pass.
-    await withTransaction(this.deps.pool, (tx) =>
-      tx.query('UPDATE documents SET content_text = $3, text_version = $2 WHERE id = $1 AND current_version = $2', [
-        pending.id,
-        pending.version,
-        text,
-      ]),
-    );
+    await withTransaction(this.deps.pool, (tx) => storeContentText(tx, pending.id, pending.version, text));
   }
 }

@@ -2,20 +2,15 @@ import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
 import type { Identity, TransactionRunner, Tx } from '@vanthu/platform';
 import { documentRegisteredV1 } from '@vanthu/contracts';
 import type { DocumentRegisteredV1 } from '@vanthu/contracts';
-import { findDocument, lockDocument, markRegistered } from '../repositories/documents-repository';
+import { insertRegistration, lockDocument } from '../repositories/documents-repository';
 import type { LockedDocument } from '../repositories/documents-repository';
 import { findOrganisation, findUnit } from '../repositories/organisations-repository';
-import {
-  findIncomingDuplicates,
-  findRegister,
-  insertRegistration,
-  takeNextNumber,
-} from '../repositories/registers-repository';
-import type { Document, Registration } from '../schemas/document';
+import { findIncomingDuplicates, findRegister, takeNextNumber } from '../repositories/registers-repository';
+import type { Document } from '../schemas/document';
 import type { RegistrationRequest, RegistrationWarning } from '../schemas/register';
-import { findDocumentType } from './document-types';
-import { buildDocumentIdentifier, buildNotation, formatNumber, vietnamDate, vietnamIsoDate } from './numbering';
-import { foldForSearch } from './search-text';
+import { findDocumentType } from '../rules/document-types';
+import { buildDocumentIdentifier, buildNotation, formatNumber, vietnamDate, vietnamIsoDate } from '../rules/numbering';
+import { foldForSearch } from '../rules/search-text';
 
 export type RegisterDocumentCommand = {
   identity: Identity;
@@ -74,23 +69,30 @@ export async function registerDocument(
       register.direction === 'outgoing'
         ? await prepareOutgoing(tx, identity, locked, request, now)
         : await prepareIncoming(tx, identity, documentId, locked, now);
-    const before = await findDocument(tx, identity.agencyCode, documentId);
-    if (!before) throw new Error('document vanished inside its own transaction');
     // From here to the commit the register-year's counter row stays locked: keep it short.
     const number = await takeNextNumber(tx, `register:${register.id}`, today.year);
     const { notation, documentIdentifier, metadata, warnings } = await prepared.finish(number);
-    await insertRegistration(tx, {
-      documentId,
-      agencyCode: identity.agencyCode,
-      registerId: register.id,
-      direction: register.direction,
-      year: today.year,
-      number,
-      notation,
-      documentIdentifier,
-      registeredAt: now,
-      registeredBy: identity.userId,
-    }).catch((error: unknown) => {
+    const document = await insertRegistration(
+      tx,
+      locked,
+      {
+        agencyCode: identity.agencyCode,
+        registerId: register.id,
+        registerName: register.name,
+        direction: register.direction,
+        year: today.year,
+        number,
+        notation,
+        documentIdentifier,
+        registeredAt: now,
+        registeredBy: identity.userId,
+      },
+      {
+        metadata,
+        typeCode: prepared.typeCode ?? locked.typeCode,
+        searchText: foldForSearch(`${notation} ${formatNumber(number)}`),
+      },
+    ).catch((error: unknown) => {
       // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
       if ((error as { code?: string }).code === '23505')
         throw new AppError(
@@ -99,31 +101,8 @@ export async function registerDocument(
         );
       throw error;
     });
-    const finalTypeCode = prepared.typeCode ?? before.typeCode;
-    const updatedAt = await markRegistered(tx, documentId, {
-      metadata,
-      typeCode: finalTypeCode,
-      searchText: foldForSearch(`${notation} ${formatNumber(number)}`),
-    });
-    const registration: Registration = {
-      registerId: register.id,
-      registerName: register.name,
-      year: today.year,
-      number,
-      numberText: formatNumber(number),
-      notation,
-      documentIdentifier,
-      registeredAt: now.toISOString(),
-      registeredBy: identity.userId,
-    };
-    const document: Document = {
-      ...before,
-      status: 'registered',
-      typeCode: finalTypeCode,
-      metadata: { ...before.metadata, ...metadata },
-      registration,
-      updatedAt,
-    };
+    const registration = document.registration;
+    if (!registration) throw new Error('registration returned no registration');
     const event: DocumentRegisteredV1 = {
       documentId,
       agencyCode: identity.agencyCode,

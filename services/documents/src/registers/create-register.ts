@@ -4,7 +4,7 @@ import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { registerCreatedV1 } from '@vanthu/contracts';
 import type { RegisterCreatedV1 } from '@vanthu/contracts';
 import { insertRegister } from '../repositories/registers-repository';
-import { checkTypeCode } from './check-document-metadata';
+import { checkTypeCode } from '../documents/check-document-metadata';
 import type { NewRegister, Register } from '../schemas/register';
 
 /**

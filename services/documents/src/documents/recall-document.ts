@@ -2,7 +2,7 @@ import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { documentRecalledV1 } from '@vanthu/contracts';
 import type { DocumentRecalledV1 } from '@vanthu/contracts';
-import { findDocument, lockDocument, setStatus } from '../repositories/documents-repository';
+import { lockDocument, setStatus } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
 import type { RecallRequest } from '../schemas/register';
 
@@ -41,11 +41,9 @@ export async function recallDocument(
       status = 'revoked';
     }
     const recalledAt = new Date().toISOString();
-    await setStatus(tx, documentId, status, {
+    const document = await setStatus(tx, locked, status, {
       recall: { reason: request.reason.normalize('NFC'), recalledAt, recalledBy: identity.userId, origin },
     });
-    const document = await findDocument(tx, identity.agencyCode, documentId);
-    if (!document) throw new Error('recalled document vanished inside its own transaction');
     const event: DocumentRecalledV1 = {
       documentId,
       agencyCode: identity.agencyCode,

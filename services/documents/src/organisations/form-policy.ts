@@ -1,8 +1,10 @@
 import { AppError, requireRole, withTransaction } from '@vanthu/platform';
 import type { Identity, Pool, Tx } from '@vanthu/platform';
-import { documentTypes, findDocumentType } from './document-types';
+import { findForm, listForms, upsertForms } from '../repositories/form-policies-repository';
+import type { DeliveryForm } from '../repositories/form-policies-repository';
+import { documentTypes, findDocumentType } from '../rules/document-types';
 
-export type DeliveryForm = 'electronic' | 'electronic-and-paper' | 'paper';
+export type { DeliveryForm };
 export type FormPolicyEntry = { typeCode: string; typeName: string; form: DeliveryForm; source: 'default' | 'agency' };
 
 // The default policy is seed 002's QĐ 648/QĐ-UBND (26/4/2019): Phụ lục I electronic only,
@@ -39,20 +41,12 @@ const defaults: Record<string, DeliveryForm> = {
 export const defaultForm = (typeCode: string): DeliveryForm => defaults[typeCode.normalize('NFC')] ?? 'electronic';
 
 export async function formFor(tx: Tx, agencyCode: string, typeCode: string): Promise<DeliveryForm> {
-  const { rows } = await tx.query<{ form: DeliveryForm }>(
-    'SELECT form FROM form_policies WHERE agency_code = $1 AND type_code = $2',
-    [agencyCode, typeCode],
-  );
-  return rows[0]?.form ?? defaultForm(typeCode);
+  return (await findForm(tx, agencyCode, typeCode)) ?? defaultForm(typeCode);
 }
 
 /** The agency's effective policy for every type of the catalogue. */
 export async function getFormPolicy(identity: Identity, deps: { pool: Pool }): Promise<FormPolicyEntry[]> {
-  const { rows } = await deps.pool.query<{ type_code: string; form: DeliveryForm }>(
-    'SELECT type_code, form FROM form_policies WHERE agency_code = $1',
-    [identity.agencyCode],
-  );
-  const own = new Map(rows.map((row) => [row.type_code, row.form]));
+  const own = await withTransaction(deps.pool, (tx) => listForms(tx, identity.agencyCode));
   return documentTypes
     .filter((type) => type.kind === 'administrative')
     .map((type) => {
@@ -79,14 +73,13 @@ export async function setFormPolicy(
       : [{ field: `body.entries.${i}.typeCode`, message: 'unknown document type' }],
   );
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 'unknown document types in the policy', { errors });
-  await withTransaction(deps.pool, async (tx) => {
-    for (const entry of entries) {
-      await tx.query(
-        `INSERT INTO form_policies (agency_code, type_code, form, updated_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (agency_code, type_code) DO UPDATE SET form = EXCLUDED.form, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [identity.agencyCode, entry.typeCode.normalize('NFC'), entry.form, identity.userId],
-      );
-    }
-  });
+  await withTransaction(deps.pool, (tx) =>
+    upsertForms(
+      tx,
+      identity.agencyCode,
+      entries.map((entry) => ({ typeCode: entry.typeCode.normalize('NFC'), form: entry.form })),
+      identity.userId,
+    ),
+  );
   return getFormPolicy(identity, deps);
 }

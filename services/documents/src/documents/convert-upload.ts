@@ -1,7 +1,7 @@
 import type { BlobStore, StoredBlob } from '../storage/blob-store';
-import type { DocxConverter } from './docx-converter';
-import { inspectPdf } from './inspect-pdf';
-import { docxMediaType, pdfMediaType } from './sniff-media-type';
+import type { DocxConverter } from '../adapters/docx-converter';
+import { inspectPdf } from '../adapters/inspect-pdf';
+import { docxMediaType, pdfMediaType } from '../rules/sniff-media-type';
 import type { StoredContent } from './create-document';
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '../repositories/search-repository';
 import type { PageKey } from '../repositories/search-repository';
 import type { NewSavedSearch, SavedSearch, SearchCriteria, SearchResults } from '../schemas/search';
-import { foldForSearch } from './search-text';
+import { foldForSearch } from '../rules/search-text';
 
 // The cursor is opaque to clients: base64url of the last row's exact key, `{created_at to the µs}|{id}`.
 // Cursors of earlier releases (milliseconds) still decode.

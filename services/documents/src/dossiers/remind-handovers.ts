@@ -2,7 +2,8 @@ import { enqueueEvent, withTransaction } from '@vanthu/platform';
 import type { Pool } from '@vanthu/platform';
 import { dossierHandoverDueV1 } from '@vanthu/contracts';
 import type { DossierHandoverDueV1 } from '@vanthu/contracts';
-import { buildFileCode, vietnamIsoDate } from './numbering';
+import { claimDueHandovers, markHandoverReminded } from '../repositories/dossiers-repository';
+import { buildFileCode, vietnamIsoDate } from '../rules/numbering';
 
 /**
  * Announces, once each, the closed dossiers whose hand-over to the agency archive falls due
@@ -17,27 +18,14 @@ export async function remindHandovers(deps: {
 }): Promise<number> {
   const now = deps.now ?? new Date();
   return withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{
-      id: string;
-      agency_code: string;
-      year: number;
-      file_notation: string;
-      title: string;
-      handover_due: string;
-    }>(
-      `SELECT id, agency_code, year, file_notation, title, to_char(handover_due, 'YYYY-MM-DD') AS handover_due
-         FROM dossiers
-        WHERE status = 'closed' AND handover_reminded_at IS NULL AND handover_due - 30 <= $1::date
-        ORDER BY handover_due LIMIT 500 FOR UPDATE SKIP LOCKED`,
-      [vietnamIsoDate(now)],
-    );
+    const rows = await claimDueHandovers(tx, vietnamIsoDate(now));
     for (const row of rows) {
       const event: DossierHandoverDueV1 = {
         dossierId: row.id,
-        agencyCode: row.agency_code,
-        fileCode: buildFileCode(row.agency_code, row.year, row.file_notation),
+        agencyCode: row.agencyCode,
+        fileCode: buildFileCode(row.agencyCode, row.year, row.fileNotation),
         title: row.title,
-        handoverDue: row.handover_due,
+        handoverDue: row.handoverDue,
         remindedAt: now.toISOString(),
       };
       await enqueueEvent(
@@ -45,10 +33,10 @@ export async function remindHandovers(deps: {
         dossierHandoverDueV1,
         row.id,
         event,
-        { source: deps.source, agencyCode: row.agency_code },
+        { source: deps.source, agencyCode: row.agencyCode },
         deps.topicPrefix,
       );
-      await tx.query('UPDATE dossiers SET handover_reminded_at = $2 WHERE id = $1', [row.id, now]);
+      await markHandoverReminded(tx, row.id, now);
     }
     return rows.length;
   });

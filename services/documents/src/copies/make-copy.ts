@@ -3,7 +3,7 @@ import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
 import type { Identity, TransactionRunner } from '@vanthu/platform';
 import { copyMadeV1, documentCreatedV1 } from '@vanthu/contracts';
 import type { CopyMadeV1, DocumentCreatedV1 } from '@vanthu/contracts';
-import { findDocument, insertBlob, insertDocument, insertVersion } from '../repositories/documents-repository';
+import { findDocument, insertBlob, insertDocument } from '../repositories/documents-repository';
 import { findOrganisation } from '../repositories/organisations-repository';
 import { takeNextNumber } from '../repositories/registers-repository';
 import { insertCopy } from '../repositories/copies-repository';
@@ -11,9 +11,9 @@ import type { Document } from '../schemas/document';
 import type { NewCopy } from '../schemas/copy';
 import { renderCopy } from '../rendering/copy-mark';
 import type { BlobStore } from '../storage/blob-store';
-import { inspectPdf } from './inspect-pdf';
-import { buildNotation, formatNumber, vietnamDate } from './numbering';
-import { foldForSearch } from './search-text';
+import { inspectPdf } from '../adapters/inspect-pdf';
+import { buildNotation, formatNumber, vietnamDate } from '../rules/numbering';
+import { foldForSearch } from '../rules/search-text';
 
 const marks = { SY: 'SAO Y', TrS: 'TRÍCH SAO', SL: 'SAO LỤC' } as const;
 
@@ -109,7 +109,7 @@ export async function makeCopy(
       pages: copy.pages ?? null,
     };
     await insertBlob(tx, { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: 'application/pdf' });
-    await insertDocument(tx, {
+    const document = await insertDocument(tx, {
       id,
       agencyCode: identity.agencyCode,
       direction: 'internal',
@@ -118,6 +118,15 @@ export async function makeCopy(
       metadata: { urgency: source.urgency, copy: copyInfo, organName: organisation.name },
       searchText: foldForSearch(`${subject} ${notation}`),
       createdBy: identity.userId,
+      versions: [
+        {
+          sha256: stored.sha256,
+          sizeBytes: stored.sizeBytes,
+          mediaType: 'application/pdf',
+          fileName: `${notation.replace(/\//g, '-')}.pdf`,
+          kind: 'upload',
+        },
+      ],
     });
     await insertCopy(tx, {
       documentId: id,
@@ -131,18 +140,6 @@ export async function makeCopy(
       notation,
       createdBy: identity.userId,
     });
-    await insertVersion(tx, {
-      documentId: id,
-      version: 1,
-      sha256: stored.sha256,
-      sizeBytes: stored.sizeBytes,
-      mediaType: 'application/pdf',
-      fileName: `${notation.replace(/\//g, '-')}.pdf`,
-      kind: 'upload',
-      createdBy: identity.userId,
-    });
-    const document = await findDocument(tx, identity.agencyCode, id);
-    if (!document) throw new Error('copy vanished inside its own transaction');
     const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };
     const created: DocumentCreatedV1 = {
       documentId: id,

@@ -1,0 +1,94 @@
+// Registrations through the gateway: the built services and gateway as separate processes (the e2e stack),
+// N documents uploaded, then N registrations sent at once in one register-year, as a records office's burst.
+import { startTestStack } from '../../test/support/test-stack';
+import { gatewayClient } from '../../test/support/gateway-client';
+import { makePdf } from '../../test/support/pdfs';
+
+export type GatewayFigures = {
+  inFlight: number;
+  registrationsPerSecond: number;
+  medianMs: number;
+  p95Ms: number;
+  refused503: number;
+  otherFailures: string[];
+  registered: number;
+  gapFree: boolean;
+};
+
+const agency = '000.00.00.H99';
+// The gateway allows each user 600 requests a minute; the burst is shared by clerks as an office would.
+const clerkCount = 20;
+
+const quantile = (values: number[], q: number): number =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))] ?? 0;
+
+export async function registrationsThroughGateway(total: number): Promise<GatewayFigures> {
+  const stack = await startTestStack('benchgw');
+  try {
+    const admin = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'quan-tri', agency, roles: ['admin'] }));
+    const json = (value: unknown) => ({ body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' });
+    const imported = await admin.call(
+      'POST',
+      '/v1/organisations/imports',
+      json({ organisations: [{ code: agency, name: 'Ủy ban nhân dân tỉnh', abbreviation: 'UBND' }] }),
+    );
+    if (imported.status !== 200) throw new Error(`directory import: ${imported.status}`);
+    const clerks = await Promise.all(
+      Array.from({ length: clerkCount }, async (_, i) =>
+        gatewayClient(stack.gatewayUrl, await stack.token({ user: `van-thu-${i}`, agency, roles: ['clerk'] })),
+      ),
+    );
+    const register = await clerks[0]!.call('POST', '/v1/registers', json({ name: 'Sổ đi', direction: 'outgoing' }));
+    if (register.status !== 201) throw new Error(`register: ${register.status}`);
+    const registerId = (register.body as { id: string }).id;
+
+    const pdf = await makePdf('bench-gateway', 1);
+    const ids: string[] = [];
+    for (let i = 0; i < total; i += 20) {
+      const batch = Array.from({ length: Math.min(20, total - i) }, (_, j) => i + j);
+      for (const created of await Promise.all(
+        batch.map((n) =>
+          clerks[n % clerkCount]!.uploadDocument(pdf, {
+            direction: 'outgoing',
+            subject: `Quyết định ${n}`,
+            typeCode: 'QĐ',
+          }),
+        ),
+      )) {
+        if (created.status !== 201) throw new Error(`upload: ${created.status}`);
+        ids.push((created.body as { id: string }).id);
+      }
+    }
+
+    const body = json({ registerId });
+    const latencies: number[] = [];
+    const started = performance.now();
+    const responses = await Promise.all(
+      ids.map(async (id, i) => {
+        const sent = performance.now();
+        const response = await clerks[i % clerkCount]!.call('POST', `/v1/documents/${id}/registration`, body);
+        latencies.push(performance.now() - sent);
+        return response;
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const numbers = responses
+      .filter((r) => r.status === 201)
+      .map((r) => (r.body as { document: { registration: { number: number } } }).document.registration.number)
+      .sort((a, b) => a - b);
+    return {
+      inFlight: total,
+      registrationsPerSecond: numbers.length / seconds,
+      medianMs: quantile(latencies, 0.5),
+      p95Ms: quantile(latencies, 0.95),
+      refused503: responses.filter((r) => r.status === 503).length,
+      otherFailures: responses
+        .filter((r) => r.status !== 201 && r.status !== 503)
+        .map((r) => `${r.status} ${JSON.stringify(r.body)}`),
+      registered: numbers.length,
+      gapFree: numbers.every((n, i) => n === i + 1),
+    };
+  } finally {
+    await stack.stop();
+  }
+}
