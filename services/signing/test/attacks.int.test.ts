@@ -9,6 +9,7 @@ import {
   duplicateObjectNumbers,
   evilAnnotation,
   incrementalSaving,
+  pagesChanged,
   shadow,
   signatureWrapping,
   sneakySignature,
@@ -140,6 +141,16 @@ describe('attack generators: the manipulated file is never TOTAL_PASSED, its unt
       expect.objectContaining({ name: 'unambiguous-xref', passed: false }),
     );
   });
+
+  it.each(['added', 'removed', 'reordered'] as const)(
+    'pages %s after signing: TOTAL_FAILED/FORMAT_FAILURE (the signed content is no longer what is shown)',
+    async (variant) => {
+      const report = await expectCaught(await pagesChanged(variant), FORMAT);
+      expect(report.signatures[0]?.checks).toContainEqual(
+        expect.objectContaining({ name: 'pages-unchanged', passed: false }),
+      );
+    },
+  );
 
   it.each(['two-signer-infos', 'embedded-content'] as const)('CMS confusion: %s', async (variant) => {
     await expectCaught(await cmsConfusion(variant), FORMAT);

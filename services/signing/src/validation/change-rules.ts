@@ -140,6 +140,25 @@ const developerExtensions: ChangeRule = ({ extensions }, num, { a, b }) =>
     ? verdict('metadata', true, 'developer extensions declared')
     : undefined;
 
+/**
+ * Form resources (ISO 32000-1 §12.7.2, /AcroForm /DR): fonts that field appearances may use.
+ * Signers built on PDFBox and Adobe add Helv and ZaDb here with the next signature field. A
+ * resource dictionary paints nothing by itself; a new one, or a /DR that only gains entries, is
+ * housekeeping. A resource that existed before and changes is not (it could restyle a field).
+ */
+const formResources: ChangeRule = (scope, num, { a, b }) => {
+  const { reader, formResources: now, formResourcesBefore: before, formResourceContainers: containers } = scope;
+  if (!now.has(num)) return undefined;
+  if (b === null) return verdict('structural', true, 'form resources (/AcroForm /DR) for fields: not displayed');
+  const ad = dictOf(a);
+  const bd = dictOf(b);
+  if (!containers.has(num) || !before.has(num) || !isDict(a) || !bd || !ad) return undefined;
+  const onlyAdded = [...bd.map.keys()].every(
+    (k) => canonical(reader, bd.get(k) ?? null) === canonical(reader, ad.get(k) ?? null),
+  );
+  return onlyAdded ? verdict('structural', true, 'form resources (/AcroForm /DR) extended') : undefined;
+};
+
 const unreferencedNewObject: ChangeRule = ({ referenced, newAnnotations }, num, { b }) =>
   b === null && !referenced.has(num) && !newAnnotations.has(num)
     ? verdict('structural', true, 'a new object nothing refers to (not displayed)')
@@ -272,6 +291,7 @@ export const CHANGE_RULES: ChangeRule[] = [
   validationData,
   metadata,
   developerExtensions,
+  formResources,
   unreferencedNewObject,
   signatureAppearance,
   annotation,

@@ -1,5 +1,5 @@
 import { isName, isRef } from '@vanthu/pdf';
-import type { PdfObject, PdfReader } from '@vanthu/pdf';
+import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
 import { dictOf, directRefs, fieldNames, reachable, referrersAt, refNums } from './pdf-graph';
 import type { ChangeClass } from './report';
 
@@ -36,6 +36,11 @@ export type RevisionScope = {
   metadataRefs: Set<number>;
   infoNum: number | undefined;
   names: Map<number, string>;
+  /** Objects under /AcroForm /DR now and in the revision before (fonts fields may use). */
+  formResources: Set<number>;
+  formResourcesBefore: Set<number>;
+  /** The /DR dictionary and its category dictionaries (/Font, /XObject…) when they are indirect objects. */
+  formResourceContainers: Set<number>;
 };
 
 export function revisionScope(
@@ -86,6 +91,7 @@ export function revisionScope(
     metadataRefs,
     infoNum: isRef(infoRef) ? infoRef.num : undefined,
     names: fieldNames(reader, r),
+    ...formResourcesOf(reader, r, catalogAfter, catalogBefore),
   };
   findOwners(scope);
   justifyNewAppearances(scope, scope.newSignatureWidgets, 'signature');
@@ -93,6 +99,29 @@ export function revisionScope(
   justifyNewAppearances(scope, scope.newAnnotations, 'annotation');
   justifyNewAppearances(scope, scope.formFills, 'form-fill');
   return scope;
+}
+
+/** What /AcroForm /DR holds in revisions `r` and `r - 1`. */
+function formResourcesOf(
+  reader: PdfReader,
+  r: number,
+  catalogAfter: PdfDict | undefined,
+  catalogBefore: PdfDict | undefined,
+): Pick<RevisionScope, 'formResources' | 'formResourcesBefore' | 'formResourceContainers'> {
+  const at = (o: PdfObject | undefined, rev: number): PdfObject =>
+    isRef(o) ? reader.objectAtRevision(o.num, rev) : (o ?? null);
+  const dr = (catalog: PdfDict | undefined, rev: number): PdfObject | undefined =>
+    dictOf(at(catalog?.get('AcroForm'), rev))?.get('DR');
+  const drAfter = dr(catalogAfter, r);
+  const containers = new Set<number>();
+  if (isRef(drAfter)) containers.add(drAfter.num);
+  const drDict = dictOf(at(drAfter, r));
+  for (const v of drDict?.map.values() ?? []) if (isRef(v)) containers.add(v.num);
+  return {
+    formResources: reachable(reader, drAfter, r),
+    formResourcesBefore: reachable(reader, dr(catalogBefore, r - 1), r - 1),
+    formResourceContainers: containers,
+  };
 }
 
 /** A new object nothing in this revision refers to is not displayed; a later reference to it is a change of its own. */

@@ -1,3 +1,5 @@
+import type { PdfReader } from '@vanthu/pdf';
+import { pagesAt } from './pdf-graph';
 import type { RevisionChange, SignatureReport } from './report';
 import type { DocumentContext, SignatureState } from './signature-state';
 
@@ -42,4 +44,33 @@ export function judgeModifications(
       'SIG_CONSTRAINTS_FAILURE',
       `not permitted after signing: ${where}`,
     );
+}
+
+/**
+ * Pages added, removed or reordered after signing: what is shown is no longer the signed
+ * content, whatever else the update does (ETSI EN 319 102-1 and EU DSS: TOTAL_FAILED/FORMAT_FAILURE).
+ */
+export function checkPagesAsSigned(reader: PdfReader, state: SignatureState): void {
+  const last = reader.revisions.length - 1;
+  if (state.signedRevision < 0 || state.signedRevision === last) return;
+  const signed = pagesAt(reader, state.signedRevision);
+  const now = pagesAt(reader, last);
+  const same = signed.length === now.length && signed.every((n, i) => now[i] === n);
+  if (
+    state.outcome.check(
+      'pages-unchanged',
+      same,
+      same ? `${now.length} page(s), as signed` : `${signed.length} page(s) signed, ${now.length} now`,
+    )
+  )
+    return;
+  const added = now.filter((n) => !signed.includes(n)).length;
+  const removed = signed.filter((n) => !now.includes(n)).length;
+  state.outcome.fail(
+    'TOTAL_FAILED',
+    'FORMAT_FAILURE',
+    added || removed
+      ? `pages were changed after signing: ${added} added, ${removed} removed`
+      : 'the pages were reordered after signing',
+  );
 }

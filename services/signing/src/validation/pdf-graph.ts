@@ -149,3 +149,26 @@ export function describe(obj: PdfObject, num: number, catalogNum: number | undef
   if (dict.has('FT') || dict.has('T')) return 'form field';
   return isName(type) ? `dictionary /${type.name}` : 'dictionary';
 }
+
+/** Page object numbers in order as of revision `rev` (bounded walk; a broken tree yields what was read). */
+export function pagesAt(reader: PdfReader, rev: number, max = 100_000): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const at = (o: PdfObject | undefined): PdfObject => (isRef(o) ? reader.objectAtRevision(o.num, rev) : (o ?? null));
+  const walk = (node: PdfObject | undefined, depth: number): void => {
+    if (!isRef(node) || seen.has(node.num) || depth > 64 || out.length >= max) return;
+    seen.add(node.num);
+    const dict = dictOf(at(node));
+    if (!dict) return;
+    const kids = at(dict.get('Kids'));
+    if (isName(dict.get('Type'), 'Pages') || dict.has('Kids')) {
+      if (isArray(kids)) for (const k of kids) walk(k, depth + 1);
+    } else out.push(node.num);
+  };
+  try {
+    walk(dictOf(at(reader.revisions[rev]?.trailer.get('Root')))?.get('Pages'), 0);
+  } catch {
+    // an unreadable page tree node ends the walk; the pages read so far are compared
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { PdfString, isArray, isName, isNumber, isRef } from '@vanthu/pdf';
+import { PdfStream, PdfString, isArray, isName, isNumber, isRef } from '@vanthu/pdf';
 import type { PdfObject, PdfReader, PdfRef, PdfDict } from '@vanthu/pdf';
 
 /** A signature field with a value, as the newest revision shows it. */
@@ -103,23 +103,48 @@ export function checkByteRange(reader: PdfReader, field: SignatureField): ByteRa
 
 /**
  * Object numbers defined twice in the body of one revision (the collision attack: parsers
- * disagree on which copy counts). Scans `N G obj` headers between the revision's bounds.
+ * disagree on which copy counts). Scans `N G obj` headers between the revision's bounds. Headers
+ * inside the data of a stream the revision lists (a PDF attached as /EmbeddedFile, an evidence
+ * record) are that stream's bytes, not objects of this file: they are left out.
  */
 export function duplicateObjects(reader: PdfReader, revisionIndex: number): number[] {
   const start = revisionIndex === 0 ? 0 : (reader.revisions[revisionIndex - 1]?.endOffset ?? 0);
   const end = reader.revisions[revisionIndex]?.endOffset ?? reader.size;
   const bytes = reader.source.read(start, end - start);
-  const seen = new Set<number>();
-  const dup = new Set<number>();
+  const headers = new Map<number, number[]>();
+  let duplicated = false;
   // Every "N G obj" that starts a line; scanning for the keyword and reading back is several
   // times faster than a regular expression over the revision decoded as text.
   for (let at = bytes.indexOf('obj'); at >= 0; at = bytes.indexOf('obj', at + 3)) {
     const n = objectNumberBefore(bytes, at);
     if (n === null) continue;
-    if (seen.has(n)) dup.add(n);
-    seen.add(n);
+    const list = headers.get(n);
+    if (list) {
+      list.push(start + at);
+      duplicated = true;
+    } else headers.set(n, [start + at]);
   }
-  return [...dup];
+  if (!duplicated) return [];
+  const inside = streamBodies(reader, revisionIndex, start, end);
+  const dup: number[] = [];
+  for (const [n, positions] of headers)
+    if (positions.filter((p) => !inside.some(([from, to]) => p >= from && p < to)).length > 1) dup.push(n);
+  return dup;
+}
+
+/** Byte ranges of the data of every stream object the revision's xref places inside [start, end). */
+function streamBodies(reader: PdfReader, revisionIndex: number, start: number, end: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const entry of reader.revisions[revisionIndex]?.entries.values() ?? []) {
+    if (entry.type !== 'offset' || entry.offset < start || entry.offset >= end) continue;
+    try {
+      const { value } = reader.objectAt(entry.offset);
+      if (value instanceof PdfStream && !value.data) out.push([value.dataOffset, value.dataOffset + value.dataLength]);
+    } catch {
+      // an unreadable object hides nothing: its headers count
+    }
+  }
+  return out;
 }
 
 // PDF white space without NUL (ISO 32000-1 §7.2.2), which is what the parser treats as separators here.

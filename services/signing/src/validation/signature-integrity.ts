@@ -74,7 +74,7 @@ function checkUniqueObjects(outcome: Outcome, duplicates: number[]): void {
 }
 
 function checkUnambiguousXref(reader: PdfReader, outcome: Outcome, signedRevision: number): void {
-  if (!reader.revisions.slice(0, signedRevision + 1).some(hybridConflict)) return;
+  if (!reader.revisions.slice(0, signedRevision + 1).some((_r, i) => hybridConflict(reader, i))) return;
   outcome.check(
     'unambiguous-xref',
     false,

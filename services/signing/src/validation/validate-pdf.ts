@@ -5,7 +5,7 @@ import { checkSignerChain, trustedDocumentTimestamps } from './chain-status';
 import { documentSecurityStore, walkStructure } from './document-proofs';
 import { analyseModifications } from './modification-analysis';
 import type { Certification, FieldLock } from './modification-scope';
-import { judgeModifications } from './modification-verdict';
+import { checkPagesAsSigned, judgeModifications } from './modification-verdict';
 import { iso, rank } from './outcome';
 import type { SignatureReport, ValidationReport } from './report';
 import { pdfDate, textOf, transforms } from './signature-dictionary';
@@ -120,6 +120,7 @@ async function finishSignature(
       issuer: dnText(signer.x509.issuer),
     };
   if (signer && outcome.indication.indication !== 'TOTAL_FAILED') await checkSignerChain(state, signer, report, ctx);
+  checkPagesAsSigned(reader, state);
   judgeModifications(state, report, changesAfter, ctx);
   report.indication = outcome.indication.indication;
   report.subIndication = outcome.indication.subIndication;

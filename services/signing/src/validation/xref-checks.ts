@@ -1,18 +1,25 @@
-import type { PdfReader, Revision } from '@vanthu/pdf';
+import type { PdfReader } from '@vanthu/pdf';
 import { duplicateObjects } from './signature-fields';
 
 /**
- * A hybrid section (ISO 32000-1 §7.5.8.4) whose table and /XRefStm stream put one object at two
- * different offsets. The reader lets the table win; a tool that prefers the stream reads the
- * object differently.
+ * A hybrid section (ISO 32000-1 §7.5.8.4) whose table and /XRefStm stream put one object in two
+ * different places. §7.5.8.4 has readers search the table first, so the table wins, and a
+ * pre-1.5 reader that ignores the stream reads the table too. A stream entry that still names
+ * the object's place of the previous revision is stale, not ambiguous: PDFBox's incremental
+ * saver copies /XRefStm from the previous trailer. What stays ambiguous is a stream naming a
+ * third body that no earlier revision had: a stream-first tool would show content nobody signed.
  */
-export function hybridConflict(revision: Revision): boolean {
-  const stream = revision.hybridEntries;
+export function hybridConflict(reader: PdfReader, revisionIndex: number): boolean {
+  const revision = reader.revisions[revisionIndex];
+  const stream = revision?.hybridEntries;
   if (!stream) return false;
   for (const [num, entry] of stream) {
     if (entry.type !== 'offset') continue;
     const table = revision.entries.get(num);
-    if (table?.type === 'offset' && table.offset !== entry.offset) return true;
+    if (table?.type !== 'offset' || table.offset === entry.offset) continue;
+    const previous = revisionIndex > 0 ? reader.entryAtRevision(num, revisionIndex - 1) : undefined;
+    if (previous?.type === 'offset' && previous.offset === entry.offset) continue;
+    return true;
   }
   return false;
 }

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { validatePdf } from '../src/validation/validate-pdf';
+import type { ValidationReport } from '../src/validation/report';
+import { embeddedPdf, formResourcesAdded, pdfBoxHybrid } from './fixtures/benign/generators';
+import { validationOptions } from './fixtures/validation-support';
+import { qpdfCheck } from './support';
+
+const validate = (bytes: Buffer): Promise<ValidationReport> =>
+  validatePdf(bytes, validationOptions({ revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 } }));
+
+/** The file is well-formed for qpdf and every signature passes, with at least one later change listed as allowed. */
+async function expectBenign(bytes: Buffer, allowedDetail: RegExp): Promise<ValidationReport> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'benign-')), 'benign.pdf');
+  fs.writeFileSync(file, bytes);
+  qpdfCheck(file);
+  const report = await validate(bytes);
+  expect({ verdict: report.verdict, reason: report.verdictReason }).toEqual({
+    verdict: 'TOTAL_PASSED',
+    reason: expect.any(String),
+  });
+  const changes = report.signatures.flatMap((s) => s.changesAfter);
+  expect(changes.some((c) => c.allowed && allowedDetail.test(c.detail))).toBe(true);
+  return report;
+}
+
+describe('benign later changes from other vendors pass, the change listed as allowed (issue 11)', () => {
+  it.each([
+    ['direct', 'signature'],
+    ['indirect', 'signature'],
+    ['extended', 'signature'],
+    ['direct', 'timestamp'],
+    ['extended', 'timestamp'],
+  ] as const)('class 1: /AcroForm /DR fonts and /DA added (%s) before a later %s', async (variant, then) => {
+    await expectBenign(await formResourcesAdded(variant, then), /form resources/);
+  });
+
+  it.each(['signed-attachment', 'two-attachments', 'qpdf'] as const)(
+    'class 4: PDFs attached uncompressed (%s) are not a collision attack',
+    async (variant) => {
+      const bytes = await embeddedPdf(variant);
+      const report = await validate(bytes);
+      expect(report.verdict).toBe('TOTAL_PASSED');
+      expect(report.signatures[0]?.checks).toContainEqual(
+        expect.objectContaining({ name: 'unique-objects', passed: true }),
+      );
+      // The attachment really holds object headers that collide with the outer file's numbers.
+      expect((bytes.toString('latin1').match(/^1 0 obj/gm) ?? []).length).toBeGreaterThan(1);
+    },
+  );
+
+  it.each(['page-content', 'info', 'page'] as const)(
+    'class 5: a PDFBox-style hybrid update redefining the %s while its copied /XRefStm lists the old place',
+    async (variant) => {
+      const bytes = await pdfBoxHybrid(variant);
+      const report = await validate(bytes);
+      expect(report.verdict).toBe('TOTAL_PASSED');
+      expect(report.signatures[0]?.checks.some((c) => c.name === 'unambiguous-xref' && !c.passed)).toBe(false);
+      // Two hybrid sections, the second one's stream the first one's.
+      expect(bytes.toString('latin1').match(/\/XRefStm (\d+)/g)).toHaveLength(2);
+      expect(new Set(bytes.toString('latin1').match(/\/XRefStm (\d+)/g)).size).toBe(1);
+    },
+  );
+});
