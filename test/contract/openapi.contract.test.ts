@@ -101,6 +101,22 @@ describe('responses match the published OpenAPI 3.1 document', () => {
       'get',
       await clerk.get(`/v1/reports/compliance?month=2026-11&agency=${agencyB}`),
     );
+    expectConforms('/v1/reports/province', 'get', await clerk.get('/v1/reports/province?month=2026-11'));
+    const collector = gatewayClient(
+      stack.gatewayUrl,
+      await stack.token({ user: 'so-khcn', agency: agencyB, roles: ['report-collector'] }),
+    );
+    expectConforms('/v1/reports/province', 'get', await collector.get('/v1/reports/province?month=2026-11'));
+    expectConforms(
+      '/v1/reports/findings',
+      'get',
+      await collector.get('/v1/reports/findings?month=2026-11&kind=without-organisation-signature&limit=2'),
+    );
+    expectConforms(
+      '/v1/reports/findings',
+      'get',
+      await clerk.get(`/v1/reports/findings?month=2026-11&kind=digitised-only&agency=${agencyB}`),
+    );
   });
 
   it('declares every public path of the design brief that exists so far, with the bearer scheme', () => {
@@ -109,6 +125,8 @@ describe('responses match the published OpenAPI 3.1 document', () => {
       '/v1/documents/{id}',
       '/v1/documents/{id}/content',
       '/v1/reports/compliance',
+      '/v1/reports/province',
+      '/v1/reports/findings',
       '/health',
     ]) {
       expect(openapi.paths[path]).toBeDefined();

@@ -14,6 +14,8 @@ export type InboxConsumerOptions = {
   logger: Logger;
   /** Consumer name: the Kafka group id and the inbox's de-duplication scope. */
   consumer: string;
+  /** Kafka group id when it differs from `consumer` (a replay from offset 0 under the same inbox scope). */
+  groupId?: string;
   topics: string[];
   /** Handlers by CloudEvents type; events of other types are acknowledged and skipped. */
   handlers: Record<string, EventHandler>;
@@ -35,7 +37,7 @@ export class InboxConsumer {
 
   constructor(private readonly options: InboxConsumerOptions) {
     this.consumer = options.kafka.consumer({
-      groupId: options.consumer,
+      groupId: options.groupId ?? options.consumer,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });

@@ -1,9 +1,17 @@
 import { buildServiceApp } from '@vanthu/platform';
-import type { HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
+import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import { reportRoutes } from './routes/reports';
 
-export type ReportingAppDeps = { logger: Logger; pool: Pool; identityPublicKey: string; healthChecks?: HealthCheck[] };
+export type ReportingAppDeps = {
+  logger: Logger;
+  pool: Pool;
+  identityPublicKey: string;
+  /** The inbox consumer name the projections are built under (freshness reads its inbox rows). */
+  consumer: string;
+  clock?: Clock;
+  healthChecks?: HealthCheck[];
+};
 
 export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
   const app = await buildServiceApp({
@@ -14,6 +22,6 @@ export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
     identityPublicKey: deps.identityPublicKey,
     healthChecks: deps.healthChecks ?? [],
   });
-  await reportRoutes(app, deps);
+  await reportRoutes(app, { pool: deps.pool, consumer: deps.consumer, ...(deps.clock ? { clock: deps.clock } : {}) });
   return app;
 }

@@ -1,19 +1,20 @@
 import { runService } from '@vanthu/platform';
 import { buildApp } from './app';
 import { migrationsDir, reportingConfigSchema } from './config';
-import { reportingConsumer } from './events/consumers';
+import { reportingConsumer, reportingTopics } from './events/consumers';
 
 void runService({
   name: 'reporting',
   configSchema: reportingConfigSchema,
   migrationsDir,
-  topics: ['vanthu.documents'],
+  topics: reportingTopics,
   consumers: (context) => [reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX)],
   buildApp: async (context) =>
     buildApp({
       logger: context.logger,
       pool: context.pool,
       identityPublicKey: context.identityPublicKey,
+      consumer: reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX).consumer,
       healthChecks: context.healthChecks,
     }),
 });

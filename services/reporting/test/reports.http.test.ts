@@ -4,7 +4,7 @@ import type { CloudEvent, ServiceApp } from '@vanthu/platform';
 import type { DocumentCreatedV1 } from '@vanthu/contracts';
 import { buildApp } from '../src/app';
 import { migrationsDir } from '../src/config';
-import { onDocumentCreated } from '../src/events/document-created-handler';
+import { onDocumentCreated } from '../src/events/document-events';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { agencyA, agencyB, clerkOf, createIdentityKit } from '../../../test/support/identities';
@@ -37,7 +37,13 @@ const created = (agencyCode: string, direction: DocumentCreatedV1['direction'], 
 
 beforeAll(async () => {
   fixture = await serviceFixture('reporting', migrationsDir);
-  app = await buildApp({ logger: fixture.logger, pool: fixture.pool, identityPublicKey: kit.publicKeyPem });
+  app = await buildApp({
+    logger: fixture.logger,
+    pool: fixture.pool,
+    identityPublicKey: kit.publicKeyPem,
+    consumer: 'reporting',
+    clock: () => new Date('2026-12-20T00:00:00Z'),
+  });
   const events = [
     created(agencyA, 'outgoing', '2026-10-31T16:59:59.999Z'), // 23:59:59 on 31 October in Hà Nội: October
     created(agencyA, 'outgoing', '2026-10-31T17:00:00.000Z'), // 00:00 on 1 November in Hà Nội: November
@@ -70,26 +76,46 @@ describe('GET /v1/reports/compliance', () => {
       agencyCode: agencyA,
       month: '2026-11',
       period: { from: '2026-11-01T00:00:00+07:00', to: '2026-12-01T00:00:00+07:00' },
-      documents: { total: 3, outgoing: 1, incoming: 1, internal: 1 },
+      documents: { total: 3, outgoing: 1, incoming: 1, internal: 1, issued: 0, digitised: 0 },
     });
     expect((await report('2026-10')).json().documents.total).toBe(1);
     expect((await report('2026-12')).json().documents.total).toBe(1);
   });
 
-  it('lets only report collectors read another agency', async () => {
+  it('lets only report collectors read another agency; for others it does not exist', async () => {
     const denied = await report('2026-11', clerkOf(agencyA), agencyB);
-    expect(denied.statusCode).toBe(403);
-    expect(denied.json().code).toBe('FORBIDDEN');
+    expect(denied.statusCode).toBe(404);
+    expect(denied.json().code).toBe('NOT_FOUND');
     const collector = { userId: 'so-khcn-1', agencyCode: '000.00.31.H99', roles: ['report-collector' as const] };
     const allowed = await report('2026-11', collector, agencyB);
     expect(allowed.statusCode).toBe(200);
-    expect(allowed.json().documents).toEqual({ total: 1, outgoing: 1, incoming: 0, internal: 0 });
+    expect(allowed.json().documents).toEqual({
+      total: 1,
+      outgoing: 1,
+      incoming: 0,
+      internal: 0,
+      issued: 0,
+      digitised: 0,
+    });
+    // 0 of 0 is not 0%: a figure with nothing to count has no ratio, and its threshold is not judged.
+    expect(allowed.json().figures.personallySigned).toMatchObject({ numerator: 0, denominator: 0, ratio: null });
+    expect(allowed.json().thresholds.find((t: { figure: string }) => t.figure === 'personallySigned').met).toBeNull();
   });
 
   it('refuses malformed parameters naming them', async () => {
     const badMonth = await report('2026-13');
     expect(badMonth.statusCode).toBe(400);
     expect(badMonth.json().errors[0].field).toMatch(/month/);
+    const future = await report('2027-01');
+    expect(future.statusCode).toBe(400);
+    expect(future.json().errors[0]).toEqual({ field: 'querystring.month', message: 'must not be in the future' });
+    const badCursor = await app.inject({
+      method: 'GET',
+      url: '/v1/reports/findings?month=2026-11&kind=digitised-only&cursor=bm9wZQ',
+      headers: { 'x-vanthu-identity': kit.assertionFor(clerkOf(agencyA)) },
+    });
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().errors[0].field).toBe('querystring.cursor');
     const badAgency = await report('2026-11', clerkOf(agencyA), 'UBND');
     expect(badAgency.statusCode).toBe(400);
     const unknown = await app.inject({

@@ -1,33 +1,70 @@
-import { AppError, hasRole, withTransaction } from '@vanthu/platform';
-import type { Identity, Pool } from '@vanthu/platform';
-import { countDocumentsByDirection } from '../repositories/document-facts-repository';
-import type { ComplianceReport } from '../schemas/compliance-report';
-import { monthRange } from './month';
+import type { UseCaseContext } from '@vanthu/platform';
+import { monthlyAgencyCounts } from '../repositories/compliance-repository';
+import type { MonthlyAgencyCounts } from '../repositories/compliance-repository';
+import { countDeadLetters, sourcePositions } from '../repositories/projection-repository';
+import type { AgencyComplianceRow, ComplianceReport, Freshness } from '../schemas/compliance-report';
+import { checkThresholds, complianceDefinitionsV1, computeFigures } from './definitions';
+import type { MonthRange } from './month';
+import { agencyInScope, reportableMonth } from './scope';
+
+export type ReportingContext = UseCaseContext & { consumer: string };
+export type GetComplianceReportInput = { month: string; agency?: string };
+
+export function agencyReport(counts: MonthlyAgencyCounts, range: MonthRange): AgencyComplianceRow {
+  const figures = computeFigures(counts);
+  return {
+    agencyCode: counts.agencyCode,
+    month: range.month,
+    period: { from: range.from, to: range.to },
+    definitionsVersion: complianceDefinitionsV1.version,
+    documents: {
+      total: counts.created.outgoing + counts.created.incoming + counts.created.internal,
+      ...counts.created,
+      issued: counts.issued,
+      digitised: counts.digitised,
+    },
+    figures,
+    thresholds: checkThresholds(figures, range.to).map((t) => ({
+      figure: t.figure,
+      minimum: t.minimum,
+      from: t.from,
+      source: t.source,
+      met: t.met,
+    })),
+    certificates: {
+      holders: counts.certificateHolders,
+      activated: counts.activatedHolders,
+      approvalSignersActivated: counts.approvalSignersActivated,
+      initialSignersActivated: counts.initialSignersActivated,
+    },
+  };
+}
+
+export async function readFreshness(tx: Parameters<typeof sourcePositions>[0], consumer: string): Promise<Freshness> {
+  const sources = await sourcePositions(tx, consumer);
+  const deadLetters = await countDeadLetters(tx, consumer);
+  return { sources, deadLetters, mayBeBehind: deadLetters > 0 };
+}
 
 /**
- * The monthly compliance report of one agency. An agency sees its own; the Department of
- * Science and Technology (report-collector) and administrators collect every agency's
- * (seed 000: Sở KH&CN tổng hợp báo cáo hằng tháng).
+ * The monthly compliance report of one agency (báo cáo hằng tháng gửi Sở Khoa học và Công nghệ).
+ * An agency reads its own; report collectors and administrators read any agency's.
  */
 export async function getComplianceReport(
-  identity: Identity,
-  month: string,
-  agency: string | undefined,
-  deps: { pool: Pool },
+  input: GetComplianceReportInput,
+  ctx: ReportingContext,
 ): Promise<ComplianceReport> {
-  const agencyCode = agency ?? identity.agencyCode;
-  if (agencyCode !== identity.agencyCode && !hasRole(identity, 'report-collector', 'admin')) {
-    throw new AppError('FORBIDDEN', 'only report collectors may read another agency’s report');
-  }
-  const range = monthRange(month);
-  const counts = await withTransaction(deps.pool, (tx) =>
-    countDocumentsByDirection(tx, agencyCode, range.from, range.to),
-  );
+  const agencyCode = agencyInScope(ctx.identity, input.agency);
+  const range = reportableMonth(input.month, ctx.clock);
+  const { result } = await ctx.runInTransaction(async (tx) => {
+    const [counts] = await monthlyAgencyCounts(tx, { from: range.from, to: range.to, agencyCode });
+    return { counts, freshness: await readFreshness(tx, ctx.consumer) };
+  });
+  // monthlyAgencyCounts always returns the asked agency, with zeros when it has no facts.
+  const counts = result.counts as MonthlyAgencyCounts;
   return {
-    agencyCode,
-    month,
-    period: { from: range.from, to: range.to },
-    documents: { total: counts.outgoing + counts.incoming + counts.internal, ...counts },
-    generatedAt: new Date().toISOString(),
+    ...agencyReport(counts, range),
+    freshness: result.freshness,
+    generatedAt: ctx.clock().toISOString(),
   };
 }

@@ -1,10 +1,45 @@
-import { documentCreatedV1, topicName } from '@vanthu/contracts';
+import {
+  certificateActivatedV1,
+  certificateRegisteredV1,
+  copyMadeV1,
+  documentCreatedV1,
+  documentIssuedV1,
+  documentRecalledV1,
+  documentRegisteredV1,
+  documentValidatedV1,
+  signatureAppliedV1,
+  topicName,
+} from '@vanthu/contracts';
+import type { TopicName } from '@vanthu/contracts';
 import type { EventHandler } from '@vanthu/platform';
-import { onDocumentCreated } from './document-created-handler';
+import {
+  onCopyMade,
+  onDocumentCreated,
+  onDocumentIssued,
+  onDocumentRecalled,
+  onDocumentRegistered,
+} from './document-events';
+import {
+  onCertificateActivated,
+  onCertificateRegistered,
+  onDocumentValidated,
+  onSignatureApplied,
+} from './signing-events';
 
 export const reportingHandlers: Record<string, EventHandler> = {
   [documentCreatedV1.type]: onDocumentCreated,
+  [documentRegisteredV1.type]: onDocumentRegistered,
+  [documentIssuedV1.type]: onDocumentIssued,
+  [documentRecalledV1.type]: onDocumentRecalled,
+  [copyMadeV1.type]: onCopyMade,
+  [signatureAppliedV1.type]: onSignatureApplied,
+  [documentValidatedV1.type]: onDocumentValidated,
+  [certificateRegisteredV1.type]: onCertificateRegistered,
+  [certificateActivatedV1.type]: onCertificateActivated,
 };
+
+/** The topics the projections are built from, in the order a rebuild reads them. */
+export const reportingTopics: TopicName[] = ['vanthu.documents', 'vanthu.signing'];
 
 export function reportingConsumer(
   group: string,
@@ -12,7 +47,7 @@ export function reportingConsumer(
 ): { consumer: string; topics: string[]; handlers: Record<string, EventHandler> } {
   return {
     consumer: `${topicPrefix}${group}`,
-    topics: [topicName('vanthu.documents', topicPrefix)],
+    topics: reportingTopics.map((topic) => topicName(topic, topicPrefix)),
     handlers: reportingHandlers,
   };
 }

@@ -1,10 +1,21 @@
-import type { Pool, ServiceApp } from '@vanthu/platform';
+import { contextFor, problemResponses } from '@vanthu/platform';
+import type { Clock, Pool, ServiceApp } from '@vanthu/platform';
+import type { FastifyRequest } from 'fastify';
 import { getComplianceReport } from '../domain/get-compliance-report';
+import type { ReportingContext } from '../domain/get-compliance-report';
+import { getProvinceReport } from '../domain/get-province-report';
+import { listFindings } from '../domain/list-findings';
 import { ComplianceQuery, ComplianceReport } from '../schemas/compliance-report';
+import { FindingsPage, FindingsQuery } from '../schemas/findings';
+import { ProvinceQuery, ProvinceReport } from '../schemas/province-report';
 
-const problem = { $ref: 'Problem#' } as const;
+export type ReportRoutesDeps = { pool: Pool; consumer: string; clock?: Clock };
 
-export async function reportRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
+export function reportingContext(request: FastifyRequest, deps: ReportRoutesDeps, operation: string): ReportingContext {
+  return { ...contextFor(request, deps.pool, operation, deps.clock), consumer: deps.consumer };
+}
+
+export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Promise<void> {
   app.get(
     '/v1/reports/compliance',
     {
@@ -12,10 +23,44 @@ export async function reportRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         operationId: 'getComplianceReport',
         tags: ['reports'],
         summary: 'Monthly compliance report of an agency (the caller’s by default)',
+        description:
+          'Counts and shares of one agency for a Vietnamese calendar month, each figure with its numerator, denominator and definition; built only from events. Another agency’s report is 404 unless the caller is a report collector.',
         querystring: ComplianceQuery,
-        response: { 200: ComplianceReport, 400: problem, 401: problem, 403: problem },
+        response: { 200: ComplianceReport, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => getComplianceReport(request.identity, request.query.month, request.query.agency, deps),
+    async (request) => getComplianceReport(request.query, reportingContext(request, deps, 'getComplianceReport')),
+  );
+
+  app.get(
+    '/v1/reports/province',
+    {
+      schema: {
+        operationId: 'getProvinceReport',
+        tags: ['reports'],
+        summary: 'Every agency of the province side by side for one month (report collectors)',
+        description:
+          'Agencies ranked, thresholds marked met or not, province totals, and the annex tables: Phụ lục 1 (ký số cơ quan, ký số lãnh đạo) and Phụ lục 2 (chứng thư số).',
+        querystring: ProvinceQuery,
+        response: { 200: ProvinceReport, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => getProvinceReport(request.query, reportingContext(request, deps, 'getProvinceReport')),
+  );
+
+  app.get(
+    '/v1/reports/findings',
+    {
+      schema: {
+        operationId: 'listComplianceFindings',
+        tags: ['reports'],
+        summary: 'The documents behind a figure, to notify and correct (cursor pagination)',
+        description:
+          'Issued documents without the personal signature of the person with authority or without the organisation signature, or documents only digitised from paper, in the month. Report collectors see the province unless they name an agency; others see their own agency (another agency is 404).',
+        querystring: FindingsQuery,
+        response: { 200: FindingsPage, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => listFindings(request.query, reportingContext(request, deps, 'listComplianceFindings')),
   );
 }

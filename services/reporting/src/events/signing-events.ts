@@ -1,0 +1,66 @@
+import type { CloudEvent, Tx } from '@vanthu/platform';
+import type {
+  CertificateActivatedV1,
+  CertificateRegisteredV1,
+  DocumentValidatedV1,
+  SignatureAppliedV1,
+} from '@vanthu/contracts';
+import { recordDocumentValidation, recordSignatureApplied } from '../repositories/signature-facts-repository';
+import { recordCertificateActivated, recordCertificateRegistered } from '../repositories/certificate-facts-repository';
+
+export async function onSignatureApplied(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as SignatureAppliedV1;
+  await recordSignatureApplied(tx, {
+    signatureId: data.signatureId,
+    documentId: data.documentId,
+    agencyCode: data.agencyCode,
+    kind: data.kind,
+    level: data.level,
+    signedVersion: data.signedVersion,
+    version: data.version,
+    signerUserId: data.signerUserId,
+    certificateSha256: data.certificateSha256,
+    certificateSubject: data.certificateSubject,
+    authorityPrefix: data.authorityPrefix,
+    signedAt: data.signedAt,
+  });
+}
+
+export async function onDocumentValidated(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as DocumentValidatedV1;
+  const signatures = data.signatures.filter((s) => s.kind === 'signature');
+  await recordDocumentValidation(tx, {
+    documentId: data.documentId,
+    version: data.version,
+    agencyCode: data.agencyCode,
+    verdict: data.verdict,
+    signaturesTotal: signatures.length,
+    signaturesPassed: signatures.filter((s) => s.indication === 'TOTAL_PASSED').length,
+    reportId: data.reportId,
+    validatedAt: data.validatedAt,
+  });
+}
+
+export async function onCertificateRegistered(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as CertificateRegisteredV1;
+  await recordCertificateRegistered(tx, {
+    certificateId: data.certificateId,
+    agencyCode: data.agencyCode,
+    userId: data.userId,
+    sha256: data.sha256,
+    subject: data.subject,
+    notAfter: data.notAfter,
+    registeredAt: data.registeredAt,
+  });
+}
+
+export async function onCertificateActivated(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as CertificateActivatedV1;
+  await recordCertificateActivated(tx, {
+    certificateId: data.certificateId,
+    agencyCode: data.agencyCode,
+    userId: data.userId,
+    activatedBy: data.activatedBy,
+    activatedAt: data.activatedAt,
+  });
+}

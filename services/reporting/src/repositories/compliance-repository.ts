@@ -1,0 +1,215 @@
+import type { Tx } from '@vanthu/platform';
+
+export type MonthlyAgencyCounts = {
+  agencyCode: string;
+  created: { outgoing: number; incoming: number; internal: number };
+  issued: number;
+  issuedSigned: number;
+  issuedPersonal: number;
+  issuedOrganisation: number;
+  issuedBoth: number;
+  issuedInitialled: number;
+  issuedValidated: number;
+  issuedElectronic: number;
+  issuedViaHub: number;
+  incoming: number;
+  incomingElectronic: number;
+  digitised: number;
+  incomingProcessesCompleted: number;
+  incomingProcessesOnTime: number;
+  consultationAnswers: number;
+  consultationAnswersOnTime: number;
+  certificateHolders: number;
+  activatedHolders: number;
+  approvalSignersActivated: number;
+  initialSignersActivated: number;
+};
+
+// The flags of an issued document at issue: the signatures held by the issued version or an
+// earlier one (versions are linear), its validation and whether it left through the hub.
+const issuedDocuments = `
+  SELECT d.document_id, d.agency_code, d.notation, d.issued_at AS at, d.form,
+    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version) AS signed,
+    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
+             AND s.kind = 'approval' AND s.signer_user_id IS NOT NULL) AS personal,
+    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
+             AND s.kind = 'issue') AS organisation,
+    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
+             AND s.kind = 'initial') AS initialled,
+    EXISTS (SELECT 1 FROM validation_facts v WHERE v.document_id = d.document_id AND v.version = d.issued_version
+             AND v.verdict = 'TOTAL_PASSED') AS validated,
+    EXISTS (SELECT 1 FROM exchange_facts e WHERE e.document_id = d.document_id AND e.direction = 'sent') AS via_hub
+  FROM document_facts d
+  WHERE d.issued_at >= $1 AND d.issued_at < $2 AND ($3::text IS NULL OR d.agency_code = $3)`;
+
+const n = (value: unknown): number => Number(value ?? 0);
+
+/** Raw counts per agency for one month; `agencyCode` null gives every agency seen in any projection. */
+export async function monthlyAgencyCounts(
+  tx: Tx,
+  range: { from: string; to: string; agencyCode: string | null },
+): Promise<MonthlyAgencyCounts[]> {
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `WITH agencies AS (
+       SELECT agency_code FROM document_facts WHERE $3::text IS NULL OR agency_code = $3
+       UNION SELECT agency_code FROM signature_facts WHERE $3::text IS NULL OR agency_code = $3
+       UNION SELECT agency_code FROM certificate_facts WHERE $3::text IS NULL OR agency_code = $3
+       UNION SELECT agency_code FROM process_facts WHERE $3::text IS NULL OR agency_code = $3
+       UNION SELECT $3::text WHERE $3::text IS NOT NULL
+     ),
+     created AS (
+       SELECT agency_code,
+         count(*) FILTER (WHERE direction = 'outgoing') AS outgoing,
+         count(*) FILTER (WHERE direction = 'incoming') AS incoming,
+         count(*) FILTER (WHERE direction = 'internal') AS internal,
+         count(*) FILTER (WHERE direction = 'incoming' AND form = 'electronic' AND EXISTS (
+           SELECT 1 FROM validation_facts v WHERE v.document_id = d.document_id AND v.verdict = 'TOTAL_PASSED'
+         )) AS incoming_electronic,
+         count(*) FILTER (WHERE form = 'digitised') AS digitised
+       FROM document_facts d
+       WHERE created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR agency_code = $3)
+       GROUP BY agency_code
+     ),
+     issued AS (${issuedDocuments}),
+     issued_sum AS (
+       SELECT agency_code, count(*) AS issued,
+         count(*) FILTER (WHERE signed) AS signed,
+         count(*) FILTER (WHERE personal) AS personal,
+         count(*) FILTER (WHERE organisation) AS organisation,
+         count(*) FILTER (WHERE personal AND organisation) AS both,
+         count(*) FILTER (WHERE initialled) AS initialled,
+         count(*) FILTER (WHERE validated) AS validated,
+         count(*) FILTER (WHERE personal AND organisation AND form = 'electronic') AS electronic,
+         count(*) FILTER (WHERE via_hub) AS via_hub
+       FROM issued GROUP BY agency_code
+     ),
+     processes AS (
+       SELECT agency_code,
+         count(*) FILTER (WHERE kind = 'incoming') AS completed,
+         count(*) FILTER (WHERE kind = 'incoming' AND on_time) AS on_time
+       FROM process_facts
+       WHERE completed_at >= $1 AND completed_at < $2 AND ($3::text IS NULL OR agency_code = $3)
+       GROUP BY agency_code
+     ),
+     consultations AS (
+       SELECT agency_code, sum(answers) AS answers, sum(answers_on_time) AS on_time
+       FROM consultation_facts
+       WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR agency_code = $3)
+       GROUP BY agency_code
+     ),
+     holders AS (
+       SELECT c.agency_code,
+         count(DISTINCT c.user_id) FILTER (WHERE c.registered_at < $2) AS holders,
+         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2) AS activated,
+         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND EXISTS (
+           SELECT 1 FROM signature_facts s WHERE s.agency_code = c.agency_code AND s.signer_user_id = c.user_id
+              AND s.kind = 'approval' AND s.signed_at < $2)) AS approval_signers,
+         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND EXISTS (
+           SELECT 1 FROM signature_facts s WHERE s.agency_code = c.agency_code AND s.signer_user_id = c.user_id
+              AND s.kind = 'initial' AND s.signed_at < $2)) AS initial_signers
+       FROM certificate_facts c
+       WHERE (c.ended_at IS NULL OR c.ended_at >= $2) AND ($3::text IS NULL OR c.agency_code = $3)
+       GROUP BY c.agency_code
+     )
+     SELECT a.agency_code, cr.outgoing, cr.incoming, cr.internal, cr.incoming_electronic, cr.digitised,
+            i.issued, i.signed, i.personal, i.organisation, i.both, i.initialled, i.validated, i.electronic, i.via_hub,
+            p.completed, p.on_time, co.answers, co.on_time AS answers_on_time,
+            h.holders, h.activated, h.approval_signers, h.initial_signers
+       FROM agencies a
+       LEFT JOIN created cr ON cr.agency_code = a.agency_code
+       LEFT JOIN issued_sum i ON i.agency_code = a.agency_code
+       LEFT JOIN processes p ON p.agency_code = a.agency_code
+       LEFT JOIN consultations co ON co.agency_code = a.agency_code
+       LEFT JOIN holders h ON h.agency_code = a.agency_code
+      ORDER BY a.agency_code`,
+    [range.from, range.to, range.agencyCode],
+  );
+  return rows.map((row) => ({
+    agencyCode: String(row.agency_code),
+    created: { outgoing: n(row.outgoing), incoming: n(row.incoming), internal: n(row.internal) },
+    issued: n(row.issued),
+    issuedSigned: n(row.signed),
+    issuedPersonal: n(row.personal),
+    issuedOrganisation: n(row.organisation),
+    issuedBoth: n(row.both),
+    issuedInitialled: n(row.initialled),
+    issuedValidated: n(row.validated),
+    issuedElectronic: n(row.electronic),
+    issuedViaHub: n(row.via_hub),
+    incoming: n(row.incoming),
+    incomingElectronic: n(row.incoming_electronic),
+    digitised: n(row.digitised),
+    incomingProcessesCompleted: n(row.completed),
+    incomingProcessesOnTime: n(row.on_time),
+    consultationAnswers: n(row.answers),
+    consultationAnswersOnTime: n(row.answers_on_time),
+    certificateHolders: n(row.holders),
+    activatedHolders: n(row.activated),
+    approvalSignersActivated: n(row.approval_signers),
+    initialSignersActivated: n(row.initial_signers),
+  }));
+}
+
+export type FindingKind = 'without-personal-signature' | 'without-organisation-signature' | 'digitised-only';
+
+export type FindingRow = {
+  documentId: string;
+  agencyCode: string;
+  notation: string | null;
+  at: string;
+  personal: boolean;
+  organisation: boolean;
+  form: string;
+};
+
+/**
+ * The documents behind a figure, in (time, id) order from a keyset cursor: issued documents
+ * missing a signature, or digitised paper copies made in the month.
+ */
+export async function listFindings(
+  tx: Tx,
+  query: {
+    kind: FindingKind;
+    from: string;
+    to: string;
+    agencyCode: string | null;
+    after: { at: string; documentId: string } | null;
+    limit: number;
+  },
+): Promise<FindingRow[]> {
+  const source =
+    query.kind === 'digitised-only'
+      ? `SELECT d.document_id, d.agency_code, d.notation, d.created_at AS at, d.form,
+                EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.kind = 'approval'
+                         AND s.signer_user_id IS NOT NULL) AS personal,
+                EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id
+                         AND s.kind IN ('issue', 'copy', 'digitisation')) AS organisation
+           FROM document_facts d
+          WHERE d.form = 'digitised' AND d.created_at >= $1 AND d.created_at < $2
+            AND ($3::text IS NULL OR d.agency_code = $3)`
+      : `SELECT * FROM (${issuedDocuments}) issued
+          WHERE ${query.kind === 'without-personal-signature' ? 'NOT personal' : 'NOT organisation'}`;
+  const { rows } = await tx.query<{
+    document_id: string;
+    agency_code: string;
+    notation: string | null;
+    at: Date;
+    form: string;
+    personal: boolean;
+    organisation: boolean;
+  }>(
+    `SELECT document_id, agency_code, notation, at, form, personal, organisation FROM (${source}) found
+      WHERE $4::timestamptz IS NULL OR (at, document_id) > ($4::timestamptz, $5::uuid)
+      ORDER BY at, document_id LIMIT $6`,
+    [query.from, query.to, query.agencyCode, query.after?.at ?? null, query.after?.documentId ?? null, query.limit],
+  );
+  return rows.map((row) => ({
+    documentId: row.document_id,
+    agencyCode: row.agency_code,
+    notation: row.notation,
+    at: row.at.toISOString(),
+    personal: row.personal,
+    organisation: row.organisation,
+    form: row.form,
+  }));
+}

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { createKafka, createProducer, ensureTopics, InboxConsumer, toKafkaHeaders } from '@vanthu/platform';
+import type { Producer, ServiceApp } from '@vanthu/platform';
+import { topicName } from '@vanthu/contracts';
+import { buildApp } from '../src/app';
+import { migrationsDir } from '../src/config';
+import { reportingConsumer } from '../src/events/consumers';
+import { rebuildProjections } from '../src/domain/rebuild-projections';
+import { serviceFixture } from '../../../test/support/service-fixture';
+import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { loadInfrastructure } from '../../../test/support/infrastructure';
+import { uniqueSuffix } from '../../../test/support/databases';
+import { eventually } from '../../../test/support/wait';
+import { clerkOf, createIdentityKit } from '../../../test/support/identities';
+import { expectedCertificates, expectedDocuments, expectedFigures, monthOfActivity } from './month-of-activity';
+import type { Activity, Published } from './month-of-activity';
+
+// The whole path the service runs in production: events on Kafka, the platform inbox, the
+// projections, the HTTP reports; every figure is recomputed here from what the test published.
+
+const brokers = loadInfrastructure().kafka.brokers.split(',');
+const prefix = `t${uniqueSuffix()}.`;
+const kit = createIdentityKit();
+const agencies = ['000.00.01.H56', '000.00.02.H56', '000.00.03.H56'];
+const lateAgency = '000.00.04.H56';
+const collector = { userId: 'so-khcn', agencyCode: '000.00.00.H56', roles: ['report-collector' as const] };
+const clock = () => new Date('2026-12-05T03:00:00Z');
+const { consumer, topics, handlers } = reportingConsumer('reporting', prefix);
+
+let fixture: ServiceFixture;
+let kafka: ReturnType<typeof createKafka>;
+let producer: Producer;
+let live: InboxConsumer;
+let app: ServiceApp;
+let activity: Activity;
+
+async function publish(events: Published[]): Promise<void> {
+  for (const { topic, key, event } of events)
+    await producer.send({
+      topic: topicName(topic, prefix),
+      messages: [{ key, value: JSON.stringify(event.data), headers: toKafkaHeaders(event) }],
+    });
+}
+
+const inboxCount = async (): Promise<number> =>
+  Number((await fixture.pool.query('SELECT count(*) AS n FROM inbox WHERE consumer = $1', [consumer])).rows[0].n);
+
+const get = async (url: string, identity: Parameters<typeof kit.assertionFor>[0] = collector) => {
+  const response = await app.inject({
+    method: 'GET',
+    url,
+    headers: { 'x-vanthu-identity': kit.assertionFor(identity) },
+  });
+  return { status: response.statusCode, body: response.json() };
+};
+
+const numbers = (figures: Record<string, { numerator: number; denominator: number }>) =>
+  Object.fromEntries(
+    Object.entries(figures).map(([k, f]) => [k, { numerator: f.numerator, denominator: f.denominator }]),
+  );
+
+/** A report without the parts that say when and from how many events it was made. */
+const stable = (body: Record<string, unknown>) => {
+  const { generatedAt: _g, freshness: _f, ...rest } = body;
+  return rest;
+};
+
+beforeAll(async () => {
+  fixture = await serviceFixture('reporting', migrationsDir);
+  kafka = createKafka({ brokers, clientId: 'reporting-test', topicPrefix: prefix }, fixture.logger);
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic, numPartitions: 3 })),
+  );
+  producer = createProducer(kafka);
+  await producer.connect();
+  live = new InboxConsumer({ kafka, pool: fixture.pool, logger: fixture.logger, consumer, topics, handlers });
+  await live.start();
+  app = await buildApp({
+    logger: fixture.logger,
+    pool: fixture.pool,
+    identityPublicKey: kit.publicKeyPem,
+    consumer,
+    clock,
+  });
+
+  activity = monthOfActivity(20261105, agencies, 12);
+  // Signing events first: the projections must not depend on reading documents before signatures.
+  const signing = activity.events.filter((e) => e.topic === 'vanthu.signing');
+  const documents = activity.events.filter((e) => e.topic === 'vanthu.documents');
+  // Redelivered events (same id) must not be counted twice.
+  const redelivered = [signing[3], documents[5], documents[9], signing[10]].filter((e): e is Published => !!e);
+  // An event that breaks its schema is dead-lettered and the report says it may be behind.
+  const broken: Published = {
+    topic: 'vanthu.documents',
+    key: randomUUID(),
+    event: { ...(documents[0] as Published).event, id: randomUUID(), data: { documentId: 'not-a-uuid' } },
+  };
+  await publish([...signing, ...documents, ...redelivered, broken]);
+  await eventually(inboxCount, (n) => n === activity.events.length, 60_000, 'every event in the inbox');
+});
+
+afterAll(async () => {
+  await live?.stop();
+  await producer?.disconnect();
+  await app?.close();
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+  await fixture?.close();
+});
+
+describe('monthly compliance report from events', () => {
+  it('gives every agency the figures recomputed from what happened, counted once', async () => {
+    for (const agencyCode of agencies) {
+      const { status, body } = await get(`/v1/reports/compliance?month=2026-11`, clerkOf(agencyCode));
+      expect(status).toBe(200);
+      expect(body.agencyCode).toBe(agencyCode);
+      expect(body.definitionsVersion).toBe('2026.1');
+      expect(numbers(body.figures)).toEqual(expectedFigures(activity, agencyCode));
+      expect(body.documents).toEqual(expectedDocuments(activity, agencyCode));
+      expect(body.certificates).toEqual(expectedCertificates(activity, agencyCode));
+      const personal = body.figures.personallySigned;
+      expect(personal.percent).toBe(Math.round((personal.numerator / personal.denominator) * 10_000) / 100);
+      // The dead-lettered event is visible: the report may be behind.
+      expect(body.freshness.deadLetters).toBe(1);
+      expect(body.freshness.mayBeBehind).toBe(true);
+      expect(body.freshness.sources.map((s: { topic: string }) => s.topic).sort()).toEqual([...topics].sort());
+    }
+  });
+
+  it('puts the province side by side, ranked, with Phụ lục 1 and 2', async () => {
+    const { status, body } = await get('/v1/reports/province?month=2026-11');
+    expect(status).toBe(200);
+    expect(numbers(body.province.figures)).toEqual(expectedFigures(activity, null));
+    expect(body.agencies.map((a: { agencyCode: string }) => a.agencyCode).sort()).toEqual(agencies);
+    const ratios = body.agencies.map(
+      (a: { figures: { fullyElectronic: { ratio: number | null } } }) => a.figures.fullyElectronic.ratio ?? -1,
+    );
+    expect([...ratios].sort((a, b) => b - a)).toEqual(ratios);
+    for (const row of body.annex1) {
+      const issued = activity.issued.filter((d) => d.agencyCode === row.agencyCode);
+      expect(row.organisationSignedCount).toBe(issued.filter((d) => d.kindsAtIssue.has('issue')).length);
+      expect(row.leaderSignedCount).toBe(issued.filter((d) => d.kindsAtIssue.has('approval')).length);
+      expect(row.organisationSigned).toBe(row.organisationSignedCount > 0);
+    }
+    for (const row of body.annex2) {
+      const expected = expectedCertificates(activity, row.agencyCode);
+      expect(row).toMatchObject({
+        certificateHolders: expected.holders,
+        activated: expected.activated,
+        agencyLeadersActivated: expected.approvalSignersActivated,
+        unitLeadersActivated: expected.initialSignersActivated,
+      });
+    }
+    const threshold = body.agencies[0].thresholds.find((t: { figure: string }) => t.figure === 'personallySigned');
+    expect(threshold.met).toBe(body.agencies[0].figures.personallySigned.ratio >= 0.3);
+    expect((await get('/v1/reports/province?month=2026-11', clerkOf(agencies[0] as string))).status).toBe(403);
+  });
+
+  it('lists the documents to correct page by page, the province for the collector and its own for an agency', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: {
+        status: number;
+        body: { items: { documentId: string; href: string }[]; nextCursor: string | null };
+      } = await get(
+        `/v1/reports/findings?month=2026-11&kind=without-organisation-signature&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(4);
+      for (const item of page.body.items) expect(item.href).toBe(`/v1/documents/${item.documentId}`);
+      seen.push(...page.body.items.map((i) => i.documentId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const expected = activity.issued.filter((d) => !d.kindsAtIssue.has('issue')).map((d) => d.documentId);
+    expect(seen.sort()).toEqual(expected.sort());
+
+    const agencyA = agencies[0] as string;
+    const digitised = await get(`/v1/reports/findings?month=2026-11&kind=digitised-only&limit=500`, clerkOf(agencyA));
+    expect(digitised.body.items.map((i: { documentId: string }) => i.documentId).sort()).toEqual(
+      activity.digitised
+        .filter((d) => d.agencyCode === agencyA)
+        .map((d) => d.documentId)
+        .sort(),
+    );
+    const other = await get(
+      `/v1/reports/findings?month=2026-11&kind=digitised-only&agency=${agencies[1]}`,
+      clerkOf(agencyA),
+    );
+    expect(other.status).toBe(404);
+    const otherReport = await get(`/v1/reports/compliance?month=2026-11&agency=${agencies[1]}`, clerkOf(agencyA));
+    expect(otherReport.status).toBe(404);
+  });
+
+  it('rebuilds from offset 0 into emptied tables, while events keep arriving, to the same reports', async () => {
+    const before = await Promise.all(
+      agencies.map(async (agencyCode) =>
+        stable((await get(`/v1/reports/compliance?month=2026-11&agency=${agencyCode}`)).body),
+      ),
+    );
+    const late = monthOfActivity(7, [lateAgency], 4);
+    const rebuilding = rebuildProjections(
+      { topics, handlers },
+      {
+        identity: collector,
+        requestId: 'rebuild-test',
+        runInTransaction: async (work) => {
+          const client = await fixture.pool.connect();
+          try {
+            await client.query('BEGIN');
+            const result = await work(client);
+            await client.query('COMMIT');
+            return { result, replayed: false };
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw error;
+          } finally {
+            client.release();
+          }
+        },
+        clock: () => new Date(),
+        logger: fixture.logger,
+        kafka,
+        pool: fixture.pool,
+        consumer,
+      },
+    );
+    await publish(late.events);
+    await rebuilding;
+    // Once both consumers are done, every event is projected exactly once.
+    await eventually(inboxCount, (n) => n === activity.events.length + late.events.length, 60_000, 'all events');
+    const after = await Promise.all(
+      agencies.map(async (agencyCode) =>
+        stable((await get(`/v1/reports/compliance?month=2026-11&agency=${agencyCode}`)).body),
+      ),
+    );
+    expect(after).toEqual(before);
+    const lateReport = await get(`/v1/reports/compliance?month=2026-11&agency=${lateAgency}`);
+    expect(numbers(lateReport.body.figures)).toEqual(expectedFigures(late, lateAgency));
+  });
+});
