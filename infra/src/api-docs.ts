@@ -48,7 +48,7 @@ export async function generateApiDocuments(): Promise<{ openapi: unknown; asynca
       }),
     ],
     ['routing', await buildRouting({ logger, pool, identityPublicKey })],
-    ['reporting', await buildReporting({ logger, pool, identityPublicKey })],
+    ['reporting', await buildReporting({ logger, pool, identityPublicKey, consumer: 'reporting' })],
   ];
   try {
     const documents = [];
