@@ -16,6 +16,8 @@ import { certificateActivatedV1 } from './events/certificate-activated';
 import { dossierHandoverDueV1 } from './events/dossier-handover-due';
 import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import { documentValidatedV1 } from './events/document-validated';
+import { taskOverdueV1 } from './events/task-overdue';
+import { taskRemindedV1 } from './events/task-reminded';
 import type { TopicName } from './topics';
 
 export type EventDefinition = {
@@ -47,6 +49,8 @@ export const eventCatalogue: readonly EventDefinition[] = [
   dossierHandoverDueV1,
   documentMetadataUpdatedV1,
   documentValidatedV1,
+  taskOverdueV1,
+  taskRemindedV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

@@ -17,5 +17,7 @@ export * from './events/signing-session-completed';
 export * from './events/certificate-registered';
 export * from './events/certificate-activated';
 export * from './events/dossier-handover-due';
+export * from './events/task-overdue';
+export * from './events/task-reminded';
 export * from './events/document-metadata-updated';
 export * from './events/document-validated';

@@ -3,7 +3,7 @@ import { runService } from '@vanthu/platform';
 import { buildApp } from './app';
 import { migrationsDir, routingConfigSchema } from './config';
 import { certificateProjectionHandlers } from './gating/certificate-projection';
-import { TimerWorker } from './timers';
+import { registerDeadlineHandlers, TimerWorker } from './timers';
 
 let timerWorker: TimerWorker | undefined;
 
@@ -20,6 +20,7 @@ void runService({
     },
   ],
   beforeListen: async (context) => {
+    registerDeadlineHandlers();
     timerWorker = new TimerWorker({
       pool: context.pool,
       logger: context.logger,

@@ -7,3 +7,10 @@ export { scheduleTimer, cancelTimers, registerTimerHandler, runDueTimers, TimerW
 export type { Timer, TimerKind, TimerHandler, TimerContext, ScheduleTimerInput } from './timer-worker';
 export { assertAssignable, checkAssignable, defaultGatingDate } from '../gating/assert-assignable';
 export { resolveDelegate } from '../delegation/resolve-delegate';
+export { scheduleTaskDeadline, scheduleSameDaySla, registerDeadlineHandlers } from './task-deadlines';
+export type {
+  ScheduleTaskDeadlineInput,
+  ScheduleSameDaySlaInput,
+  ScheduledDeadline,
+  DeadlinePayload,
+} from './task-deadlines';
