@@ -13,6 +13,9 @@ import { signingSessionPreparedV1 } from './events/signing-session-prepared';
 import { signingSessionCompletedV1 } from './events/signing-session-completed';
 import { certificateRegisteredV1 } from './events/certificate-registered';
 import { certificateActivatedV1 } from './events/certificate-activated';
+import { certificateUnregisteredV1 } from './events/certificate-unregistered';
+import { certificateReassignedV1 } from './events/certificate-reassigned';
+import { certificateSuspendedV1 } from './events/certificate-suspended';
 import { dossierHandoverDueV1 } from './events/dossier-handover-due';
 import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import { documentValidatedV1 } from './events/document-validated';
@@ -46,6 +49,9 @@ export const eventCatalogue: readonly EventDefinition[] = [
   signingSessionCompletedV1,
   certificateRegisteredV1,
   certificateActivatedV1,
+  certificateUnregisteredV1,
+  certificateReassignedV1,
+  certificateSuspendedV1,
   dossierHandoverDueV1,
   documentMetadataUpdatedV1,
   documentValidatedV1,

@@ -47,6 +47,12 @@ export const signingConfigSchema = Type.Object({
     default: 300,
     description: 'How long a prepared two-step signing session waits (requirements 7.28: 5 minutes)',
   }),
+  CERTIFICATE_CHECK_INTERVAL_SECONDS: Type.Integer({
+    minimum: 0,
+    default: 3600,
+    description:
+      'How often registered and active certificates are checked for expiry and revocation (suspended when either); 0 turns the periodic check off',
+  }),
   SIGNATURE_HASH: Type.Union([Type.Literal('sha256'), Type.Literal('sha384'), Type.Literal('sha512')], {
     default: 'sha256',
   }),

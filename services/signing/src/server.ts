@@ -9,9 +9,11 @@ import { incomingDocumentHandler } from './domain/validate-incoming-document';
 import { createValidationDeps } from './domain/validation-deps';
 import type { ValidationDeps } from './domain/validation-deps';
 import { HsmConnection, readPin } from './hsm/hsm-connection';
+import { CertificateCheckWorker } from './certificate-check-worker';
 
 let hsm: HsmConnection | undefined;
 let validation: ValidationDeps | undefined;
+let certificateChecks: CertificateCheckWorker | undefined;
 // Consumers are built before the app; both share one validator pool.
 const validationDeps = (context: ServiceContext<SigningConfig>): ValidationDeps =>
   (validation ??= createValidationDeps(context.config, context.pool, context.serviceIdentity));
@@ -39,18 +41,26 @@ void runService({
     context.logger.info({ keys: hsm.status().keys.length, sessions: context.config.HSM_POOL_SIZE }, 'HSM token opened');
   },
   onClose: async () => {
+    await certificateChecks?.stop();
     hsm?.close();
     await validation?.validator.close();
   },
   buildApp: async (context) => {
     if (!hsm) throw new Error('HSM not opened');
+    const signing = createSigningDeps(context.config, context.pool, hsm);
+    certificateChecks = new CertificateCheckWorker(
+      signing,
+      context.logger,
+      context.config.CERTIFICATE_CHECK_INTERVAL_SECONDS,
+    );
+    certificateChecks.start();
     return buildApp({
       logger: context.logger,
       identityPublicKey: context.identityPublicKey,
       ...(context.servicePublicKey ? { servicePublicKey: context.servicePublicKey } : {}),
       healthChecks: context.healthChecks,
       hsm,
-      signing: createSigningDeps(context.config, context.pool, hsm),
+      signing,
       validation: validationDeps(context),
     });
   },

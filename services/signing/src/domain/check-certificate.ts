@@ -1,13 +1,14 @@
-import { AppError } from '@vanthu/platform';
+import { AppError, withTransaction } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
 import * as pkijs from 'pkijs';
-import { findCertificateBySha, setRevoked } from '../repositories/certificates-repository';
+import { findCertificate, findCertificateBySha } from '../repositories/certificates-repository';
 import type { CertificateRow } from '../repositories/certificates-repository';
 import { completeChain } from '../pades/pades-engine';
-import { collectRevocation } from '../pades/revocation';
+import { CertificateRevokedError, collectRevocation } from '../pades/revocation';
 import type { RevocationMaterial } from '../pades/revocation';
 import { certificateSha256 } from './signing-deps';
 import type { SigningDeps } from './signing-deps';
+import { suspendCertificate } from './suspend-certificate';
 
 /** The certificate chains to a trusted root (signatures and validity of each link at `at`). */
 export async function assertChainsToTrust(
@@ -53,16 +54,19 @@ export async function assertUsableCertificate(
   userId: string,
   agencyCode: string,
   deps: SigningDeps,
+  requestId = '',
 ): Promise<{ row: CertificateRow; revocation: RevocationMaterial }> {
   const row = await findCertificateBySha(tx, certificateSha256(certificate));
   if (!row)
     throw new AppError('FORBIDDEN', 'this certificate is not registered; register it and have it activated first');
   if (row.userId !== userId || row.agencyCode !== agencyCode)
     throw new AppError('FORBIDDEN', 'this certificate is registered to another person and cannot be used by you');
-  if (row.status === 'revoked')
-    throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
-      errors: [{ field: 'certificate', message: 'revoked' }],
-    });
+  if (row.status === 'revoked' || row.status === 'suspended')
+    throw new AppError(
+      'UNPROCESSABLE',
+      `this certificate is suspended (${row.suspensionCause ?? 'revoked'}); register a valid certificate`,
+      { errors: [{ field: 'certificate', message: row.suspensionCause ?? 'revoked' }] },
+    );
   if (row.status !== 'active')
     throw new AppError('FORBIDDEN', 'this certificate is registered but not activated by an administrator yet');
   assertValidPeriod(certificate);
@@ -71,9 +75,20 @@ export async function assertUsableCertificate(
   try {
     revocation = await collectRevocation(full, deps.pades.certificatePool, deps.pades.revocationTimeoutMs);
   } catch (error) {
-    if (/revoked/.test((error as Error).message)) {
-      await setRevoked(tx, row.id);
+    if (error instanceof CertificateRevokedError) {
+      // Its own transaction: the refusal below rolls the caller's back, the suspension must stay.
+      await withTransaction(deps.pool, async (own) => {
+        const current = await findCertificate(own, row.agencyCode, row.id);
+        if (current && (current.status === 'active' || current.status === 'registered'))
+          await suspendCertificate(
+            own,
+            current,
+            { cause: 'revoked', revokedAt: error.revokedAt ?? null, at: new Date() },
+            { actor: 'vanthu-signing', requestId, source: deps.source, topicPrefix: deps.topicPrefix },
+          );
+      });
       throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
+        cause: error,
         errors: [{ field: 'certificate', message: 'revoked' }],
       });
     }

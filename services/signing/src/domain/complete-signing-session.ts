@@ -221,7 +221,15 @@ async function completeItem(
     });
   }
   const extra = chain.filter((c) => c !== certificate);
-  const { row } = await assertUsableCertificate(tx, certificate, extra, session.userId, session.agencyCode, deps);
+  const { row } = await assertUsableCertificate(
+    tx,
+    certificate,
+    extra,
+    session.userId,
+    session.agencyCode,
+    deps,
+    caller.requestId,
+  );
   const original = await deps.documents.getContent(caller.headers, item.documentId, item.version);
   if (sha256Hex(original) !== (item.options.sha256 as string))
     throw new AppError('CONFLICT', `version ${item.version} of document ${item.documentId} changed since prepare`);

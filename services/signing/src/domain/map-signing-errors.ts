@@ -1,7 +1,7 @@
 import { AppError } from '@vanthu/platform';
 import { PdfFormatError } from '@vanthu/pdf';
 import { HsmUnavailableError } from '../hsm/hsm-connection';
-import { RevocationUnavailableError } from '../pades/revocation';
+import { CertificateRevokedError, RevocationUnavailableError } from '../pades/revocation';
 import { TimestampUnavailableError } from '../pades/timestamp-client';
 
 /** Infrastructure and input failures of signing as problem+json: retryable ones are 503 with Retry-After. */
@@ -23,7 +23,7 @@ export function toSigningError(error: unknown): unknown {
       retryAfterSeconds: 10,
     });
   if (error instanceof RevocationUnavailableError) {
-    if (/revoked/.test(error.message))
+    if (error instanceof CertificateRevokedError)
       return new AppError('UNPROCESSABLE', `the certificate cannot sign: ${error.message}`, { cause: error });
     return new AppError('SERVICE_UNAVAILABLE', 'revocation information (OCSP/CRL) is unavailable; try again shortly', {
       cause: error,

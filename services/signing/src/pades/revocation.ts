@@ -10,6 +10,14 @@ const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
 const OID_CRL_DP = '2.5.29.31';
 
 export class RevocationUnavailableError extends Error {}
+/** The certificate itself is revoked (OCSP or CRL said so): a fact, not an outage. */
+export class CertificateRevokedError extends RevocationUnavailableError {
+  readonly revokedAt: Date | undefined;
+  constructor(revokedAt?: Date) {
+    super('the certificate is revoked');
+    this.revokedAt = revokedAt;
+  }
+}
 
 export type RevocationMaterial = { certificates: Buffer[]; ocsps: Buffer[]; crls: Buffer[] };
 export type CertificateStatus = { status: 'good' | 'revoked' | 'unknown'; source: 'ocsp' | 'crl'; revokedAt?: Date };
@@ -74,6 +82,12 @@ export const fetchCaIssuers = (url: string, timeoutMs: number): Promise<Buffer> 
   fetchBytes(url, { method: 'GET' }, timeoutMs, 1024 * 1024);
 
 /** An OCSP response (DER OCSPResponse) for `certificate`, checked to be about it and signed by a key of its issuer's choosing. */
+/** RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, … } under the [1] tag of CertStatus (RFC 6960). */
+function revocationTimeOf(certStatus: unknown): { revokedAt?: Date } {
+  const first = (certStatus as { valueBlock?: { value?: unknown[] } }).valueBlock?.value?.[0];
+  return first instanceof asn1js.GeneralizedTime ? { revokedAt: first.toDate() } : {};
+}
+
 export async function fetchOcsp(
   certificate: pkijs.Certificate,
   issuer: pkijs.Certificate,
@@ -115,7 +129,7 @@ export async function fetchOcsp(
     tag === 0
       ? { status: 'good', source: 'ocsp' }
       : tag === 1
-        ? { status: 'revoked', source: 'ocsp' }
+        ? { status: 'revoked', source: 'ocsp', ...revocationTimeOf(single.certStatus) }
         : { status: 'unknown', source: 'ocsp' };
   return { der, status };
 }
@@ -169,7 +183,7 @@ export async function collectRevocation(
     try {
       const ocsp = await fetchOcsp(certificate, issuer, timeoutMs);
       if (ocsp) {
-        if (ocsp.status.status === 'revoked') throw new RevocationUnavailableError('the certificate is revoked');
+        if (ocsp.status.status === 'revoked') throw new CertificateRevokedError(ocsp.status.revokedAt);
         add(material.ocsps, ocsp.der);
         proven = ocsp.status.status === 'good';
       }
@@ -180,7 +194,8 @@ export async function collectRevocation(
     try {
       const crl = await fetchCrl(certificate, timeoutMs);
       if (crl) {
-        if (revokedOnCrl(crl, certificate)) throw new RevocationUnavailableError('the certificate is revoked');
+        const revokedAt = revokedOnCrl(crl, certificate);
+        if (revokedAt) throw new CertificateRevokedError(revokedAt);
         add(material.crls, crl);
         proven = true;
       }

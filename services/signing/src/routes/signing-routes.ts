@@ -1,15 +1,26 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, markReplayed, withTransaction } from '@vanthu/platform';
+import {
+  AppError,
+  contextFor,
+  IdempotencyKeyHeaders,
+  markReplayed,
+  problemResponses,
+  sendMutation,
+  withTransaction,
+} from '@vanthu/platform';
+import type { FastifyRequest } from 'fastify';
 import type { ServiceApp } from '@vanthu/platform';
 import { applyOrganisationSignature } from '../domain/apply-organisation-signature';
 import { completeSigningSession } from '../domain/complete-signing-session';
 import { extendSignatures } from '../domain/extend-signatures';
-import {
-  activateRegisteredCertificate,
-  certificateAdoption,
-  listCertificates,
-  registerCertificate,
-} from '../domain/manage-certificates';
+import { activateCertificate } from '../domain/activate-certificate';
+import type { CertificateContext } from '../domain/certificate-context';
+import { checkCertificates } from '../domain/check-certificates';
+import { listCertificateHistory } from '../domain/list-certificate-history';
+import { certificateAdoption, listCertificates } from '../domain/manage-certificates';
+import { reassignCertificate } from '../domain/reassign-certificate';
+import { registerCertificate } from '../domain/register-certificate';
+import { unregisterCertificate } from '../domain/unregister-certificate';
 import { uploadSignatureImage } from '../domain/manage-signature-images';
 import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { signingKeyStatus } from '../domain/signing-key-status';
@@ -18,6 +29,8 @@ import { signaturesOf } from '../repositories/signatures-repository';
 import {
   Adoption,
   Certificate,
+  CertificateCheckResult,
+  CertificateHistory,
   CompleteSessionRequest,
   IdParams,
   ImageMetadata,
@@ -26,7 +39,9 @@ import {
   OrganisationSignatureRequest,
   PrepareSessionRequest,
   PreparedSession,
+  ReassignCertificateRequest,
   RegisterCertificateRequest,
+  UnregisterCertificateRequest,
   SessionResult,
   Signature,
 } from '../schemas/signing';
@@ -36,6 +51,10 @@ import { Value } from '@sinclair/typebox/value';
 const problem = { $ref: 'Problem#' } as const;
 
 export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise<void> {
+  const certificateCtx = (request: FastifyRequest, operation: string): CertificateContext => ({
+    ...contextFor(request, deps.pool, operation),
+    signing: deps,
+  });
   app.addSchema(Signature);
   app.addSchema(PreparedSession);
   app.addSchema(SessionResult);
@@ -197,20 +216,94 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         operationId: 'registerCertificate',
         tags: ['certificates'],
         summary:
-          'Register your own signing certificate (checked: validity, chain, revocation); an administrator activates it',
+          'Register your own signing certificate (checked: validity, chain, revocation); an administrator activates it. Again by the same person: the same certificate (idempotent); a released one is taken up with its history kept',
+        headers: IdempotencyKeyHeaders,
         body: RegisterCertificateRequest,
-        response: {
-          201: { $ref: 'Certificate#' },
-          400: problem,
-          401: problem,
-          409: problem,
-          422: problem,
-          503: problem,
-        },
+        response: { 201: { $ref: 'Certificate#' }, ...problemResponses(400, 401, 409, 422, 503) },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await registerCertificate(request.body.certificate, callerOf(request), deps)),
+      sendMutation(reply, await registerCertificate(request.body, certificateCtx(request, 'registerCertificate')), {
+        status: 201,
+      }),
+  );
+
+  app.post(
+    '/v1/certificates/:id/unregister',
+    {
+      schema: {
+        operationId: 'unregisterCertificate',
+        tags: ['certificates'],
+        summary:
+          'Release a certificate (its holder or an administrator; audited, event certificate.unregistered): it can no longer sign and may be registered again',
+        params: IdParams,
+        headers: IdempotencyKeyHeaders,
+        body: UnregisterCertificateRequest,
+        response: { 200: { $ref: 'Certificate#' }, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await unregisterCertificate(
+          { certificateId: request.params.id, ...request.body },
+          certificateCtx(request, 'unregisterCertificate'),
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/certificates/:id/reassignment',
+    {
+      schema: {
+        operationId: 'reassignCertificate',
+        tags: ['certificates'],
+        summary:
+          'Move a certificate to another holder of the agency (administrator, with a recorded reason; event certificate.reassigned)',
+        params: IdParams,
+        headers: IdempotencyKeyHeaders,
+        body: ReassignCertificateRequest,
+        response: { 200: { $ref: 'Certificate#' }, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await reassignCertificate(
+          { certificateId: request.params.id, ...request.body },
+          certificateCtx(request, 'reassignCertificate'),
+        ),
+      ),
+  );
+
+  app.get(
+    '/v1/certificates/:id/history',
+    {
+      schema: {
+        operationId: 'listCertificateHistory',
+        tags: ['certificates'],
+        summary:
+          'Who held the certificate when, and every change with who made it and why (holders and administrators)',
+        params: IdParams,
+        response: { 200: CertificateHistory, ...problemResponses(401, 404) },
+      },
+    },
+    async (request) =>
+      listCertificateHistory({ certificateId: request.params.id }, certificateCtx(request, 'listCertificateHistory')),
+  );
+
+  app.post(
+    '/v1/certificates/checks',
+    {
+      schema: {
+        operationId: 'checkCertificates',
+        tags: ['certificates'],
+        summary:
+          "Check the agency's registered and active certificates now (administrator): expired or revoked ones are suspended (event certificate.suspended). The service also runs this periodically",
+        response: { 200: CertificateCheckResult, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => checkCertificates({}, certificateCtx(request, 'checkCertificates')),
   );
 
   app.get(
@@ -249,19 +342,17 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       schema: {
         operationId: 'activateCertificate',
         tags: ['certificates'],
-        summary: 'Activate a registered certificate (administrator)',
+        summary: 'Activate a registered certificate (administrator; audited)',
         params: IdParams,
-        response: {
-          200: { $ref: 'Certificate#' },
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-        },
+        headers: IdempotencyKeyHeaders,
+        response: { 200: { $ref: 'Certificate#' }, ...problemResponses(401, 403, 404, 409, 422) },
       },
     },
-    async (request) => activateRegisteredCertificate(request.params.id, callerOf(request), deps),
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await activateCertificate({ certificateId: request.params.id }, certificateCtx(request, 'activateCertificate')),
+      ),
   );
 
   app.get(

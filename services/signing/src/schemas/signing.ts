@@ -218,14 +218,74 @@ export const Certificate = Type.Object(
     serialHex: Type.String(),
     notBefore: Type.String({ format: 'date-time' }),
     notAfter: Type.String({ format: 'date-time' }),
-    status: Type.String(),
+    status: Type.String({
+      description:
+        'registered (waiting for an administrator), active (may sign), unregistered (released; registrable again), suspended (revoked by its CA or expired)',
+    }),
     registeredAt: Type.String({ format: 'date-time' }),
     activatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     activatedBy: Type.Union([Type.String(), Type.Null()]),
+    suspendedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    suspensionCause: Type.Union([Type.Literal('revoked'), Type.Literal('expired'), Type.Null()]),
     pem: Type.String(),
   },
   { $id: 'Certificate' },
 );
+
+export const UnregisterCertificateRequest = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why it is released (recorded)' })) },
+  { additionalProperties: false },
+);
+
+export const ReassignCertificateRequest = Type.Object(
+  {
+    toUserId: Type.String({ minLength: 1, maxLength: 200, description: 'The new holder (same agency)' }),
+    reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why it changes hands (recorded, required)' }),
+  },
+  { additionalProperties: false },
+);
+
+export const CertificateHistory = Type.Object({
+  certificateId: Type.String({ format: 'uuid' }),
+  holdings: Type.Array(
+    Type.Object({
+      agencyCode: Type.String(),
+      userId: Type.String(),
+      heldFrom: Type.String({ format: 'date-time' }),
+      heldUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      endedBy: Type.Union([Type.String(), Type.Null()]),
+      endedHow: Type.Union([Type.Literal('unregistered'), Type.Literal('reassigned'), Type.Null()]),
+      endReason: Type.Union([Type.String(), Type.Null()]),
+    }),
+    { description: 'Who held the certificate when, oldest first' },
+  ),
+  events: Type.Array(
+    Type.Object({
+      action: Type.String({ description: 'registered, activated, unregistered, reassigned, suspended' }),
+      actor: Type.String(),
+      holder: Type.String(),
+      previousHolder: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.Union([Type.String(), Type.Null()]),
+      requestId: Type.Union([Type.String(), Type.Null()]),
+      at: Type.String({ format: 'date-time' }),
+    }),
+    { description: 'The audit trail, oldest first' },
+  ),
+});
+
+export const CertificateCheckResult = Type.Object({
+  checked: Type.Integer(),
+  suspended: Type.Array(
+    Type.Object({
+      certificateId: Type.String({ format: 'uuid' }),
+      userId: Type.String(),
+      cause: Type.Union([Type.Literal('revoked'), Type.Literal('expired')]),
+    }),
+  ),
+  unchecked: Type.Array(Type.String({ format: 'uuid' }), {
+    description: 'Certificates whose revocation status could not be fetched this time',
+  }),
+});
 
 export const Adoption = Type.Array(
   Type.Object({ agencyCode: Type.String(), registeredUsers: Type.Integer(), activeUsers: Type.Integer() }),
