@@ -82,6 +82,7 @@ const states = {
   signing: { healthy: true, schemas: { Thing: { type: 'string' }, Problem: { type: 'object' } } },
   routing: { healthy: true, schemas: {} },
   reporting: { healthy: true, schemas: {} },
+  exchange: { healthy: true, schemas: {} },
 };
 const servers: http.Server[] = [];
 let jwksServer: http.Server;
@@ -89,7 +90,13 @@ let gateway: FastifyInstance;
 
 async function startGateway(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
-  const [documents, signing, routing, reporting] = servers as [http.Server, http.Server, http.Server, http.Server];
+  const [documents, signing, routing, reporting, exchange] = servers as [
+    http.Server,
+    http.Server,
+    http.Server,
+    http.Server,
+    http.Server,
+  ];
   const jwk = { ...(rsa.publicKey.export({ format: 'jwk' }) as object), kid: 'rsa-1', alg: 'RS256', use: 'sig' };
   if (!jwksServer) {
     jwksServer = http.createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] })));
@@ -105,6 +112,7 @@ async function startGateway(overrides: Record<string, string> = {}): Promise<Fas
     SIGNING_URL: `http://127.0.0.1:${port(signing)}`,
     ROUTING_URL: `http://127.0.0.1:${port(routing)}`,
     REPORTING_URL: `http://127.0.0.1:${port(reporting)}`,
+    EXCHANGE_URL: `http://127.0.0.1:${port(exchange)}`,
     JWT_ISSUERS: issuers,
     IDENTITY_PRIVATE_KEY_FILE: '/unused',
     MAX_UPLOAD_BYTES: '4096',
@@ -224,6 +232,8 @@ describe('routing to services', () => {
     ['/v1/documents/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/validation', 'signing'],
     ['/v1/signing-sessions/s1', 'signing'],
     ['/v1/reports/compliance?month=2026-11', 'reporting'],
+    ['/v1/exchanges/validations', 'exchange'],
+    ['/v1/hub/000.00.00.H99/edocs', 'exchange'],
     ['/v1/tasks', 'routing'],
   ])('%s goes to %s with its path intact', async (url, service) => {
     expect((await get(url, bearer(esToken()))).statusCode).toBe(200);

@@ -100,6 +100,8 @@ export type StackLayout = {
   blobDir: string;
   kafkaBrokers?: string;
   gatewayExtra?: Record<string, string>;
+  /** The exchange service's hub settings (HUB_URL, HUB_CREDENTIALS_FILE, …). */
+  exchangeExtra?: Record<string, string>;
 };
 
 export const defaultLayout = (): StackLayout => ({ suffix: '', ports: defaultPorts, blobDir: dataPath('blobs') });
@@ -140,6 +142,11 @@ export async function stackEnvironments(
     }),
     routing: service('routing'),
     reporting: service('reporting'),
+    exchange: service('exchange', {
+      DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
+      SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
+      ...layout.exchangeExtra,
+    }),
     gateway: {
       HOST: '127.0.0.1',
       PORT: String(layout.ports.gateway),
@@ -147,6 +154,7 @@ export async function stackEnvironments(
       SIGNING_URL: `http://127.0.0.1:${layout.ports.signing}`,
       ROUTING_URL: `http://127.0.0.1:${layout.ports.routing}`,
       REPORTING_URL: `http://127.0.0.1:${layout.ports.reporting}`,
+      EXCHANGE_URL: `http://127.0.0.1:${layout.ports.exchange}`,
       // The sandbox trusts the development issuer; production lists its real issuers here.
       JWT_ISSUERS: JSON.stringify([{ issuer: infra.devJwt.issuer, publicKeyFile: infra.devJwt.publicKeyPath }]),
       IDENTITY_PRIVATE_KEY_FILE: infra.identityKeys.privateKeyPath,

@@ -42,14 +42,15 @@ const suffix = `_t${uniqueSuffix()}`;
 const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-startup-'));
 
 beforeAll(async () => {
-  const [gateway, documents, signing, routing, reporting] = (await freePorts(5)) as [
+  const [gateway, documents, signing, routing, reporting, exchange] = (await freePorts(6)) as [
+    number,
     number,
     number,
     number,
     number,
     number,
   ];
-  const ports = { gateway, documents, signing, routing, reporting };
+  const ports = { gateway, documents, signing, routing, reporting, exchange };
   envs = await stackEnvironments(loadInfrastructure(), { suffix, ports, blobDir });
 });
 afterAll(async () => {

@@ -1,6 +1,10 @@
 import type { GatewayConfig } from '../config';
 
-export type Upstream = { service: 'documents' | 'signing' | 'routing' | 'reporting'; url: string; prefixes: string[] };
+export type Upstream = {
+  service: 'documents' | 'signing' | 'routing' | 'reporting' | 'exchange';
+  url: string;
+  prefixes: string[];
+};
 
 /**
  * Which service answers which public path. Sub-resources of a document that belong to
@@ -50,5 +54,6 @@ export function upstreams(config: GatewayConfig): Upstream[] {
       ],
     },
     { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },
+    { service: 'exchange', url: config.EXCHANGE_URL, prefixes: ['/v1/exchanges', '/v1/hub'] },
   ];
 }

@@ -21,6 +21,9 @@ import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import { documentValidatedV1 } from './events/document-validated';
 import { taskOverdueV1 } from './events/task-overdue';
 import { taskRemindedV1 } from './events/task-reminded';
+import { exchangeSentV1 } from './events/exchange-sent';
+import { exchangeReceivedV1 } from './events/exchange-received';
+import { exchangeStatusV1 } from './events/exchange-status';
 import type { TopicName } from './topics';
 
 export type EventDefinition = {
@@ -57,6 +60,9 @@ export const eventCatalogue: readonly EventDefinition[] = [
   documentValidatedV1,
   taskOverdueV1,
   taskRemindedV1,
+  exchangeSentV1,
+  exchangeReceivedV1,
+  exchangeStatusV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

@@ -24,3 +24,6 @@ export * from './events/task-overdue';
 export * from './events/task-reminded';
 export * from './events/document-metadata-updated';
 export * from './events/document-validated';
+export * from './events/exchange-sent';
+export * from './events/exchange-received';
+export * from './events/exchange-status';

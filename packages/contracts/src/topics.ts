@@ -4,6 +4,7 @@ export const topics = {
   documents: 'vanthu.documents',
   signing: 'vanthu.signing',
   routing: 'vanthu.routing',
+  exchange: 'vanthu.exchange',
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics];
@@ -12,6 +13,7 @@ export const topicPartitions: Record<TopicName, number> = {
   'vanthu.documents': 3,
   'vanthu.signing': 3,
   'vanthu.routing': 3,
+  'vanthu.exchange': 3,
 };
 
 /** Tests and side-by-side sandboxes prefix topic names to stay out of each other's way. */

@@ -1,0 +1,32 @@
+import { buildServiceApp } from '@vanthu/platform';
+import type { HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
+import { serviceVersion } from './config';
+import { exchangeSchemas } from './schemas/exchange';
+import { validationRoutes } from './routes/validations';
+
+export type ExchangeAppDeps = {
+  logger: Logger;
+  pool: Pool;
+  identityPublicKey: string;
+  servicePublicKey?: string;
+  healthChecks?: HealthCheck[];
+  maxMessageBytes?: number;
+};
+
+export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
+  const maxMessageBytes = deps.maxMessageBytes ?? 64 * 1024 * 1024;
+  const app = await buildServiceApp({
+    name: 'exchange',
+    version: serviceVersion,
+    description:
+      'Inter-agency exchange through the interoperability hubs: edXML of QCVN 102:2016, status messages, hub adapters and the exchange log.',
+    logger: deps.logger,
+    identityPublicKey: deps.identityPublicKey,
+    ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),
+    healthChecks: deps.healthChecks ?? [],
+    bodyLimitBytes: maxMessageBytes,
+  });
+  for (const schema of exchangeSchemas) app.addSchema(schema);
+  await validationRoutes(app, { maxMessageBytes });
+  return app;
+}

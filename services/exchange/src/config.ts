@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { serviceConfigProperties } from '@vanthu/platform';
+
+export const exchangeConfigSchema = Type.Object({
+  ...serviceConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3105 }),
+  CONSUMER_GROUP: Type.String({ default: 'exchange', pattern: '^[A-Za-z0-9._-]+$' }),
+  DOCUMENTS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3101' }),
+  HUB_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'Base URL of the VXP hub (the national hub, or the hub sandbox)',
+    }),
+  ),
+  HUB_NAME: Type.String({ default: 'vxp', pattern: '^[a-z0-9-]+$', description: 'Recorded with every exchange' }),
+  HUB_CREDENTIALS_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'JSON file [{agencyCode, systemId, secret}]: each agency’s hub account (the secret never travels)',
+    }),
+  ),
+  HUB_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  WORKER_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1_000 }),
+  RECEIVE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  MAX_MESSAGE_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 * 1024 }),
+});
+export type ExchangeConfig = Static<typeof exchangeConfigSchema>;
+
+export const migrationsDir = path.resolve(__dirname, '..', 'migrations');
+export const serviceVersion = '0.1.0';
+export const eventSource = '/vanthu/exchange';

@@ -1,0 +1,515 @@
+import { createHash } from 'node:crypto';
+import { DOMParser } from '@xmldom/xmldom';
+import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
+import { AppError } from '@vanthu/platform';
+import { isZipped, unzipAttachment } from './attachments';
+import { fromEdxmlDate, fromEdxmlTimestamp } from './formats';
+import { edxmlNamespace, edxmlPrefix, isStatusCode } from './model';
+import type {
+  Business,
+  BusinessDocType,
+  ConformanceProblem,
+  EdxmlAttachment,
+  EdxmlDocument,
+  MessageHeader,
+  Organ,
+  ResponseFor,
+  StaffInfo,
+  StatusMessage,
+  TraceHeader,
+} from './model';
+import { checkEdxmlDocument, checkStatusMessage } from './rules';
+
+// Parses what real hubs deliver, leniently where they differ (child order, an unprefixed
+// attachment block, dd/MM/yyyy dates, trace headers without OrganId: reported as warnings), and
+// refuses what is not well-formed XML, never repairing it. DTDs are refused outright, so neither
+// entity expansion nor external entities can happen.
+
+/** A message that cannot be read at all; `rule` names why. */
+export class EdxmlRefused extends AppError {
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super('VALIDATION_FAILED', message, { errors: [{ field: 'edxml', message: `${rule}: ${message}` }] });
+  }
+}
+
+export type AttachmentInfo = {
+  contentId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  zipped: boolean;
+  /** The files inside a zipped attachment. */
+  entries?: { name: string; size: number; sha256: string }[];
+};
+
+export type SignatureInfo = { present: boolean; namespace?: string };
+
+export type ParsedEdxml =
+  | {
+      kind: 'edoc';
+      document: EdxmlDocument;
+      attachments: AttachmentInfo[];
+      signature: SignatureInfo;
+      problems: ConformanceProblem[];
+    }
+  | { kind: 'status'; status: StatusMessage; problems: ConformanceProblem[] };
+
+export type ParseOptions = { maxAttachmentBytes?: number; maxDepth?: number };
+
+const xmldsigNamespace = 'http://www.w3.org/2000/09/xmldsig#';
+const defaultMaxAttachmentBytes = 100 * 1024 * 1024;
+const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
+
+type Report = (rule: string, path: string, message: string, severity?: 'error' | 'warning') => void;
+
+const isElement = (node: XmlNode): node is XmlElement => node.nodeType === 1;
+
+function elementChildren(element: XmlElement): XmlElement[] {
+  const result: XmlElement[] = [];
+  for (let node = element.firstChild; node; node = node.nextSibling) if (isElement(node)) result.push(node);
+  return result;
+}
+
+/** Children in the QCVN namespace with this local name, in any order and any prefix. */
+function all(element: XmlElement | undefined, name: string): XmlElement[] {
+  if (!element) return [];
+  return elementChildren(element).filter((c) => c.namespaceURI === edxmlNamespace && c.localName === name);
+}
+const one = (element: XmlElement | undefined, name: string): XmlElement | undefined => all(element, name)[0];
+
+function textOf(element: XmlElement | undefined): string | undefined {
+  if (!element) return undefined;
+  let text = '';
+  for (let node = element.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === 3 || node.nodeType === 4) text += node.nodeValue ?? '';
+  }
+  return text;
+}
+
+/** A field's text; an empty element reads as absent (Bkav senders write an empty DueDate). */
+function field(element: XmlElement | undefined, name: string): string | undefined {
+  const text = textOf(one(element, name));
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+const code = (element: XmlElement | undefined, name: string): string | undefined => field(element, name)?.trim();
+
+function decodeUtf8(input: Buffer | string, report: Report): string {
+  if (typeof input === 'string') return input;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+  } catch {
+    throw new EdxmlRefused('edxml.encoding', 'the message is not valid UTF-8');
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    report('edxml.encoding.bom', '/', 'UTF-8 with a byte-order mark; edXML is written without one', 'warning');
+    return text.slice(1);
+  }
+  return text;
+}
+
+function parseXml(text: string, maxDepth: number): XmlElement {
+  if (/<!DOCTYPE/i.test(text)) throw new EdxmlRefused('edxml.doctype', 'a DTD is not allowed in edXML');
+  let root: XmlElement | null | undefined;
+  try {
+    const parser = new DOMParser({
+      onError: (level: string, message: string) => {
+        // xmldom reports malformed markup (unquoted attributes, bad end tags) as warnings too, so every
+        // report refuses the message — except U+FFFD, a legal character that real messages do carry.
+        if (level === 'warning' && message.startsWith('Unicode replacement character')) return;
+        throw new EdxmlRefused('edxml.well-formed', `not well-formed XML (${level}): ${message}`);
+      },
+    });
+    root = parser.parseFromString(text, 'text/xml').documentElement;
+  } catch (error) {
+    if (error instanceof EdxmlRefused) throw error;
+    throw new EdxmlRefused('edxml.well-formed', `not well-formed XML: ${(error as Error).message}`);
+  }
+  if (!root) throw new EdxmlRefused('edxml.well-formed', 'the document has no root element');
+  // Depth is checked iteratively so a deeply nested message cannot exhaust the stack later.
+  const stack: [XmlElement, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [element, depth] = stack.pop()!;
+    if (depth > maxDepth) throw new EdxmlRefused('edxml.depth', `elements nest deeper than ${maxDepth}`);
+    for (const child of elementChildren(element)) stack.push([child, depth + 1]);
+  }
+  return root;
+}
+
+function checkPrefixes(envelope: XmlElement, attachmentBlock: XmlElement | undefined, report: Report): void {
+  let attachmentsReported = false;
+  const walk = (element: XmlElement, path: string, inAttachments: boolean): void => {
+    if (element.localName === 'Signature') return; // signatures are never prefixed by the SDKs
+    if (element.namespaceURI === edxmlNamespace && element.prefix !== edxmlPrefix) {
+      if (inAttachments) {
+        if (attachmentsReported) return;
+        attachmentsReported = true;
+        report(
+          'edxml.prefix.attachments',
+          path,
+          'the attachment block is unprefixed (namespace-equal; the national hub may refuse it)',
+          'warning',
+        );
+      } else {
+        report('edxml.prefix', path, `${element.localName} lacks the edXML: prefix the national hub requires`);
+      }
+    }
+    for (const child of elementChildren(element)) walk(child, `${path}/${child.localName}`, inAttachments);
+  };
+  walk(envelope, 'edXMLEnvelope', false);
+  if (attachmentBlock) walk(attachmentBlock, 'AttachmentEncoded', true);
+}
+
+function readDate(value: string | undefined, path: string, report: Report, required: boolean): string | undefined {
+  if (value === undefined) {
+    if (required) report('edxml.required', path, `${path} is required`);
+    return undefined;
+  }
+  const parsed = fromEdxmlDate(value.trim());
+  if ('invalid' in parsed) {
+    report('edxml.date.format', path, `${path} "${value}" is not a real yyyy/MM/dd date`);
+    return undefined;
+  }
+  if (parsed.form === 'day-first') {
+    report('edxml.date.format', path, `${path} "${value}" is dd/MM/yyyy; edXML writes yyyy/MM/dd`, 'warning');
+  }
+  return parsed.isoDate;
+}
+
+function readNumber(value: string | undefined, path: string, report: Report): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) {
+    report('edxml.number', path, `${path} "${value}" is not a whole number`);
+    return undefined;
+  }
+  return Number(value.trim());
+}
+
+function readOrgan(element: XmlElement | undefined, path: string, report: Report): Organ {
+  if (!element) report('edxml.required', path, `${path} is required`);
+  const organ: Organ = { organId: code(element, 'OrganId') ?? '' };
+  const optional = [
+    ['organizationInCharge', 'OrganizationInCharge'],
+    ['organName', 'OrganName'],
+    ['organAdd', 'OrganAdd'],
+    ['email', 'Email'],
+    ['telephone', 'Telephone'],
+    ['fax', 'Fax'],
+    ['website', 'Website'],
+  ] as const;
+  for (const [key, name] of optional) {
+    const value = field(element, name);
+    if (value !== undefined) organ[key] = value;
+  }
+  return organ;
+}
+
+function readStaff(element: XmlElement | undefined): StaffInfo | undefined {
+  if (!element) return undefined;
+  const staff: StaffInfo = {};
+  for (const [key, name] of [
+    ['department', 'Department'],
+    ['staff', 'Staff'],
+    ['mobile', 'Mobile'],
+    ['email', 'Email'],
+  ] as const) {
+    const value = field(element, name);
+    if (value !== undefined) staff[key] = value;
+  }
+  return staff;
+}
+
+function readResponseFor(element: XmlElement, path: string, report: Report): ResponseFor {
+  return {
+    organId: code(element, 'OrganId') ?? '',
+    code: field(element, 'Code') ?? '',
+    promulgationDate: readDate(field(element, 'PromulgationDate'), `${path}.PromulgationDate`, report, true) ?? '',
+    documentId: code(element, 'DocumentId') ?? '',
+  };
+}
+
+function readHeader(mh: XmlElement, report: Report): MessageHeader {
+  const header: MessageHeader = {
+    from: readOrgan(one(mh, 'From'), 'From', report),
+    to: all(mh, 'To').map((to, index) => readOrgan(to, `To[${index}]`, report)),
+    documentId: code(mh, 'DocumentId') ?? '',
+    code: {
+      codeNumber: code(one(mh, 'Code'), 'CodeNumber') ?? '',
+      codeNotation: code(one(mh, 'Code'), 'CodeNotation') ?? '',
+    },
+    promulgationInfo: {
+      promulgationDate:
+        readDate(
+          field(one(mh, 'PromulgationInfo'), 'PromulgationDate'),
+          'PromulgationInfo.PromulgationDate',
+          report,
+          true,
+        ) ?? '',
+    },
+    documentType: { type: code(one(mh, 'DocumentType'), 'Type') ?? '' },
+    subject: field(mh, 'Subject') ?? '',
+    toPlaces: all(one(mh, 'ToPlaces'), 'Place').map((p) => textOf(p) ?? ''),
+    responseFor: all(mh, 'ResponseFor').map((r, index) => readResponseFor(r, `ResponseFor[${index}]`, report)),
+  };
+  if (!header.documentId) report('edxml.required', 'DocumentId', 'DocumentId is required');
+  const place = field(one(mh, 'PromulgationInfo'), 'Place');
+  if (place !== undefined) header.promulgationInfo.place = place;
+  const typeDetail = code(one(mh, 'DocumentType'), 'TypeDetail');
+  if (typeDetail !== undefined) header.documentType.typeDetail = typeDetail;
+  const typeName = field(one(mh, 'DocumentType'), 'TypeName');
+  if (typeName !== undefined) header.documentType.typeName = typeName;
+  const content = field(mh, 'Content');
+  if (content !== undefined) header.content = content;
+  const signer = one(mh, 'SignerInfo');
+  if (signer) {
+    header.signerInfo = {};
+    for (const [key, name] of [
+      ['competence', 'Competence'],
+      ['position', 'Position'],
+      ['fullName', 'FullName'],
+    ] as const) {
+      const value = field(signer, name);
+      if (value !== undefined) header.signerInfo[key] = value;
+    }
+  }
+  const dueDate = readDate(field(mh, 'DueDate'), 'DueDate', report, false);
+  if (dueDate !== undefined) header.dueDate = dueDate;
+  const other = one(mh, 'OtherInfo');
+  if (other) {
+    const info: NonNullable<MessageHeader['otherInfo']> = {
+      appendixes: all(one(other, 'Appendixes'), 'Appendix').map((a) => textOf(a) ?? ''),
+    };
+    const priority = readNumber(code(other, 'Priority'), 'OtherInfo.Priority', report);
+    if (priority !== undefined) info.priority = priority;
+    const sphere = field(other, 'SphereOfPromulgation');
+    if (sphere !== undefined) info.sphereOfPromulgation = sphere;
+    const typer = field(other, 'TyperNotation');
+    if (typer !== undefined) info.typerNotation = typer;
+    const amount = readNumber(code(other, 'PromulgationAmount'), 'OtherInfo.PromulgationAmount', report);
+    if (amount !== undefined) info.promulgationAmount = amount;
+    const pages = readNumber(code(other, 'PageAmount'), 'OtherInfo.PageAmount', report);
+    if (pages !== undefined) info.pageAmount = pages;
+    const direction = code(other, 'Direction');
+    if (direction !== undefined) {
+      if (direction === 'true' || direction === 'false') info.direction = direction === 'true';
+      else report('edxml.boolean', 'OtherInfo.Direction', `Direction "${direction}" is not true or false`);
+    }
+    header.otherInfo = info;
+  }
+  const steering = code(mh, 'SteeringType');
+  if (steering !== undefined) header.steeringType = steering;
+  return header;
+}
+
+function readTrace(list: XmlElement | undefined, report: Report): { traces: TraceHeader[]; business?: Business } {
+  const traces = all(list, 'TraceHeader').map((trace, index): TraceHeader => {
+    const path = `TraceHeaderList.TraceHeader[${index}]`;
+    const organId = code(trace, 'OrganId');
+    if (organId === undefined) report('edxml.trace.organ', `${path}.OrganId`, 'trace header has no OrganId', 'warning');
+    const raw = code(trace, 'Timestamp');
+    const timestamp = raw === undefined ? undefined : fromEdxmlTimestamp(raw);
+    if (timestamp === undefined) {
+      report('edxml.timestamp.format', `${path}.Timestamp`, `Timestamp "${raw ?? ''}" is not yyyy/MM/dd HH:mm:ss`);
+    }
+    return organId === undefined ? { timestamp: timestamp ?? '' } : { organId, timestamp: timestamp ?? '' };
+  });
+  const element = one(list, 'Bussiness');
+  if (!element) return { traces };
+  const typeText = code(element, 'BussinessDocType') ?? '0';
+  if (!/^[0-3]$/.test(typeText)) {
+    report(
+      'edxml.business.type',
+      'TraceHeaderList.Bussiness.BussinessDocType',
+      `BussinessDocType "${typeText}" is not 0–3`,
+    );
+  }
+  const business: Business = {
+    businessDocType: (/^[0-3]$/.test(typeText) ? Number(typeText) : 0) as BusinessDocType,
+    receivers: all(one(one(element, 'BussinessDocumentInfo'), 'ReceiverList'), 'Receiver').map((r) => ({
+      organId: code(r, 'OrganId') ?? '',
+      receiverType: code(r, 'ReceiverType') === '0' ? 0 : 1,
+    })),
+    replacements: all(one(element, 'ReplacementInfoList'), 'ReplacementInfo').map((r) => ({
+      documentId: code(r, 'DocumentId') ?? '',
+      organIds: all(one(r, 'OrganIdList'), 'OrganId').map((o) => (textOf(o) ?? '').trim()),
+    })),
+  };
+  const documentId = code(element, 'DocumentId');
+  if (documentId !== undefined) business.documentId = documentId;
+  const reason = field(element, 'BussinessDocReason');
+  if (reason !== undefined) business.businessDocReason = reason;
+  const paper = code(element, 'Paper');
+  if (paper !== undefined) business.paper = paper;
+  const staff = readStaff(one(element, 'StaffInfo'));
+  if (staff) business.staffInfo = staff;
+  return { traces, business };
+}
+
+function readAttachments(
+  manifest: XmlElement | undefined,
+  block: XmlElement | undefined,
+  report: Report,
+  maxBytes: number,
+): { attachments: EdxmlAttachment[]; infos: AttachmentInfo[] } {
+  const stripCid = (value: string | undefined, path: string): string => {
+    if (value === undefined) return '';
+    if (!value.startsWith('cid:'))
+      report('edxml.content-id', path, `ContentId "${value}" lacks the cid: prefix`, 'warning');
+    return value.startsWith('cid:') ? value.slice(4) : value;
+  };
+  const references = all(manifest, 'Reference').map((reference, index) => ({
+    contentId: stripCid(code(reference, 'ContentId'), `edXMLManifest.Reference[${index}].ContentId`),
+    contentType: code(reference, 'ContentType'),
+    name: field(reference, 'AttachmentName'),
+  }));
+  const attachments: EdxmlAttachment[] = [];
+  const infos: AttachmentInfo[] = [];
+  all(block, 'Attachment').forEach((element, index) => {
+    const path = `AttachmentEncoded.Attachment[${index}]`;
+    const contentId = stripCid(code(element, 'ContentId'), `${path}.ContentId`);
+    const reference = references.find((r) => r.contentId === contentId);
+    if (!reference) report('edxml.attachment.reference', path, `no manifest Reference has ContentId ${contentId}`);
+    const name = field(element, 'AttachmentName') ?? reference?.name ?? '';
+    const contentType = code(element, 'ContentType') ?? reference?.contentType ?? 'application/octet-stream';
+    if (reference?.contentType && reference.contentType !== contentType) {
+      report(
+        'edxml.attachment.content-type',
+        path,
+        'the manifest and the attachment declare different ContentTypes',
+        'warning',
+      );
+    }
+    const raw = textOf(one(element, 'ContentTransferEncoded')) ?? '';
+    const compact = raw.replace(/\s+/g, '');
+    if (compact !== raw.trim()) report('edxml.attachment.base64', path, 'base64 is split over lines', 'warning');
+    if (compact.length % 4 !== 0 || !base64Pattern.test(compact)) {
+      report('edxml.attachment.base64', `${path}.ContentTransferEncoded`, 'ContentTransferEncoded is not valid base64');
+      return;
+    }
+    if ((compact.length / 4) * 3 > maxBytes + 2) {
+      report('edxml.attachment.size', path, `attachment ${name} is larger than ${maxBytes} bytes`);
+      return;
+    }
+    const content = Buffer.from(compact, 'base64');
+    const attachment: EdxmlAttachment = { contentId, name, contentType, content };
+    const description = field(element, 'Description');
+    if (description !== undefined) attachment.description = description;
+    attachments.push(attachment);
+    const info: AttachmentInfo = {
+      contentId,
+      name,
+      contentType,
+      size: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      zipped: isZipped(content),
+    };
+    if (info.zipped) {
+      try {
+        info.entries = unzipAttachment(content, maxBytes).map((entry) => ({
+          name: entry.name,
+          size: entry.content.length,
+          sha256: createHash('sha256').update(entry.content).digest('hex'),
+        }));
+      } catch (error) {
+        report('edxml.attachment.zip', path, `the zipped attachment cannot be read: ${(error as Error).message}`);
+      }
+    }
+    infos.push(info);
+  });
+  for (const reference of references) {
+    if (
+      !attachments.some((a) => a.contentId === reference.contentId) &&
+      !infos.some((i) => i.contentId === reference.contentId)
+    ) {
+      report('edxml.attachment.reference', 'edXMLManifest', `Reference ${reference.contentId} has no Attachment`);
+    }
+  }
+  return { attachments, infos };
+}
+
+function readStatus(mh: XmlElement, report: Report): StatusMessage {
+  const responseElement = one(mh, 'ResponseFor');
+  if (!responseElement) report('edxml.required', 'ResponseFor', 'a status message names the document in ResponseFor');
+  const statusCode = code(mh, 'StatusCode') ?? '';
+  if (!isStatusCode(statusCode))
+    report('edxml.status.code', 'StatusCode', `StatusCode "${statusCode}" is not a known code`);
+  const rawTimestamp = code(mh, 'Timestamp');
+  const timestamp = rawTimestamp === undefined ? undefined : fromEdxmlTimestamp(rawTimestamp);
+  if (timestamp === undefined) {
+    report('edxml.timestamp.format', 'Timestamp', `Timestamp "${rawTimestamp ?? ''}" is not yyyy/MM/dd HH:mm:ss`);
+  }
+  const status: StatusMessage = {
+    from: readOrgan(one(mh, 'From'), 'From', report),
+    responseFor: responseElement
+      ? readResponseFor(responseElement, 'ResponseFor', report)
+      : { organId: '', code: '', promulgationDate: '', documentId: '' },
+    statusCode: (isStatusCode(statusCode) ? statusCode : '01') as StatusMessage['statusCode'],
+    description: field(mh, 'Description') ?? '',
+    timestamp: timestamp ?? '',
+  };
+  const staff = readStaff(one(mh, 'StaffInfo'));
+  if (staff) status.staffInfo = staff;
+  return status;
+}
+
+/** Parses an edXML document or status message; refuses only what cannot be read, reports every rule broken. */
+export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): ParsedEdxml {
+  const problems: ConformanceProblem[] = [];
+  const report: Report = (rule, path, message, severity = 'error') => problems.push({ rule, path, message, severity });
+  const root = parseXml(decodeUtf8(input, report), options.maxDepth ?? 64);
+  if (root.localName !== 'edXML' || root.namespaceURI !== edxmlNamespace) {
+    throw new EdxmlRefused(
+      'edxml.namespace',
+      `the root is {${root.namespaceURI ?? ''}}${root.localName}, not edXML in ${edxmlNamespace}`,
+    );
+  }
+  const envelope = one(root, 'edXMLEnvelope');
+  if (!envelope) throw new EdxmlRefused('edxml.envelope', 'there is no edXMLEnvelope');
+  const block = one(root, 'AttachmentEncoded') ?? one(envelope, 'AttachmentEncoded');
+  checkPrefixes(envelope, one(root, 'AttachmentEncoded'), report);
+  const head = one(envelope, 'edXMLHeader');
+  if (!head) throw new EdxmlRefused('edxml.header', 'there is no edXMLHeader');
+  const statusWrapper = one(head, 'Status');
+  const mh = one(head, 'MessageHeader') ?? statusWrapper;
+  if (!mh) throw new EdxmlRefused('edxml.header', 'there is no MessageHeader');
+  if (one(mh, 'StatusCode')) {
+    if (mh === statusWrapper)
+      report('edxml.status.wrapper', 'Status', 'status in edXML:Status instead of MessageHeader', 'warning');
+    const status = readStatus(mh, report);
+    problems.push(...checkStatusMessage(status).filter((p) => !problems.some((q) => q.path === p.path)));
+    return { kind: 'status', status, problems };
+  }
+  const header = readHeader(mh, report);
+  const { traces, business } = readTrace(one(head, 'TraceHeaderList'), report);
+  const { attachments, infos } = readAttachments(
+    one(one(envelope, 'edXMLBody'), 'edXMLManifest'),
+    block,
+    report,
+    options.maxAttachmentBytes ?? defaultMaxAttachmentBytes,
+  );
+  const document: EdxmlDocument = { header, traceHeaders: traces, attachments };
+  if (business) document.business = business;
+  // Content rules are the builder's; a field already reported while reading is not reported twice.
+  for (const problem of checkEdxmlDocument(document)) {
+    if (!problems.some((p) => p.path === problem.path && p.severity === 'error')) problems.push(problem);
+  }
+  const signatureElement = elementChildren(head).find((c) => c.localName === 'Signature');
+  const signature: SignatureInfo = signatureElement
+    ? { present: true, namespace: signatureElement.namespaceURI ?? '' }
+    : { present: false };
+  if (signatureElement && signatureElement.namespaceURI !== xmldsigNamespace) {
+    report(
+      'edxml.signature.namespace',
+      'edXMLHeader.Signature',
+      'Signature is not in the XML-DSig namespace',
+      'warning',
+    );
+  }
+  return { kind: 'edoc', document, attachments: infos, signature, problems };
+}
+
+export const hasErrors = (problems: ConformanceProblem[]): boolean => problems.some((p) => p.severity === 'error');

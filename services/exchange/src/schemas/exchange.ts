@@ -1,0 +1,120 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+const Str = Type.String();
+const Opt = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) => Type.Optional(schema);
+
+const IsoDate = Type.String({ description: 'yyyy-MM-dd (written yyyy/MM/dd in edXML)' });
+const VietnamTimestamp = Type.String({ description: 'ISO 8601 with +07:00 (written yyyy/MM/dd HH:mm:ss in edXML)' });
+
+export const Organ = Type.Object(
+  {
+    organId: Type.String({ description: 'Mã định danh (String 13)' }),
+    organizationInCharge: Opt(Str),
+    organName: Opt(Str),
+    organAdd: Opt(Str),
+    email: Opt(Str),
+    telephone: Opt(Str),
+    fax: Opt(Str),
+    website: Opt(Str),
+  },
+  { $id: 'EdxmlOrgan' },
+);
+
+const ResponseFor = Type.Object({ organId: Str, code: Str, promulgationDate: IsoDate, documentId: Str });
+const StaffInfo = Type.Object({ department: Opt(Str), staff: Opt(Str), mobile: Opt(Str), email: Opt(Str) });
+
+export const MessageHeader = Type.Object(
+  {
+    from: Type.Ref(Organ),
+    to: Type.Array(Type.Ref(Organ)),
+    documentId: Type.String({ description: '{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}' }),
+    code: Type.Object({ codeNumber: Str, codeNotation: Str }),
+    promulgationInfo: Type.Object({ place: Opt(Str), promulgationDate: IsoDate }),
+    documentType: Type.Object({ type: Str, typeDetail: Opt(Str), typeName: Opt(Str) }),
+    subject: Str,
+    content: Opt(Str),
+    signerInfo: Opt(Type.Object({ competence: Opt(Str), position: Opt(Str), fullName: Opt(Str) })),
+    dueDate: Opt(IsoDate),
+    toPlaces: Type.Array(Str),
+    otherInfo: Opt(
+      Type.Object({
+        priority: Opt(Type.Integer({ description: '0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ' })),
+        sphereOfPromulgation: Opt(Str),
+        typerNotation: Opt(Str),
+        promulgationAmount: Opt(Type.Integer()),
+        pageAmount: Opt(Type.Integer()),
+        direction: Opt(Type.Boolean()),
+        appendixes: Type.Array(Str),
+      }),
+    ),
+    responseFor: Type.Array(ResponseFor),
+    steeringType: Opt(Str),
+  },
+  { $id: 'EdxmlMessageHeader' },
+);
+
+const Business = Type.Object({
+  documentId: Opt(Str),
+  businessDocType: Type.Integer({ description: 'BussinessDocType: 0 new, 1 recall, 2 update, 3 replace' }),
+  businessDocReason: Opt(Str),
+  paper: Opt(Str),
+  staffInfo: Opt(StaffInfo),
+  receivers: Type.Array(Type.Object({ organId: Str, receiverType: Type.Integer() })),
+  replacements: Type.Array(Type.Object({ documentId: Str, organIds: Type.Array(Str) })),
+});
+
+export const ConformanceProblem = Type.Object(
+  {
+    rule: Type.String({ description: 'Stable rule name, e.g. edxml.prefix, edxml.to.unique' }),
+    path: Str,
+    message: Str,
+    severity: Type.Union([Type.Literal('error'), Type.Literal('warning')], {
+      description: 'error: the national hub refuses it; warning: tolerated on receipt',
+    }),
+  },
+  { $id: 'EdxmlConformanceProblem' },
+);
+
+export const StatusMessage = Type.Object(
+  {
+    from: Type.Ref(Organ),
+    responseFor: ResponseFor,
+    staffInfo: Opt(StaffInfo),
+    statusCode: Type.String({ description: '01…06, 13, 15, 16' }),
+    description: Str,
+    timestamp: VietnamTimestamp,
+  },
+  { $id: 'EdxmlStatusMessage' },
+);
+
+export const EdxmlValidation = Type.Object(
+  {
+    conformant: Type.Boolean({ description: 'No error-severity problem' }),
+    kind: Type.Union([Type.Literal('edoc'), Type.Literal('status'), Type.Literal('unreadable')]),
+    sha256: Type.String({ description: 'SHA-256 of the message as received' }),
+    header: Opt(Type.Ref(MessageHeader)),
+    traceHeaders: Opt(Type.Array(Type.Object({ organId: Opt(Str), timestamp: VietnamTimestamp }))),
+    business: Opt(Business),
+    status: Opt(Type.Ref(StatusMessage)),
+    attachments: Opt(
+      Type.Array(
+        Type.Object({
+          contentId: Str,
+          name: Str,
+          contentType: Type.String({ description: 'As declared' }),
+          size: Type.Integer(),
+          sha256: Str,
+          zipped: Type.Boolean({ description: 'Decided from the bytes (PK\\x03\\x04), not the declared type' }),
+          entries: Opt(Type.Array(Type.Object({ name: Str, size: Type.Integer(), sha256: Str }))),
+        }),
+      ),
+    ),
+    signature: Opt(Type.Object({ present: Type.Boolean(), namespace: Opt(Str) })),
+    problems: Type.Array(Type.Ref(ConformanceProblem)),
+  },
+  { $id: 'EdxmlValidation' },
+);
+export type EdxmlValidation = Static<typeof EdxmlValidation>;
+
+export const exchangeSchemas = [Organ, MessageHeader, ConformanceProblem, StatusMessage, EdxmlValidation];
