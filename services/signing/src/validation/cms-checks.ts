@@ -1,10 +1,11 @@
-import { createHash, constants, verify as nodeVerify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import { OID_SIGNATURE_TIME_STAMP_TOKEN } from '../pades/cms';
 import { AsnError, childrenOf, expectTag, octetString, readTlv, timeValue } from '../pades/der-reader';
 import type { Cert } from './certificates';
 import { issuerAndSerialOf, tryCert } from './certificates';
 import { algorithmIdentifier, parseSignedDataParts } from './cms-structure';
+import { verifyDeclared } from './signature-algorithms';
 import type { CmsAttribute, SignedDataParts, SignerIdentifier, SignerInfoParts } from './cms-structure';
 
 const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
@@ -36,7 +37,7 @@ export const digestOfSignatureOid: Record<string, DigestName> = {
 /** Why a CMS failed, in ETSI terms: the caller maps these to indications. */
 export class CmsProblem extends Error {
   constructor(
-    readonly kind: 'format' | 'hash' | 'crypto' | 'no-signer-certificate',
+    readonly kind: 'format' | 'hash' | 'crypto' | 'no-signer-certificate' | 'unsupported-algorithm',
     message: string,
   ) {
     super(message);
@@ -52,6 +53,8 @@ export type CmsResult = {
   /** The signature time-stamp (PAdES B-T), when present and valid over the signature value. */
   timestamp: TimestampResult | null;
   timestampProblem: string | null;
+  /** Whether the signed attributes are in DER order (X.690 §11.6); either way they are verified as encoded. */
+  signedAttributesDerSorted: boolean;
 };
 
 export type TimestampResult = { time: Date; tsa: Cert; certificates: Cert[]; digest: DigestName };
@@ -85,35 +88,33 @@ function findSigner(sid: SignerIdentifier, certs: Cert[]): Cert {
 }
 
 function verifySignerInfo(signerInfo: SignerInfoParts, signer: Cert, signedBytes: Buffer, digest: DigestName): void {
-  const alg = signerInfo.signatureAlgorithm.oid;
-  const signature = signerInfo.signature;
-  const hash = digestOfSignatureOid[alg] ?? digest;
-  // EdDSA in CMS (RFC 8419): Ed25519 goes with SHA-512; Ed448 with SHAKE256, which we do not support.
-  if (alg === '1.3.101.113')
-    throw new CmsProblem('format', 'Ed448 signatures must use SHAKE256 (RFC 8419), which is not supported');
-  if (alg === '1.3.101.112' && digest !== 'sha512')
-    throw new CmsProblem('format', 'Ed25519 signatures must use SHA-512 as digest (RFC 8419)');
-  let ok: boolean;
+  const found = verifyDeclared(
+    signerInfo.signatureAlgorithm.oid,
+    digest,
+    signer.x509.publicKey,
+    signedBytes,
+    signerInfo.signature,
+  );
+  if (found.kind === 'unsupported') throw new CmsProblem('unsupported-algorithm', found.reason);
+  if (found.kind === 'malformed') throw new CmsProblem('format', found.reason);
+  if (found.kind === 'bad-signature')
+    throw new CmsProblem('crypto', 'the signature value does not verify with the signer certificate');
+}
+
+/**
+ * DER encodes a SET OF in ascending order of its elements' encodings (X.690 §11.6). Some signers
+ * write the attributes in their own order and sign those bytes. Our policy: verify over the bytes
+ * as the signer encoded them (RFC 5652 §5.4 signs the encoding that was sent; OpenSSL and Adobe do
+ * the same) and say so in the report; EU DSS refuses such signatures.
+ */
+function derSorted(set: Buffer | null): boolean {
+  if (!set) return true;
   try {
-    ok =
-      alg === '1.3.101.112'
-        ? nodeVerify(null, signedBytes, signer.x509.publicKey, signature)
-        : alg === '1.2.840.113549.1.1.10'
-          ? nodeVerify(
-              digest,
-              signedBytes,
-              {
-                key: signer.x509.publicKey,
-                padding: constants.RSA_PKCS1_PSS_PADDING,
-                saltLength: constants.RSA_PSS_SALTLEN_AUTO,
-              },
-              signature,
-            )
-          : nodeVerify(hash, signedBytes, signer.x509.publicKey, signature);
+    const elements = childrenOf(set, readTlv(set, 0)).map((t) => set.subarray(t.start, t.end));
+    return elements.every((e, i) => i === 0 || Buffer.compare(elements[i - 1] as Buffer, e) <= 0);
   } catch {
-    ok = false;
+    return false;
   }
-  if (!ok) throw new CmsProblem('crypto', 'the signature value does not verify with the signer certificate');
 }
 
 /** The one value of a signed attribute; two attributes of the same type are refused. */
@@ -248,6 +249,7 @@ export function checkCms(contents: Buffer, documentDigestOf: (d: DigestName) => 
     signer,
     certificates: certs,
     digest,
+    signedAttributesDerSorted: derSorted(signerInfo.signedAttrsDer),
     hasSigningCertificateV2: essMatch === true,
     claimedSigningTime,
     timestamp,

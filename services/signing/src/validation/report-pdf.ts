@@ -22,6 +22,7 @@ const subText: Record<SubIndication, string> = {
   NO_CERTIFICATE_CHAIN_FOUND: 'Không xác định được chuỗi chứng thực đến tổ chức cung cấp dịch vụ tin cậy',
   NO_SIGNING_CERTIFICATE_FOUND: 'Không tìm thấy chứng thư số của người ký',
   TRY_LATER: 'Chưa kiểm tra được tình trạng thu hồi chứng thư số; đề nghị kiểm tra lại sau',
+  CRYPTO_CONSTRAINTS_FAILURE: 'Thuật toán chữ ký không được hỗ trợ hoặc không được chấp nhận',
   CRYPTO_CONSTRAINTS_FAILURE_NO_POE: 'Thuật toán mật mã không còn được chấp nhận (SHA-1)',
   SIG_CONSTRAINTS_FAILURE: 'Văn bản bị thay đổi sau khi ký theo cách không được phép',
   POLICY_PROCESSING_ERROR: 'Lỗi áp dụng chính sách kiểm tra',

@@ -121,6 +121,12 @@ function checkSignatureValue(reader: PdfReader, state: SignatureState, range: Ra
   } else if (subFilter === 'ETSI.CAdES.detached' || subFilter === 'adbe.pkcs7.detached') {
     state.cms = timed(timings, 'cms', () => checkCms(contents, documentDigest, subFilter === 'ETSI.CAdES.detached'));
     outcome.check('cms', true, 'message digest and signature value verify');
+    if (!state.cms.signedAttributesDerSorted)
+      outcome.check(
+        'signed-attributes-der-order',
+        false,
+        'the signed attributes are not in DER order; verified over the bytes as the signer encoded them (OpenSSL and Adobe accept this, EU DSS refuses it)',
+      );
     if (state.cms.timestampProblem) outcome.check('signature-timestamp', false, state.cms.timestampProblem);
   } else {
     outcome.fail('TOTAL_FAILED', 'FORMAT_FAILURE', `signature sub-filter "${subFilter || 'none'}" is not supported`);
@@ -134,6 +140,8 @@ const CMS_FAILURES: Record<CmsProblem['kind'], [MainIndication, SubIndication]> 
   crypto: ['TOTAL_FAILED', 'SIG_CRYPTO_FAILURE'],
   'no-signer-certificate': ['INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND'],
   format: ['TOTAL_FAILED', 'FORMAT_FAILURE'],
+  // ETSI EN 319 102-1 §5.1.3: an algorithm outside the policy makes the result INDETERMINATE.
+  'unsupported-algorithm': ['INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE'],
 };
 
 /** The indication a failed check stands for, by the error's type (never by its message). */
