@@ -117,6 +117,13 @@ describe('responses match the published OpenAPI 3.1 document', () => {
       'get',
       await clerk.get(`/v1/reports/findings?month=2026-11&kind=digitised-only&agency=${agencyB}`),
     );
+    for (const format of ['csv', 'xlsx', 'pdf'])
+      expectConforms(
+        '/v1/reports/export',
+        'get',
+        await collector.get(`/v1/reports/export?month=2026-11&format=${format}`),
+      );
+    expectConforms('/v1/reports/export', 'get', await clerk.get('/v1/reports/export?month=2026-11&format=doc'));
   });
 
   it('declares every public path of the design brief that exists so far, with the bearer scheme', () => {
@@ -127,6 +134,7 @@ describe('responses match the published OpenAPI 3.1 document', () => {
       '/v1/reports/compliance',
       '/v1/reports/province',
       '/v1/reports/findings',
+      '/v1/reports/export',
       '/health',
     ]) {
       expect(openapi.paths[path]).toBeDefined();

@@ -1,6 +1,7 @@
 import { buildServiceApp } from '@vanthu/platform';
 import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
-import { serviceVersion } from './config';
+import { defaultReportFonts, serviceVersion } from './config';
+import type { ReportFonts } from './rendering/report-pdf';
 import { reportRoutes } from './routes/reports';
 
 export type ReportingAppDeps = {
@@ -10,6 +11,8 @@ export type ReportingAppDeps = {
   /** The inbox consumer name the projections are built under (freshness reads its inbox rows). */
   consumer: string;
   clock?: Clock;
+  /** Serif fonts with every Vietnamese letter for the PDF report. */
+  fonts?: ReportFonts;
   healthChecks?: HealthCheck[];
 };
 
@@ -22,6 +25,11 @@ export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
     identityPublicKey: deps.identityPublicKey,
     healthChecks: deps.healthChecks ?? [],
   });
-  await reportRoutes(app, { pool: deps.pool, consumer: deps.consumer, ...(deps.clock ? { clock: deps.clock } : {}) });
+  await reportRoutes(app, {
+    pool: deps.pool,
+    consumer: deps.consumer,
+    fonts: deps.fonts ?? defaultReportFonts,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
   return app;
 }

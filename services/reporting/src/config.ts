@@ -7,8 +7,18 @@ export const reportingConfigSchema = Type.Object({
   ...serviceConfigProperties,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3104 }),
   CONSUMER_GROUP: Type.String({ default: 'reporting', pattern: '^[A-Za-z0-9._-]+$' }),
+  // Times-compatible and with every Vietnamese letter (Liberation 1.07 lacks ơ and ư), as the other services use.
+  REPORT_FONT_REGULAR_PATH: Type.String({
+    default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
+  }),
+  REPORT_FONT_BOLD_PATH: Type.String({ default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf' }),
 });
 export type ReportingConfig = Static<typeof reportingConfigSchema>;
+
+export const defaultReportFonts = {
+  regular: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
+  bold: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf',
+};
 
 export const migrationsDir = path.resolve(__dirname, '..', 'migrations');
 export const serviceVersion = '0.1.0';

@@ -15,6 +15,7 @@ void runService({
       pool: context.pool,
       identityPublicKey: context.identityPublicKey,
       consumer: reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX).consumer,
+      fonts: { regular: context.config.REPORT_FONT_REGULAR_PATH, bold: context.config.REPORT_FONT_BOLD_PATH },
       healthChecks: context.healthChecks,
     }),
 });

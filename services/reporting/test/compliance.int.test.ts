@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { PNG } from 'pngjs';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafka, createProducer, ensureTopics, InboxConsumer, toKafkaHeaders } from '@vanthu/platform';
 import type { Producer, ServiceApp } from '@vanthu/platform';
@@ -59,6 +64,35 @@ const numbers = (figures: Record<string, { numerator: number; denominator: numbe
   Object.fromEntries(
     Object.entries(figures).map(([k, f]) => [k, { numerator: f.numerator, denominator: f.denominator }]),
   );
+
+/** RFC 4180 records (quoted fields may hold commas), read independently of the service's writer. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i += 1;
+    } else field += ch;
+  }
+  return records;
+}
 
 /** A report without the parts that say when and from how many events it was made. */
 const stable = (body: Record<string, unknown>) => {
@@ -194,6 +228,98 @@ describe('monthly compliance report from events', () => {
     expect(other.status).toBe(404);
     const otherReport = await get(`/v1/reports/compliance?month=2026-11&agency=${agencies[1]}`, clerkOf(agencyA));
     expect(otherReport.status).toBe(404);
+  });
+
+  it('exports the same figures as CSV, XLSX and a Vietnamese PDF with visible charts', async () => {
+    const download = async (format: string) => {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/v1/reports/export?month=2026-11&format=${format}`,
+        headers: { 'x-vanthu-identity': kit.assertionFor(collector) },
+      });
+      expect(response.statusCode).toBe(200);
+      return response.rawPayload;
+    };
+    const expectedByAgency = new Map<string | null, ReturnType<typeof expectedFigures>>(
+      [...agencies, null].map((agencyCode) => [agencyCode, expectedFigures(activity, agencyCode)]),
+    );
+    const check = (records: (string | number | null)[][]) => {
+      expect(records.length).toBe((agencies.length + 1) * 11);
+      for (const [agency, figure, , numerator, denominator, percent] of records) {
+        const expected = expectedByAgency.get(agency === 'province' ? null : String(agency))?.[String(figure)];
+        expect({ agency, figure, numerator: Number(numerator), denominator: Number(denominator) }).toEqual({
+          agency,
+          figure,
+          numerator: expected?.numerator,
+          denominator: expected?.denominator,
+        });
+        const ratio =
+          expected && expected.denominator > 0
+            ? Math.round((expected.numerator / expected.denominator) * 10_000) / 100
+            : null;
+        expect(percent === '' || percent === null ? null : Number(percent)).toBe(ratio);
+      }
+    };
+
+    const csv = (await download('csv')).toString('utf8');
+    expect(csv.startsWith('\uFEFFagency_code,figure,label,numerator,denominator,percent')).toBe(true);
+    expect(csv).toContain('Tỷ lệ văn bản đi có chữ ký số của lãnh đạo (người có thẩm quyền)');
+    check(parseCsv(csv.replace('\uFEFF', '')).slice(1));
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download('xlsx')) as never);
+    const sheet = workbook.getWorksheet('Số liệu');
+    const rows: (string | number | null)[][] = [];
+    sheet?.eachRow((row, n) => {
+      if (n > 1)
+        rows.push(Array.from({ length: 6 }, (_, k) => (row.values as (string | number | null)[])[k + 1] ?? null));
+    });
+    check(rows);
+    const annex1 = workbook.getWorksheet('Phụ lục 1');
+    expect(annex1?.getRow(1).values).toEqual([
+      undefined,
+      'TT',
+      'Cơ quan',
+      'Văn bản đi phát hành',
+      'Ký số cơ quan',
+      'Ký số lãnh đạo',
+    ]);
+
+    const dir = fs.mkdtempSync(path.join(fixture.tempDir, 'pdf-'));
+    const file = path.join(dir, 'report.pdf');
+    fs.writeFileSync(file, await download('pdf'));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).normalize('NFC');
+    for (const phrase of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Kết quả xử lý văn bản, hồ sơ công việc trên môi trường điện tử và ký số',
+      'Tháng 11 năm 2026',
+      'Toàn tỉnh',
+      'Tỷ lệ văn bản ký số lãnh đạo theo cơ quan',
+      'Ngưỡng 30%',
+      'Diễn biến theo tháng: ký số và ký số lãnh đạo',
+    ])
+      expect(text).toContain(phrase);
+    const vietnamesePercent = (f: { numerator: number; denominator: number }) =>
+      f.denominator === 0
+        ? '—'
+        : `${(Math.round((f.numerator / f.denominator) * 10_000) / 100).toFixed(2).replace('.', ',')}%`;
+    for (const agencyCode of agencies) {
+      const expected = expectedByAgency.get(agencyCode);
+      const line = text.split('\n').find((l) => l.includes(agencyCode)) ?? '';
+      for (const figure of ['personallySigned', 'organisationSigned', 'bothSignatures'])
+        expect(line).toContain(vietnamesePercent(expected?.[figure] as { numerator: number; denominator: number }));
+    }
+    // The charts page, rendered: the blue bars of the personal-signature shares are there.
+    execFileSync('pdftoppm', ['-f', '2', '-l', '2', '-r', '40', '-png', file, path.join(dir, 'page')]);
+    const png = PNG.sync.read(
+      fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.png')) as string)),
+    );
+    let bluePixels = 0;
+    for (let i = 0; i < png.data.length; i += 4)
+      if ((png.data[i] as number) < 80 && (png.data[i + 2] as number) > 140 && (png.data[i + 1] as number) < 120)
+        bluePixels += 1;
+    expect(bluePixels).toBeGreaterThan(50);
   });
 
   it('rebuilds from offset 0 into emptied tables, while events keep arriving, to the same reports', async () => {

@@ -1,15 +1,17 @@
 import { contextFor, problemResponses } from '@vanthu/platform';
 import type { Clock, Pool, ServiceApp } from '@vanthu/platform';
+import { exportReport } from '../domain/export-report';
+import type { ReportFonts } from '../rendering/report-pdf';
 import type { FastifyRequest } from 'fastify';
 import { getComplianceReport } from '../domain/get-compliance-report';
 import type { ReportingContext } from '../domain/get-compliance-report';
 import { getProvinceReport } from '../domain/get-province-report';
 import { listFindings } from '../domain/list-findings';
-import { ComplianceQuery, ComplianceReport } from '../schemas/compliance-report';
+import { ComplianceQuery, ComplianceReport, ExportQuery } from '../schemas/compliance-report';
 import { FindingsPage, FindingsQuery } from '../schemas/findings';
 import { ProvinceQuery, ProvinceReport } from '../schemas/province-report';
 
-export type ReportRoutesDeps = { pool: Pool; consumer: string; clock?: Clock };
+export type ReportRoutesDeps = { pool: Pool; consumer: string; fonts: ReportFonts; clock?: Clock };
 
 export function reportingContext(request: FastifyRequest, deps: ReportRoutesDeps, operation: string): ReportingContext {
   return { ...contextFor(request, deps.pool, operation, deps.clock), consumer: deps.consumer };
@@ -62,5 +64,42 @@ export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Pro
       },
     },
     async (request) => listFindings(request.query, reportingContext(request, deps, 'listComplianceFindings')),
+  );
+
+  app.get(
+    '/v1/reports/export',
+    {
+      schema: {
+        operationId: 'exportComplianceReport',
+        tags: ['reports'],
+        summary: 'The monthly report as CSV, XLSX or a Vietnamese PDF with charts',
+        description:
+          'CSV and XLSX hold one row per agency and figure (numerator, denominator, percent) and, in XLSX, the Phụ lục 1–2 sheets; the PDF has the title block, the table and two charts. A report collector exports the province unless it names an agency; others export their own agency (another agency is 404).',
+        querystring: ExportQuery,
+        response: {
+          200: {
+            description: 'The report file',
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', contentEncoding: 'binary' },
+              },
+              'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } },
+            },
+          },
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const exported = await exportReport(request.query, {
+        ...reportingContext(request, deps, 'exportComplianceReport'),
+        fonts: deps.fonts,
+      });
+      return reply
+        .header('content-type', exported.mediaType)
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .send(exported.bytes);
+    },
   );
 }

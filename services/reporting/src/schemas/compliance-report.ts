@@ -26,6 +26,8 @@ export const Figure = Type.Object({
   definition: Type.String({ description: 'What is counted, in the definitions version of the report' }),
 });
 
+export type Figure = Static<typeof Figure>;
+
 const figureNames = [
   'fullyElectronic',
   'signed',
@@ -41,6 +43,20 @@ const figureNames = [
 ] as const;
 
 export const FigureName = Type.Union(figureNames.map((name) => Type.Literal(name)));
+
+export const Figures = Type.Object({
+  fullyElectronic: Figure,
+  signed: Figure,
+  personallySigned: Figure,
+  organisationSigned: Figure,
+  bothSignatures: Figure,
+  initialled: Figure,
+  validated: Figure,
+  digitisedOnly: Figure,
+  exchangedThroughHub: Figure,
+  incomingOnTime: Figure,
+  consultationsOnTime: Figure,
+});
 
 export const Freshness = Type.Object({
   sources: Type.Array(
@@ -69,7 +85,7 @@ const agencyReportProperties = {
     issued: Type.Integer({ minimum: 0, description: 'văn bản đi issued (phát hành) in the month' }),
     digitised: Type.Integer({ minimum: 0, description: 'digitised copies of paper originals made in the month' }),
   }),
-  figures: Type.Record(FigureName, Figure),
+  figures: Figures,
   thresholds: Type.Array(
     Type.Object({
       figure: FigureName,
@@ -101,3 +117,13 @@ export const ComplianceReport = Type.Object(
   { $id: 'ComplianceReport' },
 );
 export type ComplianceReport = Static<typeof ComplianceReport>;
+
+export const ExportQuery = Type.Object(
+  {
+    month: Month,
+    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('pdf')]),
+    agency: Type.Optional(AgencyCode),
+  },
+  { additionalProperties: false },
+);
+export type ExportQuery = Static<typeof ExportQuery>;

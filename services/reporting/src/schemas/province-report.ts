@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { AgencyCode } from '@vanthu/contracts';
-import { AgencyComplianceRow, Figure, FigureName, Freshness } from './compliance-report';
+import { AgencyComplianceRow, Figures, Freshness } from './compliance-report';
 
 export const ProvinceQuery = Type.Object(
   { month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM in Asia/Ho_Chi_Minh' }) },
@@ -26,7 +26,7 @@ export const ProvinceReport = Type.Object(
         issued: Count,
         digitised: Count,
       }),
-      figures: Type.Record(FigureName, Figure),
+      figures: Figures,
     }),
     agencies: Type.Array(Type.Intersect([Type.Object({ rank: Type.Integer({ minimum: 1 }) }), AgencyComplianceRow]), {
       description: 'Ranked by the share processed fully electronically, then by the share signed personally',
