@@ -9,43 +9,11 @@ import type { AppearanceRequest, Rect } from '../src/appearance/place-appearance
 import { signPdf } from '../src/pades/pades-engine';
 import { blueSignaturePng, redSealPng } from './fixtures/images';
 import { congVanDocx, libreOfficePdfs, wordStylePdf } from './fixtures/office-documents';
-import { fontPath, inkIn, padesSettings, pdfsig, personSigner, qpdfCheck, render } from './support';
+import { fontPath, inkIn, padesSettings, pdfsig, personSigner, popplerWords, qpdfCheck, render, word } from './support';
 
 // Automatic placement on documents made the way agencies make them (LibreOffice from a DOCX with
 // justified text, a Word-style export, a signature block that crosses a page), checked against
 // poppler's own word boxes (pdftotext -bbox), not against our text extraction.
-
-type Word = { page: number; text: string; x0: number; y0: number; x1: number; y1: number };
-/** Poppler's words in PDF user space (origin bottom left). */
-function popplerWords(file: string): Word[] {
-  const xml = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
-  const words: Word[] = [];
-  let page = -1;
-  let height = 0;
-  for (const m of xml.matchAll(
-    /<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
-  )) {
-    if (m[2]) {
-      page += 1;
-      height = Number(m[2]);
-    } else
-      words.push({
-        page,
-        text: (m[7] ?? '').normalize('NFC'),
-        x0: Number(m[3]),
-        x1: Number(m[5]),
-        y0: height - Number(m[6]),
-        y1: height - Number(m[4]),
-      });
-  }
-  return words;
-}
-const word = (words: Word[], test: (w: Word) => boolean, what: string): Word => {
-  const hits = words.filter(test);
-  const last = hits.sort((a, b) => b.page - a.page || a.y0 - b.y0)[0];
-  if (!last) throw new Error(`poppler found no word ${what}`);
-  return last;
-};
 
 let dir: string;
 let docs: Record<'distributed' | 'spaced' | 'nameMoved' | 'positionSplit', Buffer>;

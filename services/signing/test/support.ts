@@ -155,3 +155,35 @@ export function derLength(der: Buffer): number {
   for (let i = 0; i < n; i += 1) len = len * 256 + (der[2 + i] ?? 0);
   return 2 + n + len;
 }
+
+export type Word = { page: number; text: string; x0: number; y0: number; x1: number; y1: number };
+/** Poppler's words in PDF user space (origin bottom left). */
+export function popplerWords(file: string): Word[] {
+  const xml = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+  const words: Word[] = [];
+  let page = -1;
+  let height = 0;
+  for (const m of xml.matchAll(
+    /<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+  )) {
+    if (m[2]) {
+      page += 1;
+      height = Number(m[2]);
+    } else
+      words.push({
+        page,
+        text: (m[7] ?? '').normalize('NFC'),
+        x0: Number(m[3]),
+        x1: Number(m[5]),
+        y0: height - Number(m[6]),
+        y1: height - Number(m[4]),
+      });
+  }
+  return words;
+}
+export const word = (words: Word[], test: (w: Word) => boolean, what: string): Word => {
+  const hits = words.filter(test);
+  const last = hits.sort((a, b) => b.page - a.page || a.y0 - b.y0)[0];
+  if (!last) throw new Error(`poppler found no word ${what}`);
+  return last;
+};

@@ -19,7 +19,8 @@ import { insertSignature } from '../repositories/signatures-repository';
 import { emitApplied } from './apply-organisation-signature';
 import { assertUsableCertificate } from './check-certificate';
 import { toSigningError } from './map-signing-errors';
-import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';
+import { SignerNameMismatchError, sameName } from './printed-signer';
+import { certificateSha256, certificateSubject, commonName, sha256Hex } from './signing-deps';
 import type { Caller, SigningDeps } from './signing-deps';
 
 export type CompleteSessionCommand = {
@@ -204,6 +205,10 @@ async function completeItem(
       errors: [{ field: 'certificateChain.0', message: 'different certificate' }],
     });
   }
+  // The appearance prepared for this session names its signer: the certificate must be that person's.
+  const printedName = item.options.printedName;
+  if (typeof printedName === 'string' && !sameName(commonName(certificate), printedName))
+    throw new SignerNameMismatchError(printedName, commonName(certificate), 'certificateChain.0');
   if (!signedAttributesDer)
     throw new AppError('UNPROCESSABLE', 'this session was prepared without a certificate; send the whole CMS');
   // Binding prepare ↔ complete: the signed attributes must carry the prepared document digest.

@@ -15,7 +15,8 @@ import { insertSession, insertSessionItem } from '../repositories/sessions-repos
 import { assertValidPeriod } from './check-certificate';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
-import { certificateSha256, commonName } from './signing-deps';
+import { printedSigner } from './printed-signer';
+import { certificateSha256 } from './signing-deps';
 import type { Caller, SigningDeps } from './signing-deps';
 
 export const MAX_BATCH = 200;
@@ -100,13 +101,12 @@ export async function prepareSigningSession(
       }
     });
     if (certificate) assertValidPeriod(certificate);
-    const signerName = command.signerName ?? identity.name ?? (certificate ? commonName(certificate) : undefined);
-    if (!signerName)
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'signerName is required when neither the identity nor a certificate names the signer',
-        { errors: [{ field: 'signerName', message: 'required' }] },
-      );
+    // The printed signer is the certificate's holder, never free text from the client.
+    const signerName = printedSigner({
+      ...(certificate ? { certificate } : {}),
+      ...(identity.name ? { directoryName: identity.name } : {}),
+      ...(command.signerName !== undefined ? { requested: command.signerName } : {}),
+    });
     const image = await withTransaction(deps.pool, (tx) =>
       latestImage(tx, identity.agencyCode, identity.userId, command.kind === 'approval' ? 'signature' : 'initial'),
     );
@@ -170,6 +170,7 @@ export async function prepareSigningSession(
         options: {
           sha256: createHash('sha256').update(pdf).digest('hex'),
           authorityPrefix: command.authorityPrefix ?? null,
+          printedName: signerName,
         },
         preparedUpdate: revision.prepared.update,
         preparedMeta: {

@@ -99,7 +99,14 @@ export const PrepareSessionRequest = Type.Object(
       }),
     ),
     authorityPrefix: Type.Optional(Type.Union(['TM.', 'Q.', 'KT.', 'TL.', 'TUQ.'].map((p) => Type.Literal(p)))),
-    signerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    signerName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'Deprecated and never printed as given: the printed name is the registered certificate holder (subject CN), or the signer directory entry when the certificate is only known at complete. A value that differs is refused (422); complete refuses a certificate of anyone other than the printed name.',
+      }),
+    ),
     positionText: Type.Optional(
       Type.String({
         minLength: 1,
