@@ -5,7 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, createPool, runMigrations, transactionRunner, withTransaction } from '@vanthu/platform';
+import {
+  createLogger,
+  createPool,
+  runMigrations,
+  systemClock,
+  transactionRunner,
+  withTransaction,
+} from '@vanthu/platform';
 import type { Identity } from '@vanthu/platform';
 import { migrationsDir } from '../../services/documents/src/config';
 import { createDocument } from '../../services/documents/src/documents/create-document';
@@ -14,6 +21,8 @@ import { searchDocuments } from '../../services/documents/src/documents/search-d
 import { createRegister } from '../../services/documents/src/registers/create-register';
 import { importOrganisations } from '../../services/documents/src/organisations/import-organisations';
 import { BlobStore } from '../../services/documents/src/storage/blob-store';
+import { documentsServices } from '../../services/documents/src/app';
+import type { DocumentsContext } from '../../services/documents/src/context';
 import { createTestDatabase } from '../../test/support/databases';
 import { makePdf } from '../../test/support/pdfs';
 import { registrationsThroughGateway } from './through-gateway';
@@ -76,10 +85,25 @@ async function main(): Promise<void> {
     await importOrganisations(clerk, [{ code: clerk.agencyCode, name: 'Ủy ban nhân dân tỉnh', abbreviation: 'UBND' }], {
       pool,
     });
-    const { register } = await createRegister(
-      { identity: clerk, register: { name: 'Sổ đi', direction: 'outgoing' }, requestId: 'bench' },
-      { runInTransaction: run(), ...deps },
-    );
+    // The use cases' context as a request would build it: the service's clients (one numbering slot per worker).
+    const services = documentsServices({
+      logger,
+      pool,
+      blobs,
+      identityPublicKey: '',
+      topicPrefix: 'bench.',
+      maxUploadBytes: 1,
+      numbering: { concurrency },
+    });
+    const ctx = (): DocumentsContext => ({
+      ...services,
+      identity: clerk,
+      requestId: 'bench',
+      runInTransaction: run(),
+      clock: systemClock,
+      logger,
+    });
+    const { result: register } = await createRegister({ register: { name: 'Sổ đi', direction: 'outgoing' } }, ctx());
 
     const ids: string[] = [];
     await inParallel(total, concurrency, async (i) => {
@@ -103,10 +127,7 @@ async function main(): Promise<void> {
       ),
     );
     const oursSeconds = await inParallel(total, concurrency, (i) =>
-      registerDocument(
-        { identity: clerk, documentId: ids[i] as string, request: { registerId: register.id }, requestId: 'bench' },
-        { runInTransaction: run(), ...deps },
-      ),
+      registerDocument({ documentId: ids[i] as string, request: { registerId: register.id } }, ctx()),
     );
     const numbers = (
       await pool.query<{ n: number; max: number }>('SELECT count(*)::int AS n, max(number) AS max FROM registrations')

@@ -1,5 +1,7 @@
 // Registrations through the gateway: the built services and gateway as separate processes (the e2e stack),
 // N documents uploaded, then N registrations sent at once in one register-year, as a records office's burst.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { startTestStack } from '../../test/support/test-stack';
 import { gatewayClient } from '../../test/support/gateway-client';
 import { makePdf } from '../../test/support/pdfs';
@@ -13,7 +15,35 @@ export type GatewayFigures = {
   otherFailures: string[];
   registered: number;
   gapFree: boolean;
+  /** CPU time each process spent per registration during the burst (where the time goes). */
+  cpuMsPerRegistration: { gateway: number; documents: number; postgres: number };
 };
+
+/** The pid listening on a local port (Linux `ss`), to read its CPU time from /proc. */
+function pidOnPort(port: number): number {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+  return Number(/pid=(\d+)/.exec(out)?.[1] ?? 0);
+}
+
+/** User + system CPU milliseconds of a process (fields 14 and 15 of /proc/pid/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU milliseconds of every PostgreSQL backend process (the server is shared, so this is an upper bound). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
 
 const agency = '000.00.00.H99';
 // The gateway allows each user 600 requests a minute; the burst is shared by clerks as an office would.
@@ -62,6 +92,8 @@ export async function registrationsThroughGateway(total: number): Promise<Gatewa
 
     const body = json({ registerId });
     const latencies: number[] = [];
+    const pids = { gateway: pidOnPort(stack.ports.gateway), documents: pidOnPort(stack.ports.documents) };
+    const cpuBefore = { gateway: cpuMs(pids.gateway), documents: cpuMs(pids.documents), postgres: postgresCpuMs() };
     const started = performance.now();
     const responses = await Promise.all(
       ids.map(async (id, i) => {
@@ -72,6 +104,11 @@ export async function registrationsThroughGateway(total: number): Promise<Gatewa
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuMsPerRegistration = {
+      gateway: (cpuMs(pids.gateway) - cpuBefore.gateway) / total,
+      documents: (cpuMs(pids.documents) - cpuBefore.documents) / total,
+      postgres: (postgresCpuMs() - cpuBefore.postgres) / total,
+    };
     const numbers = responses
       .filter((r) => r.status === 201)
       .map((r) => (r.body as { document: { registration: { number: number } } }).document.registration.number)
@@ -87,6 +124,7 @@ export async function registrationsThroughGateway(total: number): Promise<Gatewa
         .map((r) => `${r.status} ${JSON.stringify(r.body)}`),
       registered: numbers.length,
       gapFree: numbers.every((n, i) => n === i + 1),
+      cpuMsPerRegistration,
     };
   } finally {
     await stack.stop();

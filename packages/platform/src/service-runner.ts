@@ -49,6 +49,12 @@ export const serviceConfigProperties = {
     },
   ),
   STARTUP_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 15_000 }),
+  DATABASE_POOL_SIZE: Type.Integer({
+    minimum: 2,
+    maximum: 200,
+    default: 10,
+    description: 'PostgreSQL connections the service keeps at most',
+  }),
 } satisfies TProperties;
 
 export type ServiceConfig = Static<TObject<typeof serviceConfigProperties>>;
@@ -128,6 +134,7 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
   try {
     const identityPublicKey = fs.readFileSync(config.IDENTITY_PUBLIC_KEY_FILE, 'utf8');
     const pool = createPool(config.DATABASE_URL, {
+      max: config.DATABASE_POOL_SIZE,
       applicationName: definition.name,
       onIdleError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
     });

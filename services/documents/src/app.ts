@@ -28,6 +28,8 @@ export type DocumentsAppDeps = {
   converter?: DocxConverter;
   /** Fills the search index with PDF text off the request path; one is made when not given. */
   textIndexer?: TextIndexer;
+  /** Registrations holding a connection at once (default: 60 % of the pool), and waiting beyond those (5,000). */
+  numbering?: { concurrency?: number; maxQueued?: number };
 };
 
 export async function buildApp(deps: DocumentsAppDeps): Promise<ServiceApp> {
@@ -66,16 +68,27 @@ export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
     blobs: deps.blobs,
     converter: deps.converter ?? new DocxConverter(),
     textIndexer: deps.textIndexer ?? new TextIndexer({ pool: deps.pool, blobs: deps.blobs, logger: deps.logger }),
-    // Registrations of one register-year serialise on its counter row; waiting here rather than for
-    // a pooled connection keeps bursts (hundreds at once) from failing on the pool's connect timeout.
-    numbering: new ConcurrencyLimiter({
-      concurrency: 4,
-      maxQueued: 5_000,
-      maxWaitMs: 120_000,
-      retryAfterSeconds: 5,
-      what: 'registrations',
-    }),
+    numbering: numberingLimiter(deps),
     topicPrefix: deps.topicPrefix,
     source: '/vanthu/documents',
   };
+}
+
+/**
+ * Registrations of one register-year serialise on its counter row, so a burst (hundreds at once) waits here, in a
+ * bounded queue, rather than for a pooled connection, whose connect timeout would fail it. The counter is locked
+ * for only the last 4 statements of a registration, so several registrations in flight keep it busy: 60 % of the
+ * pool (12 of the service's 20), leaving connections for uploads, reads and the outbox. Beyond the queue, or after
+ * two minutes of waiting, a request is refused with 503 and Retry-After.
+ */
+function numberingLimiter(deps: DocumentsAppDeps): ConcurrencyLimiter {
+  const poolSize = (deps.pool as { options?: { max?: number } }).options?.max ?? 10;
+  const concurrency = Math.min(deps.numbering?.concurrency ?? Math.floor(poolSize * 0.6), poolSize - 2);
+  return new ConcurrencyLimiter({
+    concurrency: Math.max(1, concurrency),
+    maxQueued: deps.numbering?.maxQueued ?? 5_000,
+    maxWaitMs: 120_000,
+    retryAfterSeconds: 5,
+    what: 'registrations',
+  });
 }

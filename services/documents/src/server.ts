@@ -25,6 +25,10 @@ void runService({
       ...(context.servicePublicKey ? { servicePublicKey: context.servicePublicKey } : {}),
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
       maxUploadBytes: context.config.MAX_UPLOAD_BYTES,
+      numbering: {
+        ...(context.config.NUMBERING_CONCURRENCY ? { concurrency: context.config.NUMBERING_CONCURRENCY } : {}),
+        maxQueued: context.config.NUMBERING_MAX_QUEUED,
+      },
       healthChecks: context.healthChecks,
     });
     // Hand-over reminders are a daily matter; checking hourly (and at start) is plenty.

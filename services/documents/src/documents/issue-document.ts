@@ -1,18 +1,19 @@
 import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
 import { documentIssuedV1 } from '@vanthu/contracts';
 import type { DocumentIssuedV1 } from '@vanthu/contracts';
 import { lockDocument, setStatus } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
+import type { DocumentsContext } from '../context';
 
 /** Văn thư releases a registered outgoing document (NĐ 30/2020 Điều 14.4, 16); the current version is the one issued. */
-export async function issueDocument(
-  command: { identity: Identity; documentId: string; requestId: string },
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, documentId } = command;
+export type IssueDocumentInput = { documentId: string };
+
+export async function issueDocument(input: IssueDocumentInput, ctx: DocumentsContext): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { documentId } = input;
   requireRole(identity, 'clerk');
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  const { result, replayed } = await ctx.runInTransaction(async (tx) => {
     const locked = await lockDocument(tx, identity.agencyCode, documentId);
     if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
     if (locked.direction !== 'outgoing') throw new AppError('UNPROCESSABLE', 'only outgoing documents are issued');
@@ -36,10 +37,10 @@ export async function issueDocument(
       documentIssuedV1,
       documentId,
       event,
-      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
+      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
+      ctx.topicPrefix,
     );
     return document;
   });
-  return { document: result, replayed };
+  return { result, replayed };
 }

@@ -1,9 +1,10 @@
 import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
 import { documentRecalledV1 } from '@vanthu/contracts';
 import type { DocumentRecalledV1 } from '@vanthu/contracts';
 import { lockDocument, setStatus } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
+import type { DocumentsContext } from '../context';
 import type { RecallRequest } from '../schemas/register';
 
 /**
@@ -12,13 +13,13 @@ import type { RecallRequest } from '../schemas/register';
  * document its issuer recalled becomes `revoked`: kept for audit, hidden from processing.
  * Either way the reason, who and when are recorded.
  */
-export async function recallDocument(
-  command: { identity: Identity; documentId: string; request: RecallRequest; requestId: string },
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, documentId, request } = command;
+export type RecallDocumentInput = { documentId: string; request: RecallRequest };
+
+export async function recallDocument(input: RecallDocumentInput, ctx: DocumentsContext): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { documentId, request } = input;
   requireRole(identity, 'clerk');
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  const { result, replayed } = await ctx.runInTransaction(async (tx) => {
     const locked = await lockDocument(tx, identity.agencyCode, documentId);
     if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
     const origin = request.origin ?? (locked.direction === 'incoming' ? 'issuer' : 'own');
@@ -40,7 +41,7 @@ export async function recallDocument(
         throw new AppError('CONFLICT', `document ${documentId} was already revoked by its issuer`);
       status = 'revoked';
     }
-    const recalledAt = new Date().toISOString();
+    const recalledAt = ctx.clock().toISOString();
     const document = await setStatus(tx, locked, status, {
       recall: { reason: request.reason.normalize('NFC'), recalledAt, recalledBy: identity.userId, origin },
     });
@@ -59,10 +60,10 @@ export async function recallDocument(
       documentRecalledV1,
       documentId,
       event,
-      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
+      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
+      ctx.topicPrefix,
     );
     return document;
   });
-  return { document: result, replayed };
+  return { result, replayed };
 }

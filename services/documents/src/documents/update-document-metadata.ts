@@ -1,9 +1,10 @@
 import { AppError, enqueueEvent } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
 import { documentMetadataUpdatedV1 } from '@vanthu/contracts';
 import type { DocumentMetadataUpdatedV1 } from '@vanthu/contracts';
 import { lockDocument, updateMetadata } from '../repositories/documents-repository';
 import type { Document, DocumentMetadata, MetadataUpdate } from '../schemas/document';
+import type { DocumentsContext } from '../context';
 import { checkTypeCode, normaliseStrings } from './check-document-metadata';
 import { searchTextOf } from './create-document';
 import { foldForSearch } from '../rules/search-text';
@@ -15,14 +16,17 @@ const fixedOnceRegistered = ['typeCode', 'codeNumber', 'codeNotation', 'issuedDa
  * Corrects metadata fields. A recalled or revoked document is frozen with its metadata
  * (NĐ 30/2020 Phụ lục VI mục III.8) and refuses every change.
  */
+export type UpdateDocumentMetadataInput = { documentId: string; update: MetadataUpdate };
+
 export async function updateDocumentMetadata(
-  command: { identity: Identity; documentId: string; update: MetadataUpdate; requestId: string },
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, documentId } = command;
-  const update = normaliseStrings(command.update);
+  input: UpdateDocumentMetadataInput,
+  ctx: DocumentsContext,
+): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { documentId } = input;
+  const update = normaliseStrings(input.update);
   const typeCode = update.typeCode === undefined ? undefined : checkTypeCode(update.typeCode);
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  const { result, replayed } = await ctx.runInTransaction(async (tx) => {
     const locked = await lockDocument(tx, identity.agencyCode, documentId);
     if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
     if (locked.status === 'recalled' || locked.status === 'revoked')
@@ -64,10 +68,10 @@ export async function updateDocumentMetadata(
       documentMetadataUpdatedV1,
       documentId,
       event,
-      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
+      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
+      ctx.topicPrefix,
     );
     return document;
   });
-  return { document: result, replayed };
+  return { result, replayed };
 }

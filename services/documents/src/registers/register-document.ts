@@ -1,5 +1,5 @@
 import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
-import type { Identity, TransactionRunner, Tx } from '@vanthu/platform';
+import type { Identity, Mutation, Tx } from '@vanthu/platform';
 import { documentRegisteredV1 } from '@vanthu/contracts';
 import type { DocumentRegisteredV1 } from '@vanthu/contracts';
 import { insertRegistration, lockDocument } from '../repositories/documents-repository';
@@ -8,17 +8,12 @@ import { findOrganisation, findUnit } from '../repositories/organisations-reposi
 import { findIncomingDuplicates, findRegister, takeNextNumber } from '../repositories/registers-repository';
 import type { Document } from '../schemas/document';
 import type { RegistrationRequest, RegistrationWarning } from '../schemas/register';
+import type { DocumentsContext } from '../context';
 import { findDocumentType } from '../rules/document-types';
 import { buildDocumentIdentifier, buildNotation, formatNumber, vietnamDate, vietnamIsoDate } from '../rules/numbering';
 import { foldForSearch } from '../rules/search-text';
 
-export type RegisterDocumentCommand = {
-  identity: Identity;
-  documentId: string;
-  request: RegistrationRequest;
-  requestId: string;
-  now?: Date;
-};
+export type RegisterDocumentInput = { documentId: string; request: RegistrationRequest };
 export type RegistrationOutcome = { document: Document; warnings: RegistrationWarning[] };
 
 type Numbered = {
@@ -36,98 +31,102 @@ type Prepared = { finish: (number: number) => Promise<Numbered>; typeCode?: stri
  * use it, so the counter's lock is held as briefly as possible.
  */
 export async function registerDocument(
-  command: RegisterDocumentCommand,
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ outcome: RegistrationOutcome; replayed: boolean }> {
-  const { identity, documentId, request } = command;
+  input: RegisterDocumentInput,
+  ctx: DocumentsContext,
+): Promise<Mutation<RegistrationOutcome>> {
+  const { identity } = ctx;
+  const { documentId, request } = input;
   requireRole(identity, 'clerk');
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
-    const locked = await lockDocument(tx, identity.agencyCode, documentId);
-    if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
-    if (locked.status !== 'draft')
-      throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
-    const register = await findRegister(tx, identity.agencyCode, request.registerId);
-    if (!register) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
-    if (locked.direction !== register.direction) {
-      throw new AppError(
-        'UNPROCESSABLE',
-        `a ${locked.direction} document cannot go into the ${register.direction} register ${register.name}`,
+  // A burst waits in the service's bounded queue rather than for a pooled connection (503 beyond it).
+  const { result, replayed } = await ctx.numbering.run(() =>
+    ctx.runInTransaction(async (tx) => {
+      const locked = await lockDocument(tx, identity.agencyCode, documentId);
+      if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
+      if (locked.status !== 'draft')
+        throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
+      const register = await findRegister(tx, identity.agencyCode, request.registerId);
+      if (!register) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
+      if (locked.direction !== register.direction) {
+        throw new AppError(
+          'UNPROCESSABLE',
+          `a ${locked.direction} document cannot go into the ${register.direction} register ${register.name}`,
+          {
+            errors: [{ field: 'body.registerId', message: `register is for ${register.direction} documents` }],
+          },
+        );
+      }
+      const typeCode = (request.typeCode ?? locked.typeCode)?.normalize('NFC');
+      if (register.typeCodes && (!typeCode || !register.typeCodes.includes(typeCode))) {
+        throw new AppError('UNPROCESSABLE', `register ${register.name} numbers only ${register.typeCodes.join(', ')}`, {
+          errors: [{ field: 'body.registerId', message: 'register is for other document types' }],
+        });
+      }
+      const now = ctx.clock();
+      const today = vietnamDate(now);
+      const prepared =
+        register.direction === 'outgoing'
+          ? await prepareOutgoing(tx, identity, locked, request, now)
+          : await prepareIncoming(tx, identity, documentId, locked, now);
+      // From here to the commit the register-year's counter row stays locked: keep it short.
+      const number = await takeNextNumber(tx, `register:${register.id}`, today.year);
+      const { notation, documentIdentifier, metadata, warnings } = await prepared.finish(number);
+      const document = await insertRegistration(
+        tx,
+        locked,
         {
-          errors: [{ field: 'body.registerId', message: `register is for ${register.direction} documents` }],
+          agencyCode: identity.agencyCode,
+          registerId: register.id,
+          registerName: register.name,
+          direction: register.direction,
+          year: today.year,
+          number,
+          notation,
+          documentIdentifier,
+          registeredAt: now,
+          registeredBy: identity.userId,
         },
-      );
-    }
-    const typeCode = (request.typeCode ?? locked.typeCode)?.normalize('NFC');
-    if (register.typeCodes && (!typeCode || !register.typeCodes.includes(typeCode))) {
-      throw new AppError('UNPROCESSABLE', `register ${register.name} numbers only ${register.typeCodes.join(', ')}`, {
-        errors: [{ field: 'body.registerId', message: 'register is for other document types' }],
+        {
+          metadata,
+          typeCode: prepared.typeCode ?? locked.typeCode,
+          searchText: foldForSearch(`${notation} ${formatNumber(number)}`),
+        },
+      ).catch((error: unknown) => {
+        // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
+        if ((error as { code?: string }).code === '23505')
+          throw new AppError(
+            'CONFLICT',
+            `the number ${notation} already exists this year in another register; use one register per series`,
+          );
+        throw error;
       });
-    }
-    const now = command.now ?? new Date();
-    const today = vietnamDate(now);
-    const prepared =
-      register.direction === 'outgoing'
-        ? await prepareOutgoing(tx, identity, locked, request, now)
-        : await prepareIncoming(tx, identity, documentId, locked, now);
-    // From here to the commit the register-year's counter row stays locked: keep it short.
-    const number = await takeNextNumber(tx, `register:${register.id}`, today.year);
-    const { notation, documentIdentifier, metadata, warnings } = await prepared.finish(number);
-    const document = await insertRegistration(
-      tx,
-      locked,
-      {
+      const registration = document.registration;
+      if (!registration) throw new Error('registration returned no registration');
+      const event: DocumentRegisteredV1 = {
+        documentId,
         agencyCode: identity.agencyCode,
+        direction: document.direction,
         registerId: register.id,
-        registerName: register.name,
-        direction: register.direction,
         year: today.year,
         number,
         notation,
         documentIdentifier,
-        registeredAt: now,
+        typeCode: document.typeCode,
+        urgency: document.urgency,
         registeredBy: identity.userId,
-      },
-      {
-        metadata,
-        typeCode: prepared.typeCode ?? locked.typeCode,
-        searchText: foldForSearch(`${notation} ${formatNumber(number)}`),
-      },
-    ).catch((error: unknown) => {
-      // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
-      if ((error as { code?: string }).code === '23505')
-        throw new AppError(
-          'CONFLICT',
-          `the number ${notation} already exists this year in another register; use one register per series`,
-        );
-      throw error;
-    });
-    const registration = document.registration;
-    if (!registration) throw new Error('registration returned no registration');
-    const event: DocumentRegisteredV1 = {
-      documentId,
-      agencyCode: identity.agencyCode,
-      direction: document.direction,
-      registerId: register.id,
-      year: today.year,
-      number,
-      notation,
-      documentIdentifier,
-      typeCode: document.typeCode,
-      urgency: document.urgency,
-      registeredBy: identity.userId,
-      registeredAt: registration.registeredAt,
-    };
-    await enqueueEvent(
-      tx,
-      documentRegisteredV1,
-      documentId,
-      event,
-      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
-    );
-    return { document, warnings };
-  });
-  return { outcome: result, replayed };
+        registeredAt: registration.registeredAt,
+      };
+      await enqueueEvent(
+        tx,
+        documentRegisteredV1,
+        documentId,
+        event,
+        { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
+        ctx.topicPrefix,
+      );
+      return { document, warnings };
+    }),
+  );
+  return { result, replayed };
 }
 
 /** Outgoing: ký hiệu `{số}/{type}-{agency}`, or `{số}/{agency}-{unit}` for công văn (Phụ lục I.II.3). */

@@ -3,7 +3,7 @@ import type { Pool, ServiceApp } from '@vanthu/platform';
 import { checkScan, digitiseCopy } from '../copies/digitise-copy';
 import { makeCopy } from '../copies/make-copy';
 import { pdfMediaType } from '../rules/sniff-media-type';
-import { AppError, markReplayed, transactionRunnerFor } from '@vanthu/platform';
+import { AppError, IdempotencyKeyHeaders, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { NewCopy, ScanCopyMetadata } from '../schemas/copy';
 import { readUpload } from './read-upload';
 import { Document } from '../schemas/document';
@@ -23,7 +23,7 @@ export async function copyRoutes(
         tags: ['copies'],
         summary:
           'Make a numbered copy (sao y, trích sao, sao lục; electronic, or the printable paper copy of an electronic original) of a document',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+        headers: IdempotencyKeyHeaders,
         body: NewCopy,
         response: { 201: Document, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
       },
@@ -54,7 +54,7 @@ export async function copyRoutes(
         summary:
           'Register a digitised copy (paper → electronic sao y) from an uploaded scan PDF (1.4 or later), numbered in the copy series',
         consumes: ['multipart/form-data'],
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+        headers: IdempotencyKeyHeaders,
         body: Type.Object(
           {
             file: Type.String({ contentEncoding: 'binary', description: 'The scan (PDF)' }),

@@ -1,30 +1,40 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, markReplayed, transactionRunnerFor } from '@vanthu/platform';
-import type { Pool, ServiceApp } from '@vanthu/platform';
+import {
+  AppError,
+  IdempotencyKeyHeaders,
+  markReplayed,
+  problemResponses,
+  sendMutation,
+  transactionRunnerFor,
+} from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
 import { addDocumentVersion } from '../documents/add-document-version';
 import { checkDocumentMetadata } from '../documents/check-document-metadata';
 import { convertUpload } from '../documents/convert-upload';
 import { countPdfPages } from '../adapters/count-pdf-pages';
 import { createDocument } from '../documents/create-document';
-import type { DocxConverter } from '../adapters/docx-converter';
-import type { TextIndexer } from '../adapters/text-indexer';
 import { pdfMediaType } from '../rules/sniff-media-type';
 import { getDocument } from '../documents/get-document';
 import { listAccessLog } from '../documents/list-access-log';
 import { readDocumentContent } from '../documents/read-document-content';
-import { ContentQuery, Document, DocumentIdParams, DocumentMetadata, NewVersionMetadata } from '../schemas/document';
-import type { BlobStore } from '../storage/blob-store';
+import { issueDocument } from '../documents/issue-document';
+import { recallDocument } from '../documents/recall-document';
+import { updateDocumentMetadata } from '../documents/update-document-metadata';
+import { documentsContext } from '../context';
+import type { DocumentsServices } from '../context';
+import { RecallRequest } from '../schemas/register';
+import {
+  ContentQuery,
+  Document,
+  DocumentIdParams,
+  DocumentMetadata,
+  MetadataUpdate,
+  NewVersionMetadata,
+} from '../schemas/document';
 import { contentDisposition } from './content-disposition';
 import { readUpload } from './read-upload';
 
-export type DocumentRoutesDeps = {
-  pool: Pool;
-  blobs: BlobStore;
-  converter: DocxConverter;
-  textIndexer: TextIndexer;
-  topicPrefix: string;
-  source: string;
-};
+export type DocumentRoutesDeps = DocumentsServices;
 
 const problem = { $ref: 'Problem#' } as const;
 
@@ -38,7 +48,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         summary:
           'Upload a document (PDF, or a DOCX draft which is kept as version 1 and converted to a PDF version 2) with its metadata',
         consumes: ['multipart/form-data'],
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+        headers: IdempotencyKeyHeaders,
         body: Type.Object(
           {
             file: Type.String({ contentEncoding: 'binary', description: 'The PDF' }),
@@ -91,7 +101,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         summary: 'Store the next immutable version (a signed PDF, a conversion, a revised draft)',
         consumes: ['multipart/form-data'],
         params: DocumentIdParams,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+        headers: IdempotencyKeyHeaders,
         body: Type.Object(
           {
             file: Type.String({ contentEncoding: 'binary' }),
@@ -236,5 +246,72 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
     },
     async (request) =>
       listAccessLog(request.identity, request.params.id, request.query.cursor, request.query.limit ?? 100, deps),
+  );
+
+  app.post(
+    '/v1/documents/:id/issue',
+    {
+      schema: {
+        operationId: 'issueDocument',
+        tags: ['registers'],
+        summary: 'Release a registered outgoing document (phát hành); registered → issued',
+        params: DocumentIdParams,
+        headers: IdempotencyKeyHeaders,
+        response: { 200: Document, ...problemResponses(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await issueDocument({ documentId: request.params.id }, documentsContext(request, deps, 'issueDocument')),
+      ),
+  );
+
+  app.patch(
+    '/v1/documents/:id/metadata',
+    {
+      schema: {
+        operationId: 'updateDocumentMetadata',
+        tags: ['documents'],
+        summary:
+          'Correct metadata fields (Phụ lục VI); refused for a recalled document, and for identifying fields once registered',
+        params: DocumentIdParams,
+        headers: IdempotencyKeyHeaders,
+        body: MetadataUpdate,
+        response: { 200: Document, ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await updateDocumentMetadata(
+          { documentId: request.params.id, update: request.body },
+          documentsContext(request, deps, 'updateDocumentMetadata'),
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/documents/:id/recall',
+    {
+      schema: {
+        operationId: 'recallDocument',
+        tags: ['registers'],
+        summary:
+          'Recall (thu hồi): freezes an issued outgoing document, or marks an incoming one its issuer recalled as revoked',
+        params: DocumentIdParams,
+        headers: IdempotencyKeyHeaders,
+        body: RecallRequest,
+        response: { 200: Document, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await recallDocument(
+          { documentId: request.params.id, request: request.body },
+          documentsContext(request, deps, 'recallDocument'),
+        ),
+      ),
   );
 }

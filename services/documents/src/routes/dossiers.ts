@@ -1,4 +1,4 @@
-import { markReplayed, transactionRunnerFor } from '@vanthu/platform';
+import { IdempotencyKeyHeaders, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentToDossier } from '../dossiers/add-document-to-dossier';
@@ -18,9 +18,6 @@ import type { BlobStore } from '../storage/blob-store';
 import { contentDisposition } from './content-disposition';
 
 const problem = { $ref: 'Problem#' } as const;
-const idempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
-});
 
 export async function dossierRoutes(
   app: ServiceApp,
@@ -35,7 +32,7 @@ export async function dossierRoutes(
         operationId: 'createDossier',
         tags: ['dossiers'],
         summary: 'Open a dossier (hồ sơ công việc) in the yearly Danh mục hồ sơ',
-        headers: idempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: NewDossier,
         response: { 201: Dossier, 400: problem, 401: problem, 409: problem },
       },
@@ -85,7 +82,7 @@ export async function dossierRoutes(
         tags: ['dossiers'],
         summary: 'File a document in the dossier under the next ordinal (the document is referenced, not copied)',
         params: DossierIdParams,
-        headers: idempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: AddToDossier,
         response: { 201: Dossier, 400: problem, 401: problem, 404: problem, 409: problem, 422: problem },
       },
@@ -122,7 +119,7 @@ export async function dossierRoutes(
         tags: ['dossiers'],
         summary: 'Close the dossier; hand-over to the agency archive falls due within one year',
         params: DossierIdParams,
-        headers: idempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         response: { 200: Dossier, 401: problem, 404: problem, 409: problem },
       },
     },
