@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { validatePdf } from '../src/validation/validate-pdf';
 import type { ValidationReport } from '../src/validation/report';
-import { embeddedPdf, formResourcesAdded, pdfBoxHybrid } from './fixtures/benign/generators';
+import {
+  deceptiveFill,
+  embeddedPdf,
+  formResourcesAdded,
+  pdfBoxHybrid,
+  permittedFill,
+} from './fixtures/benign/generators';
 import { validationOptions } from './fixtures/validation-support';
 import { qpdfCheck } from './support';
 
@@ -16,10 +22,8 @@ async function expectBenign(bytes: Buffer, allowedDetail: RegExp): Promise<Valid
   fs.writeFileSync(file, bytes);
   qpdfCheck(file);
   const report = await validate(bytes);
-  expect({ verdict: report.verdict, reason: report.verdictReason }).toEqual({
-    verdict: 'TOTAL_PASSED',
-    reason: expect.any(String),
-  });
+  // The reason travels with the verdict so a failure says which change (or which check) was refused.
+  expect(`${report.verdict}: ${report.verdictReason}`).toMatch(/^TOTAL_PASSED: /);
   const changes = report.signatures.flatMap((s) => s.changesAfter);
   expect(changes.some((c) => c.allowed && allowedDetail.test(c.detail))).toBe(true);
   return report;
@@ -62,4 +66,24 @@ describe('benign later changes from other vendors pass, the change listed as all
       expect(new Set(bytes.toString('latin1').match(/\/XRefStm (\d+)/g)).size).toBe(1);
     },
   );
+
+  it.each(['certified', 'approval', 'certified-font-switch'] as const)(
+    'class 2: a permitted fill (%s) rewriting the field appearance in place',
+    async (kind) => {
+      await expectBenign(await permittedFill(kind), /form field ".*" filled/);
+    },
+  );
+});
+
+describe('hostile form fills do not pass (issue 11 item 7)', () => {
+  it.each([
+    // Rewritten in place with no change to the field at all: no fill explains it.
+    ['same-value', /rewritten while its value stayed the same|was redefined/],
+    ['other-text', /shows "900000000", not its value "1500000"/],
+    ['new-appearance', /rewritten while its value stayed the same/],
+  ] as const)('%s', async (variant, detail) => {
+    const report = await validate(await deceptiveFill(variant));
+    expect(report.verdict).not.toBe('TOTAL_PASSED');
+    expect(report.signatures[0]?.changesAfter.some((c) => !c.allowed && detail.test(c.detail))).toBe(true);
+  });
 });

@@ -2,7 +2,10 @@
 // whether it is allowed) or leaves it to the next rule; what no rule recognises is not allowed.
 import { PdfName, PdfStream, isArray, isDict, isName, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject } from '@vanthu/pdf';
+import { shownText } from './appearance-text';
+import { appearanceRoots } from './modification-scope';
 import { area, canonical, changedKeys, dictOf, refNums } from './pdf-graph';
+import { textOf } from './signature-dictionary';
 import type { FieldLock, RevisionScope, Versions } from './modification-scope';
 import type { ChangeClass } from './report';
 
@@ -26,7 +29,8 @@ const NOTE_ICON_MAX_POINTS = 32;
 // Version and XMP metadata are not displayed content; signing tools update them (pyHanko does).
 const ALLOWED_CATALOG_KEYS = new Set(['DSS', 'AcroForm', 'Extensions', 'Version', 'Metadata']);
 const ALLOWED_ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
-const FORM_FILL_KEYS = ['V', 'AP', 'AS', 'MK'];
+// A fill may switch the field's font (/DA) to one it adds to /DR.
+const FORM_FILL_KEYS = ['V', 'AP', 'AS', 'MK', 'DA'];
 
 function coversLittle(annotation: PdfDict | undefined): boolean {
   const rect = annotation?.get('Rect');
@@ -183,25 +187,101 @@ const annotation: ChangeRule = (scope, num) => {
   );
 };
 
-const formFill: ChangeRule = ({ reader, formFills, justified, names, locks, p, r }, num, { a, b }) => {
-  if (!formFills.has(num) && justified.get(num) !== 'form-fill') return undefined;
+/** The field a widget or field dictionary belongs to: itself when it has /FT or /V, else its /Parent. */
+function fieldOf(scope: RevisionScope, num: number, rev: number): PdfDict | undefined {
+  const d = dictOf(scope.reader.objectAtRevision(num, rev));
+  if (!d || d.has('FT') || d.has('V')) return d;
+  const parent = d.get('Parent');
+  return isRef(parent) ? dictOf(scope.reader.objectAtRevision(parent.num, rev)) : d;
+}
+
+/** The normal appearances (/AP /N streams) of a field and its widgets in revision `r`. */
+function normalAppearances(scope: RevisionScope, owner: number): PdfObject[] {
+  const { reader, r } = scope;
+  return appearanceRoots(scope, owner, r).flatMap((root) => {
+    const ap = dictOf(isRef(root) ? reader.objectAtRevision(root.num, r) : root);
+    const n = ap?.get('N');
+    const value = isRef(n) ? reader.objectAtRevision(n.num, r) : (n ?? null);
+    return value instanceof PdfStream ? [value] : [];
+  });
+}
+
+/**
+ * A form fill (ISO 32000-1 §12.7.3) is permitted when DocMDP and FieldMDP allow it, it changes
+ * only the value and what shows it, and the appearance follows from the value: a new appearance
+ * for an unchanged value, or a text field showing other text than its value, is the shadow
+ * "replace" attack through a form field.
+ */
+function fillVerdict(scope: RevisionScope, owner: number): Verdict {
+  const { reader, names, locks, p, r, values, fillAppearances } = scope;
+  const { a, b } = values.get(owner) as Versions;
   const ad = dictOf(a);
   const bd = dictOf(b);
-  const name = names.get(num) ?? '';
-  const onlyValues = !bd || !ad || changedKeys(reader, bd, ad).every((k) => FORM_FILL_KEYS.includes(k));
+  const name = names.get(owner) ?? '';
+  // A field name re-encoded (literal to UTF-16 hex) by the saving tool is the same name.
+  const sameText = (k: string): boolean => textOf(bd?.get(k)) !== null && textOf(bd?.get(k)) === textOf(ad?.get(k));
+  const onlyValues =
+    !bd || !ad || changedKeys(reader, bd, ad).every((k) => FORM_FILL_KEYS.includes(k) || (k === 'T' && sameText(k)));
   const isLocked = locked(locks, r, name);
-  const ok = onlyValues && p !== 1 && !isLocked;
-  return verdict(
-    'form-fill',
-    ok,
-    !onlyValues
-      ? 'a form field changed more than its value and appearance'
-      : isLocked
-        ? `field "${name}" is locked by a signature (FieldMDP)`
-        : p === 1
-          ? 'form filling on a document certified with no changes allowed (DocMDP P1)'
-          : `form field "${name}" filled`,
-  );
+  if (!onlyValues) return verdict('form-fill', false, 'a form field changed more than its value and appearance');
+  if (isLocked) return verdict('form-fill', false, `field "${name}" is locked by a signature (FieldMDP)`);
+  if (p === 1)
+    return verdict('form-fill', false, 'form filling on a document certified with no changes allowed (DocMDP P1)');
+  const fieldBefore = fieldOf(scope, owner, r - 1);
+  const fieldAfter = fieldOf(scope, owner, r);
+  const valueText = (d: PdfDict | undefined): string => canonical(reader, d?.get('V') ?? null);
+  const valueChanged = valueText(fieldBefore) !== valueText(fieldAfter);
+  const rootsText = (rev: number): string =>
+    canonical(
+      reader,
+      appearanceRoots(scope, owner, rev).map((x) => x ?? null),
+    );
+  const rewritten = [...fillAppearances].filter(([, o]) => o === owner).map(([n]) => n);
+  const appearanceChanged = rootsText(r - 1) !== rootsText(r) || rewritten.length > 0;
+  if (appearanceChanged && !valueChanged)
+    return verdict(
+      'form-fill',
+      false,
+      `the appearance of field "${name}" was rewritten while its value stayed the same`,
+    );
+  const inPlace = rewritten.some((n) => values.get(n)?.b !== null);
+  const ft = fieldAfter?.get('FT') ?? dictOf(reader.resolve(fieldAfter?.get('Parent')))?.get('FT');
+  if (valueChanged && appearanceChanged && isName(ft, 'Tx')) {
+    const value = (textOf(fieldAfter?.get('V')) ?? '').replace(/\s+/g, '');
+    const dr = formResourcesDict(scope);
+    for (const appearance of normalAppearances(scope, owner)) {
+      const shown = shownText(reader, appearance, dr, r);
+      if (shown === null && inPlace)
+        return verdict(
+          'form-fill',
+          false,
+          `the rewritten appearance of field "${name}" cannot be read to check it against its value`,
+        );
+      if (shown !== null && shown !== value)
+        return verdict(
+          'form-fill',
+          false,
+          `the appearance of field "${name}" shows "${shown.slice(0, 40)}", not its value "${value.slice(0, 40)}"`,
+        );
+    }
+  }
+  return verdict('form-fill', true, `form field "${name}" filled`);
+}
+
+function formResourcesDict(scope: RevisionScope): PdfDict | undefined {
+  const { reader, r } = scope;
+  const at = (o: PdfObject | undefined): PdfObject => (isRef(o) ? reader.objectAtRevision(o.num, r) : (o ?? null));
+  const root = reader.revisions[r]?.trailer.get('Root');
+  const catalog = dictOf(at(root));
+  const acroForm = dictOf(at(catalog?.get('AcroForm')));
+  return dictOf(at(acroForm?.get('DR')));
+}
+
+const formFill: ChangeRule = (scope, num) => {
+  const owner = scope.formFills.has(num) ? num : scope.fillAppearances.get(num);
+  if (owner === undefined) return undefined;
+  const fill = fillVerdict(scope, owner);
+  return owner === num ? fill : verdict('form-fill', fill.allowed, `appearance: ${fill.detail}`);
 };
 
 /** Why an /AcroForm change is not one a signature makes; null when it is. */

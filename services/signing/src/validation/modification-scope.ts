@@ -28,6 +28,8 @@ export type RevisionScope = {
   formFills: Set<number>;
   /** New objects an allowed owner (a new signature, annotation or form fill) uses for its appearance. */
   justified: Map<number, ChangeClass>;
+  /** Appearance objects of a filled field (new, or its own rewritten in place) and the field or widget they belong to. */
+  fillAppearances: Map<number, number>;
   /** Objects some object of this revision, or its trailer, refers to directly. */
   referenced: Set<number>;
   dssObjects: Set<number>;
@@ -83,6 +85,7 @@ export function revisionScope(
     newAnnotations: new Set(),
     formFills: new Set(),
     justified: new Map(),
+    fillAppearances: new Map(),
     referenced: referencedIn(values, revision.trailer),
     dssObjects: reachable(reader, catalogAfter?.get('DSS'), r),
     dssBefore: reachable(reader, catalogBefore?.get('DSS'), r - 1),
@@ -97,7 +100,7 @@ export function revisionScope(
   justifyNewAppearances(scope, scope.newSignatureWidgets, 'signature');
   justifyRewrittenSignatureAppearances(scope);
   justifyNewAppearances(scope, scope.newAnnotations, 'annotation');
-  justifyNewAppearances(scope, scope.formFills, 'form-fill');
+  justifyFillAppearances(scope);
   return scope;
 }
 
@@ -162,6 +165,50 @@ function justifyNewAppearances(scope: RevisionScope, owners: Set<number>, why: C
   for (const w of owners)
     for (const n of reachable(scope.reader, dictOf(scope.after(w))?.get('AP'), scope.r))
       if (scope.values.get(n)?.b === null) scope.justified.set(n, why);
+}
+
+/** The /AP entries of a field or widget and of its kid widgets, as of revision `rev`. */
+export function appearanceRoots(scope: RevisionScope, num: number, rev: number): PdfObject[] {
+  const at = (n: number): PdfObject => scope.reader.objectAtRevision(n, rev);
+  const dict = dictOf(at(num));
+  const kidsEntry = dict?.get('Kids');
+  const kids = refNums(isRef(kidsEntry) ? at(kidsEntry.num) : (kidsEntry ?? null));
+  return [dict?.get('AP') ?? null, ...kids.map((k) => dictOf(at(k))?.get('AP') ?? null)];
+}
+
+/**
+ * A form fill writes the field's appearance anew: as new objects, or by rewriting the field's own
+ * appearance streams in place (Adobe and PDFBox do the latter). Rewritten objects count only when
+ * nothing but the field and its widgets refers to them; whether the fill itself is permitted, and
+ * whether the new appearance follows from the new value, is the change rules' question.
+ */
+function justifyFillAppearances(scope: RevisionScope): void {
+  const { reader, r, values } = scope;
+  let referrers: Map<number, Set<number>> | undefined;
+  for (const owner of scope.formFills) {
+    const now = new Set<number>();
+    for (const root of appearanceRoots(scope, owner, r)) for (const n of reachable(reader, root, r)) now.add(n);
+    for (const n of now)
+      if (values.get(n)?.b === null) {
+        scope.justified.set(n, 'form-fill');
+        scope.fillAppearances.set(n, owner);
+      }
+    const own = new Set<number>();
+    for (const root of appearanceRoots(scope, owner, r - 1)) for (const n of reachable(reader, root, r - 1)) own.add(n);
+    const redefined = [...now].filter((n) => own.has(n) && values.has(n) && values.get(n)?.b !== null);
+    if (redefined.length === 0) continue;
+    referrers ??= referrersAt(reader, r - 1);
+    const map = referrers;
+    const widgets = new Set([owner, ...refNums(dictOf(scope.before(owner))?.get('Kids') ?? null)]);
+    const exclusive = [...own].every((m) =>
+      [...(map.get(m) ?? [])].every((from) => widgets.has(from) || own.has(from)),
+    );
+    if (!exclusive) continue;
+    for (const n of redefined) {
+      scope.justified.set(n, 'form-fill');
+      scope.fillAppearances.set(n, owner);
+    }
+  }
 }
 
 /**

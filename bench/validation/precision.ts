@@ -1,0 +1,188 @@
+// Precision table (issue 11): the share of benign fixtures that pass and of hostile ones that are
+// refused, with the validation time per file. Usage, infrastructure up (TSA, OCSP):
+//   npx tsx bench/validation/precision.ts
+// Rewrites the "Precision" section of bench/validation/results.md.
+import fs from 'node:fs';
+import path from 'node:path';
+import { validatePdf } from '../../services/signing/src/validation/validate-pdf';
+import type { ValidationOptions } from '../../services/signing/src/validation/validate-pdf';
+import type { Cert } from '../../services/signing/src/validation/certificates';
+import * as attacks from '../../services/signing/test/fixtures/attacks/generators';
+import * as benign from '../../services/signing/test/fixtures/benign/generators';
+import {
+  PLAIN_ECDSA_OID,
+  derToPlain,
+  rewriteSignerInfo,
+  signedWithEc,
+} from '../../services/signing/test/fixtures/algorithms';
+import { testTrustStore } from '../../services/signing/test/fixtures/validation-support';
+
+type Fixture = { klass: string; name: string; make: () => Promise<{ bytes: Buffer; anchor?: Cert }> };
+const plain = (make: () => Promise<Buffer>) => async () => ({ bytes: await make() });
+
+const options = (anchor?: Cert): ValidationOptions => {
+  const trust = testTrustStore();
+  return {
+    trust: anchor ? { anchors: [...trust.anchors, anchor], intermediates: trust.intermediates } : trust,
+    validationTime: new Date(),
+    revocation: anchor
+      ? { mode: 'offline', timeoutMs: 5_000, cacheSeconds: 300 }
+      : { mode: 'online', timeoutMs: 5_000, cacheSeconds: 300 },
+    modificationPolicy: 'indeterminate',
+    sha1AcceptedUntil: null,
+  };
+};
+
+const ecPlain = (curve: 'prime256v1' | 'secp384r1', hash: 'sha256' | 'sha384' | 'sha512', size: number) => async () => {
+  const { bytes, anchor } = await signedWithEc(curve, hash);
+  return { bytes: rewriteSignerInfo(bytes, PLAIN_ECDSA_OID[hash], (d) => derToPlain(d, size)), anchor };
+};
+
+const BENIGN: Fixture[] = [
+  ...(['direct', 'indirect', 'extended'] as const).map((v) => ({
+    klass: '1 /DR and /DA added',
+    name: `${v}, then a signature`,
+    make: plain(() => benign.formResourcesAdded(v, 'signature')),
+  })),
+  ...(['direct', 'extended'] as const).map((v) => ({
+    klass: '1 /DR and /DA added',
+    name: `${v}, then a time-stamp`,
+    make: plain(() => benign.formResourcesAdded(v, 'timestamp')),
+  })),
+  ...(['certified', 'approval', 'certified-font-switch'] as const).map((v) => ({
+    klass: '2 fill rewriting the appearance in place',
+    name: v,
+    make: plain(() => benign.permittedFill(v)),
+  })),
+  ...(['signed-attachment', 'two-attachments', 'qpdf'] as const).map((v) => ({
+    klass: '4 PDF attached uncompressed',
+    name: v,
+    make: plain(() => benign.embeddedPdf(v)),
+  })),
+  ...(['page-content', 'info', 'page'] as const).map((v) => ({
+    klass: '5 PDFBox-style hybrid update',
+    name: v,
+    make: plain(() => benign.pdfBoxHybrid(v)),
+  })),
+  { klass: '6 plain ECDSA r‖s', name: 'P-256 SHA-256', make: ecPlain('prime256v1', 'sha256', 32) },
+  { klass: '6 plain ECDSA r‖s', name: 'P-256 SHA-512', make: ecPlain('prime256v1', 'sha512', 32) },
+  { klass: '6 plain ECDSA r‖s', name: 'P-384 SHA-384', make: ecPlain('secp384r1', 'sha384', 48) },
+];
+
+const attacked = (make: () => Promise<attacks.AttackCase>) => async () => ({ bytes: (await make()).attacked });
+const HOSTILE: Fixture[] = [
+  ...(['same-value', 'other-text', 'new-appearance'] as const).map((v) => ({
+    klass: '7 appearance not following the value',
+    name: v,
+    make: plain(() => benign.deceptiveFill(v)),
+  })),
+  ...(
+    [
+      ['RSA-SHA3-256 declared', '2.16.840.1.101.3.4.3.14'],
+      ['curve OID as algorithm', '1.2.840.10045.3.1.7'],
+      ['ECDSA declared, RSA key', '1.2.840.10045.4.3.2'],
+    ] as const
+  ).map(([name, oid]) => ({
+    klass: '8 declared algorithm',
+    name,
+    make: async () => ({ bytes: rewriteSignerInfo(await attacks.signedOnce(), oid) }),
+  })),
+  ...(['added', 'removed', 'reordered'] as const).map((v) => ({
+    klass: '9 pages changed',
+    name: v,
+    make: attacked(() => attacks.pagesChanged(v)),
+  })),
+  ...(
+    [
+      'missing-byterange',
+      'null-byterange',
+      'malformed-byterange',
+      'out-of-file-byterange',
+      'empty-contents',
+      'missing-contents',
+      'foreign-contents',
+    ] as const
+  ).map((v) => ({ klass: 'existing: USF', name: v, make: attacked(() => attacks.universalSignatureForgery(v)) })),
+  { klass: 'existing: ISA', name: 'page content replaced', make: attacked(attacks.incrementalSaving) },
+  { klass: 'existing: SWA', name: 'objects in the gap', make: attacked(attacks.signatureWrapping) },
+  ...(['hide', 'replace', 'hide-and-replace'] as const).map((v) => ({
+    klass: 'existing: shadow',
+    name: v,
+    make: attacked(() => attacks.shadow(v)),
+  })),
+  { klass: 'existing: EAA', name: 'free text, P3', make: attacked(() => attacks.evilAnnotation('free-text')) },
+  {
+    klass: 'existing: EAA',
+    name: 'oversized note, P3',
+    make: attacked(() => attacks.evilAnnotation('oversized-note')),
+  },
+  {
+    klass: 'existing: EAA',
+    name: 'free text, approval',
+    make: attacked(() => attacks.evilAnnotation('free-text', null)),
+  },
+  { klass: 'existing: SSA', name: 'visible signature on P2', make: attacked(attacks.sneakySignature) },
+  { klass: 'existing: spoofing', name: 'signature dictionary', make: attacked(attacks.spoofedSignatureDictionary) },
+  { klass: 'existing: collision', name: 'duplicate objects', make: attacked(attacks.duplicateObjectNumbers) },
+  { klass: 'existing: hybrid', name: 'ambiguous /XRefStm', make: attacked(attacks.ambiguousHybridXref) },
+  ...(['two-signer-infos', 'embedded-content'] as const).map((v) => ({
+    klass: 'existing: CMS confusion',
+    name: v,
+    make: attacked(() => attacks.cmsConfusion(v)),
+  })),
+];
+
+async function measure(f: Fixture): Promise<{ verdict: string; ms: number }> {
+  const { bytes, anchor } = await f.make();
+  const o = options(anchor);
+  const first = await validatePdf(bytes, o);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    await validatePdf(bytes, o);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    verdict: `${first.verdict}${first.verdictSubIndication ? `/${first.verdictSubIndication}` : ''}`,
+    ms: times[2] as number,
+  };
+}
+
+async function main(): Promise<void> {
+  const rows: string[] = [];
+  const tally: Record<'benign' | 'hostile', [number, number]> = { benign: [0, 0], hostile: [0, 0] };
+  for (const [kind, list] of [
+    ['benign', BENIGN],
+    ['hostile', HOSTILE],
+  ] as const) {
+    for (const f of list) {
+      const { verdict, ms } = await measure(f);
+      const ok = kind === 'benign' ? verdict === 'TOTAL_PASSED' : !verdict.startsWith('TOTAL_PASSED');
+      tally[kind][0] += ok ? 1 : 0;
+      tally[kind][1] += 1;
+      rows.push(`| ${kind} | ${f.klass} | ${f.name} | ${verdict} | ${ok ? 'yes' : '**no**'} | ${ms.toFixed(1)} |`);
+    }
+  }
+  const share = ([ok, all]: number[]): string =>
+    `${ok}/${all} (${Math.round(((ok as number) / (all as number)) * 100)}%)`;
+  const section = [
+    '## Precision (issue 11)',
+    '',
+    `${new Date().toISOString()}, \`npx tsx bench/validation/precision.ts\`; median of 5 in-process validations per file (online revocation, warm cache).`,
+    '',
+    `Benign fixtures passed: **${share(tally.benign)}**. Hostile fixtures refused: **${share(tally.hostile)}**.`,
+    '',
+    '| Kind | Class | Fixture | Verdict | As expected | ms |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  const file = path.join(__dirname, 'results.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const at = text.indexOf('## Precision (issue 11)');
+  fs.writeFileSync(file, `${at >= 0 ? text.slice(0, at) : `${text.trimEnd()}\n\n`}${section}`);
+  process.stdout.write(`${section}\n`);
+}
+
+void main().then(() => process.exit(0));
