@@ -10,13 +10,14 @@ import { multipartBody } from '../support/multipart';
 import { agencyA } from '../support/identities';
 import { congVanDocx, libreOfficePdfs } from '../../services/signing/test/fixtures/office-documents';
 import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
+import { ensureDss, validateWithDss } from '../../infra/src/dss';
 import { inkIn, pdfsig, popplerWords, qpdfCheck, render, word } from '../../services/signing/test/support';
 
 // "Done when" of issue 10, through the gateway: a công văn exported by LibreOffice from a DOCX with
 // justified text, its "Nơi nhận:" split into separate text items and its signature block crossing a page
 // (the name alone at the top of page 2), gets both initials at their anchors, the approval and the seal
-// where NĐ 30/2020 Phụ lục I puts them, four signatures valid by pdfsig; a name that is not the
-// certificate holder's never reaches the page. Positions are checked against poppler's word boxes.
+// where NĐ 30/2020 Phụ lục I puts them, four signatures valid by pdfsig and by EU DSS; a name that is not
+// the certificate holder's never reaches the page. Positions are checked against poppler's word boxes.
 let stack: TestStack;
 let dir: string;
 let pdf: Buffer;
@@ -170,5 +171,20 @@ it('a LibreOffice công văn whose signature block crosses a page: initials at t
   expect(text).not.toContain('Lê H. Cường');
   expect(text).toContain('Trần Thị Bình');
   expect(text).not.toContain('TRẦN THỊ BÌNH');
-  fs.copyFileSync(file, path.join(os.tmpdir(), 'vanthu-issue10-signed.pdf'));
-});
+
+  // EU DSS, an independent validator, with only the test root as trust anchor.
+  const dss = await validateWithDss(await ensureDss(), file, stack.infra.pki.rootCert);
+  expect(dss.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED', 'TOTAL_PASSED', 'TOTAL_PASSED']);
+  expect(dss.map((s) => s.format)).toEqual([
+    'PAdES-BASELINE-B',
+    'PAdES-BASELINE-B',
+    'PAdES-BASELINE-B',
+    'PAdES-BASELINE-LT',
+  ]);
+  expect(dss.map((s) => s.signedBy.normalize('NFC'))).toEqual([
+    'Lê Hoàng Cường',
+    'Trần Thị Bình',
+    'Nguyễn Văn An',
+    'UBND tỉnh Thử Nghiệm',
+  ]);
+}, 420_000);
