@@ -38,6 +38,37 @@ export async function enqueueEvent<T>(
   return event;
 }
 
+/**
+ * Writes several events of one type into the outbox with one statement, inside the caller's transaction
+ * (for bulk producers such as routing's timer worker); same guarantees as `enqueueEvent`.
+ */
+export async function enqueueEvents<T>(
+  tx: Tx,
+  definition: EventDefinition,
+  items: { aggregateId: string; data: T; context: EventContext }[],
+  topicPrefix = '',
+): Promise<CloudEvent<T>[]> {
+  if (items.length === 0) return [];
+  const events = items.map((item) => createEvent(definition, item.aggregateId, item.data, item.context));
+  await tx.query(
+    `INSERT INTO outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, data, extensions)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+       $8::jsonb[], $9::jsonb[])`,
+    [
+      events.map((e) => e.id),
+      events.map(() => `${topicPrefix}${definition.topic}`),
+      items.map((item) => item.aggregateId),
+      events.map((e) => e.type),
+      events.map((e) => e.source),
+      events.map((e) => e.subject ?? null),
+      events.map((e) => e.time),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify({ ...e.extensions, dataschema: e.dataschema })),
+    ],
+  );
+  return events;
+}
+
 type OutboxRow = {
   position: number;
   event_id: string;

@@ -143,7 +143,10 @@ describe('timers in PostgreSQL (FOR UPDATE SKIP LOCKED)', () => {
         "SELECT state, attempts FROM timers WHERE kind = 'reminder' AND state = 'failed'",
       );
       expect(given.rows).toEqual([{ state: 'failed', attempts: 2 }]);
-      expect(calls).toBe(4);
+      // after a failure the batch is rolled back and rerun with a savepoint per timer: handlers may run more than
+      // once, but only the committed run's writes exist (2 rows above, never 3)
+      expect(calls).toBeGreaterThanOrEqual(4);
+      expect(await firings()).toHaveLength(2);
     } finally {
       unregister();
     }

@@ -94,8 +94,12 @@ export async function claimDueTimers(tx: Tx, now: Date, limit: number): Promise<
   return rows.map(toTimer);
 }
 
-export async function markTimerFired(tx: Tx, id: string, at: Date): Promise<void> {
-  await tx.query(`UPDATE timers SET state = 'fired', fired_at = $2, attempts = attempts + 1 WHERE id = $1`, [id, at]);
+export async function markTimersFired(tx: Tx, ids: string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    `UPDATE timers SET state = 'fired', fired_at = $2, attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
+    [ids, at],
+  );
 }
 
 export async function markTimerFailed(

@@ -3,8 +3,22 @@
 export { addWorkingTime, isWorkingInstant, isWorkingDate, workingTimeBetween } from '../calendar/working-calendar';
 export type { WorkingCalendar, WorkingAmount, OfficeHoursBlock } from '../calendar/working-calendar';
 export { loadCalendar } from '../calendar/load-calendar';
-export { scheduleTimer, cancelTimers, registerTimerHandler, runDueTimers, TimerWorker } from './timer-worker';
-export type { Timer, TimerKind, TimerHandler, TimerContext, ScheduleTimerInput } from './timer-worker';
+export {
+  scheduleTimer,
+  cancelTimers,
+  registerTimerHandler,
+  registerTimerBatchHandler,
+  runDueTimers,
+  TimerWorker,
+} from './timer-worker';
+export type {
+  Timer,
+  TimerKind,
+  TimerHandler,
+  TimerBatchHandler,
+  TimerContext,
+  ScheduleTimerInput,
+} from './timer-worker';
 export { assertAssignable, checkAssignable, defaultGatingDate } from '../gating/assert-assignable';
 export { resolveDelegate } from '../delegation/resolve-delegate';
 export { scheduleTaskDeadline, scheduleSameDaySla, registerDeadlineHandlers } from './task-deadlines';

@@ -1,10 +1,10 @@
 import { taskOverdueV1, taskRemindedV1 } from '@vanthu/contracts';
 import type { TaskOverdueV1, TaskRemindedV1 } from '@vanthu/contracts';
-import { AppError, enqueueEvent } from '@vanthu/platform';
+import { AppError, enqueueEvents } from '@vanthu/platform';
 import type { Clock, Tx } from '@vanthu/platform';
 import { addWorkingTime, workingTimeBetween } from '../calendar/working-calendar';
 import type { WorkingAmount, WorkingCalendar } from '../calendar/working-calendar';
-import { registerTimerHandler, scheduleTimer } from './timer-worker';
+import { registerTimerBatchHandler, scheduleTimer } from './timer-worker';
 import type { Timer, TimerContext } from './timer-worker';
 
 type Assignee = { userId?: string; role?: string; unit?: string };
@@ -154,49 +154,48 @@ function overdueEvent(timer: Timer, ctx: TimerContext, interrupting: boolean): T
   };
 }
 
-const publish = async (
-  tx: Tx,
-  timer: Timer,
-  ctx: TimerContext,
-  definition: typeof taskOverdueV1 | typeof taskRemindedV1,
-  data: TaskOverdueV1 | TaskRemindedV1,
-) =>
-  enqueueEvent(
-    tx,
-    definition,
-    timer.taskId,
-    data,
-    { source: ctx.source, agencyCode: timer.agencyCode },
-    ctx.topicPrefix,
-  );
+const eventContext = (timer: Timer, ctx: TimerContext) => ({ source: ctx.source, agencyCode: timer.agencyCode });
 
-/** reminder → task.reminded; due and sla → task.overdue (escalated to the unit head when named); escalation → task.overdue, interrupting. */
+function remindedEvent(timer: Timer, ctx: TimerContext): TaskRemindedV1 {
+  const p = payloadOf(timer);
+  return {
+    taskId: timer.taskId,
+    processId: timer.processId,
+    agencyCode: timer.agencyCode,
+    step: p.step,
+    documentId: p.documentId,
+    dueAt: p.dueAt,
+    at: ctx.now.toISOString(),
+    ...(p.documentVersion !== undefined ? { documentVersion: p.documentVersion } : {}),
+    ...(p.assignee ? { assignee: p.assignee } : {}),
+  };
+}
+
+/**
+ * reminder → task.reminded; due and sla → task.overdue (escalated to the unit head when named); escalation →
+ * task.overdue, interrupting. Each batch of due timers is published with one outbox statement.
+ */
 export function registerDeadlineHandlers(): () => void {
+  const overdue = (interrupting: boolean) => async (tx: Tx, timers: Timer[], ctx: TimerContext) => {
+    const items = timers.map((t) => ({
+      aggregateId: t.taskId,
+      data: overdueEvent(t, ctx, interrupting),
+      context: eventContext(t, ctx),
+    }));
+    await enqueueEvents(tx, taskOverdueV1, items, ctx.topicPrefix);
+  };
   const unregister = [
-    registerTimerHandler('reminder', async (tx, timer, ctx) => {
-      const p = payloadOf(timer);
-      const data: TaskRemindedV1 = {
-        taskId: timer.taskId,
-        processId: timer.processId,
-        agencyCode: timer.agencyCode,
-        step: p.step,
-        documentId: p.documentId,
-        dueAt: p.dueAt,
-        at: ctx.now.toISOString(),
-        ...(p.documentVersion !== undefined ? { documentVersion: p.documentVersion } : {}),
-        ...(p.assignee ? { assignee: p.assignee } : {}),
-      };
-      await publish(tx, timer, ctx, taskRemindedV1, data);
+    registerTimerBatchHandler('reminder', async (tx, timers, ctx) => {
+      const items = timers.map((t) => ({
+        aggregateId: t.taskId,
+        data: remindedEvent(t, ctx),
+        context: eventContext(t, ctx),
+      }));
+      await enqueueEvents(tx, taskRemindedV1, items, ctx.topicPrefix);
     }),
-    registerTimerHandler('due', (tx, timer, ctx) =>
-      publish(tx, timer, ctx, taskOverdueV1, overdueEvent(timer, ctx, false)).then(() => undefined),
-    ),
-    registerTimerHandler('sla', (tx, timer, ctx) =>
-      publish(tx, timer, ctx, taskOverdueV1, overdueEvent(timer, ctx, false)).then(() => undefined),
-    ),
-    registerTimerHandler('escalation', (tx, timer, ctx) =>
-      publish(tx, timer, ctx, taskOverdueV1, overdueEvent(timer, ctx, true)).then(() => undefined),
-    ),
+    registerTimerBatchHandler('due', overdue(false)),
+    registerTimerBatchHandler('sla', overdue(false)),
+    registerTimerBatchHandler('escalation', overdue(true)),
   ];
   return () => unregister.forEach((u) => u());
 }

@@ -7,7 +7,7 @@ import {
   claimDueTimers,
   insertTimer,
   markTimerFailed,
-  markTimerFired,
+  markTimersFired,
   releaseTimerSavepoint,
   rollbackTimerSavepoint,
 } from '../repositories/timers-repository';
@@ -27,15 +27,30 @@ export type TimerContext = {
 };
 
 export type TimerHandler = (tx: Tx, timer: Timer, ctx: TimerContext) => Promise<void>;
+/** Handles several due timers of one kind at once (e.g. one multi-row outbox insert for all of them). */
+export type TimerBatchHandler = (tx: Tx, timers: Timer[], ctx: TimerContext) => Promise<void>;
 
-const handlers = new Map<TimerKind, TimerHandler>();
+const handlers = new Map<TimerKind, TimerBatchHandler>();
 
 /** One handler per kind; registering again replaces it. Returns a function that removes it. */
-export function registerTimerHandler(kind: TimerKind, handler: TimerHandler): () => void {
+export function registerTimerBatchHandler(kind: TimerKind, handler: TimerBatchHandler): () => void {
   handlers.set(kind, handler);
   return () => {
     if (handlers.get(kind) === handler) handlers.delete(kind);
   };
+}
+
+/** One handler per kind, called once per timer; registering again replaces it. Returns a function that removes it. */
+export function registerTimerHandler(kind: TimerKind, handler: TimerHandler): () => void {
+  return registerTimerBatchHandler(kind, async (tx, timers, ctx) => {
+    for (const timer of timers) await handler(tx, timer, ctx);
+  });
+}
+
+function handlerFor(kind: TimerKind): TimerBatchHandler {
+  const handler = handlers.get(kind);
+  if (!handler) throw new Error(`no handler registered for timer kind ${kind}`);
+  return handler;
 }
 
 export type ScheduleTimerInput = {
@@ -76,18 +91,25 @@ export type RunDueTimersOptions = {
   source?: string;
   batchSize?: number;
   maxAttempts?: number;
+  /** Batches claimed at once by this caller (each on its own connection); SKIP LOCKED keeps them apart. */
+  concurrency?: number;
 };
 
 export type RunDueTimersResult = { fired: number; failed: number };
 
 const retryDelayMs = (attempt: number): number => Math.min(15 * 60_000, 10_000 * 2 ** (attempt - 1));
 
-/** Claims one batch of timers due at `now`, fires each in a savepoint, and commits. */
-async function runBatch(
-  options: RunDueTimersOptions,
-  now: Date,
-  limit: number,
-): Promise<RunDueTimersResult & { claimed: number }> {
+class HandlerFailed extends Error {}
+
+type BatchOutcome = RunDueTimersResult & { claimed: number };
+
+/**
+ * Claims one batch of due timers and fires them in one transaction. The common case runs every handler
+ * straight through and marks the batch fired with one statement; if any handler fails, the whole attempt
+ * is rolled back and the batch is run again with a savepoint per timer, so only the failing timer's
+ * writes are undone and it alone is retried later. Handlers therefore write only through `tx`.
+ */
+async function runBatch(options: RunDueTimersOptions, now: Date, limit: number): Promise<BatchOutcome> {
   const maxAttempts = options.maxAttempts ?? 5;
   const ctx: TimerContext = {
     now,
@@ -96,19 +118,38 @@ async function runBatch(
     topicPrefix: options.topicPrefix ?? '',
     source: options.source ?? '/vanthu/routing',
   };
+  try {
+    return await withTransaction(options.pool, async (tx) => {
+      const due = await claimDueTimers(tx, now, limit);
+      const byKind = new Map<TimerKind, Timer[]>();
+      for (const timer of due) byKind.set(timer.kind, [...(byKind.get(timer.kind) ?? []), timer]);
+      for (const [kind, timers] of byKind) {
+        try {
+          await handlerFor(kind)(tx, timers, ctx);
+        } catch (error) {
+          throw new HandlerFailed(String((error as Error)?.message ?? error), { cause: error });
+        }
+      }
+      await markTimersFired(
+        tx,
+        due.map((t) => t.id),
+        now,
+      );
+      return { fired: due.length, failed: 0, claimed: due.length };
+    });
+  } catch (error) {
+    if (!(error instanceof HandlerFailed)) throw error;
+  }
   return withTransaction(options.pool, async (tx) => {
     const due = await claimDueTimers(tx, now, limit);
-    let fired = 0;
+    const fired: string[] = [];
     let failed = 0;
     for (const timer of due) {
-      const handler = handlers.get(timer.kind);
       await beginTimerSavepoint(tx);
       try {
-        if (!handler) throw new Error(`no handler registered for timer kind ${timer.kind}`);
-        await handler(tx, timer, ctx);
-        await markTimerFired(tx, timer.id, now);
+        await handlerFor(timer.kind)(tx, [timer], ctx);
         await releaseTimerSavepoint(tx);
-        fired += 1;
+        fired.push(timer.id);
       } catch (error) {
         await rollbackTimerSavepoint(tx);
         const attempt = timer.attempts + 1;
@@ -118,7 +159,8 @@ async function runBatch(
         failed += 1;
       }
     }
-    return { fired, failed, claimed: due.length };
+    await markTimersFired(tx, fired, now);
+    return { fired: fired.length, failed, claimed: due.length };
   });
 }
 
@@ -130,12 +172,16 @@ async function runBatch(
 export async function runDueTimers(now: Date, options: RunDueTimersOptions): Promise<RunDueTimersResult> {
   const batchSize = options.batchSize ?? 200;
   const total = { fired: 0, failed: 0 };
-  for (;;) {
-    const batch = await runBatch(options, now, batchSize);
-    total.fired += batch.fired;
-    total.failed += batch.failed;
-    if (batch.claimed < batchSize) return total;
-  }
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const batch = await runBatch(options, now, batchSize);
+      total.fired += batch.fired;
+      total.failed += batch.failed;
+      if (batch.claimed < batchSize) return;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, lane));
+  return total;
 }
 
 export type TimerWorkerOptions = RunDueTimersOptions & { pollIntervalMs?: number };
