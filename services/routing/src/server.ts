@@ -16,7 +16,7 @@ void runService({
     {
       consumer: `${context.config.KAFKA_TOPIC_PREFIX}routing-certificate-gating`,
       topics: [topicName('vanthu.signing', context.config.KAFKA_TOPIC_PREFIX)],
-      handlers: certificateProjectionHandlers(context.logger),
+      handlers: certificateProjectionHandlers(),
     },
   ],
   beforeListen: async (context) => {

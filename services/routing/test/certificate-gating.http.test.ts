@@ -95,7 +95,7 @@ describe('certificate gating API', () => {
   });
 
   it('reports the certificates learnt from events; an activated one makes the person assignable', async () => {
-    const handlers = certificateProjectionHandlers(h.fixture.logger);
+    const handlers = certificateProjectionHandlers();
     const certificateId = randomUUID();
     const common = { certificateId, agencyCode: agencyA, userId: 'pham-thi-dung', sha256: 'b'.repeat(64) };
     await withTransaction(h.fixture.pool, async (tx) => {

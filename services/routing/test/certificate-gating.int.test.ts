@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { certificateActivatedV1, certificateRegisteredV1 } from '@vanthu/contracts';
+import {
+  certificateActivatedV1,
+  certificateReassignedV1,
+  certificateRegisteredV1,
+  certificateSuspendedV1,
+  certificateUnregisteredV1,
+} from '@vanthu/contracts';
 import {
   createEvent,
   createKafka,
@@ -12,12 +18,7 @@ import {
 } from '@vanthu/platform';
 import type { CloudEvent } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
-import {
-  certificateProjectionHandlers,
-  certificateReassignedType,
-  certificateSuspendedType,
-  certificateUnregisteredType,
-} from '../src/gating/certificate-projection';
+import { certificateProjectionHandlers } from '../src/gating/certificate-projection';
 import { assertAssignable, checkAssignable } from '../src/timers';
 import { insertCertificateException } from '../src/repositories/gating-repository';
 import { serviceFixture } from '../../../test/support/service-fixture';
@@ -37,7 +38,7 @@ let producer: ReturnType<typeof createProducer>;
 const afterGating = new Date('2026-04-16T00:00:00+07:00');
 const beforeGating = new Date('2026-04-15T23:59:59+07:00');
 
-const registered = (certificateId: string, userId: string) =>
+const registered = (certificateId: string, userId: string, registeredAt = '2026-03-01T02:00:00Z') =>
   createEvent(
     certificateRegisteredV1,
     certificateId,
@@ -48,7 +49,7 @@ const registered = (certificateId: string, userId: string) =>
       sha256: 'a'.repeat(64),
       subject: `CN=${userId}`,
       notAfter: '2028-01-01T00:00:00Z',
-      registeredAt: '2026-03-01T02:00:00Z',
+      registeredAt,
     },
     { source: '/vanthu/signing', agencyCode },
   );
@@ -59,19 +60,8 @@ const activated = (certificateId: string, userId: string, at = '2026-03-02T02:00
     { certificateId, agencyCode, userId, sha256: 'a'.repeat(64), activatedBy: 'quan-tri', activatedAt: at },
     { source: '/vanthu/signing', agencyCode },
   );
-// Signing's later lifecycle events, shaped as announced (certificateId, agencyCode, userId, the instant).
-const later = (type: string, certificateId: string, data: Record<string, unknown>): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: '/vanthu/signing',
-  type,
-  time: new Date().toISOString(),
-  subject: certificateId,
-  datacontenttype: 'application/json',
-  data: { certificateId, agencyCode, ...data },
-  extensions: {},
-});
-
+const signing = { source: '/vanthu/signing', agencyCode };
+const sha256 = 'a'.repeat(64);
 async function publish(...events: CloudEvent[]): Promise<void> {
   await producer.send({
     topic,
@@ -94,7 +84,7 @@ beforeAll(async () => {
     logger: fx.logger,
     consumer: `${prefix}routing-certificate-gating`,
     topics: [topic],
-    handlers: certificateProjectionHandlers(fx.logger),
+    handlers: certificateProjectionHandlers(),
   });
   await consumer.start();
 });
@@ -125,13 +115,44 @@ describe('certificate gating from signing’s certificate.* events (through the 
     expect(await verdict(an, new Date('2028-01-02T00:00:00Z'))).toMatchObject({ assignable: false });
 
     await publish(
-      later(certificateReassignedType, cert, { userId: an, toUserId: binh, reassignedAt: '2026-05-01T02:00:00Z' }),
+      createEvent(
+        certificateReassignedV1,
+        cert,
+        {
+          certificateId: cert,
+          agencyCode,
+          sha256,
+          fromUserId: an,
+          toUserId: binh,
+          status: 'active',
+          reason: 'Tài khoản được tạo lại',
+          reassignedBy: 'quan-tri',
+          reassignedAt: '2026-05-01T02:00:00Z',
+        },
+        signing,
+      ),
     );
     await eventually(inboxCount, (n) => n === 3);
     expect(await verdict(an)).toMatchObject({ assignable: false });
     expect(await verdict(binh)).toMatchObject({ assignable: true, because: 'active-certificate' });
 
-    await publish(later(certificateSuspendedType, cert, { userId: binh, suspendedAt: '2026-05-02T02:00:00Z' }));
+    await publish(
+      createEvent(
+        certificateSuspendedV1,
+        cert,
+        {
+          certificateId: cert,
+          agencyCode,
+          userId: binh,
+          sha256,
+          cause: 'revoked',
+          revokedAt: '2026-05-02T01:00:00Z',
+          notAfter: '2028-01-01T00:00:00Z',
+          suspendedAt: '2026-05-02T02:00:00Z',
+        },
+        signing,
+      ),
+    );
     await eventually(inboxCount, (n) => n === 4);
     await expect(
       withTransaction(fx.pool, (tx) => assertAssignable(tx, { agencyCode, userId: binh, at: afterGating })),
@@ -145,12 +166,37 @@ describe('certificate gating from signing’s certificate.* events (through the 
     await eventually(inboxCount, (n) => n === 5);
     expect(await verdict(binh)).toMatchObject({ assignable: false });
 
-    await publish(later(certificateUnregisteredType, cert, { userId: binh, unregisteredAt: '2026-05-03T02:00:00Z' }));
+    await publish(
+      createEvent(
+        certificateUnregisteredV1,
+        cert,
+        {
+          certificateId: cert,
+          agencyCode,
+          userId: binh,
+          sha256,
+          unregisteredBy: binh,
+          reason: null,
+          unregisteredAt: '2026-05-03T02:00:00Z',
+        },
+        signing,
+      ),
+    );
     await eventually(inboxCount, (n) => n === 6);
     const row = await fx.pool.query('SELECT state, user_id FROM certificate_projection WHERE certificate_id = $1', [
       cert,
     ]);
     expect(row.rows).toEqual([{ state: 'unregistered', user_id: binh }]);
+
+    // released, then registered again by a new holder: registered (not yet activated) for them
+    await publish(registered(cert, 'hoang-van-em', '2026-05-04T02:00:00Z'));
+    await eventually(inboxCount, (n) => n === 7);
+    expect(await verdict('hoang-van-em')).toMatchObject({ assignable: false });
+    const again = await fx.pool.query('SELECT state, user_id FROM certificate_projection WHERE certificate_id = $1', [
+      cert,
+    ]);
+    expect(again.rows).toEqual([{ state: 'registered', user_id: 'hoang-van-em' }]);
+    expect(Number((await fx.pool.query('SELECT count(*) AS n FROM inbox_dead_letter')).rows[0].n)).toBe(0);
   });
 
   it('a written exception in force lets a person without a certificate be assigned; the agency date moves the gate', async () => {
