@@ -3,6 +3,7 @@ import type { CloudEvent } from '@vanthu/platform';
 import type {
   CertificateActivatedV1,
   CertificateRegisteredV1,
+  CertificateUnregisteredV1,
   CopyMadeV1,
   DocumentCreatedV1,
   DocumentIssuedV1,
@@ -36,6 +37,7 @@ export type Activity = {
     userId: string;
     registeredAt: string;
     activatedAt: string | null;
+    endedAt: string | null;
     signsApprovals: boolean;
     signsInitials: boolean;
   }[];
@@ -414,10 +416,33 @@ export function monthOfActivity(seed: number, agencies: string[], perAgency = 10
             '/vanthu/signing',
           ),
         );
+      // One member of staff releases the certificate in November: no longer a holder at the end of it.
+      const endedAt = userId === `chuyen-vien-${agencyCode}-2` ? iso(novemberStart + 86_400_000 * 5) : null;
+      if (endedAt)
+        push(
+          'vanthu.signing',
+          certificateId,
+          cloudEvent<CertificateUnregisteredV1>(
+            'vn.vanthu.certificate.unregistered.v1',
+            certificateId,
+            {
+              certificateId,
+              agencyCode,
+              userId,
+              sha256: hex('1'),
+              unregisteredBy: userId,
+              reason: 'chuyển công tác',
+              unregisteredAt: endedAt,
+            },
+            endedAt,
+            '/vanthu/signing',
+          ),
+        );
       activity.certificates.push({
         agencyCode,
         userId,
         registeredAt,
+        endedAt,
         activatedAt: activatedMs === null ? null : iso(activatedMs),
         signsApprovals: leaders.includes(userId),
         signsInitials: unitLeaders.includes(userId),
@@ -457,7 +482,9 @@ export function expectedFigures(activity: Activity, agencyCode: string | null): 
 
 export function expectedCertificates(activity: Activity, agencyCode: string) {
   const end = decemberStart;
-  const mine = activity.certificates.filter((c) => c.agencyCode === agencyCode);
+  const mine = activity.certificates.filter(
+    (c) => c.agencyCode === agencyCode && !(c.endedAt !== null && Date.parse(c.endedAt) < end),
+  );
   const activated = mine.filter((c) => c.activatedAt !== null && Date.parse(c.activatedAt) < end);
   const signedBefore = (userId: string, kind: 'approval' | 'initial'): boolean =>
     (activity.signerSignedAt.get(userId)?.[kind] ?? []).some((at) => Date.parse(at) < end);

@@ -1,6 +1,9 @@
 import {
   certificateActivatedV1,
+  certificateReassignedV1,
   certificateRegisteredV1,
+  certificateSuspendedV1,
+  certificateUnregisteredV1,
   copyMadeV1,
   documentCreatedV1,
   documentIssuedV1,
@@ -21,7 +24,10 @@ import {
 } from './document-events';
 import {
   onCertificateActivated,
+  onCertificateReassigned,
   onCertificateRegistered,
+  onCertificateSuspended,
+  onCertificateUnregistered,
   onDocumentValidated,
   onSignatureApplied,
 } from './signing-events';
@@ -36,6 +42,9 @@ export const reportingHandlers: Record<string, EventHandler> = {
   [documentValidatedV1.type]: onDocumentValidated,
   [certificateRegisteredV1.type]: onCertificateRegistered,
   [certificateActivatedV1.type]: onCertificateActivated,
+  [certificateUnregisteredV1.type]: onCertificateUnregistered,
+  [certificateSuspendedV1.type]: onCertificateSuspended,
+  [certificateReassignedV1.type]: onCertificateReassigned,
 };
 
 /** The topics the projections are built from, in the order a rebuild reads them. */

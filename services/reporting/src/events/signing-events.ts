@@ -1,12 +1,20 @@
 import type { CloudEvent, Tx } from '@vanthu/platform';
 import type {
   CertificateActivatedV1,
+  CertificateReassignedV1,
+  CertificateSuspendedV1,
+  CertificateUnregisteredV1,
   CertificateRegisteredV1,
   DocumentValidatedV1,
   SignatureAppliedV1,
 } from '@vanthu/contracts';
 import { recordDocumentValidation, recordSignatureApplied } from '../repositories/signature-facts-repository';
-import { recordCertificateActivated, recordCertificateRegistered } from '../repositories/certificate-facts-repository';
+import {
+  recordCertificateActivated,
+  recordCertificateEnded,
+  recordCertificateReassigned,
+  recordCertificateRegistered,
+} from '../repositories/certificate-facts-repository';
 
 export async function onSignatureApplied(tx: Tx, event: CloudEvent): Promise<void> {
   const data = event.data as SignatureAppliedV1;
@@ -62,5 +70,37 @@ export async function onCertificateActivated(tx: Tx, event: CloudEvent): Promise
     userId: data.userId,
     activatedBy: data.activatedBy,
     activatedAt: data.activatedAt,
+  });
+}
+
+export async function onCertificateUnregistered(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as CertificateUnregisteredV1;
+  await recordCertificateEnded(tx, {
+    certificateId: data.certificateId,
+    agencyCode: data.agencyCode,
+    userId: data.userId,
+    reason: 'unregistered',
+    endedAt: data.unregisteredAt,
+  });
+}
+
+export async function onCertificateSuspended(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as CertificateSuspendedV1;
+  await recordCertificateEnded(tx, {
+    certificateId: data.certificateId,
+    agencyCode: data.agencyCode,
+    userId: data.userId,
+    reason: data.cause,
+    endedAt: data.suspendedAt,
+  });
+}
+
+export async function onCertificateReassigned(tx: Tx, event: CloudEvent): Promise<void> {
+  const data = event.data as CertificateReassignedV1;
+  await recordCertificateReassigned(tx, {
+    certificateId: data.certificateId,
+    agencyCode: data.agencyCode,
+    toUserId: data.toUserId,
+    reassignedAt: data.reassignedAt,
   });
 }

@@ -100,15 +100,17 @@ export async function monthlyAgencyCounts(
      holders AS (
        SELECT c.agency_code,
          count(DISTINCT c.user_id) FILTER (WHERE c.registered_at < $2) AS holders,
-         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2) AS activated,
-         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND EXISTS (
+         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND c.activated_at >= c.registered_at) AS activated,
+         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND c.activated_at >= c.registered_at AND EXISTS (
            SELECT 1 FROM signature_facts s WHERE s.agency_code = c.agency_code AND s.signer_user_id = c.user_id
               AND s.kind = 'approval' AND s.signed_at < $2)) AS approval_signers,
-         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND EXISTS (
+         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND c.activated_at >= c.registered_at AND EXISTS (
            SELECT 1 FROM signature_facts s WHERE s.agency_code = c.agency_code AND s.signer_user_id = c.user_id
               AND s.kind = 'initial' AND s.signed_at < $2)) AS initial_signers
        FROM certificate_facts c
-       WHERE (c.ended_at IS NULL OR c.ended_at >= $2) AND ($3::text IS NULL OR c.agency_code = $3)
+       -- Held at the end of the month: registered, and not released or suspended since the latest registration.
+       WHERE NOT (c.ended_at IS NOT NULL AND c.ended_at < $2 AND c.ended_at >= COALESCE(c.registered_at, c.ended_at))
+         AND ($3::text IS NULL OR c.agency_code = $3)
        GROUP BY c.agency_code
      )
      SELECT a.agency_code, cr.outgoing, cr.incoming, cr.internal, cr.incoming_electronic, cr.digitised,
