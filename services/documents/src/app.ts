@@ -78,7 +78,7 @@ export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
  * Registrations of one register-year serialise on its counter row, so a burst (hundreds at once) waits here, in a
  * bounded queue, rather than for a pooled connection, whose connect timeout would fail it. The counter is locked
  * for only the last 4 statements of a registration, so several registrations in flight keep it busy: 60 % of the
- * pool (12 of the service's 20), leaving connections for uploads, reads and the outbox. Beyond the queue, or after
+ * pool (6 of the service's 10), leaving connections for uploads, reads and the outbox. Beyond the queue, or after
  * two minutes of waiting, a request is refused with 503 and Retry-After.
  */
 function numberingLimiter(deps: DocumentsAppDeps): ConcurrencyLimiter {

@@ -8,7 +8,7 @@ export const documentsConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3101 }),
   BLOB_DIR: Type.String({ minLength: 1, description: 'Directory of the content-addressed blob store' }),
   MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 4, maximum: 200, default: 20 }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 4, maximum: 200, default: 10 }),
   NUMBERING_CONCURRENCY: Type.Optional(
     Type.Integer({
       minimum: 1,
