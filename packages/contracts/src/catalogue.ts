@@ -22,6 +22,7 @@ import { documentValidatedV1 } from './events/document-validated';
 import { taskOverdueV1 } from './events/task-overdue';
 import { taskRemindedV1 } from './events/task-reminded';
 import { exchangeSentV1 } from './events/exchange-sent';
+import { deliveryRequestedV1 } from './events/delivery-requested';
 import { exchangeReceivedV1 } from './events/exchange-received';
 import { exchangeStatusV1 } from './events/exchange-status';
 import type { TopicName } from './topics';
@@ -60,6 +61,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   documentValidatedV1,
   taskOverdueV1,
   taskRemindedV1,
+  deliveryRequestedV1,
   exchangeSentV1,
   exchangeReceivedV1,
   exchangeStatusV1,

@@ -27,3 +27,4 @@ export * from './events/document-validated';
 export * from './events/exchange-sent';
 export * from './events/exchange-received';
 export * from './events/exchange-status';
+export * from './events/delivery-requested';

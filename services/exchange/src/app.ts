@@ -1,7 +1,8 @@
 import { buildServiceApp } from '@vanthu/platform';
 import type { HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
-import { exchangeSchemas } from './schemas/exchange';
+import { exchangeReadSchemas, exchangeSchemas } from './schemas/exchange';
+import { exchangeRoutes } from './routes/exchanges';
 import { validationRoutes } from './routes/validations';
 
 export type ExchangeAppDeps = {
@@ -26,7 +27,8 @@ export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
     healthChecks: deps.healthChecks ?? [],
     bodyLimitBytes: maxMessageBytes,
   });
-  for (const schema of exchangeSchemas) app.addSchema(schema);
+  for (const schema of [...exchangeSchemas, ...exchangeReadSchemas]) app.addSchema(schema);
   await validationRoutes(app, { maxMessageBytes });
+  await exchangeRoutes(app, { pool: deps.pool });
   return app;
 }

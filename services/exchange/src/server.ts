@@ -1,12 +1,72 @@
-import { runService } from '@vanthu/platform';
+import fs from 'node:fs';
+import { runService, systemClock } from '@vanthu/platform';
 import { buildApp } from './app';
 import { exchangeConfigSchema, migrationsDir } from './config';
+import type { ExchangeConfig } from './config';
+import { DocumentsClient } from './clients/documents-client';
+import { nationalHubProfile } from './domain/edxml/model';
+import { exchangeConsumer } from './events/consumers';
+import type { HubCredentials } from './hub/hub-adapter';
+import { VxpAdapter } from './hub/vxp-adapter';
+import { ExchangeWorker } from './worker';
+import type { WorkerContext } from './worker';
+
+let worker: ExchangeWorker | undefined;
+
+function readCredentials(config: ExchangeConfig): HubCredentials[] {
+  if (!config.HUB_CREDENTIALS_FILE) return [];
+  return JSON.parse(fs.readFileSync(config.HUB_CREDENTIALS_FILE, 'utf8')) as HubCredentials[];
+}
+
+const contexts = new WeakMap<object, WorkerContext>();
+function baseContext(
+  context: Parameters<NonNullable<Parameters<typeof runService>[0]['consumers']>>[0],
+): WorkerContext {
+  const existing = contexts.get(context);
+  if (existing) return existing;
+  const config = context.config as unknown as ExchangeConfig;
+  const credentials = readCredentials(config);
+  const base: WorkerContext = {
+    identity: {
+      userId: 'service:exchange',
+      agencyCode: credentials[0]?.agencyCode ?? '000.00.00.A00',
+      roles: ['service'],
+    },
+    clock: systemClock,
+    logger: context.logger,
+    hubName: config.HUB_NAME,
+    ...(config.HUB_URL
+      ? { hub: new VxpAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS }) }
+      : {}),
+    credentialsFor: (agencyCode) => credentials.find((c) => c.agencyCode === agencyCode),
+    documents: new DocumentsClient(config.DOCUMENTS_URL),
+    ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    profile: nationalHubProfile,
+    maxMessageBytes: config.MAX_MESSAGE_BYTES,
+  };
+  contexts.set(context, base);
+  return base;
+}
 
 void runService({
   name: 'exchange',
   configSchema: exchangeConfigSchema,
   migrationsDir,
   topics: ['vanthu.exchange', 'vanthu.routing'],
+  consumers: (context) => [exchangeConsumer(context.config.CONSUMER_GROUP, baseContext(context))],
+  beforeListen: async (context) => {
+    const base = baseContext(context);
+    worker = new ExchangeWorker(
+      base,
+      context.pool,
+      context.logger,
+      readCredentials(context.config).map((c) => c.agencyCode),
+      { jobsMs: context.config.WORKER_INTERVAL_MS, receiveMs: context.config.RECEIVE_INTERVAL_MS },
+    );
+    worker.start();
+  },
+  onClose: async () => worker?.stop(),
   buildApp: async (context) =>
     buildApp({
       logger: context.logger,

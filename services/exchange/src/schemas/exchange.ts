@@ -118,3 +118,87 @@ export const EdxmlValidation = Type.Object(
 export type EdxmlValidation = Static<typeof EdxmlValidation>;
 
 export const exchangeSchemas = [Organ, MessageHeader, ConformanceProblem, StatusMessage, EdxmlValidation];
+
+const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ExchangeStatusEntry = Type.Object({
+  direction: Type.Union([Type.Literal('sent'), Type.Literal('received')], {
+    description: 'sent: this instance sent the status; received: a recipient sent it',
+  }),
+  organId: Type.String({ description: 'The organ whose status it is' }),
+  statusCode: Type.String({ description: '01…06, 13, 15, 16' }),
+  description: Str,
+  at: Type.String({ format: 'date-time' }),
+  transportId: Nullable(Str),
+});
+
+export const ExchangeLogEntry = Type.Object(
+  {
+    position: Type.Integer(),
+    exchangeId: Str,
+    agencyCode: Str,
+    direction: Str,
+    messageKind: Type.String({ description: 'edoc or status-NN' }),
+    hub: Str,
+    transportId: Nullable(Str),
+    edxmlDocumentId: Nullable(Str),
+    messageSha256: Str,
+    outcome: Type.String({ description: 'accepted, refused:<code>, received, rejected, recorded' }),
+    at: Type.String({ format: 'date-time' }),
+    previousHash: Str,
+    entryHash: Str,
+  },
+  { $id: 'ExchangeLogEntry' },
+);
+
+const exchangeProperties = {
+  id: Type.String({ format: 'uuid' }),
+  direction: Type.Union([Type.Literal('sent'), Type.Literal('received')]),
+  agencyCode: Str,
+  deliveryId: Nullable(Str),
+  documentId: Nullable(Str),
+  documentVersion: Nullable(Type.Integer()),
+  hub: Str,
+  edxmlDocumentId: Nullable(Str),
+  businessDocType: Type.Integer({ description: '0 new, 1 recall, 2 update, 3 replace' }),
+  counterparts: Type.Array(Type.Object({ organId: Str, organName: Opt(Str) })),
+  state: Type.String({ description: 'queued, sent, failed, received, rejected' }),
+  transportId: Nullable(Type.String({ description: 'The hub’s DocId' })),
+  edxmlSha256: Nullable(Str),
+  problems: Type.Array(Type.Unknown()),
+  lastError: Nullable(Str),
+  createdAt: Type.String({ format: 'date-time' }),
+  sentAt: Nullable(Type.String({ format: 'date-time' })),
+  receivedAt: Nullable(Type.String({ format: 'date-time' })),
+};
+
+export const ExchangeSummary = Type.Object(exchangeProperties, { $id: 'ExchangeSummary' });
+export const ExchangeDetail = Type.Object(
+  {
+    ...exchangeProperties,
+    statuses: Type.Array(ExchangeStatusEntry, { description: 'The whole trail, oldest first (append-only)' }),
+    latestStatusByOrgan: Type.Array(ExchangeStatusEntry),
+    log: Type.Array(Type.Ref(ExchangeLogEntry)),
+  },
+  { $id: 'ExchangeDetail' },
+);
+export const ExchangeList = Type.Object({ items: Type.Array(Type.Ref(ExchangeSummary)) });
+export const ExchangeListQuery = Type.Object(
+  {
+    direction: Opt(Type.Union([Type.Literal('sent'), Type.Literal('received')])),
+    limit: Opt(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    before: Opt(Type.String({ format: 'date-time', description: 'Exchanges created before this instant' })),
+  },
+  { additionalProperties: false },
+);
+export const LogVerification = Type.Object(
+  {
+    valid: Type.Boolean(),
+    entries: Type.Integer(),
+    headHash: Str,
+    firstBroken: Opt(Type.Object({ position: Type.Integer(), reason: Str })),
+  },
+  { $id: 'ExchangeLogVerification' },
+);
+
+export const exchangeReadSchemas = [ExchangeLogEntry, ExchangeSummary, ExchangeDetail, LogVerification];

@@ -1,0 +1,208 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { exchangeStatusV1 } from '@vanthu/contracts';
+import type { ExchangeStatusV1 } from '@vanthu/contracts';
+import { enqueueEvent, vietnamIsoDateTime } from '@vanthu/platform';
+import { eventSource } from '../../config';
+import type { ExchangeContext } from '../../context';
+import {
+  findSentExchangeByEdxmlId,
+  insertExchangeStatus,
+  insertReceivedExchange,
+} from '../../repositories/exchanges-repository';
+import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
+import { EdxmlRefused, hasErrors, parseEdxml } from '../edxml/parse-edxml';
+import { appendToExchangeLog } from './exchange-log';
+import { statusFor } from './run-hub-jobs';
+
+export type ReceiveFromHubInput = { agencyCode: string };
+export type ReceiveFromHubResult = { documents: number; statuses: number; rejected: number };
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Polls one agency's hub account. A document is stored with its message and logged, then becomes an
+ * incoming document through a job (documents may be down); a status is recorded against the
+ * exchange it answers. Every message is acknowledged to the hub only after it is stored, and a
+ * message delivered twice (polled again before the acknowledgement, or pushed) is stored once.
+ */
+export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeContext): Promise<ReceiveFromHubResult> {
+  const account = ctx.credentialsFor(input.agencyCode);
+  const hub = ctx.hub;
+  const result = { documents: 0, statuses: 0, rejected: 0 };
+  if (!hub || !account) return result;
+
+  for (const item of await hub.listReceived(account, 'status')) {
+    const message = await hub.getEdoc(account, item.docId);
+    await ctx.runInTransaction(async (tx) => {
+      const at = ctx.clock();
+      let parsed;
+      try {
+        parsed = parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes });
+      } catch (error) {
+        if (!(error instanceof EdxmlRefused)) throw error;
+      }
+      const exchange =
+        parsed?.kind === 'status'
+          ? await findSentExchangeByEdxmlId(tx, input.agencyCode, parsed.status.responseFor.documentId)
+          : undefined;
+      const ack = { docId: item.docId, status: exchange ? 'done' : 'fail' };
+      if (!exchange || parsed?.kind !== 'status') {
+        ctx.logger.warn({ docId: item.docId }, 'status message for no exchange of this agency; acknowledged as fail');
+        await hub.acknowledge(account, item.docId, 'fail');
+        return;
+      }
+      const status = parsed.status;
+      const recorded = await insertExchangeStatus(tx, {
+        exchangeId: exchange.id,
+        direction: 'received',
+        organId: status.from.organId,
+        statusCode: status.statusCode,
+        description: status.description,
+        at: new Date(status.timestamp),
+        transportId: item.docId,
+        createdAt: at,
+      });
+      if (recorded) {
+        result.statuses += 1;
+        await appendToExchangeLog(tx, {
+          exchangeId: exchange.id,
+          agencyCode: input.agencyCode,
+          direction: 'received',
+          messageKind: `status-${status.statusCode}`,
+          hub: hub.name,
+          transportId: item.docId,
+          edxmlDocumentId: status.responseFor.documentId,
+          messageSha256: sha256(message),
+          outcome: 'recorded',
+          at,
+        });
+        const data: ExchangeStatusV1 = {
+          exchangeId: exchange.id,
+          agencyCode: input.agencyCode,
+          edxmlDocumentId: status.responseFor.documentId,
+          organId: status.from.organId,
+          statusCode: status.statusCode,
+          description: status.description,
+          at: vietnamIsoDateTime(new Date(status.timestamp)),
+          direction: 'sent',
+        };
+        await enqueueEvent(
+          tx,
+          exchangeStatusV1,
+          exchange.id,
+          data,
+          { source: eventSource, agencyCode: input.agencyCode },
+          ctx.topicPrefix,
+        );
+      }
+      await enqueueHubJob(tx, { id: randomUUID(), exchangeId: exchange.id, kind: 'acknowledge', payload: ack, at });
+    });
+  }
+
+  for (const item of await hub.listReceived(account, 'edoc')) {
+    const message = await hub.getEdoc(account, item.docId);
+    await ctx.runInTransaction(async (tx) => {
+      const at = ctx.clock();
+      let problems: { rule: string; severity: string; message: string }[] = [];
+      let documentId: string | null = null;
+      let from = item.from;
+      let businessDocType = 0;
+      let reference: Parameters<typeof statusFor>[1] | undefined;
+      try {
+        const parsed = parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes });
+        problems = parsed.problems;
+        if (parsed.kind === 'edoc') {
+          const { header } = parsed.document;
+          documentId = header.documentId;
+          from = header.from.organId || from;
+          businessDocType = parsed.document.business?.businessDocType ?? 0;
+          reference = {
+            documentId: header.documentId,
+            codeNumber: header.code.codeNumber,
+            codeNotation: header.code.codeNotation,
+            promulgationDate: header.promulgationInfo.promulgationDate,
+            from,
+          };
+          if (!header.to.some((t) => t.organId === input.agencyCode)) {
+            problems.push({
+              rule: 'edxml.to.recipient',
+              severity: 'error',
+              message: `not addressed to ${input.agencyCode}`,
+            });
+          }
+        } else {
+          problems.push({ rule: 'edxml.kind', severity: 'error', message: 'a status message listed as a document' });
+        }
+      } catch (error) {
+        if (!(error instanceof EdxmlRefused)) throw error;
+        problems = [{ rule: error.rule, severity: 'error', message: error.message }];
+      }
+      const rejected = hasErrors(problems as never);
+      const exchange = await insertReceivedExchange(tx, {
+        id: randomUUID(),
+        agencyCode: input.agencyCode,
+        hub: hub.name,
+        transportId: item.docId,
+        edxml: message,
+        edxmlSha256: sha256(message),
+        edxmlDocumentId: documentId,
+        businessDocType,
+        counterparts: [{ organId: from }],
+        state: rejected ? 'rejected' : 'received',
+        problems,
+        ...(rejected
+          ? {
+              lastError: problems
+                .filter((p) => p.severity === 'error')
+                .map((p) => p.rule)
+                .join(', '),
+            }
+          : {}),
+        at,
+      });
+      if (!exchange) return; // received before: the acknowledgement job of the first receipt is on its way
+      await appendToExchangeLog(tx, {
+        exchangeId: exchange.id,
+        agencyCode: input.agencyCode,
+        direction: 'received',
+        messageKind: 'edoc',
+        hub: hub.name,
+        transportId: item.docId,
+        edxmlDocumentId: documentId,
+        messageSha256: sha256(message),
+        outcome: rejected ? 'rejected' : 'received',
+        at,
+      });
+      await enqueueHubJob(tx, {
+        id: randomUUID(),
+        exchangeId: exchange.id,
+        kind: 'acknowledge',
+        payload: { docId: item.docId, status: 'done' },
+        at,
+      });
+      if (rejected) {
+        result.rejected += 1;
+        // Từ chối tiếp nhận (02) with the rules broken, when the sender can be answered at all.
+        if (reference && reference.documentId && reference.promulgationDate) {
+          const reason = problems
+            .filter((p) => p.severity === 'error')
+            .map((p) => `${p.rule}: ${p.message}`)
+            .join('; ')
+            .slice(0, 1000);
+          const status = statusFor(exchange, reference, '02', reason, at);
+          await enqueueHubJob(tx, {
+            id: randomUUID(),
+            exchangeId: exchange.id,
+            kind: 'send-status',
+            payload: status,
+            at,
+          });
+        }
+        return;
+      }
+      result.documents += 1;
+      await enqueueHubJob(tx, { id: randomUUID(), exchangeId: exchange.id, kind: 'create-document', at });
+    });
+  }
+  return result;
+}

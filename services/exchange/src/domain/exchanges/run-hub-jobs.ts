@@ -1,0 +1,353 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { exchangeReceivedV1, exchangeSentV1, exchangeStatusV1 } from '@vanthu/contracts';
+import type { ExchangeReceivedV1, ExchangeSentV1, ExchangeStatusV1 } from '@vanthu/contracts';
+import { AppError, enqueueEvent, vietnamIsoDateTime } from '@vanthu/platform';
+import type { Tx } from '@vanthu/platform';
+import { eventSource } from '../../config';
+import type { ExchangeContext } from '../../context';
+import { HubError } from '../../hub/hub-adapter';
+import {
+  findExchange,
+  linkReceivedDocument,
+  markExchangeFailed,
+  markExchangeSent,
+  noteExchangeError,
+  readExchangeMessage,
+  storeBuiltMessage,
+  insertExchangeStatus,
+} from '../../repositories/exchanges-repository';
+import type { ExchangeRow } from '../../repositories/exchanges-repository';
+import {
+  beginJobWork,
+  claimDueHubJob,
+  enqueueHubJob,
+  finishHubJob,
+  retryHubJobLater,
+  undoJobWork,
+} from '../../repositories/hub-jobs-repository';
+import type { HubJobRow } from '../../repositories/hub-jobs-repository';
+import { isZipped, unzipAttachment } from '../edxml/attachments';
+import { buildEdxml, buildStatusMessage } from '../edxml/build-edxml';
+import { parseEdxml } from '../edxml/parse-edxml';
+import type { StatusCode, StatusMessage } from '../edxml/model';
+import { appendToExchangeLog } from './exchange-log';
+import { outgoingMessage } from './outgoing-message';
+
+// The durable queue toward the hubs. Each job is claimed with FOR UPDATE SKIP LOCKED and done in
+// one transaction with everything it records (exchange state, log entry, outbox event), so a crash
+// halfway rolls it all back and the job runs again; the hub answers a repeated file with the same
+// DocId. Network errors, 5xx and an unavailable documents service are retried with exponential
+// backoff (1 s doubling to 10 min) for as long as it takes; a hub's business refusal never is.
+
+const maxBackoffMs = 10 * 60_000;
+export const backoffMs = (attempts: number): number => Math.min(maxBackoffMs, 1000 * 2 ** Math.min(attempts, 20));
+
+export type RunHubJobsInput = { limit?: number };
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+class Retry extends Error {}
+
+function credentials(ctx: ExchangeContext, agencyCode: string) {
+  const found = ctx.credentialsFor(agencyCode);
+  if (!ctx.hub || !found) throw new Retry(`no hub account configured for ${agencyCode}`);
+  return { hub: ctx.hub, account: found };
+}
+
+function callerFor(ctx: ExchangeContext, agencyCode: string, requestId: string) {
+  if (!ctx.serviceIdentity || !ctx.documents) throw new Retry('the documents client is not configured');
+  return { documents: ctx.documents, caller: { identity: ctx.serviceIdentity(agencyCode), requestId } };
+}
+
+async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
+  let edxml = await readExchangeMessage(tx, exchange.id);
+  if (!edxml) {
+    const { documents, caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
+    const document = await documents.getDocument(caller, exchange.documentId!);
+    const pdf = await documents.getContent(caller, exchange.documentId!, exchange.documentVersion!);
+    const message = outgoingMessage(document, pdf, {
+      recipients: exchange.counterparts,
+      createdAt: exchange.createdAt,
+      profile: ctx.profile,
+    });
+    edxml = buildEdxml(message, ctx.profile);
+    await storeBuiltMessage(tx, exchange.id, {
+      edxml,
+      sha256: sha256(edxml),
+      edxmlDocumentId: message.header.documentId,
+      at: ctx.clock(),
+    });
+  }
+  const { hub, account } = credentials(ctx, exchange.agencyCode);
+  const to = exchange.counterparts.map((c) => c.organId);
+  const { docId } = await hub.sendEdoc(account, { messageType: 'edoc', to, edxml });
+  const at = ctx.clock();
+  const sent = await markExchangeSent(tx, exchange.id, docId, at);
+  await appendToExchangeLog(tx, {
+    exchangeId: exchange.id,
+    agencyCode: exchange.agencyCode,
+    direction: 'sent',
+    messageKind: 'edoc',
+    hub: hub.name,
+    transportId: docId,
+    edxmlDocumentId: sent.edxmlDocumentId,
+    messageSha256: sha256(edxml),
+    outcome: 'accepted',
+    at,
+  });
+  const data: ExchangeSentV1 = {
+    exchangeId: exchange.id,
+    ...(exchange.deliveryId ? { deliveryId: exchange.deliveryId } : {}),
+    agencyCode: exchange.agencyCode,
+    documentId: exchange.documentId!,
+    to: to.map((organId) => ({ organId })),
+    hub: hub.name,
+    edxmlDocumentId: sent.edxmlDocumentId!,
+    sentAt: vietnamIsoDateTime(at),
+  };
+  await enqueueEvent(
+    tx,
+    exchangeSentV1,
+    exchange.id,
+    data,
+    { source: eventSource, agencyCode: exchange.agencyCode },
+    ctx.topicPrefix,
+  );
+}
+
+async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
+  const status = job.payload as unknown as StatusMessage;
+  const edxml = buildStatusMessage(status);
+  const { hub, account } = credentials(ctx, exchange.agencyCode);
+  const { docId } = await hub.sendEdoc(account, { messageType: 'status', to: [status.responseFor.organId], edxml });
+  const at = ctx.clock();
+  await insertExchangeStatus(tx, {
+    exchangeId: exchange.id,
+    direction: 'sent',
+    organId: status.from.organId,
+    statusCode: status.statusCode,
+    description: status.description,
+    at: new Date(status.timestamp),
+    transportId: docId,
+    createdAt: at,
+  });
+  await appendToExchangeLog(tx, {
+    exchangeId: exchange.id,
+    agencyCode: exchange.agencyCode,
+    direction: 'sent',
+    messageKind: `status-${status.statusCode}`,
+    hub: hub.name,
+    transportId: docId,
+    edxmlDocumentId: status.responseFor.documentId,
+    messageSha256: sha256(edxml),
+    outcome: 'accepted',
+    at,
+  });
+  const data: ExchangeStatusV1 = {
+    exchangeId: exchange.id,
+    agencyCode: exchange.agencyCode,
+    edxmlDocumentId: status.responseFor.documentId,
+    organId: status.from.organId,
+    statusCode: status.statusCode,
+    description: status.description,
+    at: vietnamIsoDateTime(new Date(status.timestamp)),
+    direction: 'received',
+  };
+  await enqueueEvent(
+    tx,
+    exchangeStatusV1,
+    exchange.id,
+    data,
+    { source: eventSource, agencyCode: exchange.agencyCode },
+    ctx.topicPrefix,
+  );
+}
+
+async function acknowledge(job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
+  const { hub, account } = credentials(ctx, exchange.agencyCode);
+  const status = job.payload.status === 'fail' ? 'fail' : 'done';
+  await hub.acknowledge(account, String(job.payload.docId ?? exchange.transportId), status);
+}
+
+/** The status a receiving agency answers with, addressed to the sender of the received message. */
+export function statusFor(
+  exchange: ExchangeRow,
+  received: { documentId: string; codeNumber: string; codeNotation: string; promulgationDate: string; from: string },
+  statusCode: StatusCode,
+  description: string,
+  at: Date,
+): StatusMessage {
+  return {
+    from: { organId: exchange.agencyCode },
+    responseFor: {
+      organId: received.from,
+      code: `${received.codeNumber}/${received.codeNotation}`,
+      promulgationDate: received.promulgationDate,
+      documentId: received.documentId,
+    },
+    statusCode,
+    description,
+    timestamp: vietnamIsoDateTime(at),
+  };
+}
+
+async function createIncomingDocument(
+  tx: Tx,
+  _job: HubJobRow,
+  exchange: ExchangeRow,
+  ctx: ExchangeContext,
+): Promise<void> {
+  const edxml = await readExchangeMessage(tx, exchange.id);
+  const parsed = edxml ? parseEdxml(edxml, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
+  if (!parsed || parsed.kind !== 'edoc')
+    throw new AppError('INTERNAL', `exchange ${exchange.id} holds no edXML document`);
+  const { header, traceHeaders } = parsed.document;
+  const reference = {
+    documentId: header.documentId,
+    codeNumber: header.code.codeNumber,
+    codeNotation: header.code.codeNotation,
+    promulgationDate: header.promulgationInfo.promulgationDate,
+    from: header.from.organId,
+  };
+  const at = ctx.clock();
+  // The first PDF carried, raw or zipped (decided from its bytes).
+  let pdf: Buffer | undefined;
+  let fileName = 'van-ban-den.pdf';
+  for (const attachment of parsed.document.attachments) {
+    const files = isZipped(attachment.content)
+      ? unzipAttachment(attachment.content, ctx.maxMessageBytes)
+      : [{ name: attachment.name, content: attachment.content }];
+    const found = files.find((f) => f.content.subarray(0, 5).toString('latin1') === '%PDF-');
+    if (found) {
+      pdf = found.content;
+      fileName = found.name.toLowerCase().endsWith('.pdf') ? found.name : `${found.name}.pdf`;
+      break;
+    }
+  }
+  if (!pdf) {
+    await markExchangeFailed(tx, exchange.id, 'the message carries no PDF', at);
+    const status = statusFor(exchange, reference, '02', 'Văn bản không kèm tệp PDF', at);
+    await enqueueHubJob(tx, { id: randomUUID(), exchangeId: exchange.id, kind: 'send-status', payload: status, at });
+    return;
+  }
+  const { documents, caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
+  const priority = header.otherInfo?.priority ?? 0;
+  const metadata: Record<string, unknown> = {
+    direction: 'incoming',
+    subject: header.subject.slice(0, 500),
+    urgency: (['normal', 'urgent', 'very-urgent', 'immediate'] as const)[Math.min(priority, 3)],
+    sender: {
+      organId: header.from.organId,
+      ...(header.from.organName ? { organName: header.from.organName.slice(0, 200) } : {}),
+    },
+    codeNumber: header.code.codeNumber,
+    codeNotation: header.code.codeNotation,
+    issuedDate: header.promulgationInfo.promulgationDate,
+    ...(header.otherInfo?.pageAmount ? { pageAmount: Math.min(header.otherInfo.pageAmount, 999) } : {}),
+    ...(header.dueDate ? { dueDate: header.dueDate } : {}),
+    ...(header.signerInfo?.fullName
+      ? {
+          signer: {
+            fullName: header.signerInfo.fullName.slice(0, 50),
+            ...(header.signerInfo.position ? { position: header.signerInfo.position.slice(0, 100) } : {}),
+          },
+        }
+      : {}),
+    ...(header.toPlaces.length > 0 ? { toPlaces: header.toPlaces.join('; ').slice(0, 1000) } : {}),
+    traceHeaderList: JSON.stringify({ traceHeaders, business: parsed.document.business ?? null }).slice(0, 100_000),
+  };
+  const created = await documents.createIncomingDocument(caller, {
+    metadata,
+    pdf,
+    fileName,
+    idempotencyKey: `exchange-${exchange.id}`,
+  });
+  const version = created.versions.find((v) => v.version === created.currentVersion) ?? created.versions[0]!;
+  await linkReceivedDocument(tx, exchange.id, { documentId: created.id, version: version.version });
+  const data: ExchangeReceivedV1 = {
+    exchangeId: exchange.id,
+    agencyCode: exchange.agencyCode,
+    documentId: created.id,
+    version: version.version,
+    sha256: version.sha256,
+    from: { organId: header.from.organId, ...(header.from.organName ? { organName: header.from.organName } : {}) },
+    edxmlDocumentId: header.documentId,
+    receivedAt: vietnamIsoDateTime(exchange.receivedAt ?? at),
+  };
+  await enqueueEvent(
+    tx,
+    exchangeReceivedV1,
+    exchange.id,
+    data,
+    { source: eventSource, agencyCode: exchange.agencyCode },
+    ctx.topicPrefix,
+  );
+  // Đã đến: the hub does not send 01 for us (QCVN 102:2016 status codes).
+  const arrived = statusFor(exchange, reference, '01', 'Đã đến', at);
+  await enqueueHubJob(tx, { id: randomUUID(), exchangeId: exchange.id, kind: 'send-status', payload: arrived, at });
+}
+
+/** Runs due hub jobs one transaction each; returns how many were attempted. */
+export async function runHubJobs(input: RunHubJobsInput, ctx: ExchangeContext): Promise<number> {
+  const limit = input.limit ?? 50;
+  let attempted = 0;
+  while (attempted < limit) {
+    const { result: ran } = await ctx.runInTransaction(async (tx) => {
+      const now = ctx.clock();
+      const job = await claimDueHubJob(tx, now);
+      if (!job) return false;
+      const exchange = await findExchange(tx, job.exchangeId);
+      if (!exchange) {
+        await finishHubJob(tx, job.id, 'failed', now, 'exchange not found');
+        return true;
+      }
+      await beginJobWork(tx);
+      try {
+        if (job.kind === 'send-edoc') await sendEdoc(tx, job, exchange, ctx);
+        else if (job.kind === 'send-status') await sendStatus(tx, job, exchange, ctx);
+        else if (job.kind === 'acknowledge') await acknowledge(job, exchange, ctx);
+        else await createIncomingDocument(tx, job, exchange, ctx);
+        await finishHubJob(tx, job.id, 'done', ctx.clock());
+      } catch (error) {
+        // Whatever the job wrote before failing is undone; only the outcome below is kept.
+        await undoJobWork(tx);
+        const message = (error as Error).message.slice(0, 1000);
+        const businessRefusal = error instanceof HubError && !error.retriable;
+        const permanent =
+          businessRefusal ||
+          (error instanceof AppError &&
+            ['VALIDATION_FAILED', 'CONFLICT', 'UNPROCESSABLE', 'NOT_FOUND'].includes(error.code));
+        if (permanent) {
+          await finishHubJob(tx, job.id, 'failed', now, message);
+          if (job.kind === 'send-edoc') {
+            await markExchangeFailed(tx, exchange.id, message, now);
+            await appendToExchangeLog(tx, {
+              exchangeId: exchange.id,
+              agencyCode: exchange.agencyCode,
+              direction: 'sent',
+              messageKind: 'edoc',
+              hub: ctx.hub?.name ?? ctx.hubName,
+              transportId: null,
+              edxmlDocumentId: exchange.edxmlDocumentId,
+              messageSha256: exchange.edxmlSha256 ?? '0'.repeat(64),
+              outcome: error instanceof HubError ? `refused:${error.code}` : `refused:${(error as AppError).code}`,
+              at: now,
+            });
+          }
+        } else {
+          const next = new Date(now.getTime() + backoffMs(job.attempts));
+          await retryHubJobLater(tx, job.id, next, message);
+          await noteExchangeError(tx, exchange.id, message, now);
+          ctx.logger.warn(
+            { jobId: job.id, kind: job.kind, attempts: job.attempts + 1, next },
+            `hub job will be retried: ${message}`,
+          );
+        }
+      }
+      return true;
+    });
+    if (!ran) break;
+    attempted += 1;
+  }
+  return attempted;
+}

@@ -1,0 +1,220 @@
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { EdxmlRefused, hasErrors, parseEdxml } from '../domain/edxml/parse-edxml';
+
+// A protocol peer for development and tests: the VNPT VXP operations over HTTP as the public SDK
+// calls them (docs/domain/edxml-facts.md "Hub APIs"), with agencies registered by mã định danh.
+// It checks what it receives as the national hub does (the signed headers, the file hash, edXML
+// conformance: prefixes, required fields, duplicate To, size) and answers with the hub's error
+// codes. vanthu's adapters do not know they talk to it. Messages are kept in memory.
+
+export type SandboxAgency = { code: string; name: string; systemId: string; secret: string; parentCode?: string };
+
+type StoredMessage = {
+  docId: string;
+  from: string;
+  to: string;
+  messageType: 'edoc' | 'status';
+  edxml: Buffer;
+  sha256: string;
+  status: 'initial' | 'processing' | 'done' | 'fail';
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type HubSandbox = {
+  app: FastifyInstance;
+  /** Every message the hub holds, for tests and operators. */
+  messages: () => StoredMessage[];
+};
+
+const ok = (extra: Record<string, unknown> = {}) => ({ status: 'OK', ErrorCode: '0', ErrorDesc: '', ...extra });
+const fail = (code: string, description: string) => ({ status: 'FAIL', ErrorCode: code, ErrorDesc: description });
+
+class SandboxRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[`xroadvnpt-${name.toLowerCase()}`];
+  return typeof value === 'string' ? decodeURI(value) : undefined;
+};
+
+export async function buildHubSandbox(options: {
+  agencies: SandboxAgency[];
+  maxFileBytes?: number;
+  /** Seconds a request's timestamp may differ from the sandbox clock. */
+  clockSkewSeconds?: number;
+  messages?: StoredMessage[];
+}): Promise<HubSandbox> {
+  const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
+  // Kept outside the app so a test can stop the hub and start it again with what it held.
+  const store = options.messages ?? [];
+  const app = Fastify({ logger: false, bodyLimit: maxFileBytes + 1024 * 1024 });
+  await app.register(multipart, { limits: { fileSize: maxFileBytes, files: 1 } });
+
+  /** Verifies the signed headers and returns the calling agency. */
+  const authenticate = (request: FastifyRequest): SandboxAgency => {
+    const systemId = header(request, 'systemid');
+    const agency = options.agencies.find((a) => a.systemId === systemId);
+    const keyList = header(request, 'sign-header-key');
+    const signedJson = header(request, 'sign-header');
+    const hash = request.headers['xroadvnpt-hash-header'];
+    if (!agency || !keyList || !signedJson || typeof hash !== 'string') {
+      throw new SandboxRefusal('15', 'unknown systemid or unsigned request');
+    }
+    const names = keyList.split(';');
+    const rebuilt = JSON.stringify(Object.fromEntries(names.map((name) => [name, header(request, name) ?? ''])));
+    if (rebuilt !== signedJson || !names.includes('timestamp') || !names.includes('systemid')) {
+      throw new SandboxRefusal('15', 'the signed header list does not match the headers sent');
+    }
+    const expected = Buffer.from(createHmac('sha256', agency.secret).update(signedJson).digest('hex'));
+    const given = Buffer.from(hash);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw new SandboxRefusal('15', 'XroadVnpt-hash-header does not verify');
+    }
+    const stamp = /^(\d{2})(\d{2})(\d{4})T(\d{2})(\d{2})(\d{2})\+\d{4}$/.exec(header(request, 'timestamp') ?? '');
+    if (!stamp) throw new SandboxRefusal('15', 'XroadVnpt-timestamp is not ddMMyyyyTHHmmss+SSSS');
+    const [, dd, mm, yyyy, hh, mi, ss] = stamp;
+    const at = Date.parse(`${yyyy}-${mm}-${dd}T${hh}:${mi}:${ss}+07:00`);
+    if (Math.abs(Date.now() - at) > (options.clockSkewSeconds ?? 300) * 1000) {
+      throw new SandboxRefusal('15', 'XroadVnpt-timestamp is too far from the hub clock (replayed request?)');
+    }
+    return agency;
+  };
+
+  const handle =
+    (work: (request: FastifyRequest, agency: SandboxAgency) => Promise<Record<string, unknown>>) =>
+    async (request: FastifyRequest) => {
+      try {
+        return await work(request, authenticate(request));
+      } catch (error) {
+        if (error instanceof SandboxRefusal) return fail(error.code, error.message);
+        throw error;
+      }
+    };
+
+  app.post(
+    '/sendEdoc',
+    handle(async (request, agency) => {
+      if (header(request, 'from') !== agency.code) throw new SandboxRefusal('19', 'from is not the calling agency');
+      const messageType = header(request, 'messagetype') === 'status' ? 'status' : 'edoc';
+      const part = await request.file();
+      if (!part || part.fieldname !== 'file_doc') throw new SandboxRefusal('10', 'no file_doc part');
+      let edxml: Buffer;
+      try {
+        edxml = await part.toBuffer();
+      } catch {
+        throw new SandboxRefusal('10', `file larger than ${maxFileBytes} bytes`);
+      }
+      const sha256 = createHash('sha256').update(edxml).digest('hex');
+      if (header(request, 'hash-file') !== sha256) throw new SandboxRefusal('10', 'hash-file does not match the file');
+      let recipients: string[];
+      try {
+        const parsed = parseEdxml(edxml, { maxAttachmentBytes: maxFileBytes });
+        if (hasErrors(parsed.problems)) {
+          const rules = [...new Set(parsed.problems.filter((p) => p.severity === 'error').map((p) => p.rule))];
+          throw new SandboxRefusal('22', `edXML not conformant: ${rules.join(', ')}`);
+        }
+        recipients =
+          parsed.kind === 'edoc'
+            ? parsed.document.header.to.map((t) => t.organId)
+            : [parsed.status.responseFor.organId];
+      } catch (error) {
+        if (error instanceof EdxmlRefused) throw new SandboxRefusal('22', `edXML not readable: ${error.message}`);
+        throw error;
+      }
+      const declared = header(request, 'to');
+      if (declared) recipients = JSON.parse(declared) as string[];
+      for (const code of recipients) {
+        if (!options.agencies.some((a) => a.code === code)) throw new SandboxRefusal('18', `recipient ${code} unknown`);
+      }
+      // Sending the same file again (a client retrying after a lost answer) gets the same DocId.
+      const existing = store.find((m) => m.from === agency.code && m.sha256 === sha256);
+      if (existing) return ok({ DocId: existing.docId });
+      const docId = randomUUID();
+      const now = new Date();
+      for (const to of recipients) {
+        store.push({
+          docId,
+          from: agency.code,
+          to,
+          messageType,
+          edxml,
+          sha256,
+          status: 'initial',
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      return ok({ DocId: docId });
+    }),
+  );
+
+  app.post(
+    '/getReceivedEdocList',
+    handle(async (request, agency) => {
+      const messageType = header(request, 'messagetype') === 'status' ? 'status' : 'edoc';
+      const data = store
+        .filter((m) => m.to === agency.code && m.messageType === messageType && m.status !== 'done')
+        .map((m) => ({
+          docId: m.docId,
+          serviceType: 'eDoc',
+          messageType: m.messageType,
+          created_time: m.createdAt.toISOString(),
+          updated_time: m.updatedAt.toISOString(),
+          from: m.from,
+          to: m.to,
+          status: m.status,
+          status_desc: m.status,
+        }));
+      return ok({ data });
+    }),
+  );
+
+  app.post(
+    '/getEdoc',
+    handle(async (request, agency) => {
+      const message = store.find((m) => m.docId === header(request, 'docId') && m.to === agency.code);
+      if (!message) throw new SandboxRefusal('21', 'no such document for this agency');
+      return ok({ data: message.edxml.toString('base64') });
+    }),
+  );
+
+  app.post(
+    '/updateStatus',
+    handle(async (request, agency) => {
+      const status = header(request, 'status');
+      if (status !== 'done' && status !== 'fail' && status !== 'processing') {
+        throw new SandboxRefusal('10', 'status is done, fail or processing');
+      }
+      const message = store.find((m) => m.docId === header(request, 'docId') && m.to === agency.code);
+      if (!message) throw new SandboxRefusal('21', 'no such document for this agency');
+      message.status = status;
+      message.updatedAt = new Date();
+      return ok();
+    }),
+  );
+
+  app.post(
+    '/getAgenciesList',
+    handle(async () =>
+      ok({
+        data: options.agencies.map((a) => ({
+          code: a.code,
+          name: a.name,
+          ...(a.parentCode ? { pcode: a.parentCode } : {}),
+        })),
+      }),
+    ),
+  );
+
+  return { app, messages: () => store };
+}

@@ -1,0 +1,268 @@
+import type { Tx } from '@vanthu/platform';
+
+export type ExchangeDirection = 'sent' | 'received';
+export type ExchangeState = 'queued' | 'sent' | 'failed' | 'received' | 'rejected';
+
+export type ExchangeRow = {
+  id: string;
+  direction: ExchangeDirection;
+  agencyCode: string;
+  deliveryId: string | null;
+  documentId: string | null;
+  documentVersion: number | null;
+  hub: string;
+  edxmlDocumentId: string | null;
+  businessDocType: number;
+  counterparts: { organId: string; organName?: string }[];
+  state: ExchangeState;
+  transportId: string | null;
+  edxmlSha256: string | null;
+  problems: unknown[];
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
+  receivedAt: Date | null;
+};
+
+export type ExchangeStatusRow = {
+  id: number;
+  exchangeId: string;
+  direction: ExchangeDirection;
+  organId: string;
+  statusCode: string;
+  description: string;
+  at: Date;
+  transportId: string | null;
+};
+
+const columns = `id, direction, agency_code, delivery_id, document_id, document_version, hub, edxml_document_id,
+  business_doc_type, counterparts, state, transport_id, edxml_sha256, problems, last_error, created_at, updated_at,
+  sent_at, received_at`;
+
+type Raw = Record<string, unknown>;
+const toExchange = (r: Raw): ExchangeRow => ({
+  id: r.id as string,
+  direction: r.direction as ExchangeDirection,
+  agencyCode: r.agency_code as string,
+  deliveryId: (r.delivery_id as string | null) ?? null,
+  documentId: (r.document_id as string | null) ?? null,
+  documentVersion: (r.document_version as number | null) ?? null,
+  hub: r.hub as string,
+  edxmlDocumentId: (r.edxml_document_id as string | null) ?? null,
+  businessDocType: r.business_doc_type as number,
+  counterparts: r.counterparts as ExchangeRow['counterparts'],
+  state: r.state as ExchangeState,
+  transportId: (r.transport_id as string | null) ?? null,
+  edxmlSha256: (r.edxml_sha256 as string | null) ?? null,
+  problems: r.problems as unknown[],
+  lastError: (r.last_error as string | null) ?? null,
+  createdAt: r.created_at as Date,
+  updatedAt: r.updated_at as Date,
+  sentAt: (r.sent_at as Date | null) ?? null,
+  receivedAt: (r.received_at as Date | null) ?? null,
+});
+const toStatus = (r: Raw): ExchangeStatusRow => ({
+  id: Number(r.id),
+  exchangeId: r.exchange_id as string,
+  direction: r.direction as ExchangeDirection,
+  organId: r.organ_id as string,
+  statusCode: r.status_code as string,
+  description: r.description as string,
+  at: r.at as Date,
+  transportId: (r.transport_id as string | null) ?? null,
+});
+
+/** Inserts an outgoing exchange for a delivery; undefined when the delivery already has one. */
+export async function insertOutgoingExchange(
+  tx: Tx,
+  row: {
+    id: string;
+    agencyCode: string;
+    deliveryId: string;
+    documentId: string;
+    documentVersion: number;
+    hub: string;
+    counterparts: { organId: string; organName?: string }[];
+    at: Date;
+  },
+): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `INSERT INTO exchanges (id, direction, agency_code, delivery_id, document_id, document_version, hub, counterparts,
+                            state, created_at, updated_at)
+     VALUES ($1, 'sent', $2, $3, $4, $5, $6, $7, 'queued', $8, $8)
+     ON CONFLICT (delivery_id) WHERE delivery_id IS NOT NULL DO NOTHING
+     RETURNING ${columns}`,
+    [
+      row.id,
+      row.agencyCode,
+      row.deliveryId,
+      row.documentId,
+      row.documentVersion,
+      row.hub,
+      JSON.stringify(row.counterparts),
+      row.at,
+    ],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+/** Inserts a received exchange; undefined when this hub message was already received for the agency. */
+export async function insertReceivedExchange(
+  tx: Tx,
+  row: {
+    id: string;
+    agencyCode: string;
+    hub: string;
+    transportId: string;
+    edxml: Buffer;
+    edxmlSha256: string;
+    edxmlDocumentId: string | null;
+    businessDocType: number;
+    counterparts: { organId: string; organName?: string }[];
+    state: 'received' | 'rejected';
+    problems: unknown[];
+    lastError?: string;
+    at: Date;
+  },
+): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `INSERT INTO exchanges (id, direction, agency_code, hub, transport_id, edxml, edxml_sha256, edxml_document_id,
+                            business_doc_type, counterparts, state, problems, last_error, created_at, updated_at, received_at)
+     VALUES ($1, 'received', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13)
+     ON CONFLICT (agency_code, hub, transport_id) WHERE direction = 'received' AND transport_id IS NOT NULL DO NOTHING
+     RETURNING ${columns}`,
+    [
+      row.id,
+      row.agencyCode,
+      row.hub,
+      row.transportId,
+      row.edxml,
+      row.edxmlSha256,
+      row.edxmlDocumentId,
+      row.businessDocType,
+      JSON.stringify(row.counterparts),
+      row.state,
+      JSON.stringify(row.problems),
+      row.lastError ?? null,
+      row.at,
+    ],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+export async function findExchange(tx: Tx, id: string, agencyCode?: string): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `SELECT ${columns} FROM exchanges WHERE id = $1 AND ($2::text IS NULL OR agency_code = $2)`,
+    [id, agencyCode ?? null],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+export async function findSentExchangeByEdxmlId(
+  tx: Tx,
+  agencyCode: string,
+  edxmlDocumentId: string,
+): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `SELECT ${columns} FROM exchanges WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'sent'
+      ORDER BY created_at DESC LIMIT 1`,
+    [agencyCode, edxmlDocumentId],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+export async function readExchangeMessage(tx: Tx, id: string): Promise<Buffer | undefined> {
+  const { rows } = await tx.query<{ edxml: Buffer | null }>('SELECT edxml FROM exchanges WHERE id = $1', [id]);
+  return rows[0]?.edxml ?? undefined;
+}
+
+export async function storeBuiltMessage(
+  tx: Tx,
+  id: string,
+  message: { edxml: Buffer; sha256: string; edxmlDocumentId: string; at: Date },
+): Promise<void> {
+  await tx.query(
+    `UPDATE exchanges SET edxml = $2, edxml_sha256 = $3, edxml_document_id = $4, updated_at = $5 WHERE id = $1`,
+    [id, message.edxml, message.sha256, message.edxmlDocumentId, message.at],
+  );
+}
+
+export async function markExchangeSent(tx: Tx, id: string, transportId: string, at: Date): Promise<ExchangeRow> {
+  const { rows } = await tx.query(
+    `UPDATE exchanges SET state = 'sent', transport_id = $2, sent_at = $3, updated_at = $3, last_error = NULL
+      WHERE id = $1 RETURNING ${columns}`,
+    [id, transportId, at],
+  );
+  return toExchange(rows[0]!);
+}
+
+export async function markExchangeFailed(tx: Tx, id: string, error: string, at: Date): Promise<void> {
+  await tx.query(`UPDATE exchanges SET state = 'failed', last_error = $2, updated_at = $3 WHERE id = $1`, [
+    id,
+    error,
+    at,
+  ]);
+}
+
+export async function noteExchangeError(tx: Tx, id: string, error: string, at: Date): Promise<void> {
+  await tx.query(`UPDATE exchanges SET last_error = $2, updated_at = $3 WHERE id = $1`, [id, error, at]);
+}
+
+export async function linkReceivedDocument(
+  tx: Tx,
+  id: string,
+  document: { documentId: string; version: number },
+): Promise<void> {
+  await tx.query(`UPDATE exchanges SET document_id = $2, document_version = $3 WHERE id = $1`, [
+    id,
+    document.documentId,
+    document.version,
+  ]);
+}
+
+export async function listExchanges(
+  tx: Tx,
+  query: { agencyCode: string; direction?: ExchangeDirection; limit: number; before?: Date },
+): Promise<ExchangeRow[]> {
+  const { rows } = await tx.query(
+    `SELECT ${columns} FROM exchanges
+      WHERE agency_code = $1 AND ($2::text IS NULL OR direction = $2) AND ($3::timestamptz IS NULL OR created_at < $3)
+      ORDER BY created_at DESC, id LIMIT $4`,
+    [query.agencyCode, query.direction ?? null, query.before ?? null, query.limit],
+  );
+  return rows.map(toExchange);
+}
+
+/** Appends a status; undefined when this hub message was already recorded. */
+export async function insertExchangeStatus(
+  tx: Tx,
+  row: Omit<ExchangeStatusRow, 'id'> & { createdAt: Date },
+): Promise<ExchangeStatusRow | undefined> {
+  const { rows } = await tx.query(
+    `INSERT INTO exchange_statuses (exchange_id, direction, organ_id, status_code, description, at, transport_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (transport_id) WHERE direction = 'received' AND transport_id IS NOT NULL DO NOTHING
+     RETURNING id, exchange_id, direction, organ_id, status_code, description, at, transport_id`,
+    [
+      row.exchangeId,
+      row.direction,
+      row.organId,
+      row.statusCode,
+      row.description,
+      row.at,
+      row.transportId,
+      row.createdAt,
+    ],
+  );
+  return rows[0] ? toStatus(rows[0]) : undefined;
+}
+
+export async function listExchangeStatuses(tx: Tx, exchangeId: string): Promise<ExchangeStatusRow[]> {
+  const { rows } = await tx.query(
+    `SELECT id, exchange_id, direction, organ_id, status_code, description, at, transport_id
+       FROM exchange_statuses WHERE exchange_id = $1 ORDER BY id`,
+    [exchangeId],
+  );
+  return rows.map(toStatus);
+}
