@@ -140,7 +140,13 @@ export async function stackEnvironments(
       TRUST_CERTS_FILE: infra.pki.chainPem,
       SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
     }),
-    routing: service('routing'),
+    routing: service('routing', {
+      DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
+      SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
+      // The agencies whose seals this instance holds are the ones it hosts: documents issued to
+      // them are delivered directly instead of through the hub.
+      LOCAL_AGENCIES: [...new Set(infra.hsm.seals.map((s) => s.agencyCode))].join(','),
+    }),
     reporting: service('reporting'),
     exchange: service('exchange', {
       DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,

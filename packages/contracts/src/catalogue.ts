@@ -25,6 +25,15 @@ import { exchangeSentV1 } from './events/exchange-sent';
 import { deliveryRequestedV1 } from './events/delivery-requested';
 import { exchangeReceivedV1 } from './events/exchange-received';
 import { exchangeStatusV1 } from './events/exchange-status';
+import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
+import {
+  taskAssignedV1,
+  taskClaimedV1,
+  taskCompletedV1,
+  taskDelegatedV1,
+  taskReturnedV1,
+} from './events/task-lifecycle';
+import { deliveryRequestedV1 } from './events/delivery-requested';
 import type { TopicName } from './topics';
 
 export type EventDefinition = {
@@ -65,6 +74,15 @@ export const eventCatalogue: readonly EventDefinition[] = [
   exchangeSentV1,
   exchangeReceivedV1,
   exchangeStatusV1,
+  processStartedV1,
+  processCompletedV1,
+  processReturnedV1,
+  taskAssignedV1,
+  taskClaimedV1,
+  taskCompletedV1,
+  taskReturnedV1,
+  taskDelegatedV1,
+  deliveryRequestedV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

@@ -1,11 +1,25 @@
 import { topicName } from '@vanthu/contracts';
-import { runService } from '@vanthu/platform';
+import { runService, systemClock } from '@vanthu/platform';
+import type { ServiceContext } from '@vanthu/platform';
 import { buildApp } from './app';
+import { DocumentsClient } from './clients/documents-client';
 import { migrationsDir, routingConfigSchema } from './config';
+import type { RoutingConfig } from './config';
+import type { RoutingDeps } from './domain/routing-context';
+import { routingConsumers } from './events/consumers';
 import { certificateProjectionHandlers } from './gating/certificate-projection';
+import { moduleTimers } from './module-timers';
 import { registerDeadlineHandlers, TimerWorker } from './timers';
 
 let timerWorker: TimerWorker | undefined;
+
+const routingDeps = (context: ServiceContext<RoutingConfig>): RoutingDeps => ({
+  documents: new DocumentsClient(context.config.DOCUMENTS_URL),
+  events: { topicPrefix: context.config.KAFKA_TOPIC_PREFIX, source: '/vanthu/routing' },
+  timers: moduleTimers(systemClock),
+  ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),
+  localAgencies: context.config.LOCAL_AGENCIES.split(',').filter((code) => code.length > 0),
+});
 
 void runService({
   name: 'routing',
@@ -18,6 +32,10 @@ void runService({
       topics: [topicName('vanthu.signing', context.config.KAFKA_TOPIC_PREFIX)],
       handlers: certificateProjectionHandlers(),
     },
+    ...routingConsumers(
+      { ...routingDeps(context), logger: context.logger, clock: systemClock },
+      context.config.KAFKA_TOPIC_PREFIX,
+    ),
   ],
   beforeListen: async (context) => {
     registerDeadlineHandlers();
@@ -33,7 +51,9 @@ void runService({
     buildApp({
       logger: context.logger,
       identityPublicKey: context.identityPublicKey,
+      ...(context.servicePublicKey ? { servicePublicKey: context.servicePublicKey } : {}),
       healthChecks: context.healthChecks,
       pool: context.pool,
+      routing: routingDeps(context),
     }),
 });

@@ -1,0 +1,46 @@
+import type { Tx, UseCaseContext } from '@vanthu/platform';
+import type { Credentials, DocumentsClient } from '../clients/documents-client';
+import type { ScheduledDeadline, ScheduleSameDaySlaInput, ScheduleTaskDeadlineInput, WorkingCalendar } from '../timers';
+
+/**
+ * What routing's process engine needs from the calendar, timers, gating and delegation module
+ * (`src/timers`), with the signatures fixed between the two parts of the service.
+ */
+export type RoutingTimers = {
+  addWorkingTime(start: Date, amount: { workingDays?: number; workingHours?: number }, calendar: WorkingCalendar): Date;
+  loadCalendar(tx: Tx, agencyCode: string): Promise<WorkingCalendar>;
+  scheduleTimer(
+    tx: Tx,
+    timer: {
+      agencyCode: string;
+      taskId: string;
+      processId: string;
+      kind: 'reminder' | 'due' | 'escalation';
+      fireAt: Date;
+      payload?: Record<string, unknown>;
+    },
+  ): Promise<unknown>;
+  cancelTimers(tx: Tx, where: { taskId: string }): Promise<unknown>;
+  scheduleTaskDeadline(tx: Tx, input: ScheduleTaskDeadlineInput): Promise<ScheduledDeadline>;
+  scheduleSameDaySla(tx: Tx, input: ScheduleSameDaySlaInput): Promise<Date>;
+  assertAssignable(tx: Tx, who: { agencyCode: string; userId: string; at: Date }): Promise<void>;
+  resolveDelegate(tx: Tx, who: { agencyCode: string; userId: string; at: Date }): Promise<string>;
+};
+
+export type RoutingDeps = {
+  documents: DocumentsClient;
+  /** Where events go: topic prefix (tests) and CloudEvents source. */
+  events: { topicPrefix: string; source: string };
+  /** Calendar, timers, gating and delegation; absent only where the module is not wired (API documents). */
+  timers?: RoutingTimers;
+  /** Routing's own assertion for an agency, for calls with no user behind them (event consumers, delivery). */
+  serviceIdentity?: (agencyCode: string) => string;
+  /** Agencies on this instance: documents issued to them are delivered directly, not through the hub. */
+  localAgencies: string[];
+};
+
+export type RoutingContext = UseCaseContext &
+  RoutingDeps & {
+    /** The credentials to call documents with on behalf of whoever acts. */
+    credentials: Credentials;
+  };

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, requireRole } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import type { DocumentSummary } from '../clients/documents-client';
+import { insertProcess, lockActiveProcessesOfDocument } from '../repositories/processes-repository';
+import type { ProcessKind, ProcessRecord } from '../repositories/processes-repository';
+import { startTokensOf } from './process-runtime';
+import { resolveDefinition } from './resolve-definition';
+import type { RoutingContext } from './routing-context';
+
+export type StartProcessInput = {
+  kind: Extract<ProcessKind, 'outgoing' | 'incoming'>;
+  documentId: string;
+  variables?: Record<string, unknown>;
+  /** Set by delivery and exchange, which already hold the document's state. */
+  document?: DocumentSummary;
+};
+
+/** The latest version whose content was uploaded, not a signature added on top of it. */
+export function contentVersionOf(document: DocumentSummary): number {
+  const content = document.versions.filter((v) => v.kind !== 'signature').map((v) => v.version);
+  return content.length > 0 ? Math.max(...content) : document.currentVersion;
+}
+
+/**
+ * Starts a process on a document of the caller's agency, on the agency's current definition of the
+ * kind (NĐ 30/2020 Điều 10 for outgoing drafts, Điều 20 for incoming documents).
+ */
+export async function startProcess(input: StartProcessInput, ctx: RoutingContext): Promise<Mutation<ProcessRecord>> {
+  if (input.kind === 'outgoing') requireRole(ctx.identity, 'specialist', 'unit-leader', 'service');
+  else requireRole(ctx.identity, 'clerk', 'service');
+  const document = input.document ?? (await ctx.documents.getDocument(ctx.credentials, input.documentId));
+  if (document.agencyCode !== ctx.identity.agencyCode)
+    throw new AppError('NOT_FOUND', `document ${input.documentId} not found`);
+  const expectedDirection = input.kind === 'outgoing' ? 'outgoing' : 'incoming';
+  if (document.direction !== expectedDirection) {
+    throw new AppError(
+      'UNPROCESSABLE',
+      `document ${document.id} is ${document.direction}; an ${input.kind} process needs an ${expectedDirection} document`,
+    );
+  }
+  return ctx.runInTransaction(async (tx) => {
+    const running = await lockActiveProcessesOfDocument(tx, ctx.identity.agencyCode, document.id);
+    const same = running.find((p) => p.kind === input.kind);
+    if (same)
+      throw new AppError('CONFLICT', `document ${document.id} already has an active ${input.kind} process ${same.id}`);
+    const stored = await resolveDefinition(tx, ctx.identity.agencyCode, input.kind);
+    const process = await insertProcess(tx, {
+      id: randomUUID(),
+      agencyCode: ctx.identity.agencyCode,
+      kind: input.kind,
+      definitionId: stored.id,
+      definitionVersion: stored.version,
+      documentId: document.id,
+      urgency: document.urgency ?? null,
+      variables: input.variables ?? {},
+      documentVersion: document.currentVersion,
+      contentVersion: contentVersionOf(document),
+      startedBy: ctx.identity.userId,
+      startedUnit: ctx.identity.unitCode ?? null,
+      startedAt: ctx.clock(),
+      dueAt: null,
+    });
+    return startTokensOf(tx, ctx, process, stored.definition);
+  });
+}

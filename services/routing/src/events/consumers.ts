@@ -1,0 +1,36 @@
+import { documentVersionAddedV1, signatureAppliedV1, topicName } from '@vanthu/contracts';
+import type { DocumentVersionAddedV1, SignatureAppliedV1 } from '@vanthu/contracts';
+import type { Clock, EventHandler, Logger } from '@vanthu/platform';
+import { applySignature } from '../domain/apply-signature';
+import { recordDocumentVersion } from '../domain/record-document-version';
+import type { RoutingDeps } from '../domain/routing-context';
+import { consumerContext } from './consumer-context';
+
+export type RoutingConsumerDeps = RoutingDeps & { logger: Logger; clock: Clock };
+
+/** Handlers by event type: what routing learns from documents and signing. */
+export function routingEventHandlers(deps: RoutingConsumerDeps): Record<string, EventHandler> {
+  return {
+    [signatureAppliedV1.type]: async (tx, event) => {
+      const data = event.data as SignatureAppliedV1;
+      await applySignature({ event: data, eventId: event.id }, consumerContext(tx, deps, data.agencyCode, event.id));
+    },
+    [documentVersionAddedV1.type]: async (tx, event) => {
+      const data = event.data as DocumentVersionAddedV1;
+      await recordDocumentVersion(
+        { event: data, eventId: event.id },
+        consumerContext(tx, deps, data.agencyCode, event.id),
+      );
+    },
+  };
+}
+
+export function routingConsumers(deps: RoutingConsumerDeps, topicPrefix: string) {
+  return [
+    {
+      consumer: `${topicPrefix}routing-process-engine`,
+      topics: [topicName('vanthu.signing', topicPrefix), topicName('vanthu.documents', topicPrefix)],
+      handlers: routingEventHandlers(deps),
+    },
+  ];
+}

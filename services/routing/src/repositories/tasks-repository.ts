@@ -1,0 +1,257 @@
+import type { Tx } from '@vanthu/platform';
+import type { TaskAction } from '../definitions/definition-schema';
+
+export type TaskState = 'open' | 'claimed' | 'completed' | 'returned' | 'cancelled';
+export type DistributionRole = 'lead' | 'cooperate' | 'inform';
+
+export type TaskRecord = {
+  id: string;
+  processId: string;
+  agencyCode: string;
+  step: string;
+  name: string;
+  state: TaskState;
+  assigneeUserId: string | null;
+  assigneeRole: string | null;
+  assigneeUnit: string | null;
+  ownerUserId: string | null;
+  documentId: string;
+  documentVersion: number;
+  signatureKind: string | null;
+  actions: TaskAction[];
+  priority: number;
+  urgent: boolean;
+  distributionRole: DistributionRole | null;
+  direction: string | null;
+  instanceKey: string | null;
+  dueAt: Date | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  completedBy: string | null;
+  outcome: Record<string, unknown> | null;
+  progress: { at: string; by: string; text: string; percent?: number }[];
+};
+
+type Row = {
+  id: string;
+  process_id: string;
+  agency_code: string;
+  step: string;
+  name: string;
+  state: TaskState;
+  assignee_user_id: string | null;
+  assignee_role: string | null;
+  assignee_unit: string | null;
+  owner_user_id: string | null;
+  document_id: string;
+  document_version: number;
+  signature_kind: string | null;
+  actions: TaskAction[];
+  priority: number;
+  urgent: boolean;
+  distribution_role: DistributionRole | null;
+  direction: string | null;
+  instance_key: string | null;
+  due_at: Date | null;
+  created_at: Date;
+  completed_at: Date | null;
+  completed_by: string | null;
+  outcome: Record<string, unknown> | null;
+  progress: TaskRecord['progress'];
+};
+
+const columns = `id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
+  owner_user_id, document_id, document_version, signature_kind, actions, priority, urgent, distribution_role,
+  direction, instance_key, due_at, created_at, completed_at, completed_by, outcome, progress`;
+
+function toTask(row: Row): TaskRecord {
+  return {
+    id: row.id,
+    processId: row.process_id,
+    agencyCode: row.agency_code,
+    step: row.step,
+    name: row.name,
+    state: row.state,
+    assigneeUserId: row.assignee_user_id,
+    assigneeRole: row.assignee_role,
+    assigneeUnit: row.assignee_unit,
+    ownerUserId: row.owner_user_id,
+    documentId: row.document_id,
+    documentVersion: row.document_version,
+    signatureKind: row.signature_kind,
+    actions: row.actions,
+    priority: row.priority,
+    urgent: row.urgent,
+    distributionRole: row.distribution_role,
+    direction: row.direction,
+    instanceKey: row.instance_key,
+    dueAt: row.due_at,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+    completedBy: row.completed_by,
+    outcome: row.outcome,
+    progress: row.progress,
+  };
+}
+
+export type NewTask = Omit<
+  TaskRecord,
+  'state' | 'ownerUserId' | 'completedAt' | 'completedBy' | 'outcome' | 'progress'
+>;
+
+export async function insertTask(tx: Tx, task: NewTask): Promise<TaskRecord> {
+  const { rows } = await tx.query<Row>(
+    `INSERT INTO tasks (id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
+       document_id, document_version, signature_kind, actions, priority, urgent, distribution_role, direction,
+       instance_key, due_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+     RETURNING ${columns}`,
+    [
+      task.id,
+      task.processId,
+      task.agencyCode,
+      task.step,
+      task.name,
+      task.assigneeUserId,
+      task.assigneeRole,
+      task.assigneeUnit,
+      task.documentId,
+      task.documentVersion,
+      task.signatureKind,
+      task.actions,
+      task.priority,
+      task.urgent,
+      task.distributionRole,
+      task.direction,
+      task.instanceKey,
+      task.dueAt,
+      task.createdAt,
+    ],
+  );
+  return toTask(rows[0] as Row);
+}
+
+export async function findTask(tx: Tx, agencyCode: string, id: string): Promise<TaskRecord | undefined> {
+  const { rows } = await tx.query<Row>(`SELECT ${columns} FROM tasks WHERE id = $1 AND agency_code = $2`, [
+    id,
+    agencyCode,
+  ]);
+  return rows[0] ? toTask(rows[0]) : undefined;
+}
+
+/** Every task of a process, oldest first. */
+export async function tasksOfProcess(tx: Tx, processId: string): Promise<TaskRecord[]> {
+  const { rows } = await tx.query<Row>(`SELECT ${columns} FROM tasks WHERE process_id = $1 ORDER BY created_at, id`, [
+    processId,
+  ]);
+  return rows.map(toTask);
+}
+
+export async function openTasksOfProcess(tx: Tx, processId: string): Promise<TaskRecord[]> {
+  const { rows } = await tx.query<Row>(
+    `SELECT ${columns} FROM tasks WHERE process_id = $1 AND state IN ('open', 'claimed') ORDER BY created_at, id`,
+    [processId],
+  );
+  return rows.map(toTask);
+}
+
+export type TaskChange = Partial<
+  Pick<
+    TaskRecord,
+    | 'state'
+    | 'assigneeUserId'
+    | 'ownerUserId'
+    | 'documentVersion'
+    | 'completedAt'
+    | 'completedBy'
+    | 'outcome'
+    | 'progress'
+    | 'dueAt'
+  >
+>;
+
+const changeColumns: Record<keyof TaskChange, string> = {
+  state: 'state',
+  assigneeUserId: 'assignee_user_id',
+  ownerUserId: 'owner_user_id',
+  documentVersion: 'document_version',
+  completedAt: 'completed_at',
+  completedBy: 'completed_by',
+  outcome: 'outcome',
+  progress: 'progress',
+  dueAt: 'due_at',
+};
+
+export async function updateTask(tx: Tx, id: string, change: TaskChange): Promise<TaskRecord> {
+  const entries = Object.entries(change) as [keyof TaskChange, unknown][];
+  const sets = entries.map(([key], index) => `${changeColumns[key]} = $${index + 2}`);
+  const values = entries.map(([key, value]) =>
+    key === 'outcome' || key === 'progress' ? JSON.stringify(value) : value,
+  );
+  const { rows } = await tx.query<Row>(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1 RETURNING ${columns}`, [
+    id,
+    ...values,
+  ]);
+  return toTask(rows[0] as Row);
+}
+
+/** A new uploaded version: open tasks now concern it (a signature on the older one is stale). */
+export async function moveOpenTasksToVersion(tx: Tx, processId: string, version: number): Promise<TaskRecord[]> {
+  const { rows } = await tx.query<Row>(
+    `UPDATE tasks SET document_version = $2
+      WHERE process_id = $1 AND state IN ('open', 'claimed') AND document_version < $2 RETURNING ${columns}`,
+    [processId, version],
+  );
+  return rows.map(toTask);
+}
+
+export type InboxQuery = {
+  agencyCode: string;
+  userId: string;
+  roles: string[];
+  unitCode: string | null;
+  states: TaskState[];
+  dueBefore: Date | null;
+  after: { urgent: boolean; createdAt: Date; id: string } | null;
+  limit: number;
+};
+
+// A person's inbox: tasks assigned to them, plus unclaimed tasks of a role they hold in their unit
+// (or agency-wide when the task names no unit). Urgent documents come first (NĐ 30/2020 Điều 23).
+const inboxFilter = `agency_code = $1
+  AND (assignee_user_id = $2
+       OR (assignee_user_id IS NULL AND assignee_role = ANY($3::text[]) AND (assignee_unit IS NULL OR assignee_unit = $4)))
+  AND ($5::timestamptz IS NULL OR due_at < $5)`;
+
+export async function listInbox(tx: Tx, query: InboxQuery): Promise<TaskRecord[]> {
+  const { rows } = await tx.query<Row>(
+    `SELECT ${columns} FROM tasks
+      WHERE ${inboxFilter} AND state = ANY($6::text[])
+        AND ($7::boolean IS NULL OR urgent < $7 OR (urgent = $7 AND (created_at, id) > ($8, $9)))
+      ORDER BY urgent DESC, created_at, id LIMIT $10`,
+    [
+      query.agencyCode,
+      query.userId,
+      query.roles,
+      query.unitCode,
+      query.dueBefore,
+      query.states,
+      query.after?.urgent ?? null,
+      query.after?.createdAt ?? null,
+      query.after?.id ?? null,
+      query.limit,
+    ],
+  );
+  return rows.map(toTask);
+}
+
+export async function countInboxByState(
+  tx: Tx,
+  query: Omit<InboxQuery, 'states' | 'after' | 'limit'>,
+): Promise<Record<string, number>> {
+  const { rows } = await tx.query<{ state: string; count: number }>(
+    `SELECT state, count(*)::int AS count FROM tasks WHERE ${inboxFilter} GROUP BY state`,
+    [query.agencyCode, query.userId, query.roles, query.unitCode, query.dueBefore],
+  );
+  return Object.fromEntries(rows.map((row) => [row.state, row.count]));
+}

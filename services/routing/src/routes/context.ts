@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import { contextFor, identityHeader } from '@vanthu/platform';
+import type { Clock, Pool } from '@vanthu/platform';
+import type { RoutingContext, RoutingDeps } from '../domain/routing-context';
+
+export type RoutingRouteDeps = RoutingDeps & { pool: Pool; clock: Clock };
+
+/** The use-case context of a request; calls to documents carry the caller's own assertion. */
+export function routingContextFor(request: FastifyRequest, deps: RoutingRouteDeps, operation: string): RoutingContext {
+  const assertion = request.headers[identityHeader];
+  return {
+    ...contextFor(request, deps.pool, operation, deps.clock),
+    documents: deps.documents,
+    events: deps.events,
+    ...(deps.timers ? { timers: deps.timers } : {}),
+    ...(deps.serviceIdentity ? { serviceIdentity: deps.serviceIdentity } : {}),
+    localAgencies: deps.localAgencies,
+    credentials: { identity: typeof assertion === 'string' ? assertion : '', requestId: request.id },
+  };
+}
