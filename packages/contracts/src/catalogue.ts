@@ -33,7 +33,6 @@ import {
   taskDelegatedV1,
   taskReturnedV1,
 } from './events/task-lifecycle';
-import { deliveryRequestedV1 } from './events/delivery-requested';
 import type { TopicName } from './topics';
 
 export type EventDefinition = {
@@ -82,7 +81,6 @@ export const eventCatalogue: readonly EventDefinition[] = [
   taskCompletedV1,
   taskReturnedV1,
   taskDelegatedV1,
-  deliveryRequestedV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {
