@@ -83,7 +83,8 @@ export async function startHarness(label: string): Promise<Harness> {
   const now = { value: new Date('2026-06-15T02:00:00.000Z') }; // a Monday, 09:00 in Hà Nội
   const clock = () => new Date(now.value);
   const routingDeps = {
-    documents: new DocumentsClient(address),
+    // The documents app runs in this jest worker: under a loaded machine its PDF indexing can hold the loop.
+    documents: new DocumentsClient(address, 120_000),
     timers: moduleTimers(clock),
     events: { topicPrefix: 'test.', source: '/vanthu/routing' },
     localAgencies: [agency, otherAgency],

@@ -51,7 +51,7 @@ async function receive(urgency: string): Promise<{ documentId: string; processId
     issuedDate: '2026-06-12',
   });
   const started = await h.call(people.clerk, 'POST', '/v1/processes', { kind: 'incoming', documentId: document.id });
-  expect(started.statusCode).toBe(201);
+  expect(started.json()).toMatchObject({ state: 'active' });
   return { documentId: document.id, processId: started.json().id };
 }
 
