@@ -97,7 +97,7 @@ export async function startHarness(label: string): Promise<Harness> {
     clock,
   });
   const handlers: Record<string, EventHandler> = {
-    ...certificateProjectionHandlers(fixture.logger),
+    ...certificateProjectionHandlers(),
     ...routingEventHandlers({ ...routingDeps, logger: fixture.logger, clock }),
   };
   const as = (who: Identity) => ({ 'x-vanthu-identity': kit.assertionFor(who) });
