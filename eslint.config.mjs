@@ -64,6 +64,82 @@ const documentsLayerRules = [
 ];
 // ---- end of the documents layer rules ----------------------------------------------------------------------
 
+// ---- Layer rules of every service (issue 9) ------------------------------------------------------------------
+// routes/ (schema + one call) → use cases → repositories/ (all SQL). Repositories may import other repositories,
+// schemas/ and rules/ (and the types of the domain's value objects); routes never import a repository; no service
+// imports another service (they talk through HTTP and events; shared code lives in packages/). documents adds its
+// own, stricter block above for its aggregate folders.
+const serviceSrc = 'services/*/src';
+const otherServices = ['documents', 'signing', 'routing', 'reporting', 'exchange'];
+const serviceLayerRules = [
+  {
+    files: [`${serviceSrc}/**/*.ts`],
+    ignores: [`${serviceSrc}/repositories/**`, `${documentsSrc}/**`],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        noDefaultExport,
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
+        },
+      ],
+    },
+  },
+  {
+    files: [`${serviceSrc}/repositories/**/*.ts`],
+    ignores: [`${documentsSrc}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', '!../schemas', '!../schemas/*', '!../rules', '!../rules/*'],
+              allowTypeImports: true,
+              message: 'Repositories import no domain module: move what both layers need into rules/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [`${serviceSrc}/routes/**/*.ts`],
+    ignores: [`${documentsSrc}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../repositories', '../repositories/*', '../**/repositories/*'],
+              message: 'Routes call one use case; the use case calls the repositories.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [`${serviceSrc}/**/*.ts`, 'gateway/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: otherServices.flatMap((name) => [`@vanthu/${name}`, `**/${name}/src`, `**/${name}/src/**`]),
+              message: 'Services never import each other: call its API or consume its events; share through packages/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
+// ---- end of the service layer rules --------------------------------------------------------------------------
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', 'jest.config.js'] },
   js.configs.recommended,
@@ -90,5 +166,6 @@ export default tseslint.config(
     files: ['**/http.ts', '**/authenticate.ts'],
     rules: { '@typescript-eslint/consistent-type-definitions': 'off' },
   },
+  ...serviceLayerRules,
   ...documentsLayerRules,
 );

@@ -1,144 +1,761 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID, sign as nodeSign } from 'node:crypto';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { gatewayClient } from '../support/gateway-client';
 import type { ClientResponse } from '../support/gateway-client';
+import { documentUpload, multipartBody } from '../support/multipart';
 import { makePdf } from '../support/pdfs';
 import { agencyA, agencyB } from '../support/identities';
+import { ContractChecker } from './support/contract-checker';
+import type { OpenApi } from './support/contract-checker';
+import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
+import { makeScan } from '../../services/documents/test/scan-files';
+import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
 
-// Every response an integrator can get is checked against the published OpenAPI document of
-// the running gateway: the document is the contract, so it must describe what we send.
-type OpenApi = {
-  paths: Record<
-    string,
-    Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>
-  >;
+// The contract tier: every operation of the published OpenAPI document is called through the running
+// gateway, with success and with each documented error status, and every response — JSON or not — is
+// checked against its declared status, media type and schema. An operation (or a documented status)
+// that no call reaches fails the last test, unless `notProvoked` below says why it cannot be reached here
+// and where it is tested instead.
+
+const notProvoked: Record<string, string> = {
+  'GET /health 503': 'a component down: test/e2e/kafka-outage.e2e.test.ts',
+  'GET /v1/documents/{id}/content 500':
+    'stored bytes that fail their SHA-256: services/documents/test (blob tampering)',
+  'GET /v1/dossiers/{id}/export 500':
+    'a stored blob that fails its digest while exporting (never reached unless storage is corrupted)',
+  'GET /v1/documents/{documentId}/validation 500':
+    'an internal validator fault (isolated worker crash): signing robustness tests',
+  'POST /v1/documents 200':
+    'declared for an Idempotency-Key replay that the first request answered 200; replays answer 201',
+  'POST /v1/documents 413': 'an upload over the gateway limit (100 MB): gateway/test body-limit tests',
+  'POST /v1/documents/{id}/versions 413': 'an upload over the limit: gateway/test body-limit tests',
+  'POST /v1/copies/scans 413': 'an upload over the limit: gateway/test body-limit tests',
+  'POST /v1/signature-images 413': 'an image over the limit: signing http tests',
+  'POST /v1/validations 413': 'an upload over the limit: gateway/test body-limit tests',
+  'POST /v1/documents/{id}/registration 503': 'the numbering queue full: services/documents/test concurrency tests',
+  'POST /v1/documents/{id}/signatures 503': 'the HSM unavailable: test/e2e/signing-failures.e2e.test.ts',
+  'POST /v1/documents/{id}/signatures/extend 503':
+    'TSA or revocation source down: test/e2e/signing-failures.e2e.test.ts',
+  'POST /v1/signing-sessions 503': 'documents unavailable: test/e2e/signing-failures.e2e.test.ts',
+  'POST /v1/signing-sessions/{id}/complete 503': 'documents unavailable: test/e2e/signing-failures.e2e.test.ts',
+  'POST /v1/certificates 503': 'OCSP/CRL unreachable while checking a certificate: signing integration tests',
+  'POST /v1/signing-sessions/{id}/complete 403':
+    'declared, but no code path answers it yet: completion checks the certificate prepared for the session (422)',
+  'POST /v1/certificates/{id}/activate 422':
+    'a certificate that expired between registration and activation (registration refuses expired ones): manage-certificates',
+  'POST /v1/copies/scans 409':
+    'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
+  'POST /v1/documents/{id}/signatures/extend 409':
+    'a new version stored by someone else between reading and storing the extension (documents answers 409): a race',
+  'POST /v1/certificate-exceptions 409':
+    'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
+  'POST /v1/exchanges/validations 413':
+    'a message over the 64 MB limit: services/exchange/test/validations.http.test.ts',
+  'GET /v1/exchanges/{id} 200':
+    'an exchange exists only after a message went through the hub: getExchange in services/exchange/test/hub-exchange.int.test.ts',
+  'GET /v1/documents/{documentId}/validation 503': 'validation workers saturated: signing validation tests',
 };
 
 let stack: TestStack;
-let openapi: OpenApi;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
+let checker: ContractChecker;
+
+type Checked = {
+  call: (
+    method: string,
+    url: string,
+    init?: { body?: Buffer; contentType?: string; headers?: Record<string, string> },
+  ) => Promise<ClientResponse>;
+  get: (url: string) => Promise<ClientResponse>;
+  json: (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<ClientResponse>;
+  upload: (url: string, file: Buffer, metadata: unknown, fileType?: string) => Promise<ClientResponse>;
+};
+
+function checked(token?: string): Checked {
+  const client = gatewayClient(stack.gatewayUrl, token);
+  const call: Checked['call'] = async (method, url, init = {}) =>
+    checker.check(method, url, await client.call(method, url, init));
+  return {
+    call,
+    get: (url) => call('GET', url),
+    json: (method, url, body, headers) =>
+      call(method, url, {
+        ...(body === undefined ? {} : { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' }),
+        ...(headers ? { headers } : {}),
+      }),
+    upload: (url, file, metadata, fileType = 'application/pdf') => {
+      const { body, contentType } =
+        fileType === 'application/pdf'
+          ? documentUpload(file, metadata)
+          : multipartBody([
+              { name: 'metadata', value: JSON.stringify(metadata) },
+              { name: 'file', value: file, filename: 'image.png', contentType: fileType },
+            ]);
+      return call('POST', url, { body, contentType });
+    },
+  };
+}
+
+const der = (pemFile: string): string =>
+  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+const idOf = (response: ClientResponse): string => (response.body as { id: string }).id;
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+
+let office: Checked; // clerk + specialist of agency A
+let admin: Checked;
+let other: Checked; // clerk of agency B
+let specialist: Checked; // no clerk role
+let collector: Checked;
+type Person = { client: Checked; certPath: string; key: string };
+const people: Record<string, Person> = {};
 
 beforeAll(async () => {
   stack = await startTestStack('contract');
-  openapi = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as OpenApi;
-  ajv.addSchema(openapi as object, 'openapi');
-});
+  const openapi = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as OpenApi;
+  checker = new ContractChecker(openapi);
+  const token = (user: string, roles: string[], agency = agencyA, name?: string) =>
+    stack.token({ user, agency, roles, ...(name ? { name } : {}) } as never);
+  office = checked(await token('van-thu', ['clerk', 'specialist']));
+  admin = checked(await token('quan-tri', ['admin']));
+  other = checked(await token('khac', ['clerk', 'specialist', 'admin'], agencyB));
+  specialist = checked(await token('chuyen-vien', ['specialist']));
+  collector = checked(await token('so-khcn', ['report-collector']));
+  for (const [user, roles, name, key] of [
+    ['cuong', ['unit-leader'], 'Lê Hoàng Cường', 'le-hoang-cuong'],
+    ['binh', ['format-checker'], 'Trần Thị Bình', 'tran-thi-binh'],
+    ['an', ['agency-leader'], 'Nguyễn Văn An', 'nguyen-van-an'],
+  ] as const) {
+    const p = stack.infra.pki.persons[key];
+    if (!p) throw new Error(`no test person ${key}`);
+    people[user] = {
+      client: checked(await token(user, [...roles], agencyA, name)),
+      certPath: p.certPath,
+      key: fs.readFileSync(p.keyPath, 'utf8'),
+    };
+  }
+}, 180_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-const pointer = (...parts: string[]): string => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const person = (user: string): Person => {
+  const p = people[user];
+  if (!p) throw new Error(user);
+  return p;
+};
 
-function expectConforms(path: string, method: string, response: ClientResponse): void {
-  const operation = openapi.paths[path]?.[method];
-  expect(operation).toBeDefined();
-  const declared = operation?.responses[String(response.status)];
-  if (!declared)
-    throw new Error(
-      `${method.toUpperCase()} ${path} answered ${response.status}, which the OpenAPI document does not declare`,
-    );
-  const mediaType = Object.keys(declared.content ?? {})[0];
-  if (!mediaType || !/json/.test(mediaType)) return;
-  const validate = ajv.compile({
-    $ref: `openapi#/${pointer('paths', path, method, 'responses', String(response.status), 'content', mediaType, 'schema')}`,
+describe('every operation of the published OpenAPI document, checked against it', () => {
+  it('answers 401 without a token on every /v1 operation, and 400 for a malformed id', async () => {
+    const anonymous = checked();
+    for (const op of checker.operations()) {
+      const url = op.path.replace(/\{[^}]+\}/g, randomUUID());
+      if (op.path.startsWith('/v1/')) expect((await anonymous.call(op.method.toUpperCase(), url)).status).toBe(401);
+      else expect([200, 503]).toContain((await anonymous.call(op.method.toUpperCase(), url)).status);
+      if (checker.takesUuids(op) && checker.declaredStatuses(op).includes(400)) {
+        const bad = await office.call(op.method.toUpperCase(), op.path.replace(/\{[^}]+\}/g, 'not-a-uuid'));
+        // Parameters are checked before the body; a multipart route may first refuse the missing body (415).
+        expect(op.method === 'get' ? [400] : [400, 415]).toContain(bad.status);
+      }
+    }
   });
-  if (!validate(response.body))
-    throw new Error(
-      `${method.toUpperCase()} ${path} ${response.status} does not match its schema: ${ajv.errorsText(validate.errors)}`,
-    );
-}
 
-describe('responses match the published OpenAPI 3.1 document', () => {
-  it('documents: create, read, content and their errors', async () => {
-    const clerk = gatewayClient(
-      stack.gatewayUrl,
-      await stack.token({ user: 'van-thu', agency: agencyA, roles: ['clerk'] }),
-    );
-    const other = gatewayClient(
-      stack.gatewayUrl,
-      await stack.token({ user: 'khac', agency: agencyB, roles: ['clerk'] }),
-    );
-    const created = await clerk.uploadDocument(await makePdf('contract'), {
+  it('directory, catalogue and form policy', async () => {
+    const directory = {
+      organisations: [
+        {
+          code: agencyA,
+          name: 'Ủy ban nhân dân tỉnh Thử Nghiệm',
+          abbreviation: 'UBND',
+          units: [{ code: 'vp', name: 'Văn phòng', abbreviation: 'VP' }],
+        },
+      ],
+    };
+    expect((await admin.json('POST', '/v1/organisations/imports', directory)).status).toBe(200);
+    expect((await admin.json('POST', '/v1/organisations/imports', { organisations: 'x' })).status).toBe(400);
+    expect((await office.json('POST', '/v1/organisations/imports', directory)).status).toBe(403);
+    expect((await office.get(`/v1/organisations/${agencyA}`)).status).toBe(200);
+    expect((await office.get('/v1/organisations/000.00.00.Z00')).status).toBe(404);
+    expect((await office.get('/v1/document-types')).status).toBe(200);
+    expect((await office.get('/v1/document-types/form-policy')).status).toBe(200);
+    const policy = { entries: [{ typeCode: 'CV', form: 'electronic' }] };
+    expect((await admin.json('PUT', '/v1/document-types/form-policy', policy)).status).toBe(200);
+    expect((await admin.json('PUT', '/v1/document-types/form-policy', { entries: [] })).status).toBe(400);
+    expect((await office.json('PUT', '/v1/document-types/form-policy', policy)).status).toBe(403);
+  });
+
+  it('documents: upload, versions, read, content, access log, metadata and search', async () => {
+    const pdf = await makePdf('contract');
+    const created = await office.upload('/v1/documents', pdf, {
       direction: 'outgoing',
       subject: 'Hợp đồng API',
       urgency: 'immediate',
     });
     expect(created.status).toBe(201);
-    expectConforms('/v1/documents', 'post', created);
-    const id = (created.body as { id: string }).id;
+    const id = idOf(created);
+    expect(
+      (await office.upload('/v1/documents', await makePdf('x'), { direction: 'outgoing', subject: 'x', nope: 1 }))
+        .status,
+    ).toBe(400);
+    const key = { 'idempotency-key': `contract-${randomUUID()}` };
+    const keyed = (subject: string) =>
+      office.call('POST', '/v1/documents', {
+        ...documentUpload(pdf, { direction: 'outgoing', subject }),
+        headers: key,
+      });
+    expect((await keyed('Một lần')).status).toBe(201);
+    expect((await keyed('Một lần')).status).toBe(201);
+    expect((await keyed('Khác')).status).toBe(422);
+    expect(
+      (await office.upload('/v1/documents', Buffer.from('not a pdf'), { direction: 'outgoing', subject: 'x' })).status,
+    ).toBe(415);
+    expect((await office.json('POST', '/v1/documents', { direction: 'outgoing' })).status).toBe(415);
+    expect((await office.call('POST', '/v1/documents', multipartBody([{ name: 'x', value: 'y' }]))).status).toBe(400);
 
-    expectConforms(
-      '/v1/documents',
-      'post',
-      await clerk.uploadDocument(await makePdf('x'), { direction: 'outgoing', subject: 'x', nope: 1 }),
-    );
-    expectConforms(
-      '/v1/documents',
-      'post',
-      await clerk.uploadDocument(Buffer.from('not a pdf'), { direction: 'outgoing', subject: 'x' }),
-    );
-    expectConforms('/v1/documents/{id}', 'get', await clerk.get(`/v1/documents/${id}`));
-    expectConforms('/v1/documents/{id}', 'get', await other.get(`/v1/documents/${id}`));
-    expectConforms('/v1/documents/{id}', 'get', await clerk.get('/v1/documents/not-a-uuid'));
-    const content = await clerk.get(`/v1/documents/${id}/content`);
-    expect(content.status).toBe(200);
-    expectConforms('/v1/documents/{id}/content', 'get', content);
-    expectConforms('/v1/documents/{id}/content', 'get', await clerk.get(`/v1/documents/${id}/content?version=9`));
+    const version = await office.upload(`/v1/documents/${id}/versions`, await makePdf('contract-v2'), {
+      kind: 'upload',
+      basedOnVersion: 1,
+    });
+    expect(version.status).toBe(201);
+    const stale = await office.upload(`/v1/documents/${id}/versions`, await makePdf('contract-v3'), {
+      kind: 'upload',
+      basedOnVersion: 1,
+    });
+    expect(stale.status).toBe(409);
+    const versionKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    const keyedVersion = async (basedOnVersion: number) =>
+      office.call('POST', `/v1/documents/${id}/versions`, {
+        ...documentUpload(await makePdf('keyed-version'), { kind: 'upload', basedOnVersion }),
+        headers: versionKey,
+      });
+    expect((await keyedVersion(2)).status).toBe(201);
+    expect((await keyedVersion(3)).status).toBe(422);
+    expect(
+      (
+        await office.upload(`/v1/documents/${id}/versions`, Buffer.from('text'), {
+          kind: 'upload',
+          basedOnVersion: 2,
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (await office.call('POST', `/v1/documents/${id}/versions`, multipartBody([{ name: 'x', value: 'y' }]))).status,
+    ).toBe(400);
+    expect(
+      (
+        await other.upload(`/v1/documents/${id}/versions`, await makePdf('v'), {
+          kind: 'upload',
+          basedOnVersion: 2,
+        })
+      ).status,
+    ).toBe(404);
+
+    expect((await office.get(`/v1/documents/${id}`)).status).toBe(200);
+    expect((await other.get(`/v1/documents/${id}`)).status).toBe(404);
+    expect((await office.get(`/v1/documents/${id}/content`)).status).toBe(200);
+    expect((await office.get(`/v1/documents/${id}/content?version=9`)).status).toBe(404);
+    expect((await office.get(`/v1/documents/${id}/content?purpose=eat`)).status).toBe(400);
+    expect((await office.get(`/v1/documents/${id}/access-log`)).status).toBe(200);
+    expect((await office.get(`/v1/documents/${id}/access-log?limit=0`)).status).toBe(400);
+    expect((await other.get(`/v1/documents/${id}/access-log`)).status).toBe(404);
+
+    const patch = (client: Checked, body: unknown) => client.json('PATCH', `/v1/documents/${id}/metadata`, body);
+    expect((await patch(office, { description: 'Mô tả hợp đồng' })).status).toBe(200);
+    expect((await patch(office, { nope: 1 })).status).toBe(400);
+    expect((await patch(other, { description: 'x' })).status).toBe(404);
+
+    expect((await office.get(`/v1/documents?q=${encodeURIComponent('hop dong')}`)).status).toBe(200);
+    expect((await office.get('/v1/documents?limit=0')).status).toBe(400);
+    const saved = await office.json('POST', '/v1/searches', { name: 'Hợp đồng', criteria: { q: 'hop dong' } });
+    expect(saved.status).toBe(201);
+    expect((await office.json('POST', '/v1/searches', { name: 'Hợp đồng', criteria: { q: 'x' } })).status).toBe(409);
+    expect((await office.json('POST', '/v1/searches', { name: '' })).status).toBe(400);
+    expect((await office.get('/v1/searches')).status).toBe(200);
+    expect((await office.get(`/v1/searches/${idOf(saved)}/results`)).status).toBe(200);
+    expect((await other.get(`/v1/searches/${idOf(saved)}/results`)).status).toBe(404);
   });
 
-  it('reports: the compliance report and its errors', async () => {
-    const clerk = gatewayClient(
-      stack.gatewayUrl,
-      await stack.token({ user: 'van-thu', agency: agencyA, roles: ['clerk'] }),
+  it('registers: numbering, issue, recall and export', async () => {
+    const register = await office.json('POST', '/v1/registers', { name: 'Sổ văn bản đi', direction: 'outgoing' });
+    expect(register.status).toBe(201);
+    const registerId = idOf(register);
+    expect((await office.json('POST', '/v1/registers', { name: 'Sổ văn bản đi', direction: 'outgoing' })).status).toBe(
+      409,
     );
-    expectConforms('/v1/reports/compliance', 'get', await clerk.get('/v1/reports/compliance?month=2026-11'));
-    expectConforms('/v1/reports/compliance', 'get', await clerk.get('/v1/reports/compliance?month=2026-13'));
-    expectConforms(
-      '/v1/reports/compliance',
-      'get',
-      await clerk.get(`/v1/reports/compliance?month=2026-11&agency=${agencyB}`),
+    expect((await office.json('POST', '/v1/registers', { name: '' })).status).toBe(400);
+    expect((await specialist.json('POST', '/v1/registers', { name: 'Sổ khác', direction: 'outgoing' })).status).toBe(
+      403,
     );
-    expectConforms('/v1/reports/province', 'get', await clerk.get('/v1/reports/province?month=2026-11'));
-    const collector = gatewayClient(
-      stack.gatewayUrl,
-      await stack.token({ user: 'so-khcn', agency: agencyB, roles: ['report-collector'] }),
-    );
-    expectConforms('/v1/reports/province', 'get', await collector.get('/v1/reports/province?month=2026-11'));
-    expectConforms(
-      '/v1/reports/findings',
-      'get',
-      await collector.get('/v1/reports/findings?month=2026-11&kind=without-organisation-signature&limit=2'),
-    );
-    expectConforms(
-      '/v1/reports/findings',
-      'get',
-      await clerk.get(`/v1/reports/findings?month=2026-11&kind=digitised-only&agency=${agencyB}`),
-    );
-    for (const format of ['csv', 'xlsx', 'pdf'])
-      expectConforms(
-        '/v1/reports/export',
-        'get',
-        await collector.get(`/v1/reports/export?month=2026-11&format=${format}`),
+    expect((await office.get('/v1/registers')).status).toBe(200);
+
+    const upload = async (subject: string) =>
+      idOf(
+        await office.upload('/v1/documents', await makePdf(randomUUID()), {
+          direction: 'outgoing',
+          subject,
+          typeCode: 'QĐ',
+        }),
       );
-    expectConforms('/v1/reports/export', 'get', await clerk.get('/v1/reports/export?month=2026-11&format=doc'));
+    const first = await upload('Quyết định một');
+    const register1 = await office.json('POST', `/v1/documents/${first}/registration`, { registerId });
+    expect(register1.status).toBe(201);
+    expect((await office.json('POST', `/v1/documents/${first}/registration`, { registerId })).status).toBe(409);
+    expect((await office.json('POST', `/v1/documents/${first}/registration`, {})).status).toBe(400);
+    expect((await specialist.json('POST', `/v1/documents/${first}/registration`, { registerId })).status).toBe(403);
+    expect((await other.json('POST', `/v1/documents/${first}/registration`, { registerId })).status).toBe(404);
+    const incomingRegister = idOf(
+      await office.json('POST', '/v1/registers', { name: 'Sổ văn bản đến', direction: 'incoming' }),
+    );
+    const second = await upload('Quyết định hai');
+    expect(
+      (await office.json('POST', `/v1/documents/${second}/registration`, { registerId: incomingRegister })).status,
+    ).toBe(422);
+
+    expect((await office.call('POST', `/v1/documents/${first}/issue`)).status).toBe(200);
+    expect((await office.call('POST', `/v1/documents/${first}/issue`)).status).toBe(409);
+    expect((await specialist.call('POST', `/v1/documents/${first}/issue`)).status).toBe(403);
+    expect((await other.call('POST', `/v1/documents/${first}/issue`)).status).toBe(404);
+    expect((await office.call('POST', `/v1/documents/${second}/issue`)).status).toBe(409);
+    const incomingDoc = idOf(
+      await office.upload('/v1/documents', await makePdf(randomUUID()), {
+        direction: 'incoming',
+        subject: 'Văn bản đến',
+      }),
+    );
+    expect((await office.call('POST', `/v1/documents/${incomingDoc}/issue`)).status).toBe(422);
+
+    expect((await office.json('POST', `/v1/documents/${first}/recall`, { reason: 'Sai thẩm quyền' })).status).toBe(200);
+    expect((await office.json('POST', `/v1/documents/${first}/recall`, { reason: 'Lần hai' })).status).toBe(409);
+    expect((await office.json('POST', `/v1/documents/${first}/recall`, {})).status).toBe(400);
+    expect((await specialist.json('POST', `/v1/documents/${second}/recall`, { reason: 'x' })).status).toBe(403);
+    expect((await other.json('POST', `/v1/documents/${second}/recall`, { reason: 'x' })).status).toBe(404);
+    expect((await office.json('POST', `/v1/documents/${second}/recall`, { reason: 'Chưa ban hành' })).status).toBe(409);
+    expect(
+      (await office.json('POST', `/v1/documents/${second}/recall`, { reason: 'x', origin: 'issuer' })).status,
+    ).toBe(422);
+    expect((await office.json('PATCH', `/v1/documents/${first}/metadata`, { description: 'sau thu hồi' })).status).toBe(
+      409,
+    );
+
+    for (const format of ['pdf', 'xlsx'])
+      expect(
+        (await office.get(`/v1/registers/${registerId}/export?from=${today}&to=${today}&format=${format}`)).status,
+      ).toBe(200);
+    const exportOf = (client: Checked, query: string) => client.get(`/v1/registers/${registerId}/export?${query}`);
+    expect((await exportOf(office, `from=${today}&to=2020-01-01&format=pdf`)).status).toBe(400);
+    expect((await exportOf(office, `from=${today}&to=${today}&format=xlsx&layout=handling-tracker`)).status).toBe(422);
+    expect((await office.get(`/v1/registers/${registerId}/export?format=doc`)).status).toBe(400);
+    expect((await other.get(`/v1/registers/${registerId}/export?from=${today}&to=${today}&format=pdf`)).status).toBe(
+      404,
+    );
   });
 
-  it('declares every public path of the design brief that exists so far, with the bearer scheme', () => {
-    for (const path of [
-      '/v1/documents',
-      '/v1/documents/{id}',
-      '/v1/documents/{id}/content',
-      '/v1/reports/compliance',
-      '/v1/reports/province',
-      '/v1/reports/findings',
-      '/v1/reports/export',
-      '/health',
-    ]) {
-      expect(openapi.paths[path]).toBeDefined();
+  it('dossiers and copies', async () => {
+    const dossier = await office.json('POST', '/v1/dossiers', {
+      fileNotation: '01.VP',
+      title: 'Hồ sơ hợp đồng',
+      maintenance: '5 năm',
+    });
+    expect(dossier.status).toBe(201);
+    const dossierId = idOf(dossier);
+    expect(
+      (await office.json('POST', '/v1/dossiers', { fileNotation: '01.VP', title: 'Trùng', maintenance: '5 năm' }))
+        .status,
+    ).toBe(409);
+    expect((await office.json('POST', '/v1/dossiers', { title: '' })).status).toBe(400);
+    expect((await office.get('/v1/dossiers')).status).toBe(200);
+    expect((await office.get('/v1/dossiers?handoverDueWithinDays=-1')).status).toBe(400);
+    expect((await office.get(`/v1/dossiers/${dossierId}`)).status).toBe(200);
+    expect((await other.get(`/v1/dossiers/${dossierId}`)).status).toBe(404);
+
+    const documentId = idOf(
+      await office.upload('/v1/documents', await makePdf('dossier-doc'), { direction: 'incoming', subject: 'Báo cáo' }),
+    );
+    const file = (client: Checked, body: unknown) => client.json('POST', `/v1/dossiers/${dossierId}/documents`, body);
+    expect((await file(office, { documentId })).status).toBe(201);
+    expect((await file(office, { documentId })).status).toBe(409);
+    expect((await file(office, {})).status).toBe(400);
+    expect((await file(other, { documentId })).status).toBe(404);
+    expect((await file(office, { documentId: randomUUID() })).status).toBe(422);
+    expect((await office.get(`/v1/dossiers/${dossierId}/export`)).status).toBe(200);
+    expect((await other.get(`/v1/dossiers/${dossierId}/export`)).status).toBe(404);
+    expect((await office.call('POST', `/v1/dossiers/${dossierId}/close`)).status).toBe(200);
+    expect((await office.call('POST', `/v1/dossiers/${dossierId}/close`)).status).toBe(409);
+    expect((await other.call('POST', `/v1/dossiers/${dossierId}/close`)).status).toBe(404);
+
+    const source = idOf(
+      await office.upload('/v1/documents', await makePdf('copy-source', 1), {
+        direction: 'outgoing',
+        subject: 'Văn bản gốc',
+        typeCode: 'TB',
+      }),
+    );
+    const registerId = idOf(await office.json('POST', '/v1/registers', { name: 'Sổ sao', direction: 'outgoing' }));
+    const reg = await office.json('POST', `/v1/documents/${source}/registration`, { registerId });
+    if (reg.status !== 201) throw new Error(JSON.stringify(reg.body));
+    expect((await office.call('POST', `/v1/documents/${source}/issue`)).status).toBe(200);
+    const copy = (client: Checked, body: unknown) => client.json('POST', '/v1/copies', body);
+    expect((await copy(office, { sourceDocumentId: source, kind: 'SY', form: 'electronic' })).status).toBe(201);
+    expect((await copy(office, { sourceDocumentId: source, kind: 'TrS', form: 'electronic' })).status).toBe(400);
+    expect((await copy(office, { sourceDocumentId: source, kind: 'SL', form: 'electronic' })).status).toBe(422);
+    expect((await copy(specialist, { sourceDocumentId: source, kind: 'SY', form: 'electronic' })).status).toBe(403);
+    expect((await copy(other, { sourceDocumentId: source, kind: 'SY', form: 'electronic' })).status).toBe(404);
+    const recalled = idOf(
+      await office.upload('/v1/documents', await makePdf('recalled-source', 1), {
+        direction: 'outgoing',
+        subject: 'Văn bản thu hồi',
+        typeCode: 'TB',
+      }),
+    );
+    expect((await office.json('POST', `/v1/documents/${recalled}/registration`, { registerId })).status).toBe(201);
+    expect((await office.call('POST', `/v1/documents/${recalled}/issue`)).status).toBe(200);
+    expect((await office.json('POST', `/v1/documents/${recalled}/recall`, { reason: 'Thu hồi' })).status).toBe(200);
+    expect((await copy(office, { sourceDocumentId: recalled, kind: 'SY', form: 'electronic' })).status).toBe(409);
+
+    const scan = (client: Checked, file: Buffer, metadata: unknown) =>
+      client.upload('/v1/copies/scans', file, metadata);
+    expect(
+      (
+        await scan(office, await makeScan({ dpi: 200, colour: true }), {
+          subject: 'Bản số hóa',
+          sourceDescription: 'Bản giấy số 12/UBND-VP',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await scan(office, await makePdf('scan', 1), { subject: 'x', nope: 1 })).status).toBe(400);
+    // A PDF of vector text is no scan (TT 01/2019 Điều 6.2: images of at least 200 dpi, in colour).
+    expect((await scan(office, await makePdf('scan', 1), { subject: 'x', sourceDescription: 'Bản giấy' })).status).toBe(
+      422,
+    );
+    expect((await scan(office, Buffer.from('text'), { subject: 'x' })).status).toBe(415);
+    expect((await office.call('POST', '/v1/copies/scans', multipartBody([{ name: 'x', value: 'y' }]))).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await scan(specialist, await makeScan({ dpi: 200, colour: true }), {
+          subject: 'x',
+          sourceDescription: 'Bản giấy',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await scan(other, await makeScan({ dpi: 200, colour: true }), { subject: 'x', sourceDocumentId: source }))
+        .status,
+    ).toBe(404);
+  });
+
+  it('signing: certificates, images, two-step sessions, the seal, extension and validation', async () => {
+    const an = person('an');
+    const cuong = person('cuong');
+    const register = (p: Person) =>
+      p.client.json('POST', '/v1/certificates', { certificate: fs.readFileSync(p.certPath, 'utf8') });
+    const registered = await register(cuong);
+    expect(registered.status).toBe(201);
+    expect(
+      (
+        await person('binh').client.json('POST', '/v1/certificates', {
+          certificate: fs.readFileSync(cuong.certPath, 'utf8'),
+        })
+      ).status,
+    ).toBe(409);
+    expect((await cuong.client.json('POST', '/v1/certificates', { certificate: 'not a certificate' })).status).toBe(
+      400,
+    );
+    // A certificate that chains to no trusted root (NĐ 68/2024: public-service certificates only).
+    const stranger = execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null'].concat(
+        ['-subj', '/CN=Nguoi la', '-days', '2', '-out', '-'],
+      ),
+      { encoding: 'utf8' },
+    );
+    expect((await cuong.client.json('POST', '/v1/certificates', { certificate: stranger })).status).toBe(422);
+    expect((await cuong.client.json('POST', '/v1/certificates', {})).status).toBe(400);
+    const leaderCert = await register(an);
+    const activate = (client: Checked, id: string) => client.json('POST', `/v1/certificates/${id}/activate`, {});
+    expect((await activate(office, idOf(registered))).status).toBe(403);
+    expect((await activate(other, idOf(registered))).status).toBe(404);
+    expect((await activate(admin, idOf(registered))).status).toBe(200);
+    expect((await activate(admin, idOf(registered))).status).toBe(200); // activating again changes nothing
+    expect((await activate(admin, idOf(leaderCert))).status).toBe(200);
+    expect((await office.get('/v1/certificates')).status).toBe(200);
+    expect((await admin.get('/v1/certificates/adoption')).status).toBe(200);
+    expect((await office.get('/v1/certificates/adoption')).status).toBe(403);
+    expect((await admin.get('/v1/signing-keys')).status).toBe(200);
+    expect((await office.get('/v1/signing-keys')).status).toBe(403);
+
+    expect(
+      (await office.upload('/v1/signature-images', redSealPng(), { kind: 'seal', widthMm: 36 }, 'image/png')).status,
+    ).toBe(201);
+    expect(
+      (await an.client.upload('/v1/signature-images', blueSignaturePng(), { kind: 'signature' }, 'image/png')).status,
+    ).toBe(201);
+    expect(
+      (await office.upload('/v1/signature-images', blueSignaturePng(), { kind: 'seal' }, 'image/png')).status,
+    ).toBe(422);
+    expect(
+      (await office.upload('/v1/signature-images', Buffer.from('GIF89a'), { kind: 'seal' }, 'image/gif')).status,
+    ).toBe(415);
+    expect((await office.upload('/v1/signature-images', redSealPng(), { kind: 'nope' }, 'image/png')).status).toBe(400);
+    expect((await specialist.upload('/v1/signature-images', redSealPng(), { kind: 'seal' }, 'image/png')).status).toBe(
+      403,
+    );
+
+    const documentId = idOf(
+      await office.upload('/v1/documents', await makeCongVan({ pages: 2 }), {
+        direction: 'outgoing',
+        subject: 'Về việc kiểm thử hợp đồng API',
+      }),
+    );
+    const seal = (client: Checked, id: string, body: unknown) =>
+      client.json('POST', `/v1/documents/${id}/signatures`, body);
+    expect((await seal(office, documentId, { kind: 'issue' })).status).toBe(422);
+    expect((await seal(office, documentId, { kind: 'nope' })).status).toBe(400);
+    expect((await seal(specialist, documentId, { kind: 'attachment' })).status).toBe(403);
+    expect((await seal(other, documentId, { kind: 'attachment' })).status).toBe(404);
+
+    const session = (p: Person, body: unknown) => p.client.json('POST', '/v1/signing-sessions', body);
+    expect((await session(an, { kind: 'approval', documents: [] })).status).toBe(400);
+    expect((await session(an, { kind: 'approval', documents: [{ documentId: randomUUID() }] })).status).toBe(404);
+    expect(
+      (
+        await session(person('binh'), {
+          kind: 'initial',
+          step: 'format',
+          certificate: der(an.certPath),
+          documents: [{ documentId }],
+        })
+      ).status,
+    ).toBe(403);
+    const prepared = await session(an, {
+      kind: 'approval',
+      positionText: 'CHỦ TỊCH',
+      authorityPrefix: 'TM.',
+      level: 'B-T',
+      documents: [{ documentId }],
+    });
+    expect(prepared.status).toBe(201);
+    expect((await session(an, { kind: 'approval', documents: [{ documentId, basedOnVersion: 9 }] })).status).toBe(409);
+    // A plain page has no "./." for the content initial to follow, and no rectangle was given.
+    const plain = idOf(
+      await office.upload('/v1/documents', await makePdf('no-anchor'), { direction: 'outgoing', subject: 'Không mốc' }),
+    );
+    expect(
+      (await session(cuong, { kind: 'initial', step: 'content', documents: [{ documentId: plain }] })).status,
+    ).toBe(422);
+    const prepared2 = await session(an, { kind: 'approval', level: 'B-T', documents: [{ documentId }] });
+    expect(prepared2.status).toBe(201);
+    const sessionBody = prepared.body as { id: string; items: { dataToSign: string }[] };
+    const dataToSign = Buffer.from(sessionBody.items[0]?.dataToSign ?? '', 'base64');
+    const complete = (p: Person, id: string, signatureValue: string) =>
+      p.client.json('POST', `/v1/signing-sessions/${id}/complete`, {
+        certificateChain: [der(an.certPath)],
+        items: [{ documentId, signatureValue }],
+      });
+    expect((await complete(an, sessionBody.id, randomBytes(256).toString('base64'))).status).toBe(422);
+    expect((await an.client.json('POST', `/v1/signing-sessions/${sessionBody.id}/complete`, {})).status).toBe(400);
+    expect((await complete(an, randomUUID(), randomBytes(256).toString('base64'))).status).toBe(404);
+    expect((await complete(cuong, sessionBody.id, randomBytes(256).toString('base64'))).status).toBe(404);
+    const foreignChain = await an.client.json('POST', `/v1/signing-sessions/${sessionBody.id}/complete`, {
+      certificateChain: [der(cuong.certPath)],
+      items: [{ documentId, signatureValue: randomBytes(256).toString('base64') }],
+    });
+    expect(foreignChain.status).toBe(422);
+    const done = await complete(an, sessionBody.id, nodeSign('sha256', dataToSign, an.key).toString('base64'));
+    expect(done.status).toBe(200);
+    // The second session was prepared on the version the first one has now replaced.
+    const staleData = Buffer.from((prepared2.body as typeof sessionBody).items[0]?.dataToSign ?? '', 'base64');
+    const stale = await complete(an, idOf(prepared2), nodeSign('sha256', staleData, an.key).toString('base64'));
+    expect(stale.status).toBe(409);
+    expect((await seal(office, documentId, { kind: 'issue', level: 'B-T' })).status).toBe(201);
+    expect((await seal(office, documentId, { kind: 'attachment', basedOnVersion: 1 })).status).toBe(409);
+    expect((await office.get(`/v1/documents/${documentId}/signatures`)).status).toBe(200);
+
+    const extend = (client: Checked, id: string, body: unknown) =>
+      client.json('POST', `/v1/documents/${id}/signatures/extend`, body);
+    expect((await extend(office, documentId, { level: 'B-LT' })).status).toBe(201);
+    expect((await extend(office, documentId, { level: 'B-X' })).status).toBe(400);
+    expect((await extend(specialist, documentId, { level: 'B-LT' })).status).toBe(403);
+    expect((await extend(other, documentId, { level: 'B-LT' })).status).toBe(404);
+    const unsigned = idOf(
+      await office.upload('/v1/documents', await makePdf('unsigned'), { direction: 'outgoing', subject: 'Chưa ký' }),
+    );
+    expect((await extend(office, unsigned, { level: 'B-LT' })).status).toBe(422);
+    await office.json('POST', `/v1/documents/${unsigned}/recall`, { reason: 'x' });
+
+    const signed = await office.get(`/v1/documents/${documentId}/content`);
+    const validate = (file: Buffer, query = '') => {
+      const { body, contentType } = multipartBody([
+        { name: 'file', value: file, filename: 'x.pdf', contentType: 'application/pdf' },
+      ]);
+      return office.call('POST', `/v1/validations${query}`, { body, contentType });
+    };
+    expect((await validate(signed.raw)).status).toBe(200);
+    expect((await validate(signed.raw, '?format=pdf')).status).toBe(200);
+    expect((await validate(Buffer.from('plain text'))).status).toBe(415);
+    expect((await office.call('POST', '/v1/validations', multipartBody([{ name: 'x', value: 'y' }]))).status).toBe(400);
+    expect((await office.get(`/v1/documents/${documentId}/validation`)).status).toBe(200);
+    expect((await office.get(`/v1/documents/${documentId}/validation?format=pdf`)).status).toBe(200);
+    expect((await other.get(`/v1/documents/${documentId}/validation`)).status).toBe(404);
+    // Any member of the agency may read the validation of its documents (the records are theirs).
+    expect((await collector.get(`/v1/documents/${documentId}/validation`)).status).toBe(200);
+  });
+
+  it('signing: a certificate over a career (release, reassignment, history, checks)', async () => {
+    const binh = person('binh');
+    const registered = await binh.client.json('POST', '/v1/certificates', {
+      certificate: fs.readFileSync(binh.certPath, 'utf8'),
+    });
+    expect(registered.status).toBe(201);
+    const id = idOf(registered);
+    expect((await admin.json('POST', `/v1/certificates/${id}/activate`, {})).status).toBe(200);
+    expect((await binh.client.get(`/v1/certificates/${id}/history`)).status).toBe(200);
+    expect((await other.get(`/v1/certificates/${id}/history`)).status).toBe(404);
+    const reassign = (client: Checked, body: unknown) =>
+      client.json('POST', `/v1/certificates/${id}/reassignment`, body);
+    expect((await reassign(admin, { toUserId: 'binh-moi', reason: 'Tài khoản tạo lại' })).status).toBe(200);
+    expect((await reassign(admin, { toUserId: 'binh-moi' })).status).toBe(400);
+    expect((await reassign(office, { toUserId: 'x', reason: 'x' })).status).toBe(403);
+    expect((await reassign(other, { toUserId: 'x', reason: 'x' })).status).toBe(404);
+    const release = (client: Checked, body: unknown) => client.json('POST', `/v1/certificates/${id}/unregister`, body);
+    expect((await release(office, { reason: 'Chuyển công tác' })).status).toBe(403);
+    expect((await release(other, { reason: 'Chuyển công tác' })).status).toBe(404);
+    expect((await release(admin, { reason: 'x'.repeat(600) })).status).toBe(400);
+    expect((await release(admin, { reason: 'Chuyển công tác' })).status).toBe(200);
+    // A released certificate is neither activated nor reassigned again; its next holder registers it.
+    expect((await admin.json('POST', `/v1/certificates/${id}/activate`, {})).status).toBe(409);
+    expect((await reassign(admin, { toUserId: 'binh', reason: 'Trả lại' })).status).toBe(409);
+    expect((await admin.call('POST', '/v1/certificates/checks')).status).toBe(200);
+    expect((await office.call('POST', '/v1/certificates/checks')).status).toBe(403);
+  });
+
+  it('routing: working calendars, certificate gating and written exceptions', async () => {
+    const year = new Date().getFullYear();
+    const calendar = await office.get(`/v1/calendars/${year}`);
+    expect(calendar.status).toBe(200);
+    expect((await office.get('/v1/calendars/19')).status).toBe(400);
+    const { holidays, workingDays, officeHours } = calendar.body as Record<string, unknown>;
+    const amended = { holidays, workingDays, officeHours };
+    expect((await admin.json('PUT', `/v1/calendars/${year}`, amended)).status).toBe(200);
+    expect((await admin.json('PUT', `/v1/calendars/${year}`, { holidays: [] })).status).toBe(400);
+    expect((await office.json('PUT', `/v1/calendars/${year}`, amended)).status).toBe(403);
+
+    expect((await office.get('/v1/certificate-gating')).status).toBe(200);
+    expect((await admin.json('PUT', '/v1/certificate-gating', { gatingDate: '2026-04-16' })).status).toBe(200);
+    expect((await admin.json('PUT', '/v1/certificate-gating', { gatingDate: '16/4/2026' })).status).toBe(400);
+    expect((await office.json('PUT', '/v1/certificate-gating', { gatingDate: '2026-04-16' })).status).toBe(403);
+    expect((await office.get('/v1/certificate-gating/persons/chuyen-vien')).status).toBe(200);
+    expect((await office.get('/v1/certificate-gating/persons/chuyen-vien?at=yesterday')).status).toBe(400);
+
+    const permission = { userId: 'chuyen-vien', referenceDocument: '15/QĐ-UBND', reason: 'Chờ cấp chứng thư số' };
+    const key = { 'idempotency-key': `contract-${randomUUID()}` };
+    const granted = await admin.json('POST', '/v1/certificate-exceptions', permission, key);
+    expect(granted.status).toBe(201);
+    expect(
+      (await admin.json('POST', '/v1/certificate-exceptions', { ...permission, reason: 'Khác hẳn' }, key)).status,
+    ).toBe(422);
+    expect(
+      (await admin.json('POST', '/v1/certificate-exceptions', { ...permission, referenceDocument: 'x' })).status,
+    ).toBe(400);
+    expect((await office.json('POST', '/v1/certificate-exceptions', permission)).status).toBe(403);
+    expect((await office.get('/v1/certificate-exceptions?userId=chuyen-vien')).status).toBe(200);
+    expect((await office.get(`/v1/certificate-exceptions?userId=${'x'.repeat(300)}`)).status).toBe(400);
+    const revoke = (client: Checked, id: string) => client.call('POST', `/v1/certificate-exceptions/${id}/revocation`);
+    expect((await revoke(office, idOf(granted))).status).toBe(403);
+    expect((await revoke(other, idOf(granted))).status).toBe(404);
+    expect((await revoke(admin, idOf(granted))).status).toBe(200);
+  });
+
+  it('routing: delegations and absences', async () => {
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const exception = { userId: 'ke-toan', referenceDocument: '16/QĐ-UBND', reason: 'Chờ cấp chứng thư số' };
+    expect((await admin.json('POST', '/v1/certificate-exceptions', exception)).status).toBe(201);
+    const delegation = { kind: 'delegation', delegateUserId: 'ke-toan', validUntil: until, reason: 'Đi công tác' };
+    const created = await office.json('POST', '/v1/delegations', delegation);
+    expect(created.status).toBe(201);
+    expect((await office.json('POST', '/v1/delegations', delegation)).status).toBe(409);
+    expect(
+      (await office.json('POST', '/v1/delegations', { ...delegation, validUntil: '2020-01-01T00:00:00Z' })).status,
+    ).toBe(400);
+    // After the gating date, work goes only to a person with an activated certificate or a written exception.
+    expect(
+      (await specialist.json('POST', '/v1/delegations', { ...delegation, delegateUserId: 'nguoi-moi' })).status,
+    ).toBe(422);
+    expect(
+      (await office.json('POST', '/v1/delegations', { ...delegation, kind: 'absence', delegatorUserId: 'chuyen-vien' }))
+        .status,
+    ).toBe(403);
+    expect((await office.get('/v1/delegations?userId=van-thu')).status).toBe(200);
+    expect((await office.get('/v1/delegations?activeAt=tomorrow')).status).toBe(400);
+    expect((await office.get('/v1/delegations/delegates/van-thu')).status).toBe(200);
+    expect((await office.get('/v1/delegations/delegates/van-thu?at=soon')).status).toBe(400);
+    const revoke = (client: Checked) => client.call('POST', `/v1/delegations/${idOf(created)}/revocation`);
+    expect((await specialist.call('POST', `/v1/delegations/${idOf(created)}/revocation`)).status).toBe(403);
+    expect((await revoke(other)).status).toBe(404);
+    expect((await revoke(office)).status).toBe(200);
+  });
+
+  it('exchange: edXML conformance checks', async () => {
+    const sample = fs.readFileSync(
+      path.resolve(__dirname, '../../services/exchange/test/fixtures/vnpt-edoc-new.edxml'),
+    );
+    const validate = (body: Buffer | string, contentType = 'application/xml') =>
+      office.call('POST', '/v1/exchanges/validations', { body: Buffer.from(body), contentType });
+    expect((await validate(sample)).status).toBe(200);
+    expect((await validate('<edXML><unclosed></edXML>', 'text/xml')).status).toBe(200);
+    expect((await validate('{}', 'application/json')).status).toBe(400);
+    expect((await validate('plain', 'text/plain')).status).toBe(400);
+    expect((await validate('GIF89a', 'image/gif')).status).toBe(415);
+    expect((await office.get('/v1/exchanges')).status).toBe(200);
+    expect((await office.get('/v1/exchanges?limit=0')).status).toBe(400);
+    expect((await office.get(`/v1/exchanges/${randomUUID()}`)).status).toBe(404);
+    expect((await admin.get('/v1/exchanges/log/verification')).status).toBe(200);
+    expect((await specialist.get('/v1/exchanges/log/verification')).status).toBe(403);
+  });
+
+  it('reports and operations', async () => {
+    expect((await office.get('/v1/reports/compliance?month=2026-11')).status).toBe(200);
+    expect((await office.get('/v1/reports/compliance?month=2026-13')).status).toBe(400);
+    // Another agency's report answers 404, exactly like a missing one.
+    expect((await office.get(`/v1/reports/compliance?month=2026-11&agency=${agencyB}`)).status).toBe(404);
+    expect((await collector.get(`/v1/reports/compliance?month=2026-11&agency=${agencyB}`)).status).toBe(200);
+    expect((await office.get('/v1/reports/province?month=2026-11')).status).toBe(403);
+    expect((await collector.get('/v1/reports/province?month=2026-11')).status).toBe(200);
+    expect((await collector.get('/v1/reports/province?month=11-2026')).status).toBe(400);
+    const findings = '/v1/reports/findings?month=2026-11&kind=without-organisation-signature&limit=2';
+    expect((await collector.get(findings)).status).toBe(200);
+    expect((await office.get(`/v1/reports/findings?month=2026-11&kind=digitised-only&agency=${agencyB}`)).status).toBe(
+      404,
+    );
+    expect((await office.get('/v1/reports/findings?month=2026-11&kind=nonsense')).status).toBe(400);
+    for (const format of ['csv', 'xlsx', 'pdf'])
+      expect((await collector.get(`/v1/reports/export?month=2026-11&format=${format}`)).status).toBe(200);
+    expect((await office.get('/v1/reports/export?month=2026-11&format=doc')).status).toBe(400);
+    expect((await office.get(`/v1/reports/export?month=2026-11&format=csv&agency=${agencyB}`)).status).toBe(404);
+    expect((await office.get('/health')).status).toBe(200);
+    expect((await office.get('/asyncapi.json')).status).toBe(200);
+  });
+
+  it('reached every operation with its success and each documented error status', () => {
+    const missing: string[] = [];
+    for (const op of checker.operations()) {
+      const seen = checker.statusesSeen(op);
+      for (const status of checker.declaredStatuses(op)) {
+        const key = `${op.key} ${status}`;
+        if (!seen.includes(status) && !notProvoked[key]) missing.push(key);
+      }
     }
-    expect(JSON.stringify(openapi)).toContain('"bearerAuth"');
+    expect(missing).toEqual([]);
+    // An exemption that a call does reach is stale: remove it.
+    const stale = Object.keys(notProvoked).filter((key) => {
+      const [method, path, status] = key.split(' ');
+      return checker
+        .statusesSeen({ key: `${method} ${path}`, method: (method ?? '').toLowerCase(), path: path ?? '' })
+        .includes(Number(status));
+    });
+    expect(stale).toEqual([]);
   });
 });

@@ -16,7 +16,16 @@ const gatewayPaths = {
       tags: ['operations'],
       summary: 'Aggregated health of every service, PostgreSQL, Kafka and the HSM',
       security: [],
-      responses: { '200': { description: 'All components up' }, '503': { description: 'At least one component down' } },
+      responses: {
+        '200': {
+          description: 'All components up',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+        },
+        '503': {
+          description: 'At least one component down',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+        },
+      },
     },
   },
   '/asyncapi.json': {
@@ -25,10 +34,47 @@ const gatewayPaths = {
       tags: ['operations'],
       summary: 'AsyncAPI 3.0 document of the events',
       security: [],
-      responses: { '200': { description: 'AsyncAPI document' } },
+      responses: {
+        '200': { description: 'AsyncAPI document', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
     },
   },
 };
+
+// The aggregated health the gateway answers on /health (gateway/src/health).
+const healthSchema = {
+  type: 'object',
+  required: ['status', 'services', 'components'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'] },
+    services: { type: 'object', additionalProperties: { type: 'object', required: ['status'] } },
+    components: { type: 'object', additionalProperties: { type: 'object', required: ['status', 'reportedBy'] } },
+  },
+};
+
+/**
+ * Error responses are sent as `application/problem+json` (RFC 9457 §3), but a TypeBox route schema can only say
+ * "JSON": every response whose schema is the Problem is declared under the media type we actually send.
+ */
+function declareProblemMediaType(paths: Record<string, unknown>): void {
+  for (const item of Object.values(paths) as Record<
+    string,
+    { responses?: Record<string, { content?: Record<string, unknown> }> }
+  >[]) {
+    for (const operation of Object.values(item)) {
+      for (const response of Object.values(operation?.responses ?? {})) {
+        const json = response.content?.['application/json'] as { schema?: { $ref?: string } } | undefined;
+        if (
+          response.content &&
+          json?.schema?.$ref?.endsWith('/Problem') &&
+          Object.keys(response.content).length === 1
+        ) {
+          response.content = { 'application/problem+json': json };
+        }
+      }
+    }
+  }
+}
 
 /**
  * Builds one OpenAPI 3.1 document from the services' own documents (each generated from its
@@ -106,6 +152,8 @@ export function composeOpenApi(
       if (path.startsWith('/v1/')) paths[path] = { ...(item as object), 'x-vanthu-service': service };
     }
   }
+  declareProblemMediaType(paths);
+  schemas.Health ??= healthSchema;
   const result: OpenApiDocument & { 'x-missing-services'?: string[]; servers: unknown; security: unknown } = {
     openapi: '3.1.0',
     info: {

@@ -6,7 +6,6 @@ import {
   markReplayed,
   problemResponses,
   sendMutation,
-  withTransaction,
 } from '@vanthu/platform';
 import type { FastifyRequest } from 'fastify';
 import type { ServiceApp } from '@vanthu/platform';
@@ -25,7 +24,7 @@ import { uploadSignatureImage } from '../domain/manage-signature-images';
 import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { signingKeyStatus } from '../domain/signing-key-status';
 import type { SigningDeps } from '../domain/signing-deps';
-import { signaturesOf } from '../repositories/signatures-repository';
+import { listSignatures } from '../domain/list-signatures';
 import {
   Adoption,
   Certificate,
@@ -143,7 +142,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       },
     },
     async (request) =>
-      withTransaction(deps.pool, (tx) => signaturesOf(tx, request.identity.agencyCode, request.params.id)),
+      listSignatures({ documentId: request.params.id }, { identity: request.identity, pool: deps.pool }),
   );
 
   app.post(

@@ -42,8 +42,11 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
   app.addSchema(ValidationReportSchema);
   const okResponse = {
     200: {
-      $ref: 'ValidationReport#',
       description: 'The report (JSON), or with ?format=pdf / Accept: application/pdf a readable Vietnamese PDF',
+      content: {
+        'application/json': { schema: { $ref: 'ValidationReport#' } },
+        'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } },
+      },
     },
   };
 
@@ -116,7 +119,7 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
           'Validate a stored document version (the current one by default); reports are cached by content SHA-256',
         params: Type.Object({ documentId: Type.String({ format: 'uuid' }) }),
         querystring: Type.Object({ ...ReportFormat.properties, version: Type.Optional(Type.Integer({ minimum: 1 })) }),
-        response: { ...okResponse, 400: problem, 401: problem, 403: problem, 404: problem, 500: problem, 503: problem },
+        response: { ...okResponse, 400: problem, 401: problem, 404: problem, 500: problem, 503: problem },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+// The layer rules that eslint.config.mjs applies to every service, shown failing on each thing they forbid and
+// passing on the allowed form. ESLint loads its flat config as an ES module, which jest's VM cannot, so the
+// snippets are linted in one child process.
+const root = path.resolve(__dirname, '../..');
+
+const sql = "import type { Tx } from '@vanthu/platform';\nexport const f = (tx: Tx) => tx.query('SELECT 1');\n";
+const importing = (target: string) => `import { x } from '${target}';\nexport const y = x;\n`;
+const typeImport = (target: string) => `import type { X } from '${target}';\nexport type Y = X;\n`;
+const cases: Record<string, { code: string; file: string }> = {};
+for (const service of ['signing', 'routing', 'reporting']) {
+  Object.assign(cases, {
+    [`${service}:sqlInDomain`]: { code: sql, file: `services/${service}/src/domain/fixture.ts` },
+    [`${service}:sqlInRoute`]: { code: sql, file: `services/${service}/src/routes/fixture.ts` },
+    [`${service}:sqlInRepository`]: { code: sql, file: `services/${service}/src/repositories/fixture.ts` },
+    [`${service}:repositoryImportsDomain`]: {
+      code: importing('../domain/some-use-case'),
+      file: `services/${service}/src/repositories/fixture.ts`,
+    },
+    [`${service}:repositoryImportsSchema`]: {
+      code: importing('../schemas/some-schema'),
+      file: `services/${service}/src/repositories/fixture.ts`,
+    },
+    [`${service}:repositoryImportsDomainType`]: {
+      code: typeImport('../domain/some-value'),
+      file: `services/${service}/src/repositories/fixture.ts`,
+    },
+    [`${service}:routeImportsRepository`]: {
+      code: importing('../repositories/some-repository'),
+      file: `services/${service}/src/routes/fixture.ts`,
+    },
+    [`${service}:domainImportsRepository`]: {
+      code: importing('../repositories/some-repository'),
+      file: `services/${service}/src/domain/fixture.ts`,
+    },
+    [`${service}:importsAnotherService`]: {
+      code: importing('@vanthu/documents'),
+      file: `services/${service}/src/domain/fixture.ts`,
+    },
+    [`${service}:reachesIntoAnotherService`]: {
+      code: importing('../../../documents/src/rules/numbering'),
+      file: `services/${service}/src/domain/fixture.ts`,
+    },
+  });
+}
+let messages: Record<string, string[]>;
+
+beforeAll(() => {
+  const script = `import { ESLint } from 'eslint';
+    const [root, snippets] = [process.argv[1], JSON.parse(process.argv[2])];
+    const eslint = new ESLint({ cwd: root });
+    const out = {};
+    for (const [name, { code, file }] of Object.entries(snippets)) {
+      const [result] = await eslint.lintText(code, { filePath: root + '/' + file });
+      out[name] = result.messages.map((m) => m.ruleId + ': ' + m.message);
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, root, JSON.stringify(cases)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  messages = JSON.parse(output) as typeof messages;
+}, 60_000);
+
+describe.each(['signing', 'routing', 'reporting'])('layer rules of services/%s (eslint.config.mjs)', (service) => {
+  const of = (name: string): string[] => messages[`${service}:${name}`] ?? ['missing case'];
+
+  it('refuses SQL in a use case or a route, and allows it in a repository', () => {
+    for (const name of ['sqlInDomain', 'sqlInRoute'])
+      expect(of(name)).toEqual([expect.stringMatching(/^no-restricted-syntax: SQL lives in repositories/)]);
+    expect(of('sqlInRepository')).toEqual([]);
+  });
+
+  it('refuses a repository importing a domain module; schemas and value-object types are allowed', () => {
+    expect(of('repositoryImportsDomain')).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*Repositories import no domain module/),
+    ]);
+    expect(of('repositoryImportsSchema')).toEqual([]);
+    expect(of('repositoryImportsDomainType')).toEqual([]);
+  });
+
+  it('refuses a route importing a repository; a use case may', () => {
+    expect(of('routeImportsRepository')).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*Routes call one use case/),
+    ]);
+    expect(of('domainImportsRepository')).toEqual([]);
+  });
+
+  it('refuses importing another service, by package name or by path', () => {
+    for (const name of ['importsAnotherService', 'reachesIntoAnotherService'])
+      expect(of(name)).toEqual([
+        expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*Services never import each other/),
+      ]);
+  });
+});
