@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 const noDefaultExport = {
   selector: 'ExportDefaultDeclaration',
-  message: 'Use named exports (DESIGN.md code convention 5).',
+  message: 'Use named exports (CONTRIBUTING.md, code style).',
 };
 
 // ---- Layer rules of services/documents (issue 9) -------------------------------------------------------------
@@ -157,7 +157,7 @@ export default tseslint.config(
     },
   },
   {
-    // Services and shared packages log through pino, never the console (DESIGN.md convention 7).
+    // Services and shared packages log through pino, never the console (CONTRIBUTING.md, code style).
     files: ['services/*/src/**/*.ts', 'gateway/src/**/*.ts', 'packages/*/src/**/*.ts'],
     rules: { 'no-console': 'error' },
   },

@@ -1,4 +1,4 @@
-// Jest projects by tier (DESIGN.md "Testing"). Test files are TypeScript, compiled by swc;
+// Jest projects by tier (ARCHITECTURE.md "Testing"). Test files are TypeScript, compiled by swc;
 // workspace packages resolve to their sources so tests never run stale builds — except the
 // end-to-end tier, which starts the built services as separate processes, like production.
 const transform = {

@@ -9,7 +9,7 @@ import { logFile, portAnswers, runningPid, sleep, startDetached, stopProcess, ta
 
 // Apache Kafka 3.9.1 in KRaft mode (one combined broker+controller node) run as a plain Java process from
 // Maven Central jars: there is no Docker engine here and neither Debian nor npm ships a broker.
-// See /work/shared/infra-notes.md §1–§3.
+// See docs/domain/infra-notes.md §1–§3.
 
 export const kafkaVersion = '3.9.1';
 

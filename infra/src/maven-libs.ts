@@ -7,7 +7,7 @@ import { withDirLock } from './processes';
 export type MavenLibs = {
   /** What the jars are for, in error messages. */
   name: string;
-  /** A standalone pom listing the runtime closure to copy (kept apart from other poms, see infra-notes §3.2). */
+  /** A standalone pom listing the runtime closure to copy (kept apart from other poms, see docs/domain/infra-notes.md §3.2). */
   pomPath: string;
   libDir: string;
   /** File-name prefixes that must be among the copied jars for the copy to count as complete. */

@@ -50,7 +50,7 @@ function rolePassword(role: string): string {
 }
 
 /**
- * One database and one login role per service (DESIGN.md: no service reads another's tables).
+ * One database and one login role per service (ARCHITECTURE.md: no service reads another's tables).
  * Returns the connection URL of each.
  */
 export async function ensureServiceDatabase(database: string): Promise<string> {

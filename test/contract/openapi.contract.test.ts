@@ -60,6 +60,10 @@ const notProvoked: Record<string, string> = {
   'GET /v1/documents/{documentId}/validation 503': 'validation workers saturated: signing validation tests',
 };
 
+// Operations that landed without contract scenarios yet: debt, listed by name so that it stays visible (README and
+// CHANGELOG say so). Every other operation fails the tier the moment a documented status goes unreached.
+const awaitingScenarios: string[] = [];
+
 let stack: TestStack;
 let checker: ContractChecker;
 
@@ -741,7 +745,10 @@ describe('every operation of the published OpenAPI document, checked against it'
 
   it('reached every operation with its success and each documented error status', () => {
     const missing: string[] = [];
+    const known = new Set(checker.operations().map((op) => op.key));
+    expect(awaitingScenarios.filter((key) => !known.has(key))).toEqual([]);
     for (const op of checker.operations()) {
+      if (awaitingScenarios.includes(op.key)) continue;
       const seen = checker.statusesSeen(op);
       for (const status of checker.declaredStatuses(op)) {
         const key = `${op.key} ${status}`;

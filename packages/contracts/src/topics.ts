@@ -1,5 +1,5 @@
 // One topic per owning service; the message key is the aggregate id so one document's
-// events stay in order on one partition (DESIGN.md "Events").
+// events stay in order on one partition (ARCHITECTURE.md "Events").
 export const topics = {
   documents: 'vanthu.documents',
   signing: 'vanthu.signing',

@@ -28,7 +28,7 @@ export function createPool(
 }
 
 /**
- * Runs `work` in one transaction. The use case owns the transaction (DESIGN.md, code
+ * Runs `work` in one transaction. The use case owns the transaction (ARCHITECTURE.md "Conventions", code
  * convention 3): the business change and its outbox row commit or roll back together.
  */
 export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 
 /**
  * Writes the event into the outbox inside the caller's transaction: it is published if and
- * only if the business change commits (DESIGN.md "Events").
+ * only if the business change commits (ARCHITECTURE.md "Events").
  */
 export async function enqueueEvent<T>(
   tx: Tx,

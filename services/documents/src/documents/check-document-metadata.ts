@@ -32,7 +32,7 @@ export function checkTypeCode(typeCode: string | undefined, field = 'metadata.ty
   return type.code;
 }
 
-/** Every client-supplied string in NFC (DESIGN.md: Vietnamese text is NFC everywhere). */
+/** Every client-supplied string in NFC (ARCHITECTURE.md: Vietnamese text is NFC everywhere). */
 export function normaliseStrings<T>(value: T): T {
   if (typeof value === 'string') return value.normalize('NFC') as T;
   if (Array.isArray(value)) return value.map((item: unknown) => normaliseStrings(item)) as T;

@@ -21,7 +21,7 @@ function toXml(name: string, value: unknown, indent = ''): string {
 }
 
 /**
- * A dossier as one package (Phụ lục VI mục III.4; requirements §7.26): one PDF whose first pages
+ * A dossier as one package (Phụ lục VI mục III.4; docs/domain/requirements.md §7.26): one PDF whose first pages
  * are the table of contents (Mục lục văn bản), followed by every document's current PDF in
  * ordinal order, with the metadata of the dossier and its documents attached as JSON and XML.
  * The verified bytes of each version are used, so a corrupted blob fails the export.

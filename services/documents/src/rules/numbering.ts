@@ -31,7 +31,7 @@ export function buildNotation(input: {
   return `${formatNumber(input.number)}/${groups.join('-')}`;
 }
 
-/** Mã định danh văn bản: `{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}` (requirements §7.18). */
+/** Mã định danh văn bản: `{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}` (docs/domain/requirements.md §7.18). */
 export function buildDocumentIdentifier(
   organId: string,
   issuedOn: { year: number; month: number; day: number },

@@ -11,7 +11,7 @@ export const Urgency = Type.Union(
 );
 
 // NĐ 30/2020 Phụ lục I.III.2: độ mật. Only `normal` is ever accepted: documents carrying state
-// secrets never enter the system (DESIGN.md glossary); the others exist to be refused by name.
+// secrets never enter the system (ARCHITECTURE.md "Glossary"); the others exist to be refused by name.
 export const Secrecy = Type.Union(
   [Type.Literal('normal'), Type.Literal('secret'), Type.Literal('top-secret'), Type.Literal('most-secret')],
   {

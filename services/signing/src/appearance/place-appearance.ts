@@ -58,7 +58,7 @@ export type AppearanceRequest =
   | { kind: 'copy'; text: string; rect?: Rect }
   | { kind: 'digitisation'; image: Buffer; widthMm: number; imageSize: { width: number; height: number }; rect?: Rect };
 
-/** ISO 8601 in Vietnam time with +07:00 (requirements 7.11 and 7.29). */
+/** ISO 8601 in Vietnam time with +07:00 (docs/domain/requirements.md §7.11 and 7.29). */
 export function vietnamTime(date: Date): string {
   const vn = new Date(date.getTime() + 7 * 3600_000);
   return `${vn.toISOString().slice(0, 19)}+07:00`;

@@ -20,7 +20,7 @@ export type DocumentInfo = {
 export type CallerHeaders = { identity: string; requestId: string };
 
 /**
- * Synchronous calls to the documents service on behalf of the caller (DESIGN.md: signing
+ * Synchronous calls to the documents service on behalf of the caller (ARCHITECTURE.md: signing
  * fetches the version it signs). Network failures become 503 with Retry-After; the documents
  * service's own problems pass through with their status.
  */

@@ -25,7 +25,7 @@ export async function listCertificates(caller: Caller, deps: SigningDeps): Promi
   return rows.map(toView);
 }
 
-/** Staff with registered and with activated certificates, per agency (seed 000 deadlines). */
+/** Staff with registered and with activated certificates, per agency (seed 000 in docs/domain/directives.md deadlines). */
 export async function certificateAdoption(
   agency: string | undefined,
   caller: Caller,
