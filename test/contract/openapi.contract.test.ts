@@ -62,7 +62,22 @@ const notProvoked: Record<string, string> = {
 
 // Operations that landed without contract scenarios yet: debt, listed by name so that it stays visible (README and
 // CHANGELOG say so). Every other operation fails the tier the moment a documented status goes unreached.
-const awaitingScenarios: string[] = [];
+const awaitingScenarios: string[] = [
+  // Routing's processes and tasks (landed at the end of the session; tested over HTTP in services/routing/test).
+  'POST /v1/workflows/definitions',
+  'GET /v1/workflows/definitions',
+  'POST /v1/processes',
+  'GET /v1/processes/{id}',
+  'GET /v1/processes/{id}/history',
+  'GET /v1/processes/{id}/history/verification',
+  'GET /v1/tasks',
+  'POST /v1/tasks/{id}/claim',
+  'POST /v1/tasks/{id}/complete',
+  'POST /v1/tasks/{id}/return',
+  'POST /v1/tasks/{id}/delegate',
+  'POST /v1/tasks/{id}/forward',
+  'POST /v1/tasks/{id}/progress',
+];
 
 let stack: TestStack;
 let checker: ContractChecker;
