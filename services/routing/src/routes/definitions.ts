@@ -3,11 +3,12 @@ import { IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/p
 import type { ServiceApp } from '@vanthu/platform';
 import { listDefinitions } from '../domain/list-definitions';
 import { uploadDefinition } from '../domain/upload-definition';
-import type { StoredDefinition } from '../repositories/definitions-repository';
 import { DefinitionList, StoredDefinitionSchema } from '../schemas/routing';
 import { routingContextFor } from './context';
 import type { RoutingRouteDeps } from './context';
 
+// The stored definition as the use cases answer it (routes never import a repository).
+type StoredDefinition = Awaited<ReturnType<typeof listDefinitions>>[number];
 const definitionView = (d: StoredDefinition) => ({ ...d, createdAt: d.createdAt.toISOString() });
 
 export async function definitionRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promise<void> {
