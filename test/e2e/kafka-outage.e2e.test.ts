@@ -10,6 +10,7 @@ import { makePdf } from '../support/pdfs';
 import { currentVietnamMonth, eventually } from '../support/wait';
 import { queryOnce } from '../support/sql';
 import { agencyA } from '../support/identities';
+import { serviceNames } from '../../infra/src/services';
 import { freePorts } from '../support/free-port';
 
 // Nothing acknowledged is ever lost: with the broker down, uploads still succeed (the event
@@ -94,6 +95,7 @@ it('stops every service promptly on SIGTERM even while the broker is gone', asyn
   await stopKafka(broker);
   const codes = await stack.stop();
   // null would mean the supervisor had to SIGKILL a process that hung while closing.
-  expect(Object.values(codes)).toHaveLength(5);
+  // Every service and the gateway.
+  expect(Object.values(codes)).toHaveLength(serviceNames.length + 1);
   for (const [name, code] of Object.entries(codes)) expect({ name, code }).toEqual({ name, code: expect.any(Number) });
 });
