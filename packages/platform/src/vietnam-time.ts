@@ -32,6 +32,12 @@ export function vietnamIsoDateTime(at: Date): string {
   return `${shifted.toISOString().slice(0, 19)}${vietnamOffset}`;
 }
 
+/** `HH:mm:ss dd/MM/yyyy` in Vietnam: how signature appearances and reports print a time for people. */
+export function vietnamClockText(at: Date): string {
+  const t = vietnamIsoDateTime(at);
+  return `${t.slice(11, 19)} ${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)}`;
+}
+
 /** 00:00 in Vietnam of the given calendar date, as an instant. */
 export function startOfVietnamDay(date: VietnamDate): Date {
   return new Date(Date.UTC(date.year, date.month - 1, date.day) - offsetMs);

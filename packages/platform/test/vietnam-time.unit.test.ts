@@ -1,4 +1,11 @@
-import { startOfVietnamDay, vietnamDate, vietnamIsoDate, vietnamIsoDateTime, vietnamMonthRange } from '../src';
+import {
+  startOfVietnamDay,
+  vietnamClockText,
+  vietnamDate,
+  vietnamIsoDate,
+  vietnamIsoDateTime,
+  vietnamMonthRange,
+} from '../src';
 
 describe('Vietnamese civil time (UTC+07:00 all year)', () => {
   it('turns the date at 17:00 UTC, not at midnight UTC', () => {
@@ -21,6 +28,7 @@ describe('Vietnamese civil time (UTC+07:00 all year)', () => {
 
   it('prints instants with the +07:00 offset and finds the start of a day', () => {
     expect(vietnamIsoDateTime(new Date('2026-04-15T17:30:00Z'))).toBe('2026-04-16T00:30:00+07:00');
+    expect(vietnamClockText(new Date('2026-12-31T17:05:09Z'))).toBe('00:05:09 01/01/2027');
     expect(startOfVietnamDay({ year: 2026, month: 4, day: 16 }).toISOString()).toBe('2026-04-15T17:00:00.000Z');
   });
 

@@ -45,7 +45,8 @@ export const signingConfigSchema = Type.Object({
   SIGNING_SESSION_TTL_SECONDS: Type.Integer({
     minimum: 10,
     default: 300,
-    description: 'How long a prepared two-step signing session waits (docs/domain/requirements.md §7.28: 5 minutes)',
+    description:
+      'How long a prepared two-step signing session waits (NĐ 30 practice, docs/domain/requirements.md section 7, item 28: 5 minutes)',
   }),
   CERTIFICATE_CHECK_INTERVAL_SECONDS: Type.Integer({
     minimum: 0,

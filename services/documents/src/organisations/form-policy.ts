@@ -7,7 +7,7 @@ import { documentTypes, findDocumentType } from '../rules/document-types';
 export type { DeliveryForm };
 export type FormPolicyEntry = { typeCode: string; typeName: string; form: DeliveryForm; source: 'default' | 'agency' };
 
-// The default policy is seed 002 in docs/domain/directives.md's QĐ 648/QĐ-UBND (26/4/2019): Phụ lục I electronic only,
+// The default policy is QĐ 648/QĐ-UBND (26/4/2019; docs/domain/directives.md, seed 002): Phụ lục I electronic only,
 // Phụ lục II electronic and paper, Phụ lục III paper only. Types it does not list follow the
 // province's rule that documents are exchanged electronically (QĐ 133/2015/QĐ-UBND Điều 3).
 const defaults: Record<string, DeliveryForm> = {

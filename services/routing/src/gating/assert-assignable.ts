@@ -5,7 +5,7 @@ import { findExceptionInForce, findGatingSetting, hasActiveCertificate } from '.
 /**
  * From this date no electronic task goes to a person without an activated public-service certificate
  * (chữ ký số chuyên dùng công vụ), unless the head of the agency allowed it in writing
- * (docs/domain/directives.md, seed 000 in docs/domain/directives.md §1b). An agency may set its own date.
+ * (docs/domain/directives.md, seed 000 §1b). An agency may set its own date.
  */
 export const defaultGatingDate = '2026-04-16';
 

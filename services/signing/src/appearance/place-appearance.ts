@@ -1,4 +1,4 @@
-import { AppError } from '@vanthu/platform';
+import { AppError, vietnamClockText } from '@vanthu/platform';
 import { PdfReader, isArray } from '@vanthu/pdf';
 import type { SignatureAppearance } from '@vanthu/pdf';
 import type { AppearanceBuilder } from '../pades/pades-engine';
@@ -57,16 +57,6 @@ export type AppearanceRequest =
   | { kind: 'attachment'; text: string; rect?: Rect }
   | { kind: 'copy'; text: string; rect?: Rect }
   | { kind: 'digitisation'; image: Buffer; widthMm: number; imageSize: { width: number; height: number }; rect?: Rect };
-
-/** ISO 8601 in Vietnam time with +07:00 (docs/domain/requirements.md §7.11 and 7.29). */
-export function vietnamTime(date: Date): string {
-  const vn = new Date(date.getTime() + 7 * 3600_000);
-  return `${vn.toISOString().slice(0, 19)}+07:00`;
-}
-export const vietnamClock = (date: Date): string => {
-  const t = vietnamTime(date);
-  return `${t.slice(11, 19)} ${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)}`;
-};
 
 const fit = (w: number, h: number, maxW: number, maxH: number): { width: number; height: number } => {
   const s = Math.min(maxW / w, maxH / h);
@@ -234,7 +224,7 @@ export async function planAppearance(
       // The box fits its text (measured with the appearance font) so nothing is clipped.
       const twoLineImage =
         request.image && request.imageSize ? fit(request.imageSize.width, request.imageSize.height, 30, 20) : undefined;
-      const clock = vietnamClock(request.time);
+      const clock = vietnamClockText(request.time);
       const twoLineWidth =
         (twoLineImage ? twoLineImage.width + 3 : 0) +
         Math.max(await textWidth(fontPath, request.signerName, 7), await textWidth(fontPath, clock, 6)) +

@@ -5,11 +5,12 @@ import {
   enqueueEvent,
   requestFingerprint,
   requireRole,
+  vietnamIsoDateTime,
   withTransaction,
 } from '@vanthu/platform';
 import { signatureAppliedV1 } from '@vanthu/contracts';
 import type { SignatureAppliedV1 } from '@vanthu/contracts';
-import { planAppearance, vietnamTime } from '../appearance/place-appearance';
+import { planAppearance } from '../appearance/place-appearance';
 import type { AppearanceRequest, Rect } from '../appearance/place-appearance';
 import { signPdf } from '../pades/pades-engine';
 import type { PadesLevel } from '../pades/pades-engine';
@@ -124,7 +125,7 @@ export async function applyOrganisationSignature(
           { errors: [{ field: 'notation', message: 'required' }] },
         );
       // NĐ 30/2020 Phụ lục I.II.8.b: "{số ký hiệu}, {time ISO 8601 +07:00}".
-      request = { kind: 'attachment', text: `${notation}, ${vietnamTime(now)}` };
+      request = { kind: 'attachment', text: `${notation}, ${vietnamIsoDateTime(now)}` };
     } else if (command.kind === 'copy') {
       if (!command.copyForm || !COPY_FORMS.includes(command.copyForm))
         throw new AppError('VALIDATION_FAILED', 'copyForm must be SAO Y, SAO LỤC or TRÍCH SAO', {
@@ -137,7 +138,7 @@ export async function applyOrganisationSignature(
           seal.certificate.subject.typesAndValues.find((t) => t.type === '2.5.4.10')?.value.valueBlock.value ??
             identity.agencyCode,
         );
-      request = { kind: 'copy', text: `${command.copyForm}, ${agency}, ${vietnamTime(now)}` };
+      request = { kind: 'copy', text: `${command.copyForm}, ${agency}, ${vietnamIsoDateTime(now)}` };
     } else {
       const image = await withTransaction(deps.pool, (tx) =>
         latestImage(tx, identity.agencyCode, identity.agencyCode, 'seal'),

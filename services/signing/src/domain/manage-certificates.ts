@@ -25,7 +25,7 @@ export async function listCertificates(caller: Caller, deps: SigningDeps): Promi
   return rows.map(toView);
 }
 
-/** Staff with registered and with activated certificates, per agency (seed 000 in docs/domain/directives.md deadlines). */
+/** Staff with registered and with activated certificates, per agency (deadlines of docs/domain/directives.md, seed 000). */
 export async function certificateAdoption(
   agency: string | undefined,
   caller: Caller,

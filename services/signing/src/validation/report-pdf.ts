@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { vietnamClockText } from '@vanthu/platform';
 import type { PDFFont, PDFPage } from 'pdf-lib';
 import type { MainIndication, SignatureReport, SubIndication, ValidationReport } from './report';
 
@@ -47,12 +48,11 @@ const sourceText: Record<string, string> = {
   'trust-anchor': 'danh sách tin cậy',
 };
 
-/** Times in Vietnam (UTC+7), as agencies read them: HH:mm:ss dd/MM/yyyy. */
+/** Times in Vietnam, as agencies read them: HH:mm:ss ngày dd/MM/yyyy. */
 export function vietnamTime(iso: string | null): string {
   if (!iso) return '—';
-  const d = new Date(new Date(iso).getTime() + 7 * 3600_000);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ngày ${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+  const [time, date] = vietnamClockText(new Date(iso)).split(' ');
+  return `${time} ngày ${date}`;
 }
 
 type Writer = {
