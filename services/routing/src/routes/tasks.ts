@@ -1,5 +1,7 @@
 import { IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
-import type { ServiceApp } from '@vanthu/platform';
+import type { Mutation, ServiceApp } from '@vanthu/platform';
+import type { TSchema } from '@sinclair/typebox';
+import type { RoutingContext } from '../domain/routing-context';
 import { claimTask } from '../domain/claim-task';
 import { completeTask } from '../domain/complete-task';
 import { delegateTask } from '../domain/delegate-task';
@@ -38,139 +40,80 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
     async (request) => listTasks({ query: request.query }, routingContextFor(request, deps, 'listTasks')),
   );
 
-  app.post(
-    '/v1/tasks/:id/claim',
+  // The task actions share one shape: the task id, an optional form, the task as it is afterwards (or a
+  // replay of the first answer for a repeated Idempotency-Key).
+  type TaskAction = {
+    action: string;
+    operationId: string;
+    summary: string;
+    description?: string;
+    body?: TSchema;
+    run: (input: { taskId: string; body: never }, ctx: RoutingContext) => Promise<Mutation<TaskView>>;
+  };
+  const actions: TaskAction[] = [
+    { action: 'claim', operationId: 'claimTask', summary: 'Take a task assigned to a role in a unit', run: claimTask },
     {
-      schema: {
-        operationId: 'claimTask',
-        tags: ['tasks'],
-        summary: 'Take a task assigned to a role in a unit',
-        params: IdParams,
-        headers: IdempotencyKeyHeaders,
-        response: { 200: TaskView, ...actionErrors },
-      },
+      action: 'complete',
+      operationId: 'completeTask',
+      summary: 'Complete a step that needs no signature, with its form (registration, distribution, issue, closing)',
+      description:
+        'A step that needs a signature is completed by signing’s signature.applied event, never by this call (409).',
+      body: CompleteTaskBody,
+      run: completeTask,
     },
-    async (request, reply) =>
-      sendMutation(
-        reply,
-        await claimTask({ taskId: request.params.id }, routingContextFor(request, deps, 'claimTask')),
-      ),
-  );
-
-  app.post(
-    '/v1/tasks/:id/complete',
     {
-      schema: {
-        operationId: 'completeTask',
-        tags: ['tasks'],
-        summary: 'Complete a step that needs no signature, with its form (registration, distribution, issue, closing)',
-        description:
-          'A step that needs a signature is completed by signing’s signature.applied event, never by this call (409).',
-        params: IdParams,
-        headers: IdempotencyKeyHeaders,
-        body: CompleteTaskBody,
-        response: { 200: TaskView, ...actionErrors },
-      },
+      action: 'return',
+      operationId: 'returnTask',
+      summary: 'Return the process to an earlier step with a reason (trả lại)',
+      body: ReturnTaskBody,
+      run: returnTask,
     },
-    async (request, reply) =>
-      sendMutation(
-        reply,
-        await completeTask(
-          { taskId: request.params.id, body: request.body },
-          routingContextFor(request, deps, 'completeTask'),
+    {
+      action: 'delegate',
+      operationId: 'delegateTask',
+      summary: 'Hand the task to a named colleague (ủy quyền)',
+      body: DelegateTaskBody,
+      run: delegateTask,
+    },
+    {
+      action: 'forward',
+      operationId: 'forwardTask',
+      summary: 'Pass the work to a colleague of the unit (chuyển xử lý)',
+      body: DelegateTaskBody,
+      run: forwardTask,
+    },
+    {
+      action: 'progress',
+      operationId: 'reportTaskProgress',
+      summary: 'Record progress or an interim result on one’s task',
+      body: ProgressBody,
+      run: reportProgress,
+    },
+  ];
+  for (const { action, operationId, summary, description, body, run } of actions) {
+    app.post(
+      `/v1/tasks/:id/${action}`,
+      {
+        schema: {
+          operationId,
+          tags: ['tasks'],
+          summary,
+          ...(description ? { description } : {}),
+          params: IdParams,
+          headers: IdempotencyKeyHeaders,
+          ...(body ? { body } : {}),
+          response: { 200: TaskView, ...actionErrors },
+        },
+      },
+      async (request, reply) =>
+        sendMutation(
+          reply,
+          // Fastify has checked the body against the action's own schema before this runs.
+          await run(
+            { taskId: (request.params as { id: string }).id, body: request.body as never },
+            routingContextFor(request, deps, operationId),
+          ),
         ),
-      ),
-  );
-
-  app.post(
-    '/v1/tasks/:id/return',
-    {
-      schema: {
-        operationId: 'returnTask',
-        tags: ['tasks'],
-        summary: 'Return the process to an earlier step with a reason (trả lại)',
-        params: IdParams,
-        headers: IdempotencyKeyHeaders,
-        body: ReturnTaskBody,
-        response: { 200: TaskView, ...actionErrors },
-      },
-    },
-    async (request, reply) =>
-      sendMutation(
-        reply,
-        await returnTask(
-          { taskId: request.params.id, body: request.body },
-          routingContextFor(request, deps, 'returnTask'),
-        ),
-      ),
-  );
-
-  app.post(
-    '/v1/tasks/:id/delegate',
-    {
-      schema: {
-        operationId: 'delegateTask',
-        tags: ['tasks'],
-        summary: 'Hand the task to a named colleague (ủy quyền)',
-        params: IdParams,
-        headers: IdempotencyKeyHeaders,
-        body: DelegateTaskBody,
-        response: { 200: TaskView, ...actionErrors },
-      },
-    },
-    async (request, reply) =>
-      sendMutation(
-        reply,
-        await delegateTask(
-          { taskId: request.params.id, body: request.body },
-          routingContextFor(request, deps, 'delegateTask'),
-        ),
-      ),
-  );
-
-  app.post(
-    '/v1/tasks/:id/forward',
-    {
-      schema: {
-        operationId: 'forwardTask',
-        tags: ['tasks'],
-        summary: 'Pass the work to a colleague of the unit (chuyển xử lý)',
-        params: IdParams,
-        headers: IdempotencyKeyHeaders,
-        body: DelegateTaskBody,
-        response: { 200: TaskView, ...actionErrors },
-      },
-    },
-    async (request, reply) =>
-      sendMutation(
-        reply,
-        await forwardTask(
-          { taskId: request.params.id, body: request.body },
-          routingContextFor(request, deps, 'forwardTask'),
-        ),
-      ),
-  );
-
-  app.post(
-    '/v1/tasks/:id/progress',
-    {
-      schema: {
-        operationId: 'reportTaskProgress',
-        tags: ['tasks'],
-        summary: 'Record progress or an interim result on one’s task',
-        params: IdParams,
-        headers: IdempotencyKeyHeaders,
-        body: ProgressBody,
-        response: { 200: TaskView, ...actionErrors },
-      },
-    },
-    async (request, reply) =>
-      sendMutation(
-        reply,
-        await reportProgress(
-          { taskId: request.params.id, body: request.body },
-          routingContextFor(request, deps, 'reportTaskProgress'),
-        ),
-      ),
-  );
+    );
+  }
 }
