@@ -60,7 +60,7 @@ export class ContractChecker {
   }
 
   statusesSeen(ref: OperationRef): number[] {
-    return [...(this.seen.get(ref.key) ?? [])].sort();
+    return [...(this.seen.get(ref.key) ?? [])].sort((a, b) => a - b);
   }
 
   /** The operation a request reaches, by method and concrete URL. */

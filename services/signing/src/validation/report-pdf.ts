@@ -49,7 +49,7 @@ const sourceText: Record<string, string> = {
 };
 
 /** Times in Vietnam, as agencies read them: HH:mm:ss ngày dd/MM/yyyy. */
-export function vietnamTime(iso: string | null): string {
+function vietnamTime(iso: string | null): string {
   if (!iso) return '—';
   const [time, date] = vietnamClockText(new Date(iso)).split(' ');
   return `${time} ngày ${date}`;
