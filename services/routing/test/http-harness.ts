@@ -62,6 +62,8 @@ export type Harness = {
   /** Delivers one event to routing's handlers through the inbox table, exactly like InboxConsumer. */
   deliver: (type: string, data: unknown, eventId?: string) => Promise<boolean>;
   activateCertificate: (who: Identity) => Promise<void>;
+  /** Stops the documents service (routing's calls to it fail from then on). */
+  stopDocuments: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -164,6 +166,12 @@ export async function startHarness(label: string): Promise<Harness> {
     }
     return delivered;
   };
+  let documentsRunning = true;
+  const stopDocuments = async () => {
+    if (!documentsRunning) return;
+    documentsRunning = false;
+    await documents.close();
+  };
   let seed = 0;
   const uploadDraft: Harness['uploadDraft'] = async (who, metadata = {}) => {
     seed += 1;
@@ -212,9 +220,10 @@ export async function startHarness(label: string): Promise<Harness> {
     pumpDocumentEvents,
     deliver,
     activateCertificate,
+    stopDocuments,
     close: async () => {
       await routing.close();
-      await documents.close();
+      await stopDocuments();
       await fixture.close();
       await documentsFixture.close();
     },

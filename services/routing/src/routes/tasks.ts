@@ -22,7 +22,9 @@ import {
 import { routingContextFor } from './context';
 import type { RoutingRouteDeps } from './context';
 
-const actionErrors = problemResponses(400, 401, 403, 404, 409, 422, 503);
+// Only completion calls documents (registration, issue, filing, the submitted version): only it can answer 503.
+const actionErrors = problemResponses(400, 401, 403, 404, 409, 422);
+const actionErrorsCallingDocuments = problemResponses(400, 401, 403, 404, 409, 422, 503);
 
 export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promise<void> {
   app.get(
@@ -48,6 +50,7 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
     summary: string;
     description?: string;
     body?: TSchema;
+    callsDocuments?: boolean;
     run: (input: { taskId: string; body: never }, ctx: RoutingContext) => Promise<Mutation<TaskView>>;
   };
   const actions: TaskAction[] = [
@@ -59,6 +62,7 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
       description:
         'A step that needs a signature is completed by signing’s signature.applied event, never by this call (409).',
       body: CompleteTaskBody,
+      callsDocuments: true,
       run: completeTask,
     },
     {
@@ -90,7 +94,7 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
       run: reportProgress,
     },
   ];
-  for (const { action, operationId, summary, description, body, run } of actions) {
+  for (const { action, operationId, summary, description, body, callsDocuments, run } of actions) {
     app.post(
       `/v1/tasks/:id/${action}`,
       {
@@ -102,7 +106,7 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
           params: IdParams,
           headers: IdempotencyKeyHeaders,
           ...(body ? { body } : {}),
-          response: { 200: TaskView, ...actionErrors },
+          response: { 200: TaskView, ...(callsDocuments ? actionErrorsCallingDocuments : actionErrors) },
         },
       },
       async (request, reply) =>

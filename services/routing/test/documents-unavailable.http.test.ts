@@ -1,0 +1,36 @@
+import { people, startHarness } from './http-harness';
+import type { Harness } from './http-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('rt_down');
+});
+afterAll(async () => h.close());
+
+test('documents unreachable: starting a process and completing a step answer 503 with Retry-After, and change nothing', async () => {
+  const draft = await h.uploadDraft(people.specialist);
+  const waiting = await h.uploadDraft(people.specialist);
+  const started = await h.call(people.specialist, 'POST', '/v1/processes', { kind: 'outgoing', documentId: draft.id });
+  expect(started.statusCode).toBe(201);
+  const task = (started.json().tasks as { id: string; step: string }[])[0];
+  expect(task?.step).toBe('draft');
+  const before = await h.call(people.specialist, 'GET', `/v1/processes/${started.json().id}/history`);
+
+  await h.stopDocuments();
+
+  const start = await h.call(people.specialist, 'POST', '/v1/processes', { kind: 'outgoing', documentId: waiting.id });
+  expect(start.statusCode).toBe(503);
+  expect(start.headers['content-type']).toMatch(/application\/problem\+json/);
+  expect(start.headers['retry-after']).toBe('5');
+  // The draft step hands on the version documents holds now: it cannot without documents.
+  const complete = await h.call(people.specialist, 'POST', `/v1/tasks/${task?.id}/complete`, {});
+  expect(complete.statusCode).toBe(503);
+  expect(complete.headers['retry-after']).toBe('5');
+
+  const { rows } = await h.fixture.pool.query<{ state: string }>('SELECT state FROM tasks WHERE id = $1', [task?.id]);
+  expect(rows).toEqual([{ state: 'open' }]);
+  const processes = await h.fixture.pool.query('SELECT 1 FROM processes WHERE document_id = $1', [waiting.id]);
+  expect(processes.rowCount).toBe(0);
+  const after = await h.call(people.specialist, 'GET', `/v1/processes/${started.json().id}/history`);
+  expect(after.json().items).toEqual(before.json().items);
+});
