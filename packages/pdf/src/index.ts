@@ -8,3 +8,4 @@ export * from './incremental-writer';
 export * from './signature-field';
 export * from './dss';
 export * from './copy-objects';
+export * from './table-layout';

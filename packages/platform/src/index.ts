@@ -15,3 +15,4 @@ export * from './http';
 export * from './service-runner';
 export * from './vietnam-time';
 export * from './route-kit';
+export * from './content-disposition';

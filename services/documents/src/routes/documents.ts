@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import {
   AppError,
+  contentDisposition,
   IdempotencyKeyHeaders,
   markReplayed,
   problemResponses,
@@ -31,7 +32,6 @@ import {
   MetadataUpdate,
   NewVersionMetadata,
 } from '../schemas/document';
-import { contentDisposition } from './content-disposition';
 import { readUpload } from './read-upload';
 
 export type DocumentRoutesDeps = DocumentsServices;

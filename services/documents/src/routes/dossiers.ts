@@ -1,4 +1,4 @@
-import { IdempotencyKeyHeaders, markReplayed, transactionRunnerFor } from '@vanthu/platform';
+import { contentDisposition, IdempotencyKeyHeaders, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { addDocumentToDossier } from '../dossiers/add-document-to-dossier';
@@ -15,7 +15,6 @@ import {
   NewDossier,
 } from '../schemas/dossier';
 import type { BlobStore } from '../storage/blob-store';
-import { contentDisposition } from './content-disposition';
 
 const problem = { $ref: 'Problem#' } as const;
 

@@ -1,4 +1,4 @@
-import { IdempotencyKeyHeaders, problemRef, sendMutation } from '@vanthu/platform';
+import { contentDisposition, IdempotencyKeyHeaders, problemRef, sendMutation } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { createRegister } from '../registers/create-register';
 import { exportRegister } from '../registers/export-register';
@@ -16,7 +16,6 @@ import {
   RegistrationRequest,
   RegistrationResult,
 } from '../schemas/register';
-import { contentDisposition } from './content-disposition';
 
 export type RegisterRoutesDeps = DocumentsServices;
 

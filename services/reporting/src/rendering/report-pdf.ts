@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
-import type { PDFFont, PDFPage, RGB } from 'pdf-lib';
+import type { PDFPage, RGB } from 'pdf-lib';
+import { drawCentred, drawTable, embedFontFiles, wrapText } from '@vanthu/pdf';
+import type { TableFonts } from '@vanthu/pdf';
 import { vietnamIsoDateTime } from '@vanthu/platform';
 import type { Figure } from '../schemas/compliance-report';
 import type { ReportModel } from './report-model';
@@ -12,86 +12,23 @@ export type ReportFonts = { regular: string; bold: string };
 const pageWidth = 841.89; // A4 landscape
 const pageHeight = 595.28;
 const margin = 40;
-const black = rgb(0, 0, 0);
 const blue = rgb(0.12, 0.3, 0.7);
 const red = rgb(0.8, 0.1, 0.1);
 const grey = rgb(0.55, 0.55, 0.55);
 
-type Fonts = { regular: PDFFont; bold: PDFFont };
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.normalize('NFC').split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  lines.push(line);
-  return lines;
-}
-
-function centred(page: PDFPage, text: string, font: PDFFont, size: number, y: number, left = 0, right = pageWidth) {
-  const width = font.widthOfTextAtSize(text, size);
-  page.drawText(text, { x: left + (right - left - width) / 2, y, size, font });
-}
-
-function table(
-  pdf: PDFDocument,
-  start: { page: PDFPage; y: number },
-  fonts: Fonts,
-  columns: { header: string; width: number }[],
-  rows: string[][],
-): { page: PDFPage; y: number } {
-  const size = 8.5;
-  const lineHeight = 10.5;
-  const usable = pageWidth - 2 * margin;
-  const total = columns.reduce((sum, c) => sum + c.width, 0);
-  const widths = columns.map((c) => (c.width / total) * usable);
-  let { page, y } = start;
-  const drawRow = (cells: string[], font: PDFFont): void => {
-    const wrapped = cells.map((cell, i) => wrap(cell, font, size, (widths[i] ?? 0) - 6));
-    const height = Math.max(...wrapped.map((lines) => lines.length)) * lineHeight + 6;
-    if (y - height < margin) {
-      page = pdf.addPage([pageWidth, pageHeight]);
-      y = pageHeight - margin;
-      if (font !== fonts.bold)
-        drawRow(
-          columns.map((c) => c.header),
-          fonts.bold,
-        );
-    }
-    let x = margin;
-    wrapped.forEach((lines, i) => {
-      const width = widths[i] ?? 0;
-      page.drawRectangle({ x, y: y - height, width, height, borderColor: black, borderWidth: 0.5 });
-      lines.forEach((text, n) => page.drawText(text, { x: x + 3, y: y - 3 - (n + 1) * lineHeight + 2, size, font }));
-      x += width;
-    });
-    y -= height;
-  };
-  drawRow(
-    columns.map((c) => c.header),
-    fonts.bold,
-  );
-  for (const row of rows) drawRow(row, fonts.regular);
-  return { page, y };
-}
+const tableStyle = { margin, fontSize: 8.5, lineHeight: 10.5, cellPadding: 3 };
 
 /** Vertical bars of one or two series against a 0–100 % axis, with an optional threshold line. */
 function barChart(
   page: PDFPage,
-  fonts: Fonts,
+  fonts: TableFonts,
   box: { x: number; y: number; width: number; height: number },
   title: string,
   categories: string[],
   series: { name: string; colour: RGB; values: (number | null)[] }[],
   threshold?: { value: number; label: string },
 ): void {
-  centred(page, title, fonts.bold, 11, box.y + box.height + 14, box.x, box.x + box.width);
+  drawCentred(page, title, fonts.bold, 11, box.y + box.height + 14, box.x, box.x + box.width);
   const plot = { x: box.x + 34, y: box.y + 40, width: box.width - 44, height: box.height - 50 };
   page.drawLine({ start: { x: plot.x, y: plot.y }, end: { x: plot.x, y: plot.y + plot.height }, thickness: 0.7 });
   page.drawLine({ start: { x: plot.x, y: plot.y }, end: { x: plot.x + plot.width, y: plot.y }, thickness: 0.7 });
@@ -116,11 +53,11 @@ function barChart(
       const height = Math.max(0.5, (value / 100) * plot.height);
       page.drawRectangle({ x: groupX + k * barWidth, y: plot.y, width: barWidth - 1, height, color: s.colour });
     });
-    const lines = wrap(category, fonts.regular, 6.5, slot - 2);
+    const lines = wrapText(category, fonts.regular, 6.5, slot - 2);
     lines
       .slice(0, 3)
       .forEach((line, n) =>
-        centred(page, line, fonts.regular, 6.5, plot.y - 9 - n * 8, plot.x + i * slot, plot.x + (i + 1) * slot),
+        drawCentred(page, line, fonts.regular, 6.5, plot.y - 9 - n * 8, plot.x + i * slot, plot.x + (i + 1) * slot),
       );
   });
   if (threshold) {
@@ -151,18 +88,14 @@ const percent = (figure: Figure): number | null => figure.percent;
  */
 export async function renderReportPdf(model: ReportModel, fontFiles: ReportFonts): Promise<Buffer> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
-  const fonts: Fonts = {
-    regular: await pdf.embedFont(fs.readFileSync(fontFiles.regular), { subset: true }),
-    bold: await pdf.embedFont(fs.readFileSync(fontFiles.bold), { subset: true }),
-  };
+  const fonts = await embedFontFiles(pdf, fontFiles);
   pdf.setTitle(`Báo cáo kết quả xử lý văn bản điện tử và ký số tháng ${model.month}`);
   pdf.setProducer('vanthu');
   const [year, month] = model.month.split('-');
   let page = pdf.addPage([pageWidth, pageHeight]);
   let y = pageHeight - margin;
-  centred(page, 'HỆ THỐNG QUẢN LÝ VĂN BẢN VÀ ĐIỀU HÀNH', fonts.bold, 10.5, y - 10, margin, margin + 300);
-  centred(
+  drawCentred(page, 'HỆ THỐNG QUẢN LÝ VĂN BẢN VÀ ĐIỀU HÀNH', fonts.bold, 10.5, y - 10, margin, margin + 300);
+  drawCentred(
     page,
     'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
     fonts.bold,
@@ -171,15 +104,23 @@ export async function renderReportPdf(model: ReportModel, fontFiles: ReportFonts
     pageWidth - margin - 340,
     pageWidth - margin,
   );
-  centred(page, 'Độc lập - Tự do - Hạnh phúc', fonts.bold, 11, y - 24, pageWidth - margin - 340, pageWidth - margin);
+  drawCentred(
+    page,
+    'Độc lập - Tự do - Hạnh phúc',
+    fonts.bold,
+    11,
+    y - 24,
+    pageWidth - margin - 340,
+    pageWidth - margin,
+  );
   y -= 60;
-  centred(page, 'BÁO CÁO', fonts.bold, 14, y);
+  drawCentred(page, 'BÁO CÁO', fonts.bold, 14, y);
   y -= 18;
-  centred(page, 'Kết quả xử lý văn bản, hồ sơ công việc trên môi trường điện tử và ký số', fonts.bold, 12, y);
+  drawCentred(page, 'Kết quả xử lý văn bản, hồ sơ công việc trên môi trường điện tử và ký số', fonts.bold, 12, y);
   y -= 16;
-  centred(page, `Tháng ${Number(month)} năm ${year}`, fonts.regular, 11.5, y);
+  drawCentred(page, `Tháng ${Number(month)} năm ${year}`, fonts.regular, 11.5, y);
   y -= 15;
-  centred(
+  drawCentred(
     page,
     model.scope === 'province' ? `Toàn tỉnh: ${model.rows.length} cơ quan` : `Cơ quan: ${model.total.label}`,
     fonts.regular,
@@ -236,10 +177,10 @@ export async function renderReportPdf(model: ReportModel, fontFiles: ReportFonts
       ),
     );
   }
-  ({ page, y } = table(pdf, { page, y }, fonts, columns, rows));
+  ({ page, y } = drawTable(pdf, { page, y }, fonts, columns, rows, tableStyle));
   y -= 14;
   const note = `Định nghĩa số liệu phiên bản ${model.definitionsVersion}. Tỷ lệ tính trên văn bản đi phát hành trong tháng; “—”: không có văn bản để tính. Lập lúc ${vietnamIsoDateTime(new Date(model.generatedAt))}.`;
-  for (const text of wrap(note, fonts.regular, 8.5, pageWidth - 2 * margin)) {
+  for (const text of wrapText(note, fonts.regular, 8.5, pageWidth - 2 * margin)) {
     if (y < margin + 10) {
       page = pdf.addPage([pageWidth, pageHeight]);
       y = pageHeight - margin;

@@ -1,4 +1,4 @@
-import { contextFor, problemResponses } from '@vanthu/platform';
+import { contentDisposition, contextFor, problemResponses } from '@vanthu/platform';
 import type { Clock, Pool, ServiceApp } from '@vanthu/platform';
 import { exportReport } from '../domain/export-report';
 import type { ReportFonts } from '../rendering/report-pdf';
@@ -98,7 +98,7 @@ export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Pro
       });
       return reply
         .header('content-type', exported.mediaType)
-        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .header('content-disposition', contentDisposition('attachment', exported.fileName))
         .send(exported.bytes);
     },
   );
