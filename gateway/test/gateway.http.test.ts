@@ -319,12 +319,12 @@ describe('limits', () => {
 });
 
 describe('when a service is down', () => {
-  it('answers 502 problem+json with Retry-After', async () => {
+  it('answers 503 problem+json with Retry-After', async () => {
     const down = await startGateway({ ROUTING_URL: 'http://127.0.0.1:9' });
     try {
       const response = await down.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(esToken()) });
-      expect(response.statusCode).toBe(502);
-      expect(response.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
       expect(response.headers['retry-after']).toBe('5');
     } finally {
       await down.close();

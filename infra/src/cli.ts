@@ -10,8 +10,8 @@ import {
 } from './stack';
 import { dataDir, dataPath, repoRoot } from './paths';
 import { serviceNames, defaultPorts } from './services';
-import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from './supervisor';
-import type { RunningProcess } from './supervisor';
+import { ProcessSupervisor } from './process-supervisor';
+import { writeSystemdUnits } from './systemd-units';
 import { isKafkaUp, defaultKafka } from './kafka';
 import { isOcspUp } from './ocsp';
 import { isTsaUp } from './tsa';
@@ -48,13 +48,14 @@ async function start(): Promise<void> {
   await build();
   const layout = defaultLayout();
   const envs = await stackEnvironments(infra, layout);
-  const running: RunningProcess[] = [];
+  // One crash takes down only that process while the supervisor restarts it (with backoff, up to a crash budget).
+  const supervisor = new ProcessSupervisor(say);
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
       say('\nvanthu: stopping services and infrastructure…');
-      for (const proc of running.reverse()) await stopServiceProcess(proc);
+      await supervisor.stop();
       await stopInfrastructure();
       say('vanthu: stopped');
     }
@@ -64,25 +65,21 @@ async function start(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
   try {
     for (const name of serviceNames) {
-      const proc = startServiceProcess(name, envs[name]);
-      running.push(proc);
-      await waitUntilHealthy(`http://127.0.0.1:${layout.ports[name]}/health/live`, proc, 60_000);
+      await supervisor.start({
+        name,
+        env: envs[name],
+        healthUrl: `http://127.0.0.1:${layout.ports[name]}/health/live`,
+      });
       say(`  ✓ ${name} on 127.0.0.1:${layout.ports[name]}`);
     }
-    const gateway = startServiceProcess('gateway', envs.gateway);
-    running.push(gateway);
-    await waitUntilHealthy(`http://127.0.0.1:${layout.ports.gateway}/health`, gateway, 60_000);
+    await supervisor.start({
+      name: 'gateway',
+      env: envs.gateway,
+      healthUrl: `http://127.0.0.1:${layout.ports.gateway}/health`,
+    });
   } catch (error) {
     say(`vanthu: start failed: ${(error as Error).message} (logs in ${dataPath('logs')})`);
     await stopAll(1);
-  }
-  for (const proc of running) {
-    void proc.exited.then((code) => {
-      if (!stopping) {
-        say(`vanthu: ${proc.name} exited unexpectedly (code ${code}); see ${dataPath('logs', `${proc.name}.log`)}`);
-        void stopAll(1);
-      }
-    });
   }
   const url = `http://127.0.0.1:${defaultPorts.gateway}`;
   say('');
@@ -182,13 +179,24 @@ async function main(): Promise<void> {
       return;
     case 'status':
       return status();
+    case 'units': {
+      // systemd units for a production host from the same process table (`npm run stack:units -- --out DIR`).
+      const outIndex = rest.indexOf('--out');
+      const outDir = path.resolve((outIndex >= 0 ? rest[outIndex + 1] : undefined) ?? dataPath('systemd'));
+      const infra = await bringUpInfrastructure(say);
+      const envs = await stackEnvironments(infra, defaultLayout());
+      writeSystemdUnits({ envs, outDir });
+      say(`wrote systemd units to ${outDir}; install with: cp ${outDir}/*.service ${outDir}/vanthu.target`);
+      say('  /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now vanthu.target');
+      return;
+    }
     case 'docs': {
       await build();
       for (const file of await writeApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
       return;
     }
     default:
-      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|docs');
+      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs');
       process.exit(2);
   }
 }

@@ -9,6 +9,8 @@ import { databaseName, serviceNames } from '../../infra/src/services';
 import type { ProcessName } from '../../infra/src/services';
 import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from '../../infra/src/supervisor';
 import type { RunningProcess } from '../../infra/src/supervisor';
+import { ProcessSupervisor } from '../../infra/src/process-supervisor';
+import type { RestartPolicy } from '../../infra/src/process-supervisor';
 import { signDevToken } from '../../infra/src/token';
 import { loadInfrastructure } from './infrastructure';
 import { freePorts } from './free-port';
@@ -22,6 +24,10 @@ export type TestStack = {
   envs: Record<ProcessName, Record<string, string>>;
   token: (claims: { user: string; agency: string; roles: string[]; ttlSeconds?: number }) => Promise<string>;
   restart: (name: ProcessName) => Promise<void>;
+  /** Present when the stack runs under the supervisor of `npm start` (option `restartPolicy`). */
+  supervisor?: ProcessSupervisor;
+  /** What the supervisor said (restarts, crash loops). */
+  supervisorLines: string[];
   /** Stops every process (SIGTERM, SIGKILL after 15 s) and cleans up; returns each exit code (null: had to be killed). */
   stop: () => Promise<Partial<Record<ProcessName, number | null>>>;
 };
@@ -31,7 +37,10 @@ export type TestStack = {
  * topic prefix, ports and blob directory of its own, so e2e tests run beside each other and
  * beside a running `npm start`.
  */
-export async function startTestStack(label: string, options: { kafkaBrokers?: string } = {}): Promise<TestStack> {
+export async function startTestStack(
+  label: string,
+  options: { kafkaBrokers?: string; restartPolicy?: RestartPolicy } = {},
+): Promise<TestStack> {
   const infra = loadInfrastructure();
   const suffix = `_t${uniqueSuffix()}`;
   const names = ['gateway', ...serviceNames] as ProcessName[];
@@ -45,7 +54,15 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
     ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
   });
   const running = new Map<ProcessName, RunningProcess>();
+  const supervisorLines: string[] = [];
+  const supervisor = options.restartPolicy
+    ? new ProcessSupervisor((line) => supervisorLines.push(line), options.restartPolicy)
+    : undefined;
   const start = async (name: ProcessName): Promise<void> => {
+    if (supervisor) {
+      const healthUrl = `http://127.0.0.1:${ports[name]}/health/live`;
+      return supervisor.start({ name, env: envs[name], healthUrl, logName: `test-${label}${suffix}-${name}` });
+    }
     const proc = startServiceProcess(name, envs[name], `test-${label}${suffix}-${name}`);
     running.set(name, proc);
     await waitUntilHealthy(`http://127.0.0.1:${ports[name]}/health/live`, proc, 60_000);
@@ -59,6 +76,7 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
   };
   const stop = async (): Promise<Partial<Record<ProcessName, number | null>>> => {
     const codes: Partial<Record<ProcessName, number | null>> = {};
+    await supervisor?.stop();
     for (const name of ['gateway', ...serviceNames] as ProcessName[]) {
       const code = await stopOne(name);
       if (code !== undefined) codes[name] = code;
@@ -96,6 +114,8 @@ export async function startTestStack(label: string, options: { kafkaBrokers?: st
     ports,
     topicPrefix: envs.documents.KAFKA_TOPIC_PREFIX as string,
     envs,
+    ...(supervisor ? { supervisor } : {}),
+    supervisorLines,
     token: (claims) => signDevToken(infra.devJwt.privateKeyPath, { ...claims, issuer: infra.devJwt.issuer }),
     restart: async (name) => {
       await stopOne(name);

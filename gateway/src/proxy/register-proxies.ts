@@ -44,10 +44,12 @@ export async function registerProxies(app: FastifyInstance, services: Upstream[]
               return;
             }
             reply.request.log.warn({ err: error, service: upstream.service }, 'upstream unavailable');
+            // 503, not 502: a service that does not answer is down or being restarted by the supervisor
+            // (infra/src/process-supervisor.ts), and Retry-After tells the client when to try again.
             sendProblem(
               reply.request,
               reply,
-              new AppError('UPSTREAM_UNAVAILABLE', `the ${upstream.service} service did not answer`, {
+              new AppError('SERVICE_UNAVAILABLE', `the ${upstream.service} service did not answer`, {
                 retryAfterSeconds: 5,
               }),
             );
