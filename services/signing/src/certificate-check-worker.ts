@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '@vanthu/platform';
 import type { Clock, Logger } from '@vanthu/platform';
-import { serviceContext } from './domain/certificate-context';
+import { serviceContext } from './context';
 import { checkCertificates } from './domain/check-certificates';
 import type { SigningDeps } from './domain/signing-deps';
 

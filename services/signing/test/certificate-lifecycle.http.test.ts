@@ -10,7 +10,7 @@ import { agencyA, createIdentityKit } from '../../../test/support/identities';
 import { buildApp } from '../src/app';
 import { DocumentsClient } from '../src/clients/documents-client';
 import { migrationsDir } from '../src/config';
-import { serviceContext } from '../src/domain/certificate-context';
+import { serviceContext } from '../src/context';
 import { checkCertificates } from '../src/domain/check-certificates';
 import type { SigningDeps } from '../src/domain/signing-deps';
 import { certificateSha256, certificateSubject } from '../src/domain/signing-deps';

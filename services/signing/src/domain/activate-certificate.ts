@@ -3,17 +3,17 @@ import type { Mutation } from '@vanthu/platform';
 import { certificateActivatedV1 } from '@vanthu/contracts';
 import type { CertificateActivatedV1 } from '@vanthu/contracts';
 import { findCertificate, insertCertificateAudit, markActivated } from '../repositories/certificates-repository';
-import { eventMeta } from './certificate-context';
-import type { CertificateContext } from './certificate-context';
-import { toView } from './manage-certificates';
-import type { CertificateView } from './manage-certificates';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
+import { toView } from './certificate-view';
+import type { CertificateView } from './certificate-view';
 
 export type ActivateCertificateInput = { certificateId: string };
 
 /** An administrator activates a registered certificate; its holder may then sign with it. Audited. */
 export async function activateCertificate(
   input: ActivateCertificateInput,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<Mutation<CertificateView>> {
   const { identity } = ctx;
   requireRole(identity, 'admin');

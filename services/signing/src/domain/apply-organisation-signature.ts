@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AppError,
-  assertIdempotencyKey,
-  enqueueEvent,
-  requestFingerprint,
-  requireRole,
-  vietnamIsoDateTime,
-  withTransaction,
-} from '@vanthu/platform';
+import { AppError, enqueueEvent, requireRole, vietnamIsoDateTime } from '@vanthu/platform';
+import type { Mutation, Tx } from '@vanthu/platform';
 import { signatureAppliedV1 } from '@vanthu/contracts';
 import type { SignatureAppliedV1 } from '@vanthu/contracts';
 import { planAppearance } from '../appearance/place-appearance';
@@ -17,17 +10,19 @@ import type { PadesLevel } from '../pades/pades-engine';
 import { hsmSigner } from '../pades/signer';
 import { verifyPdfSignatures } from '../pades/verify-signatures';
 import { latestImage } from '../repositories/images-repository';
-import { findByIdempotencyKey, insertSignature, signaturesOf } from '../repositories/signatures-repository';
+import { insertSignature, signaturesOf } from '../repositories/signatures-repository';
 import type { SignatureRow } from '../repositories/signatures-repository';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
 import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';
-import type { Caller, SigningDeps } from './signing-deps';
 
-export type OrganisationSignatureCommand = {
+export type ApplyOrganisationSignatureInput = {
   documentId: string;
   kind: 'issue' | 'attachment' | 'copy' | 'digitisation';
-  level: PadesLevel;
+  /** B-LT unless asked otherwise. */
+  level?: PadesLevel;
   basedOnVersion?: number;
   notation?: string;
   copyForm?: 'SAO Y' | 'SAO LỤC' | 'TRÍCH SAO';
@@ -46,180 +41,155 @@ const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'];
  * organisation signature only to a document already signed by the person with authority.
  */
 export async function applyOrganisationSignature(
-  command: OrganisationSignatureCommand,
-  caller: Caller,
-  deps: SigningDeps,
-  idempotencyKey?: string,
-): Promise<{ signature: SignatureRow; replayed: boolean }> {
-  const { identity } = caller;
+  input: ApplyOrganisationSignatureInput,
+  ctx: SigningContext,
+): Promise<Mutation<SignatureRow>> {
+  const { identity, signing: deps } = ctx;
   requireRole(identity, 'clerk');
-  const requestHash = requestFingerprint('applyOrganisationSignature', command);
-  if (idempotencyKey !== undefined) {
-    assertIdempotencyKey(idempotencyKey);
-    const previous = await withTransaction(deps.pool, (tx) =>
-      findByIdempotencyKey(tx, identity.agencyCode, idempotencyKey),
-    );
-    if (previous) {
-      if (previous.requestHash !== requestHash)
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request');
-      const { requestHash: _ignored, ...signature } = previous;
-      return { signature, replayed: true };
-    }
-  }
-  const seal = deps.seals.get(identity.agencyCode);
-  if (!seal)
-    throw new AppError('UNPROCESSABLE', `no organisation seal key is configured for agency ${identity.agencyCode}`);
-  return mapSigningErrors(async () => {
-    const document = await deps.documents.getDocument(caller.headers, command.documentId);
-    const version = document.currentVersion;
-    if (command.basedOnVersion !== undefined && command.basedOnVersion !== version) {
-      throw new AppError('CONFLICT', `version ${command.basedOnVersion} is not the current version (${version})`);
-    }
-    const pdf = await deps.documents.getContent(caller.headers, command.documentId, version);
-    const reader = readPdfForSigning(pdf);
-    const now = new Date();
-    let request: AppearanceRequest;
-    if (command.kind === 'issue') {
-      const approval = await withTransaction(deps.pool, async (tx) =>
-        (await signaturesOf(tx, identity.agencyCode, command.documentId)).find(
-          (s) => s.kind === 'approval' && s.version === version,
-        ),
-      );
-      const inPdf = approval ? verifyPdfSignatures(reader).find((s) => s.fieldName === approval.fieldName) : undefined;
-      // NĐ 30/2020 Điều 32.2.d: the approval must be on this exact version and still valid. The
-      // version's bytes are the very bytes stored with the approval (its B-LT/LTA updates
-      // included), and the approval's CMS still verifies over its revision.
-      const exactBytes = approval !== undefined && sha256Hex(pdf) === approval.sha256;
-      if (!approval || !exactBytes || !inPdf?.valid || inPdf.certificateSha256 !== approval.certificateSha256) {
-        throw new AppError(
-          'UNPROCESSABLE',
-          `version ${version} carries no valid signature of the person with authority; the organisation signature can only follow it (NĐ 30/2020 Điều 32.2.d)`,
-          {
-            errors: [{ field: 'documentId', message: 'no valid approval signature on the current version' }],
-          },
-        );
+  const command = { ...input, level: input.level ?? 'B-LT' };
+  // One transaction from the Idempotency-Key's claim to the stored signature: a repeat replays before anything is
+  // signed again, and a concurrent repeat waits for the first to commit.
+  return mapSigningErrors(() =>
+    ctx.runInTransaction(async (tx) => {
+      const seal = deps.seals.get(identity.agencyCode);
+      if (!seal)
+        throw new AppError('UNPROCESSABLE', `no organisation seal key is configured for agency ${identity.agencyCode}`);
+      const document = await deps.documents.getDocument(ctx.forward, command.documentId);
+      const version = document.currentVersion;
+      if (command.basedOnVersion !== undefined && command.basedOnVersion !== version) {
+        throw new AppError('CONFLICT', `version ${command.basedOnVersion} is not the current version (${version})`);
       }
-      const image = await withTransaction(deps.pool, (tx) =>
-        latestImage(tx, identity.agencyCode, identity.agencyCode, 'seal'),
+      const pdf = await deps.documents.getContent(ctx.forward, command.documentId, version);
+      const reader = readPdfForSigning(pdf);
+      const now = ctx.clock();
+      let request: AppearanceRequest;
+      if (command.kind === 'issue') {
+        const approval = (await signaturesOf(tx, identity.agencyCode, command.documentId)).find(
+          (s) => s.kind === 'approval' && s.version === version,
+        );
+        const inPdf = approval
+          ? verifyPdfSignatures(reader).find((s) => s.fieldName === approval.fieldName)
+          : undefined;
+        // NĐ 30/2020 Điều 32.2.d: the approval must be on this exact version and still valid. The
+        // version's bytes are the very bytes stored with the approval (its B-LT/LTA updates
+        // included), and the approval's CMS still verifies over its revision.
+        const exactBytes = approval !== undefined && sha256Hex(pdf) === approval.sha256;
+        if (!approval || !exactBytes || !inPdf?.valid || inPdf.certificateSha256 !== approval.certificateSha256) {
+          throw new AppError(
+            'UNPROCESSABLE',
+            `version ${version} carries no valid signature of the person with authority; the organisation signature can only follow it (NĐ 30/2020 Điều 32.2.d)`,
+            {
+              errors: [{ field: 'documentId', message: 'no valid approval signature on the current version' }],
+            },
+          );
+        }
+        const image = await latestImage(tx, identity.agencyCode, identity.agencyCode, 'seal');
+        if (!image)
+          throw new AppError(
+            'UNPROCESSABLE',
+            'upload the agency seal image (POST /v1/signature-images, kind seal) first',
+          );
+        if (!approval.appearance)
+          throw new AppError('UNPROCESSABLE', 'the approval signature has no visible appearance to place the seal on');
+        request = {
+          kind: 'issue',
+          image: image.png,
+          imageSize: { width: image.widthPx, height: image.heightPx },
+          widthMm: image.widthMm ?? 36,
+          approvalRect: approval.appearance,
+        };
+      } else if (command.kind === 'attachment') {
+        const notation = document.registration?.notation ?? command.notation;
+        if (!notation)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            'the document is not registered yet; give its số và ký hiệu as notation',
+            { errors: [{ field: 'notation', message: 'required' }] },
+          );
+        // NĐ 30/2020 Phụ lục I.II.8.b: "{số ký hiệu}, {time ISO 8601 +07:00}".
+        request = { kind: 'attachment', text: `${notation}, ${vietnamIsoDateTime(now)}` };
+      } else if (command.kind === 'copy') {
+        if (!command.copyForm || !COPY_FORMS.includes(command.copyForm))
+          throw new AppError('VALIDATION_FAILED', 'copyForm must be SAO Y, SAO LỤC or TRÍCH SAO', {
+            errors: [{ field: 'copyForm', message: 'required' }],
+          });
+        // NĐ 30/2020 Phụ lục I Phần II: copy form, copying agency, time (ISO 8601, +07:00).
+        const agency =
+          command.copyingAgency ??
+          String(
+            seal.certificate.subject.typesAndValues.find((t) => t.type === '2.5.4.10')?.value.valueBlock.value ??
+              identity.agencyCode,
+          );
+        request = { kind: 'copy', text: `${command.copyForm}, ${agency}, ${vietnamIsoDateTime(now)}` };
+      } else {
+        const image = await latestImage(tx, identity.agencyCode, identity.agencyCode, 'seal');
+        if (!image)
+          throw new AppError(
+            'UNPROCESSABLE',
+            'upload the agency seal image (POST /v1/signature-images, kind seal) first',
+          );
+        request = {
+          kind: 'digitisation',
+          image: image.png,
+          imageSize: { width: image.widthPx, height: image.heightPx },
+          widthMm: image.widthMm ?? 36,
+        };
+      }
+      const plan = await planAppearance(
+        pdf,
+        command.rect ? ({ ...request, rect: command.rect } as AppearanceRequest) : request,
+        deps.fontPath,
       );
-      if (!image)
-        throw new AppError(
-          'UNPROCESSABLE',
-          'upload the agency seal image (POST /v1/signature-images, kind seal) first',
-        );
-      if (!approval.appearance)
-        throw new AppError('UNPROCESSABLE', 'the approval signature has no visible appearance to place the seal on');
-      request = {
-        kind: 'issue',
-        image: image.png,
-        imageSize: { width: image.widthPx, height: image.heightPx },
-        widthMm: image.widthMm ?? 36,
-        approvalRect: approval.appearance,
-      };
-    } else if (command.kind === 'attachment') {
-      const notation = document.registration?.notation ?? command.notation;
-      if (!notation)
-        throw new AppError(
-          'VALIDATION_FAILED',
-          'the document is not registered yet; give its số và ký hiệu as notation',
-          { errors: [{ field: 'notation', message: 'required' }] },
-        );
-      // NĐ 30/2020 Phụ lục I.II.8.b: "{số ký hiệu}, {time ISO 8601 +07:00}".
-      request = { kind: 'attachment', text: `${notation}, ${vietnamIsoDateTime(now)}` };
-    } else if (command.kind === 'copy') {
-      if (!command.copyForm || !COPY_FORMS.includes(command.copyForm))
-        throw new AppError('VALIDATION_FAILED', 'copyForm must be SAO Y, SAO LỤC or TRÍCH SAO', {
-          errors: [{ field: 'copyForm', message: 'required' }],
-        });
-      // NĐ 30/2020 Phụ lục I Phần II: copy form, copying agency, time (ISO 8601, +07:00).
-      const agency =
-        command.copyingAgency ??
-        String(
-          seal.certificate.subject.typesAndValues.find((t) => t.type === '2.5.4.10')?.value.valueBlock.value ??
-            identity.agencyCode,
-        );
-      request = { kind: 'copy', text: `${command.copyForm}, ${agency}, ${vietnamIsoDateTime(now)}` };
-    } else {
-      const image = await withTransaction(deps.pool, (tx) =>
-        latestImage(tx, identity.agencyCode, identity.agencyCode, 'seal'),
-      );
-      if (!image)
-        throw new AppError(
-          'UNPROCESSABLE',
-          'upload the agency seal image (POST /v1/signature-images, kind seal) first',
-        );
-      request = {
-        kind: 'digitisation',
-        image: image.png,
-        imageSize: { width: image.widthPx, height: image.heightPx },
-        widthMm: image.widthMm ?? 36,
-      };
-    }
-    const plan = await planAppearance(
-      pdf,
-      command.rect ? ({ ...request, rect: command.rect } as AppearanceRequest) : request,
-      deps.fontPath,
-    );
-    const signer = hsmSigner(deps.hsm, seal.keyIdHex, seal.certificate, seal.chain, seal.scheme, deps.hash);
-    const appended = await signPdf(
-      reader,
-      signer,
-      {
-        signingTime: now,
-        ...(command.reason ? { reason: command.reason } : {}),
-        ...(command.location ? { location: command.location } : {}),
-      },
-      command.level,
-      deps.pades,
-      plan.builder,
-    );
-    const signed = Buffer.concat([pdf, appended]);
-    const fieldName = verifyPdfSignatures(readPdfForSigning(signed)).at(-1)?.fieldName ?? '';
-    const id = randomUUID();
-    const stored = await deps.documents.addSignedVersion(
-      caller.headers,
-      command.documentId,
-      version,
-      signed,
-      `signed-v${version + 1}.pdf`,
-      `sign-${id}`,
-    );
-    const signature = await withTransaction(deps.pool, async (tx) => {
-      const row = await insertSignature(
-        tx,
+      const signer = hsmSigner(deps.hsm, seal.keyIdHex, seal.certificate, seal.chain, seal.scheme, deps.hash);
+      const appended = await signPdf(
+        reader,
+        signer,
         {
-          id,
-          agencyCode: identity.agencyCode,
-          documentId: command.documentId,
-          kind: command.kind,
-          level: command.level,
-          signedVersion: version,
-          version: stored.currentVersion,
-          sha256: sha256Hex(signed),
-          fieldName,
-          signerUserId: null,
-          certificateSha256: certificateSha256(seal.certificate),
-          certificateSubject: certificateSubject(seal.certificate),
-          authorityPrefix: null,
-          keyIdHex: seal.keyIdHex,
-          sessionId: null,
-          appearance: plan.rect,
+          signingTime: now,
+          ...(command.reason ? { reason: command.reason } : {}),
+          ...(command.location ? { location: command.location } : {}),
         },
-        idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
+        command.level,
+        deps.pades,
+        plan.builder,
       );
-      await emitApplied(tx, row, caller, deps);
-      return row;
-    });
-    return { signature, replayed: false };
-  });
+      const signed = Buffer.concat([pdf, appended]);
+      const fieldName = verifyPdfSignatures(readPdfForSigning(signed)).at(-1)?.fieldName ?? '';
+      const id = randomUUID();
+      const stored = await deps.documents.addSignedVersion(
+        ctx.forward,
+        command.documentId,
+        version,
+        signed,
+        `signed-v${version + 1}.pdf`,
+        `sign-${id}`,
+      );
+      const signature = await insertSignature(tx, {
+        id,
+        agencyCode: identity.agencyCode,
+        documentId: command.documentId,
+        kind: command.kind,
+        level: command.level,
+        signedVersion: version,
+        version: stored.currentVersion,
+        sha256: sha256Hex(signed),
+        fieldName,
+        signerUserId: null,
+        certificateSha256: certificateSha256(seal.certificate),
+        certificateSubject: certificateSubject(seal.certificate),
+        authorityPrefix: null,
+        keyIdHex: seal.keyIdHex,
+        sessionId: null,
+        appearance: plan.rect,
+      });
+      await emitApplied(tx, signature, ctx);
+      return signature;
+    }),
+  );
 }
 
-export async function emitApplied(
-  tx: Parameters<typeof insertSignature>[0],
-  row: SignatureRow,
-  caller: Caller,
-  deps: SigningDeps,
-): Promise<void> {
+/** Announces a signature in the transaction that stored it. */
+export async function emitApplied(tx: Tx, row: SignatureRow, ctx: SigningContext): Promise<void> {
   const event: SignatureAppliedV1 = {
     signatureId: row.id,
     documentId: row.documentId,
@@ -240,7 +210,7 @@ export async function emitApplied(
     signatureAppliedV1,
     row.documentId,
     event,
-    { source: deps.source, requestId: caller.requestId, agencyCode: row.agencyCode },
-    deps.topicPrefix,
+    eventMeta(ctx, row.agencyCode),
+    ctx.signing.topicPrefix,
   );
 }

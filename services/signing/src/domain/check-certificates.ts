@@ -3,7 +3,7 @@ import { completeChain } from '../pades/pades-engine';
 import { CertificateRevokedError, RevocationUnavailableError, collectRevocation } from '../pades/revocation';
 import { parseCertificate } from '../pades/cms';
 import { findCertificate, markRevocationChecked, usableCertificates } from '../repositories/certificates-repository';
-import type { CertificateContext } from './certificate-context';
+import type { SigningContext } from '../context';
 import { suspendCertificate } from './suspend-certificate';
 import type { Suspension } from './suspend-certificate';
 
@@ -23,7 +23,7 @@ export type CertificateCheckResult = {
  */
 export async function checkCertificates(
   input: CheckCertificatesInput,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<CertificateCheckResult> {
   const { identity, signing } = ctx;
   if (!hasRole(identity, 'service')) requireRole(identity, 'admin');

@@ -1,7 +1,7 @@
 import { constants, verify as nodeVerify } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import { AppError, enqueueEvent, withTransaction } from '@vanthu/platform';
-import type { Tx } from '@vanthu/platform';
+import { AppError, enqueueEvent } from '@vanthu/platform';
+import type { Mutation, Tx } from '@vanthu/platform';
 import { signingSessionCompletedV1 } from '@vanthu/contracts';
 import type { SigningSessionCompletedV1 } from '@vanthu/contracts';
 import { PdfReader } from '@vanthu/pdf';
@@ -20,10 +20,11 @@ import { emitApplied } from './apply-organisation-signature';
 import { assertUsableCertificate } from './check-certificate';
 import { toSigningError } from './map-signing-errors';
 import { SignerNameMismatchError, sameName } from './printed-signer';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
 import { certificateSha256, certificateSubject, commonName, sha256Hex } from './signing-deps';
-import type { Caller, SigningDeps } from './signing-deps';
 
-export type CompleteSessionCommand = {
+export type CompleteSigningSessionInput = {
   sessionId: string;
   certificateChain?: string[];
   items: { documentId: string; signatureValue?: string; cms?: string }[];
@@ -73,30 +74,29 @@ const b64 = (field: string, text: string): Buffer => {
  * the first result; the session row is locked for the whole completion.
  */
 export async function completeSigningSession(
-  command: CompleteSessionCommand,
-  caller: Caller,
-  deps: SigningDeps,
-): Promise<SessionResult> {
-  const { identity } = caller;
-  return withTransaction(deps.pool, async (tx) => {
-    const session = await lockSession(tx, identity.agencyCode, command.sessionId);
+  input: CompleteSigningSessionInput,
+  ctx: SigningContext,
+): Promise<Mutation<SessionResult>> {
+  const { identity } = ctx;
+  return ctx.runInTransaction(async (tx) => {
+    const session = await lockSession(tx, identity.agencyCode, input.sessionId);
     // Another person's session answers exactly like a missing one.
     if (!session || session.userId !== identity.userId)
-      throw new AppError('NOT_FOUND', `signing session ${command.sessionId} not found`);
+      throw new AppError('NOT_FOUND', `signing session ${input.sessionId} not found`);
     if (session.status === 'completed') return session.result as SessionResult;
-    if (session.status === 'expired' || new Date(session.expiresAt) < new Date()) {
+    if (session.status === 'expired' || new Date(session.expiresAt) < ctx.clock()) {
       throw new AppError('UNPROCESSABLE', `the signing session expired at ${session.expiresAt}; prepare a new one`, {
         errors: [{ field: 'sessionId', message: 'expired' }],
       });
     }
     const items = await sessionItems(tx, session.id);
-    const byDocument = new Map(command.items.map((i) => [i.documentId, i]));
-    for (const i of command.items)
+    const byDocument = new Map(input.items.map((i) => [i.documentId, i]));
+    for (const i of input.items)
       if (!items.some((x) => x.documentId === i.documentId))
         throw new AppError('VALIDATION_FAILED', `document ${i.documentId} is not in this session`, {
           errors: [{ field: 'items', message: 'unknown document' }],
         });
-    const chain = (command.certificateChain ?? []).map((c, n) => {
+    const chain = (input.certificateChain ?? []).map((c, n) => {
       try {
         return parseCertificate(b64(`certificateChain.${n}`, c));
       } catch (error) {
@@ -122,7 +122,7 @@ export async function completeSigningSession(
         continue;
       }
       try {
-        const version = await completeItem(tx, session, item, given, chain, hash, scheme, caller, deps);
+        const version = await completeItem(tx, { session, item, given, chain, hash, scheme }, ctx);
         results.push({ documentId: item.documentId, outcome: 'signed', version, reason: null });
       } catch (error) {
         const mapped = toSigningError(error);
@@ -144,31 +144,34 @@ export async function completeSigningSession(
       agencyCode: identity.agencyCode,
       userId: identity.userId,
       results,
-      completedAt: new Date().toISOString(),
+      completedAt: ctx.clock().toISOString(),
     };
     await enqueueEvent(
       tx,
       signingSessionCompletedV1,
       session.id,
       event,
-      { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
+      eventMeta(ctx, identity.agencyCode),
+      ctx.signing.topicPrefix,
     );
     return result;
   });
 }
 
-async function completeItem(
-  tx: Tx,
-  session: NonNullable<Awaited<ReturnType<typeof lockSession>>>,
-  item: SessionItemRow,
-  given: CompleteSessionCommand['items'][number],
-  chain: pkijs.Certificate[],
-  hash: HashName,
-  scheme: SignatureScheme,
-  caller: Caller,
-  deps: SigningDeps,
-): Promise<number> {
+/** One document of the session, checked and embedded. */
+type SessionItemWork = {
+  session: NonNullable<Awaited<ReturnType<typeof lockSession>>>;
+  item: SessionItemRow;
+  given: CompleteSigningSessionInput['items'][number];
+  chain: pkijs.Certificate[];
+  hash: HashName;
+  scheme: SignatureScheme;
+};
+
+async function completeItem(tx: Tx, work: SessionItemWork, ctx: SigningContext): Promise<number> {
+  const { session, item, given, hash, scheme } = work;
+  const deps = ctx.signing;
+  let chain = work.chain;
   let certificate: pkijs.Certificate | undefined = chain[0];
   let signedAttributesDer = item.signedAttributes ?? undefined;
   let signatureValue: Buffer;
@@ -233,9 +236,9 @@ async function completeItem(
     session.userId,
     session.agencyCode,
     deps,
-    caller.requestId,
+    ctx.requestId,
   );
-  const original = await deps.documents.getContent(caller.headers, item.documentId, item.version);
+  const original = await deps.documents.getContent(ctx.forward, item.documentId, item.version);
   if (sha256Hex(original) !== (item.options.sha256 as string))
     throw new AppError('CONFLICT', `version ${item.version} of document ${item.documentId} changed since prepare`);
   const reader = PdfReader.fromBuffer(original);
@@ -255,7 +258,7 @@ async function completeItem(
   );
   const signed = Buffer.concat([original, appended]);
   const stored = await deps.documents.addSignedVersion(
-    caller.headers,
+    ctx.forward,
     item.documentId,
     item.version,
     signed,
@@ -281,6 +284,6 @@ async function completeItem(
     sessionId: session.id,
     appearance: (item.preparedMeta.appearance as never) ?? null,
   });
-  await emitApplied(tx, signature, caller, deps);
+  await emitApplied(tx, signature, ctx);
   return stored.currentVersion;
 }

@@ -1,4 +1,5 @@
 import { AppError, requireRole } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
 import { signatureDictionaries } from '@vanthu/pdf';
 import * as pkijs from 'pkijs';
 import { extendSignedPdf } from '../pades/pades-engine';
@@ -7,8 +8,10 @@ import { OID_SIGNATURE_TIME_STAMP_TOKEN, parseCms } from '../pades/cms';
 import { verifyPdfSignatures } from '../pades/verify-signatures';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
+import type { SigningContext } from '../context';
 import { sha256Hex } from './signing-deps';
-import type { Caller, SigningDeps } from './signing-deps';
+
+export type ExtendSignaturesInput = { documentId: string; level: 'B-LT' | 'B-LTA' };
 
 export type ExtendResult = {
   documentId: string;
@@ -24,59 +27,63 @@ export type ExtendResult = {
  * document whose signatures were made elsewhere or at a lower level, as the next version.
  */
 export async function extendSignatures(
-  documentId: string,
-  level: 'B-LT' | 'B-LTA',
-  caller: Caller,
-  deps: SigningDeps,
-): Promise<ExtendResult> {
-  requireRole(caller.identity, 'clerk', 'admin');
-  return mapSigningErrors(async () => {
-    const document = await deps.documents.getDocument(caller.headers, documentId);
-    const version = document.currentVersion;
-    const pdf = await deps.documents.getContent(caller.headers, documentId, version);
-    const reader = readPdfForSigning(pdf);
-    const verified = verifyPdfSignatures(reader);
-    const invalid = verified.filter((s) => !s.valid);
-    if (verified.length === 0) throw new AppError('UNPROCESSABLE', 'the document has no signature to extend');
-    if (invalid.length)
-      throw new AppError(
-        'UNPROCESSABLE',
-        `signature ${invalid[0]?.fieldName} does not verify (${invalid[0]?.reason}); it cannot be extended`,
-      );
-    const items: { contents: Buffer; chain: pkijs.Certificate[] }[] = [];
-    for (const { contents, value } of signatureDictionaries(reader)) {
-      if (String(value.get('SubFilter')) === '/ETSI.RFC3161') continue;
-      const { signedData, signerInfo } = parseCms(contents);
-      const certs = (signedData.certificates ?? []).filter(
-        (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
-      );
-      const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
-      const leaf = certs.find((c) => c.serialNumber.isEqual(sid.serialNumber));
-      if (!leaf) continue;
-      items.push({ contents, chain: [leaf, ...certs.filter((c) => c !== leaf)] });
-      const token = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN)
-        ?.values[0];
-      if (token) {
-        const tsa = timestampCertificates(Buffer.from(token.toBER(false)));
-        if (tsa[0]) items.push({ contents: Buffer.from(token.toBER(false)), chain: tsa });
+  input: ExtendSignaturesInput,
+  ctx: SigningContext,
+): Promise<Mutation<ExtendResult>> {
+  const { documentId, level } = input;
+  const deps = ctx.signing;
+  requireRole(ctx.identity, 'clerk', 'admin');
+  // Signing stores nothing of its own here; the transaction carries the Idempotency-Key, so a repeat replays
+  // instead of adding another version.
+  return mapSigningErrors(() =>
+    ctx.runInTransaction(async () => {
+      const document = await deps.documents.getDocument(ctx.forward, documentId);
+      const version = document.currentVersion;
+      const pdf = await deps.documents.getContent(ctx.forward, documentId, version);
+      const reader = readPdfForSigning(pdf);
+      const verified = verifyPdfSignatures(reader);
+      const invalid = verified.filter((s) => !s.valid);
+      if (verified.length === 0) throw new AppError('UNPROCESSABLE', 'the document has no signature to extend');
+      if (invalid.length)
+        throw new AppError(
+          'UNPROCESSABLE',
+          `signature ${invalid[0]?.fieldName} does not verify (${invalid[0]?.reason}); it cannot be extended`,
+        );
+      const items: { contents: Buffer; chain: pkijs.Certificate[] }[] = [];
+      for (const { contents, value } of signatureDictionaries(reader)) {
+        if (String(value.get('SubFilter')) === '/ETSI.RFC3161') continue;
+        const { signedData, signerInfo } = parseCms(contents);
+        const certs = (signedData.certificates ?? []).filter(
+          (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
+        );
+        const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
+        const leaf = certs.find((c) => c.serialNumber.isEqual(sid.serialNumber));
+        if (!leaf) continue;
+        items.push({ contents, chain: [leaf, ...certs.filter((c) => c !== leaf)] });
+        const token = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN)
+          ?.values[0];
+        if (token) {
+          const tsa = timestampCertificates(Buffer.from(token.toBER(false)));
+          if (tsa[0]) items.push({ contents: Buffer.from(token.toBER(false)), chain: tsa });
+        }
       }
-    }
-    const appended = await extendSignedPdf(reader, items, level, deps.pades, deps.hash);
-    const extended = Buffer.concat([pdf, appended]);
-    const stored = await deps.documents.addSignedVersion(
-      caller.headers,
-      documentId,
-      version,
-      extended,
-      `extended-v${version + 1}.pdf`,
-    );
-    return {
-      documentId,
-      level,
-      signedVersion: version,
-      version: stored.currentVersion,
-      sha256: sha256Hex(extended),
-      signatures: items.length,
-    };
-  });
+      const appended = await extendSignedPdf(reader, items, level, deps.pades, deps.hash);
+      const extended = Buffer.concat([pdf, appended]);
+      const stored = await deps.documents.addSignedVersion(
+        ctx.forward,
+        documentId,
+        version,
+        extended,
+        `extended-v${version + 1}.pdf`,
+      );
+      return {
+        documentId,
+        level,
+        signedVersion: version,
+        version: stored.currentVersion,
+        sha256: sha256Hex(extended),
+        signatures: items.length,
+      };
+    }),
+  );
 }

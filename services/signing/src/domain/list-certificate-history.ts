@@ -1,7 +1,7 @@
 import { AppError, hasRole } from '@vanthu/platform';
 import { auditOf, findCertificate, holdingsOf } from '../repositories/certificates-repository';
 import type { CertificateAuditRow, HoldingRow } from '../repositories/certificates-repository';
-import type { CertificateContext } from './certificate-context';
+import type { SigningContext } from '../context';
 
 export type ListCertificateHistoryInput = { certificateId: string };
 export type CertificateHistory = {
@@ -13,7 +13,7 @@ export type CertificateHistory = {
 /** Who held the certificate when, and every change with its actor and reason: its holder or an administrator. */
 export async function listCertificateHistory(
   input: ListCertificateHistoryInput,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<CertificateHistory> {
   const { identity } = ctx;
   const { result } = await ctx.runInTransaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, enqueueEvent, requireRole, withTransaction } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
 import { signingSessionPreparedV1 } from '@vanthu/contracts';
 import type { SigningSessionPreparedV1 } from '@vanthu/contracts';
 import type * as pkijs from 'pkijs';
@@ -16,16 +17,19 @@ import { assertValidPeriod } from './check-certificate';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
 import { printedSigner } from './printed-signer';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
 import { certificateSha256 } from './signing-deps';
-import type { Caller, SigningDeps } from './signing-deps';
 
 export const MAX_BATCH = 200;
 
-export type PrepareSessionCommand = {
+export type PrepareSigningSessionInput = {
   kind: 'initial' | 'approval';
   step?: 'content' | 'format';
-  level: PadesLevel;
-  scheme: SignatureScheme;
+  /** B-LT unless asked otherwise. */
+  level?: PadesLevel;
+  /** rsa-pkcs1 unless asked otherwise. */
+  scheme?: SignatureScheme;
   certificate?: string;
   authorityPrefix?: string;
   signerName?: string;
@@ -65,11 +69,11 @@ export { decodeCertificate };
  * neither is known, only the document digest is returned and complete must bring a full CMS.
  */
 export async function prepareSigningSession(
-  command: PrepareSessionCommand,
-  caller: Caller,
-  deps: SigningDeps,
-): Promise<PreparedSession> {
-  const { identity } = caller;
+  input: PrepareSigningSessionInput,
+  ctx: SigningContext,
+): Promise<Mutation<PreparedSession>> {
+  const { identity, signing: deps } = ctx;
+  const command = { ...input, level: input.level ?? 'B-LT', scheme: input.scheme ?? 'rsa-pkcs1' };
   // NĐ 30/2020 Điều 10–13 (flow): content initials by the unit leader, format initials by the
   // format checker, the approval by the person with authority.
   if (command.kind === 'approval') requireRole(identity, 'agency-leader');
@@ -95,12 +99,12 @@ export async function prepareSigningSession(
         if (row.status !== 'active') throw new AppError('FORBIDDEN', `this certificate is ${row.status}, not active`);
       } else {
         const active = (await certificatesOf(tx, identity.agencyCode, identity.userId)).filter(
-          (c) => c.status === 'active' && new Date(c.notAfter) > new Date(),
+          (c) => c.status === 'active' && new Date(c.notAfter) > ctx.clock(),
         );
         if (active.length === 1 && active[0]) certificate = parseCertificate(active[0].der);
       }
     });
-    if (certificate) assertValidPeriod(certificate);
+    if (certificate) assertValidPeriod(certificate, ctx.clock());
     // The printed signer is the certificate's holder, never free text from the client.
     const signerName = printedSigner({
       ...(certificate ? { certificate } : {}),
@@ -116,19 +120,19 @@ export async function prepareSigningSession(
         'upload your handwritten-signature image (POST /v1/signature-images, kind signature) first',
       );
     const id = randomUUID();
-    const expiresAt = new Date(Date.now() + deps.sessionTtlSeconds * 1000).toISOString();
-    const now = new Date();
+    const now = ctx.clock();
+    const expiresAt = new Date(now.getTime() + deps.sessionTtlSeconds * 1000).toISOString();
     const prepared: PreparedSession['items'] = [];
     const rows: Parameters<typeof insertSessionItem>[2][] = [];
     for (const [position, item] of command.documents.entries()) {
-      const document = await deps.documents.getDocument(caller.headers, item.documentId);
+      const document = await deps.documents.getDocument(ctx.forward, item.documentId);
       const version = document.currentVersion;
       if (item.basedOnVersion !== undefined && item.basedOnVersion !== version)
         throw new AppError(
           'CONFLICT',
           `document ${item.documentId}: version ${item.basedOnVersion} is not the current version (${version})`,
         );
-      const pdf = await deps.documents.getContent(caller.headers, item.documentId, version);
+      const pdf = await deps.documents.getContent(ctx.forward, item.documentId, version);
       const reader = readPdfForSigning(pdf);
       const request: AppearanceRequest =
         command.kind === 'approval'
@@ -191,7 +195,8 @@ export async function prepareSigningSession(
         documentDigest: revision.documentDigest.toString('base64'),
       });
     }
-    await withTransaction(deps.pool, async (tx) => {
+    // Everything the session leaves behind is written here, so a repeat with the same Idempotency-Key only replays.
+    return ctx.runInTransaction(async (tx) => {
       await insertSession(tx, {
         id,
         agencyCode: identity.agencyCode,
@@ -217,10 +222,16 @@ export async function prepareSigningSession(
         signingSessionPreparedV1,
         id,
         event,
-        { source: deps.source, requestId: caller.requestId, agencyCode: identity.agencyCode },
+        eventMeta(ctx, identity.agencyCode),
         deps.topicPrefix,
       );
+      const session: PreparedSession = {
+        id,
+        expiresAt,
+        digestAlgorithm: deps.hash.toUpperCase().replace('SHA', 'SHA-'),
+        items: prepared,
+      };
+      return session;
     });
-    return { id, expiresAt, digestAlgorithm: deps.hash.toUpperCase().replace('SHA', 'SHA-'), items: prepared };
   });
 }

@@ -10,10 +10,10 @@ import {
   insertCertificateAudit,
   openHolding,
 } from '../repositories/certificates-repository';
-import { eventMeta } from './certificate-context';
-import type { CertificateContext } from './certificate-context';
-import { toView } from './manage-certificates';
-import type { CertificateView } from './manage-certificates';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
+import { toView } from './certificate-view';
+import type { CertificateView } from './certificate-view';
 
 export type ReassignCertificateInput = { certificateId: string; toUserId: string; reason: string };
 
@@ -24,7 +24,7 @@ export type ReassignCertificateInput = { certificateId: string; toUserId: string
  */
 export async function reassignCertificate(
   input: ReassignCertificateInput,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<Mutation<CertificateView>> {
   const { identity } = ctx;
   requireRole(identity, 'admin');

@@ -13,11 +13,11 @@ import {
   reopenCertificate,
 } from '../repositories/certificates-repository';
 import type { CertificateRow } from '../repositories/certificates-repository';
-import { eventMeta } from './certificate-context';
-import type { CertificateContext } from './certificate-context';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
 import { assertChainsToTrust, assertValidPeriod } from './check-certificate';
-import { toView } from './manage-certificates';
-import type { CertificateView } from './manage-certificates';
+import { toView } from './certificate-view';
+import type { CertificateView } from './certificate-view';
 import { mapSigningErrors } from './map-signing-errors';
 import { decodeCertificate } from './prepare-signing-session';
 import { certificateSha256, certificateSubject } from './signing-deps';
@@ -35,7 +35,7 @@ const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknow
  */
 export async function registerCertificate(
   input: RegisterCertificateInput,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<Mutation<CertificateView>> {
   const { identity, signing } = ctx;
   const certificate = decodeCertificate(input.certificate);
@@ -105,7 +105,7 @@ async function recordRegistration(
   tx: Tx,
   row: CertificateRow,
   previousHolder: string | null,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<CertificateRow> {
   await openHolding(tx, { id: randomUUID(), certificateId: row.id, agencyCode: row.agencyCode, userId: row.userId });
   await insertCertificateAudit(tx, {

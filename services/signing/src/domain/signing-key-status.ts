@@ -1,6 +1,9 @@
 import { requireRole } from '@vanthu/platform';
-import type { Caller, SigningDeps } from './signing-deps';
+import type { SigningContext } from '../context';
+import type { SigningDeps } from './signing-deps';
 import { certificateSubject } from './signing-deps';
+
+export type SigningKeyStatusInput = Record<string, never>;
 
 export type KeyStatus = {
   agencyCode: string;
@@ -15,10 +18,11 @@ export type KeyStatus = {
 
 /** Organisation keys as administrators see them: online, certificate expiry, usage count. */
 export function signingKeyStatus(
-  caller: Caller,
-  deps: SigningDeps,
+  _input: SigningKeyStatusInput,
+  ctx: SigningContext,
 ): { token: string | null; online: boolean; sessions: number; keys: KeyStatus[] } {
-  requireRole(caller.identity, 'admin');
+  const { identity, signing: deps } = ctx;
+  requireRole(identity, 'admin');
   let status: ReturnType<SigningDeps['hsm']['status']> | undefined;
   try {
     status = deps.hsm.status();
@@ -27,7 +31,7 @@ export function signingKeyStatus(
   }
   const keys: KeyStatus[] = [];
   for (const seal of deps.seals.values()) {
-    if (seal.agencyCode !== caller.identity.agencyCode) continue;
+    if (seal.agencyCode !== identity.agencyCode) continue;
     const notAfter = seal.certificate.notAfter.value;
     const usage = status?.keyUsage[seal.keyIdHex];
     keys.push({
@@ -36,7 +40,7 @@ export function signingKeyStatus(
       online: !!status?.keys.some((k) => k.idHex === seal.keyIdHex.toLowerCase()),
       certificateSubject: certificateSubject(seal.certificate),
       certificateNotAfter: notAfter.toISOString(),
-      daysToExpiry: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000),
+      daysToExpiry: Math.floor((notAfter.getTime() - ctx.clock().getTime()) / 86_400_000),
       usageCount: usage?.count ?? 0,
       lastUsedAt: usage?.lastUsedAt ?? null,
     });

@@ -8,10 +8,10 @@ import {
   insertCertificateAudit,
   markUnregistered,
 } from '../repositories/certificates-repository';
-import { eventMeta } from './certificate-context';
-import type { CertificateContext } from './certificate-context';
-import { toView } from './manage-certificates';
-import type { CertificateView } from './manage-certificates';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
+import { toView } from './certificate-view';
+import type { CertificateView } from './certificate-view';
 
 export type UnregisterCertificateInput = { certificateId: string; reason?: string };
 
@@ -22,7 +22,7 @@ export type UnregisterCertificateInput = { certificateId: string; reason?: strin
  */
 export async function unregisterCertificate(
   input: UnregisterCertificateInput,
-  ctx: CertificateContext,
+  ctx: SigningContext,
 ): Promise<Mutation<CertificateView>> {
   const { identity } = ctx;
   return ctx.runInTransaction(async (tx) => {

@@ -24,15 +24,13 @@ const columns = `id, agency_code AS "agencyCode", document_id AS "documentId", k
   field_name AS "fieldName", signer_user_id AS "signerUserId", certificate_sha256 AS "certificateSha256", certificate_subject AS "certificateSubject",
   authority_prefix AS "authorityPrefix", key_id_hex AS "keyIdHex", session_id AS "sessionId", appearance, to_char(signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "signedAt"`;
 
-export async function insertSignature(
-  tx: Tx,
-  row: Omit<SignatureRow, 'signedAt'>,
-  idempotency?: { key: string; requestHash: string },
-): Promise<SignatureRow> {
+export async function insertSignature(tx: Tx, row: Omit<SignatureRow, 'signedAt'>): Promise<SignatureRow> {
+  // idempotency_key and request_hash stay empty: Idempotency-Key is the platform's (idempotency_keys), claimed in
+  // the same transaction as the signature.
   const { rows } = await tx.query<SignatureRow>(
     `INSERT INTO signatures (id, agency_code, document_id, kind, level, signed_version, version, sha256, field_name, signer_user_id, certificate_sha256,
-       certificate_subject, authority_prefix, key_id_hex, session_id, appearance, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING ${columns}`,
+       certificate_subject, authority_prefix, key_id_hex, session_id, appearance)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING ${columns}`,
     [
       row.id,
       row.agencyCode,
@@ -50,23 +48,9 @@ export async function insertSignature(
       row.keyIdHex,
       row.sessionId,
       row.appearance === null ? null : JSON.stringify(row.appearance),
-      idempotency?.key ?? null,
-      idempotency?.requestHash ?? null,
     ],
   );
   return rows[0] as SignatureRow;
-}
-
-export async function findByIdempotencyKey(
-  tx: Tx,
-  agencyCode: string,
-  key: string,
-): Promise<(SignatureRow & { requestHash: string }) | undefined> {
-  const { rows } = await tx.query<SignatureRow & { requestHash: string }>(
-    `SELECT ${columns}, request_hash AS "requestHash" FROM signatures WHERE agency_code = $1 AND idempotency_key = $2`,
-    [agencyCode, key],
-  );
-  return rows[0];
 }
 
 export async function signaturesOf(tx: Tx, agencyCode: string, documentId: string): Promise<SignatureRow[]> {

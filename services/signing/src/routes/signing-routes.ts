@@ -1,30 +1,24 @@
 import { Type } from '@sinclair/typebox';
-import {
-  AppError,
-  contextFor,
-  IdempotencyKeyHeaders,
-  markReplayed,
-  problemResponses,
-  sendMutation,
-} from '@vanthu/platform';
-import type { FastifyRequest } from 'fastify';
+import { AppError, IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
+import { Value } from '@sinclair/typebox/value';
+import { signingContext } from '../context';
+import { activateCertificate } from '../domain/activate-certificate';
 import { applyOrganisationSignature } from '../domain/apply-organisation-signature';
+import { checkCertificates } from '../domain/check-certificates';
 import { completeSigningSession } from '../domain/complete-signing-session';
 import { extendSignatures } from '../domain/extend-signatures';
-import { activateCertificate } from '../domain/activate-certificate';
-import type { CertificateContext } from '../domain/certificate-context';
-import { checkCertificates } from '../domain/check-certificates';
+import { getCertificateAdoption } from '../domain/get-certificate-adoption';
 import { listCertificateHistory } from '../domain/list-certificate-history';
-import { certificateAdoption, listCertificates } from '../domain/manage-certificates';
+import { listCertificates } from '../domain/list-certificates';
+import { listSignatures } from '../domain/list-signatures';
+import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { reassignCertificate } from '../domain/reassign-certificate';
 import { registerCertificate } from '../domain/register-certificate';
-import { unregisterCertificate } from '../domain/unregister-certificate';
-import { uploadSignatureImage } from '../domain/manage-signature-images';
-import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { signingKeyStatus } from '../domain/signing-key-status';
+import { unregisterCertificate } from '../domain/unregister-certificate';
+import { uploadSignatureImage } from '../domain/upload-signature-image';
 import type { SigningDeps } from '../domain/signing-deps';
-import { listSignatures } from '../domain/list-signatures';
 import {
   Adoption,
   Certificate,
@@ -44,16 +38,9 @@ import {
   SessionResult,
   Signature,
 } from '../schemas/signing';
-import { callerOf } from './caller';
-import { Value } from '@sinclair/typebox/value';
-
-const problem = { $ref: 'Problem#' } as const;
 
 export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise<void> {
-  const certificateCtx = (request: FastifyRequest, operation: string): CertificateContext => ({
-    ...contextFor(request, deps.pool, operation),
-    signing: deps,
-  });
+  const ctx = signingContext;
   app.addSchema(Signature);
   app.addSchema(PreparedSession);
   app.addSchema(SessionResult);
@@ -67,31 +54,23 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         tags: ['signing'],
         summary: 'Sign the current version with the agency organisation key in the HSM and store the next version',
         params: IdParams,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128 })) }),
+        headers: IdempotencyKeyHeaders,
         body: OrganisationSignatureRequest,
         response: {
           201: { $ref: 'Signature#' },
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-          503: problem,
+          ...problemResponses(400, 401, 403, 404, 409, 422, 503),
         },
       },
     },
-    async (request, reply) => {
-      const body = request.body;
-      const key = request.headers['idempotency-key'];
-      const { signature, replayed } = await applyOrganisationSignature(
-        { ...body, documentId: request.params.id, level: body.level ?? 'B-LT' },
-        callerOf(request),
-        deps,
-        typeof key === 'string' ? key : undefined,
-      );
-      return markReplayed(reply, replayed).status(201).send(signature);
-    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await applyOrganisationSignature(
+          { ...request.body, documentId: request.params.id },
+          ctx(request, deps, 'applyOrganisationSignature'),
+        ),
+        { status: 201 },
+      ),
   );
 
   app.post(
@@ -116,18 +95,19 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
             sha256: Type.String(),
             signatures: Type.Integer(),
           }),
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-          503: problem,
+          ...problemResponses(400, 401, 403, 404, 409, 422, 503),
         },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await extendSignatures(request.params.id, request.body.level, callerOf(request), deps)),
+      sendMutation(
+        reply,
+        await extendSignatures(
+          { documentId: request.params.id, level: request.body.level },
+          ctx(request, deps, 'extendSignatures'),
+        ),
+        { status: 201 },
+      ),
   );
 
   app.get(
@@ -138,11 +118,10 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         tags: ['signing'],
         summary: 'Signatures this service applied to a document',
         params: IdParams,
-        response: { 200: Type.Array(Type.Ref(Signature)), 401: problem },
+        response: { 200: Type.Array(Type.Ref(Signature)), ...problemResponses(401) },
       },
     },
-    async (request) =>
-      listSignatures({ documentId: request.params.id }, { identity: request.identity, pool: deps.pool }),
+    async (request) => listSignatures({ documentId: request.params.id }, ctx(request, deps, 'listDocumentSignatures')),
   );
 
   app.post(
@@ -155,26 +134,13 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         body: PrepareSessionRequest,
         response: {
           201: { $ref: 'PreparedSigningSession#' },
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-          503: problem,
+          ...problemResponses(400, 401, 403, 404, 409, 422, 503),
         },
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const session = await prepareSigningSession(
-        { ...body, level: body.level ?? 'B-LT', scheme: body.scheme ?? 'rsa-pkcs1' } as Parameters<
-          typeof prepareSigningSession
-        >[0],
-        callerOf(request),
-        deps,
-      );
-      return reply.status(201).header('location', `/v1/signing-sessions/${session.id}`).send(session);
+      const outcome = await prepareSigningSession(request.body, ctx(request, deps, 'prepareSigningSession'));
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/signing-sessions/${outcome.result.id}` });
     },
   );
 
@@ -190,21 +156,17 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         body: CompleteSessionRequest,
         response: {
           200: { $ref: 'SigningSessionResult#' },
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-          503: problem,
+          ...problemResponses(400, 401, 403, 404, 409, 422, 503),
         },
       },
     },
-    async (request) =>
-      completeSigningSession(
-        { sessionId: request.params.id, ...request.body } as Parameters<typeof completeSigningSession>[0],
-        callerOf(request),
-        deps,
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await completeSigningSession(
+          { sessionId: request.params.id, ...request.body },
+          ctx(request, deps, 'completeSigningSession'),
+        ),
       ),
   );
 
@@ -222,7 +184,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       },
     },
     async (request, reply) =>
-      sendMutation(reply, await registerCertificate(request.body, certificateCtx(request, 'registerCertificate')), {
+      sendMutation(reply, await registerCertificate(request.body, ctx(request, deps, 'registerCertificate')), {
         status: 201,
       }),
   );
@@ -246,7 +208,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         reply,
         await unregisterCertificate(
           { certificateId: request.params.id, ...request.body },
-          certificateCtx(request, 'unregisterCertificate'),
+          ctx(request, deps, 'unregisterCertificate'),
         ),
       ),
   );
@@ -270,7 +232,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         reply,
         await reassignCertificate(
           { certificateId: request.params.id, ...request.body },
-          certificateCtx(request, 'reassignCertificate'),
+          ctx(request, deps, 'reassignCertificate'),
         ),
       ),
   );
@@ -288,7 +250,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       },
     },
     async (request) =>
-      listCertificateHistory({ certificateId: request.params.id }, certificateCtx(request, 'listCertificateHistory')),
+      listCertificateHistory({ certificateId: request.params.id }, ctx(request, deps, 'listCertificateHistory')),
   );
 
   app.post(
@@ -302,7 +264,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         response: { 200: CertificateCheckResult, ...problemResponses(401, 403) },
       },
     },
-    async (request) => checkCertificates({}, certificateCtx(request, 'checkCertificates')),
+    async (request) => checkCertificates({}, ctx(request, deps, 'checkCertificates')),
   );
 
   app.get(
@@ -312,10 +274,10 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         operationId: 'listCertificates',
         tags: ['certificates'],
         summary: 'Your certificates (all of the agency for administrators)',
-        response: { 200: Type.Array(Type.Ref(Certificate)), 401: problem },
+        response: { 200: Type.Array(Type.Ref(Certificate)), ...problemResponses(401) },
       },
     },
-    async (request) => listCertificates(callerOf(request), deps),
+    async (request) => listCertificates({}, ctx(request, deps, 'listCertificates')),
   );
 
   app.get(
@@ -329,10 +291,10 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
           { agency: Type.Optional(Type.String({ maxLength: 13 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Adoption, 401: problem, 403: problem },
+        response: { 200: Adoption, ...problemResponses(401, 403) },
       },
     },
-    async (request) => certificateAdoption(request.query.agency, callerOf(request), deps),
+    async (request) => getCertificateAdoption(request.query, ctx(request, deps, 'certificateAdoption')),
   );
 
   app.post(
@@ -350,7 +312,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
     async (request, reply) =>
       sendMutation(
         reply,
-        await activateCertificate({ certificateId: request.params.id }, certificateCtx(request, 'activateCertificate')),
+        await activateCertificate({ certificateId: request.params.id }, ctx(request, deps, 'activateCertificate')),
       ),
   );
 
@@ -361,10 +323,10 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         operationId: 'signingKeyStatus',
         tags: ['signing'],
         summary: 'Organisation keys: online, certificate expiry, usage count (administrator)',
-        response: { 200: KeyStatusResponse, 401: problem, 403: problem },
+        response: { 200: KeyStatusResponse, ...problemResponses(401, 403) },
       },
     },
-    async (request) => signingKeyStatus(callerOf(request), deps),
+    async (request) => signingKeyStatus({}, ctx(request, deps, 'signingKeyStatus')),
   );
 
   app.post(
@@ -384,12 +346,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         ),
         response: {
           201: ImageView,
-          400: problem,
-          401: problem,
-          403: problem,
-          413: problem,
-          415: problem,
-          422: problem,
+          ...problemResponses(400, 401, 403, 413, 415, 422),
         },
       },
     },
@@ -420,7 +377,11 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
           })),
         });
       }
-      return reply.status(201).send(await uploadSignatureImage(file, metadata, callerOf(request), deps));
+      const outcome = await uploadSignatureImage(
+        { png: file, ...metadata },
+        ctx(request, deps, 'uploadSignatureImage'),
+      );
+      return sendMutation(reply, outcome, { status: 201 });
     },
   );
 }
