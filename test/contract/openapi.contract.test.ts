@@ -63,6 +63,15 @@ const notProvoked: Record<string, string> = {
     'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
   'POST /v1/processes 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/tasks/{id}/complete 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
+  'POST /v1/exchanges/{id}/return 200':
+    'a document received through the hub: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/{id}/return 409':
+    'a received document returned twice or after registration: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/{id}/answer 200':
+    'a recall received through the hub: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/{id}/answer 409': 'a recall answered twice: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/{id}/answer 503':
+    'documents unreachable while a recall is agreed: services/exchange/test/statuses-recall.int.test.ts',
 };
 
 let stack: TestStack;
@@ -870,6 +879,16 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await office.get(`/v1/exchanges/${randomUUID()}`)).status).toBe(404);
     expect((await admin.get('/v1/exchanges/log/verification')).status).toBe(200);
     expect((await specialist.get('/v1/exchanges/log/verification')).status).toBe(403);
+    // The clerk's return (02) and answer to a recall (15/16): no exchange exists here without a hub.
+    const nowhere = randomUUID();
+    expect((await office.json('POST', `/v1/exchanges/${nowhere}/return`, { reason: 'Sai thẩm quyền' })).status).toBe(
+      404,
+    );
+    expect((await office.json('POST', `/v1/exchanges/${nowhere}/return`, {})).status).toBe(400);
+    expect((await specialist.json('POST', `/v1/exchanges/${nowhere}/return`, { reason: 'x' })).status).toBe(403);
+    expect((await office.json('POST', `/v1/exchanges/${nowhere}/answer`, { decision: 'agree' })).status).toBe(404);
+    expect((await office.json('POST', `/v1/exchanges/${nowhere}/answer`, { decision: 'maybe' })).status).toBe(400);
+    expect((await specialist.json('POST', `/v1/exchanges/${nowhere}/answer`, { decision: 'agree' })).status).toBe(403);
   });
 
   it('reports and operations', async () => {

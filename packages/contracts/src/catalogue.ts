@@ -25,6 +25,7 @@ import { exchangeSentV1 } from './events/exchange-sent';
 import { deliveryRequestedV1 } from './events/delivery-requested';
 import { exchangeReceivedV1 } from './events/exchange-received';
 import { exchangeStatusV1 } from './events/exchange-status';
+import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1 } from './events/exchange-recall';
 import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
 import {
   taskAssignedV1,
@@ -73,6 +74,8 @@ export const eventCatalogue: readonly EventDefinition[] = [
   exchangeSentV1,
   exchangeReceivedV1,
   exchangeStatusV1,
+  exchangeRecallRequestedV1,
+  exchangeRecallAnsweredV1,
   processStartedV1,
   processCompletedV1,
   processReturnedV1,

@@ -1,6 +1,7 @@
 import { buildServiceApp } from '@vanthu/platform';
-import type { HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
+import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
+import type { DocumentsClient } from './clients/documents-client';
 import { exchangeReadSchemas, exchangeSchemas } from './schemas/exchange';
 import { exchangeRoutes } from './routes/exchanges';
 import { validationRoutes } from './routes/validations';
@@ -12,6 +13,11 @@ export type ExchangeAppDeps = {
   servicePublicKey?: string;
   healthChecks?: HealthCheck[];
   maxMessageBytes?: number;
+  /** The documents service (a recall the clerk agrees to revokes the incoming document there). */
+  documents?: DocumentsClient;
+  topicPrefix?: string;
+  /** Tests move time instead of sleeping. */
+  clock?: Clock;
 };
 
 export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
@@ -29,6 +35,11 @@ export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
   });
   for (const schema of [...exchangeSchemas, ...exchangeReadSchemas]) app.addSchema(schema);
   await validationRoutes(app, { maxMessageBytes });
-  await exchangeRoutes(app, { pool: deps.pool });
+  await exchangeRoutes(app, {
+    pool: deps.pool,
+    ...(deps.documents ? { documents: deps.documents } : {}),
+    topicPrefix: deps.topicPrefix ?? '',
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
   return app;
 }

@@ -1,4 +1,6 @@
-import type { UseCaseContext } from '@vanthu/platform';
+import type { FastifyRequest } from 'fastify';
+import { contextFor, withTransaction } from '@vanthu/platform';
+import type { Clock, Pool, Tx, UseCaseContext } from '@vanthu/platform';
 import type { EdxmlProfile } from './domain/edxml/model';
 import type { HubAdapter, HubCredentials } from './hub/hub-adapter';
 import type { DocumentsClient } from './clients/documents-client';
@@ -15,3 +17,27 @@ export type ExchangeContext = UseCaseContext & {
   profile: EdxmlProfile;
   maxMessageBytes: number;
 };
+
+/** What the clerk's actions on an exchange take (routes): the platform context, documents and the caller's assertion. */
+export type ClerkContext = UseCaseContext & {
+  documents?: DocumentsClient;
+  /** The caller's identity assertion, forwarded when the action must change the document in documents. */
+  callerAssertion?: string;
+  topicPrefix: string;
+  /** A plain read before the command's own transaction (which honours Idempotency-Key and runs once). */
+  read: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+};
+
+export type ClerkServices = { pool: Pool; documents?: DocumentsClient; topicPrefix: string; clock?: Clock };
+
+/** The context of a clerk's request: the caller's assertion travels on to documents when the action needs it. */
+export function clerkContext(request: FastifyRequest, services: ClerkServices, operation: string): ClerkContext {
+  const assertion = request.headers['x-vanthu-identity'];
+  return {
+    ...contextFor(request, services.pool, operation, services.clock),
+    ...(services.documents ? { documents: services.documents } : {}),
+    ...(typeof assertion === 'string' ? { callerAssertion: assertion } : {}),
+    topicPrefix: services.topicPrefix,
+    read: (work) => withTransaction(services.pool, work),
+  };
+}

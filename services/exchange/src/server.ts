@@ -53,7 +53,7 @@ void runService({
   name: 'exchange',
   configSchema: exchangeConfigSchema,
   migrationsDir,
-  topics: ['vanthu.exchange', 'vanthu.routing'],
+  topics: ['vanthu.exchange', 'vanthu.routing', 'vanthu.documents'],
   consumers: (context) => [exchangeConsumer(context.config.CONSUMER_GROUP, baseContext(context))],
   beforeListen: async (context) => {
     const base = baseContext(context);
@@ -75,5 +75,7 @@ void runService({
       ...(context.servicePublicKey ? { servicePublicKey: context.servicePublicKey } : {}),
       healthChecks: context.healthChecks,
       maxMessageBytes: context.config.MAX_MESSAGE_BYTES,
+      documents: new DocumentsClient(context.config.DOCUMENTS_URL),
+      topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
     }),
 });

@@ -191,8 +191,18 @@ describe('exchange through the hub sandbox', () => {
     expect(await outboxTypes(exchangeA)).toEqual(['vn.vanthu.exchange.sent.v1']);
 
     // B polls twice before acknowledging: stored once.
-    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toEqual({ documents: 1, statuses: 0, rejected: 0 });
-    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toEqual({ documents: 0, statuses: 0, rejected: 0 });
+    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toEqual({
+      documents: 1,
+      statuses: 0,
+      rejected: 0,
+      requests: 0,
+    });
+    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toEqual({
+      documents: 0,
+      statuses: 0,
+      rejected: 0,
+      requests: 0,
+    });
     expect(await runHubJobs({}, ctxB)).toBeGreaterThanOrEqual(2); // acknowledge, create-document, then 01
     await runHubJobs({}, ctxB);
     expect((await jobs(exchangeB)).map((j) => [j.kind, j.state, j.last_error])).toEqual(
@@ -233,7 +243,12 @@ describe('exchange through the hub sandbox', () => {
     expect(versions[0].sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
 
     // A receives B's 01 and shows it in the trail.
-    expect(await receiveFromHub({ agencyCode: agencyA }, ctxA)).toEqual({ documents: 0, statuses: 1, rejected: 0 });
+    expect(await receiveFromHub({ agencyCode: agencyA }, ctxA)).toEqual({
+      documents: 0,
+      statuses: 1,
+      rejected: 0,
+      requests: 0,
+    });
     await runHubJobs({}, ctxA);
     const view = await getExchange({ exchangeId }, { identity: ctxA.identity, pool: exchangeA.pool });
     expect(view.state).toBe('sent');
@@ -291,7 +306,12 @@ describe('exchange through the hub sandbox', () => {
       updatedAt: now,
     });
     const before = (await documentsFixture.pool.query('SELECT count(*)::int AS n FROM documents')).rows[0].n;
-    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toEqual({ documents: 0, statuses: 0, rejected: 1 });
+    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toEqual({
+      documents: 0,
+      statuses: 0,
+      rejected: 1,
+      requests: 0,
+    });
     await runHubJobs({}, ctxB);
     const statusToA = sandbox.messages().filter((m) => m.to === agencyA && m.messageType === 'status');
     const last = statusToA[statusToA.length - 1]!.edxml.toString('utf8');

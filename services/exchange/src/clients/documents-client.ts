@@ -59,6 +59,7 @@ export class DocumentsClient {
       // a non-JSON error body carries nothing more useful than its status
     }
     const message = problem.detail ?? problem.title ?? `documents answered HTTP ${response.status}`;
+    if (response.status === 403) throw new AppError('FORBIDDEN', message);
     if (response.status === 404) throw new AppError('NOT_FOUND', message);
     if (response.status === 409) throw new AppError('CONFLICT', message);
     if (response.status >= 500) throw new AppError('SERVICE_UNAVAILABLE', message, { retryAfterSeconds: 5 });
@@ -90,6 +91,23 @@ export class DocumentsClient {
     const response = await this.call(
       `${this.baseUrl}/v1/documents`,
       { method: 'POST', headers: { 'idempotency-key': input.idempotencyKey }, body: form },
+      caller,
+    );
+    return (await response.json()) as DocumentInfo;
+  }
+
+  /** Marks an incoming document its issuer recalled as revoked (kept, hidden from processing). */
+  async revokeIncomingDocument(
+    caller: CallerHeaders,
+    input: { documentId: string; reason: string; idempotencyKey: string },
+  ): Promise<DocumentInfo> {
+    const response = await this.call(
+      `${this.baseUrl}/v1/documents/${encodeURIComponent(input.documentId)}/recall`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
+        body: JSON.stringify({ reason: input.reason, origin: 'issuer' }),
+      },
       caller,
     );
     return (await response.json()) as DocumentInfo;

@@ -1,7 +1,11 @@
 import type { Tx } from '@vanthu/platform';
 
 export type ExchangeDirection = 'sent' | 'received';
-export type ExchangeState = 'queued' | 'sent' | 'failed' | 'received' | 'rejected';
+export type ExchangeState =
+  'queued' | 'sent' | 'failed' | 'received' | 'rejected' | 'returned' | 'awaiting-answer' | 'answered';
+
+/** The clerk's answer to a recall, update or replacement. */
+export type ExchangeAnswer = { decision: 'agree' | 'refuse'; reason: string; answeredBy: string; answeredAt: string };
 
 export type ExchangeRow = {
   id: string;
@@ -23,6 +27,8 @@ export type ExchangeRow = {
   updatedAt: Date;
   sentAt: Date | null;
   receivedAt: Date | null;
+  relatedExchangeId: string | null;
+  answer: ExchangeAnswer | null;
 };
 
 export type ExchangeStatusRow = {
@@ -38,7 +44,7 @@ export type ExchangeStatusRow = {
 
 const columns = `id, direction, agency_code, delivery_id, document_id, document_version, hub, edxml_document_id,
   business_doc_type, counterparts, state, transport_id, edxml_sha256, problems, last_error, created_at, updated_at,
-  sent_at, received_at`;
+  sent_at, received_at, related_exchange_id, answer`;
 
 type Raw = Record<string, unknown>;
 const toExchange = (r: Raw): ExchangeRow => ({
@@ -61,6 +67,8 @@ const toExchange = (r: Raw): ExchangeRow => ({
   updatedAt: r.updated_at as Date,
   sentAt: (r.sent_at as Date | null) ?? null,
   receivedAt: (r.received_at as Date | null) ?? null,
+  relatedExchangeId: (r.related_exchange_id as string | null) ?? null,
+  answer: (r.answer as ExchangeAnswer | null) ?? null,
 });
 const toStatus = (r: Raw): ExchangeStatusRow => ({
   id: Number(r.id),
@@ -120,16 +128,19 @@ export async function insertReceivedExchange(
     edxmlDocumentId: string | null;
     businessDocType: number;
     counterparts: { organId: string; organName?: string }[];
-    state: 'received' | 'rejected';
+    state: 'received' | 'rejected' | 'awaiting-answer';
     problems: unknown[];
     lastError?: string;
+    relatedExchangeId?: string;
+    documentId?: string | null;
     at: Date;
   },
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
     `INSERT INTO exchanges (id, direction, agency_code, hub, transport_id, edxml, edxml_sha256, edxml_document_id,
-                            business_doc_type, counterparts, state, problems, last_error, created_at, updated_at, received_at)
-     VALUES ($1, 'received', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13)
+                            business_doc_type, counterparts, state, problems, last_error, created_at, updated_at, received_at,
+                            related_exchange_id, document_id)
+     VALUES ($1, 'received', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15)
      ON CONFLICT (agency_code, hub, transport_id) WHERE direction = 'received' AND transport_id IS NOT NULL DO NOTHING
      RETURNING ${columns}`,
     [
@@ -146,9 +157,121 @@ export async function insertReceivedExchange(
       JSON.stringify(row.problems),
       row.lastError ?? null,
       row.at,
+      row.relatedExchangeId ?? null,
+      row.documentId ?? null,
     ],
   );
   return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+/**
+ * A recall, update or replacement this agency sends about one of its sent exchanges, with its edXML built
+ * already (from the original message); undefined when one was queued for that exchange before.
+ */
+export async function insertBusinessExchange(
+  tx: Tx,
+  row: {
+    id: string;
+    original: ExchangeRow;
+    businessDocType: 1 | 2 | 3;
+    edxml: Buffer;
+    edxmlSha256: string;
+    at: Date;
+  },
+): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `INSERT INTO exchanges (id, direction, agency_code, document_id, document_version, hub, edxml, edxml_sha256,
+                            edxml_document_id, business_doc_type, counterparts, state, created_at, updated_at,
+                            related_exchange_id)
+     SELECT $1, 'sent', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12
+      WHERE NOT EXISTS (SELECT 1 FROM exchanges WHERE related_exchange_id = $12 AND business_doc_type = $9
+                           AND direction = 'sent')
+     RETURNING ${columns}`,
+    [
+      row.id,
+      row.original.agencyCode,
+      row.original.documentId,
+      row.original.documentVersion,
+      row.original.hub,
+      row.edxml,
+      row.edxmlSha256,
+      row.original.edxmlDocumentId,
+      row.businessDocType,
+      JSON.stringify(row.original.counterparts),
+      row.at,
+      row.original.id,
+    ],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+/** The received exchange (a new document, not a recall) that became this incoming document. */
+export async function findReceivedExchangeOfDocument(
+  tx: Tx,
+  agencyCode: string,
+  documentId: string,
+): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `SELECT ${columns} FROM exchanges
+      WHERE agency_code = $1 AND document_id = $2 AND direction = 'received' AND business_doc_type = 0
+      ORDER BY created_at LIMIT 1`,
+    [agencyCode, documentId],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+/** The received new-document exchange with this edXML DocumentId (what a recall or update points at). */
+export async function findReceivedExchangeByEdxmlId(
+  tx: Tx,
+  agencyCode: string,
+  edxmlDocumentId: string,
+): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(
+    `SELECT ${columns} FROM exchanges
+      WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'received' AND business_doc_type = 0
+        AND state IN ('received', 'returned')
+      ORDER BY created_at LIMIT 1`,
+    [agencyCode, edxmlDocumentId],
+  );
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+/** The outgoing new-document exchanges of an issued document, queued or accepted by the hub. */
+export async function listSentExchangesOfDocument(
+  tx: Tx,
+  agencyCode: string,
+  documentId: string,
+): Promise<ExchangeRow[]> {
+  const { rows } = await tx.query(
+    `SELECT ${columns} FROM exchanges
+      WHERE agency_code = $1 AND document_id = $2 AND direction = 'sent' AND business_doc_type = 0
+        AND state IN ('queued', 'sent')
+      ORDER BY created_at`,
+    [agencyCode, documentId],
+  );
+  return rows.map(toExchange);
+}
+
+/** Locks an exchange of the agency for a state change (the clerk's answer, a return). */
+export async function lockExchange(tx: Tx, id: string, agencyCode: string): Promise<ExchangeRow | undefined> {
+  const { rows } = await tx.query(`SELECT ${columns} FROM exchanges WHERE id = $1 AND agency_code = $2 FOR UPDATE`, [
+    id,
+    agencyCode,
+  ]);
+  return rows[0] ? toExchange(rows[0]) : undefined;
+}
+
+export async function setExchangeState(
+  tx: Tx,
+  id: string,
+  change: { state: ExchangeState; at: Date; answer?: ExchangeAnswer; lastError?: string },
+): Promise<ExchangeRow> {
+  const { rows } = await tx.query(
+    `UPDATE exchanges SET state = $2, updated_at = $3, answer = COALESCE($4, answer), last_error = COALESCE($5, last_error)
+      WHERE id = $1 RETURNING ${columns}`,
+    [id, change.state, change.at, change.answer ? JSON.stringify(change.answer) : null, change.lastError ?? null],
+  );
+  return toExchange(rows[0]!);
 }
 
 export async function findExchange(tx: Tx, id: string, agencyCode?: string): Promise<ExchangeRow | undefined> {
@@ -165,7 +288,8 @@ export async function findSentExchangeByEdxmlId(
   edxmlDocumentId: string,
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
-    `SELECT ${columns} FROM exchanges WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'sent'
+    `SELECT ${columns} FROM exchanges
+      WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'sent' AND business_doc_type = 0
       ORDER BY created_at DESC LIMIT 1`,
     [agencyCode, edxmlDocumentId],
   );

@@ -21,14 +21,34 @@ const toJob = (r: Record<string, unknown>): HubJobRow => ({
   lastError: (r.last_error as string | null) ?? null,
 });
 
+/** Queues a job; with a `dedupeKey`, only the first job with that key is kept (false for a repeat). */
 export async function enqueueHubJob(
   tx: Tx,
-  job: { id: string; exchangeId: string; kind: HubJobKind; payload?: Record<string, unknown>; at: Date },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO hub_jobs (id, exchange_id, kind, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)`,
-    [job.id, job.exchangeId, job.kind, JSON.stringify(job.payload ?? {}), job.at],
+  job: {
+    id: string;
+    exchangeId: string;
+    kind: HubJobKind;
+    payload?: Record<string, unknown>;
+    at: Date;
+    dedupeKey?: string;
+  },
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO hub_jobs (id, exchange_id, kind, payload, next_attempt_at, created_at, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5, $5, $6)
+     ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
+    [job.id, job.exchangeId, job.kind, JSON.stringify(job.payload ?? {}), job.at, job.dedupeKey ?? null],
   );
+  return rowCount === 1;
+}
+
+/** Which of these dedupe keys are already queued (done, pending or failed). */
+export async function queuedKeys(tx: Tx, keys: string[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ dedupe_key: string }>(
+    'SELECT dedupe_key FROM hub_jobs WHERE dedupe_key = ANY($1::text[])',
+    [keys],
+  );
+  return new Set(rows.map((r) => r.dedupe_key));
 }
 
 /** Claims the next due job; the row stays locked (other workers skip it) until the transaction ends. */
@@ -75,4 +95,13 @@ export async function beginJobWork(tx: Tx): Promise<void> {
 
 export async function undoJobWork(tx: Tx): Promise<void> {
   await tx.query('ROLLBACK TO SAVEPOINT hub_job');
+}
+
+/** Gives up an exchange's pending jobs (a document recalled before the hub took it). */
+export async function cancelPendingHubJobs(tx: Tx, exchangeId: string, at: Date, reason: string): Promise<number> {
+  const { rowCount } = await tx.query(
+    `UPDATE hub_jobs SET state = 'failed', finished_at = $2, last_error = $3 WHERE exchange_id = $1 AND state = 'pending'`,
+    [exchangeId, at, reason],
+  );
+  return rowCount ?? 0;
 }

@@ -1,11 +1,24 @@
 import { Type } from '@sinclair/typebox';
-import { problemResponses, requireRole } from '@vanthu/platform';
-import type { Pool, ServiceApp } from '@vanthu/platform';
+import { IdempotencyKeyHeaders, problemResponses, requireRole, sendMutation } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
+import { clerkContext } from '../context';
+import type { ClerkServices } from '../context';
+import { answerBusinessRequest } from '../domain/exchanges/answer-business-request';
+import { returnReceivedDocument } from '../domain/exchanges/return-received-document';
 import { getExchange, listAgencyExchanges } from '../domain/exchanges/get-exchange';
 import { verifyExchangeLog } from '../domain/exchanges/verify-exchange-log';
-import { ExchangeDetail, ExchangeList, ExchangeListQuery, LogVerification } from '../schemas/exchange';
+import {
+  AnswerRequest,
+  ExchangeDetail,
+  ExchangeIdParams,
+  ExchangeList,
+  ExchangeListQuery,
+  ExchangeSummary,
+  LogVerification,
+  ReturnRequest,
+} from '../schemas/exchange';
 
-export async function exchangeRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
+export async function exchangeRoutes(app: ServiceApp, deps: ClerkServices): Promise<void> {
   app.get(
     '/v1/exchanges',
     {
@@ -48,5 +61,55 @@ export async function exchangeRoutes(app: ServiceApp, deps: { pool: Pool }): Pro
       },
     },
     async (request) => getExchange({ exchangeId: request.params.id }, { identity: request.identity, pool: deps.pool }),
+  );
+
+  app.post(
+    '/v1/exchanges/:id/return',
+    {
+      schema: {
+        operationId: 'returnReceivedDocument',
+        tags: ['exchange'],
+        summary:
+          'The clerk returns a document received through the hub (trả lại): status 02 with the reason goes to the issuer',
+        params: ExchangeIdParams,
+        headers: IdempotencyKeyHeaders,
+        body: ReturnRequest,
+        response: { 200: Type.Ref(ExchangeSummary), ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await returnReceivedDocument(
+          { exchangeId: request.params.id, reason: request.body.reason },
+          clerkContext(request, deps, 'returnReceivedDocument'),
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/exchanges/:id/answer',
+    {
+      schema: {
+        operationId: 'answerExchangeRequest',
+        tags: ['exchange'],
+        summary:
+          'The clerk answers a received recall, update or replacement: agree (15; a recall revokes the incoming document) or refuse (16)',
+        params: ExchangeIdParams,
+        headers: IdempotencyKeyHeaders,
+        body: AnswerRequest,
+        response: { 200: Type.Ref(ExchangeSummary), ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      return sendMutation(
+        reply,
+        await answerBusinessRequest(
+          { exchangeId: request.params.id, decision: body.decision, ...(body.reason ? { reason: body.reason } : {}) },
+          clerkContext(request, deps, 'answerExchangeRequest'),
+        ),
+      );
+    },
   );
 }

@@ -162,7 +162,10 @@ const exchangeProperties = {
   edxmlDocumentId: Nullable(Str),
   businessDocType: Type.Integer({ description: '0 new, 1 recall, 2 update, 3 replace' }),
   counterparts: Type.Array(Type.Object({ organId: Str, organName: Opt(Str) })),
-  state: Type.String({ description: 'queued, sent, failed, received, rejected' }),
+  state: Type.String({
+    description:
+      'queued, sent, failed, received, rejected (refused on receipt with 02), returned (the clerk returned it with 02), awaiting-answer (a recall, update or replacement waiting for the clerk), answered',
+  }),
   transportId: Nullable(Type.String({ description: 'The hub’s DocId' })),
   edxmlSha256: Nullable(Str),
   problems: Type.Array(Type.Unknown()),
@@ -170,6 +173,17 @@ const exchangeProperties = {
   createdAt: Type.String({ format: 'date-time' }),
   sentAt: Nullable(Type.String({ format: 'date-time' })),
   receivedAt: Nullable(Type.String({ format: 'date-time' })),
+  relatedExchangeId: Nullable(
+    Type.String({ format: 'uuid', description: 'For a recall, update or replacement: the original exchange' }),
+  ),
+  answer: Nullable(
+    Type.Object({
+      decision: Type.Union([Type.Literal('agree'), Type.Literal('refuse')]),
+      reason: Str,
+      answeredBy: Str,
+      answeredAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
 };
 
 export const ExchangeSummary = Type.Object(exchangeProperties, { $id: 'ExchangeSummary' });
@@ -202,3 +216,25 @@ export const LogVerification = Type.Object(
 );
 
 export const exchangeReadSchemas = [ExchangeLogEntry, ExchangeSummary, ExchangeDetail, LogVerification];
+
+export const ExchangeIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+export const ReturnRequest = Type.Object(
+  {
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      description: 'Why the document is returned (sent to the issuer with status 02)',
+    }),
+  },
+  { additionalProperties: false },
+);
+export const AnswerRequest = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('agree'), Type.Literal('refuse')], {
+      description: 'agree: status 15 (a recall revokes the incoming document); refuse: status 16',
+    }),
+    reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Required to refuse' })),
+  },
+  { additionalProperties: false },
+);

@@ -9,7 +9,7 @@ export type ReadContext = { identity: Identity; pool: Pool };
 
 export type ExchangeView = ReturnType<typeof exchangeView>;
 
-function exchangeView(row: ExchangeRow) {
+export function exchangeView(row: ExchangeRow) {
   return {
     id: row.id,
     direction: row.direction,
@@ -29,6 +29,8 @@ function exchangeView(row: ExchangeRow) {
     createdAt: row.createdAt.toISOString(),
     sentAt: row.sentAt?.toISOString() ?? null,
     receivedAt: row.receivedAt?.toISOString() ?? null,
+    relatedExchangeId: row.relatedExchangeId,
+    answer: row.answer,
   };
 }
 

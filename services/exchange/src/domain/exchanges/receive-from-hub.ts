@@ -1,23 +1,74 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { exchangeStatusV1 } from '@vanthu/contracts';
-import type { ExchangeStatusV1 } from '@vanthu/contracts';
+import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1, exchangeStatusV1 } from '@vanthu/contracts';
+import type { ExchangeRecallAnsweredV1, ExchangeRecallRequestedV1, ExchangeStatusV1 } from '@vanthu/contracts';
 import { enqueueEvent, vietnamIsoDateTime } from '@vanthu/platform';
+import type { Tx } from '@vanthu/platform';
 import { eventSource } from '../../config';
 import type { ExchangeContext } from '../../context';
 import {
+  findReceivedExchangeByEdxmlId,
   findSentExchangeByEdxmlId,
   insertExchangeStatus,
   insertReceivedExchange,
 } from '../../repositories/exchanges-repository';
+import type { ExchangeRow } from '../../repositories/exchanges-repository';
 import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
 import { EdxmlRefused, hasErrors, parseEdxml } from '../edxml/parse-edxml';
 import { appendToExchangeLog } from './exchange-log';
 import { statusFor } from './run-hub-jobs';
 
 export type ReceiveFromHubInput = { agencyCode: string };
-export type ReceiveFromHubResult = { documents: number; statuses: number; rejected: number };
+export type ReceiveFromHubResult = { documents: number; statuses: number; rejected: number; requests: number };
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A recall, update or replacement of a document this agency received: shown to the clerk, never
+ * applied here (the clerk answers 15 or 16); the original's trail shows the request as 13.
+ */
+async function recordBusinessRequest(
+  tx: Tx,
+  request: ExchangeRow,
+  original: ExchangeRow,
+  message: Buffer,
+  ctx: ExchangeContext,
+): Promise<void> {
+  const parsed = parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes });
+  const business = parsed.kind === 'edoc' ? parsed.document.business : undefined;
+  const reason = (business?.businessDocReason ?? '').slice(0, 1000);
+  const from = request.counterparts[0]?.organId ?? '';
+  const at = request.receivedAt ?? ctx.clock();
+  await insertExchangeStatus(tx, {
+    exchangeId: original.id,
+    direction: 'received',
+    organId: from,
+    statusCode: '13',
+    description: reason || 'Yêu cầu thu hồi, cập nhật hoặc thay thế',
+    at,
+    transportId: null,
+    createdAt: at,
+  });
+  const data: ExchangeRecallRequestedV1 = {
+    exchangeId: request.id,
+    relatedExchangeId: original.id,
+    agencyCode: request.agencyCode,
+    side: 'recipient',
+    documentId: original.documentId,
+    edxmlDocumentId: request.edxmlDocumentId ?? original.edxmlDocumentId ?? '',
+    businessDocType: request.businessDocType as 1 | 2 | 3,
+    reason,
+    counterparts: [from],
+    at: vietnamIsoDateTime(at),
+  };
+  await enqueueEvent(
+    tx,
+    exchangeRecallRequestedV1,
+    request.id,
+    data,
+    { source: eventSource, agencyCode: request.agencyCode },
+    ctx.topicPrefix,
+  );
+}
 
 /**
  * Polls one agency's hub account. A document is stored with its message and logged, then becomes an
@@ -28,7 +79,7 @@ const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).dig
 export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeContext): Promise<ReceiveFromHubResult> {
   const account = ctx.credentialsFor(input.agencyCode);
   const hub = ctx.hub;
-  const result = { documents: 0, statuses: 0, rejected: 0 };
+  const result = { documents: 0, statuses: 0, rejected: 0, requests: 0 };
   if (!hub || !account) return result;
 
   for (const item of await hub.listReceived(account, 'status')) {
@@ -94,6 +145,28 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
           { source: eventSource, agencyCode: input.agencyCode },
           ctx.topicPrefix,
         );
+        if (status.statusCode === '15' || status.statusCode === '16') {
+          const answered: ExchangeRecallAnsweredV1 = {
+            exchangeId: exchange.id,
+            agencyCode: input.agencyCode,
+            side: 'sender',
+            documentId: exchange.documentId,
+            edxmlDocumentId: status.responseFor.documentId,
+            organId: status.from.organId,
+            statusCode: status.statusCode,
+            decision: status.statusCode === '15' ? 'agree' : 'refuse',
+            reason: status.description.slice(0, 1000),
+            at: vietnamIsoDateTime(new Date(status.timestamp)),
+          };
+          await enqueueEvent(
+            tx,
+            exchangeRecallAnsweredV1,
+            exchange.id,
+            answered,
+            { source: eventSource, agencyCode: input.agencyCode },
+            ctx.topicPrefix,
+          );
+        }
       }
       await enqueueHubJob(tx, { id: randomUUID(), exchangeId: exchange.id, kind: 'acknowledge', payload: ack, at });
     });
@@ -108,6 +181,7 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
       let from = item.from;
       let businessDocType = 0;
       let reference: Parameters<typeof statusFor>[1] | undefined;
+      let target: Awaited<ReturnType<typeof findReceivedExchangeByEdxmlId>>;
       try {
         const parsed = parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes });
         problems = parsed.problems;
@@ -123,6 +197,26 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
             promulgationDate: header.promulgationInfo.promulgationDate,
             from,
           };
+          if (businessDocType !== 0) {
+            // A recall names the original through ResponseFor (VNPT sample), an update or replacement
+            // through Bussiness.DocumentId; the original must be a document this agency received.
+            const candidates = [
+              parsed.document.business?.documentId,
+              ...header.responseFor.map((r) => r.documentId),
+              header.documentId,
+            ].filter((id): id is string => Boolean(id));
+            for (const candidate of candidates) {
+              target = await findReceivedExchangeByEdxmlId(tx, input.agencyCode, candidate);
+              if (target) break;
+            }
+            if (!target) {
+              problems.push({
+                rule: 'edxml.business.target',
+                severity: 'error',
+                message: `the ${businessDocType === 1 ? 'recall' : 'update or replacement'} names no document ${input.agencyCode} received`,
+              });
+            }
+          }
           if (!header.to.some((t) => t.organId === input.agencyCode)) {
             problems.push({
               rule: 'edxml.to.recipient',
@@ -148,8 +242,9 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
         edxmlDocumentId: documentId,
         businessDocType,
         counterparts: [{ organId: from }],
-        state: rejected ? 'rejected' : 'received',
+        state: rejected ? 'rejected' : target ? 'awaiting-answer' : 'received',
         problems,
+        ...(target && !rejected ? { relatedExchangeId: target.id, documentId: target.documentId } : {}),
         ...(rejected
           ? {
               lastError: problems
@@ -198,6 +293,11 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
             at,
           });
         }
+        return;
+      }
+      if (target) {
+        await recordBusinessRequest(tx, exchange, target, message, ctx);
+        result.requests += 1;
         return;
       }
       result.documents += 1;

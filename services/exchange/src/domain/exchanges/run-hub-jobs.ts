@@ -1,6 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { exchangeReceivedV1, exchangeSentV1, exchangeStatusV1 } from '@vanthu/contracts';
-import type { ExchangeReceivedV1, ExchangeSentV1, ExchangeStatusV1 } from '@vanthu/contracts';
+import { exchangeReceivedV1, exchangeRecallRequestedV1, exchangeSentV1, exchangeStatusV1 } from '@vanthu/contracts';
+import type {
+  ExchangeReceivedV1,
+  ExchangeRecallRequestedV1,
+  ExchangeSentV1,
+  ExchangeStatusV1,
+} from '@vanthu/contracts';
 import { AppError, enqueueEvent, vietnamIsoDateTime } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
 import { eventSource } from '../../config';
@@ -29,6 +34,7 @@ import type { HubJobRow } from '../../repositories/hub-jobs-repository';
 import { isZipped, unzipAttachment } from '../edxml/attachments';
 import { buildEdxml, buildStatusMessage } from '../edxml/build-edxml';
 import { parseEdxml } from '../edxml/parse-edxml';
+import { statusCodes } from '../edxml/model';
 import type { StatusCode, StatusMessage } from '../edxml/model';
 import { appendToExchangeLog } from './exchange-log';
 import { outgoingMessage } from './outgoing-message';
@@ -95,6 +101,10 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
     outcome: 'accepted',
     at,
   });
+  if (exchange.businessDocType !== 0 && exchange.relatedExchangeId) {
+    await recordBusinessSent(tx, exchange, to, at, ctx);
+    return;
+  }
   const data: ExchangeSentV1 = {
     exchangeId: exchange.id,
     ...(exchange.deliveryId ? { deliveryId: exchange.deliveryId } : {}),
@@ -108,6 +118,54 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
   await enqueueEvent(
     tx,
     exchangeSentV1,
+    exchange.id,
+    data,
+    { source: eventSource, agencyCode: exchange.agencyCode },
+    ctx.topicPrefix,
+  );
+}
+
+/**
+ * A recall (or update, replacement) the hub accepted: the original exchange's trail shows 13 per
+ * recipient and the event tells routing and reporting; it is not counted as another document sent.
+ */
+async function recordBusinessSent(
+  tx: Tx,
+  exchange: ExchangeRow,
+  to: string[],
+  at: Date,
+  ctx: ExchangeContext,
+): Promise<void> {
+  const edxml = await readExchangeMessage(tx, exchange.id);
+  const parsed = edxml ? parseEdxml(edxml, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
+  const reason = (parsed?.kind === 'edoc' ? parsed.document.business?.businessDocReason : undefined) ?? '';
+  for (const organId of to) {
+    await insertExchangeStatus(tx, {
+      exchangeId: exchange.relatedExchangeId!,
+      direction: 'sent',
+      organId,
+      statusCode: '13',
+      description: reason || statusCodes['13'],
+      at,
+      transportId: null,
+      createdAt: at,
+    });
+  }
+  const data: ExchangeRecallRequestedV1 = {
+    exchangeId: exchange.id,
+    relatedExchangeId: exchange.relatedExchangeId!,
+    agencyCode: exchange.agencyCode,
+    side: 'sender',
+    documentId: exchange.documentId,
+    edxmlDocumentId: exchange.edxmlDocumentId!,
+    businessDocType: exchange.businessDocType as 1 | 2 | 3,
+    reason: reason.slice(0, 1000),
+    counterparts: to,
+    at: vietnamIsoDateTime(at),
+  };
+  await enqueueEvent(
+    tx,
+    exchangeRecallRequestedV1,
     exchange.id,
     data,
     { source: eventSource, agencyCode: exchange.agencyCode },
