@@ -11,6 +11,7 @@ import { makePdf } from '../support/pdfs';
 import { agencyA, agencyB } from '../support/identities';
 import { ContractChecker } from './support/contract-checker';
 import type { OpenApi } from './support/contract-checker';
+import { TenancyProbe } from './support/tenancy-probe';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
 import { makeScan } from '../../services/documents/test/scan-files';
 import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
@@ -74,8 +75,16 @@ const notProvoked: Record<string, string> = {
     'documents unreachable while a recall is agreed: services/exchange/test/statuses-recall.int.test.ts',
 };
 
+// Reads the tenancy probe does not hold to "404 for another agency's object", each with the reason.
+const tenancyExemptions: Record<string, string> = {
+  'GET /v1/documents/{id}/signatures':
+    "answers 200 [] for another agency's or an unknown document, the same as for a document without signatures, " +
+    'so nothing leaks; a 404 needs signing to ask documents whether the caller may see the document (not done)',
+};
+
 let stack: TestStack;
 let checker: ContractChecker;
+let tenancy: TenancyProbe;
 
 type Checked = {
   call: (
@@ -88,10 +97,14 @@ type Checked = {
   upload: (url: string, file: Buffer, metadata: unknown, fileType?: string) => Promise<ClientResponse>;
 };
 
-function checked(token?: string): Checked {
+/** A client whose responses are checked; `agencyA` callers' successful reads are replayed by agency B (tenancy). */
+function checked(token?: string, options: { agencyA?: boolean } = {}): Checked {
   const client = gatewayClient(stack.gatewayUrl, token);
-  const call: Checked['call'] = async (method, url, init = {}) =>
-    checker.check(method, url, await client.call(method, url, init));
+  const call: Checked['call'] = async (method, url, init = {}) => {
+    const response = checker.check(method, url, await client.call(method, url, init));
+    if (options.agencyA && method.toUpperCase() === 'GET') await tenancy.afterRead(url, response);
+    return response;
+  };
   return {
     call,
     get: (url) => call('GET', url),
@@ -132,10 +145,11 @@ beforeAll(async () => {
   checker = new ContractChecker(openapi);
   const token = (user: string, roles: string[], agency = agencyA, name?: string) =>
     stack.token({ user, agency, roles, ...(name ? { name } : {}) } as never);
-  office = checked(await token('van-thu', ['clerk', 'specialist']));
-  admin = checked(await token('quan-tri', ['admin']));
+  office = checked(await token('van-thu', ['clerk', 'specialist']), { agencyA: true });
+  admin = checked(await token('quan-tri', ['admin']), { agencyA: true });
   other = checked(await token('khac', ['clerk', 'specialist', 'admin'], agencyB));
-  specialist = checked(await token('chuyen-vien', ['specialist']));
+  tenancy = new TenancyProbe(checker, (url) => other.get(url), tenancyExemptions);
+  specialist = checked(await token('chuyen-vien', ['specialist']), { agencyA: true });
   collector = checked(await token('so-khcn', ['report-collector']));
   for (const [user, roles, name, key] of [
     ['cuong', ['unit-leader'], 'Lê Hoàng Cường', 'le-hoang-cuong'],
@@ -145,7 +159,7 @@ beforeAll(async () => {
     const p = stack.infra.pki.persons[key];
     if (!p) throw new Error(`no test person ${key}`);
     people[user] = {
-      client: checked(await token(user, [...roles], agencyA, name)),
+      client: checked(await token(user, [...roles], agencyA, name), { agencyA: true }),
       certPath: p.certPath,
       key: fs.readFileSync(p.keyPath, 'utf8'),
     };
@@ -932,5 +946,16 @@ describe('every operation of the published OpenAPI document, checked against it'
         .includes(Number(status));
     });
     expect(stale).toEqual([]);
+  });
+
+  it("never shows agency B agency A's objects: 404 for every UUID-keyed read, no A ids in B's lists", () => {
+    expect(tenancy.findings).toEqual([]);
+    // The probe must have run over the operations the tier reached, or it proves nothing.
+    const uuidReads = checker
+      .operations()
+      .filter((op) => op.method === 'get' && checker.takesUuids(op) && checker.statusesSeen(op).some((s) => s < 300));
+    const unprobed = uuidReads.filter((op) => !tenancy.probedObjects.has(op.key) && !tenancyExemptions[op.key]);
+    expect(unprobed.map((op) => op.key)).toEqual([]);
+    expect(tenancy.probedLists.size).toBeGreaterThan(5);
   });
 });
