@@ -25,7 +25,7 @@ void runService({
   name: 'routing',
   configSchema: routingConfigSchema,
   migrationsDir,
-  topics: ['vanthu.routing', 'vanthu.documents', 'vanthu.signing'],
+  topics: ['vanthu.routing', 'vanthu.documents', 'vanthu.signing', 'vanthu.exchange'],
   consumers: (context) => [
     {
       consumer: `${context.config.KAFKA_TOPIC_PREFIX}routing-certificate-gating`,

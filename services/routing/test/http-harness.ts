@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@vanthu/platform';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
 import type { CloudEvent, EventHandler, Identity, ServiceApp } from '@vanthu/platform';
 import { BlobStore, buildApp as buildDocuments, migrationsDir as documentsMigrations } from '@vanthu/documents';
 import { buildApp, DocumentsClient, migrationsDir, routingEventHandlers } from '../src';
@@ -33,6 +33,7 @@ export const people = {
     unitCode: 'kgvx',
     roles: ['specialist', 'unit-leader'],
   },
+  otherClerk: { userId: 'van-thu-b', agencyCode: otherAgency, unitCode: 'vp', roles: ['clerk'] },
   outsider: {
     userId: 'chuyen-vien-b',
     agencyCode: otherAgency,
@@ -69,6 +70,12 @@ export type Harness = {
 
 export async function startHarness(label: string): Promise<Harness> {
   const kit = createIdentityKit();
+  // Routing's own identity for an agency (delivery to agencies on this instance, documents the hub brought).
+  const serviceKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const serviceIdentity = createServiceIdentitySigner(
+    serviceKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    'routing',
+  );
   const documentsFixture = await serviceFixture(`${label}_doc`, documentsMigrations);
   const blobs = new BlobStore(path.join(documentsFixture.tempDir, 'blobs'));
   await blobs.init();
@@ -77,6 +84,7 @@ export async function startHarness(label: string): Promise<Harness> {
     pool: documentsFixture.pool,
     blobs,
     identityPublicKey: kit.publicKeyPem,
+    servicePublicKey: serviceKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     topicPrefix: 'test.',
     maxUploadBytes: 512 * 1024,
   });
@@ -90,6 +98,7 @@ export async function startHarness(label: string): Promise<Harness> {
     timers: moduleTimers(clock),
     events: { topicPrefix: 'test.', source: '/vanthu/routing' },
     localAgencies: [agency, otherAgency],
+    serviceIdentity,
   };
   const routing = await buildApp({
     logger: fixture.logger,

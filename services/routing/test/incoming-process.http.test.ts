@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { registerDeadlineHandlers, runDueTimers } from '../src/timers';
 import { people, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
@@ -193,4 +194,45 @@ test('urgent documents are flagged and come first in the inbox; the clerk may re
     outcome: 'returned-to-sender',
   });
   expect((await h.call(people.outsider, 'GET', `/v1/processes/${normal.processId}`)).statusCode).toBe(404);
+});
+
+test('a document the hub brought starts the incoming process once, however often exchange.received arrives', async () => {
+  const document = await h.uploadDraft(people.clerk, {
+    direction: 'incoming',
+    subject: 'Công văn của Bộ Nội vụ qua trục liên thông',
+    urgency: 'urgent',
+    sender: { organId: '000.00.99.H98', organName: 'Bộ Nội vụ' },
+    codeNumber: '77',
+    codeNotation: 'BNV-VP',
+    issuedDate: '2026-06-12',
+  });
+  const event = {
+    exchangeId: randomUUID(),
+    agencyCode: people.clerk.agencyCode,
+    documentId: document.id,
+    version: 1,
+    sha256: 'd'.repeat(64),
+    from: { organId: '000.00.99.H98', organName: 'Bộ Nội vụ' },
+    edxmlDocumentId: `000.00.99.H98,2026/06/12,77/BNV-VP`,
+    receivedAt: '2026-06-22T09:00:00+07:00',
+  };
+  expect(await h.deliver('vn.vanthu.exchange.received.v1', event)).toBe(true);
+  // Redelivered under another event id (a rebuild): the process it started is found, none is added.
+  expect(await h.deliver('vn.vanthu.exchange.received.v1', event)).toBe(true);
+  const { rows } = await h.fixture.pool.query<{ id: string; variables: Record<string, unknown>; urgency: string }>(
+    "SELECT id, variables, urgency FROM processes WHERE document_id = $1 AND kind = 'incoming'",
+    [document.id],
+  );
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({
+    urgency: 'urgent',
+    variables: { receivedVia: 'hub', receivedFrom: { exchangeId: event.exchangeId, organId: '000.00.99.H98' } },
+  });
+  const [registration] = await tasksOf(rows[0]?.id as string, 'registration');
+  expect(registration).toMatchObject({ urgent: true, assignee: { role: 'clerk' } });
+
+  // An event naming a document of another agency starts nothing and fails loudly (the inbox retries, then parks it).
+  await expect(
+    h.deliver('vn.vanthu.exchange.received.v1', { ...event, agencyCode: '000.00.31.H99', exchangeId: randomUUID() }),
+  ).rejects.toThrow(/not found|not an incoming document/);
 });

@@ -256,4 +256,49 @@ test('the outgoing process of NĐ 30: initials, a return with a reason, initials
   );
   expect(rows).toHaveLength(1);
   expect(rows[0]?.data.recipients.map((r) => r.organId)).toEqual(['000.00.99.H98']);
+
+  // The recipient on this instance got the issued version as its incoming document, and its incoming process runs.
+  const delivered = history.find((e) => e.action === 'document-issued')?.detail.localDeliveries as {
+    organId: string;
+    documentId: string;
+    processId: string;
+  }[];
+  expect(delivered.map((d) => d.organId)).toEqual([otherAgency]);
+  const [local] = delivered;
+  const received = (
+    await h.documents.inject({
+      method: 'GET',
+      url: `/v1/documents/${local?.documentId}`,
+      headers: h.as(people.otherClerk),
+    })
+  ).json();
+  expect(received).toMatchObject({
+    agencyCode: otherAgency,
+    direction: 'incoming',
+    subject: 'Công văn về việc triển khai văn bản điện tử',
+    metadata: { sender: { organId: people.clerk.agencyCode }, codeNotation: expect.stringMatching(/^UBND-KGVX$/) },
+  });
+  const issuedBytes = await h.documents.inject({
+    method: 'GET',
+    url: `/v1/documents/${draft.id}/content?version=${seal.version}`,
+    headers: h.as(people.clerk),
+  });
+  const receivedBytes = await h.documents.inject({
+    method: 'GET',
+    url: `/v1/documents/${local?.documentId}/content`,
+    headers: h.as(people.otherClerk),
+  });
+  expect(receivedBytes.rawPayload.equals(issuedBytes.rawPayload)).toBe(true);
+  const theirs = (await h.call(people.otherClerk, 'GET', `/v1/processes/${local?.processId}`)).json();
+  expect(theirs).toMatchObject({
+    agencyCode: otherAgency,
+    kind: 'incoming',
+    state: 'active',
+    documentId: local?.documentId,
+    variables: { receivedVia: 'instance', receivedFrom: { processId, documentId: draft.id, version: seal.version } },
+  });
+  expect(theirs.tasks.map((t: Task) => [t.step, t.state])).toEqual([['registration', 'open']]);
+  expect((await h.call(people.clerk, 'GET', `/v1/processes/${local?.processId}`)).statusCode).toBe(404);
+  const theirInbox = (await h.call(people.otherClerk, 'GET', '/v1/tasks?assignee=me')).json();
+  expect(theirInbox.items.map((t: Task & { processId: string }) => t.processId)).toContain(local?.processId);
 });

@@ -13,6 +13,7 @@ import { emit, finishTask, recordHistory } from './process-runtime';
 import type { AssignmentItem } from './process-runtime';
 import type { RoutingContext } from './routing-context';
 import { contentVersionOf } from './start-process';
+import { deliverToLocalAgencies } from './deliver-to-local-agencies';
 import { lockTaskFor } from './task-access';
 import { taskView } from './views';
 
@@ -175,6 +176,14 @@ async function issue(
   const external = recipients.filter((r) => !ctx.localAgencies.includes(r.organId));
   const now = ctx.clock();
   const delivery: Record<string, unknown> = { version: final.version, sha256: final.sha256, local, external };
+  const localDeliveries = await deliverToLocalAgencies(tx, ctx, {
+    process,
+    issued,
+    version: final.version,
+    sha256: final.sha256,
+    recipients: local.map((r) => r.organId),
+  });
+  delivery.localDeliveries = localDeliveries;
   const updated = await updateProcess(tx, process.id, {
     variables: { ...process.variables, issuedVersion: final.version, issuedSha256: final.sha256, recipients },
   });

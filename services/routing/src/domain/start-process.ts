@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, requireRole } from '@vanthu/platform';
-import type { Mutation } from '@vanthu/platform';
+import type { Mutation, Tx } from '@vanthu/platform';
 import type { DocumentSummary } from '../clients/documents-client';
 import { insertProcess, lockActiveProcessesOfDocument } from '../repositories/processes-repository';
 import type { ProcessKind, ProcessRecord } from '../repositories/processes-repository';
@@ -44,23 +44,33 @@ export async function startProcess(input: StartProcessInput, ctx: RoutingContext
     const same = running.find((p) => p.kind === input.kind);
     if (same)
       throw new AppError('CONFLICT', `document ${document.id} already has an active ${input.kind} process ${same.id}`);
-    const stored = await resolveDefinition(tx, ctx.identity.agencyCode, input.kind);
-    const process = await insertProcess(tx, {
-      id: randomUUID(),
-      agencyCode: ctx.identity.agencyCode,
-      kind: input.kind,
-      definitionId: stored.id,
-      definitionVersion: stored.version,
-      documentId: document.id,
-      urgency: document.urgency ?? null,
-      variables: input.variables ?? {},
-      documentVersion: document.currentVersion,
-      contentVersion: contentVersionOf(document),
-      startedBy: ctx.identity.userId,
-      startedUnit: ctx.identity.unitCode ?? null,
-      startedAt: ctx.clock(),
-      dueAt: null,
-    });
-    return startTokensOf(tx, ctx, process, stored.definition);
+    return openProcess(tx, ctx, { kind: input.kind, document, variables: input.variables ?? {} });
   });
+}
+
+/** Inserts a process of the caller's agency on its current definition of the kind and opens its first steps. */
+export async function openProcess(
+  tx: Tx,
+  ctx: RoutingContext,
+  input: { kind: ProcessKind; document: DocumentSummary; variables: Record<string, unknown> },
+): Promise<ProcessRecord> {
+  const { document } = input;
+  const stored = await resolveDefinition(tx, ctx.identity.agencyCode, input.kind);
+  const process = await insertProcess(tx, {
+    id: randomUUID(),
+    agencyCode: ctx.identity.agencyCode,
+    kind: input.kind,
+    definitionId: stored.id,
+    definitionVersion: stored.version,
+    documentId: document.id,
+    urgency: document.urgency ?? null,
+    variables: input.variables,
+    documentVersion: document.currentVersion,
+    contentVersion: contentVersionOf(document),
+    startedBy: ctx.identity.userId,
+    startedUnit: ctx.identity.unitCode ?? null,
+    startedAt: ctx.clock(),
+    dueAt: null,
+  });
+  return startTokensOf(tx, ctx, process, stored.definition);
 }

@@ -1,7 +1,8 @@
-import { documentVersionAddedV1, signatureAppliedV1, topicName } from '@vanthu/contracts';
-import type { DocumentVersionAddedV1, SignatureAppliedV1 } from '@vanthu/contracts';
+import { documentVersionAddedV1, exchangeReceivedV1, signatureAppliedV1, topicName } from '@vanthu/contracts';
+import type { DocumentVersionAddedV1, ExchangeReceivedV1, SignatureAppliedV1 } from '@vanthu/contracts';
 import type { Clock, EventHandler, Logger } from '@vanthu/platform';
 import { applySignature } from '../domain/apply-signature';
+import { receiveExchangedDocument } from '../domain/receive-exchanged-document';
 import { recordDocumentVersion } from '../domain/record-document-version';
 import type { RoutingDeps } from '../domain/routing-context';
 import { consumerContext } from './consumer-context';
@@ -22,6 +23,13 @@ export function routingEventHandlers(deps: RoutingConsumerDeps): Record<string, 
         consumerContext(tx, deps, data.agencyCode, event.id),
       );
     },
+    [exchangeReceivedV1.type]: async (tx, event) => {
+      const data = event.data as ExchangeReceivedV1;
+      await receiveExchangedDocument(
+        { event: data, eventId: event.id },
+        consumerContext(tx, deps, data.agencyCode, event.id),
+      );
+    },
   };
 }
 
@@ -29,7 +37,11 @@ export function routingConsumers(deps: RoutingConsumerDeps, topicPrefix: string)
   return [
     {
       consumer: `${topicPrefix}routing-process-engine`,
-      topics: [topicName('vanthu.signing', topicPrefix), topicName('vanthu.documents', topicPrefix)],
+      topics: [
+        topicName('vanthu.signing', topicPrefix),
+        topicName('vanthu.documents', topicPrefix),
+        topicName('vanthu.exchange', topicPrefix),
+      ],
       handlers: routingEventHandlers(deps),
     },
   ];

@@ -132,6 +132,21 @@ export async function lockActiveProcessesOfDocument(
   return rows.map(toProcess);
 }
 
+/** Every process of a kind ever run on a document (any state), oldest first. */
+export async function processesOfDocument(
+  tx: Tx,
+  agencyCode: string,
+  documentId: string,
+  kind: ProcessKind,
+): Promise<ProcessRecord[]> {
+  const { rows } = await tx.query<Row>(
+    `SELECT ${columns} FROM processes WHERE document_id = $1 AND agency_code = $2 AND kind = $3
+      ORDER BY started_at, id`,
+    [documentId, agencyCode, kind],
+  );
+  return rows.map(toProcess);
+}
+
 export type ProcessChange = Partial<
   Pick<
     ProcessRecord,
