@@ -11,9 +11,13 @@ export const exchangeConfigSchema = Type.Object({
   HUB_URL: Type.Optional(
     Type.String({
       pattern: '^https?://',
-      description: 'Base URL of the VXP hub (the national hub, or the hub sandbox)',
+      description: 'Base URL of the hub (the national hub, a provincial LGSP, or the hub sandbox)',
     }),
   ),
+  HUB_PROTOCOL: Type.Union([Type.Literal('vxp'), Type.Literal('lgsp')], {
+    default: 'vxp',
+    description: 'vxp: the VNPT VXP operations (national hub); lgsp: the provincial LGSP REST shape',
+  }),
   HUB_NAME: Type.String({ default: 'vxp', pattern: '^[a-z0-9-]+$', description: 'Recorded with every exchange' }),
   HUB_CREDENTIALS_FILE: Type.Optional(
     Type.String({

@@ -7,6 +7,7 @@ import { DocumentsClient } from './clients/documents-client';
 import { nationalHubProfile } from './domain/edxml/model';
 import { exchangeConsumer } from './events/consumers';
 import type { HubCredentials } from './hub/hub-adapter';
+import { LgspAdapter } from './hub/lgsp-adapter';
 import { VxpAdapter } from './hub/vxp-adapter';
 import { ExchangeWorker } from './worker';
 import type { WorkerContext } from './worker';
@@ -36,7 +37,12 @@ function baseContext(
     logger: context.logger,
     hubName: config.HUB_NAME,
     ...(config.HUB_URL
-      ? { hub: new VxpAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS }) }
+      ? {
+          hub:
+            config.HUB_PROTOCOL === 'lgsp'
+              ? new LgspAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS })
+              : new VxpAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS }),
+        }
       : {}),
     credentialsFor: (agencyCode) => credentials.find((c) => c.agencyCode === agencyCode),
     documents: new DocumentsClient(config.DOCUMENTS_URL),

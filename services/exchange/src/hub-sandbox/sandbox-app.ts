@@ -5,12 +5,21 @@ import multipart from '@fastify/multipart';
 import { EdxmlRefused, hasErrors, parseEdxml } from '../domain/edxml/parse-edxml';
 
 // A protocol peer for development and tests: the VNPT VXP operations over HTTP as the public SDK
-// calls them (docs/domain/edxml-facts.md "Hub APIs"), with agencies registered by mã định danh.
+// calls them and the provincial LGSP REST shape (docs/domain/edxml-facts.md "Hub APIs"), with
+// agencies registered by mã định danh.
 // It checks what it receives as the national hub does (the signed headers, the file hash, edXML
 // conformance: prefixes, required fields, duplicate To, size) and answers with the hub's error
 // codes. vanthu's adapters do not know they talk to it. Messages are kept in memory.
 
-export type SandboxAgency = { code: string; name: string; systemId: string; secret: string; parentCode?: string };
+export type SandboxAgency = {
+  code: string;
+  name: string;
+  systemId: string;
+  secret: string;
+  parentCode?: string;
+  /** A locked recipient is refused with code 23. */
+  locked?: boolean;
+};
 
 type StoredMessage = {
   docId: string;
@@ -101,6 +110,77 @@ export async function buildHubSandbox(options: {
       }
     };
 
+  /** What the hub does with a file, whichever protocol carried it: check it, route it, keep it. */
+  const accept = (
+    agency: SandboxAgency,
+    edxml: Buffer,
+    messageType: 'edoc' | 'status',
+    declaredTo: string[] | undefined,
+  ): string => {
+    const sha256 = createHash('sha256').update(edxml).digest('hex');
+    let recipients: string[];
+    try {
+      const parsed = parseEdxml(edxml, { maxAttachmentBytes: maxFileBytes });
+      if (hasErrors(parsed.problems)) {
+        const rules = [...new Set(parsed.problems.filter((p) => p.severity === 'error').map((p) => p.rule))];
+        throw new SandboxRefusal('22', `edXML not conformant: ${rules.join(', ')}`);
+      }
+      if ((parsed.kind === 'status') !== (messageType === 'status')) {
+        throw new SandboxRefusal('22', `a ${parsed.kind} message sent as messagetype ${messageType}`);
+      }
+      const from = parsed.kind === 'edoc' ? parsed.document.header.from.organId : parsed.status.from.organId;
+      if (from !== agency.code) throw new SandboxRefusal('19', `the message is from ${from}, not the calling agency`);
+      recipients =
+        parsed.kind === 'edoc' ? parsed.document.header.to.map((t) => t.organId) : [parsed.status.responseFor.organId];
+    } catch (error) {
+      if (error instanceof EdxmlRefused) throw new SandboxRefusal('22', `edXML not readable: ${error.message}`);
+      throw error;
+    }
+    if (declaredTo && declaredTo.length > 0) recipients = declaredTo;
+    for (const code of recipients) {
+      const recipient = options.agencies.find((a) => a.code === code);
+      if (!recipient) throw new SandboxRefusal('18', `recipient ${code} unknown`);
+      if (recipient.locked) throw new SandboxRefusal('23', `recipient ${code} is locked`);
+    }
+    // Sending the same file again (a client retrying after a lost answer) gets the same DocId.
+    const existing = store.find((m) => m.from === agency.code && m.sha256 === sha256);
+    if (existing) return existing.docId;
+    const docId = randomUUID();
+    const now = new Date();
+    for (const to of recipients) {
+      store.push({
+        docId,
+        from: agency.code,
+        to,
+        messageType,
+        edxml,
+        sha256,
+        status: 'initial',
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    return docId;
+  };
+
+  const received = (agency: SandboxAgency, messageType: 'edoc' | 'status') =>
+    store.filter((m) => m.to === agency.code && m.messageType === messageType && m.status !== 'done');
+
+  const find = (agency: SandboxAgency, docId: string | undefined): StoredMessage => {
+    const message = store.find((m) => m.docId === docId && m.to === agency.code);
+    if (!message) throw new SandboxRefusal('21', 'no such document for this agency');
+    return message;
+  };
+
+  const setStatus = (agency: SandboxAgency, docId: string | undefined, status: string | undefined): void => {
+    if (status !== 'done' && status !== 'fail' && status !== 'processing') {
+      throw new SandboxRefusal('10', 'status is done, fail or processing');
+    }
+    const message = find(agency, docId);
+    message.status = status;
+    message.updatedAt = new Date();
+  };
+
   app.post(
     '/sendEdoc',
     handle(async (request, agency) => {
@@ -116,45 +196,10 @@ export async function buildHubSandbox(options: {
       }
       const sha256 = createHash('sha256').update(edxml).digest('hex');
       if (header(request, 'hash-file') !== sha256) throw new SandboxRefusal('10', 'hash-file does not match the file');
-      let recipients: string[];
-      try {
-        const parsed = parseEdxml(edxml, { maxAttachmentBytes: maxFileBytes });
-        if (hasErrors(parsed.problems)) {
-          const rules = [...new Set(parsed.problems.filter((p) => p.severity === 'error').map((p) => p.rule))];
-          throw new SandboxRefusal('22', `edXML not conformant: ${rules.join(', ')}`);
-        }
-        recipients =
-          parsed.kind === 'edoc'
-            ? parsed.document.header.to.map((t) => t.organId)
-            : [parsed.status.responseFor.organId];
-      } catch (error) {
-        if (error instanceof EdxmlRefused) throw new SandboxRefusal('22', `edXML not readable: ${error.message}`);
-        throw error;
-      }
       const declared = header(request, 'to');
-      if (declared) recipients = JSON.parse(declared) as string[];
-      for (const code of recipients) {
-        if (!options.agencies.some((a) => a.code === code)) throw new SandboxRefusal('18', `recipient ${code} unknown`);
-      }
-      // Sending the same file again (a client retrying after a lost answer) gets the same DocId.
-      const existing = store.find((m) => m.from === agency.code && m.sha256 === sha256);
-      if (existing) return ok({ DocId: existing.docId });
-      const docId = randomUUID();
-      const now = new Date();
-      for (const to of recipients) {
-        store.push({
-          docId,
-          from: agency.code,
-          to,
-          messageType,
-          edxml,
-          sha256,
-          status: 'initial',
-          createdAt: now,
-          updatedAt: now,
-        });
-      }
-      return ok({ DocId: docId });
+      return ok({
+        DocId: accept(agency, edxml, messageType, declared ? (JSON.parse(declared) as string[]) : undefined),
+      });
     }),
   );
 
@@ -162,43 +207,30 @@ export async function buildHubSandbox(options: {
     '/getReceivedEdocList',
     handle(async (request, agency) => {
       const messageType = header(request, 'messagetype') === 'status' ? 'status' : 'edoc';
-      const data = store
-        .filter((m) => m.to === agency.code && m.messageType === messageType && m.status !== 'done')
-        .map((m) => ({
-          docId: m.docId,
-          serviceType: 'eDoc',
-          messageType: m.messageType,
-          created_time: m.createdAt.toISOString(),
-          updated_time: m.updatedAt.toISOString(),
-          from: m.from,
-          to: m.to,
-          status: m.status,
-          status_desc: m.status,
-        }));
+      const data = received(agency, messageType).map((m) => ({
+        docId: m.docId,
+        serviceType: 'eDoc',
+        messageType: m.messageType,
+        created_time: m.createdAt.toISOString(),
+        updated_time: m.updatedAt.toISOString(),
+        from: m.from,
+        to: m.to,
+        status: m.status,
+        status_desc: m.status,
+      }));
       return ok({ data });
     }),
   );
 
   app.post(
     '/getEdoc',
-    handle(async (request, agency) => {
-      const message = store.find((m) => m.docId === header(request, 'docId') && m.to === agency.code);
-      if (!message) throw new SandboxRefusal('21', 'no such document for this agency');
-      return ok({ data: message.edxml.toString('base64') });
-    }),
+    handle(async (request, agency) => ok({ data: find(agency, header(request, 'docId')).edxml.toString('base64') })),
   );
 
   app.post(
     '/updateStatus',
     handle(async (request, agency) => {
-      const status = header(request, 'status');
-      if (status !== 'done' && status !== 'fail' && status !== 'processing') {
-        throw new SandboxRefusal('10', 'status is done, fail or processing');
-      }
-      const message = store.find((m) => m.docId === header(request, 'docId') && m.to === agency.code);
-      if (!message) throw new SandboxRefusal('21', 'no such document for this agency');
-      message.status = status;
-      message.updatedAt = new Date();
+      setStatus(agency, header(request, 'docId'), header(request, 'status'));
       return ok();
     }),
   );
@@ -214,6 +246,108 @@ export async function buildHubSandbox(options: {
         })),
       }),
     ),
+  );
+
+  // The LGSP REST shape (docs/domain/edxml-facts.md §3.3): X-SystemId and X-SecretKey on every call, JSON
+  // answers `{success, message, docId | data}`, refusals `{success: false, data: {errorCode, errorDesc}}`.
+  const lgspAgency = (request: FastifyRequest): SandboxAgency => {
+    const systemId = request.headers['x-systemid'];
+    const secret = request.headers['x-secretkey'];
+    const agency = options.agencies.find((a) => a.systemId === systemId);
+    const expected = Buffer.from(agency?.secret ?? '');
+    const given = Buffer.from(typeof secret === 'string' ? secret : '');
+    if (!agency || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw new SandboxRefusal('15', 'wrong X-SystemId or X-SecretKey');
+    }
+    return agency;
+  };
+  const lgsp =
+    (work: (request: FastifyRequest, agency: SandboxAgency) => Promise<Record<string, unknown>>) =>
+    async (request: FastifyRequest) => {
+      try {
+        return { success: true, message: 'OK', ...(await work(request, lgspAgency(request))) };
+      } catch (error) {
+        if (error instanceof SandboxRefusal) {
+          return { success: false, message: error.message, data: { errorCode: error.code, errorDesc: error.message } };
+        }
+        throw error;
+      }
+    };
+  const query = (request: FastifyRequest, name: string): string | undefined => {
+    const value = (request.query as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+
+  app.post(
+    '/v1/sendEdoc',
+    lgsp(async (request, agency) => {
+      let edxml: Buffer | undefined;
+      let messageType: 'edoc' | 'status' = 'edoc';
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file' && part.fieldname === 'edocFile') edxml = await part.toBuffer();
+          else if (part.type === 'file') await part.toBuffer();
+          else if (part.fieldname === 'messageType' && part.value === 'status') messageType = 'status';
+        }
+      } catch {
+        throw new SandboxRefusal('10', `file larger than ${maxFileBytes} bytes or not multipart`);
+      }
+      if (!edxml) throw new SandboxRefusal('10', 'no edocFile part');
+      return { docId: accept(agency, edxml, messageType, undefined) };
+    }),
+  );
+
+  app.get(
+    '/v1/syncReceivedEdocList',
+    lgsp(async (request, agency) => {
+      const messageType = query(request, 'messageType') === 'status' ? 'status' : 'edoc';
+      // fromDate / toDate are yyyy/MM/dd in Vietnamese civil time, both inclusive.
+      const day = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '/');
+      const from = query(request, 'fromDate');
+      const to = query(request, 'toDate');
+      const data = received(agency, messageType)
+        .filter((m) => (!from || day(m.createdAt) >= from) && (!to || day(m.createdAt) <= to))
+        .map((m) => ({
+          docId: m.docId,
+          serviceType: 'eDoc',
+          messageType: m.messageType,
+          createdTime: m.createdAt.toISOString(),
+          updatedTime: m.updatedAt.toISOString(),
+          from: m.from,
+          to: m.to,
+          status: m.status,
+          statusDesc: m.status,
+        }));
+      return { count: data.length, data };
+    }),
+  );
+
+  app.get(
+    '/v1/getEdoc',
+    lgsp(async (request, agency) => {
+      const message = find(agency, query(request, 'docId'));
+      return { data: { docId: message.docId, from: message.from, edxml: message.edxml.toString('base64') } };
+    }),
+  );
+
+  app.post(
+    '/v1/updateStatus',
+    lgsp(async (request, agency) => {
+      const body = (request.body ?? {}) as { docId?: unknown; status?: unknown };
+      setStatus(
+        agency,
+        typeof body.docId === 'string' ? body.docId : undefined,
+        typeof body.status === 'string' ? body.status : undefined,
+      );
+      return {};
+    }),
+  );
+
+  app.get(
+    '/v1/organizations',
+    lgsp(async () => ({
+      data: options.agencies.map((a) => ({ orgCode: a.code, orgName: a.name, parentCode: a.parentCode ?? null })),
+    })),
   );
 
   return { app, messages: () => store };
