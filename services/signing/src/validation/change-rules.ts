@@ -1,9 +1,10 @@
 // One rule per kind of change after a signature. Each either recognises the change (and says
 // whether it is allowed) or leaves it to the next rule; what no rule recognises is not allowed.
-import { PdfName, PdfStream, isArray, isDict, isName, isRef } from '@vanthu/pdf';
+import { PdfName, PdfStream, isArray, isDict, isName, isNumber, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject } from '@vanthu/pdf';
 import { shownText } from './appearance-text';
-import { appearanceRoots } from './modification-scope';
+import { drawingOperations } from './content-tokens';
+import { appearanceRoots, equivalentAcross, exclusiveTo } from './modification-scope';
 import { area, canonical, changedKeys, dictOf, refNums } from './pdf-graph';
 import { textOf } from './signature-dictionary';
 import type { FieldLock, RevisionScope, Versions } from './modification-scope';
@@ -27,7 +28,22 @@ const verdict = (classification: ChangeClass, allowed: boolean, detail: string):
 const HARMLESS_ANNOTATIONS = new Set(['Text', 'Popup']);
 const NOTE_ICON_MAX_POINTS = 32;
 // Version and XMP metadata are not displayed content; signing tools update them (pyHanko does).
-const ALLOWED_CATALOG_KEYS = new Set(['DSS', 'AcroForm', 'Extensions', 'Version', 'Metadata']);
+// The logical structure (tagging, ISO 32000-1 §14.7-14.8) and the document's language are read
+// by assistive technology, never drawn.
+const ALLOWED_CATALOG_KEYS = new Set([
+  'DSS',
+  'AcroForm',
+  'Extensions',
+  'Version',
+  'Metadata',
+  'StructTreeRoot',
+  'MarkInfo',
+  'Lang',
+]);
+/** Links from a page or annotation into the structure tree's parent tree (§14.7.4.4): integers, not drawn. */
+const STRUCTURE_LINK_KEYS = new Set(['StructParents', 'StructParent']);
+/** Objects that draw, or are drawn: never mere structure or LTV data, whatever refers to them. */
+const DRAWN_TYPES = new Set(['Page', 'Pages', 'XObject', 'Font', 'Annot', 'Pattern', 'Shading', 'ExtGState', 'OCG']);
 const ALLOWED_ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
 // A fill may switch the field's font (/DA) to one it adds to /DR.
 const FORM_FILL_KEYS = ['V', 'AP', 'AS', 'MK', 'DA'];
@@ -128,9 +144,84 @@ const newSignatureWidget: ChangeRule = ({ p, newSignatureWidgets }, num, { a, b 
   return verdict('signature', ok, detail);
 };
 
-// Only new objects or the DSS's own dictionaries: an old page stream hung under /DSS stays a change.
-const validationData: ChangeRule = ({ dssObjects, dssBefore }, num, { b }) =>
-  dssObjects.has(num) && (b === null || dssBefore.has(num)) ? verdict('dss', true, 'validation data (DSS)') : undefined;
+/**
+ * Validation data (ISO 32000-2 §12.8.4.3) in any writer's shape: /Certs, /OCSPs, /CRLs, VRI
+ * entries with /Cert, /OCSP, /CRL, /TU and /TS, direct or indirect. Only new objects or the
+ * DSS's own, and only when nothing outside the DSS uses them: a page stream hung under /DSS
+ * before signing (or a number a page refers to, defined later) stays a change.
+ */
+const validationData: ChangeRule = (scope, num, { b }) => {
+  const { dssObjects, dssBefore } = scope;
+  if (!dssObjects.has(num) || (b !== null && !dssBefore.has(num))) return undefined;
+  return exclusiveTo(scope, num, new Set([...dssObjects, ...dssBefore]))
+    ? verdict('dss', true, 'validation data (DSS)')
+    : verdict('other', false, 'an object under /DSS that the pages or their resources also use was changed');
+};
+
+/** A page or annotation that only gains or changes its link into the structure tree. */
+const structureLink: ChangeRule = ({ reader }, _num, { a, b }) => {
+  const ad = dictOf(a);
+  const bd = dictOf(b);
+  if (!ad || !bd || a instanceof PdfStream) return undefined;
+  const keys = changedKeys(reader, bd, ad);
+  return keys.length > 0 &&
+    keys.every((k) => STRUCTURE_LINK_KEYS.has(k) && (ad.get(k) === undefined || isNumber(ad.get(k))))
+    ? verdict('structural', true, 'link into the structure tree (tagging): not displayed')
+    : undefined;
+};
+
+/**
+ * The logical structure (tagging): structure elements, the parent tree, role and class maps.
+ * Read by assistive technology, never drawn; links from elements to pages and content are not
+ * followed, and an object that anything outside the structure tree uses is not structure.
+ */
+const logicalStructure: ChangeRule = (scope, num, { a, b }) => {
+  const { structObjects, structBefore } = scope;
+  if (!structObjects.has(num) || (b !== null && !structBefore.has(num))) return undefined;
+  const type = dictOf(a)?.get('Type');
+  if (a instanceof PdfStream || (isName(type) && DRAWN_TYPES.has(type.name))) return undefined;
+  return exclusiveTo(scope, num, new Set([...structObjects, ...structBefore]))
+    ? verdict('structural', true, 'logical structure (tagging): not displayed')
+    : undefined;
+};
+
+/** Streams that hold drawing operators: page contents and form XObjects (not images, fonts or data). */
+const isContentStream = (d: PdfDict): boolean =>
+  (!d.has('Subtype') || isName(d.get('Subtype'), 'Form')) &&
+  (!d.has('Type') || isName(d.get('Type'), 'XObject')) &&
+  !d.has('Length1') &&
+  !d.has('Length2');
+
+/**
+ * A content stream rewritten with marked-content operators added or removed (tagging wraps text
+ * in `/P <</MCID 0>> BDC … EMC`): the same drawing operators in the same order draw the same.
+ * Optional content (/OC) is not tagging: it can hide what it wraps.
+ */
+const markedContent: ChangeRule = ({ reader }, _num, { a, b }) => {
+  if (!(a instanceof PdfStream) || !(b instanceof PdfStream) || !isContentStream(a.dict)) return undefined;
+  const keys = changedKeys(reader, b.dict, a.dict).filter((k) => !['Length', 'Filter', 'DecodeParms'].includes(k));
+  if (keys.length) return undefined;
+  try {
+    const before = drawingOperations(reader.streamData(b));
+    return before !== null && before === drawingOperations(reader.streamData(a))
+      ? verdict('structural', true, 'marked content (tagging) added to a content stream: draws the same')
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** New objects an equivalent page /Resources or /Contents is written with. */
+const equivalentPart: ChangeRule = ({ justified }, num) =>
+  justified.get(num) === 'structural'
+    ? verdict('structural', true, 'part of a page dictionary rewritten with the same content')
+    : undefined;
+
+/** An object rewritten with the same meaning (a direct dictionary made indirect, renumbered, recompressed). */
+const equivalentRewrite: ChangeRule = (scope, _num, { a, b }) =>
+  a !== null && b !== null && equivalentAcross(scope, b, a)
+    ? verdict('structural', true, 'rewritten with the same content (references followed)')
+    : undefined;
 
 const metadata: ChangeRule = ({ infoNum, metadataRefs }, num, { a, b }) => {
   if (infoNum === num) return verdict('metadata', true, 'document information (dates, producer) updated');
@@ -302,10 +393,18 @@ function acroFormProblem(scope: RevisionScope, before: PdfDict | undefined, afte
   return null;
 }
 
+/**
+ * The catalog, rewritten in place or under a new object number (the trailer's /Root moved, as
+ * writers that add /DSS without touching the old object do): compared with the revision
+ * before's catalog either way.
+ */
 const catalog: ChangeRule = (scope, num, { a, b }) => {
+  const { catalogNum, catalogBeforeNum } = scope;
+  if (num !== catalogNum) return undefined;
+  const moved = b === null && catalogBeforeNum !== undefined && catalogBeforeNum !== num;
   const ad = dictOf(a);
-  const bd = dictOf(b);
-  if (num !== scope.catalogNum || !ad || !bd) return undefined;
+  const bd = dictOf(moved ? scope.before(catalogBeforeNum) : b);
+  if (!ad || !bd) return undefined;
   const keys = changedKeys(scope.reader, bd, ad);
   const bad = keys.filter((k) => !ALLOWED_CATALOG_KEYS.has(k));
   const acroChange =
@@ -317,7 +416,8 @@ const catalog: ChangeRule = (scope, num, { a, b }) => {
     bad.length === 0 && !acroChange,
     bad.length
       ? `the catalog changed: ${bad.join(', ')}`
-      : (acroChange ?? 'catalog updated for a signature or the DSS'),
+      : (acroChange ??
+          (moved ? 'catalog rewritten under a new object number, with the same content' : 'catalog updated')),
   );
 };
 
@@ -326,20 +426,31 @@ const page: ChangeRule = (scope, _num, { a, b }) => {
   const bd = dictOf(b);
   if (!isName(ad?.get('Type'), 'Page') || !ad || !bd) return undefined;
   const { reader, r } = scope;
-  const bad = changedKeys(reader, bd, ad).filter((k) => k !== 'Annots');
+  // Tagging links the page to the parent tree; an equivalent /Resources or /Contents draws the same.
+  const bad = changedKeys(reader, bd, ad).filter(
+    (k) =>
+      k !== 'Annots' &&
+      !(STRUCTURE_LINK_KEYS.has(k) && (ad.get(k) === undefined || isNumber(ad.get(k)))) &&
+      !((k === 'Resources' || k === 'Contents') && equivalentAcross(scope, bd.get(k) ?? null, ad.get(k) ?? null)),
+  );
   const annotsAt = (d: PdfDict, rev: number): number[] => {
     const v = d.get('Annots');
     return refNums(isRef(v) ? reader.objectAtRevision(v.num, rev) : v);
   };
-  const annotsOk = listGrowsHarmlessly(scope, annotsAt(bd, r - 1), annotsAt(ad, r));
+  const annotsBefore = annotsAt(bd, r - 1);
+  const annotsNow = annotsAt(ad, r);
+  const annotsChanged = annotsBefore.length !== annotsNow.length || annotsBefore.some((n, i) => annotsNow[i] !== n);
+  const annotsOk = listGrowsHarmlessly(scope, annotsBefore, annotsNow);
   return verdict(
-    bad.length ? 'other' : 'signature',
+    bad.length ? 'other' : annotsChanged ? 'signature' : 'structural',
     bad.length === 0 && annotsOk,
     bad.length
       ? `the page changed: ${bad.join(', ')}`
-      : annotsOk
-        ? 'page annotations: a signature widget added'
-        : 'annotations added to a signed page',
+      : !annotsChanged
+        ? 'page rewritten with the same content (tagging links, equivalent resources)'
+        : annotsOk
+          ? 'page annotations: a signature widget added'
+          : 'annotations added to a signed page',
   );
 };
 
@@ -372,14 +483,19 @@ export const CHANGE_RULES: ChangeRule[] = [
   metadata,
   developerExtensions,
   formResources,
+  logicalStructure,
+  structureLink,
   unreferencedNewObject,
   signatureAppearance,
   annotation,
+  equivalentPart,
   formFill,
   catalog,
   page,
   referenceList,
   interactiveForm,
+  markedContent,
+  equivalentRewrite,
 ];
 
 export const UNEXPLAINED = (b: PdfObject): Verdict =>

@@ -1,4 +1,3 @@
-import { isRef } from '@vanthu/pdf';
 import type { PdfReader } from '@vanthu/pdf';
 import { CHANGE_RULES, UNEXPLAINED } from './change-rules';
 import type { Verdict } from './change-rules';
@@ -20,11 +19,9 @@ export function analyseModifications(
   certification: Certification | null,
   locks: FieldLock[],
 ): RevisionChange[] {
-  const rootRef = reader.trailer.get('Root');
-  const catalogNum = isRef(rootRef) ? rootRef.num : undefined;
   const changes: RevisionChange[] = [];
   for (let r = 1; r < reader.revisions.length; r += 1)
-    changes.push(...revisionChanges(revisionScope(reader, r, certification, locks, catalogNum)));
+    changes.push(...revisionChanges(revisionScope(reader, r, certification, locks)));
   return changes;
 }
 

@@ -1,6 +1,6 @@
 import { isName, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
-import { dictOf, directRefs, fieldNames, reachable, referrersAt, refNums } from './pdf-graph';
+import { canonical, deepCanonical, dictOf, directRefs, fieldNames, reachable, referrersAt, refNums } from './pdf-graph';
 import type { ChangeClass } from './report';
 
 /** A certification signature's DocMDP level and the revision it signed (ISO 32000-1 §12.8.2.2). */
@@ -17,7 +17,9 @@ export type RevisionScope = {
   /** DocMDP level of a certification signed before this revision; null when not certified. */
   p: 1 | 2 | 3 | null;
   locks: FieldLock[];
+  /** The catalog of this revision and of the one before: a writer may move it to a new number (to add /DSS). */
   catalogNum: number | undefined;
+  catalogBeforeNum: number | undefined;
   before: (num: number) => PdfObject;
   after: (num: number) => PdfObject;
   /** Objects this revision's section lists (object 0 left out), with both versions. */
@@ -43,17 +45,44 @@ export type RevisionScope = {
   formResourcesBefore: Set<number>;
   /** The /DR dictionary and its category dictionaries (/Font, /XObject…) when they are indirect objects. */
   formResourceContainers: Set<number>;
+  /** The logical structure (ISO 32000-1 §14.7) now and before, not following links to pages and content. */
+  structObjects: Set<number>;
+  structBefore: Set<number>;
+  /** Who refers to whom in the revision before and in this one (built only when a rule asks). */
+  referrersBefore: () => Map<number, Set<number>>;
+  referrersNow: () => Map<number, Set<number>>;
 };
+
+/** Links a structure element has to the content it describes (§14.7.4): followed, they would reach pages and streams. */
+const TO_CONTENT = new Set(['Parent', 'P', 'Pg', 'Obj', 'Stm', 'StmOwn']);
+
+/** Keys of a page that may be rewritten to something equivalent (same meaning, new objects). */
+const EQUIVALENT_PAGE_KEYS = ['Resources', 'Contents'];
+
+/**
+ * True when everything that refers to `num`, before and now, is one of `owners` (or the catalog):
+ * a DSS or structure object that a page, an annotation or a resource also uses is not merely LTV
+ * data or tagging, and changing it may change what is shown.
+ */
+export function exclusiveTo(scope: RevisionScope, num: number, owners: ReadonlySet<number>): boolean {
+  const ok = (from: number): boolean =>
+    owners.has(from) || from === scope.catalogNum || from === scope.catalogBeforeNum;
+  const before = scope.values.get(num)?.b === null ? [] : [...(scope.referrersBefore().get(num) ?? [])];
+  return before.every(ok) && [...(scope.referrersNow().get(num) ?? [])].every(ok);
+}
 
 export function revisionScope(
   reader: PdfReader,
   r: number,
   certification: Certification | null,
   locks: FieldLock[],
-  catalogNum: number | undefined,
 ): RevisionScope {
   const revision = reader.revisions[r];
   if (!revision) throw new Error(`no revision ${r}`);
+  const rootNum = (rev: number): number | undefined => {
+    const root = reader.revisions[rev]?.trailer.get('Root');
+    return isRef(root) ? root.num : undefined;
+  };
   const before = (num: number): PdfObject => reader.objectAtRevision(num, r - 1);
   const after = (num: number): PdfObject => reader.objectAtRevision(num, r);
   const catalogAt = (rev: number): ReturnType<typeof dictOf> => {
@@ -71,12 +100,15 @@ export function revisionScope(
     if (isRef(m)) metadataRefs.add(m.num);
   }
   const infoRef = revision.trailer.get('Info');
+  let referrersBefore: Map<number, Set<number>> | undefined;
+  let referrersNow: Map<number, Set<number>> | undefined;
   const scope: RevisionScope = {
     reader,
     r,
     p: certification && certification.revision < r ? certification.permissions : null,
     locks,
-    catalogNum,
+    catalogNum: rootNum(r),
+    catalogBeforeNum: rootNum(r - 1),
     before,
     after,
     changed,
@@ -95,13 +127,46 @@ export function revisionScope(
     infoNum: isRef(infoRef) ? infoRef.num : undefined,
     names: fieldNames(reader, r),
     ...formResourcesOf(reader, r, catalogAfter, catalogBefore),
+    structObjects: reachable(reader, catalogAfter?.get('StructTreeRoot'), r, 20_000, TO_CONTENT),
+    structBefore: reachable(reader, catalogBefore?.get('StructTreeRoot'), r - 1, 20_000, TO_CONTENT),
+    referrersBefore: () => (referrersBefore ??= referrersAt(reader, r - 1)),
+    referrersNow: () => (referrersNow ??= referrersAt(reader, r)),
   };
   findOwners(scope);
   justifyNewAppearances(scope, scope.newSignatureWidgets, 'signature');
   justifyRewrittenSignatureAppearances(scope);
   justifyNewAppearances(scope, scope.newAnnotations, 'annotation');
   justifyFillAppearances(scope);
+  justifyEquivalentPageParts(scope);
   return scope;
+}
+
+/**
+ * A page whose /Resources (or /Contents) is replaced by an equivalent one, often as new objects
+ * (a writer making a direct dictionary indirect, or renumbering it): the new objects that the
+ * equivalent value uses are part of that rewrite. Whether the page itself is allowed is the
+ * page rule's question.
+ */
+function justifyEquivalentPageParts(scope: RevisionScope): void {
+  const { reader, r, values } = scope;
+  for (const [num, { a, b }] of values) {
+    const ad = dictOf(a);
+    const bd = dictOf(b);
+    if (!ad || !bd || !isName(ad.get('Type'), 'Page')) continue;
+    for (const key of EQUIVALENT_PAGE_KEYS) {
+      const now = ad.get(key) ?? null;
+      if (canonical(reader, now) === canonical(reader, bd.get(key) ?? null)) continue;
+      if (!equivalentAcross(scope, bd.get(key) ?? null, now)) continue;
+      for (const n of reachable(reader, now, r))
+        if (values.get(n)?.b === null && n !== num) scope.justified.set(n, 'structural');
+    }
+  }
+}
+
+/** The value as of the revision before and as of this one mean the same (references followed). */
+export function equivalentAcross(scope: RevisionScope, before: PdfObject, now: PdfObject): boolean {
+  const b = deepCanonical(scope.reader, before, scope.r - 1);
+  return b !== null && b === deepCanonical(scope.reader, now, scope.r);
 }
 
 /** What /AcroForm /DR holds in revisions `r` and `r - 1`. */
@@ -184,7 +249,6 @@ export function appearanceRoots(scope: RevisionScope, num: number, rev: number):
  */
 function justifyFillAppearances(scope: RevisionScope): void {
   const { reader, r, values } = scope;
-  let referrers: Map<number, Set<number>> | undefined;
   for (const owner of scope.formFills) {
     const now = new Set<number>();
     for (const root of appearanceRoots(scope, owner, r)) for (const n of reachable(reader, root, r)) now.add(n);
@@ -197,8 +261,7 @@ function justifyFillAppearances(scope: RevisionScope): void {
     for (const root of appearanceRoots(scope, owner, r - 1)) for (const n of reachable(reader, root, r - 1)) own.add(n);
     const redefined = [...now].filter((n) => own.has(n) && values.has(n) && values.get(n)?.b !== null);
     if (redefined.length === 0) continue;
-    referrers ??= referrersAt(reader, r - 1);
-    const map = referrers;
+    const map = scope.referrersBefore();
     const widgets = new Set([owner, ...refNums(dictOf(scope.before(owner))?.get('Kids') ?? null)]);
     const exclusive = [...own].every((m) =>
       [...(map.get(m) ?? [])].every((from) => widgets.has(from) || own.has(from)),
@@ -218,7 +281,6 @@ function justifyFillAppearances(scope: RevisionScope): void {
  */
 function justifyRewrittenSignatureAppearances(scope: RevisionScope): void {
   const { reader, r, values } = scope;
-  let referrers: Map<number, Set<number>> | undefined;
   for (const w of scope.newSignatureWidgets) {
     if (values.get(w)?.b === null) continue;
     const own = reachable(reader, dictOf(scope.before(w))?.get('AP'), r - 1);
@@ -226,8 +288,7 @@ function justifyRewrittenSignatureAppearances(scope: RevisionScope): void {
       (n) => own.has(n) && values.has(n),
     );
     if (redefined.length === 0) continue;
-    referrers ??= referrersAt(reader, r - 1);
-    const map = referrers;
+    const map = scope.referrersBefore();
     // Every object of the old appearance must be the field's alone, all the way down.
     const exclusive = [...own].every((m) => [...(map.get(m) ?? [])].every((from) => from === w || own.has(from)));
     if (exclusive) for (const n of redefined) scope.justified.set(n, 'signature');

@@ -1,5 +1,6 @@
 // Reading one revision of a PDF as a graph of objects: what refers to what, what an object is,
 // and a canonical text to compare two versions of an object.
+import { createHash } from 'node:crypto';
 import {
   PdfDict,
   PdfRef,
@@ -27,6 +28,63 @@ export function canonical(reader: PdfReader, obj: PdfObject, depth = 0): string 
   return serializeObject(obj);
 }
 
+const SAME_STREAM_KEYS = new Set(['Length', 'Filter', 'DecodeParms']);
+
+/**
+ * What an object means in revision `rev`, references followed (upward /Parent and /P links
+ * kept as numbers) and streams by their decoded bytes: two versions that read the same here
+ * draw the same, however they are stored. Null when the graph is too large to compare.
+ */
+export function deepCanonical(
+  reader: PdfReader,
+  obj: PdfObject,
+  rev: number,
+  budget = { nodes: 20_000 },
+): string | null {
+  const path = new Set<number>();
+  const walk = (o: PdfObject, depth: number): string | null => {
+    if ((budget.nodes -= 1) < 0 || depth > 48) return null;
+    if (o instanceof PdfRef) {
+      if (path.has(o.num)) return `@${o.num}`;
+      path.add(o.num);
+      const inner = walk(reader.objectAtRevision(o.num, rev), depth + 1);
+      path.delete(o.num);
+      return inner;
+    }
+    if (o instanceof PdfStream) {
+      const dict = walkDict(o.dict, depth, SAME_STREAM_KEYS);
+      if (dict === null) return null;
+      return `${dict}stream:${createHash('sha256').update(reader.streamData(o)).digest('base64')}`;
+    }
+    if (o instanceof PdfDict) return walkDict(o, depth, new Set(['Length']));
+    if (Array.isArray(o)) {
+      const parts: string[] = [];
+      for (const x of o) {
+        const t = walk(x, depth + 1);
+        if (t === null) return null;
+        parts.push(t);
+      }
+      return `[${parts.join(' ')}]`;
+    }
+    return serializeObject(o);
+  };
+  const walkDict = (d: PdfDict, depth: number, leaveOut: Set<string>): string | null => {
+    const parts: string[] = [];
+    for (const k of [...d.map.keys()].filter((key) => !leaveOut.has(key)).sort()) {
+      const v = d.map.get(k) as PdfObject;
+      const t = UPWARD.has(k) && v instanceof PdfRef ? `^${v.num}` : walk(v, depth + 1);
+      if (t === null) return null;
+      parts.push(`/${k} ${t}`);
+    }
+    return `<<${parts.join(' ')}>>`;
+  };
+  try {
+    return walk(obj, 0);
+  } catch {
+    return null;
+  }
+}
+
 export function dictOf(obj: PdfObject): PdfDict | undefined {
   if (isDict(obj)) return obj;
   if (obj instanceof PdfStream) return obj.dict;
@@ -39,8 +97,16 @@ export function changedKeys(reader: PdfReader, before: PdfDict, after: PdfDict):
   return [...keys].filter((k) => canonical(reader, before.get(k) ?? null) !== canonical(reader, after.get(k) ?? null));
 }
 
-/** Object numbers reachable from `start` in revision `rev` (bounded). */
-export function reachable(reader: PdfReader, start: PdfObject | undefined, rev: number, limit = 5_000): Set<number> {
+const UPWARD = new Set(['Parent', 'P']);
+
+/** Object numbers reachable from `start` in revision `rev` (bounded), not following `skip` keys (upward links by default). */
+export function reachable(
+  reader: PdfReader,
+  start: PdfObject | undefined,
+  rev: number,
+  limit = 5_000,
+  skip: ReadonlySet<string> = UPWARD,
+): Set<number> {
   const out = new Set<number>();
   const stack: { o: PdfObject | undefined; d: number }[] = [{ o: start, d: 0 }];
   while (stack.length && out.size < limit) {
@@ -58,7 +124,7 @@ export function reachable(reader: PdfReader, start: PdfObject | undefined, rev: 
       stack.push({ o: value, d: d + 1 });
     } else if (Array.isArray(o)) for (const x of o) stack.push({ o: x, d: d + 1 });
     else if (o instanceof PdfDict) {
-      for (const [k, v] of o.map) if (k !== 'Parent' && k !== 'P') stack.push({ o: v, d: d + 1 });
+      for (const [k, v] of o.map) if (!skip.has(k)) stack.push({ o: v, d: d + 1 });
     } else if (o instanceof PdfStream) stack.push({ o: o.dict, d: d + 1 });
   }
   return out;
