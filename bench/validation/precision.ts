@@ -3,12 +3,14 @@
 //   npx tsx bench/validation/precision.ts
 // Rewrites the "Precision" section of bench/validation/results.md.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { validatePdf } from '../../services/signing/src/validation/validate-pdf';
 import type { ValidationOptions } from '../../services/signing/src/validation/validate-pdf';
 import type { Cert } from '../../services/signing/src/validation/certificates';
 import * as attacks from '../../services/signing/test/fixtures/attacks/generators';
 import * as benign from '../../services/signing/test/fixtures/benign/generators';
+import * as housekeeping from '../../services/signing/test/fixtures/benign/housekeeping';
 import {
   PLAIN_ECDSA_OID,
   derToPlain,
@@ -54,6 +56,21 @@ const BENIGN: Fixture[] = [
     name: v,
     make: plain(() => benign.permittedFill(v)),
   })),
+  ...(['dss', 'dss-then-signature', 'adobe-revocation', 'dss-extended'] as const).map((v) => ({
+    klass: '3 catalog moved to add /DSS',
+    name: v,
+    make: plain(() => housekeeping.catalogMoved(v)),
+  })),
+  ...(['made-indirect', 'fonts-indirect', 'renumbered', 'content-recompressed'] as const).map((v) => ({
+    klass: '3 equivalent page resources',
+    name: v,
+    make: plain(() => housekeeping.resourcesReplaced(v)),
+  })),
+  ...(['struct-tree', 'marked-content', 'element-edited'] as const).map((v) => ({
+    klass: '3 tagging',
+    name: v,
+    make: plain(() => housekeeping.tagged(v)),
+  })),
   ...(['signed-attachment', 'two-attachments', 'qpdf'] as const).map((v) => ({
     klass: '4 PDF attached uncompressed',
     name: v,
@@ -86,6 +103,21 @@ const HOSTILE: Fixture[] = [
     klass: '8 declared algorithm',
     name,
     make: async () => ({ bytes: rewriteSignerInfo(await attacks.signedOnce(), oid) }),
+  })),
+  ...(['layer-shown', 'dss-shared-stream', 'dangling-reference'] as const).map((v) => ({
+    klass: '3 twin: moved catalog / DSS',
+    name: v,
+    make: plain(() => housekeeping.catalogMovedAttack(v)),
+  })),
+  ...(['font-swapped', 'content-replaced'] as const).map((v) => ({
+    klass: '3 twin: equivalent resources',
+    name: v,
+    make: plain(() => housekeeping.resourcesReplaced(v)),
+  })),
+  ...(['hidden-by-layer', 'text-added', 'structure-shared'] as const).map((v) => ({
+    klass: '3 twin: tagging',
+    name: v,
+    make: plain(() => housekeeping.taggedAttack(v)),
   })),
   ...(['added', 'removed', 'reordered'] as const).map((v) => ({
     klass: '9 pages changed',
@@ -132,7 +164,7 @@ const HOSTILE: Fixture[] = [
   })),
 ];
 
-async function measure(f: Fixture): Promise<{ verdict: string; ms: number }> {
+async function measure(f: Fixture): Promise<{ verdict: string; ms: number; rendered: string }> {
   const { bytes, anchor } = await f.make();
   const o = options(anchor);
   const first = await validatePdf(bytes, o);
@@ -143,9 +175,14 @@ async function measure(f: Fixture): Promise<{ verdict: string; ms: number }> {
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
+  const visual = first.signatures.map((sig) => sig.visual).filter((v) => v !== null);
+  const regions = visual.flatMap((v) => v.regions);
   return {
     verdict: `${first.verdict}${first.verdictSubIndication ? `/${first.verdictSubIndication}` : ''}`,
     ms: times[2] as number,
+    rendered: visual.length
+      ? `${regions.length} region(s), ${regions.filter((r) => !r.explainedBy).length} unexplained`
+      : '—',
   };
 }
 
@@ -157,11 +194,13 @@ async function main(): Promise<void> {
     ['hostile', HOSTILE],
   ] as const) {
     for (const f of list) {
-      const { verdict, ms } = await measure(f);
+      const { verdict, ms, rendered } = await measure(f);
       const ok = kind === 'benign' ? verdict === 'TOTAL_PASSED' : !verdict.startsWith('TOTAL_PASSED');
       tally[kind][0] += ok ? 1 : 0;
       tally[kind][1] += 1;
-      rows.push(`| ${kind} | ${f.klass} | ${f.name} | ${verdict} | ${ok ? 'yes' : '**no**'} | ${ms.toFixed(1)} |`);
+      rows.push(
+        `| ${kind} | ${f.klass} | ${f.name} | ${verdict} | ${ok ? 'yes' : '**no**'} | ${rendered} | ${ms.toFixed(1)} |`,
+      );
     }
   }
   const share = ([ok, all]: number[]): string =>
@@ -169,12 +208,15 @@ async function main(): Promise<void> {
   const section = [
     '## Precision (issue 11)',
     '',
-    `${new Date().toISOString()}, \`npx tsx bench/validation/precision.ts\`; median of 5 in-process validations per file (online revocation, warm cache).`,
+    `${new Date().toISOString()}, \`npx tsx bench/validation/precision.ts\`; median of 5 in-process validations per file (online revocation, warm cache; the rendering comparison included when a later change reaches a page). Machine load (\`uptime\`): ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} on ${os.availableParallelism()} cores.`,
     '',
     `Benign fixtures passed: **${share(tally.benign)}**. Hostile fixtures refused: **${share(tally.hostile)}**.`,
     '',
-    '| Kind | Class | Fixture | Verdict | As expected | ms |',
-    '|---|---|---|---|---|---|',
+    '| Kind | Class | Fixture | Verdict | As expected | Rendering compared | ms |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

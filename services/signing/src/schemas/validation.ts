@@ -29,6 +29,23 @@ const Change = Type.Object({
   detail: Type.String(),
 });
 
+const VisualReport = Type.Object(
+  {
+    pages: Type.Array(Type.Integer(), { description: 'One-based pages rendered as signed and as now' }),
+    regions: Type.Array(
+      Type.Object({
+        page: Type.Integer(),
+        rect: Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'x1 y1 x2 y2 in points' }),
+        explainedBy: Nullable(
+          Type.String({ description: 'The allowed change whose rectangle holds it; null: unexplained' }),
+        ),
+      }),
+    ),
+    error: Nullable(Type.String()),
+  },
+  { description: 'Pages rendered as signed and as now (pdftoppm) when a later change reaches what they show' },
+);
+
 const SignatureReport = Type.Object({
   fieldName: Type.String(),
   kind: Type.Union([Type.Literal('signature'), Type.Literal('document-timestamp')]),
@@ -59,6 +76,7 @@ const SignatureReport = Type.Object({
   revisions: Type.Integer(),
   coversWholeFile: Type.Boolean(),
   changesAfter: Type.Array(Change),
+  visual: Type.Union([VisualReport, Type.Null()]),
   checks: Type.Array(Type.Object({ name: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
 });
 

@@ -494,8 +494,8 @@ export const CHANGE_RULES: ChangeRule[] = [
   page,
   referenceList,
   interactiveForm,
-  markedContent,
   equivalentRewrite,
+  markedContent,
 ];
 
 export const UNEXPLAINED = (b: PdfObject): Verdict =>

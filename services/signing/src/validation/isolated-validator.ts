@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { ValidationReport } from './report';
 import type { RevocationOptions } from './revocation-check';
 import type { ValidationOptions } from './validate-pdf';
+import { DEFAULT_VISUAL } from './visual-check';
+import type { VisualOptions } from './visual-check';
 
 export type WorkerOptions = {
   anchors: Uint8Array[];
@@ -13,6 +15,7 @@ export type WorkerOptions = {
   revocation: RevocationOptions;
   modificationPolicy: ValidationOptions['modificationPolicy'];
   sha1AcceptedUntil: string | null;
+  visual: VisualOptions | false;
 };
 export type WorkerJob = { id: number; bytes: Uint8Array; options: WorkerOptions };
 export type WorkerReply =
@@ -123,6 +126,16 @@ export class IsolatedValidator {
           revocation: o.revocation,
           modificationPolicy: o.modificationPolicy,
           sha1AcceptedUntil: o.sha1AcceptedUntil?.toISOString() ?? null,
+          // The renderer runs under the worker's own limits: its deadline and its memory.
+          visual:
+            o.visual === false
+              ? false
+              : {
+                  ...DEFAULT_VISUAL,
+                  ...o.visual,
+                  timeoutMs: Math.min(o.visual?.timeoutMs ?? Infinity, this.settings.parseTimeoutMs),
+                  maxMb: Math.min(o.visual?.maxMb ?? Infinity, this.settings.maxHeapMb),
+                },
         },
       };
       slot.timer = setTimeout(

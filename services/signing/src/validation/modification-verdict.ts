@@ -47,6 +47,42 @@ export function judgeModifications(
 }
 
 /**
+ * The rendering comparison (issue 11): a region that renders differently and that no allowed
+ * change's rectangle holds is a visible change nobody explains, whatever the classification
+ * said; a comparison that could not be made leaves the signature INDETERMINATE.
+ */
+export function judgeRendering(state: SignatureState, report: SignatureReport, ctx: DocumentContext): void {
+  const visual = report.visual;
+  if (!visual) return;
+  const unexplained = visual.regions.filter((r) => r.explainedBy === null);
+  const pages = visual.pages.join(', ');
+  const ok = unexplained.length === 0 && visual.error === null;
+  state.outcome.check(
+    'renders-as-signed',
+    ok,
+    visual.error ??
+      (unexplained.length
+        ? `${unexplained.length} region(s) render differently with no allowed change explaining them`
+        : visual.regions.length
+          ? `page(s) ${pages}: ${visual.regions.length} differing region(s), each inside an allowed change`
+          : `page(s) ${pages} render as signed`),
+  );
+  if (ok) return;
+  const first = unexplained[0];
+  const where = first ? `page ${first.page}, [${first.rect.join(' ')}]` : '';
+  if (!first) {
+    state.outcome.fail('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', visual.error ?? 'the pages could not be compared');
+    return;
+  }
+  const certified = report.certification !== null;
+  state.outcome.fail(
+    certified || ctx.options.modificationPolicy === 'failed' ? 'TOTAL_FAILED' : 'INDETERMINATE',
+    'SIG_CONSTRAINTS_FAILURE',
+    `a visible change after signing that no allowed change explains: ${where}`,
+  );
+}
+
+/**
  * Pages added, removed or reordered after signing: what is shown is no longer the signed
  * content, whatever else the update does (ETSI EN 319 102-1 and EU DSS: TOTAL_FAILED/FORMAT_FAILURE).
  */

@@ -177,6 +177,25 @@ function signatureSection(
   );
   for (const c of s.changesAfter.filter((x) => !x.allowed).slice(0, 10))
     w.line(`– phiên bản ${c.revision + 1}, đối tượng ${c.object} (${c.what}): ${c.detail}`, { indent: 24, size: 9 });
+  const allowed = s.changesAfter.filter(
+    (x) => x.allowed && x.classification !== 'signature' && x.classification !== 'dss',
+  );
+  if (allowed.length) w.line('Thay đổi được phép (không làm đổi nội dung hiển thị):', { indent: 12, size: 9 });
+  for (const c of allowed.slice(0, 10))
+    w.line(`– phiên bản ${c.revision + 1}, đối tượng ${c.object} (${c.what}): ${c.detail}`, { indent: 24, size: 9 });
+  if (s.visual) {
+    w.line(
+      s.visual.error
+        ? `Đối chiếu hình ảnh trang: ${s.visual.error}`
+        : `Đối chiếu hình ảnh trang ${s.visual.pages.join(', ')} khi ký và hiện nay: ${s.visual.regions.length} vùng khác nhau`,
+      { indent: 12 },
+    );
+    for (const r of s.visual.regions.slice(0, 10))
+      w.line(
+        `– trang ${r.page}, vùng [${r.rect.join(' ')}] pt: ${r.explainedBy ? `giải thích bởi ${r.explainedBy}` : 'KHÔNG được giải thích'}`,
+        { indent: 24, size: 9, color: r.explainedBy ? [0, 0, 0] : [0.75, 0, 0] },
+      );
+  }
   if (s.chain.length) {
     w.line('Chuỗi chứng thực:', { indent: 12 });
     for (const c of s.chain) {

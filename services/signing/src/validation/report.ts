@@ -50,6 +50,12 @@ export type RevisionChange = {
 
 export type Check = { name: string; passed: boolean; detail: string };
 
+/** A region (page space, points: x1 y1 x2 y2) where the page as signed and the page now render differently. */
+export type VisualRegion = { page: number; rect: [number, number, number, number]; explainedBy: string | null };
+
+/** The rendering comparison behind the change classification: pages compared, regions that differ, or why it could not be done. */
+export type VisualReport = { pages: number[]; regions: VisualRegion[]; error: string | null };
+
 export type SignatureReport = {
   fieldName: string;
   kind: 'signature' | 'document-timestamp';
@@ -70,6 +76,8 @@ export type SignatureReport = {
   revisions: number;
   coversWholeFile: boolean;
   changesAfter: RevisionChange[];
+  /** Null when no change after the signature reaches what a page shows. */
+  visual: VisualReport | null;
   checks: Check[];
 };
 

@@ -2,7 +2,8 @@ import type { Cert } from './certificates';
 import type { CmsResult, TimestampResult } from './cms-checks';
 import type { Certification, FieldLock } from './modification-scope';
 import type { Outcome } from './outcome';
-import type { RevisionChange } from './report';
+import type { RevisionChange, VisualReport } from './report';
+import type { VisualOptions } from './visual-check';
 import type { EmbeddedRevocation, RevocationOptions } from './revocation-check';
 import type { SignatureField } from './signature-fields';
 import type { SignatureKind } from './signature-dictionary';
@@ -19,6 +20,8 @@ export type ValidationOptions = {
   sha1AcceptedUntil: Date | null;
   /** Decode cap per stream: deflate bombs stop here. */
   decodeCap?: number;
+  /** Rendering comparison of pages later changes reach (pdftoppm); false: not done. Defaults to DEFAULT_VISUAL. */
+  visual?: VisualOptions | false;
   /** Called when the file's own structure has been read and checked, before any network work. */
   onParsed?: () => void;
 };
@@ -45,6 +48,8 @@ export type DocumentContext = {
   certification: (Certification & { field: string }) | null;
   locks: (FieldLock & { field: string })[];
   trustedDocTimestamps: { time: Date; revision: number }[];
+  /** Rendering comparisons by signed revision. */
+  visual: Map<number, VisualReport | null>;
   time: Timings;
 };
 

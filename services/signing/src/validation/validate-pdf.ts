@@ -5,14 +5,16 @@ import { checkSignerChain, trustedDocumentTimestamps } from './chain-status';
 import { documentSecurityStore, walkStructure } from './document-proofs';
 import { analyseModifications } from './modification-analysis';
 import type { Certification, FieldLock } from './modification-scope';
-import { checkPagesAsSigned, judgeModifications } from './modification-verdict';
+import { checkPagesAsSigned, judgeModifications, judgeRendering } from './modification-verdict';
 import { iso, rank } from './outcome';
-import type { SignatureReport, ValidationReport } from './report';
+import type { RevisionChange, SignatureReport, ValidationReport, VisualReport } from './report';
 import { pdfDate, textOf, transforms } from './signature-dictionary';
 import { signatureFields } from './signature-fields';
 import { checkSignatureIntegrity } from './signature-integrity';
 import type { DocumentContext, SignatureState, Timings, ValidationOptions } from './signature-state';
 import { timed } from './signature-state';
+import { DEFAULT_VISUAL, checkRendering } from './visual-check';
+import type { Gray, VisualOptions } from './visual-check';
 import { DuplicateScan } from './xref-checks';
 
 export type { ValidationOptions } from './signature-state';
@@ -23,7 +25,7 @@ export type { ValidationOptions } from './signature-state';
  * after each. Synchronous parsing work is bounded by the reader; callers run this in a worker.
  */
 export async function validatePdf(bytes: Buffer, options: ValidationOptions): Promise<ValidationReport> {
-  const timings: Timings = { parse: 0, digest: 0, cms: 0, chain: 0, revocation: 0, modifications: 0 };
+  const timings: Timings = { parse: 0, digest: 0, cms: 0, chain: 0, revocation: 0, modifications: 0, rendering: 0 };
   const report = emptyReport(bytes, options, timings);
   let reader: PdfReader;
   let states: SignatureState[];
@@ -40,10 +42,21 @@ export async function validatePdf(bytes: Buffer, options: ValidationOptions): Pr
     states = fields.map((field) => checkSignatureIntegrity(reader, field, duplicates, timings));
     const { certification, locks } = permissions(reader, states);
     const changes = timed(timings, 'modifications', () => analyseModifications(reader, certification, locks));
-    ctx = { options, changes, ...proofs, certification, locks, trustedDocTimestamps: [], time: timings };
+    ctx = {
+      options,
+      changes,
+      ...proofs,
+      certification,
+      locks,
+      trustedDocTimestamps: [],
+      visual: new Map(),
+      time: timings,
+    };
   } catch (error) {
     return failDocument(report, error);
   }
+  if (options.visual !== false)
+    ctx.visual = await renderings(bytes, reader, states, ctx.changes, options.visual, timings);
   options.onParsed?.();
   ctx.trustedDocTimestamps = await trustedDocumentTimestamps(states, ctx);
   for (const state of states) report.signatures.push(await finishSignature(reader, state, ctx));
@@ -65,6 +78,28 @@ function emptyReport(bytes: Buffer, options: ValidationOptions, timings: Timings
     signatures: [],
     timings,
   };
+}
+
+/** One rendering comparison per signed revision that later changes reach; the final file's pages rendered once. */
+async function renderings(
+  bytes: Buffer,
+  reader: PdfReader,
+  states: SignatureState[],
+  changes: RevisionChange[],
+  visual: VisualOptions | undefined,
+  timings: Timings,
+): Promise<Map<number, VisualReport | null>> {
+  const started = performance.now();
+  const out = new Map<number, VisualReport | null>();
+  const finalPages = new Map<number, Promise<Gray>>();
+  for (const { signedRevision } of states)
+    if (signedRevision >= 0 && !out.has(signedRevision))
+      out.set(
+        signedRevision,
+        await checkRendering(bytes, reader, signedRevision, changes, visual ?? DEFAULT_VISUAL, finalPages),
+      );
+  timings.rendering = performance.now() - started;
+  return out;
 }
 
 /** The earliest certification signature's DocMDP level and every FieldMDP lock, with the revisions they signed. */
@@ -109,6 +144,7 @@ async function finishSignature(
     revisions: reader.revisions.length,
     coversWholeFile: state.coversWholeFile,
     changesAfter,
+    visual: ctx.visual.get(state.signedRevision) ?? null,
     checks: outcome.checks,
   };
   const signer = state.cms?.signer ?? state.docTimestamp?.tsa ?? null;
@@ -122,6 +158,7 @@ async function finishSignature(
   if (signer && outcome.indication.indication !== 'TOTAL_FAILED') await checkSignerChain(state, signer, report, ctx);
   checkPagesAsSigned(reader, state);
   judgeModifications(state, report, changesAfter, ctx);
+  judgeRendering(state, report, ctx);
   report.indication = outcome.indication.indication;
   report.subIndication = outcome.indication.subIndication;
   return report;

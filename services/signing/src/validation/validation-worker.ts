@@ -19,6 +19,7 @@ if (port) {
       revocation: options.revocation,
       modificationPolicy: options.modificationPolicy,
       sha1AcceptedUntil: options.sha1AcceptedUntil ? new Date(options.sha1AcceptedUntil) : null,
+      visual: options.visual,
       onParsed: () => reply({ id: job.id, type: 'parsed' }),
     })
       .then((report) => reply({ id: job.id, type: 'report', report }))

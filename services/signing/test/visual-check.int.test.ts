@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PdfReader } from '@vanthu/pdf';
+import { IsolatedValidator } from '../src/validation/isolated-validator';
+import { renderReportPdf } from '../src/validation/report-pdf';
+import { analyseModifications } from '../src/validation/modification-analysis';
+import { validatePdf } from '../src/validation/validate-pdf';
+import { DEFAULT_VISUAL, checkRendering } from '../src/validation/visual-check';
+import type { Gray } from '../src/validation/visual-check';
+import type { ValidationReport } from '../src/validation/report';
+import { deceptiveFill, permittedFill } from './fixtures/benign/generators';
+import { resourcesReplaced, tagged, taggedAttack } from './fixtures/benign/housekeeping';
+import { congVan, signAs, validationOptions } from './fixtures/validation-support';
+import { fontPath } from './support';
+
+const validate = (bytes: Buffer): Promise<ValidationReport> =>
+  validatePdf(bytes, validationOptions({ revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 } }));
+
+/** The rendering comparison for the first signature, as if every later change had been classified allowed. */
+async function renderedAsIfAllowed(bytes: Buffer, visual = DEFAULT_VISUAL) {
+  const reader = PdfReader.fromBuffer(bytes);
+  const changes = analyseModifications(reader, null, []).map((c) => ({ ...c, allowed: true }));
+  return checkRendering(bytes, reader, 1, changes, visual, new Map<number, Promise<Gray>>());
+}
+
+describe('the visual check behind the classification (issue 11)', () => {
+  it('housekeeping that reaches a page is rendered and renders as signed', async () => {
+    const report = await validate(await tagged('marked-content'));
+    expect(report.verdict).toBe('TOTAL_PASSED');
+    expect(report.signatures[0]?.visual).toEqual({ pages: [1], regions: [], error: null });
+    expect(report.signatures[0]?.checks).toContainEqual(
+      expect.objectContaining({ name: 'renders-as-signed', passed: true }),
+    );
+  });
+
+  it('nothing is rendered when no later change reaches a page (a second invisible signature)', async () => {
+    const twice = await signAs(await signAs(await congVan(), 'nguyen-van-an', 'B-B'), 'tran-thi-binh', 'B-B');
+    const report = await validate(twice);
+    expect(report.verdict).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => s.visual)).toEqual([null, null]);
+  });
+
+  it("a permitted fill's new appearance differs only inside its widget, which explains it", async () => {
+    const report = await validate(await permittedFill('certified'));
+    expect(report.verdict).toBe('TOTAL_PASSED');
+    const visual = report.signatures[0]?.visual;
+    expect(visual?.regions.length).toBeGreaterThan(0);
+    for (const r of visual?.regions ?? []) {
+      expect(r.explainedBy).toMatch(/^form-fill: /);
+      // Inside the widget pdf-lib placed at x 60..280, y 90..112 (with a cell of slack).
+      expect(r.rect[0]).toBeGreaterThanOrEqual(50);
+      expect(r.rect[2]).toBeLessThanOrEqual(290);
+    }
+  });
+
+  it('a change a rule let through by mistake is still caught: the red box is an unexplained region, located', async () => {
+    const visual = await renderedAsIfAllowed(await resourcesReplaced('content-replaced'));
+    const unexplained = visual?.regions.filter((r) => r.explainedBy === null) ?? [];
+    expect(unexplained).toHaveLength(1);
+    // RED_BOX is `60 500 400 120 re`: x 60..460, y 500..620, within a cell (~6 pt at 50 dpi).
+    const [x1, y1, x2, y2] = unexplained[0]?.rect ?? [];
+    for (const [got, want] of [
+      [x1, 60],
+      [y1, 500],
+      [x2, 460],
+      [y2, 620],
+    ])
+      expect(Math.abs((got as number) - (want as number))).toBeLessThanOrEqual(8);
+  });
+
+  it('content hidden by optional content shows as regions no allowed change explains', async () => {
+    const visual = await renderedAsIfAllowed(await taggedAttack('hidden-by-layer'));
+    expect(visual?.regions.filter((r) => r.explainedBy === null).length).toBeGreaterThan(0);
+  });
+
+  it('the visible text differing from a fill is refused by the rules and shown by the rendering', async () => {
+    const report = await validate(await deceptiveFill('other-text'));
+    expect(report.verdict).not.toBe('TOTAL_PASSED');
+    expect(report.signatures[0]?.visual?.regions.length).toBeGreaterThan(0);
+  });
+
+  it('a renderer over its deadline is stopped and the comparison says it could not be made', async () => {
+    const visual = await renderedAsIfAllowed(await tagged('marked-content'), { ...DEFAULT_VISUAL, timeoutMs: 1 });
+    expect(visual?.error).toMatch(/could not be rendered/);
+  });
+
+  it('runs in the isolated workers, and the PDF report lists the regions and what explains them', async () => {
+    const pool = new IsolatedValidator({
+      workers: 1,
+      parseTimeoutMs: 10_000,
+      networkTimeoutMs: 15_000,
+      maxHeapMb: 256,
+    });
+    try {
+      const report = await pool.validate(
+        await permittedFill('certified'),
+        validationOptions({ revocation: { mode: 'online', timeoutMs: 5_000, cacheSeconds: 60 } }),
+      );
+      expect(report.verdict).toBe('TOTAL_PASSED');
+      expect(report.signatures[0]?.visual?.regions[0]?.explainedBy).toMatch(/^form-fill: /);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'visual-report-')), 'report.pdf');
+      fs.writeFileSync(file, await renderReportPdf(report, fontPath));
+      const text = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }).normalize('NFC');
+      expect(text).toMatch(/Đối chiếu hình ảnh trang 1 khi ký và hiện nay: \d+ vùng khác nhau/);
+      expect(text).toMatch(/trang 1, vùng \[\d+ \d+ \d+ \d+\] pt: giải thích bởi form-fill/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
