@@ -29,6 +29,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     requestIdHeader: false,
     genReqId: requestIdFrom,
     bodyLimit: config.MAX_UPLOAD_BYTES,
+    // One access line per request (below) instead of fastify's two ("incoming request", "request completed"):
+    // at thousands of requests a second the log writes were a measurable share of the gateway's CPU.
+    disableRequestLogging: true,
   }) as unknown as FastifyInstance;
   const services = upstreams(config);
 
@@ -42,6 +45,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, new AppError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
 
   await registerAuthentication(app, deps.issuers, deps.identityPrivateKey);
 
@@ -75,8 +85,15 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const composer = new OpenApiComposer(services, gatewayVersion, app.log);
   // The docs page reads the composed document through @fastify/swagger in static mode.
   await app.register(swagger, { mode: 'static', specification: { document: composer.live as never } });
-  app.get('/openapi.json', { config: { rateLimit: false } }, async () => composer.document());
-  app.get('/asyncapi.json', { config: { rateLimit: false } }, async () => buildAsyncApiDocument(gatewayVersion));
+  // Both documents are served from memory as serialised JSON: composing and stringifying the OpenAPI document per
+  // request capped /openapi.json at a few hundred requests a second.
+  app.get('/openapi.json', { config: { rateLimit: false } }, async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(await composer.serialized()),
+  );
+  const asyncApi = JSON.stringify(buildAsyncApiDocument(gatewayVersion));
+  app.get('/asyncapi.json', { config: { rateLimit: false } }, async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(asyncApi),
+  );
   app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
     const health = await aggregateHealth(services);
     return reply.status(health.status === 'ok' ? 200 : 503).send(health);

@@ -212,6 +212,61 @@ describe('authentication at the gateway', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('holds each issuer to its own audience', async () => {
+    const issuers = JSON.stringify([
+      { issuer: 'https://idp.test/es', publicKeyPem: pem(es.publicKey, 'spki'), audience: 'vanthu-api' },
+      { issuer: 'https://idp.test/other', publicKeyPem: pem(rsa.publicKey, 'spki'), audience: 'other-api' },
+    ]);
+    const strict = await startGateway({ JWT_ISSUERS: issuers });
+    try {
+      const call = async (token: string) =>
+        (await strict.inject({ method: 'GET', url: '/v1/tasks', headers: bearer(token) })).statusCode;
+      expect(await call(esToken({ aud: 'vanthu-api' }))).toBe(200);
+      expect(await call(esToken())).toBe(401);
+      // Another trusted issuer's audience does not open this issuer's door.
+      expect(await call(esToken({ aud: 'other-api' }))).toBe(401);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('verifies every request but signs one assertion per token for a minute', async () => {
+    const token = esToken({ sub: 'repeat-caller' });
+    await get('/v1/documents/a', bearer(token));
+    await get('/v1/documents/b', bearer(token));
+    await get('/v1/documents/c', bearer(esToken({ sub: 'another-caller' })));
+    const assertions = seen.map((s) => s.headers['x-vanthu-identity']);
+    expect(assertions[0]).toBe(assertions[1]);
+    expect(assertions[2]).not.toBe(assertions[0]);
+    const verify = createIdentityVerifier(pem(gatewayIdentity.publicKey, 'spki'));
+    expect(verify(assertions[2] as string).userId).toBe('another-caller');
+    // The reused assertion does not let a token outlive its expiry: the token itself is checked every time.
+    // The signer derives exp from iat (+600 s): this token expires a second from now.
+    const expiring = esToken({ sub: 'short-lived', iat: Math.floor(Date.now() / 1000) - 599 });
+    expect((await get('/v1/documents/d', bearer(expiring))).statusCode).toBe(200);
+    // Only the clock moves (past the expiry and the 30 s tolerance); timers and I/O stay real.
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+      now: Date.now() + 40_000,
+    });
+    try {
+      expect((await get('/v1/documents/e', bearer(expiring))).statusCode).toBe(401);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('replaces an identity header the caller tried to send', async () => {
     await get('/v1/documents/abc', { ...bearer(esToken()), 'x-vanthu-identity': 'forged' });
     expect(seen[0]?.headers['x-vanthu-identity']).not.toBe('forged');

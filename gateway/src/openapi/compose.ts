@@ -84,8 +84,10 @@ function declareProblemMediaType(paths: Record<string, unknown>): void {
 export class OpenApiComposer {
   /** Updated in place on refresh, so holders of the reference (the docs page) always see the latest. */
   readonly live: OpenApiDocument & Record<string, unknown> = {};
-  private composed: OpenApiDocument | undefined;
+  /** The composed document as JSON text, made once per refresh (not per request). */
+  private text: string | undefined;
   private lastFetch = 0;
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly services: Upstream[],
@@ -94,10 +96,19 @@ export class OpenApiComposer {
     private readonly maxAgeMs = 30_000,
   ) {}
 
-  /** The latest composed document (refreshing it when stale); services that do not answer are listed as missing. */
-  async document(): Promise<OpenApiDocument & { 'x-missing-services'?: string[] }> {
-    if (!this.composed || Date.now() - this.lastFetch > this.maxAgeMs) await this.refresh();
-    return this.composed as OpenApiDocument;
+  /**
+   * The composed document as JSON text (services that did not answer are listed in `x-missing-services`). A stale copy is served while one refresh runs in the background, so a
+   * burst of readers neither waits for the services nor re-fetches their documents once each.
+   */
+  async serialized(): Promise<string> {
+    if (this.text === undefined) await this.refreshOnce();
+    else if (Date.now() - this.lastFetch > this.maxAgeMs) void this.refreshOnce();
+    return this.text as string;
+  }
+
+  private refreshOnce(): Promise<void> {
+    this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
   }
 
   async refresh(): Promise<void> {
@@ -113,9 +124,10 @@ export class OpenApiComposer {
         }
       }),
     );
-    this.composed = composeOpenApi(documents, this.version);
+    const composed = composeOpenApi(documents, this.version);
+    this.text = JSON.stringify(composed);
     for (const key of Object.keys(this.live)) delete this.live[key];
-    Object.assign(this.live, this.composed);
+    Object.assign(this.live, composed);
     this.lastFetch = Date.now();
   }
 }
