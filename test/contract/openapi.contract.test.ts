@@ -62,6 +62,8 @@ const notProvoked: Record<string, string> = {
   'GET /v1/documents/{documentId}/validation 503': 'validation workers saturated: signing validation tests',
   'POST /v1/workflows/definitions 409':
     'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
+  'GET /v1/documents/{id}/signatures 503':
+    'documents down while checking that the caller may see the document: test/e2e/supervisor-restart.e2e.test.ts',
   'POST /v1/processes 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/tasks/{id}/complete 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/exchanges/{id}/return 200':
@@ -76,11 +78,7 @@ const notProvoked: Record<string, string> = {
 };
 
 // Reads the tenancy probe does not hold to "404 for another agency's object", each with the reason.
-const tenancyExemptions: Record<string, string> = {
-  'GET /v1/documents/{id}/signatures':
-    "answers 200 [] for another agency's or an unknown document, the same as for a document without signatures, " +
-    'so nothing leaks; a 404 needs signing to ask documents whether the caller may see the document (not done)',
-};
+const tenancyExemptions: Record<string, string> = {};
 
 let stack: TestStack;
 let checker: ContractChecker;
@@ -601,6 +599,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await seal(office, documentId, { kind: 'issue', level: 'B-T' })).status).toBe(201);
     expect((await seal(office, documentId, { kind: 'attachment', basedOnVersion: 1 })).status).toBe(409);
     expect((await office.get(`/v1/documents/${documentId}/signatures`)).status).toBe(200);
+    expect((await office.get(`/v1/documents/${randomUUID()}/signatures`)).status).toBe(404);
 
     const extend = (client: Checked, id: string, body: unknown) =>
       client.json('POST', `/v1/documents/${id}/signatures/extend`, body);

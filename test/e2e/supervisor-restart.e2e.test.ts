@@ -97,6 +97,10 @@ it('restarts a killed service while the others keep serving, and gives up on a c
   expect(stack.supervisor?.restarts('documents')).toBe(2);
   expect((await clerk.get(`/v1/documents/${id}`)).status).toBe(503);
   expect((await clerk.get('/v1/calendars/2026')).status).toBe(200);
+  // Signing still answers, and says plainly that it cannot check the document with documents down.
+  const signatures = await clerk.get(`/v1/documents/${id}/signatures`);
+  expect(signatures.status).toBe(503);
+  expect(signatures.headers.get('retry-after')).toMatch(/^\d+$/);
   for (const name of serviceNames.filter((n) => n !== 'documents'))
     expect(stack.supervisor?.state(name)).toBe('running');
 });

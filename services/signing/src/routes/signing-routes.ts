@@ -118,7 +118,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         tags: ['signing'],
         summary: 'Signatures this service applied to a document',
         params: IdParams,
-        response: { 200: Type.Array(Type.Ref(Signature)), ...problemResponses(401) },
+        response: { 200: Type.Array(Type.Ref(Signature)), ...problemResponses(400, 401, 404, 503) },
       },
     },
     async (request) => listSignatures({ documentId: request.params.id }, ctx(request, deps, 'listDocumentSignatures')),
