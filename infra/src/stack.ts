@@ -151,6 +151,8 @@ export async function stackEnvironments(
     exchange: service('exchange', {
       DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
       SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
+      // The exchange log head is time-stamped by the same TSA as the signatures.
+      TSA_URLS: infra.tsaUrl,
       ...layout.exchangeExtra,
     }),
     gateway: {

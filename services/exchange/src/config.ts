@@ -28,6 +28,11 @@ export const exchangeConfigSchema = Type.Object({
   HUB_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
   WORKER_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1_000 }),
   RECEIVE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  TSA_URLS: Type.String({
+    default: '',
+    description: 'Comma-separated RFC 3161 TSAs that time-stamp the exchange log head, tried in order',
+  }),
+  LOG_ANCHOR_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3_600_000 }),
   MAX_MESSAGE_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 * 1024 }),
 });
 export type ExchangeConfig = Static<typeof exchangeConfigSchema>;

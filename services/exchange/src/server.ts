@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import { exchangeConfigSchema, migrationsDir } from './config';
 import type { ExchangeConfig } from './config';
 import { DocumentsClient } from './clients/documents-client';
+import { TsaClient } from './clients/tsa-client';
 import { nationalHubProfile } from './domain/edxml/model';
 import { exchangeConsumer } from './events/consumers';
 import type { HubCredentials } from './hub/hub-adapter';
@@ -68,7 +69,16 @@ void runService({
       context.pool,
       context.logger,
       readCredentials(context.config).map((c) => c.agencyCode),
-      { jobsMs: context.config.WORKER_INTERVAL_MS, receiveMs: context.config.RECEIVE_INTERVAL_MS },
+      {
+        jobsMs: context.config.WORKER_INTERVAL_MS,
+        receiveMs: context.config.RECEIVE_INTERVAL_MS,
+        anchorMs: context.config.LOG_ANCHOR_INTERVAL_MS,
+      },
+      new TsaClient(
+        context.config.TSA_URLS.split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      ),
     );
     worker.start();
   },

@@ -1,6 +1,8 @@
 import { withTransaction } from '@vanthu/platform';
 import type { Logger, Pool } from '@vanthu/platform';
 import type { ExchangeContext } from './context';
+import type { TsaClient } from './clients/tsa-client';
+import { anchorExchangeLog } from './domain/exchanges/anchor-exchange-log';
 import { receiveFromHub } from './domain/exchanges/receive-from-hub';
 import { runHubJobs } from './domain/exchanges/run-hub-jobs';
 
@@ -28,12 +30,24 @@ export class ExchangeWorker {
     private readonly pool: Pool,
     private readonly logger: Logger,
     private readonly agencies: string[],
-    private readonly intervals: { jobsMs: number; receiveMs: number },
+    private readonly intervals: { jobsMs: number; receiveMs: number; anchorMs: number },
+    private readonly tsa?: TsaClient,
   ) {}
 
   start(): void {
     this.timers.push(setInterval(() => void this.runJobs(), this.intervals.jobsMs));
     this.timers.push(setInterval(() => void this.receive(), this.intervals.receiveMs));
+    if (this.tsa?.configured) this.timers.push(setInterval(() => void this.anchor(), this.intervals.anchorMs));
+  }
+
+  /** Time-stamps the log head; a TSA outage is logged and the next round (at most an interval later) retries. */
+  async anchor(): Promise<void> {
+    if (!this.tsa) return;
+    try {
+      await anchorExchangeLog({}, { pool: this.pool, tsa: this.tsa, clock: this.base.clock });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'time-stamping the exchange log head failed; the next round retries');
+    }
   }
 
   async stop(): Promise<void> {

@@ -78,3 +78,39 @@ export async function listLogEntries(
   );
   return rows.map(toEntry);
 }
+
+export type LogAnchor = { position: number; headHash: string; token: Buffer; genTime: Date; tsa: string };
+
+const toAnchor = (r: Record<string, unknown>): LogAnchor => ({
+  position: Number(r.position),
+  headHash: r.head_hash as string,
+  token: r.token as Buffer,
+  genTime: r.gen_time as Date,
+  tsa: r.tsa as string,
+});
+
+/** The newest entry of the log (the chain head), without locking. */
+export async function readLogHead(tx: Tx): Promise<{ position: number; entryHash: string } | undefined> {
+  const { rows } = await tx.query<{ position: string; entry_hash: string }>(
+    'SELECT position, entry_hash FROM exchange_log ORDER BY position DESC LIMIT 1',
+  );
+  return rows[0] ? { position: Number(rows[0].position), entryHash: rows[0].entry_hash } : undefined;
+}
+
+/** Keeps a time-stamp of the head at `position`; undefined when that head was anchored already. */
+export async function insertLogAnchor(tx: Tx, anchor: LogAnchor & { at: Date }): Promise<LogAnchor | undefined> {
+  const { rows } = await tx.query(
+    `INSERT INTO exchange_log_anchors (position, head_hash, token, gen_time, tsa, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (position) DO NOTHING
+     RETURNING position, head_hash, token, gen_time, tsa`,
+    [anchor.position, anchor.headHash, anchor.token, anchor.genTime, anchor.tsa, anchor.at],
+  );
+  return rows[0] ? toAnchor(rows[0]) : undefined;
+}
+
+export async function listLogAnchors(tx: Tx): Promise<LogAnchor[]> {
+  const { rows } = await tx.query(
+    'SELECT position, head_hash, token, gen_time, tsa FROM exchange_log_anchors ORDER BY position',
+  );
+  return rows.map(toAnchor);
+}

@@ -211,6 +211,15 @@ export const LogVerification = Type.Object(
     entries: Type.Integer(),
     headHash: Str,
     firstBroken: Opt(Type.Object({ position: Type.Integer(), reason: Str })),
+    anchors: Type.Integer({ description: 'RFC 3161 time-stamps of the chain head checked (at least hourly)' }),
+    lastAnchor: Opt(
+      Type.Object({
+        position: Type.Integer(),
+        headHash: Str,
+        genTime: Type.String({ format: 'date-time', description: 'The TSA’s time' }),
+        tsa: Str,
+      }),
+    ),
   },
   { $id: 'ExchangeLogVerification' },
 );

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { withTransaction } from '@vanthu/platform';
 import type { Pool } from '@vanthu/platform';
-import { listLogEntries } from '../../repositories/exchange-log-repository';
+import { readTimestampToken } from '../../clients/tsa-client';
+import { listLogAnchors, listLogEntries } from '../../repositories/exchange-log-repository';
 import { readExchangeMessage } from '../../repositories/exchanges-repository';
 import { entryHashOf, genesisHash } from './exchange-log';
 
@@ -11,17 +12,22 @@ export type LogVerification = {
   headHash: string;
   /** The first entry that breaks the chain or whose logged message no longer has its SHA-256. */
   firstBroken?: { position: number; reason: string };
+  /** How many time-stamps of the chain head were checked, and the newest: the log up to it existed then. */
+  anchors: number;
+  lastAnchor?: { position: number; headHash: string; genTime: string; tsa: string };
 };
 
 /**
  * Walks the whole chain from the genesis hash: every entry's hash is recomputed, must link to the
- * one before, and an edoc entry's message as stored must still have the SHA-256 logged for it.
+ * one before, and an edoc entry's message as stored must still have the SHA-256 logged for it. Then
+ * every TSA anchor must time-stamp the hash the chain has at its position, under a signature that verifies.
  */
 export async function verifyExchangeLog(_input: Record<string, never>, ctx: { pool: Pool }): Promise<LogVerification> {
   return withTransaction(ctx.pool, async (tx) => {
     let previous = genesisHash;
     let position = 0;
     let count = 0;
+    const hashes = new Map<number, string>();
     for (;;) {
       const page = await listLogEntries(tx, { afterPosition: position, limit: 500 });
       if (page.length === 0) break;
@@ -31,6 +37,7 @@ export async function verifyExchangeLog(_input: Record<string, never>, ctx: { po
           entries: count,
           headHash: previous,
           firstBroken: { position: entry.position, reason },
+          anchors: 0,
         });
         if (entry.position !== position + 1) return broken(`position ${position + 1} is missing`);
         if (entry.previousHash !== previous) return broken('does not link to the entry before it');
@@ -46,9 +53,49 @@ export async function verifyExchangeLog(_input: Record<string, never>, ctx: { po
         }
         previous = entry.entryHash;
         position = entry.position;
+        hashes.set(entry.position, entry.entryHash);
         count += 1;
       }
     }
-    return { valid: true, entries: count, headHash: previous };
+    const anchors = await listLogAnchors(tx);
+    for (const anchor of anchors) {
+      const broken = (reason: string): LogVerification => ({
+        valid: false,
+        entries: count,
+        headHash: previous,
+        firstBroken: { position: anchor.position, reason },
+        anchors: 0,
+      });
+      if (hashes.get(anchor.position) !== anchor.headHash) {
+        return broken('the time-stamped head is not the hash the chain has at this position');
+      }
+      let token: ReturnType<typeof readTimestampToken> | undefined;
+      try {
+        token = readTimestampToken(anchor.token);
+      } catch {
+        token = undefined;
+      }
+      if (!token || !token.digest.equals(Buffer.from(anchor.headHash, 'hex'))) {
+        return broken('the time-stamp token does not stamp this head');
+      }
+      if (!token.signatureValid) return broken('the time-stamp token’s signature does not verify');
+    }
+    const last = anchors[anchors.length - 1];
+    return {
+      valid: true,
+      entries: count,
+      headHash: previous,
+      anchors: anchors.length,
+      ...(last
+        ? {
+            lastAnchor: {
+              position: last.position,
+              headHash: last.headHash,
+              genTime: last.genTime.toISOString(),
+              tsa: last.tsa,
+            },
+          }
+        : {}),
+    };
   });
 }
