@@ -41,20 +41,25 @@ export function clearCertificateCache(): void {
   issuedMemo.clear();
 }
 
-const issuerAndSerial = new WeakMap<Cert, { issuer: Buffer; serial: Buffer }>();
+const issuerAndSerial = new WeakMap<Cert, { issuer: Buffer; serial: Buffer; subject: Buffer }>();
 
-/** The issuer name and serial number exactly as encoded in the certificate (for CMS signer identifiers). */
-export function issuerAndSerialOf(cert: Cert): { issuer: Buffer; serial: Buffer } {
+/** The issuer name, serial number and subject name exactly as encoded in the certificate (CMS signer identifiers, OCSP CertIDs). */
+export function issuerAndSerialOf(cert: Cert): { issuer: Buffer; serial: Buffer; subject: Buffer } {
   let parts = issuerAndSerial.get(cert);
   if (!parts) {
-    // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, ... }
+    // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject, ... }
     const [tbs] = childrenOf(cert.der, readTlv(cert.der, 0));
     const fields = tbs ? childrenOf(cert.der, tbs) : [];
     const at = fields[0]?.tag === 0xa0 ? 1 : 0;
     const serial = fields[at];
     const issuer = fields[at + 2];
-    if (!serial || !issuer) throw new Error('the certificate has no issuer or serial number');
-    parts = { issuer: elementBytes(cert.der, issuer), serial: contentBytes(cert.der, serial) };
+    const subject = fields[at + 4];
+    if (!serial || !issuer || !subject) throw new Error('the certificate has no issuer, subject or serial number');
+    parts = {
+      issuer: elementBytes(cert.der, issuer),
+      serial: contentBytes(cert.der, serial),
+      subject: elementBytes(cert.der, subject),
+    };
     issuerAndSerial.set(cert, parts);
   }
   return parts;

@@ -4,8 +4,17 @@ import { toArrayBuffer } from '../pades/cms';
 import { fetchCrl, fetchOcsp } from '../pades/revocation';
 import type { Cert } from './certificates';
 import { digestOfSignatureOid } from './cms-checks';
-import { issued, tryCert } from './certificates';
-import { childrenOf, elementBytes, readTlv } from '../pades/der-reader';
+import { issued, issuerAndSerialOf, tryCert } from './certificates';
+import {
+  AsnError,
+  childrenOf,
+  contentBytes,
+  elementBytes,
+  octetString,
+  oidText,
+  readTlv,
+  timeValue,
+} from '../pades/der-reader';
 import type { CertificateReport } from './report';
 
 export type RevocationAnswer = {
@@ -36,13 +45,89 @@ function quickVerify(tbs: Uint8Array, algorithmOid: string, signature: Uint8Arra
   }
 }
 
-const subjectDer = new WeakMap<Cert, Buffer>();
-
 // OCSP responses recur across documents (the intermediate CA's, and a signer's within its
-// validity window): parsed once per content, with the responder certificates taken from their
-// own bytes and each responder's signature check remembered. Bounded.
-type ParsedOcsp = { basic: pkijs.BasicOCSPResponse; responderCerts: Cert[]; verifiedBy: Map<string, boolean> };
+// validity window): parsed once per content with the DER reader (pkijs schemas cost more than
+// the cryptography), the responder certificates taken from their own bytes and each responder's
+// signature check remembered. Bounded.
+type SingleAnswer = {
+  hash: 'sha1' | 'sha256' | null;
+  issuerNameHash: Buffer;
+  serial: Buffer;
+  status: 'good' | 'revoked' | 'unknown';
+  revokedAt: Date | null;
+};
+type ParsedOcsp = {
+  basicDer: Buffer;
+  tbs: Buffer;
+  algorithm: string;
+  signature: Buffer;
+  producedAt: Date;
+  responses: SingleAnswer[];
+  responderCerts: Cert[];
+  verifiedBy: Map<string, boolean>;
+};
 const ocspCache = new Map<string, ParsedOcsp | null>();
+
+const HASH_OIDS: Record<string, 'sha1' | 'sha256'> = { '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256' };
+
+/** An INTEGER's magnitude without the sign octets DER may put in front, so two encodings of one serial compare equal. */
+const magnitude = (b: Buffer): Buffer => {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i += 1;
+  return b.subarray(i);
+};
+
+/**
+ * RFC 6960 §4.2.1: OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
+ * SEQUENCE { responseType, response OCTET STRING } }; BasicOCSPResponse ::= SEQUENCE {
+ * tbsResponseData, signatureAlgorithm, signature BIT STRING, certs [0] EXPLICIT SEQUENCE OF Certificate
+ * OPTIONAL }; ResponseData ::= SEQUENCE { version [0] OPTIONAL, responderID, producedAt, responses, … }.
+ */
+function readOcsp(der: Buffer): ParsedOcsp | null {
+  const outer = childrenOf(der, readTlv(der, 0));
+  const status = outer[0];
+  if (!status || status.tag !== 0x0a || contentBytes(der, status)[0] !== 0 || outer[1]?.tag !== 0xa0) return null;
+  const [bytes] = childrenOf(der, outer[1]);
+  const responseBytes = bytes ? childrenOf(der, bytes) : [];
+  const octets = responseBytes[1];
+  if (!octets) return null;
+  const basicDer = Buffer.from(octetString(der, octets));
+  const [tbsTlv, algTlv, sigTlv] = childrenOf(basicDer, readTlv(basicDer, 0));
+  if (!tbsTlv || !algTlv || sigTlv?.tag !== 0x03) return null;
+  const [algOid] = childrenOf(basicDer, algTlv);
+  const data = childrenOf(basicDer, tbsTlv);
+  const at = data[0]?.tag === 0xa0 ? 1 : 0;
+  const producedAt = data[at + 1];
+  const list = data[at + 2];
+  if (!algOid || !producedAt || !list) return null;
+  const responses = childrenOf(basicDer, list).map((single): SingleAnswer => {
+    const [certId, certStatus] = childrenOf(basicDer, single);
+    const [hashAlg, nameHash, , serial] = certId ? childrenOf(basicDer, certId) : [];
+    const [hashOid] = hashAlg ? childrenOf(basicDer, hashAlg) : [];
+    if (!nameHash || !serial || !certStatus || !hashOid) throw new AsnError('incomplete SingleResponse');
+    // CertStatus ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT }
+    const kind = certStatus.tag & 0x1f;
+    const revokedTime = kind === 1 ? childrenOf(basicDer, certStatus)[0] : undefined;
+    return {
+      hash: HASH_OIDS[oidText(basicDer, hashOid)] ?? null,
+      issuerNameHash: contentBytes(basicDer, nameHash),
+      serial: magnitude(contentBytes(basicDer, serial)),
+      status: kind === 0 ? 'good' : kind === 1 ? 'revoked' : 'unknown',
+      revokedAt: revokedTime ? timeValue(basicDer, revokedTime) : null,
+    };
+  });
+  return {
+    basicDer,
+    tbs: elementBytes(basicDer, tbsTlv),
+    algorithm: oidText(basicDer, algOid),
+    // BIT STRING: the first octet counts unused bits (0 for a signature).
+    signature: contentBytes(basicDer, sigTlv).subarray(1),
+    producedAt: timeValue(basicDer, producedAt),
+    responses,
+    responderCerts: responderCertificates(basicDer),
+    verifiedBy: new Map(),
+  };
+}
 
 /** BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL } */
 function responderCertificates(basicDer: Buffer): Cert[] {
@@ -63,15 +148,7 @@ function parseOcsp(der: Buffer): ParsedOcsp | null {
   if (hit !== undefined) return hit;
   let parsed: ParsedOcsp | null = null;
   try {
-    const response = pkijs.OCSPResponse.fromBER(toArrayBuffer(der));
-    if (response.responseStatus.valueBlock.valueDec === 0 && response.responseBytes) {
-      const basicDer = Buffer.from(response.responseBytes.response.valueBlock.valueHexView);
-      parsed = {
-        basic: pkijs.BasicOCSPResponse.fromBER(toArrayBuffer(basicDer)),
-        responderCerts: responderCertificates(basicDer),
-        verifiedBy: new Map(),
-      };
-    }
+    parsed = readOcsp(der);
   } catch {
     parsed = null;
   }
@@ -80,15 +157,62 @@ function parseOcsp(der: Buffer): ParsedOcsp | null {
   return parsed;
 }
 
-// CRLs are shared by every document a CA's subscribers sign: parsed and verified once per content.
-const crlCache = new Map<string, { crl: pkijs.CertificateRevocationList | null; verifiedBy: Set<string> }>();
-function parseCrl(der: Buffer): { crl: pkijs.CertificateRevocationList | null; verifiedBy: Set<string> } {
+// CRLs are shared by every document a CA's subscribers sign: parsed once per content with the
+// DER reader, each issuer's signature check remembered.
+type ParsedCrl = {
+  der: Buffer;
+  tbs: Buffer;
+  algorithm: string;
+  signature: Buffer;
+  issuer: Buffer;
+  thisUpdate: Date;
+  /** Revoked serial numbers (magnitude, hex) and their revocation dates. */
+  revoked: Map<string, Date>;
+};
+const crlCache = new Map<string, { crl: ParsedCrl | null; verifiedBy: Set<string> }>();
+
+/**
+ * RFC 5280 §5.1: CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue };
+ * TBSCertList ::= SEQUENCE { version OPTIONAL, signature, issuer, thisUpdate, nextUpdate OPTIONAL,
+ * revokedCertificates SEQUENCE OF SEQUENCE { userCertificate, revocationDate, … } OPTIONAL, … }.
+ */
+function readCrl(der: Buffer): ParsedCrl | null {
+  const [tbsTlv, algTlv, sigTlv] = childrenOf(der, readTlv(der, 0));
+  if (!tbsTlv || !algTlv || sigTlv?.tag !== 0x03) return null;
+  const [algOid] = childrenOf(der, algTlv);
+  const fields = childrenOf(der, tbsTlv);
+  let i = fields[0]?.tag === 0x02 ? 1 : 0;
+  const issuer = fields[i + 1];
+  const thisUpdate = fields[i + 2];
+  if (!algOid || !issuer || !thisUpdate) return null;
+  i += 3;
+  if (fields[i]?.tag === 0x17 || fields[i]?.tag === 0x18) i += 1;
+  const revoked = new Map<string, Date>();
+  const list = fields[i];
+  if (list?.tag === 0x30)
+    for (const entry of childrenOf(der, list)) {
+      const [serial, date] = childrenOf(der, entry);
+      if (!serial || !date) throw new AsnError('incomplete CRL entry');
+      revoked.set(magnitude(contentBytes(der, serial)).toString('hex'), timeValue(der, date));
+    }
+  return {
+    der,
+    tbs: elementBytes(der, tbsTlv),
+    algorithm: oidText(der, algOid),
+    signature: contentBytes(der, sigTlv).subarray(1),
+    issuer: elementBytes(der, issuer),
+    thisUpdate: timeValue(der, thisUpdate),
+    revoked,
+  };
+}
+
+function parseCrl(der: Buffer): { crl: ParsedCrl | null; verifiedBy: Set<string> } {
   const key = createHash('sha256').update(der).digest('hex');
   let entry = crlCache.get(key);
   if (!entry) {
-    let crl: pkijs.CertificateRevocationList | null = null;
+    let crl: ParsedCrl | null = null;
     try {
-      crl = pkijs.CertificateRevocationList.fromBER(toArrayBuffer(der));
+      crl = readCrl(der);
     } catch {
       crl = null;
     }
@@ -102,24 +226,13 @@ function parseCrl(der: Buffer): { crl: pkijs.CertificateRevocationList | null; v
 async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<RevocationAnswer | undefined> {
   const parsed = parseOcsp(der);
   if (!parsed) return undefined;
-  const { basic } = parsed;
-  const serial = Buffer.from(cert.pki.serialNumber.valueBlock.valueHexView);
-  let issuerName = subjectDer.get(issuer);
-  if (!issuerName) subjectDer.set(issuer, (issuerName = Buffer.from(issuer.pki.subject.toSchema().toBER(false))));
+  const serial = magnitude(issuerAndSerialOf(cert).serial);
+  const issuerName = issuerAndSerialOf(issuer).subject;
   const nameHashes: Record<string, Buffer> = {};
-  const single = basic.tbsResponseData.responses.find((r) => {
-    if (!Buffer.from(r.certID.serialNumber.valueBlock.valueHexView).equals(serial)) return false;
-    const alg =
-      r.certID.hashAlgorithm.algorithmId === '1.3.14.3.2.26'
-        ? 'sha1'
-        : r.certID.hashAlgorithm.algorithmId === '2.16.840.1.101.3.4.2.1'
-          ? 'sha256'
-          : undefined;
-    if (alg === undefined) return false;
-    nameHashes[alg] ??= createHash(alg)
-      .update(issuerName as Buffer)
-      .digest();
-    return (nameHashes[alg] as Buffer).equals(Buffer.from(r.certID.issuerNameHash.valueBlock.valueHexView));
+  const single = parsed.responses.find((r) => {
+    if (r.hash === null || !r.serial.equals(serial)) return false;
+    nameHashes[r.hash] ??= createHash(r.hash).update(issuerName).digest();
+    return (nameHashes[r.hash] as Buffer).equals(r.issuerNameHash);
   });
   if (!single) return undefined;
   // The responder is the issuing CA itself or a delegate it certified for OCSP signing (RFC 6960 §4.2.2.2).
@@ -130,13 +243,13 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
       continue;
     let ok = parsed.verifiedBy.get(responder.sha256);
     if (ok === undefined) {
-      const quick = quickVerify(
-        basic.tbsResponseData.tbsView,
-        basic.signatureAlgorithm.algorithmId,
-        basic.signature.valueBlock.valueHexView,
-        responder,
-      );
-      ok = quick ?? (await basic.verify({ trustedCerts: [responder.pki] }).catch(() => false));
+      const quick = quickVerify(parsed.tbs, parsed.algorithm, parsed.signature, responder);
+      // Algorithms node:crypto is not given directly (RSA-PSS parameters) go through pkijs, rarely.
+      ok =
+        quick ??
+        (await pkijs.BasicOCSPResponse.fromBER(toArrayBuffer(parsed.basicDer))
+          .verify({ trustedCerts: [responder.pki] })
+          .catch(() => false));
       parsed.verifiedBy.set(responder.sha256, ok);
     }
     if (ok) {
@@ -145,49 +258,35 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
     }
   }
   if (!verified) return undefined;
-  const tag = single.certStatus.idBlock.tagNumber;
-  const producedAt = basic.tbsResponseData.producedAt;
-  if (tag === 1) {
-    const revokedAt = (single.certStatus as unknown as { valueBlock: { value: { toDate?: () => Date }[] } }).valueBlock
-      .value[0];
-    return {
-      status: 'revoked',
-      revokedAt: revokedAt?.toDate ? revokedAt.toDate() : producedAt,
-      source: 'embedded-ocsp',
-      producedAt,
-    };
-  }
-  return tag === 0
-    ? { status: 'good', revokedAt: null, source: 'embedded-ocsp', producedAt }
-    : { status: 'unknown', revokedAt: null, source: 'embedded-ocsp', producedAt };
+  const producedAt = parsed.producedAt;
+  return single.status === 'revoked'
+    ? { status: 'revoked', revokedAt: single.revokedAt ?? producedAt, source: 'embedded-ocsp', producedAt }
+    : { status: single.status, revokedAt: null, source: 'embedded-ocsp', producedAt };
 }
 
 async function crlAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<RevocationAnswer | undefined> {
   const parsed = parseCrl(der);
   const crl = parsed.crl;
-  if (!crl || !crl.issuer.isEqual(issuer.pki.subject)) return undefined;
+  if (!crl) return undefined;
+  // Names compare as encoded; an issuer that re-encodes its name is compared the way pkijs does, rarely.
+  const sameIssuer =
+    crl.issuer.equals(issuerAndSerialOf(issuer).subject) ||
+    pkijs.CertificateRevocationList.fromBER(toArrayBuffer(crl.der)).issuer.isEqual(issuer.pki.subject);
+  if (!sameIssuer) return undefined;
   if (!parsed.verifiedBy.has(issuer.sha256)) {
-    const quick = quickVerify(
-      crl.tbsView,
-      crl.signatureAlgorithm.algorithmId,
-      crl.signatureValue.valueBlock.valueHexView,
-      issuer,
-    );
-    if (!(quick ?? (await crl.verify({ issuerCertificate: issuer.pki }).catch(() => false)))) return undefined;
+    const quick = quickVerify(crl.tbs, crl.algorithm, crl.signature, issuer);
+    const ok =
+      quick ??
+      (await pkijs.CertificateRevocationList.fromBER(toArrayBuffer(crl.der))
+        .verify({ issuerCertificate: issuer.pki })
+        .catch(() => false));
+    if (!ok) return undefined;
     parsed.verifiedBy.add(issuer.sha256);
   }
-  const serial = Buffer.from(cert.pki.serialNumber.valueBlock.valueHexView);
-  const entry = crl.revokedCertificates?.find((r) =>
-    Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial),
-  );
-  return entry
-    ? {
-        status: 'revoked',
-        revokedAt: entry.revocationDate.value,
-        source: 'embedded-crl',
-        producedAt: crl.thisUpdate.value,
-      }
-    : { status: 'good', revokedAt: null, source: 'embedded-crl', producedAt: crl.thisUpdate.value };
+  const revokedAt = crl.revoked.get(magnitude(issuerAndSerialOf(cert).serial).toString('hex'));
+  return revokedAt
+    ? { status: 'revoked', revokedAt, source: 'embedded-crl', producedAt: crl.thisUpdate }
+    : { status: 'good', revokedAt: null, source: 'embedded-crl', producedAt: crl.thisUpdate };
 }
 
 /** Forgets parsed OCSP responses, CRLs and online answers (the benchmark's cold runs). */
