@@ -21,6 +21,7 @@ export const gatewayConfigSchema = Type.Object({
   ROUTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3103' }),
   REPORTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3104' }),
   EXCHANGE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3105' }),
+  NOTIFICATIONS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3106' }),
   /** JSON array of trusted issuers: [{ issuer, publicKeyFile | publicKeyPem | jwksUrl, audience? }]. */
   JWT_ISSUERS: Type.String({
     minLength: 2,

@@ -83,6 +83,7 @@ const states = {
   routing: { healthy: true, schemas: {} },
   reporting: { healthy: true, schemas: {} },
   exchange: { healthy: true, schemas: {} },
+  notifications: { healthy: true, schemas: {} },
 };
 const servers: http.Server[] = [];
 let jwksServer: http.Server;
@@ -90,7 +91,8 @@ let gateway: FastifyInstance;
 
 async function startGateway(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
-  const [documents, signing, routing, reporting, exchange] = servers as [
+  const [documents, signing, routing, reporting, exchange, notifications] = servers as [
+    http.Server,
     http.Server,
     http.Server,
     http.Server,
@@ -113,6 +115,7 @@ async function startGateway(overrides: Record<string, string> = {}): Promise<Fas
     ROUTING_URL: `http://127.0.0.1:${port(routing)}`,
     REPORTING_URL: `http://127.0.0.1:${port(reporting)}`,
     EXCHANGE_URL: `http://127.0.0.1:${port(exchange)}`,
+    NOTIFICATIONS_URL: `http://127.0.0.1:${port(notifications)}`,
     JWT_ISSUERS: issuers,
     IDENTITY_PRIVATE_KEY_FILE: '/unused',
     MAX_UPLOAD_BYTES: '4096',
@@ -289,6 +292,7 @@ describe('routing to services', () => {
     ['/v1/reports/compliance?month=2026-11', 'reporting'],
     ['/v1/exchanges/validations', 'exchange'],
     ['/v1/hub/000.00.00.H99/edocs', 'exchange'],
+    ['/v1/webhooks/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/deliveries', 'notifications'],
     ['/v1/tasks', 'routing'],
   ])('%s goes to %s with its path intact', async (url, service) => {
     expect((await get(url, bearer(esToken()))).statusCode).toBe(200);

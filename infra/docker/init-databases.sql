@@ -4,3 +4,4 @@ CREATE DATABASE vanthu_signing ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE vanthu_routing ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE vanthu_reporting ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE vanthu_exchange ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE vanthu_notifications ENCODING 'UTF8' TEMPLATE template0;

@@ -10,6 +10,7 @@ import { HsmConnection, buildApp as buildSigning } from '@vanthu/signing';
 import { buildApp as buildRouting } from '@vanthu/routing';
 import { buildApp as buildReporting } from '@vanthu/reporting';
 import { buildApp as buildExchange } from '@vanthu/exchange';
+import { buildApp as buildNotifications } from '@vanthu/notifications';
 import { composeOpenApi } from '@vanthu/gateway';
 import { repoRoot } from './paths';
 
@@ -51,6 +52,7 @@ export async function generateApiDocuments(): Promise<{ openapi: unknown; asynca
     ['routing', await buildRouting({ logger, pool, identityPublicKey })],
     ['reporting', await buildReporting({ logger, pool, identityPublicKey, consumer: 'reporting' })],
     ['exchange', await buildExchange({ logger, pool, identityPublicKey })],
+    ['notifications', await buildNotifications({ logger, pool, identityPublicKey })],
   ];
   try {
     const documents = [];

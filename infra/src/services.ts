@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths';
 
-export const serviceNames = ['documents', 'signing', 'routing', 'reporting', 'exchange'] as const;
+export const serviceNames = ['documents', 'signing', 'routing', 'reporting', 'exchange', 'notifications'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 export type ProcessName = ServiceName | 'gateway';
 
@@ -13,6 +13,7 @@ export const defaultPorts: Record<ProcessName, number> = {
   routing: 3103,
   reporting: 3104,
   exchange: 3105,
+  notifications: 3106,
 };
 
 /** The compiled entry point of a service or the gateway (built by `npm run build`). */

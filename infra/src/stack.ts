@@ -155,6 +155,8 @@ export async function stackEnvironments(
       TSA_URLS: infra.tsaUrl,
       ...layout.exchangeExtra,
     }),
+    // Development: integrators' receivers on this machine may use plain http on a loopback address.
+    notifications: service('notifications', { WEBHOOK_MODE: 'development' }),
     gateway: {
       HOST: '127.0.0.1',
       PORT: String(layout.ports.gateway),
@@ -163,6 +165,7 @@ export async function stackEnvironments(
       ROUTING_URL: `http://127.0.0.1:${layout.ports.routing}`,
       REPORTING_URL: `http://127.0.0.1:${layout.ports.reporting}`,
       EXCHANGE_URL: `http://127.0.0.1:${layout.ports.exchange}`,
+      NOTIFICATIONS_URL: `http://127.0.0.1:${layout.ports.notifications}`,
       // The sandbox trusts the development issuer; production lists its real issuers here.
       JWT_ISSUERS: JSON.stringify([{ issuer: infra.devJwt.issuer, publicKeyFile: infra.devJwt.publicKeyPath }]),
       IDENTITY_PRIVATE_KEY_FILE: infra.identityKeys.privateKeyPath,

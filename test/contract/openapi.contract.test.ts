@@ -75,6 +75,8 @@ const notProvoked: Record<string, string> = {
   'POST /v1/exchanges/{id}/answer 409': 'a recall answered twice: services/exchange/test/statuses-recall.int.test.ts',
   'POST /v1/exchanges/{id}/answer 503':
     'documents unreachable while a recall is agreed: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/webhooks/{endpointId}/deliveries/{deliveryId}/replays 409':
+    'an endpoint disabled after days of failing deliveries: services/notifications/test/webhooks.http.test.ts',
 };
 
 // Reads the tenancy probe does not hold to "404 for another agency's object", each with the reason.
@@ -925,6 +927,47 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await office.get(`/v1/reports/export?month=2026-11&format=csv&agency=${agencyB}`)).status).toBe(404);
     expect((await office.get('/health')).status).toBe(200);
     expect((await office.get('/asyncapi.json')).status).toBe(200);
+  });
+
+  it('notifications: webhook endpoints, the delivery log and replays', async () => {
+    const hooks = '/v1/webhooks';
+    const body = { url: 'http://127.0.0.1:9/hooks', eventTypes: ['incoming-document.arrived'] };
+    const created = await admin.json('POST', hooks, body);
+    expect(created.status).toBe(201);
+    const id = idOf(created);
+    expect((await admin.json('POST', hooks, { ...body, eventTypes: ['nonsense'] })).status).toBe(400);
+    expect((await office.json('POST', hooks, body)).status).toBe(403);
+    expect((await admin.json('POST', hooks, { ...body, url: 'http://hooks.example.vn/x' })).status).toBe(422);
+    expect((await admin.get(hooks)).status).toBe(200);
+    expect((await office.get(hooks)).status).toBe(403);
+    for (const [method, suffix, ok] of [
+      ['GET', '', 200],
+      ['POST', '/secret-rotations', 200],
+      ['POST', '/enablement', 200],
+      ['GET', '/deliveries', 200],
+    ] as const) {
+      expect((await admin.call(method, `${hooks}/${id}${suffix}`)).status).toBe(ok);
+      expect((await office.call(method, `${hooks}/${id}${suffix}`)).status).toBe(403);
+      expect((await other.call(method, `${hooks}/${id}${suffix}`)).status).toBe(404);
+    }
+    expect((await admin.get(`${hooks}/${id}/deliveries?cursor=forged`)).status).toBe(400);
+    // An incoming document becomes a delivery (to a receiver that is not there: it stays pending and retried).
+    await office.upload('/v1/documents', await makePdf(randomUUID()), {
+      direction: 'incoming',
+      subject: 'Công văn đến',
+    });
+    let deliveries: { id: string }[] = [];
+    for (let i = 0; i < 60 && deliveries.length === 0; i += 1) {
+      deliveries = ((await admin.get(`${hooks}/${id}/deliveries`)).body as { items: { id: string }[] }).items;
+      if (deliveries.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const replay = `${hooks}/${id}/deliveries/${deliveries[0]?.id}/replays`;
+    expect((await admin.call('POST', replay)).status).toBe(202);
+    expect((await office.call('POST', replay)).status).toBe(403);
+    expect((await other.call('POST', replay)).status).toBe(404);
+    expect((await office.call('DELETE', `${hooks}/${id}`)).status).toBe(403);
+    expect((await admin.call('DELETE', `${hooks}/${id}`)).status).toBe(204);
+    expect((await admin.call('DELETE', `${hooks}/${id}`)).status).toBe(404);
   });
 
   it('reached every operation with its success and each documented error status', () => {

@@ -42,7 +42,8 @@ const suffix = `_t${uniqueSuffix()}`;
 const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-startup-'));
 
 beforeAll(async () => {
-  const [gateway, documents, signing, routing, reporting, exchange] = (await freePorts(6)) as [
+  const [gateway, documents, signing, routing, reporting, exchange, notifications] = (await freePorts(7)) as [
+    number,
     number,
     number,
     number,
@@ -50,7 +51,7 @@ beforeAll(async () => {
     number,
     number,
   ];
-  const ports = { gateway, documents, signing, routing, reporting, exchange };
+  const ports = { gateway, documents, signing, routing, reporting, exchange, notifications };
   envs = await stackEnvironments(loadInfrastructure(), { suffix, ports, blobDir });
 });
 afterAll(async () => {

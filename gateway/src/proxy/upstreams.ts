@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../config';
 
 export type Upstream = {
-  service: 'documents' | 'signing' | 'routing' | 'reporting' | 'exchange';
+  service: 'documents' | 'signing' | 'routing' | 'reporting' | 'exchange' | 'notifications';
   url: string;
   prefixes: string[];
 };
@@ -55,5 +55,6 @@ export function upstreams(config: GatewayConfig): Upstream[] {
     },
     { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },
     { service: 'exchange', url: config.EXCHANGE_URL, prefixes: ['/v1/exchanges', '/v1/hub'] },
+    { service: 'notifications', url: config.NOTIFICATIONS_URL, prefixes: ['/v1/webhooks'] },
   ];
 }

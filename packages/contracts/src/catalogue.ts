@@ -26,6 +26,7 @@ import { deliveryRequestedV1 } from './events/delivery-requested';
 import { exchangeReceivedV1 } from './events/exchange-received';
 import { exchangeStatusV1 } from './events/exchange-status';
 import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1 } from './events/exchange-recall';
+import { webhookEndpointDisabledV1 } from './events/webhook-endpoint-disabled';
 import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
 import {
   taskAssignedV1,
@@ -84,6 +85,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   taskCompletedV1,
   taskReturnedV1,
   taskDelegatedV1,
+  webhookEndpointDisabledV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

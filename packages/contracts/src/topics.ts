@@ -5,6 +5,7 @@ export const topics = {
   signing: 'vanthu.signing',
   routing: 'vanthu.routing',
   exchange: 'vanthu.exchange',
+  notifications: 'vanthu.notifications',
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics];
@@ -14,6 +15,7 @@ export const topicPartitions: Record<TopicName, number> = {
   'vanthu.signing': 3,
   'vanthu.routing': 3,
   'vanthu.exchange': 3,
+  'vanthu.notifications': 1,
 };
 
 /** Tests and side-by-side sandboxes prefix topic names to stay out of each other's way. */
