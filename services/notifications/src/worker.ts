@@ -22,7 +22,7 @@ export const workerContext = (base: WorkerContext, pool: Pool, requestId: string
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
-  private claiming = false;
+  private claiming: Promise<number> | undefined;
   private again = false;
   private stopped = false;
   private readonly pending = new Set<Promise<unknown>>();
@@ -42,7 +42,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.allSettled([...this.pending]);
+    await this.drain();
   }
 
   wake(): void {
@@ -55,8 +55,13 @@ export class DeliveryWorker {
   }
 
   /** One claim; resolves when the claimed deliveries have been started (not finished). */
-  async round(): Promise<number> {
-    this.claiming = true;
+  round(): Promise<number> {
+    if (this.claiming) return this.claiming;
+    this.claiming = this.claim();
+    return this.claiming;
+  }
+
+  private async claim(): Promise<number> {
     try {
       const free = this.base.settings.concurrency - this.inFlight;
       const claimed = await claimWebhookDeliveries(
@@ -84,7 +89,7 @@ export class DeliveryWorker {
       this.logger.warn({ err: error }, 'claiming webhook deliveries failed; next round retries');
       return 0;
     } finally {
-      this.claiming = false;
+      this.claiming = undefined;
       if (this.again) {
         this.again = false;
         this.wake();
@@ -92,8 +97,10 @@ export class DeliveryWorker {
     }
   }
 
-  /** Waits for every delivery in flight (tests). */
+  /** Waits until no claim is running and no delivery is in flight (tests, shutdown). */
   async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.claiming || this.pending.size > 0) {
+      await Promise.allSettled([...(this.claiming ? [this.claiming] : []), ...this.pending]);
+    }
   }
 }

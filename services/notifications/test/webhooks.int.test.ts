@@ -86,7 +86,7 @@ const q = async (sql: string, params: unknown[] = []) => (await fx.pool.query(sq
 /** One round of the worker with the test's clock, waiting until every request it started has ended. */
 async function deliverDue(worker = new DeliveryWorker(base, fx.pool, fx.logger, 1000)): Promise<number> {
   const claimed = await worker.round();
-  await worker.drain();
+  await worker.stop(); // waits for its deliveries and for any round they woke
   return claimed;
 }
 

@@ -35,7 +35,11 @@ export async function deliverWebhook(input: DeliverWebhookInput, ctx: Notificati
   const attempt = delivery.attempts + 1;
   const at = ctx.clock();
   const status = outcome.status !== undefined ? { status: outcome.status } : {};
+  // The endpoint row is written before the delivery rows in both branches, so two attempts of one endpoint
+  // finishing together wait for each other instead of deadlocking (disabling updates every pending delivery).
   await ctx.runInTransaction(async (tx) => {
+    const failing = outcome.ok ? undefined : await markEndpointFailing(tx, delivery.endpointId, at);
+    if (outcome.ok) await markEndpointHealthy(tx, delivery.endpointId);
     await insertAttempt(tx, {
       deliveryId: delivery.id,
       attempt,
@@ -46,7 +50,6 @@ export async function deliverWebhook(input: DeliverWebhookInput, ctx: Notificati
     });
     if (outcome.ok) {
       await finishAttempt(tx, { id: delivery.id, attempt, state: 'succeeded', ...status, at });
-      await markEndpointHealthy(tx, delivery.endpointId);
       return;
     }
     const next = nextAttemptAfter(attempt, at, input.jitter ?? Math.random());
@@ -60,7 +63,6 @@ export async function deliverWebhook(input: DeliverWebhookInput, ctx: Notificati
       at,
     });
     if (!recorded) return;
-    const failing = await markEndpointFailing(tx, delivery.endpointId, at);
     if (!failing || failing.state !== 'active') return;
     if (at.getTime() - failing.failingSince.getTime() < ctx.settings.disableAfterDays * dayMs) return;
     const reason = `every delivery failed for ${ctx.settings.disableAfterDays} days (last: ${outcome.error})`;
