@@ -2,6 +2,8 @@
 // N documents uploaded, then N registrations sent at once in one register-year, as a records office's burst.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
 import { startTestStack } from '../../test/support/test-stack';
 import { gatewayClient } from '../../test/support/gateway-client';
 import { makePdf } from '../../test/support/pdfs';
@@ -31,19 +33,37 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** CPU milliseconds of every PostgreSQL backend process (the server is shared, so this is an upper bound). */
-function postgresCpuMs(): number {
-  let total = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(entry));
-    } catch {
-      // the process ended meanwhile
+/**
+ * CPU milliseconds of the PostgreSQL backends serving the benchmark's documents database (the server is shared
+ * with other work, so only the backends of our own connections count). The pool keeps its connections through the
+ * burst; a backend opened during it counts from zero.
+ */
+async function postgresCpuMs(databaseUrl: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    const byPid = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        byPid.set(pid, cpuMs(pid));
+      } catch {
+        // the backend ended meanwhile
+      }
     }
+    return byPid;
+  } finally {
+    await client.end();
   }
-  return total;
 }
+
+/** With CPU_PROFILE_DIR set, the gateway and documents are profiled over exactly the burst (the preload's SIGUSR2). */
+const profileDir = process.env.CPU_PROFILE_DIR;
+const toggleProfiles = (pids: number[]): void => {
+  if (profileDir) for (const pid of pids) process.kill(pid, 'SIGUSR2');
+};
 
 const agency = '000.00.00.H99';
 // The gateway allows each user 600 requests a minute; the burst is shared by clerks as an office would.
@@ -53,7 +73,11 @@ const quantile = (values: number[], q: number): number =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))] ?? 0;
 
 export async function registrationsThroughGateway(total: number): Promise<GatewayFigures> {
+  if (profileDir) {
+    process.env.NODE_OPTIONS = `--require ${path.join(__dirname, '..', 'support', 'cpu-profile-preload.cjs')}`;
+  }
   const stack = await startTestStack('benchgw');
+  delete process.env.NODE_OPTIONS;
   try {
     const admin = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'quan-tri', agency, roles: ['admin'] }));
     const json = (value: unknown) => ({ body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' });
@@ -93,7 +117,10 @@ export async function registrationsThroughGateway(total: number): Promise<Gatewa
     const body = json({ registerId });
     const latencies: number[] = [];
     const pids = { gateway: pidOnPort(stack.ports.gateway), documents: pidOnPort(stack.ports.documents) };
-    const cpuBefore = { gateway: cpuMs(pids.gateway), documents: cpuMs(pids.documents), postgres: postgresCpuMs() };
+    const databaseUrl = stack.envs.documents.DATABASE_URL as string;
+    const postgresBefore = await postgresCpuMs(databaseUrl);
+    const cpuBefore = { gateway: cpuMs(pids.gateway), documents: cpuMs(pids.documents) };
+    toggleProfiles([pids.gateway, pids.documents]);
     const started = performance.now();
     const responses = await Promise.all(
       ids.map(async (id, i) => {
@@ -104,10 +131,12 @@ export async function registrationsThroughGateway(total: number): Promise<Gatewa
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    toggleProfiles([pids.gateway, pids.documents]);
+    const postgresAfter = await postgresCpuMs(databaseUrl);
     const cpuMsPerRegistration = {
       gateway: (cpuMs(pids.gateway) - cpuBefore.gateway) / total,
       documents: (cpuMs(pids.documents) - cpuBefore.documents) / total,
-      postgres: (postgresCpuMs() - cpuBefore.postgres) / total,
+      postgres: [...postgresAfter].reduce((sum, [pid, ms]) => sum + ms - (postgresBefore.get(pid) ?? 0), 0) / total,
     };
     const numbers = responses
       .filter((r) => r.status === 201)

@@ -11,13 +11,21 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export function createPool(
   databaseUrl: string,
-  options: { max?: number; applicationName?: string; onIdleError?: (error: Error) => void } = {},
+  options: {
+    max?: number;
+    applicationName?: string;
+    /** How long a request may wait for a connection (a free one, or a new one being opened); 30 s by default. */
+    connectionTimeoutMs?: number;
+    onIdleError?: (error: Error) => void;
+  } = {},
 ): Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
     application_name: options.applicationName,
-    connectionTimeoutMillis: 5_000,
+    // This was a fixed 5 s: on a busy machine opening PostgreSQL connections during a burst took longer and failed
+    // requests with a 500. Bursts are bounded by the services' own queues (503 + Retry-After), not by this.
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle client whose server connection dies (PostgreSQL restarted, connection terminated)

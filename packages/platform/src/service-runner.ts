@@ -55,6 +55,11 @@ export const serviceConfigProperties = {
     default: 10,
     description: 'PostgreSQL connections the service keeps at most',
   }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 30_000,
+    description: 'How long a request waits for a PostgreSQL connection before failing',
+  }),
 } satisfies TProperties;
 
 export type ServiceConfig = Static<TObject<typeof serviceConfigProperties>>;
@@ -135,6 +140,7 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
     const identityPublicKey = fs.readFileSync(config.IDENTITY_PUBLIC_KEY_FILE, 'utf8');
     const pool = createPool(config.DATABASE_URL, {
       max: config.DATABASE_POOL_SIZE,
+      connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
       applicationName: definition.name,
       onIdleError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
     });

@@ -4,8 +4,8 @@ import { documentRegisteredV1 } from '@vanthu/contracts';
 import type { DocumentRegisteredV1 } from '@vanthu/contracts';
 import { insertRegistration, lockDocument } from '../repositories/documents-repository';
 import type { LockedDocument } from '../repositories/documents-repository';
-import { findOrganisation, findUnit } from '../repositories/organisations-repository';
-import { findIncomingDuplicates, findRegister, takeNextNumber } from '../repositories/registers-repository';
+import { findIncomingDuplicates, findNumberingTarget, takeNextNumber } from '../repositories/registers-repository';
+import type { NumberingTarget } from '../repositories/registers-repository';
 import type { Document } from '../schemas/document';
 import type { RegistrationRequest, RegistrationWarning } from '../schemas/register';
 import type { DocumentsContext } from '../context';
@@ -44,8 +44,14 @@ export async function registerDocument(
       if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
       if (locked.status !== 'draft')
         throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
-      const register = await findRegister(tx, identity.agencyCode, request.registerId);
-      if (!register) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
+      const target = await findNumberingTarget(
+        tx,
+        identity.agencyCode,
+        request.registerId,
+        request.unitCode ?? identity.unitCode,
+      );
+      if (!target) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
+      const { register } = target;
       if (locked.direction !== register.direction) {
         throw new AppError(
           'UNPROCESSABLE',
@@ -65,7 +71,7 @@ export async function registerDocument(
       const today = vietnamDate(now);
       const prepared =
         register.direction === 'outgoing'
-          ? await prepareOutgoing(tx, identity, locked, request, now)
+          ? prepareOutgoing(identity, locked, request, target, now)
           : await prepareIncoming(tx, identity, documentId, locked, now);
       // From here to the commit the register-year's counter row stays locked: keep it short.
       const number = await takeNextNumber(tx, `register:${register.id}`, today.year);
@@ -130,13 +136,13 @@ export async function registerDocument(
 }
 
 /** Outgoing: ký hiệu `{số}/{type}-{agency}`, or `{số}/{agency}-{unit}` for công văn (Phụ lục I.II.3). */
-async function prepareOutgoing(
-  tx: Tx,
+function prepareOutgoing(
   identity: Identity,
   locked: LockedDocument,
   request: RegistrationRequest,
+  target: NumberingTarget,
   now: Date,
-): Promise<Prepared> {
+): Prepared {
   const typeCode = request.typeCode ?? locked.typeCode ?? undefined;
   if (typeCode === undefined) {
     throw new AppError('VALIDATION_FAILED', 'an outgoing document needs a document type to be numbered', {
@@ -149,7 +155,7 @@ async function prepareOutgoing(
       errors: [{ field: 'body.typeCode', message: 'unknown document type' }],
     });
   }
-  const organisation = await findOrganisation(tx, identity.agencyCode);
+  const { organisation } = target;
   if (!organisation) {
     throw new AppError(
       'UNPROCESSABLE',
@@ -166,7 +172,7 @@ async function prepareOutgoing(
         { errors: [{ field: 'body.unitCode', message: 'required for this type' }] },
       );
     }
-    const unit = await findUnit(tx, identity.agencyCode, unitCode);
+    const { unit } = target;
     if (!unit)
       throw new AppError('UNPROCESSABLE', `unit ${unitCode} is not in the directory of ${identity.agencyCode}`, {
         errors: [{ field: 'body.unitCode', message: 'unknown unit' }],

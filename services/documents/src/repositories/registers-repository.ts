@@ -60,6 +60,54 @@ export async function findRegister(tx: Tx, agencyCode: string, id: string): Prom
   return rows[0] ? toRegister(rows[0]) : undefined;
 }
 
+/** What numbering a document in a register needs: the register, the agency's directory entry and, when named, the unit. */
+export type NumberingTarget = {
+  register: Register;
+  organisation: { name: string; abbreviation: string } | undefined;
+  unit: { code: string; abbreviation: string } | undefined;
+};
+
+/**
+ * The register, the agency's name and abbreviation and the drafting unit's abbreviation in one statement: a
+ * registration runs in a burst, and each round trip to PostgreSQL costs both processes CPU (this replaced four).
+ */
+export async function findNumberingTarget(
+  tx: Tx,
+  agencyCode: string,
+  registerId: string,
+  unitCode: string | undefined,
+): Promise<NumberingTarget | undefined> {
+  const { rows } = await tx.query<
+    RegisterRow & {
+      organisation_name: string | null;
+      organisation_abbreviation: string | null;
+      unit_code: string | null;
+      unit_abbreviation: string | null;
+    }
+  >(
+    `SELECT g.*, o.name AS organisation_name, o.abbreviation AS organisation_abbreviation,
+            u.code AS unit_code, u.abbreviation AS unit_abbreviation
+       FROM registers g
+       LEFT JOIN organisations o ON o.code = g.agency_code
+       LEFT JOIN organisation_units u ON u.organisation_code = g.agency_code AND u.code = $3
+      WHERE g.id = $1 AND g.agency_code = $2`,
+    [registerId, agencyCode, unitCode ?? null],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    register: toRegister(row),
+    organisation:
+      row.organisation_name !== null && row.organisation_abbreviation !== null
+        ? { name: row.organisation_name, abbreviation: row.organisation_abbreviation }
+        : undefined,
+    unit:
+      row.unit_code !== null && row.unit_abbreviation !== null
+        ? { code: row.unit_code, abbreviation: row.unit_abbreviation }
+        : undefined,
+  };
+}
+
 export async function listRegisters(tx: Tx, agencyCode: string): Promise<Register[]> {
   const { rows } = await tx.query<RegisterRow>(
     'SELECT * FROM registers WHERE agency_code = $1 ORDER BY created_at, id',
