@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -70,11 +71,29 @@ export async function generateApiDocuments(): Promise<{ openapi: unknown; asynca
 
 export const serialise = (document: unknown): string => `${JSON.stringify(document, null, 2)}\n`;
 
+/** The typed client's types (`@vanthu/client`), generated from the OpenAPI document. */
+export const clientSchemaFile = path.join(repoRoot, 'packages', 'client', 'src', 'generated', 'openapi.ts');
+
+/**
+ * Runs openapi-typescript (the kept generator, through its CLI: it is an ES module and the jest tier loads
+ * CommonJS) on an OpenAPI file and returns the TypeScript it prints.
+ */
+export function generateClientSchema(openapiFile: string): string {
+  return execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'openapi-typescript'), [openapiFile], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
 export async function writeApiDocuments(): Promise<string[]> {
   const { openapi, asyncapi } = await generateApiDocuments();
   fs.mkdirSync(apiDocsDir, { recursive: true });
   const written = [path.join(apiDocsDir, 'openapi.json'), path.join(apiDocsDir, 'asyncapi.json')];
   fs.writeFileSync(written[0] as string, serialise(openapi));
   fs.writeFileSync(written[1] as string, serialise(asyncapi));
+  fs.mkdirSync(path.dirname(clientSchemaFile), { recursive: true });
+  fs.writeFileSync(clientSchemaFile, generateClientSchema(written[0] as string));
+  written.push(clientSchemaFile);
   return written;
 }
