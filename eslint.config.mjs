@@ -6,6 +6,25 @@ const noDefaultExport = {
   message: 'Use named exports (CONTRIBUTING.md, code style).',
 };
 
+// What the route kit (packages/platform/src/route-kit.ts, upload.ts) already provides is not written again in a service:
+// the problem schema reference (problemResponses), the Idempotency-Key header schema (IdempotencyKeyHeaders), and the
+// reading of multipart uploads (readUpload). The signature validation route reads its own text fields (not one metadata
+// part) and is the one exception, named below.
+const routeKitSelectors = [
+  {
+    selector: "Property[key.name='$ref'][value.value='Problem#']",
+    message: "Use problemResponses(…) from the route kit instead of a local { $ref: 'Problem#' }.",
+  },
+  {
+    selector: "CallExpression[callee.object.name='Type'] > ObjectExpression > Property[key.value='idempotency-key']",
+    message: 'Use IdempotencyKeyHeaders from the route kit instead of declaring the Idempotency-Key header again.',
+  },
+];
+const noHandParsedUploads = {
+  selector: "CallExpression[callee.property.name='parts']",
+  message: 'Read multipart uploads with readUpload (route kit) instead of request.parts().',
+};
+
 // ---- Layer rules of services/documents (issue 9) -------------------------------------------------------------
 // routes/ (schema + one call) → use cases in the aggregate folders → repositories/ (all SQL) → rules/ (pure rules
 // both layers need). Kept in one block so they can be generalised to every service.
@@ -23,6 +42,8 @@ const documentsLayerRules = [
           selector: "CallExpression[callee.property.name='query']",
           message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
         },
+        ...routeKitSelectors,
+        noHandParsedUploads,
       ],
     },
   },
@@ -83,6 +104,23 @@ const serviceLayerRules = [
           selector: "CallExpression[callee.property.name='query']",
           message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
         },
+        ...routeKitSelectors,
+        noHandParsedUploads,
+      ],
+    },
+  },
+  {
+    // POST /v1/validations takes a file and up to three text fields (trustAnchors, validationTime, revocation).
+    files: ['services/signing/src/routes/validation-routes.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        noDefaultExport,
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
+        },
+        ...routeKitSelectors,
       ],
     },
   },

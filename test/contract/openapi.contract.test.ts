@@ -36,7 +36,7 @@ const notProvoked: Record<string, string> = {
   'POST /v1/documents 413': 'an upload over the gateway limit (100 MB): gateway/test body-limit tests',
   'POST /v1/documents/{id}/versions 413': 'an upload over the limit: gateway/test body-limit tests',
   'POST /v1/copies/scans 413': 'an upload over the limit: gateway/test body-limit tests',
-  'POST /v1/signature-images 413': 'an image over the limit: signing http tests',
+  'POST /v1/signature-images 413': 'an image over the limit: services/signing/test/signature-images.http.test.ts',
   'POST /v1/validations 413': 'an upload over the limit: gateway/test body-limit tests',
   'POST /v1/documents/{id}/registration 503': 'the numbering queue full: services/documents/test concurrency tests',
   'POST /v1/documents/{id}/signatures 503': 'the HSM unavailable: test/e2e/signing-failures.e2e.test.ts',

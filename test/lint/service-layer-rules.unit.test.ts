@@ -9,9 +9,23 @@ const root = path.resolve(__dirname, '../..');
 const sql = "import type { Tx } from '@vanthu/platform';\nexport const f = (tx: Tx) => tx.query('SELECT 1');\n";
 const importing = (target: string) => `import { x } from '${target}';\nexport const y = x;\n`;
 const typeImport = (target: string) => `import type { X } from '${target}';\nexport type Y = X;\n`;
+const localProblem = "export const responses = { 400: { $ref: 'Problem#' } };\n";
+const localIdempotencyHeader =
+  "import { Type } from '@sinclair/typebox';\nexport const headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });\n";
+const handParsedUpload =
+  'export async function read(request: { parts: () => AsyncIterable<unknown> }) {\n  for await (const part of request.parts()) void part;\n}\n';
+const routeKit =
+  "import { IdempotencyKeyHeaders, problemResponses } from '@vanthu/platform';\nexport const schema = { headers: IdempotencyKeyHeaders, response: problemResponses(400, 404) };\n";
 const cases: Record<string, { code: string; file: string }> = {};
 for (const service of ['signing', 'routing', 'reporting']) {
   Object.assign(cases, {
+    [`${service}:localProblem`]: { code: localProblem, file: `services/${service}/src/routes/fixture.ts` },
+    [`${service}:localIdempotencyHeader`]: {
+      code: localIdempotencyHeader,
+      file: `services/${service}/src/schemas/fixture.ts`,
+    },
+    [`${service}:handParsedUpload`]: { code: handParsedUpload, file: `services/${service}/src/routes/fixture.ts` },
+    [`${service}:routeKit`]: { code: routeKit, file: `services/${service}/src/routes/fixture.ts` },
     [`${service}:sqlInDomain`]: { code: sql, file: `services/${service}/src/domain/fixture.ts` },
     [`${service}:sqlInRoute`]: { code: sql, file: `services/${service}/src/routes/fixture.ts` },
     [`${service}:sqlInRepository`]: { code: sql, file: `services/${service}/src/repositories/fixture.ts` },
@@ -86,6 +100,15 @@ describe.each(['signing', 'routing', 'reporting'])('layer rules of services/%s (
       expect.stringMatching(/^no-restricted-imports: .*Routes call one use case/),
     ]);
     expect(of('domainImportsRepository')).toEqual([]);
+  });
+
+  it('refuses what the route kit provides written again: the problem reference, the Idempotency-Key header, multipart parsing', () => {
+    expect(of('localProblem')).toEqual([expect.stringMatching(/^no-restricted-syntax: Use problemResponses/)]);
+    expect(of('localIdempotencyHeader')).toEqual([
+      expect.stringMatching(/^no-restricted-syntax: Use IdempotencyKeyHeaders/),
+    ]);
+    expect(of('handParsedUpload')).toEqual([expect.stringMatching(/^no-restricted-syntax: Read multipart uploads/)]);
+    expect(of('routeKit')).toEqual([]);
   });
 
   it('refuses importing another service, by package name or by path', () => {

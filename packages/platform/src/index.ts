@@ -16,3 +16,4 @@ export * from './service-runner';
 export * from './vietnam-time';
 export * from './route-kit';
 export * from './content-disposition';
+export * from './upload';

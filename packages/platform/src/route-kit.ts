@@ -51,18 +51,20 @@ export type Mutation<T> = { result: T; replayed: boolean };
 
 /**
  * The context for a request. A mutating request's fingerprint covers its operation, path parameters,
- * query and body, so one Idempotency-Key reused for another request is refused.
+ * query and body, so one Idempotency-Key reused for another request is refused. A multipart upload has no parsed
+ * body: its route passes what identifies the upload instead (its metadata and the file's SHA-256).
  */
 export function contextFor(
   request: FastifyRequest,
   pool: Pool,
   operation: string,
   clock: Clock = systemClock,
+  body: unknown = request.body,
 ): UseCaseContext {
   return {
     identity: request.identity,
     requestId: request.id,
-    runInTransaction: transactionRunnerFor(request, pool, operation, request.params, request.query, request.body),
+    runInTransaction: transactionRunnerFor(request, pool, operation, request.params, request.query, body),
     clock,
     logger: request.log as Logger,
   };

@@ -22,9 +22,16 @@ export type DocumentsServices = {
 /** The second argument of every documents use case: `verbNoun(input, ctx)`. */
 export type DocumentsContext = UseCaseContext & DocumentsServices;
 
-/** The context of one request: who asks, its transaction (honouring Idempotency-Key), and the clients. */
+/**
+ * The context of one request: who asks, its transaction (honouring Idempotency-Key), and the clients. An upload's
+ * route passes what identifies the upload (`uploaded`) for the Idempotency-Key's fingerprint.
+ */
 export const documentsContext = (
   request: FastifyRequest,
   services: DocumentsServices,
   operation: string,
-): DocumentsContext => ({ ...services, ...contextFor(request, services.pool, operation, services.clock) });
+  uploaded?: unknown,
+): DocumentsContext => ({
+  ...services,
+  ...contextFor(request, services.pool, operation, services.clock, uploaded ?? request.body),
+});

@@ -6,30 +6,27 @@ import { createLogger, withTransaction } from '@vanthu/platform';
 import type { Identity, Role, ServiceApp } from '@vanthu/platform';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
-import { agencyA, createIdentityKit } from '../../../test/support/identities';
-import { buildApp } from '../src/app';
-import { DocumentsClient } from '../src/clients/documents-client';
+import { agencyA } from '../../../test/support/identities';
 import { migrationsDir } from '../src/config';
 import { serviceContext } from '../src/context';
 import { checkCertificates } from '../src/domain/check-certificates';
 import type { SigningDeps } from '../src/domain/signing-deps';
 import { certificateSha256, certificateSubject } from '../src/domain/signing-deps';
-import { defaultAnchors } from '../src/appearance/place-appearance';
-import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
 import { certificateDer } from '../src/pades/cms';
-import { isSelfSigned } from '../src/pades/revocation';
 import { insertCertificate, openHolding } from '../src/repositories/certificates-repository';
-import { certPool, fontPath, infra, padesSettings, personCertificate } from './support';
+import { signingTestApp } from './signing-app';
+import type { SigningTestApp } from './signing-app';
+import { infra, personCertificate } from './support';
 
 // A certificate over a career: registered, activated, released by its holder, taken up by a new holder,
 // reassigned by an administrator with a reason, suspended when revoked (real OCSP) or expired (moved
 // clock); every change audited, in the history, and announced by an event that matches its schema.
 
-const kit = createIdentityKit();
+let kit: SigningTestApp['kit'];
 let fx: ServiceFixture;
-let hsm: HsmConnection;
 let app: ServiceApp;
 let signing: SigningDeps;
+let closeApp: (() => Promise<void>) | undefined;
 
 const person = (userId: string, roles: Role[] = ['specialist']): Identity => ({ userId, agencyCode: agencyA, roles });
 const admin = person('quan-tri', ['admin']);
@@ -52,32 +49,12 @@ async function certificateEvents(): Promise<OutboxEvent[]> {
 
 beforeAll(async () => {
   fx = await serviceFixture('signing-certificates', migrationsDir);
-  hsm = new HsmConnection({
-    modulePath: infra.hsm.modulePath,
-    tokenLabel: infra.hsm.tokenLabel,
-    pin: readPin(infra.hsm.pinFile),
-    poolSize: 1,
-  });
-  hsm.open();
-  signing = {
-    pool: fx.pool,
-    documents: new DocumentsClient('http://127.0.0.1:9'),
-    hsm,
-    seals: new Map(),
-    pades: padesSettings(),
-    trustRoots: certPool().filter(isSelfSigned),
-    hash: 'sha256',
-    fontPath,
-    anchors: () => defaultAnchors,
-    sessionTtlSeconds: 300,
-    topicPrefix: '',
-    source: '/vanthu/signing',
-  };
-  app = await buildApp({ logger: fx.logger, identityPublicKey: kit.publicKeyPem, hsm, signing });
+  const built = await signingTestApp(fx);
+  ({ app, signing, kit } = built);
+  closeApp = built.close;
 });
 afterAll(async () => {
-  await app?.close();
-  hsm?.close();
+  await closeApp?.();
   await fx?.close();
 });
 

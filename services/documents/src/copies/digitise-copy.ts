@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import { PDFDocument } from 'pdf-lib';
-import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
-import { copyMadeV1, documentCreatedV1 } from '@vanthu/contracts';
-import type { CopyMadeV1, DocumentCreatedV1 } from '@vanthu/contracts';
-import { insertCopy } from '../repositories/copies-repository';
+import { AppError, requireRole } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import type { DocumentsContext } from '../context';
+import { recordCopyDocument } from '../documents/document-events';
 import { findDocument, insertBlob, insertDocument } from '../repositories/documents-repository';
 import { findOrganisation } from '../repositories/organisations-repository';
 import { takeNextNumber } from '../repositories/registers-repository';
@@ -13,8 +12,9 @@ import type { ScanCopyMetadata } from '../schemas/copy';
 import type { Document } from '../schemas/document';
 import { buildNotation, vietnamDate } from '../rules/numbering';
 import { foldForSearch } from '../rules/search-text';
-import type { StoredContent } from '../documents/create-document';
+import { pdfMediaType } from '../rules/sniff-media-type';
 import type { BlobStore, StoredBlob } from '../storage/blob-store';
+import type { StoredUpload } from '../storage/blob-upload';
 import { checkScanQuality } from '../rules/check-scan-quality';
 
 /** Phụ lục I Phần II: a digitised copy is a PDF of version 1.4 or later, colour, ≥ 200 dpi, 100 % scale. */
@@ -39,18 +39,31 @@ export async function checkScan(blobs: BlobStore, blob: StoredBlob): Promise<voi
  * document numbered in the copy series (`{số}/SY-{agency}`); the organisation's signature,
  * which carries the copy form and time (Phụ lục I Phần II), is applied afterwards by signing.
  */
-export async function digitiseCopy(
-  command: { identity: Identity; metadata: ScanCopyMetadata; content: StoredContent; requestId: string },
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, metadata, content } = command;
-  requireRole(identity, 'clerk');
+export type DigitiseCopyInput = {
+  metadata: ScanCopyMetadata;
+  /** The scan, already durably in the blob store (readUpload with blobUpload); removed again if refused. */
+  upload: StoredUpload;
+};
+
+export async function digitiseCopy(input: DigitiseCopyInput, ctx: DocumentsContext): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { metadata } = input;
+  const { content, blob } = input.upload;
+  try {
+    requireRole(identity, 'clerk');
+    if (content.mediaType !== pdfMediaType)
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'a digitised copy is a PDF scan');
+    await checkScan(ctx.blobs, blob);
+  } catch (error) {
+    await ctx.blobs.discardCreated(blob);
+    throw error;
+  }
   if (!metadata.sourceDocumentId && !metadata.sourceDescription) {
     throw new AppError('INVALID_METADATA', 'name the paper original: sourceDocumentId or sourceDescription', {
       errors: [{ field: 'metadata.sourceDescription', message: 'required without sourceDocumentId' }],
     });
   }
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  return ctx.runInTransaction(async (tx) => {
     const source = metadata.sourceDocumentId
       ? await findDocument(tx, identity.agencyCode, metadata.sourceDocumentId)
       : undefined;
@@ -62,8 +75,7 @@ export async function digitiseCopy(
         'UNPROCESSABLE',
         `agency ${identity.agencyCode} is not in the organisation directory; import it first`,
       );
-    const now = new Date();
-    const today = vietnamDate(now);
+    const today = vietnamDate(ctx.clock());
     const id = randomUUID();
     const subject = metadata.subject.normalize('NFC');
     await insertBlob(tx, content);
@@ -91,48 +103,21 @@ export async function digitiseCopy(
       createdBy: identity.userId,
       versions: [{ ...content, kind: 'upload' }],
     });
-    await insertCopy(tx, {
-      documentId: id,
-      agencyCode: identity.agencyCode,
-      sourceDocumentId: source?.id ?? null,
-      sourceVersion: source?.currentVersion ?? null,
-      sourceDescription,
-      kind: 'SY:digitised',
-      year: today.year,
-      number,
-      notation,
-      createdBy: identity.userId,
-    });
-    const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };
-    const created: DocumentCreatedV1 = {
-      documentId: id,
-      agencyCode: identity.agencyCode,
-      direction: 'internal',
-      subject,
-      version: 1,
-      sha256: content.sha256,
-      mediaType: content.mediaType,
-      sizeBytes: content.sizeBytes,
-      createdBy: identity.userId,
-      createdAt: document.createdAt,
-    };
-    await enqueueEvent(tx, documentCreatedV1, id, created, context, deps.topicPrefix);
-    const made: CopyMadeV1 = {
-      copyDocumentId: id,
-      agencyCode: identity.agencyCode,
-      sourceDocumentId: source?.id ?? null,
-      sourceVersion: source?.currentVersion ?? null,
-      sourceDescription,
-      kind: 'SY:digitised',
-      year: today.year,
-      number,
-      notation,
-      sha256: content.sha256,
-      createdBy: identity.userId,
-      createdAt: document.createdAt,
-    };
-    await enqueueEvent(tx, copyMadeV1, id, made, context, deps.topicPrefix);
+    await recordCopyDocument(
+      tx,
+      document,
+      content,
+      {
+        sourceDocumentId: source?.id ?? null,
+        sourceVersion: source?.currentVersion ?? null,
+        sourceDescription,
+        kind: 'SY:digitised',
+        year: today.year,
+        number,
+        notation,
+      },
+      ctx,
+    );
     return document;
   });
-  return { document: result, replayed };
 }

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
-import { copyMadeV1, documentCreatedV1 } from '@vanthu/contracts';
-import type { CopyMadeV1, DocumentCreatedV1 } from '@vanthu/contracts';
+import { AppError, requireRole } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import type { DocumentsContext } from '../context';
+import { recordCopyDocument } from '../documents/document-events';
 import { findDocument, insertBlob, insertDocument } from '../repositories/documents-repository';
 import { findOrganisation } from '../repositories/organisations-repository';
 import { takeNextNumber } from '../repositories/registers-repository';
-import { insertCopy } from '../repositories/copies-repository';
 import type { Document } from '../schemas/document';
 import type { NewCopy } from '../schemas/copy';
 import { renderCopy } from '../rendering/copy-mark';
-import type { BlobStore } from '../storage/blob-store';
 import { inspectPdf } from '../adapters/inspect-pdf';
 import { buildNotation, formatNumber, vietnamDate } from '../rules/numbering';
 import { foldForSearch } from '../rules/search-text';
@@ -30,11 +28,11 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
  * I.II.1), written `{số}/{SY|TrS|SL}-{agency}`. Sao lục is made from a sao y (Điều 25.2).
  * The copy records its source document and version.
  */
-export async function makeCopy(
-  command: { identity: Identity; copy: NewCopy; requestId: string },
-  deps: { runInTransaction: TransactionRunner; blobs: BlobStore; topicPrefix: string; source: string },
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, copy } = command;
+export type MakeCopyInput = { copy: NewCopy };
+
+export async function makeCopy(input: MakeCopyInput, ctx: DocumentsContext): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { copy } = input;
   requireRole(identity, 'clerk');
   if (copy.kind === 'TrS' && !copy.pages)
     throw new AppError('VALIDATION_FAILED', 'a trích sao names the pages it extracts', {
@@ -44,7 +42,7 @@ export async function makeCopy(
     throw new AppError('VALIDATION_FAILED', 'only a trích sao extracts pages', {
       errors: [{ field: 'body.pages', message: 'only for TrS' }],
     });
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  return ctx.runInTransaction(async (tx) => {
     const source = await findDocument(tx, identity.agencyCode, copy.sourceDocumentId);
     if (!source) throw new AppError('NOT_FOUND', `document ${copy.sourceDocumentId} not found`);
     if (source.status === 'recalled' || source.status === 'revoked')
@@ -66,9 +64,8 @@ export async function makeCopy(
         'UNPROCESSABLE',
         `agency ${identity.agencyCode} is not in the organisation directory; import it first`,
       );
-    const sourceBytes = await readAll((await deps.blobs.openVerified(version.sha256)).stream);
-    const now = new Date();
-    const today = vietnamDate(now);
+    const sourceBytes = await readAll((await ctx.blobs.openVerified(version.sha256)).stream);
+    const today = vietnamDate(ctx.clock());
     // The copy series' counter stays locked from here to the commit.
     const number = await takeNextNumber(tx, `copies:${identity.agencyCode}`, today.year);
     const notation = buildNotation({
@@ -92,7 +89,7 @@ export async function makeCopy(
       });
     }
     // Written durably before the commit, like every other version.
-    const stored = await deps.blobs.putBuffer(bytes, async (file) => {
+    const stored = await ctx.blobs.putBuffer(bytes, async (file) => {
       await inspectPdf(file.path, file.tail);
       return 'application/pdf';
     });
@@ -128,48 +125,21 @@ export async function makeCopy(
         },
       ],
     });
-    await insertCopy(tx, {
-      documentId: id,
-      agencyCode: identity.agencyCode,
-      sourceDocumentId: source.id,
-      sourceVersion: version.version,
-      sourceDescription: null,
-      kind: `${copy.kind}:${copy.form}`,
-      year: today.year,
-      number,
-      notation,
-      createdBy: identity.userId,
-    });
-    const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };
-    const created: DocumentCreatedV1 = {
-      documentId: id,
-      agencyCode: identity.agencyCode,
-      direction: 'internal',
-      subject,
-      version: 1,
-      sha256: stored.sha256,
-      mediaType: 'application/pdf',
-      sizeBytes: stored.sizeBytes,
-      createdBy: identity.userId,
-      createdAt: document.createdAt,
-    };
-    await enqueueEvent(tx, documentCreatedV1, id, created, context, deps.topicPrefix);
-    const made: CopyMadeV1 = {
-      copyDocumentId: id,
-      agencyCode: identity.agencyCode,
-      sourceDocumentId: source.id,
-      sourceVersion: version.version,
-      sourceDescription: null,
-      kind: `${copy.kind}:${copy.form}`,
-      year: today.year,
-      number,
-      notation,
-      sha256: stored.sha256,
-      createdBy: identity.userId,
-      createdAt: document.createdAt,
-    };
-    await enqueueEvent(tx, copyMadeV1, id, made, context, deps.topicPrefix);
+    await recordCopyDocument(
+      tx,
+      document,
+      { sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType: 'application/pdf' },
+      {
+        sourceDocumentId: source.id,
+        sourceVersion: version.version,
+        sourceDescription: null,
+        kind: `${copy.kind}:${copy.form}`,
+        year: today.year,
+        number,
+        notation,
+      },
+      ctx,
+    );
     return document;
   });
-  return { document: result, replayed };
 }

@@ -1,16 +1,17 @@
-import { AppError, enqueueEvent } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
-import { documentVersionAddedV1 } from '@vanthu/contracts';
-import type { DocumentVersionAddedV1 } from '@vanthu/contracts';
+import { AppError } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import type { DocumentsContext } from '../context';
 import { addVersion, insertBlob, lockDocument } from '../repositories/documents-repository';
+import { pdfMediaType } from '../rules/sniff-media-type';
 import type { Document, NewVersionMetadata } from '../schemas/document';
+import type { StoredUpload } from '../storage/blob-upload';
+import { announceVersionAdded } from './document-events';
 
-export type AddDocumentVersionCommand = {
-  identity: Identity;
+export type AddDocumentVersionInput = {
   documentId: string;
   metadata: NewVersionMetadata;
-  content: { sha256: string; sizeBytes: number; mediaType: string; fileName: string | null };
-  requestId: string;
+  /** The upload, already durably in the blob store (readUpload with blobUpload). */
+  upload: StoredUpload;
 };
 
 /**
@@ -18,11 +19,21 @@ export type AddDocumentVersionCommand = {
  * concurrency): a signature computed over version n can never be stored on top of n+1.
  */
 export async function addDocumentVersion(
-  command: AddDocumentVersionCommand,
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, documentId, metadata, content } = command;
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  input: AddDocumentVersionInput,
+  ctx: DocumentsContext,
+): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { documentId, metadata } = input;
+  const { content, blob } = input.upload;
+  if (content.mediaType !== pdfMediaType) {
+    await ctx.blobs.discardCreated(blob);
+    // A version is what gets signed and issued: it must be a PDF. DOCX drafts enter as new documents.
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'a new version must be a PDF; upload DOCX drafts with POST /v1/documents to have them converted',
+    );
+  }
+  const outcome = await ctx.runInTransaction(async (tx) => {
     const locked = await lockDocument(tx, identity.agencyCode, documentId);
     if (locked === undefined) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
     // NĐ 30/2020 Phụ lục VI mục III.8: a recalled document and its metadata are frozen.
@@ -45,27 +56,13 @@ export async function addDocumentVersion(
       createdBy: identity.userId,
     });
     const stored = document.versions.find((v) => v.version === version);
-    const event: DocumentVersionAddedV1 = {
-      documentId,
-      agencyCode: identity.agencyCode,
-      version,
-      previousVersion: current,
-      kind: metadata.kind,
-      sha256: content.sha256,
-      mediaType: content.mediaType,
-      sizeBytes: content.sizeBytes,
-      createdBy: identity.userId,
-      createdAt: stored?.createdAt ?? new Date().toISOString(),
-    };
-    await enqueueEvent(
+    await announceVersionAdded(
       tx,
-      documentVersionAddedV1,
-      documentId,
-      event,
-      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
+      { documentId, version, kind: metadata.kind, content, createdAt: stored?.createdAt ?? ctx.clock().toISOString() },
+      ctx,
     );
     return document;
   });
-  return { document: result, replayed };
+  ctx.textIndexer.signal();
+  return outcome;
 }

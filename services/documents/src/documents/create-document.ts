@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
-import { documentCreatedV1, documentVersionAddedV1 } from '@vanthu/contracts';
-import type { DocumentCreatedV1, DocumentVersionAddedV1 } from '@vanthu/contracts';
+import type { Mutation } from '@vanthu/platform';
 import { insertBlob, insertDocument } from '../repositories/documents-repository';
 import type { Document, DocumentMetadata } from '../schemas/document';
 import { checkTypeCode, normaliseStrings, refuseStateSecrets } from './check-document-metadata';
 import { foldForSearch } from '../rules/search-text';
 import { formFor } from '../organisations/form-policy';
+import { countPdfPages } from '../adapters/count-pdf-pages';
+import type { DocumentsContext } from '../context';
+import type { StoredUpload } from '../storage/blob-upload';
+import { convertUpload } from './convert-upload';
+import { announceDocumentCreated, announceVersionAdded } from './document-events';
 
 export type StoredContent = { sha256: string; sizeBytes: number; mediaType: string; fileName: string | null };
 
-export type CreateDocumentCommand = {
-  identity: Identity;
+export type CreateDocumentInput = {
   metadata: DocumentMetadata;
-  /** The content, already durably in the blob store. */
-  content: StoredContent;
-  /** A PDF made from the content (DOCX drafts), stored as version 2 of kind `conversion`. */
-  conversion?: StoredContent;
-  /** Pages of the PDF (the upload or its conversion), counted by the system. */
-  pageAmount?: number;
-  requestId: string;
+  /** The upload, already durably in the blob store (readUpload with blobUpload). */
+  upload: StoredUpload;
 };
-
-export type CreateDocumentDeps = { runInTransaction: TransactionRunner; topicPrefix: string; source: string };
 
 /** The fields full-text search looks at (requirement: subject, number, notation, signer, text). */
 export function searchTextOf(metadata: DocumentMetadata): string {
@@ -42,24 +36,26 @@ export function searchTextOf(metadata: DocumentMetadata): string {
 }
 
 /**
- * Stores a new document with its first version and announces it. The blob is already on
- * disk; the rows and the outbox event commit together or not at all.
+ * Stores a new document with its first version and announces it. The upload is already in the blob store; a DOCX
+ * draft is converted to PDF (kept as version 2) and the PDF's pages counted before the transaction, so the rows and
+ * the outbox events commit together or not at all; the text indexer is woken afterwards.
  */
-export async function createDocument(
-  command: CreateDocumentCommand,
-  deps: CreateDocumentDeps,
-): Promise<{ document: Document; replayed: boolean }> {
-  const { identity, content } = command;
-  const metadata = normaliseStrings(command.metadata);
+export async function createDocument(input: CreateDocumentInput, ctx: DocumentsContext): Promise<Mutation<Document>> {
+  const { identity } = ctx;
+  const { content, blob } = input.upload;
+  const metadata = normaliseStrings(input.metadata);
   refuseStateSecrets(metadata);
   const typeCode = checkTypeCode(metadata.typeCode);
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+  const conversion = await convertUpload(blob, content, ctx);
+  const pdf = conversion ?? content;
+  const pageAmount = await countPdfPages(ctx.blobs, pdf.sha256, pdf.mediaType);
+  const outcome = await ctx.runInTransaction(async (tx) => {
     const id = randomUUID();
     await insertBlob(tx, content);
     const { direction, subject, typeCode: _typeCode, urgency, secrecy: _secrecy, ...fields } = metadata;
     // Whether the document also travels on paper, from the agency's form policy at the time of creation.
     const deliveryForm = typeCode ? await formFor(tx, identity.agencyCode, typeCode) : undefined;
-    if (command.conversion) await insertBlob(tx, command.conversion);
+    if (conversion) await insertBlob(tx, conversion);
     const document = await insertDocument(tx, {
       id,
       agencyCode: identity.agencyCode,
@@ -71,46 +67,22 @@ export async function createDocument(
         ...fields,
         urgency: urgency ?? 'normal',
         ...(deliveryForm ? { deliveryForm } : {}),
-        ...(command.pageAmount ? { pageAmount: command.pageAmount } : {}),
+        ...(pageAmount ? { pageAmount } : {}),
       },
       searchText: searchTextOf(metadata),
       createdBy: identity.userId,
       // A DOCX draft's conversion is what gets signed and issued, so it is the current version from the start.
-      versions: [
-        { ...content, kind: 'upload' },
-        ...(command.conversion ? [{ ...command.conversion, kind: 'conversion' }] : []),
-      ],
+      versions: [{ ...content, kind: 'upload' }, ...(conversion ? [{ ...conversion, kind: 'conversion' }] : [])],
     });
-    const event: DocumentCreatedV1 = {
-      documentId: id,
-      agencyCode: identity.agencyCode,
-      direction: document.direction,
-      subject: document.subject,
-      version: 1,
-      sha256: content.sha256,
-      mediaType: content.mediaType,
-      sizeBytes: content.sizeBytes,
-      createdBy: identity.userId,
-      createdAt: document.createdAt,
-    };
-    const context = { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode };
-    await enqueueEvent(tx, documentCreatedV1, id, event, context, deps.topicPrefix);
-    if (command.conversion) {
-      const converted: DocumentVersionAddedV1 = {
-        documentId: id,
-        agencyCode: identity.agencyCode,
-        version: 2,
-        previousVersion: 1,
-        kind: 'conversion',
-        sha256: command.conversion.sha256,
-        mediaType: command.conversion.mediaType,
-        sizeBytes: command.conversion.sizeBytes,
-        createdBy: identity.userId,
-        createdAt: document.createdAt,
-      };
-      await enqueueEvent(tx, documentVersionAddedV1, id, converted, context, deps.topicPrefix);
-    }
+    await announceDocumentCreated(tx, document, content, ctx);
+    if (conversion)
+      await announceVersionAdded(
+        tx,
+        { documentId: id, version: 2, kind: 'conversion', content: conversion, createdAt: document.createdAt },
+        ctx,
+      );
     return document;
   });
-  return { document: result, replayed };
+  ctx.textIndexer.signal();
+  return outcome;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, enqueueEvent } from '@vanthu/platform';
-import type { Identity, TransactionRunner } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import type { DocumentsContext } from '../context';
+import { documentEventMeta } from '../documents/document-events';
 import { dossierStateChangedV1 } from '@vanthu/contracts';
 import type { DossierStateChangedV1 } from '@vanthu/contracts';
 import { findDossier, insertDossier } from '../repositories/dossiers-repository';
@@ -11,13 +13,13 @@ import { vietnamDate, vietnamIsoDate } from '../rules/numbering';
  * Opens a hồ sơ in the agency's yearly Danh mục hồ sơ (NĐ 30/2020 Điều 28–29). FileCode is
  * OrganId.year.FileNotation; the system fills OrganId and the year (Phụ lục VI mục III.1).
  */
-export async function createDossier(
-  command: { identity: Identity; dossier: NewDossier; requestId: string },
-  deps: { runInTransaction: TransactionRunner; topicPrefix: string; source: string },
-): Promise<{ dossier: Dossier; replayed: boolean }> {
-  const { identity, dossier } = command;
-  const now = new Date();
-  const { result, replayed } = await deps.runInTransaction(async (tx) => {
+export type CreateDossierInput = { dossier: NewDossier };
+
+export async function createDossier(input: CreateDossierInput, ctx: DocumentsContext): Promise<Mutation<Dossier>> {
+  const { identity } = ctx;
+  const { dossier } = input;
+  const now = ctx.clock();
+  return ctx.runInTransaction(async (tx) => {
     const id = randomUUID();
     const inserted = await insertDossier(tx, {
       id,
@@ -46,15 +48,7 @@ export async function createDossier(
       changedBy: identity.userId,
       changedAt: created.createdAt,
     };
-    await enqueueEvent(
-      tx,
-      dossierStateChangedV1,
-      id,
-      event,
-      { source: deps.source, requestId: command.requestId, agencyCode: identity.agencyCode },
-      deps.topicPrefix,
-    );
+    await enqueueEvent(tx, dossierStateChangedV1, id, event, documentEventMeta(ctx), ctx.topicPrefix);
     return { ...created, documents: [] };
   });
-  return { dossier: result, replayed };
 }

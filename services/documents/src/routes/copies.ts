@@ -1,20 +1,15 @@
 import { Type } from '@sinclair/typebox';
-import type { Pool, ServiceApp } from '@vanthu/platform';
-import { checkScan, digitiseCopy } from '../copies/digitise-copy';
+import { IdempotencyKeyHeaders, problemResponses, readUpload, sendMutation } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
+import { documentsContext } from '../context';
+import type { DocumentsServices } from '../context';
+import { digitiseCopy } from '../copies/digitise-copy';
 import { makeCopy } from '../copies/make-copy';
-import { pdfMediaType } from '../rules/sniff-media-type';
-import { AppError, IdempotencyKeyHeaders, markReplayed, transactionRunnerFor } from '@vanthu/platform';
 import { NewCopy, ScanCopyMetadata } from '../schemas/copy';
-import { readUpload } from './read-upload';
 import { Document } from '../schemas/document';
-import type { BlobStore } from '../storage/blob-store';
+import { blobUpload } from '../storage/blob-upload';
 
-const problem = { $ref: 'Problem#' } as const;
-
-export async function copyRoutes(
-  app: ServiceApp,
-  deps: { pool: Pool; blobs: BlobStore; topicPrefix: string; source: string },
-): Promise<void> {
+export async function copyRoutes(app: ServiceApp, deps: DocumentsServices): Promise<void> {
   app.post(
     '/v1/copies',
     {
@@ -25,23 +20,12 @@ export async function copyRoutes(
           'Make a numbered copy (sao y, trích sao, sao lục; electronic, or the printable paper copy of an electronic original) of a document',
         headers: IdempotencyKeyHeaders,
         body: NewCopy,
-        response: { 201: Document, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+        response: { 201: Document, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
-      const { document, replayed } = await makeCopy(
-        { identity: request.identity, copy: request.body, requestId: request.id },
-        {
-          runInTransaction: transactionRunnerFor(request, deps.pool, 'makeCopy', request.body),
-          blobs: deps.blobs,
-          topicPrefix: deps.topicPrefix,
-          source: deps.source,
-        },
-      );
-      return markReplayed(reply, replayed)
-        .status(201)
-        .header('location', `/v1/documents/${document.id}`)
-        .send(document);
+      const outcome = await makeCopy({ copy: request.body }, documentsContext(request, deps, 'makeCopy'));
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/documents/${outcome.result.id}` });
     },
   );
 
@@ -64,38 +48,15 @@ export async function copyRoutes(
         ),
         response: {
           201: Document,
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          413: problem,
-          415: problem,
-          422: problem,
+          ...problemResponses(400, 401, 403, 404, 413, 415, 422),
         },
       },
     },
     async (request, reply) => {
-      const { metadata, content, blob } = await readUpload(request, deps.blobs, ScanCopyMetadata);
-      try {
-        if (content.mediaType !== pdfMediaType)
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'a digitised copy is a PDF scan');
-        await checkScan(deps.blobs, blob);
-      } catch (error) {
-        await deps.blobs.discardCreated(blob);
-        throw error;
-      }
-      const { document, replayed } = await digitiseCopy(
-        { identity: request.identity, metadata, content, requestId: request.id },
-        {
-          runInTransaction: transactionRunnerFor(request, deps.pool, 'digitiseCopy', metadata, content.sha256),
-          topicPrefix: deps.topicPrefix,
-          source: deps.source,
-        },
-      );
-      return markReplayed(reply, replayed)
-        .status(201)
-        .header('location', `/v1/documents/${document.id}`)
-        .send(document);
+      const { metadata, file } = await readUpload(request, ScanCopyMetadata, blobUpload(deps.blobs));
+      const ctx = documentsContext(request, deps, 'digitiseCopy', [metadata, file.content.sha256]);
+      const outcome = await digitiseCopy({ metadata, upload: file }, ctx);
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/documents/${outcome.result.id}` });
     },
   );
 }

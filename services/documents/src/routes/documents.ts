@@ -1,20 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import {
-  AppError,
   contentDisposition,
   IdempotencyKeyHeaders,
-  markReplayed,
   problemResponses,
+  readUpload,
   sendMutation,
-  transactionRunnerFor,
 } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { addDocumentVersion } from '../documents/add-document-version';
 import { checkDocumentMetadata } from '../documents/check-document-metadata';
-import { convertUpload } from '../documents/convert-upload';
-import { countPdfPages } from '../adapters/count-pdf-pages';
 import { createDocument } from '../documents/create-document';
-import { pdfMediaType } from '../rules/sniff-media-type';
 import { getDocument } from '../documents/get-document';
 import { listAccessLog } from '../documents/list-access-log';
 import { readDocumentContent } from '../documents/read-document-content';
@@ -22,6 +17,7 @@ import { issueDocument } from '../documents/issue-document';
 import { recallDocument } from '../documents/recall-document';
 import { updateDocumentMetadata } from '../documents/update-document-metadata';
 import { documentsContext } from '../context';
+import { blobUpload } from '../storage/blob-upload';
 import type { DocumentsServices } from '../context';
 import { RecallRequest } from '../schemas/register';
 import {
@@ -32,11 +28,8 @@ import {
   MetadataUpdate,
   NewVersionMetadata,
 } from '../schemas/document';
-import { readUpload } from './read-upload';
 
 export type DocumentRoutesDeps = DocumentsServices;
-
-const problem = { $ref: 'Problem#' } as const;
 
 export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps): Promise<void> {
   app.post(
@@ -59,36 +52,17 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         response: {
           201: Document,
           200: Document,
-          400: problem,
-          401: problem,
-          413: problem,
-          415: problem,
-          422: problem,
+          ...problemResponses(400, 401, 413, 415, 422),
         },
       },
     },
     async (request, reply) => {
-      const { metadata, content, blob } = await readUpload(request, deps.blobs, DocumentMetadata, (m) =>
-        checkDocumentMetadata(request.identity, m, deps),
-      );
-      const conversion = await convertUpload(blob, content, deps);
-      const pdf = conversion ?? content;
-      const pageAmount = await countPdfPages(deps.blobs, pdf.sha256, pdf.mediaType);
-      const runInTransaction = transactionRunnerFor(request, deps.pool, 'createDocument', metadata, content.sha256);
-      const { document, replayed } = await createDocument(
-        {
-          identity: request.identity,
-          metadata,
-          content,
-          ...(conversion ? { conversion } : {}),
-          pageAmount,
-          requestId: request.id,
-        },
-        { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
-      );
-      markReplayed(reply, replayed);
-      deps.textIndexer.signal();
-      return reply.status(201).header('location', `/v1/documents/${document.id}`).send(document);
+      const { metadata, file } = await readUpload(request, DocumentMetadata, blobUpload(deps.blobs), {
+        precheck: (m) => checkDocumentMetadata(request.identity, m, deps),
+      });
+      const ctx = documentsContext(request, deps, 'createDocument', [metadata, file.content.sha256]);
+      const outcome = await createDocument({ metadata, upload: file }, ctx);
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/documents/${outcome.result.id}` });
     },
   );
 
@@ -111,44 +85,19 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         ),
         response: {
           201: Document,
-          400: problem,
-          401: problem,
-          404: problem,
-          409: problem,
-          413: problem,
-          415: problem,
-          422: problem,
+          ...problemResponses(400, 401, 404, 409, 413, 415, 422),
         },
       },
     },
     async (request, reply) => {
-      const { metadata, content, blob } = await readUpload(request, deps.blobs, NewVersionMetadata);
-      if (content.mediaType !== pdfMediaType) {
-        await deps.blobs.discardCreated(blob);
-        // A version is what gets signed and issued: it must be a PDF. DOCX drafts enter as new documents.
-        throw new AppError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          'a new version must be a PDF; upload DOCX drafts with POST /v1/documents to have them converted',
-        );
-      }
-      const runInTransaction = transactionRunnerFor(
-        request,
-        deps.pool,
-        'addDocumentVersion',
-        request.params.id,
-        metadata,
-        content.sha256,
-      );
-      const { document, replayed } = await addDocumentVersion(
-        { identity: request.identity, documentId: request.params.id, metadata, content, requestId: request.id },
-        { runInTransaction, topicPrefix: deps.topicPrefix, source: deps.source },
-      );
-      markReplayed(reply, replayed);
-      deps.textIndexer.signal();
-      return reply
-        .status(201)
-        .header('location', `/v1/documents/${document.id}/content?version=${document.currentVersion}`)
-        .send(document);
+      const { metadata, file } = await readUpload(request, NewVersionMetadata, blobUpload(deps.blobs));
+      const ctx = documentsContext(request, deps, 'addDocumentVersion', [metadata, file.content.sha256]);
+      const outcome = await addDocumentVersion({ documentId: request.params.id, metadata, upload: file }, ctx);
+      const { id, currentVersion } = outcome.result;
+      return sendMutation(reply, outcome, {
+        status: 201,
+        location: `/v1/documents/${id}/content?version=${currentVersion}`,
+      });
     },
   );
 
@@ -160,7 +109,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         tags: ['documents'],
         summary: 'A document with its versions',
         params: DocumentIdParams,
-        response: { 200: Document, 400: problem, 401: problem, 404: problem },
+        response: { 200: Document, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => getDocument(request.identity, request.params.id, deps),
@@ -180,10 +129,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
             description: 'The content',
             content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } },
           },
-          400: problem,
-          401: problem,
-          404: problem,
-          500: problem,
+          ...problemResponses(400, 401, 404, 500),
         },
       },
     },
@@ -238,9 +184,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
             ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
-          400: problem,
-          401: problem,
-          404: problem,
+          ...problemResponses(400, 401, 404),
         },
       },
     },

@@ -1,6 +1,8 @@
-import { contentDisposition, IdempotencyKeyHeaders, markReplayed, transactionRunnerFor } from '@vanthu/platform';
+import { contentDisposition, IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
-import type { Pool, ServiceApp } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
+import { documentsContext } from '../context';
+import type { DocumentsServices } from '../context';
 import { addDocumentToDossier } from '../dossiers/add-document-to-dossier';
 import { closeDossier } from '../dossiers/close-dossier';
 import { createDossier } from '../dossiers/create-dossier';
@@ -14,16 +16,8 @@ import {
   DossierSummary,
   NewDossier,
 } from '../schemas/dossier';
-import type { BlobStore } from '../storage/blob-store';
 
-const problem = { $ref: 'Problem#' } as const;
-
-export async function dossierRoutes(
-  app: ServiceApp,
-  deps: { pool: Pool; blobs: BlobStore; topicPrefix: string; source: string },
-): Promise<void> {
-  const events = { topicPrefix: deps.topicPrefix, source: deps.source };
-
+export async function dossierRoutes(app: ServiceApp, deps: DocumentsServices): Promise<void> {
   app.post(
     '/v1/dossiers',
     {
@@ -33,15 +27,12 @@ export async function dossierRoutes(
         summary: 'Open a dossier (hồ sơ công việc) in the yearly Danh mục hồ sơ',
         headers: IdempotencyKeyHeaders,
         body: NewDossier,
-        response: { 201: Dossier, 400: problem, 401: problem, 409: problem },
+        response: { 201: Dossier, ...problemResponses(400, 401, 409) },
       },
     },
     async (request, reply) => {
-      const { dossier, replayed } = await createDossier(
-        { identity: request.identity, dossier: request.body, requestId: request.id },
-        { runInTransaction: transactionRunnerFor(request, deps.pool, 'createDossier', request.body), ...events },
-      );
-      return markReplayed(reply, replayed).status(201).header('location', `/v1/dossiers/${dossier.id}`).send(dossier);
+      const outcome = await createDossier({ dossier: request.body }, documentsContext(request, deps, 'createDossier'));
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/dossiers/${outcome.result.id}` });
     },
   );
 
@@ -53,7 +44,7 @@ export async function dossierRoutes(
         tags: ['dossiers'],
         summary: 'The Danh mục hồ sơ (optionally of one year), or the dossiers whose hand-over falls due within N days',
         querystring: DossierListQuery,
-        response: { 200: Type.Object({ items: Type.Array(DossierSummary) }), 400: problem, 401: problem },
+        response: { 200: Type.Object({ items: Type.Array(DossierSummary) }), ...problemResponses(400, 401) },
       },
     },
     async (request) => ({ items: await listDossierCatalogue(request.identity, request.query, deps) }),
@@ -67,7 +58,7 @@ export async function dossierRoutes(
         tags: ['dossiers'],
         summary: 'A dossier with its documents in order',
         params: DossierIdParams,
-        response: { 200: Dossier, 400: problem, 401: problem, 404: problem },
+        response: { 200: Dossier, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => getDossier(request.identity, request.params.id, deps),
@@ -83,31 +74,18 @@ export async function dossierRoutes(
         params: DossierIdParams,
         headers: IdempotencyKeyHeaders,
         body: AddToDossier,
-        response: { 201: Dossier, 400: problem, 401: problem, 404: problem, 409: problem, 422: problem },
+        response: { 201: Dossier, ...problemResponses(400, 401, 404, 409, 422) },
       },
     },
-    async (request, reply) => {
-      const { dossier, replayed } = await addDocumentToDossier(
-        {
-          identity: request.identity,
-          dossierId: request.params.id,
-          documentId: request.body.documentId,
-          requestId: request.id,
-        },
-        {
-          runInTransaction: transactionRunnerFor(
-            request,
-            deps.pool,
-            'addDocumentToDossier',
-            request.params.id,
-            request.body,
-          ),
-          blobs: deps.blobs,
-          ...events,
-        },
-      );
-      return markReplayed(reply, replayed).status(201).send(dossier);
-    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await addDocumentToDossier(
+          { dossierId: request.params.id, documentId: request.body.documentId },
+          documentsContext(request, deps, 'addDocumentToDossier'),
+        ),
+        { status: 201 },
+      ),
   );
 
   app.post(
@@ -119,16 +97,14 @@ export async function dossierRoutes(
         summary: 'Close the dossier; hand-over to the agency archive falls due within one year',
         params: DossierIdParams,
         headers: IdempotencyKeyHeaders,
-        response: { 200: Dossier, 401: problem, 404: problem, 409: problem },
+        response: { 200: Dossier, ...problemResponses(401, 404, 409) },
       },
     },
-    async (request, reply) => {
-      const { dossier, replayed } = await closeDossier(
-        { identity: request.identity, dossierId: request.params.id, requestId: request.id },
-        { runInTransaction: transactionRunnerFor(request, deps.pool, 'closeDossier', request.params.id), ...events },
-      );
-      return markReplayed(reply, replayed).send(dossier);
-    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await closeDossier({ dossierId: request.params.id }, documentsContext(request, deps, 'closeDossier')),
+      ),
   );
 
   app.get(
@@ -145,10 +121,7 @@ export async function dossierRoutes(
             description: 'The package',
             content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } },
           },
-          400: problem,
-          401: problem,
-          404: problem,
-          500: problem,
+          ...problemResponses(400, 401, 404, 500),
         },
       },
     },

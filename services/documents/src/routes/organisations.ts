@@ -1,4 +1,4 @@
-import { AppError } from '@vanthu/platform';
+import { AppError, problemResponses } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -10,8 +10,6 @@ import { getOrganisation } from '../organisations/get-organisation';
 import { documentsContext } from '../context';
 import type { DocumentsServices } from '../context';
 import { ImportResult, Organisation, OrganisationCodeParams, OrganisationImport } from '../schemas/organisation';
-
-const problem = { $ref: 'Problem#' } as const;
 
 const DocumentTypeSchema = Type.Object({
   code: Type.String(),
@@ -37,7 +35,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
           'Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation',
         consumes: ['application/json', 'text/csv'],
         body: Type.Union([OrganisationImport, Type.String({ description: 'CSV text' })]),
-        response: { 200: ImportResult, 400: problem, 401: problem, 403: problem },
+        response: { 200: ImportResult, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
@@ -58,7 +56,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         tags: ['organisations'],
         summary: 'An organisation of the directory with its units and people',
         params: OrganisationCodeParams,
-        response: { 200: Organisation, 401: problem, 404: problem },
+        response: { 200: Organisation, ...problemResponses(401, 404) },
       },
     },
     async (request) =>
@@ -73,10 +71,10 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         tags: ['organisations'],
         summary:
           'The document-type catalogue: the 29 types of NĐ 30/2020 Điều 7 with Phụ lục III abbreviations, and the copy kinds',
-        response: { 200: Type.Object({ items: Type.Array(DocumentTypeSchema) }), 401: problem },
+        response: { 200: Type.Object({ items: Type.Array(DocumentTypeSchema) }), ...problemResponses(401) },
       },
     },
-    async () => ({ items: documentTypes }),
+    async () => ({ items: [...documentTypes] }),
   );
 
   const Form = Type.Union([Type.Literal('electronic'), Type.Literal('electronic-and-paper'), Type.Literal('paper')]);
@@ -98,7 +96,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         operationId: 'getFormPolicy',
         tags: ['organisations'],
         summary: 'The caller’s agency form policy: which types go electronic only, electronic and paper, or paper only',
-        response: { 200: FormPolicy, 401: problem },
+        response: { 200: FormPolicy, ...problemResponses(401) },
       },
     },
     async (request) => ({ items: await getFormPolicy(request.identity, deps) }),
@@ -120,7 +118,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
           },
           { additionalProperties: false },
         ),
-        response: { 200: FormPolicy, 400: problem, 401: problem, 403: problem },
+        response: { 200: FormPolicy, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => ({ items: await setFormPolicy(request.identity, request.body.entries, deps) }),

@@ -1,4 +1,4 @@
-import { contentDisposition, IdempotencyKeyHeaders, problemRef, sendMutation } from '@vanthu/platform';
+import { contentDisposition, IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { createRegister } from '../registers/create-register';
 import { exportRegister } from '../registers/export-register';
@@ -19,8 +19,6 @@ import {
 
 export type RegisterRoutesDeps = DocumentsServices;
 
-const problem = problemRef;
-
 export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps): Promise<void> {
   app.post(
     '/v1/registers',
@@ -31,7 +29,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         summary: 'Open a register (sổ đăng ký văn bản đi/đến) with its own yearly number series',
         headers: IdempotencyKeyHeaders,
         body: NewRegister,
-        response: { 201: Register, 400: problem, 401: problem, 403: problem, 409: problem },
+        response: { 201: Register, ...problemResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -50,7 +48,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         operationId: 'listRegisters',
         tags: ['registers'],
         summary: 'The agency’s registers',
-        response: { 200: RegisterList, 401: problem },
+        response: { 200: RegisterList, ...problemResponses(401) },
       },
     },
     async (request) => ({ items: await listRegisters({}, documentsContext(request, deps, 'listRegisters')) }),
@@ -69,13 +67,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
         body: RegistrationRequest,
         response: {
           201: RegistrationResult,
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-          503: problem,
+          ...problemResponses(400, 401, 403, 404, 409, 422, 503),
         },
       },
     },
@@ -110,10 +102,7 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
               },
             },
           },
-          400: problem,
-          401: problem,
-          404: problem,
-          422: problem,
+          ...problemResponses(400, 401, 404, 422),
         },
       },
     },

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
+import { problemResponses } from '@vanthu/platform';
 import type { Pool, ServiceApp } from '@vanthu/platform';
 import { listSearches, runSavedSearch, saveSearch, searchDocuments } from '../documents/search-documents';
 import { NewSavedSearch, SavedSearch, SearchQuery, SearchResults } from '../schemas/search';
 
-const problem = { $ref: 'Problem#' } as const;
 const Paging = Type.Object(
   {
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -22,7 +22,7 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         summary:
           'Search and list the agency’s documents: accent-insensitive words plus filters, newest first, cursor-paginated',
         querystring: SearchQuery,
-        response: { 200: SearchResults, 400: problem, 401: problem },
+        response: { 200: SearchResults, ...problemResponses(400, 401) },
       },
     },
     async (request) => {
@@ -39,7 +39,7 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         tags: ['search'],
         summary: 'Save a search under a name (per user)',
         body: NewSavedSearch,
-        response: { 201: SavedSearch, 400: problem, 401: problem, 409: problem },
+        response: { 201: SavedSearch, ...problemResponses(400, 401, 409) },
       },
     },
     async (request, reply) => reply.status(201).send(await saveSearch(request.identity, request.body, deps)),
@@ -52,7 +52,7 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         operationId: 'listSavedSearches',
         tags: ['search'],
         summary: 'The caller’s saved searches',
-        response: { 200: Type.Object({ items: Type.Array(SavedSearch) }), 401: problem },
+        response: { 200: Type.Object({ items: Type.Array(SavedSearch) }), ...problemResponses(401) },
       },
     },
     async (request) => ({ items: await listSearches(request.identity, deps) }),
@@ -67,7 +67,7 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         summary: 'Run a saved search now',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
         querystring: Paging,
-        response: { 200: SearchResults, 400: problem, 401: problem, 404: problem },
+        response: { 200: SearchResults, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) =>

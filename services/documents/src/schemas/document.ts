@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { AgencyCode, DocumentDirection, Sha256Hex } from '@vanthu/contracts';
+import './formats'; // TypeBox's own checks of multipart metadata need the calendar-date format
 
 // NĐ 30/2020 Phụ lục I.III.2: độ khẩn of a document.
 export const Urgency = Type.Union(

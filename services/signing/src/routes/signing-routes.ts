@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
+import { IdempotencyKeyHeaders, memorySink, problemResponses, readUpload, sendMutation } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
-import { Value } from '@sinclair/typebox/value';
 import { signingContext } from '../context';
 import { activateCertificate } from '../domain/activate-certificate';
 import { applyOrganisationSignature } from '../domain/apply-organisation-signature';
@@ -351,32 +350,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       },
     },
     async (request, reply) => {
-      let file: Buffer | undefined;
-      let metadata: unknown;
-      for await (const part of request.parts()) {
-        if (part.type === 'file' && part.fieldname === 'file') file = await part.toBuffer();
-        else if (part.type === 'field' && part.fieldname === 'metadata') {
-          try {
-            metadata = JSON.parse(String(part.value));
-          } catch {
-            throw new AppError('VALIDATION_FAILED', 'metadata must be JSON', {
-              errors: [{ field: 'metadata', message: 'not valid JSON' }],
-            });
-          }
-        }
-      }
-      if (!file)
-        throw new AppError('VALIDATION_FAILED', 'the multipart field file is required', {
-          errors: [{ field: 'file', message: 'required' }],
-        });
-      if (!Value.Check(ImageMetadata, metadata)) {
-        throw new AppError('VALIDATION_FAILED', 'metadata is invalid', {
-          errors: [...Value.Errors(ImageMetadata, metadata)].map((e) => ({
-            field: `metadata${e.path.replace(/\//g, '.')}`,
-            message: e.message,
-          })),
-        });
-      }
+      const { metadata, file } = await readUpload(request, ImageMetadata, memorySink);
       const outcome = await uploadSignatureImage(
         { png: file, ...metadata },
         ctx(request, deps, 'uploadSignatureImage'),

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AppError } from '@vanthu/platform';
+import { AppError, problemResponses } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateBytes } from '../domain/validate-document';
@@ -11,7 +11,6 @@ import { renderReportPdf } from '../validation/report-pdf';
 import type { ValidationReport } from '../validation/report';
 import { callerOf } from './caller';
 
-const problem = { $ref: 'Problem#' } as const;
 const FIELDS = new Set(['trustAnchors', 'validationTime', 'revocation']);
 
 function wantsPdf(request: FastifyRequest): boolean {
@@ -61,7 +60,7 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
         consumes: ['multipart/form-data'],
         querystring: ReportFormat,
         body: ValidationRequest,
-        response: { ...okResponse, 400: problem, 401: problem, 413: problem, 415: problem },
+        response: { ...okResponse, ...problemResponses(400, 401, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -119,7 +118,7 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
           'Validate a stored document version (the current one by default); reports are cached by content SHA-256',
         params: Type.Object({ documentId: Type.String({ format: 'uuid' }) }),
         querystring: Type.Object({ ...ReportFormat.properties, version: Type.Optional(Type.Integer({ minimum: 1 })) }),
-        response: { ...okResponse, 400: problem, 401: problem, 404: problem, 500: problem, 503: problem },
+        response: { ...okResponse, ...problemResponses(400, 401, 404, 500, 503) },
       },
     },
     async (request, reply) => {
