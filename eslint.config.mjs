@@ -8,8 +8,8 @@ const noDefaultExport = {
 
 // What the route kit (packages/platform/src/route-kit.ts, upload.ts) already provides is not written again in a service:
 // the problem schema reference (problemResponses), the Idempotency-Key header schema (IdempotencyKeyHeaders), and the
-// reading of multipart uploads (readUpload). The signature validation route reads its own text fields (not one metadata
-// part) and is the one exception, named below.
+// reading of multipart uploads (readUpload). The signature validation route and the hub sandbox read other multipart
+// shapes and are the exceptions, named below.
 const routeKitSelectors = [
   {
     selector: "Property[key.name='$ref'][value.value='Problem#']",
@@ -110,8 +110,9 @@ const serviceLayerRules = [
     },
   },
   {
-    // POST /v1/validations takes a file and up to three text fields (trustAnchors, validationTime, revocation).
-    files: ['services/signing/src/routes/validation-routes.ts'],
+    // POST /v1/validations takes a file and up to three text fields (trustAnchors, validationTime, revocation); the
+    // hub sandbox speaks the hubs' own multipart (LGSP sendEdoc), not ours.
+    files: ['services/signing/src/routes/validation-routes.ts', 'services/exchange/src/hub-sandbox/**/*.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
