@@ -20,6 +20,10 @@ const routeKitSelectors = [
     message: 'Use IdempotencyKeyHeaders from the route kit instead of declaring the Idempotency-Key header again.',
   },
 ];
+const sqlOutsideRepositories = {
+  selector: "CallExpression[callee.property.name='query']",
+  message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
+};
 const noHandParsedUploads = {
   selector: "CallExpression[callee.property.name='parts']",
   message: 'Read multipart uploads with readUpload (route kit) instead of request.parts().',
@@ -38,10 +42,7 @@ const documentsLayerRules = [
       'no-restricted-syntax': [
         'error',
         noDefaultExport,
-        {
-          selector: "CallExpression[callee.property.name='query']",
-          message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
-        },
+        sqlOutsideRepositories,
         ...routeKitSelectors,
         noHandParsedUploads,
       ],
@@ -100,10 +101,7 @@ const serviceLayerRules = [
       'no-restricted-syntax': [
         'error',
         noDefaultExport,
-        {
-          selector: "CallExpression[callee.property.name='query']",
-          message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
-        },
+        sqlOutsideRepositories,
         ...routeKitSelectors,
         noHandParsedUploads,
       ],
@@ -114,15 +112,7 @@ const serviceLayerRules = [
     // hub sandbox speaks the hubs' own multipart (LGSP sendEdoc), not ours.
     files: ['services/signing/src/routes/validation-routes.ts', 'services/exchange/src/hub-sandbox/**/*.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        noDefaultExport,
-        {
-          selector: "CallExpression[callee.property.name='query']",
-          message: 'SQL lives in repositories/: call a repository function with the transaction handle.',
-        },
-        ...routeKitSelectors,
-      ],
+      'no-restricted-syntax': ['error', noDefaultExport, sqlOutsideRepositories, ...routeKitSelectors],
     },
   },
   {

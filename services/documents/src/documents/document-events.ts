@@ -63,15 +63,8 @@ export async function announceVersionAdded(
   await enqueueEvent(tx, documentVersionAddedV1, added.documentId, event, documentEventMeta(ctx), ctx.topicPrefix);
 }
 
-export type CopyRecord = {
-  sourceDocumentId: string | null;
-  sourceVersion: number | null;
-  sourceDescription: string | null;
-  kind: string;
-  year: number;
-  number: number;
-  notation: string;
-};
+/** What the copy row records besides the copy document, its agency and its maker. */
+export type CopyRecord = Omit<Parameters<typeof insertCopy>[1], 'documentId' | 'agencyCode' | 'createdBy'>;
 
 /** A new document that is a copy (NĐ 30/2020 Điều 25): its copy row, document.created and copy.made. */
 export async function recordCopyDocument(

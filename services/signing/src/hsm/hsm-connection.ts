@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import * as pkcs11js from 'pkcs11js';
+import { saltLengthOf } from '../pades/algorithms';
 import type { HashName, SignatureScheme } from '../pades/algorithms';
 
 export type HsmSettings = { modulePath: string; tokenLabel: string; pin: string; poolSize?: number };
@@ -47,7 +48,6 @@ const digestMechanisms: Record<HashName, { rsa: number; pss: number; hash: numbe
     mgf: pkcs11js.CKG_MGF1_SHA512,
   },
 };
-const saltLengths: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
 type KeyUsage = { count: number; lastUsedAt: string | null };
 
@@ -176,7 +176,8 @@ export class HsmConnection {
       type: pkcs11js.CK_PARAMS_RSA_PSS,
       hashAlg: m.hash,
       mgf: m.mgf,
-      saltLen: saltLengths[hash],
+      // The salt is as long as the digest, as the CMS's RSASSA-PSS parameters say (pades/algorithms.ts).
+      saltLen: saltLengthOf(hash),
     };
     return { mechanism: m.pss, parameter };
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { hashAlgorithmIdentifier, hashOids, signatureAlgorithmIdentifier } from './algorithms';
+import { hashAlgorithmIdentifier, signatureAlgorithmIdentifier } from './algorithms';
 import { explicit, octets, oid, seq, set, setOf, smallInteger, tlv } from './der';
 import type { HashName, SignatureScheme } from './algorithms';
 
@@ -154,4 +154,4 @@ export function parseCms(der: Buffer): { signedData: pkijs.SignedData; signerInf
   return { signedData, signerInfo };
 }
 
-export { hashOids, toArrayBuffer };
+export { toArrayBuffer };

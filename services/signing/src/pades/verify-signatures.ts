@@ -4,7 +4,7 @@ import type { PdfReader } from '@vanthu/pdf';
 import * as pkijs from 'pkijs';
 import { hashOids } from './algorithms';
 import type { HashName } from './algorithms';
-import { certificateDer, parseCms, toArrayBuffer } from './cms';
+import { certificateDer, parseCms } from './cms';
 
 export type VerifiedSignature = {
   fieldName: string;
@@ -110,5 +110,3 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
 
 export const publicKeyOf = (cert: pkijs.Certificate): ReturnType<typeof createPublicKey> =>
   createPublicKey({ key: Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)), format: 'der', type: 'spki' });
-
-export { toArrayBuffer };
