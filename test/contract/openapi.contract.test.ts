@@ -66,6 +66,9 @@ const notProvoked: Record<string, string> = {
     'documents down while checking that the caller may see the document: test/e2e/supervisor-restart.e2e.test.ts',
   'POST /v1/processes 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/tasks/{id}/complete 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
+  'POST /v1/consultations 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
+  'POST /v1/consultations 409':
+    'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
   'POST /v1/exchanges/{id}/return 200':
     'a document received through the hub: services/exchange/test/statuses-recall.int.test.ts',
   'POST /v1/exchanges/{id}/return 409':
@@ -876,6 +879,51 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await giveBack(office, { reason: 'Gửi nhầm cơ quan' }, returnKey)).status).toBe(200);
     expect((await giveBack(office, { reason: 'Lý do khác' }, returnKey)).status).toBe(422);
     expect((await giveBack(office, { reason: 'Lần hai' })).status).toBe(409);
+  });
+
+  it('routing: consultations (lấy ý kiến)', async () => {
+    const an = person('an').client;
+    const documentId = idOf(
+      await office.upload('/v1/documents', await makePdf(randomUUID()), {
+        direction: 'outgoing',
+        subject: 'Dự thảo Kế hoạch lấy ý kiến',
+      }),
+    );
+    const dueAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const ask = { documentId, question: 'Đề nghị cho ý kiến dự thảo', members: ['an', 'van-thu'], dueAt };
+    const open = (client: Checked, body: unknown) => client.json('POST', '/v1/consultations', body);
+    expect((await open(office, { ...ask, dueAt: '2020-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await open(collector, ask)).status).toBe(403);
+    expect((await open(other, ask)).status).toBe(404);
+    expect((await open(office, { ...ask, members: ['an', 'nguoi-moi'] })).status).toBe(422); // no certificate
+    const opened = await open(office, ask);
+    expect(opened.status).toBe(201);
+    const id = idOf(opened);
+    const second = idOf(await open(office, ask));
+    expect((await office.get(`/v1/consultations/${id}`)).status).toBe(200);
+    expect((await other.get(`/v1/consultations/${id}`)).status).toBe(404);
+
+    const answer = (client: Checked, body: unknown, headers?: Record<string, string>) =>
+      client.json('POST', `/v1/consultations/${id}/answers`, body, headers);
+    const answerKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    expect((await answer(an, { answer: 'agree' }, answerKey)).status).toBe(200);
+    expect((await answer(an, { answer: 'comments', comment: 'x' }, answerKey)).status).toBe(422);
+    expect((await answer(an, { answer: 'agree' })).status).toBe(409);
+    expect((await answer(specialist, { answer: 'agree' })).status).toBe(403); // not a member
+    expect((await answer(other, { answer: 'agree' })).status).toBe(404);
+    expect((await answer(office, { answer: 'nope' })).status).toBe(400);
+
+    const close = (client: Checked, consultation: string, headers?: Record<string, string>) =>
+      client.call('POST', `/v1/consultations/${consultation}/closure`, headers ? { headers } : {});
+    expect((await close(an, id)).status).toBe(403); // only the one who opened it
+    expect((await close(other, id)).status).toBe(404);
+    const closeKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    const closed = await close(office, id, closeKey);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ state: 'closed', unanswered: ['van-thu'] });
+    expect((await close(office, second, closeKey)).status).toBe(422);
+    expect((await close(office, id)).status).toBe(409);
+    expect((await close(office, second)).status).toBe(200);
   });
 
   it('exchange: edXML conformance checks', async () => {

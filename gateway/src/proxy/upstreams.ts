@@ -51,6 +51,7 @@ export function upstreams(config: GatewayConfig): Upstream[] {
         '/v1/delegations',
         '/v1/certificate-exceptions',
         '/v1/certificate-gating',
+        '/v1/consultations',
       ],
     },
     { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },

@@ -28,6 +28,7 @@ import { exchangeStatusV1 } from './events/exchange-status';
 import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1 } from './events/exchange-recall';
 import { webhookEndpointDisabledV1 } from './events/webhook-endpoint-disabled';
 import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
+import { consultationAnsweredV1, consultationClosedV1, consultationOpenedV1 } from './events/consultation-lifecycle';
 import {
   taskAssignedV1,
   taskClaimedV1,
@@ -86,6 +87,9 @@ export const eventCatalogue: readonly EventDefinition[] = [
   taskReturnedV1,
   taskDelegatedV1,
   webhookEndpointDisabledV1,
+  consultationOpenedV1,
+  consultationAnsweredV1,
+  consultationClosedV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

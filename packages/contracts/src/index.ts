@@ -31,4 +31,5 @@ export * from './events/exchange-recall';
 export * from './events/webhook-endpoint-disabled';
 export * from './events/process-lifecycle';
 export * from './events/task-lifecycle';
+export * from './events/consultation-lifecycle';
 export * from './events/delivery-requested';

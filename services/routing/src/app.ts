@@ -5,6 +5,7 @@ import { serviceVersion } from './config';
 import type { RoutingDeps } from './domain/routing-context';
 import { moduleTimers } from './module-timers';
 import { calendarRoutes } from './routes/calendar-routes';
+import { consultationRoutes } from './routes/consultation-routes';
 import { delegationRoutes } from './routes/delegation-routes';
 import { definitionRoutes } from './routes/definitions';
 import { gatingRoutes } from './routes/gating-routes';
@@ -49,5 +50,6 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
   await definitionRoutes(app, routeDeps);
   await processRoutes(app, routeDeps);
   await taskRoutes(app, routeDeps);
+  await consultationRoutes(app, routeDeps);
   return app;
 }

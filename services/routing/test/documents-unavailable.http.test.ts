@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-test('documents unreachable: starting a process and completing a step answer 503 with Retry-After, and change nothing', async () => {
+test('documents unreachable: starting a process, completing a step and opening a consultation answer 503 with Retry-After, and change nothing', async () => {
   const draft = await h.uploadDraft(people.specialist);
   const waiting = await h.uploadDraft(people.specialist);
   const started = await h.call(people.specialist, 'POST', '/v1/processes', { kind: 'outgoing', documentId: draft.id });
@@ -26,6 +26,15 @@ test('documents unreachable: starting a process and completing a step answer 503
   const complete = await h.call(people.specialist, 'POST', `/v1/tasks/${task?.id}/complete`, {});
   expect(complete.statusCode).toBe(503);
   expect(complete.headers['retry-after']).toBe('5');
+
+  const consultation = await h.call(people.specialist, 'POST', '/v1/consultations', {
+    documentId: draft.id,
+    question: 'Cho ý kiến',
+    members: [people.unitLeader.userId],
+    dueAt: '2026-06-20T02:00:00.000Z',
+  });
+  expect(consultation.statusCode).toBe(503);
+  expect((await h.fixture.pool.query('SELECT 1 FROM consultations')).rowCount).toBe(0);
 
   const { rows } = await h.fixture.pool.query<{ state: string }>('SELECT state FROM tasks WHERE id = $1', [task?.id]);
   expect(rows).toEqual([{ state: 'open' }]);

@@ -58,6 +58,24 @@ export async function recordHistory(
   await insertHistoryEntry(tx, { ...fields, hash: historyHash(fields) });
 }
 
+/** Routing's events go through the outbox keyed by their aggregate (a process, a consultation) and agency. */
+export async function emitFor<T>(
+  tx: Tx,
+  ctx: RoutingContext,
+  definition: EventDefinition,
+  aggregate: { id: string; agencyCode: string },
+  data: T,
+): Promise<void> {
+  await enqueueEvent(
+    tx,
+    definition,
+    aggregate.id,
+    data,
+    { source: ctx.events.source, requestId: ctx.requestId, agencyCode: aggregate.agencyCode },
+    ctx.events.topicPrefix,
+  );
+}
+
 export async function emit<T>(
   tx: Tx,
   ctx: RoutingContext,
@@ -65,14 +83,7 @@ export async function emit<T>(
   process: ProcessRecord,
   data: T,
 ): Promise<void> {
-  await enqueueEvent(
-    tx,
-    definition,
-    process.id,
-    data,
-    { source: ctx.events.source, requestId: ctx.requestId, agencyCode: process.agencyCode },
-    ctx.events.topicPrefix,
-  );
+  await emitFor(tx, ctx, definition, process, data);
 }
 
 export function taskEventFields(task: TaskRecord, at: Date) {

@@ -1,0 +1,84 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { AgencyCode, Timestamp, Uuid } from '../common';
+
+// Lấy ý kiến (consultation, docs/domain/directives.md seed 000 §2d): the members asked, their answers and the close,
+// with the fields reporting needs to compute answer rates without lookups.
+
+export const ConsultationCompletion = Type.Union(
+  [Type.Literal('all'), Type.Literal('any'), Type.Object({ quorum: Type.Integer({ minimum: 1 }) })],
+  { description: 'When the consultation closes by itself: every member, the first answer, or a quorum of answers' },
+);
+
+export const ConsultationAnswer = Type.Union(
+  [Type.Literal('agree'), Type.Literal('disagree'), Type.Literal('comments')],
+  { description: 'nhất trí, không nhất trí, có ý kiến khác' },
+);
+
+export const consultationOpenedV1 = {
+  type: 'vn.vanthu.consultation.opened.v1',
+  topic: 'vanthu.routing',
+  aggregate: 'consultation',
+  description: 'A consultation (lấy ý kiến) on a document was opened with its members, deadline and completion rule.',
+  schema: Type.Object(
+    {
+      consultationId: Uuid,
+      agencyCode: AgencyCode,
+      documentId: Uuid,
+      processId: Type.Optional(Uuid),
+      members: Type.Array(Type.String(), { minItems: 1 }),
+      completion: ConsultationCompletion,
+      dueAt: Timestamp,
+      openedBy: Type.String(),
+      openedAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.consultation.opened.v1' },
+  ),
+} as const;
+export type ConsultationOpenedV1 = Static<typeof consultationOpenedV1.schema>;
+
+export const consultationAnsweredV1 = {
+  type: 'vn.vanthu.consultation.answered.v1',
+  topic: 'vanthu.routing',
+  aggregate: 'consultation',
+  description: 'A member of a consultation answered (agree, disagree or comments), on time or not.',
+  schema: Type.Object(
+    {
+      consultationId: Uuid,
+      agencyCode: AgencyCode,
+      documentId: Uuid,
+      memberUserId: Type.String(),
+      answer: ConsultationAnswer,
+      dueAt: Timestamp,
+      onTime: Type.Boolean(),
+      answeredAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.consultation.answered.v1' },
+  ),
+} as const;
+export type ConsultationAnsweredV1 = Static<typeof consultationAnsweredV1.schema>;
+
+export const consultationClosedV1 = {
+  type: 'vn.vanthu.consultation.closed.v1',
+  topic: 'vanthu.routing',
+  aggregate: 'consultation',
+  description:
+    'A consultation closed, by its completion rule or by the person who opened it, with the tally and the members who did not answer.',
+  schema: Type.Object(
+    {
+      consultationId: Uuid,
+      agencyCode: AgencyCode,
+      documentId: Uuid,
+      reason: Type.Union([Type.Literal('completion-rule'), Type.Literal('closed-by-opener')]),
+      tally: Type.Object(
+        { agree: Type.Integer(), disagree: Type.Integer(), comments: Type.Integer() },
+        { additionalProperties: false },
+      ),
+      unanswered: Type.Array(Type.String()),
+      dueAt: Timestamp,
+      closedAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.consultation.closed.v1' },
+  ),
+} as const;
+export type ConsultationClosedV1 = Static<typeof consultationClosedV1.schema>;

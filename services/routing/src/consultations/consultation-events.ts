@@ -1,0 +1,48 @@
+import { consultationClosedV1 } from '@vanthu/contracts';
+import type { ConsultationClosedV1, EventDefinition } from '@vanthu/contracts';
+import type { Tx } from '@vanthu/platform';
+import { closeConsultation } from '../repositories/consultations-repository';
+import type { ConsultationRecord } from '../repositories/consultations-repository';
+import { emitFor } from '../domain/process-runtime';
+import type { RoutingContext } from '../domain/routing-context';
+
+export async function emitConsultationEvent<T>(
+  tx: Tx,
+  ctx: RoutingContext,
+  definition: EventDefinition,
+  consultation: ConsultationRecord,
+  data: T,
+): Promise<void> {
+  await emitFor(tx, ctx, definition, consultation, data);
+}
+
+/** Answers so far and the members who gave none. */
+export function tallyOf(consultation: ConsultationRecord): {
+  tally: ConsultationClosedV1['tally'];
+  unanswered: string[];
+} {
+  const tally = { agree: 0, disagree: 0, comments: 0 };
+  for (const member of consultation.members) if (member.answer) tally[member.answer] += 1;
+  return { tally, unanswered: consultation.members.filter((m) => m.answer === null).map((m) => m.userId) };
+}
+
+/** Closes an open consultation and announces the tally and who did not answer. */
+export async function closeWithTally(
+  tx: Tx,
+  ctx: RoutingContext,
+  consultation: ConsultationRecord,
+  reason: 'completion-rule' | 'closed-by-opener',
+): Promise<void> {
+  const at = ctx.clock();
+  await closeConsultation(tx, { id: consultation.id, reason, at });
+  const data: ConsultationClosedV1 = {
+    consultationId: consultation.id,
+    agencyCode: consultation.agencyCode,
+    documentId: consultation.documentId,
+    reason,
+    ...tallyOf(consultation),
+    dueAt: consultation.dueAt.toISOString(),
+    closedAt: at.toISOString(),
+  };
+  await emitConsultationEvent(tx, ctx, consultationClosedV1, consultation, data);
+}
