@@ -973,6 +973,13 @@ describe('every operation of the published OpenAPI document, checked against it'
       expect((await collector.get(`/v1/reports/export?month=2026-11&format=${format}`)).status).toBe(200);
     expect((await office.get('/v1/reports/export?month=2026-11&format=doc')).status).toBe(400);
     expect((await office.get(`/v1/reports/export?month=2026-11&format=csv&agency=${agencyB}`)).status).toBe(404);
+    const processing = '/v1/reports/processing?direction=incoming&from=2026-11-01&to=2026-11-30';
+    expect((await office.get(processing)).status).toBe(200);
+    expect((await office.get(`${processing}&agency=${agencyB}`)).status).toBe(404);
+    expect((await office.get('/v1/reports/processing?direction=incoming&from=2026-11-30&to=2026-11-01')).status).toBe(
+      400,
+    );
+    expect((await office.get('/v1/reports/findings?month=2026-11&kind=incoming-overdue')).status).toBe(200);
     expect((await office.get('/health')).status).toBe(200);
     expect((await office.get('/asyncapi.json')).status).toBe(200);
   });

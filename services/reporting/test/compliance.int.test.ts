@@ -20,6 +20,8 @@ import { eventually } from '../../../test/support/wait';
 import { clerkOf, createIdentityKit } from '../../../test/support/identities';
 import { expectedCertificates, expectedDocuments, expectedFigures, monthOfActivity } from './month-of-activity';
 import type { Activity, Published } from './month-of-activity';
+import { addRoutingAndExchange, expectedProcessing, taskState } from './routing-activity';
+import type { TaskRecord } from './routing-activity';
 
 // The whole path the service runs in production: events on Kafka, the platform inbox, the
 // projections, the HTTP reports; every figure is recomputed here from what the test published.
@@ -39,6 +41,8 @@ let producer: Producer;
 let live: InboxConsumer;
 let app: ServiceApp;
 let activity: Activity;
+let tasks: TaskRecord[];
+const asOf = clock().getTime();
 
 async function publish(events: Published[]): Promise<void> {
   for (const { topic, key, event } of events)
@@ -120,8 +124,9 @@ beforeAll(async () => {
   });
 
   activity = monthOfActivity(20261105, agencies, 12);
-  // Signing events first: the projections must not depend on reading documents before signatures.
-  const signing = activity.events.filter((e) => e.topic === 'vanthu.signing');
+  tasks = addRoutingAndExchange(activity, 20261106, asOf);
+  // Signing, routing and exchange events first: the projections must not depend on reading documents first.
+  const signing = activity.events.filter((e) => e.topic !== 'vanthu.documents');
   const documents = activity.events.filter((e) => e.topic === 'vanthu.documents');
   // Redelivered events (same id) must not be counted twice.
   const redelivered = [signing[3], documents[5], documents[9], signing[10]].filter((e): e is Published => !!e);
@@ -131,6 +136,9 @@ beforeAll(async () => {
     key: randomUUID(),
     event: { ...(documents[0] as Published).event, id: randomUUID(), data: { documentId: 'not-a-uuid' } },
   };
+  // Routing's events of one process arrive twice too.
+  const routing = activity.events.filter((e) => e.topic === 'vanthu.routing');
+  redelivered.push(...routing.slice(0, 6));
   await publish([...signing, ...documents, ...redelivered, broken]);
   await eventually(inboxCount, (n) => n === activity.events.length, 60_000, 'every event in the inbox');
 });
@@ -152,8 +160,8 @@ describe('monthly compliance report from events', () => {
       const { status, body } = await get(`/v1/reports/compliance?month=2026-11`, clerkOf(agencyCode));
       expect(status).toBe(200);
       expect(body.agencyCode).toBe(agencyCode);
-      expect(body.definitionsVersion).toBe('2026.1');
-      expect(numbers(body.figures)).toEqual(expectedFigures(activity, agencyCode));
+      expect(body.definitionsVersion).toBe('2026.2');
+      expect(numbers(body.figures)).toEqual(expectedFigures(activity, agencyCode, tasks, asOf));
       expect(body.documents).toEqual(expectedDocuments(activity, agencyCode));
       expect(body.certificates).toEqual(expectedCertificates(activity, agencyCode));
       const personal = body.figures.personallySigned;
@@ -168,7 +176,7 @@ describe('monthly compliance report from events', () => {
   it('puts the province side by side, ranked, with Phụ lục 1 and 2', async () => {
     const { status, body } = await get('/v1/reports/province?month=2026-11');
     expect(status).toBe(200);
-    expect(numbers(body.province.figures)).toEqual(expectedFigures(activity, null));
+    expect(numbers(body.province.figures)).toEqual(expectedFigures(activity, null, tasks, asOf));
     expect(body.agencies.map((a: { agencyCode: string }) => a.agencyCode).sort()).toEqual(agencies);
     const ratios = body.agencies.map(
       (a: { figures: { fullyElectronic: { ratio: number | null } } }) => a.figures.fullyElectronic.ratio ?? -1,
@@ -230,6 +238,107 @@ describe('monthly compliance report from events', () => {
     expect(otherReport.status).toBe(404);
   });
 
+  it('counts routing and exchange events: on-time handling and the hub are real figures', async () => {
+    const { body } = await get('/v1/reports/province?month=2026-11');
+    // The activity has both, so the figures are not 0/0 and the test above checks them against its own count.
+    expect(body.province.figures.incomingOnTime.denominator).toBeGreaterThan(0);
+    expect(body.province.figures.exchangedThroughHub.numerator).toBeGreaterThan(0);
+    const stored = await fixture.pool.query(
+      "SELECT count(*) FILTER (WHERE direction = 'sent') AS sent, count(*) FILTER (WHERE direction = 'received') AS received, count(*) FILTER (WHERE last_status_code = '06') AS done FROM exchange_facts",
+    );
+    const sent = activity.issued.filter((d) => d.viaHub).length;
+    expect(Number(stored.rows[0].sent)).toBeGreaterThanOrEqual(sent);
+    expect(Number(stored.rows[0].done)).toBe(Number(stored.rows[0].sent));
+    expect(Number(stored.rows[0].received)).toBeGreaterThan(0);
+  });
+
+  it('gives the NĐ 30 processing reports per unit and person, recomputed from the tasks', async () => {
+    for (const [direction, from, to] of [
+      ['incoming', '2026-11-01', '2026-11-30'],
+      ['outgoing', '2026-11-01', '2026-11-30'],
+      ['incoming', '2026-12-01', '2026-12-31'],
+      ['outgoing', '2026-10-15', '2026-12-31'],
+    ] as const) {
+      for (const agencyCode of agencies) {
+        const { status, body } = await get(
+          `/v1/reports/processing?direction=${direction}&from=${from}&to=${to}`,
+          clerkOf(agencyCode),
+        );
+        expect(status).toBe(200);
+        const expected = expectedProcessing(
+          tasks,
+          agencyCode,
+          direction,
+          Date.parse(`${from}T00:00:00+07:00`),
+          Date.parse(`${to}T00:00:00+07:00`) + 86_400_000,
+          asOf,
+        );
+        expect(body.total).toEqual(expected.total);
+        const byPerson = new Map<string, unknown>();
+        for (const unit of body.units)
+          for (const person of unit.people) byPerson.set(`${unit.unit ?? '-'}|${person.userId ?? '-'}`, person.counts);
+        expect(byPerson).toEqual(expected.byPerson);
+        expect(body.title).toBe(
+          direction === 'incoming'
+            ? 'Báo cáo tình hình giải quyết văn bản đến'
+            : 'Báo cáo tình hình giải quyết văn bản đi',
+        );
+      }
+    }
+    // December has begun: tasks due later in it are not yet due.
+    const december = await get('/v1/reports/processing?direction=incoming&from=2026-12-01&to=2026-12-31');
+    expect(december.status).toBe(200);
+    const other = await get(
+      `/v1/reports/processing?direction=incoming&from=2026-11-01&to=2026-11-30&agency=${agencies[1]}`,
+      clerkOf(agencies[0] as string),
+    );
+    expect(other.status).toBe(404);
+    for (const bad of [
+      'direction=incoming&from=2026-11-31&to=2026-12-01',
+      'direction=incoming&from=2026-11-10&to=2026-11-01',
+      'direction=incoming&from=2027-01-01&to=2027-01-31',
+      'direction=incoming&from=2025-01-01&to=2026-11-30',
+      'direction=sideways&from=2026-11-01&to=2026-11-30',
+    ]) {
+      const response = await get(`/v1/reports/processing?${bad}`);
+      expect({ bad, status: response.status }).toEqual({ bad, status: 400 });
+    }
+  });
+
+  it('lists the overdue tasks with their documents, page by page', async () => {
+    for (const direction of ['incoming', 'outgoing'] as const) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: {
+          status: number;
+          body: { items: { documentId: string; href: string; task: { taskId: string } }[]; nextCursor: string | null };
+        } = await get(
+          `/v1/reports/findings?month=2026-11&kind=${direction}-overdue&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(page.status).toBe(200);
+        for (const item of page.body.items) expect(item.href).toBe(`/v1/documents/${item.documentId}`);
+        seen.push(...page.body.items.map((i) => i.task.taskId));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      const novemberStart = Date.parse('2026-11-01T00:00:00+07:00');
+      const decemberStart = Date.parse('2026-12-01T00:00:00+07:00');
+      const expected = tasks
+        .filter(
+          (t) =>
+            t.direction === direction &&
+            (direction === 'outgoing' || t.lead) &&
+            t.dueAt !== null &&
+            Date.parse(t.dueAt) >= novemberStart &&
+            Date.parse(t.dueAt) < decemberStart &&
+            taskState(t, asOf) === 'overdue',
+        )
+        .map((t) => t.taskId);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(seen.sort()).toEqual(expected.sort());
+    }
+  });
+
   it('exports the same figures as CSV, XLSX and a Vietnamese PDF with visible charts', async () => {
     const download = async (format: string) => {
       const response = await app.inject({
@@ -241,7 +350,7 @@ describe('monthly compliance report from events', () => {
       return response.rawPayload;
     };
     const expectedByAgency = new Map<string | null, ReturnType<typeof expectedFigures>>(
-      [...agencies, null].map((agencyCode) => [agencyCode, expectedFigures(activity, agencyCode)]),
+      [...agencies, null].map((agencyCode) => [agencyCode, expectedFigures(activity, agencyCode, tasks, asOf)]),
     );
     const check = (records: (string | number | null)[][]) => {
       expect(records.length).toBe((agencies.length + 1) * 11);

@@ -11,12 +11,14 @@ import type {
   DocumentValidatedV1,
   SignatureAppliedV1,
 } from '@vanthu/contracts';
+import { expectedIncomingOnTime } from './routing-activity';
+import type { TaskRecord } from './routing-activity';
 
 // A month of a few agencies' activity as the events the documents and signing services publish,
 // and, beside it, the plain record of what happened, from which the test computes every figure
 // on its own (no SQL, no code of the service).
 
-export type Topic = 'vanthu.documents' | 'vanthu.signing';
+export type Topic = 'vanthu.documents' | 'vanthu.signing' | 'vanthu.routing' | 'vanthu.exchange';
 export type Published = { topic: Topic; key: string; event: CloudEvent };
 
 export type IssuedRecord = {
@@ -25,6 +27,8 @@ export type IssuedRecord = {
   issuedAt: string;
   kindsAtIssue: Set<string>;
   validatedPassed: boolean;
+  /** Sent through the hub (exchange.sent), set by the routing and exchange activity. */
+  viaHub?: boolean;
 };
 export type Activity = {
   events: Published[];
@@ -58,7 +62,7 @@ export function random(seed: number): () => number {
 
 const hex = (c: string): string => c.repeat(64);
 
-const cloudEvent = <T>(type: string, subject: string, data: T, at: string, source: string): CloudEvent => ({
+export const cloudEvent = <T>(type: string, subject: string, data: T, at: string, source: string): CloudEvent => ({
   specversion: '1.0',
   id: randomUUID(),
   source,
@@ -454,8 +458,16 @@ export function monthOfActivity(seed: number, agencies: string[], perAgency = 10
 
 export type ExpectedFigures = Record<string, { numerator: number; denominator: number }>;
 
-/** Every figure of one agency (or of all, agencyCode null) recomputed from the record of what happened. */
-export function expectedFigures(activity: Activity, agencyCode: string | null): ExpectedFigures {
+/**
+ * Every figure of one agency (or of all, agencyCode null) recomputed from the record of what happened;
+ * the on-time figure from the tasks of the routing activity, as of `asOf`.
+ */
+export function expectedFigures(
+  activity: Activity,
+  agencyCode: string | null,
+  tasks: TaskRecord[] = [],
+  asOf = Date.now(),
+): ExpectedFigures {
   const mine = <T extends { agencyCode: string }>(rows: T[]): T[] =>
     rows.filter((row) => agencyCode === null || row.agencyCode === agencyCode);
   const inNovember = (at: string): boolean => Date.parse(at) >= novemberStart && Date.parse(at) < decemberStart;
@@ -474,8 +486,8 @@ export function expectedFigures(activity: Activity, agencyCode: string | null): 
     initialled: { numerator: has('initial'), denominator: issued.length },
     validated: { numerator: issued.filter((d) => d.validatedPassed).length, denominator: issued.length },
     digitisedOnly: { numerator: digitised, denominator: issued.length + digitised },
-    exchangedThroughHub: { numerator: 0, denominator: issued.length },
-    incomingOnTime: { numerator: 0, denominator: 0 },
+    exchangedThroughHub: { numerator: issued.filter((d) => d.viaHub).length, denominator: issued.length },
+    incomingOnTime: expectedIncomingOnTime(tasks, agencyCode, novemberStart, decemberStart, asOf),
     consultationsOnTime: { numerator: 0, denominator: 0 },
   };
 }

@@ -33,7 +33,9 @@ export type ComplianceDefinitions = {
 };
 
 export const complianceDefinitionsV1: ComplianceDefinitions = {
-  version: '2026.1',
+  // 2026.2: incoming on time counts the lead's (chủ trì) handling tasks due in the month from routing's events
+  // (2026.1 counted completed incoming processes, which carry no deadline).
+  version: '2026.2',
   figures: {
     // "Tỷ lệ văn bản, hồ sơ công việc được xử lý hoàn toàn trên môi trường điện tử và ký số": an
     // outgoing document counts when issued electronically with both signatures (NĐ 30/2020 Điều 5:
@@ -101,12 +103,13 @@ export const complianceDefinitionsV1: ComplianceDefinitions = {
       numerator: (c) => c.issuedViaHub,
       denominator: (c) => c.issued,
     },
-    // NĐ 30/2020 Điều 24: incoming documents are handled by their deadline.
+    // NĐ 30/2020 Điều 24: incoming documents are handled by the deadline the leader set when assigning them.
     incomingOnTime: {
       label: 'Tỷ lệ văn bản đến giải quyết đúng hạn',
-      definition: 'incoming processes completed in the month on time, over incoming processes completed in the month',
-      numerator: (c) => c.incomingProcessesOnTime,
-      denominator: (c) => c.incomingProcessesCompleted,
+      definition:
+        'lead (chủ trì) handling tasks of incoming documents due in the month and done by their deadline, over those due in the month that are done or past their deadline',
+      numerator: (c) => c.incomingHandledOnTime,
+      denominator: (c) => c.incomingHandlingDue,
     },
     consultationsOnTime: {
       label: 'Tỷ lệ ý kiến góp ý đúng hạn',

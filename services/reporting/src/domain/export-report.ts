@@ -57,7 +57,12 @@ export async function exportReport(input: ExportReportInput, ctx: ExportContext)
     const points = [];
     for (const month of previousMonths(input.month, input.trendMonths ?? 6)) {
       const range = monthRange(month);
-      const rows = await monthlyAgencyCounts(tx, { from: range.from, to: range.to, agencyCode });
+      const rows = await monthlyAgencyCounts(tx, {
+        from: range.from,
+        to: range.to,
+        agencyCode,
+        asOf: ctx.clock().toISOString(),
+      });
       const figures = computeFigures(sumCounts(rows, agencyCode ?? 'province'));
       points.push({ month, signed: figures.signed, personallySigned: figures.personallySigned });
     }

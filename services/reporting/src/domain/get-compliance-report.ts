@@ -57,7 +57,12 @@ export async function getComplianceReport(
   const agencyCode = agencyInScope(ctx.identity, input.agency);
   const range = reportableMonth(input.month, ctx.clock);
   const { result } = await ctx.runInTransaction(async (tx) => {
-    const [counts] = await monthlyAgencyCounts(tx, { from: range.from, to: range.to, agencyCode });
+    const [counts] = await monthlyAgencyCounts(tx, {
+      from: range.from,
+      to: range.to,
+      agencyCode,
+      asOf: ctx.clock().toISOString(),
+    });
     return { counts, freshness: await readFreshness(tx, ctx.consumer) };
   });
   // monthlyAgencyCounts always returns the asked agency, with zeros when it has no facts.

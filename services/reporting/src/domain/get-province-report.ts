@@ -26,8 +26,8 @@ export function sumCounts(rows: MonthlyAgencyCounts[], agencyCode: string): Mont
     incoming: 0,
     incomingElectronic: 0,
     digitised: 0,
-    incomingProcessesCompleted: 0,
-    incomingProcessesOnTime: 0,
+    incomingHandlingDue: 0,
+    incomingHandledOnTime: 0,
     consultationAnswers: 0,
     consultationAnswersOnTime: 0,
     certificateHolders: 0,
@@ -58,7 +58,12 @@ export async function getProvinceReport(input: GetProvinceReportInput, ctx: Repo
   requireRole(ctx.identity, 'report-collector', 'admin');
   const range = reportableMonth(input.month, ctx.clock);
   const { result } = await ctx.runInTransaction(async (tx) => ({
-    rows: await monthlyAgencyCounts(tx, { from: range.from, to: range.to, agencyCode: null }),
+    rows: await monthlyAgencyCounts(tx, {
+      from: range.from,
+      to: range.to,
+      agencyCode: null,
+      asOf: ctx.clock().toISOString(),
+    }),
     freshness: await readFreshness(tx, ctx.consumer),
   }));
   const agencies = result.rows

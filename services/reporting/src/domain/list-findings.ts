@@ -7,7 +7,7 @@ import { agencyInScope, reportableMonth, seesProvince } from './scope';
 
 export type ListFindingsInput = { month: string; kind: FindingKind; agency?: string; cursor?: string; limit?: number };
 
-type Cursor = { at: string; documentId: string };
+type Cursor = { at: string; id: string };
 
 const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
@@ -17,10 +17,10 @@ function decodeCursor(cursor: string): Cursor {
     if (
       typeof parsed.at === 'string' &&
       !Number.isNaN(Date.parse(parsed.at)) &&
-      typeof parsed.documentId === 'string' &&
-      /^[0-9a-f-]{36}$/.test(parsed.documentId)
+      typeof parsed.id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(parsed.id)
     )
-      return { at: parsed.at, documentId: parsed.documentId };
+      return { at: parsed.at, id: parsed.id };
   } catch {
     // falls through to the 400 below
   }
@@ -31,8 +31,9 @@ function decodeCursor(cursor: string): Cursor {
 
 /**
  * The documents to correct (NĐ 30/2020 Điều 5: signed by the person with authority and by the
- * organisation; Điều 25.1.c: a digitised paper original is only a copy): the Department reads the
- * whole province, an agency its own.
+ * organisation; Điều 25.1.c: a digitised paper original is only a copy) and the tasks past their
+ * deadline (Điều 24), due in the month and still open: the Department reads the whole province, an
+ * agency its own.
  */
 export async function listFindings(input: ListFindingsInput, ctx: ReportingContext): Promise<FindingsPage> {
   const agencyCode =
@@ -47,6 +48,7 @@ export async function listFindings(input: ListFindingsInput, ctx: ReportingConte
       agencyCode,
       after: input.cursor ? decodeCursor(input.cursor) : null,
       limit: limit + 1,
+      asOf: ctx.clock().toISOString(),
     }),
   );
   const page = rows.slice(0, limit);
@@ -61,7 +63,8 @@ export async function listFindings(input: ListFindingsInput, ctx: ReportingConte
       personalSignature: row.personal,
       organisationSignature: row.organisation,
       href: `/v1/documents/${row.documentId}`,
+      ...(row.task ? { task: row.task } : {}),
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, documentId: last.documentId }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
   };
 }

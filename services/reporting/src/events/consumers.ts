@@ -10,7 +10,19 @@ import {
   documentRecalledV1,
   documentRegisteredV1,
   documentValidatedV1,
+  exchangeReceivedV1,
+  exchangeSentV1,
+  exchangeStatusV1,
+  processCompletedV1,
+  processReturnedV1,
+  processStartedV1,
   signatureAppliedV1,
+  taskAssignedV1,
+  taskClaimedV1,
+  taskCompletedV1,
+  taskDelegatedV1,
+  taskOverdueV1,
+  taskReturnedV1,
   topicName,
 } from '@vanthu/contracts';
 import type { TopicName } from '@vanthu/contracts';
@@ -31,6 +43,17 @@ import {
   onDocumentValidated,
   onSignatureApplied,
 } from './signing-events';
+import {
+  onProcessCompleted,
+  onProcessReturned,
+  onProcessStarted,
+  onTaskAssigned,
+  onTaskCompleted,
+  onTaskOverdue,
+  onTaskReassigned,
+  onTaskReturned,
+} from './routing-events';
+import { onExchangeReceived, onExchangeSent, onExchangeStatus } from './exchange-events';
 
 export const reportingHandlers: Record<string, EventHandler> = {
   [documentCreatedV1.type]: onDocumentCreated,
@@ -45,10 +68,22 @@ export const reportingHandlers: Record<string, EventHandler> = {
   [certificateUnregisteredV1.type]: onCertificateUnregistered,
   [certificateSuspendedV1.type]: onCertificateSuspended,
   [certificateReassignedV1.type]: onCertificateReassigned,
+  [processStartedV1.type]: onProcessStarted,
+  [processCompletedV1.type]: onProcessCompleted,
+  [processReturnedV1.type]: onProcessReturned,
+  [taskAssignedV1.type]: onTaskAssigned,
+  [taskClaimedV1.type]: onTaskReassigned,
+  [taskDelegatedV1.type]: onTaskReassigned,
+  [taskCompletedV1.type]: onTaskCompleted,
+  [taskReturnedV1.type]: onTaskReturned,
+  [taskOverdueV1.type]: onTaskOverdue,
+  [exchangeSentV1.type]: onExchangeSent,
+  [exchangeReceivedV1.type]: onExchangeReceived,
+  [exchangeStatusV1.type]: onExchangeStatus,
 };
 
 /** The topics the projections are built from, in the order a rebuild reads them. */
-export const reportingTopics: TopicName[] = ['vanthu.documents', 'vanthu.signing'];
+export const reportingTopics: TopicName[] = ['vanthu.documents', 'vanthu.signing', 'vanthu.routing', 'vanthu.exchange'];
 
 export function reportingConsumer(
   group: string,

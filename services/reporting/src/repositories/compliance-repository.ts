@@ -1,4 +1,5 @@
 import type { Tx } from '@vanthu/platform';
+import { handlingTasks, processingScope } from './handling-tasks';
 
 export type MonthlyAgencyCounts = {
   agencyCode: string;
@@ -15,8 +16,8 @@ export type MonthlyAgencyCounts = {
   incoming: number;
   incomingElectronic: number;
   digitised: number;
-  incomingProcessesCompleted: number;
-  incomingProcessesOnTime: number;
+  incomingHandlingDue: number;
+  incomingHandledOnTime: number;
   consultationAnswers: number;
   consultationAnswersOnTime: number;
   certificateHolders: number;
@@ -44,10 +45,13 @@ const issuedDocuments = `
 
 const n = (value: unknown): number => Number(value ?? 0);
 
-/** Raw counts per agency for one month; `agencyCode` null gives every agency seen in any projection. */
+/**
+ * Raw counts per agency for one month; `agencyCode` null gives every agency seen in any projection.
+ * `asOf` (now) decides which open tasks are already overdue.
+ */
 export async function monthlyAgencyCounts(
   tx: Tx,
-  range: { from: string; to: string; agencyCode: string | null },
+  range: { from: string; to: string; agencyCode: string | null; asOf: string },
 ): Promise<MonthlyAgencyCounts[]> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `WITH agencies AS (
@@ -55,6 +59,7 @@ export async function monthlyAgencyCounts(
        UNION SELECT agency_code FROM signature_facts WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT agency_code FROM certificate_facts WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT agency_code FROM process_facts WHERE $3::text IS NULL OR agency_code = $3
+       UNION SELECT agency_code FROM exchange_facts WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT $3::text WHERE $3::text IS NOT NULL
      ),
      created AS (
@@ -83,12 +88,15 @@ export async function monthlyAgencyCounts(
          count(*) FILTER (WHERE via_hub) AS via_hub
        FROM issued GROUP BY agency_code
      ),
-     processes AS (
+     -- The lead's (chủ trì) handling of incoming documents due in the month (NĐ 30/2020 Điều 24): due once
+     -- done or once the deadline passed, on time when routing found it done by the deadline.
+     handling AS (
        SELECT agency_code,
-         count(*) FILTER (WHERE kind = 'incoming') AS completed,
-         count(*) FILTER (WHERE kind = 'incoming' AND on_time) AS on_time
-       FROM process_facts
-       WHERE completed_at >= $1 AND completed_at < $2 AND ($3::text IS NULL OR agency_code = $3)
+         count(*) FILTER (WHERE state IN ('on-time', 'late', 'overdue')) AS due,
+         count(*) FILTER (WHERE state = 'on-time') AS on_time
+       FROM (${handlingTasks()}) h
+       WHERE kind = 'incoming' AND distribution_role = 'lead' AND due_at >= $1 AND due_at < $2
+         AND ($3::text IS NULL OR agency_code = $3)
        GROUP BY agency_code
      ),
      consultations AS (
@@ -115,16 +123,16 @@ export async function monthlyAgencyCounts(
      )
      SELECT a.agency_code, cr.outgoing, cr.incoming, cr.internal, cr.incoming_electronic, cr.digitised,
             i.issued, i.signed, i.personal, i.organisation, i.both, i.initialled, i.validated, i.electronic, i.via_hub,
-            p.completed, p.on_time, co.answers, co.on_time AS answers_on_time,
+            p.due AS handling_due, p.on_time AS handled_on_time, co.answers, co.on_time AS answers_on_time,
             h.holders, h.activated, h.approval_signers, h.initial_signers
        FROM agencies a
        LEFT JOIN created cr ON cr.agency_code = a.agency_code
        LEFT JOIN issued_sum i ON i.agency_code = a.agency_code
-       LEFT JOIN processes p ON p.agency_code = a.agency_code
+       LEFT JOIN handling p ON p.agency_code = a.agency_code
        LEFT JOIN consultations co ON co.agency_code = a.agency_code
        LEFT JOIN holders h ON h.agency_code = a.agency_code
       ORDER BY a.agency_code`,
-    [range.from, range.to, range.agencyCode],
+    [range.from, range.to, range.agencyCode, range.asOf],
   );
   return rows.map((row) => ({
     agencyCode: String(row.agency_code),
@@ -141,8 +149,8 @@ export async function monthlyAgencyCounts(
     incoming: n(row.incoming),
     incomingElectronic: n(row.incoming_electronic),
     digitised: n(row.digitised),
-    incomingProcessesCompleted: n(row.completed),
-    incomingProcessesOnTime: n(row.on_time),
+    incomingHandlingDue: n(row.handling_due),
+    incomingHandledOnTime: n(row.handled_on_time),
     consultationAnswers: n(row.answers),
     consultationAnswersOnTime: n(row.answers_on_time),
     certificateHolders: n(row.holders),
@@ -152,9 +160,16 @@ export async function monthlyAgencyCounts(
   }));
 }
 
-export type FindingKind = 'without-personal-signature' | 'without-organisation-signature' | 'digitised-only';
+export type FindingKind =
+  | 'without-personal-signature'
+  | 'without-organisation-signature'
+  | 'digitised-only'
+  | 'incoming-overdue'
+  | 'outgoing-overdue';
 
 export type FindingRow = {
+  /** The keyset id: the document, or the task for the overdue lists. */
+  id: string;
   documentId: string;
   agencyCode: string;
   notation: string | null;
@@ -162,6 +177,7 @@ export type FindingRow = {
   personal: boolean;
   organisation: boolean;
   form: string;
+  task: { taskId: string; step: string | null; dueAt: string; unit: string | null; assignee: string | null } | null;
 };
 
 /**
@@ -175,23 +191,40 @@ export async function listFindings(
     from: string;
     to: string;
     agencyCode: string | null;
-    after: { at: string; documentId: string } | null;
+    after: { at: string; id: string } | null;
     limit: number;
+    asOf: string;
   },
 ): Promise<FindingRow[]> {
+  const taskKind = query.kind === 'incoming-overdue' || query.kind === 'outgoing-overdue';
+  const noTask =
+    'NULL::uuid AS task_id, NULL::text AS step, NULL::timestamptz AS due_at, NULL::text AS unit, NULL::text AS person';
   const source =
     query.kind === 'digitised-only'
-      ? `SELECT d.document_id, d.agency_code, d.notation, d.created_at AS at, d.form,
+      ? `SELECT d.document_id AS id, d.document_id, d.agency_code, d.notation, d.created_at AS at, d.form,
                 EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.kind = 'approval'
                          AND s.signer_user_id IS NOT NULL) AS personal,
                 EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id
-                         AND s.kind IN ('issue', 'copy', 'digitisation')) AS organisation
+                         AND s.kind IN ('issue', 'copy', 'digitisation')) AS organisation, ${noTask}
            FROM document_facts d
           WHERE d.form = 'digitised' AND d.created_at >= $1 AND d.created_at < $2
             AND ($3::text IS NULL OR d.agency_code = $3)`
-      : `SELECT * FROM (${issuedDocuments}) issued
-          WHERE ${query.kind === 'without-personal-signature' ? 'NOT personal' : 'NOT organisation'}`;
+      : taskKind
+        ? `SELECT h.task_id AS id, h.document_id, h.agency_code, d.notation, h.due_at AS at,
+                  COALESCE(d.form, 'electronic') AS form,
+                  EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = h.document_id AND s.kind = 'approval'
+                           AND s.signer_user_id IS NOT NULL) AS personal,
+                  EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = h.document_id
+                           AND s.kind = 'issue') AS organisation,
+                  h.task_id, h.step, h.due_at, h.assignee_unit AS unit, h.person
+             FROM (${handlingTasks('$7')}) h LEFT JOIN document_facts d ON d.document_id = h.document_id
+            WHERE h.state = 'overdue' AND ${processingScope[query.kind === 'incoming-overdue' ? 'incoming' : 'outgoing']}
+              AND h.due_at >= $1 AND h.due_at < $2 AND ($3::text IS NULL OR h.agency_code = $3)`
+        : `SELECT document_id AS id, document_id, agency_code, notation, at, form, personal, organisation, ${noTask}
+             FROM (${issuedDocuments}) issued
+            WHERE ${query.kind === 'without-personal-signature' ? 'NOT personal' : 'NOT organisation'}`;
   const { rows } = await tx.query<{
+    id: string;
     document_id: string;
     agency_code: string;
     notation: string | null;
@@ -199,13 +232,28 @@ export async function listFindings(
     form: string;
     personal: boolean;
     organisation: boolean;
+    task_id: string | null;
+    step: string | null;
+    due_at: Date | null;
+    unit: string | null;
+    person: string | null;
   }>(
-    `SELECT document_id, agency_code, notation, at, form, personal, organisation FROM (${source}) found
-      WHERE $4::timestamptz IS NULL OR (at, document_id) > ($4::timestamptz, $5::uuid)
-      ORDER BY at, document_id LIMIT $6`,
-    [query.from, query.to, query.agencyCode, query.after?.at ?? null, query.after?.documentId ?? null, query.limit],
+    `SELECT * FROM (${source}) found
+      WHERE $4::timestamptz IS NULL OR (at, id) > ($4::timestamptz, $5::uuid)
+      ORDER BY at, id LIMIT $6`,
+    [
+      query.from,
+      query.to,
+      query.agencyCode,
+      query.after?.at ?? null,
+      query.after?.id ?? null,
+      query.limit,
+      // Only the overdue lists judge open tasks at a time.
+      ...(taskKind ? [query.asOf] : []),
+    ],
   );
   return rows.map((row) => ({
+    id: row.id,
     documentId: row.document_id,
     agencyCode: row.agency_code,
     notation: row.notation,
@@ -213,5 +261,9 @@ export async function listFindings(
     personal: row.personal,
     organisation: row.organisation,
     form: row.form,
+    task:
+      row.task_id && row.due_at
+        ? { taskId: row.task_id, step: row.step, dueAt: row.due_at.toISOString(), unit: row.unit, assignee: row.person }
+        : null,
   }));
 }

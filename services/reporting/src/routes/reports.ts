@@ -10,6 +10,8 @@ import { listFindings } from '../domain/list-findings';
 import { ComplianceQuery, ComplianceReport, ExportQuery } from '../schemas/compliance-report';
 import { FindingsPage, FindingsQuery } from '../schemas/findings';
 import { ProvinceQuery, ProvinceReport } from '../schemas/province-report';
+import { getProcessingReport } from '../domain/get-processing-report';
+import { ProcessingQuery, ProcessingReport } from '../schemas/processing-report';
 
 export type ReportRoutesDeps = { pool: Pool; consumer: string; fonts: ReportFonts; clock?: Clock };
 
@@ -64,6 +66,23 @@ export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Pro
       },
     },
     async (request) => listFindings(request.query, reportingContext(request, deps, 'listComplianceFindings')),
+  );
+
+  app.get(
+    '/v1/reports/processing',
+    {
+      schema: {
+        operationId: 'getProcessingReport',
+        tags: ['reports'],
+        summary:
+          'Báo cáo tình hình giải quyết văn bản đến / đi for a period, per unit and person (NĐ 30/2020 Phụ lục IV)',
+        description:
+          'Tasks with a deadline in the period: due, done on time, done late, overdue and not yet due (as of now), per unit and per person, from routing’s events. Another agency is 404 unless the caller is a report collector.',
+        querystring: ProcessingQuery,
+        response: { 200: ProcessingReport, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => getProcessingReport(request.query, reportingContext(request, deps, 'getProcessingReport')),
   );
 
   app.get(

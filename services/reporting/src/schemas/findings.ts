@@ -7,10 +7,12 @@ export const FindingKind = Type.Union(
     Type.Literal('without-personal-signature'),
     Type.Literal('without-organisation-signature'),
     Type.Literal('digitised-only'),
+    Type.Literal('incoming-overdue'),
+    Type.Literal('outgoing-overdue'),
   ],
   {
     description:
-      'Issued without the signature of the person with authority, without the organisation signature, or only digitised from paper',
+      'Issued without the signature of the person with authority, without the organisation signature, only digitised from paper, or a task (incoming: the lead’s handling; outgoing: any step) due in the month and still open past its deadline',
   },
 );
 
@@ -33,11 +35,23 @@ export const FindingsPage = Type.Object(
         documentId: Type.String({ format: 'uuid' }),
         agencyCode: AgencyCode,
         notation: Type.Union([Type.String(), Type.Null()]),
-        at: Type.String({ format: 'date-time', description: 'issued at, or made at for digitised copies' }),
+        at: Type.String({
+          format: 'date-time',
+          description: 'issued at, made at for digitised copies, the deadline for overdue tasks',
+        }),
         form: Type.String(),
         personalSignature: Type.Boolean(),
         organisationSignature: Type.Boolean(),
         href: Type.String({ description: 'The document in the documents API' }),
+        task: Type.Optional(
+          Type.Object({
+            taskId: Type.String({ format: 'uuid' }),
+            step: Type.Union([Type.String(), Type.Null()]),
+            dueAt: Type.String({ format: 'date-time' }),
+            unit: Type.Union([Type.String(), Type.Null()]),
+            assignee: Type.Union([Type.String(), Type.Null()]),
+          }),
+        ),
       }),
     ),
     nextCursor: Type.Union([Type.String(), Type.Null()]),
