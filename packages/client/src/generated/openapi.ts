@@ -1059,6 +1059,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a consultation (lấy ý kiến) on a document: members, a deadline and a completion rule */
+        post: operations["openConsultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A consultation with every answer, the tally and the members who have not answered */
+        get: operations["getConsultation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A member answers: agree (nhất trí), disagree or comments, once */
+        post: operations["answerConsultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/closure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person who opened it closes the consultation; members who did not answer are listed */
+        post: operations["closeConsultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/compliance": {
         parameters: {
             query?: never;
@@ -1111,6 +1179,26 @@ export interface paths {
          * @description Issued documents without the personal signature of the person with authority or without the organisation signature, or documents only digitised from paper, in the month. Report collectors see the province unless they name an agency; others see their own agency (another agency is 404).
          */
         get: operations["listComplianceFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/processing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Báo cáo tình hình giải quyết văn bản đến / đi for a period, per unit and person (NĐ 30/2020 Phụ lục IV)
+         * @description Tasks with a deadline in the period: due, done on time, done late, overdue and not yet due (as of now), per unit and per person, from routing’s events. Another agency is 404 unless the caller is a report collector.
+         */
+        get: operations["getProcessingReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8028,6 +8116,488 @@ export interface operations {
             };
         };
     };
+    openConsultation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    documentId: string;
+                    /** Format: uuid */
+                    processId?: string;
+                    question: string;
+                    members: string[];
+                    /** Format: date-time */
+                    dueAt: string;
+                    /** @description When the consultation closes by itself: every member, the first answer, or a quorum of answers */
+                    completion?: "all" | "any" | {
+                        quorum: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        /** Format: uuid */
+                        documentId: string;
+                        processId: string | null;
+                        question: string;
+                        /** @description When the consultation closes by itself: every member, the first answer, or a quorum of answers */
+                        completion: "all" | "any" | {
+                            quorum: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** @description Past the deadline with members still to answer */
+                        overdue: boolean;
+                        /** @description open, closed */
+                        state: string;
+                        closeReason: string | null;
+                        openedBy: string;
+                        /** Format: date-time */
+                        openedAt: string;
+                        closedAt: string | null;
+                        members: {
+                            userId: string;
+                            answer: ("agree" | "disagree" | "comments") | null;
+                            comment: string | null;
+                            answeredAt: string | null;
+                            onTime: boolean | null;
+                        }[];
+                        tally: {
+                            agree: number;
+                            disagree: number;
+                            comments: number;
+                        };
+                        /** @description Members who have not answered (yet) */
+                        unanswered: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConsultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        /** Format: uuid */
+                        documentId: string;
+                        processId: string | null;
+                        question: string;
+                        /** @description When the consultation closes by itself: every member, the first answer, or a quorum of answers */
+                        completion: "all" | "any" | {
+                            quorum: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** @description Past the deadline with members still to answer */
+                        overdue: boolean;
+                        /** @description open, closed */
+                        state: string;
+                        closeReason: string | null;
+                        openedBy: string;
+                        /** Format: date-time */
+                        openedAt: string;
+                        closedAt: string | null;
+                        members: {
+                            userId: string;
+                            answer: ("agree" | "disagree" | "comments") | null;
+                            comment: string | null;
+                            answeredAt: string | null;
+                            onTime: boolean | null;
+                        }[];
+                        tally: {
+                            agree: number;
+                            disagree: number;
+                            comments: number;
+                        };
+                        /** @description Members who have not answered (yet) */
+                        unanswered: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerConsultation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description nhất trí, không nhất trí, có ý kiến khác */
+                    answer: "agree" | "disagree" | "comments";
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        /** Format: uuid */
+                        documentId: string;
+                        processId: string | null;
+                        question: string;
+                        /** @description When the consultation closes by itself: every member, the first answer, or a quorum of answers */
+                        completion: "all" | "any" | {
+                            quorum: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** @description Past the deadline with members still to answer */
+                        overdue: boolean;
+                        /** @description open, closed */
+                        state: string;
+                        closeReason: string | null;
+                        openedBy: string;
+                        /** Format: date-time */
+                        openedAt: string;
+                        closedAt: string | null;
+                        members: {
+                            userId: string;
+                            answer: ("agree" | "disagree" | "comments") | null;
+                            comment: string | null;
+                            answeredAt: string | null;
+                            onTime: boolean | null;
+                        }[];
+                        tally: {
+                            agree: number;
+                            disagree: number;
+                            comments: number;
+                        };
+                        /** @description Members who have not answered (yet) */
+                        unanswered: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeConsultation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        /** Format: uuid */
+                        documentId: string;
+                        processId: string | null;
+                        question: string;
+                        /** @description When the consultation closes by itself: every member, the first answer, or a quorum of answers */
+                        completion: "all" | "any" | {
+                            quorum: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** @description Past the deadline with members still to answer */
+                        overdue: boolean;
+                        /** @description open, closed */
+                        state: string;
+                        closeReason: string | null;
+                        openedBy: string;
+                        /** Format: date-time */
+                        openedAt: string;
+                        closedAt: string | null;
+                        members: {
+                            userId: string;
+                            answer: ("agree" | "disagree" | "comments") | null;
+                            comment: string | null;
+                            answeredAt: string | null;
+                            onTime: boolean | null;
+                        }[];
+                        tally: {
+                            agree: number;
+                            disagree: number;
+                            comments: number;
+                        };
+                        /** @description Members who have not answered (yet) */
+                        unanswered: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getComplianceReport: {
         parameters: {
             query: {
@@ -8719,8 +9289,8 @@ export interface operations {
             query: {
                 /** @description YYYY-MM in Asia/Ho_Chi_Minh */
                 month: string;
-                /** @description Issued without the signature of the person with authority, without the organisation signature, or only digitised from paper */
-                kind: "without-personal-signature" | "without-organisation-signature" | "digitised-only";
+                /** @description Issued without the signature of the person with authority, without the organisation signature, only digitised from paper, or a task (incoming: the lead’s handling; outgoing: any step) due in the month and still open past its deadline */
+                kind: "without-personal-signature" | "without-organisation-signature" | "digitised-only" | "incoming-overdue" | "outgoing-overdue";
                 /**
                  * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
                  * @example 000.00.31.H56
@@ -8754,7 +9324,7 @@ export interface operations {
                             notation: string | null;
                             /**
                              * Format: date-time
-                             * @description issued at, or made at for digitised copies
+                             * @description issued at, made at for digitised copies, the deadline for overdue tasks
                              */
                             at: string;
                             form: string;
@@ -8762,8 +9332,170 @@ export interface operations {
                             organisationSignature: boolean;
                             /** @description The document in the documents API */
                             href: string;
+                            task?: {
+                                /** Format: uuid */
+                                taskId: string;
+                                step: string | null;
+                                /** Format: date-time */
+                                dueAt: string;
+                                unit: string | null;
+                                assignee: string | null;
+                            };
                         }[];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProcessingReport: {
+        parameters: {
+            query: {
+                /** @description văn bản đến (incoming) or văn bản đi (outgoing) */
+                direction: "incoming" | "outgoing";
+                /** @description A calendar date in Asia/Ho_Chi_Minh */
+                from: string;
+                /** @description Last day of the period, inclusive (at most 366 days after from) */
+                to: string;
+                /**
+                 * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                 * @example 000.00.31.H56
+                 */
+                agency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        direction: "incoming" | "outgoing";
+                        /** @description The report’s Vietnamese title */
+                        title: string;
+                        period: {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            /** Format: date-time */
+                            fromInstant: string;
+                            /**
+                             * Format: date-time
+                             * @description exclusive
+                             */
+                            toInstant: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description Open tasks are overdue or not yet due as of this time
+                         */
+                        asOf: string;
+                        definition: string;
+                        total: {
+                            /** @description tổng số phải giải quyết: tasks with a deadline in the period */
+                            due: number;
+                            /** @description đã giải quyết đúng hạn */
+                            onTime: number;
+                            /** @description đã giải quyết quá hạn */
+                            late: number;
+                            /** @description chưa giải quyết, đã quá hạn */
+                            overdue: number;
+                            /** @description chưa giải quyết, chưa đến hạn */
+                            notYetDue: number;
+                            /** @description không có thời hạn: assigned in the period */
+                            withoutDeadline: number;
+                        };
+                        units: {
+                            /** @description null: no unit named on the task */
+                            unit: string | null;
+                            counts: {
+                                /** @description tổng số phải giải quyết: tasks with a deadline in the period */
+                                due: number;
+                                /** @description đã giải quyết đúng hạn */
+                                onTime: number;
+                                /** @description đã giải quyết quá hạn */
+                                late: number;
+                                /** @description chưa giải quyết, đã quá hạn */
+                                overdue: number;
+                                /** @description chưa giải quyết, chưa đến hạn */
+                                notYetDue: number;
+                                /** @description không có thời hạn: assigned in the period */
+                                withoutDeadline: number;
+                            };
+                            people: {
+                                /** @description null: assigned to a role, not claimed */
+                                userId: string | null;
+                                counts: {
+                                    /** @description tổng số phải giải quyết: tasks with a deadline in the period */
+                                    due: number;
+                                    /** @description đã giải quyết đúng hạn */
+                                    onTime: number;
+                                    /** @description đã giải quyết quá hạn */
+                                    late: number;
+                                    /** @description chưa giải quyết, đã quá hạn */
+                                    overdue: number;
+                                    /** @description chưa giải quyết, chưa đến hạn */
+                                    notYetDue: number;
+                                    /** @description không có thời hạn: assigned in the period */
+                                    withoutDeadline: number;
+                                };
+                            }[];
+                        }[];
+                        tasks: number;
+                        freshness: {
+                            /** @description Up to when each topic is counted */
+                            sources: {
+                                topic: string;
+                                /** Format: date-time */
+                                lastProcessedAt: string;
+                                events: number;
+                            }[];
+                            /** @description Events that could not be projected (unknown version…) */
+                            deadLetters: number;
+                            /** @description true when some events were not counted */
+                            mayBeBehind: boolean;
+                        };
+                        /** Format: date-time */
+                        generatedAt: string;
                     };
                 };
             };
