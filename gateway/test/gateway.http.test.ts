@@ -188,6 +188,8 @@ describe('authentication at the gateway', () => {
       'an expired token',
       bearer(esToken({ exp: Math.floor(Date.now() / 1000) - 120, iat: Math.floor(Date.now() / 1000) - 720 })),
     ],
+    // Not valid before two minutes from now: beyond the 30 s tolerance for the issuer's clock.
+    ['a token not valid yet (nbf in the future)', bearer(esToken({ nbf: Math.floor(Date.now() / 1000) + 120 }))],
     ['a token signed by another key', bearer(esToken({}, pem(intruder.privateKey, 'pkcs8')))],
     ['an issuer not on the allow-list', bearer(esToken({}, pem(es.privateKey, 'pkcs8'), 'https://evil.test'))],
     [

@@ -12,6 +12,8 @@ import { agencyA, agencyB } from '../support/identities';
 import { ContractChecker } from './support/contract-checker';
 import type { OpenApi } from './support/contract-checker';
 import { TenancyProbe } from './support/tenancy-probe';
+import { RoleProbe } from './support/role-probe';
+import { HostileBodies } from './support/hostile-bodies';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
 import { makeScan } from '../../services/documents/test/scan-files';
 import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
@@ -85,9 +87,71 @@ const notProvoked: Record<string, string> = {
 // Reads the tenancy probe does not hold to "404 for another agency's object", each with the reason.
 const tenancyExemptions: Record<string, string> = {};
 
+// Operations that declare no 403: open to every member of the caller's agency (the rest of the role matrix is
+// checked by the role probe). Adding a role check to one of these, or opening a gated one, changes this list.
+const openToEveryMember = [
+  'GET /v1/calendars/{year}',
+  'GET /v1/certificate-exceptions',
+  'GET /v1/certificate-gating',
+  'GET /v1/certificate-gating/persons/{userId}',
+  'GET /v1/certificates',
+  'GET /v1/certificates/{id}/history',
+  'GET /v1/consultations/{id}',
+  'GET /v1/delegations',
+  'GET /v1/delegations/delegates/{userId}',
+  'GET /v1/document-types',
+  'GET /v1/document-types/form-policy',
+  'GET /v1/documents',
+  'GET /v1/documents/{documentId}/validation',
+  'GET /v1/documents/{id}',
+  'GET /v1/documents/{id}/access-log',
+  'GET /v1/documents/{id}/content',
+  'GET /v1/documents/{id}/signatures',
+  'GET /v1/dossiers',
+  'GET /v1/dossiers/{id}',
+  'GET /v1/dossiers/{id}/export',
+  'GET /v1/exchanges',
+  'GET /v1/exchanges/{id}',
+  'GET /v1/organisations/{code}',
+  'GET /v1/processes/{id}',
+  'GET /v1/processes/{id}/history',
+  'GET /v1/processes/{id}/history/verification',
+  'GET /v1/registers',
+  'GET /v1/registers/{id}/export',
+  'GET /v1/reports/compliance',
+  'GET /v1/reports/export',
+  'GET /v1/reports/findings',
+  'GET /v1/reports/processing',
+  'GET /v1/searches',
+  'GET /v1/searches/{id}/results',
+  'GET /v1/tasks',
+  'GET /v1/workflows/definitions',
+  'PATCH /v1/documents/{id}/metadata',
+  'POST /v1/certificates',
+  'POST /v1/documents',
+  'POST /v1/documents/{id}/versions',
+  'POST /v1/dossiers',
+  'POST /v1/dossiers/{id}/close',
+  'POST /v1/dossiers/{id}/documents',
+  'POST /v1/exchanges/validations',
+  'POST /v1/searches',
+  'POST /v1/validations',
+];
+
+// Role-gated operations whose first success in the tier is a variant every member may use; their 403 guards the
+// other variant, which the scenario itself calls.
+const roleExemptions: Record<string, string> = {
+  'POST /v1/signature-images':
+    "a person's own signature or initial image is every member's; the seal image needs the clerk (scenario: 403)",
+  'POST /v1/delegations':
+    "delegating one's own tasks is every member's; recording someone's absence needs a leader (delegations.http.test.ts)",
+};
+
 let stack: TestStack;
 let checker: ContractChecker;
 let tenancy: TenancyProbe;
+let roles: RoleProbe;
+let hostile: HostileBodies;
 
 type Checked = {
   call: (
@@ -100,12 +164,17 @@ type Checked = {
   upload: (url: string, file: Buffer, metadata: unknown, fileType?: string) => Promise<ClientResponse>;
 };
 
-/** A client whose responses are checked; `agencyA` callers' successful reads are replayed by agency B (tenancy). */
-function checked(token?: string, options: { agencyA?: boolean } = {}): Checked {
+/**
+ * A client whose responses are checked; `agencyA` callers' successful reads are replayed by agency B (tenancy), and
+ * their successes on role-gated operations by a member of A without roles (the role matrix).
+ */
+function checked(token?: string, options: { agencyA?: boolean; roleProbe?: boolean } = {}): Checked {
   const client = gatewayClient(stack.gatewayUrl, token);
   const call: Checked['call'] = async (method, url, init = {}) => {
     const response = checker.check(method, url, await client.call(method, url, init));
     if (options.agencyA && method.toUpperCase() === 'GET') await tenancy.afterRead(url, response);
+    if (options.roleProbe ?? options.agencyA) await roles.afterSuccess(method, url, init, response);
+    hostile.record(method, url, init, response, client.call);
     return response;
   };
   return {
@@ -143,7 +212,8 @@ type Person = { client: Checked; certPath: string; key: string };
 const people: Record<string, Person> = {};
 
 beforeAll(async () => {
-  stack = await startTestStack('contract');
+  // The hostile-body probe sends a few thousand requests as one caller: the per-caller rate limit is lifted.
+  stack = await startTestStack('contract', { env: { gateway: { RATE_LIMIT_PER_MINUTE: '1000000' } } });
   const openapi = (await (await fetch(`${stack.gatewayUrl}/openapi.json`)).json()) as OpenApi;
   checker = new ContractChecker(openapi);
   const token = (user: string, roles: string[], agency = agencyA, name?: string) =>
@@ -152,8 +222,12 @@ beforeAll(async () => {
   admin = checked(await token('quan-tri', ['admin']), { agencyA: true });
   other = checked(await token('khac', ['clerk', 'specialist', 'admin'], agencyB));
   tenancy = new TenancyProbe(checker, (url) => other.get(url), tenancyExemptions);
+  const stranger = checked(await token('nguoi-la', []));
+  hostile = new HostileBodies(checker);
+  roles = new RoleProbe(checker, (method, url, init) => stranger.call(method, url, init), roleExemptions);
   specialist = checked(await token('chuyen-vien', ['specialist']), { agencyA: true });
-  collector = checked(await token('so-khcn', ['report-collector']));
+  // The Sở's collector is of agency A too; the role probe replays its province-wide reads.
+  collector = checked(await token('so-khcn', ['report-collector']), { roleProbe: true });
   for (const [user, roles, name, key] of [
     ['cuong', ['unit-leader'], 'Lê Hoàng Cường', 'le-hoang-cuong'],
     ['binh', ['format-checker'], 'Trần Thị Bình', 'tran-thi-binh'],
@@ -209,6 +283,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await office.json('POST', '/v1/organisations/imports', directory)).status).toBe(403);
     expect((await office.get(`/v1/organisations/${agencyA}`)).status).toBe(200);
     expect((await office.get('/v1/organisations/000.00.00.Z00')).status).toBe(404);
+    expect((await office.get('/v1/organisations/000.00.00.Z000')).status).toBe(400); // longer than a mã định danh
     expect((await office.get('/v1/document-types')).status).toBe(200);
     expect((await office.get('/v1/document-types/form-policy')).status).toBe(200);
     const policy = { entries: [{ typeCode: 'CV', form: 'electronic' }] };
@@ -1055,4 +1130,28 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect(unprobed.map((op) => op.key)).toEqual([]);
     expect(tenancy.probedLists.size).toBeGreaterThan(5);
   });
+
+  it('refuses every role-gated operation to a member of the agency who holds no role, with 403 problem+json', () => {
+    expect(roles.findings).toEqual([]);
+    // Every operation that declares 403 and succeeded in the tier was replayed by the stranger; the rest declare no
+    // 403, so they are open to every member of the agency by design (listed, so that a change shows here).
+    const gated = checker
+      .operations()
+      .filter((op) => checker.declaredStatuses(op).includes(403) && checker.statusesSeen(op).some((s) => s < 300));
+    expect(gated.filter((op) => !roles.probed.has(op.key) && !roleExemptions[op.key]).map((op) => op.key)).toEqual([]);
+    const open = checker
+      .operations()
+      .filter((op) => op.path.startsWith('/v1/') && !checker.declaredStatuses(op).includes(403))
+      .map((op) => op.key)
+      .sort();
+    expect(open).toEqual(openToEveryMember);
+  });
+
+  it('answers every hostile body with a declared 4xx problem, never a 5xx, and stays healthy', async () => {
+    await hostile.attack();
+    expect(hostile.findings).toEqual([]);
+    // The probe must have run over the JSON operations the tier reached, or it proves nothing.
+    expect(hostile.operations().length).toBeGreaterThan(25);
+    expect((await gatewayClient(stack.gatewayUrl).get('/health')).status).toBe(200);
+  }, 600_000);
 });

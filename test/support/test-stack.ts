@@ -39,7 +39,12 @@ export type TestStack = {
  */
 export async function startTestStack(
   label: string,
-  options: { kafkaBrokers?: string; restartPolicy?: RestartPolicy } = {},
+  options: {
+    kafkaBrokers?: string;
+    restartPolicy?: RestartPolicy;
+    /** Settings added to a process's environment (e.g. a lifted rate limit for a test that sends thousands). */
+    env?: Partial<Record<ProcessName, Record<string, string>>>;
+  } = {},
 ): Promise<TestStack> {
   const infra = loadInfrastructure();
   const suffix = `_t${uniqueSuffix()}`;
@@ -53,6 +58,7 @@ export async function startTestStack(
     blobDir,
     ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
   });
+  for (const [name, extra] of Object.entries(options.env ?? {})) Object.assign(envs[name as ProcessName], extra);
   const running = new Map<ProcessName, RunningProcess>();
   const supervisorLines: string[] = [];
   const supervisor = options.restartPolicy

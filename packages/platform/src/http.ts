@@ -12,6 +12,7 @@ import { createIdentityVerifier, identityHeader } from './identity';
 import type { Identity } from './identity';
 import { runHealthChecks } from './health';
 import { buildResponseSerializer } from './serialization';
+import { assertStorableText } from './storable-text';
 import type { HealthCheck } from './health';
 import type { Logger } from './logger';
 
@@ -190,6 +191,12 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
     const assertion = request.headers[identityHeader];
     if (typeof assertion !== 'string') throw new AppError('UNAUTHENTICATED', 'requests must come through the gateway');
     request.identity = verifyIdentity(assertion);
+  });
+
+  // Before schema validation, so that a NUL byte is refused as such even where the schema would accept the string.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
+      assertStorableText(request.body, 'body');
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -17,3 +17,4 @@ export * from './vietnam-time';
 export * from './route-kit';
 export * from './content-disposition';
 export * from './upload';
+export * from './storable-text';

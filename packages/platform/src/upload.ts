@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static, TObject } from '@sinclair/typebox';
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import { AppError } from './errors';
+import { assertStorableText } from './storable-text';
 
 // The one reader of multipart uploads (CONTRIBUTING.md, "Adding an endpoint"): exactly one part named `file` and
 // one JSON part named `metadata`, checked against the route's schema with every bad field named. Where the file's
@@ -45,6 +46,7 @@ export function parseMetadata<S extends TObject>(schema: S, text: string | undef
       errors: [{ field: 'metadata', message: 'not valid JSON' }],
     });
   }
+  assertStorableText(value, 'metadata');
   const errors = [...Value.Errors(schema, value)].map((e) => ({
     field: ['metadata', ...e.path.split('/').filter(Boolean)].join('.'),
     message: e.type === ValueErrorType.ObjectAdditionalProperties ? 'unknown field' : e.message,

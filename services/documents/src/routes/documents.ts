@@ -201,7 +201,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         summary: 'Release a registered outgoing document (phát hành); registered → issued',
         params: DocumentIdParams,
         headers: IdempotencyKeyHeaders,
-        response: { 200: Document, ...problemResponses(401, 403, 404, 409, 422) },
+        response: { 200: Document, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) =>

@@ -97,7 +97,7 @@ export async function dossierRoutes(app: ServiceApp, deps: DocumentsServices): P
         summary: 'Close the dossier; hand-over to the agency archive falls due within one year',
         params: DossierIdParams,
         headers: IdempotencyKeyHeaders,
-        response: { 200: Dossier, ...problemResponses(401, 404, 409) },
+        response: { 200: Dossier, ...problemResponses(400, 401, 404, 409) },
       },
     },
     async (request, reply) =>

@@ -56,7 +56,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         tags: ['organisations'],
         summary: 'An organisation of the directory with its units and people',
         params: OrganisationCodeParams,
-        response: { 200: Organisation, ...problemResponses(401, 404) },
+        response: { 200: Organisation, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) =>

@@ -23,8 +23,7 @@ function describeAssignee(task: TaskRecord): string {
 }
 
 /**
- * Loads a task for an action with its process locked: 404 outside the caller's agency, 409 naming
- * the state when it is finished, 403 when it belongs to someone else, 409 naming the allowed
+ * Loads a task for an action with its process locked: 404 outside the caller's agency, 403 when it belongs to someone else, 409 naming the state when it is finished, 409 naming the allowed
  * actions when the step does not allow this one. Two people acting at once queue on the lock;
  * the second sees the first one's result.
  */
@@ -34,10 +33,12 @@ export async function lockTaskFor(tx: Tx, identity: Identity, taskId: string, ac
   const process = await lockProcess(tx, identity.agencyCode, found.processId);
   if (!process) throw new AppError('NOT_FOUND', `task ${taskId} not found`);
   const task = (await findTask(tx, identity.agencyCode, taskId)) as TaskRecord;
-  if (task.state === 'completed' || task.state === 'returned' || task.state === 'cancelled')
-    throw new AppError('CONFLICT', `task ${taskId} is already ${task.state}`);
+  // Who may act is decided before the state is told: someone else's task is 403 whatever its state, so that
+  // a stranger learns nothing of its progress; its assignee acting twice gets 409 naming the state.
   if (!isAssignee(task, identity) && !hasRole(identity, 'service'))
     throw new AppError('FORBIDDEN', `task ${taskId} is assigned to ${describeAssignee(task)}`);
+  if (task.state === 'completed' || task.state === 'returned' || task.state === 'cancelled')
+    throw new AppError('CONFLICT', `task ${taskId} is already ${task.state}`);
   assertActionAllowed(task, action);
   const stored = await findDefinition(tx, identity.agencyCode, process.definitionId);
   if (!stored) throw new Error(`definition ${process.definitionId} of process ${process.id} is missing`);

@@ -41,7 +41,7 @@ export async function processRoutes(app: ServiceApp, deps: RoutingRouteDeps): Pr
         tags: ['processes'],
         summary: 'A process with its tasks and the signatures placed on its document',
         params: IdParams,
-        response: { 200: ProcessView, ...problemResponses(401, 404) },
+        response: { 200: ProcessView, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => getProcess({ processId: request.params.id }, routingContextFor(request, deps, 'getProcess')),
@@ -55,7 +55,7 @@ export async function processRoutes(app: ServiceApp, deps: RoutingRouteDeps): Pr
         tags: ['processes'],
         summary: 'The append-only, hash-chained history of a process',
         params: IdParams,
-        response: { 200: HistoryView, ...problemResponses(401, 404) },
+        response: { 200: HistoryView, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) => ({
@@ -83,7 +83,7 @@ export async function processRoutes(app: ServiceApp, deps: RoutingRouteDeps): Pr
         tags: ['processes'],
         summary: 'Recompute the history’s hash chain from its first row',
         params: IdParams,
-        response: { 200: ChainVerification, ...problemResponses(401, 404) },
+        response: { 200: ChainVerification, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) =>

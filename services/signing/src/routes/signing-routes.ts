@@ -245,7 +245,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         summary:
           'Who held the certificate when, and every change with who made it and why (holders and administrators)',
         params: IdParams,
-        response: { 200: CertificateHistory, ...problemResponses(401, 404) },
+        response: { 200: CertificateHistory, ...problemResponses(400, 401, 404) },
       },
     },
     async (request) =>
@@ -305,7 +305,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         summary: 'Activate a registered certificate (administrator; audited)',
         params: IdParams,
         headers: IdempotencyKeyHeaders,
-        response: { 200: { $ref: 'Certificate#' }, ...problemResponses(401, 403, 404, 409, 422) },
+        response: { 200: { $ref: 'Certificate#' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) =>
