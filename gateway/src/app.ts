@@ -10,6 +10,7 @@ import { registerAuthentication } from './auth/authenticate';
 import { gatewayVersion } from './config';
 import type { GatewayConfig, IssuerConfig } from './config';
 import { aggregateHealth } from './health/aggregate-health';
+import { prepareDocument, sendPrepared } from './openapi/prepared-document';
 import { OpenApiComposer } from './openapi/compose';
 import { registerProxies } from './proxy/register-proxies';
 import { upstreams } from './proxy/upstreams';
@@ -87,12 +88,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(swagger, { mode: 'static', specification: { document: composer.live as never } });
   // Both documents are served from memory as serialised JSON: composing and stringifying the OpenAPI document per
   // request capped /openapi.json at a few hundred requests a second.
-  app.get('/openapi.json', { config: { rateLimit: false } }, async (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(await composer.serialized()),
+  app.get('/openapi.json', { config: { rateLimit: false } }, async (request, reply) =>
+    sendPrepared(request, reply, await composer.document()),
   );
-  const asyncApi = JSON.stringify(buildAsyncApiDocument(gatewayVersion));
-  app.get('/asyncapi.json', { config: { rateLimit: false } }, async (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(asyncApi),
+  const asyncApi = prepareDocument(JSON.stringify(buildAsyncApiDocument(gatewayVersion)));
+  app.get('/asyncapi.json', { config: { rateLimit: false } }, async (request, reply) =>
+    sendPrepared(request, reply, asyncApi),
   );
   app.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
     const health = await aggregateHealth(services);

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
@@ -235,7 +236,7 @@ describe('authentication at the gateway', () => {
     }
   });
 
-  it('verifies every request but signs one assertion per token for a minute', async () => {
+  it('verifies a token once a minute at most, never past its expiry, and signs one assertion per token for a minute', async () => {
     const token = esToken({ sub: 'repeat-caller' });
     await get('/v1/documents/a', bearer(token));
     await get('/v1/documents/b', bearer(token));
@@ -427,6 +428,21 @@ describe('published documents', () => {
       '#/components/schemas/signing.Thing',
     );
     expect(document.components.schemas.Problem).toEqual({ type: 'object' });
+  });
+
+  it('serves the documents with a strong ETag (304 when unchanged) and gzip to clients that accept it', async () => {
+    for (const url of ['/openapi.json', '/asyncapi.json']) {
+      const first = await get(url);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+      const again = await get(url, { 'if-none-match': `W/"other", ${etag}` });
+      expect(again.statusCode).toBe(304);
+      expect(again.body).toBe('');
+      expect((await get(url, { 'if-none-match': '"stale"' })).statusCode).toBe(200);
+      const zipped = await get(url, { 'accept-encoding': 'br, gzip' });
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'))).toEqual(first.json());
+    }
   });
 
   it('serves the AsyncAPI document and the docs page without a token', async () => {

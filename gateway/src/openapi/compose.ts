@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Upstream } from '../proxy/upstreams';
+import { prepareDocument } from './prepared-document';
+import type { PreparedDocument } from './prepared-document';
 
 export type OpenApiDocument = {
   openapi?: string;
@@ -84,8 +86,8 @@ function declareProblemMediaType(paths: Record<string, unknown>): void {
 export class OpenApiComposer {
   /** Updated in place on refresh, so holders of the reference (the docs page) always see the latest. */
   readonly live: OpenApiDocument & Record<string, unknown> = {};
-  /** The composed document as JSON text, made once per refresh (not per request). */
-  private text: string | undefined;
+  /** The composed document as JSON text with its ETag and gzip copy, made once per refresh (not per request). */
+  private prepared: PreparedDocument | undefined;
   private lastFetch = 0;
   private refreshing: Promise<void> | undefined;
 
@@ -101,9 +103,14 @@ export class OpenApiComposer {
    * burst of readers neither waits for the services nor re-fetches their documents once each.
    */
   async serialized(): Promise<string> {
-    if (this.text === undefined) await this.refreshOnce();
+    return (await this.document()).text;
+  }
+
+  /** The same, prepared for serving (ETag, gzip). */
+  async document(): Promise<PreparedDocument> {
+    if (this.prepared === undefined) await this.refreshOnce();
     else if (Date.now() - this.lastFetch > this.maxAgeMs) void this.refreshOnce();
-    return this.text as string;
+    return this.prepared as PreparedDocument;
   }
 
   private refreshOnce(): Promise<void> {
@@ -125,7 +132,8 @@ export class OpenApiComposer {
       }),
     );
     const composed = composeOpenApi(documents, this.version);
-    this.text = JSON.stringify(composed);
+    const text = JSON.stringify(composed);
+    if (text !== this.prepared?.text) this.prepared = prepareDocument(text);
     for (const key of Object.keys(this.live)) delete this.live[key];
     Object.assign(this.live, composed);
     this.lastFetch = Date.now();

@@ -1,5 +1,6 @@
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import { AppError } from './errors';
+import { cacheVerifications } from './verification-cache';
 
 // Roles a caller can hold. The names are English; the Vietnamese office is beside each so a
 // reader can find the rule that speaks of it.
@@ -89,11 +90,15 @@ export function createIdentityVerifier(
   servicePublicKeyPem?: string,
 ): (token: string) => Identity {
   const options = { algorithms: ['ES256' as const], allowedAud: internalAudience, clockTolerance: 5_000 };
-  const verifiers: Record<string, (token: string) => unknown> = {
-    [internalIssuer]: createVerifier({ ...options, key: publicKeyPem, allowedIss: internalIssuer }),
+  const cached = (verify: (token: string) => Record<string, unknown>) =>
+    cacheVerifications(verify, { clockToleranceMs: options.clockTolerance });
+  const verifiers: Record<string, (token: string) => Record<string, unknown>> = {
+    [internalIssuer]: cached(createVerifier({ ...options, key: publicKeyPem, allowedIss: internalIssuer })),
   };
   if (servicePublicKeyPem)
-    verifiers[serviceIssuer] = createVerifier({ ...options, key: servicePublicKeyPem, allowedIss: serviceIssuer });
+    verifiers[serviceIssuer] = cached(
+      createVerifier({ ...options, key: servicePublicKeyPem, allowedIss: serviceIssuer }),
+    );
   const decode = createDecoder();
   return (token) => {
     let claims: Record<string, unknown>;
@@ -101,7 +106,7 @@ export function createIdentityVerifier(
       const issuer = (decode(token) as { iss?: unknown }).iss;
       const verify = typeof issuer === 'string' ? verifiers[issuer] : undefined;
       if (!verify) throw new Error(`issuer ${String(issuer)} is not trusted here`);
-      claims = verify(token) as Record<string, unknown>;
+      claims = verify(token);
     } catch (error) {
       throw new AppError(
         'UNAUTHENTICATED',

@@ -18,3 +18,4 @@ export * from './route-kit';
 export * from './content-disposition';
 export * from './upload';
 export * from './storable-text';
+export * from './verification-cache';
