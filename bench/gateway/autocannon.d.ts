@@ -9,5 +9,6 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
   };
-  export default function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options): Promise<Result>;
+  export = autocannon;
 }
