@@ -1,0 +1,379 @@
+// Inbox and transition benchmark (issue 12), on a fresh database migrated from nothing, every figure a ratio against a
+// baseline measured in the same run on the same table:
+//   - the inbox of one person (`listTasks`: the page and the counts per state, as GET /v1/tasks runs them) p95,
+//     against a bare indexed SELECT of the same person's open tasks;
+//   - transitions per second (`completeTask`: lock, complete the step, assign the next one with its deadline timers,
+//     history row and outbox events), against bare INSERTs of exactly the rows those transitions wrote.
+// Usage (infrastructure up):
+//   npx tsx bench/routing/inbox-transitions.ts [--tasks 100000] [--agencies 50] [--queries 500] [--transitions 1000]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createLogger, createPool, runMigrations, withTransaction } from '@vanthu/platform';
+import type { Identity, Pool } from '@vanthu/platform';
+import { DocumentsClient } from '../../services/routing/src/clients/documents-client';
+import { migrationsDir } from '../../services/routing/src/config';
+import { parseDefinition } from '../../services/routing/src/definitions/parse-definition';
+import { completeTask } from '../../services/routing/src/domain/complete-task';
+import { listTasks } from '../../services/routing/src/domain/list-tasks';
+import { countInboxByState, listInbox } from '../../services/routing/src/repositories/tasks-repository';
+import type { RoutingContext } from '../../services/routing/src/domain/routing-context';
+import { moduleTimers } from '../../services/routing/src/module-timers';
+import { createTestDatabase } from '../../test/support/databases';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) || fallback : fallback;
+};
+const taskCount = option('--tasks', 100_000);
+const agencyCount = option('--agencies', 50);
+const queryCount = option('--queries', 500);
+const transitionCount = option('--transitions', 1000);
+const usersPerAgency = 40;
+const logger = createLogger('bench-routing-inbox', 'silent');
+const now = new Date('2026-06-01T02:00:00Z');
+const agency = (a: number) => `000.00.${String(a).padStart(2, '0')}.H${String(a % 100).padStart(2, '0')}`;
+const user = (u: number) => `chuyen-vien-${u}`;
+
+// A two-step chain: the specialist's review, then the unit leader's approval (the person named in a variable).
+const definition = parseDefinition({
+  kind: 'submission',
+  name: 'Bench: xem xét rồi phê duyệt',
+  elements: [
+    { id: 'start', type: 'startEvent' },
+    {
+      id: 'review',
+      type: 'userTask',
+      name: 'Chuyên viên xem xét',
+      assignee: { role: 'specialist', user: 'starter' },
+      actions: ['complete'],
+      dueIn: { workingDays: 2 },
+    },
+    {
+      id: 'approve',
+      type: 'userTask',
+      name: 'Lãnh đạo phòng phê duyệt',
+      assignee: { role: 'unit-leader', user: 'variable:approver' },
+      actions: ['complete'],
+      dueIn: { workingDays: 2 },
+      boundaryEvents: [{ type: 'timer', kind: 'reminder', offset: { workingHours: 4 }, interrupting: false }],
+    },
+    { id: 'end', type: 'endEvent' },
+  ],
+  flows: [
+    { from: 'start', to: 'review' },
+    { from: 'review', to: 'approve' },
+    { from: 'approve', to: 'end' },
+  ],
+});
+
+async function seed(pool: Pool): Promise<void> {
+  await withTransaction(pool, async (tx) => {
+    for (let a = 0; a < agencyCount; a += 1) {
+      const definitionId = randomUUID();
+      await tx.query(
+        `INSERT INTO process_definitions (id, agency_code, kind, version, definition, created_by)
+         VALUES ($1, $2, 'submission', 1, $3, 'bench')`,
+        [definitionId, agency(a), JSON.stringify(definition)],
+      );
+    }
+    // Every person holds an activated certificate (seed 000 §1b gating lets tasks be assigned to them).
+    await tx.query(
+      `INSERT INTO certificate_projection (certificate_id, agency_code, user_id, state, not_after, updated_at, last_event_id)
+       SELECT gen_random_uuid(), d.agency_code, 'chuyen-vien-' || u, 'active', $1::timestamptz + interval '3 years', $1, 'bench'
+         FROM process_definitions d, generate_series(0, $2 - 1) AS u`,
+      [now, usersPerAgency],
+    );
+    // One process per task; task i belongs to agency i % agencies and person (i / agencies) % users.
+    await tx.query(
+      `INSERT INTO processes (id, agency_code, kind, definition_id, definition_version, document_id, state, urgency, variables,
+          document_version, content_version, started_by, started_unit, started_at, due_at)
+       SELECT gen_random_uuid(), d.agency_code, 'submission', d.id, 1, gen_random_uuid(), 'active', 'normal',
+              jsonb_build_object('approver', 'chuyen-vien-' || ((s.i / $1 + 1) % $2), 'bench', s.i),
+              1, 1, 'chuyen-vien-' || ((s.i / $1) % $2), 'kgvx', $3::timestamptz - (s.i % 3000) * interval '1 minute', NULL
+         FROM generate_series(0, $4::int - 1) AS s(i)
+         JOIN (SELECT id, agency_code, row_number() OVER (ORDER BY agency_code) - 1 AS n FROM process_definitions) d
+           ON d.n = s.i % $1`,
+      [agencyCount, usersPerAgency, now, taskCount],
+    );
+    await tx.query(
+      `INSERT INTO tasks (id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
+          document_id, document_version, actions, priority, urgent, due_at, created_at)
+       SELECT gen_random_uuid(), p.id, p.agency_code, 'review', 'Chuyên viên xem xét', 'open', p.started_by, 'specialist',
+              'kgvx', p.document_id, 1, ARRAY['complete'], 0, (p.variables->>'bench')::int % 97 = 0,
+              p.started_at + interval '2 days', p.started_at
+         FROM processes p`,
+    );
+  });
+  await pool.query('VACUUM ANALYZE');
+}
+
+function contextFor(pool: Pool, identity: Identity, timers: ReturnType<typeof moduleTimers>): RoutingContext {
+  const requestId = randomUUID();
+  return {
+    identity,
+    requestId,
+    runInTransaction: async (work) => ({ result: await withTransaction(pool, work), replayed: false }),
+    clock: () => now,
+    logger,
+    // The review step has no form and submits no version: nothing here calls documents (a call would fail the run).
+    documents: new DocumentsClient('http://127.0.0.1:9'),
+    events: { topicPrefix: 'bench.', source: '/vanthu/routing' },
+    timers,
+    localAgencies: [],
+    credentials: { identity: '', requestId },
+  };
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+
+async function inbox(pool: Pool, timers: ReturnType<typeof moduleTimers>) {
+  const people = Array.from({ length: queryCount }, (_, i) => ({
+    agencyCode: agency((i * 7) % agencyCount),
+    userId: user((i * 13) % usersPerAgency),
+  }));
+  const bare: number[] = [];
+  const product: number[] = [];
+  const statements: number[] = [];
+  let rows = 0;
+  const client = await pool.connect();
+  // Warm both paths once, then alternate them so that load on the machine falls on both alike.
+  for (const [i, who] of people.entries()) {
+    const identity: Identity = { ...who, unitCode: 'kgvx', roles: ['specialist'] };
+    const t0 = performance.now();
+    const result = await pool.query(
+      `SELECT * FROM tasks WHERE agency_code = $1 AND assignee_user_id = $2 AND state IN ('open', 'claimed')
+        ORDER BY due_at, id LIMIT 50`,
+      [who.agencyCode, who.userId],
+    );
+    const t1 = performance.now();
+    const page = await listTasks({ query: {} }, contextFor(pool, identity, timers));
+    const t2 = performance.now();
+    // The inbox's own two statements (page, counts) on one connection, without the transaction around them.
+    const filter = { ...who, roles: ['specialist'], unitCode: 'kgvx', dueBefore: null };
+    await listInbox(client, { ...filter, states: ['open', 'claimed'], after: null, limit: 51 });
+    await countInboxByState(client, filter);
+    const t3 = performance.now();
+    if (result.rowCount !== page.items.length)
+      throw new Error(`bare SELECT found ${result.rowCount} rows, the inbox ${page.items.length}`);
+    if (i > 0) {
+      bare.push(t1 - t0);
+      product.push(t2 - t1);
+      statements.push(t3 - t2);
+    }
+    rows += page.items.length;
+  }
+  client.release();
+  return {
+    queries: bare.length,
+    statementsP50Ms: percentile(statements, 50),
+    statementsP95Ms: percentile(statements, 95),
+    meanRowsPerPage: rows / people.length,
+    bareP50Ms: percentile(bare, 50),
+    bareP95Ms: percentile(bare, 95),
+    inboxP50Ms: percentile(product, 50),
+    inboxP95Ms: percentile(product, 95),
+    ratioP95: percentile(product, 95) / percentile(bare, 95),
+  };
+}
+
+async function transitions(pool: Pool, timers: ReturnType<typeof moduleTimers>) {
+  const { rows: picked } = await pool.query<{ id: string; agency_code: string; assignee_user_id: string }>(
+    `SELECT id, agency_code, assignee_user_id FROM tasks WHERE state = 'open' AND step = 'review'
+      ORDER BY md5(id::text) LIMIT $1`,
+    [transitionCount],
+  );
+  const mark = async () =>
+    (
+      await pool.query<{ t: string; h: string; o: string; m: string }>(
+        `SELECT (SELECT count(*) FROM tasks) AS t, (SELECT count(*) FROM process_history) AS h,
+                (SELECT count(*) FROM outbox) AS o, (SELECT count(*) FROM timers) AS m`,
+      )
+    ).rows[0]!;
+  const before = await mark();
+  const started = performance.now();
+  for (const task of picked) {
+    const identity: Identity = {
+      userId: task.assignee_user_id,
+      agencyCode: task.agency_code,
+      unitCode: 'kgvx',
+      roles: ['specialist'],
+    };
+    await completeTask({ taskId: task.id, body: {} }, contextFor(pool, identity, timers));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = await mark();
+  const written = {
+    tasksInserted: Number(after.t) - Number(before.t),
+    tasksUpdated: picked.length,
+    historyRows: Number(after.h) - Number(before.h),
+    outboxRows: Number(after.o) - Number(before.o),
+    timerRows: Number(after.m) - Number(before.m),
+  };
+  const completed = Number(
+    (
+      await pool.query(`SELECT count(*) AS n FROM tasks WHERE id = ANY($1::uuid[]) AND state = 'completed'`, [
+        picked.map((t) => t.id),
+      ])
+    ).rows[0].n,
+  );
+  if (completed !== picked.length || written.tasksInserted !== picked.length)
+    throw new Error(`completed ${completed} and assigned ${written.tasksInserted} of ${picked.length}`);
+  return { transitions: picked.length, seconds, perSecond: picked.length / seconds, written, ids: picked };
+}
+
+/** The same rows the transitions wrote (next tasks, history, timers, outbox), inserted again bare, one transaction each. */
+async function bareInserts(pool: Pool, processIds: string[]) {
+  // Each table with the column naming the process the row belongs to (outbox rows are keyed by process).
+  const tables = [
+    { table: 'tasks', key: 'process_id', where: "AND step = 'approve'" },
+    { table: 'process_history', key: 'process_id', where: '' },
+    { table: 'timers', key: 'process_id', where: '' },
+    { table: 'outbox', key: 'message_key', where: '' },
+  ];
+  const byProcess = new Map<string, { table: string; row: Record<string, unknown> }[]>();
+  let total = 0;
+  for (const { table, key, where } of tables) {
+    const { rows } = await pool.query<Record<string, unknown>>(
+      `SELECT * FROM ${table} WHERE ${key}::text = ANY($1::text[]) ${where}`,
+      [processIds],
+    );
+    for (const row of rows) {
+      const list = byProcess.get(String(row[key])) ?? [];
+      list.push({ table, row });
+      byProcess.set(String(row[key]), list);
+    }
+    total += rows.length;
+  }
+  // New keys for the copies; process_history refuses deletes (append-only), so its copies go to a twin table.
+  const fresh = (table: string, row: Record<string, unknown>): Record<string, unknown> => {
+    const copy = { ...row };
+    if (table === 'outbox') {
+      delete copy.position;
+      copy.event_id = randomUUID();
+    } else if (table !== 'process_history') copy.id = randomUUID();
+    return copy;
+  };
+  await pool.query('CREATE TABLE bench_history (LIKE process_history INCLUDING ALL)');
+  const started = performance.now();
+  for (const list of byProcess.values())
+    await withTransaction(pool, async (tx) => {
+      for (const { table, row } of list) {
+        const copy = fresh(table, row);
+        const names = Object.keys(copy);
+        await tx.query(
+          `INSERT INTO ${table === 'process_history' ? 'bench_history' : table} (${names.join(', ')})
+           VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
+          names.map((n) =>
+            n === 'detail' ||
+            n === 'data' ||
+            n === 'payload' ||
+            n === 'extensions' ||
+            n === 'outcome' ||
+            n === 'progress'
+              ? JSON.stringify(copy[n])
+              : copy[n],
+          ),
+        );
+      }
+    });
+  const seconds = (performance.now() - started) / 1000;
+  return { transactions: byProcess.size, rows: total, seconds, perSecond: byProcess.size / seconds };
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase('bench_inbox');
+  try {
+    await runMigrations(db.url, migrationsDir, logger);
+    const pool = createPool(db.url);
+    const timers = moduleTimers(() => now);
+    const seedStarted = performance.now();
+    await seed(pool);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const open = Number((await pool.query(`SELECT count(*) AS n FROM tasks WHERE state = 'open'`)).rows[0].n);
+
+    const inboxRun = await inbox(pool, timers);
+    const transitionRun = await transitions(pool, timers);
+    const { rows: processRows } = await pool.query<{ process_id: string }>(
+      `SELECT process_id FROM tasks WHERE id = ANY($1::uuid[])`,
+      [transitionRun.ids.map((t) => t.id)],
+    );
+    const bare = await bareInserts(
+      pool,
+      processRows.map((r) => r.process_id),
+    );
+    await pool.end();
+
+    const results = {
+      date: new Date().toISOString(),
+      loadAverage: os.loadavg()[0],
+      cpus: os.cpus().length,
+      openTasks: open,
+      agencies: agencyCount,
+      peoplePerAgency: usersPerAgency,
+      seedSeconds,
+      inbox: inboxRun,
+      transitions: { ...transitionRun, ids: undefined },
+      bareInserts: bare,
+      transitionsToBare: transitionRun.perSecond / bare.perSecond,
+      goals: {
+        inboxP95AtMostTwiceBare: inboxRun.ratioP95 <= 2,
+        transitionsAtLeast30PercentOfBare: transitionRun.perSecond / bare.perSecond >= 0.3,
+      },
+    };
+    fs.writeFileSync(path.join(__dirname, 'inbox-transitions-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const w = transitionRun.written;
+    const section = [
+      '<!-- inbox:start -->',
+      '## Inbox and transitions',
+      '',
+      `Run ${results.date} (\`npx tsx bench/routing/inbox-transitions.ts\`), ${open} open tasks across ${agencyCount} agencies`,
+      `(${usersPerAgency} people each, one process per task), on the shared ${results.cpus}-core development machine with other`,
+      `helpers' builds and tests running (load average ${results.loadAverage!.toFixed(1)} as it finished): read the ratios, not`,
+      'the absolute times. Both sides of each ratio ran in the same process against the same tables, interleaved for',
+      'the inbox.',
+      '',
+      `### Inbox (${inboxRun.queries} people, ${inboxRun.meanRowsPerPage.toFixed(0)} tasks on a page on average)`,
+      '',
+      '| | p50 ms | p95 ms |',
+      '| --- | ---: | ---: |',
+      `| bare indexed \`SELECT … WHERE agency_code AND assignee_user_id AND state ORDER BY due_at LIMIT 50\` | ${inboxRun.bareP50Ms.toFixed(2)} | ${inboxRun.bareP95Ms.toFixed(2)} |`,
+      `| \`listTasks\` (GET /v1/tasks: own and role tasks, urgent first, cursor page, counts per state, one transaction) | ${inboxRun.inboxP50Ms.toFixed(2)} | ${inboxRun.inboxP95Ms.toFixed(2)} |`,
+      `| the inbox's two statements (page and counts) alone, no transaction, on one held connection | ${inboxRun.statementsP50Ms.toFixed(2)} | ${inboxRun.statementsP95Ms.toFixed(2)} |`,
+      '',
+      `- p95 ratio: ${inboxRun.ratioP95.toFixed(2)}× the bare query. Goal ≤ 2×: ${results.goals.inboxP95AtMostTwiceBare ? 'met' : 'NOT met'}.`,
+      '',
+      `### Transitions (${transitionRun.transitions}, one after another on one connection)`,
+      '',
+      '| | transactions | seconds | per second |',
+      '| --- | ---: | ---: | ---: |',
+      `| \`completeTask\`: lock process and task, complete \`review\`, assign \`approve\` with its deadline and reminder timers, history, outbox | ${transitionRun.transitions} | ${transitionRun.seconds.toFixed(2)} | ${transitionRun.perSecond.toFixed(0)} |`,
+      `| bare INSERT of the same ${bare.rows} rows, grouped by transition, one transaction each | ${bare.transactions} | ${bare.seconds.toFixed(2)} | ${bare.perSecond.toFixed(0)} |`,
+      '',
+      `- Each transition wrote on average ${(w.historyRows / transitionRun.transitions).toFixed(1)} history rows, ${(w.outboxRows / transitionRun.transitions).toFixed(1)} outbox events and ${(w.timerRows / transitionRun.transitions).toFixed(1)} timers, updated one task and`,
+      `  inserted one (${w.tasksInserted} in all; every picked task completed).`,
+      `- Transitions at ${(results.transitionsToBare * 100).toFixed(0)} % of the bare inserts. Goal ≥ 30 %: ${results.goals.transitionsAtLeast30PercentOfBare ? 'met' : 'NOT met'}.`,
+      '<!-- inbox:end -->',
+      '',
+    ].join('\n');
+    const file = path.join(__dirname, 'results.md');
+    const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Routing benchmarks\n\n';
+    const updated = /<!-- inbox:start -->[\s\S]*<!-- inbox:end -->\n?/.test(existing)
+      ? existing.replace(/<!-- inbox:start -->[\s\S]*<!-- inbox:end -->\n?/, section)
+      : `${existing.trimEnd()}\n\n${section}`;
+    fs.writeFileSync(file, updated);
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await db.drop();
+  }
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
