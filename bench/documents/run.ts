@@ -65,6 +65,7 @@ async function inParallel(count: number, workers: number, op: (i: number) => Pro
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg();
   const db = await createTestDatabase('bench_documents');
   const logger = createLogger('bench', 'silent');
   const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-documents-'));
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
         ratioToBaseline: median(ours) / Math.max(0.001, median(baseline)),
       },
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
+      // The machine is shared: its load (1, 5, 15 min averages) at the start and at the end of the run.
+      loadAverage: { start: loadAtStart, end: os.loadavg() },
     };
     const out = path.join(__dirname, 'results.json');
     fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

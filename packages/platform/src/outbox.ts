@@ -21,21 +21,36 @@ export async function enqueueEvent<T>(
 ): Promise<CloudEvent<T>> {
   const event = createEvent(definition, aggregateId, data, context);
   await tx.query(
-    `INSERT INTO outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, data, extensions)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      event.id,
-      `${topicPrefix}${definition.topic}`,
-      aggregateId,
-      event.type,
-      event.source,
-      event.subject ?? null,
-      event.time,
-      JSON.stringify(event.data),
-      JSON.stringify({ ...event.extensions, dataschema: event.dataschema }),
-    ],
+    `INSERT INTO outbox (${outboxColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    outboxRowValues(definition, aggregateId, event, topicPrefix),
   );
   return event;
+}
+
+/**
+ * The columns of an event's outbox row, in the order of `outboxColumns`, for a repository that writes the row inside
+ * a larger statement of its own (one round trip instead of two; same guarantees as `enqueueEvent`: the row commits or
+ * rolls back with the change). `data` is the event's data as JSON text.
+ */
+export const outboxColumns = 'event_id, topic, message_key, event_type, source, subject, occurred_at, data, extensions';
+
+export function outboxRowValues<T>(
+  definition: EventDefinition,
+  aggregateId: string,
+  event: CloudEvent<T>,
+  topicPrefix = '',
+): [string, string, string, string, string, string | null, string, string, string] {
+  return [
+    event.id,
+    `${topicPrefix}${definition.topic}`,
+    aggregateId,
+    event.type,
+    event.source,
+    event.subject ?? null,
+    event.time,
+    JSON.stringify(event.data),
+    JSON.stringify({ ...event.extensions, dataschema: event.dataschema }),
+  ];
 }
 
 /**

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import {
   buildDocumentIdentifier,
   buildNotation,
+  fillNumber,
+  followedByNumber,
   formatNumber,
+  notationTemplate,
+  prefixed,
+  withoutNumber,
   vietnamDate,
   vietnamIsoDate,
 } from '../src/rules/numbering';
@@ -21,6 +26,32 @@ describe('số and ký hiệu (NĐ 30/2020 Điều 15; Phụ lục I.II.3)', () 
       buildNotation({ number: 5, typeAbbreviation: null, agencyAbbreviation: 'ubnd', unitAbbreviation: 'kgvx' }),
     ).toBe('05/UBND-KGVX');
     expect(buildNotation({ number: 3, typeAbbreviation: 'TTr', agencyAbbreviation: 'S KHCN' })).toBe('03/TTr-SKHCN');
+  });
+
+  it('fills a numbered text as buildNotation, buildDocumentIdentifier and the search text write it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.string({ minLength: 1, maxLength: 12 }),
+        fc.option(fc.constantFrom(...documentTypes.map((t) => t.abbreviation))),
+        (n, agency, type) => {
+          const parts = { typeAbbreviation: type ?? null, agencyAbbreviation: agency, unitAbbreviation: 'vp' };
+          const notation = buildNotation({ number: n, ...parts });
+          const template = notationTemplate(parts);
+          expect(fillNumber(template, n)).toBe(notation);
+          const on = { year: 2026, month: 3, day: 9 };
+          expect(fillNumber(prefixed(buildDocumentIdentifier('000.00.00.H99', on, ''), template), n)).toBe(
+            buildDocumentIdentifier('000.00.00.H99', on, notation),
+          );
+          expect(fillNumber(followedByNumber(template, foldForSearch), n)).toBe(
+            foldForSearch(`${notation} ${formatNumber(n)}`),
+          );
+          expect(fillNumber(followedByNumber(withoutNumber('125/SNV-VP'), foldForSearch), n)).toBe(
+            foldForSearch(`125/SNV-VP ${formatNumber(n)}`),
+          );
+        },
+      ),
+    );
   });
 
   it('never puts spaces in a ký hiệu', () => {

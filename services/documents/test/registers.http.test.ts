@@ -86,6 +86,49 @@ describe('registers and numbering (NĐ 30/2020 Điều 15)', () => {
     expect(notations.size).toBe(50);
   });
 
+  it('writes the số in every field as formatNumber does, across 9 → 10 and 99 → 100 (Phụ lục I.II.3.c)', async () => {
+    const series = (
+      await h.post('/v1/registers', { name: 'Sổ báo cáo', direction: 'outgoing', typeCodes: ['BC'] })
+    ).json().id as string;
+    const registered = [];
+    for (const preset of [8, 98]) {
+      await h.fixture.pool.query(
+        `INSERT INTO number_counters (series_key, year, last_number) VALUES ($1, $2, $3)
+         ON CONFLICT (series_key, year) DO UPDATE SET last_number = EXCLUDED.last_number`,
+        [`register:${series}`, year, preset],
+      );
+      for (let i = 0; i < 2; i += 1) {
+        const report = await h.upload({ direction: 'outgoing', subject: `Báo cáo ${preset + i}`, typeCode: 'BC' });
+        registered.push((await register(report.id, { registerId: series })).json().document);
+      }
+    }
+    expect(registered.map((d) => [d.registration.number, d.registration.numberText, d.metadata.codeNumber])).toEqual([
+      [9, '09', '09'],
+      [10, '10', '10'],
+      [99, '99', '99'],
+      [100, '100', '100'],
+    ]);
+    expect(registered.map((d) => d.registration.notation)).toEqual([
+      '09/BC-UBND',
+      '10/BC-UBND',
+      '99/BC-UBND',
+      '100/BC-UBND',
+    ]);
+    for (const d of registered)
+      expect(d.registration.documentIdentifier).toMatch(new RegExp(`,${d.registration.notation}$`));
+    // The event carries the same number, ký hiệu and identifier as the row, and search finds the document by them.
+    const { rows } = await h.fixture.pool.query(
+      `SELECT data FROM outbox WHERE event_type = 'vn.vanthu.document.registered.v1' AND data ->> 'registerId' = $1
+        ORDER BY position`,
+      [series],
+    );
+    expect(rows.map((r) => [r.data.number, r.data.notation, r.data.documentIdentifier])).toEqual(
+      registered.map((d) => [d.registration.number, d.registration.notation, d.registration.documentIdentifier]),
+    );
+    const found = await h.app.inject({ method: 'GET', url: '/v1/documents?q=100%2Fbc-ubnd', headers: h.asA });
+    expect(found.json().items.map((item: { id: string }) => item.id)).toContain(registered[3].id);
+  });
+
   it('does not burn a number when the registration fails after taking it', async () => {
     const doomed = await h.upload({ direction: 'outgoing', subject: 'Sẽ thất bại', typeCode: 'BC' });
     // A failure after the number is taken, inside the same transaction (as a crash would be).

@@ -1,29 +1,43 @@
-import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
+import { AppError, createEvent, requireRole } from '@vanthu/platform';
 import type { Identity, Mutation, Tx } from '@vanthu/platform';
 import { documentRegisteredV1 } from '@vanthu/contracts';
 import type { DocumentRegisteredV1 } from '@vanthu/contracts';
-import { insertRegistration, lockDocument } from '../repositories/documents-repository';
+import { insertRegistrationWithNextNumber, lockDocument } from '../repositories/documents-repository';
 import type { LockedDocument } from '../repositories/documents-repository';
-import { findIncomingDuplicates, findNumberingTarget, takeNextNumber } from '../repositories/registers-repository';
+import { findIncomingDuplicates, findNumberingTarget } from '../repositories/registers-repository';
 import type { NumberingTarget } from '../repositories/registers-repository';
 import type { Document } from '../schemas/document';
 import type { RegistrationRequest, RegistrationWarning } from '../schemas/register';
 import type { DocumentsContext } from '../context';
 import { findDocumentType } from '../rules/document-types';
-import { buildDocumentIdentifier, buildNotation, formatNumber, vietnamDate, vietnamIsoDate } from '../rules/numbering';
+import {
+  buildDocumentIdentifier,
+  fillNumber,
+  followedByNumber,
+  notationTemplate,
+  prefixed,
+  vietnamDate,
+  vietnamIsoDate,
+  withoutNumber,
+} from '../rules/numbering';
+import type { NumberedText } from '../rules/numbering';
 import { foldForSearch } from '../rules/search-text';
 
 export type RegisterDocumentInput = { documentId: string; request: RegistrationRequest };
 export type RegistrationOutcome = { document: Document; warnings: RegistrationWarning[] };
 
-type Numbered = {
-  notation: string;
-  documentIdentifier: string;
+/**
+ * Everything about a registration that can be checked and written before its number is taken: the texts that contain
+ * the số travel unfilled (the statement that takes the number fills them), and the metadata fields that hold it.
+ */
+type Prepared = {
+  notation: NumberedText;
+  documentIdentifier: NumberedText;
   metadata: Record<string, unknown>;
+  numberFields: { formatted?: string; integer?: string };
   warnings: RegistrationWarning[];
+  typeCode?: string;
 };
-/** Everything about a registration that can be checked before a number is taken, and how to finish it once one is. */
-type Prepared = { finish: (number: number) => Promise<Numbered>; typeCode?: string };
 
 /**
  * Enters a document in a register and gives it its number (NĐ 30/2020 Điều 15.3: numbers and
@@ -73,63 +87,53 @@ export async function registerDocument(
         register.direction === 'outgoing'
           ? prepareOutgoing(identity, locked, request, target, now)
           : await prepareIncoming(tx, identity, documentId, locked, now);
-      // From here to the commit the register-year's counter row stays locked: keep it short.
-      const number = await takeNextNumber(tx, `register:${register.id}`, today.year);
-      const { notation, documentIdentifier, metadata, warnings } = await prepared.finish(number);
-      const document = await insertRegistration(
-        tx,
-        locked,
-        {
-          agencyCode: identity.agencyCode,
-          registerId: register.id,
-          registerName: register.name,
-          direction: register.direction,
-          year: today.year,
-          number,
-          notation,
-          documentIdentifier,
-          registeredAt: now,
-          registeredBy: identity.userId,
-        },
-        {
-          metadata,
-          typeCode: prepared.typeCode ?? locked.typeCode,
-          searchText: foldForSearch(`${notation} ${formatNumber(number)}`),
-        },
-      ).catch((error: unknown) => {
-        // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
-        if ((error as { code?: string }).code === '23505')
-          throw new AppError(
-            'CONFLICT',
-            `the number ${notation} already exists this year in another register; use one register per series`,
-          );
-        throw error;
-      });
-      const registration = document.registration;
-      if (!registration) throw new Error('registration returned no registration');
-      const event: DocumentRegisteredV1 = {
+      const registeredType = prepared.typeCode ?? locked.typeCode;
+      // The event as it will be published; the statement that takes the number fills its number, notation and
+      // identifier (validated here with the first number of the series, the same shape).
+      const data: DocumentRegisteredV1 = {
         documentId,
         agencyCode: identity.agencyCode,
-        direction: document.direction,
+        direction: locked.direction,
         registerId: register.id,
         year: today.year,
-        number,
-        notation,
-        documentIdentifier,
-        typeCode: document.typeCode,
-        urgency: document.urgency,
+        number: 1,
+        notation: fillNumber(prepared.notation, 1),
+        documentIdentifier: fillNumber(prepared.documentIdentifier, 1),
+        typeCode: registeredType,
+        urgency: locked.document.urgency,
         registeredBy: identity.userId,
-        registeredAt: registration.registeredAt,
+        registeredAt: now.toISOString(),
       };
-      await enqueueEvent(
-        tx,
-        documentRegisteredV1,
-        documentId,
-        event,
-        { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
-        ctx.topicPrefix,
-      );
-      return { document, warnings };
+      const event = createEvent(documentRegisteredV1, documentId, data, {
+        source: ctx.source,
+        requestId: ctx.requestId,
+        agencyCode: identity.agencyCode,
+      });
+      // From this statement to the commit the register-year's counter row stays locked: nothing else runs between.
+      const registered = await insertRegistrationWithNextNumber(tx, locked, {
+        seriesKey: `register:${register.id}`,
+        agencyCode: identity.agencyCode,
+        registerId: register.id,
+        registerName: register.name,
+        direction: register.direction,
+        year: today.year,
+        notation: prepared.notation,
+        documentIdentifier: prepared.documentIdentifier,
+        registeredAt: now,
+        registeredBy: identity.userId,
+        metadata: prepared.metadata,
+        numberFields: prepared.numberFields,
+        typeCode: registeredType,
+        searchText: followedByNumber(prepared.notation, foldForSearch),
+        event: { definition: documentRegisteredV1, value: event, topicPrefix: ctx.topicPrefix },
+      });
+      // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
+      if ('duplicateNotation' in registered)
+        throw new AppError(
+          'CONFLICT',
+          `the number ${registered.duplicateNotation} already exists this year in another register; use one register per series`,
+        );
+      return { document: registered.document, warnings: prepared.warnings };
     }),
   );
   return { result, replayed };
@@ -179,29 +183,24 @@ function prepareOutgoing(
       });
     unitAbbreviation = unit.abbreviation;
   }
+  const notation = notationTemplate({
+    typeAbbreviation: type.abbreviation,
+    agencyAbbreviation: organisation.abbreviation,
+    unitAbbreviation,
+  });
   return {
     typeCode: type.code,
-    finish: async (number) => {
-      const notation = buildNotation({
-        number,
-        typeAbbreviation: type.abbreviation,
-        agencyAbbreviation: organisation.abbreviation,
-        unitAbbreviation,
-      });
-      return {
-        notation,
-        documentIdentifier: buildDocumentIdentifier(identity.agencyCode, vietnamDate(now), notation),
-        // Phụ lục VI mục I: fields 4 (CodeNumber), 5 (CodeNotation), 6 (IssuedDate), 7 (OrganName) are filled by the system.
-        metadata: {
-          codeNumber: formatNumber(number),
-          codeNotation: notation.slice(notation.indexOf('/') + 1),
-          issuedDate: vietnamIsoDate(now),
-          organName: organisation.name,
-          typeName: type.name,
-        },
-        warnings: [],
-      };
+    notation,
+    documentIdentifier: prefixed(buildDocumentIdentifier(identity.agencyCode, vietnamDate(now), ''), notation),
+    // Phụ lục VI mục I: fields 4 (CodeNumber), 5 (CodeNotation), 6 (IssuedDate), 7 (OrganName) are filled by the system.
+    metadata: {
+      codeNotation: (notation[1] ?? '').slice(1),
+      issuedDate: vietnamIsoDate(now),
+      organName: organisation.name,
+      typeName: type.name,
     },
+    numberFields: { formatted: 'codeNumber' },
+    warnings: [],
   };
 }
 
@@ -252,12 +251,11 @@ async function prepareIncoming(
     documentId: duplicate.documentId,
   }));
   return {
+    notation: withoutNumber(notation),
+    documentIdentifier: withoutNumber(documentIdentifier),
     // Phụ lục VI mục II: fields 12 (ArrivalDate) and 13 (ArrivalNumber) are filled by the system.
-    finish: async (number) => ({
-      notation,
-      documentIdentifier,
-      metadata: { arrivalDate: vietnamIsoDate(now), arrivalNumber: number },
-      warnings,
-    }),
+    metadata: { arrivalDate: vietnamIsoDate(now) },
+    numberFields: { integer: 'arrivalNumber' },
+    warnings,
   };
 }

@@ -1,5 +1,8 @@
-import type { Tx } from '@vanthu/platform';
+import { outboxColumns, outboxRowValues } from '@vanthu/platform';
+import type { CloudEvent, Tx } from '@vanthu/platform';
+import type { EventDefinition } from '@vanthu/contracts';
 import { buildFileCode, formatNumber } from '../rules/numbering';
+import type { NumberedText } from '../rules/numbering';
 import type { Document, DocumentVersion, Recall, Registration } from '../schemas/document';
 
 type DocumentRow = {
@@ -185,57 +188,120 @@ export async function setStatus(
   return withRow(before.document, rows[0] as DocumentRow);
 }
 
+/** What a registration writes once its number is known; the texts that contain the số travel unfilled. */
+export type NewRegistration = {
+  /** The counter of the series (one gap-free series per register-year, NĐ 30/2020 Điều 15.1). */
+  seriesKey: string;
+  agencyCode: string;
+  registerId: string;
+  registerName: string;
+  direction: string;
+  year: number;
+  notation: NumberedText;
+  documentIdentifier: NumberedText;
+  registeredAt: Date;
+  registeredBy: string;
+  /** Merged into the document's metadata, with the number under `numberFields` once it is known. */
+  metadata: Record<string, unknown>;
+  numberFields: { formatted?: string; integer?: string };
+  typeCode: string | null;
+  /** Appended to the document's search text. */
+  searchText: NumberedText;
+  /** The event announcing the registration; `number`, `notation` and `documentIdentifier` of its data are filled. */
+  event: { definition: EventDefinition; value: CloudEvent; topicPrefix: string };
+};
+
 /**
- * Enters the document in its register and marks it registered, in one statement (the register-year's counter
- * is locked until commit, so the fewer round trips the better), and returns the registered aggregate.
- * Throws PostgreSQL's 23505 when the số/ký hiệu already exists that year (NĐ 30/2020 Điều 15.1).
+ * Takes the next number of the series and, in the same statement, records the registration, registers the locked
+ * document and writes the event into the outbox; returns the registered aggregate and its number. The counter's row
+ * stays locked until the transaction ends, so the caller commits right after: one statement and the commit are all
+ * that a burst of registrations in one register-year waits for, one after the other. When the số/ký hiệu already
+ * exists that year (NĐ 30/2020 Điều 15.1) nothing is registered and the taken notation is returned instead: the
+ * caller fails its transaction, so the number is not burnt.
  */
-export async function insertRegistration(
+export async function insertRegistrationWithNextNumber(
   tx: Tx,
   before: LockedDocument,
-  registration: {
-    agencyCode: string;
-    registerId: string;
-    registerName: string;
-    direction: string;
-    year: number;
-    number: number;
-    notation: string;
-    documentIdentifier: string;
-    registeredAt: Date;
-    registeredBy: string;
-  },
-  change: { metadata: Record<string, unknown>; typeCode: string | null; searchText: string },
-): Promise<Document> {
-  const { rows } = await tx.query<DocumentRow & RegistrationColumns>(
-    `WITH r AS (
+  registration: NewRegistration,
+): Promise<{ document: Document } | { duplicateNotation: string }> {
+  const { event } = registration;
+  const [eventId, topic, messageKey, eventType, source, subject, occurredAt, eventData, extensions] = outboxRowValues(
+    event.definition,
+    before.document.id,
+    event.value,
+    event.topicPrefix,
+  );
+  const { rows } = await tx.query<DocumentRow & RegistrationColumns & { taken_notation: string }>(
+    // The số as formatNumber writes it (Phụ lục I.II.3.c: a leading 0 below 10); a test compares the two.
+    `WITH counter AS (
+       INSERT INTO number_counters (series_key, year, last_number) VALUES ($1, $2, 1)
+       ON CONFLICT (series_key, year) DO UPDATE SET last_number = number_counters.last_number + 1
+       RETURNING last_number AS number,
+                 CASE WHEN last_number < 10 THEN '0' || last_number ELSE last_number::text END AS number_text),
+     numbered AS (
+       SELECT number, number_text, array_to_string($3::text[], number_text) AS notation,
+              array_to_string($4::text[], number_text) AS document_identifier,
+              array_to_string($5::text[], number_text) AS search_text
+         FROM counter),
+     registration AS (
        INSERT INTO registrations (document_id, agency_code, register_id, direction, year, number, notation, document_identifier, registered_at, registered_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *)
-     UPDATE documents d SET status = 'registered', type_code = $12, metadata = d.metadata || $11::jsonb,
-            search_text = d.search_text || ' ' || $13, updated_at = now()
-       FROM r WHERE d.id = r.document_id
-     RETURNING d.*, r.register_id, $14::text AS register_name, r.year, r.number, r.notation, r.document_identifier,
-               r.registered_at, r.registered_by`,
+       SELECT $6, $7, $8, $9, $2, number, notation, document_identifier, $10, $11 FROM numbered
+       ON CONFLICT DO NOTHING RETURNING *),
+     registered AS (
+       UPDATE documents d
+          SET status = 'registered', type_code = $12, updated_at = now(),
+              metadata = d.metadata || $13::jsonb
+                || CASE WHEN $14::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($14::text, n.number_text) END
+                || CASE WHEN $15::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($15::text, n.number) END,
+              search_text = d.search_text || ' ' || n.search_text
+         FROM registration r, numbered n WHERE d.id = r.document_id
+       RETURNING ${documentColumns
+         .split(', ')
+         .map((column) => `d.${column}`)
+         .join(', ')}),
+     announced AS (
+       INSERT INTO outbox (${outboxColumns})
+       SELECT $16, $17, $18, $19, $20, $21, $22,
+              $23::jsonb || jsonb_build_object('number', n.number, 'notation', n.notation, 'documentIdentifier', n.document_identifier),
+              $24::jsonb
+         FROM numbered n, registered)
+     SELECT d.*, r.register_id, $25::text AS register_name, r.year, r.number, r.notation, r.document_identifier,
+            r.registered_at, r.registered_by, n.notation AS taken_notation
+       FROM numbered n LEFT JOIN registration r ON true LEFT JOIN registered d ON true`,
     [
+      registration.seriesKey,
+      registration.year,
+      registration.notation,
+      registration.documentIdentifier,
+      registration.searchText,
       before.document.id,
       registration.agencyCode,
       registration.registerId,
       registration.direction,
-      registration.year,
-      registration.number,
-      registration.notation,
-      registration.documentIdentifier,
       registration.registeredAt,
       registration.registeredBy,
-      JSON.stringify(change.metadata),
-      change.typeCode,
-      change.searchText,
+      registration.typeCode,
+      JSON.stringify(registration.metadata),
+      registration.numberFields.formatted ?? null,
+      registration.numberFields.integer ?? null,
+      eventId,
+      topic,
+      messageKey,
+      eventType,
+      source,
+      subject,
+      occurredAt,
+      eventData,
+      extensions,
       registration.registerName,
     ],
   );
   const row = rows[0];
-  if (!row) throw new Error(`document ${before.document.id} vanished while being registered`);
-  return withRow(before.document, row);
+  // The registration was not inserted: its số/ký hiệu exists this year (the counter's step rolls back with the
+  // caller's transaction, which must not commit).
+  if (row && row.register_id === null) return { duplicateNotation: row.taken_notation };
+  if (!row?.id) throw new Error(`document ${before.document.id} vanished while being registered`);
+  return { document: withRow(before.document, row) };
 }
 
 /**

@@ -23,13 +23,52 @@ export function buildNotation(input: {
   agencyAbbreviation: string;
   unitAbbreviation?: string | null;
 }): string {
+  return fillNumber(notationTemplate(input), input.number);
+}
+
+/**
+ * A text that contains the số, before the số is known: the literal pieces, with the formatted number between each
+ * two (`['', '/QĐ-UBND']` is "15/QĐ-UBND" for 15; one piece is a text without it). The registration takes its number
+ * and writes the texts that contain it in one statement, so these travel to the repository unfilled.
+ */
+export type NumberedText = readonly string[];
+
+/** The text with its số filled in: what `fillNumber` and the registration statement both produce. */
+export const fillNumber = (text: NumberedText, n: number): string => text.join(formatNumber(n));
+
+/** The ký hiệu of `buildNotation` before its số is known: `{số}/{groups}`. */
+export function notationTemplate(input: {
+  typeAbbreviation: string | null;
+  agencyAbbreviation: string;
+  unitAbbreviation?: string | null;
+}): NumberedText {
   const agency = cleanGroup(input.agencyAbbreviation).toUpperCase();
   const groups =
     input.typeAbbreviation !== null
       ? [cleanGroup(input.typeAbbreviation), agency]
       : [agency, ...(input.unitAbbreviation ? [cleanGroup(input.unitAbbreviation).toUpperCase()] : [])];
-  return `${formatNumber(input.number)}/${groups.join('-')}`;
+  return ['', `/${groups.join('-')}`];
 }
+
+/** A text that does not contain the số (an incoming document keeps its issuer's số/ký hiệu). */
+export const withoutNumber = (text: string): NumberedText => [text];
+
+/** `prefix` before a numbered text. */
+export const prefixed = (prefix: string, text: NumberedText): NumberedText => [
+  `${prefix}${text[0] ?? ''}`,
+  ...text.slice(1),
+];
+
+/**
+ * A numbered text, then a space and the formatted số, each literal piece passed through `fold` (the search text of a
+ * registration: the ký hiệu and the number alone, so "15" and "15/QĐ" both find it). `fold` must work character by
+ * character on pieces without leading or trailing space, as `foldForSearch` does on a ký hiệu.
+ */
+export const followedByNumber = (text: NumberedText, fold: (piece: string) => string): NumberedText => [
+  ...text.map(fold).slice(0, -1),
+  `${fold(text[text.length - 1] ?? '')} `,
+  '',
+];
 
 /** Mã định danh văn bản: `{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}` (docs/domain/requirements.md §7.18). */
 export function buildDocumentIdentifier(
