@@ -80,6 +80,16 @@ const notProvoked: Record<string, string> = {
   'POST /v1/exchanges/{id}/answer 409': 'a recall answered twice: services/exchange/test/statuses-recall.int.test.ts',
   'POST /v1/exchanges/{id}/answer 503':
     'documents unreachable while a recall is agreed: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/updates 202':
+    'a document sent through the hub before: sendDocumentUpdate in services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/updates 409':
+    'the same version sent as an update twice: services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/updates 503': 'documents unreachable: the route answers as answerExchangeRequest 503 does',
+  'POST /v1/exchanges/replacements 202':
+    'a document sent through the hub before: sendDocumentReplacement in services/exchange/test/statuses-recall.int.test.ts',
+  'POST /v1/exchanges/replacements 409':
+    'a document replaced twice: the replacement is queued once per original exchange (insertBusinessExchange)',
+  'POST /v1/exchanges/replacements 503': 'documents unreachable: the route answers as answerExchangeRequest 503 does',
   'POST /v1/webhooks/{endpointId}/deliveries/{deliveryId}/replays 409':
     'an endpoint disabled after days of failing deliveries: services/notifications/test/webhooks.http.test.ts',
 };
@@ -1027,6 +1037,15 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await office.json('POST', `/v1/exchanges/${nowhere}/answer`, { decision: 'agree' })).status).toBe(404);
     expect((await office.json('POST', `/v1/exchanges/${nowhere}/answer`, { decision: 'maybe' })).status).toBe(400);
     expect((await specialist.json('POST', `/v1/exchanges/${nowhere}/answer`, { decision: 'agree' })).status).toBe(403);
+    // Update (cập nhật) and replacement (thay thế) of a document never sent through a hub here.
+    const update = { documentId: nowhere, reason: 'Đính chính' };
+    expect((await office.json('POST', '/v1/exchanges/updates', update)).status).toBe(404);
+    expect((await office.json('POST', '/v1/exchanges/updates', { documentId: nowhere })).status).toBe(400);
+    expect((await specialist.json('POST', '/v1/exchanges/updates', update)).status).toBe(403);
+    const replacement = { documentId: nowhere, replacesDocumentId: randomUUID(), reason: 'Thay thế' };
+    expect((await office.json('POST', '/v1/exchanges/replacements', replacement)).status).toBe(404);
+    expect((await office.json('POST', '/v1/exchanges/replacements', { documentId: nowhere })).status).toBe(400);
+    expect((await specialist.json('POST', '/v1/exchanges/replacements', replacement)).status).toBe(403);
   });
 
   it('reports and operations', async () => {

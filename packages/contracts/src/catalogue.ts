@@ -26,6 +26,7 @@ import { deliveryRequestedV1 } from './events/delivery-requested';
 import { exchangeReceivedV1 } from './events/exchange-received';
 import { exchangeStatusV1 } from './events/exchange-status';
 import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1 } from './events/exchange-recall';
+import { exchangeUpdateAppliedV1 } from './events/exchange-update-applied';
 import { webhookEndpointDisabledV1 } from './events/webhook-endpoint-disabled';
 import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
 import { consultationAnsweredV1, consultationClosedV1, consultationOpenedV1 } from './events/consultation-lifecycle';
@@ -78,6 +79,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   exchangeStatusV1,
   exchangeRecallRequestedV1,
   exchangeRecallAnsweredV1,
+  exchangeUpdateAppliedV1,
   processStartedV1,
   processCompletedV1,
   processReturnedV1,

@@ -28,6 +28,7 @@ export * from './events/exchange-sent';
 export * from './events/exchange-received';
 export * from './events/exchange-status';
 export * from './events/exchange-recall';
+export * from './events/exchange-update-applied';
 export * from './events/webhook-endpoint-disabled';
 export * from './events/process-lifecycle';
 export * from './events/task-lifecycle';

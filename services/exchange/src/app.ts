@@ -40,6 +40,7 @@ export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
     ...(deps.documents ? { documents: deps.documents } : {}),
     topicPrefix: deps.topicPrefix ?? '',
     ...(deps.clock ? { clock: deps.clock } : {}),
+    maxMessageBytes,
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { contextFor, withTransaction } from '@vanthu/platform';
 import type { Clock, Pool, Tx, UseCaseContext } from '@vanthu/platform';
+import { nationalHubProfile } from './domain/edxml/model';
 import type { EdxmlProfile } from './domain/edxml/model';
 import type { HubAdapter, HubCredentials } from './hub/hub-adapter';
 import type { DocumentsClient } from './clients/documents-client';
@@ -26,9 +27,18 @@ export type ClerkContext = UseCaseContext & {
   topicPrefix: string;
   /** A plain read before the command's own transaction (which honours Idempotency-Key and runs once). */
   read: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+  profile: EdxmlProfile;
+  maxMessageBytes: number;
 };
 
-export type ClerkServices = { pool: Pool; documents?: DocumentsClient; topicPrefix: string; clock?: Clock };
+export type ClerkServices = {
+  pool: Pool;
+  documents?: DocumentsClient;
+  topicPrefix: string;
+  clock?: Clock;
+  profile?: EdxmlProfile;
+  maxMessageBytes?: number;
+};
 
 /** The context of a clerk's request: the caller's assertion travels on to documents when the action needs it. */
 export function clerkContext(request: FastifyRequest, services: ClerkServices, operation: string): ClerkContext {
@@ -39,5 +49,7 @@ export function clerkContext(request: FastifyRequest, services: ClerkServices, o
     ...(typeof assertion === 'string' ? { callerAssertion: assertion } : {}),
     topicPrefix: services.topicPrefix,
     read: (work) => withTransaction(services.pool, work),
+    profile: services.profile ?? nationalHubProfile,
+    maxMessageBytes: services.maxMessageBytes ?? 64 * 1024 * 1024,
   };
 }

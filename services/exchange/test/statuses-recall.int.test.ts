@@ -11,7 +11,7 @@ import {
   taskClaimedV1,
 } from '@vanthu/contracts';
 import type { EventDefinition } from '@vanthu/contracts';
-import { assertEventData, createEvent, createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
+import { AppError, assertEventData, createEvent, createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { BlobStore, buildApp as buildDocuments, migrationsDir as documentsMigrations } from '@vanthu/documents';
 import { buildApp } from '../src/app';
@@ -432,5 +432,201 @@ describe('statuses 01–06 driven by events, the clerk’s return (02) and a rec
       [documentId],
     );
     expect(rows).toEqual([{ state: 'failed', job: 'failed' }]);
+  });
+});
+
+/**
+ * A's documents, seen from the sender's exchange: an issued document and its current PDF. The sender's
+ * documents service is out of this test's scope (A's sends elsewhere here bypass it too); the recipient's
+ * side, where an update or replacement is applied, is the real documents service.
+ */
+class IssuedDocumentsOfA extends DocumentsClient {
+  readonly issued = new Map<string, { number: string; version: number; pdf: Buffer }>();
+  constructor() {
+    super('http://127.0.0.1:1');
+  }
+  override async getDocument(_caller: unknown, documentId: string) {
+    const found = this.issued.get(documentId);
+    if (!found) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
+    return {
+      id: documentId,
+      agencyCode: agencyA,
+      status: 'issued',
+      subject: `V/v liên thông văn bản số ${found.number}`,
+      typeCode: 'CV',
+      urgency: 'normal',
+      description: null,
+      metadata: {},
+      currentVersion: found.version,
+      versions: [],
+      registration: {
+        notation: `${found.number}/UBND-KT`,
+        numberText: found.number,
+        number: Number(found.number),
+        documentIdentifier: `${agencyA},2026/12/02,${found.number}/UBND-KT`,
+        registeredAt: '2026-12-02T08:00:00+07:00',
+      },
+    };
+  }
+  override async getContent(_caller: unknown, documentId: string) {
+    return this.issued.get(documentId)!.pdf;
+  }
+}
+
+describe('update (cập nhật) and replacement (thay thế) sent by A and applied at B once its clerk agrees', () => {
+  const documentsOfA = new IssuedDocumentsOfA();
+  let appA: ServiceApp;
+  beforeAll(async () => {
+    appA = await buildApp({
+      logger: exchangeA.logger,
+      pool: exchangeA.pool,
+      identityPublicKey: kit.publicKeyPem,
+      documents: documentsOfA,
+      clock,
+    });
+  });
+  afterAll(async () => appA.close());
+  const post = (app: ServiceApp, url: string, agency: string, payload: object) =>
+    app.inject({ method: 'POST', url, headers: asClerk(agency), payload });
+  const requestOf = async (type: number, related: string) =>
+    (
+      await exchangeB.pool.query<{ id: string; state: string }>(
+        'SELECT id, state FROM exchanges WHERE business_doc_type = $1 AND related_exchange_id = $2',
+        [type, related],
+      )
+    ).rows;
+  const versionsOf = async (documentId: string) =>
+    (
+      await documentsFixture.pool.query<{ version: number; sha256: string }>(
+        'SELECT version, sha256 FROM document_versions WHERE document_id = $1 ORDER BY version',
+        [documentId],
+      )
+    ).rows;
+  const statusOf = async (documentId: string) =>
+    (await documentsFixture.pool.query('SELECT status FROM documents WHERE id = $1', [documentId])).rows[0]?.status;
+
+  it('sends the current version as an update (2); B’s clerk agrees and the incoming document gets it as a new version', async () => {
+    const documentId = randomUUID();
+    const exchanged = await sendToB('201', documentId);
+    const corrected = await makePdf('update-201-corrected');
+    documentsOfA.issued.set(documentId, { number: '201', version: 3, pdf: corrected });
+    const reason = 'Đính chính số liệu tại mục 2';
+    expect((await post(appA, '/v1/exchanges/updates', agencyA, { documentId })).statusCode).toBe(400);
+    expect((await post(appA, '/v1/exchanges/updates', agencyB, { documentId, reason })).statusCode).toBe(404);
+    const sent = await post(appA, '/v1/exchanges/updates', agencyA, { documentId, reason });
+    expect(sent.statusCode).toBe(202);
+    expect(sent.json().items).toEqual([
+      expect.objectContaining({ businessDocType: 2, documentVersion: 3, relatedExchangeId: exchanged.sent }),
+    ]);
+    expect((await post(appA, '/v1/exchanges/updates', agencyA, { documentId, reason })).statusCode).toBe(409);
+    await runHubJobs({}, ctxA);
+    const updates = sandbox.messages().filter((m) => m.from === agencyA && m.edxml.includes('BussinessDocType>2<'));
+    expect(updates).toHaveLength(1);
+    const xml = updates[0]!.edxml.toString('utf8');
+    expect(xml).toMatch(/<edXML:Bussiness>\s*<edXML:DocumentId>000\.00\.31\.H56,2026\/12\/02,201\/UBND-KT</);
+    expect(xml).toContain(reason);
+    expect(await trail(exchanged.sent)).toContain(`sent:${agencyB}:13`);
+
+    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ requests: 1, documents: 0 });
+    await runHubJobs({}, ctxB);
+    const [request] = await requestOf(2, exchanged.received);
+    expect(request).toMatchObject({ state: 'awaiting-answer' });
+    const documentB = await receivedDocumentOf(exchanged.received);
+    expect(await versionsOf(documentB)).toHaveLength(1); // never applied before the clerk answers
+    const agreed = await post(appB, `/v1/exchanges/${request!.id}/answer`, agencyB, { decision: 'agree' });
+    expect(agreed.statusCode).toBe(200);
+    const versions = await versionsOf(documentB);
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(versions[1]!.sha256).toBe(createHash('sha256').update(corrected).digest('hex'));
+    expect((await post(appB, `/v1/exchanges/${request!.id}/answer`, agencyB, { decision: 'agree' })).statusCode).toBe(
+      409,
+    );
+    const applied = (await outbox(exchangeB)).filter((e) => e.event_type === 'vn.vanthu.exchange.update-applied.v1');
+    expect(applied).toHaveLength(1);
+    expect(() => assertEventData(definitionOf(applied[0]!.event_type), applied[0]!.data)).not.toThrow();
+    expect(applied[0]!.data).toMatchObject({ businessDocType: 2, documentId: documentB, version: 2 });
+
+    await runHubJobs({}, ctxB);
+    // B's 01 for the original arrives with the 15.
+    expect(await receiveFromHub({ agencyCode: agencyA }, ctxA)).toMatchObject({ statuses: 2 });
+    expect(await trail(exchanged.sent)).toEqual([
+      `sent:${agencyB}:13`,
+      `received:${agencyB}:01`,
+      `received:${agencyB}:15`,
+    ]);
+  });
+
+  it('sends a replacement (3); on agreement the replaced document is revoked and the new one arrives as incoming', async () => {
+    const replaced = randomUUID();
+    const exchanged = await sendToB('202', replaced);
+    const replacing = randomUUID();
+    const pdf = await makePdf('replacement-203');
+    documentsOfA.issued.set(replacing, { number: '203', version: 2, pdf });
+    const reason = 'Thay thế văn bản 202/UBND-KT ban hành nhầm';
+    const self = await post(appA, '/v1/exchanges/replacements', agencyA, {
+      documentId: replacing,
+      replacesDocumentId: replacing,
+      reason,
+    });
+    expect(self.statusCode).toBe(400);
+    const never = await post(appA, '/v1/exchanges/replacements', agencyA, {
+      documentId: replacing,
+      replacesDocumentId: randomUUID(),
+      reason,
+    });
+    expect(never.statusCode).toBe(404); // never sent through the hub
+    const sent = await post(appA, '/v1/exchanges/replacements', agencyA, {
+      documentId: replacing,
+      replacesDocumentId: replaced,
+      reason,
+    });
+    expect(sent.statusCode).toBe(202);
+    const replacement = sent.json().items[0];
+    expect(replacement).toMatchObject({
+      businessDocType: 3,
+      documentId: replacing,
+      edxmlDocumentId: `${agencyA},2026/12/02,203/UBND-KT`,
+    });
+    await runHubJobs({}, ctxA);
+    const xml = sandbox
+      .messages()
+      .find((m) => m.from === agencyA && m.edxml.includes('BussinessDocType>3<'))!
+      .edxml.toString('utf8');
+    expect(xml).toMatch(/<edXML:ReplacementInfo>\s*<edXML:DocumentId>000\.00\.31\.H56,2026\/12\/02,202\/UBND-KT</);
+
+    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ requests: 1, documents: 0 });
+    const [request] = await requestOf(3, exchanged.received);
+    const documentOld = await receivedDocumentOf(exchanged.received);
+    const refused = await post(appB, `/v1/exchanges/${request!.id}/answer`, agencyB, { decision: 'refuse' });
+    expect(refused.statusCode).toBe(400); // a refusal needs a reason
+    const agreed = await post(appB, `/v1/exchanges/${request!.id}/answer`, agencyB, { decision: 'agree' });
+    expect(agreed.statusCode).toBe(200);
+    expect(await statusOf(documentOld)).toBe('revoked');
+    await runHubJobs({}, ctxB);
+    await runHubJobs({}, ctxB);
+    const documentNew = await receivedDocumentOf(request!.id);
+    expect(documentNew).not.toBe(documentOld);
+    expect((await versionsOf(documentNew))[0]!.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
+    expect(await statusOf(documentNew)).toBe('draft');
+    const events = await outbox(exchangeB);
+    expect(events.filter((e) => e.event_type === 'vn.vanthu.exchange.update-applied.v1').at(-1)!.data).toMatchObject({
+      businessDocType: 3,
+      documentId: documentOld,
+      edxmlDocumentId: `${agencyA},2026/12/02,203/UBND-KT`,
+    });
+    expect(events.filter((e) => e.event_type === 'vn.vanthu.exchange.received.v1').at(-1)!.data).toMatchObject({
+      documentId: documentNew,
+    });
+
+    // The original's 01, the 15 about it, and the replacing document's own 01.
+    expect(await receiveFromHub({ agencyCode: agencyA }, ctxA)).toMatchObject({ statuses: 3 });
+    expect(await trail(exchanged.sent)).toEqual([
+      `sent:${agencyB}:13`,
+      `received:${agencyB}:01`,
+      `received:${agencyB}:15`,
+    ]);
+    expect(await trail(replacement.id)).toEqual([`received:${agencyB}:01`]);
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({ valid: true });
+    expect(await verifyExchangeLog({}, { pool: exchangeB.pool })).toMatchObject({ valid: true });
   });
 });

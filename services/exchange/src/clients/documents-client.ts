@@ -112,4 +112,20 @@ export class DocumentsClient {
     );
     return (await response.json()) as DocumentInfo;
   }
+
+  /** Adds the next version of a document (an update its issuer sent); the idempotency key makes a repeat return it. */
+  async addDocumentVersion(
+    caller: CallerHeaders,
+    input: { documentId: string; basedOnVersion: number; pdf: Buffer; fileName: string; idempotencyKey: string },
+  ): Promise<DocumentInfo> {
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ kind: 'upload', basedOnVersion: input.basedOnVersion }));
+    form.append('file', new Blob([input.pdf], { type: 'application/pdf' }), input.fileName);
+    const response = await this.call(
+      `${this.baseUrl}/v1/documents/${encodeURIComponent(input.documentId)}/versions`,
+      { method: 'POST', headers: { 'idempotency-key': input.idempotencyKey }, body: form },
+      caller,
+    );
+    return (await response.json()) as DocumentInfo;
+  }
 }

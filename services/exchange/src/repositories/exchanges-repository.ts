@@ -177,6 +177,8 @@ export async function insertBusinessExchange(
     edxml: Buffer;
     edxmlSha256: string;
     at: Date;
+    /** An update or replacement carries a document version (or another document) of its own. */
+    carried?: { documentId: string; documentVersion: number; edxmlDocumentId: string };
   },
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
@@ -185,17 +187,18 @@ export async function insertBusinessExchange(
                             related_exchange_id)
      SELECT $1, 'sent', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12
       WHERE NOT EXISTS (SELECT 1 FROM exchanges WHERE related_exchange_id = $12 AND business_doc_type = $9
-                           AND direction = 'sent')
+                           AND direction = 'sent' AND state <> 'failed'
+                           AND ($9 <> 2 OR document_version IS NOT DISTINCT FROM $4))
      RETURNING ${columns}`,
     [
       row.id,
       row.original.agencyCode,
-      row.original.documentId,
-      row.original.documentVersion,
+      row.carried?.documentId ?? row.original.documentId,
+      row.carried?.documentVersion ?? row.original.documentVersion,
       row.original.hub,
       row.edxml,
       row.edxmlSha256,
-      row.original.edxmlDocumentId,
+      row.carried?.edxmlDocumentId ?? row.original.edxmlDocumentId,
       row.businessDocType,
       JSON.stringify(row.original.counterparts),
       row.at,
@@ -205,7 +208,11 @@ export async function insertBusinessExchange(
   return rows[0] ? toExchange(rows[0]) : undefined;
 }
 
-/** The received exchange (a new document, not a recall) that became this incoming document. */
+// A received exchange that is an incoming document here: a new document, or a replacement the clerk agreed to.
+const receivedDocumentExchange = `(business_doc_type = 0
+  OR business_doc_type = 3 AND state = 'answered' AND answer->>'decision' = 'agree')`;
+
+/** The received exchange (a new document or an agreed replacement, not a recall) that became this incoming document. */
 export async function findReceivedExchangeOfDocument(
   tx: Tx,
   agencyCode: string,
@@ -213,7 +220,7 @@ export async function findReceivedExchangeOfDocument(
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
     `SELECT ${columns} FROM exchanges
-      WHERE agency_code = $1 AND document_id = $2 AND direction = 'received' AND business_doc_type = 0
+      WHERE agency_code = $1 AND document_id = $2 AND direction = 'received' AND ${receivedDocumentExchange}
       ORDER BY created_at LIMIT 1`,
     [agencyCode, documentId],
   );
@@ -228,8 +235,9 @@ export async function findReceivedExchangeByEdxmlId(
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
     `SELECT ${columns} FROM exchanges
-      WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'received' AND business_doc_type = 0
-        AND state IN ('received', 'returned')
+      WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'received'
+        AND (business_doc_type = 0 AND state IN ('received', 'returned')
+             OR business_doc_type = 3 AND state = 'answered' AND answer->>'decision' = 'agree')
       ORDER BY created_at LIMIT 1`,
     [agencyCode, edxmlDocumentId],
   );
@@ -289,7 +297,7 @@ export async function findSentExchangeByEdxmlId(
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
     `SELECT ${columns} FROM exchanges
-      WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'sent' AND business_doc_type = 0
+      WHERE agency_code = $1 AND edxml_document_id = $2 AND direction = 'sent' AND business_doc_type IN (0, 3)
       ORDER BY created_at DESC LIMIT 1`,
     [agencyCode, edxmlDocumentId],
   );

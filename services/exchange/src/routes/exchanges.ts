@@ -7,6 +7,7 @@ import { answerBusinessRequest } from '../domain/exchanges/answer-business-reque
 import { returnReceivedDocument } from '../domain/exchanges/return-received-document';
 import { getExchange, listAgencyExchanges } from '../domain/exchanges/get-exchange';
 import { verifyExchangeLog } from '../domain/exchanges/verify-exchange-log';
+import { sendDocumentReplacement, sendDocumentUpdate } from '../domain/exchanges/send-business-document';
 import {
   AnswerRequest,
   ExchangeDetail,
@@ -15,7 +16,9 @@ import {
   ExchangeListQuery,
   ExchangeSummary,
   LogVerification,
+  ReplacementRequest,
   ReturnRequest,
+  UpdateRequest,
 } from '../schemas/exchange';
 
 export async function exchangeRoutes(app: ServiceApp, deps: ClerkServices): Promise<void> {
@@ -111,5 +114,45 @@ export async function exchangeRoutes(app: ServiceApp, deps: ClerkServices): Prom
         ),
       );
     },
+  );
+
+  app.post(
+    '/v1/exchanges/updates',
+    {
+      schema: {
+        operationId: 'sendDocumentUpdate',
+        tags: ['exchange'],
+        summary:
+          'Send the current version of an issued document as an update (cập nhật, BussinessDocType 2) to every recipient it reached through the hub',
+        headers: IdempotencyKeyHeaders,
+        body: UpdateRequest,
+        response: { 202: ExchangeList, ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(reply, await sendDocumentUpdate(request.body, clerkContext(request, deps, 'sendDocumentUpdate')), {
+        status: 202,
+      }),
+  );
+
+  app.post(
+    '/v1/exchanges/replacements',
+    {
+      schema: {
+        operationId: 'sendDocumentReplacement',
+        tags: ['exchange'],
+        summary:
+          'Send an issued document replacing one sent before (thay thế, BussinessDocType 3) to every recipient the replaced one reached',
+        headers: IdempotencyKeyHeaders,
+        body: ReplacementRequest,
+        response: { 202: ExchangeList, ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await sendDocumentReplacement(request.body, clerkContext(request, deps, 'sendDocumentReplacement')),
+        { status: 202 },
+      ),
   );
 }

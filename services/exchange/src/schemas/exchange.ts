@@ -247,3 +247,27 @@ export const AnswerRequest = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const Reason = Type.String({
+  minLength: 1,
+  maxLength: 1000,
+  description: 'Why (BussinessDocReason), shown to the recipients’ clerks',
+});
+export const UpdateRequest = Type.Object(
+  {
+    documentId: Type.String({ format: 'uuid', description: 'The issued document whose current version is sent' }),
+    reason: Reason,
+  },
+  { additionalProperties: false },
+);
+export const ReplacementRequest = Type.Object(
+  {
+    documentId: Type.String({ format: 'uuid', description: 'The issued document that replaces the other' }),
+    replacesDocumentId: Type.String({
+      format: 'uuid',
+      description: 'The document sent before through the hub, replaced at every recipient it reached',
+    }),
+    reason: Reason,
+  },
+  { additionalProperties: false },
+);

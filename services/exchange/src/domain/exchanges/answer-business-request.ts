@@ -1,11 +1,20 @@
-import { exchangeRecallAnsweredV1 } from '@vanthu/contracts';
-import type { ExchangeRecallAnsweredV1 } from '@vanthu/contracts';
+import { createHash, randomUUID } from 'node:crypto';
+import { exchangeRecallAnsweredV1, exchangeUpdateAppliedV1 } from '@vanthu/contracts';
+import type { ExchangeRecallAnsweredV1, ExchangeUpdateAppliedV1 } from '@vanthu/contracts';
 import { AppError, enqueueEvent, requireRole, vietnamIsoDateTime } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import { eventSource } from '../../config';
 import type { ClerkContext } from '../../context';
-import { findExchange, lockExchange, setExchangeState } from '../../repositories/exchanges-repository';
+import {
+  findExchange,
+  lockExchange,
+  readExchangeMessage,
+  setExchangeState,
+} from '../../repositories/exchanges-repository';
 import type { ExchangeRow } from '../../repositories/exchanges-repository';
+import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
+import { parseEdxml } from '../edxml/parse-edxml';
+import { carriedPdf } from './carried-pdf';
 import { exchangeView } from './get-exchange';
 import type { ExchangeView } from './get-exchange';
 import { queueStatusReply, responseReference } from './status-replies';
@@ -31,11 +40,60 @@ function assertAnswerable(row: ExchangeRow | undefined, exchangeId: string): ass
 }
 
 /**
+ * What agreeing changes in documents, done in the clerk's own name before 15 is queued, so the issuer
+ * never hears "agreed" about something not applied here: a recall revokes the incoming document (kept
+ * for audit, hidden from processing; NĐ 30/2020 Điều 18.3); an update adds the PDF it carries as the
+ * incoming document's next version (once: a version with the same SHA-256 means it was applied); a
+ * replacement revokes the replaced incoming document, and the replacing one is created by a job.
+ */
+async function applyInDocuments(
+  request: ExchangeRow,
+  reason: string,
+  ctx: ClerkContext,
+): Promise<{ version?: number; sha256?: string }> {
+  if (!ctx.documents || !ctx.callerAssertion) {
+    throw new AppError('SERVICE_UNAVAILABLE', 'the documents service is not configured', { retryAfterSeconds: 30 });
+  }
+  const caller = { identity: ctx.callerAssertion, requestId: ctx.requestId };
+  const issuer = request.counterparts[0]?.organId ?? 'cơ quan gửi';
+  if (request.businessDocType === 2) {
+    const message = await ctx.read((tx) => readExchangeMessage(tx, request.id));
+    const parsed = message ? parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
+    const carried = parsed?.kind === 'edoc' ? carriedPdf(parsed.document, ctx.maxMessageBytes) : undefined;
+    if (!carried) throw new AppError('CONFLICT', `the update ${request.id} carries no PDF; refuse it with a reason`);
+    const sha256 = createHash('sha256').update(carried.pdf).digest('hex');
+    const current = await ctx.documents.getDocument(caller, request.documentId!);
+    const already = current.versions.find((v) => v.sha256 === sha256);
+    if (already) return { version: already.version, sha256 };
+    const updated = await ctx.documents.addDocumentVersion(caller, {
+      documentId: request.documentId!,
+      basedOnVersion: current.currentVersion,
+      pdf: carried.pdf,
+      fileName: carried.fileName,
+      idempotencyKey: `exchange-answer-${request.id}`,
+    });
+    return { version: updated.currentVersion, sha256 };
+  }
+  const why =
+    request.businessDocType === 3
+      ? `Được thay thế bởi văn bản ${request.edxmlDocumentId ?? ''} theo yêu cầu của ${issuer}`
+      : `Đồng ý thu hồi theo yêu cầu của ${issuer}`;
+  try {
+    await ctx.documents.revokeIncomingDocument(caller, {
+      documentId: request.documentId!,
+      reason: (reason || why).slice(0, 1000),
+      idempotencyKey: `exchange-answer-${request.id}`,
+    });
+  } catch (error) {
+    // Revoked already (by hand, or by this answer's earlier attempt): what the answer wants is true.
+    if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;
+  }
+  return {};
+}
+
+/**
  * The clerk answers the issuer's recall, update or replacement (never applied silently): 15 agrees,
- * 16 refuses. Agreeing to a recall marks the incoming document revoked in documents first, in the
- * clerk's own name (kept for audit, hidden from processing; NĐ 30/2020 Điều 18.3), and only then is
- * 15 queued, so the issuer never hears "agreed" about a document still in processing here. An update
- * or replacement the clerk agrees to is recorded; the clerk applies it in documents.
+ * 16 refuses. Agreeing applies the request in documents first (applyInDocuments), then queues 15.
  */
 export async function answerBusinessRequest(
   input: AnswerBusinessRequestInput,
@@ -51,29 +109,10 @@ export async function answerBusinessRequest(
   const request = await ctx.read((tx) => findExchange(tx, input.exchangeId, ctx.identity.agencyCode));
   assertRequest(request, input.exchangeId);
   // An answered request goes on to the transaction, which replays an Idempotency-Key repeat or refuses.
-  if (
-    request.state === 'awaiting-answer' &&
-    input.decision === 'agree' &&
-    request.businessDocType === 1 &&
-    request.documentId
-  ) {
-    if (!ctx.documents || !ctx.callerAssertion) {
-      throw new AppError('SERVICE_UNAVAILABLE', 'the documents service is not configured', { retryAfterSeconds: 30 });
-    }
-    try {
-      await ctx.documents.revokeIncomingDocument(
-        { identity: ctx.callerAssertion, requestId: ctx.requestId },
-        {
-          documentId: request.documentId,
-          reason: reason || `Đồng ý thu hồi theo yêu cầu của ${request.counterparts[0]?.organId ?? 'cơ quan gửi'}`,
-          idempotencyKey: `exchange-answer-${request.id}`,
-        },
-      );
-    } catch (error) {
-      // Revoked already (by hand, or by this answer's earlier attempt): what the answer wants is true.
-      if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;
-    }
-  }
+  const applied =
+    request.state === 'awaiting-answer' && input.decision === 'agree' && request.documentId
+      ? await applyInDocuments(request, reason, ctx)
+      : undefined;
   return ctx.runInTransaction(async (tx) => {
     const row = await lockExchange(tx, input.exchangeId, ctx.identity.agencyCode);
     assertAnswerable(row, input.exchangeId);
@@ -81,8 +120,42 @@ export async function answerBusinessRequest(
     const kind = kinds[row.businessDocType]!;
     const statusCode = input.decision === 'agree' ? '15' : '16';
     const description = reason || (input.decision === 'agree' ? `Đồng ý ${kind} văn bản` : `Từ chối ${kind} văn bản`);
-    if (!responseReference(row)) throw new AppError('CONFLICT', `exchange ${row.id} names no document to answer`);
-    await queueStatusReply(tx, row, statusCode, description, at);
+    const related = row.relatedExchangeId ? await findExchange(tx, row.relatedExchangeId) : undefined;
+    // A replacement carries a DocumentId of its own: the answer names the replaced document, as a recall's does.
+    const about = row.businessDocType === 3 && related ? related : row;
+    if (!responseReference(about)) throw new AppError('CONFLICT', `exchange ${row.id} names no document to answer`);
+    await queueStatusReply(tx, row, statusCode, description, at, about);
+    if (applied && related && (row.businessDocType === 2 || row.businessDocType === 3)) {
+      if (row.businessDocType === 3) {
+        // The replacing document becomes an incoming document of its own (01 to its sender, then 03–06).
+        await enqueueHubJob(tx, {
+          id: randomUUID(),
+          exchangeId: row.id,
+          kind: 'create-document',
+          at,
+          dedupeKey: `create:${row.id}`,
+        });
+      }
+      const appliedEvent: ExchangeUpdateAppliedV1 = {
+        exchangeId: row.id,
+        relatedExchangeId: related.id,
+        agencyCode: row.agencyCode,
+        businessDocType: row.businessDocType,
+        documentId: row.documentId!,
+        ...(applied.version ? { version: applied.version, sha256: applied.sha256! } : {}),
+        edxmlDocumentId: row.edxmlDocumentId!,
+        replacedEdxmlDocumentId: related.edxmlDocumentId!,
+        at: vietnamIsoDateTime(at),
+      };
+      await enqueueEvent(
+        tx,
+        exchangeUpdateAppliedV1,
+        row.id,
+        appliedEvent,
+        { source: eventSource, requestId: ctx.requestId, agencyCode: row.agencyCode },
+        ctx.topicPrefix,
+      );
+    }
     const updated = await setExchangeState(tx, row.id, {
       state: 'answered',
       at,

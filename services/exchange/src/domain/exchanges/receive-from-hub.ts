@@ -199,9 +199,11 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
           };
           if (businessDocType !== 0) {
             // A recall names the original through ResponseFor (VNPT sample), an update or replacement
-            // through Bussiness.DocumentId; the original must be a document this agency received.
+            // through Bussiness.DocumentId (a replacement also through ReplacementInfoList); the original
+            // must be a document this agency received.
             const candidates = [
               parsed.document.business?.documentId,
+              ...(parsed.document.business?.replacements ?? []).map((r) => r.documentId),
               ...header.responseFor.map((r) => r.documentId),
               header.documentId,
             ].filter((id): id is string => Boolean(id));

@@ -31,11 +31,11 @@ import {
   undoJobWork,
 } from '../../repositories/hub-jobs-repository';
 import type { HubJobRow } from '../../repositories/hub-jobs-repository';
-import { isZipped, unzipAttachment } from '../edxml/attachments';
 import { buildEdxml, buildStatusMessage } from '../edxml/build-edxml';
 import { parseEdxml } from '../edxml/parse-edxml';
 import { statusCodes } from '../edxml/model';
 import type { StatusCode, StatusMessage } from '../edxml/model';
+import { carriedPdf } from './carried-pdf';
 import { appendToExchangeLog } from './exchange-log';
 import { outgoingMessage } from './outgoing-message';
 
@@ -268,21 +268,8 @@ async function createIncomingDocument(
     from: header.from.organId,
   };
   const at = ctx.clock();
-  // The first PDF carried, raw or zipped (decided from its bytes).
-  let pdf: Buffer | undefined;
-  let fileName = 'van-ban-den.pdf';
-  for (const attachment of parsed.document.attachments) {
-    const files = isZipped(attachment.content)
-      ? unzipAttachment(attachment.content, ctx.maxMessageBytes)
-      : [{ name: attachment.name, content: attachment.content }];
-    const found = files.find((f) => f.content.subarray(0, 5).toString('latin1') === '%PDF-');
-    if (found) {
-      pdf = found.content;
-      fileName = found.name.toLowerCase().endsWith('.pdf') ? found.name : `${found.name}.pdf`;
-      break;
-    }
-  }
-  if (!pdf) {
+  const carried = carriedPdf(parsed.document, ctx.maxMessageBytes);
+  if (!carried) {
     await markExchangeFailed(tx, exchange.id, 'the message carries no PDF', at);
     const status = statusFor(exchange, reference, '02', 'Văn bản không kèm tệp PDF', at);
     await enqueueHubJob(tx, { id: randomUUID(), exchangeId: exchange.id, kind: 'send-status', payload: status, at });
@@ -316,8 +303,8 @@ async function createIncomingDocument(
   };
   const created = await documents.createIncomingDocument(caller, {
     metadata,
-    pdf,
-    fileName,
+    pdf: carried.pdf,
+    fileName: carried.fileName,
     idempotencyKey: `exchange-${exchange.id}`,
   });
   const version = created.versions.find((v) => v.version === created.currentVersion) ?? created.versions[0]!;

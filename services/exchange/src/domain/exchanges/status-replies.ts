@@ -35,8 +35,10 @@ export async function queueStatusReply(
   statusCode: StatusCode,
   description: string,
   at: Date,
+  /** What the status is about, when not the exchange itself (the answer to a replacement names the replaced document). */
+  about: ExchangeRow = exchange,
 ): Promise<boolean> {
-  const reference = responseReference(exchange);
+  const reference = responseReference(about);
   if (!reference) return false;
   const rank = processingOrder.indexOf(statusCode);
   const blocking = rank < 0 ? [statusCode] : processingOrder.slice(rank);
