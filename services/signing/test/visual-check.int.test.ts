@@ -25,11 +25,40 @@ async function renderedAsIfAllowed(bytes: Buffer, visual = DEFAULT_VISUAL) {
   return checkRendering(bytes, reader, 1, changes, visual, new Map<number, Promise<Gray>>());
 }
 
+/** Pixels of the report's pages (72 dpi) painted exactly the sketch's translucent red fill (unexplained region). */
+function pinkPixels(reportPdf: Buffer): { count: number; meanY: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'visual-sketch-'));
+  fs.writeFileSync(path.join(dir, 'r.pdf'), reportPdf);
+  execFileSync('pdftoppm', ['-r', '72', path.join(dir, 'r.pdf'), path.join(dir, 'p')]);
+  let count = 0;
+  let sumY = 0;
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ppm'))) {
+    const b = fs.readFileSync(path.join(dir, f));
+    const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(b.toString('latin1', 0, 64));
+    const width = Number(header?.[1]);
+    const data = b.subarray(header?.[0].length ?? 0);
+    for (let i = 0; i + 2 < data.length; i += 3) {
+      const near = (v: number, want: number) => Math.abs(v - want) <= 2;
+      // 0.25 × rgb(0.8, 0, 0) over white.
+      if (near(data[i] as number, 242) && near(data[i + 1] as number, 191) && near(data[i + 2] as number, 191)) {
+        count += 1;
+        sumY += Math.floor(i / 3 / width);
+      }
+    }
+  }
+  return { count, meanY: count ? sumY / count : NaN };
+}
+
 describe('the visual check behind the classification (issue 11)', () => {
   it('housekeeping that reaches a page is rendered and renders as signed', async () => {
     const report = await validate(await tagged('marked-content'));
     expect(report.verdict).toBe('TOTAL_PASSED');
-    expect(report.signatures[0]?.visual).toEqual({ pages: [1], regions: [], error: null });
+    expect(report.signatures[0]?.visual).toEqual({
+      pages: [1],
+      pageBoxes: [{ page: 1, box: expect.any(Array), rotate: 0 }],
+      regions: [],
+      error: null,
+    });
     expect(report.signatures[0]?.checks).toContainEqual(
       expect.objectContaining({ name: 'renders-as-signed', passed: true }),
     );
@@ -79,6 +108,32 @@ describe('the visual check behind the classification (issue 11)', () => {
     const report = await validate(await deceptiveFill('other-text'));
     expect(report.verdict).not.toBe('TOTAL_PASSED');
     expect(report.signatures[0]?.visual?.regions.length).toBeGreaterThan(0);
+    expect(report.signatures[0]?.visual?.pageBoxes).toEqual([{ page: 1, box: expect.any(Array), rotate: 0 }]);
+    // The PDF report draws the unexplained regions on a sketch of the page, in red.
+    expect(pinkPixels(await renderReportPdf(report, fontPath)).count).toBeGreaterThan(20);
+  });
+
+  it('the PDF report places a region where it lies on the page, turned as a /Rotate page is shown', async () => {
+    const base = await validate(await deceptiveFill('other-text'));
+    const at = (rotate: number): ValidationReport => ({
+      ...base,
+      signatures: base.signatures.map((s) => ({
+        ...s,
+        visual: {
+          pages: [1],
+          pageBoxes: [{ page: 1, box: [0, 0, 600, 800], rotate }],
+          // The bottom-left corner of the page in user space.
+          regions: [{ page: 1, rect: [0, 0, 200, 200], explainedBy: null }],
+          error: null,
+        },
+      })),
+    });
+    const upright = pinkPixels(await renderReportPdf(at(0), fontPath));
+    const turned = pinkPixels(await renderReportPdf(at(90), fontPath));
+    expect(upright.count).toBeGreaterThan(100);
+    expect(turned.count).toBeGreaterThan(100);
+    // Upright, the corner is at the bottom of the sketch; a page turned 90° clockwise shows it top-left.
+    expect(upright.meanY - turned.meanY).toBeGreaterThan(40);
   });
 
   it('a renderer over its deadline is stopped and the comparison says it could not be made', async () => {

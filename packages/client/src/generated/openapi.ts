@@ -1788,6 +1788,14 @@ export interface components {
                 visual: {
                     /** @description One-based pages rendered as signed and as now */
                     pages: number[];
+                    /** @description Where the regions lie: each rendered page box, in the same space as the region rectangles */
+                    pageBoxes: {
+                        page: number;
+                        /** @description The visible box (CropBox, else MediaBox), x1 y1 x2 y2 in points */
+                        box: number[];
+                        /** @description The page /Rotate: 0, 90, 180 or 270 */
+                        rotate: number;
+                    }[];
                     regions: {
                         page: number;
                         /** @description x1 y1 x2 y2 in points */

@@ -32,6 +32,18 @@ const Change = Type.Object({
 const VisualReport = Type.Object(
   {
     pages: Type.Array(Type.Integer(), { description: 'One-based pages rendered as signed and as now' }),
+    pageBoxes: Type.Array(
+      Type.Object({
+        page: Type.Integer(),
+        box: Type.Array(Type.Number(), {
+          minItems: 4,
+          maxItems: 4,
+          description: 'The visible box (CropBox, else MediaBox), x1 y1 x2 y2 in points',
+        }),
+        rotate: Type.Integer({ description: 'The page /Rotate: 0, 90, 180 or 270' }),
+      }),
+      { description: 'Where the regions lie: each rendered page box, in the same space as the region rectangles' },
+    ),
     regions: Type.Array(
       Type.Object({
         page: Type.Integer(),

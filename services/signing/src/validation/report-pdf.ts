@@ -3,7 +3,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { vietnamClockText } from '@vanthu/platform';
 import type { PDFFont, PDFPage } from 'pdf-lib';
-import type { MainIndication, SignatureReport, SubIndication, ValidationReport } from './report';
+import type { MainIndication, SignatureReport, SubIndication, ValidationReport, VisualReport } from './report';
 
 const verdictText: Record<MainIndication, string> = {
   TOTAL_PASSED: 'HỢP LỆ',
@@ -61,6 +61,8 @@ type Writer = {
     options?: { bold?: boolean; size?: number; color?: [number, number, number]; indent?: number },
   ) => void;
   gap: (h: number) => void;
+  /** Reserves `height` points (a new page when it does not fit) and lets `draw` paint there; (x, top) is its top-left corner. */
+  figure: (height: number, draw: (page: PDFPage, x: number, top: number, font: PDFFont) => void) => void;
 };
 
 /**
@@ -116,6 +118,14 @@ export async function renderReportPdf(
     gap: (h) => {
       y -= h;
     },
+    figure: (height, draw) => {
+      if (y - height < margin) {
+        page = doc.addPage([595.28, 841.89]);
+        y = 841.89 - margin;
+      }
+      draw(page, margin, y, regular);
+      y -= height;
+    },
   };
   const colour = (i: MainIndication): [number, number, number] =>
     i === 'TOTAL_PASSED' ? [0, 0.45, 0.1] : i === 'TOTAL_FAILED' ? [0.75, 0, 0] : [0.7, 0.4, 0];
@@ -143,6 +153,73 @@ export async function renderReportPdf(
     w.line(report.verdictSubIndication ? `Không đọc được tệp: ${report.verdictReason}` : 'Văn bản không có chữ ký số.');
   report.signatures.forEach((s, i) => signatureSection(w, s, i, colour));
   return Buffer.from(await doc.save());
+}
+
+const MAX_REGIONS = 10;
+const SKETCH_HEIGHT = 170;
+const RED: [number, number, number] = [0.8, 0, 0];
+const GREEN: [number, number, number] = [0, 0.5, 0.15];
+
+/**
+ * The differing regions drawn where they lie (issue 11, visual check): per page with regions, the
+ * page's visible box to scale with each region as a rectangle, numbered as in the list above, red
+ * when nothing explains it, green when an allowed change does. Drawn as the page is shown, so a
+ * /Rotate page is turned the way a reader displays it.
+ */
+function regionSketches(w: Writer, visual: VisualReport): void {
+  const numbered = visual.regions.slice(0, MAX_REGIONS).map((r, i) => ({ ...r, n: i + 1 }));
+  for (const { page, box, rotate } of visual.pageBoxes ?? []) {
+    const onPage = numbered.filter((r) => r.page === page);
+    if (onPage.length === 0) continue;
+    const [bw, bh] = [box[2] - box[0], box[3] - box[1]];
+    if (!(bw > 0 && bh > 0)) continue;
+    const [shownW, shownH] = rotate % 180 === 0 ? [bw, bh] : [bh, bw];
+    const scale = (SKETCH_HEIGHT - 24) / shownH;
+    // A point of the page (user space) as drawn on the sketch, the page turned clockwise by /Rotate (ISO 32000-1 §8.3.2.3 / Table 30).
+    const shown = (px: number, py: number): [number, number] => {
+      const [u, v] = [px - box[0], py - box[1]];
+      const [sx, sy] =
+        rotate === 90 ? [v, bw - u] : rotate === 180 ? [bw - u, bh - v] : rotate === 270 ? [bh - v, u] : [u, v];
+      return [sx * scale, sy * scale];
+    };
+    w.figure(SKETCH_HEIGHT, (p, x, top, font) => {
+      const left = x + 24;
+      const bottom = top - SKETCH_HEIGHT + 8;
+      p.drawText(`Trang ${page}${rotate ? ` (xoay ${rotate}°)` : ''}`, { x, y: top - 10, size: 8, font });
+      p.drawRectangle({
+        x: left,
+        y: bottom,
+        width: shownW * scale,
+        height: shownH * scale,
+        borderColor: rgb(0.4, 0.4, 0.4),
+        borderWidth: 0.75,
+      });
+      for (const r of onPage) {
+        const [ax, ay] = shown(r.rect[0], r.rect[1]);
+        const [bx, by] = shown(r.rect[2], r.rect[3]);
+        const colour = rgb(...(r.explainedBy ? GREEN : RED));
+        const rx = left + Math.min(ax, bx);
+        const ry = bottom + Math.min(ay, by);
+        p.drawRectangle({
+          x: rx,
+          y: ry,
+          width: Math.max(1, Math.abs(bx - ax)),
+          height: Math.max(1, Math.abs(by - ay)),
+          borderColor: colour,
+          borderWidth: 1,
+          color: colour,
+          opacity: 0.25,
+        });
+        p.drawText(String(r.n), {
+          x: rx + 1,
+          y: ry + Math.max(1, Math.abs(by - ay)) + 1,
+          size: 7,
+          font,
+          color: colour,
+        });
+      }
+    });
+  }
 }
 
 function signatureSection(
@@ -190,11 +267,15 @@ function signatureSection(
         : `Đối chiếu hình ảnh trang ${s.visual.pages.join(', ')} khi ký và hiện nay: ${s.visual.regions.length} vùng khác nhau`,
       { indent: 12 },
     );
-    for (const r of s.visual.regions.slice(0, 10))
-      w.line(
-        `– trang ${r.page}, vùng [${r.rect.join(' ')}] pt: ${r.explainedBy ? `giải thích bởi ${r.explainedBy}` : 'KHÔNG được giải thích'}`,
-        { indent: 24, size: 9, color: r.explainedBy ? [0, 0, 0] : [0.75, 0, 0] },
+    s.visual.regions
+      .slice(0, MAX_REGIONS)
+      .forEach((r, i) =>
+        w.line(
+          `– (${i + 1}) trang ${r.page}, vùng [${r.rect.join(' ')}] pt: ${r.explainedBy ? `giải thích bởi ${r.explainedBy}` : 'KHÔNG được giải thích'}`,
+          { indent: 24, size: 9, color: r.explainedBy ? [0, 0, 0] : [0.75, 0, 0] },
+        ),
       );
+    regionSketches(w, s.visual);
   }
   if (s.chain.length) {
     w.line('Chuỗi chứng thực:', { indent: 12 });

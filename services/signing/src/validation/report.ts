@@ -54,7 +54,15 @@ export type Check = { name: string; passed: boolean; detail: string };
 export type VisualRegion = { page: number; rect: [number, number, number, number]; explainedBy: string | null };
 
 /** The rendering comparison behind the change classification: pages compared, regions that differ, or why it could not be done. */
-export type VisualReport = { pages: number[]; regions: VisualRegion[]; error: string | null };
+export type VisualReport = {
+  pages: number[];
+  /** Each rendered page's visible box (CropBox, else MediaBox) in points and its /Rotate, so a reader can place the regions. */
+  pageBoxes: VisualPageBox[];
+  regions: VisualRegion[];
+  error: string | null;
+};
+
+export type VisualPageBox = { page: number; box: [number, number, number, number]; rotate: number };
 
 export type SignatureReport = {
   fieldName: string;

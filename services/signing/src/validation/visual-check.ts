@@ -197,7 +197,7 @@ export async function checkRendering(
   const signedPages = pagesAt(reader, signedRevision);
   const pages = affectedPages(reader, drawn).filter((p) => signedPages[p.index - 1] === p.num);
   if (pages.length === 0) return null;
-  const report: VisualReport = { pages: [], regions: [], error: null };
+  const report: VisualReport = { pages: [], pageBoxes: [], regions: [], error: null };
   const signed = bytes.subarray(0, reader.revisions[signedRevision]?.endOffset ?? bytes.length);
   try {
     for (const p of pages.slice(0, options.maxPages)) {
@@ -209,6 +209,7 @@ export async function checkRendering(
       const [before, now] = await Promise.all([renderPage(signed, p.index, options), final]);
       report.pages.push(p.index);
       const { box, rotate } = pageBox(reader, p.num, last);
+      report.pageBoxes.push({ page: p.index, box, rotate });
       const explaining = explainers(reader, p.num, after);
       const differs: Rect[] =
         before.width !== now.width || before.height !== now.height
