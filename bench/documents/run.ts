@@ -82,9 +82,6 @@ async function main(): Promise<void> {
       fileName: 'bench.pdf',
     };
     const run = () => transactionRunner(pool, clerk, undefined, '');
-    await importOrganisations(clerk, [{ code: clerk.agencyCode, name: 'Ủy ban nhân dân tỉnh', abbreviation: 'UBND' }], {
-      pool,
-    });
     // The use cases' context as a request would build it: the service's clients (one numbering slot per worker).
     const services = documentsServices({
       logger,
@@ -105,6 +102,10 @@ async function main(): Promise<void> {
       clock: systemClock,
       logger,
     });
+    await importOrganisations(
+      { organisations: [{ code: clerk.agencyCode, name: 'Ủy ban nhân dân tỉnh', abbreviation: 'UBND' }] },
+      ctx(),
+    );
     const { result: register } = await createRegister({ register: { name: 'Sổ đi', direction: 'outgoing' } }, ctx());
 
     const ids: string[] = [];
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < 20; round += 1) {
       for (const q of queries) {
         let started = performance.now();
-        await searchDocuments(clerk, { q }, { limit: 50 }, { pool });
+        await searchDocuments({ criteria: { q }, limit: 50 }, ctx());
         ours.push(performance.now() - started);
         started = performance.now();
         await pool.query(

@@ -1,10 +1,14 @@
 import { AppError, withTransaction } from '@vanthu/platform';
-import type { Identity, Pool } from '@vanthu/platform';
 import { findDocument } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
+import type { DocumentsContext } from '../context';
 
-export async function getDocument(identity: Identity, id: string, deps: { pool: Pool }): Promise<Document> {
-  const document = await withTransaction(deps.pool, (tx) => findDocument(tx, identity.agencyCode, id));
-  if (!document) throw new AppError('NOT_FOUND', `document ${id} not found`);
+export type GetDocumentInput = { documentId: string };
+
+/** Another agency's document answers 404, exactly like a missing one. */
+export async function getDocument(input: GetDocumentInput, ctx: DocumentsContext): Promise<Document> {
+  const { documentId } = input;
+  const document = await withTransaction(ctx.pool, (tx) => findDocument(tx, ctx.identity.agencyCode, documentId));
+  if (!document) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
   return document;
 }

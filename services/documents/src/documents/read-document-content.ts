@@ -1,10 +1,16 @@
 import type { Readable } from 'node:stream';
 import { AppError, withTransaction } from '@vanthu/platform';
-import type { Identity, Pool } from '@vanthu/platform';
 import { insertAccess } from '../repositories/access-log-repository';
 import type { AccessAction } from '../repositories/access-log-repository';
-import type { BlobStore } from '../storage/blob-store';
+import type { DocumentsContext } from '../context';
 import { getDocument } from './get-document';
+
+export type ReadDocumentContentInput = {
+  documentId: string;
+  /** The current version when absent. */
+  version?: number;
+  purpose?: AccessAction;
+};
 
 export type DocumentContent = {
   stream: Readable;
@@ -20,18 +26,17 @@ export type DocumentContent = {
  * records who fetched which version and why (Phụ lục VI mục III.5–III.6: access and print log).
  */
 export async function readDocumentContent(
-  identity: Identity,
-  id: string,
-  requestedVersion: number | undefined,
-  deps: { pool: Pool; blobs: BlobStore },
-  purpose: AccessAction = 'read',
+  input: ReadDocumentContentInput,
+  ctx: DocumentsContext,
 ): Promise<DocumentContent> {
-  const document = await getDocument(identity, id, deps);
-  const wanted = requestedVersion ?? document.currentVersion;
+  const { identity } = ctx;
+  const { documentId: id, purpose = 'read' } = input;
+  const document = await getDocument({ documentId: id }, ctx);
+  const wanted = input.version ?? document.currentVersion;
   const version = document.versions.find((v) => v.version === wanted);
   if (!version) throw new AppError('NOT_FOUND', `document ${id} has no version ${wanted}`);
-  const { stream, sizeBytes } = await deps.blobs.openVerified(version.sha256);
-  await withTransaction(deps.pool, (tx) =>
+  const { stream, sizeBytes } = await ctx.blobs.openVerified(version.sha256);
+  await withTransaction(ctx.pool, (tx) =>
     insertAccess(tx, {
       agencyCode: identity.agencyCode,
       documentId: id,

@@ -1,11 +1,12 @@
 import { PDFDocument } from 'pdf-lib';
 import { withTransaction } from '@vanthu/platform';
-import type { Identity, Pool } from '@vanthu/platform';
 import { findDocument } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
 import { renderTablePdf } from '../rendering/pdf-table';
-import type { BlobStore } from '../storage/blob-store';
+import type { DocumentsContext } from '../context';
 import { getDossier } from './get-dossier';
+
+export type ExportDossierInput = { dossierId: string };
 
 const escapeXml = (value: string): string => value.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -27,12 +28,12 @@ function toXml(name: string, value: unknown, indent = ''): string {
  * The verified bytes of each version are used, so a corrupted blob fails the export.
  */
 export async function exportDossier(
-  identity: Identity,
-  dossierId: string,
-  deps: { pool: Pool; blobs: BlobStore },
+  input: ExportDossierInput,
+  ctx: DocumentsContext,
 ): Promise<{ bytes: Buffer; fileName: string }> {
-  const dossier = await getDossier(identity, dossierId, deps);
-  const documents = await withTransaction(deps.pool, async (tx) => {
+  const { identity } = ctx;
+  const dossier = await getDossier({ dossierId: input.dossierId }, ctx);
+  const documents = await withTransaction(ctx.pool, async (tx) => {
     const found: Document[] = [];
     for (const entry of dossier.documents) {
       const document = await findDocument(tx, identity.agencyCode, entry.documentId);
@@ -45,7 +46,7 @@ export async function exportDossier(
     const version = document.versions.find((v) => v.version === document.currentVersion);
     let bytes: Buffer | undefined;
     if (version?.mediaType === 'application/pdf') {
-      const { stream } = await deps.blobs.openVerified(version.sha256);
+      const { stream } = await ctx.blobs.openVerified(version.sha256);
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       bytes = Buffer.concat(chunks);

@@ -1,19 +1,21 @@
 import { withTransaction, requireRole } from '@vanthu/platform';
-import type { Identity, Pool } from '@vanthu/platform';
 import { upsertOrganisation, upsertPerson, upsertUnit } from '../repositories/organisations-repository';
 import type { ImportResult, Organisation } from '../schemas/organisation';
+import type { DocumentsContext } from '../context';
+
+export type ImportOrganisationsInput = { organisations: Organisation[] };
 
 /**
  * Loads (or refreshes) organisations with their units and people, all in one transaction: a
  * bad row leaves the directory as it was. The province's whole directory can be loaded at once.
  */
 export async function importOrganisations(
-  identity: Identity,
-  organisations: Organisation[],
-  deps: { pool: Pool },
+  input: ImportOrganisationsInput,
+  ctx: DocumentsContext,
 ): Promise<ImportResult> {
-  requireRole(identity, 'admin');
-  return withTransaction(deps.pool, async (tx) => {
+  requireRole(ctx.identity, 'admin');
+  const { organisations } = input;
+  return withTransaction(ctx.pool, async (tx) => {
     const counts = { organisations: 0, units: 0, people: 0 };
     for (const organisation of organisations) {
       await upsertOrganisation(tx, {

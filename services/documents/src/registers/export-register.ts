@@ -1,11 +1,13 @@
 import ExcelJS from 'exceljs';
 import { AppError, withTransaction } from '@vanthu/platform';
-import type { Identity, Pool } from '@vanthu/platform';
 import { findOrganisation } from '../repositories/organisations-repository';
 import { findRegister, listRegisterEntries } from '../repositories/registers-repository';
 import type { RegisterExportQuery } from '../schemas/register';
 import { renderTablePdf } from '../rendering/pdf-table';
 import { registerLayouts } from '../rules/register-layouts';
+import type { DocumentsContext } from '../context';
+
+export type ExportRegisterInput = { registerId: string; query: RegisterExportQuery };
 
 export type RegisterExport = { bytes: Buffer; mediaType: string; fileName: string };
 
@@ -15,17 +17,14 @@ const vnDate = (iso: string): string => iso.split('-').reverse().join('/');
  * A register printed as NĐ 30/2020 Phụ lục IV lays it out (Điều 22.3: registers kept in the
  * system must be printable), for a date range, as PDF or XLSX.
  */
-export async function exportRegister(
-  identity: Identity,
-  registerId: string,
-  query: RegisterExportQuery,
-  deps: { pool: Pool },
-): Promise<RegisterExport> {
+export async function exportRegister(input: ExportRegisterInput, ctx: DocumentsContext): Promise<RegisterExport> {
+  const { identity } = ctx;
+  const { registerId, query } = input;
   if (query.from > query.to)
     throw new AppError('VALIDATION_FAILED', 'from must not be after to', {
       errors: [{ field: 'querystring.from', message: 'after to' }],
     });
-  const { register, entries, agencyName } = await withTransaction(deps.pool, async (tx) => {
+  const { register, entries, agencyName } = await withTransaction(ctx.pool, async (tx) => {
     const found = await findRegister(tx, identity.agencyCode, registerId);
     if (!found) throw new AppError('NOT_FOUND', `register ${registerId} not found`);
     const organisation = await findOrganisation(tx, identity.agencyCode);

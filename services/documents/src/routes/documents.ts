@@ -112,7 +112,7 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
         response: { 200: Document, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => getDocument(request.identity, request.params.id, deps),
+    async (request) => getDocument({ documentId: request.params.id }, documentsContext(request, deps, 'getDocument')),
   );
 
   app.get(
@@ -135,11 +135,12 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
     },
     async (request, reply) => {
       const content = await readDocumentContent(
-        request.identity,
-        request.params.id,
-        request.query.version,
-        deps,
-        request.query.purpose ?? 'read',
+        {
+          documentId: request.params.id,
+          ...(request.query.version !== undefined ? { version: request.query.version } : {}),
+          purpose: request.query.purpose ?? 'read',
+        },
+        documentsContext(request, deps, 'getDocumentContent'),
       );
       const disposition = contentDisposition(
         request.query.purpose === 'download' ? 'attachment' : 'inline',
@@ -189,7 +190,14 @@ export async function documentRoutes(app: ServiceApp, deps: DocumentRoutesDeps):
       },
     },
     async (request) =>
-      listAccessLog(request.identity, request.params.id, request.query.cursor, request.query.limit ?? 100, deps),
+      listAccessLog(
+        {
+          documentId: request.params.id,
+          ...(request.query.cursor !== undefined ? { cursor: request.query.cursor } : {}),
+          limit: request.query.limit ?? 100,
+        },
+        documentsContext(request, deps, 'getDocumentAccessLog'),
+      ),
   );
 
   app.post(

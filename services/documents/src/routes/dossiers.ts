@@ -7,7 +7,8 @@ import { addDocumentToDossier } from '../dossiers/add-document-to-dossier';
 import { closeDossier } from '../dossiers/close-dossier';
 import { createDossier } from '../dossiers/create-dossier';
 import { exportDossier } from '../dossiers/export-dossier';
-import { getDossier, listDossierCatalogue } from '../dossiers/get-dossier';
+import { getDossier } from '../dossiers/get-dossier';
+import { listDossierCatalogue } from '../dossiers/list-dossier-catalogue';
 import {
   AddToDossier,
   Dossier,
@@ -47,7 +48,9 @@ export async function dossierRoutes(app: ServiceApp, deps: DocumentsServices): P
         response: { 200: Type.Object({ items: Type.Array(DossierSummary) }), ...problemResponses(400, 401) },
       },
     },
-    async (request) => ({ items: await listDossierCatalogue(request.identity, request.query, deps) }),
+    async (request) => ({
+      items: await listDossierCatalogue(request.query, documentsContext(request, deps, 'listDossiers')),
+    }),
   );
 
   app.get(
@@ -61,7 +64,7 @@ export async function dossierRoutes(app: ServiceApp, deps: DocumentsServices): P
         response: { 200: Dossier, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => getDossier(request.identity, request.params.id, deps),
+    async (request) => getDossier({ dossierId: request.params.id }, documentsContext(request, deps, 'getDossier')),
   );
 
   app.post(
@@ -126,7 +129,10 @@ export async function dossierRoutes(app: ServiceApp, deps: DocumentsServices): P
       },
     },
     async (request, reply) => {
-      const exported = await exportDossier(request.identity, request.params.id, deps);
+      const exported = await exportDossier(
+        { dossierId: request.params.id },
+        documentsContext(request, deps, 'exportDossier'),
+      );
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', contentDisposition('attachment', exported.fileName))

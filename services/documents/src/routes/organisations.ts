@@ -44,7 +44,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
       if (typeof body === 'string') organisations = await parseOrganisationsCsv(body);
       else if (Value.Check(OrganisationImport, body)) organisations = body.organisations;
       else throw new AppError('VALIDATION_FAILED', 'send {"organisations":[…]} as JSON or the directory as text/csv');
-      return importOrganisations(request.identity, organisations, deps);
+      return importOrganisations({ organisations }, documentsContext(request, deps, 'importOrganisations'));
     },
   );
 

@@ -107,7 +107,10 @@ export async function registerRoutes(app: ServiceApp, deps: RegisterRoutesDeps):
       },
     },
     async (request, reply) => {
-      const exported = await exportRegister(request.identity, request.params.id, request.query, deps);
+      const exported = await exportRegister(
+        { registerId: request.params.id, query: request.query },
+        documentsContext(request, deps, 'exportRegister'),
+      );
       return reply
         .header('content-type', exported.mediaType)
         .header('content-disposition', contentDisposition('attachment', exported.fileName))

@@ -1,7 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '@vanthu/platform';
-import type { Pool, ServiceApp } from '@vanthu/platform';
-import { listSearches, runSavedSearch, saveSearch, searchDocuments } from '../documents/search-documents';
+import type { ServiceApp } from '@vanthu/platform';
+import { searchDocuments } from '../documents/search-documents';
+import { saveSearch } from '../documents/save-search';
+import { listSavedSearches } from '../documents/list-saved-searches';
+import { runSavedSearch } from '../documents/run-saved-search';
+import { documentsContext } from '../context';
+import type { DocumentsServices } from '../context';
 import { NewSavedSearch, SavedSearch, SearchQuery, SearchResults } from '../schemas/search';
 
 const Paging = Type.Object(
@@ -12,7 +17,7 @@ const Paging = Type.Object(
   { additionalProperties: false },
 );
 
-export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promise<void> {
+export async function searchRoutes(app: ServiceApp, deps: DocumentsServices): Promise<void> {
   app.get(
     '/v1/documents',
     {
@@ -27,7 +32,10 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
     },
     async (request) => {
       const { cursor, limit, ...criteria } = request.query;
-      return searchDocuments(request.identity, criteria, { ...(cursor ? { cursor } : {}), limit: limit ?? 50 }, deps);
+      return searchDocuments(
+        { criteria, ...(cursor ? { cursor } : {}), limit: limit ?? 50 },
+        documentsContext(request, deps, 'searchDocuments'),
+      );
     },
   );
 
@@ -42,7 +50,8 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         response: { 201: SavedSearch, ...problemResponses(400, 401, 409) },
       },
     },
-    async (request, reply) => reply.status(201).send(await saveSearch(request.identity, request.body, deps)),
+    async (request, reply) =>
+      reply.status(201).send(await saveSearch({ search: request.body }, documentsContext(request, deps, 'saveSearch'))),
   );
 
   app.get(
@@ -55,7 +64,7 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
         response: { 200: Type.Object({ items: Type.Array(SavedSearch) }), ...problemResponses(401) },
       },
     },
-    async (request) => ({ items: await listSearches(request.identity, deps) }),
+    async (request) => ({ items: await listSavedSearches({}, documentsContext(request, deps, 'listSavedSearches')) }),
   );
 
   app.get(
@@ -72,10 +81,12 @@ export async function searchRoutes(app: ServiceApp, deps: { pool: Pool }): Promi
     },
     async (request) =>
       runSavedSearch(
-        request.identity,
-        request.params.id,
-        { ...(request.query.cursor ? { cursor: request.query.cursor } : {}), limit: request.query.limit ?? 50 },
-        deps,
+        {
+          searchId: request.params.id,
+          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+          limit: request.query.limit ?? 50,
+        },
+        documentsContext(request, deps, 'runSavedSearch'),
       ),
   );
 }

@@ -64,6 +64,3 @@ export function findDocumentType(code: string): DocumentType | undefined {
   const wanted = code.normalize('NFC');
   return documentTypes.find((type) => type.code === wanted);
 }
-
-/** Types whose ký hiệu is `{agency}-{unit}` instead of `{type}-{agency}` (Phụ lục I.II.3). */
-export const hasNoAbbreviation = (type: DocumentType): boolean => type.abbreviation === null;
