@@ -136,6 +136,7 @@ const openToEveryMember = [
   'GET /v1/searches/{id}/results',
   'GET /v1/tasks',
   'GET /v1/workflows/definitions',
+  'GET /v1/workflows/submission-policy',
   'PATCH /v1/documents/{id}/metadata',
   'POST /v1/certificates',
   'POST /v1/documents',
@@ -764,6 +765,19 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await admin.json('PUT', '/v1/certificate-gating', { gatingDate: '2026-04-16' })).status).toBe(200);
     expect((await admin.json('PUT', '/v1/certificate-gating', { gatingDate: '16/4/2026' })).status).toBe(400);
     expect((await office.json('PUT', '/v1/certificate-gating', { gatingDate: '2026-04-16' })).status).toBe(403);
+    // Hồ sơ trình: who may send a dossier up and what it must hold.
+    expect((await office.get('/v1/workflows/submission-policy')).status).toBe(200);
+    const submissionPolicy = {
+      senderMustBeUnitLeader: true,
+      requiredComponents: { '*': ['to-trinh'], QĐ: ['to-trinh', 'opinions'] },
+      signedComponents: ['to-trinh'],
+    };
+    expect((await admin.json('PUT', '/v1/workflows/submission-policy', submissionPolicy)).status).toBe(200);
+    expect(
+      (await admin.json('PUT', '/v1/workflows/submission-policy', { ...submissionPolicy, signedComponents: ['Tờ'] }))
+        .status,
+    ).toBe(400);
+    expect((await office.json('PUT', '/v1/workflows/submission-policy', submissionPolicy)).status).toBe(403);
     expect((await office.get('/v1/certificate-gating/persons/chuyen-vien')).status).toBe(200);
     expect((await office.get('/v1/certificate-gating/persons/chuyen-vien?at=yesterday')).status).toBe(400);
 

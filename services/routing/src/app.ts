@@ -5,6 +5,7 @@ import { serviceVersion } from './config';
 import type { RoutingDeps } from './domain/routing-context';
 import { moduleTimers } from './module-timers';
 import { calendarRoutes } from './routes/calendar-routes';
+import { submissionRoutes } from './routes/submission-routes';
 import { consultationRoutes } from './routes/consultation-routes';
 import { delegationRoutes } from './routes/delegation-routes';
 import { definitionRoutes } from './routes/definitions';
@@ -40,6 +41,7 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
   await calendarRoutes(app, time);
   await gatingRoutes(app, time);
   await delegationRoutes(app, time);
+  await submissionRoutes(app, time);
   const clock = deps.clock ?? systemClock;
   const routing: RoutingDeps = deps.routing ?? {
     documents: new DocumentsClient('http://127.0.0.1:0'),

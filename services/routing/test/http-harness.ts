@@ -26,6 +26,7 @@ export const people = {
   leader: { userId: 'chu-tich-1', agencyCode: agency, unitCode: 'vp', roles: ['agency-leader'] },
   leader2: { userId: 'pho-chu-tich-1', agencyCode: agency, unitCode: 'vp', roles: ['agency-leader'] },
   clerk: { userId: 'van-thu-1', agencyCode: agency, unitCode: 'vp', roles: ['clerk'] },
+  inspector: { userId: 'van-phong-1', agencyCode: agency, unitCode: 'vp', roles: ['dossier-inspector'] },
   admin: { userId: 'quan-tri', agencyCode: agency, roles: ['admin'] },
   uncertified: {
     userId: 'chuyen-vien-moi',

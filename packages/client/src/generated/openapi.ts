@@ -848,6 +848,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/submission-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who may send a dossier up, the components each document type needs, which must be signed */
+        get: operations["getSubmissionPolicy"];
+        /** Set the agency’s rules for dossiers sent up (head of the agency or administrator) */
+        put: operations["setSubmissionPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/definitions": {
         parameters: {
             query?: never;
@@ -1837,7 +1855,7 @@ export interface components {
                 };
                 requiresSignaturesOf?: string[];
                 submitsVersion?: boolean;
-                form?: "registration" | "distribution" | "issuance" | "closing";
+                form?: "registration" | "distribution" | "issuance" | "closing" | "submission" | "dossier-check";
                 /** @description An amount of working time on the agency calendar */
                 dueIn?: {
                     workingDays?: number;
@@ -6897,6 +6915,120 @@ export interface operations {
             };
         };
     };
+    getSubmissionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyCode: string;
+                        /** @description A dossier sent from a specialist’s account is returned automatically (seed 002 §1) */
+                        senderMustBeUnitLeader: boolean;
+                        /** @description By the draft’s document type code (QĐ, CV, …); "*" for every other type */
+                        requiredComponents: {
+                            [key: string]: string[];
+                        };
+                        /** @description Components that must carry a valid signature */
+                        signedComponents: string[];
+                        source: "default" | "agency";
+                        updatedBy?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setSubmissionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    senderMustBeUnitLeader: boolean;
+                    requiredComponents: {
+                        [key: string]: string[];
+                    };
+                    signedComponents: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyCode: string;
+                        /** @description A dossier sent from a specialist’s account is returned automatically (seed 002 §1) */
+                        senderMustBeUnitLeader: boolean;
+                        /** @description By the draft’s document type code (QĐ, CV, …); "*" for every other type */
+                        requiredComponents: {
+                            [key: string]: string[];
+                        };
+                        /** @description Components that must carry a valid signature */
+                        signedComponents: string[];
+                        source: "default" | "agency";
+                        updatedBy?: string;
+                        /** Format: date-time */
+                        updatedAt?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProcessDefinitions: {
         parameters: {
             query?: never;
@@ -7015,12 +7147,19 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    kind: "outgoing" | "incoming";
+                    /** @description submission: a dossier sent up to the higher level (hồ sơ trình), from the unit leader’s account */
+                    kind: "outgoing" | "incoming" | "submission";
                     /** Format: uuid */
                     documentId: string;
                     variables?: {
                         [key: string]: unknown;
                     };
+                    components?: {
+                        /** @description to-trinh (tờ trình), attachment, report, opinions (tổng hợp ý kiến), … as the agency names them */
+                        component: string;
+                        /** Format: uuid */
+                        documentId: string;
+                    }[];
                 };
             };
         };
@@ -7542,6 +7681,15 @@ export interface operations {
             content: {
                 "application/json": {
                     comment?: string;
+                    /** @description The sender sends the dossier up (again), its components as now */
+                    submission?: {
+                        components?: {
+                            /** @description to-trinh (tờ trình), attachment, report, opinions (tổng hợp ý kiến), … as the agency names them */
+                            component: string;
+                            /** Format: uuid */
+                            documentId: string;
+                        }[];
+                    };
                     /** @description Register the document (documents’ registration API) */
                     registration?: {
                         /** Format: uuid */

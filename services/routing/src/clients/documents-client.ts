@@ -11,6 +11,8 @@ export type DocumentSummary = {
   currentVersion: number;
   versions: DocumentVersionSummary[];
   metadata: Record<string, unknown>;
+  /** The document type code (QĐ, CV, TTr, …) when the author set it. */
+  typeCode?: string | null;
 };
 
 /** The identity assertion a call carries: the caller's own, or routing's service identity for an agency. */

@@ -1,6 +1,7 @@
 import type { ProcessDefinitionBody } from './definition-schema';
 import outgoing from './defaults/outgoing.json';
 import incoming from './defaults/incoming.json';
+import submission from './defaults/submission.json';
 import { parseDefinition } from './parse-definition';
 
 /**
@@ -10,4 +11,5 @@ import { parseDefinition } from './parse-definition';
 export const defaultDefinitions: Partial<Record<ProcessDefinitionBody['kind'], ProcessDefinitionBody>> = {
   outgoing: parseDefinition(outgoing),
   incoming: parseDefinition(incoming),
+  submission: parseDefinition(submission),
 };

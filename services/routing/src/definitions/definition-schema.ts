@@ -74,6 +74,8 @@ const UserTask = Type.Object(
         Type.Literal('distribution'),
         Type.Literal('issuance'),
         Type.Literal('closing'),
+        Type.Literal('submission'),
+        Type.Literal('dossier-check'),
       ]),
     ),
     dueIn: Type.Optional(Duration),

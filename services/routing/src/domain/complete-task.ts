@@ -16,6 +16,10 @@ import { contentVersionOf } from './start-process';
 import { deliverToLocalAgencies } from './deliver-to-local-agencies';
 import { lockTaskFor } from './task-access';
 import { taskView } from './views';
+import { returnProcess } from './return-task';
+import { checkComponents } from '../submissions/open-submission';
+import { checkDossier, contentInitialStep } from '../submissions/check-dossier';
+import { loadSubmissionPolicy } from '../submissions/submission-policy';
 
 export type CompleteTaskInput = { taskId: string; body: CompleteTaskBody };
 
@@ -70,6 +74,43 @@ export async function completeTask(input: CompleteTaskInput, ctx: RoutingContext
         result.closing = closing;
         break;
       }
+      case 'submission': {
+        const sent = await sendSubmission(tx, ctx, process, task, input.body);
+        process = sent;
+        result.round = sent.variables.round;
+        result.components = sent.variables.components;
+        break;
+      }
+      case 'dossier-check': {
+        const policy = await loadSubmissionPolicy(tx, process.agencyCode);
+        const findings = await checkDossier(tx, ctx, process, policy);
+        const round = process.variables.round;
+        if (findings.length > 0) {
+          // Seed 000 §2a: an incomplete dossier is not presented; it goes back to its sender with the reason,
+          // who corrects it and initials again (§2c).
+          const reason = [
+            'Hồ sơ chưa đủ điều kiện trình: ',
+            findings.map((f) => f.message).join('; '),
+            input.body.comment ? ` (${input.body.comment})` : '',
+          ].join('');
+          const returned = await returnProcess(
+            tx,
+            ctx,
+            { process, definition, task },
+            { reason: reason.slice(0, 2000), toStep: contentInitialStep },
+            { round, findings },
+          );
+          return taskView(returned, ctx.clock());
+        }
+        await recordHistory(tx, ctx, process, {
+          action: 'submission-presented',
+          taskId: task.id,
+          step: task.step,
+          detail: { round, components: process.variables.components },
+        });
+        result.check = { round, findings: [] };
+        break;
+      }
       default:
         break;
     }
@@ -78,7 +119,7 @@ export async function completeTask(input: CompleteTaskInput, ctx: RoutingContext
   });
 }
 
-const formFields = ['registration', 'distribution', 'issuance', 'closing'] as const;
+const formFields = ['registration', 'distribution', 'issuance', 'closing', 'submission'] as const;
 
 function assertFormFits(element: UserTaskElement, body: CompleteTaskBody): void {
   for (const field of formFields) {
@@ -208,4 +249,30 @@ async function issue(
     detail: delivery,
   });
   return { delivery, process: updated };
+}
+
+/**
+ * The sender sends the dossier up, round after round: the components as they are now (a correction may replace
+ * them) and the round's number, so the history shows every round (docs/domain/directives.md seed 000 §2c).
+ */
+async function sendSubmission(
+  tx: Tx,
+  ctx: RoutingContext,
+  process: ProcessRecord,
+  task: TaskRecord,
+  body: CompleteTaskBody,
+): Promise<ProcessRecord> {
+  const components =
+    body.submission?.components !== undefined
+      ? await checkComponents(ctx, body.submission.components, 'body.submission.components')
+      : process.variables.components;
+  const round = (typeof process.variables.round === 'number' ? process.variables.round : 0) + 1;
+  const updated = await updateProcess(tx, process.id, { variables: { ...process.variables, components, round } });
+  await recordHistory(tx, ctx, updated, {
+    action: 'submission-sent',
+    taskId: task.id,
+    step: task.step,
+    detail: { round, components, contentVersion: updated.contentVersion, documentVersion: updated.documentVersion },
+  });
+  return updated;
 }

@@ -114,6 +114,13 @@ export async function startTokensOf(
   process: ProcessRecord,
   definition: ProcessDefinitionBody,
 ): Promise<ProcessRecord> {
+  await announceStart(tx, ctx, process);
+  const tokens = startTokens(definition, process.variables);
+  return applyAdvance(tx, ctx, process, definition, tokens);
+}
+
+/** The process-started row and event. */
+export async function announceStart(tx: Tx, ctx: RoutingContext, process: ProcessRecord): Promise<void> {
   await recordHistory(tx, ctx, process, {
     action: 'process-started',
     detail: {
@@ -136,8 +143,6 @@ export async function startTokensOf(
     startedAt: process.startedAt.toISOString(),
     ...(process.urgency ? { urgency: process.urgency as 'normal' } : {}),
   });
-  const tokens = startTokens(definition, process.variables);
-  return applyAdvance(tx, ctx, process, definition, tokens);
 }
 
 async function applyAdvance(

@@ -4,14 +4,18 @@ import type { Mutation, Tx } from '@vanthu/platform';
 import type { DocumentSummary } from '../clients/documents-client';
 import { insertProcess, lockActiveProcessesOfDocument } from '../repositories/processes-repository';
 import type { ProcessKind, ProcessRecord } from '../repositories/processes-repository';
-import { startTokensOf } from './process-runtime';
+import type { SubmissionComponent } from '../schemas/submission';
+import { checkComponents, openSubmission } from '../submissions/open-submission';
+import { announceStart, startTokensOf } from './process-runtime';
 import { resolveDefinition } from './resolve-definition';
 import type { RoutingContext } from './routing-context';
 
 export type StartProcessInput = {
-  kind: Extract<ProcessKind, 'outgoing' | 'incoming'>;
+  kind: ProcessKind;
   documentId: string;
   variables?: Record<string, unknown>;
+  /** A submission's dossier besides the draft: the tờ trình and the attachments. */
+  components?: SubmissionComponent[];
   /** Set by delivery and exchange, which already hold the document's state. */
   document?: DocumentSummary;
 };
@@ -27,23 +31,29 @@ export function contentVersionOf(document: DocumentSummary): number {
  * kind (NĐ 30/2020 Điều 10 for outgoing drafts, Điều 20 for incoming documents).
  */
 export async function startProcess(input: StartProcessInput, ctx: RoutingContext): Promise<Mutation<ProcessRecord>> {
-  if (input.kind === 'outgoing') requireRole(ctx.identity, 'specialist', 'unit-leader', 'service');
-  else requireRole(ctx.identity, 'clerk', 'service');
+  if (input.kind === 'incoming') requireRole(ctx.identity, 'clerk', 'service');
+  else requireRole(ctx.identity, 'specialist', 'unit-leader', 'service');
+  if (input.kind !== 'submission' && input.components !== undefined)
+    throw new AppError('VALIDATION_FAILED', `an ${input.kind} process takes no components`, {
+      errors: [{ field: 'body.components', message: 'only for a submission' }],
+    });
   const document = input.document ?? (await ctx.documents.getDocument(ctx.credentials, input.documentId));
   if (document.agencyCode !== ctx.identity.agencyCode)
     throw new AppError('NOT_FOUND', `document ${input.documentId} not found`);
-  const expectedDirection = input.kind === 'outgoing' ? 'outgoing' : 'incoming';
+  const expectedDirection = input.kind === 'incoming' ? 'incoming' : 'outgoing';
   if (document.direction !== expectedDirection) {
     throw new AppError(
       'UNPROCESSABLE',
       `document ${document.id} is ${document.direction}; an ${input.kind} process needs an ${expectedDirection} document`,
     );
   }
+  const components = input.kind === 'submission' ? await checkComponents(ctx, input.components ?? []) : [];
   return ctx.runInTransaction(async (tx) => {
     const running = await lockActiveProcessesOfDocument(tx, ctx.identity.agencyCode, document.id);
     const same = running.find((p) => p.kind === input.kind);
     if (same)
       throw new AppError('CONFLICT', `document ${document.id} already has an active ${input.kind} process ${same.id}`);
+    if (input.kind === 'submission') return openSubmission(tx, ctx, document, components, openProcess);
     return openProcess(tx, ctx, { kind: input.kind, document, variables: input.variables ?? {} });
   });
 }
@@ -53,6 +63,7 @@ export async function openProcess(
   tx: Tx,
   ctx: RoutingContext,
   input: { kind: ProcessKind; document: DocumentSummary; variables: Record<string, unknown> },
+  options: { returnAtOnce?: (process: ProcessRecord) => Promise<ProcessRecord> } = {},
 ): Promise<ProcessRecord> {
   const { document } = input;
   const stored = await resolveDefinition(tx, ctx.identity.agencyCode, input.kind);
@@ -72,5 +83,9 @@ export async function openProcess(
     startedAt: ctx.clock(),
     dueAt: null,
   });
+  if (options.returnAtOnce) {
+    await announceStart(tx, ctx, process);
+    return options.returnAtOnce(process);
+  }
   return startTokensOf(tx, ctx, process, stored.definition);
 }

@@ -1,10 +1,22 @@
-import { documentVersionAddedV1, exchangeReceivedV1, signatureAppliedV1, topicName } from '@vanthu/contracts';
-import type { DocumentVersionAddedV1, ExchangeReceivedV1, SignatureAppliedV1 } from '@vanthu/contracts';
+import {
+  documentValidatedV1,
+  documentVersionAddedV1,
+  exchangeReceivedV1,
+  signatureAppliedV1,
+  topicName,
+} from '@vanthu/contracts';
+import type {
+  DocumentValidatedV1,
+  DocumentVersionAddedV1,
+  ExchangeReceivedV1,
+  SignatureAppliedV1,
+} from '@vanthu/contracts';
 import type { Clock, EventHandler, Logger } from '@vanthu/platform';
 import { applySignature } from '../domain/apply-signature';
 import { receiveExchangedDocument } from '../domain/receive-exchanged-document';
 import { recordDocumentVersion } from '../domain/record-document-version';
 import type { RoutingDeps } from '../domain/routing-context';
+import { projectDocumentValidated, projectSignatureApplied } from '../submissions/project-signing-facts';
 import { consumerContext } from './consumer-context';
 
 export type RoutingConsumerDeps = RoutingDeps & { logger: Logger; clock: Clock };
@@ -14,7 +26,11 @@ export function routingEventHandlers(deps: RoutingConsumerDeps): Record<string, 
   return {
     [signatureAppliedV1.type]: async (tx, event) => {
       const data = event.data as SignatureAppliedV1;
+      await projectSignatureApplied(tx, data);
       await applySignature({ event: data, eventId: event.id }, consumerContext(tx, deps, data.agencyCode, event.id));
+    },
+    [documentValidatedV1.type]: async (tx, event) => {
+      await projectDocumentValidated(tx, event.data as DocumentValidatedV1);
     },
     [documentVersionAddedV1.type]: async (tx, event) => {
       const data = event.data as DocumentVersionAddedV1;

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { SubmissionComponents } from './submission';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { AgencyCode } from '@vanthu/contracts';
 import { ProcessDefinitionBody } from '../definitions/definition-schema';
@@ -25,10 +26,14 @@ export const DefinitionList = Type.Object({ items: Type.Array(StoredDefinitionSc
 
 export const StartProcessBody = Type.Object(
   {
-    kind: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')]),
+    kind: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming'), Type.Literal('submission')], {
+      description: 'submission: a dossier sent up to the higher level (hồ sơ trình), from the unit leader’s account',
+    }),
     documentId: Uuid,
     /** Starting variables the definition's gateways and assignees may read. */
     variables: Type.Optional(Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,40}$' }), Type.Unknown())),
+    /** A submission's dossier besides the draft (documentId): the tờ trình and the attachments. */
+    components: Type.Optional(SubmissionComponents),
   },
   { additionalProperties: false },
 );
@@ -145,6 +150,12 @@ const Assignment = Type.Object(
 export const CompleteTaskBody = Type.Object(
   {
     comment: Type.Optional(Type.String({ maxLength: 4000 })),
+    submission: Type.Optional(
+      Type.Object(
+        { components: Type.Optional(SubmissionComponents) },
+        { additionalProperties: false, description: 'The sender sends the dossier up (again), its components as now' },
+      ),
+    ),
     registration: Type.Optional(
       Type.Object(
         {
