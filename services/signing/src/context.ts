@@ -9,15 +9,22 @@ import type { SigningDeps } from './domain/signing-deps';
  * dependencies made once at start-up, and the caller's identity assertion to forward unchanged when the use case
  * calls documents (ARCHITECTURE.md, identity between services).
  */
-export type SigningContext = UseCaseContext & { signing: SigningDeps; forward: CallerHeaders };
+export type SigningContext = UseCaseContext & {
+  signing: SigningDeps;
+  forward: CallerHeaders;
+  /** The request's Idempotency-Key, for the work that leaves this service before its transaction commits. */
+  idempotencyKey?: string;
+};
 
 /** The context of one request: who asks, its transaction (honouring Idempotency-Key), and signing's dependencies. */
 export function signingContext(request: FastifyRequest, signing: SigningDeps, operation: string): SigningContext {
   const assertion = request.headers['x-vanthu-identity'];
+  const key = request.headers['idempotency-key'];
   return {
     ...contextFor(request, signing.pool, operation),
     signing,
     forward: { identity: typeof assertion === 'string' ? assertion : '', requestId: request.id },
+    ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
   };
 }
 

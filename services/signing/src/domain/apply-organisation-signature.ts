@@ -10,6 +10,7 @@ import type { PadesLevel } from '../pades/pades-engine';
 import { hsmSigner } from '../pades/signer';
 import { verifyPdfSignatures } from '../pades/verify-signatures';
 import { latestImage } from '../repositories/images-repository';
+import { deleteSealAttempt, findSealAttempt, recordSealAttempt } from '../repositories/seal-attempts-repository';
 import { insertSignature, signaturesOf } from '../repositories/signatures-repository';
 import type { SignatureRow } from '../repositories/signatures-repository';
 import { mapSigningErrors } from './map-signing-errors';
@@ -55,6 +56,8 @@ export async function applyOrganisationSignature(
       if (!seal)
         throw new AppError('UNPROCESSABLE', `no organisation seal key is configured for agency ${identity.agencyCode}`);
       const document = await deps.documents.getDocument(ctx.forward, command.documentId);
+      const recovered = await recoverStoredSeal(tx, ctx, command.documentId, document.versions);
+      if (recovered) return recovered;
       const version = document.currentVersion;
       if (command.basedOnVersion !== undefined && command.basedOnVersion !== version) {
         throw new AppError('CONFLICT', `version ${command.basedOnVersion} is not the current version (${version})`);
@@ -156,22 +159,13 @@ export async function applyOrganisationSignature(
       const signed = Buffer.concat([pdf, appended]);
       const fieldName = verifyPdfSignatures(readPdfForSigning(signed)).at(-1)?.fieldName ?? '';
       const id = randomUUID();
-      const stored = await deps.documents.addSignedVersion(
-        ctx.forward,
-        command.documentId,
-        version,
-        signed,
-        `signed-v${version + 1}.pdf`,
-        `sign-${id}`,
-      );
-      const signature = await insertSignature(tx, {
+      const row = {
         id,
         agencyCode: identity.agencyCode,
         documentId: command.documentId,
         kind: command.kind,
         level: command.level,
         signedVersion: version,
-        version: stored.currentVersion,
         sha256: sha256Hex(signed),
         fieldName,
         signerUserId: null,
@@ -181,11 +175,58 @@ export async function applyOrganisationSignature(
         keyIdHex: seal.keyIdHex,
         sessionId: null,
         appearance: plan.rect,
-      });
+      };
+      const attemptKey = sealAttemptKey(ctx);
+      if (attemptKey)
+        await recordSealAttempt(deps.pool, {
+          ...attemptKey,
+          documentId: command.documentId,
+          signedSha256: row.sha256,
+          signature: row,
+        });
+      const stored = await deps.documents.addSignedVersion(
+        ctx.forward,
+        command.documentId,
+        version,
+        signed,
+        `signed-v${version + 1}.pdf`,
+        `sign-${id}`,
+      );
+      const signature = await insertSignature(tx, { ...row, version: stored.currentVersion });
+      if (attemptKey) await deleteSealAttempt(tx, attemptKey);
       await emitApplied(tx, signature, ctx);
       return signature;
     }),
   );
+}
+
+const sealAttemptKey = (ctx: SigningContext) =>
+  ctx.idempotencyKey === undefined
+    ? undefined
+    : { agencyCode: ctx.identity.agencyCode, userId: ctx.identity.userId, idempotencyKey: ctx.idempotencyKey };
+
+/**
+ * A retry (same Idempotency-Key) of a seal whose bytes documents stored but whose signature row never committed
+ * (a crash or a lost answer in between): the signature is recorded on the stored version instead of sealing the
+ * document a second time. When documents did not store the bytes, the attempt is dropped and the seal is made anew.
+ */
+async function recoverStoredSeal(
+  tx: Tx,
+  ctx: SigningContext,
+  documentId: string,
+  versions: { version: number; sha256: string }[],
+): Promise<SignatureRow | undefined> {
+  const key = sealAttemptKey(ctx);
+  if (!key) return undefined;
+  const attempt = await findSealAttempt(tx, key);
+  if (!attempt) return undefined;
+  await deleteSealAttempt(tx, key);
+  const stored = versions.find((v) => v.sha256 === attempt.signedSha256);
+  if (attempt.documentId !== documentId || !stored) return undefined;
+  ctx.logger.warn({ documentId, version: stored.version }, 'seal stored by documents but not recorded: recovered');
+  const signature = await insertSignature(tx, { ...attempt.signature, version: stored.version });
+  await emitApplied(tx, signature, ctx);
+  return signature;
 }
 
 /** Announces a signature in the transaction that stored it. */
