@@ -52,7 +52,7 @@ export type Harness = {
   as: (who: Identity) => Record<string, string>;
   call: (
     who: Identity,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     body?: unknown,
     headers?: Record<string, string>,
