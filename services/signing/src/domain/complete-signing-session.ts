@@ -126,7 +126,7 @@ export async function completeSigningSession(
         results.push({ documentId: item.documentId, outcome: 'signed', version, reason: null });
       } catch (error) {
         const mapped = toSigningError(error);
-        // One document: its problem is the answer. A batch reports per document (docs/domain/requirements.md §7 item 28; docs/domain/signing.md §6).
+        // One document: its problem is the answer. A batch reports per document (ARCHITECTURE.md, Services).
         if (single) throw mapped;
         if (mapped instanceof AppError && mapped.status >= 500) throw mapped;
         results.push({

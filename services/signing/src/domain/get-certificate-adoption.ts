@@ -6,7 +6,7 @@ export type GetCertificateAdoptionInput = { agency?: string };
 
 export type CertificateAdoption = { agencyCode: string; registeredUsers: number; activeUsers: number }[];
 
-/** Staff with registered and with activated certificates, per agency (the deadlines of seed 000 in docs/domain/directives.md). */
+/** Staff with registered and with activated certificates, per agency (the adoption deadlines in docs/domain/directives.md). */
 export async function getCertificateAdoption(
   input: GetCertificateAdoptionInput,
   ctx: SigningContext,

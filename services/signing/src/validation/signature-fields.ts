@@ -56,7 +56,7 @@ export type ByteRangeCheck =
   { ok: true; range: [number, number, number, number]; signedRevision: number } | { ok: false; problem: string };
 
 /**
- * The ByteRange rules against signature forgery and wrapping (see docs/domain/signing.md §2): four non-negative integers [0 a b c]; the gap
+ * The ByteRange rules against signature forgery and wrapping (ARCHITECTURE.md, Services): four non-negative integers [0 a b c]; the gap
  * holds exactly the hex /Contents string and nothing else; the signed part ends at a revision
  * boundary; the signature dictionary lies inside the signed bytes.
  */
