@@ -4,6 +4,7 @@ import { documentsConfigSchema, migrationsDir } from './config';
 import { BlobStore } from './storage/blob-store';
 import { TextIndexer } from './adapters/text-indexer';
 import { remindHandovers } from './dossiers/remind-handovers';
+import { sweepOrphanBlobs } from './storage/sweep-orphan-blobs';
 
 void runService({
   name: 'documents',
@@ -31,7 +32,23 @@ void runService({
       },
       healthChecks: context.healthChecks,
     });
-    // Hand-over reminders are a daily matter; checking hourly (and at start) is plenty.
+    // Hand-over reminders are a daily matter and orphan blobs wait a day anyway: hourly (and at start) is plenty.
+    let sweeping = false;
+    const sweep = (): void => {
+      // A large store may take longer than the interval; one pass at a time per instance.
+      if (sweeping) return;
+      sweeping = true;
+      sweepOrphanBlobs(
+        { graceMs: context.config.BLOB_SWEEP_GRACE_HOURS * 60 * 60 * 1000 },
+        { pool: context.pool, blobs, logger: context.logger },
+      )
+        .catch((error: unknown) =>
+          context.logger.error({ err: error }, 'orphan blob sweep failed; the next hourly pass retries'),
+        )
+        .finally(() => {
+          sweeping = false;
+        });
+    };
     const remind = (): void => {
       remindHandovers({
         pool: context.pool,
@@ -41,9 +58,16 @@ void runService({
         context.logger.error({ err: error }, 'hand-over reminders failed; the next hourly pass retries'),
       );
     };
-    const timer = setInterval(remind, 60 * 60 * 1000);
+    const timer = setInterval(
+      () => {
+        remind();
+        sweep();
+      },
+      60 * 60 * 1000,
+    );
     timer.unref();
     remind();
+    sweep();
     app.addHook('onClose', async () => clearInterval(timer));
     return app;
   },

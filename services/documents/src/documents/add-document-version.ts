@@ -1,7 +1,8 @@
 import { AppError } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import type { DocumentsContext } from '../context';
-import { addVersion, insertBlob, lockDocument } from '../repositories/documents-repository';
+import { addVersion, lockDocument } from '../repositories/documents-repository';
+import { insertBlob } from '../repositories/blobs-repository';
 import { pdfMediaType } from '../rules/sniff-media-type';
 import type { Document, NewVersionMetadata } from '../schemas/document';
 import type { StoredUpload } from '../storage/blob-upload';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Mutation } from '@vanthu/platform';
-import { insertBlob, insertDocument } from '../repositories/documents-repository';
+import { insertDocument } from '../repositories/documents-repository';
+import { insertBlob } from '../repositories/blobs-repository';
 import type { Document, DocumentMetadata } from '../schemas/document';
 import { checkTypeCode, normaliseStrings, refuseStateSecrets } from './check-document-metadata';
 import { foldForSearch } from '../rules/search-text';

@@ -35,16 +35,6 @@ const documentColumns =
   'id, agency_code, direction, subject, type_code, metadata, status, recall, current_version, created_by, created_at, updated_at';
 const versionColumns = 'version, sha256, media_type, size_bytes, file_name, kind, created_by, created_at';
 
-export async function insertBlob(
-  tx: Tx,
-  blob: { sha256: string; sizeBytes: number; mediaType: string },
-): Promise<void> {
-  await tx.query(
-    'INSERT INTO blobs (sha256, size_bytes, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING',
-    [blob.sha256, blob.sizeBytes, blob.mediaType],
-  );
-}
-
 export type NewVersion = {
   sha256: string;
   mediaType: string;

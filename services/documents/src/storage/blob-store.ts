@@ -15,6 +15,12 @@ export type StoredBlob = {
   created: boolean;
 };
 
+/** A stored file as the orphan sweeper lists it. */
+export type StoredFile = { sha256: string; sizeBytes: number; modifiedMs: number };
+
+/** A file moved out of the store by the sweeper, still restorable until destroyed. */
+export type WithdrawnBlob = { sha256: string; trashPath: string; sizeBytes: number };
+
 /** What an inspector sees of a written but not yet stored file. */
 export type WrittenFile = { path: string; sizeBytes: number; head: Buffer; tail: Buffer };
 /** Decides the media type from the bytes, or throws to keep the file out of the store. */
@@ -43,6 +49,7 @@ export class BlobStore {
   async init(): Promise<void> {
     await fsp.mkdir(path.join(this.root, 'tmp'), { recursive: true });
     await fsp.mkdir(path.join(this.root, 'sha256'), { recursive: true });
+    await fsp.mkdir(path.join(this.root, 'trash'), { recursive: true });
   }
 
   pathOf(sha256: string): string {
@@ -85,10 +92,12 @@ export class BlobStore {
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);
       await fsp.mkdir(path.dirname(target), { recursive: true });
-      // Same content, same name: an existing file already holds these exact bytes.
+      // Same content, same name: an existing file already holds these exact bytes. The fresh copy replaces it
+      // anyway (atomically, readers keep the inode they opened) so that its modification time is now: the orphan
+      // sweeper leaves alone any file younger than its grace period, which covers the transaction about to
+      // reference these bytes, and a file it is withdrawing at this moment is put back by this rename.
       const created = !(await exists(target));
-      if (created) await fsp.rename(temp, target);
-      else await fsp.rm(temp, { force: true });
+      await fsp.rename(temp, target);
       await fsyncPath(path.dirname(target));
       return { sha256, sizeBytes: size, head, tail, mediaType, created };
     } catch (error) {
@@ -112,6 +121,87 @@ export class BlobStore {
     if (blob.created) await fsp.rm(this.pathOf(blob.sha256), { force: true });
   }
 
+  /** Every file in the store with its size and modification time, directory by directory. */
+  async *listFiles(): AsyncGenerator<StoredFile> {
+    for (const first of await readDirectory(path.join(this.root, 'sha256'))) {
+      for (const second of await readDirectory(path.join(this.root, 'sha256', first))) {
+        const folder = path.join(this.root, 'sha256', first, second);
+        for (const name of await readDirectory(folder)) {
+          if (!/^[0-9a-f]{64}$/.test(name)) continue;
+          const stat = await statOrNull(path.join(folder, name));
+          if (stat?.isFile()) yield { sha256: name, sizeBytes: stat.size, modifiedMs: stat.mtimeMs };
+        }
+      }
+    }
+  }
+
+  /**
+   * Moves a blob's file out of the store if it is still older than `staleBeforeMs`. The move is atomic, so a
+   * concurrent `put` of the same bytes either lands after it (a fresh file takes the name) or before it (the
+   * moved file turns out fresh and is put back at once). Returns null when there is nothing stale to withdraw.
+   */
+  async withdraw(sha256: string, staleBeforeMs: number): Promise<WithdrawnBlob | null> {
+    const trashPath = path.join(this.root, 'trash', `${sha256}.${randomUUID()}`);
+    try {
+      await fsp.rename(this.pathOf(sha256), trashPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    const stat = await fsp.stat(trashPath);
+    const withdrawn = { sha256, trashPath, sizeBytes: stat.size };
+    if (stat.mtimeMs >= staleBeforeMs) {
+      await this.restore(withdrawn);
+      return null;
+    }
+    return withdrawn;
+  }
+
+  /** Puts a withdrawn file back under its name, unless a fresh copy of the same bytes already took it. */
+  async restore(withdrawn: WithdrawnBlob): Promise<void> {
+    const target = this.pathOf(withdrawn.sha256);
+    try {
+      await fsp.link(withdrawn.trashPath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    await fsp.rm(withdrawn.trashPath, { force: true });
+    await fsyncPath(path.dirname(target));
+  }
+
+  /** Deletes a withdrawn file for good. */
+  async destroy(withdrawn: WithdrawnBlob): Promise<void> {
+    await fsp.rm(withdrawn.trashPath, { force: true });
+  }
+
+  /** Files a crashed sweep left withdrawn, for the next sweep to restore or destroy. */
+  async listWithdrawn(): Promise<WithdrawnBlob[]> {
+    const withdrawn: WithdrawnBlob[] = [];
+    for (const name of await readDirectory(path.join(this.root, 'trash'))) {
+      const match = /^([0-9a-f]{64})\./.exec(name);
+      const trashPath = path.join(this.root, 'trash', name);
+      const stat = match ? await statOrNull(trashPath) : null;
+      if (match?.[1] && stat) withdrawn.push({ sha256: match[1], trashPath, sizeBytes: stat.size });
+    }
+    return withdrawn;
+  }
+
+  /**
+   * Removes partial writes older than `staleBeforeMs`: what an upload left when its process died mid-stream
+   * (a live upload touches its part file with every chunk). Returns how many were removed.
+   */
+  async removeStaleParts(staleBeforeMs: number): Promise<number> {
+    let removed = 0;
+    for (const name of await readDirectory(path.join(this.root, 'tmp'))) {
+      const part = path.join(this.root, 'tmp', name);
+      const stat = await statOrNull(part);
+      if (!stat || stat.mtimeMs >= staleBeforeMs) continue;
+      await fsp.rm(part, { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
   /**
    * Verifies the stored bytes still hash to their name, then opens them for reading. Checking
    * before the first byte is sent means a client never receives corrupted content as a 200.
@@ -129,6 +219,24 @@ export class BlobStore {
     const actual = hash.digest('hex');
     if (actual !== sha256) throw new AppError('INTEGRITY_FAILURE', `blob ${sha256} hashes to ${actual}`);
     return { stream: fs.createReadStream(target), sizeBytes: stat.size };
+  }
+}
+
+async function readDirectory(folder: string): Promise<string[]> {
+  try {
+    return (await fsp.readdir(folder)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function statOrNull(target: string): Promise<fs.Stats | null> {
+  try {
+    return await fsp.stat(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 
