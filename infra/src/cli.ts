@@ -16,6 +16,8 @@ import { isKafkaUp, defaultKafka } from './kafka';
 import { isOcspUp } from './ocsp';
 import { isTsaUp } from './tsa';
 import { writeApiDocuments } from './api-docs';
+import { backupStack, restoreStack, stackDataOf } from './backup';
+import type { Infrastructure } from './stack';
 
 // The command-line face of the stack: `npm start`, `npm test` and the stack:* scripts.
 const say = (line: string): void => {
@@ -33,6 +35,14 @@ function runStep(
     const child = spawn(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+function loadInfrastructureFile(): Infrastructure {
+  if (!fs.existsSync(infrastructureFile())) {
+    say('the stack is not set up here: run `npm start` (or `npm run stack:up`) first');
+    process.exit(1);
+  }
+  return JSON.parse(fs.readFileSync(infrastructureFile(), 'utf8')) as Infrastructure;
 }
 
 const bin = (name: string): string => path.join(repoRoot, 'node_modules', '.bin', name);
@@ -190,13 +200,36 @@ async function main(): Promise<void> {
       say('  /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now vanthu.target');
       return;
     }
+    case 'backup':
+    case 'restore': {
+      // `npm run backup -- --to DIR` and `npm run restore -- --from DIR` for the stack of `npm start`
+      // (ARCHITECTURE.md, "Backup and restore"). Restore sets the infrastructure up first, as on a new machine.
+      const flag = command === 'backup' ? '--to' : '--from';
+      const value = rest[rest.indexOf(flag) + 1];
+      if (!rest.includes(flag) || !value) {
+        say(`usage: npm run ${command} -- ${flag} DIR`);
+        process.exit(2);
+      }
+      const infra = command === 'restore' ? await bringUpInfrastructure(say) : loadInfrastructureFile();
+      const stack = stackDataOf(await stackEnvironments(infra, defaultLayout()));
+      const dir = path.resolve(value);
+      if (command === 'backup') {
+        say(`backing up into ${dir}`);
+        await backupStack(stack, dir, say);
+      } else {
+        say(`restoring from ${dir}`);
+        await restoreStack(dir, stack, say);
+      }
+      say(`${command} done`);
+      return;
+    }
     case 'docs': {
       await build();
       for (const file of await writeApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
       return;
     }
     default:
-      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs');
+      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|backup|restore');
       process.exit(2);
   }
 }

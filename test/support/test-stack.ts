@@ -44,6 +44,8 @@ export async function startTestStack(
     restartPolicy?: RestartPolicy;
     /** Settings added to a process's environment (e.g. a lifted rate limit for a test that sends thousands). */
     env?: Partial<Record<ProcessName, Record<string, string>>>;
+    /** Runs once the stack's databases and blob directory exist and before any process starts (a restore). */
+    beforeStart?: (envs: Record<ProcessName, Record<string, string>>) => Promise<void>;
   } = {},
 ): Promise<TestStack> {
   const infra = loadInfrastructure();
@@ -108,6 +110,7 @@ export async function startTestStack(
     return codes;
   };
   try {
+    await options.beforeStart?.(envs);
     await Promise.all(serviceNames.map((name) => start(name)));
     await start('gateway');
   } catch (error) {
