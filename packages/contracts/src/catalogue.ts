@@ -29,7 +29,13 @@ import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1 } from './events/ex
 import { exchangeUpdateAppliedV1 } from './events/exchange-update-applied';
 import { webhookEndpointDisabledV1 } from './events/webhook-endpoint-disabled';
 import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
-import { consultationAnsweredV1, consultationClosedV1, consultationOpenedV1 } from './events/consultation-lifecycle';
+import {
+  consultationAnsweredV1,
+  consultationClosedV1,
+  consultationOpenedV1,
+  consultationOverdueV1,
+  consultationRemindedV1,
+} from './events/consultation-lifecycle';
 import {
   taskAssignedV1,
   taskClaimedV1,
@@ -92,6 +98,8 @@ export const eventCatalogue: readonly EventDefinition[] = [
   consultationOpenedV1,
   consultationAnsweredV1,
   consultationClosedV1,
+  consultationRemindedV1,
+  consultationOverdueV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

@@ -3,9 +3,11 @@ import type { RoutingTimers } from './domain/routing-context';
 import {
   addWorkingTime,
   assertAssignable,
+  cancelConsultationTimers,
   cancelTimers,
   loadCalendar,
   resolveDelegate,
+  scheduleConsultationDeadline,
   scheduleSameDaySla,
   scheduleTaskDeadline,
   scheduleTimer,
@@ -22,5 +24,7 @@ export function moduleTimers(clock: Clock): RoutingTimers {
     scheduleSameDaySla: (tx, input) => scheduleSameDaySla(tx, input, clock),
     assertAssignable,
     resolveDelegate,
+    scheduleConsultationDeadline: (tx, input) => scheduleConsultationDeadline(tx, input, clock),
+    cancelConsultationTimers: (tx, where) => cancelConsultationTimers(tx, where),
   };
 }

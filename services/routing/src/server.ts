@@ -7,6 +7,7 @@ import { migrationsDir, routingConfigSchema } from './config';
 import type { RoutingConfig } from './config';
 import type { RoutingDeps } from './domain/routing-context';
 import { routingConsumers } from './events/consumers';
+import { registerConsultationTimerHandlers } from './consultations/consultation-timers';
 import { certificateProjectionHandlers } from './gating/certificate-projection';
 import { moduleTimers } from './module-timers';
 import { registerDeadlineHandlers, TimerWorker } from './timers';
@@ -39,6 +40,7 @@ void runService({
   ],
   beforeListen: async (context) => {
     registerDeadlineHandlers();
+    registerConsultationTimerHandlers();
     timerWorker = new TimerWorker({
       pool: context.pool,
       logger: context.logger,

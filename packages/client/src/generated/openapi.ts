@@ -8399,6 +8399,11 @@ export interface operations {
                     members: string[];
                     /** Format: date-time */
                     dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description When the members yet to answer are reminded (after now, before dueAt); default: after three quarters of the working time to the deadline
+                     */
+                    remindAt?: string;
                     /** @description When the consultation closes by itself: every member, the first answer, or a quorum of answers */
                     completion?: "all" | "any" | {
                         quorum: number;
@@ -8440,12 +8445,15 @@ export interface operations {
                         /** Format: date-time */
                         openedAt: string;
                         closedAt: string | null;
+                        remindedAt: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
                             comment: string | null;
                             answeredAt: string | null;
                             onTime: boolean | null;
+                            /** @description The deadline passed without this answer (it may have come late since) */
+                            overdue: boolean;
                         }[];
                         tally: {
                             agree: number;
@@ -8566,12 +8574,15 @@ export interface operations {
                         /** Format: date-time */
                         openedAt: string;
                         closedAt: string | null;
+                        remindedAt: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
                             comment: string | null;
                             answeredAt: string | null;
                             onTime: boolean | null;
+                            /** @description The deadline passed without this answer (it may have come late since) */
+                            overdue: boolean;
                         }[];
                         tally: {
                             agree: number;
@@ -8667,12 +8678,15 @@ export interface operations {
                         /** Format: date-time */
                         openedAt: string;
                         closedAt: string | null;
+                        remindedAt: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
                             comment: string | null;
                             answeredAt: string | null;
                             onTime: boolean | null;
+                            /** @description The deadline passed without this answer (it may have come late since) */
+                            overdue: boolean;
                         }[];
                         tally: {
                             agree: number;
@@ -8787,12 +8801,15 @@ export interface operations {
                         /** Format: date-time */
                         openedAt: string;
                         closedAt: string | null;
+                        remindedAt: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
                             comment: string | null;
                             answeredAt: string | null;
                             onTime: boolean | null;
+                            /** @description The deadline passed without this answer (it may have come late since) */
+                            overdue: boolean;
                         }[];
                         tally: {
                             agree: number;

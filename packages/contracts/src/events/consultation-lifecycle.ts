@@ -82,3 +82,51 @@ export const consultationClosedV1 = {
   ),
 } as const;
 export type ConsultationClosedV1 = Static<typeof consultationClosedV1.schema>;
+
+// The consultation's deadline carries the boundary timers a task's deadline carries: a reminder before it, which
+// changes nothing, and at it the members who have not answered marked overdue and the opener alerted.
+
+export const consultationRemindedV1 = {
+  type: 'vn.vanthu.consultation.reminded.v1',
+  topic: 'vanthu.routing',
+  aggregate: 'consultation',
+  description:
+    'A consultation is nearing its deadline: the members who have not answered yet are reminded (non-interrupting).',
+  schema: Type.Object(
+    {
+      consultationId: Uuid,
+      agencyCode: AgencyCode,
+      documentId: Uuid,
+      processId: Type.Optional(Uuid),
+      members: Type.Array(Type.String(), { minItems: 1, description: 'The members reminded: those yet to answer' }),
+      dueAt: Timestamp,
+      at: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.consultation.reminded.v1' },
+  ),
+} as const;
+export type ConsultationRemindedV1 = Static<typeof consultationRemindedV1.schema>;
+
+export const consultationOverdueV1 = {
+  type: 'vn.vanthu.consultation.overdue.v1',
+  topic: 'vanthu.routing',
+  aggregate: 'consultation',
+  description:
+    'A consultation passed its deadline with members still to answer: their answers are marked overdue (a late answer still counts, reported late) and the person who opened it is alerted.',
+  schema: Type.Object(
+    {
+      consultationId: Uuid,
+      agencyCode: AgencyCode,
+      documentId: Uuid,
+      processId: Type.Optional(Uuid),
+      overdueMembers: Type.Array(Type.String(), { minItems: 1 }),
+      answered: Type.Integer({ minimum: 0, description: 'Members who had answered by the deadline' }),
+      members: Type.Integer({ minimum: 1 }),
+      dueAt: Timestamp,
+      escalatedTo: Type.Object({ userId: Type.String() }, { additionalProperties: false }),
+      at: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.consultation.overdue.v1' },
+  ),
+} as const;
+export type ConsultationOverdueV1 = Static<typeof consultationOverdueV1.schema>;

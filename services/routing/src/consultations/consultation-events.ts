@@ -35,6 +35,8 @@ export async function closeWithTally(
 ): Promise<void> {
   const at = ctx.clock();
   await closeConsultation(tx, { id: consultation.id, reason, at });
+  // A closed consultation has no deadline left: its pending reminder and overdue timers go.
+  if (ctx.timers) await ctx.timers.cancelConsultationTimers(tx, { consultationId: consultation.id });
   const data: ConsultationClosedV1 = {
     consultationId: consultation.id,
     agencyCode: consultation.agencyCode,

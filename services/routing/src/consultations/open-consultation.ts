@@ -15,13 +15,15 @@ export type OpenConsultationInput = {
   question: string;
   members: string[];
   dueAt: string;
+  remindAt?: string;
   completion?: ConsultationCompletion;
 };
 
 /**
  * Lấy ý kiến (docs/domain/directives.md seed 000 §2d): the question on a document goes to each member, with one
  * deadline and a completion rule. After the gating date a member without an activated certificate (and no written
- * exception) cannot be asked (seed 000 §1b), exactly like a task assignment.
+ * exception) cannot be asked (seed 000 §1b), exactly like a task assignment. The deadline carries a task's boundary
+ * timers: a reminder before it (`remindAt`, or after three quarters of the working time) and the overdue mark at it.
  */
 export async function openConsultation(
   input: OpenConsultationInput,
@@ -68,6 +70,15 @@ export async function openConsultation(
       openedAt: now,
       members,
     });
+    if (ctx.timers)
+      await ctx.timers.scheduleConsultationDeadline(tx, {
+        agencyCode: consultation.agencyCode,
+        consultationId: consultation.id,
+        start: now,
+        dueAt,
+        calendar: await ctx.timers.loadCalendar(tx, consultation.agencyCode),
+        ...(input.remindAt ? { remindAt: new Date(input.remindAt) } : {}),
+      });
     const data: ConsultationOpenedV1 = {
       consultationId: consultation.id,
       agencyCode: consultation.agencyCode,

@@ -1,6 +1,13 @@
 import type { Tx, UseCaseContext } from '@vanthu/platform';
 import type { Credentials, DocumentsClient } from '../clients/documents-client';
-import type { ScheduledDeadline, ScheduleSameDaySlaInput, ScheduleTaskDeadlineInput, WorkingCalendar } from '../timers';
+import type {
+  ScheduleConsultationDeadlineInput,
+  ScheduledConsultationDeadline,
+  ScheduledDeadline,
+  ScheduleSameDaySlaInput,
+  ScheduleTaskDeadlineInput,
+  WorkingCalendar,
+} from '../timers';
 
 /**
  * What routing's process engine needs from the calendar, timers, gating and delegation module
@@ -25,6 +32,12 @@ export type RoutingTimers = {
   scheduleSameDaySla(tx: Tx, input: ScheduleSameDaySlaInput): Promise<Date>;
   assertAssignable(tx: Tx, who: { agencyCode: string; userId: string; at: Date }): Promise<void>;
   resolveDelegate(tx: Tx, who: { agencyCode: string; userId: string; at: Date }): Promise<string>;
+  /** A consultation's reminder and overdue timers. */
+  scheduleConsultationDeadline(
+    tx: Tx,
+    input: ScheduleConsultationDeadlineInput,
+  ): Promise<ScheduledConsultationDeadline>;
+  cancelConsultationTimers(tx: Tx, where: { consultationId: string }): Promise<unknown>;
 };
 
 export type RoutingDeps = {

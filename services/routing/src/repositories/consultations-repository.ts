@@ -8,6 +8,8 @@ export type ConsultationMember = {
   answer: ConsultationAnswer | null;
   comment: string | null;
   answeredAt: Date | null;
+  /** Set when the deadline passed without this member's answer (a late answer keeps it). */
+  overdueAt: Date | null;
 };
 
 export type ConsultationRecord = {
@@ -23,6 +25,7 @@ export type ConsultationRecord = {
   openedBy: string;
   openedAt: Date;
   closedAt: Date | null;
+  remindedAt: Date | null;
   members: ConsultationMember[];
 };
 
@@ -39,16 +42,18 @@ type Row = {
   opened_by: string;
   opened_at: Date;
   closed_at: Date | null;
+  reminded_at: Date | null;
 };
 type MemberRow = {
   user_id: string;
   answer: ConsultationAnswer | null;
   comment: string | null;
   answered_at: Date | null;
+  overdue_at: Date | null;
 };
 
 const columns =
-  'id, agency_code, document_id, process_id, question, completion, due_at, state, close_reason, opened_by, opened_at, closed_at';
+  'id, agency_code, document_id, process_id, question, completion, due_at, state, close_reason, opened_by, opened_at, closed_at, reminded_at';
 
 function toConsultation(row: Row, members: MemberRow[]): ConsultationRecord {
   return {
@@ -64,18 +69,20 @@ function toConsultation(row: Row, members: MemberRow[]): ConsultationRecord {
     openedBy: row.opened_by,
     openedAt: row.opened_at,
     closedAt: row.closed_at,
+    remindedAt: row.reminded_at,
     members: members.map((m) => ({
       userId: m.user_id,
       answer: m.answer,
       comment: m.comment,
       answeredAt: m.answered_at,
+      overdueAt: m.overdue_at,
     })),
   };
 }
 
 async function membersOf(tx: Tx, consultationId: string): Promise<MemberRow[]> {
   const { rows } = await tx.query<MemberRow>(
-    'SELECT user_id, answer, comment, answered_at FROM consultation_members WHERE consultation_id = $1 ORDER BY user_id',
+    'SELECT user_id, answer, comment, answered_at, overdue_at FROM consultation_members WHERE consultation_id = $1 ORDER BY user_id',
     [consultationId],
   );
   return rows;
@@ -83,7 +90,9 @@ async function membersOf(tx: Tx, consultationId: string): Promise<MemberRow[]> {
 
 export async function insertConsultation(
   tx: Tx,
-  row: Omit<ConsultationRecord, 'state' | 'closeReason' | 'closedAt' | 'members'> & { members: string[] },
+  row: Omit<ConsultationRecord, 'state' | 'closeReason' | 'closedAt' | 'remindedAt' | 'members'> & {
+    members: string[];
+  },
 ): Promise<ConsultationRecord> {
   const { rows } = await tx.query<Row>(
     `INSERT INTO consultations (id, agency_code, document_id, process_id, question, completion, due_at, opened_by, opened_at)
@@ -140,4 +149,18 @@ export async function closeConsultation(
     `UPDATE consultations SET state = 'closed', close_reason = $2, closed_at = $3 WHERE id = $1 AND state = 'open'`,
     [input.id, input.reason, input.at],
   );
+}
+
+export async function markConsultationReminded(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.query('UPDATE consultations SET reminded_at = $2 WHERE id = $1', [id, at]);
+}
+
+/** Marks the answers still missing overdue; returns the members marked now (none twice). */
+export async function markUnansweredOverdue(tx: Tx, id: string, at: Date): Promise<string[]> {
+  const { rows } = await tx.query<{ user_id: string }>(
+    `UPDATE consultation_members SET overdue_at = $2
+      WHERE consultation_id = $1 AND answer IS NULL AND overdue_at IS NULL RETURNING user_id`,
+    [id, at],
+  );
+  return rows.map((r) => r.user_id).sort();
 }

@@ -1,13 +1,15 @@
 import type { Tx } from '@vanthu/platform';
 
-export type TimerKind = 'reminder' | 'due' | 'escalation' | 'sla';
+export type TimerKind = 'reminder' | 'due' | 'escalation' | 'sla' | 'consultation-reminder' | 'consultation-overdue';
 export type TimerState = 'pending' | 'fired' | 'cancelled' | 'failed';
 
 export type Timer = {
   id: string;
   agencyCode: string;
-  taskId: string;
-  processId: string;
+  /** The task (and its process) a task timer belongs to; null on a consultation's timer. */
+  taskId: string | null;
+  processId: string | null;
+  consultationId: string | null;
   kind: TimerKind;
   fireAt: Date;
   payload: Record<string, unknown>;
@@ -21,8 +23,9 @@ export type Timer = {
 type Row = {
   id: string;
   agency_code: string;
-  task_id: string;
-  process_id: string;
+  task_id: string | null;
+  process_id: string | null;
+  consultation_id: string | null;
   kind: TimerKind;
   fire_at: Date;
   payload: Record<string, unknown>;
@@ -38,6 +41,7 @@ const toTimer = (row: Row): Timer => ({
   agencyCode: row.agency_code,
   taskId: row.task_id,
   processId: row.process_id,
+  consultationId: row.consultation_id,
   kind: row.kind,
   fireAt: row.fire_at,
   payload: row.payload,
@@ -51,8 +55,9 @@ const toTimer = (row: Row): Timer => ({
 export type NewTimerRow = {
   id: string;
   agencyCode: string;
-  taskId: string;
-  processId: string;
+  taskId: string | null;
+  processId: string | null;
+  consultationId?: string | null;
   kind: TimerKind;
   fireAt: Date;
   payload: Record<string, unknown>;
@@ -61,13 +66,14 @@ export type NewTimerRow = {
 
 export async function insertTimer(tx: Tx, timer: NewTimerRow): Promise<Timer> {
   const { rows } = await tx.query<Row>(
-    `INSERT INTO timers (id, agency_code, task_id, process_id, kind, fire_at, payload, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    `INSERT INTO timers (id, agency_code, task_id, process_id, consultation_id, kind, fire_at, payload, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
     [
       timer.id,
       timer.agencyCode,
       timer.taskId,
       timer.processId,
+      timer.consultationId ?? null,
       timer.kind,
       timer.fireAt,
       JSON.stringify(timer.payload),
@@ -81,6 +87,14 @@ export async function cancelPendingTimers(tx: Tx, filter: { taskId: string; kind
   const { rowCount } = await tx.query(
     `UPDATE timers SET state = 'cancelled' WHERE task_id = $1 AND state = 'pending' AND ($2::text[] IS NULL OR kind = ANY($2))`,
     [filter.taskId, filter.kinds ?? null],
+  );
+  return rowCount ?? 0;
+}
+
+export async function cancelPendingConsultationTimers(tx: Tx, consultationId: string): Promise<number> {
+  const { rowCount } = await tx.query(
+    `UPDATE timers SET state = 'cancelled' WHERE consultation_id = $1 AND state = 'pending'`,
+    [consultationId],
   );
   return rowCount ?? 0;
 }
@@ -114,6 +128,13 @@ export async function markTimerFailed(
      WHERE id = $1`,
     [id, outcome.error.slice(0, 2000), outcome.retryAt],
   );
+}
+
+export async function listTimersOfConsultation(tx: Tx, consultationId: string): Promise<Timer[]> {
+  const { rows } = await tx.query<Row>('SELECT * FROM timers WHERE consultation_id = $1 ORDER BY fire_at, id', [
+    consultationId,
+  ]);
+  return rows.map(toTimer);
 }
 
 export async function listTimersOfTask(tx: Tx, taskId: string): Promise<Timer[]> {

@@ -16,6 +16,13 @@ export const NewConsultation = Type.Object(
     question: Type.String({ minLength: 1, maxLength: 4000 }),
     members: Type.Array(UserId, { minItems: 1, maxItems: 200 }),
     dueAt: Timestamp,
+    remindAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'When the members yet to answer are reminded (after now, before dueAt); default: after three quarters of the working time to the deadline',
+      }),
+    ),
     completion: Type.Optional(ConsultationCompletion),
   },
   { additionalProperties: false },
@@ -43,6 +50,7 @@ export const Consultation = Type.Object(
     openedBy: Type.String(),
     openedAt: Timestamp,
     closedAt: Nullable(Timestamp),
+    remindedAt: Nullable(Timestamp),
     members: Type.Array(
       Type.Object({
         userId: Type.String(),
@@ -50,6 +58,7 @@ export const Consultation = Type.Object(
         comment: Nullable(Type.String()),
         answeredAt: Nullable(Timestamp),
         onTime: Nullable(Type.Boolean()),
+        overdue: Type.Boolean({ description: 'The deadline passed without this answer (it may have come late since)' }),
       }),
     ),
     tally: Type.Object({ agree: Type.Integer(), disagree: Type.Integer(), comments: Type.Integer() }),

@@ -5,7 +5,9 @@ export type { WorkingCalendar, WorkingAmount, OfficeHoursBlock } from '../calend
 export { loadCalendar } from '../calendar/load-calendar';
 export {
   scheduleTimer,
+  scheduleConsultationTimer,
   cancelTimers,
+  cancelConsultationTimers,
   registerTimerHandler,
   registerTimerBatchHandler,
   runDueTimers,
@@ -18,7 +20,10 @@ export type {
   TimerBatchHandler,
   TimerContext,
   ScheduleTimerInput,
+  ScheduleConsultationTimerInput,
 } from './timer-worker';
+export { scheduleConsultationDeadline } from './consultation-deadlines';
+export type { ScheduleConsultationDeadlineInput, ScheduledConsultationDeadline } from './consultation-deadlines';
 export { assertAssignable, checkAssignable, defaultGatingDate } from '../gating/assert-assignable';
 export { resolveDelegate } from '../delegation/resolve-delegate';
 export { scheduleTaskDeadline, scheduleSameDaySla, registerDeadlineHandlers } from './task-deadlines';

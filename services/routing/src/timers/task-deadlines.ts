@@ -136,11 +136,16 @@ export async function scheduleSameDaySla(tx: Tx, input: ScheduleSameDaySlaInput,
 
 const payloadOf = (timer: Timer): DeadlinePayload => timer.payload as DeadlinePayload;
 
+/** The task a deadline timer belongs to (the timers_subject constraint gives every task timer both ids). */
+function taskOf(timer: Timer): { taskId: string; processId: string } {
+  if (!timer.taskId || !timer.processId) throw new Error(`timer ${timer.id} of kind ${timer.kind} names no task`);
+  return { taskId: timer.taskId, processId: timer.processId };
+}
+
 function overdueEvent(timer: Timer, ctx: TimerContext, interrupting: boolean): TaskOverdueV1 {
   const p = payloadOf(timer);
   return {
-    taskId: timer.taskId,
-    processId: timer.processId,
+    ...taskOf(timer),
     agencyCode: timer.agencyCode,
     step: p.step,
     documentId: p.documentId,
@@ -159,8 +164,7 @@ const eventContext = (timer: Timer, ctx: TimerContext) => ({ source: ctx.source,
 function remindedEvent(timer: Timer, ctx: TimerContext): TaskRemindedV1 {
   const p = payloadOf(timer);
   return {
-    taskId: timer.taskId,
-    processId: timer.processId,
+    ...taskOf(timer),
     agencyCode: timer.agencyCode,
     step: p.step,
     documentId: p.documentId,
@@ -178,7 +182,7 @@ function remindedEvent(timer: Timer, ctx: TimerContext): TaskRemindedV1 {
 export function registerDeadlineHandlers(): () => void {
   const overdue = (interrupting: boolean) => async (tx: Tx, timers: Timer[], ctx: TimerContext) => {
     const items = timers.map((t) => ({
-      aggregateId: t.taskId,
+      aggregateId: taskOf(t).taskId,
       data: overdueEvent(t, ctx, interrupting),
       context: eventContext(t, ctx),
     }));
@@ -187,7 +191,7 @@ export function registerDeadlineHandlers(): () => void {
   const unregister = [
     registerTimerBatchHandler('reminder', async (tx, timers, ctx) => {
       const items = timers.map((t) => ({
-        aggregateId: t.taskId,
+        aggregateId: taskOf(t).taskId,
         data: remindedEvent(t, ctx),
         context: eventContext(t, ctx),
       }));

@@ -3,6 +3,7 @@ import { AppError, systemClock, withTransaction } from '@vanthu/platform';
 import type { Clock, Logger, Pool, Tx } from '@vanthu/platform';
 import {
   beginTimerSavepoint,
+  cancelPendingConsultationTimers,
   cancelPendingTimers,
   claimDueTimers,
   insertTimer,
@@ -76,6 +77,40 @@ export async function scheduleTimer(tx: Tx, input: ScheduleTimerInput, clock: Cl
     payload: input.payload ?? {},
     createdAt: clock(),
   });
+}
+
+export type ScheduleConsultationTimerInput = {
+  agencyCode: string;
+  consultationId: string;
+  kind: Extract<TimerKind, `consultation-${string}`>;
+  fireAt: Date;
+  payload?: Record<string, unknown>;
+};
+
+/** Schedules a consultation's timer in the caller's transaction (a consultation need not belong to a process). */
+export async function scheduleConsultationTimer(
+  tx: Tx,
+  input: ScheduleConsultationTimerInput,
+  clock: Clock = systemClock,
+): Promise<Timer> {
+  if (Number.isNaN(input.fireAt.getTime()))
+    throw new AppError('VALIDATION_FAILED', 'timer fireAt is not a valid instant');
+  return insertTimer(tx, {
+    id: randomUUID(),
+    agencyCode: input.agencyCode,
+    taskId: null,
+    processId: null,
+    consultationId: input.consultationId,
+    kind: input.kind,
+    fireAt: input.fireAt,
+    payload: input.payload ?? {},
+    createdAt: clock(),
+  });
+}
+
+/** Cancels a consultation's pending timers (it closed before its deadline); returns how many were cancelled. */
+export async function cancelConsultationTimers(tx: Tx, input: { consultationId: string }): Promise<number> {
+  return cancelPendingConsultationTimers(tx, input.consultationId);
 }
 
 /** Cancels a task's pending timers (all, or only some kinds); returns how many were cancelled. */
