@@ -132,6 +132,9 @@ const openToEveryMember = [
   'GET /v1/reports/export',
   'GET /v1/reports/findings',
   'GET /v1/reports/processing',
+  // An agency's own submissions and their PDFs are open to its members; the collector reads the province's.
+  'GET /v1/reports/submissions',
+  'GET /v1/reports/submissions/{agencyCode}/{month}/pdf',
   'GET /v1/searches',
   'GET /v1/searches/{id}/results',
   'GET /v1/tasks',
@@ -1088,6 +1091,17 @@ describe('every operation of the published OpenAPI document, checked against it'
       400,
     );
     expect((await office.get('/v1/reports/findings?month=2026-11&kind=incoming-overdue')).status).toBe(200);
+    // Báo cáo hằng tháng: the agency submits a month that has ended; the collector sees who did and reads the PDF.
+    const submitted = await office.json('POST', '/v1/reports/submissions', { month: '2026-11' });
+    expect(submitted.status).toBe(201);
+    expect((await office.json('POST', '/v1/reports/submissions', { month: '2099-01' })).status).toBe(400);
+    expect((await collector.json('POST', '/v1/reports/submissions', { month: '2026-11' })).status).toBe(403);
+    expect((await collector.get('/v1/reports/submissions?month=2026-11')).status).toBe(200);
+    expect((await office.get('/v1/reports/submissions?month=2026-11')).status).toBe(200);
+    expect((await office.get('/v1/reports/submissions?month=2026-1')).status).toBe(400);
+    expect((await collector.get(`/v1/reports/submissions/${agencyA}/2026-11/pdf`)).status).toBe(200);
+    expect((await office.get(`/v1/reports/submissions/${agencyA}/2026-10/pdf`)).status).toBe(404);
+    expect((await office.get(`/v1/reports/submissions/${agencyA}/2026-11/pdf?revision=0`)).status).toBe(400);
     expect((await office.get('/health')).status).toBe(200);
     expect((await office.get('/asyncapi.json')).status).toBe(200);
   });

@@ -28,6 +28,7 @@ import { exchangeStatusV1 } from './events/exchange-status';
 import { exchangeRecallAnsweredV1, exchangeRecallRequestedV1 } from './events/exchange-recall';
 import { exchangeUpdateAppliedV1 } from './events/exchange-update-applied';
 import { webhookEndpointDisabledV1 } from './events/webhook-endpoint-disabled';
+import { reportSubmittedV1 } from './events/report-submitted';
 import { processCompletedV1, processReturnedV1, processStartedV1 } from './events/process-lifecycle';
 import {
   consultationAnsweredV1,
@@ -100,6 +101,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   consultationClosedV1,
   consultationRemindedV1,
   consultationOverdueV1,
+  reportSubmittedV1,
 ];
 
 export function findEventDefinition(type: string): EventDefinition | undefined {

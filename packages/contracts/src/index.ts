@@ -30,6 +30,7 @@ export * from './events/exchange-status';
 export * from './events/exchange-recall';
 export * from './events/exchange-update-applied';
 export * from './events/webhook-endpoint-disabled';
+export * from './events/report-submitted';
 export * from './events/process-lifecycle';
 export * from './events/task-lifecycle';
 export * from './events/consultation-lifecycle';

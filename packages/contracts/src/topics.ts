@@ -6,6 +6,7 @@ export const topics = {
   routing: 'vanthu.routing',
   exchange: 'vanthu.exchange',
   notifications: 'vanthu.notifications',
+  reporting: 'vanthu.reporting',
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics];
@@ -16,6 +17,7 @@ export const topicPartitions: Record<TopicName, number> = {
   'vanthu.routing': 3,
   'vanthu.exchange': 3,
   'vanthu.notifications': 1,
+  'vanthu.reporting': 1,
 };
 
 /** Tests and side-by-side sandboxes prefix topic names to stay out of each other's way. */

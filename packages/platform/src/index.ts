@@ -14,6 +14,7 @@ export * from './idempotency';
 export * from './http';
 export * from './service-runner';
 export * from './vietnam-time';
+export * from './vietnam-holidays';
 export * from './route-kit';
 export * from './content-disposition';
 export * from './upload';

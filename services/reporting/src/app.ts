@@ -11,6 +11,8 @@ export type ReportingAppDeps = {
   /** The inbox consumer name the projections are built under (freshness reads its inbox rows). */
   consumer: string;
   clock?: Clock;
+  /** KAFKA_TOPIC_PREFIX: report.submitted goes to the prefixed reporting topic. */
+  topicPrefix?: string;
   /** Serif fonts with every Vietnamese letter for the PDF report. */
   fonts?: ReportFonts;
   healthChecks?: HealthCheck[];
@@ -29,6 +31,7 @@ export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
     pool: deps.pool,
     consumer: deps.consumer,
     fonts: deps.fonts ?? defaultReportFonts,
+    topicPrefix: deps.topicPrefix ?? '',
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   return app;

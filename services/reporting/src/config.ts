@@ -12,6 +12,11 @@ export const reportingConfigSchema = Type.Object({
     default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
   }),
   REPORT_FONT_BOLD_PATH: Type.String({ default: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf' }),
+  SUBMISSION_CHECK_INTERVAL_MS: Type.Integer({
+    minimum: 1000,
+    default: 60_000,
+    description: 'How often each replica checks whether the month-start submission run is due',
+  }),
 });
 export type ReportingConfig = Static<typeof reportingConfigSchema>;
 

@@ -1,3 +1,4 @@
 export { buildApp } from './app';
 export { reportingConsumer, reportingHandlers } from './events/consumers';
 export { migrationsDir } from './config';
+export { SubmissionWorker } from './submission-worker';

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { firstWorkingDayOfMonth } from '@vanthu/platform';
 import { monthRange } from '../src/domain/month';
 
 describe('monthRange (Asia/Ho_Chi_Minh calendar months)', () => {
@@ -27,5 +28,15 @@ describe('monthRange (Asia/Ho_Chi_Minh calendar months)', () => {
         },
       ),
     );
+  });
+});
+
+describe('firstWorkingDayOfMonth (shipped calendar)', () => {
+  it('skips weekends and public holidays', () => {
+    expect(firstWorkingDayOfMonth(2026, 1)).toBe('2026-01-02'); // 1/1 Tết Dương lịch
+    expect(firstWorkingDayOfMonth(2026, 5)).toBe('2026-05-04'); // 1/5 holiday (Friday), then the weekend
+    expect(firstWorkingDayOfMonth(2026, 8)).toBe('2026-08-03'); // 1/8 is a Saturday
+    expect(firstWorkingDayOfMonth(2026, 12)).toBe('2026-12-01');
+    expect(firstWorkingDayOfMonth(2027, 1)).toBe('2027-01-04');
   });
 });

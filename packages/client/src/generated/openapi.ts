@@ -1245,6 +1245,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who has and has not submitted the month’s report
+         * @description A report collector sees every agency of the province with its latest revision or none; any member of an agency sees its own agency.
+         */
+        get: operations["listReportSubmissions"];
+        put?: never;
+        /**
+         * Send (or send again) the agency’s monthly report to the report collector (báo cáo hằng tháng)
+         * @description Generates the agency’s report of a month that has ended, stores it with its Vietnamese PDF as the next revision and publishes report.submitted. The month-start job does the same for every agency that has not submitted by the first working day of the next month. A repeat with the same Idempotency-Key returns the stored revision.
+         */
+        post: operations["submitMonthlyReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/submissions/{agencyCode}/{month}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The submitted report’s PDF exactly as sent (the latest revision unless one is named)
+         * @description Another agency’s report is 404 unless the caller is a report collector.
+         */
+        get: operations["getSubmittedReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exchanges/validations": {
         parameters: {
             query?: never;
@@ -9833,6 +9877,420 @@ export interface operations {
                 content: {
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportSubmissions: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM in Asia/Ho_Chi_Minh */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        /**
+                         * Format: date
+                         * @description First working day of the next month, when the report is due
+                         */
+                        dueOn: string;
+                        run: {
+                            /** Format: date-time */
+                            startedAt: string;
+                            completedAt: string | null;
+                        } | null;
+                        submitted: number;
+                        notSubmitted: number;
+                        agencies: {
+                            /**
+                             * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                             * @example 000.00.31.H56
+                             */
+                            agencyCode: string;
+                            submitted: boolean;
+                            revisions: number;
+                            latest: {
+                                /**
+                                 * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                                 * @example 000.00.31.H56
+                                 */
+                                agencyCode: string;
+                                month: string;
+                                /** @description lần gửi: 1 for the first, higher for each re-submission */
+                                revision: number;
+                                /** @description scheduled: the month-start job; agency: sent by the agency itself */
+                                trigger: "scheduled" | "agency";
+                                submittedBy: string | null;
+                                /** Format: date-time */
+                                submittedAt: string;
+                                definitionsVersion: string;
+                                /** @description SHA-256 of the stored PDF */
+                                sha256: string;
+                                sizeBytes: number;
+                                /** @description Path of the stored PDF */
+                                pdf: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitMonthlyReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A month that has ended, YYYY-MM in Asia/Ho_Chi_Minh */
+                    month: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The submitted report, its figures exactly as sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        month: string;
+                        /** @description lần gửi: 1 for the first, higher for each re-submission */
+                        revision: number;
+                        /** @description scheduled: the month-start job; agency: sent by the agency itself */
+                        trigger: "scheduled" | "agency";
+                        submittedBy: string | null;
+                        /** Format: date-time */
+                        submittedAt: string;
+                        definitionsVersion: string;
+                        /** @description SHA-256 of the stored PDF */
+                        sha256: string;
+                        sizeBytes: number;
+                        report: {
+                            /**
+                             * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                             * @example 000.00.31.H56
+                             */
+                            agencyCode: string;
+                            month: string;
+                            period: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                            /** @description Version of the figure definitions that produced the report */
+                            definitionsVersion: string;
+                            documents: {
+                                total: number;
+                                /** @description văn bản đi created in the month */
+                                outgoing: number;
+                                /** @description văn bản đến received in the month */
+                                incoming: number;
+                                /** @description văn bản nội bộ (copies included) */
+                                internal: number;
+                                /** @description văn bản đi issued (phát hành) in the month */
+                                issued: number;
+                                /** @description digitised copies of paper originals made in the month */
+                                digitised: number;
+                            };
+                            figures: {
+                                fullyElectronic: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                signed: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                personallySigned: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                organisationSigned: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                bothSignatures: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                initialled: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                validated: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                digitisedOnly: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                exchangedThroughHub: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                incomingOnTime: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                                consultationsOnTime: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
+                            };
+                            thresholds: {
+                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
+                                minimum: number;
+                                /** Format: date */
+                                from: string;
+                                source: string;
+                                /** @description null when there was nothing to count */
+                                met: boolean | null;
+                            }[];
+                            certificates: {
+                                /** @description people with a registered certificate at the end of the month */
+                                holders: number;
+                                /** @description of whom activated */
+                                activated: number;
+                                /** @description activated holders who signed approvals (lãnh đạo cơ quan) by the end of the month */
+                                approvalSignersActivated: number;
+                                /** @description activated holders who signed initials (lãnh đạo cấp phòng) by the end of the month */
+                                initialSignersActivated: number;
+                            };
+                            freshness: {
+                                /** @description Up to when each topic is counted */
+                                sources: {
+                                    topic: string;
+                                    /** Format: date-time */
+                                    lastProcessedAt: string;
+                                    events: number;
+                                }[];
+                                /** @description Events that could not be projected (unknown version…) */
+                                deadLetters: number;
+                                /** @description true when some events were not counted */
+                                mayBeBehind: boolean;
+                            };
+                            /** Format: date-time */
+                            generatedAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSubmittedReport: {
+        parameters: {
+            query?: {
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                 * @example 000.00.31.H56
+                 */
+                agencyCode: string;
+                /** @description YYYY-MM in Asia/Ho_Chi_Minh */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/pdf": string;
                 };
             };

@@ -1,4 +1,10 @@
-import { contentDisposition, contextFor, problemResponses } from '@vanthu/platform';
+import {
+  contentDisposition,
+  contextFor,
+  IdempotencyKeyHeaders,
+  problemResponses,
+  sendMutation,
+} from '@vanthu/platform';
 import type { Clock, Pool, ServiceApp } from '@vanthu/platform';
 import { exportReport } from '../domain/export-report';
 import type { ReportFonts } from '../rendering/report-pdf';
@@ -12,8 +18,19 @@ import { FindingsPage, FindingsQuery } from '../schemas/findings';
 import { ProvinceQuery, ProvinceReport } from '../schemas/province-report';
 import { getProcessingReport } from '../domain/get-processing-report';
 import { ProcessingQuery, ProcessingReport } from '../schemas/processing-report';
+import { getSubmittedReport } from '../domain/get-submitted-report';
+import { listSubmissions } from '../domain/list-submissions';
+import { submitMonthlyReport } from '../domain/submit-monthly-report';
+import {
+  NewSubmission,
+  Submission,
+  SubmissionsOverview,
+  SubmissionsQuery,
+  SubmittedPdfParams,
+  SubmittedPdfQuery,
+} from '../schemas/submissions';
 
-export type ReportRoutesDeps = { pool: Pool; consumer: string; fonts: ReportFonts; clock?: Clock };
+export type ReportRoutesDeps = { pool: Pool; consumer: string; fonts: ReportFonts; topicPrefix: string; clock?: Clock };
 
 export function reportingContext(request: FastifyRequest, deps: ReportRoutesDeps, operation: string): ReportingContext {
   return { ...contextFor(request, deps.pool, operation, deps.clock), consumer: deps.consumer };
@@ -119,6 +136,81 @@ export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Pro
         .header('content-type', exported.mediaType)
         .header('content-disposition', contentDisposition('attachment', exported.fileName))
         .send(exported.bytes);
+    },
+  );
+
+  app.post(
+    '/v1/reports/submissions',
+    {
+      schema: {
+        operationId: 'submitMonthlyReport',
+        tags: ['reports'],
+        summary: 'Send (or send again) the agency’s monthly report to the report collector (báo cáo hằng tháng)',
+        description:
+          'Generates the agency’s report of a month that has ended, stores it with its Vietnamese PDF as the next revision and publishes report.submitted. The month-start job does the same for every agency that has not submitted by the first working day of the next month. A repeat with the same Idempotency-Key returns the stored revision.',
+        headers: IdempotencyKeyHeaders,
+        body: NewSubmission,
+        response: { 201: Submission, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await submitMonthlyReport(request.body, {
+        ...reportingContext(request, deps, 'submitMonthlyReport'),
+        fonts: deps.fonts,
+        topicPrefix: deps.topicPrefix,
+      });
+      return sendMutation(reply, outcome, {
+        status: 201,
+        location: `/v1/reports/submissions/${outcome.result.agencyCode}/${outcome.result.month}/pdf?revision=${outcome.result.revision}`,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/reports/submissions',
+    {
+      schema: {
+        operationId: 'listReportSubmissions',
+        tags: ['reports'],
+        summary: 'Who has and has not submitted the month’s report',
+        description:
+          'A report collector sees every agency of the province with its latest revision or none; any member of an agency sees its own agency.',
+        querystring: SubmissionsQuery,
+        response: { 200: SubmissionsOverview, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => listSubmissions(request.query, reportingContext(request, deps, 'listReportSubmissions')),
+  );
+
+  app.get(
+    '/v1/reports/submissions/:agencyCode/:month/pdf',
+    {
+      schema: {
+        operationId: 'getSubmittedReport',
+        tags: ['reports'],
+        summary: 'The submitted report’s PDF exactly as sent (the latest revision unless one is named)',
+        description: 'Another agency’s report is 404 unless the caller is a report collector.',
+        params: SubmittedPdfParams,
+        querystring: SubmittedPdfQuery,
+        response: {
+          200: {
+            description: 'The stored PDF',
+            content: { 'application/pdf': { schema: { type: 'string', contentEncoding: 'binary' } } },
+          },
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const found = await getSubmittedReport(
+        { ...request.params, ...(request.query.revision ? { revision: request.query.revision } : {}) },
+        reportingContext(request, deps, 'getSubmittedReport'),
+      );
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', contentDisposition('attachment', found.fileName))
+        .header('x-report-revision', String(found.submission.revision))
+        .send(found.pdf);
     },
   );
 }

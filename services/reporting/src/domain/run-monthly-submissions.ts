@@ -1,0 +1,68 @@
+import { firstWorkingDayOfMonth, vietnamDate, vietnamIsoDate } from '@vanthu/platform';
+import {
+  agenciesOfProvince,
+  claimSubmissionRun,
+  completeSubmissionRun,
+  countSubmittedByRun,
+  openSubmissionRun,
+} from '../repositories/submissions-repository';
+import type { SubmissionContext } from './render-submission';
+import { storeSubmission } from './submit-monthly-report';
+
+export type RunMonthlySubmissionsInput = Record<string, never>;
+export type MonthlySubmissionsOutcome =
+  | { due: false; month: string; dueOn: string }
+  | { due: true; month: string; dueOn: string; submitted: string[]; completed: boolean };
+
+/** The month before the Vietnamese month of `now`, and the first working day of `now`'s month. */
+export function monthDue(now: Date): { month: string; dueOn: string } {
+  const today = vietnamDate(now);
+  const index = today.year * 12 + today.month - 2;
+  const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  return { month, dueOn: firstWorkingDayOfMonth(today.year, today.month) };
+}
+
+/**
+ * The month-start job: from the first working day of a month (docs/domain/directives.md seed 000 §1đ, the monthly
+ * report reaches the Sở KH&CN at the start of the next month), every agency of the province that has not submitted
+ * the previous month gets its report generated, stored and announced. Each agency is one transaction that holds the
+ * month's run row (FOR UPDATE SKIP LOCKED), so replicas never submit one agency twice and a restart resumes with the
+ * agencies left; the run is marked complete when none is left. An agency that submitted itself keeps its own.
+ */
+export async function runMonthlySubmissions(
+  _input: RunMonthlySubmissionsInput,
+  ctx: SubmissionContext,
+): Promise<MonthlySubmissionsOutcome> {
+  const now = ctx.clock();
+  const { month, dueOn } = monthDue(now);
+  if (vietnamIsoDate(now) < dueOn) return { due: false, month, dueOn };
+  const { result: run } = await ctx.runInTransaction((tx) =>
+    openSubmissionRun(tx, { month, dueOn, startedAt: now.toISOString() }),
+  );
+  if (run.completedAt) return { due: true, month, dueOn, submitted: [], completed: true };
+  const { result: agencies } = await ctx.runInTransaction((tx) => agenciesOfProvince(tx, month));
+  const submitted: string[] = [];
+  for (const agency of agencies.filter((a) => !a.submitted)) {
+    const { result } = await ctx.runInTransaction(async (tx) => {
+      if (!(await claimSubmissionRun(tx, month))) return 'held';
+      const stored = await storeSubmission(
+        tx,
+        { agencyCode: agency.agencyCode, month, trigger: 'scheduled', submittedBy: null },
+        ctx,
+      );
+      if (stored) await countSubmittedByRun(tx, month);
+      return stored ? 'submitted' : 'already';
+    });
+    // Another replica holds the run: it carries on, this one stops.
+    if (result === 'held') return { due: true, month, dueOn, submitted, completed: false };
+    if (result === 'submitted') submitted.push(agency.agencyCode);
+  }
+  const { result: completed } = await ctx.runInTransaction(async (tx) => {
+    if (!(await claimSubmissionRun(tx, month))) return false;
+    // Agencies that appeared while the run went on are submitted by the next tick.
+    if ((await agenciesOfProvince(tx, month)).some((a) => !a.submitted)) return false;
+    await completeSubmissionRun(tx, month, ctx.clock().toISOString());
+    return true;
+  });
+  return { due: true, month, dueOn, submitted, completed };
+}
