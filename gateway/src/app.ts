@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { AppError, requestIdFrom, sendProblem, toAppError } from '@vanthu/platform';
+import { AppError, installRequestMetrics, requestIdFrom, sendProblem, toAppError } from '@vanthu/platform';
 import type { Logger } from '@vanthu/platform';
 import { buildAsyncApiDocument } from '@vanthu/contracts';
 import { registerAuthentication } from './auth/authenticate';
@@ -81,6 +81,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       new AppError('RATE_LIMITED', `limit of ${context.max} requests per minute reached; retry after ${context.after}`),
   });
 
+  // The gateway faces callers: its metrics are for a Prometheus on the host itself, never for a forwarded request.
+  installRequestMetrics(app, 'gateway', (request) => isLoopback(request.ip) && !request.headers['x-forwarded-for']);
   await registerProxies(app, services, config.MAX_UPLOAD_BYTES);
 
   const composer = new OpenApiComposer(services, gatewayVersion, app.log);
@@ -110,3 +112,5 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   });
   return app;
 }
+
+const isLoopback = (ip: string): boolean => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ConfigError, createLogger, loadConfig } from '@vanthu/platform';
+import { ConfigError, collectProcessMetrics, createLogger, loadConfig } from '@vanthu/platform';
 import { buildGateway } from './app';
 import { gatewayConfigSchema, parseIssuers } from './config';
 
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger('gateway', config.LOG_LEVEL);
+  collectProcessMetrics();
   const app = await buildGateway({ config, logger, issuers, identityPrivateKey });
   await app.listen({ host: config.HOST, port: config.PORT });
   const stop = async (): Promise<void> => {

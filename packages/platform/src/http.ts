@@ -13,6 +13,7 @@ import type { Identity } from './identity';
 import { runHealthChecks } from './health';
 import { buildResponseSerializer } from './serialization';
 import { assertStorableText } from './storable-text';
+import { installRequestMetrics } from './metrics';
 import type { HealthCheck } from './health';
 import type { Logger } from './logger';
 
@@ -219,6 +220,8 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
   app.get('/health', hidden, ready);
   app.get('/health/ready', hidden, ready);
   app.get('/openapi.json', hidden, async () => app.swagger());
+  // Services listen on internal addresses only; the gateway, which faces callers, keeps its own to the host.
+  installRequestMetrics(app as unknown as FastifyInstance, options.name);
   return app;
 }
 

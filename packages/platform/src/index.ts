@@ -20,3 +20,4 @@ export * from './content-disposition';
 export * from './upload';
 export * from './storable-text';
 export * from './verification-cache';
+export * from './metrics';

@@ -62,4 +62,34 @@ export async function pingKafka(kafka: Kafka): Promise<void> {
   }
 }
 
+/**
+ * How far a consumer group is behind, per topic: the sum over partitions of the high-water mark minus the group's
+ * committed offset (a partition the group never committed counts from its low-water mark). Used for `/metrics`.
+ */
+export async function consumerLag(
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+): Promise<{ topic: string; lag: number }[]> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    const lags: { topic: string; lag: number }[] = [];
+    for (const { topic, partitions } of committed) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      let lag = 0;
+      for (const end of ends) {
+        const mark = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        const from = Number(mark) >= 0 ? Number(mark) : Number(end.low);
+        lag += Math.max(0, Number(end.high) - from);
+      }
+      lags.push({ topic, lag });
+    }
+    return lags;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export type { Kafka, Consumer, Producer };

@@ -156,6 +156,16 @@ export class OutboxRelay {
     return result.rows[0]?.count ?? 0;
   }
 
+  /** The events not yet published and how long the oldest of them has waited (0 when none), for `/metrics`. */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const result = await this.options.pool.query<{ pending: number; age: number | null }>(
+      `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::float8 AS age
+         FROM outbox WHERE published_at IS NULL`,
+    );
+    const row = result.rows[0];
+    return { pending: row?.pending ?? 0, oldestAgeSeconds: row?.age ?? 0 };
+  }
+
   wake(): void {
     if (!this.running) return;
     if (this.draining) {

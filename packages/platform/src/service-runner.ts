@@ -6,7 +6,8 @@ import type { TopicName } from '@vanthu/contracts';
 import { ConfigError, loadConfig } from './config';
 import { checkDatabase, createPool, describeDatabaseUrl } from './db';
 import type { Pool } from './db';
-import { createKafka, createProducer, ensureTopics, pingKafka } from './kafka';
+import { consumerLag, createKafka, createProducer, ensureTopics, pingKafka } from './kafka';
+import { collectProcessMetrics, registerGauge } from './metrics';
 import type { Kafka, Producer } from './kafka';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -96,6 +97,48 @@ export type ServiceDefinition<S extends TObject> = {
 };
 
 class StartupError extends Error {}
+
+/** What only the runner knows, measured when Prometheus scrapes: the outbox backlog and each consumer's lag. */
+function registerRunnerMetrics(
+  service: string,
+  relay: OutboxRelay,
+  kafka: Kafka,
+  consumers: Omit<InboxConsumerOptions, 'kafka' | 'pool' | 'logger'>[],
+  logger: Logger,
+): void {
+  collectProcessMetrics();
+  const backlog = () => relay.backlog();
+  registerGauge(
+    'vanthu_outbox_pending_events',
+    'Events committed but not yet published to Kafka',
+    ['service'],
+    async () => [{ labels: { service }, value: (await backlog()).pending }],
+  );
+  registerGauge(
+    'vanthu_outbox_oldest_pending_seconds',
+    'How long the oldest unpublished event has waited: the relay lag',
+    ['service'],
+    async () => [{ labels: { service }, value: (await backlog()).oldestAgeSeconds }],
+  );
+  registerGauge(
+    'vanthu_kafka_consumer_lag',
+    'Messages on the topic not yet consumed by the group (high-water mark minus committed offset)',
+    ['service', 'consumer', 'topic'],
+    async () => {
+      const samples: { labels: Record<string, string>; value: number }[] = [];
+      for (const consumer of consumers) {
+        try {
+          for (const { topic, lag } of await consumerLag(kafka, consumer.groupId ?? consumer.consumer, consumer.topics))
+            samples.push({ labels: { service, consumer: consumer.consumer, topic }, value: lag });
+        } catch (error) {
+          // Kafka down: the lag is unknown, which is what the missing series says; the scrape still answers.
+          logger.debug({ err: error }, 'consumer lag not measured');
+        }
+      }
+      return samples;
+    },
+  );
+}
 
 async function retryUntil<T>(what: string, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -192,7 +235,9 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
 
     await relay.start();
     closers.push(() => relay.stop());
-    for (const consumerOptions of definition.consumers?.(context) ?? []) {
+    const consumerDefinitions = definition.consumers?.(context) ?? [];
+    registerRunnerMetrics(definition.name, relay, kafka, consumerDefinitions, logger);
+    for (const consumerOptions of consumerDefinitions) {
       const consumer = new InboxConsumer({ ...consumerOptions, kafka, pool, logger });
       await retryUntil(`cannot start consumer ${consumerOptions.consumer}`, config.STARTUP_TIMEOUT_MS, () =>
         consumer.start(),
