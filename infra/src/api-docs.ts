@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,4 +96,23 @@ export async function writeApiDocuments(): Promise<string[]> {
   fs.writeFileSync(clientSchemaFile, generateClientSchema(written[0] as string));
   written.push(clientSchemaFile);
   return written;
+}
+
+const redoclyBin = path.join(repoRoot, 'node_modules', '.bin', 'redocly');
+// Redocly CLI prints update notices and announcements unless told not to; no telemetry leaves a test run.
+const redoclyEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  REDOCLY_SUPPRESS_NOTIFICATIONS: 'true',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+  REDOCLY_TELEMETRY: 'off',
+});
+
+/** Lints an OpenAPI document with the rules of docs/redocly.yaml (and its ignore file); the linter's report and exit code. */
+export function lintOpenApi(file = path.join(apiDocsDir, 'openapi.json')): { ok: boolean; report: string } {
+  const result = spawnSync(
+    redoclyBin,
+    ['lint', file, '--config', path.join(apiDocsDir, 'redocly.yaml'), '--format=stylish', '--max-problems=200'],
+    { cwd: repoRoot, encoding: 'utf8', env: redoclyEnv(), maxBuffer: 16 * 1024 * 1024 },
+  );
+  return { ok: result.status === 0, report: `${result.stdout}${result.stderr}` };
 }

@@ -15,7 +15,7 @@ import { writeSystemdUnits } from './systemd-units';
 import { isKafkaUp, defaultKafka } from './kafka';
 import { isOcspUp } from './ocsp';
 import { isTsaUp } from './tsa';
-import { writeApiDocuments } from './api-docs';
+import { lintOpenApi, writeApiDocuments } from './api-docs';
 import { backupStack, restoreStack, stackDataOf } from './backup';
 import type { Infrastructure } from './stack';
 
@@ -105,6 +105,13 @@ async function start(): Promise<void> {
   say('Press Ctrl-C to stop everything.');
 }
 
+/** `npm run lint:api`: the OpenAPI document against the rules of docs/redocly.yaml. */
+function lintApi(): boolean {
+  const { ok, report } = lintOpenApi();
+  process.stdout.write(report.replace(/\n*\s*╔[\s\S]*?╝\n*/g, '\n'));
+  return ok;
+}
+
 type JestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number };
 
 async function test(extraArgs: string[]): Promise<void> {
@@ -115,6 +122,8 @@ async function test(extraArgs: string[]): Promise<void> {
   fs.mkdirSync(resultsDir, { recursive: true });
   const checks: { name: string; ok: boolean }[] = [];
   checks.push({ name: 'lint', ok: (await runStep('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0'])) === 0 });
+  say('▶ lint (OpenAPI document, redocly)');
+  checks.push({ name: 'lint (OpenAPI document)', ok: lintApi() });
   checks.push({
     name: 'format',
     ok: (await runStep('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level=warn'])) === 0,
@@ -228,8 +237,11 @@ async function main(): Promise<void> {
       for (const file of await writeApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
       return;
     }
+    case 'lint-api':
+      process.exit(lintApi() ? 0 : 1);
+      return;
     default:
-      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|backup|restore');
+      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|backup|restore|lint-api');
       process.exit(2);
   }
 }

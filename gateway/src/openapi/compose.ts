@@ -43,16 +43,80 @@ const gatewayPaths = {
   },
 };
 
-// The aggregated health the gateway answers on /health (gateway/src/health).
+// The aggregated health the gateway answers on /health (gateway/src/health/aggregate-health.ts, AggregatedHealth).
+const upOrDown = { type: 'string', enum: ['up', 'down'] };
 const healthSchema = {
   type: 'object',
   required: ['status', 'services', 'components'],
   properties: {
     status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'] },
-    services: { type: 'object', additionalProperties: { type: 'object', required: ['status'] } },
-    components: { type: 'object', additionalProperties: { type: 'object', required: ['status', 'reportedBy'] } },
+    services: {
+      type: 'object',
+      description: 'Per service: its readiness and the checks it reported',
+      additionalProperties: {
+        type: 'object',
+        required: ['status'],
+        properties: {
+          status: upOrDown,
+          checks: { type: 'object', additionalProperties: true },
+          error: { type: 'string', description: 'Why the service could not be asked' },
+        },
+      },
+    },
+    components: {
+      type: 'object',
+      description: 'Per shared component (postgres, kafka, hsm, …): down when any service reports it down',
+      additionalProperties: {
+        type: 'object',
+        required: ['status', 'reportedBy'],
+        properties: { status: upOrDown, reportedBy: { type: 'array', items: { type: 'string' } } },
+      },
+    },
   },
 };
+
+/**
+ * What each tag of the published document groups, in reading order (the reference page lists them so). Every tag an
+ * operation carries must be here: `npm run lint:api` fails on an operation whose tag is not described.
+ */
+const tags = [
+  { name: 'documents', description: 'Uploading documents and their immutable versions, reading them and their bytes.' },
+  { name: 'search', description: 'Searching the agency’s documents, and saved searches.' },
+  {
+    name: 'registers',
+    description: 'Registers (sổ đăng ký văn bản đi/đến), registration with a yearly number, issuing and recall.',
+  },
+  { name: 'dossiers', description: 'Dossiers (hồ sơ công việc) of the yearly Danh mục hồ sơ and their export.' },
+  { name: 'copies', description: 'Numbered copies (sao y, trích sao, sao lục) and digitised paper copies.' },
+  {
+    name: 'organisations',
+    description: 'The directory of organisations (mã định danh), units and people, and the document-type catalogue.',
+  },
+  {
+    name: 'signing',
+    description: 'Organisation seals applied in the HSM, two-step signing with a personal token, long-term extension.',
+  },
+  { name: 'certificates', description: 'Personal signing certificates: registration, activation, history.' },
+  { name: 'validation', description: 'Validation of the signatures of a PDF or of a stored version (ETSI reports).' },
+  { name: 'calendars', description: 'The agency’s working calendar, which every deadline is counted in.' },
+  {
+    name: 'certificate gating',
+    description: 'From which date electronic work goes only to people with an activated certificate, and exceptions.',
+  },
+  { name: 'delegations', description: 'Delegations and absences: who receives a person’s tasks for a period.' },
+  { name: 'submissions', description: 'The agency’s rules for dossiers sent up to a higher level (hồ sơ trình).' },
+  { name: 'workflows', description: 'Process definitions per agency, versioned, and the shipped defaults.' },
+  {
+    name: 'processes',
+    description: 'The outgoing and incoming processes of a document and their hash-chained history.',
+  },
+  { name: 'tasks', description: 'The inbox: claiming, completing and returning the steps of a process.' },
+  { name: 'consultations', description: 'Consultations (lấy ý kiến) on a document: members, answers, closure.' },
+  { name: 'reports', description: 'Compliance and processing reports of an agency and of the province.' },
+  { name: 'exchange', description: 'Documents and statuses exchanged with other agencies through the hub (edXML).' },
+  { name: 'webhooks', description: 'Integrators’ endpoints for the agency’s events, their deliveries and replays.' },
+  { name: 'operations', description: 'Health of the platform and the published documents.' },
+];
 
 /**
  * Error responses are sent as `application/problem+json` (RFC 9457 §3), but a TypeBox route schema can only say
@@ -174,16 +238,23 @@ export function composeOpenApi(
   }
   declareProblemMediaType(paths);
   schemas.Health ??= healthSchema;
-  const result: OpenApiDocument & { 'x-missing-services'?: string[]; servers: unknown; security: unknown } = {
+  const result: OpenApiDocument & {
+    'x-missing-services'?: string[];
+    servers: unknown;
+    security: unknown;
+    tags: unknown;
+  } = {
     openapi: '3.1.0',
     info: {
       title: 'vanthu API',
       version,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         'Headless platform for electronic documents of Vietnamese public agencies (NĐ 30/2020/NĐ-CP). Every /v1 call needs a bearer JWT from a trusted issuer; errors are RFC 9457 problem+json with a stable code.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
+    tags,
     paths,
     components: { schemas, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   };

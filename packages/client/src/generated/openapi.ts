@@ -2283,11 +2283,25 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded" | "unavailable";
+            /** @description Per service: its readiness and the checks it reported */
             services: {
-                [key: string]: Record<string, never>;
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    checks?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Why the service could not be asked */
+                    error?: string;
+                };
             };
+            /** @description Per shared component (postgres, kafka, hsm, …): down when any service reports it down */
             components: {
-                [key: string]: Record<string, never>;
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                    reportedBy: string[];
+                };
             };
         };
     };
