@@ -1,3 +1,4 @@
+import http from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -33,6 +34,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     // One access line per request (below) instead of fastify's two ("incoming request", "request completed"):
     // at thousands of requests a second the log writes were a measurable share of the gateway's CPU.
     disableRequestLogging: true,
+    // Slow clients (slow-loris): headers and the whole request must arrive within their limits, checked every
+    // second at most, or Node answers 408 and closes the connection; an idle keep-alive connection closes after 5 s.
+    serverFactory: (handler) =>
+      http.createServer(
+        {
+          headersTimeout: config.HEADERS_TIMEOUT_MS,
+          requestTimeout: config.REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: Math.min(1_000, config.HEADERS_TIMEOUT_MS),
+          keepAliveTimeout: 5_000,
+        },
+        handler,
+      ),
   }) as unknown as FastifyInstance;
   const services = upstreams(config);
 

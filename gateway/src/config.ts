@@ -32,6 +32,17 @@ export const gatewayConfigSchema = Type.Object({
     description: 'ES256 key that signs identity assertions for services',
   }),
   MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 20_000,
+    description: 'A request whose headers have not all arrived by then is answered 408 and its connection closed',
+  }),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 600_000,
+    description:
+      'A request (headers and body) not received in full by then is answered 408 and closed; long enough for the largest upload on a slow line',
+  }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   LOG_LEVEL: Type.String({ default: 'info' }),
 });

@@ -86,6 +86,12 @@ export async function readUpload<S extends TObject, F>(
         fileName = part.filename ? part.filename.normalize('NFC').slice(0, 255) : null;
         taken = { file: await sink.take(part.file, fileName) };
       } else if (part.fieldname === 'metadata') {
+        // Cut at the service's field limit, the JSON would merely look malformed: say what happened instead.
+        if (part.valueTruncated) {
+          throw new AppError('PAYLOAD_TOO_LARGE', 'the metadata part exceeds the size limit of a multipart field', {
+            errors: [{ field: 'metadata', message: 'too large' }],
+          });
+        }
         metadataText = String(part.value);
         if (precheck && !taken) await precheck(parseMetadata(schema, metadataText));
       } else {

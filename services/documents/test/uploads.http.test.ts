@@ -217,4 +217,28 @@ describe('bad files', () => {
     expect(response.json()).toMatchObject({ status: 422, code: 'UNPROCESSABLE' });
     expect(await counts()).toEqual(before);
   });
+
+  it('refuses a metadata part beyond 64 KiB, and more parts than an upload has, storing nothing', async () => {
+    const before = await counts();
+    const huge = JSON.stringify({ direction: 'incoming', subject: 'Quá lớn', description: 'ạ'.repeat(300_000) });
+    const oversized = multipartBody([
+      { name: 'metadata', value: huge },
+      { name: 'file', value: await makePdf('huge-metadata'), filename: 'a.pdf', contentType: 'application/pdf' },
+    ]);
+    const manyParts = multipartBody([
+      ...Array.from({ length: 40 }, (_, i) => ({ name: `extra${i}`, value: 'x' })),
+      { name: 'file', value: await makePdf('many-parts'), filename: 'b.pdf', contentType: 'application/pdf' },
+    ]);
+    for (const { body, contentType } of [oversized, manyParts]) {
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        headers: { ...h.asA, 'content-type': contentType },
+        payload: body,
+      });
+      expect(response.statusCode).toBe(body === oversized.body ? 413 : 400);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+    expect(await counts()).toEqual(before);
+  });
 });
