@@ -245,3 +245,29 @@ export async function ensureSoftHsm(pki: TestPki): Promise<HsmSetup> {
     return { modulePath, confPath: confPath(), tokenLabel: hsmTokenLabel, pinFile: userPinFile(), seals };
   });
 }
+
+/**
+ * Deletes a key pair (private and public object) from the seal token by its CKA_ID; absent objects are no error.
+ * Tests that generate seal keys through POST /v1/signing-keys use it to leave the shared token as they found it.
+ */
+export async function deleteTokenKeyPair(setup: HsmSetup, keyIdHex: string): Promise<void> {
+  const pin = fs.readFileSync(setup.pinFile, 'utf8').trim();
+  const env = { ...process.env, SOFTHSM2_CONF: setup.confPath };
+  for (const type of ['privkey', 'pubkey']) {
+    try {
+      await run(
+        'pkcs11-tool',
+        ['--module', setup.modulePath, '--token-label', setup.tokenLabel, '--login', '--pin', pin].concat([
+          '--delete-object',
+          '--type',
+          type,
+          '--id',
+          keyIdHex,
+        ]),
+        { env, timeoutMs: 60_000 },
+      );
+    } catch {
+      // not there (already deleted, or never written)
+    }
+  }
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID, sign as nodeSign } from 'node:crypto';
+import { deleteTokenKeyPair } from '../../infra/src/softhsm';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { gatewayClient } from '../support/gateway-client';
@@ -90,6 +91,8 @@ const notProvoked: Record<string, string> = {
   'POST /v1/exchanges/replacements 409':
     'a document replaced twice: the replacement is queued once per original exchange (insertBusinessExchange)',
   'POST /v1/exchanges/replacements 503': 'documents unreachable: the route answers as answerExchangeRequest 503 does',
+  'POST /v1/signing-keys 503':
+    'the HSM or the organisation directory unreachable: mapped like POST /v1/documents/{id}/signatures 503 (test/e2e/signing-failures.e2e.test.ts)',
   'POST /v1/webhooks/{endpointId}/deliveries/{deliveryId}/replays 409':
     'an endpoint disabled after days of failing deliveries: services/notifications/test/webhooks.http.test.ts',
 };
@@ -256,8 +259,11 @@ beforeAll(async () => {
     };
   }
 }, 180_000);
+// Seal keys the tier generates in the shared SoftHSM token, destroyed again at the end.
+const generatedSealKeys: string[] = [];
 afterAll(async () => {
   await stack?.stop();
+  for (const id of generatedSealKeys) await deleteTokenKeyPair(stack.infra.hsm, id);
 });
 
 const person = (user: string): Person => {
@@ -751,6 +757,21 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await reassign(admin, { toUserId: 'binh', reason: 'Trả lại' })).status).toBe(409);
     expect((await admin.call('POST', '/v1/certificates/checks')).status).toBe(200);
     expect((await office.call('POST', '/v1/certificates/checks')).status).toBe(403);
+  });
+
+  it('signing keys: agency onboarding with a seal key generated in the HSM', async () => {
+    const generate = (client: Checked, body: unknown) => client.json('POST', '/v1/signing-keys', body);
+    const created = await generate(admin, { agencyCode: agencyA, algorithm: 'rsa-2048' });
+    expect(created.status).toBe(201);
+    generatedSealKeys.push((created.body as { keyIdHex: string }).keyIdHex);
+    const keyId = idOf(created);
+    expect((await generate(admin, { agencyCode: agencyA })).status).toBe(409); // one waiting for its certificate
+    expect((await generate(admin, { agencyCode: 'x' })).status).toBe(400);
+    expect((await generate(office, { agencyCode: agencyA })).status).toBe(403);
+    expect((await generate(other, { agencyCode: agencyB })).status).toBe(422); // agency B is not in the directory
+    expect((await admin.get(`/v1/signing-keys/${keyId}`)).status).toBe(200);
+    expect((await office.get(`/v1/signing-keys/${keyId}`)).status).toBe(403);
+    expect((await admin.get(`/v1/signing-keys/${randomUUID()}`)).status).toBe(404);
   });
 
   it('routing: working calendars, certificate gating and written exceptions', async () => {

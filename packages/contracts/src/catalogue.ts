@@ -16,6 +16,7 @@ import { certificateActivatedV1 } from './events/certificate-activated';
 import { certificateUnregisteredV1 } from './events/certificate-unregistered';
 import { certificateReassignedV1 } from './events/certificate-reassigned';
 import { certificateSuspendedV1 } from './events/certificate-suspended';
+import { signingKeyGeneratedV1 } from './events/signing-key-lifecycle';
 import { dossierHandoverDueV1 } from './events/dossier-handover-due';
 import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import { documentValidatedV1 } from './events/document-validated';
@@ -75,6 +76,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   certificateUnregisteredV1,
   certificateReassignedV1,
   certificateSuspendedV1,
+  signingKeyGeneratedV1,
   dossierHandoverDueV1,
   documentMetadataUpdatedV1,
   documentValidatedV1,

@@ -19,6 +19,7 @@ export * from './events/certificate-activated';
 export * from './events/certificate-unregistered';
 export * from './events/certificate-reassigned';
 export * from './events/certificate-suspended';
+export * from './events/signing-key-lifecycle';
 export * from './events/dossier-handover-due';
 export * from './events/task-overdue';
 export * from './events/task-reminded';

@@ -650,7 +650,8 @@ export interface paths {
         /** Organisation keys: online, certificate expiry, usage count (administrator) */
         get: operations["signingKeyStatus"];
         put?: never;
-        post?: never;
+        /** Generate the agency's organisation seal key pair inside the HSM (administrator); answers the PKCS#10 request for the CA, with the agency's name and mã định danh */
+        post: operations["generateSigningKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -668,6 +669,23 @@ export interface paths {
         put?: never;
         /** Upload a handwritten-signature (blue) or seal (red) PNG with transparency */
         post: operations["uploadSignatureImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signing-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the agency’s seal keys with its certification request and certificate (administrator) */
+        get: operations["getSigningKey"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1785,6 +1803,44 @@ export interface components {
             suspendedAt: string | null;
             suspensionCause: "revoked" | "expired" | null;
             pem: string;
+        };
+        SigningKey: {
+            /** Format: uuid */
+            id: string;
+            agencyCode: string;
+            /** @description pending: waiting for its certificate; active: may seal; retired: never seals again */
+            status: "pending" | "active" | "retired";
+            /** @description CKA_ID of the key pair in the HSM */
+            keyIdHex: string;
+            keyLabel: string;
+            algorithm: string;
+            /** @description The subject the certification request asks for */
+            subject: string;
+            /** @description PKCS#10 certification request (PEM), signed by the HSM key */
+            csr: string;
+            /** @description The public key (SubjectPublicKeyInfo, PEM) */
+            publicKey: string;
+            rotatesKeyId: string | null;
+            certificate: {
+                /** @description The certificate the CA issued (PEM) */
+                pem: string;
+                sha256: string;
+                subject: string;
+                issuer: string;
+                serialHex: string;
+                /** Format: date-time */
+                notBefore: string;
+                /** Format: date-time */
+                notAfter: string;
+            } | null;
+            generatedBy: string;
+            /** Format: date-time */
+            generatedAt: string;
+            activatedBy: string | null;
+            activatedAt: string | null;
+            retiredBy: string | null;
+            retiredAt: string | null;
+            retirementReason: string | null;
         };
         ValidationReport: {
             /** Format: uuid */
@@ -5857,6 +5913,98 @@ export interface operations {
             };
         };
     };
+    generateSigningKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                     * @example 000.00.31.H56
+                     */
+                    agencyCode: string;
+                    /**
+                     * @description RSA modulus of the key pair generated in the HSM
+                     * @default rsa-3072
+                     */
+                    algorithm?: "rsa-2048" | "rsa-3072";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKey"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     uploadSignatureImage: {
         parameters: {
             query?: never;
@@ -5939,6 +6087,64 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKey"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

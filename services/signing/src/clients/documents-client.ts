@@ -99,4 +99,18 @@ export class DocumentsClient {
     });
     return (await response.json()) as DocumentInfo;
   }
+
+  /** The organisation directory's entry for an agency (its official name), or undefined when it is not listed. */
+  async findOrganisation(caller: CallerHeaders, code: string): Promise<{ code: string; name: string } | undefined> {
+    try {
+      const response = await this.call(`${this.baseUrl}/v1/organisations/${encodeURIComponent(code)}`, {
+        headers: this.headers(caller),
+      });
+      const organisation = (await response.json()) as { code: string; name: string };
+      return { code: organisation.code, name: organisation.name };
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import * as pkcs11js from 'pkcs11js';
 import { saltLengthOf } from '../pades/algorithms';
@@ -8,6 +9,18 @@ export type HsmKey = { label: string; idHex: string };
 export type HsmStatus = { tokenLabel: string; slot: string; model: string; keys: HsmKey[] };
 
 export class HsmUnavailableError extends Error {}
+
+/** A key pair generated in the token: its CKA_ID and the public half (SubjectPublicKeyInfo, DER). */
+export type GeneratedKeyPair = { idHex: string; label: string; publicKeyDer: Buffer };
+
+/** What the token says about a private key's protection (PKCS#11 v2.40 §4.9). */
+export type KeyProtection = {
+  token: boolean;
+  sensitive: boolean;
+  extractable: boolean;
+  alwaysSensitive: boolean;
+  neverExtractable: boolean;
+};
 
 /** Reads the PIN from a file so it never sits in the environment or a log line. */
 export function readPin(pinFile: string): string {
@@ -254,6 +267,159 @@ export class HsmConnection {
         throw error;
       }
     }
+  }
+
+  /** One pooled session for a short piece of work; token-level failures become HsmUnavailableError. */
+  private async withSession<T>(
+    work: (pkcs11: pkcs11js.PKCS11, session: pkcs11js.Handle) => Promise<T> | T,
+  ): Promise<T> {
+    if (this.reopening) await this.reopening;
+    const pkcs11 = this.required();
+    const session = await this.acquire();
+    try {
+      return await work(pkcs11, session);
+    } catch (error) {
+      if (error instanceof pkcs11js.Pkcs11Error)
+        throw new HsmUnavailableError(`the HSM token ${this.settings.tokenLabel} failed: ${error.message}`);
+      throw error;
+    } finally {
+      this.release(session);
+    }
+  }
+
+  private findObject(
+    pkcs11: pkcs11js.PKCS11,
+    session: pkcs11js.Handle,
+    objectClass: number,
+    keyIdHex: string,
+  ): pkcs11js.Handle | null {
+    pkcs11.C_FindObjectsInit(session, [
+      { type: pkcs11js.CKA_CLASS, value: objectClass },
+      { type: pkcs11js.CKA_ID, value: Buffer.from(keyIdHex, 'hex') },
+    ]);
+    try {
+      return pkcs11.C_FindObjects(session);
+    } finally {
+      pkcs11.C_FindObjectsFinal(session);
+    }
+  }
+
+  /**
+   * Generates an RSA key pair inside the token. The private key is a token object that is sensitive and not
+   * extractable, so it can sign but never leave the device; only the public half is read back. Its CKA_ID becomes
+   * the SHA-1 of the RSAPublicKey (the certificate's Subject Key Identifier, RFC 5280 4.2.1.2 method 1), the same
+   * convention as the imported bootstrap seals, so key and certificate pair up in any PKCS#11 client.
+   */
+  generateRsaKeyPair(label: string, modulusBits: number): Promise<GeneratedKeyPair> {
+    return this.withSession(async (pkcs11, session) => {
+      const provisional = Buffer.from(`pending-${process.pid}-${Date.now()}-${Math.random()}`);
+      const common = [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_LABEL, value: label },
+        { type: pkcs11js.CKA_ID, value: provisional },
+        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA },
+      ];
+      const keys = await new Promise<pkcs11js.KeyPair>((resolve, reject) =>
+        // Asynchronous: an RSA-3072 generation takes seconds and must not hold the event loop.
+        pkcs11.C_GenerateKeyPair(
+          session,
+          { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+          [
+            ...common,
+            { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
+            { type: pkcs11js.CKA_PRIVATE, value: false },
+            { type: pkcs11js.CKA_VERIFY, value: true },
+            { type: pkcs11js.CKA_ENCRYPT, value: false },
+            { type: pkcs11js.CKA_MODULUS_BITS, value: modulusBits },
+            { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+          ],
+          [
+            ...common,
+            { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+            { type: pkcs11js.CKA_PRIVATE, value: true },
+            { type: pkcs11js.CKA_SENSITIVE, value: true },
+            { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+            { type: pkcs11js.CKA_SIGN, value: true },
+            { type: pkcs11js.CKA_DECRYPT, value: false },
+          ],
+          (error, pair) => (error ? reject(error) : resolve(pair)),
+        ),
+      );
+      try {
+        const publicKey = this.rsaPublicKey(pkcs11, session, keys.publicKey);
+        const idHex = createHash('sha1')
+          .update(publicKey.export({ type: 'pkcs1', format: 'der' }))
+          .digest('hex');
+        const id = [{ type: pkcs11js.CKA_ID, value: Buffer.from(idHex, 'hex') }];
+        pkcs11.C_SetAttributeValue(session, keys.publicKey, id);
+        pkcs11.C_SetAttributeValue(session, keys.privateKey, id);
+        return { idHex, label, publicKeyDer: publicKey.export({ type: 'spki', format: 'der' }) };
+      } catch (error) {
+        // Never leave a key pair behind that no record points to.
+        for (const handle of [keys.privateKey, keys.publicKey]) {
+          try {
+            pkcs11.C_DestroyObject(session, handle);
+          } catch {
+            // already gone with the failure being reported
+          }
+        }
+        throw error;
+      }
+    });
+  }
+
+  private rsaPublicKey(pkcs11: pkcs11js.PKCS11, session: pkcs11js.Handle, handle: pkcs11js.Handle) {
+    const [modulus, exponent] = pkcs11.C_GetAttributeValue(session, handle, [
+      { type: pkcs11js.CKA_MODULUS },
+      { type: pkcs11js.CKA_PUBLIC_EXPONENT },
+    ]);
+    return createPublicKey({
+      key: {
+        kty: 'RSA',
+        n: (modulus?.value as Buffer).toString('base64url'),
+        e: (exponent?.value as Buffer).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+  }
+
+  /** Destroys the key pair `keyIdHex` (a generation that could not be recorded); absent objects are no error. */
+  destroyKeyPair(keyIdHex: string): Promise<void> {
+    return this.withSession((pkcs11, session) => {
+      for (const objectClass of [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY]) {
+        const handle = this.findObject(pkcs11, session, objectClass, keyIdHex);
+        if (handle) pkcs11.C_DestroyObject(session, handle);
+      }
+      this.keyHandles.delete(keyIdHex);
+    });
+  }
+
+  /** The public half (SubjectPublicKeyInfo, DER) of the token's key `keyIdHex`, or undefined when it is not there. */
+  publicKeyOf(keyIdHex: string): Promise<Buffer | undefined> {
+    return this.withSession((pkcs11, session) => {
+      const handle = this.findObject(pkcs11, session, pkcs11js.CKO_PUBLIC_KEY, keyIdHex);
+      if (!handle) return undefined;
+      return this.rsaPublicKey(pkcs11, session, handle).export({ type: 'spki', format: 'der' });
+    });
+  }
+
+  /** How the token protects the private key `keyIdHex`, or undefined when it has no such key. */
+  privateKeyProtection(keyIdHex: string): Promise<KeyProtection | undefined> {
+    return this.withSession((pkcs11, session) => {
+      const handle = this.findObject(pkcs11, session, pkcs11js.CKO_PRIVATE_KEY, keyIdHex);
+      if (!handle) return undefined;
+      const flag = (type: number): boolean => {
+        const value = pkcs11.C_GetAttributeValue(session, handle, [{ type }])[0]?.value as Buffer | undefined;
+        return value?.[0] === 1;
+      };
+      return {
+        token: flag(pkcs11js.CKA_TOKEN),
+        sensitive: flag(pkcs11js.CKA_SENSITIVE),
+        extractable: flag(pkcs11js.CKA_EXTRACTABLE),
+        alwaysSensitive: flag(pkcs11js.CKA_ALWAYS_SENSITIVE),
+        neverExtractable: flag(pkcs11js.CKA_NEVER_EXTRACTABLE),
+      };
+    });
   }
 
   private replaceSession(session: pkcs11js.Handle): void {

@@ -214,17 +214,22 @@ export const RegisterCertificateRequest = Type.Object(
   { additionalProperties: false },
 );
 
+/** What a certificate says about itself, as every certificate view shows it. */
+export const certificateFacts = {
+  sha256: Type.String(),
+  subject: Type.String(),
+  issuer: Type.String(),
+  serialHex: Type.String(),
+  notBefore: Type.String({ format: 'date-time' }),
+  notAfter: Type.String({ format: 'date-time' }),
+};
+
 export const Certificate = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     agencyCode: Type.String(),
     userId: Type.String(),
-    sha256: Type.String(),
-    subject: Type.String(),
-    issuer: Type.String(),
-    serialHex: Type.String(),
-    notBefore: Type.String({ format: 'date-time' }),
-    notAfter: Type.String({ format: 'date-time' }),
+    ...certificateFacts,
     status: Type.String({
       description:
         'registered (waiting for an administrator), active (may sign), unregistered (released; registrable again), suspended (revoked by its CA or expired)',

@@ -1,0 +1,30 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { AgencyCode, Sha256Hex, Timestamp, Uuid } from '../common';
+
+// An agency's organisation seal keys over their life (generated in the HSM, certified, rotated, retired), so that
+// others can follow which key seals for whom without asking signing. Key material never travels: the token's key
+// id, the SHA-256 of the public key and of the certificate.
+
+export const signingKeyGeneratedV1 = {
+  type: 'vn.vanthu.signing-key.generated.v1',
+  topic: 'vanthu.signing',
+  aggregate: 'signing-key',
+  description:
+    "An administrator generated an organisation seal key pair in the HSM for the agency; its certification request waits for the CA's certificate.",
+  schema: Type.Object(
+    {
+      signingKeyId: Uuid,
+      agencyCode: AgencyCode,
+      keyIdHex: Type.String({ pattern: '^[0-9a-f]+$', description: 'CKA_ID of the key in the HSM' }),
+      algorithm: Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-3072')]),
+      publicKeySha256: Sha256Hex,
+      subject: Type.String({ description: 'The subject the certification request asks for' }),
+      rotatesKeyId: Type.Union([Uuid, Type.Null()], { description: 'The key this one is to replace' }),
+      generatedBy: Type.String(),
+      generatedAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.signing-key.generated.v1' },
+  ),
+} as const;
+export type SigningKeyGeneratedV1 = Static<typeof signingKeyGeneratedV1.schema>;

@@ -1,0 +1,74 @@
+import { AppError, requireRole } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import { isPendingKeyConflict, openSigningKeys } from '../repositories/signing-keys-repository';
+import type { SigningKeyAlgorithm } from '../repositories/signing-keys-repository';
+import type { SigningContext } from '../context';
+import { createSealKey } from './create-seal-key';
+import { mapSigningErrors } from './map-signing-errors';
+import { toSigningKeyView } from './signing-key-view';
+import type { SigningKeyView } from './signing-key-view';
+
+export type GenerateSigningKeyInput = { agencyCode: string; algorithm?: SigningKeyAlgorithm };
+
+/**
+ * Onboarding an agency's organisation seal (chữ ký số của cơ quan, tổ chức): its administrator has the key pair
+ * generated inside the HSM and gets the PKCS#10 request to take to the CA, carrying the agency's name as the
+ * organisation directory lists it and its mã định danh. The private key never leaves the HSM. An agency with a
+ * key already waiting for its certificate, or with an active one (rotate it instead), is refused.
+ */
+export async function generateSigningKey(
+  input: GenerateSigningKeyInput,
+  ctx: SigningContext,
+): Promise<Mutation<SigningKeyView>> {
+  const { identity, signing: deps } = ctx;
+  requireRole(identity, 'admin');
+  if (input.agencyCode !== identity.agencyCode)
+    throw new AppError('FORBIDDEN', "an administrator generates only their own agency's seal key");
+  try {
+    return await mapSigningErrors(() =>
+      ctx.runInTransaction(async (tx) => {
+        const open = await openSigningKeys(tx, input.agencyCode);
+        const pending = open.find((k) => k.status === 'pending');
+        if (pending)
+          throw new AppError(
+            'CONFLICT',
+            `key ${pending.id} of agency ${input.agencyCode} is still waiting for its certificate; attach it (PUT /v1/signing-keys/${pending.id}/certificate) or retire it first`,
+          );
+        const active = open.find((k) => k.status === 'active');
+        if (active)
+          throw new AppError(
+            'CONFLICT',
+            `agency ${input.agencyCode} already seals with key ${active.id}; rotate it (POST /v1/signing-keys/${active.id}/rotation)`,
+          );
+        const organisation = await deps.documents.findOrganisation(ctx.forward, input.agencyCode);
+        if (!organisation)
+          throw new AppError(
+            'UNPROCESSABLE',
+            `agency ${input.agencyCode} is not in the organisation directory; import it first (POST /v1/organisations/imports)`,
+            { errors: [{ field: 'agencyCode', message: 'not in the directory' }] },
+          );
+        const row = await createSealKey(
+          tx,
+          {
+            agencyCode: input.agencyCode,
+            agencyName: organisation.name,
+            algorithm: input.algorithm ?? 'rsa-3072',
+            rotatesKeyId: null,
+          },
+          ctx,
+        );
+        return toSigningKeyView(row);
+      }),
+    );
+  } catch (error) {
+    if (isPendingKeyConflict(error))
+      throw new AppError(
+        'CONFLICT',
+        `another request generated a key for agency ${input.agencyCode} at the same time`,
+        {
+          cause: error,
+        },
+      );
+    throw error;
+  }
+}

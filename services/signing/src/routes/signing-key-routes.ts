@@ -1,0 +1,47 @@
+import { IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
+import type { ServiceApp } from '@vanthu/platform';
+import { signingContext } from '../context';
+import { generateSigningKey } from '../domain/generate-signing-key';
+import { getSigningKey } from '../domain/get-signing-key';
+import type { SigningDeps } from '../domain/signing-deps';
+import { IdParams } from '../schemas/signing';
+import { GenerateSigningKeyRequest, SigningKey } from '../schemas/signing-keys';
+
+/** Agency onboarding: organisation seal keys generated in the HSM, certified by the CA, rotated and retired. */
+export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Promise<void> {
+  const ctx = signingContext;
+  app.addSchema(SigningKey);
+
+  app.post(
+    '/v1/signing-keys',
+    {
+      schema: {
+        operationId: 'generateSigningKey',
+        tags: ['signing-keys'],
+        summary:
+          "Generate the agency's organisation seal key pair inside the HSM (administrator); answers the PKCS#10 request for the CA, with the agency's name and mã định danh",
+        headers: IdempotencyKeyHeaders,
+        body: GenerateSigningKeyRequest,
+        response: { 201: { $ref: 'SigningKey#' }, ...problemResponses(400, 401, 403, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await generateSigningKey(request.body, ctx(request, deps, 'generateSigningKey'));
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/signing-keys/${outcome.result.id}` });
+    },
+  );
+
+  app.get(
+    '/v1/signing-keys/:id',
+    {
+      schema: {
+        operationId: 'getSigningKey',
+        tags: ['signing-keys'],
+        summary: 'One of the agency’s seal keys with its certification request and certificate (administrator)',
+        params: IdParams,
+        response: { 200: { $ref: 'SigningKey#' }, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getSigningKey({ signingKeyId: request.params.id }, ctx(request, deps, 'getSigningKey')),
+  );
+}
