@@ -69,6 +69,8 @@ const notProvoked: Record<string, string> = {
     'documents down while checking that the caller may see the document: test/e2e/supervisor-restart.e2e.test.ts',
   'POST /v1/processes 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/tasks/{id}/complete 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
+  'POST /v1/tasks/{id}/review 503':
+    'documents unreachable while the accepted completion is applied: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/consultations 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/consultations 409':
     'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
@@ -855,8 +857,13 @@ describe('every operation of the published OpenAPI document, checked against it'
 
   it('routing: process definitions, the incoming process and task actions', async () => {
     const an = person('an').client;
-    // Definitions: an agency's own version of the incoming process (the shipped default, as data).
-    expect((await admin.json('POST', '/v1/workflows/definitions', incomingDefinition)).status).toBe(201);
+    // Definitions: an agency's own version of the incoming process (the shipped default, as data), where the lead's
+    // handling done by a delegate goes back to its owner for review.
+    const reviewedLead = {
+      ...incomingDefinition,
+      elements: incomingDefinition.elements.map((e) => (e.id === 'lead-handling' ? { ...e, ownerReview: true } : e)),
+    };
+    expect((await admin.json('POST', '/v1/workflows/definitions', reviewedLead)).status).toBe(201);
     const island = { id: 'x', type: 'userTask', name: 'Lạc', assignee: { role: 'clerk' }, actions: ['complete'] };
     const unreachable = {
       ...incomingDefinition,
@@ -959,7 +966,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     });
     expect(distributed.status).toBe(200);
 
-    // The lead forwards inside the unit and the colleague delegates it back.
+    // The lead forwards inside the unit and the colleague delegates it on; the owner reviews the delegate's work.
     const lead = (await openTasks('lead-handling'))[0] as Task;
     const forward = (client: Checked, to: string) => act(client, lead.id, 'forward', { to, reason: 'Chuyển xử lý' });
     expect((await forward(specialist, 'chuyen-vien')).status).toBe(400); // not to oneself
@@ -975,15 +982,24 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await delegate(other, 'an')).status).toBe(404);
     expect((await delegate(office, 'nguoi-moi')).status).toBe(422);
     const delegateKey = { 'idempotency-key': `contract-${randomUUID()}` };
-    expect((await act(office, lead.id, 'delegate', { to: 'chuyen-vien' }, delegateKey)).status).toBe(200);
-    expect((await act(office, lead.id, 'delegate', { to: 'an' }, delegateKey)).status).toBe(422);
+    expect((await act(office, lead.id, 'delegate', { to: 'an' }, delegateKey)).status).toBe(200);
+    expect((await act(office, lead.id, 'delegate', { to: 'chuyen-vien' }, delegateKey)).status).toBe(422);
+    const closing = { closing: { result: 'Đã báo cáo bằng văn bản số 5/BC-VP' } };
+    expect((await act(an, lead.id, 'complete', closing)).status).toBe(200); // back to its owner, chuyen-vien
+    const review = (client: Checked, body: unknown, headers?: Record<string, string>) =>
+      act(client, lead.id, 'review', body, headers);
+    expect((await review(specialist, { decision: 'return' })).status).toBe(400); // a return needs its reason
+    expect((await review(an, { decision: 'accept' })).status).toBe(403);
+    expect((await review(other, { decision: 'accept' })).status).toBe(404);
+    const reviewKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    expect((await review(specialist, { decision: 'return', reason: 'Bổ sung số liệu' }, reviewKey)).status).toBe(200);
+    expect((await review(specialist, { decision: 'accept' }, reviewKey)).status).toBe(422);
+    expect((await review(an, { decision: 'accept' })).status).toBe(409); // back with the delegate: nothing to review
+    expect((await act(an, lead.id, 'complete', closing)).status).toBe(200);
     const inform = (await openTasks('support-handling'))[0] as Task;
     expect((await act(office, inform.id, 'delegate', { to: 'an' })).status).toBe(409); // the step does not allow it
     expect((await act(office, inform.id, 'complete', {})).status).toBe(200);
-    expect(
-      (await act(specialist, lead.id, 'complete', { closing: { result: 'Đã báo cáo bằng văn bản số 5/BC-VP' } }))
-        .status,
-    ).toBe(200);
+    expect((await review(specialist, { decision: 'accept' })).status).toBe(200);
     expect((await office.get(`/v1/processes/${processId}`)).body).toMatchObject({ state: 'completed' });
     expect((await office.get(`/v1/processes/${processId}/history/verification`)).body).toMatchObject({ valid: true });
 

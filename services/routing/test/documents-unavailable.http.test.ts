@@ -1,3 +1,4 @@
+import outgoing from '../src/definitions/defaults/outgoing.json';
 import { people, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
@@ -7,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-test('documents unreachable: starting a process, completing a step and opening a consultation answer 503 with Retry-After, and change nothing', async () => {
+test('documents unreachable: starting a process, completing a step, accepting delegated work and opening a consultation answer 503 with Retry-After, and change nothing', async () => {
   const draft = await h.uploadDraft(people.specialist);
   const waiting = await h.uploadDraft(people.specialist);
   const started = await h.call(people.specialist, 'POST', '/v1/processes', { kind: 'outgoing', documentId: draft.id });
@@ -15,6 +16,23 @@ test('documents unreachable: starting a process, completing a step and opening a
   const task = (started.json().tasks as { id: string; step: string }[])[0];
   expect(task?.step).toBe('draft');
   const before = await h.call(people.specialist, 'GET', `/v1/processes/${started.json().id}/history`);
+
+  // An agency version where a delegate's draft goes back to the specialist for review.
+  const elements = outgoing.elements.map((e) =>
+    e.id === 'draft' ? { ...e, actions: ['complete', 'delegate'], ownerReview: true } : e,
+  );
+  expect((await h.call(people.admin, 'POST', '/v1/workflows/definitions', { ...outgoing, elements })).statusCode).toBe(
+    201,
+  );
+  const reviewed = await h.call(people.specialist, 'POST', '/v1/processes', {
+    kind: 'outgoing',
+    documentId: (await h.uploadDraft(people.specialist)).id,
+  });
+  const reviewedTask = (reviewed.json().tasks as { id: string }[])[0];
+  await h.call(people.specialist, 'POST', `/v1/tasks/${reviewedTask?.id}/delegate`, { to: people.specialist2.userId });
+  const submitted = await h.call(people.specialist2, 'POST', `/v1/tasks/${reviewedTask?.id}/complete`, {});
+  expect(submitted.json().allowedActions).toEqual(['review']);
+  const reviewedBefore = await h.call(people.specialist, 'GET', `/v1/processes/${reviewed.json().id}/history`);
 
   await h.stopDocuments();
 
@@ -26,6 +44,20 @@ test('documents unreachable: starting a process, completing a step and opening a
   const complete = await h.call(people.specialist, 'POST', `/v1/tasks/${task?.id}/complete`, {});
   expect(complete.statusCode).toBe(503);
   expect(complete.headers['retry-after']).toBe('5');
+
+  // Accepting applies the delegate's completion, which hands on the version documents holds now.
+  const accept = await h.call(people.specialist, 'POST', `/v1/tasks/${reviewedTask?.id}/review`, {
+    decision: 'accept',
+  });
+  expect(accept.statusCode).toBe(503);
+  expect(accept.headers['retry-after']).toBe('5');
+  const stillInReview = await h.fixture.pool.query<{ state: string; review: { submittedBy: string } | null }>(
+    'SELECT state, review FROM tasks WHERE id = $1',
+    [reviewedTask?.id],
+  );
+  expect(stillInReview.rows[0]).toMatchObject({ state: 'claimed', review: { submittedBy: people.specialist2.userId } });
+  const reviewedAfter = await h.call(people.specialist, 'GET', `/v1/processes/${reviewed.json().id}/history`);
+  expect(reviewedAfter.json().items).toEqual(reviewedBefore.json().items);
 
   const consultation = await h.call(people.specialist, 'POST', '/v1/consultations', {
     documentId: draft.id,

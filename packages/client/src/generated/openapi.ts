@@ -1078,6 +1078,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The owner accepts or returns (with a reason) what their delegate submitted on a step they review
+         * @description On a step whose definition says ownerReview, a delegate’s completion comes back to the task’s owner; accept applies it (registration, distribution, … as the owner), return sends the task back to the delegate.
+         */
+        post: operations["reviewTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{id}/progress": {
         parameters: {
             query?: never;
@@ -1961,6 +1981,7 @@ export interface components {
                     workingDays?: number;
                     workingHours?: number;
                 };
+                ownerReview?: boolean;
                 multiInstance?: {
                     /** @description Process variable holding the list of assignees */
                     collection: string;
@@ -2057,6 +2078,13 @@ export interface components {
                 text: string;
                 percent?: number;
             }[];
+            review: {
+                /** @description The delegate who did the work */
+                submittedBy: string;
+                /** Format: date-time */
+                submittedAt: string;
+                comment: string | null;
+            } | null;
         };
         EdxmlOrgan: {
             /** @description Mã định danh (String 13) */
@@ -7870,6 +7898,13 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
                     };
                 };
             };
@@ -8053,6 +8088,13 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
                     };
                 };
             };
@@ -8193,6 +8235,13 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
                     };
                 };
             };
@@ -8323,6 +8372,13 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
                     };
                 };
             };
@@ -8453,6 +8509,13 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
                     };
                 };
             };
@@ -8503,6 +8566,154 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description accept: the delegate’s completion is applied; return: back to the delegate with the reason */
+                    decision: "accept" | "return";
+                    /** @description Required to return */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        processId: string;
+                        step: string;
+                        name: string;
+                        /** @description open, claimed, completed, returned, cancelled */
+                        state: string;
+                        assignee: {
+                            userId?: string;
+                            role?: string;
+                            unit?: string;
+                        };
+                        ownerUserId: string | null;
+                        /** Format: uuid */
+                        documentId: string;
+                        /** @description The document version this task concerns */
+                        documentVersion: number;
+                        awaitingSignature: {
+                            /** @description initial (ký nháy), approval, issue (organisation seal) */
+                            kind: string;
+                            version: number;
+                            signer: string | null;
+                        } | null;
+                        allowedActions: string[];
+                        priority: number;
+                        /** @description khẩn, thượng khẩn, hỏa tốc: presented first, at once */
+                        urgent: boolean;
+                        distributionRole: string | null;
+                        direction: string | null;
+                        dueAt: string | null;
+                        overdue: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        completedAt: string | null;
+                        completedBy: string | null;
+                        progress: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            text: string;
+                            percent?: number;
+                        }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8583,6 +8794,13 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
                     };
                 };
             };

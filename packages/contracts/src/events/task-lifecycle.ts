@@ -39,6 +39,9 @@ export const taskCompletedV1 = taskEvent('completed', 'A task was completed (for
   completedBy: Type.String(),
   onTime: Type.Boolean(),
   signatureId: Type.Optional(Uuid),
+  reviewedBy: Type.Optional(
+    Type.String({ description: 'The owner who accepted the work completedBy did as their delegate (ủy quyền)' }),
+  ),
 });
 export const taskReturnedV1 = taskEvent('returned', 'A task was returned to an earlier step with a reason.', {
   returnedBy: Type.String(),
@@ -47,11 +50,17 @@ export const taskReturnedV1 = taskEvent('returned', 'A task was returned to an e
 });
 export const taskDelegatedV1 = taskEvent(
   'delegated',
-  'A task was handed to a named colleague (ủy quyền) or forwarded.',
+  'A task was handed to a named colleague (ủy quyền) or forwarded; on a step the owner reviews, the delegate’s work went back to its owner (review) or the owner sent it back to the delegate with a reason (review-return).',
   {
     from: Type.String(),
     to: Type.String(),
-    mode: Type.Union([Type.Literal('delegate'), Type.Literal('forward')]),
+    mode: Type.Union([
+      Type.Literal('delegate'),
+      Type.Literal('forward'),
+      Type.Literal('review'),
+      Type.Literal('review-return'),
+    ]),
+    reason: Type.Optional(Type.String()),
   },
 );
 export type TaskAssignedV1 = Static<typeof taskAssignedV1.schema>;

@@ -79,6 +79,11 @@ const UserTask = Type.Object(
       ]),
     ),
     dueIn: Type.Optional(Duration),
+    /**
+     * Ủy quyền with review: when a delegate completes the step, it goes back to its owner, who accepts (the
+     * completion is applied then) or returns it to the delegate with a reason. Not on signature steps.
+     */
+    ownerReview: Type.Optional(Type.Boolean()),
     multiInstance: Type.Optional(
       Type.Object(
         {

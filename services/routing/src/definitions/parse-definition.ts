@@ -50,6 +50,12 @@ export function parseDefinition(raw: unknown): ProcessDefinitionBody {
           message: `step ${element.id} requires signatures of ${required}, which is not a signature step`,
         });
     }
+    if (element.ownerReview && element.signature)
+      // a signature placed by the delegate cannot be taken back by the owner's review
+      errors.push({
+        field: `body.elements.${element.id}.ownerReview`,
+        message: `step ${element.id} completes by a signature, which an owner's review cannot take back`,
+      });
     if (element.signature && !element.actions.includes('complete')) {
       // completion comes from the signature event, but the step must still list it as its way out
       errors.push({ field: `body.elements.${element.id}.actions`, message: `step ${element.id} must allow complete` });

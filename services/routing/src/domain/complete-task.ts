@@ -15,6 +15,8 @@ import type { RoutingContext } from './routing-context';
 import { contentVersionOf } from './start-process';
 import { deliverToLocalAgencies } from './deliver-to-local-agencies';
 import { lockTaskFor } from './task-access';
+import type { LockedTask } from './task-access';
+import { needsOwnerReview, submitForOwnerReview } from './owner-review';
 import { taskView } from './views';
 import { returnProcess } from './return-task';
 import { checkComponents } from '../submissions/open-submission';
@@ -26,97 +28,122 @@ export type CompleteTaskInput = { taskId: string; body: CompleteTaskBody };
 /**
  * Completes a step that needs no signature, with the form the step asks for: the clerk's
  * registration, the leader's distribution, the clerk's issue, the lead's closing. A signature step
- * is refused here: it completes only when signing reports the signature.
+ * is refused here: it completes only when signing reports the signature. On a step whose definition asks for the
+ * owner's review, a delegate's completion goes back to the owner instead (the form is applied when they accept).
  */
 export async function completeTask(input: CompleteTaskInput, ctx: RoutingContext): Promise<Mutation<TaskView>> {
   return ctx.runInTransaction(async (tx) => {
     const locked = await lockTaskFor(tx, ctx.identity, input.taskId, 'complete');
     const { task, definition } = locked;
-    let process = locked.process;
     const element = userTask(definition, task.step);
-    const result: Record<string, unknown> = {};
-    if (input.body.comment) result.comment = input.body.comment;
     assertFormFits(element, input.body);
-    if (element.submitsVersion) process = await learnCurrentVersion(tx, ctx, process);
-    switch (element.form) {
-      case 'registration': {
-        const registered = await ctx.documents.registerDocument(
-          ctx.credentials,
-          process.documentId,
-          input.body.registration as Record<string, unknown>,
-          `routing-${task.id}-registration`,
-        );
-        const registration = (registered.document as { registration?: unknown } | undefined)?.registration;
-        result.registration = registration ?? null;
-        break;
-      }
-      case 'distribution':
-        process = await updateProcess(tx, process.id, {
-          variables: { ...process.variables, ...distributionVariables(input.body, ctx.clock()) },
-        });
-        result.distribution = input.body.distribution;
-        break;
-      case 'issuance': {
-        const issued = await issue(tx, ctx, process, task, input.body);
-        result.delivery = issued.delivery;
-        process = issued.process;
-        break;
-      }
-      case 'closing': {
-        const closing = input.body.closing as NonNullable<CompleteTaskBody['closing']>;
-        if (closing.dossierId)
-          await ctx.documents.fileIntoDossier(
-            ctx.credentials,
-            closing.dossierId,
-            process.documentId,
-            `routing-${task.id}-dossier`,
-          );
-        result.closing = closing;
-        break;
-      }
-      case 'submission': {
-        const sent = await sendSubmission(tx, ctx, process, task, input.body);
-        process = sent;
-        result.round = sent.variables.round;
-        result.components = sent.variables.components;
-        break;
-      }
-      case 'dossier-check': {
-        const policy = await loadSubmissionPolicy(tx, process.agencyCode);
-        const findings = await checkDossier(tx, ctx, process, policy);
-        const round = process.variables.round;
-        if (findings.length > 0) {
-          // Seed 000 §2a: an incomplete dossier is not presented; it goes back to its sender with the reason,
-          // who corrects it and initials again (§2c).
-          const reason = [
-            'Hồ sơ chưa đủ điều kiện trình: ',
-            findings.map((f) => f.message).join('; '),
-            input.body.comment ? ` (${input.body.comment})` : '',
-          ].join('');
-          const returned = await returnProcess(
-            tx,
-            ctx,
-            { process, definition, task },
-            { reason: reason.slice(0, 2000), toStep: contentInitialStep },
-            { round, findings },
-          );
-          return taskView(returned, ctx.clock());
-        }
-        await recordHistory(tx, ctx, process, {
-          action: 'submission-presented',
-          taskId: task.id,
-          step: task.step,
-          detail: { round, components: process.variables.components },
-        });
-        result.check = { round, findings: [] };
-        break;
-      }
-      default:
-        break;
-    }
-    const finished = await finishTask(tx, ctx, process, definition, task, { by: ctx.identity.userId, result });
+    if (needsOwnerReview(element, task, ctx.identity.userId))
+      return taskView(await submitForOwnerReview(tx, ctx, locked, input.body), ctx.clock());
+    const applied = await applyCompletionForm(tx, ctx, locked, input.body);
+    if (applied.returned) return taskView(applied.returned, ctx.clock());
+    const finished = await finishTask(tx, ctx, applied.process, definition, task, {
+      by: ctx.identity.userId,
+      result: applied.result,
+    });
     return taskView(finished.task, ctx.clock());
   });
+}
+
+export type AppliedForm = { process: ProcessRecord; result: Record<string, unknown>; returned?: TaskRecord };
+
+/**
+ * The effects of a completion's form, in the caller's transaction with the process locked: registration,
+ * distribution, issue, closing, a submission's round, the Office's dossier check (which may return the task).
+ */
+export async function applyCompletionForm(
+  tx: Tx,
+  ctx: RoutingContext,
+  locked: LockedTask,
+  body: CompleteTaskBody,
+): Promise<AppliedForm> {
+  const { task, definition } = locked;
+  let process = locked.process;
+  const element = userTask(definition, task.step);
+  const result: Record<string, unknown> = {};
+  if (body.comment) result.comment = body.comment;
+  if (element.submitsVersion) process = await learnCurrentVersion(tx, ctx, process);
+  switch (element.form) {
+    case 'registration': {
+      const registered = await ctx.documents.registerDocument(
+        ctx.credentials,
+        process.documentId,
+        body.registration as Record<string, unknown>,
+        `routing-${task.id}-registration`,
+      );
+      const registration = (registered.document as { registration?: unknown } | undefined)?.registration;
+      result.registration = registration ?? null;
+      break;
+    }
+    case 'distribution':
+      process = await updateProcess(tx, process.id, {
+        variables: { ...process.variables, ...distributionVariables(body, ctx.clock()) },
+      });
+      result.distribution = body.distribution;
+      break;
+    case 'issuance': {
+      const issued = await issue(tx, ctx, process, task, body);
+      result.delivery = issued.delivery;
+      process = issued.process;
+      break;
+    }
+    case 'closing': {
+      const closing = body.closing as NonNullable<CompleteTaskBody['closing']>;
+      if (closing.dossierId)
+        await ctx.documents.fileIntoDossier(
+          ctx.credentials,
+          closing.dossierId,
+          process.documentId,
+          `routing-${task.id}-dossier`,
+        );
+      result.closing = closing;
+      break;
+    }
+    case 'submission': {
+      const sent = await sendSubmission(tx, ctx, process, task, body);
+      process = sent;
+      result.round = sent.variables.round;
+      result.components = sent.variables.components;
+      break;
+    }
+    case 'dossier-check': {
+      const policy = await loadSubmissionPolicy(tx, process.agencyCode);
+      const findings = await checkDossier(tx, ctx, process, policy);
+      const round = process.variables.round;
+      if (findings.length > 0) {
+        // Seed 000 §2a: an incomplete dossier is not presented; it goes back to its sender with the reason,
+        // who corrects it and initials again (§2c).
+        const reason = [
+          'Hồ sơ chưa đủ điều kiện trình: ',
+          findings.map((f) => f.message).join('; '),
+          body.comment ? ` (${body.comment})` : '',
+        ].join('');
+        const returned = await returnProcess(
+          tx,
+          ctx,
+          { process, definition, task },
+          { reason: reason.slice(0, 2000), toStep: contentInitialStep },
+          { round, findings },
+        );
+        return { process, result, returned };
+      }
+      await recordHistory(tx, ctx, process, {
+        action: 'submission-presented',
+        taskId: task.id,
+        step: task.step,
+        detail: { round, components: process.variables.components },
+      });
+      result.check = { round, findings: [] };
+      break;
+    }
+    default:
+      break;
+  }
+  return { process, result };
 }
 
 const formFields = ['registration', 'distribution', 'issuance', 'closing', 'submission'] as const;

@@ -263,10 +263,13 @@ async function createTask(
   const now = ctx.clock();
   const item = options.item ?? {};
   let userId = item.userId ?? null;
+  let ownerUserId: string | null = null;
   if (userId && ctx.timers) {
     // Certificate gating and absences are the timers module's rules; routing only asks.
     await ctx.timers.assertAssignable(tx, { agencyCode: process.agencyCode, userId, at: now });
-    userId = await ctx.timers.resolveDelegate(tx, { agencyCode: process.agencyCode, userId, at: now });
+    const receiver = await ctx.timers.resolveDelegate(tx, { agencyCode: process.agencyCode, userId, at: now });
+    // A delegation in force gives the task to the delegate; the person it was meant for stays its owner.
+    if (receiver !== userId) [ownerUserId, userId] = [userId, receiver];
   }
   const unit =
     item.unit ?? (element.assignee.unit === 'starter' ? process.startedUnit : (element.assignee.unit ?? null));
@@ -295,6 +298,7 @@ async function createTask(
     instanceKey: options.instanceKey ?? null,
     dueAt,
     createdAt: now,
+    ownerUserId,
   });
   if (ctx.timers) await scheduleDeadlines(tx, ctx, process, element, task, calendar);
   await recordHistory(tx, ctx, process, {
@@ -400,7 +404,7 @@ export async function finishTask(
   process: ProcessRecord,
   definition: ProcessDefinitionBody,
   task: TaskRecord,
-  outcome: { by: string; result?: Record<string, unknown>; signatureId?: string },
+  outcome: { by: string; result?: Record<string, unknown>; signatureId?: string; reviewedBy?: string },
 ): Promise<{ task: TaskRecord; process: ProcessRecord }> {
   const now = ctx.clock();
   const completed = await updateTask(tx, task.id, {
@@ -425,6 +429,7 @@ export async function finishTask(
   });
   const data: TaskCompletedV1 = { ...taskEventFields(completed, now), completedBy: outcome.by, onTime };
   if (outcome.signatureId) data.signatureId = outcome.signatureId;
+  if (outcome.reviewedBy) data.reviewedBy = outcome.reviewedBy;
   await emit(tx, ctx, taskCompletedV1, process, data);
 
   const element = userTask(definition, task.step);
@@ -462,6 +467,8 @@ export function assertActionAllowed(task: TaskRecord, action: string): void {
 /** What can be done on a task now (a signature step completes only through the signature). */
 export function allowedActions(task: TaskRecord): string[] {
   if (task.state !== 'open' && task.state !== 'claimed') return [];
+  // Delegated work waiting for its owner: the owner's review is the only way on.
+  if (task.review) return ['review'];
   return task.actions.filter((action) => {
     if (action === 'claim') return task.assigneeUserId === null;
     if (action === 'complete') return task.signatureKind === null;

@@ -35,6 +35,13 @@ export function taskView(task: TaskRecord, now: Date): TaskView {
     completedAt: task.completedAt?.toISOString() ?? null,
     completedBy: task.completedBy,
     progress: task.progress,
+    review: task.review
+      ? {
+          submittedBy: task.review.submittedBy,
+          submittedAt: task.review.submittedAt,
+          comment: typeof task.review.body.comment === 'string' ? task.review.body.comment : null,
+        }
+      : null,
   };
 }
 

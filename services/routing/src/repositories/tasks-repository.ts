@@ -30,6 +30,15 @@ export type TaskRecord = {
   completedBy: string | null;
   outcome: Record<string, unknown> | null;
   progress: { at: string; by: string; text: string; percent?: number }[];
+  /** What a delegate submitted on an `ownerReview` step, waiting for the owner's review. */
+  review: TaskReview | null;
+};
+
+export type TaskReview = {
+  submittedBy: string;
+  submittedAt: string;
+  /** The completion body the delegate sent; applied when the owner accepts. */
+  body: Record<string, unknown>;
 };
 
 type Row = {
@@ -58,11 +67,12 @@ type Row = {
   completed_by: string | null;
   outcome: Record<string, unknown> | null;
   progress: TaskRecord['progress'];
+  review: TaskReview | null;
 };
 
 const columns = `id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
   owner_user_id, document_id, document_version, signature_kind, actions, priority, urgent, distribution_role,
-  direction, instance_key, due_at, created_at, completed_at, completed_by, outcome, progress`;
+  direction, instance_key, due_at, created_at, completed_at, completed_by, outcome, progress, review`;
 
 function toTask(row: Row): TaskRecord {
   return {
@@ -91,20 +101,24 @@ function toTask(row: Row): TaskRecord {
     completedBy: row.completed_by,
     outcome: row.outcome,
     progress: row.progress,
+    review: row.review,
   };
 }
 
 export type NewTask = Omit<
   TaskRecord,
-  'state' | 'ownerUserId' | 'completedAt' | 'completedBy' | 'outcome' | 'progress'
->;
+  'state' | 'ownerUserId' | 'completedAt' | 'completedBy' | 'outcome' | 'progress' | 'review'
+> & {
+  /** The person the task was meant for, when a delegation in force gave it to someone else. */
+  ownerUserId?: string | null;
+};
 
 export async function insertTask(tx: Tx, task: NewTask): Promise<TaskRecord> {
   const { rows } = await tx.query<Row>(
     `INSERT INTO tasks (id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
        document_id, document_version, signature_kind, actions, priority, urgent, distribution_role, direction,
-       instance_key, due_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       instance_key, due_at, created_at, owner_user_id)
+     VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      RETURNING ${columns}`,
     [
       task.id,
@@ -126,6 +140,7 @@ export async function insertTask(tx: Tx, task: NewTask): Promise<TaskRecord> {
       task.instanceKey,
       task.dueAt,
       task.createdAt,
+      task.ownerUserId ?? null,
     ],
   );
   return toTask(rows[0] as Row);
@@ -167,6 +182,7 @@ export type TaskChange = Partial<
     | 'outcome'
     | 'progress'
     | 'dueAt'
+    | 'review'
   >
 >;
 
@@ -180,13 +196,14 @@ const changeColumns: Record<keyof TaskChange, string> = {
   outcome: 'outcome',
   progress: 'progress',
   dueAt: 'due_at',
+  review: 'review',
 };
 
 export async function updateTask(tx: Tx, id: string, change: TaskChange): Promise<TaskRecord> {
   const entries = Object.entries(change) as [keyof TaskChange, unknown][];
   const sets = entries.map(([key], index) => `${changeColumns[key]} = $${index + 2}`);
   const values = entries.map(([key, value]) =>
-    key === 'outcome' || key === 'progress' ? JSON.stringify(value) : value,
+    key === 'outcome' || key === 'progress' || (key === 'review' && value !== null) ? JSON.stringify(value) : value,
   );
   const { rows } = await tx.query<Row>(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1 RETURNING ${columns}`, [
     id,

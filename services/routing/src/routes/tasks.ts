@@ -9,12 +9,14 @@ import { forwardTask } from '../domain/forward-task';
 import { listTasks } from '../domain/list-tasks';
 import { reportProgress } from '../domain/report-progress';
 import { returnTask } from '../domain/return-task';
+import { reviewTask } from '../domain/review-task';
 import {
   CompleteTaskBody,
   DelegateTaskBody,
   IdParams,
   ProgressBody,
   ReturnTaskBody,
+  ReviewTaskBody,
   TaskList,
   TaskListQuery,
   TaskView,
@@ -85,6 +87,16 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
       summary: 'Pass the work to a colleague of the unit (chuyển xử lý)',
       body: DelegateTaskBody,
       run: forwardTask,
+    },
+    {
+      action: 'review',
+      operationId: 'reviewTask',
+      summary: 'The owner accepts or returns (with a reason) what their delegate submitted on a step they review',
+      description:
+        'On a step whose definition says ownerReview, a delegate’s completion comes back to the task’s owner; accept applies it (registration, distribution, … as the owner), return sends the task back to the delegate.',
+      body: ReviewTaskBody,
+      callsDocuments: true,
+      run: reviewTask,
     },
     {
       action: 'progress',

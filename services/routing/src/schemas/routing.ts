@@ -76,6 +76,16 @@ export const TaskView = Type.Object(
     progress: Type.Array(
       Type.Object({ at: Timestamp, by: Type.String(), text: Type.String(), percent: Type.Optional(Type.Integer()) }),
     ),
+    review: Nullable(
+      Type.Object(
+        {
+          submittedBy: Type.String({ description: 'The delegate who did the work' }),
+          submittedAt: Timestamp,
+          comment: Nullable(Type.String()),
+        },
+        { description: 'Delegated work waiting for its owner’s review (ownerReview steps)' },
+      ),
+    ),
   },
   { $id: 'Task' },
 );
@@ -218,6 +228,17 @@ export const DelegateTaskBody = Type.Object(
   { additionalProperties: false },
 );
 export type DelegateTaskBody = Static<typeof DelegateTaskBody>;
+
+export const ReviewTaskBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('accept'), Type.Literal('return')], {
+      description: 'accept: the delegate’s completion is applied; return: back to the delegate with the reason',
+    }),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Required to return' })),
+  },
+  { additionalProperties: false },
+);
+export type ReviewTaskBody = Static<typeof ReviewTaskBody>;
 
 export const ProgressBody = Type.Object(
   {
