@@ -17,7 +17,7 @@ export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Prom
     {
       schema: {
         operationId: 'generateSigningKey',
-        tags: ['signing-keys'],
+        tags: ['signing'],
         summary:
           "Generate the agency's organisation seal key pair inside the HSM (administrator); answers the PKCS#10 request for the CA, with the agency's name and mã định danh",
         headers: IdempotencyKeyHeaders,
@@ -36,7 +36,7 @@ export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Prom
     {
       schema: {
         operationId: 'getSigningKey',
-        tags: ['signing-keys'],
+        tags: ['signing'],
         summary: 'One of the agency’s seal keys with its certification request and certificate (administrator)',
         params: IdParams,
         response: { 200: { $ref: 'SigningKey#' }, ...problemResponses(400, 401, 403, 404) },
