@@ -98,6 +98,10 @@ export async function writeApiDocuments(): Promise<string[]> {
   return written;
 }
 
+/** The documents of the last release: what integrators built against, and what the breaking-change gate compares with. */
+export const releasedDocsDir = path.join(apiDocsDir, 'released');
+export const apiDocumentNames = ['openapi.json', 'asyncapi.json'] as const;
+
 const redoclyBin = path.join(repoRoot, 'node_modules', '.bin', 'redocly');
 // Redocly CLI prints update notices and announcements unless told not to; no telemetry leaves a test run.
 const redoclyEnv = (): NodeJS.ProcessEnv => ({
@@ -115,4 +119,83 @@ export function lintOpenApi(file = path.join(apiDocsDir, 'openapi.json')): { ok:
     { cwd: repoRoot, encoding: 'utf8', env: redoclyEnv(), maxBuffer: 16 * 1024 * 1024 },
   );
   return { ok: result.status === 0, report: `${result.stdout}${result.stderr}` };
+}
+
+export type ApiChange = { impact: 'major' | 'minor' | 'patch'; where: string; message: string };
+export type CompatibilityVerdict = {
+  released: string;
+  current: string;
+  releasedVersion: string;
+  currentVersion: string;
+  changes: ApiChange[];
+  breaking: number;
+  /** False when a change is breaking and the major version did not go up. */
+  ok: boolean;
+};
+
+type RedoclyDiffReport = {
+  infoVersions: { base: string; revision: string };
+  changes: {
+    path: string;
+    impact: ApiChange['impact'];
+    verdicts?: { message: string; impact: ApiChange['impact'] }[];
+  }[];
+};
+
+const majorOf = (version: string): number => {
+  const match = /^(\d+)\.\d+\.\d+/.exec(version);
+  if (!match) throw new Error(`info.version "${version}" is not a semantic version`);
+  return Number(match[1]);
+};
+
+/**
+ * Compares an API document with its released copy using Redocly's `diff` (which rates every change of an OpenAPI or
+ * AsyncAPI document as major, minor or patch by what it does to a client: a response property removed is major, an
+ * optional one added is minor). A major change passes only when the current document's major version is above the
+ * released one's (README.md, "For integrators").
+ */
+export function checkCompatibility(released: string, current: string): CompatibilityVerdict {
+  const result = spawnSync(redoclyBin, ['diff', released, current, '--format=json', '--fail-on=none'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: redoclyEnv(),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`redocly diff ${released} ${current} failed: ${result.stderr}`);
+  const report = JSON.parse(result.stdout) as RedoclyDiffReport;
+  const changes = report.changes.flatMap((change) =>
+    (change.verdicts?.length ? change.verdicts : [{ message: change.path, impact: change.impact }]).map((verdict) => ({
+      impact: verdict.impact,
+      where: decodeURIComponent(change.path),
+      message: verdict.message,
+    })),
+  );
+  const breaking = changes.filter((change) => change.impact === 'major').length;
+  const { base: releasedVersion, revision: currentVersion } = report.infoVersions;
+  return {
+    released,
+    current,
+    releasedVersion,
+    currentVersion,
+    changes,
+    breaking,
+    ok: breaking === 0 || majorOf(currentVersion) > majorOf(releasedVersion),
+  };
+}
+
+/** The gate over both documents: docs/openapi.json and docs/asyncapi.json against docs/released/. */
+export function checkApiCompatibility(): CompatibilityVerdict[] {
+  return apiDocumentNames.map((name) =>
+    checkCompatibility(path.join(releasedDocsDir, name), path.join(apiDocsDir, name)),
+  );
+}
+
+/** Records the current documents as the released ones (`npm run docs:release`, at a release: see CHANGELOG.md). */
+export function releaseApiDocuments(): string[] {
+  fs.mkdirSync(releasedDocsDir, { recursive: true });
+  return apiDocumentNames.map((name) => {
+    const target = path.join(releasedDocsDir, name);
+    fs.copyFileSync(path.join(apiDocsDir, name), target);
+    return target;
+  });
 }

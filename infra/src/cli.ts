@@ -15,7 +15,8 @@ import { writeSystemdUnits } from './systemd-units';
 import { isKafkaUp, defaultKafka } from './kafka';
 import { isOcspUp } from './ocsp';
 import { isTsaUp } from './tsa';
-import { lintOpenApi, writeApiDocuments } from './api-docs';
+import { checkApiCompatibility, lintOpenApi, releaseApiDocuments, writeApiDocuments } from './api-docs';
+import type { CompatibilityVerdict } from './api-docs';
 import { backupStack, restoreStack, stackDataOf } from './backup';
 import type { Infrastructure } from './stack';
 
@@ -112,6 +113,31 @@ function lintApi(): boolean {
   return ok;
 }
 
+const describeVerdict = (verdict: CompatibilityVerdict): string[] => {
+  const name = path.relative(repoRoot, verdict.current);
+  const counts = ['major', 'minor', 'patch'].map((impact) => {
+    const n = verdict.changes.filter((change) => change.impact === impact).length;
+    return `${n} ${impact}`;
+  });
+  const lines = [
+    `${verdict.ok ? '✓' : '✗'} ${name} ${verdict.currentVersion} against released ${verdict.releasedVersion}: ${counts.join(', ')}`,
+  ];
+  for (const change of verdict.changes.filter((c) => c.impact === 'major'))
+    lines.push(`    breaking: ${change.where}: ${change.message}`);
+  if (!verdict.ok)
+    lines.push(
+      `    a breaking change needs the next major version (apiVersion in infra/src/api-docs.ts, then npm run docs) and a CHANGELOG entry`,
+    );
+  return lines;
+};
+
+/** `npm run api:gate`: fails on a breaking change to either API document unless its major version went up. */
+function apiGate(): boolean {
+  const verdicts = checkApiCompatibility();
+  for (const verdict of verdicts) for (const line of describeVerdict(verdict)) say(line);
+  return verdicts.every((verdict) => verdict.ok);
+}
+
 type JestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number };
 
 async function test(extraArgs: string[]): Promise<void> {
@@ -124,6 +150,8 @@ async function test(extraArgs: string[]): Promise<void> {
   checks.push({ name: 'lint', ok: (await runStep('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0'])) === 0 });
   say('▶ lint (OpenAPI document, redocly)');
   checks.push({ name: 'lint (OpenAPI document)', ok: lintApi() });
+  say('▶ breaking-change gate (API documents against docs/released)');
+  checks.push({ name: 'breaking-change gate', ok: apiGate() });
   checks.push({
     name: 'format',
     ok: (await runStep('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level=warn'])) === 0,
@@ -240,8 +268,16 @@ async function main(): Promise<void> {
     case 'lint-api':
       process.exit(lintApi() ? 0 : 1);
       return;
+    case 'api-gate':
+      process.exit(apiGate() ? 0 : 1);
+      return;
+    case 'docs-release':
+      for (const file of releaseApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
+      return;
     default:
-      say('usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|backup|restore|lint-api');
+      say(
+        'usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|backup|restore|lint-api|api-gate|docs-release',
+      );
       process.exit(2);
   }
 }
