@@ -136,6 +136,8 @@ const openToEveryMember = [
   'GET /v1/reports/compliance',
   'GET /v1/reports/export',
   'GET /v1/reports/findings',
+  // Topics, offsets and lag only: no agency's data.
+  'GET /v1/reports/freshness',
   'GET /v1/reports/processing',
   // An agency's own submissions and their PDFs are open to its members; the collector reads the province's.
   'GET /v1/reports/submissions',
@@ -1128,6 +1130,7 @@ describe('every operation of the published OpenAPI document, checked against it'
       400,
     );
     expect((await office.get('/v1/reports/findings?month=2026-11&kind=incoming-overdue')).status).toBe(200);
+    expect((await office.get('/v1/reports/freshness')).status).toBe(200);
     // Báo cáo hằng tháng: the agency submits a month that has ended; the collector sees who did and reads the PDF.
     const submitted = await office.json('POST', '/v1/reports/submissions', { month: '2026-11' });
     expect(submitted.status).toBe(201);

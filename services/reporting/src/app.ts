@@ -3,6 +3,7 @@ import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platf
 import { defaultReportFonts, serviceVersion } from './config';
 import type { ReportFonts } from './rendering/report-pdf';
 import { reportRoutes } from './routes/reports';
+import type { WatermarkSource } from './adapters/kafka-watermarks';
 
 export type ReportingAppDeps = {
   logger: Logger;
@@ -13,6 +14,8 @@ export type ReportingAppDeps = {
   clock?: Clock;
   /** KAFKA_TOPIC_PREFIX: report.submitted goes to the prefixed reporting topic. */
   topicPrefix?: string;
+  /** The broker's high-water marks as last polled, for the reports' freshness. */
+  watermarks?: WatermarkSource;
   /** Serif fonts with every Vietnamese letter for the PDF report. */
   fonts?: ReportFonts;
   healthChecks?: HealthCheck[];
@@ -32,6 +35,7 @@ export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
     consumer: deps.consumer,
     fonts: deps.fonts ?? defaultReportFonts,
     topicPrefix: deps.topicPrefix ?? '',
+    ...(deps.watermarks ? { watermarks: deps.watermarks } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   return app;

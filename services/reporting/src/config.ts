@@ -17,6 +17,12 @@ export const reportingConfigSchema = Type.Object({
     default: 60_000,
     description: 'How often each replica checks whether the month-start submission run is due',
   }),
+  FRESHNESS_POLL_INTERVAL_MS: Type.Integer({
+    minimum: 200,
+    default: 5_000,
+    description:
+      'How often the broker is asked for its high-water marks (reports older than three polls say Kafka is unreachable)',
+  }),
 });
 export type ReportingConfig = Static<typeof reportingConfigSchema>;
 

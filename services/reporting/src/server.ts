@@ -3,8 +3,10 @@ import { buildApp } from './app';
 import { migrationsDir, reportingConfigSchema } from './config';
 import { reportingConsumer, reportingTopics } from './events/consumers';
 import { SubmissionWorker } from './submission-worker';
+import { KafkaWatermarks } from './adapters/kafka-watermarks';
 
 let submissionWorker: SubmissionWorker | undefined;
+let watermarks: KafkaWatermarks | undefined;
 
 void runService({
   name: 'reporting',
@@ -13,6 +15,15 @@ void runService({
   topics: [...reportingTopics, 'vanthu.reporting'],
   consumers: (context) => [reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX)],
   beforeListen: async (context) => {
+    const { consumer, topics } = reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX);
+    watermarks = new KafkaWatermarks({
+      kafka: context.kafka,
+      logger: context.logger,
+      topics,
+      groupId: consumer,
+      intervalMs: context.config.FRESHNESS_POLL_INTERVAL_MS,
+    });
+    watermarks.start();
     submissionWorker = new SubmissionWorker({
       pool: context.pool,
       logger: context.logger,
@@ -20,10 +31,14 @@ void runService({
       fonts: { regular: context.config.REPORT_FONT_REGULAR_PATH, bold: context.config.REPORT_FONT_BOLD_PATH },
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
       intervalMs: context.config.SUBMISSION_CHECK_INTERVAL_MS,
+      watermarks,
     });
     submissionWorker.start();
   },
-  onClose: async () => submissionWorker?.stop(),
+  onClose: async () => {
+    await submissionWorker?.stop();
+    await watermarks?.stop();
+  },
   buildApp: async (context) =>
     buildApp({
       logger: context.logger,
@@ -32,6 +47,7 @@ void runService({
       consumer: reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX).consumer,
       fonts: { regular: context.config.REPORT_FONT_REGULAR_PATH, bold: context.config.REPORT_FONT_BOLD_PATH },
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
+      ...(watermarks ? { watermarks } : {}),
       healthChecks: context.healthChecks,
     }),
 });

@@ -3,6 +3,7 @@ import { systemClock, withTransaction } from '@vanthu/platform';
 import type { Clock, Logger, Pool } from '@vanthu/platform';
 import { runMonthlySubmissions } from './domain/run-monthly-submissions';
 import type { ReportFonts } from './rendering/report-pdf';
+import type { WatermarkSource } from './adapters/kafka-watermarks';
 
 export type SubmissionWorkerOptions = {
   pool: Pool;
@@ -12,6 +13,7 @@ export type SubmissionWorkerOptions = {
   topicPrefix: string;
   intervalMs: number;
   clock?: Clock;
+  watermarks?: WatermarkSource;
 };
 
 /**
@@ -50,6 +52,7 @@ export class SubmissionWorker {
         consumer: this.options.consumer,
         fonts: this.options.fonts,
         topicPrefix: this.options.topicPrefix,
+        watermarks: this.options.watermarks,
       },
     );
     if (outcome.due && outcome.submitted.length > 0)

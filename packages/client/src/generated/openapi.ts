@@ -1327,6 +1327,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Up to which event each source topic is counted, the lag behind Kafka, and whether reports may be behind
+         * @description Per topic and partition: the offset of the last event counted, the consumer group’s committed offset and the broker’s high-water mark as last polled, and the lag. mayBeBehind is true when events were dead-lettered, events wait unread, or the broker has not answered lately (a report made during a Kafka outage cannot know what was published meanwhile).
+         */
+        get: operations["getReportFreshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exchanges/validations": {
         parameters: {
             query?: never;
@@ -9570,11 +9590,23 @@ export interface operations {
                                 /** Format: date-time */
                                 lastProcessedAt: string;
                                 events: number;
+                                /** @description Events on the topic not yet read; null when unknown */
+                                lag?: number | null;
                             }[];
                             /** @description Events that could not be projected (unknown version…) */
                             deadLetters: number;
-                            /** @description true when some events were not counted */
+                            /** @description true when some events were not counted, or may not have been */
                             mayBeBehind: boolean;
+                            /** @description Events on the source topics not yet read (high-water mark minus position); null when unknown */
+                            lag: number | null;
+                            kafka: {
+                                /** @description null when no broker watch is configured */
+                                reachable: boolean | null;
+                                /** @description When the broker last gave its high-water marks */
+                                checkedAt: string | null;
+                                error: string | null;
+                            };
+                            reasons: ("dead-letters" | "consumer-lag" | "kafka-unreachable" | "kafka-unknown")[];
                         };
                         /** Format: date-time */
                         generatedAt: string;
@@ -10005,11 +10037,23 @@ export interface operations {
                                 /** Format: date-time */
                                 lastProcessedAt: string;
                                 events: number;
+                                /** @description Events on the topic not yet read; null when unknown */
+                                lag?: number | null;
                             }[];
                             /** @description Events that could not be projected (unknown version…) */
                             deadLetters: number;
-                            /** @description true when some events were not counted */
+                            /** @description true when some events were not counted, or may not have been */
                             mayBeBehind: boolean;
+                            /** @description Events on the source topics not yet read (high-water mark minus position); null when unknown */
+                            lag: number | null;
+                            kafka: {
+                                /** @description null when no broker watch is configured */
+                                reachable: boolean | null;
+                                /** @description When the broker last gave its high-water marks */
+                                checkedAt: string | null;
+                                error: string | null;
+                            };
+                            reasons: ("dead-letters" | "consumer-lag" | "kafka-unreachable" | "kafka-unknown")[];
                         };
                         /** Format: date-time */
                         generatedAt: string;
@@ -10249,11 +10293,23 @@ export interface operations {
                                 /** Format: date-time */
                                 lastProcessedAt: string;
                                 events: number;
+                                /** @description Events on the topic not yet read; null when unknown */
+                                lag?: number | null;
                             }[];
                             /** @description Events that could not be projected (unknown version…) */
                             deadLetters: number;
-                            /** @description true when some events were not counted */
+                            /** @description true when some events were not counted, or may not have been */
                             mayBeBehind: boolean;
+                            /** @description Events on the source topics not yet read (high-water mark minus position); null when unknown */
+                            lag: number | null;
+                            kafka: {
+                                /** @description null when no broker watch is configured */
+                                reachable: boolean | null;
+                                /** @description When the broker last gave its high-water marks */
+                                checkedAt: string | null;
+                                error: string | null;
+                            };
+                            reasons: ("dead-letters" | "consumer-lag" | "kafka-unreachable" | "kafka-unknown")[];
                         };
                         /** Format: date-time */
                         generatedAt: string;
@@ -10663,11 +10719,23 @@ export interface operations {
                                     /** Format: date-time */
                                     lastProcessedAt: string;
                                     events: number;
+                                    /** @description Events on the topic not yet read; null when unknown */
+                                    lag?: number | null;
                                 }[];
                                 /** @description Events that could not be projected (unknown version…) */
                                 deadLetters: number;
-                                /** @description true when some events were not counted */
+                                /** @description true when some events were not counted, or may not have been */
                                 mayBeBehind: boolean;
+                                /** @description Events on the source topics not yet read (high-water mark minus position); null when unknown */
+                                lag: number | null;
+                                kafka: {
+                                    /** @description null when no broker watch is configured */
+                                    reachable: boolean | null;
+                                    /** @description When the broker last gave its high-water marks */
+                                    checkedAt: string | null;
+                                    error: string | null;
+                                };
+                                reasons: ("dead-letters" | "consumer-lag" | "kafka-unreachable" | "kafka-unknown")[];
                             };
                             /** Format: date-time */
                             generatedAt: string;
@@ -10752,6 +10820,73 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportFreshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Up to when each topic is counted */
+                        sources: {
+                            topic: string;
+                            /** Format: date-time */
+                            lastProcessedAt: string;
+                            events: number;
+                            /** @description Events on the topic not yet read; null when unknown */
+                            lag?: number | null;
+                        }[];
+                        /** @description Events that could not be projected (unknown version…) */
+                        deadLetters: number;
+                        /** @description true when some events were not counted, or may not have been */
+                        mayBeBehind: boolean;
+                        /** @description Events on the source topics not yet read (high-water mark minus position); null when unknown */
+                        lag: number | null;
+                        kafka: {
+                            /** @description null when no broker watch is configured */
+                            reachable: boolean | null;
+                            /** @description When the broker last gave its high-water marks */
+                            checkedAt: string | null;
+                            error: string | null;
+                        };
+                        reasons: ("dead-letters" | "consumer-lag" | "kafka-unreachable" | "kafka-unknown")[];
+                        /** Format: date-time */
+                        asOf: string;
+                        partitions: {
+                            topic: string;
+                            partition: number;
+                            /** @description Offset of the last event counted (or dead-lettered) on the partition */
+                            lastCountedOffset: string | null;
+                            lastProcessedAt: string | null;
+                            /** @description The consumer group’s committed offset (next to read), as the broker last said */
+                            committedOffset: string | null;
+                            /** @description Offset of the next event the broker will write, as it last said */
+                            highWatermark: string | null;
+                            lag: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,13 +1,14 @@
 import type { UseCaseContext } from '@vanthu/platform';
 import { monthlyAgencyCounts } from '../repositories/compliance-repository';
 import type { MonthlyAgencyCounts } from '../repositories/compliance-repository';
-import { countDeadLetters, sourcePositions } from '../repositories/projection-repository';
-import type { AgencyComplianceRow, ComplianceReport, Freshness } from '../schemas/compliance-report';
+import type { AgencyComplianceRow, ComplianceReport } from '../schemas/compliance-report';
+import type { WatermarkSource } from '../adapters/kafka-watermarks';
+import { readFreshness } from './freshness';
 import { checkThresholds, complianceDefinitionsV1, computeFigures } from './definitions';
 import type { MonthRange } from './month';
 import { agencyInScope, reportableMonth } from './scope';
 
-export type ReportingContext = UseCaseContext & { consumer: string };
+export type ReportingContext = UseCaseContext & { consumer: string; watermarks?: WatermarkSource | undefined };
 export type GetComplianceReportInput = { month: string; agency?: string };
 
 export function agencyReport(counts: MonthlyAgencyCounts, range: MonthRange): AgencyComplianceRow {
@@ -40,12 +41,6 @@ export function agencyReport(counts: MonthlyAgencyCounts, range: MonthRange): Ag
   };
 }
 
-export async function readFreshness(tx: Parameters<typeof sourcePositions>[0], consumer: string): Promise<Freshness> {
-  const sources = await sourcePositions(tx, consumer);
-  const deadLetters = await countDeadLetters(tx, consumer);
-  return { sources, deadLetters, mayBeBehind: deadLetters > 0 };
-}
-
 /**
  * The monthly compliance report of one agency (báo cáo hằng tháng gửi Sở Khoa học và Công nghệ).
  * An agency reads its own; report collectors and administrators read any agency's.
@@ -63,7 +58,7 @@ export async function getComplianceReport(
       agencyCode,
       asOf: ctx.clock().toISOString(),
     });
-    return { counts, freshness: await readFreshness(tx, ctx.consumer) };
+    return { counts, freshness: await readFreshness(tx, ctx) };
   });
   // monthlyAgencyCounts always returns the asked agency, with zeros when it has no facts.
   const counts = result.counts as MonthlyAgencyCounts;

@@ -1,7 +1,7 @@
 import { processingCounts } from '../repositories/processing-repository';
 import type { ProcessingCounts, ProcessingDirection } from '../repositories/processing-repository';
 import type { ProcessingReport } from '../schemas/processing-report';
-import { readFreshness } from './get-compliance-report';
+import { readFreshness } from './freshness';
 import type { ReportingContext } from './get-compliance-report';
 import { reportablePeriod } from './period';
 import { agencyInScope } from './scope';
@@ -45,7 +45,7 @@ export async function getProcessingReport(
       to: period.toInstant,
       asOf,
     }),
-    freshness: await readFreshness(tx, ctx.consumer),
+    freshness: await readFreshness(tx, ctx),
   }));
   const total = zero();
   const units = new Map<string | null, ProcessingReport['units'][number]>();

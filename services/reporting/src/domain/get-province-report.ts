@@ -3,7 +3,8 @@ import { monthlyAgencyCounts } from '../repositories/compliance-repository';
 import type { MonthlyAgencyCounts } from '../repositories/compliance-repository';
 import type { ProvinceReport } from '../schemas/province-report';
 import { computeFigures } from './definitions';
-import { agencyReport, readFreshness } from './get-compliance-report';
+import { agencyReport } from './get-compliance-report';
+import { readFreshness } from './freshness';
 import type { ReportingContext } from './get-compliance-report';
 import { reportableMonth } from './scope';
 
@@ -64,7 +65,7 @@ export async function getProvinceReport(input: GetProvinceReportInput, ctx: Repo
       agencyCode: null,
       asOf: ctx.clock().toISOString(),
     }),
-    freshness: await readFreshness(tx, ctx.consumer),
+    freshness: await readFreshness(tx, ctx),
   }));
   const agencies = result.rows
     .map((row) => ({ row, figures: computeFigures(row) }))

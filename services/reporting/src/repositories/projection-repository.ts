@@ -36,3 +36,38 @@ export async function countDeadLetters(tx: Tx, consumer: string): Promise<number
   ]);
   return Number(rows[0]?.n ?? 0);
 }
+
+export type PartitionPosition = {
+  topic: string;
+  partition: number;
+  lastOffset: string;
+  lastProcessedAt: string;
+};
+
+/** The last event counted on each partition (the inbox row with the highest offset). */
+export async function partitionPositions(tx: Tx, consumer: string): Promise<PartitionPosition[]> {
+  const { rows } = await tx.query<{ topic: string; kafka_partition: number; last_offset: string; last: Date }>(
+    `SELECT topic, kafka_partition, max(kafka_offset)::text AS last_offset, max(processed_at) AS last
+       FROM inbox WHERE consumer = $1 GROUP BY topic, kafka_partition ORDER BY topic, kafka_partition`,
+    [consumer],
+  );
+  return rows.map((row) => ({
+    topic: row.topic,
+    partition: row.kafka_partition,
+    lastOffset: row.last_offset,
+    lastProcessedAt: row.last.toISOString(),
+  }));
+}
+
+/** Dead-lettered events are read too: their offset is as far as the consumer got on that partition. */
+export async function deadLetterPositions(
+  tx: Tx,
+  consumer: string,
+): Promise<{ topic: string; partition: number; lastOffset: string }[]> {
+  const { rows } = await tx.query<{ topic: string; kafka_partition: number; last_offset: string }>(
+    `SELECT topic, kafka_partition, max(kafka_offset)::text AS last_offset
+       FROM inbox_dead_letter WHERE consumer = $1 GROUP BY topic, kafka_partition`,
+    [consumer],
+  );
+  return rows.map((row) => ({ topic: row.topic, partition: row.kafka_partition, lastOffset: row.last_offset }));
+}

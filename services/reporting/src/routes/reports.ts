@@ -13,12 +13,14 @@ import { getComplianceReport } from '../domain/get-compliance-report';
 import type { ReportingContext } from '../domain/get-compliance-report';
 import { getProvinceReport } from '../domain/get-province-report';
 import { listFindings } from '../domain/list-findings';
-import { ComplianceQuery, ComplianceReport, ExportQuery } from '../schemas/compliance-report';
+import { ComplianceQuery, ComplianceReport, ExportQuery, FreshnessReport } from '../schemas/compliance-report';
 import { FindingsPage, FindingsQuery } from '../schemas/findings';
 import { ProvinceQuery, ProvinceReport } from '../schemas/province-report';
 import { getProcessingReport } from '../domain/get-processing-report';
 import { ProcessingQuery, ProcessingReport } from '../schemas/processing-report';
 import { getSubmittedReport } from '../domain/get-submitted-report';
+import { getFreshness } from '../domain/get-freshness';
+import type { WatermarkSource } from '../adapters/kafka-watermarks';
 import { listSubmissions } from '../domain/list-submissions';
 import { submitMonthlyReport } from '../domain/submit-monthly-report';
 import {
@@ -30,10 +32,21 @@ import {
   SubmittedPdfQuery,
 } from '../schemas/submissions';
 
-export type ReportRoutesDeps = { pool: Pool; consumer: string; fonts: ReportFonts; topicPrefix: string; clock?: Clock };
+export type ReportRoutesDeps = {
+  pool: Pool;
+  consumer: string;
+  fonts: ReportFonts;
+  topicPrefix: string;
+  clock?: Clock;
+  watermarks?: WatermarkSource;
+};
 
 export function reportingContext(request: FastifyRequest, deps: ReportRoutesDeps, operation: string): ReportingContext {
-  return { ...contextFor(request, deps.pool, operation, deps.clock), consumer: deps.consumer };
+  return {
+    ...contextFor(request, deps.pool, operation, deps.clock),
+    consumer: deps.consumer,
+    watermarks: deps.watermarks,
+  };
 }
 
 export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Promise<void> {
@@ -212,5 +225,21 @@ export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Pro
         .header('x-report-revision', String(found.submission.revision))
         .send(found.pdf);
     },
+  );
+
+  app.get(
+    '/v1/reports/freshness',
+    {
+      schema: {
+        operationId: 'getReportFreshness',
+        tags: ['reports'],
+        summary:
+          'Up to which event each source topic is counted, the lag behind Kafka, and whether reports may be behind',
+        description:
+          'Per topic and partition: the offset of the last event counted, the consumer group’s committed offset and the broker’s high-water mark as last polled, and the lag. mayBeBehind is true when events were dead-lettered, events wait unread, or the broker has not answered lately (a report made during a Kafka outage cannot know what was published meanwhile).',
+        response: { 200: FreshnessReport, ...problemResponses(401) },
+      },
+    },
+    async (request) => getFreshness({}, reportingContext(request, deps, 'getReportFreshness')),
   );
 }

@@ -58,18 +58,47 @@ export const Figures = Type.Object({
   consultationsOnTime: Figure,
 });
 
-export const Freshness = Type.Object({
+const FreshnessReason = Type.Union(
+  [
+    Type.Literal('dead-letters'),
+    Type.Literal('consumer-lag'),
+    Type.Literal('kafka-unreachable'),
+    Type.Literal('kafka-unknown'),
+  ],
+  {
+    description:
+      'dead-letters: events that could not be projected; consumer-lag: events on the topics not yet read; kafka-unreachable: the broker did not answer lately, so events may be waiting unseen; kafka-unknown: no broker watch is configured',
+  },
+);
+
+const freshnessProperties = {
   sources: Type.Array(
     Type.Object({
       topic: Type.String(),
       lastProcessedAt: Type.String({ format: 'date-time' }),
       events: Count,
+      lag: Type.Optional(
+        Type.Union([Count, Type.Null()], { description: 'Events on the topic not yet read; null when unknown' }),
+      ),
     }),
     { description: 'Up to when each topic is counted' },
   ),
   deadLetters: Type.Integer({ minimum: 0, description: 'Events that could not be projected (unknown version…)' }),
-  mayBeBehind: Type.Boolean({ description: 'true when some events were not counted' }),
-});
+  mayBeBehind: Type.Boolean({ description: 'true when some events were not counted, or may not have been' }),
+  lag: Type.Union([Count, Type.Null()], {
+    description: 'Events on the source topics not yet read (high-water mark minus position); null when unknown',
+  }),
+  kafka: Type.Object({
+    reachable: Type.Union([Type.Boolean(), Type.Null()], { description: 'null when no broker watch is configured' }),
+    checkedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the broker last gave its high-water marks',
+    }),
+    error: Type.Union([Type.String(), Type.Null()]),
+  }),
+  reasons: Type.Array(FreshnessReason),
+};
+
+export const Freshness = Type.Object(freshnessProperties);
 export type Freshness = Static<typeof Freshness>;
 
 const agencyReportProperties = {
@@ -127,3 +156,29 @@ export const ExportQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ExportQuery = Static<typeof ExportQuery>;
+
+export const FreshnessReport = Type.Object(
+  {
+    ...freshnessProperties,
+    asOf: Type.String({ format: 'date-time' }),
+    partitions: Type.Array(
+      Type.Object({
+        topic: Type.String(),
+        partition: Type.Integer({ minimum: 0 }),
+        lastCountedOffset: Type.Union([Type.String(), Type.Null()], {
+          description: 'Offset of the last event counted (or dead-lettered) on the partition',
+        }),
+        lastProcessedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        committedOffset: Type.Union([Type.String(), Type.Null()], {
+          description: 'The consumer group’s committed offset (next to read), as the broker last said',
+        }),
+        highWatermark: Type.Union([Type.String(), Type.Null()], {
+          description: 'Offset of the next event the broker will write, as it last said',
+        }),
+        lag: Type.Union([Count, Type.Null()]),
+      }),
+    ),
+  },
+  { $id: 'ReportFreshness' },
+);
+export type FreshnessReport = Static<typeof FreshnessReport>;
