@@ -96,11 +96,6 @@ const tags = [
     name: 'signing',
     description: 'Organisation seals applied in the HSM, two-step signing with a personal token, long-term extension.',
   },
-  {
-    name: 'signing-keys',
-    description:
-      'Agencies’ organisation seal keys generated in the HSM: certification requests, certificates, rotation.',
-  },
   { name: 'certificates', description: 'Personal signing certificates: registration, activation, history.' },
   { name: 'validation', description: 'Validation of the signatures of a PDF or of a stored version (ETSI reports).' },
   { name: 'calendars', description: 'The agency’s working calendar, which every deadline is counted in.' },
