@@ -11,6 +11,7 @@ const moduleNameMapper = {
   '^@vanthu/platform$': '<rootDir>/packages/platform/src/index.ts',
   '^@vanthu/contracts$': '<rootDir>/packages/contracts/src/index.ts',
   '^@vanthu/pdf$': '<rootDir>/packages/pdf/src/index.ts',
+  '^@vanthu/xmldsig$': '<rootDir>/packages/xmldsig/src/index.ts',
   '^@vanthu/client$': '<rootDir>/packages/client/src/index.ts',
   '^@vanthu/(documents|signing|routing|reporting|exchange|notifications)$': '<rootDir>/services/$1/src/index.ts',
   '^@vanthu/gateway$': '<rootDir>/gateway/src/index.ts',

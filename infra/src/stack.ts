@@ -150,6 +150,9 @@ export async function stackEnvironments(
     reporting: service('reporting'),
     exchange: service('exchange', {
       DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
+      // edXML is signed with the agency seal in signing's HSM; received signatures chain to the test PKI.
+      SIGNING_URL: `http://127.0.0.1:${layout.ports.signing}`,
+      TRUST_CERTS_FILE: infra.pki.chainPem,
       SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
       // The exchange log head is time-stamped by the same TSA as the signatures.
       TSA_URLS: infra.tsaUrl,

@@ -7,6 +7,7 @@ export const debianPackages = [
   'openssl', // test PKI, OCSP responder, RFC 3161 time-stamping
   'poppler-utils', // pdfsig, pdftotext, pdftoppm: independent checks of our PDFs
   'qpdf', // qpdf --check
+  'xmlsec1', // xmlsec1 --verify: an independent check of our edXML XML-DSig
   'libreoffice-writer-nogui', // DOCX -> PDF, headless
   // Times-compatible fonts for Vietnamese text in PDFs we render: Liberation Serif 2.x has the
   // Vietnamese letters (1.07 in fonts-liberation does not); DejaVu Serif is the fallback.

@@ -19,6 +19,10 @@ import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
 import { makeScan } from '../../services/documents/test/scan-files';
 import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
 import incomingDefinition from '../../services/routing/src/definitions/defaults/incoming.json';
+import { buildEdxml } from '../../services/exchange/src/domain/edxml/build-edxml';
+import { nationalHubProfile } from '../../services/exchange/src/domain/edxml/model';
+import { outgoingMessage } from '../../services/exchange/src/domain/exchanges/outgoing-message';
+import type { DocumentInfo } from '../../services/exchange/src/clients/documents-client';
 
 // The contract tier: every operation of the published OpenAPI document is called through the running
 // gateway, with success and with each documented error status, and every response — JSON or not — is
@@ -95,6 +99,8 @@ const notProvoked: Record<string, string> = {
   'POST /v1/exchanges/replacements 503': 'documents unreachable: the route answers as answerExchangeRequest 503 does',
   'POST /v1/signing-keys 503':
     'the HSM or the organisation directory unreachable: mapped like POST /v1/documents/{id}/signatures 503 (test/e2e/signing-failures.e2e.test.ts)',
+  'POST /v1/edxml-signatures 503':
+    'documents unreachable while the message is checked: services/exchange/test/xmldsig-exchange.int.test.ts',
   'POST /v1/webhooks/{endpointId}/deliveries/{deliveryId}/replays 409':
     'an endpoint disabled after days of failing deliveries: services/notifications/test/webhooks.http.test.ts',
 };
@@ -1078,6 +1084,40 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await validate('{}', 'application/json')).status).toBe(400);
     expect((await validate('plain', 'text/plain')).status).toBe(400);
     expect((await validate('GIF89a', 'image/gif')).status).toBe(415);
+    // The seal's XML-DSig over an edXML message of an issued document (what exchange asks before sending).
+    const registers = (await office.get('/v1/registers')).body as {
+      items: { id: string; direction: string; typeCodes?: string[] }[];
+    };
+    const outgoing = registers.items.find((r) => r.direction === 'outgoing' && !r.typeCodes?.length)!;
+    const toSign = idOf(
+      await office.upload('/v1/documents', await makePdf(randomUUID()), {
+        direction: 'outgoing',
+        subject: 'Công văn ký XML',
+        typeCode: 'QĐ',
+      }),
+    );
+    expect(
+      (await office.json('POST', `/v1/documents/${toSign}/registration`, { registerId: outgoing.id })).status,
+    ).toBe(201);
+    expect((await office.call('POST', `/v1/documents/${toSign}/issue`)).status).toBe(200);
+    const issuedInfo = (await office.get(`/v1/documents/${toSign}`)).body as DocumentInfo;
+    const issuedPdf = (await office.get(`/v1/documents/${toSign}/content?version=${issuedInfo.currentVersion}`)).raw;
+    const edxml = buildEdxml(
+      outgoingMessage(issuedInfo, issuedPdf, {
+        recipients: [{ organId: agencyB }],
+        createdAt: new Date(),
+        profile: nationalHubProfile,
+      }),
+    ).toString('base64');
+    const signXml = (client: Checked, body: unknown) => client.json('POST', '/v1/edxml-signatures', body);
+    expect((await signXml(office, { documentId: toSign, edxml })).status).toBe(200);
+    expect((await signXml(office, { documentId: toSign })).status).toBe(400);
+    expect((await signXml(specialist, { documentId: toSign, edxml })).status).toBe(403);
+    expect((await signXml(office, { documentId: randomUUID(), edxml })).status).toBe(404);
+    const draft = idOf(
+      await office.upload('/v1/documents', await makePdf(randomUUID()), { direction: 'outgoing', subject: 'Dự thảo' }),
+    );
+    expect((await signXml(office, { documentId: draft, edxml })).status).toBe(422);
     expect((await office.get('/v1/exchanges')).status).toBe(200);
     expect((await office.get('/v1/exchanges?limit=0')).status).toBe(400);
     expect((await office.get(`/v1/exchanges/${randomUUID()}`)).status).toBe(404);

@@ -37,6 +37,7 @@ export function upstreams(config: GatewayConfig): Upstream[] {
         '/v1/certificates',
         '/v1/signing-keys',
         '/v1/signature-images',
+        '/v1/edxml-signatures',
       ],
     },
     {

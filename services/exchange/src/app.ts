@@ -2,6 +2,7 @@ import { buildServiceApp } from '@vanthu/platform';
 import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import type { DocumentsClient } from './clients/documents-client';
+import type { SigningClient } from './clients/signing-client';
 import { exchangeReadSchemas, exchangeSchemas } from './schemas/exchange';
 import { exchangeRoutes } from './routes/exchanges';
 import { validationRoutes } from './routes/validations';
@@ -15,6 +16,10 @@ export type ExchangeAppDeps = {
   maxMessageBytes?: number;
   /** The documents service (a recall the clerk agrees to revokes the incoming document there). */
   documents?: DocumentsClient;
+  /** Signs the updates and replacements a clerk sends (XML-DSig with the agency seal). */
+  signing?: SigningClient;
+  /** DER of the CAs received signatures must chain to (the validation endpoint reports the chain). */
+  trust?: Buffer[];
   topicPrefix?: string;
   /** Tests move time instead of sleeping. */
   clock?: Clock;
@@ -34,10 +39,16 @@ export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
     bodyLimitBytes: maxMessageBytes,
   });
   for (const schema of [...exchangeSchemas, ...exchangeReadSchemas]) app.addSchema(schema);
-  await validationRoutes(app, { maxMessageBytes });
+  await validationRoutes(app, {
+    maxMessageBytes,
+    trust: deps.trust ?? [],
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
   await exchangeRoutes(app, {
     pool: deps.pool,
     ...(deps.documents ? { documents: deps.documents } : {}),
+    ...(deps.signing ? { signing: deps.signing } : {}),
+    trust: deps.trust ?? [],
     topicPrefix: deps.topicPrefix ?? '',
     ...(deps.clock ? { clock: deps.clock } : {}),
     maxMessageBytes,

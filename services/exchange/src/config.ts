@@ -8,6 +8,18 @@ export const exchangeConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3105 }),
   CONSUMER_GROUP: Type.String({ default: 'exchange', pattern: '^[A-Za-z0-9._-]+$' }),
   DOCUMENTS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3101' }),
+  SIGNING_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'The signing service: every edXML document sent is signed (XML-DSig) with the agency seal there',
+    }),
+  ),
+  TRUST_CERTS_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'PEM bundle of the CAs whose signers received edXML signatures must chain to',
+    }),
+  ),
   HUB_URL: Type.Optional(
     Type.String({
       pattern: '^https?://',

@@ -5,6 +5,7 @@ import { nationalHubProfile } from './domain/edxml/model';
 import type { EdxmlProfile } from './domain/edxml/model';
 import type { HubAdapter, HubCredentials } from './hub/hub-adapter';
 import type { DocumentsClient } from './clients/documents-client';
+import type { SigningClient } from './clients/signing-client';
 
 /** What the exchange use cases take besides the platform context: the hub, its accounts, documents. */
 export type ExchangeContext = UseCaseContext & {
@@ -12,6 +13,10 @@ export type ExchangeContext = UseCaseContext & {
   hubName: string;
   credentialsFor: (agencyCode: string) => HubCredentials | undefined;
   documents?: DocumentsClient;
+  /** Signs every edXML document sent (XML-DSig with the agency's seal); absent, messages go unsigned. */
+  signing?: SigningClient;
+  /** DER of the CAs received signatures must chain to. */
+  trust: Buffer[];
   /** Signs this service's own identity assertion for an agency (calls to documents from the worker). */
   serviceIdentity?: (agencyCode: string) => string;
   topicPrefix: string;
@@ -22,6 +27,8 @@ export type ExchangeContext = UseCaseContext & {
 /** What the clerk's actions on an exchange take (routes): the platform context, documents and the caller's assertion. */
 export type ClerkContext = UseCaseContext & {
   documents?: DocumentsClient;
+  signing?: SigningClient;
+  trust: Buffer[];
   /** The caller's identity assertion, forwarded when the action must change the document in documents. */
   callerAssertion?: string;
   topicPrefix: string;
@@ -34,6 +41,8 @@ export type ClerkContext = UseCaseContext & {
 export type ClerkServices = {
   pool: Pool;
   documents?: DocumentsClient;
+  signing?: SigningClient;
+  trust?: Buffer[];
   topicPrefix: string;
   clock?: Clock;
   profile?: EdxmlProfile;
@@ -46,6 +55,8 @@ export function clerkContext(request: FastifyRequest, services: ClerkServices, o
   return {
     ...contextFor(request, services.pool, operation, services.clock),
     ...(services.documents ? { documents: services.documents } : {}),
+    ...(services.signing ? { signing: services.signing } : {}),
+    trust: services.trust ?? [],
     ...(typeof assertion === 'string' ? { callerAssertion: assertion } : {}),
     topicPrefix: services.topicPrefix,
     read: (work) => withTransaction(services.pool, work),

@@ -4,6 +4,8 @@ import { buildApp } from './app';
 import { exchangeConfigSchema, migrationsDir } from './config';
 import type { ExchangeConfig } from './config';
 import { DocumentsClient } from './clients/documents-client';
+import { SigningClient } from './clients/signing-client';
+import { pemToDers } from '@vanthu/xmldsig';
 import { TsaClient } from './clients/tsa-client';
 import { nationalHubProfile } from './domain/edxml/model';
 import { exchangeConsumer } from './events/consumers';
@@ -18,6 +20,10 @@ let worker: ExchangeWorker | undefined;
 function readCredentials(config: ExchangeConfig): HubCredentials[] {
   if (!config.HUB_CREDENTIALS_FILE) return [];
   return JSON.parse(fs.readFileSync(config.HUB_CREDENTIALS_FILE, 'utf8')) as HubCredentials[];
+}
+
+function readTrust(config: ExchangeConfig): Buffer[] {
+  return config.TRUST_CERTS_FILE ? pemToDers(fs.readFileSync(config.TRUST_CERTS_FILE, 'utf8')) : [];
 }
 
 const contexts = new WeakMap<object, WorkerContext>();
@@ -47,6 +53,8 @@ function baseContext(
       : {}),
     credentialsFor: (agencyCode) => credentials.find((c) => c.agencyCode === agencyCode),
     documents: new DocumentsClient(config.DOCUMENTS_URL),
+    ...(config.SIGNING_URL ? { signing: new SigningClient(config.SIGNING_URL) } : {}),
+    trust: readTrust(config),
     ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     profile: nationalHubProfile,
@@ -92,6 +100,8 @@ void runService({
       healthChecks: context.healthChecks,
       maxMessageBytes: context.config.MAX_MESSAGE_BYTES,
       documents: new DocumentsClient(context.config.DOCUMENTS_URL),
+      ...(context.config.SIGNING_URL ? { signing: new SigningClient(context.config.SIGNING_URL) } : {}),
+      trust: readTrust(context.config),
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
     }),
 });

@@ -72,6 +72,7 @@ const base = (agencyCode: string, fixture: ServiceFixture, documentsUrl?: string
   topicPrefix: '',
   profile: nationalHubProfile,
   maxMessageBytes: 8 * 1024 * 1024,
+  trust: [],
 });
 
 let ctxA: ReturnType<typeof workerContext>;

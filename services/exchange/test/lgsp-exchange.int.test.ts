@@ -75,6 +75,7 @@ const context = (fixture: ServiceFixture, agencyCode: string, credentials = acco
       topicPrefix: '',
       profile: nationalHubProfile,
       maxMessageBytes: 8 * 1024 * 1024,
+      trust: [],
     },
     fixture.pool,
     'lgsp-test',

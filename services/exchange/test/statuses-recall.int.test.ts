@@ -82,6 +82,7 @@ const base = (agencyCode: string, fixture: ServiceFixture, hubUrl: string, docum
   topicPrefix: '',
   profile: nationalHubProfile,
   maxMessageBytes: 8 * 1024 * 1024,
+  trust: [],
 });
 
 beforeAll(async () => {

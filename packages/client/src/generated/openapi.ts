@@ -640,6 +640,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/edxml-signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The organisation seal’s enveloped XML-DSig over an edXML message carrying an issued document of the caller’s agency (the exchange service signs what it sends to the hub) */
+        post: operations["signEdxml"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/signing-keys": {
         parameters: {
             query?: never;
@@ -2194,6 +2211,21 @@ export interface components {
             /** @description ISO 8601 with +07:00 (written yyyy/MM/dd HH:mm:ss in edXML) */
             timestamp: string;
         };
+        SignatureInfo: {
+            present: boolean;
+            namespace?: string;
+            /** @description The signature verifies over the whole message with its X509Data key */
+            valid?: boolean;
+            /** @description Why it does not verify */
+            reason?: string;
+            signatureAlgorithm?: string;
+            canonicalization?: string;
+            certificateSha256?: string;
+            /** @description The signer’s certificate chains to the trust store and is valid now */
+            trusted?: boolean;
+            /** @description Why the chain is not trusted */
+            trustReason?: string;
+        };
         EdxmlValidation: {
             /** @description No error-severity problem */
             conformant: boolean;
@@ -2243,10 +2275,7 @@ export interface components {
                     sha256: string;
                 }[];
             }[];
-            signature?: {
-                present: boolean;
-                namespace?: string;
-            };
+            signature?: components["schemas"]["SignatureInfo"];
             problems: components["schemas"]["EdxmlConformanceProblem"][];
         };
         ExchangeLogEntry: {
@@ -2301,6 +2330,7 @@ export interface components {
                 /** Format: date-time */
                 answeredAt: string;
             } | null;
+            signature: components["schemas"]["SignatureInfo"] | null;
         };
         ExchangeDetail: {
             /** Format: uuid */
@@ -2336,6 +2366,7 @@ export interface components {
                 /** Format: date-time */
                 answeredAt: string;
             } | null;
+            signature: components["schemas"]["SignatureInfo"] | null;
             /** @description The whole trail, oldest first (append-only) */
             statuses: {
                 /** @description sent: this instance sent the status; received: a recipient sent it */
@@ -5899,6 +5930,103 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signEdxml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The issued document the message carries
+                     */
+                    documentId: string;
+                    /**
+                     * Format: byte
+                     * @description The edXML message (QCVN 102:2016) as it will be sent, base64
+                     */
+                    edxml: string;
+                    /** @description Exclusive C14N (default) or C14N 1.0, as the hub expects */
+                    canonicalization?: "exclusive" | "inclusive";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The enveloped XML-DSig <Signature> element, to be placed right after </edXML:TraceHeaderList> */
+                        signatureXml: string;
+                        signatureAlgorithm: string;
+                        canonicalization: string;
+                        certificateSha256: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10960,10 +11088,7 @@ export interface operations {
                                 sha256: string;
                             }[];
                         }[];
-                        signature?: {
-                            present: boolean;
-                            namespace?: string;
-                        };
+                        signature?: components["schemas"]["SignatureInfo"];
                         problems: components["schemas"]["EdxmlConformanceProblem"][];
                     };
                 };
@@ -11160,6 +11285,7 @@ export interface operations {
                             /** Format: date-time */
                             answeredAt: string;
                         } | null;
+                        signature: components["schemas"]["SignatureInfo"] | null;
                         /** @description The whole trail, oldest first (append-only) */
                         statuses: {
                             /** @description sent: this instance sent the status; received: a recipient sent it */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@vanthu/platform';
 import { EdxmlRefused, hasErrors, parseEdxml } from './edxml/parse-edxml';
+import { checkSignatureTrust } from './edxml/signature-trust';
 import type { EdxmlValidation } from '../schemas/exchange';
 
 export type ValidateEdxmlInput = { message: Buffer };
@@ -12,7 +13,7 @@ export type ValidateEdxmlInput = { message: Buffer };
  */
 export async function validateEdxml(
   input: ValidateEdxmlInput,
-  options: { maxAttachmentBytes: number },
+  options: { maxAttachmentBytes: number; trust?: Buffer[]; at?: Date },
 ): Promise<EdxmlValidation> {
   if (!Buffer.isBuffer(input.message) || input.message.length === 0) {
     throw new AppError('VALIDATION_FAILED', 'send the edXML message as the request body (application/xml)');
@@ -29,6 +30,7 @@ export async function validateEdxml(
         problems: parsed.problems,
       };
     }
+    await checkSignatureTrust(parsed, options.trust ?? [], options.at ?? new Date());
     const { header, traceHeaders, business } = parsed.document;
     return {
       conformant: !hasErrors(parsed.problems),

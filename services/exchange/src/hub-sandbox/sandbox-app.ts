@@ -122,7 +122,14 @@ export async function buildHubSandbox(options: {
     try {
       const parsed = parseEdxml(edxml, { maxAttachmentBytes: maxFileBytes });
       if (hasErrors(parsed.problems)) {
-        const rules = [...new Set(parsed.problems.filter((p) => p.severity === 'error').map((p) => p.rule))];
+        // The rule names say what is wrong; a signature's reason is spelled out too (what changed, which algorithm).
+        const rules = [
+          ...new Set(
+            parsed.problems
+              .filter((p) => p.severity === 'error')
+              .map((p) => (p.rule.startsWith('edxml.signature') ? `${p.rule} (${p.message})` : p.rule)),
+          ),
+        ];
         throw new SandboxRefusal('22', `edXML not conformant: ${rules.join(', ')}`);
       }
       if ((parsed.kind === 'status') !== (messageType === 'status')) {

@@ -29,6 +29,8 @@ export type ExchangeRow = {
   receivedAt: Date | null;
   relatedExchangeId: string | null;
   answer: ExchangeAnswer | null;
+  /** The message's signature (SignatureInfo of the parser), as verified on receipt or made on sending. */
+  signature: Record<string, unknown> | null;
 };
 
 export type ExchangeStatusRow = {
@@ -44,7 +46,7 @@ export type ExchangeStatusRow = {
 
 const columns = `id, direction, agency_code, delivery_id, document_id, document_version, hub, edxml_document_id,
   business_doc_type, counterparts, state, transport_id, edxml_sha256, problems, last_error, created_at, updated_at,
-  sent_at, received_at, related_exchange_id, answer`;
+  sent_at, received_at, related_exchange_id, answer, signature`;
 
 type Raw = Record<string, unknown>;
 const toExchange = (r: Raw): ExchangeRow => ({
@@ -69,6 +71,7 @@ const toExchange = (r: Raw): ExchangeRow => ({
   receivedAt: (r.received_at as Date | null) ?? null,
   relatedExchangeId: (r.related_exchange_id as string | null) ?? null,
   answer: (r.answer as ExchangeAnswer | null) ?? null,
+  signature: (r.signature as Record<string, unknown> | null) ?? null,
 });
 const toStatus = (r: Raw): ExchangeStatusRow => ({
   id: Number(r.id),
@@ -133,14 +136,15 @@ export async function insertReceivedExchange(
     lastError?: string;
     relatedExchangeId?: string;
     documentId?: string | null;
+    signature?: Record<string, unknown>;
     at: Date;
   },
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
     `INSERT INTO exchanges (id, direction, agency_code, hub, transport_id, edxml, edxml_sha256, edxml_document_id,
                             business_doc_type, counterparts, state, problems, last_error, created_at, updated_at, received_at,
-                            related_exchange_id, document_id)
-     VALUES ($1, 'received', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15)
+                            related_exchange_id, document_id, signature)
+     VALUES ($1, 'received', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15, $16)
      ON CONFLICT (agency_code, hub, transport_id) WHERE direction = 'received' AND transport_id IS NOT NULL DO NOTHING
      RETURNING ${columns}`,
     [
@@ -159,6 +163,7 @@ export async function insertReceivedExchange(
       row.at,
       row.relatedExchangeId ?? null,
       row.documentId ?? null,
+      row.signature ? JSON.stringify(row.signature) : null,
     ],
   );
   return rows[0] ? toExchange(rows[0]) : undefined;
@@ -179,13 +184,14 @@ export async function insertBusinessExchange(
     at: Date;
     /** An update or replacement carries a document version (or another document) of its own. */
     carried?: { documentId: string; documentVersion: number; edxmlDocumentId: string };
+    signature?: Record<string, unknown>;
   },
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
     `INSERT INTO exchanges (id, direction, agency_code, document_id, document_version, hub, edxml, edxml_sha256,
                             edxml_document_id, business_doc_type, counterparts, state, created_at, updated_at,
-                            related_exchange_id)
-     SELECT $1, 'sent', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12
+                            related_exchange_id, signature)
+     SELECT $1, 'sent', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12, $13
       WHERE NOT EXISTS (SELECT 1 FROM exchanges WHERE related_exchange_id = $12 AND business_doc_type = $9
                            AND direction = 'sent' AND state <> 'failed'
                            AND ($9 <> 2 OR document_version IS NOT DISTINCT FROM $4))
@@ -203,6 +209,7 @@ export async function insertBusinessExchange(
       JSON.stringify(row.original.counterparts),
       row.at,
       row.original.id,
+      row.signature ? JSON.stringify(row.signature) : null,
     ],
   );
   return rows[0] ? toExchange(rows[0]) : undefined;
@@ -312,11 +319,19 @@ export async function readExchangeMessage(tx: Tx, id: string): Promise<Buffer | 
 export async function storeBuiltMessage(
   tx: Tx,
   id: string,
-  message: { edxml: Buffer; sha256: string; edxmlDocumentId: string; at: Date },
+  message: { edxml: Buffer; sha256: string; edxmlDocumentId: string; at: Date; signature?: Record<string, unknown> },
 ): Promise<void> {
   await tx.query(
-    `UPDATE exchanges SET edxml = $2, edxml_sha256 = $3, edxml_document_id = $4, updated_at = $5 WHERE id = $1`,
-    [id, message.edxml, message.sha256, message.edxmlDocumentId, message.at],
+    `UPDATE exchanges SET edxml = $2, edxml_sha256 = $3, edxml_document_id = $4, updated_at = $5, signature = $6
+      WHERE id = $1`,
+    [
+      id,
+      message.edxml,
+      message.sha256,
+      message.edxmlDocumentId,
+      message.at,
+      message.signature ? JSON.stringify(message.signature) : null,
+    ],
   );
 }
 

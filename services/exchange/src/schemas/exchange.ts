@@ -88,6 +88,22 @@ export const StatusMessage = Type.Object(
   { $id: 'EdxmlStatusMessage' },
 );
 
+/** The XML-DSig signature of a message: integrity over the whole message, and its signer's chain to the trust store. */
+export const SignatureInfo = Type.Object(
+  {
+    present: Type.Boolean(),
+    namespace: Opt(Str),
+    valid: Opt(Type.Boolean({ description: 'The signature verifies over the whole message with its X509Data key' })),
+    reason: Opt(Type.String({ description: 'Why it does not verify' })),
+    signatureAlgorithm: Opt(Str),
+    canonicalization: Opt(Str),
+    certificateSha256: Opt(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+    trusted: Opt(Type.Boolean({ description: 'The signer’s certificate chains to the trust store and is valid now' })),
+    trustReason: Opt(Type.String({ description: 'Why the chain is not trusted' })),
+  },
+  { $id: 'SignatureInfo' },
+);
+
 export const EdxmlValidation = Type.Object(
   {
     conformant: Type.Boolean({ description: 'No error-severity problem' }),
@@ -110,14 +126,21 @@ export const EdxmlValidation = Type.Object(
         }),
       ),
     ),
-    signature: Opt(Type.Object({ present: Type.Boolean(), namespace: Opt(Str) })),
+    signature: Opt(Type.Ref(SignatureInfo)),
     problems: Type.Array(Type.Ref(ConformanceProblem)),
   },
   { $id: 'EdxmlValidation' },
 );
 export type EdxmlValidation = Static<typeof EdxmlValidation>;
 
-export const exchangeSchemas = [Organ, MessageHeader, ConformanceProblem, StatusMessage, EdxmlValidation];
+export const exchangeSchemas = [
+  Organ,
+  MessageHeader,
+  ConformanceProblem,
+  StatusMessage,
+  SignatureInfo,
+  EdxmlValidation,
+];
 
 const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -184,6 +207,8 @@ const exchangeProperties = {
       answeredAt: Type.String({ format: 'date-time' }),
     }),
   ),
+  /** The XML-DSig signature: as verified on receipt (integrity, chain to the trust store) or as made on sending. */
+  signature: Nullable(Type.Ref(SignatureInfo)),
 };
 
 export const ExchangeSummary = Type.Object(exchangeProperties, { $id: 'ExchangeSummary' });

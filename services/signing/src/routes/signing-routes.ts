@@ -14,6 +14,7 @@ import { listSignatures } from '../domain/list-signatures';
 import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { reassignCertificate } from '../domain/reassign-certificate';
 import { registerCertificate } from '../domain/register-certificate';
+import { signEdxml } from '../domain/sign-edxml';
 import { signingKeyStatus } from '../domain/signing-key-status';
 import { unregisterCertificate } from '../domain/unregister-certificate';
 import { uploadSignatureImage } from '../domain/upload-signature-image';
@@ -24,6 +25,8 @@ import {
   CertificateCheckResult,
   CertificateHistory,
   CompleteSessionRequest,
+  EdxmlSignature,
+  EdxmlSignatureRequest,
   IdParams,
   ImageMetadata,
   ImageView,
@@ -312,6 +315,31 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       sendMutation(
         reply,
         await activateCertificate({ certificateId: request.params.id }, ctx(request, deps, 'activateCertificate')),
+      ),
+  );
+
+  app.post(
+    '/v1/edxml-signatures',
+    {
+      // A message with a 64 MB attachment is about 86 MB in base64.
+      bodyLimit: 100 * 1024 * 1024,
+      schema: {
+        operationId: 'signEdxml',
+        tags: ['signing'],
+        summary:
+          'The organisation seal’s enveloped XML-DSig over an edXML message carrying an issued document of the caller’s agency (the exchange service signs what it sends to the hub)',
+        body: EdxmlSignatureRequest,
+        response: { 200: EdxmlSignature, ...problemResponses(400, 401, 403, 404, 422, 503) },
+      },
+    },
+    async (request) =>
+      signEdxml(
+        {
+          documentId: request.body.documentId,
+          edxml: Buffer.from(request.body.edxml, 'base64'),
+          ...(request.body.canonicalization ? { canonicalization: request.body.canonicalization } : {}),
+        },
+        ctx(request, deps, 'signEdxml'),
       ),
   );
 

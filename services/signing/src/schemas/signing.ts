@@ -337,3 +337,29 @@ export const ImageView = Type.Object({
   widthMm: Type.Union([Type.Number(), Type.Null()]),
   dominant: Type.String(),
 });
+
+export const EdxmlSignatureRequest = Type.Object(
+  {
+    documentId: Type.String({ format: 'uuid', description: 'The issued document the message carries' }),
+    edxml: Type.String({
+      contentEncoding: 'base64',
+      maxLength: 96 * 1024 * 1024,
+      description: 'The edXML message (QCVN 102:2016) as it will be sent, base64',
+    }),
+    canonicalization: Type.Optional(
+      Type.Union([Type.Literal('exclusive'), Type.Literal('inclusive')], {
+        description: 'Exclusive C14N (default) or C14N 1.0, as the hub expects',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const EdxmlSignature = Type.Object({
+  signatureXml: Type.String({
+    description: 'The enveloped XML-DSig <Signature> element, to be placed right after </edXML:TraceHeaderList>',
+  }),
+  signatureAlgorithm: Type.String(),
+  canonicalization: Type.String(),
+  certificateSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
 import { AppError } from '@vanthu/platform';
+import { verifyEnvelopedSignature } from '@vanthu/xmldsig';
 import { isZipped, unzipAttachment } from './attachments';
 import { fromEdxmlDate, fromEdxmlTimestamp } from './formats';
 import { edxmlNamespace, edxmlPrefix, isStatusCode } from './model';
@@ -46,7 +47,24 @@ export type AttachmentInfo = {
   entries?: { name: string; size: number; sha256: string }[];
 };
 
-export type SignatureInfo = { present: boolean; namespace?: string };
+/**
+ * The message's signature as found: `valid` says whether an XML-DSig signature verifies over the whole
+ * message (integrity with the key in its X509Data; whether that certificate is trusted is checked apart,
+ * against the trust store).
+ */
+export type SignatureInfo = {
+  present: boolean;
+  namespace?: string;
+  valid?: boolean;
+  reason?: string;
+  signatureAlgorithm?: string;
+  canonicalization?: string;
+  /** SHA-256 of the signer's certificate (the first of X509Data). */
+  certificateSha256?: string;
+  /** Set by checkSignatureTrust: the chain to the trust store. */
+  trusted?: boolean;
+  trustReason?: string;
+};
 
 export type ParsedEdxml =
   | {
@@ -54,6 +72,8 @@ export type ParsedEdxml =
       document: EdxmlDocument;
       attachments: AttachmentInfo[];
       signature: SignatureInfo;
+      /** DER of X509Data, the signer's first: for the chain check against the trust store. */
+      signatureCertificates: Buffer[];
       problems: ConformanceProblem[];
     }
   | { kind: 'status'; status: StatusMessage; problems: ConformanceProblem[] };
@@ -460,7 +480,8 @@ function readStatus(mh: XmlElement, report: Report): StatusMessage {
 export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): ParsedEdxml {
   const problems: ConformanceProblem[] = [];
   const report: Report = (rule, path, message, severity = 'error') => problems.push({ rule, path, message, severity });
-  const root = parseXml(decodeUtf8(input, report), options.maxDepth ?? 64);
+  const text = decodeUtf8(input, report);
+  const root = parseXml(text, options.maxDepth ?? 64);
   if (root.localName !== 'edXML' || root.namespaceURI !== edxmlNamespace) {
     throw new EdxmlRefused(
       'edxml.namespace',
@@ -498,18 +519,40 @@ export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): 
     if (!problems.some((p) => p.path === problem.path && p.severity === 'error')) problems.push(problem);
   }
   const signatureElement = elementChildren(head).find((c) => c.localName === 'Signature');
-  const signature: SignatureInfo = signatureElement
+  let signature: SignatureInfo = signatureElement
     ? { present: true, namespace: signatureElement.namespaceURI ?? '' }
     : { present: false };
+  let signatureCertificates: Buffer[] = [];
   if (signatureElement && signatureElement.namespaceURI !== xmldsigNamespace) {
     report(
       'edxml.signature.namespace',
       'edXMLHeader.Signature',
-      'Signature is not in the XML-DSig namespace',
+      'Signature is not in the XML-DSig namespace; it cannot be verified',
       'warning',
     );
   }
-  return { kind: 'edoc', document, attachments: infos, signature, problems };
+  // Any XML-DSig signature in the message, where it sits or not, must verify over the whole message.
+  const check = text.includes(xmldsigNamespace) ? verifyEnvelopedSignature(text) : { present: false as const };
+  if (check.present) {
+    signatureCertificates = check.certificates;
+    signature = {
+      present: true,
+      namespace: xmldsigNamespace,
+      valid: check.valid,
+      signatureAlgorithm: check.signatureAlgorithm,
+      canonicalization: check.canonicalization,
+      ...(check.certificates[0]
+        ? { certificateSha256: createHash('sha256').update(check.certificates[0]).digest('hex') }
+        : {}),
+      ...(check.reason ? { reason: check.reason } : {}),
+    };
+    if (!signatureElement || signatureElement.namespaceURI !== xmldsigNamespace) {
+      report('edxml.signature.place', 'edXMLHeader.Signature', 'the XML-DSig signature is not in edXMLHeader');
+    }
+    if (!check.valid)
+      report('edxml.signature', 'edXMLHeader.Signature', `the signature does not verify: ${check.reason}`);
+  }
+  return { kind: 'edoc', document, attachments: infos, signature, signatureCertificates, problems };
 }
 
 export const hasErrors = (problems: ConformanceProblem[]): boolean => problems.some((p) => p.severity === 'error');

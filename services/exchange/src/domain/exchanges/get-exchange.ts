@@ -4,6 +4,7 @@ import { findExchange, listExchangeStatuses, listExchanges } from '../../reposit
 import type { ExchangeDirection, ExchangeRow, ExchangeStatusRow } from '../../repositories/exchanges-repository';
 import { listLogEntries } from '../../repositories/exchange-log-repository';
 import type { ExchangeLogEntry } from '../../repositories/exchange-log-repository';
+import type { SignatureInfo } from '../edxml/parse-edxml';
 
 export type ReadContext = { identity: Identity; pool: Pool };
 
@@ -31,6 +32,8 @@ export function exchangeView(row: ExchangeRow) {
     receivedAt: row.receivedAt?.toISOString() ?? null,
     relatedExchangeId: row.relatedExchangeId,
     answer: row.answer,
+    // Written from a SignatureInfo on receipt or sending (receive-from-hub, sign-outgoing).
+    signature: row.signature as SignatureInfo | null,
   };
 }
 

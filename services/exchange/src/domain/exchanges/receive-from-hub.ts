@@ -14,6 +14,8 @@ import {
 import type { ExchangeRow } from '../../repositories/exchanges-repository';
 import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
 import { EdxmlRefused, hasErrors, parseEdxml } from '../edxml/parse-edxml';
+import type { SignatureInfo } from '../edxml/parse-edxml';
+import { checkSignatureTrust } from '../edxml/signature-trust';
 import { appendToExchangeLog } from './exchange-log';
 import { statusFor } from './run-hub-jobs';
 
@@ -182,10 +184,14 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
       let businessDocType = 0;
       let reference: Parameters<typeof statusFor>[1] | undefined;
       let target: Awaited<ReturnType<typeof findReceivedExchangeByEdxmlId>>;
+      let signature: SignatureInfo | undefined;
       try {
         const parsed = parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes });
+        // The signature verified over the whole message (parseEdxml) and its signer chained to the trust store.
+        await checkSignatureTrust(parsed, ctx.trust, at);
         problems = parsed.problems;
         if (parsed.kind === 'edoc') {
+          signature = parsed.signature;
           const { header } = parsed.document;
           documentId = header.documentId;
           from = header.from.organId || from;
@@ -247,6 +253,7 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
         state: rejected ? 'rejected' : target ? 'awaiting-answer' : 'received',
         problems,
         ...(target && !rejected ? { relatedExchangeId: target.id, documentId: target.documentId } : {}),
+        ...(signature ? { signature } : {}),
         ...(rejected
           ? {
               lastError: problems

@@ -38,6 +38,7 @@ import type { StatusCode, StatusMessage } from '../edxml/model';
 import { carriedPdf } from './carried-pdf';
 import { appendToExchangeLog } from './exchange-log';
 import { outgoingMessage } from './outgoing-message';
+import { signOutgoing } from './sign-outgoing';
 
 // The durable queue toward the hubs. Each job is claimed with FOR UPDATE SKIP LOCKED and done in
 // one transaction with everything it records (exchange state, log entry, outbox event), so a crash
@@ -76,12 +77,19 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
       createdAt: exchange.createdAt,
       profile: ctx.profile,
     });
-    edxml = buildEdxml(message, ctx.profile);
+    // Signed with the agency's seal by the signing service, which checks it against the issued document.
+    const signed = await signOutgoing(
+      buildEdxml(message, ctx.profile),
+      { documentId: exchange.documentId!, caller },
+      ctx.signing,
+    );
+    edxml = signed.edxml;
     await storeBuiltMessage(tx, exchange.id, {
       edxml,
       sha256: sha256(edxml),
       edxmlDocumentId: message.header.documentId,
       at: ctx.clock(),
+      ...(signed.signature ? { signature: signed.signature } : {}),
     });
   }
   const { hub, account } = credentials(ctx, exchange.agencyCode);

@@ -9,6 +9,7 @@ import { buildEdxml } from '../edxml/build-edxml';
 import { exchangeView } from './get-exchange';
 import type { ExchangeView } from './get-exchange';
 import { outgoingMessage } from './outgoing-message';
+import { signOutgoing } from './sign-outgoing';
 
 type Sent = { items: ExchangeView[] };
 
@@ -71,7 +72,11 @@ async function sendBusinessDocument(
             ? [{ documentId: original.edxmlDocumentId!, organIds: original.counterparts.map((c) => c.organId) }]
             : [],
       };
-      const edxml = buildEdxml(message, ctx.profile);
+      const { edxml, signature } = await signOutgoing(
+        buildEdxml(message, ctx.profile),
+        { documentId: input.document.id, caller: { identity: ctx.callerAssertion!, requestId: ctx.requestId } },
+        ctx.signing,
+      );
       const inserted = await insertBusinessExchange(tx, {
         id: randomUUID(),
         original,
@@ -84,6 +89,7 @@ async function sendBusinessDocument(
           documentVersion: input.document.currentVersion,
           edxmlDocumentId: message.header.documentId,
         },
+        ...(signature ? { signature } : {}),
       });
       if (!inserted) continue;
       await enqueueHubJob(tx, { id: randomUUID(), exchangeId: inserted.id, kind: 'send-edoc', at });
