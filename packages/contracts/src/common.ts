@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 
 // NĐ 30/2020 Phụ lục VI: OrganId (mã định danh) is String(13), e.g. 000.00.31.H56.
 export const AgencyCode = Type.String({
@@ -21,3 +22,13 @@ export const DocumentDirection = Type.Union(
     description: 'văn bản đi (outgoing), văn bản đến (incoming) or nội bộ (internal)',
   },
 );
+
+/** The signer's authority prefix (NĐ 30/2020 Điều 13 and Phụ lục I.II.7.b). */
+export const AuthorityPrefix = Type.Union(
+  [Type.Literal('TM.'), Type.Literal('Q.'), Type.Literal('KT.'), Type.Literal('TL.'), Type.Literal('TUQ.')],
+  {
+    description:
+      'TM. (thay mặt a collective), Q. (quyền: acting head), KT. (ký thay the head), TL. (thừa lệnh), TUQ. (thừa ủy quyền)',
+  },
+);
+export type AuthorityPrefix = Static<typeof AuthorityPrefix>;

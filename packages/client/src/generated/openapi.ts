@@ -2009,6 +2009,8 @@ export interface components {
                 actions: ("claim" | "complete" | "return" | "delegate" | "forward")[];
                 signature?: {
                     kind: "initial" | "approval" | "issue";
+                    /** @description TM. (thay mặt a collective), Q. (quyền: acting head), KT. (ký thay the head), TL. (thừa lệnh), TUQ. (thừa ủy quyền) */
+                    authorityPrefix?: "TM." | "Q." | "KT." | "TL." | "TUQ.";
                 };
                 requiresSignaturesOf?: string[];
                 submitsVersion?: boolean;
@@ -2115,6 +2117,11 @@ export interface components {
                 text: string;
                 percent?: number;
             }[];
+            authority: {
+                prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                onBehalfOf: string | null;
+            } | null;
             review: {
                 /** @description The delegate who did the work */
                 submittedBy: string;
@@ -8046,6 +8053,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;
@@ -8236,6 +8248,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;
@@ -8383,6 +8400,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;
@@ -8466,6 +8488,8 @@ export interface operations {
                 "application/json": {
                     to: string;
                     reason?: string;
+                    /** @description TM. (thay mặt a collective), Q. (quyền: acting head), KT. (ký thay the head), TL. (thừa lệnh), TUQ. (thừa ủy quyền) */
+                    authorityPrefix?: "TM." | "Q." | "KT." | "TL." | "TUQ.";
                 };
             };
         };
@@ -8520,6 +8544,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;
@@ -8603,6 +8632,8 @@ export interface operations {
                 "application/json": {
                     to: string;
                     reason?: string;
+                    /** @description TM. (thay mặt a collective), Q. (quyền: acting head), KT. (ký thay the head), TL. (thừa lệnh), TUQ. (thừa ủy quyền) */
+                    authorityPrefix?: "TM." | "Q." | "KT." | "TL." | "TUQ.";
                 };
             };
         };
@@ -8657,6 +8688,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;
@@ -8796,6 +8832,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;
@@ -8942,6 +8983,11 @@ export interface operations {
                             text: string;
                             percent?: number;
                         }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
                         review: {
                             /** @description The delegate who did the work */
                             submittedBy: string;

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TProperties } from '@sinclair/typebox';
 import { AgencyCode, Timestamp, Uuid } from '../common';
-import { TaskAssignee } from './task-overdue';
+import { TaskAssignee, TaskAuthority } from './task-overdue';
 
 const taskFields = {
   taskId: Uuid,
@@ -12,6 +12,8 @@ const taskFields = {
   documentId: Uuid,
   documentVersion: Type.Optional(Type.Integer({ minimum: 1 })),
   dueAt: Type.Optional(Timestamp),
+  /** Present on a step signed on behalf of someone, or under a prefix (TM., KT., Q., TL., TUQ.). */
+  authority: Type.Optional(TaskAuthority),
   at: Timestamp,
 } satisfies TProperties;
 
@@ -39,6 +41,9 @@ export const taskCompletedV1 = taskEvent('completed', 'A task was completed (for
   completedBy: Type.String(),
   onTime: Type.Boolean(),
   signatureId: Type.Optional(Uuid),
+  authorityPrefix: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'The prefix the completing signature carried' }),
+  ),
   reviewedBy: Type.Optional(
     Type.String({ description: 'The owner who accepted the work completedBy did as their delegate (ủy quyền)' }),
   ),

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { AgencyCode, Timestamp, Uuid } from '../common';
+import { AgencyCode, AuthorityPrefix, Timestamp, Uuid } from '../common';
 
 export const TaskAssignee = Type.Object(
   {
@@ -9,6 +9,20 @@ export const TaskAssignee = Type.Object(
     unit: Type.Optional(Type.String()),
   },
   { additionalProperties: false, description: 'A person, or a role in a unit that one member claims' },
+);
+
+export const TaskAuthority = Type.Object(
+  {
+    prefix: Type.Union([AuthorityPrefix, Type.Null()]),
+    onBehalfOf: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: 'How the assignee signs this step (NĐ 30/2020 Điều 13): the prefix and on whose behalf',
+  },
 );
 
 export const taskOverdueV1 = {

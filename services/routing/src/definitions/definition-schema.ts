@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { AuthorityPrefix } from '@vanthu/contracts';
 
 // A process definition is data in BPMN 2.0 vocabulary (startEvent, userTask, exclusiveGateway,
 // parallelGateway, endEvent, sequenceFlow, multiInstance, boundary timer events), stored as JSON,
@@ -59,7 +60,11 @@ const UserTask = Type.Object(
     /** The step completes only when signing reports a signature of this kind by the assignee. */
     signature: Type.Optional(
       Type.Object(
-        { kind: Type.Union([Type.Literal('initial'), Type.Literal('approval'), Type.Literal('issue')]) },
+        {
+          kind: Type.Union([Type.Literal('initial'), Type.Literal('approval'), Type.Literal('issue')]),
+          /** An approval signed under a prefix by whoever holds the step, e.g. TM. for a collective's head. */
+          authorityPrefix: Type.Optional(AuthorityPrefix),
+        },
         { additionalProperties: false },
       ),
     ),

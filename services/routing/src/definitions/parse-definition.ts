@@ -50,6 +50,12 @@ export function parseDefinition(raw: unknown): ProcessDefinitionBody {
           message: `step ${element.id} requires signatures of ${required}, which is not a signature step`,
         });
     }
+    if (element.signature?.authorityPrefix && element.signature.kind !== 'approval')
+      // NĐ 30/2020 Điều 13: the prefix stands before the title of the one who signs the document, not an initial
+      errors.push({
+        field: `body.elements.${element.id}.signature.authorityPrefix`,
+        message: `step ${element.id} is a ${element.signature.kind} signature, which carries no authority prefix`,
+      });
     if (element.ownerReview && element.signature)
       // a signature placed by the delegate cannot be taken back by the owner's review
       errors.push({

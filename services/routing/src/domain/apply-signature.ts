@@ -47,6 +47,9 @@ export async function applySignature(
         reason = `signed by ${event.signerUserId ?? 'an organisation seal'}, but step ${task.step} is assigned to ${task.assigneeUserId}`;
       else if (event.kind === 'issue' && event.signerUserId !== null)
         reason = `an issue signature must be the organisation seal, not a personal signature`;
+      else if (task.authority?.prefix && event.authorityPrefix !== task.authority.prefix)
+        // NĐ 30/2020 Điều 13: a signature for someone else carries the prefix it was given under
+        reason = `signed with prefix ${event.authorityPrefix ?? 'none'}, but step ${task.step} is signed ${task.authority.prefix}${task.authority.onBehalfOf ? ` on behalf of ${task.authority.onBehalfOf}` : ''}`;
       else if (event.signedVersion < task.documentVersion)
         reason = `signature is on version ${event.signedVersion}, older than version ${task.documentVersion} that step ${task.step} concerns`;
       if (!task || reason) {
@@ -85,6 +88,7 @@ export async function applySignature(
       await finishTask(tx, ctx, process, stored.definition, task, {
         by: event.signerUserId ?? task.assigneeUserId ?? 'signing',
         signatureId: event.signatureId,
+        ...(event.kind === 'approval' ? { authorityPrefix: event.authorityPrefix } : {}),
       });
       outcomes.push({ processId: process.id, taskId: task.id, accepted: true });
     }

@@ -3,7 +3,10 @@ import { AppError } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import { updateTask } from '../repositories/tasks-repository';
 import type { DelegateTaskBody, TaskView } from '../schemas/routing';
-import { emit, recordHistory, taskEventFields } from './process-runtime';
+import type { ProcessDefinitionBody } from '../definitions/definition-schema';
+import { userTask } from '../definitions/parse-definition';
+import type { TaskAuthority } from '../repositories/tasks-repository';
+import { defaultDelegatedPrefix, emit, recordHistory, taskEventFields } from './process-runtime';
 import type { RoutingContext } from './routing-context';
 import { lockTaskFor } from './task-access';
 import { taskView } from './views';
@@ -14,7 +17,8 @@ export async function handOverTask(
   ctx: RoutingContext,
 ): Promise<Mutation<TaskView>> {
   return ctx.runInTransaction(async (tx) => {
-    const { task, process } = await lockTaskFor(tx, ctx.identity, input.taskId, input.mode);
+    const locked = await lockTaskFor(tx, ctx.identity, input.taskId, input.mode);
+    const { task, process } = locked;
     if (input.body.to === ctx.identity.userId)
       throw new AppError('VALIDATION_FAILED', 'a task cannot be handed to oneself', {
         errors: [{ field: 'body.to', message: 'must name a colleague' }],
@@ -26,18 +30,37 @@ export async function handOverTask(
       to = await ctx.timers.resolveDelegate(tx, { agencyCode: task.agencyCode, userId: to, at: now });
     }
     const from = task.assigneeUserId ?? ctx.identity.userId;
+    const owner = task.ownerUserId ?? from;
+    if (input.body.authorityPrefix && task.signatureKind !== 'approval')
+      throw new AppError('VALIDATION_FAILED', `step ${task.step} is not signed by an approver: it takes no prefix`, {
+        errors: [{ field: 'body.authorityPrefix', message: 'only for a step the assignee signs as the approver' }],
+      });
+    // NĐ 30/2020 Điều 13: whoever signs an approval for someone else signs under a prefix (KT., Q., TL., TUQ.) on their
+    // behalf; handing it back to its owner restores the definition's own way of signing.
+    const authority =
+      task.signatureKind !== 'approval'
+        ? task.authority
+        : to === owner
+          ? definitionAuthority(locked.definition, task.step)
+          : { prefix: input.body.authorityPrefix ?? defaultDelegatedPrefix, onBehalfOf: owner };
     const moved = await updateTask(tx, task.id, {
       state: 'claimed',
       assigneeUserId: to,
-      ownerUserId: task.ownerUserId ?? from,
+      ownerUserId: owner,
+      authority,
     });
     await recordHistory(tx, ctx, process, {
       action: input.mode === 'delegate' ? 'task-delegated' : 'task-forwarded',
       taskId: task.id,
       step: task.step,
-      detail: { from, to, reason: input.body.reason ?? null },
+      detail: { from, to, reason: input.body.reason ?? null, ...(authority ? { authority } : {}) },
     });
     await emit(tx, ctx, taskDelegatedV1, process, { ...taskEventFields(moved, now), from, to, mode: input.mode });
     return taskView(moved, now);
   });
+}
+
+function definitionAuthority(definition: ProcessDefinitionBody, step: string): TaskAuthority | null {
+  const prefix = userTask(definition, step).signature?.authorityPrefix;
+  return prefix ? { prefix, onBehalfOf: null } : null;
 }

@@ -11,7 +11,7 @@ import { updateProcess } from '../repositories/processes-repository';
 import type { ProcessRecord } from '../repositories/processes-repository';
 import { signaturesOfProcess } from '../repositories/signatures-repository';
 import { insertTask, openTasksOfProcess, tasksOfProcess, updateTask } from '../repositories/tasks-repository';
-import type { DistributionRole, TaskRecord } from '../repositories/tasks-repository';
+import type { DistributionRole, TaskAuthority, TaskRecord } from '../repositories/tasks-repository';
 import { genesisHash, historyHash } from './history-chain';
 import type { RoutingContext } from './routing-context';
 import type { WorkingCalendar } from '../timers';
@@ -100,8 +100,23 @@ export function taskEventFields(task: TaskRecord, at: Date) {
     documentId: task.documentId,
     documentVersion: task.documentVersion,
     ...(task.dueAt ? { dueAt: task.dueAt.toISOString() } : {}),
+    ...(task.authority ? { authority: task.authority } : {}),
     at: at.toISOString(),
   };
+}
+
+/** Ủy quyền of a step the assignee signs as the approver: by default thừa ủy quyền (NĐ 30/2020 Điều 13.3). */
+export const defaultDelegatedPrefix = 'TUQ.' as const;
+
+/**
+ * How the assignee of a new task signs (NĐ 30/2020 Điều 13): the definition's prefix for the approval (TM. for the
+ * head of a collective), and when a delegation in force gave the approval to someone else, that person signs on the
+ * owner's behalf (thừa ủy quyền).
+ */
+function authorityOf(element: UserTaskElement, ownerUserId: string | null): TaskAuthority | null {
+  if (element.signature?.kind !== 'approval') return null;
+  if (ownerUserId) return { prefix: defaultDelegatedPrefix, onBehalfOf: ownerUserId };
+  return element.signature.authorityPrefix ? { prefix: element.signature.authorityPrefix, onBehalfOf: null } : null;
 }
 
 const urgentLevels = new Set(['urgent', 'very-urgent', 'immediate']);
@@ -299,6 +314,7 @@ async function createTask(
     dueAt,
     createdAt: now,
     ownerUserId,
+    authority: authorityOf(element, ownerUserId),
   });
   if (ctx.timers) await scheduleDeadlines(tx, ctx, process, element, task, calendar);
   await recordHistory(tx, ctx, process, {
@@ -312,6 +328,8 @@ async function createTask(
       distributionRole: task.distributionRole,
       direction: task.direction,
       urgent,
+      ...(task.ownerUserId ? { ownerUserId: task.ownerUserId } : {}),
+      ...(task.authority ? { authority: task.authority } : {}),
     },
   });
   const data: TaskAssignedV1 = { ...taskEventFields(task, now), ...(urgent ? { urgent } : {}) };
@@ -404,7 +422,13 @@ export async function finishTask(
   process: ProcessRecord,
   definition: ProcessDefinitionBody,
   task: TaskRecord,
-  outcome: { by: string; result?: Record<string, unknown>; signatureId?: string; reviewedBy?: string },
+  outcome: {
+    by: string;
+    result?: Record<string, unknown>;
+    signatureId?: string;
+    authorityPrefix?: string | null;
+    reviewedBy?: string;
+  },
 ): Promise<{ task: TaskRecord; process: ProcessRecord }> {
   const now = ctx.clock();
   const completed = await updateTask(tx, task.id, {
@@ -424,11 +448,13 @@ export async function finishTask(
     detail: {
       onTime,
       ...(outcome.signatureId ? { signatureId: outcome.signatureId } : {}),
+      ...(outcome.authorityPrefix !== undefined ? { authorityPrefix: outcome.authorityPrefix } : {}),
       result: outcome.result ?? {},
     },
   });
   const data: TaskCompletedV1 = { ...taskEventFields(completed, now), completedBy: outcome.by, onTime };
   if (outcome.signatureId) data.signatureId = outcome.signatureId;
+  if (outcome.authorityPrefix !== undefined) data.authorityPrefix = outcome.authorityPrefix;
   if (outcome.reviewedBy) data.reviewedBy = outcome.reviewedBy;
   await emit(tx, ctx, taskCompletedV1, process, data);
 

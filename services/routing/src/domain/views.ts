@@ -35,6 +35,7 @@ export function taskView(task: TaskRecord, now: Date): TaskView {
     completedAt: task.completedAt?.toISOString() ?? null,
     completedBy: task.completedBy,
     progress: task.progress,
+    authority: task.authority,
     review: task.review
       ? {
           submittedBy: task.review.submittedBy,

@@ -1,4 +1,5 @@
 import type { Tx } from '@vanthu/platform';
+import type { AuthorityPrefix } from '@vanthu/contracts';
 import type { TaskAction } from '../definitions/definition-schema';
 
 export type TaskState = 'open' | 'claimed' | 'completed' | 'returned' | 'cancelled';
@@ -32,7 +33,11 @@ export type TaskRecord = {
   progress: { at: string; by: string; text: string; percent?: number }[];
   /** What a delegate submitted on an `ownerReview` step, waiting for the owner's review. */
   review: TaskReview | null;
+  /** How the assignee signs this step: the authority prefix and on whose behalf (NĐ 30/2020 Điều 13). */
+  authority: TaskAuthority | null;
 };
+
+export type TaskAuthority = { prefix: AuthorityPrefix | null; onBehalfOf: string | null };
 
 export type TaskReview = {
   submittedBy: string;
@@ -68,11 +73,12 @@ type Row = {
   outcome: Record<string, unknown> | null;
   progress: TaskRecord['progress'];
   review: TaskReview | null;
+  authority: TaskAuthority | null;
 };
 
 const columns = `id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
   owner_user_id, document_id, document_version, signature_kind, actions, priority, urgent, distribution_role,
-  direction, instance_key, due_at, created_at, completed_at, completed_by, outcome, progress, review`;
+  direction, instance_key, due_at, created_at, completed_at, completed_by, outcome, progress, review, authority`;
 
 function toTask(row: Row): TaskRecord {
   return {
@@ -102,23 +108,25 @@ function toTask(row: Row): TaskRecord {
     outcome: row.outcome,
     progress: row.progress,
     review: row.review,
+    authority: row.authority,
   };
 }
 
 export type NewTask = Omit<
   TaskRecord,
-  'state' | 'ownerUserId' | 'completedAt' | 'completedBy' | 'outcome' | 'progress' | 'review'
+  'state' | 'ownerUserId' | 'completedAt' | 'completedBy' | 'outcome' | 'progress' | 'review' | 'authority'
 > & {
   /** The person the task was meant for, when a delegation in force gave it to someone else. */
   ownerUserId?: string | null;
+  authority?: TaskAuthority | null;
 };
 
 export async function insertTask(tx: Tx, task: NewTask): Promise<TaskRecord> {
   const { rows } = await tx.query<Row>(
     `INSERT INTO tasks (id, process_id, agency_code, step, name, state, assignee_user_id, assignee_role, assignee_unit,
        document_id, document_version, signature_kind, actions, priority, urgent, distribution_role, direction,
-       instance_key, due_at, created_at, owner_user_id)
-     VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       instance_key, due_at, created_at, owner_user_id, authority)
+     VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
      RETURNING ${columns}`,
     [
       task.id,
@@ -141,6 +149,7 @@ export async function insertTask(tx: Tx, task: NewTask): Promise<TaskRecord> {
       task.dueAt,
       task.createdAt,
       task.ownerUserId ?? null,
+      task.authority ? JSON.stringify(task.authority) : null,
     ],
   );
   return toTask(rows[0] as Row);
@@ -183,6 +192,7 @@ export type TaskChange = Partial<
     | 'progress'
     | 'dueAt'
     | 'review'
+    | 'authority'
   >
 >;
 
@@ -197,13 +207,16 @@ const changeColumns: Record<keyof TaskChange, string> = {
   progress: 'progress',
   dueAt: 'due_at',
   review: 'review',
+  authority: 'authority',
 };
 
 export async function updateTask(tx: Tx, id: string, change: TaskChange): Promise<TaskRecord> {
   const entries = Object.entries(change) as [keyof TaskChange, unknown][];
   const sets = entries.map(([key], index) => `${changeColumns[key]} = $${index + 2}`);
   const values = entries.map(([key, value]) =>
-    key === 'outcome' || key === 'progress' || (key === 'review' && value !== null) ? JSON.stringify(value) : value,
+    key === 'outcome' || key === 'progress' || ((key === 'review' || key === 'authority') && value !== null)
+      ? JSON.stringify(value)
+      : value,
   );
   const { rows } = await tx.query<Row>(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1 RETURNING ${columns}`, [
     id,

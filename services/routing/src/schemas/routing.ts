@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { SubmissionComponents } from './submission';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { AgencyCode } from '@vanthu/contracts';
+import { AgencyCode, AuthorityPrefix, TaskAuthority } from '@vanthu/contracts';
 import { ProcessDefinitionBody } from '../definitions/definition-schema';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -76,6 +76,7 @@ export const TaskView = Type.Object(
     progress: Type.Array(
       Type.Object({ at: Timestamp, by: Type.String(), text: Type.String(), percent: Type.Optional(Type.Integer()) }),
     ),
+    authority: Nullable(TaskAuthority),
     review: Nullable(
       Type.Object(
         {
@@ -224,7 +225,12 @@ export const ReturnTaskBody = Type.Object(
 export type ReturnTaskBody = Static<typeof ReturnTaskBody>;
 
 export const DelegateTaskBody = Type.Object(
-  { to: Type.String({ minLength: 1, maxLength: 100 }), reason: Type.Optional(Type.String({ maxLength: 2000 })) },
+  {
+    to: Type.String({ minLength: 1, maxLength: 100 }),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** On an approval step: the prefix the colleague signs under for the owner (default TUQ.). */
+    authorityPrefix: Type.Optional(AuthorityPrefix),
+  },
   { additionalProperties: false },
 );
 export type DelegateTaskBody = Static<typeof DelegateTaskBody>;
