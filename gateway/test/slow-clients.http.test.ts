@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, loadConfig } from '@vanthu/platform';
@@ -12,7 +13,7 @@ import { gatewayConfigSchema, parseIssuers } from '../src/config';
 // configured limits, then gets 408 and a closed socket; a normal request on the same gateway is unaffected.
 const es = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const identity = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const pem = (key: import('node:crypto').KeyObject, type: 'pkcs8' | 'spki') =>
+const pem = (key: KeyObject, type: 'pkcs8' | 'spki') =>
   key.export({ type, format: 'pem' }).toString();
 const token = createSigner({
   key: pem(es.privateKey, 'pkcs8'),
