@@ -13,8 +13,7 @@ import { gatewayConfigSchema, parseIssuers } from '../src/config';
 // configured limits, then gets 408 and a closed socket; a normal request on the same gateway is unaffected.
 const es = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const identity = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const pem = (key: KeyObject, type: 'pkcs8' | 'spki') =>
-  key.export({ type, format: 'pem' }).toString();
+const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
 const token = createSigner({
   key: pem(es.privateKey, 'pkcs8'),
   algorithm: 'ES256',
