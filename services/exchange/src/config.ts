@@ -37,6 +37,13 @@ export const exchangeConfigSchema = Type.Object({
       description: 'JSON file [{agencyCode, systemId, secret}]: each agency’s hub account (the secret never travels)',
     }),
   ),
+  HUB_LGSP_LOGIN_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'JSON {username, password, applicationCode}: the LGSP integration account whose Bearer token goes with every LGSP call',
+    }),
+  ),
   HUB_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
   WORKER_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1_000 }),
   RECEIVE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 60_000 }),

@@ -11,6 +11,7 @@ import { nationalHubProfile } from './domain/edxml/model';
 import { exchangeConsumer } from './events/consumers';
 import type { HubCredentials } from './hub/hub-adapter';
 import { LgspAdapter } from './hub/lgsp-adapter';
+import type { LgspLogin } from './hub/lgsp-adapter';
 import { VxpAdapter } from './hub/vxp-adapter';
 import { ExchangeWorker } from './worker';
 import type { WorkerContext } from './worker';
@@ -47,7 +48,13 @@ function baseContext(
       ? {
           hub:
             config.HUB_PROTOCOL === 'lgsp'
-              ? new LgspAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS })
+              ? new LgspAdapter(config.HUB_URL, {
+                  name: config.HUB_NAME,
+                  timeoutMs: config.HUB_TIMEOUT_MS,
+                  ...(config.HUB_LGSP_LOGIN_FILE
+                    ? { login: JSON.parse(fs.readFileSync(config.HUB_LGSP_LOGIN_FILE, 'utf8')) as LgspLogin }
+                    : {}),
+                })
               : new VxpAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS }),
         }
       : {}),

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { EdxmlRefused, hasErrors, parseEdxml } from '../domain/edxml/parse-edxml';
 
@@ -33,10 +33,15 @@ type StoredMessage = {
   updatedAt: Date;
 };
 
+/** An integration account of the LGSP (`POST /v1/auth/login`); with one configured, every LGSP call needs its Bearer token. */
+export type SandboxLgspLogin = { username: string; password: string; applicationCode: string };
+
 export type HubSandbox = {
   app: FastifyInstance;
   /** Every message the hub holds, for tests and operators. */
   messages: () => StoredMessage[];
+  /** Forgets every LGSP token issued (as a hub restart or a revocation does): the next calls get 401. */
+  revokeTokens: () => void;
 };
 
 const ok = (extra: Record<string, unknown> = {}) => ({ status: 'OK', ErrorCode: '0', ErrorDesc: '', ...extra });
@@ -62,7 +67,15 @@ export async function buildHubSandbox(options: {
   /** Seconds a request's timestamp may differ from the sandbox clock. */
   clockSkewSeconds?: number;
   messages?: StoredMessage[];
+  /** LGSP integration accounts; none: the LGSP routes take X-SystemId / X-SecretKey alone. */
+  lgspLogins?: SandboxLgspLogin[];
+  /** Seconds an LGSP token lives (Lạng Sơn: 30 minutes). */
+  lgspTokenSeconds?: number;
+  /** The sandbox's clock for token expiry (tests move time instead of sleeping). */
+  clock?: () => Date;
 }): Promise<HubSandbox> {
+  const clock = options.clock ?? (() => new Date());
+  const tokens = new Map<string, { username: string; expiresAt: number }>();
   const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
   // Kept outside the app so a test can stop the hub and start it again with what it held.
   const store = options.messages ?? [];
@@ -93,7 +106,7 @@ export async function buildHubSandbox(options: {
     if (!stamp) throw new SandboxRefusal('15', 'XroadVnpt-timestamp is not ddMMyyyyTHHmmss+SSSS');
     const [, dd, mm, yyyy, hh, mi, ss] = stamp;
     const at = Date.parse(`${yyyy}-${mm}-${dd}T${hh}:${mi}:${ss}+07:00`);
-    if (Math.abs(Date.now() - at) > (options.clockSkewSeconds ?? 300) * 1000) {
+    if (Math.abs(clock().getTime() - at) > (options.clockSkewSeconds ?? 300) * 1000) {
       throw new SandboxRefusal('15', 'XroadVnpt-timestamp is too far from the hub clock (replayed request?)');
     }
     return agency;
@@ -153,7 +166,7 @@ export async function buildHubSandbox(options: {
     const existing = store.find((m) => m.from === agency.code && m.sha256 === sha256);
     if (existing) return existing.docId;
     const docId = randomUUID();
-    const now = new Date();
+    const now = clock();
     for (const to of recipients) {
       store.push({
         docId,
@@ -185,7 +198,7 @@ export async function buildHubSandbox(options: {
     }
     const message = find(agency, docId);
     message.status = status;
-    message.updatedAt = new Date();
+    message.updatedAt = clock();
   };
 
   app.post(
@@ -257,6 +270,45 @@ export async function buildHubSandbox(options: {
 
   // The LGSP REST shape (docs/domain/edxml-facts.md §3.3): X-SystemId and X-SecretKey on every call, JSON
   // answers `{success, message, docId | data}`, refusals `{success: false, data: {errorCode, errorDesc}}`.
+  // Lạng Sơn's login (the same integrator's lgsp-auth.ts): JSON {username, password, applicationCode, ...},
+  // answered `{success, message, data: {token, expiresIn}}`; a wrong account is HTTP 401.
+  app.post('/v1/auth/login', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const account = (options.lgspLogins ?? []).find(
+      (l) =>
+        l.username === body.username &&
+        l.applicationCode === body.applicationCode &&
+        typeof body.password === 'string' &&
+        Buffer.byteLength(body.password) === Buffer.byteLength(l.password) &&
+        timingSafeEqual(Buffer.from(body.password), Buffer.from(l.password)),
+    );
+    if (!account) {
+      return reply.code(401).send({
+        success: false,
+        message: 'wrong username, password or application code',
+        data: { errorCode: '15', errorDesc: 'wrong username, password or application code' },
+      });
+    }
+    const seconds = options.lgspTokenSeconds ?? 1800;
+    const token = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+    tokens.set(token, { username: account.username, expiresAt: clock().getTime() + seconds * 1000 });
+    return { success: true, message: 'OK', data: { token, expiresIn: seconds } };
+  });
+
+  /** With accounts configured, a call needs a live Bearer token (401 otherwise, as the LGSP's gateway answers). */
+  const bearerRefusal = (request: FastifyRequest): string | undefined => {
+    if (!options.lgspLogins?.length) return undefined;
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+    if (!match) return 'no Bearer token: log in at /v1/auth/login';
+    const token = tokens.get(match[1]!);
+    if (!token) return 'unknown Bearer token';
+    if (clock().getTime() >= token.expiresAt) {
+      tokens.delete(match[1]!);
+      return 'the Bearer token has expired';
+    }
+    return undefined;
+  };
+
   const lgspAgency = (request: FastifyRequest): SandboxAgency => {
     const systemId = request.headers['x-systemid'];
     const secret = request.headers['x-secretkey'];
@@ -270,7 +322,21 @@ export async function buildHubSandbox(options: {
   };
   const lgsp =
     (work: (request: FastifyRequest, agency: SandboxAgency) => Promise<Record<string, unknown>>) =>
-    async (request: FastifyRequest) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const refusal = bearerRefusal(request);
+      if (refusal) {
+        // The body is read first: answering while the client still writes it would break its connection.
+        if (request.isMultipart()) {
+          try {
+            for await (const part of request.parts()) if (part.type === 'file') await part.toBuffer();
+          } catch {
+            // a body too large or broken: the refusal below still stands
+          }
+        }
+        return reply
+          .code(401)
+          .send({ success: false, message: refusal, data: { errorCode: '15', errorDesc: refusal } });
+      }
       try {
         return { success: true, message: 'OK', ...(await work(request, lgspAgency(request))) };
       } catch (error) {
@@ -357,5 +423,5 @@ export async function buildHubSandbox(options: {
     })),
   );
 
-  return { app, messages: () => store };
+  return { app, messages: () => store, revokeTokens: () => tokens.clear() };
 }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import { buildHubSandbox } from './sandbox-app';
-import type { SandboxAgency } from './sandbox-app';
+import type { SandboxAgency, SandboxLgspLogin } from './sandbox-app';
 
 // `npm run hub:sandbox`: HUB_SANDBOX_PORT (default 3190), HUB_SANDBOX_HOST (127.0.0.1) and
-// HUB_SANDBOX_AGENCIES_FILE, a JSON array [{code, name, systemId, secret, parentCode?}].
+// HUB_SANDBOX_AGENCIES_FILE, a JSON array [{code, name, systemId, secret, parentCode?}]; optionally
+// HUB_SANDBOX_LGSP_LOGINS_FILE, a JSON array [{username, password, applicationCode}]: the LGSP routes then
+// want the Bearer token of POST /v1/auth/login.
 async function main(): Promise<void> {
   const file = process.env.HUB_SANDBOX_AGENCIES_FILE;
   if (!file) {
@@ -11,10 +13,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const agencies = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxAgency[];
-  const sandbox = await buildHubSandbox({ agencies });
+  const logins = process.env.HUB_SANDBOX_LGSP_LOGINS_FILE;
+  const sandbox = await buildHubSandbox({
+    agencies,
+    ...(logins ? { lgspLogins: JSON.parse(fs.readFileSync(logins, 'utf8')) as SandboxLgspLogin[] } : {}),
+  });
   const port = Number(process.env.HUB_SANDBOX_PORT ?? 3190);
   await sandbox.app.listen({ host: process.env.HUB_SANDBOX_HOST ?? '127.0.0.1', port });
-  process.stdout.write(`hub-sandbox: VXP protocol on port ${port} for ${agencies.length} agencies\n`);
+  process.stdout.write(`hub-sandbox: VXP and LGSP protocols on port ${port} for ${agencies.length} agencies\n`);
   const stop = (): void => void sandbox.app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -9,6 +9,13 @@ import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedIte
 // {errorCode, errorDesc}}` with the codes 10, 15, 18, 19, 20, 21, 22, 23. The organisation list's path is
 // not in the public sources [U]: `GET /v1/organizations` answering `{orgCode, orgName, parentCode}` as the
 // same integrator's earlier client reads it.
+//
+// The Lạng Sơn LGSP also wants `Authorization: Bearer <token>` on every call besides X-SystemId and
+// X-SecretKey (the same integrator's lgsp-auth.ts): the token comes from `POST /v1/auth/login?allow_anonymous=true`
+// with the integration's account `{username, password, applicationCode, otp: null, twoFactorProvider: null,
+// typeObjs: [0, 1]}`, answered in `data.token` (or `token`), and lasts 30 minutes. The adapter logs in when it
+// has no token or the token is about to expire, once for all calls in flight, and logs in again once when a
+// call is answered 401.
 
 type LgspAnswer = {
   success?: boolean;
@@ -17,6 +24,26 @@ type LgspAnswer = {
   count?: number;
   data?: unknown;
 };
+
+/** The integration's LGSP account (one per vanthu instance and hub, not per agency). */
+export type LgspLogin = { username: string; password: string; applicationCode: string };
+
+/** A token is renewed this long before it expires, so no call carries one that dies on the way. */
+const renewBeforeMs = 60_000;
+/** The token's life when the hub says nothing of it (Lạng Sơn: 30 minutes). */
+const defaultTokenLifeMs = 29 * 60_000;
+
+/** The `exp` of a JWT, if the token is one. */
+function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** How far back the received list is read: messages stay listed until acknowledged, so a window suffices. */
 const listWindowDays = 30;
@@ -28,14 +55,74 @@ export class LgspAdapter implements HubAdapter {
   readonly name: string;
   private readonly timeoutMs: number;
   private readonly clock: () => Date;
+  private readonly login: LgspLogin | undefined;
+  private token: { value: string; expiresAt: number } | undefined;
+  private loggingIn: Promise<string> | undefined;
+  /** Logins made (for operators and tests: one per token life, not one per call). */
+  logins = 0;
 
   constructor(
     private readonly baseUrl: string,
-    options: { name?: string; timeoutMs?: number; clock?: () => Date } = {},
+    options: { name?: string; timeoutMs?: number; clock?: () => Date; login?: LgspLogin } = {},
   ) {
     this.name = options.name ?? 'lgsp';
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.clock = options.clock ?? (() => new Date());
+    this.login = options.login;
+  }
+
+  private url(path: string): URL {
+    return new URL(`${this.baseUrl.replace(/\/$/, '')}/v1/${path}`);
+  }
+
+  /** The bearer token to send, logging in first when there is none or it is about to expire. */
+  private async bearer(renew: boolean): Promise<string | undefined> {
+    if (!this.login) return undefined;
+    const now = this.clock().getTime();
+    if (!renew && this.token && now < this.token.expiresAt - renewBeforeMs) return this.token.value;
+    this.loggingIn ??= this.logIn(this.login).finally(() => {
+      this.loggingIn = undefined;
+    });
+    return this.loggingIn;
+  }
+
+  private async logIn(login: LgspLogin): Promise<string> {
+    const url = this.url('auth/login');
+    url.searchParams.set('allow_anonymous', 'true');
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ ...login, otp: null, twoFactorProvider: null, typeObjs: [0, 1] }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new HubError('network', `the hub cannot be reached (login): ${(error as Error).message}`, {
+        retriable: true,
+        cause: error,
+      });
+    }
+    if (response.status >= 500) throw new HubError('20', `the hub answered HTTP ${response.status} to the login`);
+    const answer = (await response.json().catch(() => ({}))) as {
+      message?: string;
+      token?: unknown;
+      data?: { token?: unknown; expiresIn?: unknown };
+    };
+    const token = typeof answer.data?.token === 'string' ? answer.data.token : answer.token;
+    if (!response.ok || typeof token !== 'string' || token === '') {
+      // Wrong account: a business refusal (15), never retried until the configuration changes.
+      throw new HubError('15', `the hub refused the login: ${answer.message ?? `HTTP ${response.status}`}`);
+    }
+    const now = this.clock().getTime();
+    const expiresIn = answer.data?.expiresIn;
+    const expiresAt =
+      typeof expiresIn === 'number' && expiresIn > 0
+        ? now + expiresIn * 1000
+        : (jwtExpiry(token) ?? now + defaultTokenLifeMs);
+    this.token = { value: token, expiresAt };
+    this.logins += 1;
+    return token;
   }
 
   private async call(
@@ -43,27 +130,36 @@ export class LgspAdapter implements HubAdapter {
     credentials: HubCredentials,
     init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: FormData | string },
   ): Promise<LgspAnswer> {
-    const url = new URL(`${this.baseUrl.replace(/\/$/, '')}/v1/${operation}`);
+    const url = this.url(operation);
     for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = {
-      'X-SystemId': credentials.systemId,
-      'X-SecretKey': credentials.secret,
-      accept: 'application/json',
+    const send = async (renew: boolean): Promise<Response> => {
+      const headers: Record<string, string> = {
+        'X-SystemId': credentials.systemId,
+        'X-SecretKey': credentials.secret,
+        accept: 'application/json',
+      };
+      const token = await this.bearer(renew);
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (typeof init.body === 'string') headers['content-type'] = 'application/json';
+      try {
+        return await fetch(url, {
+          method: init.method,
+          headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        throw new HubError('network', `the hub cannot be reached (${operation}): ${(error as Error).message}`, {
+          retriable: true,
+          cause: error,
+        });
+      }
     };
-    if (typeof init.body === 'string') headers['content-type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: init.method,
-        headers,
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new HubError('network', `the hub cannot be reached (${operation}): ${(error as Error).message}`, {
-        retriable: true,
-        cause: error,
-      });
+    let response = await send(false);
+    // A token the hub no longer accepts (expired early, revoked, the hub restarted): log in again, once.
+    if (response.status === 401 && this.login) {
+      await response.body?.cancel();
+      response = await send(true);
     }
     if (response.status >= 500) throw new HubError('20', `the hub answered HTTP ${response.status} to ${operation}`);
     let answer: LgspAnswer;
