@@ -1,0 +1,214 @@
+// Projection and roll-up benchmark (issue 14), on a fresh database migrated from nothing, every speed a ratio
+// against a baseline measured in the same run on the same tables:
+//   - projection: events/s through the inbox path (schema check, inbox row and handler in one transaction per event,
+//     as InboxConsumer runs them, Kafka left out), against a bare batched INSERT of exactly the rows the projection
+//     wrote (1,000 rows per statement, the same tables and indexes);
+//   - the province roll-up for one month (getProvinceReport, freshness included, and its counting query alone) p50/p95.
+// Events: monthOfActivity (the integration test's generator: drafts, initials, approvals, seals, registrations,
+// issues, validations, digitised copies, certificates) for every agency and month of a year, times shifted by month.
+// Usage (PostgreSQL up):
+//   npx tsx bench/reporting/run.ts [--events 15000] [--agencies 40] [--queries 30] [--analyze]   # the bounded sample
+//   (--analyze also re-inserts the rows bare, runs ANALYZE and measures the roll-up again: minutes, see results.md)
+//   npx tsx bench/reporting/run.ts --full        # 1,000,000 events, 1,500 agencies (a year of a province; about an
+//                                                # hour at the sample's rate: not for a shared machine)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findEventDefinition } from '@vanthu/contracts';
+import { createLogger, createPool, isValidEventData, runMigrations, withTransaction } from '@vanthu/platform';
+import type { CloudEvent, Pool } from '@vanthu/platform';
+import { migrationsDir } from '../../services/reporting/src/config';
+import { reportingHandlers } from '../../services/reporting/src/events/consumers';
+import { getProvinceReport } from '../../services/reporting/src/domain/get-province-report';
+import { monthlyAgencyCounts } from '../../services/reporting/src/repositories/compliance-repository';
+import { projectionTables } from '../../services/reporting/src/repositories/projection-repository';
+import { monthRange } from '../../services/reporting/src/domain/month';
+import { monthOfActivity } from '../../services/reporting/test/month-of-activity';
+import type { Published } from '../../services/reporting/test/month-of-activity';
+import { createTestDatabase } from '../../test/support/databases';
+
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) || fallback : fallback;
+};
+const eventTarget = option('--events', full ? 1_000_000 : 15_000);
+const agencyCount = option('--agencies', full ? 1_500 : 40);
+const analyze = args.includes('--analyze');
+const queryCount = option('--queries', 30);
+const consumer = 'reporting';
+const logger = createLogger('bench-reporting', 'silent');
+const agency = (a: number): string =>
+  `000.${String(Math.floor(a / 100)).padStart(2, '0')}.${String(a % 100).padStart(2, '0')}.H56`;
+const monthMs = 30.4 * 86_400_000;
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+
+/** Every ISO date-time in the event moved back `months` months (November's activity becomes an earlier month's). */
+function shifted(event: CloudEvent, months: number): CloudEvent {
+  if (months === 0) return event;
+  const shift = (value: unknown): unknown => {
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value))
+      return new Date(Date.parse(value) - months * monthMs).toISOString();
+    if (Array.isArray(value)) return value.map(shift);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shift(v)]));
+    return value;
+  };
+  return { ...event, time: shift(event.time) as string, data: shift(event.data) };
+}
+
+/** A year of the province: each agency's month (documents, signatures, copies, certificates), until the target. */
+function generate(): { events: Published[]; perAgencyMonth: number } {
+  // About 25 events of every agency-month are certificates and copies; the rest grows with the documents per month.
+  const perAgencyMonth = Math.max(1, Math.round((eventTarget / (agencyCount * 12) - 25) / 4.8));
+  const events: Published[] = [];
+  for (let month = 0; month < 12 && events.length < eventTarget; month += 1)
+    for (let a = 0; a < agencyCount && events.length < eventTarget; a += 1)
+      for (const published of monthOfActivity(month * 10_000 + a, [agency(a)], perAgencyMonth).events)
+        events.push({ ...published, event: shifted(published.event, month) });
+  return { events: events.slice(0, eventTarget), perAgencyMonth };
+}
+
+/** What InboxConsumer does per message after Kafka: schema check, inbox row and handler in one transaction. */
+async function project(pool: Pool, events: Published[]) {
+  const started = performance.now();
+  let skipped = 0;
+  for (const [index, { topic, event }] of events.entries()) {
+    const handler = reportingHandlers[event.type];
+    const definition = findEventDefinition(event.type);
+    if (!handler || (definition && !isValidEventData(definition, event.data))) {
+      skipped += 1;
+      continue;
+    }
+    await withTransaction(pool, async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO inbox (event_id, consumer, event_type, topic, kafka_partition, kafka_offset)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [event.id, consumer, event.type, topic, index % 3, index],
+      );
+      if (inserted.rowCount === 1) await handler(tx, event);
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events: events.length - skipped, skipped, seconds, perSecond: (events.length - skipped) / seconds };
+}
+
+/** The rows the projection wrote, emptied and inserted again bare: 1,000 rows per INSERT, one transaction per batch. */
+async function bareBatchedInsert(pool: Pool) {
+  const tables = ['inbox', ...projectionTables];
+  const saved: { table: string; rows: string[] }[] = [];
+  for (const table of tables) {
+    const { rows } = await pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
+    saved.push({ table, rows: rows.map((r) => r.row) });
+  }
+  await pool.query(`TRUNCATE ${tables.join(', ')}`);
+  let total = 0;
+  const started = performance.now();
+  for (const { table, rows } of saved)
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      await pool.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`, [
+        `[${batch.join(',')}]`,
+      ]);
+      total += batch.length;
+    }
+  const seconds = (performance.now() - started) / 1000;
+  const perTable = Object.fromEntries(saved.map(({ table, rows }) => [table, rows.length]));
+  return { rows: total, perTable, seconds, rowsPerSecond: total / seconds };
+}
+
+async function rollUp(pool: Pool, month: string) {
+  const ctx = {
+    identity: { userId: 'so-khcn', agencyCode: '000.00.00.H56', roles: ['report-collector' as const] },
+    requestId: 'bench',
+    runInTransaction: async <T>(work: (tx: Parameters<Parameters<typeof withTransaction>[1]>[0]) => Promise<T>) => ({
+      result: await withTransaction(pool, work),
+      replayed: false,
+    }),
+    clock: () => new Date('2026-12-05T03:00:00Z'),
+    logger,
+    consumer,
+  };
+  const range = monthRange(month);
+  const report: number[] = [];
+  const counts: number[] = [];
+  let agencies = 0;
+  for (let i = 0; i < queryCount + 3; i += 1) {
+    let t = performance.now();
+    const result = await getProvinceReport({ month }, ctx);
+    const reportMs = performance.now() - t;
+    t = performance.now();
+    await withTransaction(pool, (tx) =>
+      monthlyAgencyCounts(tx, { from: range.from, to: range.to, agencyCode: null, asOf: ctx.clock().toISOString() }),
+    );
+    const countsMs = performance.now() - t;
+    agencies = result.agencies.length;
+    if (i >= 3) {
+      report.push(reportMs);
+      counts.push(countsMs);
+    }
+  }
+  return {
+    month,
+    agencies,
+    queries: queryCount,
+    reportP50Ms: percentile(report, 50),
+    reportP95Ms: percentile(report, 95),
+    countsP50Ms: percentile(counts, 50),
+    countsP95Ms: percentile(counts, 95),
+  };
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase('bench_reporting');
+  try {
+    await runMigrations(db.url, migrationsDir, logger);
+    const pool = createPool(db.url);
+    const generated = generate();
+    const projection = await project(pool, generated.events);
+    const facts = Number((await pool.query('SELECT count(*) AS n FROM document_facts')).rows[0].n);
+    const rollUpBefore = await rollUp(pool, '2026-11');
+    const bare = await bareBatchedInsert(pool);
+    // With planner statistics (as autovacuum gives a running service) the roll-up chose a far slower plan here.
+    let rollUpAfter: Awaited<ReturnType<typeof rollUp>> | null = null;
+    if (analyze) {
+      await pool.query('ANALYZE');
+      rollUpAfter = await rollUp(pool, '2026-11');
+    }
+    await pool.end();
+    const ratio = projection.perSecond / (bare.rows / bare.seconds);
+    const results = {
+      date: new Date().toISOString(),
+      loadAverage: os.loadavg()[0],
+      cpus: os.cpus().length,
+      events: projection.events,
+      agencies: agencyCount,
+      months: 12,
+      documentsPerAgencyMonth: generated.perAgencyMonth,
+      documentFacts: facts,
+      projection,
+      bareBatchedInsert: bare,
+      // Events projected per second against rows inserted bare per second (the projection writes more than one row
+      // per event: the inbox row and its facts; see bareBatchedInsert.perTable).
+      projectionToBare: ratio,
+      rollUp: rollUpBefore,
+      rollUpAfterAnalyze: rollUpAfter,
+      goals: {
+        projectionAtLeast30PercentOfBare: ratio >= 0.3,
+        rollUpP95AtMost200Ms: rollUpBefore.reportP95Ms <= 200,
+      },
+    };
+    const name = full ? 'results-full.json' : 'results.json';
+    fs.writeFileSync(path.join(__dirname, name), `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await db.drop();
+  }
+}
+
+void main();
