@@ -13,15 +13,18 @@ export const IssuerConfigSchema = Type.Object(
 );
 export type IssuerConfig = Static<typeof IssuerConfigSchema>;
 
+/** One URL per replica of a service, comma-separated; the gateway balances over the live ones. */
+const replicaUrls = '^https?://[^,\\s]+(,https?://[^,\\s]+)*$';
+
 export const gatewayConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  DOCUMENTS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3101' }),
-  SIGNING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3102' }),
-  ROUTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3103' }),
-  REPORTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3104' }),
-  EXCHANGE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3105' }),
-  NOTIFICATIONS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3106' }),
+  DOCUMENTS_URL: Type.String({ pattern: replicaUrls, default: 'http://127.0.0.1:3101' }),
+  SIGNING_URL: Type.String({ pattern: replicaUrls, default: 'http://127.0.0.1:3102' }),
+  ROUTING_URL: Type.String({ pattern: replicaUrls, default: 'http://127.0.0.1:3103' }),
+  REPORTING_URL: Type.String({ pattern: replicaUrls, default: 'http://127.0.0.1:3104' }),
+  EXCHANGE_URL: Type.String({ pattern: replicaUrls, default: 'http://127.0.0.1:3105' }),
+  NOTIFICATIONS_URL: Type.String({ pattern: replicaUrls, default: 'http://127.0.0.1:3106' }),
   /** JSON array of trusted issuers: [{ issuer, publicKeyFile | publicKeyPem | jwksUrl, audience? }]. */
   JWT_ISSUERS: Type.String({
     minLength: 2,

@@ -5,11 +5,13 @@ import {
   bringUpInfrastructure,
   defaultLayout,
   infrastructureFile,
+  maxReplicas,
   stackEnvironments,
+  stackInstances,
   stopInfrastructure,
 } from './stack';
 import { dataDir, dataPath, repoRoot } from './paths';
-import { serviceNames, defaultPorts } from './services';
+import { defaultPorts } from './services';
 import { ProcessSupervisor } from './process-supervisor';
 import { writeSystemdUnits } from './systemd-units';
 import { isKafkaUp, defaultKafka } from './kafka';
@@ -53,7 +55,20 @@ async function build(): Promise<void> {
   if (code !== 0) throw new Error('the build failed');
 }
 
-async function start(): Promise<void> {
+/** `--replicas N` (1 to maxReplicas): processes of each replicable service. */
+function replicasOf(args: string[]): number {
+  const index = args.indexOf('--replicas');
+  if (index < 0) return 1;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value < 1 || value > maxReplicas) {
+    say(`--replicas takes a whole number from 1 to ${maxReplicas}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function start(args: string[]): Promise<void> {
+  const replicas = replicasOf(args);
   say('vanthu: setting up the local stack (idempotent)');
   const infra = await bringUpInfrastructure(say);
   await build();
@@ -75,19 +90,11 @@ async function start(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   try {
-    for (const name of serviceNames) {
-      await supervisor.start({
-        name,
-        env: envs[name],
-        healthUrl: `http://127.0.0.1:${layout.ports[name]}/health/live`,
-      });
-      say(`  ✓ ${name} on 127.0.0.1:${layout.ports[name]}`);
+    for (const { name, instance, port, env } of stackInstances(envs, layout, replicas)) {
+      const healthPath = name === 'gateway' ? '/health' : '/health/live';
+      await supervisor.start({ name, instance, env, healthUrl: `http://127.0.0.1:${port}${healthPath}` });
+      if (name !== 'gateway') say(`  ✓ ${instance} on 127.0.0.1:${port}`);
     }
-    await supervisor.start({
-      name: 'gateway',
-      env: envs.gateway,
-      healthUrl: `http://127.0.0.1:${layout.ports.gateway}/health`,
-    });
   } catch (error) {
     say(`vanthu: start failed: ${(error as Error).message} (logs in ${dataPath('logs')})`);
     await stopAll(1);
@@ -208,7 +215,7 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'start':
-      return start();
+      return start(rest);
     case 'test':
       return test(rest);
     case 'up':

@@ -25,9 +25,11 @@ export const defaultRestartPolicy: RestartPolicy = {
 
 export type SupervisedProcess = {
   name: ProcessName;
+  /** Which of the process's replicas this is (`documents-2`); the process name when there is one. */
+  instance?: string;
   env: Record<string, string>;
   healthUrl: string;
-  /** The log file's name under `.data/logs` (default: the process name). */
+  /** The log file's name under `.data/logs` (default: the instance name). */
   logName?: string;
 };
 
@@ -48,7 +50,7 @@ type Slot = {
  * Retry-After for its paths meanwhile, see gateway/src/proxy/register-proxies.ts); everything else keeps serving.
  */
 export class ProcessSupervisor {
-  private readonly slots = new Map<ProcessName, Slot>();
+  private readonly slots = new Map<string, Slot>();
   private stopping = false;
 
   constructor(
@@ -59,20 +61,20 @@ export class ProcessSupervisor {
   /** Starts one process and waits until it is healthy; a process that fails its first start fails the call. */
   async start(spec: SupervisedProcess): Promise<void> {
     const slot: Slot = { spec, state: 'starting', crashes: [], restarts: 0 };
-    this.slots.set(spec.name, slot);
+    this.slots.set(spec.instance ?? spec.name, slot);
     await this.launch(slot);
   }
 
-  state(name: ProcessName): ProcessState | undefined {
+  state(name: string): ProcessState | undefined {
     return this.slots.get(name)?.state;
   }
 
   /** How many times the supervisor restarted the process after a crash. */
-  restarts(name: ProcessName): number {
+  restarts(name: string): number {
     return this.slots.get(name)?.restarts ?? 0;
   }
 
-  pid(name: ProcessName): number | undefined {
+  pid(name: string): number | undefined {
     return this.slots.get(name)?.running?.child.pid;
   }
 
@@ -88,7 +90,7 @@ export class ProcessSupervisor {
 
   private async launch(slot: Slot): Promise<void> {
     const { spec } = slot;
-    const running = startServiceProcess(spec.name, spec.env, spec.logName ?? spec.name);
+    const running = startServiceProcess(spec.name, spec.env, spec.logName ?? spec.instance ?? spec.name);
     slot.running = running;
     void running.exited.then((code) => this.exited(slot, running, code));
     await waitUntilHealthy(spec.healthUrl, running, this.policy.healthTimeoutMs);
@@ -104,7 +106,7 @@ export class ProcessSupervisor {
     if (slot.crashes.length > this.policy.crashBudget) {
       slot.state = 'crash-looping';
       this.say(
-        `vanthu: ${slot.spec.name} exited (${how}) ${slot.crashes.length} times within ` +
+        `vanthu: ${slot.spec.instance ?? slot.spec.name} exited (${how}) ${slot.crashes.length} times within ` +
           `${Math.round(this.policy.crashWindowMs / 1000)} s; it is crash-looping and will not be restarted ` +
           `(the other services keep running; see its log, fix it and restart vanthu)`,
       );
@@ -112,14 +114,16 @@ export class ProcessSupervisor {
     }
     const delay = Math.min(this.policy.firstDelayMs * 2 ** (slot.crashes.length - 1), this.policy.maxDelayMs);
     slot.state = 'restarting';
-    this.say(`vanthu: ${slot.spec.name} exited unexpectedly (${how}); restarting in ${delay / 1000} s`);
+    this.say(
+      `vanthu: ${slot.spec.instance ?? slot.spec.name} exited unexpectedly (${how}); restarting in ${delay / 1000} s`,
+    );
     slot.timer = setTimeout(() => {
       if (this.stopping) return;
       slot.restarts += 1;
       this.launch(slot).then(
-        () => this.say(`vanthu: ${slot.spec.name} is back (restart ${slot.restarts})`),
+        () => this.say(`vanthu: ${slot.spec.instance ?? slot.spec.name} is back (restart ${slot.restarts})`),
         (error: unknown) => {
-          this.say(`vanthu: ${slot.spec.name} did not come back: ${(error as Error).message}`);
+          this.say(`vanthu: ${slot.spec.instance ?? slot.spec.name} did not come back: ${(error as Error).message}`);
           // Alive but never healthy counts as a crash: killing it brings it back under the policy.
           const child = slot.running?.child;
           if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

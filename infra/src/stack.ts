@@ -88,10 +88,15 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
 /** Stops the services and gateway of the default stack (if running) and then the infrastructure. */
 export async function stopInfrastructure(): Promise<void> {
   for (const name of ['gateway', ...serviceNames]) await stopProcess(name, 10_000);
+  // Replicas (`npm start -- --replicas N`) have pid files of their own: documents-2, …
+  for (const name of serviceNames) for (let k = 2; k <= maxReplicas; k += 1) await stopProcess(`${name}-${k}`, 10_000);
   await stopKafka(defaultKafka());
   await stopTsa();
   await stopOcsp();
 }
+
+/** Replica k of a service listens 10·(k−1) above the first, so at most 9 fit below the next block of ports. */
+export const maxReplicas = 9;
 
 export type StackLayout = {
   /** Appended to database names and used as the Kafka topic prefix, so stacks can run side by side. */
@@ -103,6 +108,42 @@ export type StackLayout = {
   /** The exchange service's hub settings (HUB_URL, HUB_CREDENTIALS_FILE, …). */
   exchangeExtra?: Record<string, string>;
 };
+
+/** The services that may run as several processes: their state is all in PostgreSQL, their timers are claimed rows. */
+export const replicableServices = ['documents', 'signing', 'routing'] as const satisfies readonly ServiceName[];
+
+export type StackInstance = { name: ProcessName; instance: string; port: number; env: Record<string, string> };
+
+/**
+ * The processes of a stack with `replicas` processes of each replicable service: replica k listens on the service's
+ * port + 10·(k−1) and the gateway balances over all of them (its `*_URL` lists them). Services still call one another
+ * at the first replica. One replica each gives exactly the processes of `stackEnvironments`.
+ */
+export function stackInstances(
+  envs: Record<ProcessName, Record<string, string>>,
+  layout: StackLayout,
+  replicas = 1,
+): StackInstance[] {
+  const instances: StackInstance[] = [];
+  const gateway = { ...envs.gateway };
+  for (const name of serviceNames) {
+    const count = (replicableServices as readonly string[]).includes(name) ? replicas : 1;
+    const urls: string[] = [];
+    for (let k = 1; k <= count; k += 1) {
+      const port = layout.ports[name] + 10 * (k - 1);
+      instances.push({
+        name,
+        instance: k === 1 ? name : `${name}-${k}`,
+        port,
+        env: { ...envs[name], PORT: String(port) },
+      });
+      urls.push(`http://127.0.0.1:${port}`);
+    }
+    gateway[`${name.toUpperCase()}_URL`] = urls.join(',');
+  }
+  instances.push({ name: 'gateway', instance: 'gateway', port: layout.ports.gateway, env: gateway });
+  return instances;
+}
 
 export const defaultLayout = (): StackLayout => ({ suffix: '', ports: defaultPorts, blobDir: dataPath('blobs') });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { stackEnvironments } from '../../infra/src/stack';
+import { stackEnvironments, stackInstances } from '../../infra/src/stack';
 import type { Infrastructure } from '../../infra/src/stack';
 import { dropDatabase } from '../../infra/src/postgres';
 import { databaseName, serviceNames } from '../../infra/src/services';
@@ -23,7 +23,12 @@ export type TestStack = {
   topicPrefix: string;
   envs: Record<ProcessName, Record<string, string>>;
   token: (claims: { user: string; agency: string; roles: string[]; ttlSeconds?: number }) => Promise<string>;
-  restart: (name: ProcessName) => Promise<void>;
+  /** Restarts one process: a process name, or a replica's instance name (`documents-2`). */
+  restart: (name: string) => Promise<void>;
+  /** Every process of the stack, replicas included, with the port it listens on. */
+  instances: { name: ProcessName; instance: string; port: number }[];
+  /** The pid of a running instance, for tests that kill it. */
+  pid: (instance: string) => number | undefined;
   /** Present when the stack runs under the supervisor of `npm start` (option `restartPolicy`). */
   supervisor?: ProcessSupervisor;
   /** What the supervisor said (restarts, crash loops). */
@@ -44,6 +49,8 @@ export async function startTestStack(
     restartPolicy?: RestartPolicy;
     /** Settings added to a process's environment (e.g. a lifted rate limit for a test that sends thousands). */
     env?: Partial<Record<ProcessName, Record<string, string>>>;
+    /** Processes of each replicable service (documents, signing, routing), balanced by the gateway. */
+    replicas?: number;
     /** Runs once the stack's databases and blob directory exist and before any process starts (a restore). */
     beforeStart?: (envs: Record<ProcessName, Record<string, string>>) => Promise<void>;
   } = {},
@@ -61,23 +68,29 @@ export async function startTestStack(
     ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
   });
   for (const [name, extra] of Object.entries(options.env ?? {})) Object.assign(envs[name as ProcessName], extra);
-  const running = new Map<ProcessName, RunningProcess>();
+  const instances = stackInstances(envs, { suffix, ports, blobDir }, options.replicas ?? 1);
+  const instanceOf = (instance: string) => {
+    const found = instances.find((i) => i.instance === instance);
+    if (!found) throw new Error(`no process ${instance} in this stack`);
+    return found;
+  };
+  const running = new Map<string, RunningProcess>();
   const supervisorLines: string[] = [];
   const supervisor = options.restartPolicy
     ? new ProcessSupervisor((line) => supervisorLines.push(line), options.restartPolicy)
     : undefined;
-  const start = async (name: ProcessName): Promise<void> => {
-    if (supervisor) {
-      const healthUrl = `http://127.0.0.1:${ports[name]}/health/live`;
-      return supervisor.start({ name, env: envs[name], healthUrl, logName: `test-${label}${suffix}-${name}` });
-    }
-    const proc = startServiceProcess(name, envs[name], `test-${label}${suffix}-${name}`);
-    running.set(name, proc);
-    await waitUntilHealthy(`http://127.0.0.1:${ports[name]}/health/live`, proc, 60_000);
+  const start = async (instance: string): Promise<void> => {
+    const { name, port, env } = instanceOf(instance);
+    const healthUrl = `http://127.0.0.1:${port}/health/live`;
+    const logName = `test-${label}${suffix}-${instance}`;
+    if (supervisor) return supervisor.start({ name, instance, env, healthUrl, logName });
+    const proc = startServiceProcess(name, env, logName);
+    running.set(instance, proc);
+    await waitUntilHealthy(healthUrl, proc, 60_000);
   };
-  const stopOne = async (name: ProcessName): Promise<number | null | undefined> => {
-    const proc = running.get(name);
-    running.delete(name);
+  const stopOne = async (instance: string): Promise<number | null | undefined> => {
+    const proc = running.get(instance);
+    running.delete(instance);
     if (!proc) return undefined;
     await stopServiceProcess(proc, 15_000);
     return proc.exited;
@@ -85,9 +98,9 @@ export async function startTestStack(
   const stop = async (): Promise<Partial<Record<ProcessName, number | null>>> => {
     const codes: Partial<Record<ProcessName, number | null>> = {};
     await supervisor?.stop();
-    for (const name of ['gateway', ...serviceNames] as ProcessName[]) {
-      const code = await stopOne(name);
-      if (code !== undefined) codes[name] = code;
+    for (const { name, instance } of [...instances].reverse()) {
+      const code = await stopOne(instance);
+      if (code !== undefined && instance === name) codes[name] = code;
     }
     for (const service of serviceNames) await dropDatabase(databaseName(service, suffix)).catch(() => undefined);
     fs.rmSync(blobDir, { recursive: true, force: true });
@@ -111,7 +124,7 @@ export async function startTestStack(
   };
   try {
     await options.beforeStart?.(envs);
-    await Promise.all(serviceNames.map((name) => start(name)));
+    await Promise.all(instances.filter((i) => i.name !== 'gateway').map((i) => start(i.instance)));
     await start('gateway');
   } catch (error) {
     await stop();
@@ -130,6 +143,8 @@ export async function startTestStack(
       await stopOne(name);
       await start(name);
     },
+    instances: instances.map(({ name, instance, port }) => ({ name, instance, port })),
+    pid: (instance) => supervisor?.pid(instance) ?? running.get(instance)?.child.pid,
     stop,
   };
 }

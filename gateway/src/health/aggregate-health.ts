@@ -18,7 +18,7 @@ export async function aggregateHealth(services: Upstream[]): Promise<AggregatedH
   await Promise.all(
     services.map(async (service) => {
       try {
-        const response = await fetch(`${service.url}/health/ready`, { signal: AbortSignal.timeout(4_000) });
+        const response = await firstAnswer(service.replicas);
         const report = (await response.json()) as ServiceReport;
         health.services[service.service] = { status: response.ok ? 'up' : 'down', checks: report.checks ?? {} };
         for (const [name, check] of Object.entries(report.checks ?? {})) {
@@ -36,4 +36,19 @@ export async function aggregateHealth(services: Upstream[]): Promise<AggregatedH
   if (serviceStates.every((s) => s === 'down')) health.status = 'unavailable';
   else if (serviceStates.some((s) => s === 'down')) health.status = 'degraded';
   return health;
+}
+
+/** The readiness of the first replica that answers: a service is up while any of its replicas is. */
+async function firstAnswer(replicas: string[]): Promise<Response> {
+  let lastError: unknown;
+  for (const replica of replicas) {
+    try {
+      const response = await fetch(`${replica}/health/ready`, { signal: AbortSignal.timeout(4_000) });
+      if (response.ok || replica === replicas[replicas.length - 1]) return response;
+      await response.body?.cancel();
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error('no replica answered');
 }

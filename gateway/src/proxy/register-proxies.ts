@@ -1,9 +1,9 @@
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
-import { Pool } from 'undici';
 import { AppError, identityHeader, sendProblem } from '@vanthu/platform';
 import type { Upstream } from './upstreams';
 import { BodyTooLargeError, limitBody } from './limit-body';
+import { ReplicaSet } from './replica-set';
 
 /** Keep-alive connections the gateway holds open to each service (the undici pool shared by its prefixes). */
 const connectionsPerService = 128;
@@ -27,14 +27,20 @@ export async function registerProxies(app: FastifyInstance, services: Upstream[]
   app.addContentTypeParser('*', (_request, payload, done) => done(null, limitBody(payload, maxBodyBytes)));
   const pools = services.map(
     (upstream) =>
-      new Pool(upstream.url, {
-        connections: connectionsPerService,
-        pipelining: 1,
-        keepAliveTimeout: 30_000,
-        headersTimeout: upstreamTimeoutMs,
-        bodyTimeout: upstreamTimeoutMs,
-      }),
+      new ReplicaSet(
+        upstream.service,
+        upstream.replicas,
+        {
+          connections: connectionsPerService,
+          pipelining: 1,
+          keepAliveTimeout: 30_000,
+          headersTimeout: upstreamTimeoutMs,
+          bodyTimeout: upstreamTimeoutMs,
+        },
+        app.log,
+      ),
   );
+  for (const pool of pools) pool.start();
   app.addHook('onClose', async () => {
     await Promise.all(pools.map((pool) => pool.close()));
   });
@@ -45,7 +51,7 @@ export async function registerProxies(app: FastifyInstance, services: Upstream[]
         prefix,
         rewritePrefix: prefix,
         proxyPayloads: false,
-        undici: pools[index],
+        undici: pools[index]?.dispatcher as never,
         disableRequestLogging: true,
         replyOptions: {
           timeout: upstreamTimeoutMs,

@@ -2,7 +2,10 @@ import type { GatewayConfig } from '../config';
 
 export type Upstream = {
   service: 'documents' | 'signing' | 'routing' | 'reporting' | 'exchange' | 'notifications';
+  /** The first replica: where the gateway reads the service's OpenAPI document. */
   url: string;
+  /** Every replica of the service (a comma-separated `*_URL`); requests are balanced over the live ones. */
+  replicas: string[];
   prefixes: string[];
 };
 
@@ -12,7 +15,7 @@ export type Upstream = {
  * them over the documents prefix because parametric routes win over wildcards.
  */
 export function upstreams(config: GatewayConfig): Upstream[] {
-  return [
+  return withReplicas([
     {
       service: 'documents',
       url: config.DOCUMENTS_URL,
@@ -58,5 +61,12 @@ export function upstreams(config: GatewayConfig): Upstream[] {
     { service: 'reporting', url: config.REPORTING_URL, prefixes: ['/v1/reports'] },
     { service: 'exchange', url: config.EXCHANGE_URL, prefixes: ['/v1/exchanges', '/v1/hub'] },
     { service: 'notifications', url: config.NOTIFICATIONS_URL, prefixes: ['/v1/webhooks'] },
-  ];
+  ]);
+}
+
+function withReplicas(services: Omit<Upstream, 'replicas'>[]): Upstream[] {
+  return services.map((service) => {
+    const replicas = service.url.split(',').map((url) => url.trim().replace(/\/+$/, ''));
+    return { ...service, url: replicas[0] as string, replicas };
+  });
 }

@@ -35,3 +35,22 @@ describe('forward-only migrations from an empty database', () => {
     }
   });
 });
+
+it('several instances migrating one empty database at once all start, and the schema is applied once', async () => {
+  const db = await createTestDatabase('mig_together');
+  try {
+    const dir = path.resolve(__dirname, '..', '..', '..', 'services', 'routing', 'migrations');
+    await Promise.all(Array.from({ length: 4 }, () => runMigrations(db.url, dir, logger)));
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const applied = await client.query('SELECT name, count(*)::int AS n FROM service_migrations GROUP BY name');
+      expect(applied.rows.length).toBeGreaterThan(0);
+      expect(applied.rows.every((row: { n: number }) => row.n === 1)).toBe(true);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await db.drop();
+  }
+});
