@@ -703,6 +703,41 @@ export async function issueTestCertificate(
   });
 }
 
+/**
+ * The test CA's answer to an organisation seal's certification request (what the CA does for an agency that
+ * generated its key in the HSM, POST /v1/signing-keys): a v3_signer certificate from the test intermediate for the
+ * request's public key and subject (kept as requested, -preserveDN), valid 3 years from a minute ago unless told
+ * otherwise. The CA files are found from the PKI given (its manifest's paths, e.g. the stack's
+ * <dataDir>/pki/intermediate), never from this checkout's data dir, so a worktree can issue from a shared stack's CA.
+ * It is in the CA database (OCSP and CRLs know it; call refreshOcsp(pki) before relying on OCSP) but not in pki.json.
+ */
+export async function issueCertificateForRequest(
+  pki: TestPki,
+  csrPem: string,
+  outDir: string,
+  validity: { start?: Date; end?: Date } = {},
+): Promise<{ certPath: string }> {
+  const caDir = path.dirname(pki.intermediateCert);
+  // The same lock as ensureTestPki and revokeCertificate: pki.lock beside the pki directory.
+  return withDirLock(path.join(path.dirname(pki.dir), 'pki.lock'), async () => {
+    fs.mkdirSync(outDir, { recursive: true });
+    const stamp = `${process.pid}-${Date.now()}-${crypto.randomBytes(4).toString('hex')}`;
+    const csrPath = path.join(outDir, `request-${stamp}.csr`);
+    const certPath = path.join(outDir, `certificate-${stamp}.pem`);
+    fs.writeFileSync(csrPath, csrPem);
+    const start = validity.start ?? new Date(Date.now() - 60_000);
+    await issue({
+      cnf: path.join(caDir, 'openssl.cnf'),
+      csrPath,
+      certPath,
+      extensions: 'v3_signer',
+      start,
+      end: validity.end ?? yearsFrom(start, 3),
+    });
+    return { certPath };
+  });
+}
+
 /** Development JWT signing key (ES256, P-256), used by `npm run token` and the gateway's dev issuer. */
 export async function ensureDevJwtKey(): Promise<{ privateKeyPath: string; publicKeyPath: string }> {
   const privateKeyPath = dataPath('dev', 'jwt-dev.key');

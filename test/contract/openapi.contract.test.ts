@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID, sign as nodeSign } from 'node:crypto';
+import { issueCertificateForRequest } from '../../infra/src/pki';
+import { refreshOcsp } from '../../infra/src/ocsp';
 import { deleteTokenKeyPair } from '../../infra/src/softhsm';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
@@ -97,6 +100,8 @@ const notProvoked: Record<string, string> = {
   'POST /v1/exchanges/replacements 409':
     'a document replaced twice: the replacement is queued once per original exchange (insertBusinessExchange)',
   'POST /v1/exchanges/replacements 503': 'documents unreachable: the route answers as answerExchangeRequest 503 does',
+  'PUT /v1/signing-keys/{id}/certificate 503':
+    'the HSM or the revocation sources (OCSP/CRL) unreachable: mapped like POST /v1/certificates 503 (signing integration tests)',
   'POST /v1/signing-keys 503':
     'the HSM or the organisation directory unreachable: mapped like POST /v1/documents/{id}/signatures 503 (test/e2e/signing-failures.e2e.test.ts)',
   'POST /v1/edxml-signatures 503':
@@ -782,6 +787,22 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await admin.get(`/v1/signing-keys/${keyId}`)).status).toBe(200);
     expect((await office.get(`/v1/signing-keys/${keyId}`)).status).toBe(403);
     expect((await admin.get(`/v1/signing-keys/${randomUUID()}`)).status).toBe(404);
+
+    const attach = (client: Checked, id: string, certificate: string) =>
+      client.json('PUT', `/v1/signing-keys/${id}/certificate`, { certificate });
+    const csr = (created.body as { csr: string }).csr;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-seal-'));
+    const issued = await issueCertificateForRequest(stack.infra.pki, csr, dir);
+    await refreshOcsp(stack.infra.pki);
+    const certificate = fs.readFileSync(issued.certPath, 'utf8');
+    expect((await attach(admin, keyId, fs.readFileSync(person('an').certPath, 'utf8'))).status).toBe(422); // not its key
+    expect((await admin.json('PUT', `/v1/signing-keys/${keyId}/certificate`, { certificate: 'x' })).status).toBe(400);
+    expect((await attach(office, keyId, certificate)).status).toBe(403);
+    expect((await attach(admin, randomUUID(), certificate)).status).toBe(404);
+    expect((await attach(admin, keyId, certificate)).status).toBe(200);
+    const another = await issueCertificateForRequest(stack.infra.pki, csr, dir);
+    expect((await attach(admin, keyId, fs.readFileSync(another.certPath, 'utf8'))).status).toBe(409); // rotate instead
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('routing: working calendars, certificate gating and written exceptions', async () => {

@@ -16,7 +16,7 @@ import { certificateActivatedV1 } from './events/certificate-activated';
 import { certificateUnregisteredV1 } from './events/certificate-unregistered';
 import { certificateReassignedV1 } from './events/certificate-reassigned';
 import { certificateSuspendedV1 } from './events/certificate-suspended';
-import { signingKeyGeneratedV1 } from './events/signing-key-lifecycle';
+import { signingKeyActivatedV1, signingKeyGeneratedV1 } from './events/signing-key-lifecycle';
 import { dossierHandoverDueV1 } from './events/dossier-handover-due';
 import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import { documentValidatedV1 } from './events/document-validated';
@@ -77,6 +77,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   certificateReassignedV1,
   certificateSuspendedV1,
   signingKeyGeneratedV1,
+  signingKeyActivatedV1,
   dossierHandoverDueV1,
   documentMetadataUpdatedV1,
   documentValidatedV1,

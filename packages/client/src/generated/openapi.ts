@@ -664,7 +664,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Organisation keys: online, certificate expiry, usage count (administrator) */
+        /** Organisation keys of the agency that can seal (generated through the API or listed in the configuration): which one is in use, online, certificate expiry, usage count (administrator) */
         get: operations["signingKeyStatus"];
         put?: never;
         /** Generate the agency's organisation seal key pair inside the HSM (administrator); answers the PKCS#10 request for the CA, with the agency's name and mã định danh */
@@ -702,6 +702,23 @@ export interface paths {
         /** One of the agency’s seal keys with its certification request and certificate (administrator) */
         get: operations["getSigningKey"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signing-keys/{id}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Attach the CA's certificate to a seal key and activate it (administrator): its public key must be the HSM key's, and it must chain to the trust store and not be revoked */
+        put: operations["attachSigningKeyCertificate"];
         post?: never;
         delete?: never;
         options?: never;
@@ -6063,6 +6080,11 @@ export interface operations {
                         online: boolean;
                         sessions: number;
                         keys: {
+                            /** @description The key generated through POST /v1/signing-keys; null for a key listed in the configuration */
+                            id: string | null;
+                            source: "api" | "configuration";
+                            /** @description The key the agency seals with now (its newest active one) */
+                            inUse: boolean;
                             agencyCode: string;
                             keyIdHex: string;
                             online: boolean;
@@ -6328,6 +6350,100 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachSigningKeyCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The CA's certificate for the key (PEM or base64 DER) */
+                    certificate: string;
+                    /** @description Intermediate CA certificates (PEM or base64 DER), if the trust store lacks them */
+                    chain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKey"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

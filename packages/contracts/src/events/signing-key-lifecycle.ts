@@ -28,3 +28,26 @@ export const signingKeyGeneratedV1 = {
   ),
 } as const;
 export type SigningKeyGeneratedV1 = Static<typeof signingKeyGeneratedV1.schema>;
+
+export const signingKeyActivatedV1 = {
+  type: 'vn.vanthu.signing-key.activated.v1',
+  topic: 'vanthu.signing',
+  aggregate: 'signing-key',
+  description:
+    "The CA's certificate for an agency's seal key was attached (its public key is the HSM key's, it chains to the trust store): the key seals from now on, as the agency's newest active key.",
+  schema: Type.Object(
+    {
+      signingKeyId: Uuid,
+      agencyCode: AgencyCode,
+      keyIdHex: Type.String({ pattern: '^[0-9a-f]+$' }),
+      certificateSha256: Sha256Hex,
+      certificateSubject: Type.String(),
+      notBefore: Timestamp,
+      notAfter: Timestamp,
+      activatedBy: Type.String(),
+      activatedAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.signing-key.activated.v1' },
+  ),
+} as const;
+export type SigningKeyActivatedV1 = Static<typeof signingKeyActivatedV1.schema>;

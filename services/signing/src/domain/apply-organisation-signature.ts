@@ -15,6 +15,7 @@ import { insertSignature, signaturesOf } from '../repositories/signatures-reposi
 import type { SignatureRow } from '../repositories/signatures-repository';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
+import { resolveSeal } from './resolve-seal';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
 import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';
@@ -52,9 +53,12 @@ export async function applyOrganisationSignature(
   // signed again, and a concurrent repeat waits for the first to commit.
   return mapSigningErrors(() =>
     ctx.runInTransaction(async (tx) => {
-      const seal = deps.seals.get(identity.agencyCode);
+      const seal = await resolveSeal(tx, identity.agencyCode, deps, ctx.clock());
       if (!seal)
-        throw new AppError('UNPROCESSABLE', `no organisation seal key is configured for agency ${identity.agencyCode}`);
+        throw new AppError(
+          'UNPROCESSABLE',
+          `agency ${identity.agencyCode} has no active organisation seal key; its administrator generates one (POST /v1/signing-keys) and attaches the CA's certificate`,
+        );
       const document = await deps.documents.getDocument(ctx.forward, command.documentId);
       const recovered = await recoverStoredSeal(tx, ctx, command.documentId, document.versions);
       if (recovered) return recovered;

@@ -1,11 +1,12 @@
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element as XmlElement } from '@xmldom/xmldom';
-import { AppError, requireRole } from '@vanthu/platform';
+import { AppError, requireRole, withTransaction } from '@vanthu/platform';
 import { algorithms, computeEnvelopedSignature, xmldsigNamespace } from '@vanthu/xmldsig';
 import type { Canonicalization } from '@vanthu/xmldsig';
 import { certificateDer } from '../pades/cms';
 import type { SigningContext } from '../context';
 import { mapSigningErrors } from './map-signing-errors';
+import { resolveSeal } from './resolve-seal';
 import { certificateSha256, sha256Hex } from './signing-deps';
 
 export type SignEdxmlInput = { documentId: string; edxml: Buffer; canonicalization?: Canonicalization };
@@ -94,8 +95,8 @@ export async function signEdxml(input: SignEdxmlInput, ctx: SigningContext): Pro
   requireRole(ctx.identity, 'clerk', 'service');
   const deps = ctx.signing;
   const agencyCode = ctx.identity.agencyCode;
-  const seal = deps.seals.get(agencyCode);
-  if (!seal) throw new AppError('UNPROCESSABLE', `no organisation seal key is configured for agency ${agencyCode}`);
+  const seal = await withTransaction(deps.pool, (tx) => resolveSeal(tx, agencyCode, deps, ctx.clock()));
+  if (!seal) throw new AppError('UNPROCESSABLE', `agency ${agencyCode} has no active organisation seal key`);
   if (seal.scheme !== 'rsa-pkcs1') {
     throw new AppError('UNPROCESSABLE', `edXML is signed with RSA-SHA256; the seal of ${agencyCode} is ${seal.scheme}`);
   }

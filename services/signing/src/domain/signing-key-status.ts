@@ -1,11 +1,20 @@
-import { requireRole } from '@vanthu/platform';
+import { requireRole, withTransaction } from '@vanthu/platform';
+import type * as pkijs from 'pkijs';
 import type { SigningContext } from '../context';
+import { parseCertificate } from '../pades/cms';
+import { listSigningKeys } from '../repositories/signing-keys-repository';
+import { resolveSeal } from './resolve-seal';
 import type { SigningDeps } from './signing-deps';
 import { certificateSubject } from './signing-deps';
 
 export type SigningKeyStatusInput = Record<string, never>;
 
 export type KeyStatus = {
+  /** The key's record when it was generated through POST /v1/signing-keys; null for a key of the configuration. */
+  id: string | null;
+  source: 'api' | 'configuration';
+  /** The key the agency seals with now. */
+  inUse: boolean;
   agencyCode: string;
   keyIdHex: string;
   online: boolean;
@@ -16,11 +25,11 @@ export type KeyStatus = {
   lastUsedAt: string | null;
 };
 
-/** Organisation keys as administrators see them: online, certificate expiry, usage count. */
-export function signingKeyStatus(
+/** Organisation keys as administrators see them: online, in use, certificate expiry, usage count. */
+export async function signingKeyStatus(
   _input: SigningKeyStatusInput,
   ctx: SigningContext,
-): { token: string | null; online: boolean; sessions: number; keys: KeyStatus[] } {
+): Promise<{ token: string | null; online: boolean; sessions: number; keys: KeyStatus[] }> {
   const { identity, signing: deps } = ctx;
   requireRole(identity, 'admin');
   let status: ReturnType<SigningDeps['hsm']['status']> | undefined;
@@ -29,21 +38,32 @@ export function signingKeyStatus(
   } catch {
     status = undefined;
   }
-  const keys: KeyStatus[] = [];
-  for (const seal of deps.seals.values()) {
-    if (seal.agencyCode !== identity.agencyCode) continue;
-    const notAfter = seal.certificate.notAfter.value;
-    const usage = status?.keyUsage[seal.keyIdHex];
-    keys.push({
-      agencyCode: seal.agencyCode,
-      keyIdHex: seal.keyIdHex,
-      online: !!status?.keys.some((k) => k.idHex === seal.keyIdHex.toLowerCase()),
-      certificateSubject: certificateSubject(seal.certificate),
+  const now = ctx.clock();
+  const result = await withTransaction(deps.pool, async (tx) => ({
+    active: (await listSigningKeys(tx, identity.agencyCode)).filter((k) => k.status === 'active'),
+    inUse: await resolveSeal(tx, identity.agencyCode, deps, now),
+  }));
+  const describe = (id: string | null, keyIdHex: string, certificate: pkijs.Certificate): KeyStatus => {
+    const notAfter = certificate.notAfter.value;
+    const usage = status?.keyUsage[keyIdHex];
+    return {
+      id,
+      source: id ? 'api' : 'configuration',
+      inUse: result.inUse?.keyIdHex === keyIdHex,
+      agencyCode: identity.agencyCode,
+      keyIdHex,
+      online: !!status?.keys.some((k) => k.idHex === keyIdHex.toLowerCase()),
+      certificateSubject: certificateSubject(certificate),
       certificateNotAfter: notAfter.toISOString(),
-      daysToExpiry: Math.floor((notAfter.getTime() - ctx.clock().getTime()) / 86_400_000),
+      daysToExpiry: Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000),
       usageCount: usage?.count ?? 0,
       lastUsedAt: usage?.lastUsedAt ?? null,
-    });
-  }
+    };
+  };
+  const keys: KeyStatus[] = result.active.flatMap((k) =>
+    k.certificateDer ? [describe(k.id, k.keyIdHex, parseCertificate(k.certificateDer))] : [],
+  );
+  const configured = deps.seals.get(identity.agencyCode);
+  if (configured) keys.push(describe(null, configured.keyIdHex, configured.certificate));
   return { token: status?.tokenLabel ?? null, online: !!status, sessions: status?.sessions ?? 0, keys };
 }

@@ -118,3 +118,55 @@ export async function openSigningKeys(tx: Tx, agencyCode: string): Promise<Signi
   );
   return rows;
 }
+
+/** Records the certificate the CA issued and makes the key active. */
+export async function activateSigningKey(
+  tx: Tx,
+  id: string,
+  certificate: {
+    der: Buffer;
+    sha256: string;
+    subject: string;
+    issuer: string;
+    serialHex: string;
+    chainDer: Buffer[];
+    notBefore: string;
+    notAfter: string;
+  },
+  by: { userId: string; at: string },
+): Promise<SigningKeyRow> {
+  const { rows } = await tx.query<SigningKeyRow>(
+    `UPDATE signing_keys SET status = 'active', certificate_der = $2, certificate_sha256 = $3,
+            certificate_subject = $4, certificate_issuer = $5, certificate_serial_hex = $6, chain_der = $7,
+            not_before = $8, not_after = $9, activated_by = $10, activated_at = $11
+      WHERE id = $1 RETURNING ${columns}`,
+    [
+      id,
+      certificate.der,
+      certificate.sha256,
+      certificate.subject,
+      certificate.issuer,
+      certificate.serialHex,
+      certificate.chainDer,
+      certificate.notBefore,
+      certificate.notAfter,
+      by.userId,
+      by.at,
+    ],
+  );
+  return rows[0] as SigningKeyRow;
+}
+
+/**
+ * The key that seals for the agency at `at`: the newest active one whose certificate is in its validity period
+ * (during a rotation both keys are active; the newer one is used, the older still verifies).
+ */
+export async function currentSealKey(tx: Tx, agencyCode: string, at: Date): Promise<SigningKeyRow | undefined> {
+  const { rows } = await tx.query<SigningKeyRow>(
+    `SELECT ${columns} FROM signing_keys
+      WHERE agency_code = $1 AND status = 'active' AND not_before <= $2 AND not_after > $2
+      ORDER BY activated_at DESC, generated_at DESC LIMIT 1`,
+    [agencyCode, at.toISOString()],
+  );
+  return rows[0];
+}

@@ -1,11 +1,12 @@
 import { IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { signingContext } from '../context';
+import { attachSigningKeyCertificate } from '../domain/attach-signing-key-certificate';
 import { generateSigningKey } from '../domain/generate-signing-key';
 import { getSigningKey } from '../domain/get-signing-key';
 import type { SigningDeps } from '../domain/signing-deps';
 import { IdParams } from '../schemas/signing';
-import { GenerateSigningKeyRequest, SigningKey } from '../schemas/signing-keys';
+import { AttachCertificateRequest, GenerateSigningKeyRequest, SigningKey } from '../schemas/signing-keys';
 
 /** Agency onboarding: organisation seal keys generated in the HSM, certified by the CA, rotated and retired. */
 export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Promise<void> {
@@ -43,5 +44,28 @@ export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Prom
       },
     },
     async (request) => getSigningKey({ signingKeyId: request.params.id }, ctx(request, deps, 'getSigningKey')),
+  );
+
+  app.put(
+    '/v1/signing-keys/:id/certificate',
+    {
+      schema: {
+        operationId: 'attachSigningKeyCertificate',
+        tags: ['signing'],
+        summary:
+          "Attach the CA's certificate to a seal key and activate it (administrator): its public key must be the HSM key's, and it must chain to the trust store and not be revoked",
+        params: IdParams,
+        body: AttachCertificateRequest,
+        response: { 200: { $ref: 'SigningKey#' }, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await attachSigningKeyCertificate(
+          { signingKeyId: request.params.id, ...request.body },
+          ctx(request, deps, 'attachSigningKeyCertificate'),
+        ),
+      ),
   );
 }

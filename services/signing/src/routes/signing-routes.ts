@@ -349,7 +349,8 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       schema: {
         operationId: 'signingKeyStatus',
         tags: ['signing'],
-        summary: 'Organisation keys: online, certificate expiry, usage count (administrator)',
+        summary:
+          'Organisation keys of the agency that can seal (generated through the API or listed in the configuration): which one is in use, online, certificate expiry, usage count (administrator)',
         response: { 200: KeyStatusResponse, ...problemResponses(401, 403) },
       },
     },

@@ -43,3 +43,16 @@ export const SigningKey = Type.Object(
   },
   { $id: 'SigningKey' },
 );
+
+export const AttachCertificateRequest = Type.Object(
+  {
+    certificate: Type.String({ minLength: 100, description: "The CA's certificate for the key (PEM or base64 DER)" }),
+    chain: Type.Optional(
+      Type.Array(Type.String({ minLength: 100 }), {
+        maxItems: 5,
+        description: 'Intermediate CA certificates (PEM or base64 DER), if the trust store lacks them',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

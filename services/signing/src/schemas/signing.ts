@@ -309,6 +309,11 @@ export const KeyStatusResponse = Type.Object({
   sessions: Type.Integer(),
   keys: Type.Array(
     Type.Object({
+      id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+        description: 'The key generated through POST /v1/signing-keys; null for a key listed in the configuration',
+      }),
+      source: Type.Union([Type.Literal('api'), Type.Literal('configuration')]),
+      inUse: Type.Boolean({ description: 'The key the agency seals with now (its newest active one)' }),
       agencyCode: Type.String(),
       keyIdHex: Type.String(),
       online: Type.Boolean(),

@@ -1,0 +1,121 @@
+import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
+import type { Mutation } from '@vanthu/platform';
+import { signingKeyActivatedV1 } from '@vanthu/contracts';
+import type * as pkijs from 'pkijs';
+import { certificateDer } from '../pades/cms';
+import { CertificateRevokedError, collectRevocation, isSelfSigned } from '../pades/revocation';
+import { activateSigningKey, findSigningKey } from '../repositories/signing-keys-repository';
+import { eventMeta } from '../context';
+import type { SigningContext } from '../context';
+import { assertChainsToTrust, assertValidPeriod } from './check-certificate';
+import { mapSigningErrors } from './map-signing-errors';
+import { decodeCertificate } from './prepare-signing-session';
+import { certificateSha256, certificateSubject } from './signing-deps';
+import { toSigningKeyView } from './signing-key-view';
+import type { SigningKeyView } from './signing-key-view';
+
+export type AttachSigningKeyCertificateInput = {
+  signingKeyId: string;
+  /** The certificate the CA issued for the key's request (PEM or base64 DER). */
+  certificate: string;
+  /** Intermediates the CA handed over with it, when the trust store does not already hold them. */
+  chain?: string[];
+};
+
+const spkiOf = (certificate: pkijs.Certificate): Buffer =>
+  Buffer.from(certificate.subjectPublicKeyInfo.toSchema().toBER(false));
+
+/**
+ * Attaches the CA's certificate to a seal key waiting for it and activates the key: the certificate must carry the
+ * very public key the HSM holds for it, be in its validity period, chain to a trusted root and not be revoked.
+ * Attaching the same certificate again changes nothing; a retired key is never activated again, and an active key
+ * does not take another certificate (rotate it: a new key, a new request).
+ */
+export async function attachSigningKeyCertificate(
+  input: AttachSigningKeyCertificateInput,
+  ctx: SigningContext,
+): Promise<Mutation<SigningKeyView>> {
+  const { identity, signing: deps } = ctx;
+  requireRole(identity, 'admin');
+  const certificate = decodeCertificate(input.certificate);
+  const extra = (input.chain ?? []).map(decodeCertificate);
+  const sha256 = certificateSha256(certificate);
+  return mapSigningErrors(() =>
+    ctx.runInTransaction(async (tx) => {
+      const key = await findSigningKey(tx, identity.agencyCode, input.signingKeyId, { lock: true });
+      if (!key) throw new AppError('NOT_FOUND', `signing key ${input.signingKeyId} not found`);
+      if (key.status === 'retired')
+        throw new AppError('CONFLICT', `signing key ${key.id} is retired and cannot be activated again`);
+      if (key.status === 'active') {
+        if (key.certificateSha256 === sha256) return toSigningKeyView(key);
+        throw new AppError(
+          'CONFLICT',
+          `signing key ${key.id} is already active with another certificate; rotate it (POST /v1/signing-keys/${key.id}/rotation) for a new one`,
+        );
+      }
+      // The certificate is for this key only if it names the public key the HSM generated; the HSM is asked again
+      // so that a key deleted from the token since then is not activated.
+      const inHsm = await deps.hsm.publicKeyOf(key.keyIdHex);
+      if (!inHsm)
+        throw new AppError('UNPROCESSABLE', `the HSM no longer holds key ${key.keyIdHex}; generate a new key`, {
+          errors: [{ field: 'signingKeyId', message: 'key missing from the HSM' }],
+        });
+      const certified = spkiOf(certificate);
+      if (!certified.equals(inHsm) || !certified.equals(key.publicKeyDer))
+        throw new AppError('UNPROCESSABLE', "the certificate's public key is not the key generated in the HSM", {
+          errors: [{ field: 'certificate', message: 'public key does not match the signing key' }],
+        });
+      const at = ctx.clock();
+      assertValidPeriod(certificate, at);
+      const chain = await assertChainsToTrust(certificate, extra, deps, at);
+      try {
+        await collectRevocation(chain, deps.pades.certificatePool, deps.pades.revocationTimeoutMs);
+      } catch (error) {
+        if (error instanceof CertificateRevokedError)
+          throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
+            cause: error,
+            errors: [{ field: 'certificate', message: 'revoked' }],
+          });
+        throw error;
+      }
+      const activated = await activateSigningKey(
+        tx,
+        key.id,
+        {
+          der: certificateDer(certificate),
+          sha256,
+          subject: certificateSubject(certificate),
+          issuer: certificate.issuer.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', '),
+          serialHex: Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex'),
+          // What a seal embeds besides the leaf: the intermediates, not the trusted root.
+          chainDer: chain
+            .slice(1)
+            .filter((c) => !isSelfSigned(c))
+            .map(certificateDer),
+          notBefore: certificate.notBefore.value.toISOString(),
+          notAfter: certificate.notAfter.value.toISOString(),
+        },
+        { userId: identity.userId, at: at.toISOString() },
+      );
+      await enqueueEvent(
+        tx,
+        signingKeyActivatedV1,
+        activated.id,
+        {
+          signingKeyId: activated.id,
+          agencyCode: activated.agencyCode,
+          keyIdHex: activated.keyIdHex,
+          certificateSha256: sha256,
+          certificateSubject: activated.certificateSubject ?? '',
+          notBefore: activated.notBefore ?? '',
+          notAfter: activated.notAfter ?? '',
+          activatedBy: identity.userId,
+          activatedAt: activated.activatedAt ?? '',
+        },
+        eventMeta(ctx, activated.agencyCode),
+        deps.topicPrefix,
+      );
+      return toSigningKeyView(activated);
+    }),
+  );
+}

@@ -1,0 +1,28 @@
+import type { Tx } from '@vanthu/platform';
+import { parseCertificate } from '../pades/cms';
+import { currentSealKey } from '../repositories/signing-keys-repository';
+import type { Seal, SigningDeps } from './signing-deps';
+
+/**
+ * The organisation seal an agency signs with now: its newest active key generated through the API (POST
+ * /v1/signing-keys), else the key the configuration lists for it (HSM_SEALS, for bootstrapping), else none.
+ */
+export async function resolveSeal(
+  tx: Tx,
+  agencyCode: string,
+  deps: SigningDeps,
+  at: Date,
+): Promise<(Seal & { signingKeyId: string | null }) | undefined> {
+  const key = await currentSealKey(tx, agencyCode, at);
+  if (key?.certificateDer)
+    return {
+      signingKeyId: key.id,
+      agencyCode,
+      keyIdHex: key.keyIdHex,
+      certificate: parseCertificate(key.certificateDer),
+      chain: key.chainDer.map(parseCertificate),
+      scheme: 'rsa-pkcs1',
+    };
+  const configured = deps.seals.get(agencyCode);
+  return configured ? { ...configured, signingKeyId: null } : undefined;
+}
