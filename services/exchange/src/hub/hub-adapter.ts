@@ -42,3 +42,30 @@ export class HubError extends Error {
     this.retriable = options.retriable ?? !businessCodes.has(code);
   }
 }
+
+/** One HTTP call to a hub: a network failure or a timeout is a retriable HubError naming the operation. */
+export async function hubFetch(
+  operation: string,
+  url: URL | string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new HubError('network', `the hub cannot be reached (${operation}): ${(error as Error).message}`, {
+      retriable: true,
+      cause: error,
+    });
+  }
+}
+
+/** A hub's JSON answer; 5xx and an answer that is not JSON are the hub's own failure (code 20, retried). */
+export async function hubAnswer<T>(operation: string, response: Response): Promise<T> {
+  if (response.status >= 500) throw new HubError('20', `the hub answered HTTP ${response.status} to ${operation}`);
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    throw new HubError('20', `the hub answered ${operation} with no JSON (HTTP ${response.status})`, { cause: error });
+  }
+}

@@ -1,4 +1,4 @@
-import { HubError } from './hub-adapter';
+import { HubError, hubAnswer, hubFetch } from './hub-adapter';
 import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem } from './hub-adapter';
 
 // The provincial LGSP REST shape (docs/domain/edxml-facts.md §3.3; requirements.md §3.4, the Lạng Sơn
@@ -89,20 +89,16 @@ export class LgspAdapter implements HubAdapter {
   private async logIn(login: LgspLogin): Promise<string> {
     const url = this.url('auth/login');
     url.searchParams.set('allow_anonymous', 'true');
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const response = await hubFetch(
+      'login',
+      url,
+      {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ ...login, otp: null, twoFactorProvider: null, typeObjs: [0, 1] }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new HubError('network', `the hub cannot be reached (login): ${(error as Error).message}`, {
-        retriable: true,
-        cause: error,
-      });
-    }
+      },
+      this.timeoutMs,
+    );
     if (response.status >= 500) throw new HubError('20', `the hub answered HTTP ${response.status} to the login`);
     const answer = (await response.json().catch(() => ({}))) as {
       message?: string;
@@ -141,19 +137,12 @@ export class LgspAdapter implements HubAdapter {
       const token = await this.bearer(renew);
       if (token) headers.authorization = `Bearer ${token}`;
       if (typeof init.body === 'string') headers['content-type'] = 'application/json';
-      try {
-        return await fetch(url, {
-          method: init.method,
-          headers,
-          ...(init.body !== undefined ? { body: init.body } : {}),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (error) {
-        throw new HubError('network', `the hub cannot be reached (${operation}): ${(error as Error).message}`, {
-          retriable: true,
-          cause: error,
-        });
-      }
+      return hubFetch(
+        operation,
+        url,
+        { method: init.method, headers, ...(init.body !== undefined ? { body: init.body } : {}) },
+        this.timeoutMs,
+      );
     };
     let response = await send(false);
     // A token the hub no longer accepts (expired early, revoked, the hub restarted): log in again, once.
@@ -161,15 +150,7 @@ export class LgspAdapter implements HubAdapter {
       await response.body?.cancel();
       response = await send(true);
     }
-    if (response.status >= 500) throw new HubError('20', `the hub answered HTTP ${response.status} to ${operation}`);
-    let answer: LgspAnswer;
-    try {
-      answer = (await response.json()) as LgspAnswer;
-    } catch (error) {
-      throw new HubError('20', `the hub answered ${operation} with no JSON (HTTP ${response.status})`, {
-        cause: error,
-      });
-    }
+    const answer = await hubAnswer<LgspAnswer>(operation, response);
     if (answer.success !== true) {
       const data = (answer.data ?? {}) as { errorCode?: unknown; errorDesc?: unknown };
       const code = typeof data.errorCode === 'string' ? data.errorCode : String(response.status);

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { HubError } from './hub-adapter';
+import { HubError, hubAnswer, hubFetch } from './hub-adapter';
 import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem } from './hub-adapter';
 
 // The VNPT VXP protocol as the public SDK (SDKVXP 2.0.1) sends it (docs/domain/edxml-facts.md,
@@ -61,29 +61,13 @@ export class VxpAdapter implements HubAdapter {
     parameters: Record<string, string>,
     body?: FormData,
   ): Promise<VxpAnswer> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}/${operation}`, {
-        method: 'POST',
-        headers: vxpHeaders(credentials, parameters, this.clock()),
-        ...(body ? { body } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new HubError('network', `the hub cannot be reached (${operation}): ${(error as Error).message}`, {
-        retriable: true,
-        cause: error,
-      });
-    }
-    if (response.status >= 500) throw new HubError('20', `the hub answered HTTP ${response.status} to ${operation}`);
-    let answer: VxpAnswer;
-    try {
-      answer = (await response.json()) as VxpAnswer;
-    } catch (error) {
-      throw new HubError('20', `the hub answered ${operation} with no JSON (HTTP ${response.status})`, {
-        cause: error,
-      });
-    }
+    const response = await hubFetch(
+      operation,
+      `${this.baseUrl}/${operation}`,
+      { method: 'POST', headers: vxpHeaders(credentials, parameters, this.clock()), ...(body ? { body } : {}) },
+      this.timeoutMs,
+    );
+    const answer = await hubAnswer<VxpAnswer>(operation, response);
     if (answer.ErrorCode !== '0' || answer.status !== 'OK') {
       throw new HubError(
         answer.ErrorCode ?? String(response.status),
