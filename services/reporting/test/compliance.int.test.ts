@@ -160,7 +160,7 @@ describe('monthly compliance report from events', () => {
       const { status, body } = await get(`/v1/reports/compliance?month=2026-11`, clerkOf(agencyCode));
       expect(status).toBe(200);
       expect(body.agencyCode).toBe(agencyCode);
-      expect(body.definitionsVersion).toBe('2026.2');
+      expect(body.definitionsVersion).toBe('2026.3');
       expect(numbers(body.figures)).toEqual(expectedFigures(activity, agencyCode, tasks, asOf));
       expect(body.documents).toEqual(expectedDocuments(activity, agencyCode));
       expect(body.certificates).toEqual(expectedCertificates(activity, agencyCode));

@@ -35,7 +35,9 @@ export type ComplianceDefinitions = {
 export const complianceDefinitionsV1: ComplianceDefinitions = {
   // 2026.2: incoming on time counts the lead's (chủ trì) handling tasks due in the month from routing's events
   // (2026.1 counted completed incoming processes, which carry no deadline).
-  version: '2026.2',
+  // 2026.3: consultations on time counts every member asked, a member who did not answer by the deadline as late
+  // (from routing's consultation events; before, no event carried consultations and the figure was 0/0).
+  version: '2026.3',
   figures: {
     // "Tỷ lệ văn bản, hồ sơ công việc được xử lý hoàn toàn trên môi trường điện tử và ký số": an
     // outgoing document counts when issued electronically with both signatures (NĐ 30/2020 Điều 5:
@@ -113,7 +115,8 @@ export const complianceDefinitionsV1: ComplianceDefinitions = {
     },
     consultationsOnTime: {
       label: 'Tỷ lệ ý kiến góp ý đúng hạn',
-      definition: 'answers to consultations opened in the month given by their deadline, over all answers',
+      definition:
+        'members asked in consultations opened in the month who answered by the deadline, over those who answered or whose deadline has passed',
       numerator: (c) => c.consultationAnswersOnTime,
       denominator: (c) => c.consultationAnswers,
     },

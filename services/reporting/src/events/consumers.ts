@@ -1,5 +1,8 @@
 import {
   certificateActivatedV1,
+  consultationAnsweredV1,
+  consultationClosedV1,
+  consultationOpenedV1,
   certificateReassignedV1,
   certificateRegisteredV1,
   certificateSuspendedV1,
@@ -54,6 +57,7 @@ import {
   onTaskReturned,
 } from './routing-events';
 import { onExchangeReceived, onExchangeSent, onExchangeStatus } from './exchange-events';
+import { onConsultationAnswered, onConsultationClosed, onConsultationOpened } from './consultation-events';
 
 export const reportingHandlers: Record<string, EventHandler> = {
   [documentCreatedV1.type]: onDocumentCreated,
@@ -80,6 +84,9 @@ export const reportingHandlers: Record<string, EventHandler> = {
   [exchangeSentV1.type]: onExchangeSent,
   [exchangeReceivedV1.type]: onExchangeReceived,
   [exchangeStatusV1.type]: onExchangeStatus,
+  [consultationOpenedV1.type]: onConsultationOpened,
+  [consultationAnsweredV1.type]: onConsultationAnswered,
+  [consultationClosedV1.type]: onConsultationClosed,
 };
 
 /** The topics the projections are built from, in the order a rebuild reads them. */

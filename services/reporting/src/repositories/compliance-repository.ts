@@ -60,6 +60,7 @@ export async function monthlyAgencyCounts(
        UNION SELECT agency_code FROM certificate_facts WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT agency_code FROM process_facts WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT agency_code FROM exchange_facts WHERE $3::text IS NULL OR agency_code = $3
+       UNION SELECT agency_code FROM consultation_facts WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT $3::text WHERE $3::text IS NOT NULL
      ),
      created AS (
@@ -99,9 +100,13 @@ export async function monthlyAgencyCounts(
          AND ($3::text IS NULL OR agency_code = $3)
        GROUP BY agency_code
      ),
+     -- Members asked in consultations opened in the month: due once answered or once the deadline passed without an
+     -- answer (as of $4), on time when routing found the answer given by the deadline.
      consultations AS (
-       SELECT agency_code, sum(answers) AS answers, sum(answers_on_time) AS on_time
-       FROM consultation_facts
+       SELECT agency_code,
+         count(*) FILTER (WHERE answered_at IS NOT NULL OR due_at < $4::timestamptz) AS answers,
+         count(*) FILTER (WHERE on_time) AS on_time
+       FROM consultation_member_facts
        WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR agency_code = $3)
        GROUP BY agency_code
      ),

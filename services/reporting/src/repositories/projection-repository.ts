@@ -9,6 +9,7 @@ export const projectionTables = [
   'process_facts',
   'task_facts',
   'consultation_facts',
+  'consultation_member_facts',
   'exchange_facts',
 ] as const;
 

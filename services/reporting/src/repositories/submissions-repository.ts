@@ -130,6 +130,7 @@ export async function agenciesOfProvince(tx: Tx, month: string): Promise<{ agenc
              UNION SELECT agency_code FROM certificate_facts
              UNION SELECT agency_code FROM process_facts
              UNION SELECT agency_code FROM exchange_facts
+             UNION SELECT agency_code FROM consultation_facts
              UNION SELECT agency_code FROM report_submissions WHERE month = $1) a
       ORDER BY a.agency_code`,
     [month],
