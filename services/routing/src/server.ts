@@ -7,6 +7,7 @@ import { migrationsDir, routingConfigSchema } from './config';
 import type { RoutingConfig } from './config';
 import type { RoutingDeps } from './domain/routing-context';
 import { routingConsumers } from './events/consumers';
+import { registerEscalationHandler } from './events/escalation-timer';
 import { registerConsultationTimerHandlers } from './consultations/consultation-timers';
 import { certificateProjectionHandlers } from './gating/certificate-projection';
 import { moduleTimers } from './module-timers';
@@ -40,6 +41,8 @@ void runService({
   ],
   beforeListen: async (context) => {
     registerDeadlineHandlers();
+    // After the deadline handlers: the engine's escalation handler moves the task as well as announcing it.
+    registerEscalationHandler({ ...routingDeps(context), logger: context.logger, clock: systemClock });
     registerConsultationTimerHandlers();
     timerWorker = new TimerWorker({
       pool: context.pool,

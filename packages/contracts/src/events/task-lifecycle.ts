@@ -55,7 +55,7 @@ export const taskReturnedV1 = taskEvent('returned', 'A task was returned to an e
 });
 export const taskDelegatedV1 = taskEvent(
   'delegated',
-  'A task was handed to a named colleague (ủy quyền) or forwarded; on a step the owner reviews, the delegate’s work went back to its owner (review) or the owner sent it back to the delegate with a reason (review-return).',
+  'A task was handed to a named colleague (ủy quyền) or forwarded; on a step the owner reviews, the delegate’s work went back to its owner (review) or the owner sent it back to the delegate with a reason (review-return); an interrupting escalation after the deadline took it from its assignee (escalation).',
   {
     from: Type.String(),
     to: Type.String(),
@@ -64,6 +64,7 @@ export const taskDelegatedV1 = taskEvent(
       Type.Literal('forward'),
       Type.Literal('review'),
       Type.Literal('review-return'),
+      Type.Literal('escalation'),
     ]),
     reason: Type.Optional(Type.String()),
   },

@@ -3,10 +3,8 @@ import { AppError } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import { updateTask } from '../repositories/tasks-repository';
 import type { DelegateTaskBody, TaskView } from '../schemas/routing';
-import type { ProcessDefinitionBody } from '../definitions/definition-schema';
 import { userTask } from '../definitions/parse-definition';
-import type { TaskAuthority } from '../repositories/tasks-repository';
-import { defaultDelegatedPrefix, emit, recordHistory, taskEventFields } from './process-runtime';
+import { defaultDelegatedPrefix, definitionAuthority, emit, recordHistory, taskEventFields } from './process-runtime';
 import type { RoutingContext } from './routing-context';
 import { lockTaskFor } from './task-access';
 import { taskView } from './views';
@@ -41,7 +39,7 @@ export async function handOverTask(
       task.signatureKind !== 'approval'
         ? task.authority
         : to === owner
-          ? definitionAuthority(locked.definition, task.step)
+          ? definitionAuthority(userTask(locked.definition, task.step))
           : { prefix: input.body.authorityPrefix ?? defaultDelegatedPrefix, onBehalfOf: owner };
     const moved = await updateTask(tx, task.id, {
       state: 'claimed',
@@ -58,9 +56,4 @@ export async function handOverTask(
     await emit(tx, ctx, taskDelegatedV1, process, { ...taskEventFields(moved, now), from, to, mode: input.mode });
     return taskView(moved, now);
   });
-}
-
-function definitionAuthority(definition: ProcessDefinitionBody, step: string): TaskAuthority | null {
-  const prefix = userTask(definition, step).signature?.authorityPrefix;
-  return prefix ? { prefix, onBehalfOf: null } : null;
 }

@@ -105,6 +105,33 @@ export function taskEventFields(task: TaskRecord, at: Date) {
   };
 }
 
+/**
+ * Who a step's escalation goes to, resolved like an assignee ('starter', 'variable:<name>'): the definition's
+ * boundary `escalateTo`, or undefined for the default (the unit head of the task's unit).
+ */
+export function escalationTarget(
+  process: ProcessRecord,
+  element: UserTaskElement,
+  task: TaskRecord,
+): { userId?: string; role: string; unit?: string } | undefined {
+  const declared = element.boundaryEvents?.find((b) => b.kind === 'escalation')?.escalateTo;
+  if (!declared) return undefined;
+  const userId =
+    declared.user === 'starter'
+      ? process.startedBy
+      : declared.user?.startsWith('variable:')
+        ? stringVariable(process, declared.user.slice('variable:'.length))
+        : undefined;
+  const unit = declared.unit === 'starter' ? (process.startedUnit ?? task.assigneeUnit) : declared.unit;
+  return { role: declared.role, ...(userId ? { userId } : {}), ...(unit ? { unit } : {}) };
+}
+
+/** How the holder of an approval signs by the definition alone (no delegation). */
+export function definitionAuthority(element: UserTaskElement): TaskAuthority | null {
+  const prefix = element.signature?.kind === 'approval' ? element.signature.authorityPrefix : undefined;
+  return prefix ? { prefix, onBehalfOf: null } : null;
+}
+
 /** Ủy quyền of a step the assignee signs as the approver: by default thừa ủy quyền (NĐ 30/2020 Điều 13.3). */
 export const defaultDelegatedPrefix = 'TUQ.' as const;
 
@@ -390,7 +417,7 @@ async function scheduleDeadlines(
       deadline: element.dueIn,
       calendar,
       remindAt: reminder ? 0.75 : false,
-      escalateTo: element.boundaryEvents?.find((b) => b.kind === 'escalation')?.escalateTo ?? escalateTo,
+      escalateTo: escalationTarget(process, element, task) ?? escalateTo,
       ...(interrupting ? { interruptAfter: interrupting.offset } : {}),
     });
   }

@@ -184,6 +184,8 @@ export type TaskChange = Partial<
     TaskRecord,
     | 'state'
     | 'assigneeUserId'
+    | 'assigneeRole'
+    | 'assigneeUnit'
     | 'ownerUserId'
     | 'documentVersion'
     | 'completedAt'
@@ -199,6 +201,8 @@ export type TaskChange = Partial<
 const changeColumns: Record<keyof TaskChange, string> = {
   state: 'state',
   assigneeUserId: 'assignee_user_id',
+  assigneeRole: 'assignee_role',
+  assigneeUnit: 'assignee_unit',
   ownerUserId: 'owner_user_id',
   documentVersion: 'document_version',
   completedAt: 'completed_at',

@@ -1,0 +1,166 @@
+import { findEventDefinition } from '@vanthu/contracts';
+import { createPool, isValidEventData } from '@vanthu/platform';
+import type { Pool } from '@vanthu/platform';
+import incoming from '../src/definitions/defaults/incoming.json';
+import { DocumentsClient } from '../src';
+import { registerEscalationHandler } from '../src/events/escalation-timer';
+import { moduleTimers } from '../src/module-timers';
+import { registerDeadlineHandlers, runDueTimers } from '../src/timers';
+import { agency, otherAgency, people, startHarness } from './http-harness';
+import type { Harness } from './http-harness';
+
+let h: Harness;
+let second: Pool;
+let incomingRegister: string;
+const unregister: (() => void)[] = [];
+beforeAll(async () => {
+  h = await startHarness('rt_escalation');
+  second = createPool(h.fixture.db.url);
+  const clock = () => new Date(h.now.value);
+  unregister.push(registerDeadlineHandlers());
+  // As the server does: the engine's handler replaces the timers module's announcement of escalations.
+  unregister.push(
+    registerEscalationHandler({
+      documents: new DocumentsClient('http://127.0.0.1:9'),
+      timers: moduleTimers(clock),
+      events: { topicPrefix: 'test.', source: '/vanthu/routing' },
+      localAgencies: [agency, otherAgency],
+      logger: h.fixture.logger,
+      clock,
+    }),
+  );
+  incomingRegister = (
+    await h.documents.inject({
+      method: 'POST',
+      url: '/v1/registers',
+      headers: h.as(people.clerk),
+      payload: { name: 'Sổ văn bản đến', direction: 'incoming' },
+    })
+  ).json().id;
+});
+afterAll(async () => {
+  unregister.forEach((u) => u());
+  await second.end();
+  await h.close();
+});
+
+type Task = { id: string; step: string; state: string; dueAt: string; assignee: Record<string, string> };
+const tasksOf = async (processId: string, step: string): Promise<Task[]> =>
+  ((await h.call(people.admin, 'GET', `/v1/processes/${processId}`)).json().tasks as Task[]).filter(
+    (t) => t.step === step,
+  );
+const events = async (type: string, taskId: string) => {
+  const { rows } = await h.fixture.pool.query<{ data: Record<string, unknown> }>(
+    "SELECT data FROM outbox WHERE event_type = $1 AND data->>'taskId' = $2 ORDER BY position",
+    [type, taskId],
+  );
+  for (const row of rows) expect(isValidEventData(findEventDefinition(type)!, row.data)).toBe(true);
+  return rows.map((r) => r.data);
+};
+const fireOnTwoReplicas = async (at: Date) => {
+  const options = { logger: h.fixture.logger, topicPrefix: 'test.' };
+  const [a, b] = await Promise.all([
+    runDueTimers(at, { ...options, pool: h.fixture.pool, source: 'a' }),
+    runDueTimers(at, { ...options, pool: second, source: 'b' }),
+  ]);
+  expect(a.failed + b.failed).toBe(0);
+  return a.fired + b.fired;
+};
+
+test('an interrupting escalation takes the task from its assignee after the deadline and gives it to the escalation target, once across replicas', async () => {
+  // The agency's incoming process: a distribution not done two working hours after its deadline goes to the Vice-Chairman.
+  const elements = incoming.elements.map((e) =>
+    e.id === 'distribution'
+      ? {
+          ...e,
+          boundaryEvents: [
+            {
+              type: 'timer',
+              kind: 'escalation',
+              offset: { workingHours: 2 },
+              interrupting: true,
+              escalateTo: { role: 'agency-leader', user: 'variable:deputy' },
+            },
+          ],
+        }
+      : e,
+  );
+  expect((await h.call(people.admin, 'POST', '/v1/workflows/definitions', { ...incoming, elements })).statusCode).toBe(
+    201,
+  );
+  const document = await h.uploadDraft(people.clerk, {
+    direction: 'incoming',
+    subject: 'Công văn của Sở Xây dựng',
+    sender: { organId: otherAgency, organName: 'Sở Xây dựng' },
+    codeNumber: '77',
+    codeNotation: 'SXD-QLN',
+    issuedDate: '2026-06-12',
+  });
+  const processId = (
+    await h.call(people.clerk, 'POST', '/v1/processes', {
+      kind: 'incoming',
+      documentId: document.id,
+      variables: { deputy: people.leader2.userId },
+    })
+  ).json().id as string;
+  const [registration] = await tasksOf(processId, 'registration');
+  await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, {
+    registration: { registerId: incomingRegister },
+  });
+  const [distribution] = (await tasksOf(processId, 'distribution')) as [Task];
+  expect((await h.call(people.leader, 'POST', `/v1/tasks/${distribution.id}/claim`)).statusCode).toBe(200);
+  const { rows: timers } = await h.fixture.pool.query<{ kind: string; fire_at: Date }>(
+    "SELECT kind, fire_at FROM timers WHERE task_id = $1 AND kind IN ('due', 'escalation') ORDER BY fire_at",
+    [distribution.id],
+  );
+  expect(timers.map((t) => t.kind)).toEqual(['due', 'escalation']);
+  const [due, escalation] = timers.map((t) => t.fire_at) as [Date, Date];
+  expect(due.toISOString()).toBe(distribution.dueAt);
+  expect(escalation.getTime()).toBeGreaterThan(due.getTime());
+
+  // At the deadline the unit head is alerted; the task stays with the Chairman (not interrupting).
+  await fireOnTwoReplicas(due);
+  expect((await tasksOf(processId, 'distribution'))[0]).toMatchObject({
+    state: 'claimed',
+    assignee: { userId: people.leader.userId },
+  });
+  // Two working hours later the escalation interrupts: the task is the Vice-Chairman's.
+  await fireOnTwoReplicas(new Date(escalation.getTime() - 1));
+  expect((await tasksOf(processId, 'distribution'))[0]?.assignee.userId).toBe(people.leader.userId);
+  expect(await fireOnTwoReplicas(escalation)).toBe(1);
+  expect(await fireOnTwoReplicas(new Date(escalation.getTime() + 86_400_000))).toBe(0);
+  expect((await tasksOf(processId, 'distribution'))[0]).toMatchObject({
+    id: distribution.id,
+    state: 'claimed',
+    assignee: { userId: people.leader2.userId, role: 'agency-leader' },
+  });
+  const { rows: stored } = await h.fixture.pool.query<{ assignee_user_id: string; state: string }>(
+    'SELECT assignee_user_id, state FROM tasks WHERE id = $1',
+    [distribution.id],
+  );
+  expect(stored).toEqual([{ assignee_user_id: people.leader2.userId, state: 'claimed' }]);
+
+  const overdue = await events('vn.vanthu.task.overdue.v1', distribution.id);
+  // (The same-day transfer flag of NĐ 30/2020 Điều 22 fires at its own time and is not the step's deadline.)
+  expect(overdue.filter((e) => e.sla === undefined).map((e) => [e.interrupting ?? false, e.escalatedTo])).toEqual([
+    [false, { role: 'agency-leader', userId: people.leader2.userId }],
+    [true, { role: 'agency-leader', userId: people.leader2.userId }],
+  ]);
+  expect((await events('vn.vanthu.task.delegated.v1', distribution.id)).map((e) => [e.mode, e.from, e.to])).toEqual([
+    ['escalation', people.leader.userId, people.leader2.userId],
+  ]);
+
+  // The Chairman can no longer act on it; the Vice-Chairman distributes and the process moves on.
+  const body = { distribution: { direction: 'Giao Phòng KGVX chủ trì', lead: { userId: people.specialist.userId } } };
+  expect((await h.call(people.leader, 'POST', `/v1/tasks/${distribution.id}/complete`, body)).statusCode).toBe(403);
+  expect((await h.call(people.leader2, 'POST', `/v1/tasks/${distribution.id}/complete`, body)).statusCode).toBe(200);
+  expect((await tasksOf(processId, 'lead-handling')).map((t) => t.state)).toEqual(['open']);
+  const history = (await h.call(people.admin, 'GET', `/v1/processes/${processId}/history`)).json().items as {
+    action: string;
+    actor: string;
+  }[];
+  expect(history.filter((e) => e.action === 'task-escalated').map((e) => e.actor)).toEqual(['routing-timer']);
+  expect((await h.call(people.admin, 'GET', `/v1/processes/${processId}/history/verification`)).json().valid).toBe(
+    true,
+  );
+});
