@@ -102,6 +102,10 @@ const notProvoked: Record<string, string> = {
   'POST /v1/exchanges/replacements 503': 'documents unreachable: the route answers as answerExchangeRequest 503 does',
   'PUT /v1/signing-keys/{id}/certificate 503':
     'the HSM or the revocation sources (OCSP/CRL) unreachable: mapped like POST /v1/certificates 503 (signing integration tests)',
+  'POST /v1/signing-keys/{id}/rotation 422':
+    'an agency removed from the directory after its first key: the same check as POST /v1/signing-keys 422 (createSealKey)',
+  'POST /v1/signing-keys/{id}/rotation 503':
+    'the HSM or the organisation directory unreachable: mapped like POST /v1/documents/{id}/signatures 503',
   'POST /v1/signing-keys 503':
     'the HSM or the organisation directory unreachable: mapped like POST /v1/documents/{id}/signatures 503 (test/e2e/signing-failures.e2e.test.ts)',
   'POST /v1/edxml-signatures 503':
@@ -802,6 +806,24 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await attach(admin, keyId, certificate)).status).toBe(200);
     const another = await issueCertificateForRequest(stack.infra.pki, csr, dir);
     expect((await attach(admin, keyId, fs.readFileSync(another.certPath, 'utf8'))).status).toBe(409); // rotate instead
+
+    const rotate = (client: Checked, id: string) => client.json('POST', `/v1/signing-keys/${id}/rotation`, {});
+    expect((await rotate(office, keyId)).status).toBe(403);
+    expect((await rotate(admin, randomUUID())).status).toBe(404);
+    expect((await admin.json('POST', `/v1/signing-keys/${keyId}/rotation`, { algorithm: 'dsa' })).status).toBe(400);
+    const rotated = await rotate(admin, keyId);
+    expect(rotated.status).toBe(201);
+    generatedSealKeys.push((rotated.body as { keyIdHex: string }).keyIdHex);
+    expect((await rotate(admin, keyId)).status).toBe(409); // a rotation already waits for its certificate
+    const retire = (client: Checked, id: string, body: unknown = { reason: 'Kết thúc chuyển tiếp' }) =>
+      client.json('POST', `/v1/signing-keys/${id}/retirement`, body);
+    expect((await retire(office, idOf(rotated))).status).toBe(403);
+    expect((await retire(admin, randomUUID())).status).toBe(404);
+    expect((await retire(admin, idOf(rotated), { reason: '' })).status).toBe(400);
+    expect((await retire(admin, idOf(rotated))).status).toBe(200); // the abandoned request
+    expect((await retire(admin, idOf(rotated))).status).toBe(409);
+    // Another agency's key is not found.
+    expect((await rotate(other, keyId)).status).toBe(404);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -270,3 +270,101 @@ describe('PUT /v1/signing-keys/{id}/certificate', () => {
     expect(raw.normalize('NFC')).toContain(`Signer Certificate Common Name: ${agency.name}`);
   });
 });
+
+describe('rotation and retirement', () => {
+  const clerkOf = async () =>
+    gatewayClient(stack.gatewayUrl, await stack.token({ user: 'vt', agency: agency.code, roles: ['clerk'] }));
+  const sealNew = async (subject: string) => {
+    const clerk = await clerkOf();
+    const uploaded = await clerk.uploadDocument(await makePdf(subject.normalize('NFD').replace(/[^\x20-\x7e]/g, '')), {
+      direction: 'outgoing',
+      subject,
+    });
+    const documentId = (uploaded.body as { id: string }).id;
+    const sealed = await json(
+      'POST',
+      `/v1/documents/${documentId}/signatures`,
+      { kind: 'attachment', notation: '02/STC-VP', level: 'B-T' },
+      clerk,
+    );
+    expect(sealed.status).toBe(201);
+    const file = path.join(dir, `${documentId}.pdf`);
+    fs.writeFileSync(file, (await clerk.call('GET', `/v1/documents/${documentId}/content?version=2`)).raw);
+    return { keyIdHex: (sealed.body as { keyIdHex: string }).keyIdHex, file };
+  };
+
+  it('rotates with an overlap (the old key seals until the new one is certified), then retires the old key', async () => {
+    const rotated = await json('POST', `/v1/signing-keys/${first.id}/rotation`, {});
+    expect(rotated.status).toBe(201);
+    const second = rotated.body as Key & { rotatesKeyId: string };
+    generatedKeyIds.push(second.keyIdHex);
+    expect(second).toMatchObject({ status: 'pending', rotatesKeyId: first.id });
+    expect(second.keyIdHex).not.toBe(first.keyIdHex);
+    // A second rotation while one waits for its certificate is refused.
+    expect((await json('POST', `/v1/signing-keys/${first.id}/rotation`, {})).status).toBe(409);
+    // Until the new key is certified, the old one seals.
+    const before = await sealNew('Trước khi chứng thư mới được gắn');
+    expect(before.keyIdHex).toBe(first.keyIdHex);
+
+    const issued = await issueCertificateForRequest(stack.infra.pki, second.csr, dir);
+    await refreshOcsp(stack.infra.pki);
+    expect(
+      (
+        await json('PUT', `/v1/signing-keys/${second.id}/certificate`, {
+          certificate: fs.readFileSync(issued.certPath, 'utf8'),
+        })
+      ).status,
+    ).toBe(200);
+    // Both keys are active during the overlap; the newest seals.
+    const during = (await admin.get('/v1/signing-keys')).body as { keys: { id: string; inUse: boolean }[] };
+    expect(during.keys.map((k) => [k.id, k.inUse]).sort()).toEqual(
+      [
+        [first.id, false],
+        [second.id, true],
+      ].sort(),
+    );
+    const after = await sealNew('Sau khi xoay khóa');
+    expect(after.keyIdHex).toBe(second.keyIdHex);
+
+    const retire = (id: string, client = admin) =>
+      json('POST', `/v1/signing-keys/${id}/retirement`, { reason: 'Hết thời gian chuyển tiếp' }, client);
+    const clerk = await clerkOf();
+    expect((await retire(first.id, clerk)).status).toBe(403);
+    const outsider = gatewayClient(
+      stack.gatewayUrl,
+      await stack.token({ user: 'qt-xa', agency: otherAgency, roles: ['admin'] }),
+    );
+    expect((await retire(first.id, outsider)).status).toBe(404);
+    const retired = await retire(first.id);
+    expect(retired.status).toBe(200);
+    expect(retired.body).toMatchObject({ status: 'retired', retirementReason: 'Hết thời gian chuyển tiếp' });
+    expect((await retire(first.id)).status).toBe(409);
+    // A retired key is never activated again, whatever certificate comes.
+    const again = await issueCertificateForRequest(stack.infra.pki, first.csr, dir);
+    expect(
+      (
+        await json('PUT', `/v1/signing-keys/${first.id}/certificate`, {
+          certificate: fs.readFileSync(again.certPath, 'utf8'),
+        })
+      ).status,
+    ).toBe(409);
+    const now = (await admin.get('/v1/signing-keys')).body as { keys: { id: string; inUse: boolean }[] };
+    expect(now.keys.map((k) => [k.id, k.inUse])).toEqual([[second.id, true]]);
+    expect((await sealNew('Sau khi thu hồi khóa cũ')).keyIdHex).toBe(second.keyIdHex);
+    // What the retired key signed still verifies.
+    expect(pdfsig(before.file)[0]?.valid).toBe(true);
+
+    const events = await queryOnce<{ message_key: string; event_type: string }>(
+      stack.envs.signing.DATABASE_URL as string,
+      "SELECT message_key, event_type FROM outbox WHERE event_type LIKE 'vn.vanthu.signing-key.%' ORDER BY position",
+    );
+    expect(events.map((e) => `${e.message_key === first.id ? 'first' : 'second'} ${e.event_type}`)).toEqual([
+      'first vn.vanthu.signing-key.generated.v1',
+      'first vn.vanthu.signing-key.activated.v1',
+      'second vn.vanthu.signing-key.generated.v1',
+      'second vn.vanthu.signing-key.activated.v1',
+      'second vn.vanthu.signing-key.rotated.v1',
+      'first vn.vanthu.signing-key.retired.v1',
+    ]);
+  });
+});

@@ -16,7 +16,12 @@ import { certificateActivatedV1 } from './events/certificate-activated';
 import { certificateUnregisteredV1 } from './events/certificate-unregistered';
 import { certificateReassignedV1 } from './events/certificate-reassigned';
 import { certificateSuspendedV1 } from './events/certificate-suspended';
-import { signingKeyActivatedV1, signingKeyGeneratedV1 } from './events/signing-key-lifecycle';
+import {
+  signingKeyActivatedV1,
+  signingKeyGeneratedV1,
+  signingKeyRetiredV1,
+  signingKeyRotatedV1,
+} from './events/signing-key-lifecycle';
 import { dossierHandoverDueV1 } from './events/dossier-handover-due';
 import { documentMetadataUpdatedV1 } from './events/document-metadata-updated';
 import { documentValidatedV1 } from './events/document-validated';
@@ -78,6 +83,8 @@ export const eventCatalogue: readonly EventDefinition[] = [
   certificateSuspendedV1,
   signingKeyGeneratedV1,
   signingKeyActivatedV1,
+  signingKeyRotatedV1,
+  signingKeyRetiredV1,
   dossierHandoverDueV1,
   documentMetadataUpdatedV1,
   documentValidatedV1,

@@ -51,3 +51,45 @@ export const signingKeyActivatedV1 = {
   ),
 } as const;
 export type SigningKeyActivatedV1 = Static<typeof signingKeyActivatedV1.schema>;
+
+export const signingKeyRotatedV1 = {
+  type: 'vn.vanthu.signing-key.rotated.v1',
+  topic: 'vanthu.signing',
+  aggregate: 'signing-key',
+  description:
+    "A key generated to replace an agency's seal key was activated: seals are made with it from now on, and the key it replaces stays valid until it is retired or its certificate expires.",
+  schema: Type.Object(
+    {
+      signingKeyId: Uuid,
+      previousKeyId: Uuid,
+      agencyCode: AgencyCode,
+      previousNotAfter: Type.Union([Timestamp, Type.Null()], {
+        description: "When the replaced key's certificate expires (the end of the overlap at the latest)",
+      }),
+      rotatedBy: Type.String(),
+      rotatedAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.signing-key.rotated.v1' },
+  ),
+} as const;
+export type SigningKeyRotatedV1 = Static<typeof signingKeyRotatedV1.schema>;
+
+export const signingKeyRetiredV1 = {
+  type: 'vn.vanthu.signing-key.retired.v1',
+  topic: 'vanthu.signing',
+  aggregate: 'signing-key',
+  description:
+    "An administrator retired one of the agency's seal keys: it never seals again (it stays in the HSM); signatures already made with it stay valid.",
+  schema: Type.Object(
+    {
+      signingKeyId: Uuid,
+      agencyCode: AgencyCode,
+      keyIdHex: Type.String({ pattern: '^[0-9a-f]+$' }),
+      reason: Type.Union([Type.String(), Type.Null()]),
+      retiredBy: Type.String(),
+      retiredAt: Timestamp,
+    },
+    { additionalProperties: false, $id: 'vn.vanthu.signing-key.retired.v1' },
+  ),
+} as const;
+export type SigningKeyRetiredV1 = Static<typeof signingKeyRetiredV1.schema>;

@@ -1,6 +1,6 @@
 import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
-import { signingKeyActivatedV1 } from '@vanthu/contracts';
+import { signingKeyActivatedV1, signingKeyRotatedV1 } from '@vanthu/contracts';
 import type * as pkijs from 'pkijs';
 import { certificateDer } from '../pades/cms';
 import { CertificateRevokedError, collectRevocation, isSelfSigned } from '../pades/revocation';
@@ -115,6 +115,25 @@ export async function attachSigningKeyCertificate(
         eventMeta(ctx, activated.agencyCode),
         deps.topicPrefix,
       );
+      if (activated.rotatesKeyId) {
+        // From now on this key seals instead of the one it replaces, which stays valid during the overlap.
+        const previous = await findSigningKey(tx, identity.agencyCode, activated.rotatesKeyId);
+        await enqueueEvent(
+          tx,
+          signingKeyRotatedV1,
+          activated.id,
+          {
+            signingKeyId: activated.id,
+            previousKeyId: activated.rotatesKeyId,
+            agencyCode: activated.agencyCode,
+            previousNotAfter: previous?.notAfter ?? null,
+            rotatedBy: identity.userId,
+            rotatedAt: activated.activatedAt ?? '',
+          },
+          eventMeta(ctx, activated.agencyCode),
+          deps.topicPrefix,
+        );
+      }
       return toSigningKeyView(activated);
     }),
   );

@@ -20,41 +20,22 @@ export async function generateSigningKey(
   input: GenerateSigningKeyInput,
   ctx: SigningContext,
 ): Promise<Mutation<SigningKeyView>> {
-  const { identity, signing: deps } = ctx;
+  const { identity } = ctx;
   requireRole(identity, 'admin');
   if (input.agencyCode !== identity.agencyCode)
     throw new AppError('FORBIDDEN', "an administrator generates only their own agency's seal key");
   try {
     return await mapSigningErrors(() =>
       ctx.runInTransaction(async (tx) => {
-        const open = await openSigningKeys(tx, input.agencyCode);
-        const pending = open.find((k) => k.status === 'pending');
-        if (pending)
-          throw new AppError(
-            'CONFLICT',
-            `key ${pending.id} of agency ${input.agencyCode} is still waiting for its certificate; attach it (PUT /v1/signing-keys/${pending.id}/certificate) or retire it first`,
-          );
-        const active = open.find((k) => k.status === 'active');
+        const active = (await openSigningKeys(tx, input.agencyCode)).find((k) => k.status === 'active');
         if (active)
           throw new AppError(
             'CONFLICT',
             `agency ${input.agencyCode} already seals with key ${active.id}; rotate it (POST /v1/signing-keys/${active.id}/rotation)`,
           );
-        const organisation = await deps.documents.findOrganisation(ctx.forward, input.agencyCode);
-        if (!organisation)
-          throw new AppError(
-            'UNPROCESSABLE',
-            `agency ${input.agencyCode} is not in the organisation directory; import it first (POST /v1/organisations/imports)`,
-            { errors: [{ field: 'agencyCode', message: 'not in the directory' }] },
-          );
         const row = await createSealKey(
           tx,
-          {
-            agencyCode: input.agencyCode,
-            agencyName: organisation.name,
-            algorithm: input.algorithm ?? 'rsa-3072',
-            rotatesKeyId: null,
-          },
+          { agencyCode: input.agencyCode, algorithm: input.algorithm ?? 'rsa-3072', rotatesKeyId: null },
           ctx,
         );
         return toSigningKeyView(row);

@@ -170,3 +170,17 @@ export async function currentSealKey(tx: Tx, agencyCode: string, at: Date): Prom
   );
   return rows[0];
 }
+
+/** Retires a key: it never seals again. */
+export async function retireSigningKey(
+  tx: Tx,
+  id: string,
+  by: { userId: string; at: string; reason: string | null },
+): Promise<SigningKeyRow> {
+  const { rows } = await tx.query<SigningKeyRow>(
+    `UPDATE signing_keys SET status = 'retired', retired_by = $2, retired_at = $3, retirement_reason = $4
+      WHERE id = $1 RETURNING ${columns}`,
+    [id, by.userId, by.at, by.reason],
+  );
+  return rows[0] as SigningKeyRow;
+}

@@ -4,9 +4,17 @@ import { signingContext } from '../context';
 import { attachSigningKeyCertificate } from '../domain/attach-signing-key-certificate';
 import { generateSigningKey } from '../domain/generate-signing-key';
 import { getSigningKey } from '../domain/get-signing-key';
+import { retireSigningKey } from '../domain/retire-signing-key';
+import { rotateSigningKey } from '../domain/rotate-signing-key';
 import type { SigningDeps } from '../domain/signing-deps';
 import { IdParams } from '../schemas/signing';
-import { AttachCertificateRequest, GenerateSigningKeyRequest, SigningKey } from '../schemas/signing-keys';
+import {
+  AttachCertificateRequest,
+  GenerateSigningKeyRequest,
+  RetireSigningKeyRequest,
+  RotateSigningKeyRequest,
+  SigningKey,
+} from '../schemas/signing-keys';
 
 /** Agency onboarding: organisation seal keys generated in the HSM, certified by the CA, rotated and retired. */
 export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Promise<void> {
@@ -65,6 +73,53 @@ export async function signingKeyRoutes(app: ServiceApp, deps: SigningDeps): Prom
         await attachSigningKeyCertificate(
           { signingKeyId: request.params.id, ...request.body },
           ctx(request, deps, 'attachSigningKeyCertificate'),
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/signing-keys/:id/rotation',
+    {
+      schema: {
+        operationId: 'rotateSigningKey',
+        tags: ['signing'],
+        summary:
+          'Rotate an active seal key before it expires (administrator): a new key pair in the HSM and its PKCS#10 request; the old key seals until the new one’s certificate is attached, and stays valid during the overlap',
+        params: IdParams,
+        headers: IdempotencyKeyHeaders,
+        body: RotateSigningKeyRequest,
+        response: { 201: { $ref: 'SigningKey#' }, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await rotateSigningKey(
+        { signingKeyId: request.params.id, ...request.body },
+        ctx(request, deps, 'rotateSigningKey'),
+      );
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/signing-keys/${outcome.result.id}` });
+    },
+  );
+
+  app.post(
+    '/v1/signing-keys/:id/retirement',
+    {
+      schema: {
+        operationId: 'retireSigningKey',
+        tags: ['signing'],
+        summary:
+          'Retire a seal key (administrator): it never seals again and cannot be activated again; signatures made with it stay valid',
+        params: IdParams,
+        headers: IdempotencyKeyHeaders,
+        body: RetireSigningKeyRequest,
+        response: { 200: { $ref: 'SigningKey#' }, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      sendMutation(
+        reply,
+        await retireSigningKey(
+          { signingKeyId: request.params.id, ...request.body },
+          ctx(request, deps, 'retireSigningKey'),
         ),
       ),
   );

@@ -56,3 +56,19 @@ export const AttachCertificateRequest = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const RotateSigningKeyRequest = Type.Object(
+  {
+    algorithm: Type.Optional(
+      Type.Union([Type.Literal('rsa-2048'), Type.Literal('rsa-3072')], {
+        description: 'RSA modulus of the new key pair; the replaced key’s by default',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RetireSigningKeyRequest = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
