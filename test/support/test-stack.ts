@@ -15,6 +15,7 @@ import { signDevToken } from '../../infra/src/token';
 import { loadInfrastructure } from './infrastructure';
 import { freePorts } from './free-port';
 import { uniqueSuffix } from './databases';
+import { publishedEventProblems } from '../contract/support/asyncapi-checker';
 
 export type TestStack = {
   infra: Infrastructure;
@@ -102,6 +103,10 @@ export async function startTestStack(
       const code = await stopOne(instance);
       if (code !== undefined && instance === name) codes[name] = code;
     }
+    // Every event the stack's services wrote is checked against docs/asyncapi.json before the databases go.
+    const eventProblems = await publishedEventProblems(
+      serviceNames.map((service) => envs[service].DATABASE_URL as string),
+    ).catch((error: unknown) => [`the outboxes could not be read: ${(error as Error).message}`]);
     for (const service of serviceNames) await dropDatabase(databaseName(service, suffix)).catch(() => undefined);
     fs.rmSync(blobDir, { recursive: true, force: true });
     const topicPrefix = envs.documents.KAFKA_TOPIC_PREFIX as string;
@@ -120,6 +125,8 @@ export async function startTestStack(
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+    if (eventProblems.length > 0)
+      throw new Error(`events that do not match docs/asyncapi.json:\n${eventProblems.slice(0, 20).join('\n')}`);
     return codes;
   };
   try {
