@@ -35,14 +35,16 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     // at thousands of requests a second the log writes were a measurable share of the gateway's CPU.
     disableRequestLogging: true,
     // Slow clients (slow-loris): headers and the whole request must arrive within their limits, checked every
-    // second at most, or Node answers 408 and closes the connection; an idle keep-alive connection closes after 5 s.
+    // second at most, or Node answers 408 and closes the connection. Idle keep-alive connections stay fastify's 72 s:
+    // a short server timeout races clients that reuse a connection just as the server closes it ("other side
+    // closed"), which the contract tier met under load with 5 s.
     serverFactory: (handler) =>
       http.createServer(
         {
           headersTimeout: config.HEADERS_TIMEOUT_MS,
           requestTimeout: config.REQUEST_TIMEOUT_MS,
           connectionsCheckingInterval: Math.min(1_000, config.HEADERS_TIMEOUT_MS),
-          keepAliveTimeout: 5_000,
+          keepAliveTimeout: 72_000,
         },
         handler,
       ),
