@@ -96,7 +96,11 @@ export async function startTestStack(
     await stopServiceProcess(proc, 15_000);
     return proc.exited;
   };
-  const stop = async (): Promise<Partial<Record<ProcessName, number | null>>> => {
+  // A test may stop its stack itself and again in afterAll: the second call returns the first one's outcome
+  // (its databases are gone by then, so checking their outboxes again could only fail).
+  let stopped: Promise<Partial<Record<ProcessName, number | null>>> | undefined;
+  const stop = (): Promise<Partial<Record<ProcessName, number | null>>> => (stopped ??= stopOnce());
+  const stopOnce = async (): Promise<Partial<Record<ProcessName, number | null>>> => {
     const codes: Partial<Record<ProcessName, number | null>> = {};
     await supervisor?.stop();
     for (const { name, instance } of [...instances].reverse()) {
