@@ -121,7 +121,7 @@ describe('pinned trust (VGCA certificates supplied by the operator)', () => {
     }
   });
 
-  it('every shipped VGCA certificate matches the fingerprints published for it (docs/domain/requirements.md §4.2), and the G2 sub-CAs verify under the G2 root', () => {
+  it('every shipped VGCA certificate matches the fingerprints published for it (docs/domain/requirements.md, the pinned VGCA roots), and the G2 sub-CAs verify under the G2 root', () => {
     const dirOf = path.resolve(__dirname, '..', 'trust', 'vgca');
     const cert = (file: string): { der: Buffer; x509: X509Certificate } => {
       const bytes = der(path.join(dirOf, file));

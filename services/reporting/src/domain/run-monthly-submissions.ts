@@ -23,7 +23,7 @@ export function monthDue(now: Date): { month: string; dueOn: string } {
 }
 
 /**
- * The month-start job: from the first working day of a month (docs/domain/directives.md seed 000 §1đ, the monthly
+ * The month-start job: from the first working day of a month (docs/domain/directives.md: the monthly
  * report reaches the Sở KH&CN at the start of the next month), every agency of the province that has not submitted
  * the previous month gets its report generated, stored and announced. Each agency is one transaction that holds the
  * month's run row (FOR UPDATE SKIP LOCKED), so replicas never submit one agency twice and a restart resumes with the

@@ -63,7 +63,7 @@ export async function storeSubmission(
 
 /**
  * The agency sends (or sends again, after correcting its data) its monthly report to the Department of Science and
- * Technology (báo cáo hằng tháng gửi Sở KH&CN, docs/domain/directives.md seed 000 §1đ): the report of a month that
+ * Technology (báo cáo hằng tháng gửi Sở KH&CN, docs/domain/directives.md, monthly reporting): the report of a month that
  * has ended, stored with its PDF as the next revision. A repeat with the same Idempotency-Key returns the stored one.
  */
 export async function submitMonthlyReport(

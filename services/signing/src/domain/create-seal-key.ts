@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, enqueueEvent } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
 import { signingKeyGeneratedV1 } from '@vanthu/contracts';
-import { insertSigningKey, openSigningKeys } from '../repositories/signing-keys-repository';
+import { insertSigningKey, isPendingKeyConflict, openSigningKeys } from '../repositories/signing-keys-repository';
 import type { SigningKeyAlgorithm, SigningKeyRow } from '../repositories/signing-keys-repository';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
@@ -59,6 +59,17 @@ export async function createSealKey(
       rotatesKeyId: command.rotatesKeyId,
       generatedBy: identity.userId,
       generatedAt: ctx.clock().toISOString(),
+    }).catch((error: unknown) => {
+      // One key may wait for its certificate at a time (a unique index): a concurrent generation loses here.
+      if (isPendingKeyConflict(error))
+        throw new AppError(
+          'CONFLICT',
+          `another request generated a key for agency ${command.agencyCode} at the same time`,
+          {
+            cause: error,
+          },
+        );
+      throw error;
     });
     await enqueueEvent(
       tx,

@@ -1,6 +1,6 @@
 import { AppError, requireRole } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
-import { isPendingKeyConflict, openSigningKeys } from '../repositories/signing-keys-repository';
+import { openSigningKeys } from '../repositories/signing-keys-repository';
 import type { SigningKeyAlgorithm } from '../repositories/signing-keys-repository';
 import type { SigningContext } from '../context';
 import { createSealKey } from './create-seal-key';
@@ -24,32 +24,20 @@ export async function generateSigningKey(
   requireRole(identity, 'admin');
   if (input.agencyCode !== identity.agencyCode)
     throw new AppError('FORBIDDEN', "an administrator generates only their own agency's seal key");
-  try {
-    return await mapSigningErrors(() =>
-      ctx.runInTransaction(async (tx) => {
-        const active = (await openSigningKeys(tx, input.agencyCode)).find((k) => k.status === 'active');
-        if (active)
-          throw new AppError(
-            'CONFLICT',
-            `agency ${input.agencyCode} already seals with key ${active.id}; rotate it (POST /v1/signing-keys/${active.id}/rotation)`,
-          );
-        const row = await createSealKey(
-          tx,
-          { agencyCode: input.agencyCode, algorithm: input.algorithm ?? 'rsa-3072', rotatesKeyId: null },
-          ctx,
+  return mapSigningErrors(() =>
+    ctx.runInTransaction(async (tx) => {
+      const active = (await openSigningKeys(tx, input.agencyCode)).find((k) => k.status === 'active');
+      if (active)
+        throw new AppError(
+          'CONFLICT',
+          `agency ${input.agencyCode} already seals with key ${active.id}; rotate it (POST /v1/signing-keys/${active.id}/rotation)`,
         );
-        return toSigningKeyView(row);
-      }),
-    );
-  } catch (error) {
-    if (isPendingKeyConflict(error))
-      throw new AppError(
-        'CONFLICT',
-        `another request generated a key for agency ${input.agencyCode} at the same time`,
-        {
-          cause: error,
-        },
+      const row = await createSealKey(
+        tx,
+        { agencyCode: input.agencyCode, algorithm: input.algorithm ?? 'rsa-3072', rotatesKeyId: null },
+        ctx,
       );
-    throw error;
-  }
+      return toSigningKeyView(row);
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { AppError, requireRole } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
-import { findSigningKey, isPendingKeyConflict } from '../repositories/signing-keys-repository';
+import { findSigningKey } from '../repositories/signing-keys-repository';
 import type { SigningKeyAlgorithm } from '../repositories/signing-keys-repository';
 import type { SigningContext } from '../context';
 import { createSealKey } from './create-seal-key';
@@ -21,30 +21,18 @@ export async function rotateSigningKey(
 ): Promise<Mutation<SigningKeyView>> {
   const { identity } = ctx;
   requireRole(identity, 'admin');
-  try {
-    return await mapSigningErrors(() =>
-      ctx.runInTransaction(async (tx) => {
-        const key = await findSigningKey(tx, identity.agencyCode, input.signingKeyId, { lock: true });
-        if (!key) throw new AppError('NOT_FOUND', `signing key ${input.signingKeyId} not found`);
-        if (key.status !== 'active')
-          throw new AppError('CONFLICT', `signing key ${key.id} is ${key.status}; only an active key is rotated`);
-        const row = await createSealKey(
-          tx,
-          { agencyCode: key.agencyCode, algorithm: input.algorithm ?? key.algorithm, rotatesKeyId: key.id },
-          ctx,
-        );
-        return toSigningKeyView(row);
-      }),
-    );
-  } catch (error) {
-    if (isPendingKeyConflict(error))
-      throw new AppError(
-        'CONFLICT',
-        `another request generated a key for agency ${identity.agencyCode} at the same time`,
-        {
-          cause: error,
-        },
+  return mapSigningErrors(() =>
+    ctx.runInTransaction(async (tx) => {
+      const key = await findSigningKey(tx, identity.agencyCode, input.signingKeyId, { lock: true });
+      if (!key) throw new AppError('NOT_FOUND', `signing key ${input.signingKeyId} not found`);
+      if (key.status !== 'active')
+        throw new AppError('CONFLICT', `signing key ${key.id} is ${key.status}; only an active key is rotated`);
+      const row = await createSealKey(
+        tx,
+        { agencyCode: key.agencyCode, algorithm: input.algorithm ?? key.algorithm, rotatesKeyId: key.id },
+        ctx,
       );
-    throw error;
-  }
+      return toSigningKeyView(row);
+    }),
+  );
 }
