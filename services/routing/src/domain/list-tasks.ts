@@ -1,8 +1,8 @@
 import { AppError } from '@vanthu/platform';
-import { countInboxByState, listInbox } from '../repositories/tasks-repository';
+import { listInboxWithCounts } from '../repositories/tasks-repository';
 import type { TaskState } from '../repositories/tasks-repository';
 import type { TaskListQuery, TaskView } from '../schemas/routing';
-import type { RoutingContext } from './routing-context';
+import type { RoutingContext, StatementReader } from './routing-context';
 import { taskView } from './views';
 
 export type ListTasksInput = { query: TaskListQuery };
@@ -38,20 +38,20 @@ export async function listTasks(input: ListTasksInput, ctx: RoutingContext): Pro
     unitCode: ctx.identity.unitCode ?? null,
     dueBefore: query.dueBefore ? new Date(query.dueBefore) : null,
   };
-  const { result } = await ctx.runInTransaction(async (tx) => {
-    const rows = await listInbox(tx, {
+  // One statement (page and counts together) needs no transaction around it.
+  const read: StatementReader = ctx.readStatement ?? (async (work) => (await ctx.runInTransaction(work)).result);
+  const result = await read((db) =>
+    listInboxWithCounts(db, {
       ...filter,
       states: query.state ? [query.state as TaskState] : ['open', 'claimed'],
       after: after ? { urgent: after.u, createdAt: new Date(after.c), id: after.i } : null,
       limit: limit + 1,
-    });
-    const counts = await countInboxByState(tx, filter);
-    return { rows, counts };
-  });
-  const page = result.rows.slice(0, limit);
+    }),
+  );
+  const page = result.tasks.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    result.rows.length > limit && last
+    result.tasks.length > limit && last
       ? Buffer.from(JSON.stringify({ u: last.urgent, c: last.createdAt.toISOString(), i: last.id })).toString(
           'base64url',
         )

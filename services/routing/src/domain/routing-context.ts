@@ -52,8 +52,17 @@ export type RoutingDeps = {
   localAgencies: string[];
 };
 
+/**
+ * Runs a read that is one statement on a pooled connection, without BEGIN and COMMIT: a single statement already
+ * reads one snapshot, and the two round trips of a transaction around it were most of the inbox's cost
+ * (bench/routing/results.md).
+ */
+export type StatementReader = <T>(read: (db: Tx) => Promise<T>) => Promise<T>;
+
 export type RoutingContext = UseCaseContext &
   RoutingDeps & {
     /** The credentials to call documents with on behalf of whoever acts. */
     credentials: Credentials;
+    /** For reads of one statement; where absent (event consumers), they run in `runInTransaction`. */
+    readStatement?: StatementReader;
   };

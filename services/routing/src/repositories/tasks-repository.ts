@@ -257,12 +257,24 @@ const inboxFilter = `agency_code = $1
        OR (assignee_user_id IS NULL AND assignee_role = ANY($3::text[]) AND (assignee_unit IS NULL OR assignee_unit = $4)))
   AND ($5::timestamptz IS NULL OR due_at < $5)`;
 
-export async function listInbox(tx: Tx, query: InboxQuery): Promise<TaskRecord[]> {
-  const { rows } = await tx.query<Row>(
-    `SELECT ${columns} FROM tasks
-      WHERE ${inboxFilter} AND state = ANY($6::text[])
-        AND ($7::boolean IS NULL OR urgent < $7 OR (urgent = $7 AND (created_at, id) > ($8, $9)))
-      ORDER BY urgent DESC, created_at, id LIMIT $10`,
+/**
+ * The inbox page and the counts per state in one statement: one round trip, and one snapshot, so the page and
+ * its counts agree without a transaction around them (bench/routing/results.md measures why that matters). The
+ * counts are a one-row subquery the page joins laterally, so an empty page still brings its counts.
+ */
+export async function listInboxWithCounts(
+  tx: Tx,
+  query: InboxQuery,
+): Promise<{ tasks: TaskRecord[]; counts: Record<string, number> }> {
+  const { rows } = await tx.query<Row & { counts: Record<string, number> | null }>(
+    `SELECT page.*, c.counts
+       FROM (SELECT jsonb_object_agg(state, n) AS counts
+               FROM (SELECT state, count(*)::int AS n FROM tasks WHERE ${inboxFilter} GROUP BY state) per_state) c
+       LEFT JOIN LATERAL (
+         SELECT ${columns} FROM tasks
+          WHERE ${inboxFilter} AND state = ANY($6::text[])
+            AND ($7::boolean IS NULL OR urgent < $7 OR (urgent = $7 AND (created_at, id) > ($8, $9)))
+          ORDER BY urgent DESC, created_at, id LIMIT $10) page ON true`,
     [
       query.agencyCode,
       query.userId,
@@ -276,16 +288,8 @@ export async function listInbox(tx: Tx, query: InboxQuery): Promise<TaskRecord[]
       query.limit,
     ],
   );
-  return rows.map(toTask);
-}
-
-export async function countInboxByState(
-  tx: Tx,
-  query: Omit<InboxQuery, 'states' | 'after' | 'limit'>,
-): Promise<Record<string, number>> {
-  const { rows } = await tx.query<{ state: string; count: number }>(
-    `SELECT state, count(*)::int AS count FROM tasks WHERE ${inboxFilter} GROUP BY state`,
-    [query.agencyCode, query.userId, query.roles, query.unitCode, query.dueBefore],
-  );
-  return Object.fromEntries(rows.map((row) => [row.state, row.count]));
+  return {
+    tasks: rows.filter((row) => row.id !== null).map(toTask),
+    counts: rows[0]?.counts ?? {},
+  };
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { contextFor, identityHeader } from '@vanthu/platform';
 import type { Clock, Pool } from '@vanthu/platform';
-import type { RoutingContext, RoutingDeps } from '../domain/routing-context';
+import type { RoutingContext, RoutingDeps, StatementReader } from '../domain/routing-context';
 
 export type RoutingRouteDeps = RoutingDeps & { pool: Pool; clock: Clock };
 
@@ -16,5 +16,18 @@ export function routingContextFor(request: FastifyRequest, deps: RoutingRouteDep
     ...(deps.serviceIdentity ? { serviceIdentity: deps.serviceIdentity } : {}),
     localAgencies: deps.localAgencies,
     credentials: { identity: typeof assertion === 'string' ? assertion : '', requestId: request.id },
+    readStatement: statementReader(deps.pool),
+  };
+}
+
+/** One statement on a pooled connection, no transaction around it (see StatementReader). */
+export function statementReader(pool: Pool): StatementReader {
+  return async (read) => {
+    const client = await pool.connect();
+    try {
+      return await read(client);
+    } finally {
+      client.release();
+    }
   };
 }
