@@ -8,7 +8,7 @@ import type { Cert } from '../validation/certificates';
 import type { SignatureReport, ValidationReport } from '../validation/report';
 import { withExtraAnchors } from '../validation/trust-store';
 import type { ValidationOptions } from '../validation/validate-pdf';
-import type { ValidationDeps } from './validation-deps';
+import type { ValidationContext, ValidationDeps } from './validation-deps';
 
 export type ValidationRequestFields = { trustAnchors?: string; validationTime?: string; revocation?: string };
 
@@ -77,16 +77,16 @@ async function withRoles(tx: Tx, agencyCode: string, report: ValidationReport): 
   return { ...report, signatures };
 }
 
+export type ValidateBytesInput = { bytes: Buffer; fields: ValidationRequestFields };
+
 /**
  * Validates PDF bytes (isolated worker), reusing a stored report of the same bytes and options
  * when it is fresh, and stores new ones. Our own signatures get their workflow role.
  */
-export async function validateBytes(
-  bytes: Buffer,
-  fields: ValidationRequestFields,
-  agencyCode: string,
-  deps: ValidationDeps,
-): Promise<ValidationReport> {
+export async function validateBytes(input: ValidateBytesInput, ctx: ValidationContext): Promise<ValidationReport> {
+  const { bytes, fields } = input;
+  const deps = ctx.validation;
+  const agencyCode = ctx.identity.agencyCode;
   const { options, cacheKey } = optionsFor(fields, deps);
   assertPdf(bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');

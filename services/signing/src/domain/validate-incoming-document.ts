@@ -2,6 +2,7 @@ import { documentValidatedV1 } from '@vanthu/contracts';
 import type { DocumentCreatedV1 } from '@vanthu/contracts';
 import { enqueueEvent } from '@vanthu/platform';
 import type { CloudEvent, Logger, Tx } from '@vanthu/platform';
+import { signingServiceIdentity } from '../context';
 import { validateStoredDocument } from './validate-stored-document';
 import type { ValidationDeps } from './validation-deps';
 
@@ -28,12 +29,13 @@ export function incomingDocumentHandler(
     }
     const headers = { identity: deps.serviceIdentity(data.agencyCode), requestId: `validate-${event.id}` };
     const result = await validateStoredDocument(
-      data.documentId,
-      data.version,
-      headers,
-      data.agencyCode,
-      'incoming',
-      deps,
+      { documentId: data.documentId, version: data.version, trigger: 'incoming' },
+      {
+        identity: { ...signingServiceIdentity, agencyCode: data.agencyCode },
+        requestId: headers.requestId,
+        headers,
+        validation: deps,
+      },
     );
     const report = result.report;
     await enqueueEvent(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Pool } from '@vanthu/platform';
 import { DocumentsClient } from '../clients/documents-client';
+import type { Caller } from './signing-deps';
 import type { SigningConfig } from '../config';
 import { pemToDers } from '../pades/cms';
 import { isSelfIssued, toCert } from '../validation/certificates';
@@ -25,6 +26,12 @@ export type ValidationDeps = {
   /** Signs this service's own identity for calls to documents with no user behind them. */
   serviceIdentity?: (agencyCode: string) => string;
 };
+
+/**
+ * The second argument of the validation use cases, `verbNoun(input, ctx)`: who asks (their identity assertion is
+ * forwarded unchanged when a stored version is fetched from documents) and the validation dependencies.
+ */
+export type ValidationContext = Caller & { validation: ValidationDeps };
 
 const loadPem = (file: string): Cert[] => (file ? pemToDers(fs.readFileSync(file, 'utf8')).map(toCert) : []);
 

@@ -103,8 +103,8 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
         throw new AppError('VALIDATION_FAILED', 'the multipart field file is required', {
           errors: [{ field: 'file', message: 'required' }],
         });
-      const caller = callerOf(request);
-      return send(request, reply, await validateBytes(file, fields, caller.identity.agencyCode, deps), deps);
+      const report = await validateBytes({ bytes: file, fields }, { ...callerOf(request), validation: deps });
+      return send(request, reply, report, deps);
     },
   );
 
@@ -122,14 +122,9 @@ export async function validationRoutes(app: ServiceApp, deps: ValidationDeps): P
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
       const result = await validateStoredDocument(
-        request.params.documentId,
-        request.query.version,
-        caller.headers,
-        caller.identity.agencyCode,
-        'request',
-        deps,
+        { documentId: request.params.documentId, version: request.query.version, trigger: 'request' },
+        { ...callerOf(request), validation: deps },
       );
       return send(request, reply, result.report, deps);
     },
