@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   out(`Province: ${manifest.province}`);
   for (const a of manifest.agencies) out(`  ${a.code}  ${a.name}`);
   out();
+  out('Organisation seals (key pairs in the HSM, generated through POST /v1/signing-keys):');
+  for (const s of manifest.seals)
+    out(`  ${s.agencyCode}  key ${s.keyIdHex}  certificate ${path.relative(repoRoot, s.certPath)}`);
+  out();
   out('Documents:');
   for (const d of manifest.documents)
     out(`  ${d.stage.padEnd(9)} ${d.status.padEnd(10)} v${d.version}  ${d.id}  ${d.subject}`);

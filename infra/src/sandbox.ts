@@ -3,8 +3,11 @@ import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument } from 'pdf-lib';
 import { PNG } from 'pngjs';
-import { createVanthuClient, formData, softwareSigner } from '@vanthu/client';
+import { X509Certificate } from 'node:crypto';
+import { VanthuProblem, createVanthuClient, formData, softwareSigner } from '@vanthu/client';
 import type { VanthuClient } from '@vanthu/client';
+import { queryOcsp } from './ocsp';
+import { issueCertificateForRequest } from './pki';
 import type { Infrastructure } from './stack';
 import { signDevToken } from './token';
 
@@ -18,8 +21,15 @@ export const sandboxProvince = {
   abbreviation: 'UBND',
 } as const;
 
-/** Agencies of the sandbox province: the People's Committee, departments (sở) and communes (xã), mã định danh shaped per QĐ 20/2020/QĐ-TTg. */
-export const sandboxAgencies = [
+/** Agencies of the sandbox province: the People's Committee, departments (sở) and communes (xã), mã định danh shaped per QĐ 20/2020/QĐ-TTg, each with its staff directory (people, units, roles). */
+export const sandboxAgencies: {
+  code: string;
+  name: string;
+  abbreviation: string;
+  parentCode: string | null;
+  units: { code: string; name: string; abbreviation: string }[];
+  people: { userId: string; fullName: string; position: string; unitCode: string; roles: Role[] }[];
+}[] = [
   {
     ...sandboxProvince,
     parentCode: null,
@@ -29,13 +39,25 @@ export const sandboxAgencies = [
       { code: 'KGVX', name: 'Phòng Khoa giáo - Văn xã', abbreviation: 'KGVX' },
     ],
     people: [
-      { userId: 'an', fullName: 'Nguyễn Văn An', position: 'Chủ tịch', unitCode: 'VP' },
-      { userId: 'binh', fullName: 'Trần Thị Bình', position: 'Chuyên viên', unitCode: 'KGVX' },
-      { userId: 'cuong', fullName: 'Lê Hoàng Cường', position: 'Trưởng phòng', unitCode: 'TH' },
-      { userId: 'van-thu', fullName: 'Đỗ Thị Hạnh', position: 'Văn thư', unitCode: 'VP' },
-      { userId: 'kiem-tra', fullName: 'Hoàng Văn Khải', position: 'Chuyên viên pháp chế', unitCode: 'VP' },
-      { userId: 'thanh-tra', fullName: 'Bùi Thị Lan', position: 'Chánh Văn phòng', unitCode: 'VP' },
-      { userId: 'quan-tri', fullName: 'Ngô Quang Minh', position: 'Quản trị hệ thống', unitCode: 'VP' },
+      { userId: 'an', fullName: 'Nguyễn Văn An', position: 'Chủ tịch', unitCode: 'VP', roles: ['agency-leader'] },
+      { userId: 'binh', fullName: 'Trần Thị Bình', position: 'Chuyên viên', unitCode: 'KGVX', roles: ['specialist'] },
+      { userId: 'cuong', fullName: 'Lê Hoàng Cường', position: 'Trưởng phòng', unitCode: 'TH', roles: ['unit-leader'] },
+      { userId: 'van-thu', fullName: 'Đỗ Thị Hạnh', position: 'Văn thư', unitCode: 'VP', roles: ['clerk'] },
+      {
+        userId: 'kiem-tra',
+        fullName: 'Hoàng Văn Khải',
+        position: 'Chuyên viên pháp chế',
+        unitCode: 'VP',
+        roles: ['format-checker'],
+      },
+      {
+        userId: 'thanh-tra',
+        fullName: 'Bùi Thị Lan',
+        position: 'Chánh Văn phòng',
+        unitCode: 'VP',
+        roles: ['dossier-inspector'],
+      },
+      administrator('Ngô Quang Minh'),
     ],
   },
   {
@@ -45,8 +67,15 @@ export const sandboxAgencies = [
     parentCode: sandboxProvince.code,
     units: [{ code: 'VP', name: 'Văn phòng Sở', abbreviation: 'VP' }],
     people: [
-      { userId: 'tong-hop', fullName: 'Phan Thị Ngọc', position: 'Chuyên viên tổng hợp', unitCode: 'VP' },
-      { userId: 'van-thu-so', fullName: 'Trịnh Văn Phúc', position: 'Văn thư', unitCode: 'VP' },
+      {
+        userId: 'tong-hop',
+        fullName: 'Phan Thị Ngọc',
+        position: 'Chuyên viên tổng hợp',
+        unitCode: 'VP',
+        roles: ['report-collector'],
+      },
+      { userId: 'van-thu-so', fullName: 'Trịnh Văn Phúc', position: 'Văn thư', unitCode: 'VP', roles: ['clerk'] },
+      administrator('Hà Minh Quân'),
     ],
   },
   {
@@ -55,7 +84,10 @@ export const sandboxAgencies = [
     abbreviation: 'STC',
     parentCode: sandboxProvince.code,
     units: [{ code: 'VP', name: 'Văn phòng Sở', abbreviation: 'VP' }],
-    people: [{ userId: 'van-thu-stc', fullName: 'Lý Thị Quỳnh', position: 'Văn thư', unitCode: 'VP' }],
+    people: [
+      { userId: 'van-thu-stc', fullName: 'Lý Thị Quỳnh', position: 'Văn thư', unitCode: 'VP', roles: ['clerk'] },
+      administrator('Tạ Văn Rạng'),
+    ],
   },
   {
     code: '000.31.41.H99',
@@ -63,7 +95,16 @@ export const sandboxAgencies = [
     abbreviation: 'UBND',
     parentCode: sandboxProvince.code,
     units: [{ code: 'VP', name: 'Văn phòng - Thống kê', abbreviation: 'VPTK' }],
-    people: [{ userId: 'van-thu-xa', fullName: 'Đặng Văn Sơn', position: 'Công chức Văn phòng', unitCode: 'VP' }],
+    people: [
+      {
+        userId: 'van-thu-xa',
+        fullName: 'Đặng Văn Sơn',
+        position: 'Công chức Văn phòng',
+        unitCode: 'VP',
+        roles: ['clerk'],
+      },
+      administrator('Đinh Thị Sen'),
+    ],
   },
   {
     code: '000.31.42.H99',
@@ -71,9 +112,23 @@ export const sandboxAgencies = [
     abbreviation: 'UBND',
     parentCode: sandboxProvince.code,
     units: [{ code: 'VP', name: 'Văn phòng - Thống kê', abbreviation: 'VPTK' }],
-    people: [{ userId: 'van-thu-xa', fullName: 'Mai Thị Tâm', position: 'Công chức Văn phòng', unitCode: 'VP' }],
+    people: [
+      {
+        userId: 'van-thu-xa',
+        fullName: 'Mai Thị Tâm',
+        position: 'Công chức Văn phòng',
+        unitCode: 'VP',
+        roles: ['clerk'],
+      },
+      administrator('Kiều Văn Thắng'),
+    ],
   },
 ];
+
+/** Each agency's system administrator (quản trị hệ thống), who onboards its seal key. */
+function administrator(fullName: string): (typeof sandboxAgencies)[number]['people'][number] {
+  return { userId: 'quan-tri', fullName, position: 'Quản trị hệ thống', unitCode: 'VP', roles: ['admin'] };
+}
 
 type Role =
   | 'clerk'
@@ -116,8 +171,19 @@ export type SandboxManifest = {
   logins: SandboxLogin[];
   registers: { id: string; name: string; direction: string }[];
   documents: { stage: string; id: string; subject: string; status: string; version: number }[];
+  /** Each agency's organisation seal key, generated in the HSM through POST /v1/signing-keys and certified by the test CA. */
+  seals: SandboxSeal[];
   /** What this run added (an empty list on a repeat). */
   created: string[];
+};
+
+export type SandboxSeal = {
+  agencyCode: string;
+  signingKeyId: string;
+  keyIdHex: string;
+  /** The certificate the test CA issued for the key's request (PEM), as attached. */
+  certPath: string;
+  certificateSha256: string;
 };
 
 export const sandboxSubjects = {
@@ -249,9 +315,28 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
 
   // 1. The organisation directory (upsert: a repeat leaves it as it is).
   await admin.POST('/v1/organisations/imports', { body: { organisations: sandboxAgencies } as never });
-  say(`  ✓ ${sandboxAgencies.length} agencies with units and people`);
+  say(`  ✓ ${sandboxAgencies.length} agencies with units and people in their roles`);
 
-  // 2. Personal certificates, registered by their owner and activated by the administrator (NĐ 68/2024).
+  // 2. Each agency's organisation seal, onboarded as an administrator of the agency does it (issue 15 item 4): the
+  // key pair generated inside the HSM, the CA's certificate for its request attached; HSM_SEALS is not used.
+  const seals: SandboxSeal[] = [];
+  for (const agency of sandboxAgencies) {
+    const token = await signDevToken(options.infra.devJwt.privateKeyPath, {
+      user: 'quan-tri',
+      agency: agency.code,
+      roles: ['admin'],
+      unit: agency.units[0]?.code,
+      name: 'Quản trị hệ thống',
+      ttlSeconds: 600,
+      issuer: options.infra.devJwt.issuer,
+    } as Parameters<typeof signDevToken>[1]);
+    const seal = await onboardSeal(createVanthuClient({ baseUrl: options.gatewayUrl, token }), agency, options);
+    if (seal.created) created.push(`seal key of ${agency.name}`);
+    seals.push(seal.seal);
+  }
+  say('  ✓ organisation seal keys generated in the HSM, certified by the test CA');
+
+  // 3. Personal certificates, registered by their owner and activated by the administrator (NĐ 68/2024).
   const certificates = (await admin.GET('/v1/certificates')) as unknown as { sha256: string; status: string }[];
   for (const person of logins.filter((l) => l.certPath)) {
     const pem = fs.readFileSync(person.certPath as string, 'utf8');
@@ -275,7 +360,7 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
   }
   say('  ✓ personal certificates active, with signature images');
 
-  // 3. Registers (sổ đăng ký văn bản đi/đến) and the agency's form policy.
+  // 4. Registers (sổ đăng ký văn bản đi/đến) and the agency's form policy.
   const existingRegisters = (await clerk.GET('/v1/registers')).items;
   const registers: SandboxManifest['registers'] = [];
   for (const [name, direction] of [
@@ -303,7 +388,7 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
   });
   say('  ✓ registers and form policy');
 
-  // 4. Sample documents at every stage, found again by their subject.
+  // 5. Sample documents at every stage, found again by their subject.
   const findDocument = async (subject: string): Promise<{ id: string } | undefined> => {
     for await (const d of clerk.paginate('/v1/documents', { params: { query: { q: subject, limit: 50 } } }))
       if (d.subject === subject) return d;
@@ -388,10 +473,68 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
     logins,
     registers,
     documents,
+    seals,
     created,
   };
   fs.writeFileSync(path.join(options.outDir, 'sandbox.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
     mode: 0o600,
   });
   return manifest;
+}
+
+/**
+ * The agency's seal key through the signing-keys API, from wherever an earlier run left it: an active key generated
+ * through the API is kept; a key still waiting for its certificate (recorded in `outDir/seals`) gets one; otherwise
+ * a new key pair is generated in the HSM. The test CA answers the PKCS#10 request as the real CA would.
+ */
+async function onboardSeal(
+  admin: VanthuClient,
+  agency: { code: string },
+  options: SeedOptions,
+): Promise<{ seal: SandboxSeal; created: boolean }> {
+  const dir = path.join(options.outDir, 'seals');
+  fs.mkdirSync(dir, { recursive: true });
+  const certPath = path.join(dir, `${agency.code}.pem`);
+  const pendingFile = path.join(dir, `${agency.code}.pending.json`);
+  const sealOf = (key: { id: string; keyIdHex: string }, pem: string): SandboxSeal => ({
+    agencyCode: agency.code,
+    signingKeyId: key.id,
+    keyIdHex: key.keyIdHex,
+    certPath,
+    certificateSha256: new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase(),
+  });
+
+  const inUse = (await admin.GET('/v1/signing-keys')).keys.find((k) => k.source === 'api' && k.inUse && k.id);
+  if (inUse?.id) {
+    const key = await admin.GET('/v1/signing-keys/{id}', { params: { path: { id: inUse.id } } });
+    if (!key.certificate) throw new Error(`the active seal key ${key.id} of ${agency.code} shows no certificate`);
+    const pem = key.certificate.pem;
+    fs.writeFileSync(certPath, pem);
+    return { seal: sealOf(key, pem), created: false };
+  }
+  let key: { id: string; keyIdHex: string; csr: string; status: string } | undefined;
+  if (fs.existsSync(pendingFile)) {
+    const { id } = JSON.parse(fs.readFileSync(pendingFile, 'utf8')) as { id: string };
+    key = await admin.GET('/v1/signing-keys/{id}', { params: { path: { id } } }).catch((error: unknown) => {
+      if (error instanceof VanthuProblem && error.status === 404) return undefined; // another stack's key
+      throw error;
+    });
+    if (key?.status !== 'pending') key = undefined;
+  }
+  if (!key) {
+    key = await admin.POST('/v1/signing-keys', { body: { agencyCode: agency.code } });
+    fs.writeFileSync(pendingFile, `${JSON.stringify({ id: key.id, keyIdHex: key.keyIdHex })}\n`);
+  }
+  const issued = await issueCertificateForRequest(options.infra.pki, key.csr, dir);
+  fs.renameSync(issued.certPath, certPath);
+  // The OCSP responder reads the CA's index again only after one more request (infra/src/ocsp.ts): ask once, so
+  // the revocation check of the attachment sees the new certificate as good.
+  await queryOcsp(certPath, options.infra.pki).catch(() => undefined);
+  const pem = fs.readFileSync(certPath, 'utf8');
+  await admin.PUT('/v1/signing-keys/{id}/certificate', {
+    params: { path: { id: key.id } },
+    body: { certificate: pem },
+  });
+  fs.rmSync(pendingFile, { force: true });
+  return { seal: sealOf(key, pem), created: true };
 }

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { createVanthuClient } from '@vanthu/client';
+import { deleteTokenKeyPair } from '../src/softhsm';
+import { queryOnce } from '../../test/support/sql';
 import { startTestStack } from '../../test/support/test-stack';
 import type { TestStack } from '../../test/support/test-stack';
 import { sandboxAgencies, seedSandbox } from '../src/sandbox';
@@ -22,6 +25,8 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   await stack?.stop();
+  // The HSM token is shared by every stack on this machine: remove the seal keys this test had generated.
+  if (stack) for (const seal of first?.seals ?? []) await deleteTokenKeyPair(stack.infra.hsm, seal.keyIdHex);
   if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -56,6 +61,8 @@ describe('the seeded sandbox', () => {
     for (const agency of sandboxAgencies) {
       const organisation = await admin.GET('/v1/organisations/{code}', { params: { path: { code: agency.code } } });
       expect(organisation).toMatchObject({ code: agency.code, name: agency.name });
+      // The staff directory came with it: every person with their unit and roles.
+      expect(organisation.people).toEqual(expect.arrayContaining(agency.people));
     }
     const certificates = await admin.GET('/v1/certificates');
     const signers = first.logins.filter((l) => l.certPath);
@@ -64,6 +71,58 @@ describe('the seeded sandbox', () => {
       expect(fs.existsSync(signer.keyPath!)).toBe(true);
       expect(certificates.filter((c) => c.userId === signer.user).map((c) => c.status)).toEqual(['active']);
     }
+  });
+
+  it("onboards every agency's seal through the signing-keys API, and the issued công văn is sealed with that key (pdfsig)", async () => {
+    expect(first.seals.map((s) => s.agencyCode).sort()).toEqual(sandboxAgencies.map((a) => a.code).sort());
+    // What signing holds: one active key per agency, generated through the API (not the HSM_SEALS bootstrap).
+    const keys = await queryOnce<{ id: string; agency_code: string; status: string; key_id_hex: string }>(
+      stack.envs.signing.DATABASE_URL as string,
+      'SELECT id, agency_code, status, key_id_hex FROM signing_keys ORDER BY agency_code',
+    );
+    expect(keys).toEqual(
+      [...first.seals]
+        .sort((a, b) => a.agencyCode.localeCompare(b.agencyCode))
+        .map((s) => ({ id: s.signingKeyId, agency_code: s.agencyCode, status: 'active', key_id_hex: s.keyIdHex })),
+    );
+    for (const seal of first.seals) {
+      // The certificate was issued by the test CA for the HSM's key: it chains to the root.
+      const verified = execFileSync('openssl', ['verify', '-CAfile', stack.infra.pki.chainPem, seal.certPath], {
+        encoding: 'utf8',
+      });
+      expect(verified.trim()).toBe(`${seal.certPath}: OK`);
+    }
+
+    const province = first.seals.find((s) => s.agencyCode === sandboxAgencies[0]!.code)!;
+    const clerkToken = first.logins.find((l) => l.role === 'clerk')!.token;
+    const clerk = createVanthuClient({ baseUrl: stack.gatewayUrl, token: clerkToken });
+    const issued = first.documents.find((d) => d.stage === 'issued')!;
+    const signatures = await clerk.GET('/v1/documents/{id}/signatures', { params: { path: { id: issued.id } } });
+    const seal = signatures.find((s) => s.kind === 'issue');
+    expect(seal).toMatchObject({ keyIdHex: province.keyIdHex, certificateSha256: province.certificateSha256 });
+    expect(province.keyIdHex).not.toBe(
+      stack.infra.hsm.seals.find((s) => s.agencyCode === province.agencyCode)?.keyIdHex,
+    );
+
+    const content = await fetch(`${stack.gatewayUrl}/v1/documents/${issued.id}/content?version=${seal!.version}`, {
+      headers: { authorization: `Bearer ${clerkToken}` },
+    });
+    expect(content.status).toBe(200);
+    const file = path.join(outDir, 'issued.pdf');
+    fs.writeFileSync(file, Buffer.from(await content.arrayBuffer()));
+    let report: string;
+    try {
+      report = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+    } catch (error) {
+      report = String((error as { stdout?: string }).stdout ?? '');
+    }
+    const blocks = report
+      .normalize('NFC')
+      .split(/^Signature #\d+:/m)
+      .slice(1);
+    expect(blocks).toHaveLength(2); // the Chairman's approval, then the seal
+    for (const block of blocks) expect(block).toContain('Signature Validation: Signature is Valid.');
+    expect(blocks[1]).toContain(`Signer Certificate Common Name: ${sandboxAgencies[0]!.name}`);
   });
 
   it('prints tokens that answer, and the walk-through issues a công văn signed with the Chairman’s key', async () => {
@@ -86,6 +145,7 @@ describe('the seeded sandbox', () => {
     expect(again.created).toEqual([]);
     expect(again.documents).toEqual(first.documents);
     expect(again.registers).toEqual(first.registers);
+    expect(again.seals).toEqual(first.seals);
     const admin = createVanthuClient({
       baseUrl: stack.gatewayUrl,
       token: again.logins.find((l) => l.role === 'admin')!.token,

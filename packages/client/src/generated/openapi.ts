@@ -1828,6 +1828,8 @@ export interface components {
                 fullName: string;
                 position?: string;
                 unitCode?: string;
+                /** @description What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị); the token issuer grants them */
+                roles?: ("clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin")[];
             }[];
         };
         Signature: {
@@ -4840,6 +4842,8 @@ export interface operations {
                             fullName: string;
                             position?: string;
                             unitCode?: string;
+                            /** @description What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị); the token issuer grants them */
+                            roles?: ("clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin")[];
                         }[];
                     };
                 };

@@ -1,5 +1,5 @@
 import type { Tx } from '@vanthu/platform';
-import type { Organisation } from '../schemas/organisation';
+import type { Organisation, StaffRole } from '../schemas/organisation';
 
 export type OrganisationRecord = { code: string; name: string; abbreviation: string; parentCode: string | null };
 export type UnitRecord = { code: string; name: string; abbreviation: string };
@@ -23,13 +23,22 @@ export async function upsertUnit(tx: Tx, organisationCode: string, unit: UnitRec
 export async function upsertPerson(
   tx: Tx,
   organisationCode: string,
-  person: { userId: string; fullName: string; position: string | null; unitCode: string | null },
+  person: { userId: string; fullName: string; position: string | null; unitCode: string | null; roles: string[] },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO organisation_people (organisation_code, user_id, full_name, position, unit_code) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (organisation_code, user_id) DO UPDATE SET full_name = EXCLUDED.full_name, position = EXCLUDED.position, unit_code = EXCLUDED.unit_code`,
-    [organisationCode, person.userId, person.fullName, person.position, person.unitCode],
+    `INSERT INTO organisation_people (organisation_code, user_id, full_name, position, unit_code, roles) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (organisation_code, user_id) DO UPDATE SET full_name = EXCLUDED.full_name, position = EXCLUDED.position, unit_code = EXCLUDED.unit_code, roles = EXCLUDED.roles`,
+    [organisationCode, person.userId, person.fullName, person.position, person.unitCode, person.roles],
   );
+}
+
+/** The unit codes the directory already holds for an organisation (a person's unit may come from an earlier import). */
+export async function listUnitCodes(tx: Tx, organisationCode: string): Promise<string[]> {
+  const { rows } = await tx.query<{ code: string }>(
+    'SELECT code FROM organisation_units WHERE organisation_code = $1',
+    [organisationCode],
+  );
+  return rows.map((r) => r.code);
 }
 
 export async function findOrganisation(tx: Tx, code: string): Promise<Organisation | undefined> {
@@ -48,8 +57,9 @@ export async function findOrganisation(tx: Tx, code: string): Promise<Organisati
     full_name: string;
     position: string | null;
     unit_code: string | null;
+    roles: StaffRole[];
   }>(
-    'SELECT user_id, full_name, position, unit_code FROM organisation_people WHERE organisation_code = $1 ORDER BY user_id',
+    'SELECT user_id, full_name, position, unit_code, roles FROM organisation_people WHERE organisation_code = $1 ORDER BY user_id',
     [code],
   );
   return {
@@ -63,6 +73,7 @@ export async function findOrganisation(tx: Tx, code: string): Promise<Organisati
       fullName: p.full_name,
       ...(p.position ? { position: p.position } : {}),
       ...(p.unit_code ? { unitCode: p.unit_code } : {}),
+      roles: p.roles,
     })),
   };
 }

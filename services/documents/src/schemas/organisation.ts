@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { roles } from '@vanthu/platform';
 
 // NĐ 30/2020 Phụ lục VI: OrganId is String(13). Abbreviations are the groups of a ký hiệu.
 const Abbreviation = Type.String({
@@ -15,12 +16,24 @@ export const Unit = Type.Object(
   },
   { additionalProperties: false },
 );
+/** The offices a person may hold in the directory: the platform's roles, less `service` (no person holds it). */
+export type StaffRole = Exclude<(typeof roles)[number], 'service'>;
+export const staffRoles = roles.filter((role): role is StaffRole => role !== 'service');
+
 export const Person = Type.Object(
   {
     userId: Type.String({ minLength: 1, maxLength: 100 }),
     fullName: Type.String({ minLength: 1, maxLength: 50 }),
     position: Type.Optional(Type.String({ maxLength: 100 })),
     unitCode: Type.Optional(Type.String({ maxLength: 30 })),
+    roles: Type.Optional(
+      Type.Array(Type.Union(staffRoles.map((role) => Type.Literal(role))), {
+        uniqueItems: true,
+        maxItems: staffRoles.length,
+        description:
+          'What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị); the token issuer grants them',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
