@@ -4,11 +4,15 @@ import type { Mutation, Tx } from '@vanthu/platform';
 import type { DocumentSummary } from '../clients/documents-client';
 import { insertProcess, lockActiveProcessesOfDocument } from '../repositories/processes-repository';
 import type { ProcessKind, ProcessRecord } from '../repositories/processes-repository';
+import { signaturesOfProcess } from '../repositories/signatures-repository';
+import { tasksOfProcess } from '../repositories/tasks-repository';
+import type { ProcessView } from '../schemas/routing';
 import type { SubmissionComponent } from '../schemas/submission';
 import { checkComponents, openSubmission } from '../submissions/open-submission';
 import { announceStart, startTokensOf } from './process-runtime';
 import { resolveDefinition } from './resolve-definition';
 import type { RoutingContext } from './routing-context';
+import { processView } from './views';
 
 export type StartProcessInput = {
   kind: ProcessKind;
@@ -28,9 +32,10 @@ export function contentVersionOf(document: DocumentSummary): number {
 
 /**
  * Starts a process on a document of the caller's agency, on the agency's current definition of the
- * kind (NĐ 30/2020 Điều 10 for outgoing drafts, Điều 20 for incoming documents).
+ * kind (NĐ 30/2020 Điều 10 for outgoing drafts, Điều 20 for incoming documents). The view with its first tasks is
+ * built in the same transaction, so it is what an Idempotency-Key stores and a repeat returns.
  */
-export async function startProcess(input: StartProcessInput, ctx: RoutingContext): Promise<Mutation<ProcessRecord>> {
+export async function startProcess(input: StartProcessInput, ctx: RoutingContext): Promise<Mutation<ProcessView>> {
   if (input.kind === 'incoming') requireRole(ctx.identity, 'clerk', 'service');
   else requireRole(ctx.identity, 'specialist', 'unit-leader', 'service');
   if (input.kind !== 'submission' && input.components !== undefined)
@@ -53,8 +58,16 @@ export async function startProcess(input: StartProcessInput, ctx: RoutingContext
     const same = running.find((p) => p.kind === input.kind);
     if (same)
       throw new AppError('CONFLICT', `document ${document.id} already has an active ${input.kind} process ${same.id}`);
-    if (input.kind === 'submission') return openSubmission(tx, ctx, document, components, openProcess);
-    return openProcess(tx, ctx, { kind: input.kind, document, variables: input.variables ?? {} });
+    const process =
+      input.kind === 'submission'
+        ? await openSubmission(tx, ctx, document, components, openProcess)
+        : await openProcess(tx, ctx, { kind: input.kind, document, variables: input.variables ?? {} });
+    return processView(
+      process,
+      await tasksOfProcess(tx, process.id),
+      await signaturesOfProcess(tx, process.id),
+      ctx.clock(),
+    );
   });
 }
 

@@ -23,13 +23,10 @@ export async function processRoutes(app: ServiceApp, deps: RoutingRouteDeps): Pr
     },
     async (request, reply) => {
       const ctx = routingContextFor(request, deps, 'startProcess');
+      // The view comes from the use case's own transaction: a second ctx.runInTransaction in this request would
+      // find the Idempotency-Key's stored result and return that instead of reading.
       const outcome = await startProcess(request.body, ctx);
-      const view = await getProcess({ processId: outcome.result.id }, ctx);
-      return sendMutation(
-        reply,
-        { result: view, replayed: outcome.replayed },
-        { status: 201, location: `/v1/processes/${outcome.result.id}` },
-      );
+      return sendMutation(reply, outcome, { status: 201, location: `/v1/processes/${outcome.result.id}` });
     },
   );
 
