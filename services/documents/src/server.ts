@@ -50,11 +50,14 @@ void runService({
         });
     };
     const remind = (): void => {
-      remindHandovers({
-        pool: context.pool,
-        topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
-        source: '/vanthu/documents',
-      }).catch((error: unknown) =>
+      remindHandovers(
+        {},
+        {
+          pool: context.pool,
+          topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
+          source: '/vanthu/documents',
+        },
+      ).catch((error: unknown) =>
         context.logger.error({ err: error }, 'hand-over reminders failed; the next hourly pass retries'),
       );
     };

@@ -131,10 +131,10 @@ describe('dossiers (hồ sơ công việc, NĐ 30/2020 Điều 28–31)', () => 
           [dossier.id],
         )
       ).rows;
-    await remindHandovers({ ...deps, now: new Date(due - 31 * 86_400_000) });
+    await remindHandovers({ now: new Date(due - 31 * 86_400_000) }, deps);
     expect(await announced()).toEqual([]);
-    await remindHandovers({ ...deps, now: new Date(due - 30 * 86_400_000) });
-    await remindHandovers({ ...deps, now: new Date(due - 29 * 86_400_000) });
+    await remindHandovers({ now: new Date(due - 30 * 86_400_000) }, deps);
+    await remindHandovers({ now: new Date(due - 29 * 86_400_000) }, deps);
     const events = await announced();
     expect(events).toHaveLength(1);
     expect(events[0].data).toMatchObject({

@@ -1,8 +1,8 @@
 import { enqueueEvent, withTransaction } from '@vanthu/platform';
-import type { Pool } from '@vanthu/platform';
 import { dossierHandoverDueV1 } from '@vanthu/contracts';
 import type { DossierHandoverDueV1 } from '@vanthu/contracts';
 import { claimDueHandovers, markHandoverReminded } from '../repositories/dossiers-repository';
+import type { DocumentsServices } from '../context';
 import { buildFileCode, vietnamIsoDate } from '../rules/numbering';
 
 /**
@@ -10,13 +10,11 @@ import { buildFileCode, vietnamIsoDate } from '../rules/numbering';
  * within 30 days (Phụ lục VI mục III.5). Rows are claimed with SKIP LOCKED so several service
  * instances never announce one dossier twice; the event and the mark commit together.
  */
-export async function remindHandovers(deps: {
-  pool: Pool;
-  topicPrefix: string;
-  source: string;
-  now?: Date;
-}): Promise<number> {
-  const now = deps.now ?? new Date();
+export async function remindHandovers(
+  input: { now?: Date },
+  deps: Pick<DocumentsServices, 'pool' | 'topicPrefix' | 'source'>,
+): Promise<number> {
+  const now = input.now ?? new Date();
   return withTransaction(deps.pool, async (tx) => {
     const rows = await claimDueHandovers(tx, vietnamIsoDate(now));
     for (const row of rows) {

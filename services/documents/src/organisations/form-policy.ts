@@ -1,5 +1,6 @@
 import { AppError, requireRole, withTransaction } from '@vanthu/platform';
-import type { Identity, Pool, Tx } from '@vanthu/platform';
+import type { Tx } from '@vanthu/platform';
+import type { DocumentsContext } from '../context';
 import { findForm, listForms, upsertForms } from '../repositories/form-policies-repository';
 import type { DeliveryForm } from '../repositories/form-policies-repository';
 import { documentTypes, findDocumentType } from '../rules/document-types';
@@ -7,7 +8,7 @@ import { documentTypes, findDocumentType } from '../rules/document-types';
 export type { DeliveryForm };
 export type FormPolicyEntry = { typeCode: string; typeName: string; form: DeliveryForm; source: 'default' | 'agency' };
 
-// The default policy is QĐ 648/QĐ-UBND (26/4/2019; docs/domain/directives.md, seed 002): Phụ lục I electronic only,
+// The default policy is QĐ 648/QĐ-UBND (26/4/2019; docs/domain/directives.md): Phụ lục I electronic only,
 // Phụ lục II electronic and paper, Phụ lục III paper only. Types it does not list follow the
 // province's rule that documents are exchanged electronically (QĐ 133/2015/QĐ-UBND Điều 3).
 const defaults: Record<string, DeliveryForm> = {
@@ -45,8 +46,11 @@ export async function formFor(tx: Tx, agencyCode: string, typeCode: string): Pro
 }
 
 /** The agency's effective policy for every type of the catalogue. */
-export async function getFormPolicy(identity: Identity, deps: { pool: Pool }): Promise<FormPolicyEntry[]> {
-  const own = await withTransaction(deps.pool, (tx) => listForms(tx, identity.agencyCode));
+export async function getFormPolicy(
+  _input: Record<string, never>,
+  ctx: Pick<DocumentsContext, 'identity' | 'pool'>,
+): Promise<FormPolicyEntry[]> {
+  const own = await withTransaction(ctx.pool, (tx) => listForms(tx, ctx.identity.agencyCode));
   return documentTypes
     .filter((type) => type.kind === 'administrative')
     .map((type) => {
@@ -62,10 +66,11 @@ export async function getFormPolicy(identity: Identity, deps: { pool: Pool }): P
 
 /** Sets the agency's own forms for the listed types (others keep theirs), all or nothing. */
 export async function setFormPolicy(
-  identity: Identity,
-  entries: { typeCode: string; form: DeliveryForm }[],
-  deps: { pool: Pool },
+  input: { entries: { typeCode: string; form: DeliveryForm }[] },
+  ctx: Pick<DocumentsContext, 'identity' | 'pool'>,
 ): Promise<FormPolicyEntry[]> {
+  const { identity } = ctx;
+  const { entries } = input;
   requireRole(identity, 'admin');
   const errors = entries.flatMap((entry, i) =>
     findDocumentType(entry.typeCode)?.kind === 'administrative'
@@ -73,7 +78,7 @@ export async function setFormPolicy(
       : [{ field: `body.entries.${i}.typeCode`, message: 'unknown document type' }],
   );
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 'unknown document types in the policy', { errors });
-  await withTransaction(deps.pool, (tx) =>
+  await withTransaction(ctx.pool, (tx) =>
     upsertForms(
       tx,
       identity.agencyCode,
@@ -81,5 +86,5 @@ export async function setFormPolicy(
       identity.userId,
     ),
   );
-  return getFormPolicy(identity, deps);
+  return getFormPolicy({}, ctx);
 }

@@ -99,7 +99,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         response: { 200: FormPolicy, ...problemResponses(401) },
       },
     },
-    async (request) => ({ items: await getFormPolicy(request.identity, deps) }),
+    async (request) => ({ items: await getFormPolicy({}, documentsContext(request, deps, 'getFormPolicy')) }),
   );
 
   app.put(
@@ -121,6 +121,8 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         response: { 200: FormPolicy, ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => ({ items: await setFormPolicy(request.identity, request.body.entries, deps) }),
+    async (request) => ({
+      items: await setFormPolicy({ entries: request.body.entries }, documentsContext(request, deps, 'setFormPolicy')),
+    }),
   );
 }
