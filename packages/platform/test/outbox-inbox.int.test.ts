@@ -5,7 +5,8 @@ import { documentCreatedV1 } from '@vanthu/contracts';
 import type { DocumentCreatedV1 } from '@vanthu/contracts';
 import { createKafka, createProducer, ensureTopics } from '../src/kafka';
 import { enqueueEvent, OutboxRelay } from '../src/outbox';
-import { InboxConsumer } from '../src/inbox';
+import { InboxConsumer, listDeadLetters, projectInboxBatch, reprocessDeadLetters } from '../src/inbox';
+import type { EventHandler } from '../src/inbox';
 import { withTransaction } from '../src/db';
 import type { CloudEvent } from '../src/events';
 import { toKafkaHeaders } from '../src/events';
@@ -199,81 +200,178 @@ describe('idempotent inbox consumer', () => {
     extensions: {},
   });
 
-  it('handles a redelivered event once, skips unknown types, dead-letters poison and keeps going', async () => {
-    await fixture.pool.query('CREATE TABLE IF NOT EXISTS handled (event_id uuid, document_id uuid)');
-    const group = `${prefix}inbox-test`;
-    let failuresLeft = 2;
-    const consumer = new InboxConsumer({
-      kafka,
-      pool: fixture.pool,
-      logger: fixture.logger,
-      consumer: group,
-      topics: [topic],
-      maxAttempts: 3,
-      handlers: {
-        [documentCreatedV1.type]: async (tx, event) => {
-          const documentId = (event.data as DocumentCreatedV1).documentId;
-          await tx.query('INSERT INTO handled VALUES ($1, $2)', [event.id, documentId]);
-          if (event.subject === 'flaky' && failuresLeft-- > 0) throw new Error('transient failure');
-          if (event.subject === 'poison') throw new Error('always fails');
+  // One transaction per message (the default), and a Kafka batch per transaction (batchSize): the same outcome.
+  it.each([1, 50])(
+    'handles a redelivered event once, in order per key, skips unknown types, dead-letters unknown versions and poison and keeps going (batchSize %i)',
+    async (batchSize) => {
+      const table = `handled_${batchSize}`;
+      await fixture.pool.query(`CREATE TABLE ${table} (seq bigserial, event_id uuid, document_id uuid)`);
+      const group = `${prefix}inbox-test-${batchSize}`;
+      let failuresLeft = 2;
+      const consumer = new InboxConsumer({
+        kafka,
+        pool: fixture.pool,
+        logger: fixture.logger,
+        consumer: group,
+        topics: [topic],
+        maxAttempts: 3,
+        batchSize,
+        handlers: {
+          [documentCreatedV1.type]: async (tx, event) => {
+            const documentId = (event.data as DocumentCreatedV1).documentId;
+            await tx.query(`INSERT INTO ${table} (event_id, document_id) VALUES ($1, $2)`, [event.id, documentId]);
+            if (event.subject === 'flaky' && failuresLeft-- > 0) throw new Error('transient failure');
+            if (event.subject === 'poison') throw new Error('always fails');
+          },
         },
+      });
+      const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      const once = rawEvent(randomUUID(), randomUUID());
+      const flaky = { ...rawEvent(randomUUID(), randomUUID()), subject: 'flaky' };
+      const poison = { ...rawEvent(randomUUID(), randomUUID()), subject: 'poison' };
+      const newer = { ...rawEvent(randomUUID(), randomUUID()), type: 'vn.vanthu.document.created.v2' };
+      const sameKey = Array.from({ length: 5 }, () => ({ ...rawEvent(randomUUID(), randomUUID()), subject: 'same' }));
+      const after = rawEvent(randomUUID(), randomUUID());
+      const send = (event: CloudEvent) => ({
+        key: event.subject ?? 'k',
+        value: JSON.stringify(event.data),
+        headers: toKafkaHeaders(event),
+      });
+      await producer.send({
+        topic,
+        messages: [
+          send(once),
+          send(once), // a duplicate delivery
+          { key: 'junk', value: 'not json', headers: { ce_specversion: '1.0' } }, // not a CloudEvent
+          send({ ...rawEvent(randomUUID(), randomUUID()), type: 'vn.vanthu.unknown.v1' }), // a type not handled here
+          send(newer), // a version of a handled type that this consumer does not know
+          ...sameKey.map(send),
+          send(flaky),
+          send(poison),
+          send(after),
+        ].map((m) => ({ ...m, partition: batchSize === 1 ? 0 : 1 })),
+      });
+      await producer.disconnect();
+      await consumer.start();
+      try {
+        await eventually(
+          async () =>
+            (await fixture.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE event_id = $1`, [after.id]))
+              .rows[0].n,
+          (n) => n === 1,
+          60_000,
+          'the last event',
+        );
+        const count = async (id: string) =>
+          (await fixture.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE event_id = $1`, [id])).rows[0].n;
+        expect(await count(once.id)).toBe(1);
+        // Failed attempts rolled back their writes; only the successful attempt remains.
+        expect(await count(flaky.id)).toBe(1);
+        expect(await count(poison.id)).toBe(0);
+        // One key's events were handled in the order they were published.
+        const ordered = await fixture.pool.query(
+          `SELECT event_id FROM ${table} WHERE event_id = ANY($1::uuid[]) ORDER BY seq`,
+          [sameKey.map((e) => e.id)],
+        );
+        expect(ordered.rows.map((r) => r.event_id)).toEqual(sameKey.map((e) => e.id));
+        const dead = await fixture.pool.query(
+          'SELECT event_id, event_type, error FROM inbox_dead_letter WHERE consumer = $1 ORDER BY id',
+          [group],
+        );
+        expect(dead.rows.map((r) => r.error)).toEqual([
+          expect.stringMatching(/lacks header ce_id/),
+          `unknown version vn.vanthu.document.created.v2: this consumer handles ${documentCreatedV1.type}`,
+          'always fails',
+        ]);
+        expect(dead.rows[1]).toMatchObject({ event_id: newer.id, event_type: 'vn.vanthu.document.created.v2' });
+        expect(dead.rows[2].event_id).toBe(poison.id);
+        expect((await listDeadLetters(fixture.pool, group)).map((d) => d.eventId)).toEqual([null, newer.id, poison.id]);
+      } finally {
+        await consumer.stop();
+      }
+      // Offsets were committed up to the end: a restarted consumer in the group starts after the last event.
+      const admin = kafka.admin();
+      await admin.connect();
+      const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const partition = batchSize === 1 ? 0 : 1;
+      const end = (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.high;
+      await admin.disconnect();
+      expect(offsets[0]?.partitions.find((p) => p.partition === partition)?.offset).toBe(end);
+    },
+  );
+
+  it('reprocesses dead letters once a handler exists, once, and keeps those that still fail', async () => {
+    const group = `${prefix}reprocess-test`;
+    await fixture.pool.query('CREATE TABLE reprocessed (event_id uuid, version int)');
+    const newer = { ...rawEvent(randomUUID(), randomUUID()), type: 'vn.vanthu.document.created.v2' };
+    const broken = rawEvent(randomUUID(), randomUUID());
+    const v1: EventHandler = async (tx, event) => {
+      await tx.query('INSERT INTO reprocessed VALUES ($1, 1)', [event.id]);
+    };
+    // Dead-lettered as the consumer does it: an unknown version, and a v1 event whose handler kept failing.
+    await withTransaction(fixture.pool, (tx) =>
+      projectInboxBatch(tx, { consumer: group, handlers: { [documentCreatedV1.type]: v1 } }, [
+        {
+          topic,
+          partition: 2,
+          offset: '7',
+          headers: toKafkaHeaders(newer),
+          value: Buffer.from(JSON.stringify(newer.data)),
+        },
+      ]),
+    );
+    await fixture.pool.query(
+      `INSERT INTO inbox_dead_letter (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, headers, payload, error)
+       VALUES ($1, $2, $3, $4, 2, 8, $5, $6, 'handler kept failing')`,
+      [group, broken.id, broken.type, topic, JSON.stringify(toKafkaHeaders(broken)), JSON.stringify(broken.data)],
+    );
+    expect((await listDeadLetters(fixture.pool, group)).map((d) => d.eventId)).toEqual([newer.id, broken.id]);
+
+    // Still no v2 handler, and the v1 handler still fails: both stay, with their newest error.
+    const failing: EventHandler = async () => {
+      throw new Error('still broken');
+    };
+    const first = await reprocessDeadLetters(fixture.pool, {
+      consumer: group,
+      handlers: { [documentCreatedV1.type]: failing },
+    });
+    expect(first.reprocessed).toEqual([]);
+    expect(first.stillFailing.map((f) => f.error)).toEqual([expect.stringMatching(/^unknown version/), 'still broken']);
+    expect((await fixture.pool.query('SELECT count(*)::int AS n FROM reprocessed')).rows[0].n).toBe(0);
+
+    // Deployed: a v2 handler and a fixed v1 handler. Each letter is applied once, and only once.
+    const handlers: Record<string, EventHandler> = {
+      [documentCreatedV1.type]: v1,
+      'vn.vanthu.document.created.v2': async (tx, event) => {
+        await tx.query('INSERT INTO reprocessed VALUES ($1, 2)', [event.id]);
       },
+    };
+    const second = await reprocessDeadLetters(fixture.pool, { consumer: group, handlers });
+    expect(second).toEqual({ reprocessed: expect.any(Array), stillFailing: [] });
+    expect(second.reprocessed).toHaveLength(2);
+    expect(await reprocessDeadLetters(fixture.pool, { consumer: group, handlers })).toEqual({
+      reprocessed: [],
+      stillFailing: [],
     });
-    const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    const once = rawEvent(randomUUID(), randomUUID());
-    const flaky = { ...rawEvent(randomUUID(), randomUUID()), subject: 'flaky' };
-    const poison = { ...rawEvent(randomUUID(), randomUUID()), subject: 'poison' };
-    const after = rawEvent(randomUUID(), randomUUID());
-    const send = (event: CloudEvent) => ({
-      key: event.subject ?? 'k',
-      value: JSON.stringify(event.data),
-      headers: toKafkaHeaders(event),
-    });
-    await producer.send({
-      topic,
-      messages: [
-        send(once),
-        send(once), // a duplicate delivery
-        { key: 'junk', value: 'not json', headers: { ce_specversion: '1.0' } }, // not a CloudEvent
-        send({ ...rawEvent(randomUUID(), randomUUID()), type: 'vn.vanthu.unknown.v1' }),
-        send(flaky),
-        send(poison),
-        send(after),
-      ].map((m) => ({ ...m, partition: 0 })),
-    });
-    await producer.disconnect();
-    await consumer.start();
-    try {
-      await eventually(
-        async () =>
-          (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [after.id])).rows[0]
-            .n,
-        (n) => n === 1,
-        60_000,
-        'the last event',
-      );
-      const count = async (id: string) =>
-        (await fixture.pool.query('SELECT count(*)::int AS n FROM handled WHERE event_id = $1', [id])).rows[0].n;
-      expect(await count(once.id)).toBe(1);
-      // Failed attempts rolled back their writes; only the successful attempt remains.
-      expect(await count(flaky.id)).toBe(1);
-      expect(await count(poison.id)).toBe(0);
-      const dead = await fixture.pool.query(
-        'SELECT event_id, error FROM inbox_dead_letter WHERE consumer = $1 ORDER BY id',
-        [group],
-      );
-      expect(dead.rows.map((r) => r.error)).toEqual([expect.stringMatching(/lacks header ce_id/), 'always fails']);
-      expect(dead.rows[1].event_id).toBe(poison.id);
-    } finally {
-      await consumer.stop();
-    }
-    // Offsets were committed up to the end: a restarted consumer in the group starts after the last event.
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    const end = (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === 0)?.high;
-    await admin.disconnect();
-    expect(offsets[0]?.partitions.find((p) => p.partition === 0)?.offset).toBe(end);
+    const rows = await fixture.pool.query('SELECT event_id, version FROM reprocessed ORDER BY version');
+    expect(rows.rows).toEqual([
+      { event_id: broken.id, version: 1 },
+      { event_id: newer.id, version: 2 },
+    ]);
+    expect(await listDeadLetters(fixture.pool, group)).toEqual([]);
+    // The inbox knows them now: the same events arriving again from Kafka are skipped.
+    await withTransaction(fixture.pool, (tx) =>
+      projectInboxBatch(tx, { consumer: group, handlers }, [
+        {
+          topic,
+          partition: 2,
+          offset: '9',
+          headers: toKafkaHeaders(newer),
+          value: Buffer.from(JSON.stringify(newer.data)),
+        },
+      ]),
+    );
+    expect((await fixture.pool.query('SELECT count(*)::int AS n FROM reprocessed')).rows[0].n).toBe(2);
   });
 });

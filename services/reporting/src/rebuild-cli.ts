@@ -1,7 +1,7 @@
 import { createKafka, createLogger, createPool, loadConfig, systemClock, withTransaction } from '@vanthu/platform';
 import { topicName } from '@vanthu/contracts';
 import { reportingConfigSchema } from './config';
-import { reportingConsumer, reportingHandlers, reportingTopics } from './events/consumers';
+import { reportingBatchSize, reportingConsumer, reportingHandlers, reportingTopics } from './events/consumers';
 import { rebuildProjections } from './domain/rebuild-projections';
 
 // `npm run reporting:rebuild`: with the reporting service's environment (DATABASE_URL, KAFKA_BROKERS,
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       {
         topics: reportingTopics.map((topic) => topicName(topic, config.KAFKA_TOPIC_PREFIX)),
         handlers: reportingHandlers,
+        batchSize: reportingBatchSize,
       },
       {
         identity: { userId: 'service:reporting', agencyCode: '', roles: ['service'] },

@@ -33,7 +33,8 @@ const agencies = ['000.00.01.H56', '000.00.02.H56', '000.00.03.H56'];
 const lateAgency = '000.00.04.H56';
 const collector = { userId: 'so-khcn', agencyCode: '000.00.00.H56', roles: ['report-collector' as const] };
 const clock = () => new Date('2026-12-05T03:00:00Z');
-const { consumer, topics, handlers } = reportingConsumer('reporting', prefix);
+const reporting = reportingConsumer('reporting', prefix);
+const { consumer, topics, handlers } = reporting;
 
 let fixture: ServiceFixture;
 let kafka: ReturnType<typeof createKafka>;
@@ -113,7 +114,7 @@ beforeAll(async () => {
   );
   producer = createProducer(kafka);
   await producer.connect();
-  live = new InboxConsumer({ kafka, pool: fixture.pool, logger: fixture.logger, consumer, topics, handlers });
+  live = new InboxConsumer({ ...reporting, kafka, pool: fixture.pool, logger: fixture.logger });
   await live.start();
   app = await buildApp({
     logger: fixture.logger,
@@ -439,7 +440,7 @@ describe('monthly compliance report from events', () => {
     );
     const late = monthOfActivity(7, [lateAgency], 4);
     const rebuilding = rebuildProjections(
-      { topics, handlers },
+      { topics, handlers, batchSize: reporting.batchSize },
       {
         identity: collector,
         requestId: 'rebuild-test',

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createKafka, createProducer, ensureTopics, InboxConsumer, toKafkaHeaders } from '@vanthu/platform';
-import type { CloudEvent, Producer, ServiceApp } from '@vanthu/platform';
+import {
+  createKafka,
+  createProducer,
+  ensureTopics,
+  InboxConsumer,
+  listDeadLetters,
+  reprocessDeadLetters,
+  toKafkaHeaders,
+} from '@vanthu/platform';
+import type { CloudEvent, EventHandler, Producer, ServiceApp } from '@vanthu/platform';
 import { topicName } from '@vanthu/contracts';
 import type { DocumentCreatedV1 } from '@vanthu/contracts';
 import { buildApp } from '../src/app';
@@ -22,7 +30,8 @@ const brokers = loadInfrastructure().kafka.brokers.split(',');
 const prefix = `f${uniqueSuffix()}.`;
 const kit = createIdentityKit();
 const agency = '000.00.01.H58';
-const { consumer, topics, handlers } = reportingConsumer('reporting', prefix);
+const reporting = reportingConsumer('reporting', prefix);
+const { consumer, topics, handlers } = reporting;
 const documentsTopic = topicName('vanthu.documents', prefix);
 
 let fixture: ServiceFixture;
@@ -139,7 +148,7 @@ describe('GET /v1/reports/freshness', () => {
     const report = await get(app, '/v1/reports/compliance?month=2026-11');
     expect(report.freshness).toMatchObject({ lag: 5, mayBeBehind: true, reasons: ['consumer-lag'] });
 
-    live = new InboxConsumer({ kafka, pool: fixture.pool, logger: fixture.logger, consumer, topics, handlers });
+    live = new InboxConsumer({ ...reporting, kafka, pool: fixture.pool, logger: fixture.logger });
     await live.start();
     const after = await eventually(
       async () => {
@@ -216,5 +225,47 @@ describe('GET /v1/reports/freshness', () => {
   it('without a broker watch says it cannot tell, and is not behind for that alone', async () => {
     const body = await get(await appWith(), '/v1/reports/freshness');
     expect(body).toMatchObject({ lag: null, kafka: { reachable: null }, reasons: ['dead-letters', 'kafka-unknown'] });
+  });
+
+  it('keeps an event of an unknown version as a dead letter, visible, until it is reprocessed with a handler for it', async () => {
+    const app = await appWith(watch);
+    const newer = { ...created(), type: 'vn.vanthu.document.created.v2' };
+    await publish([newer]);
+    const body = await eventually(
+      async () => {
+        await watch.poll();
+        return get(app, '/v1/reports/freshness');
+      },
+      (b) => b.deadLetters === 2 && b.lag === 0,
+      30_000,
+      'the unknown version to be dead-lettered',
+    );
+    expect(body).toMatchObject({ mayBeBehind: true, reasons: ['dead-letters'] });
+    const letters = await listDeadLetters(fixture.pool, consumer);
+    expect(letters.map((l) => [l.eventType, l.error])).toEqual([
+      ['vn.vanthu.document.created.v1', 'data does not match the event schema'],
+      [
+        'vn.vanthu.document.created.v2',
+        'unknown version vn.vanthu.document.created.v2: this consumer handles vn.vanthu.document.created.v1',
+      ],
+    ]);
+    // Not counted, not lost.
+    expect((await get(app, '/v1/reports/compliance?month=2026-11')).documents.outgoing).toBe(5);
+
+    // Today's handlers still know no v2: it stays. A build that reads v2 (here: as v1, whose fields it carries)
+    // takes it once; the schema-breaking one still fails and stays.
+    const today = await reprocessDeadLetters(fixture.pool, reporting);
+    expect(today.reprocessed).toEqual([]);
+    const v2 = { ...handlers, [newer.type]: handlers['vn.vanthu.document.created.v1'] as EventHandler };
+    const deployed = await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2 });
+    expect(deployed.reprocessed).toEqual([letters[1]?.id]);
+    expect(deployed.stillFailing).toEqual([{ id: letters[0]?.id, error: 'data does not match the event schema' }]);
+    expect(await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2 }, [letters[1]?.id as string])).toEqual({
+      reprocessed: [],
+      stillFailing: [],
+    });
+    await watch.poll();
+    expect(await get(app, '/v1/reports/freshness')).toMatchObject({ deadLetters: 1 });
+    expect((await get(app, '/v1/reports/compliance?month=2026-11')).documents.outgoing).toBe(6);
   });
 });

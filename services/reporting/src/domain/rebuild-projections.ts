@@ -10,6 +10,8 @@ export type RebuildContext = UseCaseContext & {
 export type RebuildProjectionsInput = {
   topics: string[];
   handlers: Record<string, EventHandler>;
+  /** Events per transaction, as the live consumer projects them. */
+  batchSize?: number;
   timeoutMs?: number;
 };
 export type RebuildOutcome = { replayedUpTo: { topic: string; partition: number; offset: string }[]; tookMs: number };
@@ -35,6 +37,7 @@ export async function rebuildProjections(input: RebuildProjectionsInput, ctx: Re
     groupId,
     topics: input.topics,
     handlers: input.handlers,
+    ...(input.batchSize ? { batchSize: input.batchSize } : {}),
   });
   try {
     const ends = (

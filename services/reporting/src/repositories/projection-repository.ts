@@ -31,10 +31,12 @@ export async function sourcePositions(tx: Tx, consumer: string): Promise<SourceP
   return rows.map((row) => ({ topic: row.topic, lastProcessedAt: row.last.toISOString(), events: Number(row.events) }));
 }
 
+/** Dead letters not yet reprocessed: events the reports do not count. */
 export async function countDeadLetters(tx: Tx, consumer: string): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>('SELECT count(*) AS n FROM inbox_dead_letter WHERE consumer = $1', [
-    consumer,
-  ]);
+  const { rows } = await tx.query<{ n: string }>(
+    'SELECT count(*) AS n FROM inbox_dead_letter WHERE consumer = $1 AND reprocessed_at IS NULL',
+    [consumer],
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
