@@ -161,6 +161,7 @@ const openToEveryMember = [
   'GET /v1/searches/{id}/results',
   'GET /v1/tasks',
   'GET /v1/workflows/definitions',
+  'GET /v1/workflows/incidents',
   'GET /v1/workflows/submission-policy',
   'PATCH /v1/documents/{id}/metadata',
   'POST /v1/certificates',
@@ -1114,6 +1115,76 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await close(office, second, closeKey)).status).toBe(422);
     expect((await close(office, id)).status).toBe(409);
     expect((await close(office, second)).status).toBe(200);
+  });
+
+  it('routing: incident mode and the paper issue (sự cố)', async () => {
+    // An agency outgoing definition whose first step is the clerk's issue (the test needs no initials to reach it).
+    const clerkIssue = {
+      kind: 'outgoing',
+      name: 'Văn bản đi (văn thư phát hành)',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        {
+          id: 'sealing',
+          type: 'userTask',
+          name: 'Văn thư cấp số, ký số của cơ quan',
+          assignee: { role: 'clerk' },
+          actions: ['claim', 'complete'],
+          signature: { kind: 'issue' },
+        },
+        { id: 'end', type: 'endEvent' },
+      ],
+      flows: [
+        { from: 'start', to: 'sealing' },
+        { from: 'sealing', to: 'end' },
+      ],
+    };
+    expect((await admin.json('POST', '/v1/workflows/definitions', clerkIssue)).status).toBe(201);
+    const documentId = idOf(
+      await office.upload('/v1/documents', await makePdf(randomUUID()), {
+        direction: 'outgoing',
+        subject: 'Công văn phát hành bằng giấy khi hệ thống gặp sự cố',
+      }),
+    );
+    const processId = idOf(await office.json('POST', '/v1/processes', { kind: 'outgoing', documentId }));
+    const process = (await office.get(`/v1/processes/${processId}`)).body as { tasks: { id: string }[] };
+    const taskId = (process.tasks[0] as { id: string }).id;
+    const paper = (client: Checked, body: unknown, headers?: Record<string, string>) =>
+      client.json('POST', `/v1/tasks/${taskId}/paper-issue`, body, headers);
+    expect((await paper(office, { paperNotation: '21/UBND-VP' })).status).toBe(409); // not in incident mode
+
+    const reason = 'Máy chủ ký số không hoạt động';
+    const declare = (client: Checked, body: unknown, headers?: Record<string, string>) =>
+      client.json('POST', '/v1/workflows/incidents', body, headers);
+    expect((await declare(office, { reason })).status).toBe(403);
+    expect((await declare(admin, { reason: '' })).status).toBe(400);
+    const declareKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    const declared = await declare(admin, { reason }, declareKey);
+    expect(declared.status).toBe(201);
+    const incidentId = idOf(declared);
+    expect((await declare(admin, { reason: 'Lý do khác' }, declareKey)).status).toBe(422);
+    expect((await declare(admin, { reason: 'Lần hai' })).status).toBe(409);
+    expect((await office.get('/v1/workflows/incidents')).body).toMatchObject({ current: { id: incidentId } });
+
+    expect((await paper(specialist, { paperNotation: '21/UBND-VP' })).status).toBe(403);
+    expect((await paper(other, { paperNotation: '21/UBND-VP' })).status).toBe(404);
+    expect((await paper(office, { paperNotation: '' })).status).toBe(400);
+    const paperKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    expect((await paper(office, { paperNotation: '21/UBND-VP' }, paperKey)).status).toBe(200);
+    expect((await paper(office, { paperNotation: '22/UBND-VP' }, paperKey)).status).toBe(422);
+    expect((await paper(office, { paperNotation: '21/UBND-VP' })).status).toBe(409);
+
+    const end = (client: Checked, id: string, body: unknown, headers?: Record<string, string>) =>
+      client.json('POST', `/v1/workflows/incidents/${id}/end`, body, headers);
+    expect((await end(office, incidentId, {})).status).toBe(403);
+    expect((await end(other, incidentId, {})).status).toBe(404);
+    expect((await end(admin, incidentId, { endedAt: '2020-01-01T00:00:00Z' })).status).toBe(400); // before the start
+    const endKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    const ended = await end(admin, incidentId, {}, endKey);
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ state: 'ended', paperIssues: [{ processId, paperNotation: '21/UBND-VP' }] });
+    expect((await end(admin, incidentId, { endedAt: new Date().toISOString() }, endKey)).status).toBe(422);
+    expect((await end(admin, incidentId, {})).status).toBe(409);
   });
 
   it('exchange: edXML conformance checks', async () => {

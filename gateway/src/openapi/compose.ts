@@ -112,6 +112,10 @@ const tags = [
   },
   { name: 'tasks', description: 'The inbox: claiming, completing and returning the steps of a process.' },
   { name: 'consultations', description: 'Consultations (lấy ý kiến) on a document: members, answers, closure.' },
+  {
+    name: 'incidents',
+    description: 'Incident mode (sự cố): paper issue while the system fails, the digitised copy after it.',
+  },
   { name: 'reports', description: 'Compliance and processing reports of an agency and of the province.' },
   { name: 'exchange', description: 'Documents and statuses exchanged with other agencies through the hub (edXML).' },
   { name: 'webhooks', description: 'Integrators’ endpoints for the agency’s events, their deliveries and replays.' },

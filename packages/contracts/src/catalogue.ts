@@ -43,6 +43,7 @@ import {
   consultationOverdueV1,
   consultationRemindedV1,
 } from './events/consultation-lifecycle';
+import { incidentDeclaredV1, incidentEndedV1, processPaperIssuedV1 } from './events/paper-fallback';
 import {
   taskAssignedV1,
   taskClaimedV1,
@@ -111,6 +112,9 @@ export const eventCatalogue: readonly EventDefinition[] = [
   consultationClosedV1,
   consultationRemindedV1,
   consultationOverdueV1,
+  incidentDeclaredV1,
+  incidentEndedV1,
+  processPaperIssuedV1,
   reportSubmittedV1,
 ];
 

@@ -35,4 +35,5 @@ export * from './events/report-submitted';
 export * from './events/process-lifecycle';
 export * from './events/task-lifecycle';
 export * from './events/consultation-lifecycle';
+export * from './events/paper-fallback';
 export * from './events/delivery-requested';

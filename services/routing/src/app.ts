@@ -10,6 +10,7 @@ import { consultationRoutes } from './routes/consultation-routes';
 import { delegationRoutes } from './routes/delegation-routes';
 import { definitionRoutes } from './routes/definitions';
 import { gatingRoutes } from './routes/gating-routes';
+import { incidentRoutes } from './routes/incident-routes';
 import { processRoutes } from './routes/processes';
 import { taskRoutes } from './routes/tasks';
 
@@ -53,5 +54,6 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
   await processRoutes(app, routeDeps);
   await taskRoutes(app, routeDeps);
   await consultationRoutes(app, routeDeps);
+  await incidentRoutes(app, routeDeps);
   return app;
 }

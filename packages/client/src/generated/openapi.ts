@@ -1183,6 +1183,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/{id}/paper-issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue on paper during incident mode (sự cố): the clerk’s issuing step, digitised copy afterwards
+         * @description Only while the agency is in incident mode (POST /v1/workflows/incidents) and only on the clerk’s issuing steps; when the incident ends a task asks the clerk for the digitised copy (POST /v1/copies/scans), which completes the process.
+         */
+        post: operations["issueOnPaper"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consultations": {
         parameters: {
             query?: never;
@@ -1245,6 +1265,41 @@ export interface paths {
         put?: never;
         /** The person who opened it closes the consultation; members who did not answer are listed */
         post: operations["closeConsultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the agency is in incident mode now, and its latest incidents with their paper issues */
+        get: operations["listIncidents"];
+        put?: never;
+        /** Declare incident mode (sự cố): the records office may issue on paper until it ends (administrator) */
+        post: operations["declareIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/incidents/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End incident mode: each document issued on paper gets a task for its digitised copy (administrator) */
+        post: operations["endIncident"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9379,6 +9434,149 @@ export interface operations {
             };
         };
     };
+    issueOnPaper: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Số, ký hiệu written on the paper original (the same number the register gives it, NĐ 30/2020 Điều 15) */
+                    paperNotation: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        processId: string;
+                        step: string;
+                        name: string;
+                        /** @description open, claimed, completed, returned, cancelled */
+                        state: string;
+                        assignee: {
+                            userId?: string;
+                            role?: string;
+                            unit?: string;
+                        };
+                        ownerUserId: string | null;
+                        /** Format: uuid */
+                        documentId: string;
+                        /** @description The document version this task concerns */
+                        documentVersion: number;
+                        awaitingSignature: {
+                            /** @description initial (ký nháy), approval, issue (organisation seal) */
+                            kind: string;
+                            version: number;
+                            signer: string | null;
+                        } | null;
+                        allowedActions: string[];
+                        priority: number;
+                        /** @description khẩn, thượng khẩn, hỏa tốc: presented first, at once */
+                        urgent: boolean;
+                        distributionRole: string | null;
+                        direction: string | null;
+                        dueAt: string | null;
+                        overdue: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        completedAt: string | null;
+                        completedBy: string | null;
+                        progress: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            text: string;
+                            percent?: number;
+                        }[];
+                        authority: {
+                            prefix: ("TM." | "Q." | "KT." | "TL." | "TUQ.") | null;
+                            /** @description The person (or, for TM., the collective’s head) the assignee signs for; null when the assignee signs in their own name under the prefix */
+                            onBehalfOf: string | null;
+                        } | null;
+                        review: {
+                            /** @description The delegate who did the work */
+                            submittedBy: string;
+                            /** Format: date-time */
+                            submittedAt: string;
+                            comment: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     openConsultation: {
         parameters: {
             query?: never;
@@ -9819,6 +10017,344 @@ export interface operations {
                         };
                         /** @description Members who have not answered (yet) */
                         unanswered: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        current: {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                             * @example 000.00.31.H56
+                             */
+                            agencyCode: string;
+                            state: "open" | "ended";
+                            reason: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            declaredBy: string;
+                            /** Format: date-time */
+                            declaredAt: string;
+                            endedBy: string | null;
+                            /** @description Documents issued on paper during the incident */
+                            paperIssues: {
+                                /** Format: uuid */
+                                processId: string;
+                                /** Format: uuid */
+                                documentId: string;
+                                /** Format: uuid */
+                                taskId: string;
+                                paperNotation: string;
+                                note: string | null;
+                                issuedBy: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                digitisationTaskId: string | null;
+                                digitisedCopyId: string | null;
+                                digitisedAt: string | null;
+                            }[];
+                        } | null;
+                        /** @description The agency’s latest incidents, newest first (at most 50) */
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                             * @example 000.00.31.H56
+                             */
+                            agencyCode: string;
+                            state: "open" | "ended";
+                            reason: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            declaredBy: string;
+                            /** Format: date-time */
+                            declaredAt: string;
+                            endedBy: string | null;
+                            /** @description Documents issued on paper during the incident */
+                            paperIssues: {
+                                /** Format: uuid */
+                                processId: string;
+                                /** Format: uuid */
+                                documentId: string;
+                                /** Format: uuid */
+                                taskId: string;
+                                paperNotation: string;
+                                note: string | null;
+                                issuedBy: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                digitisationTaskId: string | null;
+                                digitisedCopyId: string | null;
+                                digitisedAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declareIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What failed (sự cố), as the record states it */
+                    reason: string;
+                    /**
+                     * Format: date-time
+                     * @description When the system failed (not after now); default: now
+                     */
+                    startedAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        state: "open" | "ended";
+                        reason: string;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        declaredBy: string;
+                        /** Format: date-time */
+                        declaredAt: string;
+                        endedBy: string | null;
+                        /** @description Documents issued on paper during the incident */
+                        paperIssues: {
+                            /** Format: uuid */
+                            processId: string;
+                            /** Format: uuid */
+                            documentId: string;
+                            /** Format: uuid */
+                            taskId: string;
+                            paperNotation: string;
+                            note: string | null;
+                            issuedBy: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            digitisationTaskId: string | null;
+                            digitisedCopyId: string | null;
+                            digitisedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description When the system was back (after the start, not after now)
+                     */
+                    endedAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
+                         * @example 000.00.31.H56
+                         */
+                        agencyCode: string;
+                        state: "open" | "ended";
+                        reason: string;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        declaredBy: string;
+                        /** Format: date-time */
+                        declaredAt: string;
+                        endedBy: string | null;
+                        /** @description Documents issued on paper during the incident */
+                        paperIssues: {
+                            /** Format: uuid */
+                            processId: string;
+                            /** Format: uuid */
+                            documentId: string;
+                            /** Format: uuid */
+                            taskId: string;
+                            paperNotation: string;
+                            note: string | null;
+                            issuedBy: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            digitisationTaskId: string | null;
+                            digitisedCopyId: string | null;
+                            digitisedAt: string | null;
+                        }[];
                     };
                 };
             };

@@ -211,7 +211,7 @@ export async function advanceFrom(
   return applyAdvance(tx, ctx, process, definition, advance(definition, step, process.variables, process.joins));
 }
 
-async function completeIfDone(tx: Tx, ctx: RoutingContext, process: ProcessRecord): Promise<ProcessRecord> {
+export async function completeIfDone(tx: Tx, ctx: RoutingContext, process: ProcessRecord): Promise<ProcessRecord> {
   const open = await openTasksOfProcess(tx, process.id);
   if (open.length > 0 || Object.keys(process.joins).length > 0) return process;
   const now = ctx.clock();

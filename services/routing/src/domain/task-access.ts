@@ -25,9 +25,15 @@ function describeAssignee(task: TaskRecord): string {
 /**
  * Loads a task for an action with its process locked: 404 outside the caller's agency, 403 when it belongs to someone else, 409 naming the state when it is finished, 409 naming the allowed
  * actions when the step does not allow this one. Two people acting at once queue on the lock;
- * the second sees the first one's result.
+ * the second sees the first one's result. An action no definition lists (null: the paper issue) is checked by its
+ * own use case against the step.
  */
-export async function lockTaskFor(tx: Tx, identity: Identity, taskId: string, action: string): Promise<LockedTask> {
+export async function lockTaskFor(
+  tx: Tx,
+  identity: Identity,
+  taskId: string,
+  action: string | null,
+): Promise<LockedTask> {
   const found = await findTask(tx, identity.agencyCode, taskId);
   if (!found) throw new AppError('NOT_FOUND', `task ${taskId} not found`);
   const process = await lockProcess(tx, identity.agencyCode, found.processId);
@@ -39,7 +45,7 @@ export async function lockTaskFor(tx: Tx, identity: Identity, taskId: string, ac
     throw new AppError('FORBIDDEN', `task ${taskId} is assigned to ${describeAssignee(task)}`);
   if (task.state === 'completed' || task.state === 'returned' || task.state === 'cancelled')
     throw new AppError('CONFLICT', `task ${taskId} is already ${task.state}`);
-  assertActionAllowed(task, action);
+  if (action !== null) assertActionAllowed(task, action);
   const stored = await findDefinition(tx, identity.agencyCode, process.definitionId);
   if (!stored) throw new Error(`definition ${process.definitionId} of process ${process.id} is missing`);
   return { task, process, definition: stored.definition };

@@ -1,4 +1,5 @@
 import {
+  copyMadeV1,
   documentValidatedV1,
   documentVersionAddedV1,
   exchangeReceivedV1,
@@ -6,6 +7,7 @@ import {
   topicName,
 } from '@vanthu/contracts';
 import type {
+  CopyMadeV1,
   DocumentValidatedV1,
   DocumentVersionAddedV1,
   ExchangeReceivedV1,
@@ -14,6 +16,7 @@ import type {
 import type { Clock, EventHandler, Logger } from '@vanthu/platform';
 import { applySignature } from '../domain/apply-signature';
 import { receiveExchangedDocument } from '../domain/receive-exchanged-document';
+import { recordDigitisedCopy } from '../incidents/record-digitised-copy';
 import { recordDocumentVersion } from '../domain/record-document-version';
 import type { RoutingDeps } from '../domain/routing-context';
 import { projectDocumentValidated, projectSignatureApplied } from '../submissions/project-signing-facts';
@@ -35,6 +38,13 @@ export function routingEventHandlers(deps: RoutingConsumerDeps): Record<string, 
     [documentVersionAddedV1.type]: async (tx, event) => {
       const data = event.data as DocumentVersionAddedV1;
       await recordDocumentVersion(
+        { event: data, eventId: event.id },
+        consumerContext(tx, deps, data.agencyCode, event.id),
+      );
+    },
+    [copyMadeV1.type]: async (tx, event) => {
+      const data = event.data as CopyMadeV1;
+      await recordDigitisedCopy(
         { event: data, eventId: event.id },
         consumerContext(tx, deps, data.agencyCode, event.id),
       );

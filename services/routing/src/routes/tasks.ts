@@ -7,6 +7,8 @@ import { completeTask } from '../domain/complete-task';
 import { delegateTask } from '../domain/delegate-task';
 import { forwardTask } from '../domain/forward-task';
 import { listTasks } from '../domain/list-tasks';
+import { issueOnPaper } from '../incidents/issue-on-paper';
+import { PaperIssueBody } from '../schemas/incident';
 import { reportProgress } from '../domain/report-progress';
 import { returnTask } from '../domain/return-task';
 import { reviewTask } from '../domain/review-task';
@@ -104,6 +106,15 @@ export async function taskRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promi
       summary: 'Record progress or an interim result on one’s task',
       body: ProgressBody,
       run: reportProgress,
+    },
+    {
+      action: 'paper-issue',
+      operationId: 'issueOnPaper',
+      summary: 'Issue on paper during incident mode (sự cố): the clerk’s issuing step, digitised copy afterwards',
+      description:
+        'Only while the agency is in incident mode (POST /v1/workflows/incidents) and only on the clerk’s issuing steps; when the incident ends a task asks the clerk for the digitised copy (POST /v1/copies/scans), which completes the process.',
+      body: PaperIssueBody,
+      run: issueOnPaper,
     },
   ];
   for (const { action, operationId, summary, description, body, callsDocuments, run } of actions) {
