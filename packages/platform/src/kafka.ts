@@ -71,22 +71,39 @@ export async function consumerLag(
   groupId: string,
   topics: string[],
 ): Promise<{ topic: string; lag: number }[]> {
+  const [lags] = await consumerLags(kafka, [{ groupId, topics }]);
+  return lags ?? [];
+}
+
+/**
+ * The lag of several consumer groups through one admin connection (a metrics scrape measures every consumer of
+ * the process: one connection for all of them, not one each). A group Kafka cannot answer for throws.
+ */
+export async function consumerLags(
+  kafka: Kafka,
+  groups: { groupId: string; topics: string[] }[],
+): Promise<{ topic: string; lag: number }[][]> {
   const admin = kafka.admin({ retry: { retries: 0 } });
   await admin.connect();
   try {
-    const committed = await admin.fetchOffsets({ groupId, topics });
-    const lags: { topic: string; lag: number }[] = [];
-    for (const { topic, partitions } of committed) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      let lag = 0;
-      for (const end of ends) {
-        const mark = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        const from = Number(mark) >= 0 ? Number(mark) : Number(end.low);
-        lag += Math.max(0, Number(end.high) - from);
+    const ends = new Map<string, Awaited<ReturnType<typeof admin.fetchTopicOffsets>>>();
+    const result: { topic: string; lag: number }[][] = [];
+    for (const { groupId, topics } of groups) {
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      const lags: { topic: string; lag: number }[] = [];
+      for (const { topic, partitions } of committed) {
+        if (!ends.has(topic)) ends.set(topic, await admin.fetchTopicOffsets(topic));
+        let lag = 0;
+        for (const end of ends.get(topic) ?? []) {
+          const mark = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const from = Number(mark) >= 0 ? Number(mark) : Number(end.low);
+          lag += Math.max(0, Number(end.high) - from);
+        }
+        lags.push({ topic, lag });
       }
-      lags.push({ topic, lag });
+      result.push(lags);
     }
-    return lags;
+    return result;
   } finally {
     await admin.disconnect();
   }

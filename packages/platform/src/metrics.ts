@@ -54,6 +54,23 @@ export function registerGauge(
   gauges.set(name, gauge);
 }
 
+/** `read` once for calls within a second of each other (the gauges of one scrape), then afresh. */
+export function sharedForAScrape<T>(read: () => Promise<T>, windowMs = 1_000): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at > windowMs) {
+      const value = read();
+      // A failed read is not reused: the next gauge or scrape asks again.
+      value.catch(() => {
+        if (last?.value === value) last = undefined;
+      });
+      last = { at: now, value };
+    }
+    return last.value;
+  };
+}
+
 /** A counter shared by every app of the process (e.g. refusals by code). */
 export function registerCounter(name: string, help: string, labelNames: string[]): Counter {
   const existing = metricsRegistry.getSingleMetric(name);

@@ -6,8 +6,8 @@ import type { TopicName } from '@vanthu/contracts';
 import { ConfigError, loadConfig } from './config';
 import { checkDatabase, createPool, describeDatabaseUrl } from './db';
 import type { Pool } from './db';
-import { consumerLag, createKafka, createProducer, ensureTopics, pingKafka } from './kafka';
-import { collectProcessMetrics, registerGauge } from './metrics';
+import { consumerLags, createKafka, createProducer, ensureTopics, pingKafka } from './kafka';
+import { collectProcessMetrics, registerGauge, sharedForAScrape } from './metrics';
 import type { Kafka, Producer } from './kafka';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -107,7 +107,8 @@ function registerRunnerMetrics(
   logger: Logger,
 ): void {
   collectProcessMetrics();
-  const backlog = () => relay.backlog();
+  // The two outbox gauges are collected one after the other in one scrape: they share one query.
+  const backlog = sharedForAScrape(() => relay.backlog());
   registerGauge(
     'vanthu_outbox_pending_events',
     'Events committed but not yet published to Kafka',
@@ -125,17 +126,23 @@ function registerRunnerMetrics(
     'Messages on the topic not yet consumed by the group (high-water mark minus committed offset)',
     ['service', 'consumer', 'topic'],
     async () => {
-      const samples: { labels: Record<string, string>; value: number }[] = [];
-      for (const consumer of consumers) {
-        try {
-          for (const { topic, lag } of await consumerLag(kafka, consumer.groupId ?? consumer.consumer, consumer.topics))
-            samples.push({ labels: { service, consumer: consumer.consumer, topic }, value: lag });
-        } catch (error) {
-          // Kafka down: the lag is unknown, which is what the missing series says; the scrape still answers.
-          logger.debug({ err: error }, 'consumer lag not measured');
-        }
+      if (consumers.length === 0) return [];
+      try {
+        const lags = await consumerLags(
+          kafka,
+          consumers.map((c) => ({ groupId: c.groupId ?? c.consumer, topics: c.topics })),
+        );
+        return consumers.flatMap((consumer, i) =>
+          (lags[i] ?? []).map(({ topic, lag }) => ({
+            labels: { service, consumer: consumer.consumer, topic },
+            value: lag,
+          })),
+        );
+      } catch (error) {
+        // Kafka down: the lag is unknown, which is what the missing series says; the scrape still answers.
+        logger.debug({ err: error }, 'consumer lag not measured');
+        return [];
       }
-      return samples;
     },
   );
 }

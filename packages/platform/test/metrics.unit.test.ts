@@ -3,7 +3,7 @@ import pino from 'pino';
 import { buildServiceApp } from '../src/http';
 import type { ServiceApp } from '../src/http';
 import { createIdentitySigner } from '../src/identity';
-import { metricsRegistry, registerGauge } from '../src/metrics';
+import { metricsRegistry, registerGauge, sharedForAScrape } from '../src/metrics';
 
 // /metrics in Prometheus text format: every response counted under its route template (never the URL, so ids do not
 // multiply the series), unmatched requests under one label, and gauges measured when scraped.
@@ -75,4 +75,28 @@ test('a gauge is measured at each scrape, and registering it again replaces how'
   expect(sample(text, 'vanthu_test_backlog{service="other"}')).toBe(5);
   expect(sample(text, 'vanthu_test_backlog{service="metrics-test"}')).toBeUndefined();
   metricsRegistry.removeSingleMetric('vanthu_test_backlog');
+});
+
+test('gauges of one scrape share one read; a later scrape reads again, and a failed read is not reused', async () => {
+  let reads = 0;
+  let fail = false;
+  const read = sharedForAScrape(async () => {
+    reads += 1;
+    if (fail) throw new Error('database down');
+    return reads;
+  }, 50);
+  registerGauge('vanthu_test_pending', 'a test gauge', [], async () => [{ labels: {}, value: await read() }]);
+  registerGauge('vanthu_test_oldest', 'a test gauge', [], async () => [{ labels: {}, value: (await read()) * 10 }]);
+  const first = await scrape();
+  expect(reads).toBe(1);
+  expect(sample(first, 'vanthu_test_pending')).toBe(1);
+  expect(sample(first, 'vanthu_test_oldest')).toBe(10);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  fail = true;
+  await expect(read()).rejects.toThrow('database down');
+  fail = false;
+  // The failure was not kept for the rest of the window: the next call reads again.
+  expect(await read()).toBe(3);
+  metricsRegistry.removeSingleMetric('vanthu_test_pending');
+  metricsRegistry.removeSingleMetric('vanthu_test_oldest');
 });
