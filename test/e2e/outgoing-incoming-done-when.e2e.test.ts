@@ -425,6 +425,21 @@ it('a công văn drafted, returned once, initialled again, approved with a token
   const incomingId = registrationB.processId;
   const incomingStart = await processOf('clerkB', incomingId);
   expect(incomingStart.tasks.map((t) => t.step)).toEqual(['registration']);
+  // The Sở's incoming document records the issuer's số, ký hiệu and signer (Phụ lục VI), under the approval's prefix.
+  const arrived = (await (
+    await as('clerkB')
+  ).GET('/v1/documents/{id}', { params: { path: { id: incomingStart.documentId } } })) as unknown as {
+    direction: string;
+    metadata: Record<string, unknown>;
+  };
+  expect(arrived).toMatchObject({
+    direction: 'incoming',
+    metadata: {
+      sender: { organId: ubnd },
+      codeNotation: 'UBND-KGVX',
+      signer: { competence: 'TM.', position: 'Chủ tịch', fullName: 'Nguyễn Văn An' },
+    },
+  });
   await claim('clerkB', registrationB);
   await complete('clerkB', registrationB, { registration: { registerId: incomingRegister.id } });
 

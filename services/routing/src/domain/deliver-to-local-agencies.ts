@@ -2,8 +2,10 @@ import type { Tx } from '@vanthu/platform';
 import type { DocumentSummary } from '../clients/documents-client';
 import { processesOfDocument } from '../repositories/processes-repository';
 import type { ProcessRecord } from '../repositories/processes-repository';
+import { signaturesOfProcess } from '../repositories/signatures-repository';
 import { agencyServiceContext } from './agency-service-context';
 import type { RoutingContext } from './routing-context';
+import { deliveredSignerInfo } from './signer-info';
 import { openProcess } from './start-process';
 
 export type LocalDelivery = { organId: string; documentId: string; processId: string };
@@ -25,6 +27,11 @@ export async function deliverToLocalAgencies(
   const pdf = await ctx.documents.getContent(ctx.credentials, issued.id, input.version);
   const metadata = issued.metadata as Record<string, unknown>;
   const issuerName = typeof metadata.organName === 'string' ? metadata.organName : process.agencyCode;
+  // The approval that vouches for the issued content (older ones were invalidated by a later upload).
+  const approval = (await signaturesOfProcess(tx, process.id))
+    .filter((s) => s.kind === 'approval' && s.contentVersion === process.contentVersion)
+    .at(-1);
+  const signer = deliveredSignerInfo(metadata.signer, approval?.authorityPrefix ?? null);
   const delivered: LocalDelivery[] = [];
   for (const organId of input.recipients) {
     const recipient = agencyServiceContext(ctx, tx, organId);
@@ -40,6 +47,7 @@ export async function deliverToLocalAgencies(
         ...(typeof metadata.codeNumber === 'string' ? { codeNumber: metadata.codeNumber } : {}),
         ...(typeof metadata.codeNotation === 'string' ? { codeNotation: metadata.codeNotation } : {}),
         ...(typeof metadata.issuedDate === 'string' ? { issuedDate: metadata.issuedDate } : {}),
+        ...(signer ? { signer } : {}),
       },
       `routing-delivery-${process.id}-${organId}`,
     );
