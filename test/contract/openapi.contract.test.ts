@@ -1232,6 +1232,14 @@ describe('every operation of the published OpenAPI document, checked against it'
       await office.upload('/v1/documents', await makePdf(randomUUID()), { direction: 'outgoing', subject: 'Dự thảo' }),
     );
     expect((await signXml(office, { documentId: draft, edxml })).status).toBe(422);
+    // The revocation state of a received message's signer (OCSP, else CRL), by the signing service.
+    const signerChecks = '/v1/edxml-signatures/signer-checks';
+    const signer = [der(stack.infra.pki.persons['pham-van-duc']!.certPath), der(stack.infra.pki.intermediateCert)];
+    const revoked = await office.json('POST', signerChecks, { certificates: signer });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ status: 'revoked' });
+    expect((await office.json('POST', signerChecks, { certificates: [] })).status).toBe(400);
+    expect((await specialist.json('POST', signerChecks, { certificates: signer })).status).toBe(403);
     expect((await office.get('/v1/exchanges')).status).toBe(200);
     expect((await office.get('/v1/exchanges?limit=0')).status).toBe(400);
     expect((await office.get(`/v1/exchanges/${randomUUID()}`)).status).toBe(404);

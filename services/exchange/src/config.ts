@@ -20,6 +20,11 @@ export const exchangeConfigSchema = Type.Object({
       description: 'PEM bundle of the CAs whose signers received edXML signatures must chain to',
     }),
   ),
+  REQUIRE_SIGNED_MESSAGES: Type.Boolean({
+    default: false,
+    description:
+      'Refuse every received message (document, recall, update, replacement, status) without an XML-DSig signature. Off by default: the public samples of real hubs carry none on statuses (docs/domain/edxml-facts.md)',
+  }),
   HUB_URL: Type.Optional(
     Type.String({
       pattern: '^https?://',

@@ -17,6 +17,8 @@ export type ExchangeContext = UseCaseContext & {
   signing?: SigningClient;
   /** DER of the CAs received signatures must chain to. */
   trust: Buffer[];
+  /** Refuse a received message (document, recall, update, replacement, status) that is not signed. */
+  requireSigned?: boolean;
   /** Signs this service's own identity assertion for an agency (calls to documents from the worker). */
   serviceIdentity?: (agencyCode: string) => string;
   topicPrefix: string;

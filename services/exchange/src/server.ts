@@ -62,6 +62,7 @@ function baseContext(
     documents: new DocumentsClient(config.DOCUMENTS_URL),
     ...(config.SIGNING_URL ? { signing: new SigningClient(config.SIGNING_URL) } : {}),
     trust: readTrust(config),
+    requireSigned: config.REQUIRE_SIGNED_MESSAGES,
     ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     profile: nationalHubProfile,

@@ -275,7 +275,13 @@ describe('status messages', () => {
   it('round-trips every code and requires a reason (≤ 1,000 characters) for 02', () => {
     for (const statusCode of ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const) {
       const parsed = parseEdxml(buildStatusMessage({ ...status, statusCode }));
-      expect(parsed).toEqual({ kind: 'status', status: { ...status, statusCode }, problems: [] });
+      expect(parsed).toEqual({
+        kind: 'status',
+        status: { ...status, statusCode },
+        signature: { present: false },
+        signatureCertificates: [],
+        problems: [],
+      });
     }
     expect(() => buildStatusMessage({ ...status, description: '' })).toThrow(/QCVN/);
     expect(() => buildStatusMessage({ ...status, description: 'x'.repeat(1001) })).toThrow(/QCVN/);

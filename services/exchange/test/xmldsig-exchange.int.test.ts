@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID, sign as rsaSign } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createServiceIdentitySigner, systemClock } from '@vanthu/platform';
@@ -11,12 +11,14 @@ import {
   createSigningDeps,
   migrationsDir as signingMigrations,
 } from '@vanthu/signing';
-import { pemToDers, verifyEnvelopedSignature } from '@vanthu/xmldsig';
+import { computeEnvelopedSignature, pemToDers, spliceSignature, verifyEnvelopedSignature } from '@vanthu/xmldsig';
 import { migrationsDir } from '../src/config';
 import { DocumentsClient } from '../src/clients/documents-client';
 import { SigningClient } from '../src/clients/signing-client';
 import { nationalHubProfile } from '../src/domain/edxml/model';
+import { buildStatusMessage } from '../src/domain/edxml/build-edxml';
 import { queueDelivery } from '../src/domain/exchanges/queue-delivery';
+import { recallSentDocument } from '../src/domain/exchanges/recall-sent-document';
 import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
 import { runHubJobs } from '../src/domain/exchanges/run-hub-jobs';
 import { getExchange } from '../src/domain/exchanges/get-exchange';
@@ -26,6 +28,7 @@ import { HubError } from '../src/hub/hub-adapter';
 import { VxpAdapter } from '../src/hub/vxp-adapter';
 import { workerContext } from '../src/worker';
 import type { WorkerContext } from '../src/worker';
+import type { ExchangeContext } from '../src/context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { agencyA, agencyB, clerkOf, createIdentityKit } from '../../../test/support/identities';
@@ -219,6 +222,335 @@ const exchangesOfB = async () =>
     )
   ).rows;
 
+/** Sends an issued document of A to B through the sandbox; B takes it in (incoming document, 01 sent). */
+async function sendToB(subject: string): Promise<{ documentId: string; exchangeId: string }> {
+  await drainQueues(); // the acknowledgements of what came before
+  const documentId = await issuedDocument(subject);
+  const queued = await queueDelivery(
+    { deliveryId: randomUUID(), agencyCode: agencyA, documentId, version: 1, recipients: [{ organId: agencyB }] },
+    ctxA,
+  );
+  await runHubJobs({}, ctxA);
+  expect((await exchangeA.pool.query('SELECT state FROM exchanges WHERE id = $1', [queued.exchangeId])).rows).toEqual([
+    { state: 'sent' },
+  ]);
+  expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 1, rejected: 0 });
+  await runHubJobs({}, ctxB); // the incoming document, then 01 to A and the acknowledgement
+  return { documentId, exchangeId: queued.exchangeId! };
+}
+
+const drainQueues = async () => {
+  await runHubJobs({}, ctxA);
+  await runHubJobs({}, ctxB);
+};
+
+/** The statuses to `code` the hub still holds. */
+const statusesAtHubFor = (code: string) =>
+  sandbox.messages().filter((m) => m.messageType === 'status' && m.to === code && m.status === 'initial');
+
+/** B's pending status `statusCode` about A's exchange `exchangeId`, at the hub. */
+async function statusAtHubAbout(exchangeId: string, statusCode: string) {
+  const { rows } = await exchangeA.pool.query<{ edxml_document_id: string }>(
+    'SELECT edxml_document_id FROM exchanges WHERE id = $1',
+    [exchangeId],
+  );
+  const about = `<edXML:DocumentId>${rows[0]!.edxml_document_id}</edXML:DocumentId>`;
+  return statusesAtHubFor(agencyA).find((m) => {
+    const text = m.edxml.toString('utf8');
+    return text.includes(about) && text.includes(`<edXML:StatusCode>${statusCode}</edXML:StatusCode>`);
+  })!;
+}
+
+/** The same context without the signing service: messages go unsigned. */
+function unsignedContext(ctx: ExchangeContext, pool: ServiceFixture['pool'], name: string): ExchangeContext {
+  const copy: WorkerContext = { ...ctx };
+  delete copy.signing;
+  return workerContext(copy, pool, name);
+}
+
+/** `xml` signed by a test person's software key (a signer the HSM does not hold), enveloped like the seal's. */
+async function signedBy(slug: string, xml: string, afterLocalName: string): Promise<string> {
+  const person = infra.pki.persons[slug]!;
+  const key = createPrivateKey(fs.readFileSync(person.keyPath));
+  const certificates = [
+    ...pemToDers(fs.readFileSync(person.certPath, 'utf8')),
+    ...pemToDers(fs.readFileSync(infra.pki.intermediateCert, 'utf8')),
+  ];
+  const signature = await computeEnvelopedSignature(
+    xml,
+    { certificates, sign: async (data) => rsaSign('sha256', data, key) },
+    { afterLocalName },
+  );
+  return spliceSignature(xml, signature, afterLocalName);
+}
+
+const logOf = async (fixture: ServiceFixture, kind: string) =>
+  (
+    await fixture.pool.query<{ outcome: string; transport_id: string }>(
+      `SELECT outcome, transport_id FROM exchange_log WHERE message_kind = $1 AND direction = 'received' ORDER BY position`,
+      [kind],
+    )
+  ).rows;
+
+describe('signed status messages and recalls, and the signer’s revocation', () => {
+  afterAll(drainQueues);
+
+  it('B’s status 01 goes out signed with B’s seal after MessageHeader; A verifies it and records it', async () => {
+    const { exchangeId } = await sendToB('V/v trạng thái có chữ ký số');
+    const status = await statusAtHubAbout(exchangeId, '01');
+    const text = status.edxml.toString('utf8');
+    expect(text).toContain('<edXML:StatusCode>01</edXML:StatusCode>');
+    expect(text).toMatch(
+      /<\/edXML:MessageHeader><Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<\/Signature><\/edXML:edXMLHeader>/,
+    );
+    const check = verifyEnvelopedSignature(text);
+    expect(check).toMatchObject({ present: true, valid: true });
+    const sealOfB = pemToDers(fs.readFileSync(infra.hsm.seals.find((s) => s.agencyCode === agencyB)!.certPath, 'utf8'));
+    if (check.present) expect(check.certificates[0]!.equals(sealOfB[0]!)).toBe(true);
+
+    const strict = workerContext({ ...(ctxA as unknown as WorkerContext), requireSigned: true }, exchangeA.pool, 'x-a');
+    expect(await receiveFromHub({ agencyCode: agencyA }, strict)).toMatchObject({ statuses: 1, rejected: 0 });
+    const trail = await exchangeA.pool.query<{ status_code: string }>(
+      `SELECT status_code FROM exchange_statuses WHERE exchange_id = $1 AND direction = 'received'`,
+      [exchangeId],
+    );
+    expect(trail.rows.map((r) => r.status_code)).toEqual(['01']);
+    expect((await logOf(exchangeA, 'status-01')).at(-1)).toMatchObject({ outcome: 'recorded' });
+  });
+
+  it('an unsigned status is refused where signatures are required, a badly signed one always; both logged', async () => {
+    const { exchangeId } = await sendToB('V/v trạng thái không ký');
+    await runHubJobs({}, ctxA); // A's acknowledgements of earlier statuses reach the hub
+    const signed = await statusAtHubAbout(exchangeId, '01');
+    const docIdOf = (m: { docId: string }) => m.docId;
+    const unsigned = buildStatusMessage({
+      from: { organId: agencyB },
+      responseFor: {
+        organId: agencyA,
+        code: '1/UBND',
+        promulgationDate: '2026-12-03',
+        documentId: (
+          await exchangeA.pool.query<{ edxml_document_id: string }>(
+            'SELECT edxml_document_id FROM exchanges WHERE id = $1',
+            [exchangeId],
+          )
+        ).rows[0]!.edxml_document_id,
+      },
+      statusCode: '03',
+      description: 'Đã vào sổ',
+      timestamp: '2026-12-03T10:00:00+07:00',
+    });
+    const tampered = Buffer.from(
+      signed.edxml.toString('utf8').replace('<edXML:StatusCode>01<', '<edXML:StatusCode>06<'),
+      'utf8',
+    );
+    // The hub refuses the tampered status itself (22); one that lets it through meets A's check.
+    const refusal = await new VxpAdapter(hubUrl)
+      .sendEdoc(credentialsOf(agencyB), { messageType: 'status', to: [agencyA], edxml: tampered })
+      .catch((error: unknown) => error);
+    expect((refusal as HubError).code).toBe('22');
+    sandbox.messages().splice(sandbox.messages().indexOf(signed), 1);
+    const now = new Date();
+    const base = { from: agencyB, to: agencyA, messageType: 'status' as const, status: 'initial' as const };
+    const pushed = [
+      { ...base, docId: randomUUID(), edxml: unsigned, sha256: 'u', createdAt: now, updatedAt: now },
+      { ...base, docId: randomUUID(), edxml: tampered, sha256: 't', createdAt: now, updatedAt: now },
+    ];
+    sandbox.messages().push(...pushed);
+
+    const strict = workerContext({ ...(ctxA as unknown as WorkerContext), requireSigned: true }, exchangeA.pool, 'x-a');
+    expect(await receiveFromHub({ agencyCode: agencyA }, strict)).toMatchObject({ statuses: 0, rejected: 2 });
+    const trail = await exchangeA.pool.query<{ status_code: string }>(
+      `SELECT status_code FROM exchange_statuses WHERE exchange_id = $1 AND direction = 'received'`,
+      [exchangeId],
+    );
+    expect(trail.rows).toEqual([]);
+    const refused = new Map(
+      [...(await logOf(exchangeA, 'status-03')), ...(await logOf(exchangeA, 'status-06'))].map((r) => [
+        r.transport_id,
+        r.outcome,
+      ]),
+    );
+    expect(refused.get(docIdOf(pushed[0]!))).toBe('rejected:edxml.signature.required');
+    expect(refused.get(docIdOf(pushed[1]!))).toBe('rejected:edxml.signature');
+    await runHubJobs({}, ctxA);
+    expect(pushed.map((m) => sandbox.messages().find((x) => x.docId === m.docId)!.status)).toEqual(['fail', 'fail']);
+    // The sandbox lists a failed message again; taken away so that later receipts do not meet it.
+    for (const m of pushed)
+      sandbox.messages().splice(
+        sandbox.messages().findIndex((x) => x.docId === m.docId),
+        1,
+      );
+    // Without the requirement the unsigned status passes, as real hubs send them (docs/domain/edxml-facts.md).
+    sandbox.messages().push({ ...pushed[0]!, docId: randomUUID(), status: 'initial' });
+    expect(await receiveFromHub({ agencyCode: agencyA }, ctxA)).toMatchObject({ statuses: 1, rejected: 0 });
+  });
+
+  it('A’s recall goes out signed with A’s seal, only once documents has recalled the document; B verifies it', async () => {
+    const { documentId } = await sendToB('V/v văn bản sẽ thu hồi');
+    const recall = await documentsApp.inject({
+      method: 'POST',
+      url: `/v1/documents/${documentId}/recall`,
+      headers: { ...asClerkA, 'idempotency-key': randomUUID() },
+      payload: { reason: 'Ban hành nhầm' },
+    });
+    expect(recall.statusCode).toBe(200);
+    expect(await recallSentDocument({ agencyCode: agencyA, documentId, reason: 'Ban hành nhầm' }, ctxA)).toMatchObject({
+      recalls: 1,
+    });
+    await runHubJobs({}, ctxA);
+    const atHub = sandbox
+      .messages()
+      .filter((m) => m.to === agencyB && m.messageType === 'edoc' && m.status === 'initial')
+      .map((m) => m.edxml.toString('utf8'))
+      .find((t) => t.includes('<edXML:BussinessDocType>1<'))!;
+    expect(atHub).toMatch(/<\/edXML:TraceHeaderList><Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">/);
+    expect(verifyEnvelopedSignature(atHub)).toMatchObject({ present: true, valid: true });
+    const strict = workerContext({ ...(ctxB as unknown as WorkerContext), requireSigned: true }, exchangeB.pool, 'x-b');
+    expect(await receiveFromHub({ agencyCode: agencyB }, strict)).toMatchObject({ requests: 1, rejected: 0 });
+    const request = (await exchangesOfB()).at(-1)!;
+    expect(request.state).toBe('awaiting-answer');
+    const detail = await getExchange({ exchangeId: request.id }, { identity: clerkOf(agencyB), pool: exchangeB.pool });
+    expect(detail.signature).toMatchObject({ present: true, valid: true, trusted: true, revocation: 'good' });
+
+    // The seal signs a recall only for a document its agency recalled.
+    const stillIssued = await issuedDocument('V/v văn bản chưa thu hồi');
+    const unsignedRecall = atHub.replace(
+      /<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<\/Signature>/,
+      '',
+    );
+    const refusal = await new SigningClient(signingUrl)
+      .signEdxml(
+        { identity: serviceIdentity(agencyA), requestId: 't' },
+        { documentId: stillIssued, edxml: Buffer.from(unsignedRecall) },
+      )
+      .catch((error: Error) => error);
+    expect(String(refusal)).toMatch(/is issued, not recalled/);
+  });
+
+  it('an unsigned recall is refused with 02 where signatures are required', async () => {
+    const { documentId } = await sendToB('V/v thu hồi không ký');
+    const recall = await documentsApp.inject({
+      method: 'POST',
+      url: `/v1/documents/${documentId}/recall`,
+      headers: { ...asClerkA, 'idempotency-key': randomUUID() },
+      payload: { reason: 'Ban hành nhầm' },
+    });
+    expect(recall.statusCode).toBe(200);
+    const unsignedA = unsignedContext(ctxA, exchangeA.pool, 'u-a');
+    await recallSentDocument({ agencyCode: agencyA, documentId, reason: 'Ban hành nhầm' }, unsignedA);
+    await runHubJobs({}, unsignedA);
+    const strict = workerContext({ ...(ctxB as unknown as WorkerContext), requireSigned: true }, exchangeB.pool, 'x-b');
+    expect(await receiveFromHub({ agencyCode: agencyB }, strict)).toMatchObject({ requests: 0, rejected: 1 });
+    const rejected = (await exchangesOfB()).at(-1)!;
+    expect(rejected).toMatchObject({ state: 'rejected' });
+    expect(rejected.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          rule: 'edxml.signature.required',
+          message: expect.stringMatching(/recall carries no/),
+        }),
+      ]),
+    );
+    await runHubJobs({}, strict);
+    expect(
+      statusesAtHubFor(agencyA)
+        .map((m) => m.edxml.toString('utf8'))
+        .some((t) =>
+          /<edXML:StatusCode>02<\/edXML:StatusCode>\s*<edXML:Description>[^<]*edxml\.signature\.required/.test(t),
+        ),
+    ).toBe(true);
+  });
+
+  it('a message signed by a revoked certificate is refused (OCSP through signing); a good signer passes the check', async () => {
+    const checks = new SigningClient(signingUrl);
+    const caller = { identity: serviceIdentity(agencyB), requestId: 't' };
+    const chainOf = (certPath: string) => [
+      ...pemToDers(fs.readFileSync(certPath, 'utf8')),
+      ...pemToDers(fs.readFileSync(infra.pki.intermediateCert, 'utf8')),
+    ];
+    expect(await checks.checkSigner(caller, chainOf(infra.pki.persons['pham-van-duc']!.certPath))).toMatchObject({
+      status: 'revoked',
+    });
+    expect(await checks.checkSigner(caller, chainOf(infra.pki.persons['nguyen-van-an']!.certPath))).toEqual({
+      status: 'good',
+    });
+
+    // A message of A's document signed by a revoked person's key: it verifies and chains, but B refuses it.
+    const documentId = await issuedDocument('V/v văn bản ký bởi chứng thư bị thu hồi');
+    const unsignedA = unsignedContext(ctxA, exchangeA.pool, 'u-a');
+    await queueDelivery(
+      { deliveryId: randomUUID(), agencyCode: agencyA, documentId, version: 1, recipients: [{ organId: agencyB }] },
+      unsignedA,
+    );
+    await runHubJobs({}, unsignedA);
+    const sent = sandbox.messages().at(-1)!;
+    const revokedSigned = await signedBy('pham-van-duc', sent.edxml.toString('utf8'), 'TraceHeaderList');
+    expect(verifyEnvelopedSignature(revokedSigned)).toMatchObject({ valid: true });
+    sent.edxml = Buffer.from(revokedSigned, 'utf8');
+    expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 0, rejected: 1 });
+    const rejected = (await exchangesOfB()).at(-1)!;
+    expect(rejected.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'edxml.signature.revoked' })]),
+    );
+    const detail = await getExchange({ exchangeId: rejected.id }, { identity: clerkOf(agencyB), pool: exchangeB.pool });
+    expect(detail.signature).toMatchObject({ valid: true, trusted: true, revocation: 'revoked' });
+
+    // A status signed by the revoked key: refused too, and logged.
+    const { exchangeId } = await sendToB('V/v trạng thái ký bởi chứng thư bị thu hồi');
+    const status = await statusAtHubAbout(exchangeId, '01');
+    const bare = status.edxml
+      .toString('utf8')
+      .replace(/<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<\/Signature>/, '');
+    status.edxml = Buffer.from(await signedBy('pham-van-duc', bare, 'MessageHeader'), 'utf8');
+    expect(await receiveFromHub({ agencyCode: agencyA }, ctxA)).toMatchObject({ rejected: 1 });
+    const log = await logOf(exchangeA, 'status-01');
+    expect(log.find((r) => r.transport_id === status.docId)).toMatchObject({
+      outcome: 'rejected:edxml.signature.revoked',
+    });
+    const trail = await exchangeA.pool.query(
+      `SELECT 1 FROM exchange_statuses WHERE exchange_id = $1 AND direction = 'received'`,
+      [exchangeId],
+    );
+    expect(trail.rowCount).toBe(0);
+  });
+
+  it('the seal signs a status message only for a service of the sending agency, and only a bare status', async () => {
+    const status = buildStatusMessage({
+      from: { organId: agencyA },
+      responseFor: {
+        organId: agencyB,
+        code: '1/SKHCN',
+        promulgationDate: '2026-12-03',
+        documentId: `${agencyB},2026/12/03,1/SKHCN`,
+      },
+      statusCode: '03',
+      description: 'Đã vào sổ',
+      timestamp: '2026-12-03T10:00:00+07:00',
+    });
+    const sign = (edxml: Buffer, identity: string) =>
+      new SigningClient(signingUrl).signEdxml({ identity, requestId: 't' }, { edxml }).catch((error: Error) => error);
+    const signed = await sign(status, serviceIdentity(agencyA));
+    expect(verifyEnvelopedSignature((signed as Buffer).toString('utf8'))).toMatchObject({ valid: true });
+    expect(await sign(status, kit.assertionFor({ ...clerkOf(agencyA), unitCode: 'kgvx' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(String(await sign(status, serviceIdentity(agencyB)))).toMatch(/From\.OrganId .* is not/);
+    const withBody = Buffer.from(
+      status
+        .toString('utf8')
+        .replace('</edXML:StatusCode>', '</edXML:StatusCode><edXML:Subject>Nội dung khác</edXML:Subject>'),
+    );
+    expect(String(await sign(withBody, serviceIdentity(agencyA)))).toMatch(/holds Subject/);
+    const toSelf = Buffer.from(
+      status
+        .toString('utf8')
+        .replace(`<edXML:OrganId>${agencyB}</edXML:OrganId>`, `<edXML:OrganId>${agencyA}</edXML:OrganId>`),
+    );
+    expect(String(await sign(toSelf, serviceIdentity(agencyA)))).toMatch(/answers another agency/);
+  });
+});
+
 describe('XML-DSig on edXML with the organisation seal', () => {
   let signedMessage: Buffer;
 
@@ -234,7 +566,10 @@ describe('XML-DSig on edXML with the organisation seal', () => {
       { identity: clerkOf(agencyA), pool: exchangeA.pool },
     );
     expect(sentDetail).toMatchObject({ state: 'sent', signature: { present: true, valid: true } });
-    const atHub = sandbox.messages().find((m) => m.to === agencyB)!;
+    const atHub = sandbox
+      .messages()
+      .filter((m) => m.to === agencyB && m.messageType === 'edoc')
+      .at(-1)!;
     signedMessage = atHub.edxml;
     const text = signedMessage.toString('utf8');
     // The signature sits in edXMLHeader right after TraceHeaderList, in the XML-DSig namespace.
@@ -274,7 +609,7 @@ describe('XML-DSig on edXML with the organisation seal', () => {
     const original = sandbox.messages().find((m) => m.to === agencyB)!;
     sandbox.messages().push({ ...original, docId: randomUUID(), edxml: tampered, sha256: 'x', status: 'initial' });
     expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 0, rejected: 1 });
-    const rejected = (await exchangesOfB()).find((e) => e.state === 'rejected')!;
+    const rejected = (await exchangesOfB()).filter((e) => e.state === 'rejected').at(-1)!;
     expect(rejected.problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ rule: 'edxml.signature', message: expect.stringMatching(/changed after signing/) }),

@@ -649,8 +649,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The organisation seal’s enveloped XML-DSig over an edXML message carrying an issued document of the caller’s agency (the exchange service signs what it sends to the hub) */
+        /** The organisation seal’s enveloped XML-DSig over an edXML message of the caller’s agency: a document it issued, its recall, or a status message (the exchange service signs what it sends to the hub) */
         post: operations["signEdxml"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/edxml-signatures/signer-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The revocation state (OCSP, else CRL) of the signer of a received edXML message and its chain (the exchange service checks every signed message it receives) */
+        post: operations["checkEdxmlSigner"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2340,6 +2357,10 @@ export interface components {
             trusted?: boolean;
             /** @description Why the chain is not trusted */
             trustReason?: string;
+            /** @description The signer’s revocation state (OCSP, else CRL, over its chain), asked of the signing service */
+            revocation?: "good" | "revoked" | "unknown";
+            /** Format: date-time */
+            revokedAt?: string;
         };
         EdxmlValidation: {
             /** @description No error-severity problem */
@@ -6068,12 +6089,12 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: uuid
-                     * @description The issued document the message carries
+                     * @description The issued document the message carries (the recalled one for a recall); required except for a status message
                      */
-                    documentId: string;
+                    documentId?: string;
                     /**
                      * Format: byte
-                     * @description The edXML message (QCVN 102:2016) as it will be sent, base64
+                     * @description The edXML message (QCVN 102:2016) as it will be sent, base64: a document, a recall, or a status message
                      */
                     edxml: string;
                     /** @description Exclusive C14N (default) or C14N 1.0, as the hub expects */
@@ -6089,8 +6110,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description The enveloped XML-DSig <Signature> element, to be placed right after </edXML:TraceHeaderList> */
+                        /** @description The enveloped XML-DSig <Signature> element, to be placed right after </edXML:TraceHeaderList> (after </edXML:MessageHeader> in a status message) */
                         signatureXml: string;
+                        /** @description What was signed: an edXML document (new, update, replacement), a recall, or a status message */
+                        kind: "document" | "recall" | "status";
                         signatureAlgorithm: string;
                         canonicalization: string;
                         certificateSha256: string;
@@ -6144,6 +6167,66 @@ export interface operations {
             };
             /** @description Default Response */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkEdxmlSigner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The X509Data of a received edXML signature, DER in base64, the signer first */
+                    certificates: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description OCSP (else CRL) of every certificate of the signer’s chain; unknown when no responder answered */
+                        status: "good" | "revoked" | "unknown";
+                        /** Format: date-time */
+                        revokedAt?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

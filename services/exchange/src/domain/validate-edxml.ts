@@ -21,16 +21,17 @@ export async function validateEdxml(
   const sha256 = createHash('sha256').update(input.message).digest('hex');
   try {
     const parsed = parseEdxml(input.message, { maxAttachmentBytes: options.maxAttachmentBytes });
+    await checkSignatureTrust(parsed, { trust: options.trust ?? [], at: options.at ?? new Date() });
     if (parsed.kind === 'status') {
       return {
         conformant: !hasErrors(parsed.problems),
         kind: 'status',
         sha256,
         status: parsed.status,
+        signature: parsed.signature,
         problems: parsed.problems,
       };
     }
-    await checkSignatureTrust(parsed, options.trust ?? [], options.at ?? new Date());
     const { header, traceHeaders, business } = parsed.document;
     return {
       conformant: !hasErrors(parsed.problems),

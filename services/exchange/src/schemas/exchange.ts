@@ -100,6 +100,12 @@ export const SignatureInfo = Type.Object(
     certificateSha256: Opt(Type.String({ pattern: '^[0-9a-f]{64}$' })),
     trusted: Opt(Type.Boolean({ description: 'The signer’s certificate chains to the trust store and is valid now' })),
     trustReason: Opt(Type.String({ description: 'Why the chain is not trusted' })),
+    revocation: Opt(
+      Type.Union([Type.Literal('good'), Type.Literal('revoked'), Type.Literal('unknown')], {
+        description: 'The signer’s revocation state (OCSP, else CRL, over its chain), asked of the signing service',
+      }),
+    ),
+    revokedAt: Opt(Type.String({ format: 'date-time' })),
   },
   { $id: 'SignatureInfo' },
 );

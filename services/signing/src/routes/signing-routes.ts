@@ -14,6 +14,7 @@ import { listSignatures } from '../domain/list-signatures';
 import { prepareSigningSession } from '../domain/prepare-signing-session';
 import { reassignCertificate } from '../domain/reassign-certificate';
 import { registerCertificate } from '../domain/register-certificate';
+import { checkEdxmlSigner } from '../domain/check-edxml-signer';
 import { signEdxml } from '../domain/sign-edxml';
 import { signingKeyStatus } from '../domain/signing-key-status';
 import { unregisterCertificate } from '../domain/unregister-certificate';
@@ -27,6 +28,8 @@ import {
   CompleteSessionRequest,
   EdxmlSignature,
   EdxmlSignatureRequest,
+  EdxmlSignerCheck,
+  EdxmlSignerCheckRequest,
   IdParams,
   ImageMetadata,
   ImageView,
@@ -327,7 +330,7 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
         operationId: 'signEdxml',
         tags: ['signing'],
         summary:
-          'The organisation seal’s enveloped XML-DSig over an edXML message carrying an issued document of the caller’s agency (the exchange service signs what it sends to the hub)',
+          'The organisation seal’s enveloped XML-DSig over an edXML message of the caller’s agency: a document it issued, its recall, or a status message (the exchange service signs what it sends to the hub)',
         body: EdxmlSignatureRequest,
         response: { 200: EdxmlSignature, ...problemResponses(400, 401, 403, 404, 422, 503) },
       },
@@ -335,11 +338,30 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
     async (request) =>
       signEdxml(
         {
-          documentId: request.body.documentId,
+          ...(request.body.documentId ? { documentId: request.body.documentId } : {}),
           edxml: Buffer.from(request.body.edxml, 'base64'),
           ...(request.body.canonicalization ? { canonicalization: request.body.canonicalization } : {}),
         },
         ctx(request, deps, 'signEdxml'),
+      ),
+  );
+
+  app.post(
+    '/v1/edxml-signatures/signer-checks',
+    {
+      schema: {
+        operationId: 'checkEdxmlSigner',
+        tags: ['signing'],
+        summary:
+          'The revocation state (OCSP, else CRL) of the signer of a received edXML message and its chain (the exchange service checks every signed message it receives)',
+        body: EdxmlSignerCheckRequest,
+        response: { 200: EdxmlSignerCheck, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) =>
+      checkEdxmlSigner(
+        { certificates: request.body.certificates.map((c) => Buffer.from(c, 'base64')) },
+        ctx(request, deps, 'checkEdxmlSigner'),
       ),
   );
 

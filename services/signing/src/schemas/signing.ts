@@ -345,11 +345,18 @@ export const ImageView = Type.Object({
 
 export const EdxmlSignatureRequest = Type.Object(
   {
-    documentId: Type.String({ format: 'uuid', description: 'The issued document the message carries' }),
+    documentId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'The issued document the message carries (the recalled one for a recall); required except for a status message',
+      }),
+    ),
     edxml: Type.String({
       contentEncoding: 'base64',
       maxLength: 96 * 1024 * 1024,
-      description: 'The edXML message (QCVN 102:2016) as it will be sent, base64',
+      description:
+        'The edXML message (QCVN 102:2016) as it will be sent, base64: a document, a recall, or a status message',
     }),
     canonicalization: Type.Optional(
       Type.Union([Type.Literal('exclusive'), Type.Literal('inclusive')], {
@@ -362,9 +369,32 @@ export const EdxmlSignatureRequest = Type.Object(
 
 export const EdxmlSignature = Type.Object({
   signatureXml: Type.String({
-    description: 'The enveloped XML-DSig <Signature> element, to be placed right after </edXML:TraceHeaderList>',
+    description:
+      'The enveloped XML-DSig <Signature> element, to be placed right after </edXML:TraceHeaderList> (after </edXML:MessageHeader> in a status message)',
+  }),
+  kind: Type.Union([Type.Literal('document'), Type.Literal('recall'), Type.Literal('status')], {
+    description: 'What was signed: an edXML document (new, update, replacement), a recall, or a status message',
   }),
   signatureAlgorithm: Type.String(),
   canonicalization: Type.String(),
   certificateSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+});
+
+export const EdxmlSignerCheckRequest = Type.Object(
+  {
+    certificates: Type.Array(Type.String({ contentEncoding: 'base64', minLength: 1, maxLength: 64 * 1024 }), {
+      minItems: 1,
+      maxItems: 10,
+      description: 'The X509Data of a received edXML signature, DER in base64, the signer first',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const EdxmlSignerCheck = Type.Object({
+  status: Type.Union([Type.Literal('good'), Type.Literal('revoked'), Type.Literal('unknown')], {
+    description: 'OCSP (else CRL) of every certificate of the signer’s chain; unknown when no responder answered',
+  }),
+  revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  reason: Type.Optional(Type.String()),
 });

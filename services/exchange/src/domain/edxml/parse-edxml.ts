@@ -64,6 +64,9 @@ export type SignatureInfo = {
   /** Set by checkSignatureTrust: the chain to the trust store. */
   trusted?: boolean;
   trustReason?: string;
+  /** Set by checkSignatureTrust: the signer's revocation state (OCSP, else CRL) from the signing service. */
+  revocation?: 'good' | 'revoked' | 'unknown';
+  revokedAt?: string;
 };
 
 export type ParsedEdxml =
@@ -76,7 +79,13 @@ export type ParsedEdxml =
       signatureCertificates: Buffer[];
       problems: ConformanceProblem[];
     }
-  | { kind: 'status'; status: StatusMessage; problems: ConformanceProblem[] };
+  | {
+      kind: 'status';
+      status: StatusMessage;
+      signature: SignatureInfo;
+      signatureCertificates: Buffer[];
+      problems: ConformanceProblem[];
+    };
 
 export type ParseOptions = { maxAttachmentBytes?: number; maxDepth?: number };
 
@@ -476,6 +485,51 @@ function readStatus(mh: XmlElement, report: Report): StatusMessage {
   return status;
 }
 
+/**
+ * The message's signature: any XML-DSig signature in it, where it sits or not, must verify over the whole
+ * message; a Signature element in another namespace (the VNPT samples) cannot be verified and is a warning.
+ */
+function readSignature(
+  head: XmlElement,
+  text: string,
+  report: Report,
+): { signature: SignatureInfo; signatureCertificates: Buffer[] } {
+  const signatureElement = elementChildren(head).find((c) => c.localName === 'Signature');
+  let signature: SignatureInfo = signatureElement
+    ? { present: true, namespace: signatureElement.namespaceURI ?? '' }
+    : { present: false };
+  let signatureCertificates: Buffer[] = [];
+  if (signatureElement && signatureElement.namespaceURI !== xmldsigNamespace) {
+    report(
+      'edxml.signature.namespace',
+      'edXMLHeader.Signature',
+      'Signature is not in the XML-DSig namespace; it cannot be verified',
+      'warning',
+    );
+  }
+  const check = text.includes(xmldsigNamespace) ? verifyEnvelopedSignature(text) : { present: false as const };
+  if (check.present) {
+    signatureCertificates = check.certificates;
+    signature = {
+      present: true,
+      namespace: xmldsigNamespace,
+      valid: check.valid,
+      signatureAlgorithm: check.signatureAlgorithm,
+      canonicalization: check.canonicalization,
+      ...(check.certificates[0]
+        ? { certificateSha256: createHash('sha256').update(check.certificates[0]).digest('hex') }
+        : {}),
+      ...(check.reason ? { reason: check.reason } : {}),
+    };
+    if (!signatureElement || signatureElement.namespaceURI !== xmldsigNamespace) {
+      report('edxml.signature.place', 'edXMLHeader.Signature', 'the XML-DSig signature is not in edXMLHeader');
+    }
+    if (!check.valid)
+      report('edxml.signature', 'edXMLHeader.Signature', `the signature does not verify: ${check.reason}`);
+  }
+  return { signature, signatureCertificates };
+}
+
 /** Parses an edXML document or status message; refuses only what cannot be read, reports every rule broken. */
 export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): ParsedEdxml {
   const problems: ConformanceProblem[] = [];
@@ -502,7 +556,8 @@ export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): 
       report('edxml.status.wrapper', 'Status', 'status in edXML:Status instead of MessageHeader', 'warning');
     const status = readStatus(mh, report);
     problems.push(...checkStatusMessage(status).filter((p) => !problems.some((q) => q.path === p.path)));
-    return { kind: 'status', status, problems };
+    const { signature, signatureCertificates } = readSignature(head, text, report);
+    return { kind: 'status', status, signature, signatureCertificates, problems };
   }
   const header = readHeader(mh, report);
   const { traces, business } = readTrace(one(head, 'TraceHeaderList'), report);
@@ -518,40 +573,7 @@ export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): 
   for (const problem of checkEdxmlDocument(document)) {
     if (!problems.some((p) => p.path === problem.path && p.severity === 'error')) problems.push(problem);
   }
-  const signatureElement = elementChildren(head).find((c) => c.localName === 'Signature');
-  let signature: SignatureInfo = signatureElement
-    ? { present: true, namespace: signatureElement.namespaceURI ?? '' }
-    : { present: false };
-  let signatureCertificates: Buffer[] = [];
-  if (signatureElement && signatureElement.namespaceURI !== xmldsigNamespace) {
-    report(
-      'edxml.signature.namespace',
-      'edXMLHeader.Signature',
-      'Signature is not in the XML-DSig namespace; it cannot be verified',
-      'warning',
-    );
-  }
-  // Any XML-DSig signature in the message, where it sits or not, must verify over the whole message.
-  const check = text.includes(xmldsigNamespace) ? verifyEnvelopedSignature(text) : { present: false as const };
-  if (check.present) {
-    signatureCertificates = check.certificates;
-    signature = {
-      present: true,
-      namespace: xmldsigNamespace,
-      valid: check.valid,
-      signatureAlgorithm: check.signatureAlgorithm,
-      canonicalization: check.canonicalization,
-      ...(check.certificates[0]
-        ? { certificateSha256: createHash('sha256').update(check.certificates[0]).digest('hex') }
-        : {}),
-      ...(check.reason ? { reason: check.reason } : {}),
-    };
-    if (!signatureElement || signatureElement.namespaceURI !== xmldsigNamespace) {
-      report('edxml.signature.place', 'edXMLHeader.Signature', 'the XML-DSig signature is not in edXMLHeader');
-    }
-    if (!check.valid)
-      report('edxml.signature', 'edXMLHeader.Signature', `the signature does not verify: ${check.reason}`);
-  }
+  const { signature, signatureCertificates } = readSignature(head, text, report);
   return { kind: 'edoc', document, attachments: infos, signature, signatureCertificates, problems };
 }
 

@@ -16,6 +16,7 @@ import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
 import { EdxmlRefused, hasErrors, parseEdxml } from '../edxml/parse-edxml';
 import type { SignatureInfo } from '../edxml/parse-edxml';
 import { checkSignatureTrust } from '../edxml/signature-trust';
+import type { SignaturePolicy } from '../edxml/signature-trust';
 import { appendToExchangeLog } from './exchange-log';
 import { statusFor } from './run-hub-jobs';
 
@@ -72,6 +73,25 @@ async function recordBusinessRequest(
   );
 }
 
+/** What a received signature must satisfy here: the trust store, REQUIRE_SIGNED_MESSAGES, revocation via signing. */
+export function signaturePolicy(ctx: ExchangeContext, agencyCode: string, at: Date): SignaturePolicy {
+  const { signing, serviceIdentity } = ctx;
+  return {
+    trust: ctx.trust,
+    at,
+    requireSigned: ctx.requireSigned ?? false,
+    ...(signing && serviceIdentity
+      ? {
+          revocation: (certificates: Buffer[]) =>
+            signing.checkSigner(
+              { identity: serviceIdentity(agencyCode), requestId: `receive-${agencyCode}` },
+              certificates,
+            ),
+        }
+      : {}),
+  };
+}
+
 /**
  * Polls one agency's hub account. A document is stored with its message and logged, then becomes an
  * incoming document through a job (documents may be down); a status is recorded against the
@@ -102,6 +122,39 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
       if (!exchange || parsed?.kind !== 'status') {
         ctx.logger.warn({ docId: item.docId }, 'status message for no exchange of this agency; acknowledged as fail');
         await hub.acknowledge(account, item.docId, 'fail');
+        return;
+      }
+      // Signed like the documents it answers: verified over the whole message (parseEdxml), then the
+      // signer's chain and revocation; an unsigned or badly signed status is refused, logged, and the hub told.
+      await checkSignatureTrust(parsed, signaturePolicy(ctx, input.agencyCode, at));
+      if (parsed.signature.revocation === 'unknown') {
+        ctx.logger.warn({ docId: item.docId }, 'status signer’s revocation unknown; the status is read again later');
+        return;
+      }
+      const refusal = parsed.problems.filter((p) => p.severity === 'error' && p.rule.startsWith('edxml.signature'));
+      if (refusal.length > 0) {
+        const reason = refusal.map((p) => `${p.rule}: ${p.message}`).join('; ');
+        ctx.logger.warn({ docId: item.docId, exchangeId: exchange.id, reason }, 'status message refused');
+        await appendToExchangeLog(tx, {
+          exchangeId: exchange.id,
+          agencyCode: input.agencyCode,
+          direction: 'received',
+          messageKind: `status-${parsed.status.statusCode}`,
+          hub: hub.name,
+          transportId: item.docId,
+          edxmlDocumentId: parsed.status.responseFor.documentId,
+          messageSha256: sha256(message),
+          outcome: `rejected:${refusal.map((p) => p.rule).join(',')}`.slice(0, 200),
+          at,
+        });
+        await enqueueHubJob(tx, {
+          id: randomUUID(),
+          exchangeId: exchange.id,
+          kind: 'acknowledge',
+          payload: { docId: item.docId, status: 'fail' },
+          at,
+        });
+        result.rejected += 1;
         return;
       }
       const status = parsed.status;
@@ -187,8 +240,13 @@ export async function receiveFromHub(input: ReceiveFromHubInput, ctx: ExchangeCo
       let signature: SignatureInfo | undefined;
       try {
         const parsed = parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes });
-        // The signature verified over the whole message (parseEdxml) and its signer chained to the trust store.
-        await checkSignatureTrust(parsed, ctx.trust, at);
+        // The signature verified over the whole message (parseEdxml), its signer chained to the trust store
+        // and not revoked; when no responder can tell, the message waits at the hub for the next poll.
+        await checkSignatureTrust(parsed, signaturePolicy(ctx, input.agencyCode, at));
+        if (parsed.signature.revocation === 'unknown') {
+          ctx.logger.warn({ docId: item.docId }, 'signer’s revocation unknown; the message is read again later');
+          return;
+        }
         problems = parsed.problems;
         if (parsed.kind === 'edoc') {
           signature = parsed.signature;

@@ -91,6 +91,19 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
       at: ctx.clock(),
       ...(signed.signature ? { signature: signed.signature } : {}),
     });
+  } else if (exchange.businessDocType === 1 && !exchange.signature && ctx.signing) {
+    // A recall is built when its event arrives and signed here, where an unreachable signing service
+    // is retried: signing checks that it names a document this agency issued and recalled.
+    const { caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
+    const signed = await signOutgoing(edxml, { documentId: exchange.documentId!, caller }, ctx.signing);
+    edxml = signed.edxml;
+    await storeBuiltMessage(tx, exchange.id, {
+      edxml,
+      sha256: sha256(edxml),
+      edxmlDocumentId: exchange.edxmlDocumentId!,
+      at: ctx.clock(),
+      ...(signed.signature ? { signature: signed.signature } : {}),
+    });
   }
   const { hub, account } = credentials(ctx, exchange.agencyCode);
   const to = exchange.counterparts.map((c) => c.organId);
@@ -183,7 +196,12 @@ async function recordBusinessSent(
 
 async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
   const status = job.payload as unknown as StatusMessage;
-  const edxml = buildStatusMessage(status);
+  let edxml = buildStatusMessage(status);
+  if (ctx.signing) {
+    // Signed with the agency's seal like the documents it answers (statuses follow events: a service asks).
+    const { caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}-${job.id}`);
+    edxml = (await signOutgoing(edxml, { caller }, ctx.signing)).edxml;
+  }
   const { hub, account } = credentials(ctx, exchange.agencyCode);
   const { docId } = await hub.sendEdoc(account, { messageType: 'status', to: [status.responseFor.organId], edxml });
   const at = ctx.clock();

@@ -6,18 +6,23 @@ import type { SigningClient } from '../../clients/signing-client';
 import type { SignatureInfo } from '../edxml/parse-edxml';
 
 /**
- * An edXML document as it goes to the hub: signed by the signing service with the agency's seal
- * (enveloped XML-DSig after TraceHeaderList; docs/domain/edxml-facts.md "Signature") when one is
- * configured, unsigned otherwise. The signed bytes are checked here before they are stored, so a
- * message that would not verify on the recipient's side never leaves.
+ * An edXML message as it goes to the hub (a document, a recall, an update, a replacement or a status
+ * message): signed by the signing service with the agency's seal (enveloped XML-DSig after
+ * TraceHeaderList, after MessageHeader in a status message; docs/domain/edxml-facts.md "Signature") when
+ * one is configured, unsigned otherwise. The signed bytes are checked here before they are stored or
+ * sent, so a message that would not verify on the recipient's side never leaves.
  */
 export async function signOutgoing(
   edxml: Buffer,
-  input: { documentId: string; caller: CallerHeaders },
+  /** The document the message carries or recalls; none for a status message. */
+  input: { documentId?: string; caller: CallerHeaders },
   signing: SigningClient | undefined,
 ): Promise<{ edxml: Buffer; signature?: SignatureInfo }> {
   if (!signing) return { edxml };
-  const signed = await signing.signEdxml(input.caller, { documentId: input.documentId, edxml });
+  const signed = await signing.signEdxml(input.caller, {
+    ...(input.documentId ? { documentId: input.documentId } : {}),
+    edxml,
+  });
   const check = verifyEnvelopedSignature(signed.toString('utf8'));
   if (!check.present || !check.valid) {
     throw new AppError('INTERNAL', `the signed edXML does not verify: ${check.present ? check.reason : 'unsigned'}`);
