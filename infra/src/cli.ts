@@ -20,6 +20,7 @@ import { isTsaUp } from './tsa';
 import { checkApiCompatibility, lintOpenApi, releaseApiDocuments, writeApiDocuments } from './api-docs';
 import type { CompatibilityVerdict } from './api-docs';
 import { backupStack, restoreStack, stackDataOf } from './backup';
+import { defaultMockPort, startMockServer } from './mock-server';
 import type { Infrastructure } from './stack';
 
 // The command-line face of the stack: `npm start`, `npm test` and the stack:* scripts.
@@ -272,6 +273,25 @@ async function main(): Promise<void> {
       for (const file of await writeApiDocuments()) say(`wrote ${path.relative(repoRoot, file)}`);
       return;
     }
+    case 'mock': {
+      // `npm run mock -- [--port N] [--host H]`: Prism serving docs/openapi.json for integrators' CI.
+      const option = (flag: string): string | undefined =>
+        rest.includes(flag) ? rest[rest.indexOf(flag) + 1] : undefined;
+      const port = Number(option('--port') ?? defaultMockPort);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        say('--port takes a port number');
+        process.exit(2);
+      }
+      const mock = await startMockServer({ port, host: option('--host') ?? '127.0.0.1' });
+      say(
+        `vanthu mock (Prism) on ${mock.url}, serving docs/openapi.json; any bearer token is accepted; Ctrl-C stops it`,
+      );
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void mock.stop());
+      mock.process.stdout?.pipe(process.stdout);
+      mock.process.stderr?.pipe(process.stderr);
+      await new Promise((resolve) => mock.process.once('exit', resolve));
+      return;
+    }
     case 'lint-api':
       process.exit(lintApi() ? 0 : 1);
       return;
@@ -283,7 +303,7 @@ async function main(): Promise<void> {
       return;
     default:
       say(
-        'usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|backup|restore|lint-api|api-gate|docs-release',
+        'usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|mock|backup|restore|lint-api|api-gate|docs-release',
       );
       process.exit(2);
   }

@@ -142,7 +142,10 @@ export function createVanthuClient(options: VanthuClientOptions): VanthuClient {
         params: { ...(first.params ?? {}), query },
       })) as { items: ItemOf<P>[]; nextCursor: string | null };
       for (const item of page.items) yield item;
-      cursor = page.nextCursor;
+      // A page that names the cursor that fetched it as the next one would be fetched forever: it is the last (a
+      // mock server built from the OpenAPI document, `npm run mock`, answers every page with the same example cursor).
+      const sent: string | null | undefined = cursor;
+      cursor = page.nextCursor === sent ? null : page.nextCursor;
     } while (cursor);
   }
 

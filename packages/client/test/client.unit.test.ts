@@ -112,6 +112,29 @@ describe('@vanthu/client mechanics', () => {
     }
   });
 
+  it('walks pages by nextCursor and stops at a page that names its own cursor as the next one', async () => {
+    const page = (ids: string[], nextCursor: string | null) => ({
+      status: 200,
+      body: { items: ids.map((id) => ({ id })), nextCursor },
+    });
+    const server = await scriptedServer([
+      page(['a', 'b'], 'c1'),
+      page(['c'], 'c2'),
+      page(['d'], 'c2'),
+      page(['x'], 'c3'),
+    ]);
+    try {
+      const client = createVanthuClient({ baseUrl: server.url });
+      const ids: string[] = [];
+      for await (const item of client.paginate('/v1/registers' as never)) ids.push((item as { id: string }).id);
+      // The third page was fetched with c2 and answered c2 again: the walk ends there instead of looping.
+      expect(ids).toEqual(['a', 'b', 'c', 'd']);
+      expect(server.seen).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     expect(retryAfterSeconds('7')).toBe(7);
     expect(retryAfterSeconds(new Date(1_000_000 + 5_000).toUTCString(), 1_000_000)).toBe(5);

@@ -12,6 +12,8 @@ export const AgencyCode = Type.String({
 export const Sha256Hex = Type.String({
   pattern: '^[0-9a-f]{64}$',
   description: 'SHA-256 of the content, lowercase hex',
+  // An example, so that a mock server built from the OpenAPI document answers with a valid value.
+  examples: ['e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
 });
 export const Uuid = Type.String({ format: 'uuid' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });

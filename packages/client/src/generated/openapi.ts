@@ -1773,7 +1773,10 @@ export interface components {
         };
         DocumentVersion: {
             version: number;
-            /** @description SHA-256 of the content, lowercase hex */
+            /**
+             * @description SHA-256 of the content, lowercase hex
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
             sha256: string;
             mediaType: string;
             sizeBytes: number;
@@ -2352,6 +2355,7 @@ export interface components {
             reason?: string;
             signatureAlgorithm?: string;
             canonicalization?: string;
+            /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
             certificateSha256?: string;
             /** @description The signer’s certificate chains to the trust store and is valid now */
             trusted?: boolean;
@@ -6116,6 +6120,7 @@ export interface operations {
                         kind: "document" | "recall" | "status";
                         signatureAlgorithm: string;
                         canonicalization: string;
+                        /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
                         certificateSha256: string;
                     };
                 };
@@ -11576,7 +11581,10 @@ export interface operations {
                                 /** Format: date-time */
                                 submittedAt: string;
                                 definitionsVersion: string;
-                                /** @description SHA-256 of the stored PDF */
+                                /**
+                                 * @description SHA-256 of the stored PDF
+                                 * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                                 */
                                 sha256: string;
                                 sizeBytes: number;
                                 /** @description Path of the stored PDF */
@@ -11646,7 +11654,10 @@ export interface operations {
                         /** Format: date-time */
                         submittedAt: string;
                         definitionsVersion: string;
-                        /** @description SHA-256 of the stored PDF */
+                        /**
+                         * @description SHA-256 of the stored PDF
+                         * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                         */
                         sha256: string;
                         sizeBytes: number;
                         report: {

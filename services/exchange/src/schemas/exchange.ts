@@ -97,7 +97,12 @@ export const SignatureInfo = Type.Object(
     reason: Opt(Type.String({ description: 'Why it does not verify' })),
     signatureAlgorithm: Opt(Str),
     canonicalization: Opt(Str),
-    certificateSha256: Opt(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+    certificateSha256: Opt(
+      Type.String({
+        pattern: '^[0-9a-f]{64}$',
+        examples: ['e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+      }),
+    ),
     trusted: Opt(Type.Boolean({ description: 'The signer’s certificate chains to the trust store and is valid now' })),
     trustReason: Opt(Type.String({ description: 'Why the chain is not trusted' })),
     revocation: Opt(

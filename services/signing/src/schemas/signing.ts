@@ -377,7 +377,10 @@ export const EdxmlSignature = Type.Object({
   }),
   signatureAlgorithm: Type.String(),
   canonicalization: Type.String(),
-  certificateSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  certificateSha256: Type.String({
+    pattern: '^[0-9a-f]{64}$',
+    examples: ['e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+  }),
 });
 
 export const EdxmlSignerCheckRequest = Type.Object(
