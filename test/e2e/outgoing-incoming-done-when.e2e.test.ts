@@ -464,6 +464,17 @@ it('a công văn drafted, returned once, initialled again, approved with a token
       inform: [{ userId: people.informed.user }],
     },
   });
+  const distributed = await processOf('director', incomingId);
+  expect(
+    distributed.tasks
+      .filter((t) => t.step.endsWith('-handling'))
+      .map((t) => [t.distributionRole, t.dueAt, t.overdue])
+      .sort(),
+  ).toEqual([
+    ['cooperate', cooperateDue, false],
+    ['inform', null, false],
+    ['lead', leadDue, false],
+  ]);
 
   // 10. The lead reports progress and finishes on time; the one for information reads it.
   const leadTask = await inboxTask('lead', 'lead-handling', incomingId);
@@ -484,7 +495,7 @@ it('a công văn drafted, returned once, initialled again, approved with a token
 
   // 11. The cooperating unit's deadline passes: routing's timers report it overdue, once.
   const cooperateTask = await inboxTask('cooperator', 'support-handling', incomingId);
-  expect(cooperateTask).toMatchObject({ distributionRole: 'cooperate', dueAt: cooperateDue, overdue: false });
+  expect(cooperateTask).toMatchObject({ distributionRole: 'cooperate', dueAt: cooperateDue });
   const overdueEvents = await eventually(
     () =>
       queryOnce<{ data: { taskId: string; dueAt: string; assignee?: { unit?: string } } }>(
@@ -564,6 +575,41 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     (e) => e.event_type === 'vn.vanthu.task.completed.v1' && e.data.step === 'approval',
   );
   expect(approvalCompleted?.data).toMatchObject({ completedBy: 'an', authorityPrefix: 'TM.', onTime: true });
+  // What reporting counts from: both processes started and ended with their outcome, the return with its reason, every
+  // completion with routing's on-time verdict, each distributed task with its role and deadline.
+  const ofType = (type: string) =>
+    routingEvents.filter((e) => e.event_type === `vn.vanthu.${type}.v1`).map((e) => e.data);
+  expect(ofType('process.started').map((d) => [d.agencyCode, d.kind, d.processId])).toEqual([
+    [ubnd, 'outgoing', processId],
+    [so, 'incoming', incomingId],
+  ]);
+  expect(ofType('process.completed').map((d) => [d.processId, d.outcome])).toEqual([
+    [processId, 'issued'],
+    [incomingId, 'closed'],
+  ]);
+  expect(ofType('process.returned')).toEqual([
+    expect.objectContaining({ processId, fromStep: 'format-check', toStep: 'draft', reason: returnReason }),
+  ]);
+  expect(ofType('task.returned')).toEqual([
+    expect.objectContaining({ taskId: check.id, returnedBy: 'binh', reason: returnReason }),
+  ]);
+  for (const completed of ofType('task.completed')) expect(typeof completed.onTime).toBe('boolean');
+  expect(
+    Object.fromEntries(
+      ofType('task.completed')
+        .filter((d) => d.processId === incomingId && d.step !== 'registration' && d.step !== 'distribution')
+        .map((d) => [d.taskId, d.onTime]),
+    ),
+  ).toEqual({ [leadTask.id]: true, [informTask.id]: true, [cooperateTask.id]: false });
+  expect(
+    ofType('task.assigned')
+      .filter((d) => d.processId === incomingId && d.role !== undefined)
+      .map((d) => [d.role, d.dueAt ?? null]),
+  ).toEqual([
+    ['lead', leadDue],
+    ['cooperate', cooperateDue],
+    ['inform', null],
+  ]);
   const signingEvents = await queryOnce<{ data: Record<string, unknown> }>(
     stack.envs.signing.DATABASE_URL as string,
     `SELECT data FROM outbox WHERE event_type = 'vn.vanthu.signature.applied.v1' AND data->>'kind' = 'approval'`,
