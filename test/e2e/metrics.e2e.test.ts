@@ -71,3 +71,26 @@ test('an upload shows at the gateway and at documents, and reporting consumes it
   );
   expect(lag.length).toBeGreaterThan(0);
 });
+
+test('the bounded work that explains latency is visible: HSM sessions, validation workers, LibreOffice, numbering', async () => {
+  const signing = await scrape(stack.ports.signing);
+  expect(signing.status).toBe(200);
+  for (const queue of ['hsm-sessions', 'validation-workers']) {
+    const [capacity] = value(signing.text, new RegExp(`^vanthu_work_capacity\\{service="signing",queue="${queue}"\\}`));
+    expect(capacity).toBeGreaterThan(0);
+    const [running] = value(signing.text, new RegExp(`^vanthu_work_running\\{service="signing",queue="${queue}"\\}`));
+    expect(running).toBeGreaterThanOrEqual(0);
+    expect(running).toBeLessThanOrEqual(capacity as number);
+    expect(value(signing.text, new RegExp(`^vanthu_work_waiting\\{service="signing",queue="${queue}"\\}`))).toEqual([
+      0,
+    ]);
+  }
+  const documents = await scrape(stack.ports.documents);
+  for (const queue of ['libreoffice', 'numbering']) {
+    const [capacity] = value(
+      documents.text,
+      new RegExp(`^vanthu_work_capacity\\{service="documents",queue="${queue}"\\}`),
+    );
+    expect(capacity).toBeGreaterThan(0);
+  }
+});

@@ -71,6 +71,37 @@ export function sharedForAScrape<T>(read: () => Promise<T>, windowMs = 1_000): (
   };
 }
 
+/** How busy a bounded piece of work is: in progress, waiting for a turn, and how many may run at once. */
+export type WorkLoad = { running: number; waiting: number; capacity: number };
+
+/**
+ * The queues that explain a service's latency (ARCHITECTURE.md, "Seeing it"): HSM sessions, validation workers,
+ * LibreOffice conversions, registrations waiting for a register's counter. One series per queue for each of
+ * running, waiting and capacity, read at scrape time.
+ */
+export function registerWorkQueues(service: string, queues: Record<string, () => WorkLoad>): void {
+  const labelled = (pick: (load: WorkLoad) => number) => async () =>
+    Object.entries(queues).map(([queue, load]) => ({ labels: { service, queue }, value: pick(load()) }));
+  registerGauge(
+    'vanthu_work_running',
+    'Units of bounded work in progress (HSM sessions in use, busy validation workers, conversions, registrations)',
+    ['service', 'queue'],
+    labelled((load) => load.running),
+  );
+  registerGauge(
+    'vanthu_work_waiting',
+    'Requests waiting for a turn at bounded work',
+    ['service', 'queue'],
+    labelled((load) => load.waiting),
+  );
+  registerGauge(
+    'vanthu_work_capacity',
+    'How many units of the work may run at once',
+    ['service', 'queue'],
+    labelled((load) => load.capacity),
+  );
+}
+
 /** A counter shared by every app of the process (e.g. refusals by code). */
 export function registerCounter(name: string, help: string, labelNames: string[]): Counter {
   const existing = metricsRegistry.getSingleMetric(name);

@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { buildServiceApp } from '@vanthu/platform';
+import { buildServiceApp, registerWorkQueues } from '@vanthu/platform';
 import type { HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import { documentRoutes } from './routes/documents';
@@ -63,7 +63,7 @@ export async function buildApp(deps: DocumentsAppDeps): Promise<ServiceApp> {
  * (`DocumentsContext`), never by constructing its own.
  */
 export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
-  return {
+  const services: DocumentsServices = {
     pool: deps.pool,
     blobs: deps.blobs,
     converter: deps.converter ?? new DocxConverter(),
@@ -72,6 +72,11 @@ export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
     topicPrefix: deps.topicPrefix,
     source: '/vanthu/documents',
   };
+  registerWorkQueues('documents', {
+    libreoffice: () => services.converter.load(),
+    numbering: () => services.numbering.load(),
+  });
+  return services;
 }
 
 /**

@@ -25,6 +25,8 @@ describe('ConcurrencyLimiter', () => {
     });
     await Promise.resolve();
     expect(started).toEqual([0, 1]);
+    // What the metrics read: two running, one waiting, two at once at most.
+    expect(limiter.load()).toEqual({ running: 2, waiting: 1, capacity: 2 });
     gates[0]!.resolve();
     await runs[0];
     await new Promise((r) => setImmediate(r));
@@ -32,6 +34,7 @@ describe('ConcurrencyLimiter', () => {
     gates[1]!.resolve();
     gates[2]!.resolve();
     expect(await Promise.all(runs)).toEqual([0, 1, 2]);
+    expect(limiter.load()).toEqual({ running: 0, waiting: 0, capacity: 2 });
   });
 
   it('gives up on a waiter after maxWaitMs, and a failing task frees its slot', async () => {

@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { buildServiceApp } from '@vanthu/platform';
+import { buildServiceApp, registerWorkQueues } from '@vanthu/platform';
 import type { HealthCheck, Logger, ServiceApp } from '@vanthu/platform';
 import { serviceVersion } from './config';
 import type { SigningDeps } from './domain/signing-deps';
@@ -50,5 +50,10 @@ export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
   await signingRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await signingKeyRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await validationRoutes(app, deps.validation ?? ({} as ValidationDeps));
+  const validator = deps.validation?.validator;
+  registerWorkQueues('signing', {
+    'hsm-sessions': () => deps.hsm.load(),
+    ...(validator ? { 'validation-workers': () => validator.load() } : {}),
+  });
   return app;
 }

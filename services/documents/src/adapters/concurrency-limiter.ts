@@ -1,4 +1,5 @@
 import { AppError } from '@vanthu/platform';
+import type { WorkLoad } from '@vanthu/platform';
 
 export type LimiterOptions = {
   concurrency: number;
@@ -26,6 +27,11 @@ export class ConcurrencyLimiter {
     } finally {
       this.release();
     }
+  }
+
+  /** For the metrics: what runs, what waits, and the bound. */
+  load(): WorkLoad {
+    return { running: this.running, waiting: this.waiting.length, capacity: this.options.concurrency };
   }
 
   private refuse(): AppError {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '@vanthu/platform';
+import type { WorkLoad } from '@vanthu/platform';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 
 export type DocxConverterOptions = { sofficePath: string; concurrency: number; maxQueued: number; timeoutMs: number };
@@ -36,6 +37,11 @@ export class DocxConverter {
 
   convert(docxPath: string): Promise<Buffer> {
     return this.limiter.run(() => this.run(docxPath));
+  }
+
+  /** LibreOffice conversions running and waiting (metrics). */
+  load(): WorkLoad {
+    return this.limiter.load();
   }
 
   private async run(docxPath: string): Promise<Buffer> {

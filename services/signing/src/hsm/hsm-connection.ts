@@ -467,6 +467,15 @@ export class HsmConnection {
     return this.reopening;
   }
 
+  /** Sessions in use, operations waiting for one, and the pool's size (metrics). */
+  load(): { running: number; waiting: number; capacity: number } {
+    return {
+      running: this.sessions.length - this.idle.length,
+      waiting: this.waiting.length,
+      capacity: this.sessions.length,
+    };
+  }
+
   /** Token presence and the private keys on it, with usage counts; throws when the token is gone. */
   status(): HsmStatus & { keyUsage: Record<string, KeyUsage>; sessions: number; idleSessions: number } {
     const pkcs11 = this.required();

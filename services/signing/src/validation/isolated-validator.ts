@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { registerCounter } from '@vanthu/platform';
 import type { ValidationReport } from './report';
 import type { RevocationOptions } from './revocation-check';
 import type { ValidationOptions } from './validate-pdf';
@@ -66,6 +67,13 @@ export function formatFailureReport(
     timings: {},
   };
 }
+
+// Files that ran into a deadline or killed their worker (memory): what an operator watches for hostile input.
+const workersStopped = registerCounter(
+  'vanthu_validation_workers_stopped_total',
+  'Validation workers stopped and replaced, by cause: the parse deadline, the revocation deadline, or a crash',
+  ['cause'],
+);
 
 /**
  * A pool of worker threads that validate PDFs under a heap limit and a deadline. A file that
@@ -138,14 +146,13 @@ export class IsolatedValidator {
                 },
         },
       };
-      slot.timer = setTimeout(
-        () =>
-          this.kill(
-            slot,
-            `the file could not be read within ${this.settings.parseTimeoutMs} ms (loops or decompression bomb)`,
-          ),
-        this.settings.parseTimeoutMs,
-      );
+      slot.timer = setTimeout(() => {
+        workersStopped.inc({ cause: 'parse-deadline' });
+        this.kill(
+          slot,
+          `the file could not be read within ${this.settings.parseTimeoutMs} ms (loops or decompression bomb)`,
+        );
+      }, this.settings.parseTimeoutMs);
       slot.worker.postMessage(message);
     }
   }
@@ -155,10 +162,10 @@ export class IsolatedValidator {
     if (!job || job.id !== message.id) return;
     if (message.type === 'parsed') {
       if (slot.timer) clearTimeout(slot.timer);
-      slot.timer = setTimeout(
-        () => this.kill(slot, 'revocation checking took too long'),
-        this.settings.networkTimeoutMs,
-      );
+      slot.timer = setTimeout(() => {
+        workersStopped.inc({ cause: 'revocation-deadline' });
+        this.kill(slot, 'revocation checking took too long');
+      }, this.settings.networkTimeoutMs);
       return;
     }
     if (slot.timer) clearTimeout(slot.timer);
@@ -184,6 +191,7 @@ export class IsolatedValidator {
   private onCrash(slot: Slot, reason: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
+    if (!this.closed) workersStopped.inc({ cause: 'crash' });
     if (slot.timer) clearTimeout(slot.timer);
     const job = slot.job;
     slot.job = null;
@@ -191,6 +199,15 @@ export class IsolatedValidator {
     if (this.closed) return;
     this.slots[index] = this.spawn();
     this.pump();
+  }
+
+  /** Workers busy, files waiting for one, and the pool's size (metrics). */
+  load(): { running: number; waiting: number; capacity: number } {
+    return {
+      running: this.slots.filter((s) => s.job).length,
+      waiting: this.queue.length,
+      capacity: this.slots.length,
+    };
   }
 
   async close(): Promise<void> {
