@@ -1,6 +1,7 @@
 import type { Tx } from '@vanthu/platform';
+import { upsertFact } from './upsert-fact';
 
-// Every writer upserts only the columns its event owns (COALESCE keeps the first value), so
+// Every writer upserts only the columns its event owns (upsertFact: the first value is kept), so
 // a replay, a duplicate or events read in another order leave the same row.
 
 export async function recordDocumentCreated(
@@ -15,17 +16,15 @@ export async function recordDocumentCreated(
     eventId: string;
   },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO document_facts (document_id, agency_code, direction, subject, created_by, created_at, event_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (document_id) DO UPDATE SET
-       direction = COALESCE(document_facts.direction, EXCLUDED.direction),
-       subject = COALESCE(document_facts.subject, EXCLUDED.subject),
-       created_by = COALESCE(document_facts.created_by, EXCLUDED.created_by),
-       created_at = COALESCE(document_facts.created_at, EXCLUDED.created_at),
-       event_id = COALESCE(document_facts.event_id, EXCLUDED.event_id)`,
-    [fact.documentId, fact.agencyCode, fact.direction, fact.subject, fact.createdBy, fact.createdAt, fact.eventId],
-  );
+  await upsertFact(tx, 'document_facts', 'document_id', {
+    document_id: fact.documentId,
+    agency_code: fact.agencyCode,
+    direction: fact.direction,
+    subject: fact.subject,
+    created_by: fact.createdBy,
+    created_at: fact.createdAt,
+    event_id: fact.eventId,
+  });
 }
 
 export async function recordDocumentRegistered(
@@ -40,17 +39,15 @@ export async function recordDocumentRegistered(
     registeredAt: string;
   },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO document_facts (document_id, agency_code, direction, notation, type_code, urgency, registered_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (document_id) DO UPDATE SET
-       direction = COALESCE(document_facts.direction, EXCLUDED.direction),
-       notation = COALESCE(document_facts.notation, EXCLUDED.notation),
-       type_code = COALESCE(document_facts.type_code, EXCLUDED.type_code),
-       urgency = COALESCE(document_facts.urgency, EXCLUDED.urgency),
-       registered_at = COALESCE(document_facts.registered_at, EXCLUDED.registered_at)`,
-    [fact.documentId, fact.agencyCode, fact.direction, fact.notation, fact.typeCode, fact.urgency, fact.registeredAt],
-  );
+  await upsertFact(tx, 'document_facts', 'document_id', {
+    document_id: fact.documentId,
+    agency_code: fact.agencyCode,
+    direction: fact.direction,
+    notation: fact.notation,
+    type_code: fact.typeCode,
+    urgency: fact.urgency,
+    registered_at: fact.registeredAt,
+  });
 }
 
 export async function recordDocumentIssued(
@@ -65,32 +62,28 @@ export async function recordDocumentIssued(
   },
 ): Promise<void> {
   // Only registered outgoing documents are issued (NĐ 30/2020 Điều 16).
-  await tx.query(
-    `INSERT INTO document_facts (document_id, agency_code, direction, notation, issued_version, issued_by, issued_at)
-     VALUES ($1, $2, 'outgoing', $3, $4, $5, $6)
-     ON CONFLICT (document_id) DO UPDATE SET
-       direction = COALESCE(document_facts.direction, EXCLUDED.direction),
-       notation = COALESCE(document_facts.notation, EXCLUDED.notation),
-       issued_version = COALESCE(document_facts.issued_version, EXCLUDED.issued_version),
-       issued_by = COALESCE(document_facts.issued_by, EXCLUDED.issued_by),
-       issued_at = COALESCE(document_facts.issued_at, EXCLUDED.issued_at)`,
-    [fact.documentId, fact.agencyCode, fact.notation, fact.version, fact.issuedBy, fact.issuedAt],
-  );
+  await upsertFact(tx, 'document_facts', 'document_id', {
+    document_id: fact.documentId,
+    agency_code: fact.agencyCode,
+    direction: 'outgoing',
+    notation: fact.notation,
+    issued_version: fact.version,
+    issued_by: fact.issuedBy,
+    issued_at: fact.issuedAt,
+  });
 }
 
 export async function recordDocumentRecalled(
   tx: Tx,
   fact: { documentId: string; agencyCode: string; direction: string; status: string; recalledAt: string },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO document_facts (document_id, agency_code, direction, recall_status, recalled_at)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (document_id) DO UPDATE SET
-       direction = COALESCE(document_facts.direction, EXCLUDED.direction),
-       recall_status = COALESCE(document_facts.recall_status, EXCLUDED.recall_status),
-       recalled_at = COALESCE(document_facts.recalled_at, EXCLUDED.recalled_at)`,
-    [fact.documentId, fact.agencyCode, fact.direction, fact.status, fact.recalledAt],
-  );
+  await upsertFact(tx, 'document_facts', 'document_id', {
+    document_id: fact.documentId,
+    agency_code: fact.agencyCode,
+    direction: fact.direction,
+    recall_status: fact.status,
+    recalled_at: fact.recalledAt,
+  });
 }
 
 export async function recordCopyMade(
@@ -105,17 +98,22 @@ export async function recordCopyMade(
     createdAt: string;
   },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO document_facts (document_id, agency_code, direction, form, copy_kind, copy_source_document_id, notation,
-                                 created_at)
-     VALUES ($1, $2, 'internal', $3, $4, $5, $6, $7)
-     ON CONFLICT (document_id) DO UPDATE SET
-       form = EXCLUDED.form,
-       copy_kind = EXCLUDED.copy_kind,
-       copy_source_document_id = EXCLUDED.copy_source_document_id,
-       notation = COALESCE(document_facts.notation, EXCLUDED.notation),
-       created_at = COALESCE(document_facts.created_at, EXCLUDED.created_at)`,
-    [fact.copyDocumentId, fact.agencyCode, fact.form, fact.kind, fact.sourceDocumentId, fact.notation, fact.createdAt],
+  // The copy event says what the copy is: its form, kind and source replace what an earlier event guessed.
+  await upsertFact(
+    tx,
+    'document_facts',
+    'document_id',
+    {
+      document_id: fact.copyDocumentId,
+      agency_code: fact.agencyCode,
+      direction: 'internal',
+      form: fact.form,
+      copy_kind: fact.kind,
+      copy_source_document_id: fact.sourceDocumentId,
+      notation: fact.notation,
+      created_at: fact.createdAt,
+    },
+    { latest: ['form', 'copy_kind', 'copy_source_document_id'] },
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Tx } from '@vanthu/platform';
+import { upsertFact } from './upsert-fact';
 
 // Processes and tasks from routing's events. The first value of a column wins (COALESCE, LEAST), except
 // the assignee, which the latest event naming one sets, so a replay or another order leaves the same row.
@@ -15,17 +16,15 @@ export async function recordProcessStarted(
     urgency: string | null;
   },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO process_facts (process_id, agency_code, kind, document_id, started_by, started_at, urgency)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (process_id) DO UPDATE SET
-       kind = COALESCE(process_facts.kind, EXCLUDED.kind),
-       document_id = COALESCE(process_facts.document_id, EXCLUDED.document_id),
-       started_by = COALESCE(process_facts.started_by, EXCLUDED.started_by),
-       started_at = COALESCE(process_facts.started_at, EXCLUDED.started_at),
-       urgency = COALESCE(process_facts.urgency, EXCLUDED.urgency)`,
-    [fact.processId, fact.agencyCode, fact.kind, fact.documentId, fact.startedBy, fact.startedAt, fact.urgency],
-  );
+  await upsertFact(tx, 'process_facts', 'process_id', {
+    process_id: fact.processId,
+    agency_code: fact.agencyCode,
+    kind: fact.kind,
+    document_id: fact.documentId,
+    started_by: fact.startedBy,
+    started_at: fact.startedAt,
+    urgency: fact.urgency,
+  });
 }
 
 export async function recordProcessCompleted(
@@ -41,27 +40,16 @@ export async function recordProcessCompleted(
     onTime: boolean | null;
   },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO process_facts (process_id, agency_code, kind, document_id, outcome, completed_at, due_at, on_time)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (process_id) DO UPDATE SET
-       kind = COALESCE(process_facts.kind, EXCLUDED.kind),
-       document_id = COALESCE(process_facts.document_id, EXCLUDED.document_id),
-       outcome = COALESCE(process_facts.outcome, EXCLUDED.outcome),
-       completed_at = COALESCE(process_facts.completed_at, EXCLUDED.completed_at),
-       due_at = COALESCE(process_facts.due_at, EXCLUDED.due_at),
-       on_time = COALESCE(process_facts.on_time, EXCLUDED.on_time)`,
-    [
-      fact.processId,
-      fact.agencyCode,
-      fact.kind,
-      fact.documentId,
-      fact.outcome,
-      fact.completedAt,
-      fact.dueAt,
-      fact.onTime,
-    ],
-  );
+  await upsertFact(tx, 'process_facts', 'process_id', {
+    process_id: fact.processId,
+    agency_code: fact.agencyCode,
+    kind: fact.kind,
+    document_id: fact.documentId,
+    outcome: fact.outcome,
+    completed_at: fact.completedAt,
+    due_at: fact.dueAt,
+    on_time: fact.onTime,
+  });
 }
 
 /** One return more (the inbox counts each returned event once; a rebuild starts from empty tables). */
