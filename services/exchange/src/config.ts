@@ -31,10 +31,17 @@ export const exchangeConfigSchema = Type.Object({
       description: 'Base URL of the hub (the national hub, a provincial LGSP, or the hub sandbox)',
     }),
   ),
-  HUB_PROTOCOL: Type.Union([Type.Literal('vxp'), Type.Literal('lgsp')], {
+  HUB_PROTOCOL: Type.Union([Type.Literal('vxp'), Type.Literal('lgsp'), Type.Literal('bkav')], {
     default: 'vxp',
-    description: 'vxp: the VNPT VXP operations (national hub); lgsp: the provincial LGSP REST shape',
+    description:
+      'vxp: the VNPT VXP operations (national hub); lgsp: the provincial LGSP REST shape; bkav: the Bkav eDoc API',
   }),
+  HUB_BKAV_DIRECTORY_DOMAIN: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Bkav: the organ whose children getOrganizations lists (the province); the calling agency if unset',
+    }),
+  ),
   HUB_NAME: Type.String({ default: 'vxp', pattern: '^[a-z0-9-]+$', description: 'Recorded with every exchange' }),
   HUB_CREDENTIALS_FILE: Type.Optional(
     Type.String({

@@ -10,6 +10,7 @@ import { TsaClient } from './clients/tsa-client';
 import { nationalHubProfile } from './domain/edxml/model';
 import { exchangeConsumer } from './events/consumers';
 import type { HubCredentials } from './hub/hub-adapter';
+import { BkavAdapter } from './hub/bkav-adapter';
 import { LgspAdapter } from './hub/lgsp-adapter';
 import type { LgspLogin } from './hub/lgsp-adapter';
 import { VxpAdapter } from './hub/vxp-adapter';
@@ -47,15 +48,21 @@ function baseContext(
     ...(config.HUB_URL
       ? {
           hub:
-            config.HUB_PROTOCOL === 'lgsp'
-              ? new LgspAdapter(config.HUB_URL, {
+            config.HUB_PROTOCOL === 'bkav'
+              ? new BkavAdapter(config.HUB_URL, {
                   name: config.HUB_NAME,
                   timeoutMs: config.HUB_TIMEOUT_MS,
-                  ...(config.HUB_LGSP_LOGIN_FILE
-                    ? { login: JSON.parse(fs.readFileSync(config.HUB_LGSP_LOGIN_FILE, 'utf8')) as LgspLogin }
-                    : {}),
+                  ...(config.HUB_BKAV_DIRECTORY_DOMAIN ? { directoryDomain: config.HUB_BKAV_DIRECTORY_DOMAIN } : {}),
                 })
-              : new VxpAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS }),
+              : config.HUB_PROTOCOL === 'lgsp'
+                ? new LgspAdapter(config.HUB_URL, {
+                    name: config.HUB_NAME,
+                    timeoutMs: config.HUB_TIMEOUT_MS,
+                    ...(config.HUB_LGSP_LOGIN_FILE
+                      ? { login: JSON.parse(fs.readFileSync(config.HUB_LGSP_LOGIN_FILE, 'utf8')) as LgspLogin }
+                      : {}),
+                  })
+                : new VxpAdapter(config.HUB_URL, { name: config.HUB_NAME, timeoutMs: config.HUB_TIMEOUT_MS }),
         }
       : {}),
     credentialsFor: (agencyCode) => credentials.find((c) => c.agencyCode === agencyCode),

@@ -3,13 +3,18 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { EdxmlRefused, hasErrors, parseEdxml } from '../domain/edxml/parse-edxml';
+import { SandboxMessageFiles } from './message-store';
+import type { StoredMessage } from './message-store';
+
+export type { StoredMessage } from './message-store';
 
 // A protocol peer for development and tests: the VNPT VXP operations over HTTP as the public SDK
-// calls them and the provincial LGSP REST shape (docs/domain/edxml-facts.md "Hub APIs"), with
+// calls them, the provincial LGSP REST shape and the Bkav eDoc API (docs/domain/edxml-facts.md "Hub APIs"), with
 // agencies registered by mã định danh.
 // It checks what it receives as the national hub does (the signed headers, the file hash, edXML
 // conformance: prefixes, required fields, duplicate To, size) and answers with the hub's error
-// codes. vanthu's adapters do not know they talk to it. Messages are kept in memory.
+// codes. vanthu's adapters do not know they talk to it. Messages are kept in memory and, given a data
+// directory, on disk too, so that they survive a restart of the sandbox (message-store.ts).
 
 export type SandboxAgency = {
   code: string;
@@ -19,18 +24,6 @@ export type SandboxAgency = {
   parentCode?: string;
   /** A locked recipient is refused with code 23. */
   locked?: boolean;
-};
-
-type StoredMessage = {
-  docId: string;
-  from: string;
-  to: string;
-  messageType: 'edoc' | 'status';
-  edxml: Buffer;
-  sha256: string;
-  status: 'initial' | 'processing' | 'done' | 'fail';
-  createdAt: Date;
-  updatedAt: Date;
 };
 
 /** An integration account of the LGSP (`POST /v1/auth/login`); with one configured, every LGSP call needs its Bearer token. */
@@ -67,6 +60,8 @@ export async function buildHubSandbox(options: {
   /** Seconds a request's timestamp may differ from the sandbox clock. */
   clockSkewSeconds?: number;
   messages?: StoredMessage[];
+  /** A directory the messages are kept in: what the hub accepted survives a restart of the sandbox. */
+  dataDir?: string;
   /** LGSP integration accounts; none: the LGSP routes take X-SystemId / X-SecretKey alone. */
   lgspLogins?: SandboxLgspLogin[];
   /** Seconds an LGSP token lives (Lạng Sơn: 30 minutes). */
@@ -77,8 +72,10 @@ export async function buildHubSandbox(options: {
   const clock = options.clock ?? (() => new Date());
   const tokens = new Map<string, { username: string; expiresAt: number }>();
   const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
-  // Kept outside the app so a test can stop the hub and start it again with what it held.
-  const store = options.messages ?? [];
+  // Kept outside the app so a test can stop the hub and start it again with what it held; with a data
+  // directory, read back from it and every change written there before the hub answers.
+  const files = options.dataDir ? new SandboxMessageFiles(options.dataDir) : undefined;
+  const store = options.messages ?? files?.load() ?? [];
   const app = Fastify({ logger: false, bodyLimit: maxFileBytes + 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: maxFileBytes, files: 1 } });
 
@@ -168,7 +165,7 @@ export async function buildHubSandbox(options: {
     const docId = randomUUID();
     const now = clock();
     for (const to of recipients) {
-      store.push({
+      const message: StoredMessage = {
         docId,
         from: agency.code,
         to,
@@ -178,7 +175,9 @@ export async function buildHubSandbox(options: {
         status: 'initial',
         createdAt: now,
         updatedAt: now,
-      });
+      };
+      files?.add(message);
+      store.push(message);
     }
     return docId;
   };
@@ -199,6 +198,7 @@ export async function buildHubSandbox(options: {
     const message = find(agency, docId);
     message.status = status;
     message.updatedAt = clock();
+    files?.update(message);
   };
 
   app.post(
@@ -421,6 +421,93 @@ export async function buildHubSandbox(options: {
     lgsp(async () => ({
       data: options.agencies.map((a) => ({ orgCode: a.code, orgName: a.name, parentCode: a.parentCode ?? null })),
     })),
+  );
+
+  // The Bkav eDoc shape (docs/domain/edxml-facts.md "Bkav eDoc"; bkav-adapter.ts): under /EdocService, the
+  // agency's `organid` and its token in `authorization` on every call, the kind in `type` (EDOC or STATUS),
+  // answers `{status: Success|Fail, code: "0" | "9999", errors: [{code, message}]}`. A refusal carries the
+  // hub's reason as the error item (the LGSP code the checks above name, or Unauthorized); the sandbox's
+  // message ids are its UUIDs where Bkav's are numbers.
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: maxFileBytes },
+    (_request, body, done) => done(null, body),
+  );
+  const bkav =
+    (work: (request: FastifyRequest, agency: SandboxAgency) => Promise<Record<string, unknown>>) =>
+    async (request: FastifyRequest) => {
+      try {
+        const organId = request.headers.organid;
+        const token = request.headers.authorization;
+        const agency = options.agencies.find((a) => a.code === organId);
+        if (
+          !agency ||
+          typeof token !== 'string' ||
+          Buffer.byteLength(token) !== Buffer.byteLength(agency.secret) ||
+          !timingSafeEqual(Buffer.from(token), Buffer.from(agency.secret))
+        ) {
+          throw new SandboxRefusal('Unauthorized', 'unknown organid or wrong authorization token');
+        }
+        return { status: 'Success', code: '0', errors: [], ...(await work(request, agency)) };
+      } catch (error) {
+        if (!(error instanceof SandboxRefusal)) throw error;
+        return { status: 'Fail', code: '9999', errors: [{ code: error.code, message: error.message }] };
+      }
+    };
+  const bkavType = (request: FastifyRequest): 'edoc' | 'status' => {
+    const type = request.headers.type;
+    if (type !== 'EDOC' && type !== 'STATUS') throw new SandboxRefusal('BadRequest', 'type is EDOC or STATUS');
+    return type === 'STATUS' ? 'status' : 'edoc';
+  };
+  const bkavDocId = (request: FastifyRequest): string | undefined =>
+    typeof request.headers.docid === 'string' ? request.headers.docid : undefined;
+
+  app.post(
+    '/EdocService/sendDocument',
+    bkav(async (request, agency) => {
+      const messageType = bkavType(request);
+      const edxml = request.body;
+      if (!Buffer.isBuffer(edxml) || edxml.length === 0) throw new SandboxRefusal('10', 'no edXML in the body');
+      const hash = request.headers['hash-edoc'];
+      if (typeof hash === 'string' && hash !== createHash('sha256').update(edxml).digest('hex')) {
+        throw new SandboxRefusal('EdocHash', 'hash-edoc does not match the file');
+      }
+      return { docId: accept(agency, edxml, messageType, undefined) };
+    }),
+  );
+
+  app.get(
+    '/EdocService/getPendingDocIds',
+    bkav(async (request, agency) => ({ docIDs: received(agency, bkavType(request)).map((m) => m.docId) })),
+  );
+
+  app.post(
+    '/EdocService/getDocument',
+    bkav(async (request, agency) => {
+      const message = find(agency, bkavDocId(request));
+      if (message.messageType !== bkavType(request)) throw new SandboxRefusal('21', 'no such message of that type');
+      return { data: message.edxml.toString('base64') };
+    }),
+  );
+
+  app.post(
+    '/EdocService/confirmReceived',
+    bkav(async (request, agency) => {
+      setStatus(agency, bkavDocId(request), 'done');
+      return {};
+    }),
+  );
+
+  app.get(
+    '/EdocService/getOrganizations',
+    bkav(async (request) => {
+      const domain = (request.query as { domain?: unknown }).domain;
+      return {
+        organizations: options.agencies
+          .filter((a) => !domain || a.parentCode === domain)
+          .map((a) => ({ domain: a.code, name: a.name, inCharge: '', address: '', email: '', telephone: '' })),
+      };
+    }),
   );
 
   return { app, messages: () => store, revokeTokens: () => tokens.clear() };
