@@ -1349,6 +1349,19 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await admin.call('DELETE', `${hooks}/${id}`)).status).toBe(404);
   });
 
+  it("declares on every /v1 operation the gateway's 429 and a 503, each with Retry-After", () => {
+    const undeclared = checker
+      .operations()
+      .filter((op) => op.path.startsWith('/v1/'))
+      .filter(
+        (op) =>
+          !checker.gatewayStatuses(op).includes(429) ||
+          ![...checker.gatewayStatuses(op), ...checker.declaredStatuses(op)].includes(503),
+      )
+      .map((op) => op.key);
+    expect(undeclared).toEqual([]);
+  });
+
   it('reached every operation with its success and each documented error status', () => {
     const missing: string[] = [];
     for (const op of checker.operations()) {

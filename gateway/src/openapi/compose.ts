@@ -146,6 +146,45 @@ function declareProblemMediaType(paths: Record<string, unknown>): void {
   }
 }
 
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+};
+const gatewayProblem = (description: string): Record<string, unknown> => ({
+  description,
+  headers: retryAfter,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  // Answered by the gateway in front of every operation, not by the service: the contract tier proves these once
+  // for the gateway (gateway.http.test.ts), not once per operation.
+  'x-vanthu-answered-by': 'gateway',
+});
+const rateLimited = gatewayProblem(
+  'Too many requests from this caller (code RATE_LIMITED): the per-caller budget per minute is spent; retry after Retry-After',
+);
+const serviceDown = gatewayProblem(
+  'The service behind this operation is down or restarting (code SERVICE_UNAVAILABLE); retry after Retry-After',
+);
+
+/**
+ * Every /v1 operation can be answered 429 by the gateway's per-caller rate limit and 503 while the service behind it
+ * is down (the supervisor restarts it): declared on each operation so that a generated client and an integrator's
+ * retry logic see them. An operation that declares its own 503 (the HSM offline) keeps its description, and gains
+ * the Retry-After header the gateway's answer carries.
+ */
+function declareGatewayResponses(paths: Record<string, unknown>): void {
+  for (const [path, item] of Object.entries(paths) as [string, Record<string, unknown>][]) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (method.startsWith('x-')) continue;
+      const responses = (operation as { responses?: Record<string, Record<string, unknown>> }).responses;
+      if (!responses) continue;
+      responses['429'] ??= rateLimited;
+      const own = responses['503'];
+      if (own) own.headers ??= retryAfter;
+      else responses['503'] = serviceDown;
+    }
+  }
+}
+
 /**
  * Builds one OpenAPI 3.1 document from the services' own documents (each generated from its
  * TypeBox route schemas), so the published contract is exactly what the services validate.
@@ -241,6 +280,7 @@ export function composeOpenApi(
     }
   }
   declareProblemMediaType(paths);
+  declareGatewayResponses(paths);
   schemas.Health ??= healthSchema;
   const result: OpenApiDocument & {
     'x-missing-services'?: string[];
