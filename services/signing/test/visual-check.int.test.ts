@@ -7,10 +7,10 @@ import { IsolatedValidator } from '../src/validation/isolated-validator';
 import { renderReportPdf } from '../src/validation/report-pdf';
 import { analyseModifications } from '../src/validation/modification-analysis';
 import { validatePdf } from '../src/validation/validate-pdf';
-import { DEFAULT_VISUAL, checkRendering } from '../src/validation/visual-check';
+import { DEFAULT_VISUAL, checkRendering, toUserSpace } from '../src/validation/visual-check';
 import type { Gray } from '../src/validation/visual-check';
 import type { ValidationReport } from '../src/validation/report';
-import { deceptiveFill, permittedFill } from './fixtures/benign/generators';
+import { deceptiveFill, onRotatedPage, permittedFill } from './fixtures/benign/generators';
 import { resourcesReplaced, tagged, taggedAttack } from './fixtures/benign/housekeeping';
 import { congVan, signAs, validationOptions } from './fixtures/validation-support';
 import { fontPath } from './support';
@@ -162,6 +162,58 @@ describe('the visual check behind the classification (issue 11)', () => {
       expect(text).toMatch(/trang 1, vùng \[\d+ \d+ \d+ \d+\] pt: giải thích bởi form-fill/);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('regions on pages turned by /Rotate are mapped back to user space and explained (issue 11)', () => {
+  it('the corners of the rendered image are the box corners the turn puts there', () => {
+    const image = { width: 80, height: 60 };
+    const box: [number, number, number, number] = [10, 20, 110, 100];
+    // Upright: top-left is (x0, y1); turned 90° clockwise the image is 80 × 100 points tall, top-left is (x0, y0).
+    expect(toUserSpace(0, 0, { width: 100, height: 80 }, box, 0)).toEqual([10, 100]);
+    expect(toUserSpace(0, 0, image, box, 90)).toEqual([10, 20]);
+    expect(toUserSpace(80, 0, image, box, 90)).toEqual([10, 100]);
+    expect(toUserSpace(0, 0, { width: 100, height: 80 }, box, 180)).toEqual([110, 20]);
+    expect(toUserSpace(0, 0, image, box, 270)).toEqual([110, 100]);
+    expect(toUserSpace(80, 60, image, box, 270)).toEqual([10, 20]);
+  });
+
+  it.each([0, 90, 180, 270] as const)(
+    'turned %i°: a box drawn after signing is located where the page draws it',
+    async (rotate) => {
+      const visual = await renderedAsIfAllowed(await onRotatedPage(rotate, 'content-added'));
+      expect(visual?.pageBoxes).toEqual([{ page: 1, box: expect.any(Array), rotate }]);
+      const unexplained = visual?.regions.filter((r) => r.explainedBy === null) ?? [];
+      expect(unexplained).toHaveLength(1);
+      // `60 500 400 120 re`: x 60..460, y 500..620, within a cell (~6 pt at 50 dpi).
+      const [x1, y1, x2, y2] = unexplained[0]?.rect ?? [];
+      for (const [got, want] of [
+        [x1, 60],
+        [y1, 500],
+        [x2, 460],
+        [y2, 620],
+      ])
+        expect(Math.abs((got as number) - (want as number))).toBeLessThanOrEqual(8);
+    },
+  );
+
+  it.each([90, 180, 270] as const)('turned %i°: a permitted fill and an icon-sized note pass', async (rotate) => {
+    for (const variant of ['fill', 'note'] as const) {
+      const report = await validate(await onRotatedPage(rotate, variant));
+      expect(`${variant}: ${report.verdict}: ${report.verdictReason}`).toMatch(new RegExp(`^${variant}: TOTAL_PASSED`));
+      const visual = report.signatures[0]?.visual;
+      expect(visual?.regions.length).toBeGreaterThan(0);
+      for (const r of visual?.regions ?? [])
+        expect(r.explainedBy).toMatch(variant === 'fill' ? /^form-fill: / : /^annotation: /);
+    }
+  });
+
+  it.each([90, 180, 270] as const)('turned %i°: added content and a deceptive fill are refused', async (rotate) => {
+    for (const variant of ['content-added', 'other-text'] as const) {
+      const report = await validate(await onRotatedPage(rotate, variant));
+      expect(report.verdict).not.toBe('TOTAL_PASSED');
+      expect(report.signatures[0]?.visual?.regions.some((r) => r.explainedBy === null)).toBe(true);
     }
   });
 });

@@ -5,8 +5,8 @@
 // explains (a later signature's own appearance, an icon-sized note, a permitted fill's widget).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { isArray, isNumber, isRef } from '@vanthu/pdf';
-import type { PdfObject, PdfReader } from '@vanthu/pdf';
+import { isArray, isName, isNumber, isRef } from '@vanthu/pdf';
+import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
 import { dictOf, pagesAt, reachable, refNums } from './pdf-graph';
 import type { RevisionChange, VisualRegion, VisualReport } from './report';
 
@@ -35,7 +35,7 @@ type Rect = [number, number, number, number];
 
 /** One page of `pdf` rendered in gray at `dpi`, in a child process with a deadline, CPU and memory limits. */
 function renderPage(pdf: Buffer, page: number, o: VisualOptions): Promise<Gray> {
-  const args = ['-gray', '-r', String(o.dpi), '-f', String(page), '-l', String(page), '-'];
+  const args = ['-cropbox', '-gray', '-r', String(o.dpi), '-f', String(page), '-l', String(page), '-'];
   const limits = [`--as=${o.maxMb * 1024 * 1024}`, `--cpu=${Math.max(1, Math.ceil(o.timeoutMs / 1000))}`, '--'];
   const [cmd, argv] = fs.existsSync(PRLIMIT) ? [PRLIMIT, [...limits, 'pdftoppm', ...args]] : ['pdftoppm', args];
   return new Promise((resolve, reject) => {
@@ -139,11 +139,40 @@ function pageBox(reader: PdfReader, pageNum: number, rev: number): { box: Rect; 
     const parent = node.get('Parent');
     node = isRef(parent) ? dictOf(reader.objectAtRevision(parent.num, rev)) : undefined;
   }
-  return { box: normal(crop ?? media ?? [0, 0, 612, 792]), rotate: (((rotate ?? 0) % 360) + 360) % 360 };
+  // /Rotate is a multiple of 90 (ISO 32000-1 Table 30); anything else is taken to the quarter turn below it.
+  const quarter = Math.floor(((((rotate ?? 0) % 360) + 360) % 360) / 90) * 90;
+  return { box: normal(crop ?? media ?? [0, 0, 612, 792]), rotate: quarter };
+}
+
+/** Annotation flag NoRotate (ISO 32000-1 §12.5.3, Table 165, bit 5). */
+const NO_ROTATE = 16;
+
+/**
+ * Where an annotation paints on a page shown turned by `rotate`: its /Rect, unless it does not
+ * turn with the page (the NoRotate flag; renderers, poppler and Acrobat among them, treat notes,
+ * /Text, so too), when it stays upright on screen, pinned at its rectangle's upper-left corner
+ * (ISO 32000-1 §12.5.3, Figure 78), and so covers user space turned about that corner.
+ */
+function paintedRect(annotation: PdfDict | undefined, rect: Rect, rotate: number): Rect {
+  const flags = annotation?.get('F');
+  const noRotate = isName(annotation?.get('Subtype'), 'Text') || (isNumber(flags) && (flags & NO_ROTATE) !== 0);
+  if (!noRotate || rotate === 0) return rect;
+  const [x0, , x1, y1] = rect;
+  const w = x1 - x0;
+  const h = y1 - rect[1];
+  // The screen's right and down in user space: 90 → +y and +x, 180 → −x and +y, 270 → −y and −x.
+  if (rotate === 90) return [x0, y1, x0 + h, y1 + w];
+  if (rotate === 180) return [x0 - w, y1, x0, y1 + h];
+  return [x0 - h, y1 - w, x0, y1];
 }
 
 /** What explains a difference on a page: the rectangles of allowed later signatures, notes and filled fields on it. */
-function explainers(reader: PdfReader, pageNum: number, changes: RevisionChange[]): { rect: Rect; by: string }[] {
+function explainers(
+  reader: PdfReader,
+  pageNum: number,
+  changes: RevisionChange[],
+  rotate: number,
+): { rect: Rect; by: string }[] {
   const last = reader.revisions.length - 1;
   const page = dictOf(reader.objectAtRevision(pageNum, last));
   const annotsEntry = page?.get('Annots');
@@ -156,8 +185,10 @@ function explainers(reader: PdfReader, pageNum: number, changes: RevisionChange[
     const kids = refNums(isRef(kidsEntry) ? reader.objectAtRevision(kidsEntry.num, last) : kidsEntry);
     for (const n of [c.object, ...kids]) {
       if (!onPage.has(n)) continue;
-      const rect = numbers(reader.resolve(dictOf(reader.objectAtRevision(n, last))?.get('Rect')));
-      if (rect) out.push({ rect: normal(rect), by: `${c.classification}: ${c.detail}` });
+      const annotation = dictOf(reader.objectAtRevision(n, last));
+      const rect = numbers(reader.resolve(annotation?.get('Rect')));
+      if (rect)
+        out.push({ rect: paintedRect(annotation, normal(rect), rotate), by: `${c.classification}: ${c.detail}` });
     }
   }
   return out;
@@ -210,7 +241,7 @@ export async function checkRendering(
       report.pages.push(p.index);
       const { box, rotate } = pageBox(reader, p.num, last);
       report.pageBoxes.push({ page: p.index, box, rotate });
-      const explaining = explainers(reader, p.num, after);
+      const explaining = explainers(reader, p.num, after, rotate);
       const differs: Rect[] =
         before.width !== now.width || before.height !== now.height
           ? [[0, 0, now.width, now.height]]
@@ -225,6 +256,30 @@ export async function checkRendering(
   return report;
 }
 
+/**
+ * A point of the rendered image (pixels from its top-left corner) in default user space. The
+ * renderer shows the visible box turned clockwise by /Rotate (ISO 32000-1 §8.3.2.3, Table 30),
+ * so the image's top-left corner is the box's top-left (0), bottom-left (90), bottom-right (180)
+ * or top-right (270) corner, and the image's axes run along the box's in that turn.
+ */
+export function toUserSpace(
+  px: number,
+  py: number,
+  image: { width: number; height: number },
+  box: Rect,
+  rotate: number,
+): [number, number] {
+  const [x0, y0, x1, y1] = box;
+  const upright = rotate % 180 === 0;
+  // Points per pixel along the image's width and height.
+  const sw = (upright ? x1 - x0 : y1 - y0) / image.width;
+  const sh = (upright ? y1 - y0 : x1 - x0) / image.height;
+  if (rotate === 90) return [x0 + py * sh, y0 + px * sw];
+  if (rotate === 180) return [x1 - px * sw, y0 + py * sh];
+  if (rotate === 270) return [x1 - py * sh, y1 - px * sw];
+  return [x0 + px * sw, y1 - py * sh];
+}
+
 /** A differing pixel box as a rectangle in page space (points), with the allowed change that explains it, if any. */
 function region(
   page: number,
@@ -235,25 +290,22 @@ function region(
   explaining: { rect: Rect; by: string }[],
   dpi: number,
 ): VisualRegion {
-  const sx = (box[2] - box[0]) / (rotate % 180 === 0 ? image.width : image.height);
-  const sy = (box[3] - box[1]) / (rotate % 180 === 0 ? image.height : image.width);
+  const [ax, ay] = toUserSpace(px[0], px[1], image, box, rotate);
+  const [bx, by2] = toUserSpace(px[2], px[3], image, box, rotate);
   const rect: Rect = [
-    Math.floor(box[0] + px[0] * sx),
-    Math.floor(box[3] - px[3] * sy),
-    Math.ceil(box[0] + px[2] * sx),
-    Math.ceil(box[3] - px[1] * sy),
+    Math.floor(Math.min(ax, bx)),
+    Math.floor(Math.min(ay, by2)),
+    Math.ceil(Math.max(ax, bx)),
+    Math.ceil(Math.max(ay, by2)),
   ];
-  // A cell's width of slack for anti-aliasing at the rectangle's edge; rotated pages are not mapped, so nothing explains them.
+  // A cell's width of slack for anti-aliasing at the rectangle's edge.
   const slack = (CELL * 72) / dpi + 1;
-  const by =
-    rotate === 0
-      ? explaining.find(
-          (e) =>
-            rect[0] >= e.rect[0] - slack &&
-            rect[1] >= e.rect[1] - slack &&
-            rect[2] <= e.rect[2] + slack &&
-            rect[3] <= e.rect[3] + slack,
-        )?.by
-      : undefined;
+  const by = explaining.find(
+    (e) =>
+      rect[0] >= e.rect[0] - slack &&
+      rect[1] >= e.rect[1] - slack &&
+      rect[2] <= e.rect[2] + slack &&
+      rect[3] <= e.rect[3] + slack,
+  )?.by;
   return { page, rect, explainedBy: by ?? null };
 }
