@@ -10,6 +10,7 @@ import {
   pdfBoxHybrid,
   permittedFill,
 } from './fixtures/benign/generators';
+import { compositeFill } from './fixtures/benign/composite-fills';
 import { validationOptions } from './fixtures/validation-support';
 import { qpdfCheck } from './support';
 
@@ -85,5 +86,35 @@ describe('hostile form fills do not pass (issue 11 item 7)', () => {
     const report = await validate(await deceptiveFill(variant));
     expect(report.verdict).not.toBe('TOTAL_PASSED');
     expect(report.signatures[0]?.changesAfter.some((c) => !c.allowed && detail.test(c.detail))).toBe(true);
+  });
+});
+
+describe('form fills in a composite font (Type0, Identity-H: how Vietnamese is filled) under DocMDP P2 and FieldMDP (issue 11)', () => {
+  it.each(['certified', 'field-lock-other', 'font-added', 'new-appearance'] as const)(
+    '%s: a permitted fill passes, its glyphs read back through /ToUnicode as the value',
+    async (variant) => {
+      const report = await expectBenign(await compositeFill(variant), /^form field "ho_ten" filled$/);
+      // The rendering differs only inside the widget, which the fill explains.
+      const regions = report.signatures[0]?.visual?.regions ?? [];
+      expect(regions.length).toBeGreaterThan(0);
+      for (const r of regions) expect(r.explainedBy).toMatch(/^form-fill: /);
+    },
+  );
+
+  it.each([
+    ['other-text', 'TOTAL_FAILED', /shows "TrầnVănBìnhMinh", not its value "NguyễnThịHồngNhung"/],
+    ['other-text-new-appearance', 'TOTAL_FAILED', /shows "TrầnVănBìnhMinh", not its value "NguyễnThịHồngNhung"/],
+    ['page-content-too', 'TOTAL_FAILED', /an object of the signed revision was redefined/],
+    // The program the page's "Người ký:" is drawn with too: not the field's to rewrite.
+    ['font-swapped', 'TOTAL_FAILED', /an object of the signed revision was redefined/],
+    ['lying-tounicode', 'TOTAL_FAILED', /glyph \d+ draws "7" but \/ToUnicode calls it "1"/],
+    ['field-locked', 'TOTAL_FAILED', /field "ho_ten" is locked by a signature \(FieldMDP\)/],
+  ] as const)('%s is refused', async (variant, verdict, detail) => {
+    const report = await validate(await compositeFill(variant));
+    expect(report.verdict).toBe(verdict);
+    expect(report.signatures[0]?.changesAfter.some((c) => !c.allowed && detail.test(c.detail))).toBe(true);
+    if (variant === 'font-swapped' || variant === 'page-content-too')
+      // Outside the widget (y 90..112): the page's own text, or the red box.
+      expect(report.signatures[0]?.visual?.regions.some((r) => r.explainedBy === null && r.rect[3] > 120)).toBe(true);
   });
 });

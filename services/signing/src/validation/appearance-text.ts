@@ -1,7 +1,11 @@
-// The text a form field's appearance stream shows, as far as it can be read without a font
-// program: the string operands of its text operators, in a simple (one byte per glyph) font.
+// The text a form field's appearance stream shows: the string operands of its text-showing
+// operators, decoded in the font each is shown in (simple fonts byte by byte, composite fonts
+// through their checked /ToUnicode map).
 import { PdfStream, isName, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
+import { compositeDecoder } from './composite-fonts';
+import type { CompositeDecoder } from './composite-fonts';
+import { operations } from './content-tokens';
 import { dictOf } from './pdf-graph';
 
 const ESCAPES: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, b: 0x08, f: 0x0c };
@@ -56,39 +60,78 @@ export function contentStrings(data: Buffer, max = 10_000): Buffer[] {
   return out;
 }
 
-/** Fonts an appearance may select: its own /Resources and the form's /DR (ISO 32000-1 §12.7.3.3). */
-function fontsOf(reader: PdfReader, appearance: PdfStream, dr: PdfDict | undefined, rev: number): PdfDict[] {
+/** Fonts an appearance may select by name: its own /Resources first, then the form's /DR (ISO 32000-1 §12.7.3.3). */
+function fontsOf(reader: PdfReader, appearance: PdfStream, dr: PdfDict | undefined, rev: number): Map<string, PdfDict> {
   const at = (o: PdfObject | undefined): PdfObject => (isRef(o) ? reader.objectAtRevision(o.num, rev) : (o ?? null));
-  const out: PdfDict[] = [];
+  const out = new Map<string, PdfDict>();
   for (const res of [dictOf(at(appearance.dict.get('Resources'))), dr]) {
     const fonts = dictOf(at(res?.get('Font')));
-    for (const f of fonts?.map.values() ?? []) {
+    for (const [name, f] of fonts?.map ?? []) {
       const d = dictOf(at(f));
-      if (d) out.push(d);
+      if (d && !out.has(name)) out.set(name, d);
     }
   }
   return out;
 }
 
+/** Text-showing operators (ISO 32000-1 §9.4.3): Tj, ', " and TJ; their string operands are shown text. */
+const SHOWING = new Set(['Tj', "'", '"', 'TJ']);
+
+/** The bytes of a string operand as `operations` keeps it: a literal as written, or `<hex>`. */
+function operandBytes(token: string): Buffer | null {
+  if (token.startsWith('(')) return contentStrings(Buffer.from(token, 'latin1'), 1)[0] ?? Buffer.alloc(0);
+  if (token.startsWith('<') && token !== '<<') {
+    const hex = token.slice(1, -1);
+    return Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
+  }
+  return null;
+}
+
+export type ShownText = { text: string } | { problem: string };
+
 /**
- * The text an appearance shows, or null when it cannot be read here (a composite font, whose
- * codes need the font's CMap, or an unreadable stream). Whitespace is left out: line breaks of a
- * multi-line field are not the value's.
+ * The text an appearance shows, read operator by operator with the font each string is shown
+ * in: simple fonts byte by byte (one byte per glyph), composite fonts (Type0, Identity-H: how
+ * Vietnamese is filled) through their /ToUnicode map checked against the font program's own
+ * character map (composite-fonts.ts). A problem instead when it cannot be read here: another
+ * kind of font, a form XObject or an inline image drawn inside (text could hide there), an
+ * unreadable stream. Whitespace is left out: line breaks of a multi-line field are not the value's.
  */
-export function shownText(
-  reader: PdfReader,
-  appearance: PdfObject,
-  dr: PdfDict | undefined,
-  rev: number,
-): string | null {
-  if (!(appearance instanceof PdfStream)) return null;
+export function shownText(reader: PdfReader, appearance: PdfObject, dr: PdfDict | undefined, rev: number): ShownText {
+  if (!(appearance instanceof PdfStream)) return { problem: 'the appearance is not a stream' };
   try {
-    if (fontsOf(reader, appearance, dr, rev).some((f) => isName(f.get('Subtype'), 'Type0'))) return null;
-    return contentStrings(reader.streamData(appearance))
-      .map((b) => b.toString('latin1'))
-      .join('')
-      .replace(/\s+/g, '');
+    const fonts = fontsOf(reader, appearance, dr, rev);
+    const ops = operations(reader.streamData(appearance), 200_000);
+    if (!ops) return { problem: 'the appearance cannot be read (inline image or bad syntax)' };
+    const decoders = new Map<string, CompositeDecoder | string | null>();
+    let font: string | null = null;
+    let text = '';
+    for (const op of ops) {
+      const operator = op[op.length - 1] as string;
+      if (operator === 'Tf') font = (op[0] ?? '').replace(/^\//, '');
+      else if (operator === 'Do') return { problem: 'the appearance draws a form XObject or image inside it' };
+      if (!SHOWING.has(operator)) continue;
+      let decoder = font === null ? null : decoders.get(font);
+      if (font !== null && decoder === undefined) {
+        const dict = fonts.get(font);
+        decoder = dict && isName(dict.get('Subtype'), 'Type0') ? compositeDecoder(reader, dict, rev) : null;
+        decoders.set(font, decoder);
+      }
+      if (typeof decoder === 'string') return { problem: decoder };
+      for (const token of op.slice(0, -1)) {
+        const bytes = operandBytes(token);
+        if (!bytes) continue;
+        if (!decoder) {
+          text += bytes.toString('latin1');
+          continue;
+        }
+        const decoded = decoder.decode(bytes);
+        if ('problem' in decoded) return decoded;
+        text += decoded.text;
+      }
+    }
+    return { text: text.replace(/\s+/g, '').normalize('NFC') };
   } catch {
-    return null;
+    return { problem: 'the appearance cannot be read' };
   }
 }

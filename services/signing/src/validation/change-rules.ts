@@ -335,24 +335,24 @@ function fillVerdict(scope: RevisionScope, owner: number): Verdict {
       false,
       `the appearance of field "${name}" was rewritten while its value stayed the same`,
     );
-  const inPlace = rewritten.some((n) => values.get(n)?.b !== null);
   const ft = fieldAfter?.get('FT') ?? dictOf(reader.resolve(fieldAfter?.get('Parent')))?.get('FT');
   if (valueChanged && appearanceChanged && isName(ft, 'Tx')) {
-    const value = (textOf(fieldAfter?.get('V')) ?? '').replace(/\s+/g, '');
+    const value = (textOf(fieldAfter?.get('V')) ?? '').replace(/\s+/g, '').normalize('NFC');
     const dr = formResourcesDict(scope);
     for (const appearance of normalAppearances(scope, owner)) {
       const shown = shownText(reader, appearance, dr, r);
-      if (shown === null && inPlace)
+      // An appearance that cannot be read cannot be shown to follow from the value (new or rewritten alike).
+      if ('problem' in shown)
         return verdict(
           'form-fill',
           false,
-          `the rewritten appearance of field "${name}" cannot be read to check it against its value`,
+          `the appearance of field "${name}" cannot be checked against its value: ${shown.problem}`,
         );
-      if (shown !== null && shown !== value)
+      if (shown.text !== value)
         return verdict(
           'form-fill',
           false,
-          `the appearance of field "${name}" shows "${shown.slice(0, 40)}", not its value "${value.slice(0, 40)}"`,
+          `the appearance of field "${name}" shows "${shown.text.slice(0, 40)}", not its value "${value.slice(0, 40)}"`,
         );
     }
   }

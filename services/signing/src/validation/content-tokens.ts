@@ -12,7 +12,7 @@ const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f
 const MARKED_CONTENT = new Set(['BMC', 'BDC', 'EMC', 'MP', 'DP']);
 
 /** Tokens of a content stream, each operator closing its operands; null when it cannot be read here (inline images, bad syntax). */
-function operations(data: Buffer, maxTokens: number): string[][] | null {
+export function operations(data: Buffer, maxTokens: number): string[][] | null {
   const ops: string[][] = [];
   let operands: string[] = [];
   let i = 0;

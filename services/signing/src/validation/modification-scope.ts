@@ -244,7 +244,8 @@ export function appearanceRoots(scope: RevisionScope, num: number, rev: number):
 /**
  * A form fill writes the field's appearance anew: as new objects, or by rewriting the field's own
  * appearance streams in place (Adobe and PDFBox do the latter). Rewritten objects count only when
- * nothing but the field and its widgets refers to them; whether the fill itself is permitted, and
+ * nothing but the field and its widgets refers to them, directly or through objects that are
+ * the field's alone (`fieldsOwn`); whether the fill itself is permitted, and
  * whether the new appearance follows from the new value, is the change rules' question.
  */
 function justifyFillAppearances(scope: RevisionScope): void {
@@ -261,17 +262,35 @@ function justifyFillAppearances(scope: RevisionScope): void {
     for (const root of appearanceRoots(scope, owner, r - 1)) for (const n of reachable(reader, root, r - 1)) own.add(n);
     const redefined = [...now].filter((n) => own.has(n) && values.has(n) && values.get(n)?.b !== null);
     if (redefined.length === 0) continue;
-    const map = scope.referrersBefore();
     const widgets = new Set([owner, ...refNums(dictOf(scope.before(owner))?.get('Kids') ?? null)]);
-    const exclusive = [...own].every((m) =>
-      [...(map.get(m) ?? [])].every((from) => widgets.has(from) || own.has(from)),
-    );
-    if (!exclusive) continue;
+    const exclusive = fieldsOwn(own, widgets, scope.referrersBefore());
     for (const n of redefined) {
+      if (!exclusive.has(n)) continue;
       scope.justified.set(n, 'form-fill');
       scope.fillAppearances.set(n, owner);
     }
   }
+}
+
+/**
+ * The objects of a field's old appearance that only the field shows: referred to, in the revision
+ * before, by nothing but its widgets and other such objects (the largest such set, so a cycle
+ * inside the appearance stays the field's). A font the appearance shares with a page or with
+ * /DR is not the field's, nor is anything under it: rewriting it would change what the page
+ * shows too. The appearance stream itself stays the field's when only its widget refers to it,
+ * whatever fonts it uses (a composite font embedded once for the page and the form).
+ */
+function fieldsOwn(own: Set<number>, widgets: Set<number>, referrers: Map<number, Set<number>>): Set<number> {
+  const exclusive = new Set(own);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const m of exclusive)
+      if ([...(referrers.get(m) ?? [])].some((from) => !widgets.has(from) && !exclusive.has(from))) {
+        exclusive.delete(m);
+        changed = true;
+      }
+  }
+  return exclusive;
 }
 
 /**

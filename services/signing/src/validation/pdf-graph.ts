@@ -14,6 +14,7 @@ import {
   serializeObject,
 } from '@vanthu/pdf';
 import type { PdfObject, PdfReader } from '@vanthu/pdf';
+import { textOf } from './signature-dictionary';
 
 /** A canonical text of an object: dictionary keys sorted, so a rewritten but equal object compares equal. */
 export function canonical(reader: PdfReader, obj: PdfObject, depth = 0): string {
@@ -186,7 +187,7 @@ export function fieldNames(reader: PdfReader, rev: number): Map<number, string> 
       const dict = dictOf(at(node));
       if (!dict) return;
       const t = dict.get('T');
-      const name = t instanceof PdfString ? `${prefix}${t.text()}` : prefix.replace(/\.$/, '');
+      const name = t instanceof PdfString ? `${prefix}${textOf(t) ?? ''}` : prefix.replace(/\.$/, '');
       names.set(node.num, name);
       const kids = at(dict.get('Kids'));
       if (isArray(kids)) for (const k of kids) visit(k, `${name}.`, depth + 1);

@@ -1,6 +1,6 @@
 // What a signature dictionary declares: its kind, its sub-filter, its claimed time and the
 // DocMDP / FieldMDP transforms of its /Reference.
-import { isArray, isName } from '@vanthu/pdf';
+import { PdfString, isArray, isName } from '@vanthu/pdf';
 import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
 import type { FieldLock } from './modification-scope';
 
@@ -16,8 +16,13 @@ export const kindOf = (value: PdfDict, subFilter: string): SignatureKind =>
 
 export type Transforms = { docMdp: 1 | 2 | 3 | null; lock: Omit<FieldLock, 'revision'> | null };
 
+/**
+ * A PDF text string decoded from a copy of its bytes: `PdfString.text()` swaps UTF-16 bytes in
+ * place, so reading the same string twice (a field's value for the field and again for its
+ * widget) would give garbage the second time.
+ */
 export const textOf = (o: PdfObject | undefined): string | null =>
-  o && typeof o === 'object' && 'text' in o ? (o as { text(): string }).text() : null;
+  o instanceof PdfString ? new PdfString(Buffer.from(o.bytes), o.hex).text() : null;
 
 /** DocMDP and FieldMDP transforms declared in a signature dictionary's /Reference (ISO 32000-1 §12.8.2). */
 export function transforms(reader: PdfReader, value: PdfDict): Transforms {

@@ -1,5 +1,6 @@
 import { PdfStream, PdfString, isArray, isName, isNumber, isRef } from '@vanthu/pdf';
 import type { PdfObject, PdfReader, PdfRef, PdfDict } from '@vanthu/pdf';
+import { textOf } from './signature-dictionary';
 
 /** A signature field with a value, as the newest revision shows it. */
 export type SignatureField = {
@@ -30,7 +31,7 @@ export function signatureFields(reader: PdfReader): SignatureField[] {
     const dict = reader.resolveDict(node);
     if (!dict) return;
     const t = dict.get('T');
-    const name = t instanceof PdfString ? `${prefix}${t.text()}` : prefix.replace(/\.$/, '');
+    const name = t instanceof PdfString ? `${prefix}${textOf(t) ?? ''}` : prefix.replace(/\.$/, '');
     const ftEntry = dict.get('FT');
     const ft = isName(ftEntry) ? ftEntry.name : inheritedFt;
     const kids = reader.resolve(dict.get('Kids'));
