@@ -20,6 +20,8 @@ export type WorkerOptions = {
 };
 export type WorkerJob = { id: number; bytes: Uint8Array; options: WorkerOptions };
 export type WorkerReply =
+  /** Sent once when the worker has loaded its code: only then does a job's deadline start. */
+  | { id: 0; type: 'ready' }
   | { id: number; type: 'parsed' }
   | { id: number; type: 'report'; report: ValidationReport }
   | { id: number; type: 'error'; message: string };
@@ -40,7 +42,16 @@ type Job = {
   resolve: (r: ValidationReport) => void;
   reject: (e: Error) => void;
 };
-type Slot = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null };
+/** `ready`: the worker has loaded its code (booting, it may take seconds on a loaded machine). */
+type Slot = {
+  worker: Worker;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+  ready: boolean;
+  /** Settles when the worker has loaded its code (or has stopped trying). */
+  booted: Promise<void>;
+  onBooted: () => void;
+};
 
 /** The compiled worker next to this file, or the TypeScript source through tsx when run from sources (tests). */
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -95,7 +106,9 @@ export class IsolatedValidator {
       execArgv: entry.execArgv,
       resourceLimits: { maxOldGenerationSizeMb: this.settings.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     });
-    const slot: Slot = { worker, job: null, timer: null };
+    let onBooted = (): void => undefined;
+    const booted = new Promise<void>((resolve) => (onBooted = resolve));
+    const slot: Slot = { worker, job: null, timer: null, ready: false, booted, onBooted };
     worker.on('message', (message: WorkerReply) => this.onMessage(slot, message));
     worker.on('error', (error) =>
       this.onCrash(
@@ -106,8 +119,14 @@ export class IsolatedValidator {
       ),
     );
     worker.on('exit', () => this.onCrash(slot, 'the validation worker stopped'));
-    worker.unref();
+    // Referenced while it boots, so a caller awaiting a queued job keeps the process alive; after
+    // that only a job's own timer does (an idle pool never holds the process open).
     return slot;
+  }
+
+  /** Resolves once every worker has loaded its code: a job's deadline then measures only the job. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.booted));
   }
 
   validate(bytes: Buffer, options: ValidationOptions): Promise<ValidationReport> {
@@ -120,7 +139,10 @@ export class IsolatedValidator {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.job || this.queue.length === 0) continue;
+      // A booting worker gets no job: its deadline would run while it loads its code, and on a
+      // loaded machine every honest file would end as "could not be read", each kill booting
+      // another worker (a cascade).
+      if (!slot.ready || slot.job || this.queue.length === 0) continue;
       const job = this.queue.shift() as Job;
       slot.job = job;
       const o = job.options;
@@ -158,6 +180,13 @@ export class IsolatedValidator {
   }
 
   private onMessage(slot: Slot, message: WorkerReply): void {
+    if (message.type === 'ready') {
+      slot.ready = true;
+      slot.worker.unref();
+      slot.onBooted();
+      this.pump();
+      return;
+    }
     const job = slot.job;
     if (!job || job.id !== message.id) return;
     if (message.type === 'parsed') {
@@ -189,6 +218,7 @@ export class IsolatedValidator {
   }
 
   private onCrash(slot: Slot, reason: string): void {
+    slot.onBooted();
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     if (!this.closed) workersStopped.inc({ cause: 'crash' });

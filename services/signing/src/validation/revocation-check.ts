@@ -1,4 +1,5 @@
 import { createHash, verify as nodeVerify } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from '../pades/cms';
 import { fetchCrl, fetchOcsp } from '../pades/revocation';
@@ -169,7 +170,9 @@ type ParsedCrl = {
   /** Revoked serial numbers (magnitude, hex) and their revocation dates. */
   revoked: Map<string, Date>;
 };
-const crlCache = new Map<string, { crl: ParsedCrl | null; verifiedBy: Set<string> }>();
+/** Parsed CRLs by the SHA-256 of their DER, with the issuers each was checked against (name match and signature). */
+type CrlEntry = { crl: ParsedCrl | null; verifiedBy: Set<string>; issuedBy: Map<string, boolean> };
+const crlCache = new Map<string, CrlEntry>();
 
 /**
  * RFC 5280 §5.1: CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue };
@@ -206,7 +209,7 @@ function readCrl(der: Buffer): ParsedCrl | null {
   };
 }
 
-function parseCrl(der: Buffer): { crl: ParsedCrl | null; verifiedBy: Set<string> } {
+function parseCrl(der: Buffer): CrlEntry {
   const key = createHash('sha256').update(der).digest('hex');
   let entry = crlCache.get(key);
   if (!entry) {
@@ -216,7 +219,7 @@ function parseCrl(der: Buffer): { crl: ParsedCrl | null; verifiedBy: Set<string>
     } catch {
       crl = null;
     }
-    entry = { crl, verifiedBy: new Set() };
+    entry = { crl, verifiedBy: new Set(), issuedBy: new Map() };
     if (crlCache.size > 500) crlCache.clear();
     crlCache.set(key, entry);
   }
@@ -264,14 +267,30 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
     : { status: single.status, revokedAt: null, source: 'embedded-ocsp', producedAt };
 }
 
+/** A CRL issuer name (DER) and a certificate subject, compared as RFC 5280 §7.1 says (case and spaces folded, string types aside). */
+export function sameName(nameDer: Buffer, issuer: Cert): boolean {
+  const asn = asn1js.fromBER(toArrayBuffer(nameDer));
+  if (asn.offset === -1) return false;
+  try {
+    return new pkijs.RelativeDistinguishedNames({ schema: asn.result }).isEqual(issuer.pki.subject);
+  } catch {
+    return false;
+  }
+}
+
 async function crlAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<RevocationAnswer | undefined> {
   const parsed = parseCrl(der);
   const crl = parsed.crl;
   if (!crl) return undefined;
-  // Names compare as encoded; an issuer that re-encodes its name is compared the way pkijs does, rarely.
-  const sameIssuer =
-    crl.issuer.equals(issuerAndSerialOf(issuer).subject) ||
-    pkijs.CertificateRevocationList.fromBER(toArrayBuffer(crl.der)).issuer.isEqual(issuer.pki.subject);
+  // Names compare as encoded; an issuer that re-encodes its name is compared the way pkijs does
+  // (RFC 5280 §7.1), on the CRL's issuer name alone (parsing the whole CRL for it cost more than
+  // the rest of a cold validation), once per CRL and issuer: a DSS holds the CRLs of every CA in
+  // the chain, and each certificate is looked up in all of them.
+  let sameIssuer = parsed.issuedBy.get(issuer.sha256);
+  if (sameIssuer === undefined) {
+    sameIssuer = crl.issuer.equals(issuerAndSerialOf(issuer).subject) || sameName(crl.issuer, issuer);
+    parsed.issuedBy.set(issuer.sha256, sameIssuer);
+  }
   if (!sameIssuer) return undefined;
   if (!parsed.verifiedBy.has(issuer.sha256)) {
     const quick = quickVerify(crl.tbs, crl.algorithm, crl.signature, issuer);

@@ -25,4 +25,6 @@ if (port) {
       .then((report) => reply({ id: job.id, type: 'report', report }))
       .catch((error: unknown) => reply({ id: job.id, type: 'error', message: (error as Error).message }));
   });
+  // The code is loaded: the pool may send jobs, each under its deadline from now on.
+  port.postMessage({ id: 0, type: 'ready' } satisfies WorkerReply);
 }
