@@ -11,6 +11,7 @@ import type { Cert } from '../../services/signing/src/validation/certificates';
 import * as attacks from '../../services/signing/test/fixtures/attacks/generators';
 import * as benign from '../../services/signing/test/fixtures/benign/generators';
 import * as housekeeping from '../../services/signing/test/fixtures/benign/housekeeping';
+import { compositeFill } from '../../services/signing/test/fixtures/benign/composite-fills';
 import {
   PLAIN_ECDSA_OID,
   derToPlain,
@@ -56,6 +57,18 @@ const BENIGN: Fixture[] = [
     name: v,
     make: plain(() => benign.permittedFill(v)),
   })),
+  ...(['certified', 'field-lock-other', 'font-added', 'new-appearance'] as const).map((v) => ({
+    klass: '2 composite-font (Type0, Identity-H) fill',
+    name: v,
+    make: plain(() => compositeFill(v)),
+  })),
+  ...([90, 180, 270] as const).flatMap((rotate) =>
+    (['fill', 'note'] as const).map((v) => ({
+      klass: 'visual: page turned by /Rotate',
+      name: `${rotate}°, ${v}`,
+      make: plain(() => benign.onRotatedPage(rotate, v)),
+    })),
+  ),
   ...(['dss', 'dss-then-signature', 'adobe-revocation', 'dss-extended'] as const).map((v) => ({
     klass: '3 catalog moved to add /DSS',
     name: v,
@@ -93,6 +106,27 @@ const HOSTILE: Fixture[] = [
     name: v,
     make: plain(() => benign.deceptiveFill(v)),
   })),
+  ...(
+    [
+      'other-text',
+      'other-text-new-appearance',
+      'page-content-too',
+      'font-swapped',
+      'lying-tounicode',
+      'field-locked',
+    ] as const
+  ).map((v) => ({
+    klass: '2/7 twin: composite-font fill',
+    name: v,
+    make: plain(() => compositeFill(v)),
+  })),
+  ...([90, 180, 270] as const).flatMap((rotate) =>
+    (['content-added', 'other-text'] as const).map((v) => ({
+      klass: 'visual twin: page turned by /Rotate',
+      name: `${rotate}°, ${v}`,
+      make: plain(() => benign.onRotatedPage(rotate, v)),
+    })),
+  ),
   ...(
     [
       ['RSA-SHA3-256 declared', '2.16.840.1.101.3.4.3.14'],
