@@ -114,7 +114,7 @@ async function project(pool: Pool, messages: InboxMessage[], batchSize: number) 
 }
 
 async function emptyAll(pool: Pool): Promise<void> {
-  await pool.query(`TRUNCATE inbox, inbox_dead_letter, ${projectionTables.join(', ')}`);
+  await pool.query(`TRUNCATE inbox, inbox_positions, inbox_dead_letter, ${projectionTables.join(', ')}`);
 }
 
 /** The rows the projection wrote, emptied and inserted again bare: 1,000 rows per INSERT, one transaction per batch. */
@@ -125,7 +125,7 @@ async function bareBatchedInsert(pool: Pool) {
     const { rows } = await pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
     saved.push({ table, rows: rows.map((r) => r.row) });
   }
-  await pool.query(`TRUNCATE ${tables.join(', ')}`);
+  await pool.query(`TRUNCATE inbox_positions, ${tables.join(', ')}`);
   let total = 0;
   const started = performance.now();
   for (const { table, rows } of saved)

@@ -17,15 +17,19 @@ export async function emptyProjections(tx: Tx, consumer: string): Promise<void> 
   await tx.query(`TRUNCATE ${projectionTables.join(', ')}`);
   // The consumer's inbox rows go too, or the replayed events would be skipped as duplicates.
   await tx.query('DELETE FROM inbox WHERE consumer = $1', [consumer]);
+  await tx.query('DELETE FROM inbox_positions WHERE consumer = $1', [consumer]);
 }
 
 export type SourcePosition = { topic: string; lastProcessedAt: string; events: number };
 
-/** Up to which event each topic is counted (the inbox records every consumed event). */
+/**
+ * Up to which event each topic is counted: inbox_positions, which a trigger keeps with every inbox insert (the inbox
+ * records every consumed event; scanning it on each report grew with every event ever counted).
+ */
 export async function sourcePositions(tx: Tx, consumer: string): Promise<SourcePosition[]> {
   const { rows } = await tx.query<{ topic: string; last: Date; events: string }>(
-    `SELECT topic, max(processed_at) AS last, count(*) AS events FROM inbox WHERE consumer = $1 GROUP BY topic
-      ORDER BY topic`,
+    `SELECT topic, max(last_processed_at) AS last, sum(events) AS events FROM inbox_positions WHERE consumer = $1
+      GROUP BY topic ORDER BY topic`,
     [consumer],
   );
   return rows.map((row) => ({ topic: row.topic, lastProcessedAt: row.last.toISOString(), events: Number(row.events) }));
@@ -47,11 +51,11 @@ export type PartitionPosition = {
   lastProcessedAt: string;
 };
 
-/** The last event counted on each partition (the inbox row with the highest offset). */
+/** The last event counted on each partition (the highest inbox offset, kept in inbox_positions). */
 export async function partitionPositions(tx: Tx, consumer: string): Promise<PartitionPosition[]> {
   const { rows } = await tx.query<{ topic: string; kafka_partition: number; last_offset: string; last: Date }>(
-    `SELECT topic, kafka_partition, max(kafka_offset)::text AS last_offset, max(processed_at) AS last
-       FROM inbox WHERE consumer = $1 GROUP BY topic, kafka_partition ORDER BY topic, kafka_partition`,
+    `SELECT topic, kafka_partition, last_offset::text AS last_offset, last_processed_at AS last
+       FROM inbox_positions WHERE consumer = $1 ORDER BY topic, kafka_partition`,
     [consumer],
   );
   return rows.map((row) => ({
