@@ -86,6 +86,29 @@ export function generateClientSchema(openapiFile: string): string {
   });
 }
 
+/** The API reference page integrators read (Redoc), built from the OpenAPI document and committed beside it. */
+export const referencePageFile = path.join(repoRoot, 'docs', 'reference.html');
+
+/**
+ * Builds the Redoc reference page of an OpenAPI file with Redocly CLI's build-docs (the kept generator): one HTML
+ * file with Redoc's scripts inlined, so it opens offline; the same document always gives the same bytes.
+ */
+export function generateReferencePage(openapiFile: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-reference-'));
+  try {
+    const out = path.join(dir, 'reference.html');
+    const result = spawnSync(
+      redoclyBin,
+      ['build-docs', openapiFile, '--inlineBundle', '--title', 'vanthu API reference', '--output', out],
+      { cwd: repoRoot, encoding: 'utf8', env: redoclyEnv(), maxBuffer: 16 * 1024 * 1024 },
+    );
+    if (result.status !== 0) throw new Error(`redocly build-docs failed: ${result.stdout}${result.stderr}`);
+    return fs.readFileSync(out, 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function writeApiDocuments(): Promise<string[]> {
   const { openapi, asyncapi } = await generateApiDocuments();
   fs.mkdirSync(apiDocsDir, { recursive: true });
@@ -95,6 +118,8 @@ export async function writeApiDocuments(): Promise<string[]> {
   fs.mkdirSync(path.dirname(clientSchemaFile), { recursive: true });
   fs.writeFileSync(clientSchemaFile, generateClientSchema(written[0] as string));
   written.push(clientSchemaFile);
+  fs.writeFileSync(referencePageFile, generateReferencePage(written[0] as string));
+  written.push(referencePageFile);
   return written;
 }
 
