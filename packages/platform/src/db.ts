@@ -32,6 +32,11 @@ export function createPool(
   // is dropped by the pool; without a listener that 'error' event would crash the process.
   // The next query gets a fresh connection or a clear error of its own.
   pool.on('error', (error) => options.onIdleError?.(error));
+  // The same for a client that is checked out but has no query running: inside a transaction that waits for another
+  // service or the HSM, or the outbox relay waiting for Kafka. Without this listener a PostgreSQL restart crashed
+  // documents and exchange (test/e2e/faults-upload-report.e2e.test.ts); with it the client's next query fails, the
+  // transaction is rolled back and the broken client is discarded on release.
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
   return pool;
 }
 
@@ -41,16 +46,21 @@ export function createPool(
  */
 export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken = false;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that cannot even roll back is gone: it must not go back to the pool.
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -5,6 +5,7 @@ import type { CloudEvent } from './events';
 import { withTransaction } from './db';
 import type { Pool, Tx } from './db';
 import type { Logger } from './logger';
+import { isTransientFailure } from './transient-failure';
 
 export type EventHandler = (tx: Tx, event: CloudEvent) => Promise<void>;
 
@@ -24,6 +25,12 @@ export type InboxConsumerOptions = {
    */
   handlers: Record<string, EventHandler>;
   maxAttempts?: number;
+  /**
+   * How long an event whose handler fails only because a dependency is unavailable for now (a service restarting,
+   * PostgreSQL restarting: `isTransientFailure`, or the database not answering) is retried before it is dead-lettered
+   * (default 15 minutes). Those failures do not count against `maxAttempts`.
+   */
+  transientRetryMs?: number;
   /**
    * Up to this many messages of one Kafka batch (one partition, in offset order) projected in one transaction:
    * their inbox rows and handlers commit together, then the offset after the last. A batch that fails is taken
@@ -160,13 +167,17 @@ export async function projectInboxBatch(tx: Tx, scope: InboxScope, messages: Inb
  * redelivered event finds its inbox row and is skipped. An event that keeps failing goes to
  * the dead-letter table after `maxAttempts` so it cannot block its partition forever; so does
  * an event that cannot be read, breaks its schema or is of an unknown version of a handled type
- * (`reprocessDeadLetters` takes them again).
+ * (`reprocessDeadLetters` takes them again). One that fails because a dependency is away (documents restarting,
+ * PostgreSQL restarting) waits for it instead, within `transientRetryMs`: dead-lettering it after a few seconds lost
+ * the validation of an incoming document whenever documents restarted (test/e2e/faults-upload-report.e2e.test.ts).
  */
 export class InboxConsumer {
   private readonly consumer: Consumer;
   private readonly maxAttempts: number;
+  private readonly transientRetryMs: number;
   private readonly batchSize: number;
   private connected = false;
+  private stopping = false;
 
   constructor(private readonly options: InboxConsumerOptions) {
     this.consumer = options.kafka.consumer({
@@ -175,6 +186,7 @@ export class InboxConsumer {
       retry: { retries: 10 },
     });
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.transientRetryMs = options.transientRetryMs ?? 15 * 60_000;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1));
   }
 
@@ -191,11 +203,13 @@ export class InboxConsumer {
     else
       await this.consumer.run({
         autoCommit: false,
-        eachMessage: ({ topic, partition, message }) => this.handle({ topic, partition, ...message }),
+        eachMessage: ({ topic, partition, message, heartbeat }) =>
+          this.handle({ topic, partition, ...message }, heartbeat),
       });
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.connected) await this.consumer.disconnect();
     this.connected = false;
   }
@@ -221,7 +235,7 @@ export class InboxConsumer {
           'batch projection failed; taking its messages one by one',
         );
         for (const message of chunk) {
-          await this.handle(message);
+          await this.handle(message, heartbeat);
           resolveOffset(message.offset);
         }
       }
@@ -230,7 +244,7 @@ export class InboxConsumer {
     }
   }
 
-  private async handle(message: InboxMessage): Promise<void> {
+  private async handle(message: InboxMessage, heartbeat: () => Promise<void>): Promise<void> {
     const { logger, pool } = this.options;
     const decision = decide(this.options, message.headers, message.value);
     if (decision.kind === 'dead-letter') {
@@ -239,7 +253,10 @@ export class InboxConsumer {
     }
     if (decision.kind === 'handle') {
       const { event, handler } = decision;
-      for (let attempt = 1; ; attempt += 1) {
+      let attempt = 0; // failures that count against maxAttempts
+      let failures = 0;
+      let firstFailureAt = 0;
+      for (;;) {
         try {
           await withTransaction(pool, async (tx) => {
             const inserted = await tx.query(
@@ -252,18 +269,40 @@ export class InboxConsumer {
           });
           break;
         } catch (error) {
-          if (attempt >= this.maxAttempts) {
+          // While stopping, the event is left uncommitted: the next consumer of the partition gets it again.
+          if (this.stopping) throw error;
+          failures += 1;
+          firstFailureAt ||= Date.now();
+          const transient = isTransientFailure(error) || !(await this.databaseAnswers());
+          if (!transient) attempt += 1;
+          if (attempt >= this.maxAttempts || Date.now() - firstFailureAt > this.transientRetryMs) {
             // If even the dead letter cannot be written (database down), this throws and
             // kafkajs redelivers the message later: nothing is dropped.
             await this.deadLetter(message, event, error);
             break;
           }
-          logger.warn({ err: error, eventId: event.id, type: event.type, attempt }, 'event handler failed; retrying');
-          await sleep(Math.min(5_000, 200 * 2 ** attempt));
+          logger.warn(
+            { err: error, eventId: event.id, type: event.type, attempt, transient },
+            transient
+              ? 'event handler failed: a dependency is unavailable; retrying'
+              : 'event handler failed; retrying',
+          );
+          await sleep(Math.min(5_000, 200 * 2 ** failures));
+          // A handler waiting for a dependency must not look like a dead member of the group.
+          await heartbeat().catch(() => undefined);
         }
       }
     }
     await this.commit(message.topic, message.partition, message.offset);
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.options.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async commit(topic: string, partition: number, offset: string): Promise<void> {

@@ -213,6 +213,7 @@ export class OutboxRelay {
       this.recordFailure(error, 'database unavailable');
       return 0;
     }
+    let broken = false;
     try {
       await client.query('BEGIN');
       const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
@@ -251,11 +252,14 @@ export class OutboxRelay {
       logger.debug({ published: rows.length }, 'outbox batch published');
       return rows.length;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
       this.recordFailure(error, 'outbox batch failed');
       return 0;
     } finally {
-      client.release();
+      client.release(broken); // a connection that cannot roll back is discarded, not pooled again
     }
   }
 

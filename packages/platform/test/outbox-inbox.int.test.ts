@@ -7,6 +7,7 @@ import { createKafka, createProducer, ensureTopics } from '../src/kafka';
 import { enqueueEvent, OutboxRelay } from '../src/outbox';
 import { InboxConsumer, listDeadLetters, projectInboxBatch, reprocessDeadLetters } from '../src/inbox';
 import type { EventHandler } from '../src/inbox';
+import { AppError } from '../src/errors';
 import { withTransaction } from '../src/db';
 import type { CloudEvent } from '../src/events';
 import { toKafkaHeaders } from '../src/events';
@@ -373,5 +374,78 @@ describe('idempotent inbox consumer', () => {
       ]),
     );
     expect((await fixture.pool.query('SELECT count(*)::int AS n FROM reprocessed')).rows[0].n).toBe(2);
+  });
+
+  it('waits for a dependency that is away instead of dead-lettering the event (a service restarting)', async () => {
+    // The fault matrix found this: signing's validation of an incoming document failed while documents restarted
+    // ("cannot be reached", SERVICE_UNAVAILABLE) and was dead-lettered after five quick attempts, so the document
+    // was never validated. Unavailability does not count against maxAttempts; a real failure still does.
+    await fixture.pool.query('CREATE TABLE IF NOT EXISTS handled_later (event_id uuid)');
+    const group = `${prefix}inbox-away`;
+    let awayFor = 6; // more failures than maxAttempts allows
+    let cutFor = 2;
+    const consumer = new InboxConsumer({
+      kafka,
+      pool: fixture.pool,
+      logger: fixture.logger,
+      consumer: group,
+      topics: [topic],
+      maxAttempts: 2,
+      handlers: {
+        [documentCreatedV1.type]: async (tx, event) => {
+          if (event.subject === 'away' && awayFor-- > 0)
+            throw new AppError('SERVICE_UNAVAILABLE', 'the documents service cannot be reached; try again shortly', {
+              cause: Object.assign(new Error('fetch failed'), { code: 'ECONNREFUSED' }),
+            });
+          if (event.subject === 'cut' && cutFor-- > 0)
+            throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          if (event.subject === 'broken') throw new Error('a defect, not an outage');
+          await tx.query('INSERT INTO handled_later VALUES ($1)', [event.id]);
+        },
+      },
+    });
+    const away = { ...rawEvent(randomUUID(), randomUUID()), subject: 'away' };
+    const cut = { ...rawEvent(randomUUID(), randomUUID()), subject: 'cut' };
+    const broken = { ...rawEvent(randomUUID(), randomUUID()), subject: 'broken' };
+    const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [away, cut, broken].map((event) => ({
+        key: event.subject ?? 'k',
+        value: JSON.stringify(event.data),
+        headers: toKafkaHeaders(event),
+        partition: 1,
+      })),
+    });
+    await producer.disconnect();
+    await consumer.start();
+    try {
+      await eventually(
+        async () =>
+          (
+            await fixture.pool.query(
+              'SELECT count(*)::int AS n FROM inbox_dead_letter WHERE consumer = $1 AND event_id = $2',
+              [group, broken.id],
+            )
+          ).rows[0].n,
+        (n) => n === 1,
+        90_000,
+        'the broken event to be dead-lettered',
+      );
+      // (the group reads the topic from the beginning: the earlier test's events are handled too)
+      const handled = await fixture.pool.query('SELECT event_id FROM handled_later WHERE event_id = ANY($1::uuid[])', [
+        [away.id, cut.id, broken.id],
+      ]);
+      expect(handled.rows.map((r) => r.event_id).sort()).toEqual([away.id, cut.id].sort());
+      const dead = await fixture.pool.query(
+        'SELECT event_id, error FROM inbox_dead_letter WHERE consumer = $1 AND event_id = ANY($2::text[])',
+        [group, [away.id, cut.id, broken.id]],
+      );
+      expect(dead.rows).toEqual([{ event_id: broken.id, error: 'a defect, not an outage' }]);
+      expect(awayFor).toBe(-1);
+    } finally {
+      await consumer.stop();
+    }
   });
 });
