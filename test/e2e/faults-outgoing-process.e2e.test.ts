@@ -25,9 +25,9 @@ const der = (pemFile: string): string =>
   fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 const matrix = cells([
-  { fault: { kind: 'kill', service: 'routing' }, point: 'when the approval is signed', sample: true },
+  { fault: { kind: 'kill', service: 'routing' }, point: 'when the approval is signed' },
   { fault: { kind: 'kill', service: 'routing' }, point: 'during the issue', sample: true },
-  { fault: { kind: 'kill', service: 'documents' }, point: 'during the issue', sample: true },
+  { fault: { kind: 'kill', service: 'documents' }, point: 'during the issue' },
   { fault: { kind: 'kill', service: 'signing' }, point: 'when the approval is signed' },
   { fault: { kind: 'kill', service: 'signing' }, point: 'during the seal' },
   { fault: { kind: 'kill', service: 'routing' }, point: 'during the seal' },
@@ -145,6 +145,17 @@ beforeAll(async () => {
   expectStatus(activated, 200);
   await uploadImage(clerk, redSealPng(), { kind: 'seal', widthMm: 36 });
   await uploadImage(leader.client, blueSignaturePng(), { kind: 'signature' });
+  // Tasks go only to people with an activated certificate or the head of the agency's written exception (certificate
+  // gating): the specialist and the clerk, who sign nothing personally here, get the exception.
+  for (const userId of ['chuyen-vien', 'van-thu'])
+    expectStatus(
+      await admin.call(
+        'POST',
+        '/v1/certificate-exceptions',
+        json({ userId, referenceDocument: '15/QĐ-UBND', reason: 'Kiểm thử sự cố: chưa được cấp chứng thư số' }),
+      ),
+      201,
+    );
 }, 300_000);
 afterAll(async () => {
   await f?.close();

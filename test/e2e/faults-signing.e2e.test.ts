@@ -27,18 +27,18 @@ const der = (pemFile: string): string =>
   fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 const batchCells = cells([
-  { fault: { kind: 'kill', service: 'signing' }, point: 'between prepare and complete', sample: true },
+  { fault: { kind: 'kill', service: 'signing' }, point: 'between prepare and complete' },
   { fault: { kind: 'kill', service: 'signing' }, point: 'during complete', sample: true },
-  { fault: { kind: 'kill', service: 'documents' }, point: 'during complete', sample: true },
+  { fault: { kind: 'kill', service: 'documents' }, point: 'during complete' },
   { fault: { kind: 'kill', service: 'documents' }, point: 'between prepare and complete' },
   { fault: { kind: 'kill', service: 'gateway' }, point: 'during complete' },
   { fault: { kind: 'postgres-restart' }, point: 'between prepare and complete' },
-  { fault: { kind: 'postgres-restart' }, point: 'during complete', sample: true },
+  { fault: { kind: 'postgres-restart' }, point: 'during complete' },
   { fault: { kind: 'kafka-restart' }, point: 'during complete' },
 ]);
 const sealCells = cells([
   { fault: { kind: 'kill', service: 'documents' }, point: 'during the registrations', sample: true },
-  { fault: { kind: 'kill', service: 'signing' }, point: 'during the seals', sample: true },
+  { fault: { kind: 'kill', service: 'signing' }, point: 'during the seals' },
   { fault: { kind: 'kill', service: 'documents' }, point: 'during the seals' },
   { fault: { kind: 'kill', service: 'documents' }, point: 'during the issues' },
   { fault: { kind: 'postgres-restart' }, point: 'during the registrations' },
