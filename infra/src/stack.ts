@@ -107,6 +107,8 @@ export type StackLayout = {
   gatewayExtra?: Record<string, string>;
   /** The exchange service's hub settings (HUB_URL, HUB_CREDENTIALS_FILE, …). */
   exchangeExtra?: Record<string, string>;
+  /** Ports of the second and further replicas of a service; where absent, the service's port + 10·(k−1). */
+  replicaPorts?: Partial<Record<ServiceName, number[]>>;
 };
 
 /** The services that may run as several processes: their state is all in PostgreSQL, their timers are claimed rows. */
@@ -116,7 +118,7 @@ export type StackInstance = { name: ProcessName; instance: string; port: number;
 
 /**
  * The processes of a stack with `replicas` processes of each replicable service: replica k listens on the service's
- * port + 10·(k−1) and the gateway balances over all of them (its `*_URL` lists them). Services still call one another
+ * port + 10·(k−1) (or the port `replicaPorts` gives it) and the gateway balances over all of them (its `*_URL` lists them). Services still call one another
  * at the first replica. One replica each gives exactly the processes of `stackEnvironments`.
  */
 export function stackInstances(
@@ -130,7 +132,8 @@ export function stackInstances(
     const count = (replicableServices as readonly string[]).includes(name) ? replicas : 1;
     const urls: string[] = [];
     for (let k = 1; k <= count; k += 1) {
-      const port = layout.ports[name] + 10 * (k - 1);
+      const port =
+        k === 1 ? layout.ports[name] : (layout.replicaPorts?.[name]?.[k - 2] ?? layout.ports[name] + 10 * (k - 1));
       instances.push({
         name,
         instance: k === 1 ? name : `${name}-${k}`,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { stackEnvironments, stackInstances } from '../../infra/src/stack';
+import { replicableServices, stackEnvironments, stackInstances } from '../../infra/src/stack';
 import type { Infrastructure } from '../../infra/src/stack';
 import { dropDatabase } from '../../infra/src/postgres';
 import { databaseName, serviceNames } from '../../infra/src/services';
@@ -59,7 +59,14 @@ export async function startTestStack(
   const infra = loadInfrastructure();
   const suffix = `_t${uniqueSuffix()}`;
   const names = ['gateway', ...serviceNames] as ProcessName[];
-  const chosen = await freePorts(names.length);
+  // Replicas get free ports too (port + 10 could belong to another test's stack beside this one), chosen in the same
+  // call so that no port is handed out twice.
+  const extra = Math.max(0, (options.replicas ?? 1) - 1);
+  const chosen = await freePorts(names.length + extra * replicableServices.length);
+  const spare = chosen.slice(names.length);
+  const replicaPorts = Object.fromEntries(
+    replicableServices.map((name, i) => [name, spare.slice(i * extra, (i + 1) * extra)]),
+  );
   const ports = Object.fromEntries(names.map((name, i) => [name, chosen[i] as number])) as Record<ProcessName, number>;
   const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), `vanthu-${label}-blobs-`));
   const envs = await stackEnvironments(infra, {
@@ -69,7 +76,7 @@ export async function startTestStack(
     ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
   });
   for (const [name, extra] of Object.entries(options.env ?? {})) Object.assign(envs[name as ProcessName], extra);
-  const instances = stackInstances(envs, { suffix, ports, blobDir }, options.replicas ?? 1);
+  const instances = stackInstances(envs, { suffix, ports, blobDir, replicaPorts }, options.replicas ?? 1);
   const instanceOf = (instance: string) => {
     const found = instances.find((i) => i.instance === instance);
     if (!found) throw new Error(`no process ${instance} in this stack`);
