@@ -38,7 +38,10 @@ export class PdfString {
   /** PDF text string: UTF-16BE with BOM, UTF-8 with BOM (PDF 2.0) or PDFDocEncoding (latin1 approximation). */
   text(): string {
     const b = this.bytes;
-    if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return b.subarray(2).swap16().toString('utf16le');
+    // swap16 works in place: on a copy, so the string's bytes (and a second read) stay as parsed. An odd trailing
+    // byte is not a UTF-16 code unit and is dropped.
+    if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff)
+      return Buffer.from(b.subarray(2, 2 + ((b.length - 2) & ~1))).swap16().toString('utf16le');
     if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.subarray(3).toString('utf8');
     return b.toString('latin1');
   }
