@@ -4,7 +4,6 @@ import Fastify from 'fastify';
 import { withTransaction } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
 import { buildEdxml, buildStatusMessage } from '../src/domain/edxml/build-edxml';
-import { nationalHubProfile } from '../src/domain/edxml/model';
 import type { EdxmlDocument } from '../src/domain/edxml/model';
 import { queueDelivery } from '../src/domain/exchanges/queue-delivery';
 import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
@@ -15,7 +14,7 @@ import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
 import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import { BkavAdapter } from '../src/hub/bkav-adapter';
 import type { HubCredentials, HubError } from '../src/hub/hub-adapter';
-import { workerContext } from '../src/worker';
+import { hubTestContext } from './hub-test-context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { clerkOf } from '../../../test/support/identities';
@@ -56,22 +55,7 @@ afterAll(async () => {
 });
 
 const context = (fixture: ServiceFixture, agencyCode: string) =>
-  workerContext(
-    {
-      identity: { userId: 'service:exchange', agencyCode, roles: ['service'] },
-      clock: () => new Date(),
-      logger: fixture.logger,
-      hubName: 'bkav',
-      hub,
-      credentialsFor: (code) => (code === agencyCode ? account(code) : undefined),
-      topicPrefix: '',
-      profile: nationalHubProfile,
-      maxMessageBytes: 8 * 1024 * 1024,
-      trust: [],
-    },
-    fixture.pool,
-    'bkav-test',
-  );
+  hubTestContext(fixture, agencyCode, hub, account(agencyCode));
 
 function message(number: string, to: string[]): Buffer {
   const document: EdxmlDocument = {

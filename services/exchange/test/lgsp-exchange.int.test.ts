@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { withTransaction } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
 import { buildEdxml, buildStatusMessage } from '../src/domain/edxml/build-edxml';
-import { nationalHubProfile } from '../src/domain/edxml/model';
 import type { EdxmlDocument } from '../src/domain/edxml/model';
 import { queueDelivery } from '../src/domain/exchanges/queue-delivery';
 import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
@@ -15,7 +14,7 @@ import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import type { HubError } from '../src/hub/hub-adapter';
 import type { HubCredentials } from '../src/hub/hub-adapter';
 import { LgspAdapter } from '../src/hub/lgsp-adapter';
-import { workerContext } from '../src/worker';
+import { hubTestContext } from './hub-test-context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { clerkOf } from '../../../test/support/identities';
@@ -64,22 +63,7 @@ afterAll(async () => {
 });
 
 const context = (fixture: ServiceFixture, agencyCode: string, credentials = account(agencyCode)) =>
-  workerContext(
-    {
-      identity: { userId: 'service:exchange', agencyCode, roles: ['service'] },
-      clock,
-      logger: fixture.logger,
-      hubName: 'lgsp',
-      hub,
-      credentialsFor: (code) => (code === agencyCode ? credentials : undefined),
-      topicPrefix: '',
-      profile: nationalHubProfile,
-      maxMessageBytes: 8 * 1024 * 1024,
-      trust: [],
-    },
-    fixture.pool,
-    'lgsp-test',
-  );
+  hubTestContext(fixture, agencyCode, hub, credentials, clock);
 
 function message(number: string, to: string[]): Buffer {
   const document: EdxmlDocument = {
