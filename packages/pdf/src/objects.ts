@@ -41,7 +41,9 @@ export class PdfString {
     // swap16 works in place: on a copy, so the string's bytes (and a second read) stay as parsed. An odd trailing
     // byte is not a UTF-16 code unit and is dropped.
     if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff)
-      return Buffer.from(b.subarray(2, 2 + ((b.length - 2) & ~1))).swap16().toString('utf16le');
+      return Buffer.from(b.subarray(2, 2 + ((b.length - 2) & ~1)))
+        .swap16()
+        .toString('utf16le');
     if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.subarray(3).toString('utf8');
     return b.toString('latin1');
   }
