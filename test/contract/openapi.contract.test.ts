@@ -79,6 +79,12 @@ const notProvoked: Record<string, string> = {
   'POST /v1/tasks/{id}/review 503':
     'documents unreachable while the accepted completion is applied: services/routing/test/documents-unavailable.http.test.ts',
   'POST /v1/consultations 503': 'documents unreachable: services/routing/test/documents-unavailable.http.test.ts',
+  'POST /v1/consultations/{id}/answer-sheets 503':
+    'documents unreachable while the sheet is stored: the DocumentsClient mapping of POST /v1/consultations 503 (documents-unavailable.http.test.ts)',
+  'POST /v1/consultations/{id}/closure 503':
+    'documents unreachable while the summary of answers is stored: services/routing/test/signed-consultation-answers.http.test.ts',
+  'POST /v1/consultations/{id}/answers 503':
+    'the answer that closes the consultation while documents is unreachable (the summary): the closure path of signed-consultation-answers.http.test.ts',
   'POST /v1/consultations 409':
     'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
   'POST /v1/exchanges/{id}/return 200':
@@ -1115,6 +1121,51 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await close(office, second, closeKey)).status).toBe(422);
     expect((await close(office, id)).status).toBe(409);
     expect((await close(office, second)).status).toBe(200);
+
+    // Signed answers (seed 000 §3b): the member's answer sheet, signed through signing's two-step session with the
+    // member's own certificate, counts once signing reports the signature; the close stores the summary of answers.
+    const signed = idOf(await open(office, { ...ask, signedAnswers: true }));
+    expect((await an.json('POST', `/v1/consultations/${signed}/answers`, { answer: 'agree' })).status).toBe(409);
+    const sheet = (client: Checked, body: unknown, headers?: Record<string, string>) =>
+      client.json('POST', `/v1/consultations/${signed}/answer-sheets`, body, headers);
+    expect((await sheet(specialist, { answer: 'agree' })).status).toBe(403); // not a member
+    expect((await sheet(other, { answer: 'agree' })).status).toBe(404);
+    expect((await sheet(an, { answer: 'nope' })).status).toBe(400);
+    const sheetKey = { 'idempotency-key': `contract-${randomUUID()}` };
+    const written = await sheet(an, { answer: 'agree' }, sheetKey);
+    expect(written.status).toBe(201);
+    expect((await sheet(an, { answer: 'disagree', comment: 'Khác' }, sheetKey)).status).toBe(422);
+    const sheetDocument = (written.body as { documentId: string }).documentId;
+    const member = person('an');
+    const prepared = await member.client.json('POST', '/v1/signing-sessions', {
+      kind: 'approval',
+      level: 'B-T',
+      documents: [
+        { documentId: sheetDocument, basedOnVersion: 1, rect: { page: 0, x: 360, y: 80, width: 160, height: 60 } },
+      ],
+    });
+    expect(prepared.status).toBe(201);
+    const preparedBody = prepared.body as { id: string; items: { dataToSign: string }[] };
+    const toSign = Buffer.from(preparedBody.items[0]?.dataToSign ?? '', 'base64');
+    const completed = await member.client.json('POST', `/v1/signing-sessions/${preparedBody.id}/complete`, {
+      certificateChain: [der(member.certPath)],
+      items: [{ documentId: sheetDocument, signatureValue: nodeSign('sha256', toSign, member.key).toString('base64') }],
+    });
+    expect(completed.status).toBe(200);
+    // Routing hears of the signature from signing's event, never from the client.
+    type Member = { userId: string; answer: string | null; signatureId: string | null };
+    let answered: Member | undefined;
+    for (let attempt = 0; attempt < 60 && !answered; attempt += 1) {
+      const view = (await office.get(`/v1/consultations/${signed}`)).body as { members: Member[] };
+      answered = view.members.find((m) => m.userId === 'an' && m.answer === 'agree' && m.signatureId !== null);
+      if (!answered) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect(answered).toBeDefined();
+    expect((await sheet(an, { answer: 'agree' })).status).toBe(409); // answered
+    const closedSigned = await close(office, signed);
+    expect(closedSigned.status).toBe(200);
+    expect(closedSigned.body).toMatchObject({ state: 'closed', unanswered: ['van-thu'] });
+    expect((closedSigned.body as { summaryDocumentId: string | null }).summaryDocumentId).toEqual(expect.any(String));
   });
 
   it('routing: incident mode and the paper issue (sự cố)', async () => {

@@ -1254,6 +1254,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consultations/{id}/answer-sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A member’s answer as an answer sheet (phiếu lấy ý kiến) to sign with their own certificate
+         * @description Routing stores the sheet in documents as the member’s document; the member signs that version through POST /v1/signing-sessions (kind initial or approval) and completes it with their token. The answer counts when signing reports the signature (signature.applied): by that member, on that version. A new sheet before signing replaces the previous one.
+         */
+        post: operations["requestAnswerSheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consultations/{id}/answers": {
         parameters: {
             query?: never;
@@ -1263,7 +1283,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A member answers: agree (nhất trí), disagree or comments, once */
+        /**
+         * A member answers: agree (nhất trí), disagree or comments, once
+         * @description Refused (409) on a consultation that takes signed answers (POST …/answer-sheets). The answer that meets the completion rule closes it and stores the summary of answers in documents (503 while documents cannot be reached).
+         */
         post: operations["answerConsultation"];
         delete?: never;
         options?: never;
@@ -1280,7 +1303,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The person who opened it closes the consultation; members who did not answer are listed */
+        /**
+         * The person who opened it closes the consultation; members who did not answer are listed
+         * @description The summary of answers (tổng hợp ý kiến, a PDF listing the members who had not answered by the deadline) is stored in documents and filed in the document’s dossier (503 while documents cannot be reached: nothing closes).
+         */
         post: operations["closeConsultation"];
         delete?: never;
         options?: never;
@@ -11364,6 +11390,8 @@ export interface operations {
                     completion?: "all" | "any" | {
                         quorum: number;
                     };
+                    /** @description true: each member answers with an answer sheet (POST /v1/consultations/{id}/answer-sheets) signed with their own certificate through a two-step signing session; the answer counts only when signing reports that signature */
+                    signedAnswers?: boolean;
                 };
             };
         };
@@ -11402,6 +11430,10 @@ export interface operations {
                         openedAt: string;
                         closedAt: string | null;
                         remindedAt: string | null;
+                        /** @description Answers count only as answer sheets the member signed */
+                        signedAnswers: boolean;
+                        summaryDocumentId: string | null;
+                        summaryDossierId: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
@@ -11410,6 +11442,7 @@ export interface operations {
                             onTime: boolean | null;
                             /** @description The deadline passed without this answer (it may have come late since) */
                             overdue: boolean;
+                            signatureId: string | null;
                         }[];
                         tally: {
                             agree: number;
@@ -11544,6 +11577,10 @@ export interface operations {
                         openedAt: string;
                         closedAt: string | null;
                         remindedAt: string | null;
+                        /** @description Answers count only as answer sheets the member signed */
+                        signedAnswers: boolean;
+                        summaryDocumentId: string | null;
+                        summaryDossierId: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
@@ -11552,6 +11589,7 @@ export interface operations {
                             onTime: boolean | null;
                             /** @description The deadline passed without this answer (it may have come late since) */
                             overdue: boolean;
+                            signatureId: string | null;
                         }[];
                         tally: {
                             agree: number;
@@ -11602,6 +11640,133 @@ export interface operations {
                 };
             };
             /** @description The service behind this operation is down or restarting (code SERVICE_UNAVAILABLE); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestAnswerSheet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the first result */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description nhất trí, không nhất trí, có ý kiến khác */
+                    answer: "agree" | "disagree" | "comments";
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        consultationId: string;
+                        /**
+                         * Format: uuid
+                         * @description The answer sheet (phiếu lấy ý kiến) in documents: sign it with POST /v1/signing-sessions
+                         */
+                        documentId: string;
+                        /** @description The version to sign (basedOnVersion) */
+                        version: number;
+                        sha256: string;
+                        userId: string;
+                        /** @description nhất trí, không nhất trí, có ý kiến khác */
+                        answer: "agree" | "disagree" | "comments";
+                        comment: string | null;
+                        state: "awaiting-signature" | "accepted" | "superseded";
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (code RATE_LIMITED): the per-caller budget per minute is spent; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11670,6 +11835,10 @@ export interface operations {
                         openedAt: string;
                         closedAt: string | null;
                         remindedAt: string | null;
+                        /** @description Answers count only as answer sheets the member signed */
+                        signedAnswers: boolean;
+                        summaryDocumentId: string | null;
+                        summaryDossierId: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
@@ -11678,6 +11847,7 @@ export interface operations {
                             onTime: boolean | null;
                             /** @description The deadline passed without this answer (it may have come late since) */
                             overdue: boolean;
+                            signatureId: string | null;
                         }[];
                         tally: {
                             agree: number;
@@ -11754,7 +11924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service behind this operation is down or restarting (code SERVICE_UNAVAILABLE); retry after Retry-After */
+            /** @description Default Response */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11815,6 +11985,10 @@ export interface operations {
                         openedAt: string;
                         closedAt: string | null;
                         remindedAt: string | null;
+                        /** @description Answers count only as answer sheets the member signed */
+                        signedAnswers: boolean;
+                        summaryDocumentId: string | null;
+                        summaryDossierId: string | null;
                         members: {
                             userId: string;
                             answer: ("agree" | "disagree" | "comments") | null;
@@ -11823,6 +11997,7 @@ export interface operations {
                             onTime: boolean | null;
                             /** @description The deadline passed without this answer (it may have come late since) */
                             overdue: boolean;
+                            signatureId: string | null;
                         }[];
                         tally: {
                             agree: number;
@@ -11899,7 +12074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service behind this operation is down or restarting (code SERVICE_UNAVAILABLE); retry after Retry-After */
+            /** @description Default Response */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

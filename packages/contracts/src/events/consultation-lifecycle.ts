@@ -52,6 +52,9 @@ export const consultationAnsweredV1 = {
       dueAt: Timestamp,
       onTime: Type.Boolean(),
       answeredAt: Timestamp,
+      // For a consultation that takes signed answers: signing's signature on the member's answer sheet.
+      signatureId: Type.Optional(Uuid),
+      answerSheetDocumentId: Type.Optional(Uuid),
     },
     { additionalProperties: false, $id: 'vn.vanthu.consultation.answered.v1' },
   ),
@@ -77,6 +80,8 @@ export const consultationClosedV1 = {
       unanswered: Type.Array(Type.String()),
       dueAt: Timestamp,
       closedAt: Timestamp,
+      // The summary of answers (tổng hợp ý kiến), a PDF in documents.
+      summaryDocumentId: Type.Optional(Uuid),
     },
     { additionalProperties: false, $id: 'vn.vanthu.consultation.closed.v1' },
   ),

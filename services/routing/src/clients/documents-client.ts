@@ -13,6 +13,8 @@ export type DocumentSummary = {
   metadata: Record<string, unknown>;
   /** The document type code (QĐ, CV, TTr, …) when the author set it. */
   typeCode?: string | null;
+  /** The work dossiers (hồ sơ) the document is filed in. */
+  dossiers?: { dossierId: string }[];
 };
 
 /** The identity assertion a call carries: the caller's own, or routing's service identity for an agency. */
@@ -128,9 +130,20 @@ export class DocumentsClient {
     metadata: Record<string, unknown>,
     idempotencyKey: string,
   ): Promise<DocumentSummary> {
+    return this.createDocument(credentials, pdf, metadata, idempotencyKey, 'van-ban-den.pdf');
+  }
+
+  /** Stores a new PDF document (a consultation's answer sheet or summary) as version 1. */
+  async createDocument(
+    credentials: Credentials,
+    pdf: Buffer,
+    metadata: Record<string, unknown>,
+    idempotencyKey: string,
+    fileName: string,
+  ): Promise<DocumentSummary> {
     const form = new FormData();
     form.append('metadata', JSON.stringify(metadata));
-    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'van-ban-den.pdf');
+    form.append('file', new Blob([pdf], { type: 'application/pdf' }), fileName);
     const response = await this.call('/v1/documents', credentials, { method: 'POST', body: form }, idempotencyKey);
     return (await response.json()) as DocumentSummary;
   }

@@ -25,6 +25,12 @@ export async function answerConsultation(
     if (!member) throw new AppError('FORBIDDEN', `${ctx.identity.userId} is not a member of this consultation`);
     if (consultation.state === 'closed')
       throw new AppError('CONFLICT', `consultation ${consultation.id} is closed (${consultation.closeReason})`);
+    if (consultation.signedAnswers)
+      // Seed 000 §3b: here the answer is signed by the member; an unsigned word does not count.
+      throw new AppError(
+        'CONFLICT',
+        `consultation ${consultation.id} takes signed answers only: POST /v1/consultations/${consultation.id}/answer-sheets, then sign the sheet`,
+      );
     if (member.answer)
       throw new AppError(
         'CONFLICT',

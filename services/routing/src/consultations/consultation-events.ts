@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { consultationClosedV1 } from '@vanthu/contracts';
 import type { ConsultationClosedV1, EventDefinition } from '@vanthu/contracts';
 import type { Tx } from '@vanthu/platform';
-import { closeConsultation } from '../repositories/consultations-repository';
+import { AppError } from '@vanthu/platform';
+import { closeConsultation, findConsultation, setConsultationSummary } from '../repositories/consultations-repository';
 import type { ConsultationRecord } from '../repositories/consultations-repository';
 import { emitFor } from '../domain/process-runtime';
 import type { RoutingContext } from '../domain/routing-context';
+import { renderConsultationSummary } from '../rendering/consultation-pdfs';
 
 export async function emitConsultationEvent<T>(
   tx: Tx,
@@ -26,7 +29,12 @@ export function tallyOf(consultation: ConsultationRecord): {
   return { tally, unanswered: consultation.members.filter((m) => m.answer === null).map((m) => m.userId) };
 }
 
-/** Closes an open consultation and announces the tally and who did not answer. */
+/**
+ * Closes an open consultation and announces the tally and who did not answer. The summary of answers (tổng hợp ý
+ * kiến, docs/domain/directives.md seed 000 §2d) is written as a PDF, stored in documents with routing's service
+ * identity and filed in the document's dossier when it has one, in the close's transaction: documents unreachable, the
+ * close waits (503) rather than close without its summary.
+ */
 export async function closeWithTally(
   tx: Tx,
   ctx: RoutingContext,
@@ -37,6 +45,7 @@ export async function closeWithTally(
   await closeConsultation(tx, { id: consultation.id, reason, at });
   // A closed consultation has no deadline left: its pending reminder and overdue timers go.
   if (ctx.timers) await ctx.timers.cancelConsultationTimers(tx, { consultationId: consultation.id });
+  const summaryDocumentId = await fileSummary(tx, ctx, consultation, reason, at);
   const data: ConsultationClosedV1 = {
     consultationId: consultation.id,
     agencyCode: consultation.agencyCode,
@@ -45,6 +54,59 @@ export async function closeWithTally(
     ...tallyOf(consultation),
     dueAt: consultation.dueAt.toISOString(),
     closedAt: at.toISOString(),
+    ...(summaryDocumentId ? { summaryDocumentId } : {}),
   };
   await emitConsultationEvent(tx, ctx, consultationClosedV1, consultation, data);
+}
+
+async function fileSummary(
+  tx: Tx,
+  ctx: RoutingContext,
+  consultation: ConsultationRecord,
+  reason: 'completion-rule' | 'closed-by-opener',
+  closedAt: Date,
+): Promise<string | null> {
+  // Only an app wired without routing's service identity (the one that prints the API documents) has none.
+  const identity = ctx.serviceIdentity?.(consultation.agencyCode);
+  if (!identity) return null;
+  const credentials = { identity, requestId: ctx.requestId };
+  const current = (await findConsultation(tx, consultation.agencyCode, consultation.id)) ?? consultation;
+  const document = await ctx.documents.getDocument(credentials, consultation.documentId);
+  const pdf = await renderConsultationSummary({
+    consultationId: current.id,
+    question: current.question,
+    documentSubject: document.subject,
+    openedBy: current.openedBy,
+    openedAt: current.openedAt,
+    dueAt: current.dueAt,
+    closedAt,
+    closeReason: reason,
+    members: current.members,
+  });
+  const summary = await ctx.documents.createDocument(
+    credentials,
+    pdf,
+    { direction: 'internal', subject: `Tổng hợp ý kiến: ${current.question}`.slice(0, 500) },
+    // A retry of the same close writes the same bytes and gets the same document back from documents.
+    `routing-consultation-${current.id}-summary-${createHash('sha256').update(pdf).digest('hex').slice(0, 32)}`,
+    'tong-hop-y-kien.pdf',
+  );
+  let dossierId: string | null = null;
+  for (const { dossierId: candidate } of document.dossiers ?? []) {
+    try {
+      await ctx.documents.fileIntoDossier(
+        credentials,
+        candidate,
+        summary.id,
+        `routing-consultation-${current.id}-summary-${candidate}`,
+      );
+      dossierId = candidate;
+      break;
+    } catch (error) {
+      // A closed dossier takes nothing more; the summary goes to the next of the document's dossiers, if any.
+      if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;
+    }
+  }
+  await setConsultationSummary(tx, current.id, { documentId: summary.id, dossierId });
+  return summary.id;
 }

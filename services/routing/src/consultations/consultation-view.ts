@@ -19,6 +19,9 @@ export function consultationView(c: ConsultationRecord, now: Date): Consultation
     openedAt: c.openedAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
     remindedAt: c.remindedAt?.toISOString() ?? null,
+    signedAnswers: c.signedAnswers,
+    summaryDocumentId: c.summaryDocumentId,
+    summaryDossierId: c.summaryDossierId,
     members: c.members.map((m) => ({
       userId: m.userId,
       answer: m.answer,
@@ -26,6 +29,7 @@ export function consultationView(c: ConsultationRecord, now: Date): Consultation
       answeredAt: m.answeredAt?.toISOString() ?? null,
       onTime: m.answeredAt ? m.answeredAt.getTime() <= c.dueAt.getTime() : null,
       overdue: m.overdueAt !== null,
+      signatureId: m.signatureId,
     })),
     tally,
     unanswered,

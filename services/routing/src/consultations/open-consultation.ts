@@ -17,6 +17,7 @@ export type OpenConsultationInput = {
   dueAt: string;
   remindAt?: string;
   completion?: ConsultationCompletion;
+  signedAnswers?: boolean;
 };
 
 /**
@@ -68,6 +69,7 @@ export async function openConsultation(
       dueAt,
       openedBy: ctx.identity.userId,
       openedAt: now,
+      signedAnswers: input.signedAnswers ?? false,
       members,
     });
     if (ctx.timers)

@@ -14,6 +14,7 @@ import type {
   SignatureAppliedV1,
 } from '@vanthu/contracts';
 import type { Clock, EventHandler, Logger } from '@vanthu/platform';
+import { acceptSignedAnswer } from '../consultations/accept-signed-answer';
 import { applySignature } from '../domain/apply-signature';
 import { receiveExchangedDocument } from '../domain/receive-exchanged-document';
 import { recordDigitisedCopy } from '../incidents/record-digitised-copy';
@@ -30,7 +31,9 @@ export function routingEventHandlers(deps: RoutingConsumerDeps): Record<string, 
     [signatureAppliedV1.type]: async (tx, event) => {
       const data = event.data as SignatureAppliedV1;
       await projectSignatureApplied(tx, data);
-      await applySignature({ event: data, eventId: event.id }, consumerContext(tx, deps, data.agencyCode, event.id));
+      const ctx = consumerContext(tx, deps, data.agencyCode, event.id);
+      await applySignature({ event: data, eventId: event.id }, ctx);
+      await acceptSignedAnswer({ event: data, eventId: event.id }, ctx);
     },
     [documentValidatedV1.type]: async (tx, event) => {
       await projectDocumentValidated(tx, event.data as DocumentValidatedV1);

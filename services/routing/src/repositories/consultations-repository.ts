@@ -10,6 +10,9 @@ export type ConsultationMember = {
   answeredAt: Date | null;
   /** Set when the deadline passed without this member's answer (a late answer keeps it). */
   overdueAt: Date | null;
+  /** The signature on the answer sheet that carried the answer (consultations with signed answers). */
+  signatureId: string | null;
+  answerSheetId: string | null;
 };
 
 export type ConsultationRecord = {
@@ -26,6 +29,11 @@ export type ConsultationRecord = {
   openedAt: Date;
   closedAt: Date | null;
   remindedAt: Date | null;
+  /** Answers count only as answer sheets signed by the member (seed 000 §3b). */
+  signedAnswers: boolean;
+  /** The summary of answers stored in documents at the close, and the dossier it was filed in. */
+  summaryDocumentId: string | null;
+  summaryDossierId: string | null;
   members: ConsultationMember[];
 };
 
@@ -43,6 +51,9 @@ type Row = {
   opened_at: Date;
   closed_at: Date | null;
   reminded_at: Date | null;
+  signed_answers: boolean;
+  summary_document_id: string | null;
+  summary_dossier_id: string | null;
 };
 type MemberRow = {
   user_id: string;
@@ -50,10 +61,12 @@ type MemberRow = {
   comment: string | null;
   answered_at: Date | null;
   overdue_at: Date | null;
+  signature_id: string | null;
+  answer_sheet_id: string | null;
 };
 
-const columns =
-  'id, agency_code, document_id, process_id, question, completion, due_at, state, close_reason, opened_by, opened_at, closed_at, reminded_at';
+const columns = `id, agency_code, document_id, process_id, question, completion, due_at, state, close_reason, opened_by,
+  opened_at, closed_at, reminded_at, signed_answers, summary_document_id, summary_dossier_id`;
 
 function toConsultation(row: Row, members: MemberRow[]): ConsultationRecord {
   return {
@@ -70,19 +83,25 @@ function toConsultation(row: Row, members: MemberRow[]): ConsultationRecord {
     openedAt: row.opened_at,
     closedAt: row.closed_at,
     remindedAt: row.reminded_at,
+    signedAnswers: row.signed_answers,
+    summaryDocumentId: row.summary_document_id,
+    summaryDossierId: row.summary_dossier_id,
     members: members.map((m) => ({
       userId: m.user_id,
       answer: m.answer,
       comment: m.comment,
       answeredAt: m.answered_at,
       overdueAt: m.overdue_at,
+      signatureId: m.signature_id,
+      answerSheetId: m.answer_sheet_id,
     })),
   };
 }
 
 async function membersOf(tx: Tx, consultationId: string): Promise<MemberRow[]> {
   const { rows } = await tx.query<MemberRow>(
-    'SELECT user_id, answer, comment, answered_at, overdue_at FROM consultation_members WHERE consultation_id = $1 ORDER BY user_id',
+    `SELECT user_id, answer, comment, answered_at, overdue_at, signature_id, answer_sheet_id
+       FROM consultation_members WHERE consultation_id = $1 ORDER BY user_id`,
     [consultationId],
   );
   return rows;
@@ -90,13 +109,17 @@ async function membersOf(tx: Tx, consultationId: string): Promise<MemberRow[]> {
 
 export async function insertConsultation(
   tx: Tx,
-  row: Omit<ConsultationRecord, 'state' | 'closeReason' | 'closedAt' | 'remindedAt' | 'members'> & {
+  row: Omit<
+    ConsultationRecord,
+    'state' | 'closeReason' | 'closedAt' | 'remindedAt' | 'members' | 'summaryDocumentId' | 'summaryDossierId'
+  > & {
     members: string[];
   },
 ): Promise<ConsultationRecord> {
   const { rows } = await tx.query<Row>(
-    `INSERT INTO consultations (id, agency_code, document_id, process_id, question, completion, due_at, opened_by, opened_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
+    `INSERT INTO consultations (id, agency_code, document_id, process_id, question, completion, due_at, opened_by, opened_at,
+        signed_answers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${columns}`,
     [
       row.id,
       row.agencyCode,
@@ -107,6 +130,7 @@ export async function insertConsultation(
       row.dueAt,
       row.openedBy,
       row.openedAt,
+      row.signedAnswers,
     ],
   );
   await tx.query('INSERT INTO consultation_members (consultation_id, user_id) SELECT $1, unnest($2::text[])', [
@@ -132,12 +156,143 @@ export async function findConsultation(
 
 export async function recordAnswer(
   tx: Tx,
-  input: { consultationId: string; userId: string; answer: ConsultationAnswer; comment: string | null; at: Date },
+  input: {
+    consultationId: string;
+    userId: string;
+    answer: ConsultationAnswer;
+    comment: string | null;
+    at: Date;
+    signed?: { signatureId: string; answerSheetId: string };
+  },
 ): Promise<void> {
   await tx.query(
-    `UPDATE consultation_members SET answer = $3, comment = $4, answered_at = $5
+    `UPDATE consultation_members SET answer = $3, comment = $4, answered_at = $5, signature_id = $6, answer_sheet_id = $7
       WHERE consultation_id = $1 AND user_id = $2 AND answer IS NULL`,
-    [input.consultationId, input.userId, input.answer, input.comment, input.at],
+    [
+      input.consultationId,
+      input.userId,
+      input.answer,
+      input.comment,
+      input.at,
+      input.signed?.signatureId ?? null,
+      input.signed?.answerSheetId ?? null,
+    ],
+  );
+}
+
+export async function setConsultationSummary(
+  tx: Tx,
+  id: string,
+  summary: { documentId: string; dossierId: string | null },
+): Promise<void> {
+  await tx.query('UPDATE consultations SET summary_document_id = $2, summary_dossier_id = $3 WHERE id = $1', [
+    id,
+    summary.documentId,
+    summary.dossierId,
+  ]);
+}
+
+// Answer sheets (phiếu lấy ý kiến) of consultations that take signed answers.
+
+export type AnswerSheetRecord = {
+  documentId: string;
+  consultationId: string;
+  agencyCode: string;
+  userId: string;
+  answer: ConsultationAnswer;
+  comment: string | null;
+  version: number;
+  sha256: string;
+  state: 'awaiting-signature' | 'accepted' | 'superseded';
+  signatureId: string | null;
+  createdAt: Date;
+  acceptedAt: Date | null;
+};
+
+type SheetRow = {
+  document_id: string;
+  consultation_id: string;
+  agency_code: string;
+  user_id: string;
+  answer: ConsultationAnswer;
+  comment: string | null;
+  version: number;
+  sha256: string;
+  state: AnswerSheetRecord['state'];
+  signature_id: string | null;
+  created_at: Date;
+  accepted_at: Date | null;
+};
+
+const sheetColumns = `document_id, consultation_id, agency_code, user_id, answer, comment, version, sha256, state,
+  signature_id, created_at, accepted_at`;
+
+function toSheet(row: SheetRow): AnswerSheetRecord {
+  return {
+    documentId: row.document_id,
+    consultationId: row.consultation_id,
+    agencyCode: row.agency_code,
+    userId: row.user_id,
+    answer: row.answer,
+    comment: row.comment,
+    version: row.version,
+    sha256: row.sha256,
+    state: row.state,
+    signatureId: row.signature_id,
+    createdAt: row.created_at,
+    acceptedAt: row.accepted_at,
+  };
+}
+
+/** A member's new sheet replaces the one they have not signed yet (they changed their answer before signing). */
+export async function insertAnswerSheet(
+  tx: Tx,
+  sheet: Omit<AnswerSheetRecord, 'state' | 'signatureId' | 'acceptedAt'>,
+): Promise<AnswerSheetRecord> {
+  await tx.query(
+    `UPDATE consultation_answer_sheets SET state = 'superseded'
+      WHERE consultation_id = $1 AND user_id = $2 AND state = 'awaiting-signature'`,
+    [sheet.consultationId, sheet.userId],
+  );
+  const { rows } = await tx.query<SheetRow>(
+    `INSERT INTO consultation_answer_sheets (document_id, consultation_id, agency_code, user_id, answer, comment, version,
+        sha256, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${sheetColumns}`,
+    [
+      sheet.documentId,
+      sheet.consultationId,
+      sheet.agencyCode,
+      sheet.userId,
+      sheet.answer,
+      sheet.comment,
+      sheet.version,
+      sheet.sha256,
+      sheet.createdAt,
+    ],
+  );
+  return toSheet(rows[0] as SheetRow);
+}
+
+export async function findAnswerSheet(
+  tx: Tx,
+  agencyCode: string,
+  documentId: string,
+): Promise<AnswerSheetRecord | undefined> {
+  const { rows } = await tx.query<SheetRow>(
+    `SELECT ${sheetColumns} FROM consultation_answer_sheets WHERE document_id = $1 AND agency_code = $2 FOR UPDATE`,
+    [documentId, agencyCode],
+  );
+  return rows[0] ? toSheet(rows[0]) : undefined;
+}
+
+export async function acceptAnswerSheet(
+  tx: Tx,
+  documentId: string,
+  accepted: { signatureId: string; at: Date },
+): Promise<void> {
+  await tx.query(
+    `UPDATE consultation_answer_sheets SET state = 'accepted', signature_id = $2, accepted_at = $3 WHERE document_id = $1`,
+    [documentId, accepted.signatureId, accepted.at],
   );
 }
 

@@ -5,7 +5,15 @@ import { closeConsultationByOpener } from '../consultations/close-consultation';
 import { consultationView } from '../consultations/consultation-view';
 import { getConsultation } from '../consultations/get-consultation';
 import { openConsultation } from '../consultations/open-consultation';
-import { Consultation, ConsultationAnswerBody, ConsultationIdParams, NewConsultation } from '../schemas/consultation';
+import { answerSheetView } from '../consultations/answer-sheet-view';
+import { requestAnswerSheet } from '../consultations/request-answer-sheet';
+import {
+  AnswerSheet,
+  Consultation,
+  ConsultationAnswerBody,
+  ConsultationIdParams,
+  NewConsultation,
+} from '../schemas/consultation';
 import { routingContextFor } from './context';
 import type { RoutingRouteDeps } from './context';
 
@@ -56,16 +64,46 @@ export async function consultationRoutes(app: ServiceApp, deps: RoutingRouteDeps
   );
 
   app.post(
+    '/v1/consultations/:id/answer-sheets',
+    {
+      schema: {
+        operationId: 'requestAnswerSheet',
+        tags: ['consultations'],
+        summary: 'A member’s answer as an answer sheet (phiếu lấy ý kiến) to sign with their own certificate',
+        description:
+          'Routing stores the sheet in documents as the member’s document; the member signs that version through POST /v1/signing-sessions (kind initial or approval) and completes it with their token. The answer counts when signing reports the signature (signature.applied): by that member, on that version. A new sheet before signing replaces the previous one.',
+        params: ConsultationIdParams,
+        headers: IdempotencyKeyHeaders,
+        body: ConsultationAnswerBody,
+        response: { 201: AnswerSheet, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await requestAnswerSheet(
+        { consultationId: request.params.id, ...request.body },
+        routingContextFor(request, deps, 'requestAnswerSheet'),
+      );
+      return sendMutation(
+        reply,
+        { result: answerSheetView(outcome.result), replayed: outcome.replayed },
+        { status: 201 },
+      );
+    },
+  );
+
+  app.post(
     '/v1/consultations/:id/answers',
     {
       schema: {
         operationId: 'answerConsultation',
         tags: ['consultations'],
         summary: 'A member answers: agree (nhất trí), disagree or comments, once',
+        description:
+          'Refused (409) on a consultation that takes signed answers (POST …/answer-sheets). The answer that meets the completion rule closes it and stores the summary of answers in documents (503 while documents cannot be reached).',
         params: ConsultationIdParams,
         headers: IdempotencyKeyHeaders,
         body: ConsultationAnswerBody,
-        response: { 200: Consultation, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: { 200: Consultation, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -88,9 +126,11 @@ export async function consultationRoutes(app: ServiceApp, deps: RoutingRouteDeps
         operationId: 'closeConsultation',
         tags: ['consultations'],
         summary: 'The person who opened it closes the consultation; members who did not answer are listed',
+        description:
+          'The summary of answers (tổng hợp ý kiến, a PDF listing the members who had not answered by the deadline) is stored in documents and filed in the document’s dossier (503 while documents cannot be reached: nothing closes).',
         params: ConsultationIdParams,
         headers: IdempotencyKeyHeaders,
-        response: { 200: Consultation, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: { 200: Consultation, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {

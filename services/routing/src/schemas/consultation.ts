@@ -24,6 +24,12 @@ export const NewConsultation = Type.Object(
       }),
     ),
     completion: Type.Optional(ConsultationCompletion),
+    signedAnswers: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: each member answers with an answer sheet (POST /v1/consultations/{id}/answer-sheets) signed with their own certificate through a two-step signing session; the answer counts only when signing reports that signature',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -51,6 +57,16 @@ export const Consultation = Type.Object(
     openedAt: Timestamp,
     closedAt: Nullable(Timestamp),
     remindedAt: Nullable(Timestamp),
+    signedAnswers: Type.Boolean({ description: 'Answers count only as answer sheets the member signed' }),
+    summaryDocumentId: Nullable(
+      Type.String({
+        format: 'uuid',
+        description: 'The summary of answers (tổng hợp ý kiến), a PDF stored at the close',
+      }),
+    ),
+    summaryDossierId: Nullable(
+      Type.String({ format: 'uuid', description: 'The document’s dossier the summary was filed in' }),
+    ),
     members: Type.Array(
       Type.Object({
         userId: Type.String(),
@@ -59,6 +75,9 @@ export const Consultation = Type.Object(
         answeredAt: Nullable(Timestamp),
         onTime: Nullable(Type.Boolean()),
         overdue: Type.Boolean({ description: 'The deadline passed without this answer (it may have come late since)' }),
+        signatureId: Nullable(
+          Type.String({ format: 'uuid', description: 'The signature on the answer sheet that carried the answer' }),
+        ),
       }),
     ),
     tally: Type.Object({ agree: Type.Integer(), disagree: Type.Integer(), comments: Type.Integer() }),
@@ -67,3 +86,22 @@ export const Consultation = Type.Object(
   { $id: 'Consultation' },
 );
 export type Consultation = Static<typeof Consultation>;
+
+export const AnswerSheet = Type.Object(
+  {
+    consultationId: Uuid,
+    documentId: Type.String({
+      format: 'uuid',
+      description: 'The answer sheet (phiếu lấy ý kiến) in documents: sign it with POST /v1/signing-sessions',
+    }),
+    version: Type.Integer({ minimum: 1, description: 'The version to sign (basedOnVersion)' }),
+    sha256: Type.String(),
+    userId: Type.String(),
+    answer: ConsultationAnswer,
+    comment: Nullable(Type.String()),
+    state: Type.Union([Type.Literal('awaiting-signature'), Type.Literal('accepted'), Type.Literal('superseded')]),
+    createdAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type AnswerSheet = Static<typeof AnswerSheet>;

@@ -1,0 +1,16 @@
+import type { AnswerSheetRecord } from '../repositories/consultations-repository';
+import type { AnswerSheet } from '../schemas/consultation';
+
+export function answerSheetView(sheet: AnswerSheetRecord): AnswerSheet {
+  return {
+    consultationId: sheet.consultationId,
+    documentId: sheet.documentId,
+    version: sheet.version,
+    sha256: sheet.sha256,
+    userId: sheet.userId,
+    answer: sheet.answer,
+    comment: sheet.comment,
+    state: sheet.state,
+    createdAt: sheet.createdAt.toISOString(),
+  };
+}
