@@ -659,7 +659,7 @@ describe('XML-DSig on edXML with the organisation seal', () => {
     ).rows.map((r) => r.id);
     // The same message signs again for its own document (what the worker does).
     const resigned = await sign(firstId!, unsigned);
-    expect(resigned).toBeInstanceOf(Buffer); // an error here is shown with its message
+    expect(resigned instanceof Error ? resigned.message : 'signed').toBe('signed'); // a failure shows signing's reason
     expect(verifyEnvelopedSignature((resigned as Buffer).toString('utf8'))).toMatchObject({ valid: true });
 
     const other = await issuedDocument('V/v văn bản khác');
