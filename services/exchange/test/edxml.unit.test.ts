@@ -297,10 +297,10 @@ describe('status messages', () => {
   });
 });
 
-// XML 1.0 characters except the surrogate block; CR, NEL and LS are included because parsers normalise them.
+// XML 1.0 characters except the surrogate block; CR, NEL, LS and PS are included because parsers normalise them.
 const xmlChar = fc
   .oneof(
-    fc.constantFrom(0x0d, 0x85, 0x2028),
+    fc.constantFrom(0x0d, 0x85, 0x2028, 0x2029),
     fc.integer({ min: 0x20, max: 0xd7ff }),
     fc.constant(0x0a),
     fc.constant(0x09),

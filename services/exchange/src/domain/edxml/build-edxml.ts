@@ -36,11 +36,12 @@ class XmlWriter {
   }
 
   serialize(): Buffer {
-    // XML 1.0 §2.11 keeps U+0085 and U+2028 as ordinary characters, but xmldom (like XML 1.1 parsers) turns them
-    // and CR into a line feed when it reads them back; as character references they survive every parser.
+    // XML 1.0 §2.11 keeps U+0085, U+2028 and U+2029 as ordinary characters, but xmldom (like XML 1.1 parsers, and
+    // U+2029 besides) turns them and CR into a line feed when it reads them back; as character references they
+    // survive every parser.
     const xml = new XMLSerializer()
       .serializeToString(this.document)
-      .replace(/[\r\u0085\u2028]/g, (c) => `&#${c.charCodeAt(0)};`);
+      .replace(/[\r\u0085\u2028\u2029]/g, (c) => `&#${c.charCodeAt(0)};`);
     return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`, 'utf8');
   }
 }
