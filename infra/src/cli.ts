@@ -21,6 +21,7 @@ import { checkApiCompatibility, lintOpenApi, releaseApiDocuments, writeApiDocume
 import type { CompatibilityVerdict } from './api-docs';
 import { backupStack, restoreStack, stackDataOf } from './backup';
 import { defaultMockPort, startMockServer } from './mock-server';
+import { contractsVerifyCommand } from './pact-verify';
 import type { Infrastructure } from './stack';
 
 // The command-line face of the stack: `npm start`, `npm test` and the stack:* scripts.
@@ -292,6 +293,9 @@ async function main(): Promise<void> {
       await new Promise((resolve) => mock.process.once('exit', resolve));
       return;
     }
+    case 'contracts-verify':
+      process.exit((await contractsVerifyCommand(rest, say)) ? 0 : 1);
+      return;
     case 'lint-api':
       process.exit(lintApi() ? 0 : 1);
       return;
@@ -303,7 +307,7 @@ async function main(): Promise<void> {
       return;
     default:
       say(
-        'usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|mock|backup|restore|lint-api|api-gate|docs-release',
+        'usage: tsx infra/src/cli.ts start|test|up|down|reset|status|units|docs|mock|contracts-verify|backup|restore|lint-api|api-gate|docs-release',
       );
       process.exit(2);
   }

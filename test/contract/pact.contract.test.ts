@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { MatchersV3, PactV4, Verifier } from '@pact-foundation/pact';
 import { VanthuProblem, createVanthuClient } from '@vanthu/client';
-import { makePdf } from '../support/pdfs';
+import { pactDocumentSubject, verifyPacts, verifyPactsOnSandbox } from '../../infra/src/pact-verify';
+import type { SandboxManifest } from '../../infra/src/sandbox';
+import { deleteTokenKeyPair } from '../../infra/src/softhsm';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 
@@ -16,12 +18,19 @@ const agency = '000.00.00.H99';
 const missingId = '00000000-0000-4000-8000-000000000000';
 let pactDir: string;
 let stack: TestStack | undefined;
+let sandboxDir: string | undefined;
 
 beforeAll(() => {
   pactDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-pacts-'));
 });
 afterAll(async () => {
   await stack?.stop();
+  // The HSM token is shared by every stack on this machine: remove the seal keys the sandbox seeding generated.
+  if (stack && sandboxDir && fs.existsSync(path.join(sandboxDir, 'sandbox.json'))) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(sandboxDir, 'sandbox.json'), 'utf8')) as SandboxManifest;
+    for (const seal of manifest.seals) await deleteTokenKeyPair(stack.infra.hsm, seal.keyIdHex);
+  }
+  if (sandboxDir) fs.rmSync(sandboxDir, { recursive: true, force: true });
   fs.rmSync(pactDir, { recursive: true, force: true });
 });
 
@@ -41,7 +50,7 @@ describe('a front end (consumer) and vanthu (provider)', () => {
           id: fromProviderState('${documentId}', '3c4f5a1e-6d2b-4c8e-9f10-2a3b4c5d6e7f'),
           agencyCode: agency,
           direction: 'outgoing',
-          subject: string('Về việc thử hợp đồng'),
+          subject: string(pactDocumentSubject),
           status: 'draft',
           currentVersion: like(1),
         }),
@@ -95,46 +104,60 @@ describe('a front end (consumer) and vanthu (provider)', () => {
     expect(written.interactions).toHaveLength(3);
   });
 
-  it('vanthu honours the pact: Pact’s verifier replays it against a real stack, states set up through the API', async () => {
+  it('vanthu honours the pact: Pact’s verifier replays it against a real stack, states set up on the seeded sandbox', async () => {
     stack = await startTestStack('pact');
-    const token = await stack.token({ user: 'van-thu', agency, roles: ['clerk', 'admin'] });
-    const client = createVanthuClient({ baseUrl: stack.gatewayUrl, token });
-    const verifier = new Verifier({
-      provider: 'vanthu',
-      providerBaseUrl: stack.gatewayUrl,
-      pactUrls: [path.join(pactDir, 'front-end-vanthu.json')],
-      logLevel: 'warn',
-      // The front end's token is its own; the provider's CI signs in as a clerk of the agency.
-      requestFilter: (request: { headers: Record<string, unknown> }, _response: unknown, next: () => void) => {
-        request.headers.authorization = `Bearer ${token}`;
-        next();
-      },
-      stateHandlers: {
-        'an outgoing document exists': async () => {
-          const document = await client.uploadDocument(await makePdf('pact'), {
-            direction: 'outgoing',
-            subject: 'Về việc thử hợp đồng',
-          });
-          return { documentId: document.id };
-        },
-      },
+    sandboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-pact-sandbox-'));
+    // What `npm run contracts:verify -- --pacts DIR` runs: seed the sandbox, then verify every pact of the folder.
+    await expect(
+      verifyPactsOnSandbox({ pacts: [pactDir], gatewayUrl: stack.gatewayUrl, infra: stack.infra, outDir: sandboxDir }),
+    ).resolves.toBeDefined();
+    // The register the pact asked for is really there, in the sandbox province.
+    const manifest = JSON.parse(fs.readFileSync(path.join(sandboxDir, 'sandbox.json'), 'utf8')) as SandboxManifest;
+    const clerk = createVanthuClient({
+      baseUrl: stack.gatewayUrl,
+      token: manifest.logins.find((l) => l.role === 'clerk')!.token,
     });
-    await expect(verifier.verifyProvider()).resolves.toBeDefined();
-    // The register the pact asked for is really there.
-    const registers = await client.GET('/v1/registers');
-    expect(registers.items.map((r) => r.name)).toContain('Sổ công văn đi (pact)');
-  }, 300_000);
+    expect((await clerk.GET('/v1/registers')).items.map((r) => r.name)).toContain('Sổ công văn đi (pact)');
+  }, 400_000);
 
-  it('a pact file that does not parse is refused with an error naming the file', async () => {
+  it('a pact whose expectation vanthu does not meet fails verification', async () => {
+    const wrong = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-pacts-wrong-'));
+    const pact = JSON.parse(fs.readFileSync(path.join(pactDir, 'front-end-vanthu.json'), 'utf8')) as {
+      interactions: { description: string; response: { status: number } }[];
+    };
+    // The same pact, but the missing document is expected to answer 410.
+    pact.interactions = pact.interactions.filter((i) => i.description.includes('does not exist'));
+    pact.interactions[0]!.response.status = 410;
+    fs.writeFileSync(path.join(wrong, 'front-end-vanthu.json'), JSON.stringify(pact));
+    const token = await stack!.token({ user: 'van-thu', agency, roles: ['clerk'] });
+    await expect(verifyPacts({ pacts: [wrong], gatewayUrl: stack!.gatewayUrl, token })).rejects.toThrow(/410/);
+    fs.rmSync(wrong, { recursive: true, force: true });
+  });
+
+  it('a pact file that does not parse, or is not a pact, is refused with an error naming the file', async () => {
     const broken = path.join(pactDir, 'broken-pact.json');
     fs.writeFileSync(broken, '{"consumer": {"name": "x"}, "interactions": [');
-    const verifier = new Verifier({
+    const gatewayUrl = stack?.gatewayUrl ?? 'http://127.0.0.1:9';
+    await expect(verifyPacts({ pacts: [broken], gatewayUrl, token: 't' })).rejects.toThrow(
+      `${broken} is not a pact: it does not parse as JSON`,
+    );
+    // In a folder, beside a good pact: nothing is verified, the bad one is named.
+    await expect(verifyPacts({ pacts: [pactDir], gatewayUrl, token: 't' })).rejects.toThrow(broken);
+    fs.writeFileSync(broken, '{"provider": {"name": "vanthu"}}');
+    await expect(verifyPacts({ pacts: [broken], gatewayUrl, token: 't' })).rejects.toThrow(
+      `${broken} is not a pact: it needs consumer.name and an interactions array`,
+    );
+    // Pact's own loader, given such a file directly, names it too.
+    fs.writeFileSync(broken, '{"consumer": {"name": "x"}, "interactions": [');
+    const error = await new Verifier({
       provider: 'vanthu',
-      providerBaseUrl: stack?.gatewayUrl ?? 'http://127.0.0.1:9',
+      providerBaseUrl: gatewayUrl,
       pactUrls: [broken],
       logLevel: 'error',
-    });
-    const error = await verifier.verifyProvider().catch((e: unknown) => e);
+    })
+      .verifyProvider()
+      .catch((e: unknown) => e);
     expect(String((error as Error).message ?? error)).toContain(broken);
+    fs.rmSync(broken);
   });
 });
