@@ -89,5 +89,3 @@ export function toProblem(error: AppError, requestId?: string, instance?: string
   if (requestId !== undefined) problem.requestId = requestId;
   return problem;
 }
-
-export const problemTitle = (code: ErrorCode): string => titles[code];
