@@ -652,9 +652,12 @@ describe('XML-DSig on edXML with the organisation seal', () => {
         .replace(/<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<\/Signature>/, ''),
       'utf8',
     );
+    // Agency A's outgoing document: B's incoming copy of it has the same subject, and signing refuses it to A (404).
     const [firstId] = (
       await documentsFixture.pool.query<{ id: string }>(
-        `SELECT id FROM documents WHERE subject = 'V/v liên thông văn bản có chữ ký số'`,
+        `SELECT id FROM documents WHERE subject = 'V/v liên thông văn bản có chữ ký số' AND agency_code = $1
+            AND direction = 'outgoing'`,
+        [agencyA],
       )
     ).rows.map((r) => r.id);
     // The same message signs again for its own document (what the worker does).
