@@ -15,6 +15,8 @@ it('a file over the parse deadline counts one stopped worker; load shows the bus
   try {
     const bytes = await signAs(await congVan(), 'nguyen-van-an', 'B-B');
     const before = await stopped('parse-deadline');
+    // A worker takes jobs only once it has booted; until then every file waits.
+    await strict.ready();
     expect(strict.load()).toEqual({ running: 0, waiting: 0, capacity: 1 });
     const first = strict.validate(bytes, validationOptions());
     const second = strict.validate(bytes, validationOptions());
