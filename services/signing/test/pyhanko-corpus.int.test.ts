@@ -123,7 +123,7 @@ const unsigned: Row[] = [
   ['uncompressed-objstream-sample.pdf', 'INDETERMINATE', null],
 ];
 
-/** pyHanko's coverage anomalies: the ByteRange rules of docs/domain/signing.md §2 fail closed. */
+/** pyHanko's coverage anomalies: the ByteRange rules of docs/domain/signing.md ("Attacks on PDF signatures") fail closed. */
 const coverage: Row[] = [
   ['coverage-anomalies/base.pdf', 'TOTAL_FAILED', 'FORMAT_FAILURE'],
   ['coverage-anomalies/one-byterange.pdf', 'TOTAL_FAILED', 'FORMAT_FAILURE'],
