@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { systemClock } from '@vanthu/platform';
 import type { Clock, Logger } from '@vanthu/platform';
 import { serviceContext } from './context';
-import { checkCertificates } from './domain/check-certificates';
-import type { SigningDeps } from './domain/signing-deps';
+import { checkCertificates } from './certificates/check-certificates';
+import type { SigningDeps } from './signatures/signing-deps';
 
 /**
  * Runs the certificate check for every agency every `intervalSeconds` (and once shortly after start), so a

@@ -2,7 +2,7 @@ import { contextFor, transactionRunner } from '@vanthu/platform';
 import type { Clock, Identity, Logger, UseCaseContext } from '@vanthu/platform';
 import type { FastifyRequest } from 'fastify';
 import type { CallerHeaders } from './clients/documents-client';
-import type { SigningDeps } from './domain/signing-deps';
+import type { SigningDeps } from './signatures/signing-deps';
 
 /**
  * The second argument of every signing use case, `verbNoun(input, ctx)`: the platform's context, signing's

@@ -6,4 +6,4 @@ export { signPdf, prepareRevision, finishRevision } from './pades/pades-engine';
 export { hsmSigner, softwareSigner } from './pades/signer';
 export { validatePdf } from './validation/validate-pdf';
 export type { ValidationReport } from './validation/report';
-export { createValidationDeps } from './domain/validation-deps';
+export { createValidationDeps } from './validations/validation-deps';

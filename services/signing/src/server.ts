@@ -5,9 +5,9 @@ import { buildApp } from './app';
 import { migrationsDir, signingConfigSchema } from './config';
 import type { SigningConfig } from './config';
 import { createSigningDeps } from './create-signing-deps';
-import { incomingDocumentHandler } from './domain/validate-incoming-document';
-import { createValidationDeps } from './domain/validation-deps';
-import type { ValidationDeps } from './domain/validation-deps';
+import { incomingDocumentHandler } from './validations/validate-incoming-document';
+import { createValidationDeps } from './validations/validation-deps';
+import type { ValidationDeps } from './validations/validation-deps';
 import { HsmConnection, readPin } from './hsm/hsm-connection';
 import { CertificateCheckWorker } from './certificate-check-worker';
 

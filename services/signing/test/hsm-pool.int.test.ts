@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createPublicKey, verify } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import { HsmConnection, HsmUnavailableError, readPin } from '../src/hsm/hsm-connection';
-import { toSigningError } from '../src/domain/map-signing-errors';
+import { toSigningError } from '../src/signatures/map-signing-errors';
 import { AppError } from '@vanthu/platform';
 import { infra } from './support';
 

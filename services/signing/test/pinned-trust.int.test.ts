@@ -6,7 +6,7 @@ import { pemToDers } from '../src/pades/cms';
 import { loadPinnedCertificates, readPins } from '../src/validation/pinned-trust';
 import { loadConfig } from '@vanthu/platform';
 import { signingConfigSchema } from '../src/config';
-import { trustStoreFrom } from '../src/domain/validation-deps';
+import { trustStoreFrom } from '../src/validations/validation-deps';
 import { infra } from './support';
 
 // VGCA certificates are downloaded by an operator; only files whose fingerprint matches a

@@ -4,7 +4,7 @@ import { createIdentityKit } from '../../../test/support/identities';
 import { defaultAnchors } from '../src/appearance/place-appearance';
 import { buildApp } from '../src/app';
 import { DocumentsClient } from '../src/clients/documents-client';
-import type { SigningDeps } from '../src/domain/signing-deps';
+import type { SigningDeps } from '../src/signatures/signing-deps';
 import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
 import { isSelfSigned } from '../src/pades/revocation';
 import { certPool, fontPath, infra, padesSettings } from './support';

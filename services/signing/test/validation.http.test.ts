@@ -10,7 +10,7 @@ import { multipartBody } from '../../../test/support/multipart';
 import { buildApp } from '../src/app';
 import { DocumentsClient } from '../src/clients/documents-client';
 import { migrationsDir } from '../src/config';
-import type { ValidationDeps } from '../src/domain/validation-deps';
+import type { ValidationDeps } from '../src/validations/validation-deps';
 import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
 import { IsolatedValidator } from '../src/validation/isolated-validator';
 import type { TrustStore } from '../src/validation/trust-store';

@@ -13,7 +13,7 @@ export type SignWithTokenOptions = Omit<PrepareBody, 'documents' | 'certificate'
   signer: Signer;
 };
 
-// services/signing/src/domain/prepare-signing-session.ts: one session covers at most 200 documents.
+// services/signing/src/signatures/prepare-signing-session.ts: one session covers at most 200 documents.
 const MAX_BATCH = 200;
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');

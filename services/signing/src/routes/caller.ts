@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Identity } from '@vanthu/platform';
-import type { Caller } from '../domain/signing-deps';
+import type { Caller } from '../signatures/signing-deps';
 
 /** The caller with the headers to forward unchanged to documents. */
 export function callerOf(request: FastifyRequest): Caller {

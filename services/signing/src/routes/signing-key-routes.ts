@@ -1,12 +1,12 @@
 import { IdempotencyKeyHeaders, problemResponses, sendMutation } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { signingContext } from '../context';
-import { attachSigningKeyCertificate } from '../domain/attach-signing-key-certificate';
-import { generateSigningKey } from '../domain/generate-signing-key';
-import { getSigningKey } from '../domain/get-signing-key';
-import { retireSigningKey } from '../domain/retire-signing-key';
-import { rotateSigningKey } from '../domain/rotate-signing-key';
-import type { SigningDeps } from '../domain/signing-deps';
+import { attachSigningKeyCertificate } from '../signing-keys/attach-signing-key-certificate';
+import { generateSigningKey } from '../signing-keys/generate-signing-key';
+import { getSigningKey } from '../signing-keys/get-signing-key';
+import { retireSigningKey } from '../signing-keys/retire-signing-key';
+import { rotateSigningKey } from '../signing-keys/rotate-signing-key';
+import type { SigningDeps } from '../signatures/signing-deps';
 import { IdParams } from '../schemas/signing';
 import {
   AttachCertificateRequest,

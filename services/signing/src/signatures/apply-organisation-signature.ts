@@ -15,7 +15,7 @@ import { insertSignature, signaturesOf } from '../repositories/signatures-reposi
 import type { SignatureRow } from '../repositories/signatures-repository';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
-import { resolveSeal } from './resolve-seal';
+import { resolveSeal } from '../signing-keys/resolve-seal';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
 import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';

@@ -17,7 +17,7 @@ import { finishSession, lockSession, sessionItems } from '../repositories/sessio
 import type { SessionItemRow } from '../repositories/sessions-repository';
 import { insertSignature } from '../repositories/signatures-repository';
 import { emitApplied } from './apply-organisation-signature';
-import { assertUsableCertificate } from './check-certificate';
+import { assertUsableCertificate } from '../certificates/check-certificate';
 import { toSigningError } from './map-signing-errors';
 import { SignerNameMismatchError, sameName } from './printed-signer';
 import { eventMeta } from '../context';

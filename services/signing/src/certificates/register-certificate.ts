@@ -18,9 +18,9 @@ import type { SigningContext } from '../context';
 import { assertChainsToTrust, assertValidPeriod } from './check-certificate';
 import { toView } from './certificate-view';
 import type { CertificateView } from './certificate-view';
-import { mapSigningErrors } from './map-signing-errors';
-import { decodeCertificate } from './prepare-signing-session';
-import { certificateSha256, certificateSubject } from './signing-deps';
+import { mapSigningErrors } from '../signatures/map-signing-errors';
+import { decodeCertificate } from '../signatures/prepare-signing-session';
+import { certificateSha256, certificateSubject } from '../signatures/signing-deps';
 
 export type RegisterCertificateInput = { certificate: string };
 

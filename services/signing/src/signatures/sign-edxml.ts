@@ -6,7 +6,7 @@ import type { Canonicalization } from '@vanthu/xmldsig';
 import { certificateDer } from '../pades/cms';
 import type { SigningContext } from '../context';
 import { mapSigningErrors } from './map-signing-errors';
-import { resolveSeal } from './resolve-seal';
+import { resolveSeal } from '../signing-keys/resolve-seal';
 import { certificateSha256, sha256Hex } from './signing-deps';
 
 export type SignEdxmlInput = { documentId?: string; edxml: Buffer; canonicalization?: Canonicalization };

@@ -1,7 +1,7 @@
 import type { Tx } from '@vanthu/platform';
 import { parseCertificate } from '../pades/cms';
 import { currentSealKey } from '../repositories/signing-keys-repository';
-import type { Seal, SigningDeps } from './signing-deps';
+import type { Seal, SigningDeps } from '../signatures/signing-deps';
 
 /**
  * The organisation seal an agency signs with now: its newest active key generated through the API (POST

@@ -4,7 +4,7 @@ import { openSigningKeys } from '../repositories/signing-keys-repository';
 import type { SigningKeyAlgorithm } from '../repositories/signing-keys-repository';
 import type { SigningContext } from '../context';
 import { createSealKey } from './create-seal-key';
-import { mapSigningErrors } from './map-signing-errors';
+import { mapSigningErrors } from '../signatures/map-signing-errors';
 import { toSigningKeyView } from './signing-key-view';
 import type { SigningKeyView } from './signing-key-view';
 

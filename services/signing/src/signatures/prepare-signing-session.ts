@@ -13,7 +13,7 @@ import type { PadesLevel } from '../pades/pades-engine';
 import { certificatesOf, findCertificateBySha } from '../repositories/certificates-repository';
 import { latestImage } from '../repositories/images-repository';
 import { insertSession, insertSessionItem } from '../repositories/sessions-repository';
-import { assertValidPeriod } from './check-certificate';
+import { assertValidPeriod } from '../certificates/check-certificate';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
 import { printedSigner } from './printed-signer';

@@ -7,10 +7,10 @@ import { CertificateRevokedError, collectRevocation, isSelfSigned } from '../pad
 import { activateSigningKey, findSigningKey } from '../repositories/signing-keys-repository';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { assertChainsToTrust, assertValidPeriod } from './check-certificate';
-import { mapSigningErrors } from './map-signing-errors';
-import { decodeCertificate } from './prepare-signing-session';
-import { certificateSha256, certificateSubject } from './signing-deps';
+import { assertChainsToTrust, assertValidPeriod } from '../certificates/check-certificate';
+import { mapSigningErrors } from '../signatures/map-signing-errors';
+import { decodeCertificate } from '../signatures/prepare-signing-session';
+import { certificateSha256, certificateSubject } from '../signatures/signing-deps';
 import { toSigningKeyView } from './signing-key-view';
 import type { SigningKeyView } from './signing-key-view';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Pool } from '@vanthu/platform';
 import { DocumentsClient } from '../clients/documents-client';
-import type { Caller } from './signing-deps';
+import type { Caller } from '../signatures/signing-deps';
 import type { SigningConfig } from '../config';
 import { pemToDers } from '../pades/cms';
 import { isSelfIssued, toCert } from '../validation/certificates';

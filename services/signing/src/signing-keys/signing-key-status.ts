@@ -4,8 +4,8 @@ import type { SigningContext } from '../context';
 import { parseCertificate } from '../pades/cms';
 import { listSigningKeys } from '../repositories/signing-keys-repository';
 import { resolveSeal } from './resolve-seal';
-import type { SigningDeps } from './signing-deps';
-import { certificateSubject } from './signing-deps';
+import type { SigningDeps } from '../signatures/signing-deps';
+import { certificateSubject } from '../signatures/signing-deps';
 
 export type SigningKeyStatusInput = Record<string, never>;
 

@@ -6,8 +6,8 @@ import type { CertificateRow } from '../repositories/certificates-repository';
 import { completeChain } from '../pades/pades-engine';
 import { CertificateRevokedError, collectRevocation } from '../pades/revocation';
 import type { RevocationMaterial } from '../pades/revocation';
-import { certificateSha256 } from './signing-deps';
-import type { SigningDeps } from './signing-deps';
+import { certificateSha256 } from '../signatures/signing-deps';
+import type { SigningDeps } from '../signatures/signing-deps';
 import { suspendCertificate } from './suspend-certificate';
 
 /** The certificate chains to a trusted root (signatures and validity of each link at `at`). */
