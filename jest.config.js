@@ -27,7 +27,7 @@ const project = (displayName, suffix, extra = {}) => ({
   moduleNameMapper,
   testEnvironment: 'node',
   // ESM-only dependencies are compiled to CommonJS for jest (Node 20's require(esm) is not used by jest's loader).
-  transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|@scalar|github-slugger)/)'],
   ...extra,
 });
 

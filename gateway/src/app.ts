@@ -122,6 +122,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     uiConfig: { docExpansion: 'list', deepLinking: true },
     staticCSP: true,
   });
+  // The reference page integrators read (Scalar), beside Swagger UI. The browser loads the live composed document
+  // from /openapi.json, and the page's script is served by the gateway itself, never from a CDN: agencies' networks
+  // often reach nothing outside, and a page that differs from the running services would mislead.
+  // The plugin is published as an ES module only; this CommonJS package loads it with import().
+  const { default: apiReference } = await import('@scalar/fastify-api-reference');
+  await app.register(apiReference, {
+    routePrefix: '/reference',
+    configuration: {
+      url: '/openapi.json',
+      title: 'vanthu API reference',
+      withDefaultFonts: false,
+      hideClientButton: false,
+      telemetry: false,
+    },
+  });
   app.addHook('onReady', async () => {
     await composer.refresh();
   });

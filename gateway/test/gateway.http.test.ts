@@ -452,4 +452,23 @@ describe('published documents', () => {
     expect(docs.body).toContain('swagger');
     expect((await get('/docs/json')).json().openapi).toBe('3.1.0');
   });
+
+  it('serves the reference page (Scalar) without a token, reading the live document, with no script from elsewhere', async () => {
+    const page = await get('/reference/');
+    expect((await get('/reference')).statusCode).toBe(301);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('/openapi.json');
+    const sources = [...page.body.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      // Relative to the page, on the gateway itself: an absolute URL would load code from elsewhere.
+      expect(source).not.toMatch(/^[a-z]+:|^\/\//);
+      const script = await get(new URL(source, 'http://gateway/reference/').pathname);
+      expect(script.statusCode).toBe(200);
+      expect(script.headers['content-type']).toMatch(/javascript/);
+      expect(script.body.length).toBeGreaterThan(100_000);
+    }
+    expect(page.body).not.toMatch(/https?:\/\/(cdn\.|fonts\.)/);
+  });
 });

@@ -106,6 +106,7 @@ async function start(args: string[]): Promise<void> {
   say(`vanthu is running.`);
   say(`  Gateway:        ${url}`);
   say(`  API docs:       ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json, AsyncAPI 3.0: ${url}/asyncapi.json)`);
+  say(`  API reference:  ${url}/reference/`);
   say(`  Health:         ${url}/health`);
   say(`  Get a token:    npm run token -- --user u1 --agency 000.00.00.H99 --roles clerk,specialist`);
   say(
