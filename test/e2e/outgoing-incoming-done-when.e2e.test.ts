@@ -558,7 +558,13 @@ it('a công văn drafted, returned once, initialled again, approved with a token
   // The approval carries its prefix in signing's record, in the PDF signature dictionary and in the events.
   const signatures = (await clerkA.GET('/v1/documents/{id}/signatures', {
     params: { path: { id: documentId } },
-  })) as unknown as { kind: string; version: number; authorityPrefix: string | null; signerUserId: string | null }[];
+  })) as unknown as {
+    kind: string;
+    version: number;
+    authorityPrefix: string | null;
+    signerUserId: string | null;
+    appearance: { page: number; x: number; y: number; width: number; height: number } | null;
+  }[];
   const onIssued = signatures.filter((s) => s.version > correctedVersion);
   expect(onIssued.map((s) => [s.kind, s.signerUserId, s.authorityPrefix])).toEqual([
     ['initial', 'cuong', null],
@@ -567,6 +573,22 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     ['issue', null, null],
   ]);
   expect(bytes.toString('latin1')).toMatch(/\/Reason\s*\(TM\.\)/);
+  // The approval stamp prints the authority it was recorded under, above the signature image (Phụ lục I.II.7.b):
+  // poppler reads exactly that line inside the stamp's rectangle (the seal over its left third is an image).
+  const stamp = onIssued.find((s) => s.kind === 'approval')?.appearance;
+  if (!stamp) throw new Error('the approval has no appearance rectangle');
+  const pageHeight = Number(
+    /Page size:\s+[\d.]+ x ([\d.]+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1],
+  );
+  const top = Math.ceil(pageHeight - stamp.y - stamp.height);
+  const box = [Math.ceil(stamp.x), top, Math.floor(stamp.width) - 1, Math.floor(stamp.height) - 1].map(String);
+  const page = String(stamp.page + 1);
+  const inStamp = execFileSync(
+    'pdftotext',
+    ['-f', page, '-l', page, '-x', box[0], '-y', box[1], '-W', box[2], '-H', box[3], file, '-'] as string[],
+    { encoding: 'utf8' },
+  );
+  expect(inStamp.replace(/\f/g, '').trim().normalize('NFC')).toBe('TM. ỦY BAN NHÂN DÂN');
   const routingEvents = await queryOnce<{ event_type: string; data: Record<string, unknown> }>(
     stack.envs.routing.DATABASE_URL as string,
     'SELECT event_type, data FROM outbox ORDER BY position',

@@ -44,6 +44,8 @@ export type AppearanceRequest =
       imageSize: { width: number; height: number };
       signerName: string;
       positionText?: string;
+      /** TM., Q., KT., TL. or TUQ. (Phụ lục I.II.7.b): printed at the top of the stamp with the authority it names. */
+      authorityPrefix?: string;
       rect?: Rect;
     }
   | {
@@ -141,6 +143,7 @@ function approvalRect(
   lines: TextLine[][],
   boxes: PageBox[],
   request: Extract<AppearanceRequest, { kind: 'approval' }>,
+  authority?: { width: number; height: number },
 ): Rect {
   const name = findAnchor(lines, [request.signerName]);
   if (!name)
@@ -160,7 +163,10 @@ function approvalRect(
     fit(request.imageSize.width, request.imageSize.height, 160, boxH);
   const place = (page: number, top: number, bottom: number): Rect => {
     const boxH = top - bottom;
-    const size = fitted(boxH);
+    // The authority line takes its height at the top of the stamp; the image fits under it.
+    const reserve = authority ? Math.min(authority.height, boxH / 2) : 0;
+    const image = fitted(boxH - reserve);
+    const size = { width: Math.max(image.width, authority?.width ?? 0), height: image.height + reserve };
     const box = boxes[page];
     return {
       page,
@@ -205,6 +211,36 @@ function approvalRect(
     lookedFor,
     nearbyLines(lines.slice(0, name.page + 1), lookedFor),
   );
+}
+
+const approvalLineSize = 8;
+
+/**
+ * The authority line an approval prints: the document's own position line that starts with the recorded prefix (the
+ * last one before the signer's name, or before the explicit rectangle), as typed ("KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN
+ * DÂN"); without one, the prefix followed by the position the request names, or the prefix alone.
+ */
+function authorityLine(
+  lines: TextLine[][],
+  request: Extract<AppearanceRequest, { kind: 'approval' }>,
+  rect: Rect | undefined,
+): string {
+  const prefix = request.authorityPrefix as string;
+  const key = searchKey(prefix);
+  const name = rect ? undefined : findAnchor(lines, [request.signerName]);
+  const limit = rect
+    ? { page: rect.page, y: rect.y + rect.height }
+    : name
+      ? { page: name.page, y: name.y + name.height }
+      : undefined;
+  const candidates = lines
+    .flatMap((page) => page.flatMap((line) => segments(line)))
+    .filter((s) => isPositionLine(s.text) && searchKey(s.text).startsWith(key) && searchKey(s.text).length > key.length)
+    .filter((s) => !limit || s.page < limit.page || (s.page === limit.page && s.y >= limit.y - 1))
+    .sort((a, b) => a.page - b.page || b.y - a.y);
+  const found = candidates.at(-1);
+  if (found) return found.text.normalize('NFC').replace(/\s+/g, ' ');
+  return request.positionText ? `${prefix} ${request.positionText.normalize('NFC')}` : prefix;
 }
 
 /** Computes where the widget goes and what it shows. Returns the builder and the rectangle used. */
@@ -299,11 +335,40 @@ export async function planAppearance(
       break;
     }
     case 'approval': {
-      rect = request.rect ?? approvalRect(await text(), boxes, request);
+      if (!request.authorityPrefix) {
+        rect = request.rect ?? approvalRect(await text(), boxes, request);
+        drawing = {
+          width: rect.width,
+          height: rect.height,
+          image: { png: request.image, x: 0, y: 0, width: rect.width, height: rect.height },
+        };
+        break;
+      }
+      // NĐ 30/2020 Phụ lục I.II.7.b–d: the authority and position (box 7b, "KT. CHỦ TỊCH") stand above the
+      // signature image (box 7c); the stamp prints the authority the approval was recorded under, so the page shows
+      // it whatever the drafter typed.
+      const all = await text();
+      const authorityText = authorityLine(all, request, request.rect);
+      const size = approvalLineSize;
+      const measured = (await textWidth(fontPath, authorityText, size)) + 2;
+      rect = request.rect ?? approvalRect(all, boxes, request, { width: measured, height: size + 3 });
+      // An explicit rectangle keeps its size: the line shrinks to its width if it must.
+      const lineSize = Math.max(4, Math.min(size, (size * (rect.width - 2)) / (measured - 2)));
+      const lineWidth = (await textWidth(fontPath, authorityText, lineSize)) + 2;
+      const lineHeight = Math.min(lineSize + 3, rect.height / 2);
+      const image = fit(request.imageSize.width, request.imageSize.height, rect.width, rect.height - lineHeight);
       drawing = {
         width: rect.width,
         height: rect.height,
-        image: { png: request.image, x: 0, y: 0, width: rect.width, height: rect.height },
+        image: { png: request.image, x: (rect.width - image.width) / 2, y: 0, ...image },
+        lines: [
+          {
+            text: authorityText,
+            x: Math.max(0, (rect.width - lineWidth) / 2) + 1,
+            y: rect.height - lineHeight + 1 + 0.2 * lineSize,
+            size: lineSize,
+          },
+        ],
       };
       break;
     }

@@ -98,7 +98,15 @@ export const PrepareSessionRequest = Type.Object(
         description: 'Signer certificate, base64 DER or PEM; may instead be given at complete',
       }),
     ),
-    authorityPrefix: Type.Optional(Type.Union(['TM.', 'Q.', 'KT.', 'TL.', 'TUQ.'].map((p) => Type.Literal(p)))),
+    authorityPrefix: Type.Optional(
+      Type.Union(
+        ['TM.', 'Q.', 'KT.', 'TL.', 'TUQ.'].map((p) => Type.Literal(p)),
+        {
+          description:
+            "Approvals: the authority the leader signs under (NĐ 30/2020 Phụ lục I.II.7.b). Recorded with the signature, written as the signature's /Reason and printed at the top of the approval stamp, above the image: the document's own position line that starts with it (e.g. KT. CHỦ TỊCH), else the prefix followed by positionText, else the prefix alone.",
+        },
+      ),
+    ),
     signerName: Type.Optional(
       Type.String({
         minLength: 1,
@@ -112,7 +120,7 @@ export const PrepareSessionRequest = Type.Object(
         minLength: 1,
         maxLength: 200,
         description:
-          'Approvals: which upper-case position line above the signer name bounds the image from above, e.g. CHỦ TỊCH when the block has several (TM. …, KT. CHỦ TỊCH, PHÓ CHỦ TỊCH). It only chooses the line; it is not printed (the position lines are already in the document).',
+          'Approvals: which upper-case position line above the signer name bounds the image from above, e.g. CHỦ TỊCH when the block has several (TM. …, KT. CHỦ TỊCH, PHÓ CHỦ TỊCH). It only chooses the line; it is printed only after an authorityPrefix that no position line of the document starts with.',
       }),
     ),
     documents: Type.Array(

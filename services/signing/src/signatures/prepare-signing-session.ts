@@ -142,6 +142,7 @@ export async function prepareSigningSession(
               imageSize: { width: image?.widthPx ?? 1, height: image?.heightPx ?? 1 },
               signerName,
               ...(command.positionText ? { positionText: command.positionText } : {}),
+              ...(command.authorityPrefix ? { authorityPrefix: command.authorityPrefix } : {}),
               ...(item.rect ? { rect: item.rect } : {}),
             }
           : {
