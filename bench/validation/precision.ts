@@ -12,6 +12,7 @@ import * as attacks from '../../services/signing/test/fixtures/attacks/generator
 import * as benign from '../../services/signing/test/fixtures/benign/generators';
 import * as housekeeping from '../../services/signing/test/fixtures/benign/housekeeping';
 import { compositeFill } from '../../services/signing/test/fixtures/benign/composite-fills';
+import { simpleFill } from '../../services/signing/test/fixtures/benign/simple-fills';
 import {
   PLAIN_ECDSA_OID,
   derToPlain,
@@ -61,6 +62,21 @@ const BENIGN: Fixture[] = [
     klass: '2 composite-font (Type0, Identity-H) fill',
     name: v,
     make: plain(() => compositeFill(v)),
+  })),
+  ...(
+    [
+      'helv-winansi',
+      'truetype-differences',
+      'mac-roman',
+      'standard-implicit',
+      'type1c-winansi',
+      'type1-builtin',
+      'cff-composite',
+    ] as const
+  ).map((v) => ({
+    klass: '2 simple-font (encoding, /Differences) or CFF fill',
+    name: v,
+    make: plain(() => simpleFill(v)),
   })),
   ...([90, 180, 270] as const).flatMap((rotate) =>
     (['fill', 'note'] as const).map((v) => ({
@@ -119,6 +135,20 @@ const HOSTILE: Fixture[] = [
     klass: '2/7 twin: composite-font fill',
     name: v,
     make: plain(() => compositeFill(v)),
+  })),
+  ...(
+    [
+      'helv-other-text',
+      'helv-same-value',
+      'differences-lie',
+      'type1c-missing-glyph',
+      'cff-lying-tounicode',
+      'type3',
+    ] as const
+  ).map((v) => ({
+    klass: '2/7 twin: simple-font or CFF fill',
+    name: v,
+    make: plain(() => simpleFill(v)),
   })),
   ...([90, 180, 270] as const).flatMap((rotate) =>
     (['content-added', 'other-text'] as const).map((v) => ({

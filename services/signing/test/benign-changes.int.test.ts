@@ -11,6 +11,7 @@ import {
   permittedFill,
 } from './fixtures/benign/generators';
 import { compositeFill } from './fixtures/benign/composite-fills';
+import { simpleFill } from './fixtures/benign/simple-fills';
 import { validationOptions } from './fixtures/validation-support';
 import { qpdfCheck } from './support';
 
@@ -116,5 +117,39 @@ describe('form fills in a composite font (Type0, Identity-H: how Vietnamese is f
     if (variant === 'font-swapped' || variant === 'page-content-too')
       // Outside the widget (y 90..112): the page's own text, or the red box.
       expect(report.signatures[0]?.visual?.regions.some((r) => r.explainedBy === null && r.rect[3] > 120)).toBe(true);
+  });
+});
+
+describe('form fills in simple fonts (/Helv in WinAnsi, MacRoman, StandardEncoding, /Differences) and CFF programs (issue 11)', () => {
+  it.each([
+    'helv-winansi',
+    'truetype-differences',
+    'mac-roman',
+    'standard-implicit',
+    'type1c-winansi',
+    'type1-builtin',
+    'cff-composite',
+  ] as const)(
+    '%s: a permitted fill passes, its bytes read through the encoding and glyph names as the value',
+    async (variant) => {
+      const report = await expectBenign(await simpleFill(variant), /^form field "so_tien" filled$/);
+      const regions = report.signatures[0]?.visual?.regions ?? [];
+      expect(regions.length).toBeGreaterThan(0);
+      for (const r of regions) expect(r.explainedBy).toMatch(/^form-fill: /);
+    },
+  );
+
+  it.each([
+    ['helv-other-text', 'TOTAL_FAILED', /shows "Café–9\.500€", not its value "Café–1\.500€"/],
+    ['helv-same-value', 'TOTAL_FAILED', /rewritten while its value stayed the same/],
+    // Read byte by byte as Latin-1 this fill would pass: the encoding says code 49 draws a nine.
+    ['differences-lie', 'TOTAL_FAILED', /shows "9500000", not its value "1500000"/],
+    ['type1c-missing-glyph', 'TOTAL_FAILED', /the font program has no glyph "uni1EC5" for code 128/],
+    ['cff-lying-tounicode', 'TOTAL_FAILED', /glyph \d+ draws "7" but \/ToUnicode calls it "1"/],
+    ['type3', 'TOTAL_FAILED', /a Type3 font/],
+  ] as const)('%s is refused', async (variant, verdict, detail) => {
+    const report = await validate(await simpleFill(variant));
+    expect(`${report.verdict}: ${report.verdictReason}`).toMatch(new RegExp(`^${verdict}: `));
+    expect(report.signatures[0]?.changesAfter.some((c) => !c.allowed && detail.test(c.detail))).toBe(true);
   });
 });

@@ -1,12 +1,13 @@
 // The text a form field's appearance stream shows: the string operands of its text-showing
-// operators, decoded in the font each is shown in (simple fonts byte by byte, composite fonts
-// through their checked /ToUnicode map).
+// operators, decoded in the font each is shown in (simple fonts through their encoding and glyph
+// names, composite fonts through their checked /ToUnicode map).
 import { PdfStream, isName, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
 import { compositeDecoder } from './composite-fonts';
-import type { CompositeDecoder } from './composite-fonts';
 import { operations } from './content-tokens';
 import { dictOf } from './pdf-graph';
+import { simpleDecoder } from './simple-fonts';
+import type { FontDecoder } from './simple-fonts';
 
 const ESCAPES: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, b: 0x08, f: 0x0c };
 
@@ -91,11 +92,12 @@ export type ShownText = { text: string } | { problem: string };
 
 /**
  * The text an appearance shows, read operator by operator with the font each string is shown
- * in: simple fonts byte by byte (one byte per glyph), composite fonts (Type0, Identity-H: how
+ * in: simple fonts one byte per glyph through their encoding to glyph names and characters
+ * (simple-fonts.ts: /Helv in WinAnsi, /Differences), composite fonts (Type0, Identity-H: how
  * Vietnamese is filled) through their /ToUnicode map checked against the font program's own
- * character map (composite-fonts.ts). A problem instead when it cannot be read here: another
- * kind of font, a form XObject or an inline image drawn inside (text could hide there), an
- * unreadable stream. Whitespace is left out: line breaks of a multi-line field are not the value's.
+ * character map (composite-fonts.ts). A problem instead when it cannot be read here: text shown
+ * with no font selected, another kind of font, a form XObject or an inline image drawn inside
+ * (text could hide there), an unreadable stream. Whitespace is left out: line breaks of a multi-line field are not the value's.
  */
 export function shownText(reader: PdfReader, appearance: PdfObject, dr: PdfDict | undefined, rev: number): ShownText {
   if (!(appearance instanceof PdfStream)) return { problem: 'the appearance is not a stream' };
@@ -103,7 +105,7 @@ export function shownText(reader: PdfReader, appearance: PdfObject, dr: PdfDict 
     const fonts = fontsOf(reader, appearance, dr, rev);
     const ops = operations(reader.streamData(appearance), 200_000);
     if (!ops) return { problem: 'the appearance cannot be read (inline image or bad syntax)' };
-    const decoders = new Map<string, CompositeDecoder | string | null>();
+    const decoders = new Map<string, FontDecoder | string>();
     let font: string | null = null;
     let text = '';
     for (const op of ops) {
@@ -111,20 +113,21 @@ export function shownText(reader: PdfReader, appearance: PdfObject, dr: PdfDict 
       if (operator === 'Tf') font = (op[0] ?? '').replace(/^\//, '');
       else if (operator === 'Do') return { problem: 'the appearance draws a form XObject or image inside it' };
       if (!SHOWING.has(operator)) continue;
-      let decoder = font === null ? null : decoders.get(font);
-      if (font !== null && decoder === undefined) {
+      if (font === null) return { problem: 'text shown with no font selected' };
+      let decoder = decoders.get(font);
+      if (decoder === undefined) {
         const dict = fonts.get(font);
-        decoder = dict && isName(dict.get('Subtype'), 'Type0') ? compositeDecoder(reader, dict, rev) : null;
+        decoder = !dict
+          ? `font /${font} is not in the appearance's or the form's resources`
+          : isName(dict.get('Subtype'), 'Type0')
+            ? compositeDecoder(reader, dict, rev)
+            : simpleDecoder(reader, dict, rev);
         decoders.set(font, decoder);
       }
       if (typeof decoder === 'string') return { problem: decoder };
       for (const token of op.slice(0, -1)) {
         const bytes = operandBytes(token);
         if (!bytes) continue;
-        if (!decoder) {
-          text += bytes.toString('latin1');
-          continue;
-        }
         const decoded = decoder.decode(bytes);
         if ('problem' in decoded) return decoded;
         text += decoded.text;

@@ -1,21 +1,20 @@
 // Reading the text a composite font shows (ISO 32000-1 §9.7): a Type0 font with the Identity-H
 // encoding over a CIDFontType2 (TrueType) descendant, which is how Vietnamese form fields are
-// filled (pdf-lib with fontkit, Acrobat, iText): two-byte codes that are glyph ids. The codes
+// filled (pdf-lib with fontkit, Acrobat, iText), or over a CIDFontType0 (CFF) one, as pdf-lib
+// embeds an OpenType font with CFF outlines: two-byte codes that are glyph ids (or CIDs). The codes
 // become text through the font's /ToUnicode CMap (§9.10.3), and that map is checked against the
-// embedded program's own character map where it has one, so a fill cannot claim one text while
-// its glyphs draw another.
+// embedded program's own character map (or a CFF program's glyph names) where it has one, so a
+// fill cannot claim one text while its glyphs draw another.
 import { PdfStream, isArray, isName, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
+import { openTypeCff, readCff } from './cff-fonts';
 import { dictOf } from './pdf-graph';
+import { glyphCharacters } from './glyph-names';
+import type { FontDecoder } from './simple-fonts';
 
 /** Bounds for hostile fonts: entries of a ToUnicode map, bytes of a font program read. */
 const MAX_MAPPINGS = 70_000;
 const MAX_PROGRAM = 32 * 1024 * 1024;
-
-export type CompositeDecoder = {
-  /** The text of a string operand, or a reason it cannot be read or does not hold. */
-  decode: (bytes: Buffer) => { text: string } | { problem: string };
-};
 
 const hexValue = (h: string): number => parseInt(h, 16);
 
@@ -148,26 +147,75 @@ function readFormat12(p: Buffer, sub: number, add: (gid: number, cp: number) => 
 
 const nfd = (s: string): string => s.normalize('NFD');
 
+/** What a composite font's program says each glyph draws: characters (a Unicode cmap) or a glyph name (a name-keyed CFF). */
+type GlyphSource = {
+  /** Glyph id of a CID; -1 when the program has no glyph for it. */
+  glyph: (cid: number) => number;
+  /** The characters the program says glyph `gid` draws, or null when it does not say. */
+  drawn: (gid: number) => string[] | null;
+};
+
+/** The glyph source of a CIDFontType0 descendant: a CFF program, bare (CIDFontType0C) or in an OpenType wrapper. */
+function cffGlyphs(reader: PdfReader, program: PdfObject): GlyphSource | string {
+  if (!(program instanceof PdfStream)) return 'a composite font whose CFF program is not embedded';
+  const data = reader.streamData(program);
+  const wrapped = isName(program.dict.get('Subtype'), 'OpenType');
+  if (!wrapped && !isName(program.dict.get('Subtype'), 'CIDFontType0C'))
+    return 'a composite font with a CFF program of a kind not read here';
+  const cff = readCff(wrapped ? (openTypeCff(data) ?? Buffer.alloc(0)) : data);
+  if (!cff) return 'a composite font whose CFF program cannot be read';
+  const characters = wrapped ? trueTypeCharacters(data) : null;
+  const count = (cff.names ?? cff.cids ?? []).length;
+  // A CID-keyed program's charset maps glyphs to CIDs; in a name-keyed one the CID is the glyph id (ISO 32000-2 §9.7.4.2).
+  const byCid = cff.cids ? new Map(cff.cids.map((cid, gid) => [cid, gid])) : null;
+  return {
+    glyph: (cid) => (byCid ? (byCid.get(cid) ?? -1) : cid < count ? cid : -1),
+    drawn: (gid) => {
+      const listed = characters?.get(gid);
+      if (listed) return listed;
+      const name = cff.names?.[gid];
+      const chars = name ? glyphCharacters(name) : null;
+      return chars === null ? null : [chars];
+    },
+  };
+}
+
 /**
- * A decoder for a Type0 font with Identity-H over a TrueType descendant, as of revision `rev`;
- * a reason instead when the font is of another kind (another CMap, CFF outlines, no ToUnicode).
+ * A decoder for a Type0 font with Identity-H over a TrueType (CIDFontType2) or CFF (CIDFontType0)
+ * descendant, as of revision `rev`; a reason instead when the font is of another kind (another
+ * CMap, no ToUnicode, a program that cannot be read).
  */
-export function compositeDecoder(reader: PdfReader, font: PdfDict, rev: number): CompositeDecoder | string {
+export function compositeDecoder(reader: PdfReader, font: PdfDict, rev: number): FontDecoder | string {
   const at = (o: PdfObject | undefined): PdfObject => (isRef(o) ? reader.objectAtRevision(o.num, rev) : (o ?? null));
   if (!isName(font.get('Encoding'), 'Identity-H')) return 'a composite font with another encoding than Identity-H';
   const descendants = at(font.get('DescendantFonts'));
   const cid = dictOf(at(isArray(descendants) ? descendants[0] : undefined));
-  if (!cid || !isName(cid.get('Subtype'), 'CIDFontType2')) return 'a composite font whose glyphs are not TrueType';
+  const trueType = isName(cid?.get('Subtype'), 'CIDFontType2');
+  if (!cid || !(trueType || isName(cid.get('Subtype'), 'CIDFontType0')))
+    return 'a composite font whose descendant is neither TrueType nor CFF';
   const toUnicode = at(font.get('ToUnicode'));
   if (!(toUnicode instanceof PdfStream)) return 'a composite font with no /ToUnicode map';
   const map = parseToUnicode(reader.streamData(toUnicode));
   if (!map) return 'a composite font whose /ToUnicode map cannot be read';
-  // CID → glyph: Identity (the default for CIDFontType2 written by every tool here) or a stream of two-byte glyph ids.
-  const cidToGid = at(cid.get('CIDToGIDMap'));
-  const gidMap = cidToGid instanceof PdfStream ? reader.streamData(cidToGid) : null;
-  if (cidToGid !== null && !isName(cidToGid, 'Identity') && !gidMap) return 'a composite font with a bad /CIDToGIDMap';
-  const program = at(dictOf(at(cid.get('FontDescriptor')))?.get('FontFile2'));
-  const characters = program instanceof PdfStream ? trueTypeCharacters(reader.streamData(program)) : null;
+  const descriptor = dictOf(at(cid.get('FontDescriptor')));
+  let source: GlyphSource;
+  if (trueType) {
+    // CID → glyph: Identity (the default for CIDFontType2 written by every tool here) or a stream of two-byte glyph ids.
+    const cidToGid = at(cid.get('CIDToGIDMap'));
+    const gidMap = cidToGid instanceof PdfStream ? reader.streamData(cidToGid) : null;
+    if (cidToGid !== null && !isName(cidToGid, 'Identity') && !gidMap)
+      return 'a composite font with a bad /CIDToGIDMap';
+    const program = at(descriptor?.get('FontFile2'));
+    const characters = program instanceof PdfStream ? trueTypeCharacters(reader.streamData(program)) : null;
+    source = {
+      glyph: (code) => (gidMap ? (2 * code + 1 < gidMap.length ? gidMap.readUInt16BE(2 * code) : 0) : code),
+      drawn: (gid) => characters?.get(gid) ?? null,
+    };
+  } else {
+    const cff = cffGlyphs(reader, at(descriptor?.get('FontFile3')));
+    if (typeof cff === 'string') return cff;
+    source = cff;
+  }
   return {
     decode: (bytes) => {
       if (bytes.length % 2 !== 0) return { problem: 'a string of an odd number of bytes in a two-byte font' };
@@ -176,8 +224,9 @@ export function compositeDecoder(reader: PdfReader, font: PdfDict, rev: number):
         const code = bytes.readUInt16BE(i);
         const chars = map.get(code);
         if (chars === undefined) return { problem: `glyph code ${code} has no character in /ToUnicode` };
-        const gid = gidMap ? (2 * code + 1 < gidMap.length ? gidMap.readUInt16BE(2 * code) : 0) : code;
-        const drawn = characters?.get(gid);
+        const gid = source.glyph(code);
+        if (gid < 0) return { problem: `code ${code} selects no glyph of the font program` };
+        const drawn = source.drawn(gid);
         // A glyph the program maps to characters must be claimed as one of them (a glyph reached
         // only through substitution, a ligature or a shaped form, has no entry to compare with).
         if (drawn && !drawn.some((d) => nfd(d) === nfd(chars)))
