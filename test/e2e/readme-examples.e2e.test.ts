@@ -3,21 +3,35 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { createVanthuClient } from '@vanthu/client';
 import { makePdf } from '../support/pdfs';
+import { currentVietnamMonth, eventually } from '../support/wait';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { repoRoot } from '../../infra/src/paths';
 
 // Every example of the README written with @vanthu/client runs (issue 15: "Every example in the README is written
-// with it and runs in a test"): the code blocks are taken from README.md as they are, written to files and run with
-// tsx as an integrator would run them (the built client, top-level await), against a stack started as processes.
+// with it and runs in a test"), and so does every guide of docs/guides ("a guide per use … each a tested script"):
+// the code blocks are taken from the Markdown as they are, written to files and run with tsx as an integrator would
+// run them (the built client, top-level await), against a stack started as processes.
 
 type Example = { index: number; code: string };
 
-/** The ```ts blocks of the README that import @vanthu/client, in order. */
+const tsBlocks = (markdown: string): string[] =>
+  [...markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
+
+/** The ```ts blocks of the README that import @vanthu/client, in order: each is a script of its own. */
 function readmeClientExamples(readme: string): Example[] {
-  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
-  return blocks.map((code, index) => ({ index, code })).filter((b) => b.code.includes("from '@vanthu/client'"));
+  return tsBlocks(readme)
+    .map((code, index) => ({ index, code }))
+    .filter((b) => b.code.includes("from '@vanthu/client'"));
 }
+
+const guidesDir = path.join(repoRoot, 'docs', 'guides');
+/** Each guide's ```ts blocks, in order, are one script: a later step uses what an earlier one made. */
+const guideScripts = (): { name: string; code: string }[] =>
+  fs
+    .readdirSync(guidesDir)
+    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .map((f) => ({ name: f, code: tsBlocks(fs.readFileSync(path.join(guidesDir, f), 'utf8')).join('\n') }));
 
 const run = (file: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
@@ -88,4 +102,80 @@ describe('the README examples written with @vanthu/client', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/401/);
   });
+});
+
+describe('the guides of docs/guides', () => {
+  const guides = guideScripts();
+  // What each guide must print when it ran against a real stack: the lines that prove it did what its text says.
+  const expected: Record<string, RegExp[]> = {
+    'upload-and-track.md': [
+      /^uploaded draft 1$/m,
+      /^registered registered true$/m,
+      /^state registered 1$/m,
+      /^found by words true$/m,
+      /^access log true$/m,
+      /^missing NOT_FOUND$/m,
+    ],
+    'reading-reports.md': [
+      /^report 000\.00\.00\.H99 \d{4}-\d{2} \S+$/m,
+      /^fullyElectronic: \d+\/\d+ \(.+\)$/m,
+      /^without organisation signature \d+$/m,
+      /^csv lines true$/m,
+      /^may be behind (true|false)$/m,
+    ],
+  };
+
+  it('are each checked by this test, and each has a script', () => {
+    expect(guides.map((g) => g.name).sort()).toEqual(Object.keys(expected).sort());
+    for (const guide of guides) expect(guide.code).toContain("from '@vanthu/client'");
+  });
+
+  it('each runs to the end as one script against a real stack and prints what its text says it does', async () => {
+    const token = await stack.token({ user: 'van-thu-guides', agency: '000.00.00.H99', roles: ['clerk'] });
+    const pdf = path.join(dir, 'guide.pdf');
+    fs.writeFileSync(pdf, await makePdf('guide upload and track'));
+    const client = createVanthuClient({ baseUrl: stack.gatewayUrl, token });
+    // The agency's documents as documents lists them: what reading-reports must count (all made this month).
+    const listed = async (): Promise<number> => {
+      let n = 0;
+      for await (const d of client.paginate('/v1/documents', { params: { query: { limit: 100 } } })) if (d.id) n += 1;
+      return n;
+    };
+    // In file order: reading-reports counts the document upload-and-track registered, once reporting has read the
+    // events (within 2 s while Kafka is up, issue 14 item 8; waited for here, not assumed).
+    const inOrder = Object.keys(expected).map((name) => guides.find((g) => g.name === name)!);
+    for (const guide of inOrder) {
+      if (guide.name === 'reading-reports.md') {
+        const want = await listed();
+        expect(want).toBeGreaterThan(0);
+        await eventually(
+          () => client.GET('/v1/reports/compliance', { params: { query: { month: currentVietnamMonth() } } }),
+          (report) => report.documents.total === want,
+          30_000,
+          `reporting to count the ${want} documents`,
+        );
+        expected[guide.name]!.push(new RegExp(`^documents ${want}$`, 'm'));
+      }
+      const file = path.join(dir, guide.name.replace(/\.md$/, '.mts'));
+      fs.writeFileSync(file, guide.code);
+      const result = await run(file, { VANTHU_URL: stack.gatewayUrl, VANTHU_TOKEN: token, VANTHU_PDF: pdf });
+      expect({ guide: guide.name, code: result.code, stderr: result.stderr }).toEqual({
+        guide: guide.name,
+        code: 0,
+        stderr: '',
+      });
+      for (const line of expected[guide.name] ?? [])
+        expect({ guide: guide.name, stdout: result.stdout }).toEqual({
+          guide: guide.name,
+          stdout: expect.stringMatching(line),
+        });
+    }
+    // What upload-and-track says it did is in the stack: the document is registered, with a số đến.
+    const registered = [];
+    for await (const d of client.paginate('/v1/documents', {
+      params: { query: { direction: 'incoming', status: 'registered' } },
+    }))
+      registered.push(d);
+    expect(registered.map((d) => d.subject)).toContain('Về việc báo cáo tình hình ứng dụng chữ ký số');
+  }, 300_000);
 });
