@@ -11,6 +11,7 @@ import { registerEscalationHandler } from './events/escalation-timer';
 import { registerConsultationTimerHandlers } from './consultations/consultation-timers';
 import { certificateProjectionHandlers } from './gating/certificate-projection';
 import { moduleTimers } from './module-timers';
+import { statementReader } from './routes/context';
 import { registerDeadlineHandlers, TimerWorker } from './timers';
 
 let timerWorker: TimerWorker | undefined;
@@ -21,6 +22,7 @@ const routingDeps = (context: ServiceContext<RoutingConfig>): RoutingDeps => ({
   timers: moduleTimers(systemClock),
   ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),
   localAgencies: context.config.LOCAL_AGENCIES.split(',').filter((code) => code.length > 0),
+  autocommit: statementReader(context.pool),
 });
 
 void runService({

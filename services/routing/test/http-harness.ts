@@ -7,6 +7,7 @@ import { BlobStore, buildApp as buildDocuments, migrationsDir as documentsMigrat
 import { buildApp, DocumentsClient, migrationsDir, routingEventHandlers } from '../src';
 import { certificateProjectionHandlers } from '../src/gating/certificate-projection';
 import { moduleTimers } from '../src/module-timers';
+import { statementReader } from '../src/routes/context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { createIdentityKit } from '../../../test/support/identities';
@@ -100,6 +101,7 @@ export async function startHarness(label: string): Promise<Harness> {
     events: { topicPrefix: 'test.', source: '/vanthu/routing' },
     localAgencies: [agency, otherAgency],
     serviceIdentity,
+    autocommit: statementReader(fixture.pool),
   };
   const routing = await buildApp({
     logger: fixture.logger,

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { AppError } from '@vanthu/platform';
 import type { Identity } from '@vanthu/platform';
+import { DocumentsClient } from '../src';
 import { people, signatureApplied, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
@@ -53,6 +55,32 @@ const sign = (documentId: string, signer: string | null, options: { signedVersio
     signedAt: h.now.value.toISOString(),
   });
 
+async function documentCount(): Promise<number> {
+  const { rows } = await h.documentsFixture.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM documents');
+  return (rows[0] as { n: number }).n;
+}
+
+// The agency's directory (documents' organisations and people) names the opener and two members; the leader is not
+// listed, so the summary names them by user id.
+const fullNames = {
+  [people.specialist.userId]: 'Nguyễn Thị Thu',
+  [people.unitLeader.userId]: 'Trần Văn Phong',
+  [people.formatChecker.userId]: 'Lê Thị Kiểm',
+};
+beforeAll(async () => {
+  const imported = await documentsCall(people.admin, 'POST', '/v1/organisations/imports', {
+    organisations: [
+      {
+        code: people.specialist.agencyCode,
+        name: 'Ủy ban nhân dân tỉnh Thử Nghiệm',
+        abbreviation: 'UBND',
+        people: Object.entries(fullNames).map(([userId, fullName]) => ({ userId, fullName })),
+      },
+    ],
+  });
+  expect(imported.statusCode).toBeLessThan(300);
+});
+
 test('signed answers count only by the member’s signature on their sheet; the summary goes to the dossier', async () => {
   const document = await h.uploadDraft(people.specialist, { subject: 'Dự thảo Kế hoạch chuyển đổi số năm 2027' });
   const dossier = await documentsCall(people.clerk, 'POST', '/v1/dossiers', {
@@ -86,21 +114,30 @@ test('signed answers count only by the member’s signature on their sheet; the 
   expect(unsigned.statusCode).toBe(409);
   expect(unsigned.json().detail).toMatch(/signed answers only/);
 
-  const sheet = (who: Identity, body: unknown) => h.call(who, 'POST', `${url}/answer-sheets`, body);
+  const sheet = (who: Identity, body: unknown, headers: Record<string, string> = {}) =>
+    h.call(who, 'POST', `${url}/answer-sheets`, body, headers);
+  const documentsBefore = await documentCount();
   expect((await sheet(people.specialist2, { answer: 'agree' })).statusCode).toBe(403);
   expect((await sheet(people.outsider, { answer: 'agree' })).statusCode).toBe(404);
   expect((await sheet(people.unitLeader, { answer: 'disagree' })).statusCode).toBe(400); // needs its comment
   expect((await sheet(people.unitLeader, { answer: 'maybe' })).statusCode).toBe(400);
-  const agreed = await sheet(people.unitLeader, { answer: 'agree' });
+  // Refused requests stored nothing in documents.
+  expect(await documentCount()).toBe(documentsBefore);
+  const agreed = await sheet(people.unitLeader, { answer: 'agree' }, { 'idempotency-key': randomUUID() });
   expect(agreed.statusCode).toBe(201);
   const agreedSheet = agreed.json();
+  // Asked again (a client's retry without its key, or with another one): the same sheet, no second document.
+  const again = await sheet(people.unitLeader, { answer: 'agree' });
+  expect(again.statusCode).toBe(201);
+  expect(again.json().documentId).toBe(agreedSheet.documentId);
+  expect(await documentCount()).toBe(documentsBefore + 1);
   expect(agreedSheet).toMatchObject({ version: 1, answer: 'agree', state: 'awaiting-signature' });
   // The sheet is the member's own document in documents, with the answer written out.
   const sheetText = await pdfText(people.unitLeader, agreedSheet.documentId);
   expect(sheetText).toContain('PHIẾU LẤY Ý KIẾN');
   expect(sheetText).toContain('Ý kiến: Nhất trí');
   expect(sheetText).toMatch(/Nội dung xin ý kiến: Đề nghị cho ý kiến dự thảo Kế hoạch chuyển đổi số năm\s+2027/);
-  expect(sheetText).toContain(`Thành viên: ${people.unitLeader.userId}`);
+  expect(sheetText).toContain(`Thành viên: Trần Văn Phong (${people.unitLeader.userId})`);
   const stored = (await documentsCall(people.unitLeader, 'GET', `/v1/documents/${agreedSheet.documentId}`)).json();
   expect(stored.versions[0].sha256).toBe(agreedSheet.sha256);
 
@@ -180,6 +217,12 @@ test('signed answers count only by the member’s signature on their sheet; the 
   expect(text).toContain('Văn bản được lấy ý kiến: Dự thảo Kế hoạch chuyển đổi số năm 2027');
   expect(text).toContain('Thành viên chưa trả lời đến hạn');
   expect(text).toContain(`- ${people.leader.userId}: chưa trả lời`);
+  // Members and the opener by their full names from the directory, not by user id.
+  expect(text).toContain('Người lấy ý kiến: Nguyễn Thị Thu;');
+  expect(text).toContain('Trần Văn Phong');
+  expect(text).toContain('Lê Thị Kiểm');
+  expect(text).not.toContain(people.unitLeader.userId);
+  expect(text).not.toContain(people.formatChecker.userId);
   expect(text).toContain('Không nhất trí');
   expect(text).toContain('Chưa đủ căn cứ pháp lý');
   expect(text).toContain('Đã ký số');
@@ -201,6 +244,64 @@ test('signed answers count only by the member’s signature on their sheet; the 
   );
 });
 
+test('a close that fails after documents stored its summary, retried later with other bytes, reuses that document', async () => {
+  const document = await h.uploadDraft(people.specialist, { subject: 'Dự thảo Quy định về công tác văn thư' });
+  const dossier = await documentsCall(people.clerk, 'POST', '/v1/dossiers', {
+    fileNotation: '07.VP',
+    title: 'Hồ sơ xây dựng Quy định về công tác văn thư',
+    maintenance: '10 năm',
+  });
+  const dossierId = dossier.json().id as string;
+  await documentsCall(people.clerk, 'POST', `/v1/dossiers/${dossierId}/documents`, { documentId: document.id });
+  const question = 'Đề nghị góp ý dự thảo Quy định về công tác văn thư';
+  const opened = (
+    await h.call(people.specialist, 'POST', '/v1/consultations', {
+      documentId: document.id,
+      question,
+      members: [people.unitLeader.userId, people.formatChecker.userId],
+      dueAt: inDays(2),
+    })
+  ).json();
+  const url = `/v1/consultations/${opened.id}`;
+  expect((await h.call(people.unitLeader, 'POST', `${url}/answers`, { answer: 'agree' })).statusCode).toBe(200);
+  const before = await documentCount();
+  // Documents fails after it stored the summary (filing it in the dossier): the close rolls back and answers 503.
+  const filing = jest
+    .spyOn(DocumentsClient.prototype, 'fileIntoDossier')
+    .mockRejectedValueOnce(new AppError('SERVICE_UNAVAILABLE', 'documents failed', { retryAfterSeconds: 5 }));
+  try {
+    const failed = await h.call(people.specialist, 'POST', `${url}/closure`);
+    expect(failed.statusCode).toBe(503);
+    expect((await h.call(people.specialist, 'GET', url)).json()).toMatchObject({
+      state: 'open',
+      summaryDocumentId: null,
+    });
+    expect(await documentCount()).toBe(before + 1);
+    // An hour later the opener closes again: the summary says so (other bytes) and goes into the same document.
+    h.now.value = new Date(h.now.value.getTime() + 3_600_000);
+    const closed = await h.call(people.specialist, 'POST', `${url}/closure`);
+    expect(closed.statusCode).toBe(200);
+    expect(filing).toHaveBeenCalledTimes(2);
+    const view = closed.json();
+    expect(view).toMatchObject({ state: 'closed', summaryDossierId: dossierId });
+    expect(await documentCount()).toBe(before + 1);
+    const summary = (await documentsCall(people.clerk, 'GET', `/v1/documents/${view.summaryDocumentId}`)).json();
+    expect(summary.subject).toBe(`Tổng hợp ý kiến: ${question}`);
+    expect(summary.versions).toHaveLength(2);
+    expect(summary.versions[0].sha256).not.toBe(summary.versions[1].sha256);
+    const filed = (await documentsCall(people.clerk, 'GET', `/v1/dossiers/${dossierId}`)).json();
+    expect(filed.documents.map((d: { documentId: string }) => d.documentId)).toEqual([
+      document.id,
+      view.summaryDocumentId,
+    ]);
+    // Closing a closed consultation is refused and stores nothing more.
+    expect((await h.call(people.specialist, 'POST', `${url}/closure`)).statusCode).toBe(409);
+    expect(await documentCount()).toBe(before + 1);
+  } finally {
+    filing.mockRestore();
+  }
+});
+
 test('an unsigned consultation gets its summary too, listing a late answer; documents down, nothing closes', async () => {
   const document = await h.uploadDraft(people.specialist, { subject: 'Dự thảo Quy chế làm việc' });
   const opened = (
@@ -219,7 +320,7 @@ test('an unsigned consultation gets its summary too, listing a late answer; docu
   expect(closing.json()).toMatchObject({ state: 'closed', closeReason: 'completion-rule', summaryDossierId: null });
   const text = await pdfText(people.specialist, closing.json().summaryDocumentId);
   expect(text).toContain('Kết quả: Nhất trí 1; Không nhất trí 0; Có ý kiến khác 1; trên 2 thành viên.');
-  expect(text).toMatch(new RegExp(`- ${people.unitLeader.userId}: trả lời muộn lúc`));
+  expect(text).toMatch(/- Trần Văn Phong: trả lời muộn lúc/);
   expect(text).toMatch(new RegExp(`- ${people.leader.userId}: trả lời muộn lúc`));
 
   const third = (

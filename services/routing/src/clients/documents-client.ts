@@ -133,6 +133,41 @@ export class DocumentsClient {
     return this.createDocument(credentials, pdf, metadata, idempotencyKey, 'van-ban-den.pdf');
   }
 
+  /**
+   * The people of an agency as its directory lists them (documents' organisation directory), by user id: their full
+   * names for what routing prints. Empty when the agency is not in the directory.
+   */
+  async peopleOf(credentials: Credentials, agencyCode: string): Promise<Map<string, { fullName: string }>> {
+    let response: Response;
+    try {
+      response = await this.call(`/v1/organisations/${encodeURIComponent(agencyCode)}`, credentials);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return new Map();
+      throw error;
+    }
+    const organisation = (await response.json()) as { people?: { userId: string; fullName: string }[] };
+    return new Map((organisation.people ?? []).map((p) => [p.userId, { fullName: p.fullName }]));
+  }
+
+  /** Stores a new version of a document routing made (a summary written again), on top of `basedOnVersion`. */
+  async addVersion(
+    credentials: Credentials,
+    documentId: string,
+    input: { basedOnVersion: number; pdf: Buffer; fileName: string },
+    idempotencyKey: string,
+  ): Promise<DocumentSummary> {
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ kind: 'upload', basedOnVersion: input.basedOnVersion }));
+    form.append('file', new Blob([input.pdf], { type: 'application/pdf' }), input.fileName);
+    const response = await this.call(
+      `/v1/documents/${encodeURIComponent(documentId)}/versions`,
+      credentials,
+      { method: 'POST', body: form },
+      idempotencyKey,
+    );
+    return (await response.json()) as DocumentSummary;
+  }
+
   /** Stores a new PDF document (a consultation's answer sheet or summary) as version 1. */
   async createDocument(
     credentials: Credentials,

@@ -1,8 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AppError } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
-import type { RoutingContext } from '../domain/routing-context';
-import { findConsultation, insertAnswerSheet } from '../repositories/consultations-repository';
+import type { RoutingContext, StatementReader } from '../domain/routing-context';
+import {
+  findConsultation,
+  findWaitingSheet,
+  insertAnswerSheet,
+  reserveSheetTime,
+} from '../repositories/consultations-repository';
 import type {
   AnswerSheetRecord,
   ConsultationAnswer,
@@ -39,45 +44,60 @@ function assertMayAnswer(
  * A member's signed answer, step one (docs/domain/directives.md seed 000 §3b): routing writes the answer sheet
  * (phiếu lấy ý kiến) as a PDF and stores it in documents as the member's own document; the member signs it through
  * signing's two-step session with their own certificate (POST /v1/signing-sessions on this document and version).
- * The answer counts only when signing reports that signature (acceptSignedAnswer). A new sheet before signing
- * replaces the previous one.
+ * The answer counts only when signing reports that signature (acceptSignedAnswer).
+ *
+ * The request is accepted or refused under the consultation's lock before anything is stored in documents, so a
+ * refused request leaves nothing there. The sheet's bytes depend only on what it says (its time is that of the first
+ * request for this answer), and documents' Idempotency-Key is derived from them: asking again, retrying after a
+ * failure, or coming back to an answer asked for before gives the same document. The same answer while its sheet
+ * waits returns that sheet; another answer replaces it (the earlier sheet is superseded).
  */
 export async function requestAnswerSheet(
   input: RequestAnswerSheetInput,
   ctx: RoutingContext,
 ): Promise<Mutation<AnswerSheetRecord>> {
   const { agencyCode, userId } = ctx.identity;
-  // Checked before anything is stored in documents (a request always has the reader), and again under the lock below.
-  if (!ctx.readStatement) throw new Error('requestAnswerSheet runs for a request, with its statement reader');
-  const consultation = assertMayAnswer(
-    await ctx.readStatement((db) => findConsultation(db, agencyCode, input.consultationId)),
-    input,
-    userId,
-  );
-  const document = await ctx.documents.getDocument(ctx.credentials, consultation.documentId);
-  const now = ctx.clock();
   const comment = input.comment?.normalize('NFC') ?? null;
-  const pdf = await renderAnswerSheet({
-    consultationId: consultation.id,
-    question: consultation.question,
-    documentSubject: document.subject,
-    memberUserId: userId,
-    memberName: ctx.identity.name ?? null,
-    answer: input.answer,
-    comment,
-    dueAt: consultation.dueAt,
-    writtenAt: now,
-  });
-  const subject = `Phiếu lấy ý kiến của ${userId}: ${consultation.question}`.slice(0, 500);
-  const stored = await ctx.documents.createDocument(
-    ctx.credentials,
-    pdf,
-    { direction: 'internal', subject },
-    `routing-answer-sheet-${randomUUID()}`,
-    'phieu-lay-y-kien.pdf',
-  );
   return ctx.runInTransaction(async (tx) => {
-    assertMayAnswer(await findConsultation(tx, agencyCode, consultation.id, true), input, userId);
+    const consultation = assertMayAnswer(
+      await findConsultation(tx, agencyCode, input.consultationId, true),
+      input,
+      userId,
+    );
+    const waiting = await findWaitingSheet(tx, consultation.id, userId);
+    if (waiting && waiting.answer === input.answer && waiting.comment === comment) return waiting;
+    const document = await ctx.documents.getDocument(ctx.credentials, consultation.documentId);
+    const directoryName = (await ctx.documents.peopleOf(ctx.credentials, agencyCode)).get(userId)?.fullName;
+    const aside: StatementReader = ctx.autocommit ?? ((work) => work(tx));
+    const writtenAt = await aside((db) =>
+      reserveSheetTime(db, {
+        consultationId: consultation.id,
+        userId,
+        answer: input.answer,
+        commentSha256: createHash('sha256').update(JSON.stringify(comment)).digest('hex'),
+        at: ctx.clock(),
+      }),
+    );
+    const pdf = await renderAnswerSheet({
+      consultationId: consultation.id,
+      question: consultation.question,
+      documentSubject: document.subject,
+      memberUserId: userId,
+      memberName: directoryName ?? ctx.identity.name ?? null,
+      answer: input.answer,
+      comment,
+      dueAt: consultation.dueAt,
+      writtenAt,
+    });
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    const subject = `Phiếu lấy ý kiến của ${userId}: ${consultation.question}`.slice(0, 500);
+    const stored = await ctx.documents.createDocument(
+      ctx.credentials,
+      pdf,
+      { direction: 'internal', subject },
+      `routing-answer-sheet-${consultation.id}-${sha256.slice(0, 32)}`,
+      'phieu-lay-y-kien.pdf',
+    );
     return insertAnswerSheet(tx, {
       documentId: stored.id,
       consultationId: consultation.id,
@@ -85,9 +105,10 @@ export async function requestAnswerSheet(
       userId,
       answer: input.answer,
       comment,
+      // Documents gives back the sheet as it is now: a superseded sheet signed since then has that signature on it.
       version: stored.currentVersion,
-      sha256: stored.versions.at(-1)?.sha256 ?? createHash('sha256').update(pdf).digest('hex'),
-      createdAt: now,
+      sha256: stored.versions.at(-1)?.sha256 ?? sha256,
+      createdAt: writtenAt,
     });
   });
 }

@@ -50,6 +50,12 @@ export type RoutingDeps = {
   serviceIdentity?: (agencyCode: string) => string;
   /** Agencies on this instance: documents issued to them are delivered directly, not through the hub. */
   localAgencies: string[];
+  /**
+   * One statement on a connection of its own, committed at once whatever the surrounding transaction does: for the
+   * record of what another service already did (documents stored a summary), which a retry must find even when the
+   * transaction that called it rolled back. Absent where no pool is wired (the API documents); then it runs in `tx`.
+   */
+  autocommit?: StatementReader;
 };
 
 /**

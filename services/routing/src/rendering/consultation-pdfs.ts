@@ -30,8 +30,14 @@ const height = 841.89;
 
 type Writer = { pdf: PDFDocument; page: PDFPage; y: number; fonts: { regular: PDFFont; bold: PDFFont } };
 
-async function newWriter(fonts: FontFiles): Promise<Writer> {
+/**
+ * A new PDF whose bytes depend only on what it shows: its dates are `at`, not the time of writing (pdf-lib's font
+ * subset names come from a seeded generator), so writing it again gives the same file and documents the same document.
+ */
+async function newWriter(fonts: FontFiles, at: Date): Promise<Writer> {
   const pdf = await PDFDocument.create();
+  pdf.setCreationDate(at);
+  pdf.setModificationDate(at);
   const embedded = await embedFontFiles(pdf, fonts);
   return { pdf, page: pdf.addPage([width, height]), y: height - margin, fonts: embedded };
 }
@@ -75,7 +81,7 @@ export type AnswerSheet = {
  * session without an explicit rectangle.
  */
 export async function renderAnswerSheet(sheet: AnswerSheet, fonts: FontFiles = defaultFontFiles): Promise<Buffer> {
-  const w = await newWriter(fonts);
+  const w = await newWriter(fonts, sheet.writtenAt);
   title(w, ['PHIẾU LẤY Ý KIẾN']);
   paragraph(w, `Nội dung xin ý kiến: ${sheet.question}`);
   paragraph(w, `Văn bản được lấy ý kiến: ${sheet.documentSubject}`);
@@ -90,6 +96,8 @@ export async function renderAnswerSheet(sheet: AnswerSheet, fonts: FontFiles = d
 
 export type SummaryMember = {
   userId: string;
+  /** The full name the agency's directory gives the member; the user id when the directory does not list them. */
+  name: string;
   answer: Answer | null;
   comment: string | null;
   answeredAt: Date | null;
@@ -100,6 +108,7 @@ export type ConsultationSummary = {
   consultationId: string;
   question: string;
   documentSubject: string;
+  /** The full name of who opened it (or their user id, as for members). */
   openedBy: string;
   openedAt: Date;
   dueAt: Date;
@@ -118,7 +127,7 @@ export async function renderConsultationSummary(
   summary: ConsultationSummary,
   fonts: FontFiles = defaultFontFiles,
 ): Promise<Buffer> {
-  const w = await newWriter(fonts);
+  const w = await newWriter(fonts, summary.closedAt);
   title(w, ['TỔNG HỢP Ý KIẾN THÀNH VIÊN']);
   paragraph(w, `Nội dung xin ý kiến: ${summary.question}`);
   paragraph(w, `Văn bản được lấy ý kiến: ${summary.documentSubject}`);
@@ -149,7 +158,7 @@ export async function renderConsultationSummary(
     ],
     summary.members.map((m, i) => [
       String(i + 1),
-      m.userId,
+      m.name,
       m.answer ? answerText[m.answer] : 'Chưa trả lời',
       m.comment ?? '',
       m.answeredAt ? vietnamClockText(m.answeredAt) : '',
@@ -165,9 +174,7 @@ export async function renderConsultationSummary(
   for (const m of missing)
     paragraph(
       w,
-      m.answeredAt
-        ? `- ${m.userId}: trả lời muộn lúc ${vietnamClockText(m.answeredAt)}`
-        : `- ${m.userId}: chưa trả lời`,
+      m.answeredAt ? `- ${m.name}: trả lời muộn lúc ${vietnamClockText(m.answeredAt)}` : `- ${m.name}: chưa trả lời`,
     );
   return Buffer.from(await w.pdf.save());
 }

@@ -254,10 +254,15 @@ export async function insertAnswerSheet(
       WHERE consultation_id = $1 AND user_id = $2 AND state = 'awaiting-signature'`,
     [sheet.consultationId, sheet.userId],
   );
+  // The same answer asked for again after another one: documents gave back that answer's sheet, which waits again.
   const { rows } = await tx.query<SheetRow>(
     `INSERT INTO consultation_answer_sheets (document_id, consultation_id, agency_code, user_id, answer, comment, version,
         sha256, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${sheetColumns}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (document_id) DO UPDATE SET state = 'awaiting-signature', version = EXCLUDED.version,
+        sha256 = EXCLUDED.sha256
+      WHERE consultation_answer_sheets.state = 'superseded'
+     RETURNING ${sheetColumns}`,
     [
       sheet.documentId,
       sheet.consultationId,
@@ -270,7 +275,58 @@ export async function insertAnswerSheet(
       sheet.createdAt,
     ],
   );
-  return toSheet(rows[0] as SheetRow);
+  if (!rows[0]) throw new Error(`answer sheet ${sheet.documentId} is already ${sheet.userId}'s accepted answer`);
+  return toSheet(rows[0]);
+}
+
+/** The member's sheet that waits for their signature, if any. */
+export async function findWaitingSheet(
+  tx: Tx,
+  consultationId: string,
+  userId: string,
+): Promise<AnswerSheetRecord | undefined> {
+  const { rows } = await tx.query<SheetRow>(
+    `SELECT ${sheetColumns} FROM consultation_answer_sheets
+      WHERE consultation_id = $1 AND user_id = $2 AND state = 'awaiting-signature'`,
+    [consultationId, userId],
+  );
+  return rows[0] ? toSheet(rows[0]) : undefined;
+}
+
+/** The time of the first request for this answer (and comment) of this member: later requests print the same. */
+export async function reserveSheetTime(
+  db: Tx,
+  input: { consultationId: string; userId: string; answer: ConsultationAnswer; commentSha256: string; at: Date },
+): Promise<Date> {
+  const { rows } = await db.query<{ written_at: Date }>(
+    `INSERT INTO consultation_sheet_times (consultation_id, user_id, answer, comment_sha256, written_at)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (consultation_id, user_id, answer, comment_sha256)
+       DO UPDATE SET written_at = consultation_sheet_times.written_at
+     RETURNING written_at`,
+    [input.consultationId, input.userId, input.answer, input.commentSha256, input.at],
+  );
+  return (rows[0] as { written_at: Date }).written_at;
+}
+
+/** The summary document an earlier attempt to close this consultation stored in documents, if one did. */
+export async function findSummaryDocument(db: Tx, consultationId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ document_id: string }>(
+    'SELECT document_id FROM consultation_summary_documents WHERE consultation_id = $1',
+    [consultationId],
+  );
+  return rows[0]?.document_id;
+}
+
+export async function recordSummaryDocument(
+  db: Tx,
+  input: { consultationId: string; documentId: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO consultation_summary_documents (consultation_id, document_id) VALUES ($1, $2)
+     ON CONFLICT (consultation_id) DO NOTHING`,
+    [input.consultationId, input.documentId],
+  );
 }
 
 export async function findAnswerSheet(

@@ -17,6 +17,7 @@ export function routingContextFor(request: FastifyRequest, deps: RoutingRouteDep
     localAgencies: deps.localAgencies,
     credentials: { identity: typeof assertion === 'string' ? assertion : '', requestId: request.id },
     readStatement: statementReader(deps.pool),
+    autocommit: deps.autocommit ?? statementReader(deps.pool),
   };
 }
 
