@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
-import { AppError } from '@vanthu/platform';
 import { verifyEnvelopedSignature } from '@vanthu/xmldsig';
 import { isZipped, unzipAttachment } from './attachments';
 import { fromEdxmlDate, fromEdxmlTimestamp } from './formats';
@@ -20,21 +20,16 @@ import type {
   TraceHeader,
 } from './model';
 import { checkEdxmlDocument, checkStatusMessage } from './rules';
+import { EdxmlRefused, directoryStore, fileChunks, memoryStore, readEdxmlStream, slices } from './stream-reader';
+import type { StreamedEdxml } from './stream-reader';
 
-// Parses what real hubs deliver, leniently where they differ (child order, an unprefixed
-// attachment block, dd/MM/yyyy dates, trace headers without OrganId: reported as warnings), and
-// refuses what is not well-formed XML, never repairing it. DTDs are refused outright, so neither
-// entity expansion nor external entities can happen.
+export { EdxmlRefused } from './stream-reader';
 
-/** A message that cannot be read at all; `rule` names why. */
-export class EdxmlRefused extends AppError {
-  constructor(
-    readonly rule: string,
-    message: string,
-  ) {
-    super('VALIDATION_FAILED', message, { errors: [{ field: 'edxml', message: `${rule}: ${message}` }] });
-  }
-}
+// Parses what real hubs deliver, leniently where they differ (child order, an unprefixed attachment block,
+// dd/MM/yyyy dates, trace headers without OrganId: reported as warnings), and refuses what is not
+// well-formed XML, never repairing it. The message is read as a stream (stream-reader.ts): DTDs are refused
+// outright, so neither entity expansion nor external entities can happen, and attachments are decoded
+// chunk by chunk into memory or into files, so a large message is never held whole.
 
 export type AttachmentInfo = {
   contentId: string;
@@ -45,6 +40,8 @@ export type AttachmentInfo = {
   zipped: boolean;
   /** The files inside a zipped attachment. */
   entries?: { name: string; size: number; sha256: string }[];
+  /** parseEdxmlFile: the file holding the decoded attachment. */
+  file?: string;
 };
 
 /**
@@ -69,10 +66,13 @@ export type SignatureInfo = {
   revokedAt?: string;
 };
 
-export type ParsedEdxml =
+/** An attachment as parseEdxmlFile leaves it: its bytes in a file, never in memory. */
+export type FiledAttachment = Omit<EdxmlAttachment, 'content'> & { file: string };
+
+type Parsed<A> =
   | {
       kind: 'edoc';
-      document: EdxmlDocument;
+      document: Omit<EdxmlDocument, 'attachments'> & { attachments: A[] };
       attachments: AttachmentInfo[];
       signature: SignatureInfo;
       /** DER of X509Data, the signer's first: for the chain check against the trust store. */
@@ -87,11 +87,13 @@ export type ParsedEdxml =
       problems: ConformanceProblem[];
     };
 
+export type ParsedEdxml = Parsed<EdxmlAttachment>;
+export type ParsedEdxmlFile = Parsed<FiledAttachment>;
+
 export type ParseOptions = { maxAttachmentBytes?: number; maxDepth?: number };
 
 const xmldsigNamespace = 'http://www.w3.org/2000/09/xmldsig#';
 const defaultMaxAttachmentBytes = 100 * 1024 * 1024;
-const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Report = (rule: string, path: string, message: string, severity?: 'error' | 'warning') => void;
 
@@ -126,46 +128,24 @@ function field(element: XmlElement | undefined, name: string): string | undefine
 }
 const code = (element: XmlElement | undefined, name: string): string | undefined => field(element, name)?.trim();
 
-function decodeUtf8(input: Buffer | string, report: Report): string {
-  if (typeof input === 'string') return input;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-  } catch {
-    throw new EdxmlRefused('edxml.encoding', 'the message is not valid UTF-8');
-  }
-  if (text.charCodeAt(0) === 0xfeff) {
-    report('edxml.encoding.bom', '/', 'UTF-8 with a byte-order mark; edXML is written without one', 'warning');
-    return text.slice(1);
-  }
-  return text;
-}
-
-function parseXml(text: string, maxDepth: number): XmlElement {
-  if (/<!DOCTYPE/i.test(text)) throw new EdxmlRefused('edxml.doctype', 'a DTD is not allowed in edXML');
+/** The skeleton of a streamed message (small: no attachment text) as a DOM, with its depth already checked. */
+function skeletonRoot(skeleton: string): XmlElement {
   let root: XmlElement | null | undefined;
   try {
     const parser = new DOMParser({
       onError: (level: string, message: string) => {
-        // xmldom reports malformed markup (unquoted attributes, bad end tags) as warnings too, so every
-        // report refuses the message — except U+FFFD, a legal character that real messages do carry.
+        // xmldom reports malformed markup as warnings too, so every report refuses the message — except
+        // U+FFFD, a legal character that real messages do carry.
         if (level === 'warning' && message.startsWith('Unicode replacement character')) return;
         throw new EdxmlRefused('edxml.well-formed', `not well-formed XML (${level}): ${message}`);
       },
     });
-    root = parser.parseFromString(text, 'text/xml').documentElement;
+    root = parser.parseFromString(skeleton, 'text/xml').documentElement;
   } catch (error) {
     if (error instanceof EdxmlRefused) throw error;
     throw new EdxmlRefused('edxml.well-formed', `not well-formed XML: ${(error as Error).message}`);
   }
   if (!root) throw new EdxmlRefused('edxml.well-formed', 'the document has no root element');
-  // Depth is checked iteratively so a deeply nested message cannot exhaust the stack later.
-  const stack: [XmlElement, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [element, depth] = stack.pop()!;
-    if (depth > maxDepth) throw new EdxmlRefused('edxml.depth', `elements nest deeper than ${maxDepth}`);
-    for (const child of elementChildren(element)) stack.push([child, depth + 1]);
-  }
   return root;
 }
 
@@ -378,12 +358,22 @@ function readTrace(list: XmlElement | undefined, report: Report): { traces: Trac
   return { traces, business };
 }
 
-function readAttachments(
+/** How the stored bytes of an attachment become the parsed one, in memory or in a file. */
+type Keep<R, A> = {
+  attachment: (meta: Omit<EdxmlAttachment, 'content'>, stored: R) => A;
+  /** The bytes, only to list a zip's entries (a zip is read whole; a PDF never is). */
+  bytes: (stored: R) => Buffer;
+  file?: (stored: R) => string;
+};
+
+function readAttachments<R, A>(
   manifest: XmlElement | undefined,
   block: XmlElement | undefined,
+  streamed: StreamedEdxml<R>,
+  keep: Keep<R, A>,
   report: Report,
   maxBytes: number,
-): { attachments: EdxmlAttachment[]; infos: AttachmentInfo[] } {
+): { attachments: A[]; infos: AttachmentInfo[] } {
   const stripCid = (value: string | undefined, path: string): string => {
     if (value === undefined) return '';
     if (!value.startsWith('cid:'))
@@ -395,8 +385,9 @@ function readAttachments(
     contentType: code(reference, 'ContentType'),
     name: field(reference, 'AttachmentName'),
   }));
-  const attachments: EdxmlAttachment[] = [];
+  const attachments: A[] = [];
   const infos: AttachmentInfo[] = [];
+  const found = new Set<string>();
   all(block, 'Attachment').forEach((element, index) => {
     const path = `AttachmentEncoded.Attachment[${index}]`;
     const contentId = stripCid(code(element, 'ContentId'), `${path}.ContentId`);
@@ -412,33 +403,47 @@ function readAttachments(
         'warning',
       );
     }
-    const raw = textOf(one(element, 'ContentTransferEncoded')) ?? '';
-    const compact = raw.replace(/\s+/g, '');
-    if (compact !== raw.trim()) report('edxml.attachment.base64', path, 'base64 is split over lines', 'warning');
-    if (compact.length % 4 !== 0 || !base64Pattern.test(compact)) {
+    // The base64 was decoded as it streamed; the element holds the markers of the attachment and its text.
+    const encoded = one(element, 'ContentTransferEncoded');
+    const markers = [...(textOf(encoded) ?? '').matchAll(streamed.markerPattern)].map((m) => Number(m[1]));
+    const streamedAttachment = markers.length > 0 ? streamed.attachments[markers[0]!] : undefined;
+    if (!streamedAttachment) {
+      report(
+        'edxml.attachment.base64',
+        `${path}.ContentTransferEncoded`,
+        'the attachment has no ContentTransferEncoded',
+      );
+      return;
+    }
+    if (streamedAttachment.splitOverLines) {
+      report('edxml.attachment.base64', path, 'base64 is split over lines', 'warning');
+    }
+    if (streamedAttachment.problem === 'base64') {
       report('edxml.attachment.base64', `${path}.ContentTransferEncoded`, 'ContentTransferEncoded is not valid base64');
       return;
     }
-    if ((compact.length / 4) * 3 > maxBytes + 2) {
+    if (streamedAttachment.problem === 'size') {
       report('edxml.attachment.size', path, `attachment ${name} is larger than ${maxBytes} bytes`);
       return;
     }
-    const content = Buffer.from(compact, 'base64');
-    const attachment: EdxmlAttachment = { contentId, name, contentType, content };
+    const meta: Omit<EdxmlAttachment, 'content'> = { contentId, name, contentType };
     const description = field(element, 'Description');
-    if (description !== undefined) attachment.description = description;
-    attachments.push(attachment);
+    if (description !== undefined) meta.description = description;
+    const stored = streamedAttachment.stored!;
+    attachments.push(keep.attachment(meta, stored));
+    const head = streamedAttachment.head;
     const info: AttachmentInfo = {
       contentId,
       name,
       contentType,
-      size: content.length,
-      sha256: createHash('sha256').update(content).digest('hex'),
-      zipped: isZipped(content),
+      size: streamedAttachment.size,
+      sha256: streamedAttachment.sha256,
+      zipped: isZipped(head),
+      ...(keep.file ? { file: keep.file(stored) } : {}),
     };
     if (info.zipped) {
       try {
-        info.entries = unzipAttachment(content, maxBytes).map((entry) => ({
+        info.entries = unzipAttachment(keep.bytes(stored), maxBytes).map((entry) => ({
           name: entry.name,
           size: entry.content.length,
           sha256: createHash('sha256').update(entry.content).digest('hex'),
@@ -448,12 +453,10 @@ function readAttachments(
       }
     }
     infos.push(info);
+    found.add(contentId);
   });
   for (const reference of references) {
-    if (
-      !attachments.some((a) => a.contentId === reference.contentId) &&
-      !infos.some((i) => i.contentId === reference.contentId)
-    ) {
+    if (!found.has(reference.contentId)) {
       report('edxml.attachment.reference', 'edXMLManifest', `Reference ${reference.contentId} has no Attachment`);
     }
   }
@@ -489,9 +492,9 @@ function readStatus(mh: XmlElement, report: Report): StatusMessage {
  * The message's signature: any XML-DSig signature in it, where it sits or not, must verify over the whole
  * message; a Signature element in another namespace (the VNPT samples) cannot be verified and is a warning.
  */
-function readSignature(
+function readSignature<R>(
   head: XmlElement,
-  text: string,
+  streamed: StreamedEdxml<R>,
   report: Report,
 ): { signature: SignatureInfo; signatureCertificates: Buffer[] } {
   const signatureElement = elementChildren(head).find((c) => c.localName === 'Signature');
@@ -507,7 +510,10 @@ function readSignature(
       'warning',
     );
   }
-  const check = text.includes(xmldsigNamespace) ? verifyEnvelopedSignature(text) : { present: false as const };
+  // Verified over the skeleton: the reference's digest takes each attachment's text in place of its marker.
+  const check = streamed.skeleton.includes(xmldsigNamespace)
+    ? verifyEnvelopedSignature(streamed.skeleton, { referenceDigest: streamed.digestWithAttachments })
+    : { present: false as const };
   if (check.present) {
     signatureCertificates = check.certificates;
     signature = {
@@ -530,12 +536,13 @@ function readSignature(
   return { signature, signatureCertificates };
 }
 
-/** Parses an edXML document or status message; refuses only what cannot be read, reports every rule broken. */
-export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): ParsedEdxml {
+function parseStreamed<R, A>(streamed: StreamedEdxml<R>, keep: Keep<R, A>, options: ParseOptions): Parsed<A> {
   const problems: ConformanceProblem[] = [];
   const report: Report = (rule, path, message, severity = 'error') => problems.push({ rule, path, message, severity });
-  const text = decodeUtf8(input, report);
-  const root = parseXml(text, options.maxDepth ?? 64);
+  if (streamed.bom) {
+    report('edxml.encoding.bom', '/', 'UTF-8 with a byte-order mark; edXML is written without one', 'warning');
+  }
+  const root = skeletonRoot(streamed.skeleton);
   if (root.localName !== 'edXML' || root.namespaceURI !== edxmlNamespace) {
     throw new EdxmlRefused(
       'edxml.namespace',
@@ -556,7 +563,7 @@ export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): 
       report('edxml.status.wrapper', 'Status', 'status in edXML:Status instead of MessageHeader', 'warning');
     const status = readStatus(mh, report);
     problems.push(...checkStatusMessage(status).filter((p) => !problems.some((q) => q.path === p.path)));
-    const { signature, signatureCertificates } = readSignature(head, text, report);
+    const { signature, signatureCertificates } = readSignature(head, streamed, report);
     return { kind: 'status', status, signature, signatureCertificates, problems };
   }
   const header = readHeader(mh, report);
@@ -564,17 +571,57 @@ export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): 
   const { attachments, infos } = readAttachments(
     one(one(envelope, 'edXMLBody'), 'edXMLManifest'),
     block,
+    streamed,
+    keep,
     report,
     options.maxAttachmentBytes ?? defaultMaxAttachmentBytes,
   );
-  const document: EdxmlDocument = { header, traceHeaders: traces, attachments };
+  const document: Omit<EdxmlDocument, 'attachments'> & { attachments: A[] } = {
+    header,
+    traceHeaders: traces,
+    attachments,
+  };
   if (business) document.business = business;
   // Content rules are the builder's; a field already reported while reading is not reported twice.
-  for (const problem of checkEdxmlDocument(document)) {
+  for (const problem of checkEdxmlDocument({ ...document, attachments: infos })) {
     if (!problems.some((p) => p.path === problem.path && p.severity === 'error')) problems.push(problem);
   }
-  const { signature, signatureCertificates } = readSignature(head, text, report);
+  const { signature, signatureCertificates } = readSignature(head, streamed, report);
   return { kind: 'edoc', document, attachments: infos, signature, signatureCertificates, problems };
+}
+
+const readOptions = (options: ParseOptions) => ({
+  maxDepth: options.maxDepth ?? 64,
+  maxAttachmentBytes: options.maxAttachmentBytes ?? defaultMaxAttachmentBytes,
+});
+
+/** Parses an edXML document or status message; refuses only what cannot be read, reports every rule broken. */
+export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): ParsedEdxml {
+  const streamed = readEdxmlStream(slices(input), memoryStore, readOptions(options));
+  return parseStreamed(
+    streamed,
+    { attachment: (meta, stored) => ({ ...meta, content: stored.content }), bytes: (stored) => stored.content },
+    options,
+  );
+}
+
+/**
+ * parseEdxml for a message in a file, of any size: read in chunks, each attachment decoded into a file of
+ * `attachmentDir` (which the caller owns and removes) and hashed as it streams, the signature verified
+ * with the attachments' text read back from there. Memory holds the header, never the message nor an
+ * attachment (a zipped attachment is read whole to list its entries).
+ */
+export function parseEdxmlFile(file: string, options: ParseOptions & { attachmentDir: string }): ParsedEdxmlFile {
+  const streamed = readEdxmlStream(fileChunks(file), directoryStore(options.attachmentDir), readOptions(options));
+  return parseStreamed(
+    streamed,
+    {
+      attachment: (meta, stored) => ({ ...meta, file: stored.file }),
+      bytes: (stored) => fs.readFileSync(stored.file),
+      file: (stored) => stored.file,
+    },
+    options,
+  );
 }
 
 export const hasErrors = (problems: ConformanceProblem[]): boolean => problems.some((p) => p.severity === 'error');

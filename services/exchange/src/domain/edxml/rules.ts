@@ -1,5 +1,5 @@
 import { formatDocumentId, parseDocumentId } from './formats';
-import type { ConformanceProblem, EdxmlDocument, Organ, StatusMessage } from './model';
+import type { ConformanceProblem, EdxmlAttachment, EdxmlDocument, Organ, StatusMessage } from './model';
 
 // The content rules of an edXML message, checked the same way when vanthu builds a message
 // (it refuses to send one that breaks them) and when it parses one (it reports every problem).
@@ -54,7 +54,9 @@ function checkOrgan(report: Report, path: string, organ: Organ): void {
 }
 
 /** Every content rule of an edXML document message. */
-export function checkEdxmlDocument(document: EdxmlDocument): ConformanceProblem[] {
+export function checkEdxmlDocument(
+  document: Omit<EdxmlDocument, 'attachments'> & { attachments: Pick<EdxmlAttachment, 'name' | 'contentId'>[] },
+): ConformanceProblem[] {
   const problems: ConformanceProblem[] = [];
   const report = reporter(problems);
   const { header } = document;

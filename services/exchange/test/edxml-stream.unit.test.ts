@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync, randomBytes, sign as rsaSign } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { computeEnvelopedSignature, spliceSignature } from '@vanthu/xmldsig';
+import { buildEdxml } from '../src/domain/edxml/build-edxml';
+import type { EdxmlDocument } from '../src/domain/edxml/model';
+import { parseEdxml, parseEdxmlFile } from '../src/domain/edxml/parse-edxml';
+import type { EdxmlRefused } from '../src/domain/edxml/parse-edxml';
+
+// The streaming reader: attachments decoded chunk by chunk into memory or files and hashed as they go,
+// the XML-DSig digest fed with the attachments' text in place of the skeleton's markers, and the
+// well-formedness checks sax alone does not make.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edxml-stream-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+fs.writeFileSync(path.join(dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+execFileSync('openssl', [
+  'req',
+  '-new',
+  '-x509',
+  '-key',
+  path.join(dir, 'key.pem'),
+  '-subj',
+  '/CN=stream-test',
+  '-days',
+  '2',
+  '-outform',
+  'DER',
+  '-out',
+  path.join(dir, 'cert.der'),
+]);
+const signer = {
+  certificates: [fs.readFileSync(path.join(dir, 'cert.der'))],
+  sign: async (data: Buffer) => rsaSign('sha256', data, privateKey),
+};
+const sign = async (xml: string, canonicalization: 'exclusive' | 'inclusive' = 'exclusive') =>
+  spliceSignature(
+    xml,
+    await computeEnvelopedSignature(xml, signer, { afterLocalName: 'TraceHeaderList', canonicalization }),
+    'TraceHeaderList',
+  );
+
+function message(attachments: Buffer[]): EdxmlDocument {
+  return {
+    header: {
+      from: { organId: '000.00.31.H56', organName: 'UBND tỉnh Thanh Hóa' },
+      to: [{ organId: '000.00.32.H56' }],
+      documentId: '000.00.31.H56,2026/12/04,7/UBND-VP',
+      code: { codeNumber: '7', codeNotation: 'UBND-VP' },
+      promulgationInfo: { promulgationDate: '2026-12-04' },
+      documentType: { type: '1', typeName: 'Công văn' },
+      subject: 'V/v thử đọc theo dòng & <ký số>',
+      signerInfo: { competence: 'KT. CHỦ TỊCH', fullName: 'Nguyễn Văn A' },
+      toPlaces: [],
+      responseFor: [],
+    },
+    traceHeaders: [{ organId: '000.00.31.H56', timestamp: '2026-12-04T09:00:00+07:00' }],
+    attachments: attachments.map((content, i) => ({
+      contentId: String(i + 1),
+      name: `tep-${i + 1}.pdf`,
+      contentType: 'application/pdf',
+      content,
+    })),
+  };
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size)]);
+
+describe('streaming edXML reader', () => {
+  it('verifies a signature over attachments decoded as they stream, and sees a changed byte of one', async () => {
+    const files = [pdf(300_000), pdf(10)];
+    for (const c14n of ['exclusive', 'inclusive'] as const) {
+      const signed = await sign(buildEdxml(message(files)).toString('utf8'), c14n);
+      const parsed = parseEdxml(Buffer.from(signed));
+      expect(parsed.signature).toMatchObject({ present: true, valid: true });
+      expect(parsed.kind === 'edoc' && parsed.document.attachments.map((a) => a.content)).toEqual(files);
+      // One character of the first attachment's base64, which the skeleton does not hold.
+      const at = signed.indexOf('ContentTransferEncoded>') + 'ContentTransferEncoded>'.length + 1000;
+      const changed = `${signed.slice(0, at)}${signed[at] === 'A' ? 'B' : 'A'}${signed.slice(at + 1)}`;
+      const tampered = parseEdxml(Buffer.from(changed));
+      expect(tampered.signature.valid).toBe(false);
+      expect(tampered.problems.map((p) => p.rule)).toContain('edxml.signature');
+    }
+  });
+
+  it('keeps base64 split over CRLF lines verifiable, and decodes it whole', async () => {
+    const file = pdf(5000);
+    const built = buildEdxml(message([file])).toString('utf8');
+    const base64 = file.toString('base64');
+    const wrapped = built.replace(base64, base64.replace(/(.{76})/g, '$1\r\n'));
+    const signed = await sign(wrapped);
+    const parsed = parseEdxml(Buffer.from(signed));
+    expect(parsed.signature.valid).toBe(true);
+    expect(parsed.kind === 'edoc' && parsed.attachments[0]!.sha256).toBe(sha256(file));
+    expect(parsed.problems.filter((p) => p.rule === 'edxml.attachment.base64').map((p) => p.severity)).toEqual([
+      'warning',
+    ]);
+  });
+
+  it('writes each attachment of a file to its own file, with the SHA-256 of its bytes', async () => {
+    const files = [pdf(3 * 1024 * 1024 + 17), pdf(1)];
+    const source = path.join(dir, 'message.edxml');
+    fs.writeFileSync(source, await sign(buildEdxml(message(files)).toString('utf8')));
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const parsed = parseEdxmlFile(source, { attachmentDir: out, maxAttachmentBytes: 8 * 1024 * 1024 });
+    expect(parsed.signature.valid).toBe(true);
+    if (parsed.kind !== 'edoc') throw new Error('not a document');
+    expect(parsed.document.header.signerInfo?.competence).toBe('KT. CHỦ TỊCH');
+    parsed.document.attachments.forEach((attachment, i) => {
+      expect(fs.readFileSync(attachment.file).equals(files[i]!)).toBe(true);
+      expect(parsed.attachments[i]).toMatchObject({ size: files[i]!.length, sha256: sha256(files[i]!), zipped: false });
+    });
+    // Too large: reported, and nothing of it is left on disk.
+    const small = fs.mkdtempSync(path.join(dir, 'small-'));
+    const refused = parseEdxmlFile(source, { attachmentDir: small, maxAttachmentBytes: 1024 * 1024 });
+    expect(refused.problems.map((p) => p.rule)).toContain('edxml.attachment.size');
+    expect(fs.readdirSync(small).filter((f) => f.startsWith('attachment-'))).toEqual(['attachment-1']);
+  });
+
+  it('reads a 48 MB attachment from a file in bounded memory (a child process, peak RSS)', () => {
+    const source = path.join(dir, 'big.edxml');
+    const marker = Buffer.from('%PDF-1.7\n').toString('base64');
+    const [before, after] = buildEdxml(message([Buffer.from('%PDF-1.7\n')]))
+      .toString('utf8')
+      .split(marker) as [string, string];
+    const fd = fs.openSync(source, 'w');
+    fs.writeSync(fd, before);
+    const chunk = randomBytes(3 * 1024 * 1024);
+    for (let i = 0; i < 16; i += 1) fs.writeSync(fd, chunk.toString('base64'));
+    fs.writeSync(fd, after);
+    fs.closeSync(fd);
+    const out = fs.mkdtempSync(path.join(dir, 'big-out-'));
+    const script = `
+      const { parseEdxmlFile } = require(${JSON.stringify(path.resolve(__dirname, '../src/domain/edxml/parse-edxml'))});
+      const before = process.memoryUsage().rss;
+      const r = parseEdxmlFile(${JSON.stringify(source)}, { attachmentDir: ${JSON.stringify(out)}, maxAttachmentBytes: 64 * 1024 * 1024 });
+      process.stdout.write(JSON.stringify({ size: r.attachments[0].size, grew: process.resourceUsage().maxRSS * 1024 - before }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' }));
+    expect(result.size).toBe(48 * 1024 * 1024);
+    // Held whole, the 64 MB of base64 alone would add more than this (as a string, a DOM text node and a buffer).
+    expect(result.grew).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses what sax alone lets through: a second root, a control character, ]]> in text, a late XML declaration', () => {
+    const refusal = (xml: string): string => {
+      try {
+        parseEdxml(xml);
+        return 'accepted';
+      } catch (error) {
+        return (error as EdxmlRefused).rule;
+      }
+    };
+    const ns = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
+    expect(refusal(`<edXML xmlns="${ns}"/><edXML xmlns="${ns}"/>`)).toBe('edxml.well-formed');
+    expect(refusal(`<edXML xmlns="${ns}">\u0001</edXML>`)).toBe('edxml.well-formed');
+    expect(refusal(`<edXML xmlns="${ns}">a]]>b</edXML>`)).toBe('edxml.well-formed');
+    expect(refusal(` <?xml version="1.0"?><edXML xmlns="${ns}"/>`)).toBe('edxml.well-formed');
+    expect(refusal(`<edXML xmlns="${ns}" a="1" b="\u0002"/>`)).toBe('edxml.well-formed');
+  });
+});
