@@ -123,6 +123,11 @@ describe('the guides of docs/guides', () => {
       /^csv lines true$/m,
       /^may be behind (true|false)$/m,
     ],
+    'webhooks.md': [
+      /^endpoint active incoming-document\.arrived$/m,
+      /^delivered incoming-document\.arrived$/m,
+      /^logged true$/m,
+    ],
   };
 
   it('are each checked by this test, and each has a script', () => {
@@ -131,7 +136,7 @@ describe('the guides of docs/guides', () => {
   });
 
   it('each runs to the end as one script against a real stack and prints what its text says it does', async () => {
-    const token = await stack.token({ user: 'van-thu-guides', agency: '000.00.00.H99', roles: ['clerk'] });
+    const token = await stack.token({ user: 'van-thu-guides', agency: '000.00.00.H99', roles: ['clerk', 'admin'] });
     const pdf = path.join(dir, 'guide.pdf');
     fs.writeFileSync(pdf, await makePdf('guide upload and track'));
     const client = createVanthuClient({ baseUrl: stack.gatewayUrl, token });
