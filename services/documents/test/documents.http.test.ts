@@ -258,6 +258,12 @@ describe('bad input loses nothing and says what is wrong', () => {
       '',
     ],
     ['no subject', { direction: 'outgoing' }, 'metadata.subject', ''],
+    [
+      'a signer competence over 100 characters (edXML SignerInfo.Competence)',
+      { direction: 'outgoing', subject: 'x', signer: { fullName: 'Nguyễn Văn A', competence: 'K'.repeat(101) } },
+      'metadata.signer.competence',
+      '',
+    ],
   ])('metadata with %s is refused naming the field', async (_label, metadata, field, message) => {
     const before = await countDocuments();
     const response = await upload(await makePdf('bad-meta'), metadata);
@@ -267,6 +273,14 @@ describe('bad input loses nothing and says what is wrong', () => {
     expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
     if (message) expect(problem.errors.find((e: { field: string }) => e.field === field).message).toBe(message);
     expect(await countDocuments()).toBe(before);
+  });
+
+  it('keeps a signer competence whole, with whom the authority is exercised for (KT. CHỦ TỊCH)', async () => {
+    const signer = { competence: 'TM. ỦY BAN NHÂN DÂN TỈNH THANH HÓA', position: 'Chủ tịch', fullName: 'Lê Văn B' };
+    const response = await upload(await makePdf('competence'), { direction: 'outgoing', subject: 'x', signer });
+    expect(response.statusCode).toBe(201);
+    const { rows } = await fixture.pool.query('SELECT metadata FROM documents WHERE id = $1', [response.json().id]);
+    expect(rows[0].metadata.signer).toEqual(signer);
   });
 
   it('refuses metadata that is not JSON and a missing file', async () => {

@@ -235,7 +235,12 @@ describe('exchange through the hub sandbox', () => {
       codeNotation: 'UBND-KT',
       issuedDate: '2026-12-01',
       dueDate: '2026-12-20',
-      signer: { fullName: 'Nguyễn Văn A', position: 'Phó Chủ tịch' },
+    });
+    // The signer's competence is carried whole (documents' field once held 10 characters and it was dropped).
+    expect(docs[0].metadata.signer).toEqual({
+      competence: 'KT. CHỦ TỊCH',
+      fullName: 'Nguyễn Văn A',
+      position: 'Phó Chủ tịch',
     });
     const { rows: versions } = await documentsFixture.pool.query(
       'SELECT sha256 FROM document_versions WHERE document_id = $1',

@@ -3526,7 +3526,7 @@ export interface operations {
                     pageAmount?: number;
                     /** @description SignerInfo */
                     signer?: {
-                        /** @description TM., Q., KT., TL., TUQ. */
+                        /** @description Thẩm quyền ký (SignerInfo.Competence): TM., Q., KT., TL., TUQ. and whom, e.g. KT. CHỦ TỊCH */
                         competence?: string;
                         position?: string;
                         fullName: string;
@@ -6082,10 +6082,11 @@ export interface operations {
                     scheme?: "rsa-pkcs1" | "rsa-pss" | "ecdsa";
                     /** @description Signer certificate, base64 DER or PEM; may instead be given at complete */
                     certificate?: string;
+                    /** @description Approvals: the authority the leader signs under (NĐ 30/2020 Phụ lục I.II.7.b). Recorded with the signature, written as the signature's /Reason and printed at the top of the approval stamp, above the image: the document's own position line that starts with it (e.g. KT. CHỦ TỊCH), else the prefix followed by positionText, else the prefix alone. */
                     authorityPrefix?: "TM." | "Q." | "KT." | "TL." | "TUQ.";
                     /** @description Deprecated and never printed as given: the printed name is the registered certificate holder (subject CN), or the signer directory entry when the certificate is only known at complete. A value that differs is refused (422); complete refuses a certificate of anyone other than the printed name. */
                     signerName?: string;
-                    /** @description Approvals: which upper-case position line above the signer name bounds the image from above, e.g. CHỦ TỊCH when the block has several (TM. …, KT. CHỦ TỊCH, PHÓ CHỦ TỊCH). It only chooses the line; it is not printed (the position lines are already in the document). */
+                    /** @description Approvals: which upper-case position line above the signer name bounds the image from above, e.g. CHỦ TỊCH when the block has several (TM. …, KT. CHỦ TỊCH, PHÓ CHỦ TỊCH). It only chooses the line; it is printed only after an authorityPrefix that no position line of the document starts with. */
                     positionText?: string;
                     documents: {
                         /** Format: uuid */

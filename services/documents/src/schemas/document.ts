@@ -49,7 +49,17 @@ export const DocumentMetadata = Type.Object(
     signer: Type.Optional(
       Type.Object(
         {
-          competence: Type.Optional(Type.String({ maxLength: 10, description: 'TM., Q., KT., TL., TUQ.' })),
+          // The signer's authority with whom it is exercised for, as edXML SignerInfo.Competence carries it
+          // ("KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"; the prefixes of NĐ 30/2020 Phụ lục I.II.7.b,
+          // docs/domain/requirements.md §7.8), not the prefix alone: up to 100 characters, the limit exchange's
+          // edXML rules put on Competence (services/exchange/src/domain/edxml/rules.ts), so a received document
+          // keeps it whole.
+          competence: Type.Optional(
+            Type.String({
+              maxLength: 100,
+              description: 'Thẩm quyền ký (SignerInfo.Competence): TM., Q., KT., TL., TUQ. and whom, e.g. KT. CHỦ TỊCH',
+            }),
+          ),
           position: Type.Optional(Type.String({ maxLength: 100 })),
           fullName: Type.String({ minLength: 1, maxLength: 50 }),
         },

@@ -321,6 +321,8 @@ async function createIncomingDocument(
           signer: {
             fullName: header.signerInfo.fullName.slice(0, 50),
             ...(header.signerInfo.position ? { position: header.signerInfo.position.slice(0, 100) } : {}),
+            // Whole: the parser refuses a Competence over 100 characters, documents' limit too.
+            ...(header.signerInfo.competence ? { competence: header.signerInfo.competence } : {}),
           },
         }
       : {}),
