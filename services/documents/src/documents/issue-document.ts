@@ -5,6 +5,7 @@ import type { DocumentIssuedV1 } from '@vanthu/contracts';
 import { lockDocument, setStatus } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
 import type { DocumentsContext } from '../context';
+import { documentEventMeta } from './document-events';
 
 /** Văn thư releases a registered outgoing document (NĐ 30/2020 Điều 14.4, 16); the current version is the one issued. */
 export type IssueDocumentInput = { documentId: string };
@@ -32,14 +33,7 @@ export async function issueDocument(input: IssueDocumentInput, ctx: DocumentsCon
       issuedBy: identity.userId,
       issuedAt: document.updatedAt,
     };
-    await enqueueEvent(
-      tx,
-      documentIssuedV1,
-      documentId,
-      event,
-      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
-      ctx.topicPrefix,
-    );
+    await enqueueEvent(tx, documentIssuedV1, documentId, event, documentEventMeta(ctx), ctx.topicPrefix);
     return document;
   });
   return { result, replayed };

@@ -6,6 +6,7 @@ import { lockDocument, setStatus } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
 import type { DocumentsContext } from '../context';
 import type { RecallRequest } from '../schemas/register';
+import { documentEventMeta } from './document-events';
 
 /**
  * Thu hồi (NĐ 30/2020 Điều 18.3; Phụ lục VI mục III.8). An issued outgoing document is frozen
@@ -55,14 +56,7 @@ export async function recallDocument(input: RecallDocumentInput, ctx: DocumentsC
       recalledBy: identity.userId,
       recalledAt,
     };
-    await enqueueEvent(
-      tx,
-      documentRecalledV1,
-      documentId,
-      event,
-      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
-      ctx.topicPrefix,
-    );
+    await enqueueEvent(tx, documentRecalledV1, documentId, event, documentEventMeta(ctx), ctx.topicPrefix);
     return document;
   });
   return { result, replayed };

@@ -8,6 +8,7 @@ import type { DocumentsContext } from '../context';
 import { checkTypeCode, normaliseStrings } from './check-document-metadata';
 import { searchTextOf } from './create-document';
 import { foldForSearch } from '../rules/search-text';
+import { documentEventMeta } from './document-events';
 
 // Once registered, these identify the document (its số/ký hiệu and mã định danh derive from them).
 const fixedOnceRegistered = ['typeCode', 'codeNumber', 'codeNotation', 'issuedDate', 'sender'] as const;
@@ -63,14 +64,7 @@ export async function updateDocumentMetadata(
       updatedBy: identity.userId,
       updatedAt: document.updatedAt,
     };
-    await enqueueEvent(
-      tx,
-      documentMetadataUpdatedV1,
-      documentId,
-      event,
-      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
-      ctx.topicPrefix,
-    );
+    await enqueueEvent(tx, documentMetadataUpdatedV1, documentId, event, documentEventMeta(ctx), ctx.topicPrefix);
     return document;
   });
   return { result, replayed };

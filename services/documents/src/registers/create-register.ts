@@ -7,6 +7,7 @@ import { insertRegister } from '../repositories/registers-repository';
 import { checkTypeCode } from '../documents/check-document-metadata';
 import type { NewRegister, Register } from '../schemas/register';
 import type { DocumentsContext } from '../context';
+import { documentEventMeta } from '../documents/document-events';
 
 /**
  * Opens a register (sổ đăng ký văn bản). Each register is its own number series per year;
@@ -39,14 +40,7 @@ export async function createRegister(input: CreateRegisterInput, ctx: DocumentsC
       createdBy: register.createdBy,
       createdAt: register.createdAt,
     };
-    await enqueueEvent(
-      tx,
-      registerCreatedV1,
-      register.id,
-      event,
-      { source: ctx.source, requestId: ctx.requestId, agencyCode: identity.agencyCode },
-      ctx.topicPrefix,
-    );
+    await enqueueEvent(tx, registerCreatedV1, register.id, event, documentEventMeta(ctx), ctx.topicPrefix);
     return register;
   });
   return { result, replayed };
