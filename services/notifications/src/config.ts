@@ -16,6 +16,19 @@ export const notificationsConfigSchema = Type.Object({
   WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, default: 100 }),
   WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 64 }),
   WEBHOOK_PER_ENDPOINT: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  WEBHOOK_PREFETCH: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 128,
+    description:
+      'Due deliveries of one endpoint a worker leases ahead and queues in memory (sent WEBHOOK_PER_ENDPOINT at a time)',
+  }),
+  WEBHOOK_FAILING_PROBE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 3_600_000,
+    default: 1000,
+    description: 'A failing endpoint gets one request at a time, at most one per this interval, until one succeeds',
+  }),
   WEBHOOK_DISABLE_AFTER_DAYS: Type.Integer({ minimum: 1, default: 5 }),
   WEBHOOK_SECRET_OVERLAP_HOURS: Type.Integer({ minimum: 0, default: 24 }),
 });

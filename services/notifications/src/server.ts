@@ -1,5 +1,6 @@
 import { runService, systemClock } from '@vanthu/platform';
 import { createWebhookSender } from './adapters/webhook-sender';
+import type { WebhookSender } from './adapters/webhook-sender';
 import { buildApp } from './app';
 import { migrationsDir, notificationsConfigSchema } from './config';
 import type { NotificationsConfig } from './config';
@@ -9,12 +10,15 @@ import { DeliveryWorker } from './worker';
 import type { WorkerContext } from './worker';
 
 let worker: DeliveryWorker | undefined;
+let sender: WebhookSender | undefined;
 
 const settingsOf = (config: NotificationsConfig): WebhookSettings => ({
   mode: config.WEBHOOK_MODE,
   timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   concurrency: config.WEBHOOK_CONCURRENCY,
   perEndpoint: config.WEBHOOK_PER_ENDPOINT,
+  prefetch: config.WEBHOOK_PREFETCH,
+  failingProbeMs: config.WEBHOOK_FAILING_PROBE_MS,
   disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
   secretOverlapHours: config.WEBHOOK_SECRET_OVERLAP_HOURS,
   topicPrefix: config.KAFKA_TOPIC_PREFIX,
@@ -35,8 +39,9 @@ void runService({
       logger: context.logger,
       settings,
     };
+    sender = createWebhookSender(settings.mode);
     worker = new DeliveryWorker(
-      { ...base, send: createWebhookSender(settings.mode) },
+      { ...base, send: sender },
       context.pool,
       context.logger,
       context.config.WEBHOOK_POLL_MS,
@@ -44,7 +49,10 @@ void runService({
     return [notificationsConsumer(context.config.CONSUMER_GROUP, base, wake)];
   },
   beforeListen: async () => worker?.start(),
-  onClose: async () => worker?.stop(),
+  onClose: async () => {
+    await worker?.stop();
+    sender?.close?.();
+  },
   buildApp: async (context) =>
     buildApp({
       logger: context.logger,

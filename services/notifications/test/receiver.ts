@@ -7,14 +7,37 @@ export type Answer = (
   index: number,
 ) => { status: number; headers?: Record<string, string>; delayMs?: number };
 
-/** A webhook receiver on a loopback port that records what it gets and answers as told. */
-export type Receiver = { url: string; received: Received[]; answer: Answer; close: () => Promise<void> };
+/**
+ * A webhook receiver on a loopback port that records what it gets and answers as told, and counts the TCP
+ * connections it accepted and the most requests it had in hand at once.
+ */
+export type Receiver = {
+  url: string;
+  received: Received[];
+  answer: Answer;
+  connections: number;
+  maxInFlight: number;
+  close: () => Promise<void>;
+};
 
 export async function startReceiver(answer: Answer = () => ({ status: 204 })): Promise<Receiver> {
   const received: Received[] = [];
   const sockets = new Set<Socket>();
-  const receiver: Receiver = { url: '', received, answer, close: async () => undefined };
+  const receiver: Receiver = {
+    url: '',
+    received,
+    answer,
+    connections: 0,
+    maxInFlight: 0,
+    close: async () => undefined,
+  };
+  let inFlight = 0;
   const server = http.createServer((request, response) => {
+    inFlight += 1;
+    receiver.maxInFlight = Math.max(receiver.maxInFlight, inFlight);
+    response.on('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -31,6 +54,7 @@ export async function startReceiver(answer: Answer = () => ({ status: 204 })): P
     });
   });
   server.on('connection', (socket) => {
+    receiver.connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });

@@ -83,8 +83,15 @@ async function endpoint(url: string, eventTypes = ['document.issued'], identity 
   return (await createWebhookEndpoint({ url, eventTypes }, ctx(identity))).result;
 }
 const q = async (sql: string, params: unknown[] = []) => (await fx.pool.query(sql, params)).rows;
+// One worker dispatches per database at a time: whatever a test leaves running is stopped after it.
+const workers: DeliveryWorker[] = [];
+const newWorker = (...args: ConstructorParameters<typeof DeliveryWorker>) => {
+  const worker = new DeliveryWorker(...args);
+  workers.push(worker);
+  return worker;
+};
 /** One round of the worker with the test's clock, waiting until every request it started has ended. */
-async function deliverDue(worker = new DeliveryWorker(base, fx.pool, fx.logger, 1000)): Promise<number> {
+async function deliverDue(worker = newWorker(base, fx.pool, fx.logger, 1000)): Promise<number> {
   const claimed = await worker.round();
   await worker.stop(); // waits for its deliveries and for any round they woke
   return claimed;
@@ -105,6 +112,7 @@ beforeEach(() => {
   otherAgency = nextAgency();
 });
 afterEach(async () => {
+  for (const worker of workers.splice(0)) await worker.stop();
   now = new Date();
   // What a test left pending must not be delivered in the next one.
   await fx.pool.query(`UPDATE webhook_deliveries SET state = 'failed', finished_at = now(), lease_until = NULL
@@ -251,7 +259,7 @@ describe('deliveries', () => {
     const slowEndpoint = await endpoint(slow.url);
     await endpoint(fast.url);
     for (let i = 0; i < 6; i += 1) await fanOutEvent({ event: issued() }, ctx());
-    const worker = new DeliveryWorker(base, fx.pool, fx.logger, 1000);
+    const worker = newWorker(base, fx.pool, fx.logger, 1000);
     const started = Date.now();
     await worker.round();
     await worker.round();
@@ -262,13 +270,146 @@ describe('deliveries', () => {
       'fast receiver got all six',
     );
     expect(Date.now() - started).toBeLessThan(settings.timeoutMs);
-    // The slow endpoint holds at most its per-endpoint share of the worker.
-    const [leased] = await q(
-      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND lease_until IS NOT NULL`,
+    // The slow endpoint holds at most its per-endpoint share of the worker's requests.
+    expect(slow.received.length).toBe(settings.perEndpoint);
+    await worker.stop();
+    // Both timed out; the rest of its queue was given back unattempted, to be probed one at a time.
+    const rows = await q(
+      `SELECT attempts, lease_until FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY attempts DESC`,
       [slowEndpoint.id],
     );
-    expect(leased!.n).toBe(settings.perEndpoint);
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1, 0, 0, 0, 0]);
+    expect(rows.every((row) => row.lease_until === null)).toBe(true);
+    expect(slow.maxInFlight).toBe(settings.perEndpoint);
+  });
+
+  it('a failing endpoint is probed one request at a time and never delays a healthy one, then resumes', async () => {
+    const probeMs = 300;
+    let failing = true;
+    const bad = await receiver(() => ({ status: failing ? 500 : 204 }));
+    const good = await receiver();
+    const badEndpoint = await endpoint(bad.url);
+    await endpoint(good.url);
+    const events = 30;
+    for (let i = 0; i < events; i += 1) await fanOutEvent({ event: issued() }, ctx());
+    const live = { ...base, clock: () => new Date(), settings: { ...settings, failingProbeMs: probeMs } };
+    const worker = newWorker(live, fx.pool, fx.logger, 20);
+    const started = Date.now();
+    worker.start();
+    try {
+      await eventually(
+        async () => good.received.length,
+        (n) => n === events,
+        10_000,
+        'the healthy receiver got every delivery',
+      );
+      const elapsed = Date.now() - started;
+      // The first requests to the failing endpoint went out with the healthy one's, then only probes, one per
+      // interval: not one request per delivery.
+      expect(bad.received.length).toBeLessThanOrEqual(settings.perEndpoint + Math.ceil(elapsed / probeMs) + 1);
+      await eventually(
+        async () => bad.received.length,
+        (n) => n >= settings.perEndpoint + 3,
+        10_000,
+        'three probes',
+      );
+      const probes = bad.received.slice(settings.perEndpoint).map((r) => r.at);
+      for (let i = 1; i < probes.length; i += 1)
+        expect(probes[i]! - probes[i - 1]!).toBeGreaterThanOrEqual(probeMs * 0.9);
+      expect(bad.maxInFlight).toBeLessThanOrEqual(settings.perEndpoint);
+      // Nothing was lost: every delivery to it is still pending, attempted at most once.
+      const [counts] = await q(
+        `SELECT count(*)::int AS n, max(attempts)::int AS most FROM webhook_deliveries
+          WHERE endpoint_id = $1 AND state = 'pending'`,
+        [badEndpoint.id],
+      );
+      expect(counts).toEqual({ n: events, most: 1 });
+      // It answers again: the next probe succeeds and the deliveries not yet attempted follow at full speed.
+      failing = false;
+      await eventually(
+        async () =>
+          (
+            await q(
+              `SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND state = 'succeeded'`,
+              [badEndpoint.id],
+            )
+          )[0]!.n as number,
+        (n) => n >= events - probes.length - settings.perEndpoint,
+        10_000,
+        'the deliveries not yet attempted',
+      );
+      const [row] = await q(`SELECT failing_since, paused_until FROM webhook_endpoints WHERE id = $1`, [
+        badEndpoint.id,
+      ]);
+      expect(row).toEqual({ failing_since: null, paused_until: null });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('sends an endpoint’s deliveries over kept-alive connections, no more requests in flight than its limit', async () => {
+    const r = await receiver();
+    await endpoint(r.url);
+    for (let i = 0; i < 20; i += 1) await fanOutEvent({ event: issued() }, ctx());
+    const worker = newWorker(base, fx.pool, fx.logger, 1000);
+    expect(await worker.round()).toBe(20);
     await worker.drain();
+    expect(r.received).toHaveLength(20);
+    expect(r.maxInFlight).toBeLessThanOrEqual(settings.perEndpoint);
+    expect(r.connections).toBeLessThanOrEqual(settings.perEndpoint);
+    await worker.stop();
+  });
+
+  it('one worker at a time sends to an endpoint, and a queued delivery’s lease covers its wait', async () => {
+    const r = await receiver(() => ({ status: 204, delayMs: 300 }));
+    const created = await endpoint(r.url);
+    for (let i = 0; i < 6; i += 1) await fanOutEvent({ event: issued() }, ctx());
+    const first = newWorker(base, fx.pool, fx.logger, 1000);
+    const second = newWorker(base, fx.pool, fx.logger, 1000);
+    expect(await first.round()).toBe(6);
+    const leases = await q(
+      `SELECT leased_by, lease_until FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY lease_until`,
+      [created.id],
+    );
+    expect(new Set(leases.map((l) => l.leased_by))).toEqual(new Set([first.id]));
+    // perEndpoint (2) at a time: the 3rd and 4th wait one request timeout more than the first two, and so on.
+    const after = leases.map((l) => (l.lease_until as Date).getTime() - now.getTime());
+    const step = settings.timeoutMs;
+    expect(after).toEqual([1, 1, 2, 2, 3, 3].map((k) => k * step + 30_000));
+    // A new delivery due for the endpoint: another worker gets nothing while the first holds the endpoint, and
+    // the first takes it once a batch of its own is recorded.
+    await fanOutEvent({ event: issued() }, ctx());
+    expect(await second.round()).toBe(0);
+    await first.drain();
+    expect(r.received).toHaveLength(7);
+    expect(r.maxInFlight).toBe(settings.perEndpoint);
+    await first.stop();
+    // Released: the next delivery goes to whichever worker claims.
+    await fanOutEvent({ event: issued() }, ctx());
+    expect(await second.round()).toBe(1);
+    await second.stop();
+    expect(r.received).toHaveLength(8);
+  });
+
+  it('a new dispatcher cuts a vanished one’s leases to one request timeout instead of waiting them out', async () => {
+    const r = await receiver();
+    const created = await endpoint(r.url);
+    for (let i = 0; i < 3; i += 1) await fanOutEvent({ event: issued() }, ctx());
+    // A dispatcher that crashed with these queued: leased deep into the future.
+    await fx.pool.query(
+      `UPDATE webhook_deliveries SET leased_by = 'crashed', lease_until = $2 WHERE endpoint_id = $1`,
+      [created.id, new Date(now.getTime() + 3_600_000)],
+    );
+    const worker = newWorker(base, fx.pool, fx.logger, 1000);
+    expect(await worker.round()).toBe(0);
+    const [lease] = await q(`SELECT max(lease_until) AS until FROM webhook_deliveries WHERE endpoint_id = $1`, [
+      created.id,
+    ]);
+    expect((lease!.until as Date).getTime()).toBe(now.getTime() + settings.timeoutMs + 5_000);
+    now = new Date(now.getTime() + settings.timeoutMs + 5_001);
+    expect(await worker.round()).toBe(3);
+    await worker.drain();
+    expect(r.received).toHaveLength(3);
   });
 });
 
@@ -422,7 +563,7 @@ describe('through Kafka and the inbox', () => {
     );
     const producer = createProducer(kafka);
     await producer.connect();
-    const worker = new DeliveryWorker({ ...base, clock: () => new Date() }, fx.pool, fx.logger, 50);
+    const worker = newWorker({ ...base, clock: () => new Date() }, fx.pool, fx.logger, 50);
     const consumer = new InboxConsumer({
       ...notificationsConsumer('notifications', { ...base, clock: () => new Date() }, () => worker.wake()),
       kafka,

@@ -26,14 +26,21 @@ export function notificationsHandlers(
 
 export const consumedTopics = ['vanthu.documents', 'vanthu.routing', 'vanthu.exchange'] as const;
 
+/**
+ * Events of one Kafka batch fanned out in one inbox transaction (and one offset commit) instead of one each: under a
+ * burst of events the consumer keeps up, and a quiet partition's single event still goes at once.
+ */
+export const notificationsBatchSize = 100;
+
 export function notificationsConsumer(
   group: string,
   base: WorkerContext,
   onStored?: () => void,
-): { consumer: string; topics: string[]; handlers: Record<string, EventHandler> } {
+): { consumer: string; topics: string[]; handlers: Record<string, EventHandler>; batchSize: number } {
   return {
     consumer: `${base.settings.topicPrefix}${group}`,
     topics: consumedTopics.map((topic) => topicName(topic, base.settings.topicPrefix)),
     handlers: notificationsHandlers(base, onStored),
+    batchSize: notificationsBatchSize,
   };
 }

@@ -106,7 +106,8 @@ export async function rotateEndpointSecret(
 
 export async function enableEndpoint(tx: Tx, id: string): Promise<WebhookEndpoint> {
   const { rows } = await tx.query(
-    `UPDATE webhook_endpoints SET state = 'active', disabled_at = NULL, disabled_reason = NULL, failing_since = NULL
+    `UPDATE webhook_endpoints SET state = 'active', disabled_at = NULL, disabled_reason = NULL, failing_since = NULL,
+                                  paused_until = NULL
       WHERE id = $1 RETURNING ${columns}`,
     [id],
   );
@@ -121,36 +122,6 @@ export async function subscribedEndpointIds(tx: Tx, agencyCode: string, eventTyp
     [agencyCode, eventType],
   );
   return rows.map((r) => r.id as string);
-}
-
-/** After a success the endpoint is healthy again. */
-export async function markEndpointHealthy(tx: Tx, id: string): Promise<void> {
-  await tx.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [id]);
-}
-
-/**
- * Records a failure: the first one after a success starts the failing period. Answers when the endpoint has
- * been failing since, and its agency, so the caller can decide to disable it.
- */
-export async function markEndpointFailing(
-  tx: Tx,
-  id: string,
-  at: Date,
-): Promise<{ failingSince: Date; agencyCode: string; state: string; url: string } | undefined> {
-  const { rows } = await tx.query(
-    `UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1
-     RETURNING failing_since, agency_code, state, url`,
-    [id, at],
-  );
-  const row = rows[0];
-  return row
-    ? {
-        failingSince: row.failing_since as Date,
-        agencyCode: row.agency_code as string,
-        state: row.state as string,
-        url: row.url as string,
-      }
-    : undefined;
 }
 
 /** Disables an endpoint and gives up its pending deliveries (they stay in the log and can be replayed). */
