@@ -9,11 +9,12 @@ import { queueDelivery } from '../src/domain/exchanges/queue-delivery';
 import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
 import { runHubJobs } from '../src/domain/exchanges/run-hub-jobs';
 import { getExchange } from '../src/domain/exchanges/get-exchange';
+import { verifyExchangeLog } from '../src/domain/exchanges/verify-exchange-log';
 import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
 import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
 import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import { BkavAdapter } from '../src/hub/bkav-adapter';
-import type { HubCredentials, HubError } from '../src/hub/hub-adapter';
+import type { HubCredentials, HubError, SentEdoc } from '../src/hub/hub-adapter';
 import { hubTestContext } from './hub-test-context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
@@ -83,6 +84,11 @@ function message(number: string, to: string[]): Buffer {
   return buildEdxml(document);
 }
 
+const sentId = (answer: SentEdoc): string => {
+  if (answer.docId === null) throw new Error('the hub held the message already');
+  return answer.docId;
+};
+
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
     () => 'accepted',
@@ -92,8 +98,13 @@ const refusal = (promise: Promise<unknown>) =>
 describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => {
   it('sends, lists, fetches byte for byte, confirms and lists the organisations under a domain', async () => {
     const edxml = message('301', [agencyB]);
-    const { docId } = await hub.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml });
-    expect((await hub.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml })).docId).toBe(docId);
+    const docId = sentId(await hub.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml }));
+    // Sent again, the hub answers ExistDoc: the adapter reads it as delivered (no id), and the hub holds it once.
+    expect(await hub.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml })).toEqual({
+      docId: null,
+      alreadyHeld: true,
+    });
+    expect(sandbox.messages().filter((m) => m.edxml.equals(edxml))).toHaveLength(1);
     expect(await hub.listReceived(account(agencyB), 'edoc')).toEqual([{ docId, from: '', messageType: 'edoc' }]);
     expect(await hub.listReceived(account(agencyB), 'status')).toEqual([]);
     expect((await hub.getEdoc(account(agencyB), docId)).equals(edxml)).toBe(true);
@@ -140,12 +151,12 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
     expect(await refusal(hub.sendEdoc(account(agencyB), { messageType: 'edoc', to: [], edxml: status }))).toMatch(
       /^9999:false/,
     );
-    const sent = await hub.sendEdoc(account(agencyB), { messageType: 'status', to: [], edxml: status });
+    const sent = sentId(await hub.sendEdoc(account(agencyB), { messageType: 'status', to: [], edxml: status }));
     expect(await hub.listReceived(account(agencyA), 'status')).toEqual([
-      { docId: sent.docId, from: '', messageType: 'status' },
+      { docId: sent, from: '', messageType: 'status' },
     ]);
-    expect((await hub.getEdoc(account(agencyA), sent.docId)).equals(status)).toBe(true);
-    await hub.acknowledge(account(agencyA), sent.docId, 'done');
+    expect((await hub.getEdoc(account(agencyA), sent)).equals(status)).toBe(true);
+    await hub.acknowledge(account(agencyA), sent, 'done');
 
     // A hub answering 9999 InternalServer (as Bkav does on an exception) is retried.
     const failing = Fastify();
@@ -167,6 +178,68 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
     } finally {
       await failing.close();
     }
+  });
+
+  it('a send repeated after its answer was lost is delivered, not failed: ExistDoc marks the exchange sent once', async () => {
+    const ctxA = context(exchangeA, agencyA);
+    const edxml = message('306', [agencyB]);
+    const { exchangeId } = await queueDelivery(
+      {
+        deliveryId: randomUUID(),
+        agencyCode: agencyA,
+        documentId: randomUUID(),
+        version: 1,
+        recipients: [{ organId: agencyB }],
+      },
+      ctxA,
+    );
+    await withTransaction(exchangeA.pool, (tx) =>
+      storeBuiltMessage(tx, exchangeId!, {
+        edxml,
+        sha256: createHash('sha256').update(edxml).digest('hex'),
+        edxmlDocumentId: `${agencyA},2026/12/03,306/SCT-VP`,
+        at: new Date(),
+      }),
+    );
+    // The first attempt reached the hub, but its answer never came back (the job was rolled back).
+    const firstAttempt = sentId(await hub.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml }));
+    expect(await runHubJobs({}, ctxA)).toBe(1);
+    const { rows: exchanges } = await exchangeA.pool.query(
+      'SELECT state, transport_id, last_error FROM exchanges WHERE id = $1',
+      [exchangeId],
+    );
+    expect(exchanges[0]).toEqual({ state: 'sent', transport_id: null, last_error: null });
+    const { rows: jobs } = await exchangeA.pool.query(
+      `SELECT state, attempts FROM hub_jobs WHERE exchange_id = $1 AND kind = 'send-edoc'`,
+      [exchangeId],
+    );
+    expect(jobs).toEqual([{ state: 'done', attempts: expect.any(Number) }]);
+    const { rows: log } = await exchangeA.pool.query(
+      `SELECT outcome, transport_id FROM exchange_log WHERE exchange_id = $1 ORDER BY position`,
+      [exchangeId],
+    );
+    expect(log).toEqual([{ outcome: 'already-held', transport_id: null }]);
+    // The log still proves what was sent: a changed byte of the stored message is found (then put back).
+    expect((await verifyExchangeLog({}, { pool: exchangeA.pool })).valid).toBe(true);
+    await exchangeA.pool.query(`UPDATE exchanges SET edxml = edxml || '\\x20'::bytea WHERE id = $1`, [exchangeId]);
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({
+      valid: false,
+      firstBroken: { reason: 'the stored message no longer has the SHA-256 logged for it' },
+    });
+    await exchangeA.pool.query('UPDATE exchanges SET edxml = $2 WHERE id = $1', [exchangeId, edxml]);
+    const { rows: events } = await exchangeA.pool.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE event_type = 'vn.vanthu.exchange.sent.v1' AND message_key = $1`,
+      [exchangeId],
+    );
+    expect(events[0].n).toBe(1);
+    // The recipient has it once, under the first attempt's id.
+    expect(
+      sandbox
+        .messages()
+        .filter((m) => m.edxml.equals(edxml))
+        .map((m) => m.docId),
+    ).toEqual([firstAttempt]);
+    await hub.acknowledge(account(agencyB), firstAttempt, 'done'); // taken, so the next test's B sees only its own
   });
 
   it('two instances exchange a document through the Bkav shape: sent once, stored once, confirmed', async () => {

@@ -2455,7 +2455,7 @@ export interface components {
             transportId: string | null;
             edxmlDocumentId: string | null;
             messageSha256: string;
-            /** @description accepted, refused:<code>, received, rejected, recorded */
+            /** @description accepted, already-held (the hub held the message from an earlier send whose answer was lost), refused:<code>, received, rejected, recorded */
             outcome: string;
             /** Format: date-time */
             at: string;

@@ -126,6 +126,8 @@ export async function buildHubSandbox(options: {
     edxml: Buffer,
     messageType: 'edoc' | 'status',
     declaredTo: string[] | undefined,
+    /** What the hub does with a file it holds already: the same DocId (VXP, LGSP) or Bkav's ExistDoc refusal. */
+    again: 'same-id' | 'exist-doc' = 'same-id',
   ): string => {
     const sha256 = createHash('sha256').update(edxml).digest('hex');
     let recipients: string[];
@@ -159,8 +161,10 @@ export async function buildHubSandbox(options: {
       if (!recipient) throw new SandboxRefusal('18', `recipient ${code} unknown`);
       if (recipient.locked) throw new SandboxRefusal('23', `recipient ${code} is locked`);
     }
-    // Sending the same file again (a client retrying after a lost answer) gets the same DocId.
+    // Sending the same file again (a client retrying after a lost answer) gets the same DocId, or on the Bkav
+    // shape the ExistDoc refusal the Bkav eDoc service answers for a document it has (bkav-adapter.ts).
     const existing = store.find((m) => m.from === agency.code && m.sha256 === sha256);
+    if (existing && again === 'exist-doc') throw new SandboxRefusal('ExistDoc', 'the document exists already');
     if (existing) return existing.docId;
     const docId = randomUUID();
     const now = clock();
@@ -472,7 +476,7 @@ export async function buildHubSandbox(options: {
       if (typeof hash === 'string' && hash !== createHash('sha256').update(edxml).digest('hex')) {
         throw new SandboxRefusal('EdocHash', 'hash-edoc does not match the file');
       }
-      return { docId: accept(agency, edxml, messageType, undefined) };
+      return { docId: accept(agency, edxml, messageType, undefined, 'exist-doc') };
     }),
   );
 

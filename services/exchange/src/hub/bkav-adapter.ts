@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HubError, hubAnswer, hubFetch } from './hub-adapter';
-import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem } from './hub-adapter';
+import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem, SentEdoc } from './hub-adapter';
 
 // The Bkav eDoc hub (docs/domain/edxml-facts.md "Bkav eDoc"; the shapes read from the public eDoc service,
 // `edoc-service-2.0/…/EdocController.java` and `EdocServiceConstant.java` of the BK source): under
@@ -14,7 +14,9 @@ import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedIte
 // - `GET /getOrganizations?domain=<code>`: `{organizations: [{domain, name, inCharge, …}]}`, the organs under one.
 // Every answer is `{status: Success|Fail|Error, code: "0" | "9999", errors: [{code, message}]}` [U: the error
 // item's field names]. "9999" is every failure alike, so the error items decide: `InternalServer` is the hub's
-// own failure and is retried, anything else (BadRequest, ExistDoc, a checker's rule) is a refusal and never is.
+// own failure and is retried; `ExistDoc` to sendDocument means the hub holds this document already (a send
+// repeated after its answer was lost), so the document is delivered and the send succeeds without an id;
+// anything else (BadRequest, a checker's rule) is a refusal and never is retried.
 
 type BkavError = { code?: string; message?: string };
 type BkavAnswer = {
@@ -67,6 +69,7 @@ export class BkavAdapter implements HubAdapter {
       const reason = errors.map((e) => `${e.code ?? '?'}: ${e.message ?? ''}`).join('; ') || 'no reason given';
       throw new HubError(answer.code ?? String(response.status), `the hub refused ${operation}: ${reason}`, {
         retriable: errors.some((e) => e.code === 'InternalServer'),
+        cause: { bkavErrors: errors.map((e) => e.code ?? '') },
       });
     }
     return answer;
@@ -75,16 +78,25 @@ export class BkavAdapter implements HubAdapter {
   async sendEdoc(
     credentials: HubCredentials,
     message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
-  ): Promise<{ docId: string }> {
-    const answer = await this.call('sendDocument', credentials, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        type: kind(message.messageType),
-        'hash-edoc': createHash('sha256').update(message.edxml).digest('hex'),
-      },
-      body: message.edxml,
-    });
+  ): Promise<SentEdoc> {
+    let answer: BkavAnswer;
+    try {
+      answer = await this.call('sendDocument', credentials, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          type: kind(message.messageType),
+          'hash-edoc': createHash('sha256').update(message.edxml).digest('hex'),
+        },
+        body: message.edxml,
+      });
+    } catch (error) {
+      // Only ExistDoc alone: with another error beside it, the hub refused something about this send too.
+      const codes = error instanceof HubError ? (error.cause as { bkavErrors?: string[] } | undefined)?.bkavErrors : [];
+      if (codes && codes.length > 0 && codes.every((code) => code === 'ExistDoc'))
+        return { docId: null, alreadyHeld: true };
+      throw error;
+    }
     if (answer.docId === undefined || answer.docId === null || String(answer.docId) === '0') {
       throw new HubError('20', 'the hub accepted sendDocument without a docId');
     }

@@ -10,12 +10,19 @@ export type ReceivedItem = { docId: string; from: string; messageType: HubMessag
 
 export type HubAgency = { code: string; name: string; parentCode?: string };
 
+/**
+ * What a hub answered to a send: its id for the message, or that it holds this message already (Bkav's
+ * `ExistDoc` to a file sent again after its first answer was lost), which is a delivery, not a failure; that
+ * answer carries no id.
+ */
+export type SentEdoc = { docId: string; alreadyHeld?: false } | { docId: null; alreadyHeld: true };
+
 export type HubAdapter = {
   readonly name: string;
   sendEdoc(
     credentials: HubCredentials,
     message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
-  ): Promise<{ docId: string }>;
+  ): Promise<SentEdoc>;
   listReceived(credentials: HubCredentials, messageType: HubMessageType): Promise<ReceivedItem[]>;
   getEdoc(credentials: HubCredentials, docId: string): Promise<Buffer>;
   /** The transport acknowledgement (done, fail, processing), separate from the edXML StatusCode. */

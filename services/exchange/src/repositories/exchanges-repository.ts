@@ -335,7 +335,7 @@ export async function storeBuiltMessage(
   );
 }
 
-export async function markExchangeSent(tx: Tx, id: string, transportId: string, at: Date): Promise<ExchangeRow> {
+export async function markExchangeSent(tx: Tx, id: string, transportId: string | null, at: Date): Promise<ExchangeRow> {
   const { rows } = await tx.query(
     `UPDATE exchanges SET state = 'sent', transport_id = $2, sent_at = $3, updated_at = $3, last_error = NULL
       WHERE id = $1 RETURNING ${columns}`,

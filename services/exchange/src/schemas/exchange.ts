@@ -177,7 +177,10 @@ export const ExchangeLogEntry = Type.Object(
     transportId: Nullable(Str),
     edxmlDocumentId: Nullable(Str),
     messageSha256: Str,
-    outcome: Type.String({ description: 'accepted, refused:<code>, received, rejected, recorded' }),
+    outcome: Type.String({
+      description:
+        'accepted, already-held (the hub held the message from an earlier send whose answer was lost), refused:<code>, received, rejected, recorded',
+    }),
     at: Type.String({ format: 'date-time' }),
     previousHash: Str,
     entryHash: Str,

@@ -107,19 +107,21 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
   }
   const { hub, account } = credentials(ctx, exchange.agencyCode);
   const to = exchange.counterparts.map((c) => c.organId);
-  const { docId } = await hub.sendEdoc(account, { messageType: 'edoc', to, edxml });
+  // A hub that says it holds this message already (an earlier send whose answer was lost) delivered it: the
+  // exchange is sent, without the hub's id, which only that lost answer carried.
+  const answer = await hub.sendEdoc(account, { messageType: 'edoc', to, edxml });
   const at = ctx.clock();
-  const sent = await markExchangeSent(tx, exchange.id, docId, at);
+  const sent = await markExchangeSent(tx, exchange.id, answer.docId, at);
   await appendToExchangeLog(tx, {
     exchangeId: exchange.id,
     agencyCode: exchange.agencyCode,
     direction: 'sent',
     messageKind: 'edoc',
     hub: hub.name,
-    transportId: docId,
+    transportId: answer.docId,
     edxmlDocumentId: sent.edxmlDocumentId,
     messageSha256: sha256(edxml),
-    outcome: 'accepted',
+    outcome: answer.alreadyHeld ? 'already-held' : 'accepted',
     at,
   });
   if (exchange.businessDocType !== 0 && exchange.relatedExchangeId) {
@@ -203,7 +205,8 @@ async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Ex
     edxml = (await signOutgoing(edxml, { caller }, ctx.signing)).edxml;
   }
   const { hub, account } = credentials(ctx, exchange.agencyCode);
-  const { docId } = await hub.sendEdoc(account, { messageType: 'status', to: [status.responseFor.organId], edxml });
+  const answer = await hub.sendEdoc(account, { messageType: 'status', to: [status.responseFor.organId], edxml });
+  const { docId } = answer;
   const at = ctx.clock();
   await insertExchangeStatus(tx, {
     exchangeId: exchange.id,
@@ -224,7 +227,7 @@ async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Ex
     transportId: docId,
     edxmlDocumentId: status.responseFor.documentId,
     messageSha256: sha256(edxml),
-    outcome: 'accepted',
+    outcome: answer.alreadyHeld ? 'already-held' : 'accepted',
     at,
   });
   const data: ExchangeStatusV1 = {

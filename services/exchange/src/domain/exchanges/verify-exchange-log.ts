@@ -43,7 +43,8 @@ export async function verifyExchangeLog(_input: Record<string, never>, ctx: { po
         if (entry.previousHash !== previous) return broken('does not link to the entry before it');
         if (entryHashOf(entry.position, entry.previousHash, entry) !== entry.entryHash)
           return broken('entry hash does not match its fields');
-        if (entry.messageKind === 'edoc' && entry.outcome !== 'accepted' && entry.direction === 'sent') {
+        const delivered = entry.outcome === 'accepted' || entry.outcome === 'already-held';
+        if (entry.messageKind === 'edoc' && !delivered && entry.direction === 'sent') {
           // refused before a message existed: nothing stored to compare
         } else if (entry.messageKind === 'edoc') {
           const message = await readExchangeMessage(tx, entry.exchangeId);
