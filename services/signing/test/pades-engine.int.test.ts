@@ -1,14 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { PdfReader, signatureDictionaries } from '@vanthu/pdf';
-import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
-import { parseCertificate, pemToDers } from '../src/pades/cms';
 import { extendSignedPdf, signPdf } from '../src/pades/pades-engine';
 import { verifyPdfSignatures } from '../src/pades/verify-signatures';
 import type { PadesLevel } from '../src/pades/pades-engine';
-import { hsmSigner } from '../src/pades/signer';
 import { planAppearance, defaultAnchors } from '../src/appearance/place-appearance';
 import { blueSignaturePng, redSealPng } from './fixtures/images';
 import { makeCongVan } from './fixtures/cong-van';
@@ -23,37 +19,13 @@ import {
   personSigner,
   qpdfCheck,
   render,
+  useSealHsm,
 } from './support';
 import { pyhankoCorpus } from '../../../test/support/corpus';
 
 const corpus = pyhankoCorpus;
-let hsm: HsmConnection;
-let dir: string;
-const seal = infra.hsm.seals[0] as { agencyCode: string; keyIdHex: string; certPath: string };
-const sealSigner = () =>
-  hsmSigner(
-    hsm,
-    seal.keyIdHex,
-    parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
-    certPool().slice(0, 1),
-    'rsa-pkcs1',
-    'sha256',
-  );
-
-beforeAll(() => {
-  hsm = new HsmConnection({
-    modulePath: infra.hsm.modulePath,
-    tokenLabel: infra.hsm.tokenLabel,
-    pin: readPin(infra.hsm.pinFile),
-    poolSize: 4,
-  });
-  hsm.open();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pades-'));
-});
-afterAll(() => {
-  hsm.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const testHsm = useSealHsm('pades', 4);
+const { sealSigner } = testHsm;
 
 async function sealTwice(input: Buffer, level: PadesLevel = 'B-B'): Promise<string> {
   let bytes = input;
@@ -66,7 +38,7 @@ async function sealTwice(input: Buffer, level: PadesLevel = 'B-B'): Promise<stri
     // Incremental: the earlier bytes are untouched.
     expect(bytes.subarray(0, input.length).equals(input)).toBe(true);
   }
-  const file = path.join(dir, `out-${Math.random().toString(36).slice(2)}.pdf`);
+  const file = path.join(testHsm.dir(), `out-${Math.random().toString(36).slice(2)}.pdf`);
   fs.writeFileSync(file, bytes);
   return file;
 }
@@ -100,19 +72,12 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
     '%s with %s: valid for pdfsig, and openssl cms verifies the CMS over the signed bytes up to the trusted root',
     async (scheme, hash) => {
       const input = await makeCongVan({ pages: 1 });
-      const signer = hsmSigner(
-        hsm,
-        seal.keyIdHex,
-        parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
-        certPool().slice(0, 1),
-        scheme,
-        hash,
-      );
+      const signer = testHsm.sealSigner(scheme, hash);
       const bytes = Buffer.concat([
         input,
         await signPdf(PdfReader.fromBuffer(input), signer, {}, 'B-B', padesSettings()),
       ]);
-      const file = path.join(dir, `${scheme}-${hash}.pdf`);
+      const file = path.join(testHsm.dir(), `${scheme}-${hash}.pdf`);
       fs.writeFileSync(file, bytes);
       const sig = pdfsig(file)[0];
       expect(sig?.valid).toBe(true);
@@ -120,11 +85,11 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
       const dict = signatureDictionaries(reader)[0];
       const [a = 0, b = 0, c = 0, d = 0] = dict?.value.get('ByteRange') as number[];
       fs.writeFileSync(
-        path.join(dir, 'cms.der'),
+        path.join(testHsm.dir(), 'cms.der'),
         (dict?.contents as Buffer).subarray(0, derLength(dict?.contents as Buffer)),
       );
       fs.writeFileSync(
-        path.join(dir, 'signed.bin'),
+        path.join(testHsm.dir(), 'signed.bin'),
         Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
       );
       const out = execFileSync(
@@ -136,9 +101,9 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
           '-inform',
           'DER',
           '-in',
-          path.join(dir, 'cms.der'),
+          path.join(testHsm.dir(), 'cms.der'),
           '-content',
-          path.join(dir, 'signed.bin'),
+          path.join(testHsm.dir(), 'signed.bin'),
           '-CAfile',
           infra.pki.chainPem,
           '-purpose',
@@ -153,9 +118,9 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
   );
 
   it('signs a linearized file', async () => {
-    const src = path.join(dir, 'lin-src.pdf');
+    const src = path.join(testHsm.dir(), 'lin-src.pdf');
     fs.writeFileSync(src, await makeCongVan({ pages: 3 }));
-    const lin = path.join(dir, 'lin.pdf');
+    const lin = path.join(testHsm.dir(), 'lin.pdf');
     execFileSync('qpdf', ['--linearize', src, lin]);
     const file = await sealTwice(fs.readFileSync(lin));
     const sigs = pdfsig(file);
@@ -174,7 +139,7 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
       const input = await makeCongVan({ pages: 1 });
       const reader = PdfReader.fromBuffer(input);
       const bytes = Buffer.concat([input, await signPdf(reader, sealSigner(), {}, level, padesSettings())]);
-      const file = path.join(dir, `${level}.pdf`);
+      const file = path.join(testHsm.dir(), `${level}.pdf`);
       fs.writeFileSync(file, bytes);
       const sigs = pdfsig(file);
       expect(sigs[0]?.valid).toBe(true);
@@ -182,7 +147,7 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
       const out = PdfReader.fromBuffer(bytes);
       const dicts = signatureDictionaries(out);
       // The CMS carries a signature time-stamp token (unsigned attribute id-aa-signatureTimeStampToken).
-      const cmsFile = path.join(dir, `${level}.p7s`);
+      const cmsFile = path.join(testHsm.dir(), `${level}.p7s`);
       fs.writeFileSync(cmsFile, dicts[0]?.contents as Buffer);
       const printed = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', cmsFile], {
         encoding: 'utf8',
@@ -206,11 +171,11 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
         const [a = 0, b = 0, c = 0, d = 0] = range;
         expect(c + d).toBe(bytes.length);
         fs.writeFileSync(
-          path.join(dir, 'ts.der'),
+          path.join(testHsm.dir(), 'ts.der'),
           (ts?.contents as Buffer).subarray(0, derLength(ts?.contents as Buffer)),
         );
         fs.writeFileSync(
-          path.join(dir, 'ts.data'),
+          path.join(testHsm.dir(), 'ts.data'),
           Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
         );
         // openssl ts -verify: the document time-stamp covers the whole file up to its own /Contents.
@@ -221,9 +186,9 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
             '-verify',
             '-token_in',
             '-in',
-            path.join(dir, 'ts.der'),
+            path.join(testHsm.dir(), 'ts.der'),
             '-data',
-            path.join(dir, 'ts.data'),
+            path.join(testHsm.dir(), 'ts.data'),
             '-CAfile',
             infra.pki.chainPem,
           ],
@@ -249,7 +214,7 @@ describe('extending signatures made elsewhere', () => {
     }));
     const extended = Buffer.concat([signed, await extendSignedPdf(reader, items, 'B-LTA', padesSettings(), 'sha256')]);
     expect(extended.subarray(0, signed.length).equals(signed)).toBe(true);
-    const file = path.join(dir, 'extended.pdf');
+    const file = path.join(testHsm.dir(), 'extended.pdf');
     fs.writeFileSync(file, extended);
     const sigs = pdfsig(file);
     expect(sigs[0]?.valid).toBe(true);
@@ -304,7 +269,7 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
       widthMm: 36,
       approvalRect: approval,
     });
-    const file = path.join(dir, 'cong-van-signed.pdf');
+    const file = path.join(testHsm.dir(), 'cong-van-signed.pdf');
     fs.writeFileSync(file, bytes);
     const sigs = pdfsig(file);
     expect(sigs).toHaveLength(4);
@@ -338,11 +303,22 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
       input,
       await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), copy.builder),
     ]);
-    fs.writeFileSync(path.join(dir, 'copy.pdf'), copied);
-    expect(pdfsig(path.join(dir, 'copy.pdf'))[0]?.valid).toBe(true);
+    fs.writeFileSync(path.join(testHsm.dir(), 'copy.pdf'), copied);
+    expect(pdfsig(path.join(testHsm.dir(), 'copy.pdf'))[0]?.valid).toBe(true);
     const text = execFileSync(
       'pdftotext',
-      ['-x', String(Math.floor(copy.rect.x)), '-y', '0', '-W', '600', '-H', '60', path.join(dir, 'copy.pdf'), '-'],
+      [
+        '-x',
+        String(Math.floor(copy.rect.x)),
+        '-y',
+        '0',
+        '-W',
+        '600',
+        '-H',
+        '60',
+        path.join(testHsm.dir(), 'copy.pdf'),
+        '-',
+      ],
       { encoding: 'utf8' },
     ).normalize('NFC');
     expect(text).toContain(copyText);
@@ -355,10 +331,10 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
       input,
       await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), digit.builder),
     ]);
-    fs.writeFileSync(path.join(dir, 'digit.pdf'), digitised);
-    expect(pdfsig(path.join(dir, 'digit.pdf'))[0]?.valid).toBe(true);
+    fs.writeFileSync(path.join(testHsm.dir(), 'digit.pdf'), digitised);
+    expect(pdfsig(path.join(testHsm.dir(), 'digit.pdf'))[0]?.valid).toBe(true);
     expect(digit.rect.width).toBeCloseTo((36 * 72) / 25.4, 3);
-    expect(inkIn(render(path.join(dir, 'digit.pdf'), 1), 841.89, digit.rect).red).toBeGreaterThan(200);
+    expect(inkIn(render(path.join(testHsm.dir(), 'digit.pdf'), 1), 841.89, digit.rect).red).toBeGreaterThan(200);
   });
 
   it('attachment signature: notation and ISO 8601 +07:00 time at the top right of page 1, no image', async () => {
@@ -369,7 +345,7 @@ describe('NĐ 30 appearances on a Vietnamese công văn', () => {
       input,
       await signPdf(PdfReader.fromBuffer(input), sealSigner(), {}, 'B-B', padesSettings(), plan.builder),
     ]);
-    const file = path.join(dir, 'attachment.pdf');
+    const file = path.join(testHsm.dir(), 'attachment.pdf');
     fs.writeFileSync(file, bytes);
     expect(pdfsig(file)[0]?.valid).toBe(true);
     expect(plan.rect.y).toBeGreaterThan(841.89 - 80);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { PNG } from 'pngjs';
@@ -7,9 +8,11 @@ import { PdfDict, PdfReader, PdfRef, PdfStream } from '@vanthu/pdf';
 import { loadInfrastructure } from '../../../test/support/infrastructure';
 import { parseCertificate, pemToDers } from '../src/pades/cms';
 import type { PadesSettings } from '../src/pades/pades-engine';
-import { softwareSigner } from '../src/pades/signer';
+import { hsmSigner, softwareSigner } from '../src/pades/signer';
+import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
 import { isSelfSigned } from '../src/pades/revocation';
 import type { CmsSigner } from '../src/pades/signer';
+import type { HashName, SignatureScheme } from '../src/pades/algorithms';
 
 export const infra = loadInfrastructure();
 export const certPool = (): pkijs.Certificate[] =>
@@ -187,3 +190,51 @@ export const word = (words: Word[], test: (w: Word) => boolean, what: string): W
   if (!last) throw new Error(`poppler found no word ${what}`);
   return last;
 };
+
+/**
+ * The test stack's HSM and a scratch folder for one test file, opened before its tests and closed after them; the
+ * seal signer signs with the first agency's organisation key (RSA PKCS#1 v1.5, SHA-256) as issuing does.
+ */
+export function useSealHsm(
+  prefix: string,
+  poolSize: number,
+): {
+  hsm: () => HsmConnection;
+  dir: () => string;
+  sealSigner: (scheme?: SignatureScheme, hash?: HashName) => CmsSigner;
+} {
+  let hsm: HsmConnection | undefined;
+  let dir: string | undefined;
+  const seal = infra.hsm.seals[0] as { agencyCode: string; keyIdHex: string; certPath: string };
+  beforeAll(() => {
+    hsm = new HsmConnection({
+      modulePath: infra.hsm.modulePath,
+      tokenLabel: infra.hsm.tokenLabel,
+      pin: readPin(infra.hsm.pinFile),
+      poolSize,
+    });
+    hsm.open();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  });
+  afterAll(() => {
+    hsm?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const opened = (): HsmConnection => {
+    if (!hsm) throw new Error('the HSM is opened in beforeAll');
+    return hsm;
+  };
+  return {
+    hsm: opened,
+    dir: () => dir as string,
+    sealSigner: (scheme: SignatureScheme = 'rsa-pkcs1', hash: HashName = 'sha256') =>
+      hsmSigner(
+        opened(),
+        seal.keyIdHex,
+        parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+        certPool().slice(0, 1),
+        scheme,
+        hash,
+      ),
+  };
+}
