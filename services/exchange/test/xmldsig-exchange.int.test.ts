@@ -1,6 +1,10 @@
 import fs from 'node:fs';
-import { createPrivateKey, generateKeyPairSync, randomUUID, sign as rsaSign } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign as rsaSign } from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import path from 'node:path';
 import { createServiceIdentitySigner, systemClock } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
@@ -33,6 +37,7 @@ import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { agencyA, agencyB, clerkOf, createIdentityKit } from '../../../test/support/identities';
 import { loadInfrastructure } from '../../../test/support/infrastructure';
+import { intermediatePublishName } from '../../../infra/src/pki';
 import { documentUpload } from '../../../test/support/multipart';
 import { makePdf } from '../../../test/support/pdfs';
 import { readPin } from '../../signing/src/hsm/hsm-connection';
@@ -512,6 +517,122 @@ describe('signed status messages and recalls, and the signer’s revocation', ()
       [exchangeId],
     );
     expect(trail.rowCount).toBe(0);
+  });
+
+  it('a message whose signer’s revocation is unknown (no responder answers) waits at the hub and is read again', async () => {
+    // A signer of the test intermediate whose OCSP and CRL addresses are a port nothing listens on yet. Issued with
+    // `openssl x509 -req`, outside the CA database, so the shared PKI is left as it was.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revocation-unknown-'));
+    const keyPath = path.join(dir, 'key.pem');
+    const certPath = path.join(dir, 'cert.pem');
+    fs.writeFileSync(
+      path.join(dir, 'ext.cnf'),
+      [
+        'basicConstraints = CA:FALSE',
+        'keyUsage = critical, digitalSignature, nonRepudiation',
+        `authorityInfoAccess = OCSP;URI:http://127.0.0.1:${port}/ocsp`,
+        `crlDistributionPoints = URI:http://127.0.0.1:${port}/crl/${intermediatePublishName}.crl`,
+      ].join('\n'),
+    );
+    const intermediateKey = path.join(path.dirname(infra.pki.intermediateCert), 'intermediate.key');
+    execFileSync('openssl', [
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-subj',
+      '/C=VN/CN=Khong Ro Trang Thai',
+      '-out',
+      path.join(dir, 'req.pem'),
+    ]);
+    execFileSync('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      path.join(dir, 'req.pem'),
+      '-CA',
+      infra.pki.intermediateCert,
+      '-CAkey',
+      intermediateKey,
+      '-set_serial',
+      `0x${randomBytes(8).toString('hex')}`,
+      '-days',
+      '30',
+      '-sha256',
+      '-extfile',
+      path.join(dir, 'ext.cnf'),
+      '-out',
+      certPath,
+    ]);
+    const key = createPrivateKey(fs.readFileSync(keyPath));
+    const certificates = [
+      ...pemToDers(fs.readFileSync(certPath, 'utf8')),
+      ...pemToDers(fs.readFileSync(infra.pki.intermediateCert, 'utf8')),
+    ];
+
+    const documentId = await issuedDocument('V/v văn bản chưa rõ trạng thái thu hồi của người ký');
+    const unsignedA = unsignedContext(ctxA, exchangeA.pool, 'u-a');
+    await queueDelivery(
+      { deliveryId: randomUUID(), agencyCode: agencyA, documentId, version: 1, recipients: [{ organId: agencyB }] },
+      unsignedA,
+    );
+    await runHubJobs({}, unsignedA);
+    const atHub = sandbox.messages().at(-1)!;
+    const xml = atHub.edxml.toString('utf8');
+    const signature = await computeEnvelopedSignature(
+      xml,
+      { certificates, sign: async (data) => rsaSign('sha256', data, key) },
+      { afterLocalName: 'TraceHeaderList' },
+    );
+    atHub.edxml = Buffer.from(spliceSignature(xml, signature, 'TraceHeaderList'), 'utf8');
+    const held = async () =>
+      (
+        await exchangeB.pool.query(`SELECT id FROM exchanges WHERE direction = 'received' AND transport_id = $1`, [
+          atHub.docId,
+        ])
+      ).rowCount;
+
+    // The rule (receive-from-hub.ts): neither accepted nor rejected — not stored, not logged, not acknowledged.
+    for (let poll = 0; poll < 2; poll += 1) {
+      expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 0, rejected: 0 });
+      expect(await held()).toBe(0);
+      expect(atHub.status).toBe('initial');
+    }
+    const acknowledgements = await exchangeB.pool.query(`SELECT 1 FROM hub_jobs WHERE payload->>'docId' = $1`, [
+      atHub.docId,
+    ]);
+    expect(acknowledgements.rowCount).toBe(0); // no acknowledgement (nor 02) queued
+
+    // The responders come back (the CRL, served from the test PKI's own; OCSP still refuses): the next poll takes it.
+    const responder = Fastify();
+    responder.get('/crl/:name', async (_request, reply) =>
+      reply
+        .type('application/pkix-crl')
+        .send(fs.readFileSync(path.join(infra.pki.publishDir, 'crl', `${intermediatePublishName}.crl`))),
+    );
+    responder.post('/ocsp', async (_request, reply) => reply.code(503).send());
+    await responder.listen({ host: '127.0.0.1', port });
+    try {
+      expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 1, rejected: 0 });
+    } finally {
+      await responder.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await held()).toBe(1);
+    const received = (await exchangesOfB()).at(-1)!;
+    const detail = await getExchange({ exchangeId: received.id }, { identity: clerkOf(agencyB), pool: exchangeB.pool });
+    expect(detail.signature).toMatchObject({ valid: true, trusted: true, revocation: 'good' });
+    await runHubJobs({}, ctxB);
+    expect(atHub.status).toBe('done');
   });
 
   it('the seal signs a status message only for a service of the sending agency, and only a bare status', async () => {
