@@ -8,7 +8,7 @@ import { refreshOcsp } from '../../infra/src/ocsp';
 import { deleteTokenKeyPair } from '../../infra/src/softhsm';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { gatewayClient } from '../support/gateway-client';
+import { certificateDer, gatewayClient } from '../support/gateway-client';
 import type { ClientResponse } from '../support/gateway-client';
 import { documentUpload, multipartBody } from '../support/multipart';
 import { makePdf } from '../support/pdfs';
@@ -241,8 +241,6 @@ function checked(token?: string, options: { agencyA?: boolean; roleProbe?: boole
   };
 }
 
-const der = (pemFile: string): string =>
-  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const idOf = (response: ClientResponse): string => (response.body as { id: string }).id;
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
 
@@ -677,7 +675,7 @@ describe('every operation of the published OpenAPI document, checked against it'
         await session(person('binh'), {
           kind: 'initial',
           step: 'format',
-          certificate: der(an.certPath),
+          certificate: certificateDer(an.certPath),
           documents: [{ documentId }],
         })
       ).status,
@@ -704,7 +702,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     const dataToSign = Buffer.from(sessionBody.items[0]?.dataToSign ?? '', 'base64');
     const complete = (p: Person, id: string, signatureValue: string) =>
       p.client.json('POST', `/v1/signing-sessions/${id}/complete`, {
-        certificateChain: [der(an.certPath)],
+        certificateChain: [certificateDer(an.certPath)],
         items: [{ documentId, signatureValue }],
       });
     expect((await complete(an, sessionBody.id, randomBytes(256).toString('base64'))).status).toBe(422);
@@ -712,7 +710,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await complete(an, randomUUID(), randomBytes(256).toString('base64'))).status).toBe(404);
     expect((await complete(cuong, sessionBody.id, randomBytes(256).toString('base64'))).status).toBe(404);
     const foreignChain = await an.client.json('POST', `/v1/signing-sessions/${sessionBody.id}/complete`, {
-      certificateChain: [der(cuong.certPath)],
+      certificateChain: [certificateDer(cuong.certPath)],
       items: [{ documentId, signatureValue: randomBytes(256).toString('base64') }],
     });
     expect(foreignChain.status).toBe(422);
@@ -1148,7 +1146,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     const preparedBody = prepared.body as { id: string; items: { dataToSign: string }[] };
     const toSign = Buffer.from(preparedBody.items[0]?.dataToSign ?? '', 'base64');
     const completed = await member.client.json('POST', `/v1/signing-sessions/${preparedBody.id}/complete`, {
-      certificateChain: [der(member.certPath)],
+      certificateChain: [certificateDer(member.certPath)],
       items: [{ documentId: sheetDocument, signatureValue: nodeSign('sha256', toSign, member.key).toString('base64') }],
     });
     expect(completed.status).toBe(200);
@@ -1285,7 +1283,10 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await signXml(office, { documentId: draft, edxml })).status).toBe(422);
     // The revocation state of a received message's signer (OCSP, else CRL), by the signing service.
     const signerChecks = '/v1/edxml-signatures/signer-checks';
-    const signer = [der(stack.infra.pki.persons['pham-van-duc']!.certPath), der(stack.infra.pki.intermediateCert)];
+    const signer = [
+      certificateDer(stack.infra.pki.persons['pham-van-duc']!.certPath),
+      certificateDer(stack.infra.pki.intermediateCert),
+    ];
     const revoked = await office.json('POST', signerChecks, { certificates: signer });
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ status: 'revoked' });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { gatewayClient } from '../support/gateway-client';
+import { gatewayClient, json } from '../support/gateway-client';
 import { makePdf } from '../support/pdfs';
 import { currentVietnamMonth, eventually } from '../support/wait';
 import { agencyA } from '../support/identities';
@@ -15,7 +15,6 @@ import { backupStack, restoreStack, stackDataOf, verifyBackup } from '../../infr
 // register goes on numbering where it stopped (no number burnt or repeated).
 const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-backup-'));
 const month = currentVietnamMonth();
-const json = (value: unknown) => ({ body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' });
 type Report = { documents: unknown; figures: unknown; certificates: unknown; definitionsVersion: string };
 const comparable = (report: Report) => ({
   documents: report.documents,

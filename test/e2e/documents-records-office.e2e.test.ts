@@ -1,6 +1,6 @@
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { gatewayClient } from '../support/gateway-client';
+import { gatewayClient, json } from '../support/gateway-client';
 import { multipartBody } from '../support/multipart';
 import { makePdf } from '../support/pdfs';
 import { agencyA, agencyB } from '../support/identities';
@@ -14,7 +14,6 @@ import { vietnamesePdf } from '../../services/documents/test/vietnamese-pdf';
 // register reads back with pdftotext, and a document filed in two dossiers exists once.
 let stack: TestStack;
 let clerk: ReturnType<typeof gatewayClient>;
-const json = (body: unknown) => ({ body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
 
 beforeAll(async () => {
   stack = await startTestStack('docoffice');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { sign as nodeSign } from 'node:crypto';
-import { gatewayClient } from '../support/gateway-client';
+import { certificateDer, gatewayClient, json } from '../support/gateway-client';
 import { multipartBody } from '../support/multipart';
 import { agencyA, agencyB } from '../support/identities';
 import { queryOnce } from '../support/sql';
@@ -20,9 +20,6 @@ import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtur
 // recipient got one incoming document and one incoming process, and reporting counts each task once.
 
 type Client = ReturnType<typeof gatewayClient>;
-const json = (body: unknown) => ({ body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
-const der = (pemFile: string): string =>
-  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 const matrix = cells([
   { fault: { kind: 'kill', service: 'routing' }, point: 'when the approval is signed' },
@@ -254,7 +251,7 @@ describe.each(matrix.map((cell) => [cellTitle(cell), cell] as const))('the outgo
       const done = await untilAnswered(
         () =>
           leader.client.call('POST', `/v1/signing-sessions/${session.id}/complete`, {
-            ...json({ certificateChain: [der(leader.certPath)], items: [{ documentId, signatureValue }] }),
+            ...json({ certificateChain: [certificateDer(leader.certPath)], items: [{ documentId, signatureValue }] }),
             headers: { 'idempotency-key': `complete-${session.id}` },
           }),
         'complete the approval',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sign as nodeSign } from 'node:crypto';
-import { gatewayClient } from '../support/gateway-client';
+import { certificateDer, gatewayClient, json } from '../support/gateway-client';
 import { multipartBody } from '../support/multipart';
 import { agencyA } from '../support/identities';
 import { queryOnce } from '../support/sql';
@@ -22,9 +22,6 @@ import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtur
 // once, no version was added twice, no number is burnt or repeated, and reporting counts each signature once.
 
 type Client = ReturnType<typeof gatewayClient>;
-const json = (body: unknown) => ({ body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
-const der = (pemFile: string): string =>
-  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 const batchCells = cells([
   { fault: { kind: 'kill', service: 'signing' }, point: 'between prepare and complete' },
@@ -155,7 +152,7 @@ async function twoStep(
   const key = `complete-${session.id}`;
   const complete = () =>
     signer.client.call('POST', `/v1/signing-sessions/${session.id}/complete`, {
-      ...json({ certificateChain: [der(signer.certPath)], items }),
+      ...json({ certificateChain: [certificateDer(signer.certPath)], items }),
       headers: { 'idempotency-key': key },
     });
   const [done] = await Promise.all([

@@ -5,7 +5,7 @@ import { sign as nodeSign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { gatewayClient } from '../support/gateway-client';
+import { certificateDer, gatewayClient } from '../support/gateway-client';
 import { multipartBody } from '../support/multipart';
 import { agencyA } from '../support/identities';
 import { queryOnce } from '../support/sql';
@@ -42,8 +42,6 @@ const json = (body: unknown): { body: Buffer; contentType: string } => ({
   contentType: 'application/json',
 });
 const post = (client: Client, url: string, body: unknown) => client.call('POST', url, json(body));
-const der = (pemFile: string): string =>
-  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 async function person(user: string, roles: string[], name: string, personKey: string) {
   const client = gatewayClient(stack.gatewayUrl, await stack.token({ user, agency: agencyA, roles, name } as never));
@@ -73,7 +71,7 @@ async function twoStep(p: Awaited<ReturnType<typeof person>>, documentId: string
   const signatureValue = nodeSign('sha256', dataToSign, p.key).toString('base64');
   const complete = () =>
     post(p.client, `/v1/signing-sessions/${session.id}/complete`, {
-      certificateChain: [der(p.certPath)],
+      certificateChain: [certificateDer(p.certPath)],
       items: [{ documentId, signatureValue }],
     });
   const done = await complete();
@@ -127,7 +125,7 @@ describe('signing through the gateway', () => {
     const foreign = await post(checker.client, '/v1/signing-sessions', {
       kind: 'initial',
       step: 'format',
-      certificate: der(leader.certPath),
+      certificate: certificateDer(leader.certPath),
       documents: [{ documentId }],
     });
     expect(foreign.status).toBe(403);
@@ -144,7 +142,7 @@ describe('signing through the gateway', () => {
       documents: [{ documentId }],
     });
     const bad = await post(leader.client, `/v1/signing-sessions/${(prepared.body as { id: string }).id}/complete`, {
-      certificateChain: [der(leader.certPath)],
+      certificateChain: [certificateDer(leader.certPath)],
       items: [
         {
           documentId,

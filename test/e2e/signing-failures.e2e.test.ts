@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { sign as nodeSign } from 'node:crypto';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { gatewayClient } from '../support/gateway-client';
+import { certificateDer, gatewayClient } from '../support/gateway-client';
 import { multipartBody } from '../support/multipart';
 import { queryOnce } from '../support/sql';
 import { agencyA, agencyB } from '../support/identities';
@@ -26,8 +26,6 @@ afterAll(async () => {
 type Client = ReturnType<typeof gatewayClient>;
 const post = (client: Client, url: string, body: unknown) =>
   client.call('POST', url, { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
-const der = (pemFile: string): string =>
-  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 const isProblem = (r: { headers: Headers; body: unknown }, code: string): void => {
   expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
   expect((r.body as { code: string }).code).toBe(code);
@@ -94,7 +92,7 @@ describe('signing failures through the gateway', () => {
     const early = await post(ctx.leader, '/v1/signing-sessions', {
       kind: 'approval',
       positionText: 'CHỦ TỊCH',
-      certificate: der(ctx.leaderInfo.certPath),
+      certificate: certificateDer(ctx.leaderInfo.certPath),
       documents: [{ documentId }],
     });
     expect(early.status).toBe(403);
@@ -152,7 +150,7 @@ describe('signing failures through the gateway', () => {
     const session = prepared.body as { id: string; items: { dataToSign: string }[] };
     const wrongKey = fs.readFileSync(stack.infra.pki.persons['tran-thi-binh']?.keyPath ?? '', 'utf8');
     const mismatch = await post(ctx.leader, `/v1/signing-sessions/${session.id}/complete`, {
-      certificateChain: [der(ctx.leaderInfo.certPath)],
+      certificateChain: [certificateDer(ctx.leaderInfo.certPath)],
       items: [
         {
           documentId,
@@ -184,7 +182,7 @@ describe('signing failures through the gateway', () => {
       [session.id],
     );
     const expired = await post(ctx.leader, `/v1/signing-sessions/${session.id}/complete`, {
-      certificateChain: [der(ctx.leaderInfo.certPath)],
+      certificateChain: [certificateDer(ctx.leaderInfo.certPath)],
       items: [
         {
           documentId,
@@ -249,7 +247,7 @@ describe('signing failures through the gateway', () => {
       (await post(ctx.admin, `/v1/certificates/${(registered.body as { id: string }).id}/activate`, {})).status,
     ).toBe(200);
     // The client (a VGCA-SignService-like agent) builds the CMS around the document digest itself.
-    const certificate = parseCertificate(Buffer.from(der(cuongInfo.certPath), 'base64'));
+    const certificate = parseCertificate(Buffer.from(certificateDer(cuongInfo.certPath), 'base64'));
     const attributes = buildSignedAttributes(
       Buffer.from(session.items[0]?.documentDigest ?? '', 'base64'),
       certificate,
@@ -305,14 +303,14 @@ describe('signing failures through the gateway', () => {
       ).toString('base64'),
     }));
     const done = await post(ctx.leader, `/v1/signing-sessions/${session.id}/complete`, {
-      certificateChain: [der(ctx.leaderInfo.certPath)],
+      certificateChain: [certificateDer(ctx.leaderInfo.certPath)],
       items,
     });
     expect(done.status).toBe(200);
     const results = (done.body as { results: { documentId: string; outcome: string }[] }).results;
     expect(results.map((r) => r.outcome)).toEqual(['signed', 'failed', 'signed']);
     const repeat = await post(ctx.leader, `/v1/signing-sessions/${session.id}/complete`, {
-      certificateChain: [der(ctx.leaderInfo.certPath)],
+      certificateChain: [certificateDer(ctx.leaderInfo.certPath)],
       items,
     });
     expect(repeat.body).toEqual(done.body);

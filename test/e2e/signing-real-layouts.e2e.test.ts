@@ -5,7 +5,7 @@ import { sign as nodeSign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { gatewayClient } from '../support/gateway-client';
+import { certificateDer, gatewayClient } from '../support/gateway-client';
 import { multipartBody } from '../support/multipart';
 import { agencyA } from '../support/identities';
 import { congVanDocx, libreOfficePdfs } from '../../services/signing/test/fixtures/office-documents';
@@ -37,8 +37,6 @@ const json = (body: unknown): { body: Buffer; contentType: string } => ({
   contentType: 'application/json',
 });
 const post = (client: Client, url: string, body: unknown) => client.call('POST', url, json(body));
-const der = (pemFile: string): string =>
-  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 /** `directoryName` is what the identity provider calls the person; the certificate may spell it otherwise. */
 async function person(user: string, roles: string[], directoryName: string, personKey: string) {
@@ -69,7 +67,7 @@ async function twoStep(p: Awaited<ReturnType<typeof person>>, documentId: string
   const session = prepared.body as { id: string; items: { dataToSign: string }[] };
   const signatureValue = nodeSign('sha256', Buffer.from(session.items[0]?.dataToSign ?? '', 'base64'), p.key);
   const done = await post(p.client, `/v1/signing-sessions/${session.id}/complete`, {
-    certificateChain: [der(p.certPath)],
+    certificateChain: [certificateDer(p.certPath)],
     items: [{ documentId, signatureValue: signatureValue.toString('base64') }],
   });
   expect(done.status).toBe(200);

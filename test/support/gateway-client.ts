@@ -1,4 +1,15 @@
+import fs from 'node:fs';
 import { documentUpload } from './multipart';
+
+/** A JSON request body for `gatewayClient().call`. */
+export const json = (value: unknown): { body: Buffer; contentType: string } => ({
+  body: Buffer.from(JSON.stringify(value)),
+  contentType: 'application/json',
+});
+
+/** A PEM certificate file as the base64 DER the certificates API takes. */
+export const certificateDer = (pemFile: string): string =>
+  fs.readFileSync(pemFile, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
 export type ClientResponse = { status: number; headers: Headers; body: unknown; raw: Buffer };
 
