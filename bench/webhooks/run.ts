@@ -2,7 +2,7 @@
 // to the same receiver in the same run (goal ratio ≥ 0.5), and the delay from an event's commit to its arrival at
 // the receiver, p99 (goal ≤ 1 s), with a second endpoint whose receiver fails every request alongside.
 // Usage (infrastructure up): VANTHU_INFRASTRUCTURE=… npx tsx bench/webhooks/run.ts [--deliveries 2000] [--events 300]
-//   [--prefetch 128]
+//   [--prefetch 128] [--append]
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -252,7 +252,13 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, uptime: load, note: 'shared machine, loaded by other work during the run' },
     at: new Date().toISOString(),
   };
-  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // `--append` adds this run to the runs already in the file (the README asks for two runs).
+  const file = path.join(__dirname, 'results.json');
+  const earlier =
+    args.includes('--append') && fs.existsSync(file)
+      ? ((JSON.parse(fs.readFileSync(file, 'utf8')) as { runs?: unknown[] }).runs ?? [])
+      : [];
+  fs.writeFileSync(file, `${JSON.stringify({ runs: [...earlier, report] }, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
