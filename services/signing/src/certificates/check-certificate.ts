@@ -42,6 +42,34 @@ export function assertValidPeriod(certificate: pkijs.Certificate, at = new Date(
     });
 }
 
+/** The refusal of a certificate its CA has revoked (OCSP or CRL), with the CA's answer as its cause. */
+const revokedRefusal = (error: CertificateRevokedError): AppError =>
+  new AppError('UNPROCESSABLE', 'this certificate is revoked', {
+    cause: error,
+    errors: [{ field: 'certificate', message: 'revoked' }],
+  });
+
+/**
+ * A certificate offered to be registered for a person or attached to an organisation key: in its validity period at
+ * `at`, chaining to a trusted root (with `extra` as intermediates) and not revoked. Answers its chain.
+ */
+export async function assertAcceptableCertificate(
+  certificate: pkijs.Certificate,
+  extra: pkijs.Certificate[],
+  deps: SigningDeps,
+  at: Date,
+): Promise<pkijs.Certificate[]> {
+  assertValidPeriod(certificate, at);
+  const chain = await assertChainsToTrust(certificate, extra, deps, at);
+  try {
+    await collectRevocation(chain, deps.pades.certificatePool, deps.pades.revocationTimeoutMs);
+  } catch (error) {
+    if (error instanceof CertificateRevokedError) throw revokedRefusal(error);
+    throw error;
+  }
+  return chain;
+}
+
 /**
  * A personal signature may only be made with the caller's own registered and activated
  * certificate that is in its validity period and not revoked (the directives forbid handing a
@@ -87,10 +115,7 @@ export async function assertUsableCertificate(
             { actor: 'vanthu-signing', requestId, source: deps.source, topicPrefix: deps.topicPrefix },
           );
       });
-      throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
-        cause: error,
-        errors: [{ field: 'certificate', message: 'revoked' }],
-      });
+      throw revokedRefusal(error);
     }
     throw error;
   }

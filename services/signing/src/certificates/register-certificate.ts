@@ -4,7 +4,6 @@ import type { Mutation, Tx } from '@vanthu/platform';
 import { certificateRegisteredV1 } from '@vanthu/contracts';
 import type { CertificateRegisteredV1 } from '@vanthu/contracts';
 import { certificateDer } from '../pades/cms';
-import { CertificateRevokedError, collectRevocation } from '../pades/revocation';
 import {
   findCertificateBySha,
   insertCertificate,
@@ -15,7 +14,7 @@ import {
 import type { CertificateRow } from '../repositories/certificates-repository';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { assertChainsToTrust, assertValidPeriod } from './check-certificate';
+import { assertAcceptableCertificate } from './check-certificate';
 import { toView } from './certificate-view';
 import type { CertificateView } from './certificate-view';
 import { mapSigningErrors } from '../signatures/map-signing-errors';
@@ -41,18 +40,7 @@ export async function registerCertificate(
   const certificate = decodeCertificate(input.certificate);
   return mapSigningErrors(async () => {
     const at = ctx.clock();
-    assertValidPeriod(certificate, at);
-    const chain = await assertChainsToTrust(certificate, [], signing, at);
-    try {
-      await collectRevocation(chain, signing.pades.certificatePool, signing.pades.revocationTimeoutMs);
-    } catch (error) {
-      if (error instanceof CertificateRevokedError)
-        throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
-          cause: error,
-          errors: [{ field: 'certificate', message: 'revoked' }],
-        });
-      throw error;
-    }
+    await assertAcceptableCertificate(certificate, [], signing, at);
     const sha256 = certificateSha256(certificate);
     try {
       return await ctx.runInTransaction(async (tx) => {

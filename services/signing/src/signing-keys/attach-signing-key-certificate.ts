@@ -3,11 +3,11 @@ import type { Mutation } from '@vanthu/platform';
 import { signingKeyActivatedV1, signingKeyRotatedV1 } from '@vanthu/contracts';
 import type * as pkijs from 'pkijs';
 import { certificateDer } from '../pades/cms';
-import { CertificateRevokedError, collectRevocation, isSelfSigned } from '../pades/revocation';
+import { isSelfSigned } from '../pades/revocation';
 import { activateSigningKey, findSigningKey } from '../repositories/signing-keys-repository';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { assertChainsToTrust, assertValidPeriod } from '../certificates/check-certificate';
+import { assertAcceptableCertificate } from '../certificates/check-certificate';
 import { mapSigningErrors } from '../signatures/map-signing-errors';
 import { decodeCertificate } from '../signatures/prepare-signing-session';
 import { certificateSha256, certificateSubject } from '../signatures/signing-deps';
@@ -66,18 +66,7 @@ export async function attachSigningKeyCertificate(
           errors: [{ field: 'certificate', message: 'public key does not match the signing key' }],
         });
       const at = ctx.clock();
-      assertValidPeriod(certificate, at);
-      const chain = await assertChainsToTrust(certificate, extra, deps, at);
-      try {
-        await collectRevocation(chain, deps.pades.certificatePool, deps.pades.revocationTimeoutMs);
-      } catch (error) {
-        if (error instanceof CertificateRevokedError)
-          throw new AppError('UNPROCESSABLE', 'this certificate is revoked', {
-            cause: error,
-            errors: [{ field: 'certificate', message: 'revoked' }],
-          });
-        throw error;
-      }
+      const chain = await assertAcceptableCertificate(certificate, extra, deps, at);
       const activated = await activateSigningKey(
         tx,
         key.id,
