@@ -95,7 +95,7 @@ const BENIGN: Fixture[] = [
     name: v,
     make: plain(() => housekeeping.resourcesReplaced(v)),
   })),
-  ...(['struct-tree', 'marked-content', 'element-edited'] as const).map((v) => ({
+  ...(['struct-tree', 'marked-content', 'element-edited', 'tab-order'] as const).map((v) => ({
     klass: '3 tagging',
     name: v,
     make: plain(() => housekeeping.tagged(v)),
@@ -178,7 +178,7 @@ const HOSTILE: Fixture[] = [
     name: v,
     make: plain(() => housekeeping.resourcesReplaced(v)),
   })),
-  ...(['hidden-by-layer', 'text-added', 'structure-shared'] as const).map((v) => ({
+  ...(['hidden-by-layer', 'text-added', 'structure-shared', 'rotated-with-tags'] as const).map((v) => ({
     klass: '3 twin: tagging',
     name: v,
     make: plain(() => housekeeping.taggedAttack(v)),
@@ -241,11 +241,18 @@ async function measure(f: Fixture): Promise<{ verdict: string; ms: number; rende
   times.sort((a, b) => a - b);
   const visual = first.signatures.map((sig) => sig.visual).filter((v) => v !== null);
   const regions = visual.flatMap((v) => v.regions);
+  const rendered = visual.some((v) => v.pages.length > 0);
+  const unchanged = [...new Set(visual.flatMap((v) => v.unchangedPages))];
   return {
     verdict: `${first.verdict}${first.verdictSubIndication ? `/${first.verdictSubIndication}` : ''}`,
     ms: times[2] as number,
     rendered: visual.length
-      ? `${regions.length} region(s), ${regions.filter((r) => !r.explainedBy).length} unexplained`
+      ? [
+          rendered ? `${regions.length} region(s), ${regions.filter((r) => !r.explainedBy).length} unexplained` : '',
+          unchanged.length ? `page ${unchanged.join(', ')} unchanged by the pre-check, not rendered` : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
       : '—',
   };
 }
@@ -272,7 +279,7 @@ async function main(): Promise<void> {
   const section = [
     '## Precision (issue 11)',
     '',
-    `${new Date().toISOString()}, \`npx tsx bench/validation/precision.ts\`; median of 5 in-process validations per file (online revocation, warm cache; the rendering comparison included when a later change reaches a page). Machine load (\`uptime\`): ${os
+    `${new Date().toISOString()}, \`npx tsx bench/validation/precision.ts\`; median of 5 in-process validations per file (online revocation, warm cache; the rendering comparison included when a later change reaches a page and the structural pre-check does not find the page's inputs unchanged). Machine load (\`uptime\`): ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(', ')} on ${os.availableParallelism()} cores.`,

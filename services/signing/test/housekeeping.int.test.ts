@@ -64,6 +64,7 @@ describe('class 3: catalog and structure housekeeping that changes nothing a rea
     ['struct-tree', /logical structure \(tagging\)/],
     ['marked-content', /marked content \(tagging\) added to a content stream/],
     ['element-edited', /logical structure \(tagging\)/],
+    ['tab-order', /page rewritten with the same content \(tagging links, tab order/],
   ] as const)('tagging added or edited after signing (%s)', async (variant, detail) => {
     await expectBenign(await tagged(variant), detail);
   });
@@ -89,6 +90,7 @@ describe('class 3 hostile twins: a visible change under the same disguise still 
     ['hidden-by-layer', /redefined/],
     ['text-added', /redefined/],
     ['structure-shared', /redefined/],
+    ['rotated-with-tags', /the page changed: Rotate/],
   ] as const)('tagging disguise: %s', async (variant, detail) => {
     await expectRefused(await taggedAttack(variant), detail);
   });

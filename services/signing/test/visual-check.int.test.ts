@@ -7,6 +7,8 @@ import { IsolatedValidator } from '../src/validation/isolated-validator';
 import { renderReportPdf } from '../src/validation/report-pdf';
 import { analyseModifications } from '../src/validation/modification-analysis';
 import { validatePdf } from '../src/validation/validate-pdf';
+import { pagesAt } from '../src/validation/pdf-graph';
+import { samePageInputs } from '../src/validation/page-inputs';
 import { DEFAULT_VISUAL, checkRendering, toUserSpace } from '../src/validation/visual-check';
 import type { Gray } from '../src/validation/visual-check';
 import type { ValidationReport } from '../src/validation/report';
@@ -50,18 +52,64 @@ function pinkPixels(reportPdf: Buffer): { count: number; meanY: number } {
 }
 
 describe('the visual check behind the classification (issue 11)', () => {
-  it('housekeeping that reaches a page is rendered and renders as signed', async () => {
-    const report = await validate(await tagged('marked-content'));
-    expect(report.verdict).toBe('TOTAL_PASSED');
-    expect(report.signatures[0]?.visual).toEqual({
-      pages: [1],
-      pageBoxes: [{ page: 1, box: expect.any(Array), rotate: 0 }],
-      regions: [],
-      error: null,
-    });
-    expect(report.signatures[0]?.checks).toContainEqual(
-      expect.objectContaining({ name: 'renders-as-signed', passed: true }),
-    );
+  it.each([
+    ['tagging: structure tree', () => tagged('struct-tree')],
+    ['tagging: marked content', () => tagged('marked-content')],
+    ['tagging: tab order', () => tagged('tab-order')],
+    ['equivalent resources: made indirect', () => resourcesReplaced('made-indirect')],
+    ['equivalent resources: fonts indirect', () => resourcesReplaced('fonts-indirect')],
+    ['equivalent resources: renumbered', () => resourcesReplaced('renumbered')],
+    ['equivalent resources: content recompressed', () => resourcesReplaced('content-recompressed')],
+  ])(
+    'housekeeping that reaches a page but none of its visible inputs (%s) is decided before rendering',
+    async (_name, make) => {
+      const report = await validate(await make());
+      expect(report.verdict).toBe('TOTAL_PASSED');
+      expect(report.signatures[0]?.visual).toEqual({
+        pages: [],
+        pageBoxes: [],
+        regions: [],
+        unchangedPages: [1],
+        error: null,
+      });
+      expect(report.signatures[0]?.checks).toContainEqual(
+        expect.objectContaining({
+          name: 'renders-as-signed',
+          passed: true,
+          detail: expect.stringMatching(/^page\(s\) 1 draw from the same content, .*\(not rendered\)$/),
+        }),
+      );
+    },
+  );
+
+  it.each([
+    ['tagging wrap drawing a box', () => taggedAttack('text-added')],
+    ['tagging wrap hiding the page in an optional-content layer', () => taggedAttack('hidden-by-layer')],
+    ['font dictionary under the structure tree swapped', () => taggedAttack('structure-shared')],
+    ['tab order and /Rotate 90', () => taggedAttack('rotated-with-tags')],
+    ['equivalent-looking resources with a font swapped', () => resourcesReplaced('font-swapped')],
+    ['content recompressed with a box added', () => resourcesReplaced('content-replaced')],
+  ])('a housekeeping disguise that changes a visible input (%s) is rendered and refused', async (_name, make) => {
+    const report = await validate(await make());
+    expect(report.verdict).not.toBe('TOTAL_PASSED');
+    const visual = report.signatures[0]?.visual;
+    expect(visual?.pages).toEqual([1]);
+    expect(visual?.unchangedPages).toEqual([]);
+    expect(visual?.regions.some((r) => r.explainedBy === null)).toBe(true);
+  });
+
+  it("the pre-check's inputs: the same for tagging, not for a turned page or a changed appearance", async () => {
+    const same = async (bytes: Buffer): Promise<boolean> => {
+      const reader = PdfReader.fromBuffer(bytes);
+      const page = pagesAt(reader, 1)[0] as number;
+      // The signed revision is the one before the last update in each of these files.
+      return samePageInputs(reader, page, reader.revisions.length - 2, reader.revisions.length - 1);
+    };
+    expect(await same(await tagged('marked-content'))).toBe(true);
+    expect(await same(await resourcesReplaced('renumbered'))).toBe(true);
+    expect(await same(await taggedAttack('rotated-with-tags'))).toBe(false);
+    // A fill's appearance changed: the widget on page 1 is an input.
+    expect(await same(await permittedFill('certified'))).toBe(false);
   });
 
   it('nothing is rendered when no later change reaches a page (a second invisible signature)', async () => {
@@ -124,6 +172,7 @@ describe('the visual check behind the classification (issue 11)', () => {
           pageBoxes: [{ page: 1, box: [0, 0, 600, 800], rotate }],
           // The bottom-left corner of the page in user space.
           regions: [{ page: 1, rect: [0, 0, 200, 200], explainedBy: null }],
+          unchangedPages: [],
           error: null,
         },
       })),
@@ -137,7 +186,7 @@ describe('the visual check behind the classification (issue 11)', () => {
   });
 
   it('a renderer over its deadline is stopped and the comparison says it could not be made', async () => {
-    const visual = await renderedAsIfAllowed(await tagged('marked-content'), { ...DEFAULT_VISUAL, timeoutMs: 1 });
+    const visual = await renderedAsIfAllowed(await permittedFill('certified'), { ...DEFAULT_VISUAL, timeoutMs: 1 });
     expect(visual?.error).toMatch(/could not be rendered/);
   });
 

@@ -2131,6 +2131,8 @@ export interface components {
                         rect: number[];
                         explainedBy: string | null;
                     }[];
+                    /** @description One-based pages a later change reaches that were not rendered: their content (as drawing operators), resources, annotations with appearances, boxes and rotation are equal as signed and as now. Absent in reports stored before this check existed */
+                    unchangedPages?: number[];
                     error: string | null;
                 } | null;
                 checks: {

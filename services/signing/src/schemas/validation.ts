@@ -53,9 +53,18 @@ const VisualReport = Type.Object(
         ),
       }),
     ),
+    unchangedPages: Type.Optional(
+      Type.Array(Type.Integer(), {
+        description:
+          'One-based pages a later change reaches that were not rendered: their content (as drawing operators), resources, annotations with appearances, boxes and rotation are equal as signed and as now. Absent in reports stored before this check existed',
+      }),
+    ),
     error: Nullable(Type.String()),
   },
-  { description: 'Pages rendered as signed and as now (pdftoppm) when a later change reaches what they show' },
+  {
+    description:
+      'Pages rendered as signed and as now (pdftoppm) when a later change reaches what they show, unless the structural pre-check finds them drawn from equal inputs',
+  },
 );
 
 const SignatureReport = Type.Object({

@@ -3,7 +3,7 @@
 import { PdfName, PdfStream, isArray, isDict, isName, isNumber, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject } from '@vanthu/pdf';
 import { shownText } from './appearance-text';
-import { drawingOperations } from './content-tokens';
+import { streamDrawing } from './content-tokens';
 import { appearanceRoots, equivalentAcross, exclusiveTo } from './modification-scope';
 import { area, canonical, changedKeys, dictOf, refNums } from './pdf-graph';
 import { textOf } from './signature-dictionary';
@@ -42,6 +42,13 @@ const ALLOWED_CATALOG_KEYS = new Set([
 ]);
 /** Links from a page or annotation into the structure tree's parent tree (§14.7.4.4): integers, not drawn. */
 const STRUCTURE_LINK_KEYS = new Set(['StructParents', 'StructParent']);
+/**
+ * A page's tab order (ISO 32000-1 Table 30 /Tabs: R row, C column, S structure; ISO 32000-2 adds
+ * A annotations and W widgets): the order keyboard focus moves through its annotations, never
+ * drawn. Tagging tools set /Tabs /S with the structure tree.
+ */
+const TAB_ORDERS = new Set(['R', 'C', 'S', 'A', 'W']);
+const isTabOrder = (v: PdfObject | undefined): boolean => v === undefined || (isName(v) && TAB_ORDERS.has(v.name));
 /** Objects that draw, or are drawn: never mere structure or LTV data, whatever refers to them. */
 const DRAWN_TYPES = new Set(['Page', 'Pages', 'XObject', 'Font', 'Annot', 'Pattern', 'Shading', 'ExtGState', 'OCG']);
 const ALLOWED_ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances']);
@@ -202,8 +209,8 @@ const markedContent: ChangeRule = ({ reader }, _num, { a, b }) => {
   const keys = changedKeys(reader, b.dict, a.dict).filter((k) => !['Length', 'Filter', 'DecodeParms'].includes(k));
   if (keys.length) return undefined;
   try {
-    const before = drawingOperations(reader.streamData(b));
-    return before !== null && before === drawingOperations(reader.streamData(a))
+    const before = streamDrawing(b, () => reader.streamData(b));
+    return before !== null && before === streamDrawing(a, () => reader.streamData(a))
       ? verdict('structural', true, 'marked content (tagging) added to a content stream: draws the same')
       : undefined;
   } catch {
@@ -426,11 +433,12 @@ const page: ChangeRule = (scope, _num, { a, b }) => {
   const bd = dictOf(b);
   if (!isName(ad?.get('Type'), 'Page') || !ad || !bd) return undefined;
   const { reader, r } = scope;
-  // Tagging links the page to the parent tree; an equivalent /Resources or /Contents draws the same.
+  // Tagging links the page to the parent tree and sets its tab order; an equivalent /Resources or /Contents draws the same.
   const bad = changedKeys(reader, bd, ad).filter(
     (k) =>
       k !== 'Annots' &&
       !(STRUCTURE_LINK_KEYS.has(k) && (ad.get(k) === undefined || isNumber(ad.get(k)))) &&
+      !(k === 'Tabs' && isTabOrder(ad.get(k))) &&
       !((k === 'Resources' || k === 'Contents') && equivalentAcross(scope, bd.get(k) ?? null, ad.get(k) ?? null)),
   );
   const annotsAt = (d: PdfDict, rev: number): number[] => {
@@ -447,7 +455,7 @@ const page: ChangeRule = (scope, _num, { a, b }) => {
     bad.length
       ? `the page changed: ${bad.join(', ')}`
       : !annotsChanged
-        ? 'page rewritten with the same content (tagging links, equivalent resources)'
+        ? 'page rewritten with the same content (tagging links, tab order, equivalent resources)'
         : annotsOk
           ? 'page annotations: a signature widget added'
           : 'annotations added to a signed page',

@@ -121,3 +121,16 @@ export function drawingOperations(data: Buffer, maxTokens = 200_000): string | n
   }
   return kept.join('\n');
 }
+
+const drawings = new WeakMap<object, string | null>();
+
+/**
+ * `drawingOperations` of a stream's decoded bytes, kept per parsed stream object: the change
+ * rules and the visual check's pre-check read the same content streams of one file.
+ */
+export function streamDrawing(stream: object, data: () => Buffer): string | null {
+  if (drawings.has(stream)) return drawings.get(stream) ?? null;
+  const drawing = drawingOperations(data());
+  drawings.set(stream, drawing);
+  return drawing;
+}

@@ -57,15 +57,21 @@ export function judgeRendering(state: SignatureState, report: SignatureReport, c
   const unexplained = visual.regions.filter((r) => r.explainedBy === null);
   const pages = visual.pages.join(', ');
   const ok = unexplained.length === 0 && visual.error === null;
+  const unchanged = visual.unchangedPages?.length
+    ? `page(s) ${visual.unchangedPages.join(', ')} draw from the same content, resources, annotations and boxes as signed (not rendered)`
+    : '';
+  const rendered = !visual.pages.length
+    ? ''
+    : visual.regions.length
+      ? `page(s) ${pages}: ${visual.regions.length} differing region(s), each inside an allowed change`
+      : `page(s) ${pages} render as signed`;
   state.outcome.check(
     'renders-as-signed',
     ok,
     visual.error ??
       (unexplained.length
         ? `${unexplained.length} region(s) render differently with no allowed change explaining them`
-        : visual.regions.length
-          ? `page(s) ${pages}: ${visual.regions.length} differing region(s), each inside an allowed change`
-          : `page(s) ${pages} render as signed`),
+        : [rendered, unchanged].filter(Boolean).join('; ')),
   );
   if (ok) return;
   const first = unexplained[0];

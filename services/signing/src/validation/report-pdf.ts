@@ -261,12 +261,19 @@ function signatureSection(
   for (const c of allowed.slice(0, 10))
     w.line(`– phiên bản ${c.revision + 1}, đối tượng ${c.object} (${c.what}): ${c.detail}`, { indent: 24, size: 9 });
   if (s.visual) {
-    w.line(
-      s.visual.error
-        ? `Đối chiếu hình ảnh trang: ${s.visual.error}`
-        : `Đối chiếu hình ảnh trang ${s.visual.pages.join(', ')} khi ký và hiện nay: ${s.visual.regions.length} vùng khác nhau`,
-      { indent: 12 },
-    );
+    if (s.visual.error || s.visual.pages.length)
+      w.line(
+        s.visual.error
+          ? `Đối chiếu hình ảnh trang: ${s.visual.error}`
+          : `Đối chiếu hình ảnh trang ${s.visual.pages.join(', ')} khi ký và hiện nay: ${s.visual.regions.length} vùng khác nhau`,
+        { indent: 12 },
+      );
+    const unchanged = s.visual.unchangedPages ?? [];
+    if (unchanged.length)
+      w.line(
+        `Trang ${unchanged.join(', ')}: nội dung, tài nguyên, chú thích và khung trang như khi ký (không cần kết xuất để đối chiếu)`,
+        { indent: 12 },
+      );
     s.visual.regions
       .slice(0, MAX_REGIONS)
       .forEach((r, i) =>

@@ -53,12 +53,19 @@ export type Check = { name: string; passed: boolean; detail: string };
 /** A region (page space, points: x1 y1 x2 y2) where the page as signed and the page now render differently. */
 export type VisualRegion = { page: number; rect: [number, number, number, number]; explainedBy: string | null };
 
-/** The rendering comparison behind the change classification: pages compared, regions that differ, or why it could not be done. */
+/** The rendering comparison behind the change classification: pages rendered, regions that differ, pages found unchanged without rendering, or why it could not be done. */
 export type VisualReport = {
   pages: number[];
   /** Each rendered page's visible box (CropBox, else MediaBox) in points and its /Rotate, so a reader can place the regions. */
   pageBoxes: VisualPageBox[];
   regions: VisualRegion[];
+  /**
+   * Pages a later change reaches that were not rendered: their content streams (as drawing
+   * operators), resources, annotations with their appearances, boxes and rotation are equal as
+   * signed and as now, so they draw the same (the structural pre-check). Absent in reports stored
+   * before the pre-check existed.
+   */
+  unchangedPages?: number[];
   error: string | null;
 };
 

@@ -3,10 +3,13 @@
 // revision and as of the final file with poppler's pdftoppm, in a child process under the
 // worker's time and memory limits. Regions that differ must lie inside what an allowed change
 // explains (a later signature's own appearance, an icon-sized note, a permitted fill's widget).
+// Before rendering, a page whose visible inputs are equal as signed and as now (structural
+// pre-check) is not rendered: tagging and housekeeping reach pages without changing what they draw.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { isArray, isName, isNumber, isRef } from '@vanthu/pdf';
 import type { PdfDict, PdfObject, PdfReader } from '@vanthu/pdf';
+import { sameDocumentInputs, samePageInputs } from './page-inputs';
 import { dictOf, pagesAt, reachable, refNums } from './pdf-graph';
 import type { RevisionChange, VisualRegion, VisualReport } from './report';
 
@@ -18,9 +21,11 @@ export type VisualOptions = {
   dpi: number;
   /** Pages rendered per signature at most; beyond that the check says it stopped. */
   maxPages: number;
+  /** The structural pre-check: pages drawn from equal inputs are not rendered (off only to measure what it saves). */
+  precheck: boolean;
 };
 
-export const DEFAULT_VISUAL: VisualOptions = { timeoutMs: 5_000, maxMb: 512, dpi: 50, maxPages: 8 };
+export const DEFAULT_VISUAL: VisualOptions = { timeoutMs: 5_000, maxMb: 512, dpi: 50, maxPages: 8, precheck: true };
 
 /** Changes whose own region explains itself or that draw nothing (signatures have their rectangles; DSS and metadata are not drawn). */
 const NOT_DRAWN = new Set(['signature', 'dss', 'document-timestamp', 'metadata']);
@@ -210,8 +215,9 @@ function affectedPages(reader: PdfReader, objects: Set<number>): { index: number
 
 /**
  * Renders, for the signature of revision `signedRevision`, every page a later change reaches,
- * as signed and as it is now, and lists the regions that differ with what explains each. Null
- * when nothing after the signature reaches a page (nothing to render).
+ * as signed and as it is now, and lists the regions that differ with what explains each; pages
+ * whose inputs are structurally equal in both are listed as unchanged instead of rendered. Null
+ * when nothing after the signature reaches a page (nothing to compare).
  */
 export async function checkRendering(
   bytes: Buffer,
@@ -226,9 +232,18 @@ export async function checkRendering(
   if (drawn.size === 0) return null;
   const last = reader.revisions.length - 1;
   const signedPages = pagesAt(reader, signedRevision);
-  const pages = affectedPages(reader, drawn).filter((p) => signedPages[p.index - 1] === p.num);
-  if (pages.length === 0) return null;
-  const report: VisualReport = { pages: [], pageBoxes: [], regions: [], error: null };
+  const reached = affectedPages(reader, drawn).filter((p) => signedPages[p.index - 1] === p.num);
+  if (reached.length === 0) return null;
+  const unchangedPages: number[] = [];
+  const report: VisualReport = { pages: [], pageBoxes: [], regions: [], unchangedPages, error: null };
+  // The structural pre-check: a page drawn from equal inputs as signed and as now is not rendered.
+  const sameDocument = options.precheck && sameDocumentInputs(reader, signedRevision, last);
+  const pages = reached.filter((p) => {
+    const same = sameDocument && samePageInputs(reader, p.num, signedRevision, last);
+    if (same) unchangedPages.push(p.index);
+    return !same;
+  });
+  if (pages.length === 0) return report;
   const signed = bytes.subarray(0, reader.revisions[signedRevision]?.endOffset ?? bytes.length);
   try {
     for (const p of pages.slice(0, options.maxPages)) {
