@@ -13,6 +13,7 @@ import {
 import { dataDir, dataPath, repoRoot } from './paths';
 import { defaultPorts } from './services';
 import { ProcessSupervisor } from './process-supervisor';
+import { ensureHubSandbox, startHubSandbox } from './hub-sandbox';
 import { writeSystemdUnits } from './systemd-units';
 import { isKafkaUp, defaultKafka } from './kafka';
 import { isOcspUp } from './ocsp';
@@ -74,7 +75,9 @@ async function start(args: string[]): Promise<void> {
   say('vanthu: setting up the local stack (idempotent)');
   const infra = await bringUpInfrastructure(say);
   await build();
-  const layout = defaultLayout();
+  // The hub sandbox runs beside the services, and exchange uses it as its hub (infra/src/hub-sandbox.ts).
+  const hubDir = dataPath('hub-sandbox');
+  const layout = { ...defaultLayout(), exchangeExtra: ensureHubSandbox(infra, { dir: hubDir }).exchangeEnv };
   const envs = await stackEnvironments(infra, layout);
   // One crash takes down only that process while the supervisor restarts it (with backoff, up to a crash budget).
   const supervisor = new ProcessSupervisor(say);
@@ -92,6 +95,8 @@ async function start(args: string[]): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   try {
+    const hub = await startHubSandbox(supervisor, infra, { dir: hubDir });
+    say(`  ✓ hub sandbox (VXP, LGSP, Bkav) on ${hub.exchangeEnv.HUB_URL}`);
     for (const { name, instance, port, env } of stackInstances(envs, layout, replicas)) {
       const healthPath = name === 'gateway' ? '/health' : '/health/live';
       await supervisor.start({ name, instance, env, healthUrl: `http://127.0.0.1:${port}${healthPath}` });
@@ -111,6 +116,9 @@ async function start(args: string[]): Promise<void> {
   say(`  Get a token:    npm run token -- --user u1 --agency 000.00.00.H99 --roles clerk,specialist`);
   say(
     `  Try:            curl -H "Authorization: Bearer $TOKEN" -F file=@doc.pdf -F 'metadata={"direction":"outgoing","subject":"Về việc thử nghiệm"}' ${url}/v1/documents`,
+  );
+  say(
+    `  Hub sandbox:    ${layout.exchangeExtra.HUB_URL} (an integrator's account: ${path.join(hubDir, 'integrator-account.json')})`,
   );
   say(`  Logs:           ${dataPath('logs')}`);
   say('Press Ctrl-C to stop everything.');

@@ -1,6 +1,6 @@
 import { startServiceProcess, stopServiceProcess, waitUntilHealthy } from './supervisor';
 import type { RunningProcess } from './supervisor';
-import type { ProcessName } from './services';
+import type { ComponentName } from './services';
 
 /**
  * What to do when a process dies on its own: restart it after a delay that doubles with each crash, but give up
@@ -24,7 +24,7 @@ export const defaultRestartPolicy: RestartPolicy = {
 };
 
 export type SupervisedProcess = {
-  name: ProcessName;
+  name: ComponentName;
   /** Which of the process's replicas this is (`documents-2`); the process name when there is one. */
   instance?: string;
   env: Record<string, string>;

@@ -16,8 +16,12 @@ export const defaultPorts: Record<ProcessName, number> = {
   notifications: 3106,
 };
 
-/** The compiled entry point of a service or the gateway (built by `npm run build`). */
-export function entryPoint(name: ProcessName): string {
+/** What the supervisor runs: the services, the gateway, and the hub sandbox of `npm start` (infra/src/hub-sandbox.ts). */
+export type ComponentName = ProcessName | 'hub-sandbox';
+
+/** The compiled entry point of a service, the gateway or the hub sandbox (built by `npm run build`). */
+export function entryPoint(name: ComponentName): string {
+  if (name === 'hub-sandbox') return path.join(repoRoot, 'services', 'exchange', 'dist', 'hub-sandbox', 'server.js');
   const dir = name === 'gateway' ? path.join(repoRoot, 'gateway') : path.join(repoRoot, 'services', name);
   return path.join(dir, 'dist', 'server.js');
 }

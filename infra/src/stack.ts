@@ -87,7 +87,7 @@ export async function bringUpInfrastructure(say: (line: string) => void): Promis
 
 /** Stops the services and gateway of the default stack (if running) and then the infrastructure. */
 export async function stopInfrastructure(): Promise<void> {
-  for (const name of ['gateway', ...serviceNames]) await stopProcess(name, 10_000);
+  for (const name of ['gateway', ...serviceNames, 'hub-sandbox']) await stopProcess(name, 10_000);
   // Replicas (`npm start -- --replicas N`) have pid files of their own: documents-2, …
   for (const name of serviceNames) for (let k = 2; k <= maxReplicas; k += 1) await stopProcess(`${name}-${k}`, 10_000);
   await stopKafka(defaultKafka());

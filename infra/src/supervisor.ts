@@ -4,16 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { logFile, writePidFile } from './processes';
 import { entryPoint } from './services';
-import type { ProcessName } from './services';
+import type { ComponentName } from './services';
 
-export type RunningProcess = { name: ProcessName; child: ChildProcess; exited: Promise<number | null> };
+export type RunningProcess = { name: ComponentName; child: ChildProcess; exited: Promise<number | null> };
 
 /**
  * Starts one service as a child process with its output appended to `.data/logs/<name>.log`.
  * A child that exits before it is ready fails the start with the tail of its log.
  */
 export function startServiceProcess(
-  name: ProcessName,
+  name: ComponentName,
   env: Record<string, string>,
   logName: string = name,
 ): RunningProcess {

@@ -79,6 +79,9 @@ export async function buildHubSandbox(options: {
   const app = Fastify({ logger: false, bodyLimit: maxFileBytes + 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: maxFileBytes, files: 1 } });
 
+  // For the supervisor of `npm start`, which waits for every component to answer before going on.
+  app.get('/health/live', async () => ({ status: 'ok' }));
+
   /** Verifies the signed headers and returns the calling agency. */
   const authenticate = (request: FastifyRequest): SandboxAgency => {
     const systemId = header(request, 'systemid');
