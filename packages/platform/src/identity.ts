@@ -81,6 +81,54 @@ export function createServiceIdentitySigner(
 }
 
 /**
+ * A claim one service makes for another about something it vouches for (routing: "this document is the answer sheet
+ * of this member in this consultation, at this version and digest"), signed with the service key like a service
+ * identity. Its audience names what it is for (never `vanthu-services`), so it can never pass as an identity, and an
+ * identity assertion can never pass as a claim.
+ */
+export function createServiceClaimSigner(
+  privateKeyPem: string,
+  serviceName: string,
+): (audience: string, claims: Record<string, unknown>, ttlSeconds: number) => string {
+  const sign = createSigner({ key: privateKeyPem, algorithm: 'ES256', iss: serviceIssuer });
+  return (audience, claims, ttlSeconds) => {
+    if (audience === internalAudience) throw new Error('a service claim cannot have the identity audience');
+    return sign({
+      ...claims,
+      sub: `service:${serviceName}`,
+      aud: audience,
+      exp: Math.floor(Date.now() / 1000) + ttlSeconds,
+    });
+  };
+}
+
+/**
+ * Verifies a service claim for `audience` made by `serviceName` with the service key; returns its claims. A claim
+ * that is expired, for another audience or from another service is refused (UNAUTHENTICATED is not the point here: the
+ * caller decides what a refused claim means, so this throws a plain Error with the reason).
+ */
+export function createServiceClaimVerifier(
+  publicKeyPem: string,
+): (token: string, expected: { audience: string; serviceName: string }) => Record<string, unknown> {
+  const verifiers = new Map<string, (token: string) => Record<string, unknown>>();
+  return (token, expected) => {
+    let verify = verifiers.get(expected.audience);
+    if (!verify) {
+      verify = createVerifier({
+        key: publicKeyPem,
+        algorithms: ['ES256'],
+        allowedIss: serviceIssuer,
+        allowedAud: expected.audience,
+        allowedSub: `service:${expected.serviceName}`,
+        clockTolerance: 5_000,
+      }) as (token: string) => Record<string, unknown>;
+      verifiers.set(expected.audience, verify);
+    }
+    return verify(token);
+  };
+}
+
+/**
  * Verifies identity assertions: from the gateway (users) always, and from other services only
  * when the service key is configured. The issuer picks the key; a token claiming one issuer
  * but signed with the other key fails.

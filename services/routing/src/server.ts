@@ -1,5 +1,6 @@
 import { topicName } from '@vanthu/contracts';
-import { runService, systemClock } from '@vanthu/platform';
+import fs from 'node:fs';
+import { createServiceClaimSigner, runService, systemClock } from '@vanthu/platform';
 import type { ServiceContext } from '@vanthu/platform';
 import { buildApp } from './app';
 import { DocumentsClient } from './clients/documents-client';
@@ -23,6 +24,14 @@ const routingDeps = (context: ServiceContext<RoutingConfig>): RoutingDeps => ({
   ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),
   localAgencies: context.config.LOCAL_AGENCIES.split(',').filter((code) => code.length > 0),
   autocommit: statementReader(context.pool),
+  ...(context.config.SERVICE_IDENTITY_PRIVATE_KEY_FILE
+    ? {
+        serviceClaims: createServiceClaimSigner(
+          fs.readFileSync(context.config.SERVICE_IDENTITY_PRIVATE_KEY_FILE, 'utf8'),
+          'routing',
+        ),
+      }
+    : {}),
 });
 
 void runService({

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
+import { createServiceClaimSigner, createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
 import type { CloudEvent, EventHandler, Identity, ServiceApp } from '@vanthu/platform';
 import { BlobStore, buildApp as buildDocuments, migrationsDir as documentsMigrations } from '@vanthu/documents';
 import { buildApp, DocumentsClient, migrationsDir, routingEventHandlers } from '../src';
@@ -46,6 +46,8 @@ export const people = {
 
 export type Harness = {
   routing: ServiceApp;
+  /** The public half of the service key routing signs its identity and its claims with. */
+  servicePublicKey: string;
   documents: ServiceApp;
   fixture: ServiceFixture;
   documentsFixture: ServiceFixture;
@@ -102,6 +104,10 @@ export async function startHarness(label: string): Promise<Harness> {
     localAgencies: [agency, otherAgency],
     serviceIdentity,
     autocommit: statementReader(fixture.pool),
+    serviceClaims: createServiceClaimSigner(
+      serviceKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      'routing',
+    ),
   };
   const routing = await buildApp({
     logger: fixture.logger,
@@ -221,6 +227,7 @@ export async function startHarness(label: string): Promise<Harness> {
   };
   return {
     routing,
+    servicePublicKey: serviceKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     documents,
     fixture,
     documentsFixture,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@vanthu/platform';
+import { AppError, createServiceClaimVerifier } from '@vanthu/platform';
 import type { Identity } from '@vanthu/platform';
 import { DocumentsClient } from '../src';
 import { people, signatureApplied, startHarness } from './http-harness';
@@ -47,7 +47,7 @@ const sign = (documentId: string, signer: string | null, options: { signedVersio
   h.deliver(signatureAppliedType, {
     ...signatureApplied({
       documentId,
-      kind: (options.kind ?? 'initial') as 'initial',
+      kind: (options.kind ?? 'consultation-answer') as 'initial',
       signer,
       signedVersion: options.signedVersion ?? 1,
       version: (options.signedVersion ?? 1) + 1,
@@ -126,6 +126,19 @@ test('signed answers count only by the member’s signature on their sheet; the 
   const agreed = await sheet(people.unitLeader, { answer: 'agree' }, { 'idempotency-key': randomUUID() });
   expect(agreed.statusCode).toBe(201);
   const agreedSheet = agreed.json();
+  // Routing's claim for signing: made with the service key, for this member, this sheet, version and digest.
+  const claims = createServiceClaimVerifier(h.servicePublicKey)(agreedSheet.signingClaim, {
+    audience: 'vanthu-signing:consultation-answer',
+    serviceName: 'routing',
+  });
+  expect(claims).toMatchObject({
+    agency: people.unitLeader.agencyCode,
+    member: people.unitLeader.userId,
+    consultationId: consultation.id,
+    documentId: agreedSheet.documentId,
+    version: 1,
+    sha256: agreedSheet.sha256,
+  });
   // Asked again (a client's retry without its key, or with another one): the same sheet, no second document.
   const again = await sheet(people.unitLeader, { answer: 'agree' });
   expect(again.statusCode).toBe(201);
@@ -151,13 +164,15 @@ test('signed answers count only by the member’s signature on their sheet; the 
   expect(await sign(agreedSheet.documentId, people.formatChecker.userId)).toBe(true);
   expect(await sign(agreedSheet.documentId, people.unitLeader.userId, { signedVersion: 2 })).toBe(true);
   expect(await sign(agreedSheet.documentId, null, { kind: 'issue' })).toBe(true);
+  // The member's initial is not their signed answer: only the consultation-answer kind is.
+  expect(await sign(agreedSheet.documentId, people.unitLeader.userId, { kind: 'initial' })).toBe(true);
   expect((await answersOf())[people.unitLeader.userId]).toBeNull();
   // The member's own signature on the sheet: the answer counts, with its signature.
   const eventId = randomUUID();
   const signed = {
     ...signatureApplied({
       documentId: agreedSheet.documentId,
-      kind: 'initial',
+      kind: 'consultation-answer' as 'initial',
       signer: people.unitLeader.userId,
       signedVersion: 1,
       version: 2,
@@ -182,7 +197,7 @@ test('signed answers count only by the member’s signature on their sheet; the 
   ).json();
   expect(await sign(first.documentId, people.formatChecker.userId)).toBe(true);
   expect((await answersOf())[people.formatChecker.userId]).toBeNull();
-  expect(await sign(second.documentId, people.formatChecker.userId, { kind: 'approval' })).toBe(true);
+  expect(await sign(second.documentId, people.formatChecker.userId)).toBe(true);
   expect((await answersOf())[people.formatChecker.userId]).toBe('disagree');
   const { rows: sheets } = await h.fixture.pool.query<{ document_id: string; state: string }>(
     'SELECT document_id, state FROM consultation_answer_sheets WHERE consultation_id = $1',

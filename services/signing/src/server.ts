@@ -1,5 +1,5 @@
 import { documentCreatedV1, topicName } from '@vanthu/contracts';
-import { runService } from '@vanthu/platform';
+import { createServiceClaimVerifier, runService } from '@vanthu/platform';
 import type { ServiceContext } from '@vanthu/platform';
 import { buildApp } from './app';
 import { migrationsDir, signingConfigSchema } from './config';
@@ -48,6 +48,7 @@ void runService({
   buildApp: async (context) => {
     if (!hsm) throw new Error('HSM not opened');
     const signing = createSigningDeps(context.config, context.pool, hsm);
+    if (context.servicePublicKey) signing.serviceClaims = createServiceClaimVerifier(context.servicePublicKey);
     certificateChecks = new CertificateCheckWorker(
       signing,
       context.logger,

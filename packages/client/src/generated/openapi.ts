@@ -1265,7 +1265,7 @@ export interface paths {
         put?: never;
         /**
          * A member’s answer as an answer sheet (phiếu lấy ý kiến) to sign with their own certificate
-         * @description Routing stores the sheet in documents as the member’s document; the member signs that version through POST /v1/signing-sessions (kind initial or approval) and completes it with their token. The answer counts when signing reports the signature (signature.applied): by that member, on that version. A new sheet before signing replaces the previous one.
+         * @description Routing stores the sheet in documents as the member’s document and answers with signingClaim; the member signs that version through POST /v1/signing-sessions (kind consultation-answer, answerSheetClaim: the signingClaim; granted to any member with an activated certificate, whatever their role) and completes it with their token. The answer counts when signing reports a consultation-answer signature (signature.applied): by that member, on that version. Nothing is stored when the request is refused; the same answer asked for again returns the same sheet; another answer before signing replaces the previous sheet.
          */
         post: operations["requestAnswerSheet"];
         delete?: never;
@@ -6071,8 +6071,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description initial: ký nháy; approval: the signature of the person with authority */
-                    kind: "initial" | "approval";
+                    /** @description initial: ký nháy; approval: the signature of the person with authority; consultation-answer: a member's signed answer sheet of a consultation (lấy ý kiến), for any member with an activated certificate, one document, with routing's answerSheetClaim */
+                    kind: "initial" | "approval" | "consultation-answer";
                     /** @description For initials: content (unit leader, after ./.) or format (format checker, end of Nơi nhận) */
                     step?: "content" | "format";
                     /**
@@ -6086,6 +6086,8 @@ export interface operations {
                     certificate?: string;
                     /** @description Approvals: the authority the leader signs under (NĐ 30/2020 Phụ lục I.II.7.b). Recorded with the signature, written as the signature's /Reason and printed at the top of the approval stamp, above the image: the document's own position line that starts with it (e.g. KT. CHỦ TỊCH), else the prefix followed by positionText, else the prefix alone. */
                     authorityPrefix?: "TM." | "Q." | "KT." | "TL." | "TUQ.";
+                    /** @description kind consultation-answer: the signingClaim routing gave with the answer sheet (POST /v1/consultations/{id}/answer-sheets). Signing checks it was made by routing with the service key, for the caller, in the caller's agency, for this very document, version and digest; otherwise 403. */
+                    answerSheetClaim?: string;
                     /** @description Deprecated and never printed as given: the printed name is the registered certificate holder (subject CN), or the signer directory entry when the certificate is only known at complete. A value that differs is refused (422); complete refuses a certificate of anyone other than the printed name. */
                     signerName?: string;
                     /** @description Approvals: which upper-case position line above the signer name bounds the image from above, e.g. CHỦ TỊCH when the block has several (TM. …, KT. CHỦ TỊCH, PHÓ CHỦ TỊCH). It only chooses the line; it is printed only after an authorityPrefix that no position line of the document starts with. */
@@ -11701,6 +11703,7 @@ export interface operations {
                         state: "awaiting-signature" | "accepted" | "superseded";
                         /** Format: date-time */
                         createdAt: string;
+                        signingClaim: string | null;
                     };
                 };
             };

@@ -7,14 +7,20 @@ export const signatureAppliedV1 = {
   topic: 'vanthu.signing',
   aggregate: 'document',
   description:
-    'A PAdES signature (initial, approval, organisation seal, attachment, copy or digitisation) was added to a document as its next version.',
+    'A PAdES signature (initial, approval, organisation seal, attachment, copy, digitisation or a consultation answer) was added to a document as its next version.',
   schema: Type.Object(
     {
       signatureId: Uuid,
       documentId: Uuid,
       agencyCode: AgencyCode,
       kind: Type.Union(
-        ['initial', 'approval', 'issue', 'attachment', 'copy', 'digitisation'].map((k) => Type.Literal(k)),
+        ['initial', 'approval', 'issue', 'attachment', 'copy', 'digitisation', 'consultation-answer'].map((k) =>
+          Type.Literal(k),
+        ),
+        {
+          description:
+            'consultation-answer: a member signed their answer sheet of a consultation (lấy ý kiến) with their own certificate',
+        },
       ),
       level: Type.Union(['B-B', 'B-T', 'B-LT', 'B-LTA'].map((k) => Type.Literal(k))),
       signedVersion: Type.Integer({ minimum: 1, description: 'The version that was signed' }),

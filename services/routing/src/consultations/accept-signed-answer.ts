@@ -17,7 +17,8 @@ export type SignedAnswerOutcome = { accepted: boolean; reason?: string } | null;
 /**
  * A member's signed answer, step two: signing reported a signature (`signature.applied`, consumed once through the
  * inbox). On an answer sheet waiting for its signature it is the member's answer only when the member signed it
- * personally (an initial or an approval; never an organisation seal) on the very version routing stored. Anything
+ * personally, as a consultation answer (`consultation-answer`, which signing grants only against routing's claim on this
+ * sheet), on the very version routing stored. Anything
  * else leaves the sheet waiting. Null when the document is no answer sheet.
  */
 export async function acceptSignedAnswer(
@@ -34,8 +35,8 @@ export async function acceptSignedAnswer(
     const member = consultation.members.find((m) => m.userId === sheet.userId);
     let reason: string | undefined;
     if (sheet.state !== 'awaiting-signature') reason = `the answer sheet is ${sheet.state}`;
-    else if (event.kind !== 'initial' && event.kind !== 'approval')
-      reason = `a ${event.kind} signature is not the member's own signature`;
+    else if (event.kind !== 'consultation-answer')
+      reason = `a ${event.kind} signature is not the member's signed answer (consultation-answer)`;
     else if (event.signerUserId !== sheet.userId)
       reason = `signed by ${event.signerUserId ?? 'an organisation seal'}, not by ${sheet.userId} whose answer it is`;
     else if (event.signedVersion !== sheet.version)

@@ -1,7 +1,7 @@
 import type { AnswerSheetRecord } from '../repositories/consultations-repository';
 import type { AnswerSheet } from '../schemas/consultation';
 
-export function answerSheetView(sheet: AnswerSheetRecord): AnswerSheet {
+export function answerSheetView(sheet: AnswerSheetRecord & { signingClaim?: string | null }): AnswerSheet {
   return {
     consultationId: sheet.consultationId,
     documentId: sheet.documentId,
@@ -12,5 +12,6 @@ export function answerSheetView(sheet: AnswerSheetRecord): AnswerSheet {
     comment: sheet.comment,
     state: sheet.state,
     createdAt: sheet.createdAt.toISOString(),
+    signingClaim: sheet.signingClaim ?? null,
   };
 }

@@ -55,7 +55,7 @@ function assertMayAnswer(
 export async function requestAnswerSheet(
   input: RequestAnswerSheetInput,
   ctx: RoutingContext,
-): Promise<Mutation<AnswerSheetRecord>> {
+): Promise<Mutation<AnswerSheetRecord & { signingClaim: string | null }>> {
   const { agencyCode, userId } = ctx.identity;
   const comment = input.comment?.normalize('NFC') ?? null;
   return ctx.runInTransaction(async (tx) => {
@@ -65,7 +65,8 @@ export async function requestAnswerSheet(
       userId,
     );
     const waiting = await findWaitingSheet(tx, consultation.id, userId);
-    if (waiting && waiting.answer === input.answer && waiting.comment === comment) return waiting;
+    if (waiting && waiting.answer === input.answer && waiting.comment === comment)
+      return { ...waiting, signingClaim: answerSheetClaim(ctx, waiting) };
     const document = await ctx.documents.getDocument(ctx.credentials, consultation.documentId);
     const directoryName = (await ctx.documents.peopleOf(ctx.credentials, agencyCode)).get(userId)?.fullName;
     const aside: StatementReader = ctx.autocommit ?? ((work) => work(tx));
@@ -98,7 +99,7 @@ export async function requestAnswerSheet(
       `routing-answer-sheet-${consultation.id}-${sha256.slice(0, 32)}`,
       'phieu-lay-y-kien.pdf',
     );
-    return insertAnswerSheet(tx, {
+    const sheet = await insertAnswerSheet(tx, {
       documentId: stored.id,
       consultationId: consultation.id,
       agencyCode,
@@ -110,5 +111,30 @@ export async function requestAnswerSheet(
       sha256: stored.versions.at(-1)?.sha256 ?? sha256,
       createdAt: writtenAt,
     });
+    return { ...sheet, signingClaim: answerSheetClaim(ctx, sheet) };
   });
+}
+
+/** The audience of the claim signing checks before it grants a `consultation-answer` session. */
+export const answerSheetAudience = 'vanthu-signing:consultation-answer';
+
+/**
+ * Routing vouches, with the service key, that this document at this version and digest is this member's answer sheet
+ * in this consultation of the agency; signing grants the member a `consultation-answer` signature on it and on
+ * nothing else (docs/domain/directives.md seed 000 §3b: members sign their own answers, whatever their role).
+ */
+function answerSheetClaim(ctx: RoutingContext, sheet: AnswerSheetRecord): string | null {
+  if (!ctx.serviceClaims) return null;
+  return ctx.serviceClaims(
+    answerSheetAudience,
+    {
+      agency: sheet.agencyCode,
+      member: sheet.userId,
+      consultationId: sheet.consultationId,
+      documentId: sheet.documentId,
+      version: sheet.version,
+      sha256: sheet.sha256,
+    },
+    24 * 3600,
+  );
 }

@@ -1,6 +1,6 @@
 import type { SignatureAppliedV1 } from '@vanthu/contracts';
 import type { Mutation } from '@vanthu/platform';
-import { findDefinition } from '../repositories/definitions-repository';
+import { definitionOfProcess } from './definition-cache';
 import { lockActiveProcessesOfDocument, updateProcess } from '../repositories/processes-repository';
 import { insertSignature } from '../repositories/signatures-repository';
 import { openTasksOfProcess } from '../repositories/tasks-repository';
@@ -83,7 +83,7 @@ export async function applySignature(
         step: task.step,
         detail: reference,
       });
-      const stored = await findDefinition(tx, process.agencyCode, process.definitionId);
+      const stored = await definitionOfProcess(tx, process.agencyCode, process.definitionId);
       if (!stored) throw new Error(`definition ${process.definitionId} of process ${process.id} is missing`);
       await finishTask(tx, ctx, process, stored.definition, task, {
         by: event.signerUserId ?? task.assigneeUserId ?? 'signing',

@@ -2,7 +2,7 @@ import { taskDelegatedV1, taskOverdueV1 } from '@vanthu/contracts';
 import type { TaskDelegatedV1, TaskOverdueV1 } from '@vanthu/contracts';
 import type { Mutation } from '@vanthu/platform';
 import { userTask } from '../definitions/parse-definition';
-import { findDefinition } from '../repositories/definitions-repository';
+import { definitionOfProcess } from './definition-cache';
 import { lockProcess } from '../repositories/processes-repository';
 import { findTask, updateTask } from '../repositories/tasks-repository';
 import type { TaskRecord } from '../repositories/tasks-repository';
@@ -31,7 +31,7 @@ export async function escalateTask(
     const process = await lockProcess(tx, timer.agencyCode, timer.processId);
     const task = process ? await findTask(tx, timer.agencyCode, timer.taskId) : undefined;
     if (!process || !task || (task.state !== 'open' && task.state !== 'claimed')) return null;
-    const stored = await findDefinition(tx, process.agencyCode, process.definitionId);
+    const stored = await definitionOfProcess(tx, process.agencyCode, process.definitionId);
     if (!stored) throw new Error(`definition ${process.definitionId} of process ${process.id} is missing`);
     const element = userTask(stored.definition, task.step);
     const target = escalationTarget(process, element, task) ?? {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { AppError, enqueueEvent } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
 import { processCompletedV1, processStartedV1, taskAssignedV1, taskCompletedV1 } from '@vanthu/contracts';
@@ -13,6 +14,7 @@ import { signaturesOfProcess } from '../repositories/signatures-repository';
 import { insertTask, openTasksOfProcess, tasksOfProcess, updateTask } from '../repositories/tasks-repository';
 import type { DistributionRole, TaskAuthority, TaskRecord } from '../repositories/tasks-repository';
 import { genesisHash, historyHash } from './history-chain';
+import { bufferEvent, historyBuffer } from './write-buffer';
 import type { RoutingContext } from './routing-context';
 import type { WorkingCalendar } from '../timers';
 
@@ -42,7 +44,8 @@ export async function recordHistory(
     detail?: Record<string, unknown>;
   },
 ): Promise<void> {
-  const last = await lastHistoryEntry(tx, process.id);
+  const buffer = historyBuffer(tx);
+  const last = buffer?.last.has(process.id) ? buffer.last.get(process.id) : await lastHistoryEntry(tx, process.id);
   const fields = {
     processId: process.id,
     seq: (last?.seq ?? 0) + 1,
@@ -55,7 +58,13 @@ export async function recordHistory(
     detail: entry.detail ?? {},
     previousHash: last?.hash ?? genesisHash,
   };
-  await insertHistoryEntry(tx, { ...fields, hash: historyHash(fields) });
+  const row = { ...fields, hash: historyHash(fields) };
+  if (!buffer) {
+    await insertHistoryEntry(tx, row);
+    return;
+  }
+  buffer.history.push(row);
+  buffer.last.set(process.id, row);
 }
 
 /** Routing's events go through the outbox keyed by their aggregate (a process, a consultation) and agency. */
@@ -66,14 +75,9 @@ export async function emitFor<T>(
   aggregate: { id: string; agencyCode: string },
   data: T,
 ): Promise<void> {
-  await enqueueEvent(
-    tx,
-    definition,
-    aggregate.id,
-    data,
-    { source: ctx.events.source, requestId: ctx.requestId, agencyCode: aggregate.agencyCode },
-    ctx.events.topicPrefix,
-  );
+  const context = { source: ctx.events.source, requestId: ctx.requestId, agencyCode: aggregate.agencyCode };
+  if (bufferEvent(tx, definition, aggregate.id, data, context, ctx.events.topicPrefix)) return;
+  await enqueueEvent(tx, definition, aggregate.id, data, context, ctx.events.topicPrefix);
 }
 
 export async function emit<T>(
@@ -194,7 +198,10 @@ async function applyAdvance(
   definition: ProcessDefinitionBody,
   moved: ReturnType<typeof advance>,
 ): Promise<ProcessRecord> {
-  let current = await updateProcess(tx, process.id, { joins: moved.joins });
+  // The joins change only at a parallel gateway: a plain sequence writes nothing here.
+  let current = isDeepStrictEqual(moved.joins, process.joins)
+    ? process
+    : await updateProcess(tx, process.id, { joins: moved.joins });
   for (const step of moved.activate) current = await openStep(tx, ctx, current, definition, step);
   if (current.state === 'active' && moved.ended > 0) current = await completeIfDone(tx, ctx, current);
   return current;

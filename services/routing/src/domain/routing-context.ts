@@ -56,6 +56,8 @@ export type RoutingDeps = {
    * transaction that called it rolled back. Absent where no pool is wired (the API documents); then it runs in `tx`.
    */
   autocommit?: StatementReader;
+  /** Signs a claim routing makes for another service (the answer sheet a member may sign), with the service key. */
+  serviceClaims?: (audience: string, claims: Record<string, unknown>, ttlSeconds: number) => string;
 };
 
 /**

@@ -1,8 +1,8 @@
 import { AppError, hasRole } from '@vanthu/platform';
 import type { Identity, Tx } from '@vanthu/platform';
 import type { ProcessDefinitionBody } from '../definitions/definition-schema';
-import { findDefinition } from '../repositories/definitions-repository';
-import { lockProcess } from '../repositories/processes-repository';
+import { definitionOfProcess } from './definition-cache';
+import { lockProcessOfTask } from '../repositories/processes-repository';
 import type { ProcessRecord } from '../repositories/processes-repository';
 import { findTask } from '../repositories/tasks-repository';
 import type { TaskRecord } from '../repositories/tasks-repository';
@@ -34,11 +34,11 @@ export async function lockTaskFor(
   taskId: string,
   action: string | null,
 ): Promise<LockedTask> {
-  const found = await findTask(tx, identity.agencyCode, taskId);
-  if (!found) throw new AppError('NOT_FOUND', `task ${taskId} not found`);
-  const process = await lockProcess(tx, identity.agencyCode, found.processId);
+  // The process lock first (found through the task), then the task as it is under that lock.
+  const process = await lockProcessOfTask(tx, identity.agencyCode, taskId);
   if (!process) throw new AppError('NOT_FOUND', `task ${taskId} not found`);
-  const task = (await findTask(tx, identity.agencyCode, taskId)) as TaskRecord;
+  const task = await findTask(tx, identity.agencyCode, taskId);
+  if (!task) throw new AppError('NOT_FOUND', `task ${taskId} not found`);
   // Who may act is decided before the state is told: someone else's task is 403 whatever its state, so that
   // a stranger learns nothing of its progress; its assignee acting twice gets 409 naming the state.
   if (!isAssignee(task, identity) && !hasRole(identity, 'service'))
@@ -46,7 +46,7 @@ export async function lockTaskFor(
   if (task.state === 'completed' || task.state === 'returned' || task.state === 'cancelled')
     throw new AppError('CONFLICT', `task ${taskId} is already ${task.state}`);
   if (action !== null) assertActionAllowed(task, action);
-  const stored = await findDefinition(tx, identity.agencyCode, process.definitionId);
+  const stored = await definitionOfProcess(tx, identity.agencyCode, process.definitionId);
   if (!stored) throw new Error(`definition ${process.definitionId} of process ${process.id} is missing`);
   return { task, process, definition: stored.definition };
 }

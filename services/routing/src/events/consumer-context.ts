@@ -1,6 +1,7 @@
 import type { Logger, Tx } from '@vanthu/platform';
 import type { Clock } from '@vanthu/platform';
 import type { RoutingContext, RoutingDeps } from '../domain/routing-context';
+import { withWriteBuffer } from '../domain/write-buffer';
 
 /**
  * The context of a use case run by an event consumer: routing's own identity for the agency the
@@ -16,7 +17,7 @@ export function consumerContext(
     ...deps,
     identity: { userId: 'service:routing', agencyCode, roles: ['service'] },
     requestId: eventId,
-    runInTransaction: async (work) => ({ result: await work(tx), replayed: false }),
+    runInTransaction: async (work) => ({ result: await withWriteBuffer(tx, work), replayed: false }),
     credentials: { identity: deps.serviceIdentity?.(agencyCode) ?? '', requestId: eventId },
   };
 }

@@ -1,6 +1,6 @@
 import { AppError, vietnamIsoDate } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
-import { findExceptionInForce, findGatingSetting, hasActiveCertificate } from '../repositories/gating-repository';
+import { assignabilityFacts, findGatingSetting } from '../repositories/gating-repository';
 
 /**
  * From this date no electronic task goes to a person without an activated public-service certificate
@@ -26,13 +26,13 @@ export async function gatingDateOf(tx: Tx, agencyCode: string): Promise<string> 
 
 /** Why a person can (or cannot) be given electronic work at `at`. */
 export async function checkAssignable(tx: Tx, input: AssignabilityInput): Promise<Assignability> {
-  const gatingDate = await gatingDateOf(tx, input.agencyCode);
+  // One statement: every task assignment asks this, and each round trip counts (bench/routing/results.md).
+  const facts = await assignabilityFacts(tx, input.agencyCode, input.userId, input.at);
+  const gatingDate = facts.gatingDate ?? defaultGatingDate;
   // The gating date is a Vietnamese civil date: it starts at 00:00 +07:00.
   if (vietnamIsoDate(input.at) < gatingDate) return { assignable: true, because: 'before-gating-date', gatingDate };
-  if (await hasActiveCertificate(tx, input.agencyCode, input.userId, input.at))
-    return { assignable: true, because: 'active-certificate', gatingDate };
-  const exception = await findExceptionInForce(tx, input.agencyCode, input.userId, input.at);
-  if (exception) return { assignable: true, because: 'exception', gatingDate, exceptionId: exception.id };
+  if (facts.activeCertificate) return { assignable: true, because: 'active-certificate', gatingDate };
+  if (facts.exceptionId) return { assignable: true, because: 'exception', gatingDate, exceptionId: facts.exceptionId };
   return { assignable: false, gatingDate };
 }
 

@@ -89,16 +89,6 @@ export async function listProjectedCertificates(
   return rows.map(toCertificate);
 }
 
-/** Whether the person holds a certificate that is activated and not expired at `at`. */
-export async function hasActiveCertificate(tx: Tx, agencyCode: string, userId: string, at: Date): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `SELECT 1 FROM certificate_projection
-     WHERE agency_code = $1 AND user_id = $2 AND state = 'active' AND (not_after IS NULL OR not_after > $3) LIMIT 1`,
-    [agencyCode, userId, at],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
 export type GatingSetting = { agencyCode: string; gatingDate: string; updatedBy: string; updatedAt: Date };
 
 export async function findGatingSetting(tx: Tx, agencyCode: string): Promise<GatingSetting | undefined> {
@@ -235,19 +225,28 @@ export async function listCertificateExceptions(
   return rows.map(toException);
 }
 
-/** An exception in force at `at`: granted, not revoked, and `at` within its validity. */
-export async function findExceptionInForce(
+/**
+ * What decides whether a person can be given electronic work at `at`, in one statement: the agency's gating date
+ * (null when it keeps the default), whether they hold an activated, unexpired certificate, and the written exception
+ * in force, if any.
+ */
+export async function assignabilityFacts(
   tx: Tx,
   agencyCode: string,
   userId: string,
   at: Date,
-): Promise<CertificateException | undefined> {
-  const { rows } = await tx.query<ExceptionRow>(
-    `SELECT * FROM certificate_exceptions
-     WHERE agency_code = $1 AND user_id = $2 AND revoked_at IS NULL AND valid_from <= $3
-       AND (valid_until IS NULL OR valid_until > $3)
-     ORDER BY granted_at DESC LIMIT 1`,
+): Promise<{ gatingDate: string | null; activeCertificate: boolean; exceptionId: string | null }> {
+  const { rows } = await tx.query<{ gating_date: string | null; active: boolean; exception_id: string | null }>(
+    `SELECT (SELECT to_char(gating_date, 'YYYY-MM-DD') FROM certificate_gating WHERE agency_code = $1) AS gating_date,
+            EXISTS (SELECT 1 FROM certificate_projection
+                     WHERE agency_code = $1 AND user_id = $2 AND state = 'active'
+                       AND (not_after IS NULL OR not_after > $3)) AS active,
+            (SELECT id FROM certificate_exceptions
+              WHERE agency_code = $1 AND user_id = $2 AND revoked_at IS NULL AND valid_from <= $3
+                AND (valid_until IS NULL OR valid_until > $3)
+              ORDER BY granted_at DESC LIMIT 1) AS exception_id`,
     [agencyCode, userId, at],
   );
-  return rows[0] ? toException(rows[0]) : undefined;
+  const row = rows[0] as { gating_date: string | null; active: boolean; exception_id: string | null };
+  return { gatingDate: row.gating_date, activeCertificate: row.active, exceptionId: row.exception_id };
 }

@@ -1,4 +1,7 @@
-import type { Tx } from '@vanthu/platform';
+import type { Tx, outboxRowValues } from '@vanthu/platform';
+
+/** An outbox row's values in the order of the platform's `outboxColumns`. */
+export type OutboxRow = ReturnType<typeof outboxRowValues>;
 
 export type HistoryEntry = {
   processId: string;
@@ -76,4 +79,40 @@ export async function listHistory(tx: Tx, processId: string): Promise<HistoryEnt
     processId,
   ]);
   return rows.map(toEntry);
+}
+
+/**
+ * History rows and outbox events of one transaction in one statement (a data-modifying CTE; both commit or roll back
+ * with the transaction like single INSERTs). The outbox rows keep the order they were made in (their positions).
+ */
+export async function insertHistoryAndEvents(tx: Tx, history: HistoryEntry[], events: OutboxRow[]): Promise<void> {
+  const column = <T>(rows: T[][], n: number): T[] => rows.map((row) => row[n] as T);
+  const h = history.map((e) => [
+    e.processId,
+    e.seq,
+    e.at,
+    e.actor,
+    e.action,
+    e.taskId,
+    e.step,
+    JSON.stringify(e.detail),
+    e.previousHash,
+    e.hash,
+  ]);
+  await tx.query(
+    `WITH history AS (
+       INSERT INTO process_history (${columns})
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[], $7::text[],
+         $8::jsonb[], $9::text[], $10::text[])
+     )
+     INSERT INTO outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, data, extensions)
+     SELECT e, t, k, y, s, u, o, d, x
+       FROM unnest($11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::timestamptz[],
+         $18::jsonb[], $19::jsonb[]) WITH ORDINALITY AS r(e, t, k, y, s, u, o, d, x, n)
+      ORDER BY n`,
+    [
+      ...Array.from({ length: 10 }, (_, n) => column(h, n)),
+      ...Array.from({ length: 9 }, (_, n) => column(events as unknown[][], n)),
+    ],
+  );
 }

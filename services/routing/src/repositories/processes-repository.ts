@@ -118,6 +118,20 @@ export async function lockProcess(tx: Tx, agencyCode: string, id: string): Promi
   return rows[0] ? toProcess(rows[0]) : undefined;
 }
 
+/** The process a task belongs to, locked, found from the task in the same statement (a task never changes process). */
+export async function lockProcessOfTask(
+  tx: Tx,
+  agencyCode: string,
+  taskId: string,
+): Promise<ProcessRecord | undefined> {
+  const { rows } = await tx.query<Row>(
+    `SELECT ${columns} FROM processes
+      WHERE id = (SELECT process_id FROM tasks WHERE id = $1 AND agency_code = $2) AND agency_code = $2 FOR UPDATE`,
+    [taskId, agencyCode],
+  );
+  return rows[0] ? toProcess(rows[0]) : undefined;
+}
+
 /** Active processes on a document, locked, oldest first. */
 export async function lockActiveProcessesOfDocument(
   tx: Tx,

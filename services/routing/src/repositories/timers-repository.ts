@@ -83,6 +83,27 @@ export async function insertTimer(tx: Tx, timer: NewTimerRow): Promise<Timer> {
   return toTimer(rows[0]!);
 }
 
+/** Several timers in one statement (a task's reminder, due and escalation timers). */
+export async function insertTimers(tx: Tx, timers: NewTimerRow[]): Promise<void> {
+  if (timers.length === 0) return;
+  await tx.query(
+    `INSERT INTO timers (id, agency_code, task_id, process_id, consultation_id, kind, fire_at, payload, created_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[],
+       $8::jsonb[], $9::timestamptz[])`,
+    [
+      timers.map((t) => t.id),
+      timers.map((t) => t.agencyCode),
+      timers.map((t) => t.taskId),
+      timers.map((t) => t.processId),
+      timers.map((t) => t.consultationId ?? null),
+      timers.map((t) => t.kind),
+      timers.map((t) => t.fireAt),
+      timers.map((t) => JSON.stringify(t.payload)),
+      timers.map((t) => t.createdAt),
+    ],
+  );
+}
+
 export async function cancelPendingTimers(tx: Tx, filter: { taskId: string; kinds?: TimerKind[] }): Promise<number> {
   const { rowCount } = await tx.query(
     `UPDATE timers SET state = 'cancelled' WHERE task_id = $1 AND state = 'pending' AND ($2::text[] IS NULL OR kind = ANY($2))`,

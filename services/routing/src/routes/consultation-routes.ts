@@ -71,7 +71,7 @@ export async function consultationRoutes(app: ServiceApp, deps: RoutingRouteDeps
         tags: ['consultations'],
         summary: 'A member’s answer as an answer sheet (phiếu lấy ý kiến) to sign with their own certificate',
         description:
-          'Routing stores the sheet in documents as the member’s document; the member signs that version through POST /v1/signing-sessions (kind initial or approval) and completes it with their token. The answer counts when signing reports the signature (signature.applied): by that member, on that version. A new sheet before signing replaces the previous one.',
+          'Routing stores the sheet in documents as the member’s document and answers with signingClaim; the member signs that version through POST /v1/signing-sessions (kind consultation-answer, answerSheetClaim: the signingClaim; granted to any member with an activated certificate, whatever their role) and completes it with their token. The answer counts when signing reports a consultation-answer signature (signature.applied): by that member, on that version. Nothing is stored when the request is refused; the same answer asked for again returns the same sheet; another answer before signing replaces the previous sheet.',
         params: ConsultationIdParams,
         headers: IdempotencyKeyHeaders,
         body: ConsultationAnswerBody,

@@ -101,6 +101,12 @@ export const AnswerSheet = Type.Object(
     comment: Nullable(Type.String()),
     state: Type.Union([Type.Literal('awaiting-signature'), Type.Literal('accepted'), Type.Literal('superseded')]),
     createdAt: Timestamp,
+    signingClaim: Nullable(
+      Type.String({
+        description:
+          "Routing's signed claim that this document is the member's answer sheet of this consultation, at this version and digest (a JWT, valid 24 hours; ask for the sheet again for a fresh one). Give it to POST /v1/signing-sessions as answerSheetClaim with kind consultation-answer: signing grants that kind to any member with an activated certificate, for this sheet only.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -100,7 +100,11 @@ export async function checkDossier(
     }
     const content = contentVersionOf(document);
     const signed = (await signatureFactsOf(tx, process.agencyCode, component.documentId)).filter(
-      (f) => f.signedVersion >= content && f.kind !== 'copy' && f.kind !== 'digitisation',
+      (f) =>
+        f.signedVersion >= content &&
+        f.kind !== 'copy' &&
+        f.kind !== 'digitisation' &&
+        f.kind !== 'consultation-answer',
     );
     if (signed.length === 0) {
       findings.push({

@@ -4,7 +4,7 @@ import { AppError, enqueueEvents } from '@vanthu/platform';
 import type { Clock, Tx } from '@vanthu/platform';
 import { addWorkingTime, workingTimeBetween } from '../calendar/working-calendar';
 import type { WorkingAmount, WorkingCalendar } from '../calendar/working-calendar';
-import { registerTimerBatchHandler, scheduleTimer } from './timer-worker';
+import { registerTimerBatchHandler, scheduleTimer, scheduleTimers } from './timer-worker';
 import type { Timer, TimerContext } from './timer-worker';
 
 type Assignee = { userId?: string; role?: string; unit?: string };
@@ -72,22 +72,25 @@ export async function scheduleTaskDeadline(
   };
   const base = { agencyCode: input.agencyCode, taskId: input.taskId, processId: input.processId, payload };
   const result: ScheduledDeadline = { dueAt };
+  const timers: Parameters<typeof scheduleTimers>[1] = [];
   const share = input.remindAt === undefined ? 0.75 : input.remindAt;
   if (share !== false) {
     if (!(share > 0 && share < 1)) throw new AppError('VALIDATION_FAILED', 'remindAt must be between 0 and 1');
     const total = workingTimeBetween(input.start, dueAt, input.calendar);
     const reminderAt = addWorkingTime(input.start, { workingHours: (total * share) / 3_600_000 }, input.calendar);
     if (reminderAt.getTime() < dueAt.getTime() && (!clock || reminderAt.getTime() > clock().getTime())) {
-      await scheduleTimer(tx, { ...base, kind: 'reminder', fireAt: reminderAt }, clock);
+      timers.push({ ...base, kind: 'reminder', fireAt: reminderAt });
       result.reminderAt = reminderAt;
     }
   }
-  await scheduleTimer(tx, { ...base, kind: 'due', fireAt: dueAt }, clock);
+  timers.push({ ...base, kind: 'due', fireAt: dueAt });
   if (input.interruptAfter) {
     const escalationAt = addWorkingTime(dueAt, input.interruptAfter, input.calendar);
-    await scheduleTimer(tx, { ...base, kind: 'escalation', fireAt: escalationAt }, clock);
+    timers.push({ ...base, kind: 'escalation', fireAt: escalationAt });
     result.escalationAt = escalationAt;
   }
+  // One statement for all of the task's timers.
+  await scheduleTimers(tx, timers, clock);
   return result;
 }
 

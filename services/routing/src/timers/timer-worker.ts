@@ -7,6 +7,7 @@ import {
   cancelPendingTimers,
   claimDueTimers,
   insertTimer,
+  insertTimers,
   markTimerFailed,
   markTimersFired,
   releaseTimerSavepoint,
@@ -77,6 +78,27 @@ export async function scheduleTimer(tx: Tx, input: ScheduleTimerInput, clock: Cl
     payload: input.payload ?? {},
     createdAt: clock(),
   });
+}
+
+/** Schedules several timers with one statement, in the caller's transaction. */
+export async function scheduleTimers(tx: Tx, inputs: ScheduleTimerInput[], clock: Clock = systemClock): Promise<void> {
+  for (const input of inputs)
+    if (Number.isNaN(input.fireAt.getTime()))
+      throw new AppError('VALIDATION_FAILED', 'timer fireAt is not a valid instant');
+  const createdAt = clock();
+  await insertTimers(
+    tx,
+    inputs.map((input) => ({
+      id: randomUUID(),
+      agencyCode: input.agencyCode,
+      taskId: input.taskId,
+      processId: input.processId,
+      kind: input.kind,
+      fireAt: input.fireAt,
+      payload: input.payload ?? {},
+      createdAt,
+    })),
+  );
 }
 
 export type ScheduleConsultationTimerInput = {

@@ -80,8 +80,9 @@ export const Signature = Type.Object(
 
 export const PrepareSessionRequest = Type.Object(
   {
-    kind: Type.Union([Type.Literal('initial'), Type.Literal('approval')], {
-      description: 'initial: ký nháy; approval: the signature of the person with authority',
+    kind: Type.Union([Type.Literal('initial'), Type.Literal('approval'), Type.Literal('consultation-answer')], {
+      description:
+        "initial: ký nháy; approval: the signature of the person with authority; consultation-answer: a member's signed answer sheet of a consultation (lấy ý kiến), for any member with an activated certificate, one document, with routing's answerSheetClaim",
     }),
     step: Type.Optional(
       Type.Union([Type.Literal('content'), Type.Literal('format')], {
@@ -106,6 +107,14 @@ export const PrepareSessionRequest = Type.Object(
             "Approvals: the authority the leader signs under (NĐ 30/2020 Phụ lục I.II.7.b). Recorded with the signature, written as the signature's /Reason and printed at the top of the approval stamp, above the image: the document's own position line that starts with it (e.g. KT. CHỦ TỊCH), else the prefix followed by positionText, else the prefix alone.",
         },
       ),
+    ),
+    answerSheetClaim: Type.Optional(
+      Type.String({
+        minLength: 20,
+        maxLength: 4000,
+        description:
+          "kind consultation-answer: the signingClaim routing gave with the answer sheet (POST /v1/consultations/{id}/answer-sheets). Signing checks it was made by routing with the service key, for the caller, in the caller's agency, for this very document, version and digest; otherwise 403.",
+      }),
     ),
     signerName: Type.Optional(
       Type.String({

@@ -19,12 +19,14 @@ import { readPdfForSigning } from './read-pdf';
 import { printedSigner } from './printed-signer';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { certificateSha256 } from './signing-deps';
+import { certificateSha256, sha256Hex } from './signing-deps';
 
 export const MAX_BATCH = 200;
 
 export type PrepareSigningSessionInput = {
-  kind: 'initial' | 'approval';
+  kind: 'initial' | 'approval' | 'consultation-answer';
+  /** kind consultation-answer: routing's claim that the one document is the caller's answer sheet. */
+  answerSheetClaim?: string;
   step?: 'content' | 'format';
   /** B-LT unless asked otherwise. */
   level?: PadesLevel;
@@ -49,6 +51,56 @@ export type PreparedSession = {
     documentDigest: string;
   }[];
 };
+
+/** The audience routing gives its answer-sheet claims (services/routing/src/consultations/request-answer-sheet.ts). */
+export const answerSheetAudience = 'vanthu-signing:consultation-answer';
+
+type AnswerSheetClaim = { documentId: string; version: number; sha256: string; consultationId: string };
+
+/**
+ * Grants a consultation-answer session only on routing's claim, made with the service key, that the single document
+ * is the caller's answer sheet in their agency (its version and digest are checked against what documents serves):
+ * without it a member who is no leader could have signing sign anything.
+ */
+function answerSheetFor(input: PrepareSigningSessionInput, ctx: SigningContext): AnswerSheetClaim {
+  const refuse = (message: string): never => {
+    throw new AppError(
+      'FORBIDDEN',
+      `a consultation-answer signature needs routing's claim on your answer sheet: ${message}`,
+    );
+  };
+  if (input.documents.length !== 1)
+    throw new AppError('VALIDATION_FAILED', 'a consultation-answer session covers exactly one answer sheet', {
+      errors: [{ field: 'documents', message: 'exactly one' }],
+    });
+  if (!input.answerSheetClaim) return refuse('answerSheetClaim is missing');
+  if (!ctx.signing.serviceClaims) return refuse('this signing service is not configured to verify service claims');
+  let claims: Record<string, unknown>;
+  try {
+    claims = ctx.signing.serviceClaims(input.answerSheetClaim, {
+      audience: answerSheetAudience,
+      serviceName: 'routing',
+    });
+  } catch {
+    return refuse('the claim is expired, or not made by routing for this purpose');
+  }
+  if (claims.agency !== ctx.identity.agencyCode || claims.member !== ctx.identity.userId)
+    return refuse(`the claim is for ${String(claims.member)} of ${String(claims.agency)}, not for you`);
+  if (claims.documentId !== input.documents[0]?.documentId)
+    return refuse(`the claim is for document ${String(claims.documentId)}`);
+  if (
+    typeof claims.version !== 'number' ||
+    typeof claims.sha256 !== 'string' ||
+    typeof claims.consultationId !== 'string'
+  )
+    return refuse('the claim does not name the sheet');
+  return {
+    documentId: claims.documentId as string,
+    version: claims.version,
+    sha256: claims.sha256,
+    consultationId: claims.consultationId,
+  };
+}
 
 function decodeCertificate(text: string): pkijs.Certificate {
   try {
@@ -76,8 +128,13 @@ export async function prepareSigningSession(
   const command = { ...input, level: input.level ?? 'B-LT', scheme: input.scheme ?? 'rsa-pkcs1' };
   // NĐ 30/2020 Điều 10–13 (flow): content initials by the unit leader, format initials by the
   // format checker, the approval by the person with authority.
+  // A consultation's member signs their own answer sheet whatever their role (docs/domain/directives.md seed 000 §3b),
+  // on routing's claim that the document is that sheet (answerSheetFor); it is no initial and no approval.
+  const answerSheet = command.kind === 'consultation-answer' ? answerSheetFor(command, ctx) : undefined;
   if (command.kind === 'approval') requireRole(identity, 'agency-leader');
-  else if (command.step === 'format') requireRole(identity, 'format-checker');
+  else if (command.kind === 'consultation-answer') {
+    // checked by answerSheetFor above
+  } else if (command.step === 'format') requireRole(identity, 'format-checker');
   else requireRole(identity, 'unit-leader');
   if (command.documents.length === 0 || command.documents.length > MAX_BATCH) {
     throw new AppError('VALIDATION_FAILED', `a session covers 1 to ${MAX_BATCH} documents`, {
@@ -133,6 +190,11 @@ export async function prepareSigningSession(
           `document ${item.documentId}: version ${item.basedOnVersion} is not the current version (${version})`,
         );
       const pdf = await deps.documents.getContent(ctx.forward, item.documentId, version);
+      if (answerSheet && (answerSheet.version !== version || answerSheet.sha256 !== sha256Hex(pdf)))
+        throw new AppError(
+          'FORBIDDEN',
+          `document ${item.documentId} is no longer the answer sheet routing wrote (version ${answerSheet.version}); ask routing for the sheet again`,
+        );
       const reader = readPdfForSigning(pdf);
       const request: AppearanceRequest =
         command.kind === 'approval'
@@ -146,8 +208,9 @@ export async function prepareSigningSession(
               ...(item.rect ? { rect: item.rect } : {}),
             }
           : {
+              // The answer sheet ends with "./.": the member's mark goes after it, like a content initial.
               kind: 'initial',
-              step: command.step ?? 'content',
+              step: command.kind === 'consultation-answer' ? 'content' : (command.step ?? 'content'),
               signerName,
               time: now,
               anchors: deps.anchors(identity.agencyCode),
@@ -202,7 +265,7 @@ export async function prepareSigningSession(
         id,
         agencyCode: identity.agencyCode,
         userId: identity.userId,
-        kind: command.step ? `${command.kind}:${command.step}` : command.kind,
+        kind: command.step && command.kind !== 'consultation-answer' ? `${command.kind}:${command.step}` : command.kind,
         level: command.level,
         hash: deps.hash,
         scheme: command.scheme,

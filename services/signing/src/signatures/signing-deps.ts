@@ -33,6 +33,8 @@ export type SigningDeps = {
   sessionTtlSeconds: number;
   topicPrefix: string;
   source: string;
+  /** Verifies claims other services make with the service key (routing's answer-sheet claims); absent: none accepted. */
+  serviceClaims?: (token: string, expected: { audience: string; serviceName: string }) => Record<string, unknown>;
 };
 
 export type Caller = { identity: Identity; headers: CallerHeaders; requestId: string };
