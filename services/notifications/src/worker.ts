@@ -79,10 +79,8 @@ export class DeliveryWorker {
 
   start(): void {
     this.stopped = false;
-    // The poll picks up retries come due; while the queues are full it waits for them to drain.
-    this.timer = setInterval(() => {
-      if (this.worthClaiming()) this.wake();
-    }, this.pollMs);
+    // The poll picks up retries come due, for any endpoint, whatever the other endpoints have queued.
+    this.timer = setInterval(() => this.wake(), this.pollMs);
   }
 
   /** Stops claiming, gives back what is queued, waits for the requests in flight and records them. */
@@ -329,13 +327,14 @@ export class DeliveryWorker {
   }
 
   /**
-   * After a record: claim again once enough leases are free to make a claim worth its statement, or when no
-   * endpoint has a request's worth queued (its sending would stop until the next claim).
+   * After a record: claim again once enough leases are free to make a claim worth its statement, or when an
+   * endpoint (not one being probed) has less than a request's worth queued, so its sending would stop until the next
+   * claim; otherwise the poll claims.
    */
   private worthClaiming(): boolean {
     const { perEndpoint, prefetch } = this.base.settings;
-    if (this.freed >= Math.max(perEndpoint, prefetch / 4)) return true;
-    for (const queue of this.queues.values()) if (queue.deliveries.length >= perEndpoint) return false;
-    return true;
+    if (this.freed >= Math.max(perEndpoint, prefetch / 4) || this.queues.size === 0) return true;
+    for (const queue of this.queues.values()) if (!queue.failing && queue.deliveries.length < perEndpoint) return true;
+    return false;
   }
 }

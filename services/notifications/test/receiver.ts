@@ -17,6 +17,8 @@ export type Receiver = {
   answer: Answer;
   connections: number;
   maxInFlight: number;
+  /** TCP connections open now. */
+  open: () => number;
   close: () => Promise<void>;
 };
 
@@ -29,6 +31,7 @@ export async function startReceiver(answer: Answer = () => ({ status: 204 })): P
     answer,
     connections: 0,
     maxInFlight: 0,
+    open: () => sockets.size,
     close: async () => undefined,
   };
   let inFlight = 0;

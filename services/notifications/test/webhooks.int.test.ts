@@ -347,6 +347,33 @@ describe('deliveries', () => {
     }
   });
 
+  it('a slow receiver’s full queue does not hold back another endpoint’s retry coming due', async () => {
+    const slow = await receiver(() => ({ status: 200, delayMs: 600 }));
+    await endpoint(slow.url);
+    for (let i = 0; i < 10; i += 1) await fanOutEvent({ event: issued() }, ctx());
+    const other = await receiver();
+    const otherEndpoint = await endpoint(other.url);
+    await fanOutEvent({ event: issued() }, ctx());
+    // The other endpoint's delivery is a retry, due in 300 ms.
+    const due = Date.now() + 300;
+    await fx.pool.query(`UPDATE webhook_deliveries SET attempts = 1, next_attempt_at = $2 WHERE endpoint_id = $1`, [
+      otherEndpoint.id,
+      new Date(due),
+    ]);
+    const worker = newWorker({ ...base, clock: () => new Date() }, fx.pool, fx.logger, 50);
+    worker.start();
+    await eventually(
+      async () => other.received.length,
+      (n) => n === 1,
+      5000,
+      'the retry',
+    );
+    // The slow endpoint's queue (11, answered 2 at a time every 600 ms) is still being sent.
+    expect(slow.received.length).toBeLessThan(11);
+    expect(other.received[0]!.at - due).toBeLessThan(1000);
+    await worker.stop();
+  });
+
   it('sends an endpoint’s deliveries over kept-alive connections, no more requests in flight than its limit', async () => {
     const r = await receiver();
     await endpoint(r.url);
@@ -358,6 +385,26 @@ describe('deliveries', () => {
     expect(r.maxInFlight).toBeLessThanOrEqual(settings.perEndpoint);
     expect(r.connections).toBeLessThanOrEqual(settings.perEndpoint);
     await worker.stop();
+  });
+
+  it('closes an endpoint’s kept-alive connections once it has been idle, never one with a request in flight', async () => {
+    const r = await receiver((_request, index) => ({ status: 204, delayMs: index === 0 ? 600 : 0 }));
+    const send = createWebhookSender('development', { idleSocketMs: 200 });
+    try {
+      const post = { url: r.url, headers: {}, body: '{}', timeoutMs: 2000, connection: 'endpoint-1' };
+      // Answered after 600 ms, three idle periods: the request in flight keeps its connection.
+      expect(await send(post)).toMatchObject({ ok: true, status: 204 });
+      expect(await send(post)).toMatchObject({ ok: true, status: 204 });
+      expect(r.connections).toBe(1);
+      await eventually(
+        async () => r.open(),
+        (n) => n === 0,
+        3000,
+        'the idle connection closed',
+      );
+    } finally {
+      send.close?.();
+    }
   });
 
   it('one worker at a time sends to an endpoint, and a queued delivery’s lease covers its wait', async () => {
