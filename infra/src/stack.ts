@@ -191,7 +191,12 @@ export async function stackEnvironments(
       // them are delivered directly instead of through the hub.
       LOCAL_AGENCIES: [...new Set(infra.hsm.seals.map((s) => s.agencyCode))].join(','),
     }),
-    reporting: service('reporting'),
+    reporting: service('reporting', {
+      // Submitted monthly reports are sealed with the agency's organisation signature by signing (POST
+      // /v1/service-seals), asked with reporting's own service identity.
+      SIGNING_URL: `http://127.0.0.1:${layout.ports.signing}`,
+      SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
+    }),
     exchange: service('exchange', {
       DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
       // edXML is signed with the agency seal in signing's HSM; received signatures chain to the test PKI.

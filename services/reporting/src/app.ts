@@ -4,6 +4,7 @@ import { defaultReportFonts, serviceVersion } from './config';
 import type { ReportFonts } from './rendering/report-pdf';
 import { reportRoutes } from './routes/reports';
 import type { WatermarkSource } from './adapters/kafka-watermarks';
+import type { ReportSealer } from './adapters/report-sealer';
 
 export type ReportingAppDeps = {
   logger: Logger;
@@ -19,6 +20,8 @@ export type ReportingAppDeps = {
   /** Serif fonts with every Vietnamese letter for the PDF report. */
   fonts?: ReportFonts;
   healthChecks?: HealthCheck[];
+  /** Seals submitted reports with the agency's organisation signature (signing). */
+  sealer?: ReportSealer;
 };
 
 export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
@@ -37,6 +40,7 @@ export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
     topicPrefix: deps.topicPrefix ?? '',
     ...(deps.watermarks ? { watermarks: deps.watermarks } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.sealer ? { sealer: deps.sealer } : {}),
   });
   return app;
 }

@@ -17,6 +17,12 @@ export const reportingConfigSchema = Type.Object({
     default: 60_000,
     description: 'How often each replica checks whether the month-start submission run is due',
   }),
+  SIGNING_URL: Type.Optional(
+    Type.String({
+      description:
+        "The signing service, which seals each submitted monthly report with the agency's organisation signature (with SERVICE_IDENTITY_PRIVATE_KEY_FILE); without it reports are stored unsealed",
+    }),
+  ),
   FRESHNESS_POLL_INTERVAL_MS: Type.Integer({
     minimum: 200,
     default: 5_000,

@@ -4,9 +4,12 @@ import { migrationsDir, reportingConfigSchema } from './config';
 import { reportingConsumer, reportingTopics } from './events/consumers';
 import { SubmissionWorker } from './submission-worker';
 import { KafkaWatermarks } from './adapters/kafka-watermarks';
+import { SigningReportSealer } from './adapters/report-sealer';
+import type { ReportSealer } from './adapters/report-sealer';
 
 let submissionWorker: SubmissionWorker | undefined;
 let watermarks: KafkaWatermarks | undefined;
+let sealer: ReportSealer | undefined;
 
 void runService({
   name: 'reporting',
@@ -15,6 +18,10 @@ void runService({
   topics: [...reportingTopics, 'vanthu.reporting'],
   consumers: (context) => [reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX)],
   beforeListen: async (context) => {
+    if (context.config.SIGNING_URL && context.serviceIdentity)
+      sealer = new SigningReportSealer(context.config.SIGNING_URL, context.serviceIdentity);
+    else
+      context.logger.warn('SIGNING_URL or SERVICE_IDENTITY_PRIVATE_KEY_FILE not set: submitted reports are not sealed');
     const { consumer, topics } = reportingConsumer(context.config.CONSUMER_GROUP, context.config.KAFKA_TOPIC_PREFIX);
     watermarks = new KafkaWatermarks({
       kafka: context.kafka,
@@ -32,6 +39,7 @@ void runService({
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
       intervalMs: context.config.SUBMISSION_CHECK_INTERVAL_MS,
       watermarks,
+      ...(sealer ? { sealer } : {}),
     });
     submissionWorker.start();
   },
@@ -49,5 +57,6 @@ void runService({
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
       ...(watermarks ? { watermarks } : {}),
       healthChecks: context.healthChecks,
+      ...(sealer ? { sealer } : {}),
     }),
 });

@@ -4,6 +4,7 @@ import type { Clock, Logger, Pool } from '@vanthu/platform';
 import { runMonthlySubmissions } from './domain/run-monthly-submissions';
 import type { ReportFonts } from './rendering/report-pdf';
 import type { WatermarkSource } from './adapters/kafka-watermarks';
+import type { ReportSealer } from './adapters/report-sealer';
 
 export type SubmissionWorkerOptions = {
   pool: Pool;
@@ -14,6 +15,7 @@ export type SubmissionWorkerOptions = {
   intervalMs: number;
   clock?: Clock;
   watermarks?: WatermarkSource;
+  sealer?: ReportSealer;
 };
 
 /**
@@ -53,10 +55,17 @@ export class SubmissionWorker {
         fonts: this.options.fonts,
         topicPrefix: this.options.topicPrefix,
         watermarks: this.options.watermarks,
+        sealer: this.options.sealer,
       },
     );
     if (outcome.due && outcome.submitted.length > 0)
       logger.info({ month: outcome.month, submitted: outcome.submitted.length }, 'monthly reports submitted');
+    if (outcome.due)
+      for (const failure of outcome.failed)
+        logger.warn(
+          { month: outcome.month, agencyCode: failure.agencyCode, reason: failure.reason },
+          'monthly report not submitted; the next run tries again',
+        );
   }
 
   async stop(): Promise<void> {

@@ -119,6 +119,8 @@ describe('monthly submission (báo cáo hằng tháng)', () => {
     expect(body).toMatchObject({ agencyCode: agencyA, month: '2026-11', revision: 1, trigger: 'agency' });
     expect(body.submittedBy).toBe(`van-thu-${agencyA}`);
     expect(body.report.documents.outgoing).toBe(3);
+    // Without a sealer (no SIGNING_URL) the report is stored unsealed, and says so.
+    expect(body.seal).toBeNull();
     // The stored PDF is the one described, and its text carries the agency's figures.
     const [row] = await submissionRows('2026-11');
     expect(row?.sha256).toBe(

@@ -5,6 +5,7 @@ import { serviceVersion } from './config';
 import type { SigningDeps } from './signatures/signing-deps';
 import type { ValidationDeps } from './validations/validation-deps';
 import type { HsmConnection } from './hsm/hsm-connection';
+import { serviceSealRoutes } from './routes/service-seal-routes';
 import { signingKeyRoutes } from './routes/signing-key-routes';
 import { signingRoutes } from './routes/signing-routes';
 import { validationRoutes } from './routes/validation-routes';
@@ -49,6 +50,7 @@ export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 2, parts: 3 } });
   await signingRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await signingKeyRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
+  await serviceSealRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await validationRoutes(app, deps.validation ?? ({} as ValidationDeps));
   const validator = deps.validation?.validator;
   registerWorkQueues('signing', {

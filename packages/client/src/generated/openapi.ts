@@ -777,6 +777,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/service-seals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agency's organisation seal on a file a vanthu service made itself: the reporting service's monthly report of the agency its service identity names (service-to-service, not routed by the gateway) */
+        post: operations["sealServiceDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/validations": {
         parameters: {
             query?: never;
@@ -2052,6 +2069,28 @@ export interface components {
             retiredBy: string | null;
             retiredAt: string | null;
             retirementReason: string | null;
+        };
+        ServiceSeal: {
+            /** Format: uuid */
+            id: string;
+            agencyCode: string;
+            /** @enum {string} */
+            kind: "monthly-report";
+            /** @description YYYY-MM in Asia/Ho_Chi_Minh */
+            month: string;
+            /** @enum {string} */
+            level: "B-LT";
+            /**
+             * Format: byte
+             * @description The sealed PDF (the file given plus the signature)
+             */
+            pdf: string;
+            /** @description SHA-256 of the sealed PDF */
+            sha256: string;
+            certificateSha256: string;
+            certificateSubject: string;
+            /** Format: date-time */
+            signedAt: string;
         };
         ValidationReport: {
             /** Format: uuid */
@@ -7847,6 +7886,101 @@ export interface operations {
                 };
             };
             /** @description The service behind this operation is down or restarting (code SERVICE_UNAVAILABLE); retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sealServiceDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description monthly-report: the reporting service's monthly report of the agency its identity names (the only kind, and only for service:reporting)
+                     * @enum {string}
+                     */
+                    kind: "monthly-report";
+                    /** @description YYYY-MM in Asia/Ho_Chi_Minh */
+                    month: string;
+                    /**
+                     * Format: byte
+                     * @description The unsigned PDF, base64; its Keywords say what it is (vanthu-monthly-report agency=<code> month=<YYYY-MM>)
+                     */
+                    pdf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceSeal"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (code RATE_LIMITED): the per-caller budget per minute is spent; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13692,6 +13826,16 @@ export interface operations {
                                  */
                                 sha256: string;
                                 sizeBytes: number;
+                                /** @description The agency's organisation signature on the stored PDF, applied by the signing service; null when the deployment has no SIGNING_URL (stored unsealed) */
+                                seal: {
+                                    /** @description PAdES level (B-LT) */
+                                    level: string;
+                                    certificateSha256: string;
+                                    /** @description The agency's organisation certificate */
+                                    certificateSubject: string;
+                                    /** Format: date-time */
+                                    signedAt: string;
+                                } | null;
                                 /** @description Path of the stored PDF */
                                 pdf: string;
                             } | null;
@@ -13787,6 +13931,16 @@ export interface operations {
                          */
                         sha256: string;
                         sizeBytes: number;
+                        /** @description The agency's organisation signature on the stored PDF, applied by the signing service; null when the deployment has no SIGNING_URL (stored unsealed) */
+                        seal: {
+                            /** @description PAdES level (B-LT) */
+                            level: string;
+                            certificateSha256: string;
+                            /** @description The agency's organisation certificate */
+                            certificateSubject: string;
+                            /** Format: date-time */
+                            signedAt: string;
+                        } | null;
                         report: {
                             /**
                              * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@vanthu/platform';
 import type { Identity, Tx } from '@vanthu/platform';
+import type { ReportSealer } from '../adapters/report-sealer';
+import type { SubmissionSeal } from '../repositories/submissions-repository';
 import type { ComplianceReport } from '../schemas/compliance-report';
 import { exportReport } from './export-report';
 import type { ExportContext } from './export-report';
@@ -8,8 +10,12 @@ import { getComplianceReport } from './get-compliance-report';
 import { monthRange } from './month';
 import type { MonthRange } from './month';
 
-export type SubmissionContext = ExportContext & { topicPrefix: string };
-export type RenderedSubmission = { report: ComplianceReport; pdf: Buffer; sha256: string };
+export type SubmissionContext = ExportContext & {
+  topicPrefix: string;
+  /** Seals the PDF with the agency's organisation signature (signing); without it reports are stored unsealed. */
+  sealer?: ReportSealer | undefined;
+};
+export type RenderedSubmission = { report: ComplianceReport; pdf: Buffer; sha256: string; seal: SubmissionSeal | null };
 
 /** A month may be submitted once it has ended (the report of a running month would still change). */
 export function endedMonth(month: string, now: Date, field = 'body.month'): MonthRange {
@@ -23,7 +29,9 @@ export function endedMonth(month: string, now: Date, field = 'body.month'): Mont
 
 /**
  * The agency's report of the month and its Vietnamese PDF, read in the caller's transaction so the stored JSON and
- * PDF hold the same figures.
+ * PDF hold the same figures, and sealed with the agency's organisation signature: the agency reports to the Sở KH&CN
+ * every month (docs/domain/directives.md, seed 000 §1đ) and the agency certificate stands for its seal there (same
+ * file, the town's rules, Điều 3), so the report it sends carries it.
  */
 export async function renderSubmission(
   tx: Tx,
@@ -37,5 +45,21 @@ export async function renderSubmission(
   };
   const report = await getComplianceReport({ month: input.month, agency: input.agencyCode }, inTx);
   const { bytes } = await exportReport({ month: input.month, agency: input.agencyCode, format: 'pdf' }, inTx);
-  return { report, pdf: bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const sealed = ctx.sealer
+    ? await ctx.sealer.sealMonthlyReport({ agencyCode: input.agencyCode, month: input.month, pdf: bytes })
+    : undefined;
+  const pdf = sealed?.pdf ?? bytes;
+  return {
+    report,
+    pdf,
+    sha256: createHash('sha256').update(pdf).digest('hex'),
+    seal: sealed
+      ? {
+          level: sealed.seal.level,
+          certificateSha256: sealed.seal.certificateSha256,
+          certificateSubject: sealed.seal.certificateSubject,
+          signedAt: sealed.seal.signedAt,
+        }
+      : null,
+  };
 }

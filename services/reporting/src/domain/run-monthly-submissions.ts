@@ -12,7 +12,15 @@ import { storeSubmission } from './submit-monthly-report';
 export type RunMonthlySubmissionsInput = Record<string, never>;
 export type MonthlySubmissionsOutcome =
   | { due: false; month: string; dueOn: string }
-  | { due: true; month: string; dueOn: string; submitted: string[]; completed: boolean };
+  | {
+      due: true;
+      month: string;
+      dueOn: string;
+      submitted: string[];
+      /** Agencies whose report could not be made or sealed this time (signing away, no seal key): tried next run. */
+      failed: { agencyCode: string; reason: string }[];
+      completed: boolean;
+    };
 
 /** The month before the Vietnamese month of `now`, and the first working day of `now`'s month. */
 export function monthDue(now: Date): { month: string; dueOn: string } {
@@ -39,23 +47,34 @@ export async function runMonthlySubmissions(
   const { result: run } = await ctx.runInTransaction((tx) =>
     openSubmissionRun(tx, { month, dueOn, startedAt: now.toISOString() }),
   );
-  if (run.completedAt) return { due: true, month, dueOn, submitted: [], completed: true };
+  if (run.completedAt) return { due: true, month, dueOn, submitted: [], failed: [], completed: true };
   const { result: agencies } = await ctx.runInTransaction((tx) => agenciesOfProvince(tx, month));
   const submitted: string[] = [];
+  const failed: { agencyCode: string; reason: string }[] = [];
   for (const agency of agencies.filter((a) => !a.submitted)) {
-    const { result } = await ctx.runInTransaction(async (tx) => {
-      if (!(await claimSubmissionRun(tx, month))) return 'held';
-      const stored = await storeSubmission(
-        tx,
-        { agencyCode: agency.agencyCode, month, trigger: 'scheduled', submittedBy: null },
-        ctx,
+    // One agency that cannot be sealed (signing away, no seal key yet) does not hold back the others; the run stays
+    // open and the next tick tries it again.
+    const attempt = await ctx
+      .runInTransaction(async (tx) => {
+        if (!(await claimSubmissionRun(tx, month))) return 'held';
+        const stored = await storeSubmission(
+          tx,
+          { agencyCode: agency.agencyCode, month, trigger: 'scheduled', submittedBy: null },
+          ctx,
+        );
+        if (stored) await countSubmittedByRun(tx, month);
+        return stored ? 'submitted' : 'already';
+      })
+      .then(
+        ({ result }) => result,
+        (error: unknown) => {
+          failed.push({ agencyCode: agency.agencyCode, reason: (error as Error).message });
+          return 'failed' as const;
+        },
       );
-      if (stored) await countSubmittedByRun(tx, month);
-      return stored ? 'submitted' : 'already';
-    });
     // Another replica holds the run: it carries on, this one stops.
-    if (result === 'held') return { due: true, month, dueOn, submitted, completed: false };
-    if (result === 'submitted') submitted.push(agency.agencyCode);
+    if (attempt === 'held') return { due: true, month, dueOn, submitted, failed, completed: false };
+    if (attempt === 'submitted') submitted.push(agency.agencyCode);
   }
   const { result: completed } = await ctx.runInTransaction(async (tx) => {
     if (!(await claimSubmissionRun(tx, month))) return false;
@@ -64,5 +83,5 @@ export async function runMonthlySubmissions(
     await completeSubmissionRun(tx, month, ctx.clock().toISOString());
     return true;
   });
-  return { due: true, month, dueOn, submitted, completed };
+  return { due: true, month, dueOn, submitted, failed, completed };
 }

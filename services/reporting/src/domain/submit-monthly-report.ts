@@ -38,6 +38,7 @@ export async function storeSubmission(
     report: rendered.report,
     pdf: rendered.pdf,
     sha256: rendered.sha256,
+    seal: rendered.seal,
   });
   if (!stored) return null;
   await enqueueEvent(

@@ -91,6 +91,10 @@ export async function renderReportPdf(model: ReportModel, fontFiles: ReportFonts
   const fonts = await embedFontFiles(pdf, fontFiles);
   pdf.setTitle(`Báo cáo kết quả xử lý văn bản điện tử và ký số tháng ${model.month}`);
   pdf.setProducer('vanthu');
+  // What the file is, for the organisation seal: signing seals for reporting only an agency's own monthly report
+  // (services/signing/src/signatures/seal-service-document.ts reads these Keywords).
+  if (model.scope === 'agency' && model.rows[0])
+    pdf.setKeywords(['vanthu-monthly-report', `agency=${model.rows[0].agencyCode}`, `month=${model.month}`]);
   const [year, month] = model.month.split('-');
   let page = pdf.addPage([pageWidth, pageHeight]);
   let y = pageHeight - margin;

@@ -2,6 +2,14 @@ import type { Tx } from '@vanthu/platform';
 
 export type SubmissionTrigger = 'scheduled' | 'agency';
 
+/** The organisation seal on the stored PDF (null when it was stored unsealed). */
+export type SubmissionSeal = {
+  level: string;
+  certificateSha256: string;
+  certificateSubject: string;
+  signedAt: string;
+};
+
 export type SubmissionRow = {
   agencyCode: string;
   month: string;
@@ -12,6 +20,7 @@ export type SubmissionRow = {
   definitionsVersion: string;
   sha256: string;
   sizeBytes: number;
+  seal: SubmissionSeal | null;
 };
 
 export type SubmissionRun = { month: string; dueOn: string; startedAt: string; completedAt: string | null };
@@ -26,10 +35,11 @@ type Row = {
   definitions_version: string;
   sha256: string;
   size_bytes: number;
+  seal: SubmissionSeal | null;
 };
 
 const columns = `agency_code, month, revision, trigger, submitted_by, submitted_at, definitions_version, sha256,
-  octet_length(pdf) AS size_bytes`;
+  octet_length(pdf) AS size_bytes, seal`;
 
 const toSubmission = (row: Row): SubmissionRow => ({
   agencyCode: row.agency_code,
@@ -41,6 +51,7 @@ const toSubmission = (row: Row): SubmissionRow => ({
   definitionsVersion: row.definitions_version,
   sha256: row.sha256,
   sizeBytes: Number(row.size_bytes),
+  seal: row.seal,
 });
 
 /**
@@ -60,6 +71,7 @@ export async function insertSubmission(
     report: unknown;
     pdf: Buffer;
     sha256: string;
+    seal: SubmissionSeal | null;
   },
 ): Promise<SubmissionRow | null> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -67,9 +79,9 @@ export async function insertSubmission(
   ]);
   const { rows } = await tx.query<Row>(
     `INSERT INTO report_submissions (agency_code, month, revision, trigger, submitted_by, submitted_at,
-       definitions_version, report, pdf, sha256)
+       definitions_version, report, pdf, sha256, seal)
      SELECT $1::text, $2::text, COALESCE(max(revision), 0) + 1, $3::text, $4::text, $5::timestamptz, $6::text,
-            $7::jsonb, $8::bytea, $9::text
+            $7::jsonb, $8::bytea, $9::text, $10::jsonb
        FROM report_submissions WHERE agency_code = $1 AND month = $2
      HAVING $3::text = 'agency' OR count(*) = 0
      RETURNING ${columns}`,
@@ -83,6 +95,7 @@ export async function insertSubmission(
       JSON.stringify(submission.report),
       submission.pdf,
       submission.sha256,
+      submission.seal === null ? null : JSON.stringify(submission.seal),
     ],
   );
   return rows[0] ? toSubmission(rows[0]) : null;

@@ -21,6 +21,7 @@ import { ProcessingQuery, ProcessingReport } from '../schemas/processing-report'
 import { getSubmittedReport } from '../domain/get-submitted-report';
 import { getFreshness } from '../domain/get-freshness';
 import type { WatermarkSource } from '../adapters/kafka-watermarks';
+import type { ReportSealer } from '../adapters/report-sealer';
 import { listSubmissions } from '../domain/list-submissions';
 import { submitMonthlyReport } from '../domain/submit-monthly-report';
 import {
@@ -39,6 +40,7 @@ export type ReportRoutesDeps = {
   topicPrefix: string;
   clock?: Clock;
   watermarks?: WatermarkSource;
+  sealer?: ReportSealer;
 };
 
 export function reportingContext(request: FastifyRequest, deps: ReportRoutesDeps, operation: string): ReportingContext {
@@ -171,6 +173,7 @@ export async function reportRoutes(app: ServiceApp, deps: ReportRoutesDeps): Pro
         ...reportingContext(request, deps, 'submitMonthlyReport'),
         fonts: deps.fonts,
         topicPrefix: deps.topicPrefix,
+        sealer: deps.sealer,
       });
       return sendMutation(reply, outcome, {
         status: 201,

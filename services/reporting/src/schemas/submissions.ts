@@ -23,6 +23,21 @@ const submissionProperties = {
   definitionsVersion: Type.String(),
   sha256: Type.String({ ...Sha256Hex, description: 'SHA-256 of the stored PDF' }),
   sizeBytes: Type.Integer({ minimum: 1 }),
+  seal: Type.Union(
+    [
+      Type.Object({
+        level: Type.String({ description: 'PAdES level (B-LT)' }),
+        certificateSha256: Type.String(),
+        certificateSubject: Type.String({ description: "The agency's organisation certificate" }),
+        signedAt: Type.String({ format: 'date-time' }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "The agency's organisation signature on the stored PDF, applied by the signing service; null when the deployment has no SIGNING_URL (stored unsealed)",
+    },
+  ),
 };
 
 export const Submission = Type.Object(
