@@ -679,6 +679,11 @@ it('a công văn drafted, returned once, initialled again, approved with a token
   const leadFinal = finalIncoming.tasks.find((t) => t.distributionRole === 'lead') as Task;
   const leadOnTime = Date.parse(leadFinal.completedAt as string) <= Date.parse(leadFinal.dueAt as string) ? 1 : 0;
   const leadDueThisMonth = vietnamMonth(leadFinal.dueAt as string) === month ? 1 : 0;
+  // The cooperating unit finished after routing reported it overdue: late, counted in the cooperation figure.
+  const cooperateFinal = finalIncoming.tasks.find((t) => t.distributionRole === 'cooperate') as Task;
+  const cooperateOnTime =
+    Date.parse(cooperateFinal.completedAt as string) <= Date.parse(cooperateFinal.dueAt as string) ? 1 : 0;
+  const cooperateDueThisMonth = vietnamMonth(cooperateFinal.dueAt as string) === month ? 1 : 0;
   // UBND: one công văn issued with initials, approval and seal, electronic; nothing received, no hub.
   const expectedA = {
     fullyElectronic: [1, 1],
@@ -691,6 +696,7 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     digitisedOnly: [0, 1],
     exchangedThroughHub: [0, 1],
     incomingOnTime: [0, 0],
+    cooperationOnTime: [0, 0],
     consultationsOnTime: [0, 0],
   };
   // Sở: one incoming document, electronic and validated on receipt; the lead's handling on time.
@@ -705,6 +711,7 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     digitisedOnly: [0, 0],
     exchangedThroughHub: [0, 0],
     incomingOnTime: [leadOnTime * leadDueThisMonth, leadDueThisMonth],
+    cooperationOnTime: [cooperateOnTime * cooperateDueThisMonth, cooperateDueThisMonth],
     consultationsOnTime: [0, 0],
   };
   await eventually(
@@ -717,10 +724,15 @@ it('a công văn drafted, returned once, initialled again, approved with a token
   expect((await compliance('adminB')).documents).toMatchObject({ outgoing: 0, incoming: 1, issued: 0 });
 
   // Phụ lục IV processing reports over a period from the day the process started: every outgoing task, and the
-  // lead's handling of the incoming document, per unit and in total.
+  // handling of the incoming document by the lead and by the cooperating unit (each with its deadline; not the one
+  // informed), per unit and in total.
   const from = vietnamDate(finalOutgoing.tasks[0]?.createdAt as string);
   const to = vietnamDate(new Date(Date.parse(from) + 30 * 86_400_000).toISOString());
-  type Processing = { total: Counts; units: { unit: string | null; counts: Counts }[] };
+  type Processing = {
+    total: Counts;
+    byRole: { lead: Counts; cooperate: Counts } | null;
+    units: { unit: string | null; counts: Counts }[];
+  };
   const processing = async (who: Who, dir: 'incoming' | 'outgoing') =>
     (await (
       await as(who)
@@ -740,7 +752,9 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     );
   };
   const outgoingTasks = finalOutgoing.tasks.filter(inPeriod);
-  const leadTasks = finalIncoming.tasks.filter((t) => t.distributionRole === 'lead' && inPeriod(t));
+  const handlingTasks = finalIncoming.tasks.filter(
+    (t) => (t.distributionRole === 'lead' || t.distributionRole === 'cooperate') && inPeriod(t),
+  );
   const asOf = Date.now();
   const expectedOutgoing = processingCountsOf(outgoingTasks, asOf);
   expect(expectedOutgoing.due).toBeGreaterThan(0);
@@ -751,9 +765,20 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     perUnit(outgoingTasks, asOf),
   );
   const incomingReport = await processing('adminB', 'incoming');
-  expect(incomingReport.total).toEqual(processingCountsOf(leadTasks, asOf));
-  expect(incomingReport.total).toMatchObject({ due: 1, onTime: 1 });
+  expect(incomingReport.total).toEqual(processingCountsOf(handlingTasks, asOf));
+  // The lead on time, the cooperating unit late after its overdue report.
+  expect(incomingReport.total).toMatchObject({ due: 2, onTime: 1, late: 1 });
+  expect(incomingReport.byRole).toEqual({
+    lead: processingCountsOf(
+      handlingTasks.filter((t) => t.distributionRole === 'lead'),
+      asOf,
+    ),
+    cooperate: processingCountsOf(
+      handlingTasks.filter((t) => t.distributionRole === 'cooperate'),
+      asOf,
+    ),
+  });
   expect(Object.fromEntries(incomingReport.units.map((u) => [String(u.unit), u.counts]))).toEqual(
-    perUnit(leadTasks, asOf),
+    perUnit(handlingTasks, asOf),
   );
 }, 300_000);

@@ -161,7 +161,7 @@ describe('monthly compliance report from events', () => {
       const { status, body } = await get(`/v1/reports/compliance?month=2026-11`, clerkOf(agencyCode));
       expect(status).toBe(200);
       expect(body.agencyCode).toBe(agencyCode);
-      expect(body.definitionsVersion).toBe('2026.3');
+      expect(body.definitionsVersion).toBe('2026.4');
       expect(numbers(body.figures)).toEqual(expectedFigures(activity, agencyCode, tasks, asOf));
       expect(body.documents).toEqual(expectedDocuments(activity, agencyCode));
       expect(body.certificates).toEqual(expectedCertificates(activity, agencyCode));
@@ -243,6 +243,19 @@ describe('monthly compliance report from events', () => {
     const { body } = await get('/v1/reports/province?month=2026-11');
     // The activity has both, so the figures are not 0/0 and the test above checks them against its own count.
     expect(body.province.figures.incomingOnTime.denominator).toBeGreaterThan(0);
+    // Cooperating units left some handling open past a November deadline (routing reported them overdue): counted
+    // in the cooperation figure's denominator, not its numerator, and recomputed above from the tasks themselves.
+    const cooperateOverdue = tasks.filter(
+      (t) =>
+        t.role === 'cooperate' &&
+        t.dueAt !== null &&
+        t.dueAt >= '2026-10-31T17:00:00.000Z' &&
+        t.dueAt < '2026-11-30T17:00:00.000Z' &&
+        taskState(t, asOf) === 'overdue',
+    ).length;
+    expect(cooperateOverdue).toBeGreaterThan(0);
+    const cooperation = body.province.figures.cooperationOnTime;
+    expect(cooperation.denominator - cooperation.numerator).toBeGreaterThanOrEqual(cooperateOverdue);
     expect(body.province.figures.exchangedThroughHub.numerator).toBeGreaterThan(0);
     const stored = await fixture.pool.query(
       "SELECT count(*) FILTER (WHERE direction = 'sent') AS sent, count(*) FILTER (WHERE direction = 'received') AS received, count(*) FILTER (WHERE last_status_code = '06') AS done FROM exchange_facts",
@@ -275,6 +288,7 @@ describe('monthly compliance report from events', () => {
           asOf,
         );
         expect(body.total).toEqual(expected.total);
+        expect(body.byRole).toEqual(expected.byRole);
         const byPerson = new Map<string, unknown>();
         for (const unit of body.units)
           for (const person of unit.people) byPerson.set(`${unit.unit ?? '-'}|${person.userId ?? '-'}`, person.counts);
@@ -328,7 +342,7 @@ describe('monthly compliance report from events', () => {
         .filter(
           (t) =>
             t.direction === direction &&
-            (direction === 'outgoing' || t.lead) &&
+            (direction === 'outgoing' || t.role !== null) &&
             t.dueAt !== null &&
             Date.parse(t.dueAt) >= novemberStart &&
             Date.parse(t.dueAt) < decemberStart &&
@@ -354,7 +368,7 @@ describe('monthly compliance report from events', () => {
       [...agencies, null].map((agencyCode) => [agencyCode, expectedFigures(activity, agencyCode, tasks, asOf)]),
     );
     const check = (records: (string | number | null)[][]) => {
-      expect(records.length).toBe((agencies.length + 1) * 11);
+      expect(records.length).toBe((agencies.length + 1) * 12);
       for (const [agency, figure, , numerator, denominator, percent] of records) {
         const expected = expectedByAgency.get(agency === 'province' ? null : String(agency))?.[String(figure)];
         expect({ agency, figure, numerator: Number(numerator), denominator: Number(denominator) }).toEqual({

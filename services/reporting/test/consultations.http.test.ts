@@ -120,7 +120,7 @@ const get = async (url: string, identity: Identity) => {
 
 it('counts consultation answers on time over the members due, late and unanswered included', async () => {
   const report = await get('/v1/reports/compliance?month=2026-11', clerk);
-  expect(report.definitionsVersion).toBe('2026.3');
+  expect(report.definitionsVersion).toBe('2026.4');
   // On time: c1 m1 and c2 m1. Due: c1's three members (deadline passed) and c2's m1 (answered); c2 m2 not yet.
   expect(report.figures.consultationsOnTime).toMatchObject({ numerator: 2, denominator: 4, ratio: 0.5, percent: 50 });
   const october = await get('/v1/reports/compliance?month=2026-10', clerk);

@@ -488,6 +488,7 @@ export function expectedFigures(
     digitisedOnly: { numerator: digitised, denominator: issued.length + digitised },
     exchangedThroughHub: { numerator: issued.filter((d) => d.viaHub).length, denominator: issued.length },
     incomingOnTime: expectedIncomingOnTime(tasks, agencyCode, novemberStart, decemberStart, asOf),
+    cooperationOnTime: expectedIncomingOnTime(tasks, agencyCode, novemberStart, decemberStart, asOf, 'cooperate'),
     consultationsOnTime: { numerator: 0, denominator: 0 },
   };
 }

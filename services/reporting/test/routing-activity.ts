@@ -24,6 +24,8 @@ export type TaskRecord = {
   agencyCode: string;
   direction: 'incoming' | 'outgoing';
   lead: boolean;
+  /** The distribution role of an incoming handling task (chủ trì, phối hợp); null for the other steps. */
+  role: 'lead' | 'cooperate' | null;
   unit: string | null;
   person: string | null;
   dueAt: string | null;
@@ -210,6 +212,7 @@ export function addRoutingAndExchange(activity: Activity, seed: number, now: num
         agencyCode,
         direction: kind,
         lead: s.role === 'lead',
+        role: s.role ?? null,
         unit: s.unit,
         person: person ?? (completedAt ? 'van-thu' : null),
         dueAt: dueAt ?? null,
@@ -331,22 +334,25 @@ export function taskState(task: TaskRecord, asOf: number): ProcessingState | nul
   return Date.parse(task.dueAt) < asOf ? 'overdue' : 'not-yet-due';
 }
 
+/** Outgoing: every step; incoming: the handling of the lead and of each cooperating unit. */
 export function inScope(task: TaskRecord, direction: 'incoming' | 'outgoing'): boolean {
-  return task.direction === direction && (direction === 'outgoing' || task.lead);
+  return task.direction === direction && (direction === 'outgoing' || task.role !== null);
 }
 
-/** The lead's handling of incoming documents due in [from, to) and done by the deadline, over those due. */
+/** The handling of incoming documents (by `role`) due in [from, to) and done by the deadline, over those due. */
 export function expectedIncomingOnTime(
   tasks: TaskRecord[],
   agencyCode: string | null,
   from: number,
   to: number,
   asOf: number,
+  role: 'lead' | 'cooperate' = 'lead',
 ): { numerator: number; denominator: number } {
   const due = tasks.filter(
     (t) =>
       (agencyCode === null || t.agencyCode === agencyCode) &&
-      inScope(t, 'incoming') &&
+      t.direction === 'incoming' &&
+      t.role === role &&
       t.dueAt !== null &&
       Date.parse(t.dueAt) >= from &&
       Date.parse(t.dueAt) < to,
@@ -375,10 +381,11 @@ export function expectedProcessing(
   from: number,
   to: number,
   asOf: number,
-): { total: Counts; byPerson: Map<string, Counts> } {
+): { total: Counts; byPerson: Map<string, Counts>; byRole: { lead: Counts; cooperate: Counts } | null } {
   const zero = (): Counts => ({ due: 0, onTime: 0, late: 0, overdue: 0, notYetDue: 0, withoutDeadline: 0 });
   const total = zero();
   const byPerson = new Map<string, Counts>();
+  const byRole = direction === 'incoming' ? { lead: zero(), cooperate: zero() } : null;
   for (const task of tasks) {
     if (task.agencyCode !== agencyCode || !inScope(task, direction)) continue;
     const at = Date.parse(task.dueAt ?? task.assignedAt);
@@ -388,7 +395,7 @@ export function expectedProcessing(
     const key = `${task.unit ?? '-'}|${task.person ?? '-'}`;
     let counts = byPerson.get(key);
     if (!counts) byPerson.set(key, (counts = zero()));
-    for (const c of [counts, total]) {
+    for (const c of [counts, total, ...(byRole && task.role ? [byRole[task.role]] : [])]) {
       if (state === 'no-deadline') c.withoutDeadline += 1;
       else {
         c.due += 1;
@@ -399,5 +406,5 @@ export function expectedProcessing(
       }
     }
   }
-  return { total, byPerson };
+  return { total, byPerson, byRole };
 }

@@ -12803,6 +12803,18 @@ export interface operations {
                                 /** @description What is counted, in the definitions version of the report */
                                 definition: string;
                             };
+                            cooperationOnTime: {
+                                /** @description Vietnamese name of the figure as reports print it */
+                                label: string;
+                                numerator: number;
+                                denominator: number;
+                                /** @description numerator / denominator; null when the denominator is 0 */
+                                ratio: number | null;
+                                /** @description ratio × 100 rounded to 2 decimals */
+                                percent: number | null;
+                                /** @description What is counted, in the definitions version of the report */
+                                definition: string;
+                            };
                             consultationsOnTime: {
                                 /** @description Vietnamese name of the figure as reports print it */
                                 label: string;
@@ -12817,7 +12829,7 @@ export interface operations {
                             };
                         };
                         thresholds: {
-                            figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
+                            figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "cooperationOnTime" | "consultationsOnTime";
                             minimum: number;
                             /** Format: date */
                             from: string;
@@ -13074,6 +13086,18 @@ export interface operations {
                                     /** @description What is counted, in the definitions version of the report */
                                     definition: string;
                                 };
+                                cooperationOnTime: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
                                 consultationsOnTime: {
                                     /** @description Vietnamese name of the figure as reports print it */
                                     label: string;
@@ -13240,6 +13264,18 @@ export interface operations {
                                     /** @description What is counted, in the definitions version of the report */
                                     definition: string;
                                 };
+                                cooperationOnTime: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
                                 consultationsOnTime: {
                                     /** @description Vietnamese name of the figure as reports print it */
                                     label: string;
@@ -13254,7 +13290,7 @@ export interface operations {
                                 };
                             };
                             thresholds: {
-                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
+                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "cooperationOnTime" | "consultationsOnTime";
                                 minimum: number;
                                 /** Format: date */
                                 from: string;
@@ -13390,7 +13426,7 @@ export interface operations {
             query: {
                 /** @description YYYY-MM in Asia/Ho_Chi_Minh */
                 month: string;
-                /** @description Issued without the signature of the person with authority, without the organisation signature, only digitised from paper, or a task (incoming: the lead’s handling; outgoing: any step) due in the month and still open past its deadline */
+                /** @description Issued without the signature of the person with authority, without the organisation signature, only digitised from paper, or a task (incoming: the handling of the lead or of a cooperating unit; outgoing: any step) due in the month and still open past its deadline */
                 kind: "without-personal-signature" | "without-organisation-signature" | "digitised-only" | "incoming-overdue" | "outgoing-overdue";
                 /**
                  * @description Mã định danh of the agency (QĐ 20/2020/QĐ-TTg), e.g. 000.00.31.H56
@@ -13567,6 +13603,37 @@ export interface operations {
                             /** @description không có thời hạn: assigned in the period */
                             withoutDeadline: number;
                         };
+                        /** @description Incoming: the total split into the lead’s handling (chủ trì) and the cooperating units’ (phối hợp); null for outgoing */
+                        byRole: {
+                            lead: {
+                                /** @description tổng số phải giải quyết: tasks with a deadline in the period */
+                                due: number;
+                                /** @description đã giải quyết đúng hạn */
+                                onTime: number;
+                                /** @description đã giải quyết quá hạn */
+                                late: number;
+                                /** @description chưa giải quyết, đã quá hạn */
+                                overdue: number;
+                                /** @description chưa giải quyết, chưa đến hạn */
+                                notYetDue: number;
+                                /** @description không có thời hạn: assigned in the period */
+                                withoutDeadline: number;
+                            };
+                            cooperate: {
+                                /** @description tổng số phải giải quyết: tasks with a deadline in the period */
+                                due: number;
+                                /** @description đã giải quyết đúng hạn */
+                                onTime: number;
+                                /** @description đã giải quyết quá hạn */
+                                late: number;
+                                /** @description chưa giải quyết, đã quá hạn */
+                                overdue: number;
+                                /** @description chưa giải quyết, chưa đến hạn */
+                                notYetDue: number;
+                                /** @description không có thời hạn: assigned in the period */
+                                withoutDeadline: number;
+                            };
+                        } | null;
                         units: {
                             /** @description null: no unit named on the task */
                             unit: string | null;
@@ -14090,6 +14157,18 @@ export interface operations {
                                     /** @description What is counted, in the definitions version of the report */
                                     definition: string;
                                 };
+                                cooperationOnTime: {
+                                    /** @description Vietnamese name of the figure as reports print it */
+                                    label: string;
+                                    numerator: number;
+                                    denominator: number;
+                                    /** @description numerator / denominator; null when the denominator is 0 */
+                                    ratio: number | null;
+                                    /** @description ratio × 100 rounded to 2 decimals */
+                                    percent: number | null;
+                                    /** @description What is counted, in the definitions version of the report */
+                                    definition: string;
+                                };
                                 consultationsOnTime: {
                                     /** @description Vietnamese name of the figure as reports print it */
                                     label: string;
@@ -14104,7 +14183,7 @@ export interface operations {
                                 };
                             };
                             thresholds: {
-                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
+                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "cooperationOnTime" | "consultationsOnTime";
                                 minimum: number;
                                 /** Format: date */
                                 from: string;

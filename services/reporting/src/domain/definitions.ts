@@ -15,6 +15,7 @@ export type FigureName =
   | 'digitisedOnly'
   | 'exchangedThroughHub'
   | 'incomingOnTime'
+  | 'cooperationOnTime'
   | 'consultationsOnTime';
 
 export type FigureDefinition = {
@@ -37,7 +38,9 @@ export const complianceDefinitionsV1: ComplianceDefinitions = {
   // (2026.1 counted completed incoming processes, which carry no deadline).
   // 2026.3: consultations on time counts every member asked, a member who did not answer by the deadline as late
   // (from routing's consultation events; before, no event carried consultations and the figure was 0/0).
-  version: '2026.3',
+  // 2026.4: cooperation on time counts the cooperating units' (phối hợp) handling of incoming documents due in the
+  // month like the lead's (before, their deadlines and overdue reports were stored and counted in no figure).
+  version: '2026.4',
   figures: {
     // "Tỷ lệ văn bản, hồ sơ công việc được xử lý hoàn toàn trên môi trường điện tử và ký số": an
     // outgoing document counts when issued electronically with both signatures (NĐ 30/2020 Điều 5:
@@ -112,6 +115,14 @@ export const complianceDefinitionsV1: ComplianceDefinitions = {
         'lead (chủ trì) handling tasks of incoming documents due in the month and done by their deadline, over those due in the month that are done or past their deadline',
       numerator: (c) => c.incomingHandledOnTime,
       denominator: (c) => c.incomingHandlingDue,
+    },
+    // NĐ 30/2020 Điều 23: with several units, one leads and the others cooperate, each with its deadline.
+    cooperationOnTime: {
+      label: 'Tỷ lệ phối hợp giải quyết văn bản đến đúng hạn',
+      definition:
+        'cooperating (phối hợp) handling tasks of incoming documents due in the month and done by their deadline, over those due in the month that are done or past their deadline',
+      numerator: (c) => c.cooperatedOnTime,
+      denominator: (c) => c.cooperationDue,
     },
     consultationsOnTime: {
       label: 'Tỷ lệ ý kiến góp ý đúng hạn',

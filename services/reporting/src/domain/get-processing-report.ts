@@ -16,7 +16,7 @@ const titles: Record<ProcessingDirection, string> = {
 };
 const definitions: Record<ProcessingDirection, string> = {
   incoming:
-    'the lead (chủ trì) handling tasks of incoming documents with a deadline in the period, by state as of asOf; tasks without a deadline assigned in the period apart; tasks returned without being done left out',
+    'the handling tasks of incoming documents with a deadline in the period, of the lead (chủ trì) and of each cooperating unit (phối hợp), each under its own unit and person, by state as of asOf (byRole gives the two apart); tasks without a deadline assigned in the period apart; tasks returned without being done left out; those given the document for information (để biết) not counted',
   outgoing:
     'every task of outgoing-document processes (drafting, review, initials, signature, issue) with a deadline in the period, by state as of asOf; tasks without a deadline assigned in the period apart',
 };
@@ -48,13 +48,18 @@ export async function getProcessingReport(
     freshness: await readFreshness(tx, ctx),
   }));
   const total = zero();
+  const byRole = input.direction === 'incoming' ? { lead: zero(), cooperate: zero() } : null;
   const units = new Map<string | null, ProcessingReport['units'][number]>();
   for (const row of result.rows) {
     let unit = units.get(row.unit);
     if (!unit) units.set(row.unit, (unit = { unit: row.unit, counts: zero(), people: [] }));
-    unit.people.push({ userId: row.person, counts: row.counts });
+    // A person may lead one document and cooperate on another: one line per person, both counted.
+    let person = unit.people.find((p) => p.userId === row.person);
+    if (!person) unit.people.push((person = { userId: row.person, counts: zero() }));
+    add(person.counts, row.counts);
     add(unit.counts, row.counts);
     add(total, row.counts);
+    if (byRole && row.role) add(byRole[row.role], row.counts);
   }
   return {
     agencyCode,
@@ -64,6 +69,7 @@ export async function getProcessingReport(
     asOf,
     definition: definitions[input.direction],
     total,
+    byRole,
     units: [...units.values()],
     tasks: total.due + total.withoutDeadline,
     freshness: result.freshness,

@@ -29,6 +29,8 @@ export function sumCounts(rows: MonthlyAgencyCounts[], agencyCode: string): Mont
     digitised: 0,
     incomingHandlingDue: 0,
     incomingHandledOnTime: 0,
+    cooperationDue: 0,
+    cooperatedOnTime: 0,
     consultationAnswers: 0,
     consultationAnswersOnTime: 0,
     certificateHolders: 0,

@@ -18,6 +18,8 @@ export type MonthlyAgencyCounts = {
   digitised: number;
   incomingHandlingDue: number;
   incomingHandledOnTime: number;
+  cooperationDue: number;
+  cooperatedOnTime: number;
   consultationAnswers: number;
   consultationAnswersOnTime: number;
   certificateHolders: number;
@@ -93,14 +95,18 @@ export async function monthlyAgencyCounts(
          count(*) FILTER (WHERE via_hub) AS via_hub
        FROM issued GROUP BY agency_code
      ),
-     -- The lead's (chủ trì) handling of incoming documents due in the month (NĐ 30/2020 Điều 24): due once
-     -- done or once the deadline passed, on time when routing found it done by the deadline.
+     -- The handling of incoming documents due in the month (NĐ 30/2020 Điều 23–24), the lead's (chủ trì) and the
+     -- cooperating units' (phối hợp) apart: due once done or once the deadline passed, on time when routing found it
+     -- done by the deadline.
      handling AS (
        SELECT agency_code,
-         count(*) FILTER (WHERE state IN ('on-time', 'late', 'overdue')) AS due,
-         count(*) FILTER (WHERE state = 'on-time') AS on_time
+         count(*) FILTER (WHERE distribution_role = 'lead' AND state IN ('on-time', 'late', 'overdue')) AS due,
+         count(*) FILTER (WHERE distribution_role = 'lead' AND state = 'on-time') AS on_time,
+         count(*) FILTER (WHERE distribution_role = 'cooperate' AND state IN ('on-time', 'late', 'overdue'))
+           AS cooperation_due,
+         count(*) FILTER (WHERE distribution_role = 'cooperate' AND state = 'on-time') AS cooperated_on_time
        FROM (${handlingTasks()}) h
-       WHERE kind = 'incoming' AND distribution_role = 'lead' AND due_at >= $1 AND due_at < $2
+       WHERE ${processingScope.incoming} AND due_at >= $1 AND due_at < $2
          AND ($3::text IS NULL OR agency_code = $3)
        GROUP BY agency_code
      ),
@@ -132,7 +138,7 @@ export async function monthlyAgencyCounts(
      )
      SELECT a.agency_code, cr.outgoing, cr.incoming, cr.internal, cr.incoming_electronic, cr.digitised,
             i.issued, i.signed, i.personal, i.organisation, i.both, i.initialled, i.validated, i.electronic, i.via_hub,
-            p.due AS handling_due, p.on_time AS handled_on_time, co.answers, co.on_time AS answers_on_time,
+            p.due AS handling_due, p.on_time AS handled_on_time, p.cooperation_due, p.cooperated_on_time, co.answers, co.on_time AS answers_on_time,
             h.holders, h.activated, h.approval_signers, h.initial_signers
        FROM agencies a
        LEFT JOIN created cr ON cr.agency_code = a.agency_code
@@ -160,6 +166,8 @@ export async function monthlyAgencyCounts(
     digitised: n(row.digitised),
     incomingHandlingDue: n(row.handling_due),
     incomingHandledOnTime: n(row.handled_on_time),
+    cooperationDue: n(row.cooperation_due),
+    cooperatedOnTime: n(row.cooperated_on_time),
     consultationAnswers: n(row.answers),
     consultationAnswersOnTime: n(row.answers_on_time),
     certificateHolders: n(row.holders),

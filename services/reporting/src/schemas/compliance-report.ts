@@ -39,6 +39,7 @@ const figureNames = [
   'digitisedOnly',
   'exchangedThroughHub',
   'incomingOnTime',
+  'cooperationOnTime',
   'consultationsOnTime',
 ] as const;
 
@@ -55,6 +56,7 @@ export const Figures = Type.Object({
   digitisedOnly: Figure,
   exchangedThroughHub: Figure,
   incomingOnTime: Figure,
+  cooperationOnTime: Figure,
   consultationsOnTime: Figure,
 });
 

@@ -12,7 +12,7 @@ export const FindingKind = Type.Union(
   ],
   {
     description:
-      'Issued without the signature of the person with authority, without the organisation signature, only digitised from paper, or a task (incoming: the lead’s handling; outgoing: any step) due in the month and still open past its deadline',
+      'Issued without the signature of the person with authority, without the organisation signature, only digitised from paper, or a task (incoming: the handling of the lead or of a cooperating unit; outgoing: any step) due in the month and still open past its deadline',
   },
 );
 

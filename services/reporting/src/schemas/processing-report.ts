@@ -42,6 +42,10 @@ export const ProcessingReport = Type.Object(
     asOf: Type.String({ format: 'date-time', description: 'Open tasks are overdue or not yet due as of this time' }),
     definition: Type.String(),
     total: ProcessingCounts,
+    byRole: Type.Union([Type.Object({ lead: ProcessingCounts, cooperate: ProcessingCounts }), Type.Null()], {
+      description:
+        'Incoming: the total split into the lead’s handling (chủ trì) and the cooperating units’ (phối hợp); null for outgoing',
+    }),
     units: Type.Array(
       Type.Object({
         unit: Type.Union([Type.String(), Type.Null()], { description: 'null: no unit named on the task' }),
