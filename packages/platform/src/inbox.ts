@@ -37,6 +37,12 @@ export type InboxConsumerOptions = {
    * again message by message (retries, dead letters). 1 (the default) is one transaction per message.
    */
   batchSize?: number;
+  /**
+   * Called in the transaction after the handlers of a batch (or of one message, or of a reprocessed dead letter) ran,
+   * before it commits: a consumer whose handlers queue their writes sends them here as set-based statements
+   * (reporting, services/reporting/src/repositories/write-batch.ts).
+   */
+  afterHandlers?: (tx: Tx) => Promise<void>;
 };
 
 /** What the inbox needs of a Kafka message. */
@@ -48,7 +54,7 @@ export type InboxMessage = {
   value: Buffer | null;
 };
 
-type InboxScope = Pick<InboxConsumerOptions, 'consumer' | 'handlers'>;
+type InboxScope = Pick<InboxConsumerOptions, 'consumer' | 'handlers' | 'afterHandlers'>;
 
 /** What the inbox does with one message: hand it to its handler, skip it, or keep it for an operator. */
 type Decision =
@@ -159,6 +165,7 @@ export async function projectInboxBatch(tx: Tx, scope: InboxScope, messages: Inb
     else if (decision.kind === 'handle' && fresh.delete(decision.event.id.toLowerCase()))
       await decision.handler(tx, decision.event);
   }
+  await scope.afterHandlers?.(tx);
 }
 
 /**
@@ -264,8 +271,10 @@ export class InboxConsumer {
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
               [event.id, this.options.consumer, event.type, message.topic, message.partition, message.offset],
             );
-            if (inserted.rowCount === 1) await handler(tx, event);
-            else logger.debug({ eventId: event.id }, 'duplicate event skipped');
+            if (inserted.rowCount === 1) {
+              await handler(tx, event);
+              await this.options.afterHandlers?.(tx);
+            } else logger.debug({ eventId: event.id }, 'duplicate event skipped');
           });
           break;
         } catch (error) {
@@ -385,7 +394,10 @@ export async function reprocessDeadLetters(pool: Pool, scope: InboxScope, ids?: 
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
             [decision.event.id, scope.consumer, decision.event.type, row.topic, row.kafka_partition, row.kafka_offset],
           );
-          if (inserted.rowCount === 1) await decision.handler(tx, decision.event);
+          if (inserted.rowCount === 1) {
+            await decision.handler(tx, decision.event);
+            await scope.afterHandlers?.(tx);
+          }
         }
         await tx.query('UPDATE inbox_dead_letter SET reprocessed_at = now() WHERE id = $1', [row.id]);
       });

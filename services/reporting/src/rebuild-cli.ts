@@ -1,7 +1,7 @@
 import { createKafka, createLogger, createPool, loadConfig, systemClock, withTransaction } from '@vanthu/platform';
 import { topicName } from '@vanthu/contracts';
 import { reportingConfigSchema } from './config';
-import { reportingBatchSize, reportingConsumer, reportingHandlers, reportingTopics } from './events/consumers';
+import { reportingConsumer, reportingTopics } from './events/consumers';
 import { rebuildProjections } from './domain/rebuild-projections';
 
 // `npm run reporting:rebuild`: with the reporting service's environment (DATABASE_URL, KAFKA_BROKERS,
@@ -14,12 +14,14 @@ async function main(): Promise<void> {
     { brokers: config.KAFKA_BROKERS.split(','), clientId: 'reporting-rebuild', topicPrefix: config.KAFKA_TOPIC_PREFIX },
     logger,
   );
+  const live = reportingConsumer(config.CONSUMER_GROUP, config.KAFKA_TOPIC_PREFIX);
   try {
     const outcome = await rebuildProjections(
       {
         topics: reportingTopics.map((topic) => topicName(topic, config.KAFKA_TOPIC_PREFIX)),
-        handlers: reportingHandlers,
-        batchSize: reportingBatchSize,
+        handlers: live.handlers,
+        batchSize: live.batchSize,
+        afterHandlers: live.afterHandlers,
       },
       {
         identity: { userId: 'service:reporting', agencyCode: '', roles: ['service'] },
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
         logger,
         kafka,
         pool,
-        consumer: reportingConsumer(config.CONSUMER_GROUP, config.KAFKA_TOPIC_PREFIX).consumer,
+        consumer: live.consumer,
       },
     );
     process.stdout.write(`${JSON.stringify(outcome)}\n`);

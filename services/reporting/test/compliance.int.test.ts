@@ -454,7 +454,7 @@ describe('monthly compliance report from events', () => {
     );
     const late = monthOfActivity(7, [lateAgency], 4);
     const rebuilding = rebuildProjections(
-      { topics, handlers, batchSize: reporting.batchSize },
+      { topics, handlers, batchSize: reporting.batchSize, afterHandlers: reporting.afterHandlers },
       {
         identity: collector,
         requestId: 'rebuild-test',

@@ -257,10 +257,18 @@ describe('GET /v1/reports/freshness', () => {
     const today = await reprocessDeadLetters(fixture.pool, reporting);
     expect(today.reprocessed).toEqual([]);
     const v2 = { ...handlers, [newer.type]: handlers['vn.vanthu.document.created.v1'] as EventHandler };
-    const deployed = await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2 });
+    const deployed = await reprocessDeadLetters(fixture.pool, {
+      consumer,
+      handlers: v2,
+      afterHandlers: reporting.afterHandlers,
+    });
     expect(deployed.reprocessed).toEqual([letters[1]?.id]);
     expect(deployed.stillFailing).toEqual([{ id: letters[0]?.id, error: 'data does not match the event schema' }]);
-    expect(await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2 }, [letters[1]?.id as string])).toEqual({
+    expect(
+      await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2, afterHandlers: reporting.afterHandlers }, [
+        letters[1]?.id as string,
+      ]),
+    ).toEqual({
       reprocessed: [],
       stillFailing: [],
     });

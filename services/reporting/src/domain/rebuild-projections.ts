@@ -1,5 +1,5 @@
 import { InboxConsumer } from '@vanthu/platform';
-import type { EventHandler, Kafka, Pool, UseCaseContext } from '@vanthu/platform';
+import type { EventHandler, Kafka, Pool, Tx, UseCaseContext } from '@vanthu/platform';
 import { emptyProjections } from '../repositories/projection-repository';
 
 export type RebuildContext = UseCaseContext & {
@@ -12,6 +12,8 @@ export type RebuildProjectionsInput = {
   handlers: Record<string, EventHandler>;
   /** Events per transaction, as the live consumer projects them. */
   batchSize?: number;
+  /** Sends the writes the handlers queued (the live consumer's write batch): required with its handlers. */
+  afterHandlers: (tx: Tx) => Promise<void>;
   timeoutMs?: number;
 };
 export type RebuildOutcome = { replayedUpTo: { topic: string; partition: number; offset: string }[]; tookMs: number };
@@ -38,6 +40,7 @@ export async function rebuildProjections(input: RebuildProjectionsInput, ctx: Re
     topics: input.topics,
     handlers: input.handlers,
     ...(input.batchSize ? { batchSize: input.batchSize } : {}),
+    afterHandlers: input.afterHandlers,
   });
   try {
     const ends = (
