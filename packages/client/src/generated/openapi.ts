@@ -12829,7 +12829,7 @@ export interface operations {
                             };
                         };
                         thresholds: {
-                            figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "cooperationOnTime" | "consultationsOnTime";
+                            figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
                             minimum: number;
                             /** Format: date */
                             from: string;
@@ -13290,7 +13290,7 @@ export interface operations {
                                 };
                             };
                             thresholds: {
-                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "cooperationOnTime" | "consultationsOnTime";
+                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
                                 minimum: number;
                                 /** Format: date */
                                 from: string;
@@ -14183,7 +14183,7 @@ export interface operations {
                                 };
                             };
                             thresholds: {
-                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "cooperationOnTime" | "consultationsOnTime";
+                                figure: "fullyElectronic" | "signed" | "personallySigned" | "organisationSigned" | "bothSignatures" | "initialled" | "validated" | "digitisedOnly" | "exchangedThroughHub" | "incomingOnTime" | "consultationsOnTime";
                                 minimum: number;
                                 /** Format: date */
                                 from: string;

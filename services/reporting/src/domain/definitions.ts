@@ -25,7 +25,9 @@ export type FigureDefinition = {
   denominator: (c: MonthlyAgencyCounts) => number;
 };
 
-export type Threshold = { figure: FigureName; minimum: number; from: string; source: string };
+/** The figures a threshold may name: the published enum (schemas/compliance-report.ts) gains a value only with one. */
+export type ThresholdFigureName = Exclude<FigureName, 'cooperationOnTime'>;
+export type Threshold = { figure: ThresholdFigureName; minimum: number; from: string; source: string };
 
 export type ComplianceDefinitions = {
   version: string;

@@ -28,6 +28,8 @@ export const Figure = Type.Object({
 
 export type Figure = Static<typeof Figure>;
 
+// The figures a threshold may name. A figure added later (cooperationOnTime, 2026.4) is in Figures but not here until
+// a threshold names it: a new value of this enum in a response would break clients that switch over it.
 const figureNames = [
   'fullyElectronic',
   'signed',
@@ -39,7 +41,6 @@ const figureNames = [
   'digitisedOnly',
   'exchangedThroughHub',
   'incomingOnTime',
-  'cooperationOnTime',
   'consultationsOnTime',
 ] as const;
 
