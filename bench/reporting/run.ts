@@ -76,7 +76,8 @@ function shifted(event: CloudEvent, months: number): CloudEvent {
 /** A year of the province: each agency's month (documents, signatures, copies, certificates), until the target. */
 function generate(): { events: Published[]; perAgencyMonth: number } {
   // About 25 events of every agency-month are certificates and copies; the rest grows with the documents per month.
-  const perAgencyMonth = Math.max(1, Math.round((eventTarget / (agencyCount * 12) - 25) / 4.8));
+  // Rounded up, so the year reaches the target and is cut there (rounded to nearest, --full made 920,874 events).
+  const perAgencyMonth = Math.max(1, Math.ceil((eventTarget / (agencyCount * 12) - 25) / 4.8));
   const events: Published[] = [];
   for (let month = 0; month < 12 && events.length < eventTarget; month += 1)
     for (let a = 0; a < agencyCount && events.length < eventTarget; a += 1)
