@@ -65,6 +65,17 @@ const notProvoked: Record<string, string> = {
     'a new version stored by someone else between reading and storing the extension (documents answers 409): a race',
   'POST /v1/certificate-exceptions 409':
     'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
+  // Service-to-service (a service identity only), not routed by the gateway, so the contract tier cannot call it.
+  'POST /v1/service-seals 201':
+    'service identities only, not routed by the gateway: services/reporting/test/submission-seal.int.test.ts seals a report',
+  'POST /v1/service-seals 403':
+    'service identities only, not routed by the gateway: submission-seal.int.test.ts (another service, a clerk)',
+  'POST /v1/service-seals 422':
+    'service identities only, not routed by the gateway: submission-seal.int.test.ts (wrong agency or month, signed file)',
+  'POST /v1/service-seals 400':
+    'service identities only, not routed by the gateway: a body that breaks ServiceSealRequest; not provoked in a test',
+  'POST /v1/service-seals 503':
+    'service identities only, not routed by the gateway: the HSM offline (mapSigningErrors); not provoked for this route',
   'POST /v1/exchanges/validations 413':
     'a message over the 64 MB limit: services/exchange/test/validations.http.test.ts',
   'GET /v1/exchanges/{id} 200':
@@ -1133,14 +1144,14 @@ describe('every operation of the published OpenAPI document, checked against it'
     const written = await sheet(an, { answer: 'agree' }, sheetKey);
     expect(written.status).toBe(201);
     expect((await sheet(an, { answer: 'disagree', comment: 'Khác' }, sheetKey)).status).toBe(422);
-    const sheetDocument = (written.body as { documentId: string }).documentId;
+    const { documentId: sheetDocument, signingClaim } = written.body as { documentId: string; signingClaim: string };
     const member = person('an');
+    // A member signs their answer with the consultation-answer kind, on routing's claim that the sheet is theirs.
     const prepared = await member.client.json('POST', '/v1/signing-sessions', {
-      kind: 'approval',
+      kind: 'consultation-answer',
+      answerSheetClaim: signingClaim,
       level: 'B-T',
-      documents: [
-        { documentId: sheetDocument, basedOnVersion: 1, rect: { page: 0, x: 360, y: 80, width: 160, height: 60 } },
-      ],
+      documents: [{ documentId: sheetDocument, basedOnVersion: 1 }],
     });
     expect(prepared.status).toBe(201);
     const preparedBody = prepared.body as { id: string; items: { dataToSign: string }[] };
