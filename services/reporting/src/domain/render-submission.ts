@@ -30,8 +30,8 @@ export function endedMonth(month: string, now: Date, field = 'body.month'): Mont
 /**
  * The agency's report of the month and its Vietnamese PDF, read in the caller's transaction so the stored JSON and
  * PDF hold the same figures, and sealed with the agency's organisation signature: the agency reports to the Sở KH&CN
- * every month (docs/domain/directives.md, seed 000 §1đ) and the agency certificate stands for its seal there (same
- * file, the town's rules, Điều 3), so the report it sends carries it.
+ * every month (docs/domain/directives.md, section "seed 000", item 1đ) and the agency certificate stands for its
+ * seal there (docs/domain/directives.md, section "seed 003", Điều 3), so the report it sends carries it.
  */
 export async function renderSubmission(
   tx: Tx,

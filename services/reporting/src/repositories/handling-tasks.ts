@@ -20,8 +20,9 @@ export const handlingTasks = (asOf = '$4'): string => `
 
 // Which tasks a processing report counts: for incoming documents every unit given the document to handle with a
 // deadline of its own, the lead (chủ trì) and each cooperating unit (phối hợp), since the leader sets a deadline per
-// unit when passing it on (NĐ 30/2020 Điều 23, docs/domain/requirements.md §1.8 and §7.23: due, overdue and on time
-// per unit and person) and each handles by it (Điều 24); those given it for information (để biết) have nothing to
+// unit when passing it on (NĐ 30/2020 Điều 23; docs/domain/requirements.md, section "1.8 Incoming flow", and item 23
+// of section "7. Requirements this implies for vanthu": due, overdue and on time per unit and person) and each
+// handles by it (Điều 24); those given it for information (để biết) have nothing to
 // handle. For outgoing documents every step of the drafting, review, signing and issuing process (Điều 12–18).
 export const processingScope: Record<ProcessingDirection, string> = {
   incoming: `kind = 'incoming' AND distribution_role IN ('lead', 'cooperate')`,

@@ -16,8 +16,8 @@ export type CheckEdxmlSignerResult = {
  * completed from the certificates given and the trust store, then every certificate of it asked by OCSP,
  * else CRL, with the same revocation facility that validates PDF signatures and activates certificates
  * (pades/revocation.ts). A revoked certificate anywhere in the chain makes the signer revoked; no answer
- * from the responders is `unknown` with the reason, for the caller to retry (docs/domain/signing.md, "Attacks on PDF
- * signatures and how a validator catches them": revocation is checked, never assumed).
+ * from the responders is `unknown` with the reason, for the caller to retry: revocation is checked, never assumed
+ * (docs/domain/signing.md, section "Attacks on PDF signatures and how a validator catches them").
  */
 export async function checkEdxmlSigner(
   input: CheckEdxmlSignerInput,
