@@ -21,3 +21,4 @@ export * from './upload';
 export * from './storable-text';
 export * from './verification-cache';
 export * from './metrics';
+export * from './service-call';
