@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { VanthuProblem, createVanthuClient, formData, softwareSigner } from '@vanthu/client';
 import type { VanthuClient } from '@vanthu/client';
 import { queryOcsp } from './ocsp';
+import { ensureSandboxPersonalCertificate } from './sandbox-certificates';
 import { issueCertificateForRequest } from './pki';
 import type { Infrastructure } from './stack';
 import { signDevToken } from './token';
@@ -40,7 +41,8 @@ export const sandboxAgencies: {
     ],
     people: [
       { userId: 'an', fullName: 'Nguyễn Văn An', position: 'Chủ tịch', unitCode: 'VP', roles: ['agency-leader'] },
-      { userId: 'binh', fullName: 'Trần Thị Bình', position: 'Chuyên viên', unitCode: 'KGVX', roles: ['specialist'] },
+      // In the unit leader's unit: the outgoing process sends her draft to the leader of her own unit (unit-review).
+      { userId: 'binh', fullName: 'Trần Thị Bình', position: 'Chuyên viên', unitCode: 'TH', roles: ['specialist'] },
       { userId: 'cuong', fullName: 'Lê Hoàng Cường', position: 'Trưởng phòng', unitCode: 'TH', roles: ['unit-leader'] },
       { userId: 'van-thu', fullName: 'Đỗ Thị Hạnh', position: 'Văn thư', unitCode: 'VP', roles: ['clerk'] },
       {
@@ -140,12 +142,26 @@ type Role =
   | 'report-collector'
   | 'admin';
 
-/** One sign-in per role (the token `npm run token` would mint), and the test PKI person whose key signs for them. */
-const sandboxLogins: { role: Role; user: string; agency: string; unit: string; pkiSlug?: string }[] = [
-  { role: 'clerk', user: 'van-thu', agency: sandboxProvince.code, unit: 'VP' },
-  { role: 'specialist', user: 'binh', agency: sandboxProvince.code, unit: 'KGVX', pkiSlug: 'tran-thi-binh' },
+/**
+ * One sign-in per role (the token `npm run token` would mint), and where the key that signs for them comes from: the
+ * test PKI's person (`pkiSlug`), or a key made by the sandbox and certified by the test CA (`sandboxCertificate`, for
+ * the format checker, whom the test PKI does not have). The outgoing process (routing's default definition) needs an
+ * activated certificate for each human signature: the unit leader's and the format checker's initials, the leader's
+ * approval. The clerk, who signs only with the agency's seal, works under a written exception instead (`exception`).
+ */
+const sandboxLogins: {
+  role: Role;
+  user: string;
+  agency: string;
+  unit: string;
+  pkiSlug?: string;
+  sandboxCertificate?: true;
+  exception?: true;
+}[] = [
+  { role: 'clerk', user: 'van-thu', agency: sandboxProvince.code, unit: 'VP', exception: true },
+  { role: 'specialist', user: 'binh', agency: sandboxProvince.code, unit: 'TH', pkiSlug: 'tran-thi-binh' },
   { role: 'unit-leader', user: 'cuong', agency: sandboxProvince.code, unit: 'TH', pkiSlug: 'le-hoang-cuong' },
-  { role: 'format-checker', user: 'kiem-tra', agency: sandboxProvince.code, unit: 'VP' },
+  { role: 'format-checker', user: 'kiem-tra', agency: sandboxProvince.code, unit: 'VP', sandboxCertificate: true },
   { role: 'agency-leader', user: 'an', agency: sandboxProvince.code, unit: 'VP', pkiSlug: 'nguyen-van-an' },
   { role: 'dossier-inspector', user: 'thanh-tra', agency: sandboxProvince.code, unit: 'VP' },
   { role: 'report-collector', user: 'tong-hop', agency: '000.00.31.H99', unit: 'VP' },
@@ -173,6 +189,8 @@ export type SandboxManifest = {
   documents: { stage: string; id: string; subject: string; status: string; version: number }[];
   /** Each agency's organisation seal key, generated in the HSM through POST /v1/signing-keys and certified by the test CA. */
   seals: SandboxSeal[];
+  /** A blank công văn (NĐ 30/2020 Phụ lục I) for the Chairman's signature, to upload as a draft of one's own. */
+  congVanPdf: string;
   /** What this run added (an empty list on a repeat). */
   created: string[];
 };
@@ -192,6 +210,8 @@ export const sandboxSubjects = {
   issued: '[sandbox] Về việc tổ chức hội nghị tổng kết công tác văn thư năm 2026',
   incoming: '[sandbox] Công văn đến: Về việc báo cáo số liệu ứng dụng công nghệ thông tin',
 } as const;
+/** The subject printed on the blank công văn the sandbox writes for integrators' own drafts (not a stored document). */
+const templateSubject = '[sandbox] Về việc thực hiện quy trình văn bản đi có chữ ký số';
 
 const outgoingRegisterName = 'Sổ công văn đi 2026 (sandbox)';
 const incomingRegisterName = 'Sổ văn bản đến 2026 (sandbox)';
@@ -271,8 +291,9 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
   const created: string[] = [];
   const ttlSeconds = options.ttlSeconds ?? 8 * 3600;
   fs.mkdirSync(options.outDir, { recursive: true });
-  const nameOf = (agency: string, user: string): string =>
-    sandboxAgencies.find((a) => a.code === agency)?.people.find((p) => p.userId === user)?.fullName ?? user;
+  const personOf = (agency: string, user: string) =>
+    sandboxAgencies.find((a) => a.code === agency)?.people.find((p) => p.userId === user);
+  const nameOf = (agency: string, user: string): string => personOf(agency, user)?.fullName ?? user;
 
   const logins: SandboxLogin[] = [];
   for (const login of sandboxLogins) {
@@ -304,6 +325,23 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
       fs.copyFileSync(person.keyPath, entry.keyPath);
       fs.chmodSync(entry.keyPath, 0o600);
       fs.copyFileSync(person.certPath, entry.certPath);
+    }
+    if (login.sandboxCertificate) {
+      const agency = sandboxAgencies.find((a) => a.code === login.agency);
+      const person = personOf(login.agency, login.user);
+      if (!agency || !person) throw new Error(`the sandbox directory has no ${login.user} in ${login.agency}`);
+      const own = await ensureSandboxPersonalCertificate({
+        pki: options.infra.pki,
+        dir: path.join(options.outDir, 'people', login.user),
+        holder: {
+          fullName: person.fullName,
+          title: person.position,
+          unitName: agency.units.find((u) => u.code === person.unitCode)?.name ?? person.unitCode,
+          agencyName: agency.name,
+        },
+      });
+      entry.keyPath = own.keyPath;
+      entry.certPath = own.certPath;
     }
     logins.push(entry);
   }
@@ -352,13 +390,36 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
     // A new signer also gets a signature image (uploaded once, with the activation).
     await own.POST('/v1/signature-images', {
       body: formData({
-        metadata: JSON.stringify({ kind: person.role === 'unit-leader' ? 'initial' : 'signature' }),
+        // Initials (chữ ký nháy) for the unit leader and the format checker; a full signature for the others.
+        metadata: JSON.stringify({
+          kind: person.role === 'unit-leader' || person.role === 'format-checker' ? 'initial' : 'signature',
+        }),
         file: { bytes: sandboxImage('signature'), filename: 'chu-ky.png', contentType: 'image/png' },
       }),
     });
     created.push(`certificate of ${person.name}`);
   }
   say('  ✓ personal certificates active, with signature images');
+
+  // 3b. Since the gating date (16/4/2026) no electronic task goes to a person without an activated certificate unless
+  // the head of the agency allowed it in writing (docs/domain/directives.md seed 000 §1b): the clerk's permission.
+  // The province's administrator grants it: every login with an exception is of the People's Committee.
+  for (const person of sandboxLogins.filter((l) => l.exception && l.agency === sandboxProvince.code)) {
+    const { items } = await admin.GET('/v1/certificate-exceptions', { params: { query: { userId: person.user } } });
+    const inForce = items.some(
+      (e) => e.revokedAt === null && (e.validUntil === null || Date.parse(e.validUntil) > Date.now()),
+    );
+    if (inForce) continue;
+    await admin.POST('/v1/certificate-exceptions', {
+      body: {
+        userId: person.user,
+        referenceDocument: '12/QĐ-UBND',
+        reason: 'Văn thư ký số bằng chữ ký số của cơ quan; chứng thư số cá nhân đang chờ cấp',
+      },
+    });
+    created.push(`certificate exception of ${nameOf(person.agency, person.user)}`);
+  }
+  say('  ✓ written exception for the clerk (no personal certificate)');
 
   // 4. Registers (sổ đăng ký văn bản đi/đến) and the agency's form policy.
   const existingRegisters = (await clerk.GET('/v1/registers')).items;
@@ -466,6 +527,10 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
   }
   say('  ✓ sample documents (draft, approved, issued, incoming registered)');
 
+  // The same bytes every run (the PDF's dates are fixed), so a repeat rewrites the file unchanged.
+  const congVanPdf = path.join(options.outDir, 'cong-van.pdf');
+  fs.writeFileSync(congVanPdf, await sandboxCongVan(templateSubject, login('agency-leader').name));
+
   const manifest: SandboxManifest = {
     gatewayUrl: options.gatewayUrl,
     province: sandboxProvince.name,
@@ -474,6 +539,7 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
     registers,
     documents,
     seals,
+    congVanPdf,
     created,
   };
   fs.writeFileSync(path.join(options.outDir, 'sandbox.json'), `${JSON.stringify(manifest, null, 2)}\n`, {

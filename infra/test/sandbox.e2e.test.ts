@@ -10,6 +10,7 @@ import type { TestStack } from '../../test/support/test-stack';
 import { sandboxAgencies, seedSandbox } from '../src/sandbox';
 import type { SandboxManifest } from '../src/sandbox';
 import { firstCongVan } from '../src/sandbox-walkthrough';
+import { eventually } from '../../test/support/wait';
 
 // `npm run sandbox` against the whole system started as separate processes: it seeds, its tokens answer, the
 // walk-through issues a công văn with them, and a second run changes nothing.
@@ -65,11 +66,42 @@ describe('the seeded sandbox', () => {
       expect(organisation.people).toEqual(expect.arrayContaining(agency.people));
     }
     const certificates = await admin.GET('/v1/certificates');
+    // Everyone who signs in person in the outgoing process (both initials, the approval) holds an activated
+    // certificate whose key is in the sandbox folder; the format checker's was issued for a key the sandbox made.
     const signers = first.logins.filter((l) => l.certPath);
-    expect(signers.length).toBe(3);
+    expect(signers.map((l) => l.role).sort()).toEqual(['agency-leader', 'format-checker', 'specialist', 'unit-leader']);
     for (const signer of signers) {
       expect(fs.existsSync(signer.keyPath!)).toBe(true);
       expect(certificates.filter((c) => c.userId === signer.user).map((c) => c.status)).toEqual(['active']);
+      const verified = execFileSync('openssl', ['verify', '-CAfile', stack.infra.pki.chainPem, signer.certPath!], {
+        encoding: 'utf8',
+      });
+      expect(verified.trim()).toBe(`${signer.certPath}: OK`);
+    }
+    const checker = signers.find((l) => l.role === 'format-checker')!;
+    expect(
+      execFileSync(
+        'openssl',
+        ['x509', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus', '-in', checker.certPath!],
+        { encoding: 'utf8' },
+      ),
+    ).toContain('CN=Hoàng Văn Khải');
+    // Routing may give each of the outgoing process's people electronic work (after the 16/4/2026 gating date): by
+    // an activated certificate, or the clerk by the head of the agency's written exception.
+    for (const [role, because] of [
+      ['specialist', 'active-certificate'],
+      ['unit-leader', 'active-certificate'],
+      ['format-checker', 'active-certificate'],
+      ['agency-leader', 'active-certificate'],
+      ['clerk', 'exception'],
+    ] as const) {
+      const user = first.logins.find((l) => l.role === role)!.user;
+      await eventually(
+        () => admin.GET('/v1/certificate-gating/persons/{userId}', { params: { path: { userId: user } } }),
+        (v) => v.assignable && v.because === because,
+        60_000,
+        `${role} ${user} assignable by ${because}`,
+      );
     }
   });
 
@@ -151,6 +183,9 @@ describe('the seeded sandbox', () => {
       token: again.logins.find((l) => l.role === 'admin')!.token,
     });
     const certificates = await admin.GET('/v1/certificates');
-    expect(certificates.filter((c) => c.status === 'active').length).toBe(3);
+    expect(certificates.filter((c) => c.status === 'active').length).toBe(4);
+    const clerk = again.logins.find((l) => l.role === 'clerk')!.user;
+    const exceptions = await admin.GET('/v1/certificate-exceptions', { params: { query: { userId: clerk } } });
+    expect(exceptions.items).toHaveLength(1);
   });
 });

@@ -7,6 +7,10 @@ import { currentVietnamMonth, eventually } from '../support/wait';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { repoRoot } from '../../infra/src/paths';
+import { seedSandbox } from '../../infra/src/sandbox';
+import type { SandboxManifest } from '../../infra/src/sandbox';
+import { deleteTokenKeyPair } from '../../infra/src/softhsm';
+import { pdfsig } from '../../services/signing/test/support';
 
 // Every example of the README written with @vanthu/client runs (issue 15: "Every example in the README is written
 // with it and runs in a test"), and so does every guide of docs/guides ("a guide per use … each a tested script"):
@@ -46,6 +50,7 @@ const run = (file: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdo
 
 let stack: TestStack;
 let dir: string;
+let sandbox: SandboxManifest | undefined;
 
 beforeAll(async () => {
   stack = await startTestStack('readme');
@@ -55,6 +60,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();
+  // The HSM token is shared by every stack on this machine: remove the seal keys the sandbox seeding generated.
+  if (stack) for (const seal of sandbox?.seals ?? []) await deleteTokenKeyPair(stack.infra.hsm, seal.keyIdHex);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -128,6 +135,17 @@ describe('the guides of docs/guides', () => {
       /^delivered incoming-document\.arrived$/m,
       /^logged true$/m,
     ],
+    'outgoing-with-token-signing.md': [
+      /^started outgoing \S+$/m,
+      /^submitted draft$/m,
+      /^initial content signed$/m,
+      /^initial format signed$/m,
+      /^approval signed$/m,
+      /^numbered \d+\/UBND-TH$/m,
+      /^process completed issued$/m,
+      /^signatures unit-review:initial format-check:initial approval:approval sealing:issue$/m,
+      /^history valid true$/m,
+    ],
   };
 
   it('are each checked by this test, and each has a script', () => {
@@ -136,6 +154,7 @@ describe('the guides of docs/guides', () => {
   });
 
   it('each runs to the end as one script against a real stack and prints what its text says it does', async () => {
+    let outgoingOutput = '';
     const token = await stack.token({ user: 'van-thu-guides', agency: '000.00.00.H99', roles: ['clerk', 'admin'] });
     const pdf = path.join(dir, 'guide.pdf');
     fs.writeFileSync(pdf, await makePdf('guide upload and track'));
@@ -150,6 +169,13 @@ describe('the guides of docs/guides', () => {
     // events (within 2 s while Kafka is up, issue 14 item 8; waited for here, not assumed).
     const inOrder = Object.keys(expected).map((name) => guides.find((g) => g.name === name)!);
     for (const guide of inOrder) {
+      // The outgoing guide runs against the seeded sandbox (its people, keys and registers), as its text says.
+      if (guide.name === 'outgoing-with-token-signing.md')
+        sandbox = await seedSandbox({
+          gatewayUrl: stack.gatewayUrl,
+          infra: stack.infra,
+          outDir: path.join(dir, 'sandbox'),
+        });
       if (guide.name === 'reading-reports.md') {
         const want = await listed();
         expect(want).toBeGreaterThan(0);
@@ -163,7 +189,13 @@ describe('the guides of docs/guides', () => {
       }
       const file = path.join(dir, guide.name.replace(/\.md$/, '.mts'));
       fs.writeFileSync(file, guide.code);
-      const result = await run(file, { VANTHU_URL: stack.gatewayUrl, VANTHU_TOKEN: token, VANTHU_PDF: pdf });
+      const result = await run(file, {
+        VANTHU_URL: stack.gatewayUrl,
+        VANTHU_TOKEN: token,
+        VANTHU_PDF: pdf,
+        ...(sandbox ? { VANTHU_SANDBOX: path.join(dir, 'sandbox', 'sandbox.json') } : {}),
+      });
+      if (guide.name === 'outgoing-with-token-signing.md') outgoingOutput = result.stdout;
       expect({ guide: guide.name, code: result.code, stderr: result.stderr }).toEqual({
         guide: guide.name,
         code: 0,
@@ -182,5 +214,33 @@ describe('the guides of docs/guides', () => {
     }))
       registered.push(d);
     expect(registered.map((d) => d.subject)).toContain('Về việc báo cáo tình hình ứng dụng chữ ký số');
-  }, 300_000);
+
+    // What the outgoing guide says it did is in the stack, checked apart from routing: documents has it issued with
+    // its number, signing lists the four signatures by their signers (the three token signatures by the people whose
+    // keys the guide used, the seal by no person), and poppler finds each valid in the issued PDF.
+    const documentId = /^document (\S+)$/m.exec(outgoingOutput)?.[1];
+    expect(documentId).toBeDefined();
+    const clerk = createVanthuClient({
+      baseUrl: stack.gatewayUrl,
+      token: sandbox!.logins.find((l) => l.role === 'clerk')!.token,
+    });
+    const issued = await clerk.GET('/v1/documents/{id}', { params: { path: { id: documentId! } } });
+    expect(issued.status).toBe('issued');
+    const signatures = await clerk.GET('/v1/documents/{id}/signatures', { params: { path: { id: documentId! } } });
+    expect(signatures.map((s) => [s.kind, s.signerUserId ?? null])).toEqual([
+      ['initial', 'cuong'],
+      ['initial', 'kiem-tra'],
+      ['approval', 'an'],
+      ['issue', null],
+    ]);
+    const content = await clerk.raw.GET('/v1/documents/{id}/content', {
+      params: { path: { id: documentId! } },
+      parseAs: 'arrayBuffer',
+    });
+    const file = path.join(dir, 'outgoing-issued.pdf');
+    fs.writeFileSync(file, Buffer.from(content.data as ArrayBuffer));
+    const found = pdfsig(file);
+    expect(found).toHaveLength(4);
+    expect(found.every((s) => s.valid)).toBe(true);
+  }, 420_000);
 });
