@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { validatePdf } from '../../services/signing/src/validation/validate-pdf';
 import type { ValidationOptions } from '../../services/signing/src/validation/validate-pdf';
-import type { Cert } from '../../services/signing/src/validation/certificates';
+import type { Cert } from '../../services/signing/src/x509/certificate';
 import * as attacks from '../../services/signing/test/fixtures/attacks/generators';
 import * as benign from '../../services/signing/test/fixtures/benign/generators';
 import * as housekeeping from '../../services/signing/test/fixtures/benign/housekeeping';

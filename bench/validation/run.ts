@@ -13,7 +13,7 @@ import { PdfReader } from '@vanthu/pdf';
 import { ensureDss } from '../../infra/src/dss';
 import { infra } from '../../services/signing/test/support';
 import { signatureFields } from '../../services/signing/src/validation/signature-fields';
-import { clearCertificateCache } from '../../services/signing/src/validation/certificates';
+import { clearCertificateCache } from '../../services/signing/src/x509/certificate';
 import { clearRevocationCaches } from '../../services/signing/src/validation/revocation-check';
 import { IsolatedValidator } from '../../services/signing/src/validation/isolated-validator';
 import { validatePdf } from '../../services/signing/src/validation/validate-pdf';

@@ -8,7 +8,7 @@ import { signPdf } from '../src/pades/pades-engine';
 import { fetchCaIssuers } from '../src/pades/revocation';
 import { softwareSigner } from '../src/pades/signer';
 import { certificatesIn, clearAiaCache } from '../src/validation/aia-issuers';
-import { toCert } from '../src/validation/certificates';
+import { toCert } from '../src/x509/certificate';
 import { parseSignedDataParts } from '../src/validation/cms-structure';
 import { signatureFields } from '../src/validation/signature-fields';
 import { validatePdf } from '../src/validation/validate-pdf';

@@ -11,7 +11,7 @@ import {
 import { infra } from './support';
 import { validationOptions, testTrustStore } from './fixtures/validation-support';
 import { signedOnce } from './fixtures/attacks/generators';
-import type { Cert } from '../src/validation/certificates';
+import type { Cert } from '../src/x509/certificate';
 
 const offline = { mode: 'offline' as const, timeoutMs: 1_000, cacheSeconds: 0 };
 const validateWith = (bytes: Buffer, anchor?: Cert): Promise<ValidationReport> => {

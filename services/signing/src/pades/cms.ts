@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../x509/der-reader';
 import { hashAlgorithmIdentifier, signatureAlgorithmIdentifier } from './algorithms';
 import { explicit, octets, oid, seq, set, setOf, smallInteger, tlv } from './der';
 import type { HashName, SignatureScheme } from './algorithms';
@@ -11,9 +12,6 @@ const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 export const OID_SIGNATURE_TIME_STAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
-
-const toArrayBuffer = (b: Buffer): ArrayBuffer =>
-  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 export function parseCertificate(der: Buffer): pkijs.Certificate {
   const asn = asn1js.fromBER(toArrayBuffer(der));
@@ -153,5 +151,3 @@ export function parseCms(der: Buffer): { signedData: pkijs.SignedData; signerInf
   if (!signerInfo || signedData.signerInfos.length !== 1) throw new Error('a PAdES CMS has exactly one SignerInfo');
   return { signedData, signerInfo };
 }
-
-export { toArrayBuffer };

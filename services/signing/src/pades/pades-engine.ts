@@ -12,13 +12,8 @@ import type { ByteSource, PreparedSignature, SignatureAppearance, SignatureField
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashName } from './algorithms';
-import {
-  OID_SIGNATURE_TIME_STAMP_TOKEN,
-  assembleCms,
-  buildSignedAttributes,
-  certificateDer,
-  toArrayBuffer,
-} from './cms';
+import { toArrayBuffer } from '../x509/der-reader';
+import { OID_SIGNATURE_TIME_STAMP_TOKEN, assembleCms, buildSignedAttributes, certificateDer } from './cms';
 import type { CmsParts } from './cms';
 import { collectRevocation } from './revocation';
 import type { CmsSigner } from './signer';

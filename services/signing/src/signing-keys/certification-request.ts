@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { signatureAlgorithmIdentifier } from '../pades/algorithms';
 import type { HashName } from '../pades/algorithms';
-import { toArrayBuffer } from '../pades/cms';
+import { toArrayBuffer } from '../x509/der-reader';
 
 /** The subject of an organisation seal certificate: the agency's name and its mã định danh. */
 export type SealSubject = { agencyName: string; agencyCode: string };

@@ -1,7 +1,7 @@
 import { caIssuerUrls, fetchCaIssuers } from '../pades/revocation';
 import { pemToDers } from '../pades/cms';
-import type { Cert } from './certificates';
-import { isSelfIssued, issued, tryCert } from './certificates';
+import type { Cert } from '../x509/certificate';
+import { isSelfIssued, issued, tryCert } from '../x509/certificate';
 import { parseSignedDataParts } from './cms-structure';
 import { isAnchor, partialChain } from './trust-store';
 import type { TrustStore } from './trust-store';

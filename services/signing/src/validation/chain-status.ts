@@ -1,7 +1,7 @@
 // The signer's certificate path: chain to a trust anchor, validity at the proof-of-existence
 // time, revocation, the SHA-1 policy and the PAdES level reached.
-import type { Cert } from './certificates';
-import { commonNameOf, dnText } from './certificates';
+import type { Cert } from '../x509/certificate';
+import { commonNameOf, dnText } from '../x509/certificate';
 import { chainWithAia } from './aia-issuers';
 import { iso } from './outcome';
 import type { CertificateReport, SignatureReport } from './report';

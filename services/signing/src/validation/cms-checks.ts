@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import { OID_SIGNATURE_TIME_STAMP_TOKEN } from '../pades/cms';
-import { AsnError, childrenOf, expectTag, octetString, readTlv, timeValue } from '../pades/der-reader';
-import type { Cert } from './certificates';
-import { issuerAndSerialOf, tryCert } from './certificates';
+import { AsnError, childrenOf, expectTag, octetString, readTlv, timeValue } from '../x509/der-reader';
+import type { Cert } from '../x509/certificate';
+import { issuerAndSerialOf, tryCert } from '../x509/certificate';
 import { algorithmIdentifier, parseSignedDataParts } from './cms-structure';
 import { verifyDeclared } from './signature-algorithms';
 import type { CmsAttribute, SignedDataParts, SignerIdentifier, SignerInfoParts } from './cms-structure';

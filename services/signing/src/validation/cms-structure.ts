@@ -7,8 +7,8 @@ import {
   octetString,
   oidText,
   readTlv,
-} from '../pades/der-reader';
-import type { Tlv } from '../pades/der-reader';
+} from '../x509/der-reader';
+import type { Tlv } from '../x509/der-reader';
 
 // The parts of a CMS SignedData (RFC 5652 §5) that validation reads, taken straight from the
 // bytes. Signed bytes (the signed attributes, the encapsulated TSTInfo) and certificates keep

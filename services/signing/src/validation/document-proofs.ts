@@ -1,7 +1,7 @@
 import { PdfStream, isArray } from '@vanthu/pdf';
 import type { PdfObject, PdfReader } from '@vanthu/pdf';
-import type { Cert } from './certificates';
-import { tryCert } from './certificates';
+import type { Cert } from '../x509/certificate';
+import { tryCert } from '../x509/certificate';
 import type { EmbeddedRevocation } from './revocation-check';
 
 /**

@@ -1,11 +1,11 @@
 import { createHash, verify as nodeVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { toArrayBuffer } from '../pades/cms';
+import { toArrayBuffer } from '../x509/der-reader';
 import { fetchCrl, fetchOcsp } from '../pades/revocation';
-import type { Cert } from './certificates';
+import type { Cert } from '../x509/certificate';
 import { digestOfSignatureOid } from './cms-checks';
-import { issued, issuerAndSerialOf, tryCert } from './certificates';
+import { issued, issuerAndSerialOf, tryCert } from '../x509/certificate';
 import {
   AsnError,
   childrenOf,
@@ -15,7 +15,7 @@ import {
   oidText,
   readTlv,
   timeValue,
-} from '../pades/der-reader';
+} from '../x509/der-reader';
 import type { CertificateReport } from './report';
 
 export type RevocationAnswer = {

@@ -1,4 +1,4 @@
-import type { Cert } from './certificates';
+import type { Cert } from '../x509/certificate';
 import type { CmsResult, TimestampResult } from './cms-checks';
 import type { Certification, FieldLock } from './modification-scope';
 import type { Outcome } from './outcome';

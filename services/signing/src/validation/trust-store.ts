@@ -1,5 +1,5 @@
-import type { Cert } from './certificates';
-import { isSelfIssued, issued } from './certificates';
+import type { Cert } from '../x509/certificate';
+import { isSelfIssued, issued } from '../x509/certificate';
 
 /** Trust anchors and the intermediates that complete chains (VGCA CMS often embeds only the leaf). */
 export type TrustStore = { anchors: Cert[]; intermediates: Cert[] };

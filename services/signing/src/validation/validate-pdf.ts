@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PdfFormatError, PdfReader } from '@vanthu/pdf';
-import { commonNameOf, dnText, organisationOf } from './certificates';
+import { commonNameOf, dnText, organisationOf } from '../x509/certificate';
 import { checkSignerChain, trustedDocumentTimestamps } from './chain-status';
 import { documentSecurityStore, walkStructure } from './document-proofs';
 import { analyseModifications } from './modification-analysis';

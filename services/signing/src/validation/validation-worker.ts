@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { toCert } from './certificates';
+import { toCert } from '../x509/certificate';
 import type { WorkerJob, WorkerReply } from './isolated-validator';
 import { validatePdf } from './validate-pdf';
 

@@ -118,3 +118,7 @@ export function timeValue(buf: Buffer, t: Tlv): Date {
     throw new AsnError('not a valid time');
   return date;
 }
+
+/** The bytes of a Buffer as the ArrayBuffer asn1js and pkijs read (a copy of exactly its window of the pool). */
+export const toArrayBuffer = (b: Buffer): ArrayBuffer =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;

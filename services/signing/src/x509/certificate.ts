@@ -1,7 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
-import { toArrayBuffer } from '../pades/cms';
-import { childrenOf, contentBytes, elementBytes, readTlv } from '../pades/der-reader';
+import { childrenOf, contentBytes, elementBytes, readTlv, toArrayBuffer } from './der-reader';
 
 /** A certificate parsed once for both node:crypto (fast checks) and pkijs (OCSP/CRL structures). */
 export type Cert = { der: Buffer; sha256: string; x509: X509Certificate; pki: pkijs.Certificate };
