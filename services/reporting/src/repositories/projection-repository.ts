@@ -14,6 +14,10 @@ export const projectionTables = [
 ] as const;
 
 export async function emptyProjections(tx: Tx, consumer: string): Promise<void> {
+  // The locks in the order the inbox consumer's own transaction takes them (its inbox row, whose trigger updates
+  // inbox_positions, then the projection tables): taken the other way round, a rebuild and a consumer in the middle of
+  // an event deadlock. Events that arrive meanwhile wait here and are counted after the rebuild's replay starts.
+  await tx.query('LOCK TABLE inbox, inbox_positions IN SHARE ROW EXCLUSIVE MODE');
   await tx.query(`TRUNCATE ${projectionTables.join(', ')}`);
   // The consumer's inbox rows go too, or the replayed events would be skipped as duplicates.
   await tx.query('DELETE FROM inbox WHERE consumer = $1', [consumer]);
