@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { createVanthuClient } from '@vanthu/client';
@@ -11,6 +12,13 @@ import { seedSandbox } from '../../infra/src/sandbox';
 import type { SandboxManifest } from '../../infra/src/sandbox';
 import { deleteTokenKeyPair } from '../../infra/src/softhsm';
 import { pdfsig } from '../../services/signing/test/support';
+import { integratorAgency, startHubSandbox } from '../../infra/src/hub-sandbox';
+import type { HubSandboxSetup } from '../../infra/src/hub-sandbox';
+import { ProcessSupervisor } from '../../infra/src/process-supervisor';
+import { parseEdxml } from '../../services/exchange/src/domain/edxml/parse-edxml';
+import { SandboxMessageFiles } from '../../services/exchange/src/hub-sandbox/message-store';
+import { loadInfrastructure } from '../support/infrastructure';
+import { freePort } from '../support/free-port';
 
 // Every example of the README written with @vanthu/client runs (issue 15: "Every example in the README is written
 // with it and runs in a test"), and so does every guide of docs/guides ("a guide per use … each a tested script"):
@@ -42,7 +50,7 @@ const run = (file: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdo
     execFile(
       path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
       [file],
-      { cwd: path.dirname(file), env: { ...process.env, ...env }, timeout: 120_000 },
+      { cwd: path.dirname(file), env: { ...process.env, ...env }, timeout: 300_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -51,9 +59,24 @@ const run = (file: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdo
 let stack: TestStack;
 let dir: string;
 let sandbox: SandboxManifest | undefined;
+let hub: HubSandboxSetup;
+// The hub sandbox as `npm start` runs it (hub-sandbox-start.e2e), with a port, folder and log name of its own.
+const hubSupervisor = new ProcessSupervisor(() => undefined, {
+  firstDelayMs: 500,
+  maxDelayMs: 500,
+  crashBudget: 3,
+  crashWindowMs: 600_000,
+  healthTimeoutMs: 60_000,
+});
 
 beforeAll(async () => {
-  stack = await startTestStack('readme');
+  hub = await startHubSandbox(hubSupervisor, loadInfrastructure(), {
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'readme-hub-')),
+    port: await freePort(),
+    logName: 'hub-sandbox-readme',
+  });
+  // Exchange uses it as its hub, polling every second rather than every minute.
+  stack = await startTestStack('readme', { env: { exchange: { ...hub.exchangeEnv, RECEIVE_INTERVAL_MS: '1000' } } });
   // Inside the repository (git-ignored .data), so that '@vanthu/client' resolves as in an integrator's project.
   fs.mkdirSync(path.join(repoRoot, '.data'), { recursive: true });
   dir = fs.mkdtempSync(path.join(repoRoot, '.data', 'readme-examples-'));
@@ -62,6 +85,8 @@ afterAll(async () => {
   await stack?.stop();
   // The HSM token is shared by every stack on this machine: remove the seal keys the sandbox seeding generated.
   if (stack) for (const seal of sandbox?.seals ?? []) await deleteTokenKeyPair(stack.infra.hsm, seal.keyIdHex);
+  await hubSupervisor.stop();
+  if (hub) fs.rmSync(hub.dir, { recursive: true, force: true });
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -146,6 +171,16 @@ describe('the guides of docs/guides', () => {
       /^signatures unit-review:initial format-check:initial approval:approval sealing:issue$/m,
       /^history valid true$/m,
     ],
+    'receiving-from-the-hub.md': [
+      /^sent to the hub string$/m,
+      /^received received true$/m,
+      /^incoming document incoming true$/m,
+      /^registered registered true$/m,
+      /^assigned$/m,
+      /^handled$/m,
+      /^statuses 01 03 04 05 06$/m,
+      /^sent back 01 03 04 05 06$/m,
+    ],
   };
 
   it('are each checked by this test, and each has a script', () => {
@@ -194,6 +229,7 @@ describe('the guides of docs/guides', () => {
         VANTHU_TOKEN: token,
         VANTHU_PDF: pdf,
         ...(sandbox ? { VANTHU_SANDBOX: path.join(dir, 'sandbox', 'sandbox.json') } : {}),
+        VANTHU_HUB_ACCOUNT: path.join(hub.dir, 'integrator-account.json'),
       });
       if (guide.name === 'outgoing-with-token-signing.md') outgoingOutput = result.stdout;
       expect({ guide: guide.name, code: result.code, stderr: result.stderr }).toEqual({
@@ -242,5 +278,28 @@ describe('the guides of docs/guides', () => {
     const found = pdfsig(file);
     expect(found).toHaveLength(4);
     expect(found.every((s) => s.valid)).toBe(true);
-  }, 420_000);
+
+    // What the receiving guide says came back is at the hub, read from the hub's own store and parsed by exchange's
+    // edXML parser (not the guide's regular expression): one status per step for the integrator's document, each
+    // from the People's Committee and each acknowledged by the guide. vanthu holds the document it sent, registered.
+    const received = [];
+    for await (const d of clerk.paginate('/v1/documents', {
+      params: { query: { direction: 'incoming', status: 'registered', q: 'phoi hop ket noi he thong' } },
+    }))
+      received.push(d);
+    expect(received).toHaveLength(1);
+    const arrived = await clerk.GET('/v1/documents/{id}', { params: { path: { id: received[0]!.id } } });
+    expect(arrived.metadata).toMatchObject({ sender: { organId: integratorAgency.code }, codeNotation: 'HTTH-VP' });
+    const atHub = new SandboxMessageFiles(path.join(hub.dir, 'messages'))
+      .load()
+      .filter((m) => m.messageType === 'status' && m.to === integratorAgency.code);
+    const statuses = atHub.map((m) => ({ parsed: parseEdxml(m.edxml), acknowledged: m.status }));
+    expect(statuses.every((s) => s.parsed.kind === 'status' && s.acknowledged === 'done')).toBe(true);
+    const codes = statuses.flatMap((s) =>
+      s.parsed.kind === 'status' && s.parsed.status.from.organId === '000.00.00.H99'
+        ? [s.parsed.status.statusCode]
+        : [],
+    );
+    expect(codes.sort()).toEqual(['01', '03', '04', '05', '06']);
+  }, 600_000);
 });
