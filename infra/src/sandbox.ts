@@ -351,8 +351,21 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
   const admin = client('admin');
   const clerk = client('clerk');
 
-  // 1. The organisation directory (upsert: a repeat leaves it as it is).
-  await admin.POST('/v1/organisations/imports', { body: { organisations: sandboxAgencies } as never });
+  // 1. The organisation directory (upsert: a repeat leaves it as it is), loaded by the province's directory-admin: an
+  // agency's administrator imports only its own agency.
+  const directoryAdmin = createVanthuClient({
+    baseUrl: options.gatewayUrl,
+    token: await signDevToken(options.infra.devJwt.privateKeyPath, {
+      user: 'quan-tri-danh-ba',
+      agency: sandboxProvince.code,
+      roles: ['directory-admin'],
+      unit: 'VP',
+      name: 'Quản trị danh bạ tỉnh',
+      ttlSeconds: 600,
+      issuer: options.infra.devJwt.issuer,
+    } as Parameters<typeof signDevToken>[1]),
+  });
+  await directoryAdmin.POST('/v1/organisations/imports', { body: { organisations: sandboxAgencies } as never });
   say(`  ✓ ${sandboxAgencies.length} agencies with units and people in their roles`);
 
   // 2. Each agency's organisation seal, onboarded as an administrator of the agency does it (issue 15 item 4): the

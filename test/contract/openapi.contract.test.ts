@@ -257,6 +257,7 @@ const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' })
 
 let office: Checked; // clerk + specialist of agency A
 let admin: Checked;
+let directoryAdmin: Checked; // the province's directory-admin (a person of agency A)
 let other: Checked; // clerk of agency B
 let specialist: Checked; // no clerk role
 let collector: Checked;
@@ -272,6 +273,7 @@ beforeAll(async () => {
     stack.token({ user, agency, roles, ...(name ? { name } : {}) } as never);
   office = checked(await token('van-thu', ['clerk', 'specialist']), { agencyA: true });
   admin = checked(await token('quan-tri', ['admin']), { agencyA: true });
+  directoryAdmin = checked(await token('quan-tri-danh-ba', ['directory-admin']), { roleProbe: true });
   other = checked(await token('khac', ['clerk', 'specialist', 'admin'], agencyB));
   tenancy = new TenancyProbe(checker, (url) => other.get(url), tenancyExemptions);
   const stranger = checked(await token('nguoi-la', []));
@@ -336,6 +338,20 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await admin.json('POST', '/v1/organisations/imports', directory)).status).toBe(200);
     expect((await admin.json('POST', '/v1/organisations/imports', { organisations: 'x' })).status).toBe(400);
     expect((await office.json('POST', '/v1/organisations/imports', directory)).status).toBe(403);
+    // Tenancy of the shared directory: agency B's administrator cannot overwrite agency A's entry (nothing changes);
+    // the province's directory-admin imports any agency.
+    const before = (await office.get(`/v1/organisations/${agencyA}`)).body;
+    const hijack = { organisations: [{ ...directory.organisations[0], name: 'Cơ quan giả mạo', units: [] }] };
+    expect((await other.json('POST', '/v1/organisations/imports', hijack)).status).toBe(403);
+    expect((await office.get(`/v1/organisations/${agencyA}`)).body).toEqual(before);
+    // (A third agency: agency B stays out of the directory for the signing keys' 422 below.)
+    const both = {
+      organisations: [
+        ...directory.organisations,
+        { code: '000.00.77.H99', name: 'Sở Thử Nghiệm', abbreviation: 'STN' },
+      ],
+    };
+    expect((await directoryAdmin.json('POST', '/v1/organisations/imports', both)).status).toBe(200);
     expect((await office.get(`/v1/organisations/${agencyA}`)).status).toBe(200);
     expect((await office.get('/v1/organisations/000.00.00.Z00')).status).toBe(404);
     expect((await office.get('/v1/organisations/000.00.00.Z000')).status).toBe(400); // longer than a mã định danh

@@ -95,7 +95,8 @@ beforeAll(async () => {
   f = await startFaultStack('fproc');
   const token = (user: string, roles: string[], unit: string, name?: string) =>
     f.stack.token({ user, agency: agencyA, roles, unit, ttlSeconds: 7200, ...(name ? { name } : {}) } as never);
-  const admin = gatewayClient(f.stack.gatewayUrl, await token('quan-tri', ['admin'], 'vp'));
+  // directory-admin: the set-up imports two agencies.
+  const admin = gatewayClient(f.stack.gatewayUrl, await token('quan-tri', ['admin', 'directory-admin'], 'vp'));
   specialist = gatewayClient(f.stack.gatewayUrl, await token('chuyen-vien', ['specialist'], 'kgvx'));
   clerk = gatewayClient(f.stack.gatewayUrl, await token('van-thu', ['clerk'], 'vp'));
   const p = f.stack.infra.pki.persons['nguyen-van-an'];

@@ -12,7 +12,8 @@ export const roles = [
   'agency-leader', // lãnh đạo cơ quan (signs with authority)
   'dossier-inspector', // Văn phòng UBND (checks dossiers)
   'report-collector', // Sở Khoa học và Công nghệ (collects monthly reports of every agency)
-  'admin', // quản trị hệ thống
+  'admin', // quản trị hệ thống (of the caller's own agency)
+  'directory-admin', // keeps the province's organisation directory: every agency's entry and the tree
   'service', // another vanthu service acting on an event, with no user behind the call
 ] as const;
 export type Role = (typeof roles)[number];

@@ -12,7 +12,7 @@ let h: Harness;
 let source: { id: string };
 beforeAll(async () => {
   h = await startHarness('copies');
-  await h.post('/v1/organisations/imports', directory, h.adminA);
+  await h.post('/v1/organisations/imports', directory, h.directoryAdmin);
   const pdf = await vietnamesePdf(['Quyết định về việc khen thưởng']);
   source = await h.upload({ direction: 'outgoing', subject: 'Quyết định khen thưởng', typeCode: 'QĐ' }, h.asA, pdf);
 });

@@ -11,7 +11,7 @@ import { remindHandovers } from '../src/dossiers/remind-handovers';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness('dossiers');
-  await h.post('/v1/organisations/imports', directory, h.adminA);
+  await h.post('/v1/organisations/imports', directory, h.directoryAdmin);
 });
 afterAll(async () => {
   await h.close();

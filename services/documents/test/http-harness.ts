@@ -23,6 +23,8 @@ export type Harness = {
   asA: Record<string, string>;
   asB: Record<string, string>;
   adminA: Record<string, string>;
+  /** The province's directory-admin (a person of agency A), who imports any agency's entry. */
+  directoryAdmin: Record<string, string>;
   upload: (
     metadata: unknown,
     headers?: Record<string, string>,
@@ -74,6 +76,7 @@ export async function startHarness(
     asA,
     asB: headersFor(clerkOf(agencyB)),
     adminA: headersFor({ userId: 'quan-tri', agencyCode: agencyA, roles: ['admin'] }),
+    directoryAdmin: headersFor({ userId: 'quan-tri-danh-ba', agencyCode: agencyA, roles: ['directory-admin'] }),
     post,
     upload: async (metadata, headers = asA, pdf) => {
       seed += 1;
@@ -94,7 +97,7 @@ export async function startHarness(
   };
 }
 
-/** The directory entries the tests number with: agency A is "UBND" with unit KGVX. */
+/** The directory entries the tests number with: agency A is "UBND" with unit KGVX (two agencies: a directory-admin imports them). */
 export const directory = {
   organisations: [
     {

@@ -23,7 +23,7 @@ function expectStatus(response: LightMyRequestResponse, status: number, what: st
 
 beforeAll(async () => {
   h = await startHarness('regexport');
-  expectStatus(await h.post('/v1/organisations/imports', directory, h.adminA), 200, 'directory import');
+  expectStatus(await h.post('/v1/organisations/imports', directory, h.directoryAdmin), 200, 'directory import');
   const openRegister = async (name: string, direction: string) =>
     expectStatus(await h.post('/v1/registers', { name, direction }), 201, `register ${name}`).json<{ id: string }>().id;
   outgoing = await openRegister('Sổ văn bản đi', 'outgoing');

@@ -13,7 +13,7 @@ const year = vietnamDate(new Date()).year;
 
 beforeAll(async () => {
   h = await startHarness('registers');
-  expect((await h.post('/v1/organisations/imports', directory, h.adminA)).statusCode).toBe(200);
+  expect((await h.post('/v1/organisations/imports', directory, h.directoryAdmin)).statusCode).toBe(200);
   outgoingRegister = (await h.post('/v1/registers', { name: 'Sổ văn bản đi', direction: 'outgoing' })).json().id;
   incomingRegister = (await h.post('/v1/registers', { name: 'Sổ văn bản đến', direction: 'incoming' })).json().id;
 });
@@ -377,7 +377,7 @@ describe('organisation directory', () => {
     const imported = await h.app.inject({
       method: 'POST',
       url: '/v1/organisations/imports',
-      headers: { ...h.adminA, 'content-type': 'text/csv' },
+      headers: { ...h.directoryAdmin, 'content-type': 'text/csv' },
       payload: csv,
     });
     expect(imported.json()).toEqual({ organisations: 1, units: 2, people: 0 });
@@ -391,7 +391,7 @@ describe('organisation directory', () => {
     const refused = await h.app.inject({
       method: 'POST',
       url: '/v1/organisations/imports',
-      headers: { ...h.adminA, 'content-type': 'text/csv' },
+      headers: { ...h.directoryAdmin, 'content-type': 'text/csv' },
       payload: bad.replace('000.00.32.H56', '000.00.34.H56'),
     });
     expect(refused.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });

@@ -36,7 +36,8 @@ const storedPeople = async (code: string) =>
       [code],
     )
   ).rows;
-const importing = (organisations: unknown[]) => h.post('/v1/organisations/imports', { organisations }, h.adminA);
+const importing = (organisations: unknown[]) =>
+  h.post('/v1/organisations/imports', { organisations }, h.directoryAdmin);
 
 describe('staff directory import', () => {
   it('stores each person with their unit and roles, shows them, and replaces the roles on a repeat', async () => {

@@ -156,7 +156,7 @@ beforeAll(async () => {
   ctxB = workerContext(base(agencyB, exchangeB, hubUrl, documentsUrl), exchangeB.pool, 'xmldsig-b');
 
   const admin = {
-    'x-vanthu-identity': kit.assertionFor({ userId: 'quan-tri', agencyCode: agencyA, roles: ['admin'] }),
+    'x-vanthu-identity': kit.assertionFor({ userId: 'quan-tri', agencyCode: agencyA, roles: ['directory-admin'] }),
   };
   const imported = await documentsApp.inject({
     method: 'POST',

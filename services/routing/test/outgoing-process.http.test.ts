@@ -24,7 +24,8 @@ beforeAll(async () => {
   const imported = await h.documents.inject({
     method: 'POST',
     url: '/v1/organisations/imports',
-    headers: { ...h.as({ userId: 'quan-tri', agencyCode: agency, roles: ['admin'] }) },
+    // Two agencies: the province's directory-admin imports them.
+    headers: { ...h.as({ userId: 'quan-tri', agencyCode: agency, roles: ['directory-admin'] }) },
     payload: directory,
   });
   expect(imported.statusCode).toBe(200);

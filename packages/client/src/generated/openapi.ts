@@ -391,7 +391,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation */
+        /** Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation. An admin imports only its own agency (its parentCode left out, empty or as the directory has it); a directory-admin imports any agency; any other row refuses the whole import with 403 */
         post: operations["importOrganisations"];
         delete?: never;
         options?: never;
@@ -1946,8 +1946,8 @@ export interface components {
                 fullName: string;
                 position?: string;
                 unitCode?: string;
-                /** @description What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị); the token issuer grants them */
-                roles?: ("clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin")[];
+                /** @description What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị, directory-admin: keeps the province’s directory); the token issuer grants them */
+                roles?: ("clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin" | "directory-admin")[];
             }[];
         };
         Signature: {
@@ -5530,8 +5530,8 @@ export interface operations {
                             fullName: string;
                             position?: string;
                             unitCode?: string;
-                            /** @description What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị); the token issuer grants them */
-                            roles?: ("clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin")[];
+                            /** @description What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị, directory-admin: keeps the province’s directory); the token issuer grants them */
+                            roles?: ("clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin" | "directory-admin")[];
                         }[];
                     };
                 };
@@ -9038,7 +9038,7 @@ export interface operations {
                     delegatorUserId?: string;
                     delegateUserId: string;
                     /** @description The role the delegate acts in for these tasks */
-                    role?: "clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin";
+                    role?: "clerk" | "specialist" | "unit-leader" | "format-checker" | "agency-leader" | "dossier-inspector" | "report-collector" | "admin" | "directory-admin";
                     /**
                      * Format: date-time
                      * @description Default: now

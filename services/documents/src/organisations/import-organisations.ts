@@ -1,24 +1,42 @@
 import { AppError, withTransaction, requireRole } from '@vanthu/platform';
-import { listUnitCodes, upsertOrganisation, upsertPerson, upsertUnit } from '../repositories/organisations-repository';
+import {
+  listParentCodes,
+  listUnitCodes,
+  upsertOrganisation,
+  upsertPerson,
+  upsertUnit,
+} from '../repositories/organisations-repository';
 import type { ImportResult, Organisation } from '../schemas/organisation';
 import type { DocumentsContext } from '../context';
+import { rowsOutsideScope } from './import-scope';
+import type { RowError } from './import-scope';
 
 export type ImportOrganisationsInput = { organisations: Organisation[] };
 
-type RowError = { field: string; message: string };
-
 /**
  * Loads (or refreshes) organisations with their units and people (with the roles they hold), all in one
- * transaction: a bad row leaves the directory as it was, and every bad row is named in the refusal. The province's
- * whole directory can be loaded at once.
+ * transaction: a bad row leaves the directory as it was, and every bad row is named in the refusal. An agency's
+ * administrator loads its own agency; the province's directory-admin loads any, the whole directory at once
+ * (import-scope.ts). A row outside the caller's scope refuses the whole import with 403, before anything is written.
  */
 export async function importOrganisations(
   input: ImportOrganisationsInput,
   ctx: DocumentsContext,
 ): Promise<ImportResult> {
-  requireRole(ctx.identity, 'admin');
+  requireRole(ctx.identity, 'admin', 'directory-admin');
   const { organisations } = input;
   return withTransaction(ctx.pool, async (tx) => {
+    const parents = await listParentCodes(
+      tx,
+      organisations.map((o) => o.code),
+    );
+    const outside = rowsOutsideScope(organisations, ctx.identity, parents);
+    if (outside.length > 0)
+      throw new AppError(
+        'FORBIDDEN',
+        `${outside.length} row(s) outside what you may import, e.g. ${outside[0]?.field}: ${outside[0]?.message}`,
+        { errors: outside.slice(0, 100) },
+      );
     const known = new Map<string, string[]>();
     for (const organisation of organisations)
       if (!known.has(organisation.code)) known.set(organisation.code, await listUnitCodes(tx, organisation.code));
@@ -35,7 +53,7 @@ export async function importOrganisations(
         code: organisation.code,
         name: organisation.name.normalize('NFC'),
         abbreviation: organisation.abbreviation.normalize('NFC'),
-        parentCode: organisation.parentCode ?? null,
+        parentCode: organisation.parentCode,
       });
       counts.organisations += 1;
       for (const unit of organisation.units ?? []) {

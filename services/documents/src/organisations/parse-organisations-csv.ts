@@ -50,7 +50,8 @@ export async function parseOrganisationsCsv(text: string): Promise<Organisation[
       code,
       name: (row.organisationName ?? '').normalize('NFC'),
       abbreviation: (row.organisationAbbreviation ?? '').normalize('NFC'),
-      parentCode: row.parentCode ? row.parentCode : null,
+      // An empty cell leaves the parent the directory has (a CSV cannot leave a column out).
+      ...(row.parentCode ? { parentCode: row.parentCode } : {}),
       units: [],
     };
     if (row.unitCode)

@@ -4,12 +4,32 @@ import type { Organisation, StaffRole } from '../schemas/organisation';
 export type OrganisationRecord = { code: string; name: string; abbreviation: string; parentCode: string | null };
 export type UnitRecord = { code: string; name: string; abbreviation: string };
 
-export async function upsertOrganisation(tx: Tx, organisation: OrganisationRecord): Promise<void> {
+/** Inserts or refreshes an organisation; a parentCode left undefined keeps the parent the directory has. */
+export async function upsertOrganisation(
+  tx: Tx,
+  organisation: Omit<OrganisationRecord, 'parentCode'> & { parentCode: string | null | undefined },
+): Promise<void> {
   await tx.query(
     `INSERT INTO organisations (code, name, abbreviation, parent_code) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, abbreviation = EXCLUDED.abbreviation, parent_code = EXCLUDED.parent_code, updated_at = now()`,
-    [organisation.code, organisation.name, organisation.abbreviation, organisation.parentCode],
+     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, abbreviation = EXCLUDED.abbreviation,
+       parent_code = CASE WHEN $5 THEN EXCLUDED.parent_code ELSE organisations.parent_code END, updated_at = now()`,
+    [
+      organisation.code,
+      organisation.name,
+      organisation.abbreviation,
+      organisation.parentCode ?? null,
+      organisation.parentCode !== undefined,
+    ],
   );
+}
+
+/** The parent each of these organisations has in the directory (codes not in the directory are absent). */
+export async function listParentCodes(tx: Tx, codes: string[]): Promise<Map<string, string | null>> {
+  const { rows } = await tx.query<{ code: string; parent_code: string | null }>(
+    'SELECT code, parent_code FROM organisations WHERE code = ANY($1::text[])',
+    [codes],
+  );
+  return new Map(rows.map((r) => [r.code, r.parent_code]));
 }
 
 export async function upsertUnit(tx: Tx, organisationCode: string, unit: UnitRecord): Promise<void> {

@@ -32,7 +32,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         operationId: 'importOrganisations',
         tags: ['organisations'],
         summary:
-          'Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation',
+          'Load or refresh organisations (mã định danh), their units and people from JSON, or from CSV (text/csv) with the columns organisationCode,organisationName,organisationAbbreviation,parentCode,unitCode,unitName,unitAbbreviation. An admin imports only its own agency (its parentCode left out, empty or as the directory has it); a directory-admin imports any agency; any other row refuses the whole import with 403',
         consumes: ['application/json', 'text/csv'],
         body: Type.Union([OrganisationImport, Type.String({ description: 'CSV text' })]),
         response: { 200: ImportResult, ...problemResponses(400, 401, 403) },

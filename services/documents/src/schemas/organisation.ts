@@ -31,7 +31,7 @@ export const Person = Type.Object(
         uniqueItems: true,
         maxItems: staffRoles.length,
         description:
-          'What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị); the token issuer grants them',
+          'What the person does in the agency (clerk: văn thư, specialist: chuyên viên, unit-leader: lãnh đạo phòng, format-checker, agency-leader: lãnh đạo cơ quan, dossier-inspector, report-collector, admin: quản trị, directory-admin: keeps the province’s directory); the token issuer grants them',
       }),
     ),
   },
