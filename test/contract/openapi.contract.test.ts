@@ -131,8 +131,11 @@ const notProvoked: Record<string, string> = {
     'an endpoint disabled after days of failing deliveries: services/notifications/test/webhooks.http.test.ts',
 };
 
-// Reads the tenancy probe does not hold to "404 for another agency's object", each with the reason.
-const tenancyExemptions: Record<string, string> = {};
+// Operations the tenancy probe does not hold to "nothing of agency A for agency B", each with the reason.
+const tenancyExemptions: Record<string, string> = {
+  'GET /v1/organisations/{code}':
+    "the province's organisation directory, read by every agency by design (routing prints names from it); who may write an entry: directory-tenancy.http.test.ts",
+};
 
 // Operations that declare no 403: open to every member of the caller's agency (the rest of the role matrix is
 // checked by the role probe). Adding a role check to one of these, or opening a gated one, changes this list.
@@ -228,6 +231,7 @@ function checked(token?: string, options: { agencyA?: boolean; roleProbe?: boole
     const response = checker.check(method, url, await client.call(method, url, init));
     if (options.agencyA && method.toUpperCase() === 'GET') await tenancy.afterRead(url, response);
     if (options.roleProbe ?? options.agencyA) await roles.afterSuccess(method, url, init, response);
+    if (options.agencyA) await tenancy.afterWrite(method, url, init, response);
     hostile.record(method, url, init, response, client.call);
     return response;
   };
@@ -275,7 +279,7 @@ beforeAll(async () => {
   admin = checked(await token('quan-tri', ['admin']), { agencyA: true });
   directoryAdmin = checked(await token('quan-tri-danh-ba', ['directory-admin']), { roleProbe: true });
   other = checked(await token('khac', ['clerk', 'specialist', 'admin'], agencyB));
-  tenancy = new TenancyProbe(checker, (url) => other.get(url), tenancyExemptions);
+  tenancy = new TenancyProbe(checker, (method, url, init) => other.call(method, url, init), tenancyExemptions, agencyA);
   const stranger = checked(await token('nguoi-la', []));
   hostile = new HostileBodies(checker);
   roles = new RoleProbe(checker, (method, url, init) => stranger.call(method, url, init), roleExemptions);
@@ -1470,6 +1474,13 @@ describe('every operation of the published OpenAPI document, checked against it'
     const unprobed = uuidReads.filter((op) => !tenancy.probedObjects.has(op.key) && !tenancyExemptions[op.key]);
     expect(unprobed.map((op) => op.key)).toEqual([]);
     expect(tenancy.probedLists.size).toBeGreaterThan(5);
+    // Every write keyed by UUIDs that agency A succeeded with was replayed by agency B, and refused.
+    const uuidWrites = checker
+      .operations()
+      .filter((op) => op.method !== 'get' && checker.takesUuids(op) && checker.statusesSeen(op).some((s) => s < 300));
+    const unprobedWrites = uuidWrites.filter((op) => !tenancy.probedWrites.has(op.key) && !tenancyExemptions[op.key]);
+    expect(unprobedWrites.map((op) => op.key)).toEqual([]);
+    expect(tenancy.probedByAgency.size).toBeGreaterThan(3);
   });
 
   it('refuses every role-gated operation to a member of the agency who holds no role, with 403 problem+json', () => {

@@ -73,6 +73,13 @@ export class ContractChecker {
     return params.length > 0 && params.every((p) => p.schema?.format === 'uuid');
   }
 
+  /** The names of the operation's query parameters. */
+  queryParameters(ref: OperationRef): string[] {
+    return (this.openapi.paths[ref.path]?.[ref.method]?.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name);
+  }
+
   statusesSeen(ref: OperationRef): number[] {
     return [...(this.seen.get(ref.key) ?? [])].sort((a, b) => a - b);
   }

@@ -58,7 +58,8 @@ const byRatioDesc = (a: number | null, b: number | null): number => (b ?? -1) - 
  * province's directives attach (Phụ lục 1: ký số cơ quan / ký số lãnh đạo; Phụ lục 2: chứng thư số).
  */
 export async function getProvinceReport(input: GetProvinceReportInput, ctx: ReportingContext): Promise<ProvinceReport> {
-  requireRole(ctx.identity, 'report-collector', 'admin');
+  // The province side by side is the collector's (scope.ts), not an agency administrator's.
+  requireRole(ctx.identity, 'report-collector');
   const range = reportableMonth(input.month, ctx.clock);
   const { result } = await ctx.runInTransaction(async (tx) => ({
     rows: await monthlyAgencyCounts(tx, {

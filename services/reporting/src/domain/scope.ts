@@ -3,8 +3,12 @@ import type { Clock, Identity } from '@vanthu/platform';
 import { monthRange } from './month';
 import type { MonthRange } from './month';
 
-/** The Department of Science and Technology collects every agency's report (Sở KH&CN tổng hợp). */
-export const seesProvince = (identity: Identity): boolean => hasRole(identity, 'report-collector', 'admin');
+/**
+ * The Department of Science and Technology collects every agency's report (Sở KH&CN tổng hợp). Only its
+ * `report-collector` sees the province: an `admin` administers its own agency, and another agency's figures, findings
+ * (the documents behind them) and submitted PDFs are none of its business.
+ */
+export const seesProvince = (identity: Identity): boolean => hasRole(identity, 'report-collector');
 
 /**
  * The agency a caller may read. Another agency's data does not exist for an agency caller: 404,
