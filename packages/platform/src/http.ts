@@ -13,6 +13,7 @@ import type { Identity } from './identity';
 import { runHealthChecks } from './health';
 import { buildResponseSerializer } from './serialization';
 import { assertStorableText } from './storable-text';
+import { isTransientFailure } from './transient-failure';
 import { installRequestMetrics } from './metrics';
 import type { HealthCheck } from './health';
 import type { Logger } from './logger';
@@ -112,6 +113,13 @@ export function toAppError(error: unknown): AppError {
     return new AppError('VALIDATION_FAILED', fastifyError.message);
   }
   if (fastifyError.statusCode === 429) return new AppError('RATE_LIMITED', fastifyError.message);
+  // "Not now", not "never": PostgreSQL restarting or out of connection slots, a service refusing connections. The
+  // caller is told to come back (503 + Retry-After) instead of being handed a 500 for a request that will succeed.
+  if (isTransientFailure(error))
+    return new AppError('SERVICE_UNAVAILABLE', 'a dependency is unavailable for now; try again shortly', {
+      cause: error,
+      retryAfterSeconds: 2,
+    });
   return new AppError('INTERNAL', undefined, { cause: error });
 }
 
