@@ -186,6 +186,9 @@ export async function stackEnvironments(
     }),
     routing: service('routing', {
       DOCUMENTS_URL: `http://127.0.0.1:${layout.ports.documents}`,
+      // A consultation's summary of answers is sealed with the agency's organisation signature by signing (POST
+      // /v1/service-seals, kind consultation-summary), asked with routing's own service identity.
+      SIGNING_URL: `http://127.0.0.1:${layout.ports.signing}`,
       SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
       // The agencies whose seals this instance holds are the ones it hosts: documents issued to
       // them are delivered directly instead of through the hub.

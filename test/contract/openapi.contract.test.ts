@@ -67,13 +67,17 @@ const notProvoked: Record<string, string> = {
     'IDEMPOTENCY_REQUEST_IN_PROGRESS: the key is claimed in the same transaction as the result, so a repeat waits and replays',
   // Service-to-service (a service identity only), not routed by the gateway, so the contract tier cannot call it.
   'POST /v1/service-seals 201':
-    'service identities only, not routed by the gateway: services/reporting/test/submission-seal.int.test.ts seals a report',
+    'service identities only, not routed by the gateway: services/reporting/test/submission-seal.int.test.ts seals a report, services/signing/test/consultation-summary-seal.int.test.ts a consultation summary',
   'POST /v1/service-seals 403':
-    'service identities only, not routed by the gateway: submission-seal.int.test.ts (another service, a clerk)',
+    'service identities only, not routed by the gateway: submission-seal.int.test.ts and consultation-summary-seal.int.test.ts (another service, another kind, a clerk)',
+  'POST /v1/service-seals 404':
+    "service identities only, not routed by the gateway: consultation-summary-seal.int.test.ts (another agency's summary document)",
+  'POST /v1/service-seals 409':
+    'service identities only, not routed by the gateway: consultation-summary-seal.int.test.ts (a version that is no longer the current one)',
   'POST /v1/service-seals 422':
-    'service identities only, not routed by the gateway: submission-seal.int.test.ts (wrong agency or month, signed file)',
+    'service identities only, not routed by the gateway: submission-seal.int.test.ts (wrong agency or month, signed file), consultation-summary-seal.int.test.ts (not made by routing, another consultation or agency in its Keywords, signed already)',
   'POST /v1/service-seals 400':
-    'service identities only, not routed by the gateway: a body that breaks ServiceSealRequest; not provoked in a test',
+    'service identities only, not routed by the gateway: a body that is neither kind, in consultation-summary-seal.int.test.ts',
   'POST /v1/service-seals 503':
     'service identities only, not routed by the gateway: the HSM offline (mapSigningErrors); not provoked for this route',
   'POST /v1/exchanges/validations 413':
@@ -93,7 +97,7 @@ const notProvoked: Record<string, string> = {
   'POST /v1/consultations/{id}/answer-sheets 503':
     'documents unreachable while the sheet is stored: the DocumentsClient mapping of POST /v1/consultations 503 (documents-unavailable.http.test.ts)',
   'POST /v1/consultations/{id}/closure 503':
-    'documents unreachable while the summary of answers is stored: services/routing/test/signed-consultation-answers.http.test.ts',
+    'documents or signing unreachable while the summary of answers is stored or sealed: services/routing/test/signed-consultation-answers.http.test.ts, consultation-summary-seal.int.test.ts',
   'POST /v1/consultations/{id}/answers 503':
     'the answer that closes the consultation while documents is unreachable (the summary): the closure path of signed-consultation-answers.http.test.ts',
   'POST /v1/consultations 409':

@@ -14,7 +14,8 @@ import { pdfsig } from '../../services/signing/test/support';
 // integrator calls them: a specialist member, who is no leader, signs their answer sheet with their own token through
 // signing's two-step session (kind consultation-answer, on routing's claim); signing refuses that kind without the
 // claim, on another document, or with another member's claim, and still refuses the specialist an initial. The
-// answers count from signing's events, and the close's summary names the members by their directory names.
+// answers count from signing's events, and the close's summary names the members by their directory names and is
+// sealed with the agency's organisation signature.
 
 const ubnd = '000.00.00.H99';
 let stack: TestStack;
@@ -200,6 +201,18 @@ it('a specialist member signs their answer sheet with their token on routing’s
   });
   const summaryFile = path.join(dir, 'tong-hop-y-kien.pdf');
   fs.writeFileSync(summaryFile, Buffer.from(summary.data as ArrayBuffer));
+  // Sealed with the agency's organisation signature: routing had signing seal it (service seal, kind
+  // consultation-summary) and stored the sealed file as the summary's next version.
+  const summarySeals = pdfsig(summaryFile);
+  expect(summarySeals).toHaveLength(1);
+  expect(summarySeals[0]?.valid).toBe(true);
+  expect(execFileSync('pdfsig', [summaryFile], { encoding: 'utf8' })).toContain(`serialNumber=${ubnd}`);
+  const summaryVersions = (
+    (await opener.GET('/v1/documents/{id}', {
+      params: { path: { id: closed.summaryDocumentId as string } },
+    })) as unknown as { versions: { kind: string }[] }
+  ).versions.map((v) => v.kind);
+  expect(summaryVersions).toEqual(['upload', 'signature']);
   const text = execFileSync('pdftotext', ['-layout', summaryFile, '-'], { encoding: 'utf8' }).normalize('NFC');
   expect(text).toContain('Người lấy ý kiến: Đỗ Thu Hà;');
   expect(text).toContain('Trần Thị Bình');

@@ -11,6 +11,11 @@ export const routingConfigSchema = Type.Object({
     default: 'http://127.0.0.1:3101',
     description: 'The documents service (not the gateway)',
   }),
+  SIGNING_URL: Type.String({
+    minLength: 1,
+    default: 'http://127.0.0.1:3102',
+    description: "The signing service (not the gateway): seals consultations' summaries with the agency's seal",
+  }),
   LOCAL_AGENCIES: Type.String({
     default: '',
     pattern: '^([0-9A-Z.]+(,[0-9A-Z.]+)*)?$',

@@ -4,6 +4,7 @@ import { createServiceClaimSigner, runService, systemClock } from '@vanthu/platf
 import type { ServiceContext } from '@vanthu/platform';
 import { buildApp } from './app';
 import { DocumentsClient } from './clients/documents-client';
+import { SigningClient } from './clients/signing-client';
 import { migrationsDir, routingConfigSchema } from './config';
 import type { RoutingConfig } from './config';
 import type { RoutingDeps } from './domain/routing-context';
@@ -19,6 +20,7 @@ let timerWorker: TimerWorker | undefined;
 
 const routingDeps = (context: ServiceContext<RoutingConfig>): RoutingDeps => ({
   documents: new DocumentsClient(context.config.DOCUMENTS_URL),
+  signing: new SigningClient(context.config.SIGNING_URL),
   events: { topicPrefix: context.config.KAFKA_TOPIC_PREFIX, source: '/vanthu/routing' },
   timers: moduleTimers(systemClock),
   ...(context.serviceIdentity ? { serviceIdentity: context.serviceIdentity } : {}),

@@ -4,7 +4,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServiceClaimSigner, createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
 import type { CloudEvent, EventHandler, Identity, ServiceApp } from '@vanthu/platform';
 import { BlobStore, buildApp as buildDocuments, migrationsDir as documentsMigrations } from '@vanthu/documents';
-import { buildApp, DocumentsClient, migrationsDir, routingEventHandlers } from '../src';
+import { buildApp, DocumentsClient, migrationsDir, routingEventHandlers, SigningClient } from '../src';
 import { certificateProjectionHandlers } from '../src/gating/certificate-projection';
 import { moduleTimers } from '../src/module-timers';
 import { statementReader } from '../src/routes/context';
@@ -13,6 +13,9 @@ import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { createIdentityKit } from '../../../test/support/identities';
 import { documentUpload } from '../../../test/support/multipart';
 import { makePdf } from '../../../test/support/pdfs';
+import { migrationsDir as signingMigrations } from '../../signing/src/config';
+import { startSealingSigning } from '../../signing/test/sealing-service';
+import type { SealingSigning } from '../../signing/test/sealing-service';
 
 export const agency = '000.00.00.H99';
 export const otherAgency = '000.00.31.H99';
@@ -49,6 +52,8 @@ export type Harness = {
   /** The public half of the service key routing signs its identity and its claims with. */
   servicePublicKey: string;
   documents: ServiceApp;
+  /** The real signing service, when the harness was started with `{ signing: true }` (consultation summaries sealed). */
+  signing?: SealingSigning;
   fixture: ServiceFixture;
   documentsFixture: ServiceFixture;
   now: { value: Date };
@@ -72,7 +77,7 @@ export type Harness = {
   close: () => Promise<void>;
 };
 
-export async function startHarness(label: string): Promise<Harness> {
+export async function startHarness(label: string, options: { signing?: boolean } = {}): Promise<Harness> {
   const kit = createIdentityKit();
   // Routing's own identity for an agency (delivery to agencies on this instance, documents the hub brought).
   const serviceKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -93,12 +98,22 @@ export async function startHarness(label: string): Promise<Harness> {
     maxUploadBytes: 512 * 1024,
   });
   const address = await documents.listen({ host: '127.0.0.1', port: 0 });
+  const signingFixture = options.signing ? await serviceFixture(`${label}_sig`, signingMigrations) : undefined;
+  const signing = signingFixture
+    ? await startSealingSigning({
+        fixture: signingFixture,
+        identityPublicKey: kit.publicKeyPem,
+        servicePublicKey: serviceKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        documentsUrl: address,
+      })
+    : undefined;
   const fixture = await serviceFixture(label, migrationsDir);
   const now = { value: new Date('2026-06-15T02:00:00.000Z') }; // a Monday, 09:00 in Hà Nội
   const clock = () => new Date(now.value);
   const routingDeps = {
     // The documents app runs in this jest worker: under a loaded machine its PDF indexing can hold the loop.
     documents: new DocumentsClient(address, 120_000),
+    ...(signing ? { signing: new SigningClient(signing.url, 120_000) } : {}),
     timers: moduleTimers(clock),
     events: { topicPrefix: 'test.', source: '/vanthu/routing' },
     localAgencies: [agency, otherAgency],
@@ -229,6 +244,7 @@ export async function startHarness(label: string): Promise<Harness> {
     routing,
     servicePublicKey: serviceKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     documents,
+    ...(signing ? { signing } : {}),
     fixture,
     documentsFixture,
     now,
@@ -242,6 +258,8 @@ export async function startHarness(label: string): Promise<Harness> {
     stopDocuments,
     close: async () => {
       await routing.close();
+      await signing?.close();
+      await signingFixture?.close();
       await stopDocuments();
       await fixture.close();
       await documentsFixture.close();

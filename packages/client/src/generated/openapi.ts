@@ -786,7 +786,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The agency's organisation seal on a file a vanthu service made itself: the reporting service's monthly report of the agency its service identity names (service-to-service, not routed by the gateway) */
+        /** The agency's organisation seal on a file a vanthu service made itself, for the agency its service identity names: the reporting service's monthly report, or the routing service's summary of a consultation's answers stored in documents (service-to-service, not routed by the gateway) */
         post: operations["sealServiceDocument"];
         delete?: never;
         options?: never;
@@ -1322,7 +1322,7 @@ export interface paths {
         put?: never;
         /**
          * The person who opened it closes the consultation; members who did not answer are listed
-         * @description The summary of answers (tổng hợp ý kiến, a PDF listing the members who had not answered by the deadline) is stored in documents and filed in the document’s dossier (503 while documents cannot be reached: nothing closes).
+         * @description The summary of answers (tổng hợp ý kiến, a PDF listing the members who had not answered by the deadline) is stored in documents, sealed with the agency’s organisation signature by signing (its sealed file is the summary’s next version) and filed in the document’s dossier (503 while documents or signing cannot be reached, 422 when signing cannot seal it, e.g. the agency has no seal key: nothing closes).
          */
         post: operations["closeConsultation"];
         delete?: never;
@@ -2074,10 +2074,18 @@ export interface components {
             /** Format: uuid */
             id: string;
             agencyCode: string;
-            /** @enum {string} */
-            kind: "monthly-report";
+            kind: "monthly-report" | "consultation-summary";
             /** @description YYYY-MM in Asia/Ho_Chi_Minh */
-            month: string;
+            month?: string;
+            /** Format: uuid */
+            consultationId?: string;
+            /**
+             * Format: uuid
+             * @description consultation-summary: the sealed document
+             */
+            documentId?: string;
+            /** @description consultation-summary: the version that was sealed */
+            version?: number;
             /** @enum {string} */
             level: "B-LT";
             /**
@@ -7909,7 +7917,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description monthly-report: the reporting service's monthly report of the agency its identity names (the only kind, and only for service:reporting)
+                     * @description monthly-report: the reporting service's monthly report of the agency its identity names (only for service:reporting)
                      * @enum {string}
                      */
                     kind: "monthly-report";
@@ -7920,6 +7928,21 @@ export interface operations {
                      * @description The unsigned PDF, base64; its Keywords say what it is (vanthu-monthly-report agency=<code> month=<YYYY-MM>)
                      */
                     pdf: string;
+                } | {
+                    /**
+                     * @description consultation-summary: the routing service's summary of a consultation's answers (tổng hợp ý kiến), which routing stored in documents for the agency its identity names (only for service:routing)
+                     * @enum {string}
+                     */
+                    kind: "consultation-summary";
+                    /** Format: uuid */
+                    consultationId: string;
+                    /**
+                     * Format: uuid
+                     * @description The summary's document: routing made it and the version, it is the agency's, and its Keywords say vanthu-consultation-summary agency=<code> consultation=<consultationId>
+                     */
+                    documentId: string;
+                    /** @description The version to seal; it must be the current one (else 409) */
+                    version: number;
                 };
             };
         };
@@ -7953,6 +7976,24 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

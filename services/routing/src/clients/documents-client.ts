@@ -149,15 +149,18 @@ export class DocumentsClient {
     return new Map((organisation.people ?? []).map((p) => [p.userId, { fullName: p.fullName }]));
   }
 
-  /** Stores a new version of a document routing made (a summary written again), on top of `basedOnVersion`. */
+  /**
+   * Stores a new version of a document routing made, on top of `basedOnVersion`: a summary written again (upload) or
+   * the summary as signing sealed it (signature).
+   */
   async addVersion(
     credentials: Credentials,
     documentId: string,
-    input: { basedOnVersion: number; pdf: Buffer; fileName: string },
+    input: { basedOnVersion: number; pdf: Buffer; fileName: string; kind: 'upload' | 'signature' },
     idempotencyKey: string,
   ): Promise<DocumentSummary> {
     const form = new FormData();
-    form.append('metadata', JSON.stringify({ kind: 'upload', basedOnVersion: input.basedOnVersion }));
+    form.append('metadata', JSON.stringify({ kind: input.kind, basedOnVersion: input.basedOnVersion }));
     form.append('file', new Blob([input.pdf], { type: 'application/pdf' }), input.fileName);
     const response = await this.call(
       `/v1/documents/${encodeURIComponent(documentId)}/versions`,

@@ -1,5 +1,6 @@
 import type { Tx, UseCaseContext } from '@vanthu/platform';
 import type { Credentials, DocumentsClient } from '../clients/documents-client';
+import type { SigningClient } from '../clients/signing-client';
 import type {
   ScheduleConsultationDeadlineInput,
   ScheduledConsultationDeadline,
@@ -42,6 +43,12 @@ export type RoutingTimers = {
 
 export type RoutingDeps = {
   documents: DocumentsClient;
+  /**
+   * Seals a consultation's summary with the agency's organisation signature (signing's service seals). The service
+   * always has it (SIGNING_URL); absent only in an app wired without signing (the API documents, and tests of other
+   * parts than the seal), whose summaries stay unsealed.
+   */
+  signing?: SigningClient;
   /** Where events go: topic prefix (tests) and CloudEvents source. */
   events: { topicPrefix: string; source: string };
   /** Calendar, timers, gating and delegation; absent only where the module is not wired (API documents). */

@@ -105,6 +105,8 @@ export type SummaryMember = {
 };
 
 export type ConsultationSummary = {
+  /** The agency whose consultation it is: written in the PDF's Keywords, which signing checks before it seals. */
+  agencyCode: string;
   consultationId: string;
   question: string;
   documentSubject: string;
@@ -128,6 +130,12 @@ export async function renderConsultationSummary(
   fonts: FontFiles = defaultFontFiles,
 ): Promise<Buffer> {
   const w = await newWriter(fonts, summary.closedAt);
+  // What the file is, for signing's service seal (services/signing/src/signatures/seal-service-document.ts).
+  w.pdf.setKeywords([
+    'vanthu-consultation-summary',
+    `agency=${summary.agencyCode}`,
+    `consultation=${summary.consultationId}`,
+  ]);
   title(w, ['TỔNG HỢP Ý KIẾN THÀNH VIÊN']);
   paragraph(w, `Nội dung xin ý kiến: ${summary.question}`);
   paragraph(w, `Văn bản được lấy ý kiến: ${summary.documentSubject}`);

@@ -309,13 +309,23 @@ export async function reserveSheetTime(
   return (rows[0] as { written_at: Date }).written_at;
 }
 
-/** The summary document an earlier attempt to close this consultation stored in documents, if one did. */
-export async function findSummaryDocument(db: Tx, consultationId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ document_id: string }>(
-    'SELECT document_id FROM consultation_summary_documents WHERE consultation_id = $1',
-    [consultationId],
+/**
+ * The summary a first attempt to close this consultation asked documents to store (`firstSummary`, kept before
+ * documents was called), and the document documents stored it as once that is known. The first call keeps what it
+ * is given; later ones get back what the first kept.
+ */
+export async function reserveSummaryRequest(
+  db: Tx,
+  input: { consultationId: string; firstSummary: Record<string, unknown> },
+): Promise<{ firstSummary: Record<string, unknown> | null; documentId: string | null }> {
+  const { rows } = await db.query<{ first_summary: Record<string, unknown> | null; document_id: string | null }>(
+    `INSERT INTO consultation_summary_documents (consultation_id, first_summary) VALUES ($1, $2)
+     ON CONFLICT (consultation_id) DO UPDATE SET consultation_id = EXCLUDED.consultation_id
+     RETURNING first_summary, document_id`,
+    [input.consultationId, JSON.stringify(input.firstSummary)],
   );
-  return rows[0]?.document_id;
+  const row = rows[0] as { first_summary: Record<string, unknown> | null; document_id: string | null };
+  return { firstSummary: row.first_summary, documentId: row.document_id };
 }
 
 export async function recordSummaryDocument(
@@ -323,8 +333,7 @@ export async function recordSummaryDocument(
   input: { consultationId: string; documentId: string },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO consultation_summary_documents (consultation_id, document_id) VALUES ($1, $2)
-     ON CONFLICT (consultation_id) DO NOTHING`,
+    `UPDATE consultation_summary_documents SET document_id = $2 WHERE consultation_id = $1 AND document_id IS NULL`,
     [input.consultationId, input.documentId],
   );
 }

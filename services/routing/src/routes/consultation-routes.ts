@@ -127,7 +127,7 @@ export async function consultationRoutes(app: ServiceApp, deps: RoutingRouteDeps
         tags: ['consultations'],
         summary: 'The person who opened it closes the consultation; members who did not answer are listed',
         description:
-          'The summary of answers (tổng hợp ý kiến, a PDF listing the members who had not answered by the deadline) is stored in documents and filed in the document’s dossier (503 while documents cannot be reached: nothing closes).',
+          'The summary of answers (tổng hợp ý kiến, a PDF listing the members who had not answered by the deadline) is stored in documents, sealed with the agency’s organisation signature by signing (its sealed file is the summary’s next version) and filed in the document’s dossier (503 while documents or signing cannot be reached, 422 when signing cannot seal it, e.g. the agency has no seal key: nothing closes).',
         params: ConsultationIdParams,
         headers: IdempotencyKeyHeaders,
         response: { 200: Consultation, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },

@@ -15,6 +15,7 @@ export function routingContextFor(request: FastifyRequest, deps: RoutingRouteDep
     // History rows and events written with one statement at the end of the use case (domain/write-buffer.ts).
     runInTransaction: (work) => base.runInTransaction((tx) => withWriteBuffer(tx, work)),
     documents: deps.documents,
+    ...(deps.signing ? { signing: deps.signing } : {}),
     events: deps.events,
     ...(deps.timers ? { timers: deps.timers } : {}),
     ...(deps.serviceIdentity ? { serviceIdentity: deps.serviceIdentity } : {}),

@@ -61,7 +61,8 @@ export const Consultation = Type.Object(
     summaryDocumentId: Nullable(
       Type.String({
         format: 'uuid',
-        description: 'The summary of answers (tổng hợp ý kiến), a PDF stored at the close',
+        description:
+          'The summary of answers (tổng hợp ý kiến), a PDF stored at the close; its current version carries the agency’s organisation seal',
       }),
     ),
     summaryDossierId: Nullable(

@@ -16,14 +16,22 @@ export async function serviceSealRoutes(app: ServiceApp, deps: SigningDeps): Pro
         operationId: 'sealServiceDocument',
         tags: ['signing'],
         summary:
-          "The agency's organisation seal on a file a vanthu service made itself: the reporting service's monthly report of the agency its service identity names (service-to-service, not routed by the gateway)",
+          "The agency's organisation seal on a file a vanthu service made itself, for the agency its service identity names: the reporting service's monthly report, or the routing service's summary of a consultation's answers stored in documents (service-to-service, not routed by the gateway)",
         body: ServiceSealRequest,
-        response: { 201: { $ref: 'ServiceSeal#' }, ...problemResponses(400, 401, 403, 422, 503) },
+        response: { 201: { $ref: 'ServiceSeal#' }, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
+      const body = request.body;
       const outcome = await sealServiceDocument(
-        { kind: request.body.kind, month: request.body.month, pdf: Buffer.from(request.body.pdf, 'base64') },
+        body.kind === 'monthly-report'
+          ? { kind: body.kind, month: body.month, pdf: Buffer.from(body.pdf, 'base64') }
+          : {
+              kind: body.kind,
+              consultationId: body.consultationId,
+              documentId: body.documentId,
+              version: body.version,
+            },
         signingContext(request, deps, 'sealServiceDocument'),
       );
       return sendMutation(reply, outcome, { status: 201 });
