@@ -1,4 +1,4 @@
-import { AppError } from '@vanthu/platform';
+import { AppError, ServiceClient } from '@vanthu/platform';
 
 export type DocumentVersionSummary = { version: number; sha256: string; kind: string };
 export type DocumentSummary = {
@@ -20,54 +20,29 @@ export type DocumentSummary = {
 /** The identity assertion a call carries: the caller's own, or routing's service identity for an agency. */
 export type Credentials = { identity: string; requestId: string };
 
+/** A call's method and body: JSON, or a multipart form. */
+type CallInit = { method?: 'POST'; json?: unknown; form?: FormData };
+
 /**
  * Routing's synchronous calls to documents: the commands that need an answer now (is this document
- * here and at which version; register it; issue it; file it). Network failures become 503 with
- * Retry-After; documents' own problems pass through with their status.
+ * here and at which version; register it; issue it; file it), through the platform's ServiceClient:
+ * network failures and 5xx become 503 with Retry-After; documents' own problems pass through with their code.
  */
 export class DocumentsClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly timeoutMs = 30_000,
-  ) {}
+  private readonly documents: ServiceClient;
 
-  private async call(url: string, credentials: Credentials, init: RequestInit = {}, idempotencyKey?: string) {
-    const headers: Record<string, string> = {
-      'x-vanthu-identity': credentials.identity,
-      'x-request-id': credentials.requestId,
-      ...(init.body !== undefined && !(init.body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
-      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-    };
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${url}`, {
-        ...init,
-        headers,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new AppError('SERVICE_UNAVAILABLE', 'the documents service cannot be reached; try again shortly', {
-        cause: error,
-        retryAfterSeconds: 5,
-      });
-    }
-    if (response.ok) return response;
-    let problem: { detail?: string; title?: string } = {};
-    try {
-      problem = (await response.json()) as typeof problem;
-    } catch {
-      // a non-JSON error body says nothing more than its status
-    }
-    const message = `documents: ${problem.detail ?? problem.title ?? `HTTP ${response.status}`}`;
-    if (response.status === 404) throw new AppError('NOT_FOUND', message);
-    if (response.status === 409) throw new AppError('CONFLICT', message);
-    if (response.status === 403) throw new AppError('FORBIDDEN', message);
-    if (response.status === 400) throw new AppError('VALIDATION_FAILED', message);
-    if (response.status >= 500)
-      throw new AppError('SERVICE_UNAVAILABLE', 'the documents service failed; try again shortly', {
-        retryAfterSeconds: 5,
-      });
-    throw new AppError('UNPROCESSABLE', message);
+  constructor(baseUrl: string, timeoutMs = 30_000) {
+    this.documents = new ServiceClient('documents', baseUrl, timeoutMs);
+  }
+
+  private async call(url: string, credentials: Credentials, init: CallInit = {}, idempotencyKey?: string) {
+    return this.documents.request(url, {
+      credentials,
+      ...(init.method ? { method: init.method } : {}),
+      ...(init.json !== undefined ? { json: init.json } : {}),
+      ...(init.form ? { form: init.form } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
   }
 
   async getDocument(credentials: Credentials, documentId: string): Promise<DocumentSummary> {
@@ -93,7 +68,7 @@ export class DocumentsClient {
     const response = await this.call(
       `/v1/documents/${encodeURIComponent(documentId)}/registration`,
       credentials,
-      { method: 'POST', body: JSON.stringify(body) },
+      { method: 'POST', json: body },
       idempotencyKey,
     );
     return (await response.json()) as Record<string, unknown>;
@@ -118,7 +93,7 @@ export class DocumentsClient {
     await this.call(
       `/v1/dossiers/${encodeURIComponent(dossierId)}/documents`,
       credentials,
-      { method: 'POST', body: JSON.stringify({ documentId }) },
+      { method: 'POST', json: { documentId } },
       idempotencyKey,
     );
   }
@@ -165,7 +140,7 @@ export class DocumentsClient {
     const response = await this.call(
       `/v1/documents/${encodeURIComponent(documentId)}/versions`,
       credentials,
-      { method: 'POST', body: form },
+      { method: 'POST', form },
       idempotencyKey,
     );
     return (await response.json()) as DocumentSummary;
@@ -182,7 +157,7 @@ export class DocumentsClient {
     const form = new FormData();
     form.append('metadata', JSON.stringify(metadata));
     form.append('file', new Blob([pdf], { type: 'application/pdf' }), fileName);
-    const response = await this.call('/v1/documents', credentials, { method: 'POST', body: form }, idempotencyKey);
+    const response = await this.call('/v1/documents', credentials, { method: 'POST', form }, idempotencyKey);
     return (await response.json()) as DocumentSummary;
   }
 }
