@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import { createVanthuClient } from '@vanthu/client';
 import type { VanthuClient } from '@vanthu/client';
+import { hubProvider, verifyHubPacts } from './hub-pact-verify';
 import { dataPath } from './paths';
 import { sandboxCongVan, sandboxProvince, seedSandbox } from './sandbox';
 import { defaultPorts } from './services';
@@ -49,6 +50,11 @@ export function pactFilesOf(pacts: string[]): string[] {
       throw new Error(`${file} is not a pact: it needs consumer.name and an interactions array`);
   }
   return files;
+}
+
+/** The provider a pact file names (`provider.name`). */
+export function providerOf(file: string): string | undefined {
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { provider?: { name?: string } }).provider?.name;
 }
 
 /** Verifies the pacts against the gateway; resolves with the verifier's report, rejects naming what failed. */
@@ -130,14 +136,24 @@ export async function contractsVerifyCommand(args: string[], say: (line: string)
   for (const entry of pacts) if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist`);
   if (!fs.existsSync(infrastructureFile())) throw new Error('the stack is not set up: run `npm start` first');
   try {
-    await verifyPactsOnSandbox({
-      pacts,
-      gatewayUrl: option('--gateway') ?? `http://127.0.0.1:${defaultPorts.gateway}`,
-      infra: JSON.parse(fs.readFileSync(infrastructureFile(), 'utf8')) as Infrastructure,
-      outDir: dataPath('sandbox'),
-      roles: option('--roles')?.split(','),
-      say,
-    });
+    // A hub adapter's pacts name the hub sandbox as their provider: they are verified against it, the others
+    // against vanthu's gateway.
+    const files = pactFilesOf(pacts);
+    const hubPacts = files.filter((file) => providerOf(file) === hubProvider);
+    const vanthuPacts = files.filter((file) => !hubPacts.includes(file));
+    if (vanthuPacts.length > 0)
+      await verifyPactsOnSandbox({
+        pacts: vanthuPacts,
+        gatewayUrl: option('--gateway') ?? `http://127.0.0.1:${defaultPorts.gateway}`,
+        infra: JSON.parse(fs.readFileSync(infrastructureFile(), 'utf8')) as Infrastructure,
+        outDir: dataPath('sandbox'),
+        roles: option('--roles')?.split(','),
+        say,
+      });
+    if (hubPacts.length > 0) {
+      say(`verifying ${hubPacts.length} hub adapter pact(s) against the hub sandbox`);
+      await verifyHubPacts({ pacts: hubPacts, hubDir: dataPath('hub-sandbox') });
+    }
     say('every pact verified');
     return true;
   } catch (error) {

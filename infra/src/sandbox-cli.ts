@@ -58,6 +58,10 @@ async function main(): Promise<void> {
   out(`Everything above is in ${path.relative(repoRoot, path.join(outDir, 'sandbox.json'))}.`);
   out('Your first công văn with @vanthu/client (upload, approve with a token signature, register, seal, issue):');
   out(`  npx tsx infra/src/sandbox-walkthrough.ts ${path.relative(repoRoot, path.join(outDir, 'sandbox.json'))}`);
+  out('The whole outgoing process (two initials and the approval, each with its signer’s key) and receiving from the');
+  out(
+    `hub: docs/guides/outgoing-with-token-signing.md and receiving-from-the-hub.md, with VANTHU_SANDBOX=${path.relative(repoRoot, path.join(outDir, 'sandbox.json'))}`,
+  );
 }
 
 main().catch((error: unknown) => {
