@@ -208,6 +208,8 @@ export async function stackEnvironments(
       SERVICE_IDENTITY_PRIVATE_KEY_FILE: infra.serviceIdentityKeys.privateKeyPath,
       // The exchange log head is time-stamped by the same TSA as the signatures.
       TSA_URLS: infra.tsaUrl,
+      // Its messages as files, beside documents' blobs (a folder of their own, which documents never lists).
+      MESSAGE_DIR: `${layout.blobDir}/exchange-messages`,
       ...layout.exchangeExtra,
     }),
     // Development: integrators' receivers on this machine may use plain http on a loopback address.

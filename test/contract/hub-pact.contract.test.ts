@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { parseEdxml } from '../../services/exchange/src/domain/edxml/parse-edxml';
 import { VxpAdapter } from '../../services/exchange/src/hub/vxp-adapter';
+import { fetchWhole } from '../../services/exchange/test/hub-test-context';
 import { hubAccountsOf, statusForIntegrator, verifyHubPacts } from '../../infra/src/hub-pact-verify';
 import { pactFilesOf, providerOf } from '../../infra/src/pact-verify';
 import type { HubCredentials } from '../../services/exchange/src/hub/hub-adapter';
@@ -114,7 +115,7 @@ describe('a hub adapter (consumer) and the hub sandbox (provider)', () => {
         builder.jsonBody({ status: 'OK', ErrorCode: '0', data: regex(base64, example.toString('base64')) }),
       )
       .executeTest(async (server) => {
-        const bytes = await new VxpAdapter(server.url).getEdoc(consumerCredentials, exampleDocId);
+        const bytes = await fetchWhole(new VxpAdapter(server.url), consumerCredentials, exampleDocId);
         // What the adapter got is a status message as the hub carries it: our parser reads it without an error.
         const parsed = parseEdxml(bytes);
         expect(parsed.problems.filter((p) => p.severity === 'error')).toEqual([]);

@@ -10,6 +10,7 @@ import { ensureHubSandbox, integratorAgency, startHubSandbox } from '../../infra
 import { ProcessSupervisor } from '../../infra/src/process-supervisor';
 import { loadInfrastructure } from '../support/infrastructure';
 import { eventually } from '../support/wait';
+import { fetchWhole } from '../../services/exchange/test/hub-test-context';
 
 // issue 13 item 6: `npm start` starts the hub sandbox like every other component (infra/src/cli.ts calls
 // startHubSandbox under the same supervisor) and gives exchange its address and the local agencies' accounts.
@@ -78,7 +79,7 @@ it('starts the hub sandbox with the local agencies and an integrator’s, keeps 
   if (sent.docId === null) throw new Error('a first send cannot be held already');
   const listed = await adapter.listReceived(integrator, 'edoc');
   expect(listed.map((m) => m.docId)).toEqual([sent.docId]);
-  expect((await adapter.getEdoc(integrator, sent.docId)).equals(edxml)).toBe(true);
+  expect((await fetchWhole(adapter, integrator, sent.docId)).equals(edxml)).toBe(true);
 
   // Killed, the supervisor restarts it; the message was kept in its data directory.
   process.kill(supervisor.pid('hub-sandbox')!, 'SIGKILL');
@@ -90,7 +91,7 @@ it('starts the hub sandbox with the local agencies and an integrator’s, keeps 
     30_000,
     'the hub sandbox to be restarted',
   );
-  expect((await adapter.getEdoc(integrator, sent.docId)).equals(edxml)).toBe(true);
+  expect((await fetchWhole(adapter, integrator, sent.docId)).equals(edxml)).toBe(true);
 
   // Set up again (the next `npm start`), the accounts are the same.
   expect(ensureHubSandbox(infra, { dir, port }).agencies).toEqual(hub.agencies);

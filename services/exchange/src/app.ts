@@ -3,6 +3,7 @@ import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platf
 import { serviceVersion } from './config';
 import type { DocumentsClient } from './clients/documents-client';
 import type { SigningClient } from './clients/signing-client';
+import type { MessageStore } from './storage/message-store';
 import { exchangeReadSchemas, exchangeSchemas } from './schemas/exchange';
 import { exchangeRoutes } from './routes/exchanges';
 import { validationRoutes } from './routes/validations';
@@ -23,6 +24,8 @@ export type ExchangeAppDeps = {
   topicPrefix?: string;
   /** Tests move time instead of sleeping. */
   clock?: Clock;
+  /** The messages sent and received, as files (MESSAGE_DIR). */
+  messages: MessageStore;
 };
 
 export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
@@ -52,6 +55,7 @@ export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
     topicPrefix: deps.topicPrefix ?? '',
     ...(deps.clock ? { clock: deps.clock } : {}),
     maxMessageBytes,
+    messages: deps.messages,
   });
   return app;
 }

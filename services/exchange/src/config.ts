@@ -64,6 +64,10 @@ export const exchangeConfigSchema = Type.Object({
     description: 'Comma-separated RFC 3161 TSAs that time-stamp the exchange log head, tried in order',
   }),
   LOG_ANCHOR_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3_600_000 }),
+  MESSAGE_DIR: Type.String({
+    minLength: 1,
+    description: 'Directory of the edXML messages sent and received, one file per message named by its SHA-256',
+  }),
   MAX_MESSAGE_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 * 1024 }),
 });
 export type ExchangeConfig = Static<typeof exchangeConfigSchema>;

@@ -6,6 +6,7 @@ import type { EdxmlProfile } from './domain/edxml/model';
 import type { HubAdapter, HubCredentials } from './hub/hub-adapter';
 import type { DocumentsClient } from './clients/documents-client';
 import type { SigningClient } from './clients/signing-client';
+import type { MessageStore } from './storage/message-store';
 
 /** What the exchange use cases take besides the platform context: the hub, its accounts, documents. */
 export type ExchangeContext = UseCaseContext & {
@@ -24,6 +25,8 @@ export type ExchangeContext = UseCaseContext & {
   topicPrefix: string;
   profile: EdxmlProfile;
   maxMessageBytes: number;
+  /** The messages sent and received, as files (MESSAGE_DIR). */
+  messages: MessageStore;
 };
 
 /** What the clerk's actions on an exchange take (routes): the platform context, documents and the caller's assertion. */
@@ -38,6 +41,7 @@ export type ClerkContext = UseCaseContext & {
   read: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   profile: EdxmlProfile;
   maxMessageBytes: number;
+  messages: MessageStore;
 };
 
 export type ClerkServices = {
@@ -49,6 +53,7 @@ export type ClerkServices = {
   clock?: Clock;
   profile?: EdxmlProfile;
   maxMessageBytes?: number;
+  messages: MessageStore;
 };
 
 /** The context of a clerk's request: the caller's assertion travels on to documents when the action needs it. */
@@ -64,5 +69,6 @@ export function clerkContext(request: FastifyRequest, services: ClerkServices, o
     read: (work) => withTransaction(services.pool, work),
     profile: services.profile ?? nationalHubProfile,
     maxMessageBytes: services.maxMessageBytes ?? 64 * 1024 * 1024,
+    messages: services.messages,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { withTransaction } from '@vanthu/platform';
@@ -10,12 +11,11 @@ import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
 import { runHubJobs } from '../src/domain/exchanges/run-hub-jobs';
 import { getExchange } from '../src/domain/exchanges/get-exchange';
 import { verifyExchangeLog } from '../src/domain/exchanges/verify-exchange-log';
-import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
 import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
 import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import { BkavAdapter } from '../src/hub/bkav-adapter';
 import type { HubCredentials, HubError, SentEdoc } from '../src/hub/hub-adapter';
-import { hubTestContext } from './hub-test-context';
+import { fetchWhole, hubTestContext, messagesOf, storeTestMessage } from './hub-test-context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { clerkOf } from '../../../test/support/identities';
@@ -107,9 +107,9 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
     expect(sandbox.messages().filter((m) => m.edxml.equals(edxml))).toHaveLength(1);
     expect(await hub.listReceived(account(agencyB), 'edoc')).toEqual([{ docId, from: '', messageType: 'edoc' }]);
     expect(await hub.listReceived(account(agencyB), 'status')).toEqual([]);
-    expect((await hub.getEdoc(account(agencyB), docId)).equals(edxml)).toBe(true);
+    expect((await fetchWhole(hub, account(agencyB), docId)).equals(edxml)).toBe(true);
     // Only the recipient reads it.
-    expect(await refusal(hub.getEdoc(account(agencyA), docId))).toMatch(/^9999:false:.*21: no such document/);
+    expect(await refusal(fetchWhole(hub, account(agencyA), docId))).toMatch(/^9999:false:.*21: no such document/);
     await hub.acknowledge(account(agencyB), docId, 'processing'); // Bkav has no such answer: nothing is sent
     expect(await hub.listReceived(account(agencyB), 'edoc')).toHaveLength(1);
     await hub.acknowledge(account(agencyB), docId, 'done');
@@ -155,7 +155,7 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
     expect(await hub.listReceived(account(agencyA), 'status')).toEqual([
       { docId: sent, from: '', messageType: 'status' },
     ]);
-    expect((await hub.getEdoc(account(agencyA), sent)).equals(status)).toBe(true);
+    expect((await fetchWhole(hub, account(agencyA), sent)).equals(status)).toBe(true);
     await hub.acknowledge(account(agencyA), sent, 'done');
 
     // A hub answering 9999 InternalServer (as Bkav does on an exception) is retried.
@@ -194,9 +194,8 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
       ctxA,
     );
     await withTransaction(exchangeA.pool, (tx) =>
-      storeBuiltMessage(tx, exchangeId!, {
+      storeTestMessage(tx, messagesOf(exchangeA), exchangeId!, {
         edxml,
-        sha256: createHash('sha256').update(edxml).digest('hex'),
         edxmlDocumentId: `${agencyA},2026/12/03,306/SCT-VP`,
         at: new Date(),
       }),
@@ -220,13 +219,14 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
     );
     expect(log).toEqual([{ outcome: 'already-held', transport_id: null }]);
     // The log still proves what was sent: a changed byte of the stored message is found (then put back).
-    expect((await verifyExchangeLog({}, { pool: exchangeA.pool })).valid).toBe(true);
-    await exchangeA.pool.query(`UPDATE exchanges SET edxml = edxml || '\\x20'::bytea WHERE id = $1`, [exchangeId]);
-    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({
+    expect((await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).valid).toBe(true);
+    const file = messagesOf(exchangeA).pathOf(createHash('sha256').update(edxml).digest('hex'));
+    fs.appendFileSync(file, ' ');
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
       valid: false,
       firstBroken: { reason: 'the stored message no longer has the SHA-256 logged for it' },
     });
-    await exchangeA.pool.query('UPDATE exchanges SET edxml = $2 WHERE id = $1', [exchangeId, edxml]);
+    fs.writeFileSync(file, edxml);
     const { rows: events } = await exchangeA.pool.query(
       `SELECT count(*)::int AS n FROM outbox WHERE event_type = 'vn.vanthu.exchange.sent.v1' AND message_key = $1`,
       [exchangeId],
@@ -257,9 +257,8 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
       ctxA,
     );
     await withTransaction(exchangeA.pool, (tx) =>
-      storeBuiltMessage(tx, exchangeId!, {
+      storeTestMessage(tx, messagesOf(exchangeA), exchangeId!, {
         edxml,
-        sha256: createHash('sha256').update(edxml).digest('hex'),
         edxmlDocumentId: `${agencyA},2026/12/03,305/SCT-VP`,
         at: new Date(),
       }),
@@ -270,11 +269,13 @@ describe('the Bkav eDoc adapter and the sandbox’s /EdocService routes', () => 
 
     expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 1, rejected: 0 });
     expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 0 }); // not confirmed yet: stored once
-    const received = await exchangeB.pool.query<{ edxml: Buffer; id: string }>(
-      `SELECT id, edxml FROM exchanges WHERE direction = 'received'`,
+    const received = await exchangeB.pool.query<{ edxml: Buffer | null; edxml_sha256: string; id: string }>(
+      `SELECT id, edxml, edxml_sha256 FROM exchanges WHERE direction = 'received'`,
     );
     expect(received.rows).toHaveLength(1);
-    expect(received.rows[0]!.edxml.equals(edxml)).toBe(true);
+    // Stored as a file named by its SHA-256, not in the row.
+    expect(received.rows[0]!.edxml).toBeNull();
+    expect(fs.readFileSync(messagesOf(exchangeB).pathOf(received.rows[0]!.edxml_sha256)).equals(edxml)).toBe(true);
     // The acknowledgement job confirms it; the create-document job waits for a documents service (none here).
     await runHubJobs({}, ctxB);
     expect(sandbox.messages().find((m) => m.edxml.equals(edxml))!.status).toBe('done');

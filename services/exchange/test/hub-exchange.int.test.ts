@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
@@ -14,7 +15,6 @@ import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
 import { runHubJobs } from '../src/domain/exchanges/run-hub-jobs';
 import { getExchange } from '../src/domain/exchanges/get-exchange';
 import { verifyExchangeLog } from '../src/domain/exchanges/verify-exchange-log';
-import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
 import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
 import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import { VxpAdapter } from '../src/hub/vxp-adapter';
@@ -24,6 +24,7 @@ import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { createIdentityKit } from '../../../test/support/identities';
 import { makePdf } from '../../../test/support/pdfs';
+import { messagesOf, storeTestMessage } from './hub-test-context';
 
 // Two vanthu instances (agency A and agency B, each its own exchange database) exchange through
 // the hub sandbox over HTTP; B's incoming documents are created in a real documents service.
@@ -73,6 +74,7 @@ const base = (agencyCode: string, fixture: ServiceFixture, documentsUrl?: string
   profile: nationalHubProfile,
   maxMessageBytes: 8 * 1024 * 1024,
   trust: [],
+  messages: messagesOf(fixture),
 });
 
 let ctxA: ReturnType<typeof workerContext>;
@@ -141,9 +143,8 @@ async function queueWithMessage(deliveryId: string, edxml: Buffer, to: string[])
   );
   expect(queued.queued).toBe(true);
   await withTransaction(exchangeA.pool, (tx) =>
-    storeBuiltMessage(tx, queued.exchangeId!, {
+    storeTestMessage(tx, messagesOf(exchangeA), queued.exchangeId!, {
       edxml,
-      sha256: createHash('sha256').update(edxml).digest('hex'),
       edxmlDocumentId: `${agencyA},2026/12/01,45/UBND-KT`,
       at: now,
     }),
@@ -265,11 +266,31 @@ describe('exchange through the hub sandbox', () => {
     expect(await outboxTypes(exchangeA)).toEqual(['vn.vanthu.exchange.sent.v1', 'vn.vanthu.exchange.status.v1']);
 
     // The log verifies; a changed byte in a logged message is detected; the log refuses changes.
-    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({ valid: true, entries: 2 });
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
+      valid: true,
+      entries: 2,
+    });
+    // The message is a file of the message store, named by its SHA-256.
+    const file = messagesOf(exchangeA).pathOf(createHash('sha256').update(edxml).digest('hex'));
+    expect(fs.readFileSync(file).equals(edxml)).toBe(true);
     const tampered = Buffer.from(edxml);
     tampered[tampered.length - 20]! ^= 0x01;
+    fs.writeFileSync(file, tampered);
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
+      valid: false,
+      firstBroken: { position: 1, reason: expect.stringMatching(/SHA-256/) },
+    });
+    // A row from before messages moved to files keeps its bytes in the database, and is read from there.
+    fs.rmSync(file);
+    await exchangeA.pool.query('UPDATE exchanges SET edxml = $2, edxml_in_file = false WHERE id = $1', [
+      exchangeId,
+      edxml,
+    ]);
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
+      valid: true,
+    });
     await exchangeA.pool.query('UPDATE exchanges SET edxml = $2 WHERE id = $1', [exchangeId, tampered]);
-    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
       valid: false,
       firstBroken: { position: 1, reason: expect.stringMatching(/SHA-256/) },
     });

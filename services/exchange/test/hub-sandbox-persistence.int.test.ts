@@ -9,6 +9,7 @@ import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import type { HubCredentials } from '../src/hub/hub-adapter';
 import { LgspAdapter } from '../src/hub/lgsp-adapter';
 import { VxpAdapter } from '../src/hub/vxp-adapter';
+import { fetchWhole } from './hub-test-context';
 
 // The hub sandbox with a data directory: what it accepted, and what its recipients acknowledged, survives
 // a restart. Each restart closes the sandbox and builds a new one from the directory alone (no message
@@ -83,7 +84,7 @@ describe('the hub sandbox keeps its messages across a restart', () => {
 
     const listed = await vxp.listReceived(account(agencyB), 'edoc');
     expect(listed.map((m) => m.docId).sort()).toEqual([sentFirst.docId, sentSecond.docId].sort());
-    expect((await vxp.getEdoc(account(agencyB), sentFirst.docId)).equals(first)).toBe(true);
+    expect((await fetchWhole(vxp, account(agencyB), sentFirst.docId)).equals(first)).toBe(true);
     // The same file sent again after the restart is still recognised: the same DocId, nothing new to deliver.
     expect(await vxp.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml: first })).toEqual(
       sentFirst,
@@ -96,7 +97,7 @@ describe('the hub sandbox keeps its messages across a restart', () => {
     await startHub();
     // Through the other protocol too: the same store behind both.
     expect((await lgsp.listReceived(account(agencyB), 'edoc')).map((m) => m.docId)).toEqual([sentSecond.docId]);
-    expect((await lgsp.getEdoc(account(agencyB), sentSecond.docId)).equals(second)).toBe(true);
+    expect((await fetchWhole(lgsp, account(agencyB), sentSecond.docId)).equals(second)).toBe(true);
     expect(sandbox!.messages().find((m) => m.docId === sentFirst.docId)).toMatchObject({ status: 'done' });
   });
 
@@ -119,7 +120,7 @@ describe('the hub sandbox keeps its messages across a restart', () => {
     await expect(vxp.listReceived(account(agencyA), 'status')).rejects.toMatchObject({ retriable: true });
     await startHub();
     expect((await vxp.listReceived(account(agencyA), 'status')).map((m) => m.docId)).toEqual([sent.docId]);
-    expect((await vxp.getEdoc(account(agencyA), sent.docId)).equals(status)).toBe(true);
+    expect((await fetchWhole(vxp, account(agencyA), sent.docId)).equals(status)).toBe(true);
 
     await stopHub();
     const file = path.join(dataDir, `${sent.docId}.${agencyA}.edxml`);

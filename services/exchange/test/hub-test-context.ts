@@ -1,3 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Tx } from '@vanthu/platform';
+import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
+import { MessageStore } from '../src/storage/message-store';
 import { nationalHubProfile } from '../src/domain/edxml/model';
 import type { HubAdapter, HubCredentials } from '../src/hub/hub-adapter';
 import { workerContext } from '../src/worker';
@@ -10,6 +16,7 @@ export function hubTestContext(
   hub: HubAdapter,
   credentials: HubCredentials,
   clock: () => Date = () => new Date(),
+  messages: MessageStore = messagesOf(fixture),
 ) {
   return workerContext(
     {
@@ -23,8 +30,42 @@ export function hubTestContext(
       profile: nationalHubProfile,
       maxMessageBytes: 8 * 1024 * 1024,
       trust: [],
+      messages,
     },
     fixture.pool,
     `${hub.name}-test`,
   );
+}
+
+/** A message store (MESSAGE_DIR) in a temporary directory of its own, removed when the test process exits. */
+export function testMessageStore(): MessageStore {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exchange-messages-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return new MessageStore(dir);
+}
+
+const stores = new WeakMap<ServiceFixture, MessageStore>();
+/** The message store of the exchange instance whose database is `fixture`'s (one per instance, like MESSAGE_DIR). */
+export function messagesOf(fixture: ServiceFixture): MessageStore {
+  const found = stores.get(fixture) ?? testMessageStore();
+  stores.set(fixture, found);
+  return found;
+}
+
+/** A message fetched from a hub, gathered into memory (tests of small messages compare the bytes). */
+export async function fetchWhole(hub: HubAdapter, account: HubCredentials, docId: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await hub.getEdoc(account, docId, async (chunk) => void chunks.push(Buffer.from(chunk)));
+  return Buffer.concat(chunks);
+}
+
+/** A built outgoing message stored as the hub job would have stored it. */
+export async function storeTestMessage(
+  tx: Tx,
+  messages: MessageStore,
+  exchangeId: string,
+  message: { edxml: Buffer; edxmlDocumentId: string; at: Date },
+): Promise<void> {
+  const stored = await messages.put(message.edxml);
+  await storeBuiltMessage(tx, exchangeId, { stored, edxmlDocumentId: message.edxmlDocumentId, at: message.at });
 }

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { withTransaction } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
@@ -8,13 +9,12 @@ import { queueDelivery } from '../src/domain/exchanges/queue-delivery';
 import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
 import { runHubJobs } from '../src/domain/exchanges/run-hub-jobs';
 import { getExchange } from '../src/domain/exchanges/get-exchange';
-import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
 import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
 import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import type { HubError } from '../src/hub/hub-adapter';
 import type { HubCredentials } from '../src/hub/hub-adapter';
 import { LgspAdapter } from '../src/hub/lgsp-adapter';
-import { hubTestContext } from './hub-test-context';
+import { fetchWhole, hubTestContext, messagesOf, storeTestMessage } from './hub-test-context';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { clerkOf } from '../../../test/support/identities';
@@ -104,9 +104,8 @@ async function queue(number: string, to: string[], fixture = exchangeA, agencyCo
     context(fixture, agencyCode),
   );
   await withTransaction(fixture.pool, (tx) =>
-    storeBuiltMessage(tx, exchangeId!, {
+    storeTestMessage(tx, messagesOf(fixture), exchangeId!, {
       edxml,
-      sha256: createHash('sha256').update(edxml).digest('hex'),
       edxmlDocumentId: `${agencyA},2026/12/02,${number}/SNV-VP`,
       at: now,
     }),
@@ -121,9 +120,9 @@ describe('the LGSP adapter and the sandbox’s LGSP routes', () => {
     expect((await hub.sendEdoc(account(agencyA), { messageType: 'edoc', to: [agencyB], edxml })).docId).toBe(docId);
     const listed = await hub.listReceived(account(agencyB), 'edoc');
     expect(listed).toEqual([expect.objectContaining({ docId, from: agencyA, messageType: 'edoc' })]);
-    expect((await hub.getEdoc(account(agencyB), docId)).equals(edxml)).toBe(true);
+    expect((await fetchWhole(hub, account(agencyB), docId)).equals(edxml)).toBe(true);
     // Only the recipient reads it.
-    await expect(hub.getEdoc(account(agencyA), docId)).rejects.toMatchObject({ code: '21', retriable: false });
+    await expect(fetchWhole(hub, account(agencyA), docId)).rejects.toMatchObject({ code: '21', retriable: false });
     await hub.acknowledge(account(agencyB), docId, 'done');
     expect(await hub.listReceived(account(agencyB), 'edoc')).toEqual([]);
     expect(await hub.listAgencies(account(agencyB))).toEqual(
@@ -199,10 +198,11 @@ describe('the LGSP adapter and the sandbox’s LGSP routes', () => {
     expect(await receiveFromHub({ agencyCode: agencyB }, ctxB)).toMatchObject({ documents: 0 });
     await runHubJobs({}, ctxB);
     expect(store.find((m) => m.edxml.includes('206/SNV-VP'))!.status).toBe('done');
-    const received = await exchangeB.pool.query<{ edxml: Buffer }>(
-      `SELECT edxml FROM exchanges WHERE direction = 'received'`,
+    const received = await exchangeB.pool.query<{ edxml_sha256: string }>(
+      `SELECT edxml_sha256 FROM exchanges WHERE direction = 'received'`,
     );
-    expect(received.rows[0]!.edxml.equals(store.find((m) => m.edxml.includes('206/SNV-VP'))!.edxml)).toBe(true);
+    const file = messagesOf(exchangeB).pathOf(received.rows[0]!.edxml_sha256);
+    expect(fs.readFileSync(file).equals(store.find((m) => m.edxml.includes('206/SNV-VP'))!.edxml)).toBe(true);
 
     const refused = await queue('207', [agencyB]);
     const wrong = context(exchangeA, agencyA, { ...account(agencyA), secret: 'rotated-away' });

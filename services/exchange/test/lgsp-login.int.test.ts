@@ -6,6 +6,7 @@ import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import { HubError } from '../src/hub/hub-adapter';
 import type { HubCredentials } from '../src/hub/hub-adapter';
 import { LgspAdapter } from '../src/hub/lgsp-adapter';
+import { fetchWhole } from './hub-test-context';
 
 // The LGSP's Bearer login over HTTP against the hub sandbox: a token from POST /v1/auth/login goes with every
 // call beside X-SystemId / X-SecretKey, is reused until shortly before it expires, renewed then, and renewed at
@@ -87,7 +88,7 @@ describe('LGSP Bearer login', () => {
     expect(hub.logins).toBe(1);
     const listed = await hub.listReceived(account(agencyB), 'edoc');
     expect(listed.map((i) => i.docId)).toContain(docId);
-    expect((await hub.getEdoc(account(agencyB), docId)).equals(message('11'))).toBe(true);
+    expect((await fetchWhole(hub, account(agencyB), docId)).equals(message('11'))).toBe(true);
     await hub.acknowledge(account(agencyB), docId, 'done');
     expect(hub.logins).toBe(1);
   });

@@ -12,6 +12,7 @@ import { insertLogAnchor } from '../src/repositories/exchange-log-repository';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { loadInfrastructure } from '../../../test/support/infrastructure';
+import { messagesOf } from './hub-test-context';
 
 // The exchange log head time-stamped by the stack's RFC 3161 TSA (openssl ts), checked by our verifier and
 // independently by `openssl ts -verify` against the test PKI.
@@ -53,7 +54,7 @@ describe('the exchange log head time-stamped by the TSA', () => {
     expect(await anchorExchangeLog({}, { pool: fixture.pool, tsa, clock })).toBeUndefined(); // unchanged head
     await append(3);
     expect(await anchorExchangeLog({}, { pool: fixture.pool, tsa, clock })).toMatchObject({ position: 3 });
-    const verification = await verifyExchangeLog({}, { pool: fixture.pool });
+    const verification = await verifyExchangeLog({}, { pool: fixture.pool, messages: messagesOf(fixture) });
     expect(verification).toMatchObject({ valid: true, entries: 3, anchors: 2, lastAnchor: { position: 3 } });
 
     // Independent check: openssl verifies the stored token over the head hash against the test PKI.
@@ -88,7 +89,7 @@ describe('the exchange log head time-stamped by the TSA', () => {
     await withTransaction(fixture.pool, (tx) =>
       insertLogAnchor(tx, { position: head.position, headHash: head.entryHash, ...other, at: new Date() }),
     );
-    expect(await verifyExchangeLog({}, { pool: fixture.pool })).toMatchObject({
+    expect(await verifyExchangeLog({}, { pool: fixture.pool, messages: messagesOf(fixture) })).toMatchObject({
       valid: false,
       firstBroken: { position: head.position, reason: expect.stringMatching(/does not stamp this head/) },
     });

@@ -25,7 +25,6 @@ import { runHubJobs } from '../src/domain/exchanges/run-hub-jobs';
 import { getExchange } from '../src/domain/exchanges/get-exchange';
 import { verifyExchangeLog } from '../src/domain/exchanges/verify-exchange-log';
 import { exchangeHandlers } from '../src/events/consumers';
-import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
 import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
 import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
 import { VxpAdapter } from '../src/hub/vxp-adapter';
@@ -35,6 +34,7 @@ import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { clerkOf, createIdentityKit } from '../../../test/support/identities';
 import { makePdf } from '../../../test/support/pdfs';
+import { messagesOf, storeTestMessage } from './hub-test-context';
 
 // The status flows both ways and the recall, between two instances (A issues, B receives) over the hub
 // sandbox: B's 03–06 follow documents' and routing's events (fed to the real handlers in a transaction, as
@@ -83,6 +83,7 @@ const base = (agencyCode: string, fixture: ServiceFixture, hubUrl: string, docum
   profile: nationalHubProfile,
   maxMessageBytes: 8 * 1024 * 1024,
   trust: [],
+  messages: messagesOf(fixture),
 });
 
 beforeAll(async () => {
@@ -111,6 +112,7 @@ beforeAll(async () => {
   ctxB = workerContext(baseB, exchangeB.pool, 'test-b');
   appB = await buildApp({
     logger: exchangeB.logger,
+    messages: messagesOf(exchangeB),
     pool: exchangeB.pool,
     identityPublicKey: kit.publicKeyPem,
     documents: new DocumentsClient(documentsUrl),
@@ -170,9 +172,8 @@ async function sendToB(number: string, documentId: string): Promise<{ sent: stri
   ]);
   const sent = rows[0]!.id;
   await withTransaction(exchangeA.pool, (tx) =>
-    storeBuiltMessage(tx, sent, {
+    storeTestMessage(tx, messagesOf(exchangeA), sent, {
       edxml,
-      sha256: createHash('sha256').update(edxml).digest('hex'),
       edxmlDocumentId: `${agencyA},2026/12/02,${number}/UBND-KT`,
       at: now,
     }),
@@ -367,6 +368,7 @@ describe('statuses 01–06 driven by events, the clerk’s return (02) and a rec
     // Documents unreachable: 503, and the request still waits (nothing half-done, no 15 queued).
     const cutOff = await buildApp({
       logger: exchangeB.logger,
+      messages: messagesOf(exchangeB),
       pool: exchangeB.pool,
       identityPublicKey: kit.publicKeyPem,
       documents: new DocumentsClient('http://127.0.0.1:1'),
@@ -402,8 +404,12 @@ describe('statuses 01–06 driven by events, the clerk’s return (02) and a rec
     expect((await trail(first.sent)).slice(-2)).toEqual([`sent:${agencyB}:13`, `received:${agencyB}:15`]);
     const answeredA = (await outbox(exchangeA)).find((e) => e.event_type === 'vn.vanthu.exchange.recall-answered.v1')!;
     expect(answeredA.data).toMatchObject({ side: 'sender', organId: agencyB, decision: 'agree' });
-    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({ valid: true });
-    expect(await verifyExchangeLog({}, { pool: exchangeB.pool })).toMatchObject({ valid: true });
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
+      valid: true,
+    });
+    expect(await verifyExchangeLog({}, { pool: exchangeB.pool, messages: messagesOf(exchangeB) })).toMatchObject({
+      valid: true,
+    });
   });
 
   it('gives up a send still waiting for the hub when its document is recalled', async () => {
@@ -480,6 +486,7 @@ describe('update (cập nhật) and replacement (thay thế) sent by A and appli
   beforeAll(async () => {
     appA = await buildApp({
       logger: exchangeA.logger,
+      messages: messagesOf(exchangeA),
       pool: exchangeA.pool,
       identityPublicKey: kit.publicKeyPem,
       documents: documentsOfA,
@@ -627,7 +634,11 @@ describe('update (cập nhật) and replacement (thay thế) sent by A and appli
       `received:${agencyB}:15`,
     ]);
     expect(await trail(replacement.id)).toEqual([`received:${agencyB}:01`]);
-    expect(await verifyExchangeLog({}, { pool: exchangeA.pool })).toMatchObject({ valid: true });
-    expect(await verifyExchangeLog({}, { pool: exchangeB.pool })).toMatchObject({ valid: true });
+    expect(await verifyExchangeLog({}, { pool: exchangeA.pool, messages: messagesOf(exchangeA) })).toMatchObject({
+      valid: true,
+    });
+    expect(await verifyExchangeLog({}, { pool: exchangeB.pool, messages: messagesOf(exchangeB) })).toMatchObject({
+      valid: true,
+    });
   });
 });

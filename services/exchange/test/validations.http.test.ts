@@ -3,6 +3,7 @@ import { createLogger, createPool } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { buildApp } from '../src/app';
 import { buildEdxml } from '../src/domain/edxml/build-edxml';
+import { testMessageStore } from './hub-test-context';
 import { agencyA, clerkOf, createIdentityKit } from '../../../test/support/identities';
 
 const kit = createIdentityKit();
@@ -14,6 +15,7 @@ beforeAll(async () => {
     logger: createLogger('test', 'silent'),
     pool,
     identityPublicKey: kit.publicKeyPem,
+    messages: testMessageStore(),
     maxMessageBytes: 64 * 1024,
   });
 });

@@ -41,6 +41,7 @@ import { intermediatePublishName } from '../../../infra/src/pki';
 import { documentUpload } from '../../../test/support/multipart';
 import { makePdf } from '../../../test/support/pdfs';
 import { readPin } from '../../signing/src/hsm/hsm-connection';
+import { messagesOf } from './hub-test-context';
 
 // XML-DSig end to end: A's exchange builds the edXML of a document issued in a real documents
 // service, the real signing service signs it with A's seal in SoftHSM (after checking it against that
@@ -101,6 +102,7 @@ const base = (agencyCode: string, fixture: ServiceFixture, hubUrl: string, docum
   topicPrefix: '',
   profile: nationalHubProfile,
   maxMessageBytes: 8 * 1024 * 1024,
+  messages: messagesOf(fixture),
 });
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { AppError } from '@vanthu/platform';
 
 export type DocumentInfo = {
@@ -19,6 +20,14 @@ export type DocumentInfo = {
     registeredAt: string;
   } | null;
 };
+
+/** A PDF to upload: bytes, or a file streamed from disk as the request body goes (never read whole). */
+export type PdfSource = Buffer | { file: string };
+
+const pdfPart = async (pdf: PdfSource): Promise<Blob> =>
+  Buffer.isBuffer(pdf)
+    ? new Blob([pdf], { type: 'application/pdf' })
+    : fs.openAsBlob(pdf.file, { type: 'application/pdf' });
 
 /** The caller's (or this service's) identity assertion and a request id, forwarded to documents. */
 export type CallerHeaders = { identity: string; requestId: string };
@@ -83,11 +92,11 @@ export class DocumentsClient {
   /** Creates the incoming document (văn bản đến); the idempotency key makes a repeat return the first one. */
   async createIncomingDocument(
     caller: CallerHeaders,
-    input: { metadata: Record<string, unknown>; pdf: Buffer; fileName: string; idempotencyKey: string },
+    input: { metadata: Record<string, unknown>; pdf: PdfSource; fileName: string; idempotencyKey: string },
   ): Promise<DocumentInfo> {
     const form = new FormData();
     form.append('metadata', JSON.stringify(input.metadata));
-    form.append('file', new Blob([input.pdf], { type: 'application/pdf' }), input.fileName);
+    form.append('file', await pdfPart(input.pdf), input.fileName);
     const response = await this.call(
       `${this.baseUrl}/v1/documents`,
       { method: 'POST', headers: { 'idempotency-key': input.idempotencyKey }, body: form },
@@ -116,11 +125,11 @@ export class DocumentsClient {
   /** Adds the next version of a document (an update its issuer sent); the idempotency key makes a repeat return it. */
   async addDocumentVersion(
     caller: CallerHeaders,
-    input: { documentId: string; basedOnVersion: number; pdf: Buffer; fileName: string; idempotencyKey: string },
+    input: { documentId: string; basedOnVersion: number; pdf: PdfSource; fileName: string; idempotencyKey: string },
   ): Promise<DocumentInfo> {
     const form = new FormData();
     form.append('metadata', JSON.stringify({ kind: 'upload', basedOnVersion: input.basedOnVersion }));
-    form.append('file', new Blob([input.pdf], { type: 'application/pdf' }), input.fileName);
+    form.append('file', await pdfPart(input.pdf), input.fileName);
     const response = await this.call(
       `${this.baseUrl}/v1/documents/${encodeURIComponent(input.documentId)}/versions`,
       { method: 'POST', headers: { 'idempotency-key': input.idempotencyKey }, body: form },

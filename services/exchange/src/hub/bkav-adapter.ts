@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { HubError, hubAnswer, hubFetch } from './hub-adapter';
-import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem, SentEdoc } from './hub-adapter';
+import type {
+  HubAdapter,
+  HubAgency,
+  HubCredentials,
+  HubMessageType,
+  MessageSink,
+  ReceivedItem,
+  SentEdoc,
+} from './hub-adapter';
+import { streamedAnswer } from './streamed-answer';
 
 // The Bkav eDoc hub (docs/domain/edxml-facts.md "Bkav eDoc"; the shapes read from the public eDoc service,
 // `edoc-service-2.0/…/EdocController.java` and `EdocServiceConstant.java` of the BK source): under
@@ -48,12 +57,12 @@ export class BkavAdapter implements HubAdapter {
     this.directoryDomain = options.directoryDomain;
   }
 
-  private async call(
+  private request(
     operation: string,
     credentials: HubCredentials,
     init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; query?: string },
-  ): Promise<BkavAnswer> {
-    const response = await hubFetch(
+  ): Promise<Response> {
+    return hubFetch(
       operation,
       `${this.baseUrl}/EdocService/${operation}${init.query ?? ''}`,
       {
@@ -63,7 +72,18 @@ export class BkavAdapter implements HubAdapter {
       },
       this.timeoutMs,
     );
-    const answer = await hubAnswer<BkavAnswer>(operation, response);
+  }
+
+  private async call(
+    operation: string,
+    credentials: HubCredentials,
+    init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; query?: string },
+  ): Promise<BkavAnswer> {
+    const response = await this.request(operation, credentials, init);
+    return this.judge(operation, response, await hubAnswer<BkavAnswer>(operation, response));
+  }
+
+  private judge(operation: string, response: Response, answer: BkavAnswer): BkavAnswer {
     if (answer.code !== '0') {
       const errors = Array.isArray(answer.errors) ? answer.errors : [];
       const reason = errors.map((e) => `${e.code ?? '?'}: ${e.message ?? ''}`).join('; ') || 'no reason given';
@@ -119,14 +139,24 @@ export class BkavAdapter implements HubAdapter {
     return items;
   }
 
-  async getEdoc(credentials: HubCredentials, docId: string): Promise<Buffer> {
+  async getEdoc(credentials: HubCredentials, docId: string, write: MessageSink): Promise<void> {
     // getDocument wants the kind of message (a status's id is a trace id): the kind it was listed as.
     const type = kind(this.listedAs.get(docId) ?? 'edoc');
-    const answer = await this.call('getDocument', credentials, { method: 'POST', headers: { docid: docId, type } });
-    if (typeof answer.data !== 'string' || answer.data.length === 0) {
+    let size = 0;
+    const counted: MessageSink = (chunk) => {
+      size += chunk.length;
+      return write(chunk);
+    };
+    const init = { method: 'POST' as const, headers: { docid: docId, type } };
+    const response = await this.request('getDocument', credentials, init);
+    const answer = this.judge(
+      'getDocument',
+      response,
+      await streamedAnswer<BkavAnswer>('getDocument', response, ['data'], counted),
+    );
+    if (answer.data !== true || size === 0) {
       throw new HubError('20', `getDocument ${docId} answered no data`);
     }
-    return Buffer.from(answer.data, 'base64');
   }
 
   /** Bkav knows one transport answer, confirmReceived, for a message taken (done or failed); processing sends nothing. */

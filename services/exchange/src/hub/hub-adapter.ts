@@ -17,6 +17,9 @@ export type HubAgency = { code: string; name: string; parentCode?: string };
  */
 export type SentEdoc = { docId: string; alreadyHeld?: false } | { docId: null; alreadyHeld: true };
 
+/** Takes a fetched message's bytes as they arrive (a spool file); a rejection stops the fetch. */
+export type MessageSink = (chunk: Buffer) => Promise<void>;
+
 export type HubAdapter = {
   readonly name: string;
   sendEdoc(
@@ -24,7 +27,11 @@ export type HubAdapter = {
     message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
   ): Promise<SentEdoc>;
   listReceived(credentials: HubCredentials, messageType: HubMessageType): Promise<ReceivedItem[]>;
-  getEdoc(credentials: HubCredentials, docId: string): Promise<Buffer>;
+  /**
+   * Fetches one message into `write`, as it streams (never whole in memory). Rejects once the answer is
+   * read if the hub refused, or answered no message: what `write` took is then to be discarded.
+   */
+  getEdoc(credentials: HubCredentials, docId: string, write: MessageSink): Promise<void>;
   /** The transport acknowledgement (done, fail, processing), separate from the edXML StatusCode. */
   acknowledge(credentials: HubCredentials, docId: string, status: 'done' | 'fail' | 'processing'): Promise<void>;
   listAgencies(credentials: HubCredentials): Promise<HubAgency[]>;

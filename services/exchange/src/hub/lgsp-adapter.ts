@@ -1,5 +1,6 @@
 import { HubError, hubAnswer, hubFetch } from './hub-adapter';
-import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem } from './hub-adapter';
+import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, MessageSink, ReceivedItem } from './hub-adapter';
+import { streamedAnswer } from './streamed-answer';
 
 // The provincial LGSP REST shape (docs/domain/edxml-facts.md §3.3; requirements.md §3.4, the Lạng Sơn
 // integration): `X-SystemId` and `X-SecretKey` on every call; `POST /v1/sendEdoc` multipart with the
@@ -121,11 +122,11 @@ export class LgspAdapter implements HubAdapter {
     return token;
   }
 
-  private async call(
+  private async request(
     operation: string,
     credentials: HubCredentials,
     init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: FormData | string },
-  ): Promise<LgspAnswer> {
+  ): Promise<Response> {
     const url = this.url(operation);
     for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
     const send = async (renew: boolean): Promise<Response> => {
@@ -150,7 +151,19 @@ export class LgspAdapter implements HubAdapter {
       await response.body?.cancel();
       response = await send(true);
     }
-    const answer = await hubAnswer<LgspAnswer>(operation, response);
+    return response;
+  }
+
+  private async call(
+    operation: string,
+    credentials: HubCredentials,
+    init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: FormData | string },
+  ): Promise<LgspAnswer> {
+    const response = await this.request(operation, credentials, init);
+    return this.judge(operation, response, await hubAnswer<LgspAnswer>(operation, response));
+  }
+
+  private judge(operation: string, response: Response, answer: LgspAnswer): LgspAnswer {
     if (answer.success !== true) {
       const data = (answer.data ?? {}) as { errorCode?: unknown; errorDesc?: unknown };
       const code = typeof data.errorCode === 'string' ? data.errorCode : String(response.status);
@@ -194,11 +207,15 @@ export class LgspAdapter implements HubAdapter {
       }));
   }
 
-  async getEdoc(credentials: HubCredentials, docId: string): Promise<Buffer> {
-    const answer = await this.call('getEdoc', credentials, { method: 'GET', query: { docId } });
+  async getEdoc(credentials: HubCredentials, docId: string, write: MessageSink): Promise<void> {
+    const response = await this.request('getEdoc', credentials, { method: 'GET', query: { docId } });
+    const answer = this.judge(
+      'getEdoc',
+      response,
+      await streamedAnswer<LgspAnswer>('getEdoc', response, ['data', 'edxml'], write),
+    );
     const edxml = (answer.data as { edxml?: unknown } | undefined)?.edxml;
-    if (typeof edxml !== 'string') throw new HubError('20', `getEdoc ${docId} answered no edxml`);
-    return Buffer.from(edxml, 'base64');
+    if (edxml !== true) throw new HubError('20', `getEdoc ${docId} answered no edxml`);
   }
 
   async acknowledge(credentials: HubCredentials, docId: string, status: 'done' | 'fail' | 'processing'): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { HubError, hubAnswer, hubFetch } from './hub-adapter';
-import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, ReceivedItem } from './hub-adapter';
+import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, MessageSink, ReceivedItem } from './hub-adapter';
+import { streamedAnswer } from './streamed-answer';
 
 // The VNPT VXP protocol as the public SDK (SDKVXP 2.0.1) sends it (docs/domain/edxml-facts.md,
 // "Hub APIs"): every parameter, the systemid and a timestamp travel as `XroadVnpt-<name>` headers;
@@ -55,19 +56,31 @@ export class VxpAdapter implements HubAdapter {
   private readonly timeoutMs: number;
   private readonly clock: () => Date;
 
+  private request(
+    operation: string,
+    credentials: HubCredentials,
+    parameters: Record<string, string>,
+    body?: FormData,
+  ): Promise<Response> {
+    return hubFetch(
+      operation,
+      `${this.baseUrl}/${operation}`,
+      { method: 'POST', headers: vxpHeaders(credentials, parameters, this.clock()), ...(body ? { body } : {}) },
+      this.timeoutMs,
+    );
+  }
+
   private async call(
     operation: string,
     credentials: HubCredentials,
     parameters: Record<string, string>,
     body?: FormData,
   ): Promise<VxpAnswer> {
-    const response = await hubFetch(
-      operation,
-      `${this.baseUrl}/${operation}`,
-      { method: 'POST', headers: vxpHeaders(credentials, parameters, this.clock()), ...(body ? { body } : {}) },
-      this.timeoutMs,
-    );
-    const answer = await hubAnswer<VxpAnswer>(operation, response);
+    const response = await this.request(operation, credentials, parameters, body);
+    return this.judge(operation, response, await hubAnswer<VxpAnswer>(operation, response));
+  }
+
+  private judge(operation: string, response: Response, answer: VxpAnswer): VxpAnswer {
     if (answer.ErrorCode !== '0' || answer.status !== 'OK') {
       throw new HubError(
         answer.ErrorCode ?? String(response.status),
@@ -113,10 +126,10 @@ export class VxpAdapter implements HubAdapter {
     }));
   }
 
-  async getEdoc(credentials: HubCredentials, docId: string): Promise<Buffer> {
-    const answer = await this.call('getEdoc', credentials, { docId });
-    if (typeof answer.data !== 'string') throw new HubError('20', `getEdoc ${docId} answered no data`);
-    return Buffer.from(answer.data, 'base64');
+  async getEdoc(credentials: HubCredentials, docId: string, write: MessageSink): Promise<void> {
+    const response = await this.request('getEdoc', credentials, { docId });
+    const answer = this.judge('getEdoc', response, await streamedAnswer('getEdoc', response, ['data'], write));
+    if (answer.data !== true) throw new HubError('20', `getEdoc ${docId} answered no data`);
   }
 
   async acknowledge(credentials: HubCredentials, docId: string, status: 'done' | 'fail' | 'processing'): Promise<void> {

@@ -126,8 +126,8 @@ export async function insertReceivedExchange(
     agencyCode: string;
     hub: string;
     transportId: string;
-    edxml: Buffer;
-    edxmlSha256: string;
+    /** The message, stored in MESSAGE_DIR under its SHA-256. */
+    message: { sha256: string; sizeBytes: number };
     edxmlDocumentId: string | null;
     businessDocType: number;
     counterparts: { organId: string; organName?: string }[];
@@ -141,10 +141,10 @@ export async function insertReceivedExchange(
   },
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
-    `INSERT INTO exchanges (id, direction, agency_code, hub, transport_id, edxml, edxml_sha256, edxml_document_id,
-                            business_doc_type, counterparts, state, problems, last_error, created_at, updated_at, received_at,
-                            related_exchange_id, document_id, signature)
-     VALUES ($1, 'received', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15, $16)
+    `INSERT INTO exchanges (id, direction, agency_code, hub, transport_id, edxml_in_file, edxml_bytes, edxml_sha256,
+                            edxml_document_id, business_doc_type, counterparts, state, problems, last_error, created_at,
+                            updated_at, received_at, related_exchange_id, document_id, signature)
+     VALUES ($1, 'received', $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15, $16)
      ON CONFLICT (agency_code, hub, transport_id) WHERE direction = 'received' AND transport_id IS NOT NULL DO NOTHING
      RETURNING ${columns}`,
     [
@@ -152,8 +152,8 @@ export async function insertReceivedExchange(
       row.agencyCode,
       row.hub,
       row.transportId,
-      row.edxml,
-      row.edxmlSha256,
+      row.message.sizeBytes,
+      row.message.sha256,
       row.edxmlDocumentId,
       row.businessDocType,
       JSON.stringify(row.counterparts),
@@ -179,8 +179,8 @@ export async function insertBusinessExchange(
     id: string;
     original: ExchangeRow;
     businessDocType: 1 | 2 | 3;
-    edxml: Buffer;
-    edxmlSha256: string;
+    /** The message, stored in MESSAGE_DIR under its SHA-256. */
+    message: { sha256: string; sizeBytes: number };
     at: Date;
     /** An update or replacement carries a document version (or another document) of its own. */
     carried?: { documentId: string; documentVersion: number; edxmlDocumentId: string };
@@ -188,10 +188,10 @@ export async function insertBusinessExchange(
   },
 ): Promise<ExchangeRow | undefined> {
   const { rows } = await tx.query(
-    `INSERT INTO exchanges (id, direction, agency_code, document_id, document_version, hub, edxml, edxml_sha256,
-                            edxml_document_id, business_doc_type, counterparts, state, created_at, updated_at,
-                            related_exchange_id, signature)
-     SELECT $1, 'sent', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12, $13
+    `INSERT INTO exchanges (id, direction, agency_code, document_id, document_version, hub, edxml_in_file, edxml_bytes,
+                            edxml_sha256, edxml_document_id, business_doc_type, counterparts, state, created_at,
+                            updated_at, related_exchange_id, signature)
+     SELECT $1, 'sent', $2, $3, $4, $5, true, $6, $7, $8, $9, $10, 'queued', $11, $11, $12, $13
       WHERE NOT EXISTS (SELECT 1 FROM exchanges WHERE related_exchange_id = $12 AND business_doc_type = $9
                            AND direction = 'sent' AND state <> 'failed'
                            AND ($9 <> 2 OR document_version IS NOT DISTINCT FROM $4))
@@ -202,8 +202,8 @@ export async function insertBusinessExchange(
       row.carried?.documentId ?? row.original.documentId,
       row.carried?.documentVersion ?? row.original.documentVersion,
       row.original.hub,
-      row.edxml,
-      row.edxmlSha256,
+      row.message.sizeBytes,
+      row.message.sha256,
       row.carried?.edxmlDocumentId ?? row.original.edxmlDocumentId,
       row.businessDocType,
       JSON.stringify(row.original.counterparts),
@@ -311,26 +311,45 @@ export async function findSentExchangeByEdxmlId(
   return rows[0] ? toExchange(rows[0]) : undefined;
 }
 
-export async function readExchangeMessage(tx: Tx, id: string): Promise<Buffer | undefined> {
-  const { rows } = await tx.query<{ edxml: Buffer | null }>('SELECT edxml FROM exchanges WHERE id = $1', [id]);
-  return rows[0]?.edxml ?? undefined;
+/**
+ * Where an exchange's message is: a file of MESSAGE_DIR named by its SHA-256, or, for a row written before
+ * messages moved to files, its bytes in the row. Undefined while an outgoing message is not built yet.
+ */
+export type MessageLocation = { sha256: string; inFile: true } | { sha256: string; inFile: false; bytes: Buffer };
+
+export async function readExchangeMessage(tx: Tx, id: string): Promise<MessageLocation | undefined> {
+  const { rows } = await tx.query<{ edxml_in_file: boolean; edxml_sha256: string | null; edxml: Buffer | null }>(
+    `SELECT edxml_in_file, edxml_sha256, CASE WHEN edxml_in_file THEN NULL ELSE edxml END AS edxml
+       FROM exchanges WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row?.edxml_sha256) return undefined;
+  if (row.edxml_in_file) return { sha256: row.edxml_sha256, inFile: true };
+  return row.edxml ? { sha256: row.edxml_sha256, inFile: false, bytes: row.edxml } : undefined;
 }
 
 export async function storeBuiltMessage(
   tx: Tx,
   id: string,
-  message: { edxml: Buffer; sha256: string; edxmlDocumentId: string; at: Date; signature?: Record<string, unknown> },
+  message: {
+    stored: { sha256: string; sizeBytes: number };
+    edxmlDocumentId: string;
+    at: Date;
+    signature?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await tx.query(
-    `UPDATE exchanges SET edxml = $2, edxml_sha256 = $3, edxml_document_id = $4, updated_at = $5, signature = $6
+    `UPDATE exchanges SET edxml = NULL, edxml_in_file = true, edxml_bytes = $6, edxml_sha256 = $2,
+                          edxml_document_id = $3, updated_at = $4, signature = $5
       WHERE id = $1`,
     [
       id,
-      message.edxml,
-      message.sha256,
+      message.stored.sha256,
       message.edxmlDocumentId,
       message.at,
       message.signature ? JSON.stringify(message.signature) : null,
+      message.stored.sizeBytes,
     ],
   );
 }

@@ -94,7 +94,7 @@ export async function exchangeRoutes(app: ServiceApp, deps: ClerkServices): Prom
     },
     async (request) => {
       requireRole(request.identity, 'admin', 'clerk');
-      return verifyExchangeLog({}, { pool: deps.pool });
+      return verifyExchangeLog({}, { pool: deps.pool, messages: deps.messages });
     },
   );
 

@@ -1,6 +1,6 @@
 import { checkCertificateChain } from '@vanthu/xmldsig';
 import type { ConformanceProblem } from './model';
-import type { ParsedEdxml } from './parse-edxml';
+import type { ParsedEdxml, ParsedEdxmlFile } from './parse-edxml';
 
 /** The signer's revocation state as the signing service learnt it (OCSP, else CRL, over the chain). */
 export type SignerRevocation = { status: 'good' | 'revoked' | 'unknown'; revokedAt?: string; reason?: string };
@@ -23,7 +23,10 @@ export type SignaturePolicy = {
  * an error; revocation that no responder could answer is a warning and `signature.revocation` is
  * `unknown`, for the receiver to try again later. Returns the problems added.
  */
-export async function checkSignatureTrust(parsed: ParsedEdxml, policy: SignaturePolicy): Promise<ConformanceProblem[]> {
+export async function checkSignatureTrust(
+  parsed: ParsedEdxml | ParsedEdxmlFile,
+  policy: SignaturePolicy,
+): Promise<ConformanceProblem[]> {
   const added: ConformanceProblem[] = [];
   const add = (rule: string, message: string, severity: 'error' | 'warning' = 'error') => {
     const problem: ConformanceProblem = { rule, path: 'edXMLHeader.Signature', message, severity };
@@ -71,7 +74,7 @@ export async function checkSignatureTrust(parsed: ParsedEdxml, policy: Signature
   return added;
 }
 
-const describe = (parsed: ParsedEdxml): string => {
+const describe = (parsed: ParsedEdxml | ParsedEdxmlFile): string => {
   if (parsed.kind === 'status') return `status message ${parsed.status.statusCode}`;
   const type = parsed.document.business?.businessDocType ?? 0;
   return ['document', 'recall', 'update', 'replacement'][type] ?? 'message';

@@ -1,20 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { exchangeRecallAnsweredV1, exchangeUpdateAppliedV1 } from '@vanthu/contracts';
 import type { ExchangeRecallAnsweredV1, ExchangeUpdateAppliedV1 } from '@vanthu/contracts';
 import { AppError, enqueueEvent, requireRole, vietnamIsoDateTime } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import { eventSource } from '../../config';
 import type { ClerkContext } from '../../context';
-import {
-  findExchange,
-  lockExchange,
-  readExchangeMessage,
-  setExchangeState,
-} from '../../repositories/exchanges-repository';
+import { findExchange, lockExchange, setExchangeState } from '../../repositories/exchanges-repository';
 import type { ExchangeRow } from '../../repositories/exchanges-repository';
 import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
-import { parseEdxml } from '../edxml/parse-edxml';
-import { carriedPdf } from './carried-pdf';
+import { carriedPdfFile } from './carried-pdf';
+import type { CarriedPdfFile } from './carried-pdf';
+import { messageFile, withParsedMessage } from './stored-message';
 import { exchangeView } from './get-exchange';
 import type { ExchangeView } from './get-exchange';
 import { queueStatusReply, responseReference } from './status-replies';
@@ -39,6 +36,31 @@ function assertAnswerable(row: ExchangeRow | undefined, exchangeId: string): ass
   }
 }
 
+/** The PDF an update carries, added as the next version unless a version with its SHA-256 is there already. */
+async function addUpdateVersion(
+  request: ExchangeRow,
+  carried: CarriedPdfFile,
+  ctx: ClerkContext,
+): Promise<{ version: number; sha256: string }> {
+  const documents = ctx.documents!;
+  const caller = { identity: ctx.callerAssertion!, requestId: ctx.requestId };
+  const hash = createHash('sha256');
+  if (Buffer.isBuffer(carried.pdf)) hash.update(carried.pdf);
+  else for await (const chunk of fs.createReadStream(carried.pdf.file)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  const current = await documents.getDocument(caller, request.documentId!);
+  const already = current.versions.find((v) => v.sha256 === sha256);
+  if (already) return { version: already.version, sha256 };
+  const updated = await documents.addDocumentVersion(caller, {
+    documentId: request.documentId!,
+    basedOnVersion: current.currentVersion,
+    pdf: carried.pdf,
+    fileName: carried.fileName,
+    idempotencyKey: `exchange-answer-${request.id}`,
+  });
+  return { version: updated.currentVersion, sha256 };
+}
+
 /**
  * What agreeing changes in documents, done in the clerk's own name before 15 is queued, so the issuer
  * never hears "agreed" about something not applied here: a recall revokes the incoming document (kept
@@ -57,22 +79,14 @@ async function applyInDocuments(
   const caller = { identity: ctx.callerAssertion, requestId: ctx.requestId };
   const issuer = request.counterparts[0]?.organId ?? 'cơ quan gửi';
   if (request.businessDocType === 2) {
-    const message = await ctx.read((tx) => readExchangeMessage(tx, request.id));
-    const parsed = message ? parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
-    const carried = parsed?.kind === 'edoc' ? carriedPdf(parsed.document, ctx.maxMessageBytes) : undefined;
-    if (!carried) throw new AppError('CONFLICT', `the update ${request.id} carries no PDF; refuse it with a reason`);
-    const sha256 = createHash('sha256').update(carried.pdf).digest('hex');
-    const current = await ctx.documents.getDocument(caller, request.documentId!);
-    const already = current.versions.find((v) => v.sha256 === sha256);
-    if (already) return { version: already.version, sha256 };
-    const updated = await ctx.documents.addDocumentVersion(caller, {
-      documentId: request.documentId!,
-      basedOnVersion: current.currentVersion,
-      pdf: carried.pdf,
-      fileName: carried.fileName,
-      idempotencyKey: `exchange-answer-${request.id}`,
+    const file = await ctx.read((tx) => messageFile(tx, request.id, ctx));
+    if (!file) throw new AppError('CONFLICT', `the update ${request.id} carries no PDF; refuse it with a reason`);
+    // Parsed from its file; the PDF goes to documents from its attachment file, as a stream.
+    return withParsedMessage(file, ctx, async (parsed) => {
+      const carried = parsed.kind === 'edoc' ? carriedPdfFile(parsed.document, ctx.maxMessageBytes) : undefined;
+      if (!carried) throw new AppError('CONFLICT', `the update ${request.id} carries no PDF; refuse it with a reason`);
+      return addUpdateVersion(request, carried, ctx);
     });
-    return { version: updated.currentVersion, sha256 };
   }
   const why =
     request.businessDocType === 3

@@ -1,16 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ExchangeContext } from '../../context';
 import {
   insertBusinessExchange,
   listSentExchangesOfDocument,
   markExchangeFailed,
-  readExchangeMessage,
 } from '../../repositories/exchanges-repository';
 import { cancelPendingHubJobs, enqueueHubJob } from '../../repositories/hub-jobs-repository';
 import { buildEdxml } from '../edxml/build-edxml';
 import { fromEdxmlTimestamp, edxmlTimestampAt } from '../edxml/formats';
-import { parseEdxml } from '../edxml/parse-edxml';
 import type { EdxmlDocument } from '../edxml/model';
+import { withExchangeMessage } from './stored-message';
 
 export type RecallSentDocumentInput = { agencyCode: string; documentId: string; reason: string };
 export type RecallSentDocumentResult = { recalls: number; cancelled: number };
@@ -36,10 +35,10 @@ export async function recallSentDocument(
         outcome.cancelled += 1;
         continue;
       }
-      const message = await readExchangeMessage(tx, original.id);
-      const parsed = message ? parseEdxml(message, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
-      if (!parsed || parsed.kind !== 'edoc') continue;
-      const { header } = parsed.document;
+      const header = await withExchangeMessage(tx, original.id, ctx, async (parsed) =>
+        parsed?.kind === 'edoc' ? parsed.document.header : undefined,
+      );
+      if (!header) continue;
       const recall: EdxmlDocument = {
         header: {
           ...header,
@@ -61,13 +60,12 @@ export async function recallSentDocument(
         },
         attachments: [],
       };
-      const edxml = buildEdxml(recall, ctx.profile);
+      const stored = await ctx.messages.put(buildEdxml(recall, ctx.profile));
       const inserted = await insertBusinessExchange(tx, {
         id: randomUUID(),
         original,
         businessDocType: 1,
-        edxml,
-        edxmlSha256: createHash('sha256').update(edxml).digest('hex'),
+        message: stored,
         at,
       });
       if (!inserted) continue;

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
 import { exchangeReceivedV1, exchangeRecallRequestedV1, exchangeSentV1, exchangeStatusV1 } from '@vanthu/contracts';
 import type {
   ExchangeReceivedV1,
@@ -17,7 +18,6 @@ import {
   markExchangeFailed,
   markExchangeSent,
   noteExchangeError,
-  readExchangeMessage,
   storeBuiltMessage,
   insertExchangeStatus,
 } from '../../repositories/exchanges-repository';
@@ -32,13 +32,14 @@ import {
 } from '../../repositories/hub-jobs-repository';
 import type { HubJobRow } from '../../repositories/hub-jobs-repository';
 import { buildEdxml, buildStatusMessage } from '../edxml/build-edxml';
-import { parseEdxml } from '../edxml/parse-edxml';
 import { statusCodes } from '../edxml/model';
 import type { StatusCode, StatusMessage } from '../edxml/model';
-import { carriedPdf } from './carried-pdf';
+import type { ParsedEdxmlFile } from '../edxml/parse-edxml';
+import { carriedPdfFile } from './carried-pdf';
 import { appendToExchangeLog } from './exchange-log';
 import { outgoingMessage } from './outgoing-message';
 import { signOutgoing } from './sign-outgoing';
+import { messageFile, withExchangeMessage } from './stored-message';
 
 // The durable queue toward the hubs. Each job is claimed with FOR UPDATE SKIP LOCKED and done in
 // one transaction with everything it records (exchange state, log entry, outbox event), so a crash
@@ -50,8 +51,6 @@ const maxBackoffMs = 10 * 60_000;
 export const backoffMs = (attempts: number): number => Math.min(maxBackoffMs, 1000 * 2 ** Math.min(attempts, 20));
 
 export type RunHubJobsInput = { limit?: number };
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 class Retry extends Error {}
 
@@ -67,7 +66,9 @@ function callerFor(ctx: ExchangeContext, agencyCode: string, requestId: string) 
 }
 
 async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
-  let edxml = await readExchangeMessage(tx, exchange.id);
+  const file = await messageFile(tx, exchange.id, ctx);
+  let edxml: Buffer | undefined = file ? await fsp.readFile(file) : undefined;
+  let stored = exchange.edxmlSha256;
   if (!edxml) {
     const { documents, caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
     const document = await documents.getDocument(caller, exchange.documentId!);
@@ -84,9 +85,10 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
       ctx.signing,
     );
     edxml = signed.edxml;
+    const put = await ctx.messages.put(edxml);
+    stored = put.sha256;
     await storeBuiltMessage(tx, exchange.id, {
-      edxml,
-      sha256: sha256(edxml),
+      stored: put,
       edxmlDocumentId: message.header.documentId,
       at: ctx.clock(),
       ...(signed.signature ? { signature: signed.signature } : {}),
@@ -97,9 +99,10 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
     const { caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
     const signed = await signOutgoing(edxml, { documentId: exchange.documentId!, caller }, ctx.signing);
     edxml = signed.edxml;
+    const put = await ctx.messages.put(edxml);
+    stored = put.sha256;
     await storeBuiltMessage(tx, exchange.id, {
-      edxml,
-      sha256: sha256(edxml),
+      stored: put,
       edxmlDocumentId: exchange.edxmlDocumentId!,
       at: ctx.clock(),
       ...(signed.signature ? { signature: signed.signature } : {}),
@@ -120,7 +123,7 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
     hub: hub.name,
     transportId: answer.docId,
     edxmlDocumentId: sent.edxmlDocumentId,
-    messageSha256: sha256(edxml),
+    messageSha256: stored!,
     outcome: answer.alreadyHeld ? 'already-held' : 'accepted',
     at,
   });
@@ -159,9 +162,12 @@ async function recordBusinessSent(
   at: Date,
   ctx: ExchangeContext,
 ): Promise<void> {
-  const edxml = await readExchangeMessage(tx, exchange.id);
-  const parsed = edxml ? parseEdxml(edxml, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
-  const reason = (parsed?.kind === 'edoc' ? parsed.document.business?.businessDocReason : undefined) ?? '';
+  const reason = await withExchangeMessage(
+    tx,
+    exchange.id,
+    ctx,
+    async (parsed) => (parsed?.kind === 'edoc' ? parsed.document.business?.businessDocReason : undefined) ?? '',
+  );
   for (const organId of to) {
     await insertExchangeStatus(tx, {
       exchangeId: exchange.relatedExchangeId!,
@@ -226,7 +232,7 @@ async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Ex
     hub: hub.name,
     transportId: docId,
     edxmlDocumentId: status.responseFor.documentId,
-    messageSha256: sha256(edxml),
+    messageSha256: createHash('sha256').update(edxml).digest('hex'),
     outcome: answer.alreadyHeld ? 'already-held' : 'accepted',
     at,
   });
@@ -284,11 +290,21 @@ async function createIncomingDocument(
   exchange: ExchangeRow,
   ctx: ExchangeContext,
 ): Promise<void> {
-  const edxml = await readExchangeMessage(tx, exchange.id);
-  const parsed = edxml ? parseEdxml(edxml, { maxAttachmentBytes: ctx.maxMessageBytes }) : undefined;
-  if (!parsed || parsed.kind !== 'edoc')
-    throw new AppError('INTERNAL', `exchange ${exchange.id} holds no edXML document`);
-  const { header, traceHeaders } = parsed.document;
+  // Parsed from the message's file, the PDF uploaded from its attachment file as a stream.
+  await withExchangeMessage(tx, exchange.id, ctx, async (parsed) => {
+    if (!parsed || parsed.kind !== 'edoc')
+      throw new AppError('INTERNAL', `exchange ${exchange.id} holds no edXML document`);
+    await createFromParsed(tx, exchange, parsed.document, ctx);
+  });
+}
+
+async function createFromParsed(
+  tx: Tx,
+  exchange: ExchangeRow,
+  document: Extract<ParsedEdxmlFile, { kind: 'edoc' }>['document'],
+  ctx: ExchangeContext,
+): Promise<void> {
+  const { header, traceHeaders } = document;
   const reference = {
     documentId: header.documentId,
     codeNumber: header.code.codeNumber,
@@ -297,7 +313,7 @@ async function createIncomingDocument(
     from: header.from.organId,
   };
   const at = ctx.clock();
-  const carried = carriedPdf(parsed.document, ctx.maxMessageBytes);
+  const carried = carriedPdfFile(document, ctx.maxMessageBytes);
   if (!carried) {
     await markExchangeFailed(tx, exchange.id, 'the message carries no PDF', at);
     const status = statusFor(exchange, reference, '02', 'Văn bản không kèm tệp PDF', at);
@@ -330,7 +346,7 @@ async function createIncomingDocument(
         }
       : {}),
     ...(header.toPlaces.length > 0 ? { toPlaces: header.toPlaces.join('; ').slice(0, 1000) } : {}),
-    traceHeaderList: JSON.stringify({ traceHeaders, business: parsed.document.business ?? null }).slice(0, 100_000),
+    traceHeaderList: JSON.stringify({ traceHeaders, business: document.business ?? null }).slice(0, 100_000),
   };
   const created = await documents.createIncomingDocument(caller, {
     metadata,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError, requireRole } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import type { DocumentInfo } from '../../clients/documents-client';
@@ -81,8 +81,7 @@ async function sendBusinessDocument(
         id: randomUUID(),
         original,
         businessDocType: input.businessDocType,
-        edxml,
-        edxmlSha256: createHash('sha256').update(edxml).digest('hex'),
+        message: await ctx.messages.put(edxml),
         at,
         carried: {
           documentId: input.document.id,
