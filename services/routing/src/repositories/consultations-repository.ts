@@ -279,6 +279,33 @@ export async function insertAnswerSheet(
   return toSheet(rows[0]);
 }
 
+/**
+ * A sheet documents stored for a request that was refused after all (the consultation closed, or the member's answer
+ * was accepted, while it was stored): kept as superseded, so routing knows every sheet documents holds.
+ */
+export async function recordSupersededSheet(
+  tx: Tx,
+  sheet: Omit<AnswerSheetRecord, 'state' | 'signatureId' | 'acceptedAt'>,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO consultation_answer_sheets (document_id, consultation_id, agency_code, user_id, answer, comment, version,
+        sha256, state, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'superseded', $9)
+     ON CONFLICT (document_id) DO NOTHING`,
+    [
+      sheet.documentId,
+      sheet.consultationId,
+      sheet.agencyCode,
+      sheet.userId,
+      sheet.answer,
+      sheet.comment,
+      sheet.version,
+      sheet.sha256,
+      sheet.createdAt,
+    ],
+  );
+}
+
 /** The member's sheet that waits for their signature, if any. */
 export async function findWaitingSheet(
   tx: Tx,
