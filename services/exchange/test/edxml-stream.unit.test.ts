@@ -122,6 +122,29 @@ describe('streaming edXML reader', () => {
     expect(fs.readdirSync(small).filter((f) => f.startsWith('attachment-'))).toEqual(['attachment-1']);
   });
 
+  it('verifies a signed message with a 32 MiB attachment read from its file, and finds one changed byte of it', async () => {
+    const file = pdf(32 * 1024 * 1024);
+    const source = path.join(dir, 'signed-large.edxml');
+    // Signed whole here (the signer's side); read back as a stream from the file, the attachment's text fed to
+    // the reference digest from its own file.
+    fs.writeFileSync(source, await sign(buildEdxml(message([file])).toString('utf8')));
+    const options = { attachmentDir: fs.mkdtempSync(path.join(dir, 'signed-large-')), maxAttachmentBytes: 40 << 20 };
+    const parsed = parseEdxmlFile(source, options);
+    expect(parsed.signature).toMatchObject({ present: true, valid: true });
+    expect(parsed.kind === 'edoc' && parsed.attachments[0]).toMatchObject({ size: file.length, sha256: sha256(file) });
+    // The twin: one base64 character changed 20 MB into the attachment, a valid one, so the base64 still decodes.
+    const fd = fs.openSync(source, 'r+');
+    const at = fs.readFileSync(source, 'latin1').indexOf('ContentTransferEncoded>') + 20 * 1024 * 1024;
+    const old = Buffer.alloc(1);
+    fs.readSync(fd, old, 0, 1, at);
+    fs.writeSync(fd, Buffer.from(old.toString('latin1') === 'A' ? 'B' : 'A', 'latin1'), 0, 1, at);
+    fs.closeSync(fd);
+    const tampered = parseEdxmlFile(source, { ...options, attachmentDir: fs.mkdtempSync(path.join(dir, 'twin-')) });
+    expect(tampered.signature.valid).toBe(false);
+    expect(tampered.problems.map((p) => p.rule)).toContain('edxml.signature');
+    expect(tampered.kind === 'edoc' && tampered.attachments[0]!.sha256).not.toBe(sha256(file));
+  });
+
   it('reads a 48 MB attachment from a file in bounded memory (a child process, peak RSS)', () => {
     const source = path.join(dir, 'big.edxml');
     const marker = Buffer.from('%PDF-1.7\n').toString('base64');
@@ -175,5 +198,27 @@ describe('streaming edXML reader', () => {
     expect(refusal(`<edXML xmlns="${ns}">a]]>b</edXML>`)).toBe('edxml.well-formed');
     expect(refusal(` <?xml version="1.0"?><edXML xmlns="${ns}"/>`)).toBe('edxml.well-formed');
     expect(refusal(`<edXML xmlns="${ns}" a="1" b="\u0002"/>`)).toBe('edxml.well-formed');
+  });
+
+  it('refuses an attribute given twice on one element, by name or by namespace and local name', () => {
+    const message = (attributes: string) => {
+      try {
+        parseEdxml(`<edXML:edXMLEnvelope xmlns:edXML="${edxmlNs}" ${attributes}/>`);
+        return 'accepted';
+      } catch (error) {
+        return `${(error as EdxmlRefused).rule}: ${(error as EdxmlRefused).message}`;
+      }
+    };
+    const edxmlNs = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
+    // XML 1.0 §3.1: sax keeps the last value of a repeated attribute; the reader refuses the message instead.
+    expect(message('a="1" a="2"')).toMatch(/^edxml\.well-formed: .*attribute a appears twice/);
+    expect(message('xmlns:p="urn:x" xmlns:p="urn:y"')).toMatch(/^edxml\.well-formed: .*xmlns:p appears twice/);
+    // Namespaces in XML §6.3: two prefixes bound to one namespace make p:k and q:k the same attribute.
+    expect(message('xmlns:p="urn:x" xmlns:q="urn:x" p:k="1" q:k="2"')).toMatch(
+      /^edxml\.well-formed: .*attribute \{urn:x\}k appears twice/,
+    );
+    // Different namespaces, or a prefixed and an unprefixed one (no namespace), are different attributes.
+    expect(message('xmlns:p="urn:x" xmlns:q="urn:y" p:k="1" q:k="2"')).not.toMatch(/well-formed/);
+    expect(message('xmlns:p="urn:x" k="1" p:k="2"')).not.toMatch(/well-formed/);
   });
 });

@@ -346,6 +346,15 @@ export function readEdxmlStream<R>(
     }
     endRun();
     textTail = '';
+    // Well-formedness (XML 1.0 §3.1 "Unique Att Spec") is checked on names in onattribute; Namespaces in XML §6.3
+    // asks the same of expanded names, which sax does not check: p:a and q:a with p and q bound to one namespace.
+    const expanded = new Set<string>();
+    for (const attribute of Object.values(element.attributes)) {
+      if (attribute.prefix === 'xmlns' || attribute.name === 'xmlns' || attribute.prefix === '') continue;
+      const key = `{${attribute.uri}}${attribute.local}`;
+      if (expanded.has(key)) refuse(`attribute ${key} appears twice (as ${attribute.name})`);
+      expanded.add(key);
+    }
     let start = `<${element.name}`;
     for (const attribute of Object.values(element.attributes)) {
       // Attribute-value normalisation (XML 1.0 §3.3.3), which sax leaves undone: whitespace becomes a space.
