@@ -203,6 +203,34 @@ describe('monthly compliance report from events', () => {
     expect((await get('/v1/reports/province?month=2026-11', clerkOf(agencies[0] as string))).status).toBe(403);
   });
 
+  it("is the agencies' own reports side by side: each row is the agency's report, the province their sums", async () => {
+    // The roll-up reads the province in one grouped query (province_agencies, signer_facts); each agency's own
+    // report is asked for alone here, and the province's figures are those reports' numerators and denominators added.
+    const { body: province } = await get('/v1/reports/province?month=2026-11');
+    expect(province.province.agencies).toBe(agencies.length);
+    const summed: Record<string, { numerator: number; denominator: number }> = {};
+    for (const { rank: _rank, ...row } of province.agencies as { rank: number; agencyCode: string }[]) {
+      const own = await get(`/v1/reports/compliance?month=2026-11&agency=${row.agencyCode}`);
+      expect(own.status).toBe(200);
+      expect(row).toEqual(stable(own.body));
+      for (const [name, figure] of Object.entries(
+        own.body.figures as Record<string, { numerator: number; denominator: number }>,
+      )) {
+        const sum = (summed[name] ??= { numerator: 0, denominator: 0 });
+        sum.numerator += figure.numerator;
+        sum.denominator += figure.denominator;
+      }
+      const annex2 = province.annex2.find((a: { agencyCode: string }) => a.agencyCode === row.agencyCode);
+      expect(annex2).toMatchObject({
+        certificateHolders: own.body.certificates.holders,
+        activated: own.body.certificates.activated,
+        agencyLeadersActivated: own.body.certificates.approvalSignersActivated,
+        unitLeadersActivated: own.body.certificates.initialSignersActivated,
+      });
+    }
+    expect(numbers(province.province.figures)).toEqual(summed);
+  });
+
   it('lists the documents to correct page by page, the province for the collector and its own for an agency', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -19,6 +19,8 @@ import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { agencyA, agencyB, createIdentityKit } from '../../../test/support/identities';
 import { loadInfrastructure } from '../../../test/support/infrastructure';
+import { PDFDocument } from 'pdf-lib';
+import { figuresDigest } from '../src/rendering/figures-digest';
 
 // Item 7 of issue 14: the monthly report goes to the Sở KH&CN sealed with the agency's organisation signature. The
 // real signing service seals it with the agency's key in SoftHSM; reporting asks as service:reporting, and signing
@@ -177,6 +179,16 @@ describe('the monthly report sealed with the agency’s organisation signature',
     const text = execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8');
     expect(text).toContain(agencyA);
     expect(text).toContain('Báo cáo tháng 11/2026');
+    // The seal covers the figures: the sealed file's Keywords carry the digest of the submission's figures, which a
+    // report recomputed now from the projections gives again, and which a changed figure does not.
+    const keywords = ((await PDFDocument.load(pdf, { updateMetadata: false })).getKeywords() ?? '').split(/\s+/);
+    const sealedDigest = keywords.find((k) => k.startsWith('figures-sha256='))?.slice('figures-sha256='.length);
+    expect(sealedDigest).toBe(figuresDigest(body.report));
+    const recomputed = await call('GET', `/v1/reports/compliance?month=2026-11&agency=${agencyA}`, collector);
+    expect(figuresDigest(recomputed.json())).toBe(sealedDigest);
+    const changed = structuredClone(body.report);
+    changed.figures.personallySigned.numerator += 1;
+    expect(figuresDigest(changed)).not.toBe(sealedDigest);
   });
 
   it('shows the collector who has and has not submitted; the month-start job seals B and leaves C, which has no seal key, for its next run', async () => {

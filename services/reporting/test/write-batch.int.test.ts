@@ -3,7 +3,7 @@ import type { InboxMessage } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
 import { reportingConsumer, reportingHandlers } from '../src/events/consumers';
 import { projectionTables } from '../src/repositories/projection-repository';
-import { WriteBatch } from '../src/repositories/write-batch';
+import { flushWriteBatch, WriteBatch } from '../src/repositories/write-batch';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { monthOfActivity } from './month-of-activity';
@@ -72,4 +72,62 @@ it('writes the same projection rows as the handlers one event at a time, in far 
   const statements = flushed.reduce((n, f) => n + f.statements, 0);
   expect(rows).toBeGreaterThanOrEqual(messages.length);
   expect(statements).toBeLessThan(rows / 5);
+});
+
+const count = async (sql: string): Promise<number> => Number((await fixture.pool.query(sql)).rows[0].n);
+
+const messagesOf = (seed: number): InboxMessage[] =>
+  monthOfActivity(seed, agencies, 2).events.map(({ topic, event }, index) => ({
+    topic,
+    partition: 0,
+    offset: String(index),
+    headers: toKafkaHeaders(event),
+    value: Buffer.from(JSON.stringify(event.data)),
+  }));
+
+it('refuses to commit the batched handlers run without afterHandlers: nothing is kept and the events are read again', async () => {
+  await fixture.pool.query(`TRUNCATE inbox, inbox_positions, ${projectionTables.join(', ')}`);
+  const messages = messagesOf(20261206).slice(0, 40);
+  const { consumer, handlers, afterHandlers } = reportingConsumer('reporting', '');
+  // Before, this committed: the events' inbox rows (counted as done) and none of their facts.
+  await expect(
+    withTransaction(fixture.pool, (tx) => projectInboxBatch(tx, { consumer, handlers }, messages)),
+  ).rejects.toThrow(/never sent/);
+  expect(await count('SELECT count(*) AS n FROM inbox')).toBe(0);
+  expect(await count('SELECT count(*) AS n FROM document_facts')).toBe(0);
+  // Paired, the same batch is kept with its facts. The refused transaction's connection may come back from the pool
+  // with that batch's writes still queued: its next flush refuses them once (they were not kept), as a retry would.
+  const project = () =>
+    withTransaction(fixture.pool, (tx) => projectInboxBatch(tx, { consumer, handlers, afterHandlers }, messages));
+  await project().catch(async (error: Error) => {
+    expect(error.message).toMatch(/another transaction/);
+    await project();
+  });
+  expect(await count('SELECT count(*) AS n FROM inbox')).toBe(messages.length);
+  expect(await count('SELECT count(*) AS n FROM document_facts')).toBeGreaterThan(0);
+});
+
+it('never sends writes queued in a transaction that rolled back with the next transaction on the same connection', async () => {
+  await fixture.pool.query(`TRUNCATE inbox, inbox_positions, ${projectionTables.join(', ')}`);
+  const [created] = monthOfActivity(20261207, agencies, 1).events.filter(
+    (e) => e.event.type === 'vn.vanthu.document.created.v1',
+  );
+  const { handlers } = reportingConsumer('reporting', '');
+  const client = await fixture.pool.connect();
+  try {
+    // A handler queued its write, then the transaction failed elsewhere and rolled back.
+    await client.query('BEGIN');
+    await handlers['vn.vanthu.document.created.v1']?.(client, created?.event as never);
+    await client.query('ROLLBACK');
+    // The pooled connection's next transaction must not send it.
+    await client.query('BEGIN');
+    await expect(flushWriteBatch(client)).rejects.toThrow(/another transaction/);
+    await client.query('ROLLBACK');
+    await client.query('BEGIN');
+    await flushWriteBatch(client);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+  expect(await count('SELECT count(*) AS n FROM document_facts')).toBe(0);
 });

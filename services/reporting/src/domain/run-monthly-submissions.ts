@@ -2,8 +2,8 @@ import { firstWorkingDayOfMonth, vietnamDate, vietnamIsoDate } from '@vanthu/pla
 import {
   agenciesOfProvince,
   claimSubmissionRun,
-  completeSubmissionRun,
   countSubmittedByRun,
+  markSubmissionRun,
   openSubmissionRun,
 } from '../repositories/submissions-repository';
 import type { SubmissionContext } from './render-submission';
@@ -35,7 +35,12 @@ export function monthDue(now: Date): { month: string; dueOn: string } {
  * report reaches the Sở KH&CN at the start of the next month), every agency of the province that has not submitted
  * the previous month gets its report generated, stored and announced. Each agency is one transaction that holds the
  * month's run row (FOR UPDATE SKIP LOCKED), so replicas never submit one agency twice and a restart resumes with the
- * agencies left; the run is marked complete when none is left. An agency that submitted itself keeps its own.
+ * agencies left. An agency that submitted itself keeps its own.
+ *
+ * Whether an agency is done is its own submission of the month, not the run's: every tick, until the next month
+ * falls due, looks again for agencies without one, so an agency the projections first see after the run found
+ * everyone submitted (a run on an empty database, an agency whose first events arrive mid-month) is submitted by
+ * the next tick. The run's `completedAt` says when it last finished with no agency left, null while one is left.
  */
 export async function runMonthlySubmissions(
   _input: RunMonthlySubmissionsInput,
@@ -47,11 +52,13 @@ export async function runMonthlySubmissions(
   const { result: run } = await ctx.runInTransaction((tx) =>
     openSubmissionRun(tx, { month, dueOn, startedAt: now.toISOString() }),
   );
-  if (run.completedAt) return { due: true, month, dueOn, submitted: [], failed: [], completed: true };
   const { result: agencies } = await ctx.runInTransaction((tx) => agenciesOfProvince(tx, month));
+  const pending = agencies.filter((a) => !a.submitted);
+  if (pending.length === 0 && run.completedAt)
+    return { due: true, month, dueOn, submitted: [], failed: [], completed: true };
   const submitted: string[] = [];
   const failed: { agencyCode: string; reason: string }[] = [];
-  for (const agency of agencies.filter((a) => !a.submitted)) {
+  for (const agency of pending) {
     // One agency that cannot be sealed (signing away, no seal key yet) does not hold back the others; the run stays
     // open and the next tick tries it again.
     const attempt = await ctx
@@ -78,10 +85,10 @@ export async function runMonthlySubmissions(
   }
   const { result: completed } = await ctx.runInTransaction(async (tx) => {
     if (!(await claimSubmissionRun(tx, month))) return false;
-    // Agencies that appeared while the run went on are submitted by the next tick.
-    if ((await agenciesOfProvince(tx, month)).some((a) => !a.submitted)) return false;
-    await completeSubmissionRun(tx, month, ctx.clock().toISOString());
-    return true;
+    // Agencies that appeared while the run went on are submitted by the next tick; until then the run is open.
+    const left = (await agenciesOfProvince(tx, month)).some((a) => !a.submitted);
+    await markSubmissionRun(tx, month, left ? null : ctx.clock().toISOString());
+    return !left;
   });
   return { due: true, month, dueOn, submitted, failed, completed };
 }

@@ -30,7 +30,7 @@ import {
 } from '@vanthu/contracts';
 import type { TopicName } from '@vanthu/contracts';
 import type { EventHandler, Tx } from '@vanthu/platform';
-import { flushWriteBatch, writeBatchOf } from '../repositories/write-batch';
+import { batched, flushWriteBatch } from '../repositories/write-batch';
 import {
   onCopyMade,
   onDocumentCreated,
@@ -92,13 +92,11 @@ export const reportingHandlers: Record<string, EventHandler> = {
 
 /**
  * The handlers as the consumer runs them: their writes wait in the transaction's write batch and go out as set-based
- * statements once the batch's handlers ran (`afterHandlers`), instead of one round trip per event.
+ * statements once the batch's handlers ran (`afterHandlers`), instead of one round trip per event. Without
+ * `afterHandlers` the transaction cannot commit (WriteBatch.open): the pairing fails loudly, never silently.
  */
 export const reportingBatchedHandlers: Record<string, EventHandler> = Object.fromEntries(
-  Object.entries(reportingHandlers).map(([type, handler]) => [
-    type,
-    (tx: Tx, event: Parameters<EventHandler>[1]) => handler(writeBatchOf(tx).writer, event),
-  ]),
+  Object.entries(reportingHandlers).map(([type, handler]) => [type, batched(handler)]),
 );
 
 /**

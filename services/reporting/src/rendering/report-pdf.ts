@@ -6,6 +6,7 @@ import { vietnamIsoDateTime } from '@vanthu/platform';
 import type { Figure } from '../schemas/compliance-report';
 import type { ReportModel } from './report-model';
 import { vietnamesePercent } from './report-model';
+import { figuresDigest } from './figures-digest';
 
 export type ReportFonts = { regular: string; bold: string };
 
@@ -92,9 +93,15 @@ export async function renderReportPdf(model: ReportModel, fontFiles: ReportFonts
   pdf.setTitle(`Báo cáo kết quả xử lý văn bản điện tử và ký số tháng ${model.month}`);
   pdf.setProducer('vanthu');
   // What the file is, for the organisation seal: signing seals for reporting only an agency's own monthly report
-  // (services/signing/src/signatures/seal-service-document.ts reads these Keywords).
+  // (services/signing/src/signatures/seal-service-document.ts reads these Keywords, and ignores the others). The
+  // figures' digest makes the seal cover the figures themselves, not only the claim of agency and month.
   if (model.scope === 'agency' && model.rows[0])
-    pdf.setKeywords(['vanthu-monthly-report', `agency=${model.rows[0].agencyCode}`, `month=${model.month}`]);
+    pdf.setKeywords([
+      'vanthu-monthly-report',
+      `agency=${model.rows[0].agencyCode}`,
+      `month=${model.month}`,
+      `figures-sha256=${figuresDigest(model.rows[0])}`,
+    ]);
   const [year, month] = model.month.split('-');
   let page = pdf.addPage([pageWidth, pageHeight]);
   let y = pageHeight - margin;

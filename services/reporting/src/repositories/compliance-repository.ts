@@ -29,20 +29,29 @@ export type MonthlyAgencyCounts = {
 };
 
 // The flags of an issued document at issue: the signatures held by the issued version or an
-// earlier one (versions are linear), its validation and whether it left through the hub.
+// earlier one (versions are linear), its validation and whether it left through the hub. Each is read per document
+// through its index (the document's signatures once, not once per flag; a validation and a hub exchange probed with
+// LIMIT 1), not hashed from every validation ever projected (bench/reporting/results.md, 6 December).
 const issuedDocuments = `
   SELECT d.document_id, d.agency_code, d.notation, d.issued_at AS at, d.form,
-    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version) AS signed,
-    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
-             AND s.kind = 'approval' AND s.signer_user_id IS NOT NULL) AS personal,
-    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
-             AND s.kind = 'issue') AS organisation,
-    EXISTS (SELECT 1 FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
-             AND s.kind = 'initial') AS initialled,
-    EXISTS (SELECT 1 FROM validation_facts v WHERE v.document_id = d.document_id AND v.version = d.issued_version
-             AND v.verdict = 'TOTAL_PASSED') AS validated,
-    EXISTS (SELECT 1 FROM exchange_facts e WHERE e.document_id = d.document_id AND e.direction = 'sent') AS via_hub
+    s.signed, COALESCE(s.personal, false) AS personal, COALESCE(s.organisation, false) AS organisation,
+    COALESCE(s.initialled, false) AS initialled, v.document_id IS NOT NULL AS validated,
+    e.document_id IS NOT NULL AS via_hub
   FROM document_facts d
+  CROSS JOIN LATERAL (
+    SELECT count(*) > 0 AS signed,
+      bool_or(s.kind = 'approval' AND s.signer_user_id IS NOT NULL) AS personal,
+      bool_or(s.kind = 'issue') AS organisation,
+      bool_or(s.kind = 'initial') AS initialled
+    FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
+  ) s
+  LEFT JOIN LATERAL (
+    SELECT v.document_id FROM validation_facts v
+     WHERE v.document_id = d.document_id AND v.version = d.issued_version AND v.verdict = 'TOTAL_PASSED' LIMIT 1
+  ) v ON true
+  LEFT JOIN LATERAL (
+    SELECT e.document_id FROM exchange_facts e WHERE e.document_id = d.document_id AND e.direction = 'sent' LIMIT 1
+  ) e ON true
   WHERE d.issued_at >= $1 AND d.issued_at < $2 AND ($3::text IS NULL OR d.agency_code = $3)`;
 
 const n = (value: unknown): number => Number(value ?? 0);
@@ -61,39 +70,16 @@ export async function monthlyAgencyCounts(
   await tx.query('SET LOCAL jit = off');
   const { rows } = await tx.query<Record<string, unknown>>(
     `WITH agencies AS (
-       SELECT agency_code FROM document_facts WHERE $3::text IS NULL OR agency_code = $3
-       UNION SELECT agency_code FROM signature_facts WHERE $3::text IS NULL OR agency_code = $3
-       UNION SELECT agency_code FROM certificate_facts WHERE $3::text IS NULL OR agency_code = $3
-       UNION SELECT agency_code FROM process_facts WHERE $3::text IS NULL OR agency_code = $3
-       UNION SELECT agency_code FROM exchange_facts WHERE $3::text IS NULL OR agency_code = $3
-       UNION SELECT agency_code FROM consultation_facts WHERE $3::text IS NULL OR agency_code = $3
+       -- Every agency any projection has seen (province_agencies, kept by the fact tables' triggers).
+       SELECT agency_code FROM province_agencies WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT $3::text WHERE $3::text IS NOT NULL
      ),
-     created AS (
-       SELECT agency_code,
-         count(*) FILTER (WHERE direction = 'outgoing') AS outgoing,
-         count(*) FILTER (WHERE direction = 'incoming') AS incoming,
-         count(*) FILTER (WHERE direction = 'internal') AS internal,
-         count(*) FILTER (WHERE direction = 'incoming' AND form = 'electronic' AND EXISTS (
-           SELECT 1 FROM validation_facts v WHERE v.document_id = d.document_id AND v.verdict = 'TOTAL_PASSED'
-         )) AS incoming_electronic,
-         count(*) FILTER (WHERE form = 'digitised') AS digitised
-       FROM document_facts d
-       WHERE created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR agency_code = $3)
-       GROUP BY agency_code
-     ),
-     issued AS (${issuedDocuments}),
-     issued_sum AS (
-       SELECT agency_code, count(*) AS issued,
-         count(*) FILTER (WHERE signed) AS signed,
-         count(*) FILTER (WHERE personal) AS personal,
-         count(*) FILTER (WHERE organisation) AS organisation,
-         count(*) FILTER (WHERE personal AND organisation) AS both,
-         count(*) FILTER (WHERE initialled) AS initialled,
-         count(*) FILTER (WHERE validated) AS validated,
-         count(*) FILTER (WHERE personal AND organisation AND form = 'electronic') AS electronic,
-         count(*) FILTER (WHERE via_hub) AS via_hub
-       FROM issued GROUP BY agency_code
+     -- The month's document counts per agency, kept by the fact tables' triggers in the projection's transaction
+     -- (agency_month_documents, migration 20261206213000000): recomputed from the facts whenever facts of that
+     -- agency-month change, so a report reads one row per agency instead of every document of the month.
+     documents AS (
+       SELECT * FROM agency_month_documents
+        WHERE month = vietnam_month($1::timestamptz) AND ($3::text IS NULL OR agency_code = $3)
      ),
      -- The handling of incoming documents due in the month (NĐ 30/2020 Điều 23–24), the lead's (chủ trì) and the
      -- cooperating units' (phối hợp) apart: due once done or once the deadline passed, on time when routing found it
@@ -120,29 +106,38 @@ export async function monthlyAgencyCounts(
        WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR agency_code = $3)
        GROUP BY agency_code
      ),
-     holders AS (
-       SELECT c.agency_code,
-         count(DISTINCT c.user_id) FILTER (WHERE c.registered_at < $2) AS holders,
-         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND c.activated_at >= c.registered_at) AS activated,
-         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND c.activated_at >= c.registered_at AND EXISTS (
-           SELECT 1 FROM signature_facts s WHERE s.agency_code = c.agency_code AND s.signer_user_id = c.user_id
-              AND s.kind = 'approval' AND s.signed_at < $2)) AS approval_signers,
-         count(DISTINCT c.user_id) FILTER (WHERE c.activated_at < $2 AND c.activated_at >= c.registered_at AND EXISTS (
-           SELECT 1 FROM signature_facts s WHERE s.agency_code = c.agency_code AND s.signer_user_id = c.user_id
-              AND s.kind = 'initial' AND s.signed_at < $2)) AS initial_signers
+     -- Certificate holders at the end of the month, each person once: their certificates folded first, then whether
+     -- they signed approvals or initials before the month's end (signer_facts: each person's first signature of a kind).
+     people AS (
+       SELECT c.agency_code, c.user_id,
+         bool_or(c.registered_at < $2) AS held,
+         bool_or(c.activated_at < $2 AND c.activated_at >= c.registered_at) AS activated
        FROM certificate_facts c
        -- Held at the end of the month: registered, and not released or suspended since the latest registration.
        WHERE NOT (c.ended_at IS NOT NULL AND c.ended_at < $2 AND c.ended_at >= COALESCE(c.registered_at, c.ended_at))
          AND ($3::text IS NULL OR c.agency_code = $3)
-       GROUP BY c.agency_code
+       GROUP BY c.agency_code, c.user_id
+     ),
+     holders AS (
+       SELECT p.agency_code,
+         count(*) FILTER (WHERE p.held) AS holders,
+         count(*) FILTER (WHERE p.activated) AS activated,
+         count(*) FILTER (WHERE p.activated AND approval.first_signed_at < $2) AS approval_signers,
+         count(*) FILTER (WHERE p.activated AND initial.first_signed_at < $2) AS initial_signers
+       FROM people p
+       LEFT JOIN signer_facts approval ON approval.agency_code = p.agency_code AND approval.user_id = p.user_id
+             AND approval.kind = 'approval'
+       LEFT JOIN signer_facts initial ON initial.agency_code = p.agency_code AND initial.user_id = p.user_id
+             AND initial.kind = 'initial'
+       GROUP BY p.agency_code
      )
-     SELECT a.agency_code, cr.outgoing, cr.incoming, cr.internal, cr.incoming_electronic, cr.digitised,
-            i.issued, i.signed, i.personal, i.organisation, i.both, i.initialled, i.validated, i.electronic, i.via_hub,
+     SELECT a.agency_code, m.outgoing, m.incoming, m.internal, m.incoming_electronic, m.digitised,
+            m.issued, m.signed, m.personal, m.organisation, m.both_signatures AS both, m.initialled, m.validated,
+            m.electronic, m.via_hub,
             p.due AS handling_due, p.on_time AS handled_on_time, p.cooperation_due, p.cooperated_on_time, co.answers, co.on_time AS answers_on_time,
             h.holders, h.activated, h.approval_signers, h.initial_signers
        FROM agencies a
-       LEFT JOIN created cr ON cr.agency_code = a.agency_code
-       LEFT JOIN issued_sum i ON i.agency_code = a.agency_code
+       LEFT JOIN documents m ON m.agency_code = a.agency_code
        LEFT JOIN handling p ON p.agency_code = a.agency_code
        LEFT JOIN consultations co ON co.agency_code = a.agency_code
        LEFT JOIN holders h ON h.agency_code = a.agency_code

@@ -131,19 +131,14 @@ export async function findSubmittedPdf(
 }
 
 /**
- * Every agency the projections know (the province as reporting sees it) and every agency that submitted the month;
+ * Every agency the projections know (province_agencies: the province as reporting sees it) and every agency that submitted the month;
  * those without a submission of the month first need one.
  */
 export async function agenciesOfProvince(tx: Tx, month: string): Promise<{ agencyCode: string; submitted: boolean }[]> {
   const { rows } = await tx.query<{ agency_code: string; submitted: boolean }>(
     `SELECT a.agency_code, EXISTS (SELECT 1 FROM report_submissions s WHERE s.agency_code = a.agency_code
               AND s.month = $1) AS submitted
-       FROM (SELECT agency_code FROM document_facts
-             UNION SELECT agency_code FROM signature_facts
-             UNION SELECT agency_code FROM certificate_facts
-             UNION SELECT agency_code FROM process_facts
-             UNION SELECT agency_code FROM exchange_facts
-             UNION SELECT agency_code FROM consultation_facts
+       FROM (SELECT agency_code FROM province_agencies
              UNION SELECT agency_code FROM report_submissions WHERE month = $1) a
       ORDER BY a.agency_code`,
     [month],
@@ -163,12 +158,12 @@ export async function openSubmissionRun(
   return (await findSubmissionRun(tx, run.month)) as SubmissionRun;
 }
 
-/** The run of the month, locked for this transaction; null when finished or held by another replica. */
+/**
+ * The run of the month, locked for this transaction; false when another replica holds it. A run that found every
+ * agency submitted is taken again when an agency appears later (runMonthlySubmissions).
+ */
 export async function claimSubmissionRun(tx: Tx, month: string): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    'SELECT 1 FROM submission_runs WHERE month = $1 AND completed_at IS NULL FOR UPDATE SKIP LOCKED',
-    [month],
-  );
+  const { rowCount } = await tx.query('SELECT 1 FROM submission_runs WHERE month = $1 FOR UPDATE SKIP LOCKED', [month]);
   return (rowCount ?? 0) > 0;
 }
 
@@ -176,8 +171,9 @@ export async function countSubmittedByRun(tx: Tx, month: string): Promise<void> 
   await tx.query('UPDATE submission_runs SET submitted = submitted + 1 WHERE month = $1', [month]);
 }
 
-export async function completeSubmissionRun(tx: Tx, month: string, at: string): Promise<void> {
-  await tx.query('UPDATE submission_runs SET completed_at = $2 WHERE month = $1', [month, at]);
+/** When the run last finished with no agency left to submit; null while one is left. */
+export async function markSubmissionRun(tx: Tx, month: string, completedAt: string | null): Promise<void> {
+  await tx.query('UPDATE submission_runs SET completed_at = $2 WHERE month = $1', [month, completedAt]);
 }
 
 export async function findSubmissionRun(tx: Tx, month: string): Promise<SubmissionRun | null> {

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { withTransaction } from '@vanthu/platform';
+import type { CloudEvent } from '@vanthu/platform';
+import type { DocumentCreatedV1 } from '@vanthu/contracts';
+import { defaultReportFonts, migrationsDir } from '../src/config';
+import { onDocumentCreated } from '../src/events/document-events';
+import { SubmissionWorker } from '../src/submission-worker';
+import { serviceFixture } from '../../../test/support/service-fixture';
+import type { ServiceFixture } from '../../../test/support/service-fixture';
+
+// The month-start job judges each agency by its own submission, not by the run: a run that found nobody to submit
+// (an empty database on the due day) must still submit an agency the projections first see later in the month.
+
+const agency = '000.00.05.H57';
+let now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in Hà Nội: the first working day
+let fixture: ServiceFixture;
+
+const created = (createdAt: string): CloudEvent => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  source: '/vanthu/documents',
+  type: 'vn.vanthu.document.created.v1',
+  time: createdAt,
+  datacontenttype: 'application/json',
+  extensions: {},
+  data: {
+    documentId: randomUUID(),
+    agencyCode: agency,
+    direction: 'outgoing',
+    subject: 'Công văn',
+    version: 1,
+    sha256: 'd'.repeat(64),
+    mediaType: 'application/pdf',
+    sizeBytes: 1,
+    createdBy: 'u',
+    createdAt,
+  } satisfies DocumentCreatedV1,
+});
+
+const tick = () =>
+  new SubmissionWorker({
+    pool: fixture.pool,
+    logger: fixture.logger,
+    consumer: 'reporting',
+    fonts: defaultReportFonts,
+    topicPrefix: '',
+    intervalMs: 60_000,
+    clock: () => now,
+  }).runOnce();
+
+const run = async () =>
+  (
+    await fixture.pool.query<{ completed_at: Date | null; submitted: number }>(
+      `SELECT completed_at, submitted FROM submission_runs WHERE month = '2026-11'`,
+    )
+  ).rows[0];
+const scheduled = async () =>
+  (
+    await fixture.pool.query<{ agency_code: string; month: string; trigger: string }>(
+      'SELECT agency_code, month, trigger FROM report_submissions ORDER BY 1, 2',
+    )
+  ).rows;
+
+beforeAll(async () => {
+  fixture = await serviceFixture('reporting-submission-run', migrationsDir);
+});
+afterAll(async () => {
+  await fixture?.close();
+});
+
+it('submits an agency that first appears after a run on an empty database found nobody to submit', async () => {
+  await tick();
+  const empty = await run();
+  expect(empty).toEqual({ completed_at: expect.any(Date), submitted: 0 });
+  expect(await scheduled()).toEqual([]);
+
+  // The agency's first document arrives on 9 December; the job's next tick, the day after, submits its November.
+  await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, created('2026-12-09T03:00:00Z')));
+  now = new Date('2026-12-10T02:00:00Z');
+  await tick();
+  expect(await scheduled()).toEqual([{ agency_code: agency, month: '2026-11', trigger: 'scheduled' }]);
+  const after = await run();
+  expect(after?.submitted).toBe(1);
+  expect(after?.completed_at?.getTime()).toBe(now.getTime());
+
+  // Once submitted, further ticks leave it alone.
+  now = new Date('2026-12-11T02:00:00Z');
+  await tick();
+  expect(await scheduled()).toHaveLength(1);
+});
