@@ -14,6 +14,7 @@ import { registerConsultationTimerHandlers } from './consultations/consultation-
 import { certificateProjectionHandlers } from './gating/certificate-projection';
 import { moduleTimers } from './module-timers';
 import { statementReader } from './routes/context';
+import { withWriteBuffer } from './domain/write-buffer';
 import { registerDeadlineHandlers, TimerWorker } from './timers';
 
 let timerWorker: TimerWorker | undefined;
@@ -59,6 +60,7 @@ void runService({
     registerConsultationTimerHandlers();
     timerWorker = new TimerWorker({
       pool: context.pool,
+      bufferWrites: withWriteBuffer,
       logger: context.logger,
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
     });

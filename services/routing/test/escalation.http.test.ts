@@ -6,6 +6,8 @@ import { DocumentsClient } from '../src';
 import { registerEscalationHandler } from '../src/events/escalation-timer';
 import { moduleTimers } from '../src/module-timers';
 import { registerDeadlineHandlers, runDueTimers } from '../src/timers';
+import { withWriteBuffer } from '../src/domain/write-buffer';
+import pg from 'pg';
 import { agency, otherAgency, people, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
@@ -58,7 +60,8 @@ const events = async (type: string, taskId: string) => {
   return rows.map((r) => r.data);
 };
 const fireOnTwoReplicas = async (at: Date) => {
-  const options = { logger: h.fixture.logger, topicPrefix: 'test.' };
+  // As the server runs them: each batch's history and outbox rows written with one statement.
+  const options = { logger: h.fixture.logger, topicPrefix: 'test.', bufferWrites: withWriteBuffer };
   const [a, b] = await Promise.all([
     runDueTimers(at, { ...options, pool: h.fixture.pool, source: 'a' }),
     runDueTimers(at, { ...options, pool: second, source: 'b' }),
@@ -163,4 +166,77 @@ test('an interrupting escalation takes the task from its assignee after the dead
   expect((await h.call(people.admin, 'GET', `/v1/processes/${processId}/history/verification`)).json().valid).toBe(
     true,
   );
+});
+
+test('escalations of several processes firing in one batch write their history and events with one statement, each chain intact', async () => {
+  // The agency's definition from the test above: the distribution escalates two working hours after its deadline.
+  const started: { processId: string; taskId: string }[] = [];
+  for (const n of [1, 2, 3]) {
+    const document = await h.uploadDraft(people.clerk, {
+      direction: 'incoming',
+      subject: `Công văn số ${n} của Sở Tài chính`,
+      sender: { organId: otherAgency, organName: 'Sở Tài chính' },
+      codeNumber: String(80 + n),
+      codeNotation: 'STC-NS',
+      issuedDate: '2026-06-12',
+    });
+    const processId = (
+      await h.call(people.clerk, 'POST', '/v1/processes', {
+        kind: 'incoming',
+        documentId: document.id,
+        variables: { deputy: people.leader2.userId },
+      })
+    ).json().id as string;
+    const [registration] = await tasksOf(processId, 'registration');
+    await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, {
+      registration: { registerId: incomingRegister },
+    });
+    const [distribution] = (await tasksOf(processId, 'distribution')) as [Task];
+    expect((await h.call(people.leader, 'POST', `/v1/tasks/${distribution.id}/claim`)).statusCode).toBe(200);
+    started.push({ processId, taskId: distribution.id });
+  }
+  const { rows } = await h.fixture.pool.query<{ fire_at: Date }>(
+    "SELECT max(fire_at) AS fire_at FROM timers WHERE kind = 'escalation' AND task_id = ANY($1::uuid[])",
+    [started.map((s) => s.taskId)],
+  );
+  const at = (rows[0] as { fire_at: Date }).fire_at;
+  // Every statement the worker sends that writes history rows.
+  const historyWrites: string[] = [];
+  const query = pg.Client.prototype.query;
+  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+    this: pg.Client,
+    ...args: unknown[]
+  ) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+    if (text && /INSERT INTO process_history/.test(text)) historyWrites.push(text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as never);
+  try {
+    const fired = await runDueTimers(at, {
+      pool: h.fixture.pool,
+      logger: h.fixture.logger,
+      topicPrefix: 'test.',
+      bufferWrites: withWriteBuffer,
+      concurrency: 1,
+    });
+    expect(fired.failed).toBe(0);
+    expect(fired.fired).toBeGreaterThanOrEqual(3);
+  } finally {
+    spy.mockRestore();
+  }
+  // One batch: the history rows and events of all three escalations in one statement (one per escalation before).
+  expect(historyWrites).toHaveLength(1);
+  const { rows: escalated } = await h.fixture.pool.query<{ n: number; tx: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS tx FROM process_history
+      WHERE action = 'task-escalated' AND process_id = ANY($1::uuid[])`,
+    [started.map((s) => s.processId)],
+  );
+  expect(escalated).toEqual([{ n: 3, tx: 1 }]);
+  for (const { processId, taskId } of started) {
+    expect((await tasksOf(processId, 'distribution'))[0]?.assignee.userId).toBe(people.leader2.userId);
+    expect((await events('vn.vanthu.task.delegated.v1', taskId)).map((e) => e.mode)).toEqual(['escalation']);
+    expect((await h.call(people.admin, 'GET', `/v1/processes/${processId}/history/verification`)).json().valid).toBe(
+      true,
+    );
+  }
 });

@@ -8,6 +8,7 @@ import {
   markUnansweredOverdue,
 } from '../repositories/consultations-repository';
 import type { ConsultationRecord } from '../repositories/consultations-repository';
+import { bufferEvent } from '../domain/write-buffer';
 import { registerTimerHandler } from '../timers';
 import type { Timer, TimerContext } from '../timers';
 
@@ -28,14 +29,10 @@ async function publish<T>(
   consultation: ConsultationRecord,
   data: T,
 ): Promise<void> {
-  await enqueueEvent(
-    tx,
-    definition,
-    consultation.id,
-    data,
-    { source: ctx.source, agencyCode: consultation.agencyCode },
-    ctx.topicPrefix,
-  );
+  const context = { source: ctx.source, agencyCode: consultation.agencyCode };
+  // Held back with the batch's other rows when the worker buffers its writes.
+  if (bufferEvent(tx, definition, consultation.id, data, context, ctx.topicPrefix)) return;
+  await enqueueEvent(tx, definition, consultation.id, data, context, ctx.topicPrefix);
 }
 
 /** consultation-reminder: the members yet to answer are reminded; nothing about the consultation changes. */

@@ -150,6 +150,12 @@ export type RunDueTimersOptions = {
   maxAttempts?: number;
   /** Batches claimed at once by this caller (each on its own connection); SKIP LOCKED keeps them apart. */
   concurrency?: number;
+  /**
+   * Runs a batch's handlers with the history and outbox rows they write held back and written with one multi-row
+   * statement at the end (the engine's write buffer, domain/write-buffer.ts, which keeps each process's hash chain
+   * across the batch's rows); without it each handler writes its rows as it goes.
+   */
+  bufferWrites?: <T>(tx: Tx, work: (tx: Tx) => Promise<T>) => Promise<T>;
 };
 
 export type RunDueTimersResult = { fired: number; failed: number };
@@ -168,6 +174,7 @@ type BatchOutcome = RunDueTimersResult & { claimed: number };
  */
 async function runBatch(options: RunDueTimersOptions, now: Date, limit: number): Promise<BatchOutcome> {
   const maxAttempts = options.maxAttempts ?? 5;
+  const buffered = options.bufferWrites ?? (<T>(tx: Tx, work: (tx: Tx) => Promise<T>) => work(tx));
   const ctx: TimerContext = {
     now,
     clock: options.clock ?? systemClock,
@@ -180,13 +187,16 @@ async function runBatch(options: RunDueTimersOptions, now: Date, limit: number):
       const due = await claimDueTimers(tx, now, limit);
       const byKind = new Map<TimerKind, Timer[]>();
       for (const timer of due) byKind.set(timer.kind, [...(byKind.get(timer.kind) ?? []), timer]);
-      for (const [kind, timers] of byKind) {
-        try {
-          await handlerFor(kind)(tx, timers, ctx);
-        } catch (error) {
-          throw new HandlerFailed(String((error as Error)?.message ?? error), { cause: error });
+      // Every handler's history and outbox rows go out together when the batch's handlers are done.
+      await buffered(tx, async (tx) => {
+        for (const [kind, timers] of byKind) {
+          try {
+            await handlerFor(kind)(tx, timers, ctx);
+          } catch (error) {
+            throw new HandlerFailed(String((error as Error)?.message ?? error), { cause: error });
+          }
         }
-      }
+      });
       await markTimersFired(
         tx,
         due.map((t) => t.id),
@@ -204,7 +214,8 @@ async function runBatch(options: RunDueTimersOptions, now: Date, limit: number):
     for (const timer of due) {
       await beginTimerSavepoint(tx);
       try {
-        await handlerFor(timer.kind)(tx, [timer], ctx);
+        // Buffered per timer here: a failing timer's held-back rows are dropped with its savepoint's writes.
+        await buffered(tx, (tx) => handlerFor(timer.kind)(tx, [timer], ctx));
         await releaseTimerSavepoint(tx);
         fired.push(timer.id);
       } catch (error) {
