@@ -8,11 +8,9 @@ import { fetchWhole } from '../../services/exchange/test/hub-test-context';
 import { hubAccountsOf, statusForIntegrator, verifyHubPacts } from '../../infra/src/hub-pact-verify';
 import { pactFilesOf, providerOf } from '../../infra/src/pact-verify';
 import type { HubCredentials } from '../../services/exchange/src/hub/hub-adapter';
-import { integratorAgency, startHubSandbox } from '../../infra/src/hub-sandbox';
+import { integratorAgency } from '../../infra/src/hub-sandbox';
 import type { HubSandboxSetup } from '../../infra/src/hub-sandbox';
-import { ProcessSupervisor } from '../../infra/src/process-supervisor';
-import { loadInfrastructure } from '../support/infrastructure';
-import { freePort } from '../support/free-port';
+import { startTestHubSandbox } from '../support/hub-sandbox';
 
 // The hub adapter's example pact (issue 15 item 5): a hub adapter (here exchange's own VXP adapter, the code an
 // integrator's adapter would be) records what it needs of the hub to read the statuses sent to it and to acknowledge
@@ -51,20 +49,13 @@ const consumerCredentials: HubCredentials = {
 
 let pactDir: string;
 let hub: HubSandboxSetup | undefined;
-const supervisor = new ProcessSupervisor(() => undefined, {
-  firstDelayMs: 500,
-  maxDelayMs: 500,
-  crashBudget: 3,
-  crashWindowMs: 600_000,
-  healthTimeoutMs: 60_000,
-});
+let stopHub: (() => Promise<void>) | undefined;
 
 beforeAll(() => {
   pactDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-hub-pacts-'));
 });
 afterAll(async () => {
-  await supervisor.stop();
-  if (hub) fs.rmSync(hub.dir, { recursive: true, force: true });
+  await stopHub?.();
   fs.rmSync(pactDir, { recursive: true, force: true });
 });
 
@@ -147,11 +138,7 @@ describe('a hub adapter (consumer) and the hub sandbox (provider)', () => {
   });
 
   it('the hub sandbox honours the pact: Pact’s verifier replays it, the states set up by a local agency sending', async () => {
-    hub = await startHubSandbox(supervisor, loadInfrastructure(), {
-      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-hub-pact-')),
-      port: await freePort(),
-      logName: 'hub-sandbox-pact',
-    });
+    ({ hub, stop: stopHub } = await startTestHubSandbox('pact'));
     const { hubUrl, integrator } = hubAccountsOf(hub.dir);
     expect(hubUrl).toBe(hub.exchangeEnv.HUB_URL);
     const adapter = new VxpAdapter(hubUrl);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { createVanthuClient } from '@vanthu/client';
@@ -12,13 +11,11 @@ import { seedSandbox } from '../../infra/src/sandbox';
 import type { SandboxManifest } from '../../infra/src/sandbox';
 import { deleteTokenKeyPair } from '../../infra/src/softhsm';
 import { pdfsig } from '../../services/signing/test/support';
-import { integratorAgency, startHubSandbox } from '../../infra/src/hub-sandbox';
+import { integratorAgency } from '../../infra/src/hub-sandbox';
 import type { HubSandboxSetup } from '../../infra/src/hub-sandbox';
-import { ProcessSupervisor } from '../../infra/src/process-supervisor';
 import { parseEdxml } from '../../services/exchange/src/domain/edxml/parse-edxml';
 import { SandboxMessageFiles } from '../../services/exchange/src/hub-sandbox/message-store';
-import { loadInfrastructure } from '../support/infrastructure';
-import { freePort } from '../support/free-port';
+import { startTestHubSandbox } from '../support/hub-sandbox';
 
 // Every example of the README written with @vanthu/client runs (issue 15: "Every example in the README is written
 // with it and runs in a test"), and so does every guide of docs/guides ("a guide per use … each a tested script"):
@@ -60,21 +57,11 @@ let stack: TestStack;
 let dir: string;
 let sandbox: SandboxManifest | undefined;
 let hub: HubSandboxSetup;
-// The hub sandbox as `npm start` runs it (hub-sandbox-start.e2e), with a port, folder and log name of its own.
-const hubSupervisor = new ProcessSupervisor(() => undefined, {
-  firstDelayMs: 500,
-  maxDelayMs: 500,
-  crashBudget: 3,
-  crashWindowMs: 600_000,
-  healthTimeoutMs: 60_000,
-});
+let stopHub: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  hub = await startHubSandbox(hubSupervisor, loadInfrastructure(), {
-    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'readme-hub-')),
-    port: await freePort(),
-    logName: 'hub-sandbox-readme',
-  });
+  // The hub sandbox as `npm start` runs it (hub-sandbox-start.e2e), for the receiving guide.
+  ({ hub, stop: stopHub } = await startTestHubSandbox('readme'));
   // Exchange uses it as its hub, polling every second rather than every minute.
   stack = await startTestStack('readme', { env: { exchange: { ...hub.exchangeEnv, RECEIVE_INTERVAL_MS: '1000' } } });
   // Inside the repository (git-ignored .data), so that '@vanthu/client' resolves as in an integrator's project.
@@ -85,8 +72,7 @@ afterAll(async () => {
   await stack?.stop();
   // The HSM token is shared by every stack on this machine: remove the seal keys the sandbox seeding generated.
   if (stack) for (const seal of sandbox?.seals ?? []) await deleteTokenKeyPair(stack.infra.hsm, seal.keyIdHex);
-  await hubSupervisor.stop();
-  if (hub) fs.rmSync(hub.dir, { recursive: true, force: true });
+  await stopHub?.();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
