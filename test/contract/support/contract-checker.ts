@@ -73,6 +73,13 @@ export class ContractChecker {
     return params.length > 0 && params.every((p) => p.schema?.format === 'uuid');
   }
 
+  /** True when the operation declares the Idempotency-Key header. */
+  takesIdempotencyKey(ref: OperationRef): boolean {
+    return (this.openapi.paths[ref.path]?.[ref.method]?.parameters ?? []).some(
+      (p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key',
+    );
+  }
+
   /** The names of the operation's query parameters. */
   queryParameters(ref: OperationRef): string[] {
     return (this.openapi.paths[ref.path]?.[ref.method]?.parameters ?? [])
