@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { AppError } from '@vanthu/platform';
+import { ServiceClient } from '@vanthu/platform';
+import type { ServiceRequest } from '@vanthu/platform';
 
 export type DocumentInfo = {
   id: string;
@@ -34,55 +35,28 @@ export type CallerHeaders = { identity: string; requestId: string };
 
 /**
  * Calls to the documents service: fetch an issued document and its PDF to send it, and create the
- * incoming document for a message received. Network failures become 503 with Retry-After.
+ * incoming document for a message received, through the platform's ServiceClient (unreachable or 5xx is 503 with
+ * Retry-After; documents' refusals pass through with their code).
  */
 export class DocumentsClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly timeoutMs = 30_000,
-  ) {}
+  private readonly documents: ServiceClient;
 
-  private async call(url: string, init: RequestInit, caller: CallerHeaders): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        ...init,
-        headers: {
-          ...(init.headers as Record<string, string>),
-          'x-vanthu-identity': caller.identity,
-          'x-request-id': caller.requestId,
-        },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new AppError('SERVICE_UNAVAILABLE', 'the documents service cannot be reached; try again shortly', {
-        cause: error,
-        retryAfterSeconds: 5,
-      });
-    }
-    if (response.ok) return response;
-    let problem: { detail?: string; title?: string } = {};
-    try {
-      problem = (await response.json()) as typeof problem;
-    } catch {
-      // a non-JSON error body carries nothing more useful than its status
-    }
-    const message = problem.detail ?? problem.title ?? `documents answered HTTP ${response.status}`;
-    if (response.status === 403) throw new AppError('FORBIDDEN', message);
-    if (response.status === 404) throw new AppError('NOT_FOUND', message);
-    if (response.status === 409) throw new AppError('CONFLICT', message);
-    if (response.status >= 500) throw new AppError('SERVICE_UNAVAILABLE', message, { retryAfterSeconds: 5 });
-    throw new AppError('UNPROCESSABLE', message);
+  constructor(baseUrl: string, timeoutMs = 30_000) {
+    this.documents = new ServiceClient('documents', baseUrl, timeoutMs);
+  }
+
+  private call(path: string, request: Omit<ServiceRequest, 'credentials'>, caller: CallerHeaders): Promise<Response> {
+    return this.documents.request(path, { ...request, credentials: caller });
   }
 
   async getDocument(caller: CallerHeaders, documentId: string): Promise<DocumentInfo> {
-    const response = await this.call(`${this.baseUrl}/v1/documents/${encodeURIComponent(documentId)}`, {}, caller);
+    const response = await this.call(`/v1/documents/${encodeURIComponent(documentId)}`, {}, caller);
     return (await response.json()) as DocumentInfo;
   }
 
   async getContent(caller: CallerHeaders, documentId: string, version: number): Promise<Buffer> {
     const response = await this.call(
-      `${this.baseUrl}/v1/documents/${encodeURIComponent(documentId)}/content?version=${version}`,
+      `/v1/documents/${encodeURIComponent(documentId)}/content?version=${version}`,
       {},
       caller,
     );
@@ -98,8 +72,8 @@ export class DocumentsClient {
     form.append('metadata', JSON.stringify(input.metadata));
     form.append('file', await pdfPart(input.pdf), input.fileName);
     const response = await this.call(
-      `${this.baseUrl}/v1/documents`,
-      { method: 'POST', headers: { 'idempotency-key': input.idempotencyKey }, body: form },
+      '/v1/documents',
+      { method: 'POST', idempotencyKey: input.idempotencyKey, form },
       caller,
     );
     return (await response.json()) as DocumentInfo;
@@ -111,12 +85,8 @@ export class DocumentsClient {
     input: { documentId: string; reason: string; idempotencyKey: string },
   ): Promise<DocumentInfo> {
     const response = await this.call(
-      `${this.baseUrl}/v1/documents/${encodeURIComponent(input.documentId)}/recall`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
-        body: JSON.stringify({ reason: input.reason, origin: 'issuer' }),
-      },
+      `/v1/documents/${encodeURIComponent(input.documentId)}/recall`,
+      { method: 'POST', idempotencyKey: input.idempotencyKey, json: { reason: input.reason, origin: 'issuer' } },
       caller,
     );
     return (await response.json()) as DocumentInfo;
@@ -131,8 +101,8 @@ export class DocumentsClient {
     form.append('metadata', JSON.stringify({ kind: 'upload', basedOnVersion: input.basedOnVersion }));
     form.append('file', await pdfPart(input.pdf), input.fileName);
     const response = await this.call(
-      `${this.baseUrl}/v1/documents/${encodeURIComponent(input.documentId)}/versions`,
-      { method: 'POST', headers: { 'idempotency-key': input.idempotencyKey }, body: form },
+      `/v1/documents/${encodeURIComponent(input.documentId)}/versions`,
+      { method: 'POST', idempotencyKey: input.idempotencyKey, form },
       caller,
     );
     return (await response.json()) as DocumentInfo;

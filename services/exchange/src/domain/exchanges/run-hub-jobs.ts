@@ -408,7 +408,7 @@ export async function runHubJobs(input: RunHubJobsInput, ctx: ExchangeContext): 
         const permanent =
           businessRefusal ||
           (error instanceof AppError &&
-            ['VALIDATION_FAILED', 'CONFLICT', 'UNPROCESSABLE', 'NOT_FOUND'].includes(error.code));
+            ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'CONFLICT', 'UNPROCESSABLE', 'NOT_FOUND'].includes(error.code));
         if (permanent) {
           await finishHubJob(tx, job.id, 'failed', now, message);
           if (job.kind === 'send-edoc') {
