@@ -45,9 +45,12 @@ export function testMessageStore(): MessageStore {
 }
 
 const stores = new WeakMap<ServiceFixture, MessageStore>();
-/** The message store of the exchange instance whose database is `fixture`'s (one per instance, like MESSAGE_DIR). */
+/**
+ * The message store of the exchange instance whose database is `fixture`'s (one per instance, like MESSAGE_DIR), in
+ * the fixture's temporary directory, which its teardown removes.
+ */
 export function messagesOf(fixture: ServiceFixture): MessageStore {
-  const found = stores.get(fixture) ?? testMessageStore();
+  const found = stores.get(fixture) ?? new MessageStore(path.join(fixture.tempDir, 'exchange-messages'));
   stores.set(fixture, found);
   return found;
 }
