@@ -7,8 +7,11 @@ import { run } from './exec';
 import { serviceNames } from './services';
 import type { ProcessName, ServiceName } from './services';
 
-/** Where a stack keeps what a backup must hold: each service's database and the documents blob store. */
-export type StackData = { databases: Record<ServiceName, string>; blobDir: string };
+/**
+ * Where a stack keeps what a backup must hold: each service's database, the documents blob store and exchange's
+ * message store (the edXML sent and received, files named by their SHA-256 since issue 13; rows point at them).
+ */
+export type StackData = { databases: Record<ServiceName, string>; blobDir: string; messageDir: string };
 
 export type BackupManifest = {
   format: 'vanthu-backup/1';
@@ -16,6 +19,8 @@ export type BackupManifest = {
   /** One custom-format `pg_dump` per service, with the SHA-256 of the file so a damaged backup is refused. */
   databases: Record<ServiceName, { file: string; sha256: string; sizeBytes: number }>;
   blobs: { count: number; sizeBytes: number };
+  /** Exchange's message files; absent in backups made before messages moved out of PostgreSQL. */
+  messages?: { count: number; sizeBytes: number };
 };
 
 const manifestName = 'manifest.json';
@@ -25,7 +30,11 @@ export function stackDataOf(envs: Record<ProcessName, Record<string, string>>): 
   const databases = Object.fromEntries(
     serviceNames.map((service) => [service, requireSetting(envs[service], 'DATABASE_URL', service)]),
   ) as Record<ServiceName, string>;
-  return { databases, blobDir: requireSetting(envs.documents, 'BLOB_DIR', 'documents') };
+  return {
+    databases,
+    blobDir: requireSetting(envs.documents, 'BLOB_DIR', 'documents'),
+    messageDir: requireSetting(envs.exchange, 'MESSAGE_DIR', 'exchange'),
+  };
 }
 
 /**
@@ -60,7 +69,16 @@ export async function backupStack(
   }
   const blobs = await copyBlobs(path.join(stack.blobDir, 'sha256'), path.join(target, 'blobs', 'sha256'));
   say(`  ✓ ${blobs.count} blob files (${(blobs.sizeBytes / 1024 / 1024).toFixed(1)} MiB)`);
-  const manifest: BackupManifest = { format: 'vanthu-backup/1', createdAt: new Date().toISOString(), databases, blobs };
+  // Copied after the dumps for the same reason as the blobs: a message file is written before the row naming it.
+  const messages = await copyBlobs(path.join(stack.messageDir, 'sha256'), path.join(target, 'messages', 'sha256'));
+  say(`  ✓ ${messages.count} exchange message files (${(messages.sizeBytes / 1024 / 1024).toFixed(1)} MiB)`);
+  const manifest: BackupManifest = {
+    format: 'vanthu-backup/1',
+    createdAt: new Date().toISOString(),
+    databases,
+    blobs,
+    messages,
+  };
   // The manifest is written last: a backup without one was interrupted, and restore refuses it.
   await fsp.writeFile(path.join(target, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
@@ -96,6 +114,17 @@ export async function verifyBackup(source: string): Promise<BackupManifest> {
   if (count !== manifest.blobs.count) {
     throw new Error(`the backup holds ${count} blob files where its manifest records ${manifest.blobs.count}`);
   }
+  let messages = 0;
+  for await (const file of blobFiles(path.join(source, 'messages', 'sha256'))) {
+    const { sha256 } = await hashFile(file);
+    if (sha256 !== path.basename(file)) throw new Error(`message ${file} is damaged: it hashes to ${sha256}`);
+    messages += 1;
+  }
+  if (messages !== (manifest.messages?.count ?? 0)) {
+    throw new Error(
+      `the backup holds ${messages} exchange message files where its manifest records ${manifest.messages?.count ?? 0}`,
+    );
+  }
   return manifest;
 }
 
@@ -118,8 +147,11 @@ export async function restoreStack(
   }
   let existing = 0;
   for await (const file of blobFiles(path.join(stack.blobDir, 'sha256'))) if (file) existing += 1;
+  for await (const file of blobFiles(path.join(stack.messageDir, 'sha256'))) if (file) existing += 1;
   if (existing > 0) {
-    throw new Error(`the blob store ${stack.blobDir} already holds ${existing} files; restore needs an empty one`);
+    throw new Error(
+      `the blob store ${stack.blobDir} or the message store ${stack.messageDir} already holds ${existing} files; restore needs empty ones`,
+    );
   }
   for (const service of serviceNames) {
     const url = stack.databases[service];
@@ -133,6 +165,8 @@ export async function restoreStack(
   }
   const blobs = await copyBlobs(path.join(source, 'blobs', 'sha256'), path.join(stack.blobDir, 'sha256'));
   say(`  ✓ ${blobs.count} blob files`);
+  const messages = await copyBlobs(path.join(source, 'messages', 'sha256'), path.join(stack.messageDir, 'sha256'));
+  say(`  ✓ ${messages.count} exchange message files`);
   const missing = await recordedBlobsWithoutFile(stack);
   if (missing.length > 0) {
     throw new Error(`${missing.length} recorded blobs have no file after the restore (first: ${missing[0]})`);
