@@ -145,16 +145,10 @@ const tenancyExemptions: Record<string, string> = {
     "the province's organisation directory, read by every agency by design (routing prints names from it); who may write an entry: directory-tenancy.http.test.ts",
 };
 
-// Known findings of the Idempotency-Key probe, each with its cause (stated debt, found 2026-12-06; routing's): a
-// retry with the same key answers 500 because the stored result went through JSON, so its dates are strings, and the
-// route's view calls toISOString() on them. Fix by storing (and answering) the view; then remove the entry.
-const idempotencyDebt: Record<string, string> = {
-  'POST /v1/workflows/definitions': 'definitionView: d.createdAt.toISOString is not a function (routes/definitions.ts)',
-  'POST /v1/consultations': 'consultationView: c.dueAt.toISOString is not a function',
-  'POST /v1/consultations/{id}/answers': 'consultationView: c.dueAt.toISOString is not a function',
-  'POST /v1/consultations/{id}/closure': 'consultationView: c.dueAt.toISOString is not a function',
-  'POST /v1/consultations/{id}/answer-sheets': 'answerSheetView: sheet.createdAt.toISOString is not a function',
-};
+// Known findings of the Idempotency-Key probe, each with its cause (stated debt, so the probe fails on any new finding
+// and on a listed one that is fixed). Empty: the five routing operations it found answering 500 to a keyed retry
+// (their stored results' dates came back as JSON strings) read them through routing's resultTimestamp.
+const idempotencyDebt: Record<string, string> = {};
 
 // Operations that declare no 403: open to every member of the caller's agency (the rest of the role matrix is
 // checked by the role probe). Adding a role check to one of these, or opening a gated one, changes this list.

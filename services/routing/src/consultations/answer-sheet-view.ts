@@ -1,5 +1,6 @@
 import type { AnswerSheetRecord } from '../repositories/consultations-repository';
 import type { AnswerSheet } from '../schemas/consultation';
+import { resultTimestamp } from '../domain/result-timestamp';
 
 export function answerSheetView(sheet: AnswerSheetRecord & { signingClaim?: string | null }): AnswerSheet {
   return {
@@ -11,7 +12,7 @@ export function answerSheetView(sheet: AnswerSheetRecord & { signingClaim?: stri
     answer: sheet.answer,
     comment: sheet.comment,
     state: sheet.state,
-    createdAt: sheet.createdAt.toISOString(),
+    createdAt: resultTimestamp(sheet.createdAt).toISOString(),
     signingClaim: sheet.signingClaim ?? null,
   };
 }

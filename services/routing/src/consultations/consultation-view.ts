@@ -1,9 +1,11 @@
 import type { ConsultationRecord } from '../repositories/consultations-repository';
 import type { Consultation } from '../schemas/consultation';
 import { tallyOf } from './consultation-events';
+import { optionalResultTimestamp, resultTimestamp } from '../domain/result-timestamp';
 
 export function consultationView(c: ConsultationRecord, now: Date): Consultation {
   const { tally, unanswered } = tallyOf(c);
+  const dueAt = resultTimestamp(c.dueAt);
   return {
     id: c.id,
     agencyCode: c.agencyCode,
@@ -11,26 +13,29 @@ export function consultationView(c: ConsultationRecord, now: Date): Consultation
     processId: c.processId,
     question: c.question,
     completion: c.completion,
-    dueAt: c.dueAt.toISOString(),
-    overdue: unanswered.length > 0 && now.getTime() > c.dueAt.getTime(),
+    dueAt: dueAt.toISOString(),
+    overdue: unanswered.length > 0 && now.getTime() > dueAt.getTime(),
     state: c.state,
     closeReason: c.closeReason,
     openedBy: c.openedBy,
-    openedAt: c.openedAt.toISOString(),
-    closedAt: c.closedAt?.toISOString() ?? null,
-    remindedAt: c.remindedAt?.toISOString() ?? null,
+    openedAt: resultTimestamp(c.openedAt).toISOString(),
+    closedAt: optionalResultTimestamp(c.closedAt)?.toISOString() ?? null,
+    remindedAt: optionalResultTimestamp(c.remindedAt)?.toISOString() ?? null,
     signedAnswers: c.signedAnswers,
     summaryDocumentId: c.summaryDocumentId,
     summaryDossierId: c.summaryDossierId,
-    members: c.members.map((m) => ({
-      userId: m.userId,
-      answer: m.answer,
-      comment: m.comment,
-      answeredAt: m.answeredAt?.toISOString() ?? null,
-      onTime: m.answeredAt ? m.answeredAt.getTime() <= c.dueAt.getTime() : null,
-      overdue: m.overdueAt !== null,
-      signatureId: m.signatureId,
-    })),
+    members: c.members.map((m) => {
+      const answeredAt = optionalResultTimestamp(m.answeredAt);
+      return {
+        userId: m.userId,
+        answer: m.answer,
+        comment: m.comment,
+        answeredAt: answeredAt?.toISOString() ?? null,
+        onTime: answeredAt ? answeredAt.getTime() <= dueAt.getTime() : null,
+        overdue: m.overdueAt !== null,
+        signatureId: m.signatureId,
+      };
+    }),
     tally,
     unanswered,
   };

@@ -75,8 +75,12 @@ export async function requestAnswerSheet(
     userId,
   );
   const waiting = await read((db) => findWaitingSheet(db, consultation.id, userId));
-  if (waiting && waiting.answer === input.answer && waiting.comment === comment)
-    return { result: { ...waiting, signingClaim: answerSheetClaim(ctx, waiting) }, replayed: false };
+  if (waiting && waiting.answer === input.answer && waiting.comment === comment) {
+    // Through the transaction runner (no lock, nothing written but the key's record), so that a request repeated with
+    // its Idempotency-Key is answered as the replay it is, and the key is refused for another body.
+    const same = await ctx.runInTransaction(async () => waiting);
+    return { result: { ...same.result, signingClaim: answerSheetClaim(ctx, same.result) }, replayed: same.replayed };
+  }
   const writtenAt = await (ctx.autocommit ?? read)((db) =>
     reserveSheetTime(db, {
       consultationId: consultation.id,

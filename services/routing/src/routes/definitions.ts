@@ -6,10 +6,11 @@ import { uploadDefinition } from '../domain/upload-definition';
 import { DefinitionList, StoredDefinitionSchema } from '../schemas/routing';
 import { routingContextFor } from './context';
 import type { RoutingRouteDeps } from './context';
+import { resultTimestamp } from '../domain/result-timestamp';
 
 // The stored definition as the use cases answer it (routes never import a repository).
 type StoredDefinition = Awaited<ReturnType<typeof listDefinitions>>[number];
-const definitionView = (d: StoredDefinition) => ({ ...d, createdAt: d.createdAt.toISOString() });
+const definitionView = (d: StoredDefinition) => ({ ...d, createdAt: resultTimestamp(d.createdAt).toISOString() });
 
 export async function definitionRoutes(app: ServiceApp, deps: RoutingRouteDeps): Promise<void> {
   app.post(
