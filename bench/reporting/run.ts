@@ -108,9 +108,9 @@ function asMessages(events: Published[]): InboxMessage[] {
  * before issue 14's batching; reportingBatchSize: as the service runs).
  */
 async function project(pool: Pool, messages: InboxMessage[], batchSize: number) {
-  // As the service consumes: the handlers queue their writes and afterHandlers sends them set-based per batch.
-  const { handlers, afterHandlers } = reportingConsumer(consumer, '');
-  const scope = { consumer, handlers, afterHandlers };
+  // As the service consumes: the handlers queue their writes in the write batch, which the inbox sends set-based.
+  const { handlers, writeBatch } = reportingConsumer(consumer, '');
+  const scope = { consumer, handlers, writeBatch };
   const started = performance.now();
   for (let i = 0; i < messages.length; i += batchSize) {
     const chunk = messages.slice(i, i + batchSize);

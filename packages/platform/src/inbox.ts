@@ -38,11 +38,25 @@ export type InboxConsumerOptions = {
    */
   batchSize?: number;
   /**
-   * Called in the transaction after the handlers of a batch (or of one message, or of a reprocessed dead letter) ran,
-   * before it commits: a consumer whose handlers queue their writes sends them here as set-based statements
-   * (reporting, services/reporting/src/repositories/write-batch.ts).
+   * The consumer's write batch, made by the inbox for each transaction it projects in (a batch, one message, a
+   * reprocessed dead letter): the handlers get its `writer` instead of the transaction, and the inbox sends the batch
+   * after the last handler, before the commit, so no caller can run the handlers and forget the sending (reporting,
+   * services/reporting/src/repositories/write-batch.ts). Without it the handlers write in the transaction directly.
    */
-  afterHandlers?: (tx: Tx) => Promise<void>;
+  writeBatch?: (tx: Tx) => WriteBatch;
+};
+
+/**
+ * Writes a consumer's handlers make in one transaction, held back and sent together (set-based statements instead of
+ * one round trip per event). Owned by the inbox (`InboxConsumerOptions.writeBatch`), which calls `send` once.
+ */
+export type WriteBatch = {
+  /** What the handlers write through: its queries wait in the batch and answer no rows. */
+  readonly writer: Tx;
+  /** Sends every waiting write in the transaction; a write queued afterwards is refused. */
+  send(): Promise<unknown>;
+  /** Writes waiting to be sent. */
+  readonly pending: number;
 };
 
 /** What the inbox needs of a Kafka message. */
@@ -54,7 +68,24 @@ export type InboxMessage = {
   value: Buffer | null;
 };
 
-type InboxScope = Pick<InboxConsumerOptions, 'consumer' | 'handlers' | 'afterHandlers'>;
+type InboxScope = Pick<InboxConsumerOptions, 'consumer' | 'handlers' | 'writeBatch'>;
+
+/**
+ * Runs `handle` with what the handlers write through (the consumer's write batch, or the transaction itself) and
+ * sends the batch before returning, in the transaction: the sending is the inbox's, so a commit with writes unsent
+ * would take a batch that did not send what it held, which is refused here (nothing of the transaction is kept).
+ * No database round trip is added: the check is on the batch in memory.
+ */
+async function withWrites(tx: Tx, scope: InboxScope, handle: (writer: Tx) => Promise<void>): Promise<void> {
+  if (!scope.writeBatch) return handle(tx);
+  const batch = scope.writeBatch(tx);
+  await handle(batch.writer);
+  await batch.send();
+  if (batch.pending > 0)
+    throw new Error(
+      `${batch.pending} projection writes were left unsent by the write batch: the transaction is refused`,
+    );
+}
 
 /** What the inbox does with one message: hand it to its handler, skip it, or keep it for an operator. */
 type Decision =
@@ -159,13 +190,14 @@ export async function projectInboxBatch(tx: Tx, scope: InboxScope, messages: Inb
     );
     for (const row of rows) fresh.add(row.event_id);
   }
-  for (const { message, decision } of decisions) {
-    if (decision.kind === 'dead-letter')
-      await insertDeadLetter(tx, scope.consumer, message, decision.event, decision.error);
-    else if (decision.kind === 'handle' && fresh.delete(decision.event.id.toLowerCase()))
-      await decision.handler(tx, decision.event);
-  }
-  await scope.afterHandlers?.(tx);
+  await withWrites(tx, scope, async (writer) => {
+    for (const { message, decision } of decisions) {
+      if (decision.kind === 'dead-letter')
+        await insertDeadLetter(tx, scope.consumer, message, decision.event, decision.error);
+      else if (decision.kind === 'handle' && fresh.delete(decision.event.id.toLowerCase()))
+        await decision.handler(writer, decision.event);
+    }
+  });
 }
 
 /**
@@ -271,10 +303,8 @@ export class InboxConsumer {
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
               [event.id, this.options.consumer, event.type, message.topic, message.partition, message.offset],
             );
-            if (inserted.rowCount === 1) {
-              await handler(tx, event);
-              await this.options.afterHandlers?.(tx);
-            } else logger.debug({ eventId: event.id }, 'duplicate event skipped');
+            if (inserted.rowCount === 1) await withWrites(tx, this.options, (writer) => handler(writer, event));
+            else logger.debug({ eventId: event.id }, 'duplicate event skipped');
           });
           break;
         } catch (error) {
@@ -394,10 +424,8 @@ export async function reprocessDeadLetters(pool: Pool, scope: InboxScope, ids?: 
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
             [decision.event.id, scope.consumer, decision.event.type, row.topic, row.kafka_partition, row.kafka_offset],
           );
-          if (inserted.rowCount === 1) {
-            await decision.handler(tx, decision.event);
-            await scope.afterHandlers?.(tx);
-          }
+          if (inserted.rowCount === 1)
+            await withWrites(tx, scope, (writer) => decision.handler(writer, decision.event));
         }
         await tx.query('UPDATE inbox_dead_letter SET reprocessed_at = now() WHERE id = $1', [row.id]);
       });

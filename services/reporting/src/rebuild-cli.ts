@@ -21,7 +21,7 @@ async function main(): Promise<void> {
         topics: reportingTopics.map((topic) => topicName(topic, config.KAFKA_TOPIC_PREFIX)),
         handlers: live.handlers,
         batchSize: live.batchSize,
-        afterHandlers: live.afterHandlers,
+        writeBatch: live.writeBatch,
       },
       {
         identity: { userId: 'service:reporting', agencyCode: '', roles: ['service'] },

@@ -482,7 +482,7 @@ describe('monthly compliance report from events', () => {
     );
     const late = monthOfActivity(7, [lateAgency], 4);
     const rebuilding = rebuildProjections(
-      { topics, handlers, batchSize: reporting.batchSize, afterHandlers: reporting.afterHandlers },
+      { topics, handlers, batchSize: reporting.batchSize, writeBatch: reporting.writeBatch },
       {
         identity: collector,
         requestId: 'rebuild-test',

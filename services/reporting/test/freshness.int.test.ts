@@ -260,12 +260,12 @@ describe('GET /v1/reports/freshness', () => {
     const deployed = await reprocessDeadLetters(fixture.pool, {
       consumer,
       handlers: v2,
-      afterHandlers: reporting.afterHandlers,
+      writeBatch: reporting.writeBatch,
     });
     expect(deployed.reprocessed).toEqual([letters[1]?.id]);
     expect(deployed.stillFailing).toEqual([{ id: letters[0]?.id, error: 'data does not match the event schema' }]);
     expect(
-      await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2, afterHandlers: reporting.afterHandlers }, [
+      await reprocessDeadLetters(fixture.pool, { consumer, handlers: v2, writeBatch: reporting.writeBatch }, [
         letters[1]?.id as string,
       ]),
     ).toEqual({

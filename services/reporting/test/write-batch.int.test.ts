@@ -3,7 +3,7 @@ import type { InboxMessage } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
 import { reportingConsumer, reportingHandlers } from '../src/events/consumers';
 import { projectionTables } from '../src/repositories/projection-repository';
-import { flushWriteBatch, WriteBatch } from '../src/repositories/write-batch';
+import { WriteBatch } from '../src/repositories/write-batch';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { monthOfActivity } from './month-of-activity';
@@ -53,14 +53,14 @@ it('writes the same projection rows as the handlers one event at a time, in far 
 
   const oneByOne = await project({ consumer: 'reporting', handlers: reportingHandlers });
   const flushed: { statements: number; rows: number }[] = [];
-  const flush = WriteBatch.prototype.flush;
-  const spy = jest.spyOn(WriteBatch.prototype, 'flush').mockImplementation(async function (this: WriteBatch) {
-    const outcome = await flush.call(this);
+  const send = WriteBatch.prototype.send;
+  const spy = jest.spyOn(WriteBatch.prototype, 'send').mockImplementation(async function (this: WriteBatch) {
+    const outcome = await send.call(this);
     flushed.push(outcome);
     return outcome;
   });
-  const { handlers, afterHandlers } = reportingConsumer('reporting', '');
-  const batched = await project({ consumer: 'reporting', handlers, afterHandlers });
+  const { handlers, writeBatch } = reportingConsumer('reporting', '');
+  const batched = await project({ consumer: 'reporting', handlers, writeBatch });
   spy.mockRestore();
 
   expect(Object.values(oneByOne).reduce((n, rows) => n + rows.length, 0)).toBeGreaterThan(500);
@@ -85,49 +85,89 @@ const messagesOf = (seed: number): InboxMessage[] =>
     value: Buffer.from(JSON.stringify(event.data)),
   }));
 
-it('refuses to commit the batched handlers run without afterHandlers: nothing is kept and the events are read again', async () => {
+// The inbox owns the write batch (platform inbox.ts, `writeBatch`): it makes one per transaction, gives the handlers
+// its writer and sends it before the commit, so no caller can leave the sending out. What must never happen is a
+// commit whose handlers' writes were not sent: the events' inbox rows (counted as done) without their facts.
+it('refuses to commit a transaction whose write batch did not send its writes: nothing is kept and the events are read again', async () => {
   await fixture.pool.query(`TRUNCATE inbox, inbox_positions, ${projectionTables.join(', ')}`);
   const messages = messagesOf(20261206).slice(0, 40);
-  const { consumer, handlers, afterHandlers } = reportingConsumer('reporting', '');
-  // Before, this committed: the events' inbox rows (counted as done) and none of their facts.
-  await expect(
-    withTransaction(fixture.pool, (tx) => projectInboxBatch(tx, { consumer, handlers }, messages)),
-  ).rejects.toThrow(/never sent/);
+  const scope = reportingConsumer('reporting', '');
+  // A batch that forgets its writes when asked to send them (the failure the old afterHandlers pairing allowed).
+  const spy = jest
+    .spyOn(WriteBatch.prototype, 'send')
+    .mockImplementation(() => Promise.resolve({ statements: 0, rows: 0 }));
+  try {
+    await expect(withTransaction(fixture.pool, (tx) => projectInboxBatch(tx, scope, messages))).rejects.toThrow(
+      /left unsent/,
+    );
+  } finally {
+    spy.mockRestore();
+  }
   expect(await count('SELECT count(*) AS n FROM inbox')).toBe(0);
   expect(await count('SELECT count(*) AS n FROM document_facts')).toBe(0);
-  // Paired, the same batch is kept with its facts. The refused transaction's connection may come back from the pool
-  // with that batch's writes still queued: its next flush refuses them once (they were not kept), as a retry would.
-  const project = () =>
-    withTransaction(fixture.pool, (tx) => projectInboxBatch(tx, { consumer, handlers, afterHandlers }, messages));
-  await project().catch(async (error: Error) => {
-    expect(error.message).toMatch(/another transaction/);
-    await project();
-  });
+  // With the batch sending, the same events are kept with their facts, in one transaction.
+  await withTransaction(fixture.pool, (tx) => projectInboxBatch(tx, scope, messages));
   expect(await count('SELECT count(*) AS n FROM inbox')).toBe(messages.length);
   expect(await count('SELECT count(*) AS n FROM document_facts')).toBeGreaterThan(0);
 });
 
+it('refuses a write queued after its batch was sent instead of losing it', async () => {
+  const batch = new WriteBatch(fixture.pool as never);
+  await batch.writer.query(
+    'INSERT INTO province_agencies (agency_code) VALUES ($1) ON CONFLICT (agency_code) DO NOTHING',
+    ['000.00.09.H57'],
+  );
+  expect(batch.pending).toBe(1);
+  await batch.send();
+  expect(batch.pending).toBe(0);
+  await expect(
+    batch.writer.query('INSERT INTO province_agencies (agency_code) VALUES ($1) ON CONFLICT (agency_code) DO NOTHING', [
+      '000.00.10.H57',
+    ]),
+  ).rejects.toThrow(/after its write batch was sent/);
+  expect(
+    await count(`SELECT count(*) AS n FROM province_agencies WHERE agency_code IN ('000.00.09.H57', '000.00.10.H57')`),
+  ).toBe(1);
+});
+
 it('never sends writes queued in a transaction that rolled back with the next transaction on the same connection', async () => {
   await fixture.pool.query(`TRUNCATE inbox, inbox_positions, ${projectionTables.join(', ')}`);
-  const [created] = monthOfActivity(20261207, agencies, 1).events.filter(
-    (e) => e.event.type === 'vn.vanthu.document.created.v1',
-  );
-  const { handlers } = reportingConsumer('reporting', '');
+  const events = messagesOf(20261207);
+  const created = events.filter((m) => m.headers?.ce_type?.toString() === 'vn.vanthu.document.created.v1');
+  expect(created.length).toBeGreaterThan(1);
+  const scope = reportingConsumer('reporting', '');
+  // The first document's handler queues its write, then the next handler fails: the transaction rolls back.
+  const failing = {
+    ...scope,
+    handlers: {
+      ...scope.handlers,
+      'vn.vanthu.document.registered.v1': () => Promise.reject(new Error('handler failed')),
+    },
+  };
   const client = await fixture.pool.connect();
   try {
-    // A handler queued its write, then the transaction failed elsewhere and rolled back.
-    await client.query('BEGIN');
-    await handlers['vn.vanthu.document.created.v1']?.(client, created?.event as never);
-    await client.query('ROLLBACK');
-    // The pooled connection's next transaction must not send it.
-    await client.query('BEGIN');
-    await expect(flushWriteBatch(client)).rejects.toThrow(/another transaction/);
-    await client.query('ROLLBACK');
-    await client.query('BEGIN');
-    await flushWriteBatch(client);
-    await client.query('COMMIT');
+    const inTransaction = async (work: () => Promise<void>): Promise<void> => {
+      await client.query('BEGIN');
+      try {
+        await work();
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    };
+    const registered = events.filter((m) => m.headers?.ce_type?.toString() === 'vn.vanthu.document.registered.v1');
+    expect(registered.length).toBeGreaterThan(0);
+    await expect(
+      inTransaction(() =>
+        projectInboxBatch(client, failing, [created[0] as InboxMessage, registered[0] as InboxMessage]),
+      ),
+    ).rejects.toThrow(/handler failed/);
+    // The pooled connection's next transaction sends its own writes only.
+    await inTransaction(() => projectInboxBatch(client, scope, [created[1] as InboxMessage]));
   } finally {
     client.release();
   }
-  expect(await count('SELECT count(*) AS n FROM document_facts')).toBe(0);
+  expect(await count('SELECT count(*) AS n FROM document_facts')).toBe(1);
+  expect(await count('SELECT count(*) AS n FROM inbox')).toBe(1);
 });

@@ -1,5 +1,5 @@
 import { InboxConsumer } from '@vanthu/platform';
-import type { EventHandler, Kafka, Pool, Tx, UseCaseContext } from '@vanthu/platform';
+import type { EventHandler, Kafka, Pool, Tx, UseCaseContext, WriteBatch } from '@vanthu/platform';
 import { emptyProjections } from '../repositories/projection-repository';
 
 export type RebuildContext = UseCaseContext & {
@@ -12,8 +12,8 @@ export type RebuildProjectionsInput = {
   handlers: Record<string, EventHandler>;
   /** Events per transaction, as the live consumer projects them. */
   batchSize?: number;
-  /** Sends the writes the handlers queued (the live consumer's write batch): required with its handlers. */
-  afterHandlers: (tx: Tx) => Promise<void>;
+  /** The live consumer's write batch, which the inbox gives the handlers and sends before each commit. */
+  writeBatch?: (tx: Tx) => WriteBatch;
   timeoutMs?: number;
 };
 export type RebuildOutcome = { replayedUpTo: { topic: string; partition: number; offset: string }[]; tookMs: number };
@@ -40,7 +40,7 @@ export async function rebuildProjections(input: RebuildProjectionsInput, ctx: Re
     topics: input.topics,
     handlers: input.handlers,
     ...(input.batchSize ? { batchSize: input.batchSize } : {}),
-    afterHandlers: input.afterHandlers,
+    ...(input.writeBatch ? { writeBatch: input.writeBatch } : {}),
   });
   try {
     const ends = (

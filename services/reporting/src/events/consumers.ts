@@ -29,8 +29,8 @@ import {
   topicName,
 } from '@vanthu/contracts';
 import type { TopicName } from '@vanthu/contracts';
-import type { EventHandler, Tx } from '@vanthu/platform';
-import { batched, flushWriteBatch } from '../repositories/write-batch';
+import type { EventHandler, Tx, WriteBatch } from '@vanthu/platform';
+import { projectionWriteBatch } from '../repositories/write-batch';
 import {
   onCopyMade,
   onDocumentCreated,
@@ -91,15 +91,6 @@ export const reportingHandlers: Record<string, EventHandler> = {
 };
 
 /**
- * The handlers as the consumer runs them: their writes wait in the transaction's write batch and go out as set-based
- * statements once the batch's handlers ran (`afterHandlers`), instead of one round trip per event. Without
- * `afterHandlers` the transaction cannot commit (WriteBatch.open): the pairing fails loudly, never silently.
- */
-export const reportingBatchedHandlers: Record<string, EventHandler> = Object.fromEntries(
-  Object.entries(reportingHandlers).map(([type, handler]) => [type, batched(handler)]),
-);
-
-/**
  * Events of one Kafka batch projected per transaction (the inbox rows and handlers together, then the offset): the
  * per-event commit was the projection's cost (bench/reporting/results.md).
  */
@@ -116,13 +107,15 @@ export function reportingConsumer(
   topics: string[];
   handlers: Record<string, EventHandler>;
   batchSize: number;
-  afterHandlers: (tx: Tx) => Promise<void>;
+  writeBatch: (tx: Tx) => WriteBatch;
 } {
   return {
     consumer: `${topicPrefix}${group}`,
     topics: reportingTopics.map((topic) => topicName(topic, topicPrefix)),
-    handlers: reportingBatchedHandlers,
+    handlers: reportingHandlers,
     batchSize: reportingBatchSize,
-    afterHandlers: flushWriteBatch,
+    // The handlers' writes wait in the transaction's write batch, which the inbox sends once the transaction's handlers
+    // ran, as set-based statements instead of one round trip per event.
+    writeBatch: projectionWriteBatch,
   };
 }

@@ -1,4 +1,4 @@
-import type { Tx } from '@vanthu/platform';
+import type { Tx, WriteBatch as PlatformWriteBatch } from '@vanthu/platform';
 
 // Set-based projection (bench/reporting/results.md): the consumer's handlers write through a queue, and at the end of
 // the Kafka batch the queued statements are sent grouped, one multi-row statement per statement text instead of one
@@ -66,16 +66,23 @@ function arrayLiteral(value: unknown): string | null {
   return `{${(value as unknown[]).map(quote).join(',')}}`;
 }
 
-export class WriteBatch {
+/**
+ * The projection's write batch (the platform's `WriteBatch`): made by the inbox for each transaction it projects in,
+ * given to the handlers as their `writer`, and sent by the inbox after the last handler, before the commit
+ * (`InboxConsumerOptions.writeBatch`). It lives and dies with that one call, so writes queued in a transaction that
+ * rolled back cannot reach the next one on the same pooled connection.
+ */
+export class WriteBatch implements PlatformWriteBatch {
   private queue: Queued[] = [];
-  /** The mark (write_batch_open) that this transaction has writes to send; made once per transaction's batch. */
-  private opened: Promise<unknown> | null = null;
+  private sent = false;
   /** A Tx for the handlers: its writes wait in the queue (they answer no rows; projection writers read nothing). */
   readonly writer: Tx;
 
   constructor(private readonly tx: Tx) {
     this.writer = {
       query: (sql: string, params: unknown[] = []) => {
+        // A write after the sending (a handler's promise left running) would be lost: refused instead.
+        if (this.sent) return Promise.reject(new Error('projection write queued after its write batch was sent'));
         this.queue.push({ sql, params });
         return Promise.resolve({ rows: [], rowCount: 0 });
       },
@@ -86,34 +93,11 @@ export class WriteBatch {
     return this.queue.length;
   }
 
-  /**
-   * Marks the transaction as holding unsent writes, before the first is queued: its commit fails (a deferred
-   * constraint trigger, migration 20261206221000000) until `flush` sends them and removes the mark. So a caller that
-   * runs the batched handlers without `afterHandlers` gets an error and keeps nothing, instead of committing the
-   * events' inbox rows without their facts.
-   */
-  async open(): Promise<void> {
-    this.opened ??= this.tx.query('INSERT INTO write_batch_open DEFAULT VALUES');
-    await this.opened;
-  }
-
-  /** Forgets what was queued: the transaction it was queued in failed (its handler threw, it rolled back). */
-  discard(): void {
-    this.queue = [];
-    this.opened = null;
-  }
-
   /** Sends the queued writes in the transaction: one statement per statement text and round. */
-  async flush(): Promise<{ statements: number; rows: number }> {
+  async send(): Promise<{ statements: number; rows: number }> {
     const queue = this.queue;
-    const opened = this.opened;
-    this.discard();
-    if (!opened) return { statements: 0, rows: 0 };
-    // The mark must be this transaction's: a batch opened in a transaction that rolled back (the connection is pooled
-    // and reused) holds writes of events that were not kept, which must not go out with this one's.
-    const { rowCount } = await this.tx.query('DELETE FROM write_batch_open WHERE xact = txid_current()');
-    if (rowCount !== 1)
-      throw new Error('write batch opened in another transaction: its queued writes are not this transaction’s');
+    this.queue = [];
+    this.sent = true;
     const groups = new Map<string, unknown[][]>();
     for (const { sql, params } of queue) {
       const group = groups.get(sql);
@@ -163,32 +147,5 @@ export class WriteBatch {
   }
 }
 
-const batches = new WeakMap<Tx, WriteBatch>();
-
-/** The write batch of a transaction (made on first use). */
-export function writeBatchOf(tx: Tx): WriteBatch {
-  let batch = batches.get(tx);
-  if (!batch) batches.set(tx, (batch = new WriteBatch(tx)));
-  return batch;
-}
-
-/** A handler whose writes wait in the transaction's write batch, which is marked open before the first one. */
-export function batched<E>(handler: (tx: Tx, event: E) => Promise<void>): (tx: Tx, event: E) => Promise<void> {
-  return async (tx, event) => {
-    const batch = writeBatchOf(tx);
-    await batch.open();
-    try {
-      await handler(batch.writer, event);
-    } catch (error) {
-      // The transaction rolls back: what this batch queued must not be sent by the connection's next transaction.
-      batch.discard();
-      throw error;
-    }
-  };
-}
-
-/** Sends what the transaction's handlers queued; called by the inbox after the handlers of a batch, before commit. */
-export async function flushWriteBatch(tx: Tx): Promise<void> {
-  const batch = batches.get(tx);
-  if (batch) await batch.flush();
-}
+/** The reporting consumer's write batch for one transaction (`InboxConsumerOptions.writeBatch`). */
+export const projectionWriteBatch = (tx: Tx): WriteBatch => new WriteBatch(tx);
