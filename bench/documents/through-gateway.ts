@@ -92,11 +92,17 @@ const clerkCount = 20;
 const quantile = (values: number[], q: number): number =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))] ?? 0;
 
-export async function registrationsThroughGateway(total: number): Promise<GatewayFigures> {
+/** Settings given to the documents process for the run (its pool, its numbering queue), to compare configurations. */
+export type GatewayRunOptions = { documentsEnv?: Record<string, string> };
+
+export async function registrationsThroughGateway(
+  total: number,
+  options: GatewayRunOptions = {},
+): Promise<GatewayFigures> {
   if (profileDir) {
     process.env.NODE_OPTIONS = `--require ${path.join(__dirname, '..', 'support', 'cpu-profile-preload.cjs')}`;
   }
-  const stack = await startTestStack('benchgw');
+  const stack = await startTestStack('benchgw', { env: { documents: options.documentsEnv ?? {} } });
   delete process.env.NODE_OPTIONS;
   try {
     const admin = gatewayClient(stack.gatewayUrl, await stack.token({ user: 'quan-tri', agency, roles: ['admin'] }));

@@ -64,6 +64,23 @@ export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T
   }
 }
 
+/**
+ * Runs `work` on a pooled connection without opening a transaction: for a read that is one statement (atomic by
+ * itself), where BEGIN and COMMIT would add two round trips to the one that matters.
+ */
+export async function withConnection<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const result = await work(client);
+    client.release();
+    return result;
+  } catch (error) {
+    // An error PostgreSQL answered (it has a severity) leaves the connection usable; any other may have broken it.
+    client.release(!(error instanceof pg.DatabaseError));
+    throw error;
+  }
+}
+
 /** Fails fast with a readable reason when PostgreSQL cannot be reached at start. */
 export async function checkDatabase(pool: Pool): Promise<void> {
   const client = await pool.connect();

@@ -1,4 +1,4 @@
-import { AppError, withTransaction } from '@vanthu/platform';
+import { AppError, withConnection } from '@vanthu/platform';
 import { findDocument } from '../repositories/documents-repository';
 import type { Document } from '../schemas/document';
 import type { DocumentsContext } from '../context';
@@ -8,7 +8,8 @@ export type GetDocumentInput = { documentId: string };
 /** Another agency's document answers 404, exactly like a missing one. */
 export async function getDocument(input: GetDocumentInput, ctx: DocumentsContext): Promise<Document> {
   const { documentId } = input;
-  const document = await withTransaction(ctx.pool, (tx) => findDocument(tx, ctx.identity.agencyCode, documentId));
+  // One statement reads the whole aggregate, so no transaction is needed around it.
+  const document = await withConnection(ctx.pool, (tx) => findDocument(tx, ctx.identity.agencyCode, documentId));
   if (!document) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
   return document;
 }

@@ -84,15 +84,17 @@ export async function findNumberingTarget(
       unit_code: string | null;
       unit_abbreviation: string | null;
     }
-  >(
-    `SELECT g.*, o.name AS organisation_name, o.abbreviation AS organisation_abbreviation,
-            u.code AS unit_code, u.abbreviation AS unit_abbreviation
-       FROM registers g
-       LEFT JOIN organisations o ON o.code = g.agency_code
-       LEFT JOIN organisation_units u ON u.organisation_code = g.agency_code AND u.code = $3
-      WHERE g.id = $1 AND g.agency_code = $2`,
-    [registerId, agencyCode, unitCode ?? null],
-  );
+  >({
+    // Named: parsed and planned once per connection, not once per registration of a burst.
+    name: 'registers.numbering-target',
+    text: `SELECT g.*, o.name AS organisation_name, o.abbreviation AS organisation_abbreviation,
+                  u.code AS unit_code, u.abbreviation AS unit_abbreviation
+             FROM registers g
+             LEFT JOIN organisations o ON o.code = g.agency_code
+             LEFT JOIN organisation_units u ON u.organisation_code = g.agency_code AND u.code = $3
+            WHERE g.id = $1 AND g.agency_code = $2`,
+    values: [registerId, agencyCode, unitCode ?? null],
+  });
   const row = rows[0];
   if (!row) return undefined;
   return {
