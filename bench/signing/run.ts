@@ -12,7 +12,6 @@ import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import { P12Signer } from '@signpdf/signer-p12';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { HsmConnection, readPin } from '../../services/signing/src/hsm/hsm-connection';
-import { parseCertificate, pemToDers } from '../../services/signing/src/pades/cms';
 import { signPdf } from '../../services/signing/src/pades/pades-engine';
 import { hsmSigner, softwareSigner } from '../../services/signing/src/pades/signer';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
@@ -20,13 +19,14 @@ import { loadInfrastructure } from '../../test/support/infrastructure';
 import { startTestStack } from '../../test/support/test-stack';
 import { gatewayClient } from '../../test/support/gateway-client';
 import { writeLargePdf } from './make-large-pdf';
+import { pemToDers, toCert } from '../../services/signing/src/x509/certificate';
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1] ?? 5) || 5;
 const infra = loadInfrastructure();
 process.env.SOFTHSM2_CONF ??= infra.hsm.confPath;
 const seal = infra.hsm.seals[0] as { keyIdHex: string; certPath: string };
-const pool = pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCertificate);
+const pool = pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(toCert);
 const settings = { tsa: { urls: [infra.tsaUrl], timeoutMs: 10_000 }, certificatePool: pool, revocationTimeoutMs: 5000 };
 
 /** Runs `op` with `concurrency` workers for `seconds`; returns operations per second. */
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const signer = hsmSigner(
     hsm,
     seal.keyIdHex,
-    parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+    toCert(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
     pool.slice(0, 1),
     'rsa-pkcs1',
     'sha256',
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   // Ours with the same kind of key in memory (software RSA), so the libraries compare without the HSM.
   const soft = softwareSigner(
     fs.readFileSync(person.keyPath, 'utf8'),
-    parseCertificate(pemToDers(fs.readFileSync(person.certPath, 'utf8'))[0] as Buffer),
+    toCert(pemToDers(fs.readFileSync(person.certPath, 'utf8'))[0] as Buffer),
     pool.slice(0, 1),
     'rsa-pkcs1',
     'sha256',

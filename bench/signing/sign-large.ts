@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import { PdfReader } from '@vanthu/pdf';
 import { HsmConnection, readPin } from '../../services/signing/src/hsm/hsm-connection';
-import { parseCertificate, pemToDers } from '../../services/signing/src/pades/cms';
 import { signPdf } from '../../services/signing/src/pades/pades-engine';
 import { hsmSigner } from '../../services/signing/src/pades/signer';
 import { loadInfrastructure } from '../../test/support/infrastructure';
+import { pemToDers, toCert } from '../../services/signing/src/x509/certificate';
 
 async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2) as [string, string];
@@ -19,11 +19,11 @@ async function main(): Promise<void> {
     pin: readPin(infra.hsm.pinFile),
   });
   hsm.open();
-  const pool = pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCertificate);
+  const pool = pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(toCert);
   const signer = hsmSigner(
     hsm,
     seal.keyIdHex,
-    parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+    toCert(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
     pool.slice(0, 1),
     'rsa-pkcs1',
     'sha256',

@@ -9,7 +9,8 @@ import { agencyA, agencyB } from '../support/identities';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
 import { blueSignaturePng } from '../../services/signing/test/fixtures/images';
 import { pdfsig } from '../../services/signing/test/support';
-import { assembleCms, buildSignedAttributes, parseCertificate } from '../../services/signing/src/pades/cms';
+import { assembleCms, buildSignedAttributes } from '../../services/signing/src/pades/cms';
+import { toCert } from '../../services/signing/src/x509/certificate';
 import { pyhankoCorpus } from '../support/corpus';
 
 // Bad input and failure of the signing service through the gateway: each gets a clear
@@ -247,7 +248,7 @@ describe('signing failures through the gateway', () => {
       (await post(ctx.admin, `/v1/certificates/${(registered.body as { id: string }).id}/activate`, {})).status,
     ).toBe(200);
     // The client (a VGCA-SignService-like agent) builds the CMS around the document digest itself.
-    const certificate = parseCertificate(Buffer.from(certificateDer(cuongInfo.certPath), 'base64'));
+    const certificate = toCert(Buffer.from(certificateDer(cuongInfo.certPath), 'base64'));
     const attributes = buildSignedAttributes(
       Buffer.from(session.items[0]?.documentDigest ?? '', 'base64'),
       certificate,

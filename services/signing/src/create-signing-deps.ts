@@ -3,15 +3,15 @@ import type { Pool } from '@vanthu/platform';
 import { DocumentsClient } from './clients/documents-client';
 import type { SigningConfig } from './config';
 import type { Seal, SigningDeps } from './signatures/signing-deps';
-import { loadCertificates, parseAnchors } from './signatures/signing-deps';
+import { parseAnchors } from './signatures/signing-deps';
 import type { HsmConnection } from './hsm/hsm-connection';
 import type { SignatureScheme } from './pades/algorithms';
-import { isSelfSigned } from './pades/revocation';
+import { isSelfIssued, loadCertificates } from './x509/certificate';
 
 /** Builds the signing dependencies from configuration; a bad seal entry stops the start-up. */
 export function createSigningDeps(config: SigningConfig, pool: Pool, hsm: HsmConnection): SigningDeps {
   const pool_ = loadCertificates(config.TRUST_CERTS_FILE);
-  const roots = config.TRUST_ROOTS_FILE ? loadCertificates(config.TRUST_ROOTS_FILE) : pool_.filter(isSelfSigned);
+  const roots = config.TRUST_ROOTS_FILE ? loadCertificates(config.TRUST_ROOTS_FILE) : pool_.filter(isSelfIssued);
   const seals = new Map<string, Seal>();
   const entries = JSON.parse(config.HSM_SEALS) as {
     agencyCode: string;
@@ -20,14 +20,15 @@ export function createSigningDeps(config: SigningConfig, pool: Pool, hsm: HsmCon
     scheme?: SignatureScheme;
   }[];
   for (const entry of entries) {
+    // Checked before reading: readFileSync's ENOENT would not say which HSM_SEALS entry is wrong.
+    if (!fs.existsSync(entry.certPath)) throw new Error(`HSM_SEALS: ${entry.certPath} missing`);
     const [certificate, ...chain] = loadCertificates(entry.certPath);
     if (!certificate) throw new Error(`HSM_SEALS: no certificate in ${entry.certPath}`);
-    if (!fs.existsSync(entry.certPath)) throw new Error(`HSM_SEALS: ${entry.certPath} missing`);
     seals.set(entry.agencyCode, {
       agencyCode: entry.agencyCode,
       keyIdHex: entry.keyIdHex.toLowerCase(),
       certificate,
-      chain: chain.length ? chain : pool_.filter((c) => !isSelfSigned(c)),
+      chain: chain.length ? chain : pool_.filter((c) => !isSelfIssued(c)),
       scheme: entry.scheme ?? 'rsa-pkcs1',
     });
   }

@@ -11,12 +11,11 @@ import { migrationsDir } from '../src/config';
 import { serviceContext } from '../src/context';
 import { checkCertificates } from '../src/certificates/check-certificates';
 import type { SigningDeps } from '../src/signatures/signing-deps';
-import { certificateSha256, certificateSubject } from '../src/signatures/signing-deps';
-import { certificateDer } from '../src/pades/cms';
 import { insertCertificate, openHolding } from '../src/repositories/certificates-repository';
 import { signingTestApp } from './signing-app';
 import type { SigningTestApp } from './signing-app';
 import { infra, personCertificate } from './support';
+import { subjectText, validityOf } from '../src/x509/certificate';
 
 // A certificate over a career: registered, activated, released by its holder, taken up by a new holder,
 // reassigned by an administrator with a reason, suspended when revoked (real OCSP) or expired (moved
@@ -141,13 +140,13 @@ describe('certificate lifecycle', () => {
         id,
         agencyCode: agencyA,
         userId: 'duc',
-        sha256: certificateSha256(revoked),
-        der: certificateDer(revoked),
-        subject: certificateSubject(revoked),
+        sha256: revoked.sha256,
+        der: revoked.der,
+        subject: subjectText(revoked),
         issuer: 'CA',
         serialHex: '01',
-        notBefore: revoked.notBefore.value.toISOString(),
-        notAfter: revoked.notAfter.value.toISOString(),
+        notBefore: validityOf(revoked).notBefore.toISOString(),
+        notAfter: validityOf(revoked).notAfter.toISOString(),
       });
       await openHolding(tx, { id: randomUUID(), certificateId: id, agencyCode: agencyA, userId: 'duc' });
     });
@@ -166,7 +165,7 @@ describe('certificate lifecycle', () => {
   });
 
   it('an expired one is suspended when the clock passes its notAfter', async () => {
-    const notAfter = personCertificate('nguyen-van-an').notAfter.value;
+    const { notAfter } = validityOf(personCertificate('nguyen-van-an'));
     const logger = createLogger('test', 'silent');
     const before = await checkCertificates(
       {},

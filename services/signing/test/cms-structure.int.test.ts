@@ -10,7 +10,7 @@ import { OID_SIGNATURE_TIME_STAMP_TOKEN } from '../src/pades/cms';
 import { toArrayBuffer } from '../src/x509/der-reader';
 import { AsnError, readTlv, timeValue } from '../src/x509/der-reader';
 import { CmsProblem, checkCms } from '../src/validation/cms-checks';
-import { parseSignedDataParts } from '../src/validation/cms-structure';
+import { parseSignedDataParts } from '../src/x509/cms-structure';
 import { signatureFields } from '../src/validation/signature-fields';
 import { congVan, signAs } from './fixtures/validation-support';
 import { infra } from './support';

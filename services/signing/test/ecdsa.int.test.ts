@@ -5,12 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { PdfReader, signatureDictionaries } from '@vanthu/pdf';
 import { issueTestCertificate } from '../../../infra/src/pki';
 import { refreshOcsp } from '../../../infra/src/ocsp';
-import { parseCertificate, pemToDers } from '../src/pades/cms';
 import { signPdf } from '../src/pades/pades-engine';
 import { softwareSigner } from '../src/pades/signer';
-import { isSelfSigned } from '../src/pades/revocation';
 import { makeCongVan } from './fixtures/cong-van';
 import { certPool, derLength, infra, padesSettings, pdfsig, qpdfCheck } from './support';
+import { isSelfIssued, pemToDers, toCert } from '../src/x509/certificate';
 
 // Personal tokens may hold EC keys; the CMS then carries an ECDSA signature (RFC 5753, DER
 // r,s). An EC certificate issued by the test CA signs at B-LT, checked by pdfsig and openssl.
@@ -23,8 +22,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 it('signs with an ECDSA P-256 key at B-LT: valid for pdfsig, the CMS verified by openssl up to the root', async () => {
   const issued = await issueTestCertificate('Hoàng Thị Phương', dir, 'ec-p256');
   await refreshOcsp(infra.pki);
-  const certificate = parseCertificate(pemToDers(fs.readFileSync(issued.certPath, 'utf8'))[0] as Buffer);
-  const intermediates = certPool().filter((c) => !isSelfSigned(c));
+  const certificate = toCert(pemToDers(fs.readFileSync(issued.certPath, 'utf8'))[0] as Buffer);
+  const intermediates = certPool().filter((c) => !isSelfIssued(c));
   const signer = softwareSigner(fs.readFileSync(issued.keyPath, 'utf8'), certificate, intermediates, 'ecdsa', 'sha256');
   const input = await makeCongVan({ pages: 1 });
   const bytes = Buffer.concat([input, await signPdf(PdfReader.fromBuffer(input), signer, {}, 'B-LT', padesSettings())]);

@@ -2,12 +2,12 @@ import { X509Certificate, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pemToDers } from '../src/pades/cms';
 import { loadPinnedCertificates, readPins } from '../src/validation/pinned-trust';
 import { loadConfig } from '@vanthu/platform';
 import { signingConfigSchema } from '../src/config';
 import { trustStoreFrom } from '../src/validations/validation-deps';
 import { infra } from './support';
+import { pemToDers } from '../src/x509/certificate';
 
 // VGCA certificates are downloaded by an operator; only files whose fingerprint matches a
 // shipped pin are trusted. The test PKI stands in for the downloaded files here.

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { createHash, sign as nodeSign } from 'node:crypto';
 import { PdfReader, embedSignatureContents, signatureDictionaries } from '@vanthu/pdf';
-import { certificateDer } from '../src/pades/cms';
 import { explicit, octets, oid, seq, set, setOf, smallInteger, tlv } from '../src/pades/der';
 import { extendSignedPdf, prepareRevision } from '../src/pades/pades-engine';
 import { validatePdf } from '../src/validation/validate-pdf';
 import { congVan, validationOptions } from './fixtures/validation-support';
 import { certPool, infra, padesSettings, personCertificate } from './support';
+import { issuerAndSerialOf } from '../src/x509/certificate';
 
 // Signing.md §6 item 18: SHA-1 is an explicit, configurable policy. Our engine never signs with
 // SHA-1, so the legacy signature is assembled here by hand with the test PKI.
@@ -17,7 +17,7 @@ async function sha1Signed(): Promise<Buffer> {
   const input = await congVan();
   const reader = PdfReader.fromBuffer(input);
   const cert = personCertificate('nguyen-van-an');
-  const certDer = certificateDer(cert);
+  const certDer = cert.der;
   const revision = await prepareRevision(reader, { signingTime: new Date('2026-01-15T03:00:00Z') }, 'B-B', 'sha256', [
     cert,
   ]);
@@ -38,10 +38,7 @@ async function sha1Signed(): Promise<Buffer> {
   );
   const implicitAttrs = Buffer.from(attrs);
   implicitAttrs[0] = 0xa0;
-  const issuerAndSerial = seq(
-    Buffer.from(cert.issuer.toSchema().toBER(false)),
-    Buffer.from(cert.serialNumber.toBER(false)),
-  );
+  const issuerAndSerial = seq(issuerAndSerialOf(cert).issuer, issuerAndSerialOf(cert).serialDer);
   const signerInfo = seq(
     smallInteger(1),
     issuerAndSerial,

@@ -6,8 +6,8 @@ import { buildApp } from '../src/app';
 import { DocumentsClient } from '../src/clients/documents-client';
 import type { SigningDeps } from '../src/signatures/signing-deps';
 import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
-import { isSelfSigned } from '../src/pades/revocation';
 import { certPool, fontPath, infra, padesSettings } from './support';
+import { isSelfIssued } from '../src/x509/certificate';
 
 /** Signing's dependencies for http tests: the real HSM, the test PKI and TSA; documents unreachable by default. */
 export function testSigningDeps(pool: Pool, hsm: HsmConnection, documentsUrl = 'http://127.0.0.1:9'): SigningDeps {
@@ -17,7 +17,7 @@ export function testSigningDeps(pool: Pool, hsm: HsmConnection, documentsUrl = '
     hsm,
     seals: new Map(),
     pades: padesSettings(),
-    trustRoots: certPool().filter(isSelfSigned),
+    trustRoots: certPool().filter(isSelfIssued),
     hash: 'sha256',
     fontPath,
     anchors: () => defaultAnchors,

@@ -3,20 +3,18 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import type * as pkijs from 'pkijs';
 import { PdfDict, PdfReader, PdfRef, PdfStream } from '@vanthu/pdf';
 import { loadInfrastructure } from '../../../test/support/infrastructure';
-import { parseCertificate, pemToDers } from '../src/pades/cms';
 import type { PadesSettings } from '../src/pades/pades-engine';
 import { hsmSigner, softwareSigner } from '../src/pades/signer';
 import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
-import { isSelfSigned } from '../src/pades/revocation';
 import type { CmsSigner } from '../src/pades/signer';
 import type { HashName, SignatureScheme } from '../src/pades/algorithms';
+import { isSelfIssued, pemToDers, toCert } from '../src/x509/certificate';
+import type { Cert } from '../src/x509/certificate';
 
 export const infra = loadInfrastructure();
-export const certPool = (): pkijs.Certificate[] =>
-  pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(parseCertificate);
+export const certPool = (): Cert[] => pemToDers(fs.readFileSync(infra.pki.chainPem, 'utf8')).map(toCert);
 export const padesSettings = (): PadesSettings => ({
   tsa: { urls: [infra.tsaUrl], timeoutMs: 10_000 },
   certificatePool: certPool(),
@@ -24,10 +22,10 @@ export const padesSettings = (): PadesSettings => ({
 });
 export const fontPath = '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf';
 
-export const personCertificate = (person: string): pkijs.Certificate => {
+export const personCertificate = (person: string): Cert => {
   const p = infra.pki.persons[person];
   if (!p) throw new Error(`no test person ${person}`);
-  return parseCertificate(pemToDers(fs.readFileSync(p.certPath, 'utf8'))[0] as Buffer);
+  return toCert(pemToDers(fs.readFileSync(p.certPath, 'utf8'))[0] as Buffer);
 };
 
 export function personSigner(person: string): CmsSigner {
@@ -37,7 +35,7 @@ export function personSigner(person: string): CmsSigner {
   return softwareSigner(
     fs.readFileSync(p.keyPath, 'utf8'),
     personCertificate(person),
-    pool.filter((c) => !isSelfSigned(c)),
+    pool.filter((c) => !isSelfIssued(c)),
     'rsa-pkcs1',
     'sha256',
   );
@@ -231,7 +229,7 @@ export function useSealHsm(
       hsmSigner(
         opened(),
         seal.keyIdHex,
-        parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+        toCert(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
         certPool().slice(0, 1),
         scheme,
         hash,

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { PdfReader, signatureDictionaries } from '@vanthu/pdf';
 import { HsmConnection, readPin } from '../src/hsm/hsm-connection';
-import { parseCertificate, pemToDers } from '../src/pades/cms';
 import { extendSignedPdf, signPdf } from '../src/pades/pades-engine';
 import { hsmSigner } from '../src/pades/signer';
 import { validatePdf } from '../src/validation/validate-pdf';
@@ -9,6 +8,7 @@ import type { PadesLevel } from '../src/pades/pades-engine';
 import { certPool, infra, padesSettings, personCertificate } from './support';
 import { congVan, signAs, testTrustStore, validationOptions } from './fixtures/validation-support';
 import { pyhankoCorpus } from '../../../test/support/corpus';
+import { pemToDers, toCert } from '../src/x509/certificate';
 
 describe('validatePdf on what the signing engine produces (test PKI as trust anchors)', () => {
   it.each(['B-B', 'B-T', 'B-LT', 'B-LTA'] as PadesLevel[])(
@@ -136,7 +136,7 @@ describe('validatePdf on the organisation seal (SoftHSM) and on extended signatu
     const signer = hsmSigner(
       hsm,
       seal.keyIdHex,
-      parseCertificate(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
+      toCert(pemToDers(fs.readFileSync(seal.certPath, 'utf8'))[0] as Buffer),
       certPool().slice(0, 1),
       'rsa-pkcs1',
       'sha256',

@@ -1,26 +1,28 @@
 import { AppError, withTransaction } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
 import * as pkijs from 'pkijs';
+import type { Cert } from '../x509/certificate';
+import { validityOf } from '../x509/certificate';
 import { findCertificate, findCertificateBySha } from '../repositories/certificates-repository';
 import type { CertificateRow } from '../repositories/certificates-repository';
 import { completeChain } from '../pades/pades-engine';
 import { CertificateRevokedError, collectRevocation } from '../pades/revocation';
 import type { RevocationMaterial } from '../pades/revocation';
-import { certificateSha256 } from '../signatures/signing-deps';
 import type { SigningDeps } from '../signatures/signing-deps';
 import { suspendCertificate } from './suspend-certificate';
 
 /** The certificate chains to a trusted root (signatures and validity of each link at `at`). */
 export async function assertChainsToTrust(
-  certificate: pkijs.Certificate,
-  extra: pkijs.Certificate[],
+  certificate: Cert,
+  extra: Cert[],
   deps: SigningDeps,
   at = new Date(),
-): Promise<pkijs.Certificate[]> {
+): Promise<Cert[]> {
   const chain = completeChain([certificate, ...extra], deps.pades.certificatePool);
+  // pkijs's path validation (RFC 5280 §6) runs over its own objects, read from the same bytes.
   const engine = new pkijs.CertificateChainValidationEngine({
-    trustedCerts: deps.trustRoots,
-    certs: chain,
+    trustedCerts: deps.trustRoots.map((c) => c.pki),
+    certs: chain.map((c) => c.pki),
     checkDate: at,
   });
   const result = await engine.verify();
@@ -31,12 +33,13 @@ export async function assertChainsToTrust(
   return chain;
 }
 
-export function assertValidPeriod(certificate: pkijs.Certificate, at = new Date()): void {
-  if (certificate.notAfter.value < at)
-    throw new AppError('UNPROCESSABLE', `the certificate expired on ${certificate.notAfter.value.toISOString()}`, {
+export function assertValidPeriod(certificate: Cert, at = new Date()): void {
+  const { notBefore, notAfter } = validityOf(certificate);
+  if (notAfter < at)
+    throw new AppError('UNPROCESSABLE', `the certificate expired on ${notAfter.toISOString()}`, {
       errors: [{ field: 'certificate', message: 'expired' }],
     });
-  if (certificate.notBefore.value > at)
+  if (notBefore > at)
     throw new AppError('UNPROCESSABLE', 'the certificate is not valid yet', {
       errors: [{ field: 'certificate', message: 'not yet valid' }],
     });
@@ -54,11 +57,11 @@ const revokedRefusal = (error: CertificateRevokedError): AppError =>
  * `at`, chaining to a trusted root (with `extra` as intermediates) and not revoked. Answers its chain.
  */
 export async function assertAcceptableCertificate(
-  certificate: pkijs.Certificate,
-  extra: pkijs.Certificate[],
+  certificate: Cert,
+  extra: Cert[],
   deps: SigningDeps,
   at: Date,
-): Promise<pkijs.Certificate[]> {
+): Promise<Cert[]> {
   assertValidPeriod(certificate, at);
   const chain = await assertChainsToTrust(certificate, extra, deps, at);
   try {
@@ -77,14 +80,14 @@ export async function assertAcceptableCertificate(
  */
 export async function assertUsableCertificate(
   tx: Tx,
-  certificate: pkijs.Certificate,
-  chain: pkijs.Certificate[],
+  certificate: Cert,
+  chain: Cert[],
   userId: string,
   agencyCode: string,
   deps: SigningDeps,
   requestId = '',
 ): Promise<{ row: CertificateRow; revocation: RevocationMaterial }> {
-  const row = await findCertificateBySha(tx, certificateSha256(certificate));
+  const row = await findCertificateBySha(tx, certificate.sha256);
   if (!row)
     throw new AppError('FORBIDDEN', 'this certificate is not registered; register it and have it activated first');
   if (row.userId !== userId || row.agencyCode !== agencyCode)

@@ -1,11 +1,11 @@
 import { hasRole, requireRole } from '@vanthu/platform';
 import { completeChain } from '../pades/pades-engine';
 import { CertificateRevokedError, RevocationUnavailableError, collectRevocation } from '../pades/revocation';
-import { parseCertificate } from '../pades/cms';
 import { findCertificate, markRevocationChecked, usableCertificates } from '../repositories/certificates-repository';
 import type { SigningContext } from '../context';
 import { suspendCertificate } from './suspend-certificate';
 import type { Suspension } from './suspend-certificate';
+import { toCert } from '../x509/certificate';
 
 export type CheckCertificatesInput = { agencyCode?: string; limit?: number };
 export type CertificateCheckResult = {
@@ -35,7 +35,7 @@ export async function checkCertificates(
     let suspension: Suspension | undefined;
     if (new Date(row.notAfter) <= now) suspension = { cause: 'expired', revokedAt: null, at: now };
     else {
-      const certificate = parseCertificate(row.der);
+      const certificate = toCert(row.der);
       const chain = completeChain([certificate], signing.pades.certificatePool);
       try {
         await collectRevocation(chain, signing.pades.certificatePool, signing.pades.revocationTimeoutMs);

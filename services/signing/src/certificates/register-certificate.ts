@@ -3,7 +3,6 @@ import { AppError, enqueueEvent } from '@vanthu/platform';
 import type { Mutation, Tx } from '@vanthu/platform';
 import { certificateRegisteredV1 } from '@vanthu/contracts';
 import type { CertificateRegisteredV1 } from '@vanthu/contracts';
-import { certificateDer } from '../pades/cms';
 import {
   findCertificateBySha,
   insertCertificate,
@@ -19,7 +18,7 @@ import { toView } from './certificate-view';
 import type { CertificateView } from './certificate-view';
 import { mapSigningErrors } from '../signatures/map-signing-errors';
 import { decodeCertificate } from '../signatures/prepare-signing-session';
-import { certificateSha256, certificateSubject } from '../signatures/signing-deps';
+import { issuerText, serialHexOf, subjectText, validityOf } from '../x509/certificate';
 
 export type RegisterCertificateInput = { certificate: string };
 
@@ -41,7 +40,7 @@ export async function registerCertificate(
   return mapSigningErrors(async () => {
     const at = ctx.clock();
     await assertAcceptableCertificate(certificate, [], signing, at);
-    const sha256 = certificateSha256(certificate);
+    const sha256 = certificate.sha256;
     try {
       return await ctx.runInTransaction(async (tx) => {
         const existing = await findCertificateBySha(tx, sha256, { lock: true });
@@ -51,12 +50,12 @@ export async function registerCertificate(
             agencyCode: identity.agencyCode,
             userId: identity.userId,
             sha256,
-            der: certificateDer(certificate),
-            subject: certificateSubject(certificate),
-            issuer: certificate.issuer.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', '),
-            serialHex: Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex'),
-            notBefore: certificate.notBefore.value.toISOString(),
-            notAfter: certificate.notAfter.value.toISOString(),
+            der: certificate.der,
+            subject: subjectText(certificate),
+            issuer: issuerText(certificate),
+            serialHex: serialHexOf(certificate),
+            notBefore: validityOf(certificate).notBefore.toISOString(),
+            notAfter: validityOf(certificate).notAfter.toISOString(),
           });
           return toView(await recordRegistration(tx, row, null, ctx));
         }

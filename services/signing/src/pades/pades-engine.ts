@@ -9,11 +9,10 @@ import {
   vriKey,
 } from '@vanthu/pdf';
 import type { ByteSource, PreparedSignature, SignatureAppearance, SignatureFieldOptions } from '@vanthu/pdf';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type { Cert } from '../x509/certificate';
+import { findIssuer, isSelfIssued } from '../x509/certificate';
 import type { HashName } from './algorithms';
-import { toArrayBuffer } from '../x509/der-reader';
-import { OID_SIGNATURE_TIME_STAMP_TOKEN, assembleCms, buildSignedAttributes, certificateDer } from './cms';
+import { OID_SIGNATURE_TIME_STAMP_TOKEN, assembleCms, buildSignedAttributes, unsignedAttribute } from './cms';
 import type { CmsParts } from './cms';
 import { collectRevocation } from './revocation';
 import type { CmsSigner } from './signer';
@@ -26,7 +25,7 @@ export const padesLevels: PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
 export type PadesSettings = {
   tsa: TsaSettings;
   /** Intermediate and root certificates used to complete chains for B-LT (the VGCA leaf-only CMS problem). */
-  certificatePool: pkijs.Certificate[];
+  certificatePool: Cert[];
   revocationTimeoutMs: number;
 };
 
@@ -42,8 +41,8 @@ export type PreparedRevision = { prepared: PreparedSignature; documentDigest: Bu
 const levelRank = (level: PadesLevel): number => padesLevels.indexOf(level);
 
 /** Room for the CMS: certificates, signature, and a time-stamp token when the level needs one. */
-export function contentsSizeFor(level: PadesLevel, certificates: pkijs.Certificate[] | undefined): number {
-  const certBytes = certificates ? certificates.reduce((n, c) => n + certificateDer(c).length, 0) : 12_000;
+export function contentsSizeFor(level: PadesLevel, certificates: Cert[] | undefined): number {
+  const certBytes = certificates ? certificates.reduce((n, c) => n + c.der.length, 0) : 12_000;
   return certBytes + 4096 + (levelRank(level) >= 1 ? 16_384 : 0);
 }
 
@@ -53,7 +52,7 @@ export async function prepareRevision(
   field: FieldOptions,
   level: PadesLevel,
   hash: HashName,
-  certificates: pkijs.Certificate[] | undefined,
+  certificates: Cert[] | undefined,
   appearance?: AppearanceBuilder,
 ): Promise<PreparedRevision> {
   const update = new IncrementalUpdate(reader);
@@ -87,17 +86,12 @@ export async function finishRevision(
   level: PadesLevel,
   settings: PadesSettings,
 ): Promise<Buffer> {
-  const unsigned: pkijs.Attribute[] = [];
-  let tsaCertificates: pkijs.Certificate[] = [];
+  const unsigned: Buffer[] = [];
+  let tsaCertificates: Cert[] = [];
   if (levelRank(level) >= 1) {
     const token = await requestTimestamp(value.signatureValue, revision.hash, settings.tsa);
     tsaCertificates = timestampCertificates(token);
-    unsigned.push(
-      new pkijs.Attribute({
-        type: OID_SIGNATURE_TIME_STAMP_TOKEN,
-        values: [asn1js.fromBER(toArrayBuffer(token)).result],
-      }),
-    );
+    unsigned.push(unsignedAttribute(OID_SIGNATURE_TIME_STAMP_TOKEN, token));
   }
   const cms = assembleCms({ ...value, hash: revision.hash, unsignedAttributes: unsigned });
   const signatureUpdate = embedSignatureContents(revision.prepared, cms);
@@ -121,7 +115,7 @@ const cmsPadded = (cms: Buffer, size: number): Buffer => Buffer.concat([cms, Buf
 export async function extendAppended(
   reader: PdfReader,
   appended: Buffer,
-  what: { chains: pkijs.Certificate[][]; vriFor?: Buffer },
+  what: { chains: Cert[][]; vriFor?: Buffer },
   level: PadesLevel,
   settings: PadesSettings,
   hash: HashName,
@@ -167,7 +161,7 @@ export async function documentTimestamp(
  */
 export async function extendSignedPdf(
   reader: PdfReader,
-  signatures: { contents: Buffer; chain: pkijs.Certificate[] }[],
+  signatures: { contents: Buffer; chain: Cert[] }[],
   level: 'B-LT' | 'B-LTA',
   settings: PadesSettings,
   hash: HashName,
@@ -188,14 +182,13 @@ export async function extendSignedPdf(
 }
 
 /** Leaf first, then issuers found in the chain given or the pool, up to a self-signed root. */
-export function completeChain(chain: pkijs.Certificate[], pool: pkijs.Certificate[]): pkijs.Certificate[] {
+export function completeChain(chain: Cert[], pool: Cert[]): Cert[] {
   const out = [...chain.slice(0, 1)];
   const candidates = [...chain.slice(1), ...pool];
   for (let i = 0; i < 10; i += 1) {
-    const last = out[out.length - 1] as pkijs.Certificate;
-    const issuer = Buffer.from(last.issuer.toSchema().toBER(false));
-    if (issuer.equals(Buffer.from(last.subject.toSchema().toBER(false)))) break;
-    const next = candidates.find((c) => Buffer.from(c.subject.toSchema().toBER(false)).equals(issuer));
+    const last = out[out.length - 1] as Cert;
+    if (isSelfIssued(last)) break;
+    const next = findIssuer(last, candidates);
     if (!next || out.includes(next)) break;
     out.push(next);
   }

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { certificateDer } from './cms';
-
-const toAb = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-const OID_AIA = '1.3.6.1.5.5.7.1.1';
-const OID_OCSP = '1.3.6.1.5.5.7.48.1';
-const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
-const OID_CRL_DP = '2.5.29.31';
+import { toArrayBuffer } from '../x509/der-reader';
+import type { Cert } from '../x509/certificate';
+import {
+  accessUrisOf,
+  crlUrisOf,
+  findIssuer,
+  isSelfIssued,
+  issuerAndSerialOf,
+  OID_AD_CA_ISSUERS,
+  OID_AD_OCSP,
+  subjectText,
+} from '../x509/certificate';
 
 export class RevocationUnavailableError extends Error {}
 /** The certificate itself is revoked (OCSP or CRL said so): a fact, not an outage. */
@@ -21,31 +26,6 @@ export class CertificateRevokedError extends RevocationUnavailableError {
 
 export type RevocationMaterial = { certificates: Buffer[]; ocsps: Buffer[]; crls: Buffer[] };
 export type CertificateStatus = { status: 'good' | 'revoked' | 'unknown'; source: 'ocsp' | 'crl'; revokedAt?: Date };
-
-function uris(certificate: pkijs.Certificate, extensionOid: string, accessMethod = OID_OCSP): string[] {
-  const extension = certificate.extensions?.find((e) => e.extnID === extensionOid);
-  if (!extension) return [];
-  const out: string[] = [];
-  const parsed = extension.parsedValue as unknown;
-  if (parsed instanceof pkijs.InfoAccess) {
-    for (const d of parsed.accessDescriptions)
-      if (d.accessMethod === accessMethod && d.accessLocation.type === 6) out.push(String(d.accessLocation.value));
-  } else if (parsed instanceof pkijs.CRLDistributionPoints) {
-    for (const point of parsed.distributionPoints) {
-      const names = Array.isArray(point.distributionPoint) ? point.distributionPoint : [];
-      for (const n of names) if (n.type === 6) out.push(String(n.value));
-    }
-  }
-  return out;
-}
-
-export const isSelfSigned = (c: pkijs.Certificate): boolean =>
-  Buffer.from(c.subject.toSchema().toBER(false)).equals(Buffer.from(c.issuer.toSchema().toBER(false)));
-
-export function findIssuer(certificate: pkijs.Certificate, pool: pkijs.Certificate[]): pkijs.Certificate | undefined {
-  const issuer = Buffer.from(certificate.issuer.toSchema().toBER(false));
-  return pool.find((c) => Buffer.from(c.subject.toSchema().toBER(false)).equals(issuer));
-}
 
 // Revocation data and CA certificates come from URLs inside certificates an attacker may have
 // made: the body is read with a byte cap, never whole into memory.
@@ -74,8 +54,8 @@ async function fetchBytes(
 }
 
 /** The caIssuers URLs of a certificate's Authority Information Access (RFC 5280 §4.2.2.1), HTTP(S) only. */
-export const caIssuerUrls = (certificate: pkijs.Certificate): string[] =>
-  uris(certificate, OID_AIA, OID_CA_ISSUERS).filter((u) => /^https?:\/\//i.test(u));
+export const caIssuerUrls = (certificate: Cert): string[] =>
+  accessUrisOf(certificate, OID_AD_CA_ISSUERS).filter((u) => /^https?:\/\//i.test(u));
 
 /** The body at a caIssuers URL: a DER certificate, a PEM or a certs-only PKCS#7 (at most 1 MB). */
 export const fetchCaIssuers = (url: string, timeoutMs: number): Promise<Buffer> =>
@@ -89,14 +69,15 @@ function revocationTimeOf(certStatus: unknown): { revokedAt?: Date } {
 }
 
 export async function fetchOcsp(
-  certificate: pkijs.Certificate,
-  issuer: pkijs.Certificate,
+  certificate: Cert,
+  issuer: Cert,
   timeoutMs: number,
 ): Promise<{ der: Buffer; status: CertificateStatus } | undefined> {
-  const url = uris(certificate, OID_AIA)[0];
+  const url = accessUrisOf(certificate, OID_AD_OCSP)[0];
   if (!url) return undefined;
+  // pkijs builds the request and checks the response signature: the one place signing holds its objects.
   const request = new pkijs.OCSPRequest();
-  await request.createForCertificate(certificate, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer });
+  await request.createForCertificate(certificate.pki, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pki });
   const der = await fetchBytes(
     url,
     {
@@ -106,11 +87,11 @@ export async function fetchOcsp(
     },
     timeoutMs,
   );
-  const response = pkijs.OCSPResponse.fromBER(toAb(der));
+  const response = pkijs.OCSPResponse.fromBER(toArrayBuffer(der));
   if (response.responseStatus.valueBlock.valueDec !== 0 || !response.responseBytes)
     throw new Error('the OCSP responder refused the request');
   const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes.response.valueBlock.valueHexView.slice().buffer);
-  const verified = await basic.verify({ trustedCerts: [issuer] }).catch(() => false);
+  const verified = await basic.verify({ trustedCerts: [issuer.pki] }).catch(() => false);
   if (!verified) {
     // Delegated responders sign with their own certificate issued by the CA; pkijs verifies
     // that chain when the responder certificate is in the response and the CA is trusted.
@@ -118,11 +99,7 @@ export async function fetchOcsp(
   }
   const single = basic.tbsResponseData.responses[0];
   if (!single) throw new Error('empty OCSP response');
-  if (
-    !Buffer.from(single.certID.serialNumber.valueBlock.valueHexView).equals(
-      Buffer.from(certificate.serialNumber.valueBlock.valueHexView),
-    )
-  )
+  if (!Buffer.from(single.certID.serialNumber.valueBlock.valueHexView).equals(issuerAndSerialOf(certificate).serial))
     throw new Error('the OCSP response is about another certificate');
   const tag = single.certStatus.idBlock.tagNumber;
   const status: CertificateStatus =
@@ -134,18 +111,18 @@ export async function fetchOcsp(
   return { der, status };
 }
 
-export async function fetchCrl(certificate: pkijs.Certificate, timeoutMs: number): Promise<Buffer | undefined> {
-  const url = uris(certificate, OID_CRL_DP)[0];
+export async function fetchCrl(certificate: Cert, timeoutMs: number): Promise<Buffer | undefined> {
+  const url = crlUrisOf(certificate)[0];
   if (!url) return undefined;
   const der = await fetchBytes(url, { method: 'GET' }, timeoutMs);
-  pkijs.CertificateRevocationList.fromBER(toAb(der));
+  pkijs.CertificateRevocationList.fromBER(toArrayBuffer(der));
   return der;
 }
 
 /** Whether `certificate` appears on a CRL (DER). */
-export function revokedOnCrl(crlDer: Buffer, certificate: pkijs.Certificate): Date | undefined {
-  const crl = pkijs.CertificateRevocationList.fromBER(toAb(crlDer));
-  const serial = Buffer.from(certificate.serialNumber.valueBlock.valueHexView);
+export function revokedOnCrl(crlDer: Buffer, certificate: Cert): Date | undefined {
+  const crl = pkijs.CertificateRevocationList.fromBER(toArrayBuffer(crlDer));
+  const serial = issuerAndSerialOf(certificate).serial;
   const entry = crl.revokedCertificates?.find((r) =>
     Buffer.from(r.userCertificate.valueBlock.valueHexView).equals(serial),
   );
@@ -157,11 +134,7 @@ export function revokedOnCrl(crlDer: Buffer, certificate: pkijs.Certificate): Da
  * (PAdES B-LT). Every non-root certificate needs at least one revocation proof; missing proof
  * is an error, so a document never claims B-LT without the material.
  */
-export async function collectRevocation(
-  chain: pkijs.Certificate[],
-  pool: pkijs.Certificate[],
-  timeoutMs = 5000,
-): Promise<RevocationMaterial> {
+export async function collectRevocation(chain: Cert[], pool: Cert[], timeoutMs = 5000): Promise<RevocationMaterial> {
   const material: RevocationMaterial = { certificates: [], ocsps: [], crls: [] };
   const seen = new Set<string>();
   const add = (list: Buffer[], der: Buffer): void => {
@@ -170,14 +143,11 @@ export async function collectRevocation(
     seen.add(key);
     list.push(der);
   };
-  for (const certificate of [...chain, ...pool]) add(material.certificates, certificateDer(certificate));
+  for (const certificate of [...chain, ...pool]) add(material.certificates, certificate.der);
   for (const certificate of chain) {
-    if (isSelfSigned(certificate)) continue;
+    if (isSelfIssued(certificate)) continue;
     const issuer = findIssuer(certificate, [...chain, ...pool]);
-    if (!issuer)
-      throw new RevocationUnavailableError(
-        `the issuer of ${certificate.subject.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', ')} is not known`,
-      );
+    if (!issuer) throw new RevocationUnavailableError(`the issuer of ${subjectText(certificate)} is not known`);
     let proven = false;
     const failures: string[] = [];
     try {
@@ -210,5 +180,3 @@ export async function collectRevocation(
   }
   return material;
 }
-
-export { asn1js };

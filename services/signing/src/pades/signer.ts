@@ -1,14 +1,14 @@
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import type * as pkijs from 'pkijs';
 import type { HsmConnection } from '../hsm/hsm-connection';
+import type { Cert } from '../x509/certificate';
+import { seq, tlv } from './der';
 import { saltLengthOf } from './algorithms';
 import type { HashName, SignatureScheme } from './algorithms';
 
 /** Something that signs DER signed attributes with a certificate's key. */
 export type CmsSigner = {
-  certificate: pkijs.Certificate;
-  chain: pkijs.Certificate[];
+  certificate: Cert;
+  chain: Cert[];
   scheme: SignatureScheme;
   hash: HashName;
   sign(signedAttributesDer: Buffer): Promise<Buffer>;
@@ -17,23 +17,22 @@ export type CmsSigner = {
 /** ECDSA raw r‖s (PKCS#11 output) to the DER SEQUENCE CMS carries (RFC 5753). */
 export function ecdsaRawToDer(raw: Buffer): Buffer {
   const half = raw.length / 2;
-  const int = (b: Buffer): asn1js.Integer => {
+  // DER INTEGERs: no leading zero bytes, one zero byte before a high bit (X.690 §8.3.2).
+  const int = (b: Buffer): Buffer => {
     let v = b;
     while (v.length > 1 && v[0] === 0) v = v.subarray(1);
     if ((v[0] ?? 0) & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-    return new asn1js.Integer({ valueHex: v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer });
+    return tlv(0x02, v);
   };
-  return Buffer.from(
-    new asn1js.Sequence({ value: [int(raw.subarray(0, half)), int(raw.subarray(half))] }).toBER(false),
-  );
+  return seq(int(raw.subarray(0, half)), int(raw.subarray(half)));
 }
 
 /** An organisation seal key in the HSM, reached through the session pool. */
 export function hsmSigner(
   hsm: HsmConnection,
   keyIdHex: string,
-  certificate: pkijs.Certificate,
-  chain: pkijs.Certificate[],
+  certificate: Cert,
+  chain: Cert[],
   scheme: SignatureScheme,
   hash: HashName,
 ): CmsSigner {
@@ -53,8 +52,8 @@ export function hsmSigner(
 /** A key held in memory: test clients and the document time-stamp path use it; seals never do. */
 export function softwareSigner(
   privateKeyPem: string,
-  certificate: pkijs.Certificate,
-  chain: pkijs.Certificate[],
+  certificate: Cert,
+  chain: Cert[],
   scheme: SignatureScheme,
   hash: HashName,
 ): CmsSigner {

@@ -1,14 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../x509/der-reader';
+import type { Cert } from '../x509/certificate';
+import { tryCert } from '../x509/certificate';
+import { parseSignedDataParts } from '../x509/cms-structure';
 import { hashAlgorithmIdentifier } from './algorithms';
 import type { HashName } from './algorithms';
 
 export class TimestampUnavailableError extends Error {}
 
 export type TsaSettings = { urls: string[]; timeoutMs: number };
-
-const toAb = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 /**
  * RFC 3161 time-stamp of `data` (the signature value for B-T, the document's byte ranges for a
@@ -28,9 +30,9 @@ export async function requestTimestamp(
     version: 1,
     messageImprint: new pkijs.MessageImprint({
       hashAlgorithm: hashAlgorithmIdentifier(hash),
-      hashedMessage: new asn1js.OctetString({ valueHex: toAb(imprint) }),
+      hashedMessage: new asn1js.OctetString({ valueHex: toArrayBuffer(imprint) }),
     }),
-    nonce: new asn1js.Integer({ valueHex: toAb(nonce) }),
+    nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
     certReq: true,
   });
   const body = Buffer.from(request.toSchema().toBER(false));
@@ -45,7 +47,7 @@ export async function requestTimestamp(
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const der = Buffer.from(await response.arrayBuffer());
-      const parsed = pkijs.TimeStampResp.fromBER(toAb(der));
+      const parsed = pkijs.TimeStampResp.fromBER(toArrayBuffer(der));
       if (parsed.status.status !== 0 && parsed.status.status !== 1) throw new Error(`status ${parsed.status.status}`);
       if (!parsed.timeStampToken) throw new Error('no token in the response');
       const tstInfo = tstInfoOf(parsed.timeStampToken);
@@ -69,14 +71,14 @@ export function tstInfoOf(token: pkijs.ContentInfo): pkijs.TSTInfo {
   const eContent = signedData.encapContentInfo.eContent;
   if (!eContent) throw new Error('time-stamp token without TSTInfo');
   const inner = Buffer.from(eContent.getValue());
-  return pkijs.TSTInfo.fromBER(toAb(inner));
+  return pkijs.TSTInfo.fromBER(toArrayBuffer(inner));
 }
 
 export function timestampGenTime(tokenDer: Buffer): Date {
-  return tstInfoOf(pkijs.ContentInfo.fromBER(toAb(tokenDer))).genTime;
+  return tstInfoOf(pkijs.ContentInfo.fromBER(toArrayBuffer(tokenDer))).genTime;
 }
 
-export function timestampCertificates(tokenDer: Buffer): pkijs.Certificate[] {
-  const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toAb(tokenDer)).content });
-  return (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+/** The certificates a time-stamp token carries (the TSA's, with its chain when the TSA sends it). */
+export function timestampCertificates(tokenDer: Buffer): Cert[] {
+  return parseSignedDataParts(tokenDer).certificates.flatMap((der) => tryCert(der) ?? []);
 }

@@ -1,17 +1,18 @@
-import { createHash, createPublicKey, verify as nodeVerify, constants } from 'node:crypto';
+import { verify as nodeVerify, constants } from 'node:crypto';
 import { digestByteRange, signatureDictionaries } from '@vanthu/pdf';
 import type { PdfReader } from '@vanthu/pdf';
-import * as pkijs from 'pkijs';
+import type { Cert } from '../x509/certificate';
+import { tryCert } from '../x509/certificate';
 import { hashOids } from './algorithms';
 import type { HashName } from './algorithms';
-import { certificateDer, parseCms } from './cms';
+import { parseCms, signerCertificate } from './cms';
 
 export type VerifiedSignature = {
   fieldName: string;
   subFilter: string;
   valid: boolean;
   reason: string | null;
-  certificate: pkijs.Certificate | null;
+  certificate: Cert | null;
   certificateSha256: string | null;
   /** Offset just past the signed bytes: which revision the signature covers. */
   coversUpTo: number;
@@ -64,27 +65,19 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
     }
     try {
       const { signedData, signerInfo } = parseCms(contents);
-      const hash = hashByOid.get(signerInfo.digestAlgorithm.algorithmId);
-      if (!hash) throw new Error(`digest algorithm ${signerInfo.digestAlgorithm.algorithmId} not supported`);
-      const attrs = signerInfo.signedAttrs;
-      if (!attrs) throw new Error('no signed attributes');
-      const md = attrs.attributes.find((x) => x.type === OID_MESSAGE_DIGEST);
-      const mdValue = md
-        ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView)
-        : undefined;
+      const hash = hashByOid.get(signerInfo.digestAlgorithm.oid);
+      if (!hash) throw new Error(`digest algorithm ${signerInfo.digestAlgorithm.oid} not supported`);
+      const signedBytes = signerInfo.signedAttrsDer;
+      if (!signedBytes || !signerInfo.signedAttrs) throw new Error('no signed attributes');
+      const mdValue = signerInfo.signedAttrs.find((x) => x.type === OID_MESSAGE_DIGEST)?.values[0]?.content;
       if (!mdValue || !mdValue.equals(digestByteRange(reader, range as number[], hash)))
         throw new Error('the signed bytes do not match the message digest');
-      const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
-      const cert = (signedData.certificates ?? []).find(
-        (x): x is pkijs.Certificate =>
-          x instanceof pkijs.Certificate && x.serialNumber.isEqual(sid.serialNumber) && x.issuer.isEqual(sid.issuer),
-      );
+      const certificates = signedData.certificates.flatMap((der) => tryCert(der) ?? []);
+      const cert = signerCertificate(signerInfo, certificates);
       if (!cert) throw new Error('the signer certificate is not in the CMS');
-      const signedBytes = Buffer.from(attrs.encodedValue);
-      signedBytes[0] = 0x31;
-      const key = publicKeyOf(cert);
-      const sigAlg = signerInfo.signatureAlgorithm.algorithmId;
-      const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+      const key = cert.x509.publicKey;
+      const sigAlg = signerInfo.signatureAlgorithm.oid;
+      const signature = signerInfo.signature;
       const ok =
         sigAlg === '1.2.840.113549.1.1.10'
           ? nodeVerify(
@@ -99,7 +92,7 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
         ...item,
         valid: true,
         certificate: cert,
-        certificateSha256: createHash('sha256').update(certificateDer(cert)).digest('hex'),
+        certificateSha256: cert.sha256,
       });
     } catch (error) {
       out.push({ ...item, reason: (error as Error).message });
@@ -107,6 +100,3 @@ export function verifyPdfSignatures(reader: PdfReader): VerifiedSignature[] {
   }
   return out;
 }
-
-export const publicKeyOf = (cert: pkijs.Certificate): ReturnType<typeof createPublicKey> =>
-  createPublicKey({ key: Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)), format: 'der', type: 'spki' });

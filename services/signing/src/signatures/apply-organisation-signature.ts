@@ -18,7 +18,8 @@ import { readPdfForSigning } from './read-pdf';
 import { resolveSeal } from '../signing-keys/resolve-seal';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';
+import { sha256Hex } from './signing-deps';
+import { organisationOf, subjectText } from '../x509/certificate';
 
 export type ApplyOrganisationSignatureInput = {
   documentId: string;
@@ -121,12 +122,7 @@ export async function applyOrganisationSignature(
             errors: [{ field: 'copyForm', message: 'required' }],
           });
         // NĐ 30/2020 Phụ lục I Phần II: copy form, copying agency, time (ISO 8601, +07:00).
-        const agency =
-          command.copyingAgency ??
-          String(
-            seal.certificate.subject.typesAndValues.find((t) => t.type === '2.5.4.10')?.value.valueBlock.value ??
-              identity.agencyCode,
-          );
+        const agency = command.copyingAgency ?? organisationOf(seal.certificate) ?? identity.agencyCode;
         request = { kind: 'copy', text: `${command.copyForm}, ${agency}, ${vietnamIsoDateTime(now)}` };
       } else {
         const image = await latestImage(tx, identity.agencyCode, identity.agencyCode, 'seal');
@@ -173,8 +169,8 @@ export async function applyOrganisationSignature(
         sha256: sha256Hex(signed),
         fieldName,
         signerUserId: null,
-        certificateSha256: certificateSha256(seal.certificate),
-        certificateSubject: certificateSubject(seal.certificate),
+        certificateSha256: seal.certificate.sha256,
+        certificateSubject: subjectText(seal.certificate),
         authorityPrefix: null,
         keyIdHex: seal.keyIdHex,
         sessionId: null,

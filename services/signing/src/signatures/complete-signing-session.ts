@@ -6,13 +6,12 @@ import { signingSessionCompletedV1 } from '@vanthu/contracts';
 import type { SigningSessionCompletedV1 } from '@vanthu/contracts';
 import { PdfReader } from '@vanthu/pdf';
 import type { PreparedSignature } from '@vanthu/pdf';
-import * as pkijs from 'pkijs';
 import type { HashName, SignatureScheme } from '../pades/algorithms';
-import { parseCertificate, parseCms, parseSignedAttributes } from '../pades/cms';
+import { parseCms, signerCertificate } from '../pades/cms';
+import { parseAttributeSet } from '../x509/cms-structure';
 import { finishRevision } from '../pades/pades-engine';
 import type { PadesLevel } from '../pades/pades-engine';
 import { ecdsaRawToDer } from '../pades/signer';
-import { publicKeyOf } from '../pades/verify-signatures';
 import { finishSession, lockSession, sessionItems } from '../repositories/sessions-repository';
 import type { SessionItemRow } from '../repositories/sessions-repository';
 import { insertSignature } from '../repositories/signatures-repository';
@@ -22,7 +21,9 @@ import { toSigningError } from './map-signing-errors';
 import { SignerNameMismatchError, sameName } from './printed-signer';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { certificateSha256, certificateSubject, commonName, sha256Hex } from './signing-deps';
+import { sha256Hex } from './signing-deps';
+import { commonNameOf, issuerAndSerialOf, subjectText, toCert, tryCert } from '../x509/certificate';
+import type { Cert } from '../x509/certificate';
 
 export type CompleteSigningSessionInput = {
   sessionId: string;
@@ -35,13 +36,13 @@ export type SessionResult = { sessionId: string; status: 'completed'; results: S
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
 function verifyValue(
-  certificate: pkijs.Certificate,
+  certificate: Cert,
   scheme: SignatureScheme,
   hash: HashName,
   data: Buffer,
   signature: Buffer,
 ): boolean {
-  const key = publicKeyOf(certificate);
+  const key = certificate.x509.publicKey;
   try {
     if (scheme === 'rsa-pss')
       return nodeVerify(
@@ -98,7 +99,7 @@ export async function completeSigningSession(
         });
     const chain = (input.certificateChain ?? []).map((c, n) => {
       try {
-        return parseCertificate(b64(`certificateChain.${n}`, c));
+        return toCert(b64(`certificateChain.${n}`, c));
       } catch (error) {
         if (error instanceof AppError) throw error;
         throw new AppError('VALIDATION_FAILED', 'certificateChain entries must be base64 DER certificates', {
@@ -163,35 +164,38 @@ type SessionItemWork = {
   session: NonNullable<Awaited<ReturnType<typeof lockSession>>>;
   item: SessionItemRow;
   given: CompleteSigningSessionInput['items'][number];
-  chain: pkijs.Certificate[];
+  chain: Cert[];
   hash: HashName;
   scheme: SignatureScheme;
 };
+
+/** A CMS the caller sent whole (tokens that build their own): one that cannot be read is the caller's error. */
+function readCms(der: Buffer): ReturnType<typeof parseCms> {
+  try {
+    return parseCms(der);
+  } catch (error) {
+    throw new AppError('UNPROCESSABLE', `the CMS cannot be read: ${(error as Error).message}`, {
+      cause: error,
+      errors: [{ field: 'items.cms', message: 'not a CMS SignedData' }],
+    });
+  }
+}
 
 async function completeItem(tx: Tx, work: SessionItemWork, ctx: SigningContext): Promise<number> {
   const { session, item, given, hash, scheme } = work;
   const deps = ctx.signing;
   let chain = work.chain;
-  let certificate: pkijs.Certificate | undefined = chain[0];
+  let certificate: Cert | undefined = chain[0];
   let signedAttributesDer = item.signedAttributes ?? undefined;
   let signatureValue: Buffer;
   if (given.cms) {
-    const { signedData, signerInfo } = parseCms(b64('cms', given.cms));
-    const attrs = signerInfo.signedAttrs;
-    if (!attrs) throw new AppError('UNPROCESSABLE', 'the CMS has no signed attributes');
-    const der = Buffer.from(attrs.encodedValue);
-    der[0] = 0x31;
-    signedAttributesDer = der;
-    signatureValue = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
-    const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
-    certificate =
-      (signedData.certificates ?? []).find(
-        (c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c.serialNumber.isEqual(sid.serialNumber),
-      ) ?? certificate;
-    chain = [
-      ...chain,
-      ...(signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate),
-    ];
+    const { signedData, signerInfo } = readCms(b64('cms', given.cms));
+    if (!signerInfo.signedAttrsDer) throw new AppError('UNPROCESSABLE', 'the CMS has no signed attributes');
+    signedAttributesDer = signerInfo.signedAttrsDer;
+    signatureValue = signerInfo.signature;
+    const carried = signedData.certificates.flatMap((der) => tryCert(der) ?? []);
+    certificate = signerCertificate(signerInfo, carried) ?? certificate;
+    chain = [...chain, ...carried];
   } else if (given.signatureValue) {
     signatureValue = b64('signatureValue', given.signatureValue);
   } else {
@@ -203,22 +207,19 @@ async function completeItem(tx: Tx, work: SessionItemWork, ctx: SigningContext):
     throw new AppError('VALIDATION_FAILED', 'certificateChain is required: the signer certificate first', {
       errors: [{ field: 'certificateChain', message: 'required' }],
     });
-  if (session.certificateSha256 && session.certificateSha256 !== certificateSha256(certificate)) {
+  if (session.certificateSha256 && session.certificateSha256 !== certificate.sha256) {
     throw new AppError('UNPROCESSABLE', 'the certificate is not the one the session was prepared for', {
       errors: [{ field: 'certificateChain.0', message: 'different certificate' }],
     });
   }
   // The appearance prepared for this session names its signer: the certificate must be that person's.
   const printedName = item.options.printedName;
-  if (typeof printedName === 'string' && !sameName(commonName(certificate), printedName))
-    throw new SignerNameMismatchError(printedName, commonName(certificate), 'certificateChain.0');
+  if (typeof printedName === 'string' && !sameName(commonNameOf(certificate), printedName))
+    throw new SignerNameMismatchError(printedName, commonNameOf(certificate), 'certificateChain.0');
   if (!signedAttributesDer)
     throw new AppError('UNPROCESSABLE', 'this session was prepared without a certificate; send the whole CMS');
   // Binding prepare ↔ complete: the signed attributes must carry the prepared document digest.
-  const md = parseSignedAttributes(signedAttributesDer).find((a) => a.type === OID_MESSAGE_DIGEST);
-  const mdValue = md
-    ? Buffer.from((md.values[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView)
-    : undefined;
+  const mdValue = parseAttributeSet(signedAttributesDer).find((a) => a.type === OID_MESSAGE_DIGEST)?.values[0]?.content;
   if (!mdValue?.equals(item.documentDigest))
     throw new AppError('UNPROCESSABLE', 'the signed data is not the data prepared for this document', {
       errors: [{ field: 'items', message: 'digest mismatch' }],
@@ -250,7 +251,7 @@ async function completeItem(tx: Tx, work: SessionItemWork, ctx: SigningContext):
       signedAttributesDer,
       signatureValue,
       certificate,
-      chain: extra.filter((c) => !c.subject.isEqual(certificate.subject)),
+      chain: extra.filter((c) => !issuerAndSerialOf(c).subject.equals(issuerAndSerialOf(certificate).subject)),
       scheme,
     },
     session.level as PadesLevel,
@@ -278,7 +279,7 @@ async function completeItem(tx: Tx, work: SessionItemWork, ctx: SigningContext):
     fieldName: item.fieldName,
     signerUserId: session.userId,
     certificateSha256: row.sha256,
-    certificateSubject: certificateSubject(certificate),
+    certificateSubject: subjectText(certificate),
     authorityPrefix: typeof item.options.authorityPrefix === 'string' ? item.options.authorityPrefix : null,
     keyIdHex: null,
     sessionId: session.id,

@@ -1,15 +1,16 @@
 import { AppError, requireRole } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import { signatureDictionaries } from '@vanthu/pdf';
-import * as pkijs from 'pkijs';
 import { extendSignedPdf } from '../pades/pades-engine';
 import { timestampCertificates } from '../pades/timestamp-client';
-import { OID_SIGNATURE_TIME_STAMP_TOKEN, parseCms } from '../pades/cms';
+import { OID_SIGNATURE_TIME_STAMP_TOKEN, parseCms, signerCertificate } from '../pades/cms';
 import { verifyPdfSignatures } from '../pades/verify-signatures';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
 import type { SigningContext } from '../context';
 import { sha256Hex } from './signing-deps';
+import type { Cert } from '../x509/certificate';
+import { tryCert } from '../x509/certificate';
 
 export type ExtendSignaturesInput = { documentId: string; level: 'B-LT' | 'B-LTA' };
 
@@ -49,22 +50,18 @@ export async function extendSignatures(
           'UNPROCESSABLE',
           `signature ${invalid[0]?.fieldName} does not verify (${invalid[0]?.reason}); it cannot be extended`,
         );
-      const items: { contents: Buffer; chain: pkijs.Certificate[] }[] = [];
+      const items: { contents: Buffer; chain: Cert[] }[] = [];
       for (const { contents, value } of signatureDictionaries(reader)) {
         if (String(value.get('SubFilter')) === '/ETSI.RFC3161') continue;
         const { signedData, signerInfo } = parseCms(contents);
-        const certs = (signedData.certificates ?? []).filter(
-          (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
-        );
-        const sid = signerInfo.sid as pkijs.IssuerAndSerialNumber;
-        const leaf = certs.find((c) => c.serialNumber.isEqual(sid.serialNumber));
+        const certs = signedData.certificates.flatMap((der) => tryCert(der) ?? []);
+        const leaf = signerCertificate(signerInfo, certs);
         if (!leaf) continue;
         items.push({ contents, chain: [leaf, ...certs.filter((c) => c !== leaf)] });
-        const token = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN)
-          ?.values[0];
+        const token = signerInfo.unsignedAttrs?.find((a) => a.type === OID_SIGNATURE_TIME_STAMP_TOKEN)?.values[0]?.der;
         if (token) {
-          const tsa = timestampCertificates(Buffer.from(token.toBER(false)));
-          if (tsa[0]) items.push({ contents: Buffer.from(token.toBER(false)), chain: tsa });
+          const tsa = timestampCertificates(token);
+          if (tsa[0]) items.push({ contents: token, chain: tsa });
         }
       }
       const appended = await extendSignedPdf(reader, items, level, deps.pades, deps.hash);

@@ -3,11 +3,10 @@ import { AppError, enqueueEvent, requireRole, withTransaction } from '@vanthu/pl
 import type { Mutation } from '@vanthu/platform';
 import { signingSessionPreparedV1 } from '@vanthu/contracts';
 import type { SigningSessionPreparedV1 } from '@vanthu/contracts';
-import type * as pkijs from 'pkijs';
 import { planAppearance } from '../appearance/place-appearance';
 import type { AppearanceRequest, Rect } from '../appearance/place-appearance';
 import type { SignatureScheme } from '../pades/algorithms';
-import { buildSignedAttributes, parseCertificate } from '../pades/cms';
+import { buildSignedAttributes } from '../pades/cms';
 import { prepareRevision } from '../pades/pades-engine';
 import type { PadesLevel } from '../pades/pades-engine';
 import { certificatesOf, findCertificateBySha } from '../repositories/certificates-repository';
@@ -19,7 +18,9 @@ import { readPdfForSigning } from './read-pdf';
 import { printedSigner } from './printed-signer';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
-import { certificateSha256, sha256Hex } from './signing-deps';
+import { sha256Hex } from './signing-deps';
+import { toCert } from '../x509/certificate';
+import type { Cert } from '../x509/certificate';
 
 export const MAX_BATCH = 200;
 
@@ -102,10 +103,10 @@ function answerSheetFor(input: PrepareSigningSessionInput, ctx: SigningContext):
   };
 }
 
-function decodeCertificate(text: string): pkijs.Certificate {
+function decodeCertificate(text: string): Cert {
   try {
     const b64 = text.includes('BEGIN CERTIFICATE') ? text.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '') : text;
-    return parseCertificate(Buffer.from(b64, 'base64'));
+    return toCert(Buffer.from(b64, 'base64'));
   } catch {
     throw new AppError('VALIDATION_FAILED', 'certificate must be a base64 DER or PEM X.509 certificate', {
       errors: [{ field: 'certificate', message: 'not a certificate' }],
@@ -145,7 +146,7 @@ export async function prepareSigningSession(
     let certificate = command.certificate ? decodeCertificate(command.certificate) : undefined;
     await withTransaction(deps.pool, async (tx) => {
       if (certificate) {
-        const row = await findCertificateBySha(tx, certificateSha256(certificate));
+        const row = await findCertificateBySha(tx, certificate.sha256);
         if (!row)
           throw new AppError(
             'FORBIDDEN',
@@ -158,7 +159,7 @@ export async function prepareSigningSession(
         const active = (await certificatesOf(tx, identity.agencyCode, identity.userId)).filter(
           (c) => c.status === 'active' && new Date(c.notAfter) > ctx.clock(),
         );
-        if (active.length === 1 && active[0]) certificate = parseCertificate(active[0].der);
+        if (active.length === 1 && active[0]) certificate = toCert(active[0].der);
       }
     });
     if (certificate) assertValidPeriod(certificate, ctx.clock());
@@ -269,7 +270,7 @@ export async function prepareSigningSession(
         level: command.level,
         hash: deps.hash,
         scheme: command.scheme,
-        certificateSha256: certificate ? certificateSha256(certificate) : null,
+        certificateSha256: certificate ? certificate.sha256 : null,
         expiresAt,
       });
       for (const row of rows) await insertSessionItem(tx, id, row);

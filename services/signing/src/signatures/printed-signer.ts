@@ -1,6 +1,6 @@
 import { AppError } from '@vanthu/platform';
-import type * as pkijs from 'pkijs';
-import { commonName } from './signing-deps';
+import { commonNameOf } from '../x509/certificate';
+import type { Cert } from '../x509/certificate';
 
 /** Names compared as people read them: NFC, case-insensitive (Vietnamese rules), whitespace collapsed. */
 export const sameName = (a: string, b: string): boolean => {
@@ -29,12 +29,8 @@ export class SignerNameMismatchError extends AppError {
  * (the verified identity); complete then refuses a certificate of anyone else. A client chooses the
  * layout, never the identity: a `requested` name that differs is refused.
  */
-export function printedSigner(input: {
-  certificate?: pkijs.Certificate;
-  directoryName?: string;
-  requested?: string;
-}): string {
-  const name = (input.certificate ? commonName(input.certificate) : '') || input.directoryName || '';
+export function printedSigner(input: { certificate?: Cert; directoryName?: string; requested?: string }): string {
+  const name = (input.certificate ? commonNameOf(input.certificate) : '') || input.directoryName || '';
   if (!name)
     throw new AppError(
       'UNPROCESSABLE',

@@ -12,7 +12,8 @@ import type { DocumentVersionInfo } from '../clients/documents-client';
 import type { SigningContext } from '../context';
 import { mapSigningErrors } from './map-signing-errors';
 import { readPdfForSigning } from './read-pdf';
-import { certificateSha256, certificateSubject, sha256Hex } from './signing-deps';
+import { sha256Hex } from './signing-deps';
+import { subjectText } from '../x509/certificate';
 
 export type ServiceDocumentKind = 'monthly-report' | 'consultation-summary';
 export type SealServiceDocumentInput =
@@ -207,8 +208,8 @@ export async function sealServiceDocument(
         level: 'B-LT',
         pdf: pdf.toString('base64'),
         sha256: sha256Hex(pdf),
-        certificateSha256: certificateSha256(seal.certificate),
-        certificateSubject: certificateSubject(seal.certificate),
+        certificateSha256: seal.certificate.sha256,
+        certificateSubject: subjectText(seal.certificate),
         signedAt: now.toISOString(),
       };
       await insertServiceSeal(tx, {

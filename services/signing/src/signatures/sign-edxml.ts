@@ -3,11 +3,10 @@ import type { Element as XmlElement } from '@xmldom/xmldom';
 import { AppError, requireRole, withTransaction } from '@vanthu/platform';
 import { algorithms, computeEnvelopedSignature, xmldsigNamespace } from '@vanthu/xmldsig';
 import type { Canonicalization } from '@vanthu/xmldsig';
-import { certificateDer } from '../pades/cms';
 import type { SigningContext } from '../context';
 import { mapSigningErrors } from './map-signing-errors';
 import { resolveSeal } from '../signing-keys/resolve-seal';
-import { certificateSha256, sha256Hex } from './signing-deps';
+import { sha256Hex } from './signing-deps';
 
 export type SignEdxmlInput = { documentId?: string; edxml: Buffer; canonicalization?: Canonicalization };
 export type SignEdxmlResult = {
@@ -170,7 +169,7 @@ export async function signEdxml(input: SignEdxmlInput, ctx: SigningContext): Pro
     const signatureXml = await computeEnvelopedSignature(
       xml,
       {
-        certificates: [seal.certificate, ...seal.chain].map((c) => Buffer.from(certificateDer(c))),
+        certificates: [seal.certificate, ...seal.chain].map((c) => c.der),
         sign: (data) => deps.hsm.sign(seal.keyIdHex, 'rsa-pkcs1', 'sha256', data),
       },
       { afterLocalName: claims.kind === 'status' ? 'MessageHeader' : 'TraceHeaderList', canonicalization },
@@ -189,7 +188,7 @@ export async function signEdxml(input: SignEdxmlInput, ctx: SigningContext): Pro
       kind: claims.kind,
       signatureAlgorithm: algorithms.rsaSha256,
       canonicalization: algorithms[canonicalization],
-      certificateSha256: certificateSha256(seal.certificate),
+      certificateSha256: seal.certificate.sha256,
     };
   });
 }

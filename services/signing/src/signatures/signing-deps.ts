@@ -1,20 +1,18 @@
-import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Identity, Pool } from '@vanthu/platform';
-import type * as pkijs from 'pkijs';
 import type { Anchors } from '../appearance/place-appearance';
 import { defaultAnchors } from '../appearance/place-appearance';
 import type { DocumentsClient, CallerHeaders } from '../clients/documents-client';
 import type { HsmConnection } from '../hsm/hsm-connection';
 import type { HashName, SignatureScheme } from '../pades/algorithms';
-import { certificateDer, parseCertificate, pemToDers } from '../pades/cms';
 import type { PadesSettings } from '../pades/pades-engine';
+import type { Cert } from '../x509/certificate';
 
 export type Seal = {
   agencyCode: string;
   keyIdHex: string;
-  certificate: pkijs.Certificate;
-  chain: pkijs.Certificate[];
+  certificate: Cert;
+  chain: Cert[];
   scheme: SignatureScheme;
 };
 
@@ -26,7 +24,7 @@ export type SigningDeps = {
   seals: Map<string, Seal>;
   pades: PadesSettings;
   /** Trusted roots: a personal certificate must chain to one of them. */
-  trustRoots: pkijs.Certificate[];
+  trustRoots: Cert[];
   hash: HashName;
   fontPath: string;
   anchors: (agencyCode: string) => Anchors;
@@ -40,30 +38,6 @@ export type SigningDeps = {
 export type Caller = { identity: Identity; headers: CallerHeaders; requestId: string };
 
 export const sha256Hex = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-export const certificateSha256 = (c: pkijs.Certificate): string => sha256Hex(certificateDer(c));
-
-export function certificateSubject(c: pkijs.Certificate): string {
-  const names: Record<string, string> = {
-    '2.5.4.3': 'CN',
-    '2.5.4.10': 'O',
-    '2.5.4.11': 'OU',
-    '2.5.4.6': 'C',
-    '2.5.4.8': 'ST',
-    '2.5.4.5': 'serialNumber',
-    '0.9.2342.19200300.100.1.1': 'UID',
-  };
-  return c.subject.typesAndValues
-    .map((t) => `${names[t.type] ?? t.type}=${String(t.value.valueBlock.value)}`)
-    .join(', ');
-}
-export const commonName = (c: pkijs.Certificate): string =>
-  String(c.subject.typesAndValues.find((t) => t.type === '2.5.4.3')?.value.valueBlock.value ?? '');
-
-export function loadCertificates(file: string): pkijs.Certificate[] {
-  if (!file) return [];
-  return pemToDers(fs.readFileSync(file, 'utf8')).map(parseCertificate);
-}
-
 export function parseAnchors(json: string): (agencyCode: string) => Anchors {
   const table = JSON.parse(json) as Record<string, Partial<Anchors>>;
   return (agencyCode) => ({ ...defaultAnchors, ...(table['*'] ?? {}), ...(table[agencyCode] ?? {}) });

@@ -1,18 +1,15 @@
 import { AppError, enqueueEvent, requireRole } from '@vanthu/platform';
 import type { Mutation } from '@vanthu/platform';
 import { signingKeyActivatedV1, signingKeyRotatedV1 } from '@vanthu/contracts';
-import type * as pkijs from 'pkijs';
-import { certificateDer } from '../pades/cms';
-import { isSelfSigned } from '../pades/revocation';
 import { activateSigningKey, findSigningKey } from '../repositories/signing-keys-repository';
 import { eventMeta } from '../context';
 import type { SigningContext } from '../context';
 import { assertAcceptableCertificate } from '../certificates/check-certificate';
 import { mapSigningErrors } from '../signatures/map-signing-errors';
 import { decodeCertificate } from '../signatures/prepare-signing-session';
-import { certificateSha256, certificateSubject } from '../signatures/signing-deps';
 import { toSigningKeyView } from './signing-key-view';
 import type { SigningKeyView } from './signing-key-view';
+import { isSelfIssued, issuerText, serialHexOf, spkiOf, subjectText, validityOf } from '../x509/certificate';
 
 export type AttachSigningKeyCertificateInput = {
   signingKeyId: string;
@@ -21,9 +18,6 @@ export type AttachSigningKeyCertificateInput = {
   /** Intermediates the CA handed over with it, when the trust store does not already hold them. */
   chain?: string[];
 };
-
-const spkiOf = (certificate: pkijs.Certificate): Buffer =>
-  Buffer.from(certificate.subjectPublicKeyInfo.toSchema().toBER(false));
 
 /**
  * Attaches the CA's certificate to a seal key waiting for it and activates the key: the certificate must carry the
@@ -39,7 +33,7 @@ export async function attachSigningKeyCertificate(
   requireRole(identity, 'admin');
   const certificate = decodeCertificate(input.certificate);
   const extra = (input.chain ?? []).map(decodeCertificate);
-  const sha256 = certificateSha256(certificate);
+  const sha256 = certificate.sha256;
   return mapSigningErrors(() =>
     ctx.runInTransaction(async (tx) => {
       const key = await findSigningKey(tx, identity.agencyCode, input.signingKeyId, { lock: true });
@@ -71,18 +65,18 @@ export async function attachSigningKeyCertificate(
         tx,
         key.id,
         {
-          der: certificateDer(certificate),
+          der: certificate.der,
           sha256,
-          subject: certificateSubject(certificate),
-          issuer: certificate.issuer.typesAndValues.map((t) => String(t.value.valueBlock.value)).join(', '),
-          serialHex: Buffer.from(certificate.serialNumber.valueBlock.valueHexView).toString('hex'),
+          subject: subjectText(certificate),
+          issuer: issuerText(certificate),
+          serialHex: serialHexOf(certificate),
           // What a seal embeds besides the leaf: the intermediates, not the trusted root.
           chainDer: chain
             .slice(1)
-            .filter((c) => !isSelfSigned(c))
-            .map(certificateDer),
-          notBefore: certificate.notBefore.value.toISOString(),
-          notAfter: certificate.notAfter.value.toISOString(),
+            .filter((c) => !isSelfIssued(c))
+            .map((c) => c.der),
+          notBefore: validityOf(certificate).notBefore.toISOString(),
+          notAfter: validityOf(certificate).notAfter.toISOString(),
         },
         { userId: identity.userId, at: at.toISOString() },
       );

@@ -1,7 +1,7 @@
 import type { Tx } from '@vanthu/platform';
-import { parseCertificate } from '../pades/cms';
 import { currentSealKey } from '../repositories/signing-keys-repository';
 import type { Seal, SigningDeps } from '../signatures/signing-deps';
+import { toCert } from '../x509/certificate';
 
 /**
  * The organisation seal an agency signs with now: its newest active key generated through the API (POST
@@ -19,8 +19,8 @@ export async function resolveSeal(
       signingKeyId: key.id,
       agencyCode,
       keyIdHex: key.keyIdHex,
-      certificate: parseCertificate(key.certificateDer),
-      chain: key.chainDer.map(parseCertificate),
+      certificate: toCert(key.certificateDer),
+      chain: key.chainDer.map(toCert),
       scheme: 'rsa-pkcs1',
     };
   const configured = deps.seals.get(agencyCode);

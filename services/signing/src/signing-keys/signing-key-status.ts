@@ -1,11 +1,10 @@
 import { requireRole, withTransaction } from '@vanthu/platform';
-import type * as pkijs from 'pkijs';
 import type { SigningContext } from '../context';
-import { parseCertificate } from '../pades/cms';
 import { listSigningKeys } from '../repositories/signing-keys-repository';
 import { resolveSeal } from './resolve-seal';
 import type { SigningDeps } from '../signatures/signing-deps';
-import { certificateSubject } from '../signatures/signing-deps';
+import { subjectText, toCert, validityOf } from '../x509/certificate';
+import type { Cert } from '../x509/certificate';
 
 export type SigningKeyStatusInput = Record<string, never>;
 
@@ -43,8 +42,8 @@ export async function signingKeyStatus(
     active: (await listSigningKeys(tx, identity.agencyCode)).filter((k) => k.status === 'active'),
     inUse: await resolveSeal(tx, identity.agencyCode, deps, now),
   }));
-  const describe = (id: string | null, keyIdHex: string, certificate: pkijs.Certificate): KeyStatus => {
-    const notAfter = certificate.notAfter.value;
+  const describe = (id: string | null, keyIdHex: string, certificate: Cert): KeyStatus => {
+    const { notAfter } = validityOf(certificate);
     const usage = status?.keyUsage[keyIdHex];
     return {
       id,
@@ -53,7 +52,7 @@ export async function signingKeyStatus(
       agencyCode: identity.agencyCode,
       keyIdHex,
       online: !!status?.keys.some((k) => k.idHex === keyIdHex.toLowerCase()),
-      certificateSubject: certificateSubject(certificate),
+      certificateSubject: subjectText(certificate),
       certificateNotAfter: notAfter.toISOString(),
       daysToExpiry: Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000),
       usageCount: usage?.count ?? 0,
@@ -61,7 +60,7 @@ export async function signingKeyStatus(
     };
   };
   const keys: KeyStatus[] = result.active.flatMap((k) =>
-    k.certificateDer ? [describe(k.id, k.keyIdHex, parseCertificate(k.certificateDer))] : [],
+    k.certificateDer ? [describe(k.id, k.keyIdHex, toCert(k.certificateDer))] : [],
   );
   const configured = deps.seals.get(identity.agencyCode);
   if (configured) keys.push(describe(null, configured.keyIdHex, configured.certificate));

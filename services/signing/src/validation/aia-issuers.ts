@@ -1,8 +1,7 @@
 import { caIssuerUrls, fetchCaIssuers } from '../pades/revocation';
-import { pemToDers } from '../pades/cms';
 import type { Cert } from '../x509/certificate';
-import { isSelfIssued, issued, tryCert } from '../x509/certificate';
-import { parseSignedDataParts } from './cms-structure';
+import { isSelfIssued, issued, pemToDers, tryCert } from '../x509/certificate';
+import { parseSignedDataParts } from '../x509/cms-structure';
 import { isAnchor, partialChain } from './trust-store';
 import type { TrustStore } from './trust-store';
 
@@ -36,7 +35,7 @@ async function issuersFromAia(
   timeoutMs: number,
   cacheSeconds: number,
 ): Promise<{ certs: Cert[]; url: string } | undefined> {
-  for (const url of caIssuerUrls(cert.pki)) {
+  for (const url of caIssuerUrls(cert)) {
     let entry = fetched.get(url);
     if (!entry || entry.until < Date.now()) {
       let found: Cert[] = [];

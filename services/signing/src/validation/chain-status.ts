@@ -1,7 +1,7 @@
 // The signer's certificate path: chain to a trust anchor, validity at the proof-of-existence
 // time, revocation, the SHA-1 policy and the PAdES level reached.
 import type { Cert } from '../x509/certificate';
-import { commonNameOf, dnText } from '../x509/certificate';
+import { displayNameOf, issuerText, subjectText, validityOf } from '../x509/certificate';
 import { chainWithAia } from './aia-issuers';
 import { iso } from './outcome';
 import type { CertificateReport, SignatureReport } from './report';
@@ -18,11 +18,11 @@ export const aiaSettings = (options: ValidationOptions): { timeoutMs: number; ca
 
 export function certificateReport(c: Cert, trust: TrustStore): CertificateReport {
   return {
-    subject: dnText(c.x509.subject),
-    issuer: dnText(c.x509.issuer),
+    subject: subjectText(c),
+    issuer: issuerText(c),
     serialNumber: c.x509.serialNumber,
-    notBefore: new Date(c.x509.validFrom).toISOString(),
-    notAfter: new Date(c.x509.validTo).toISOString(),
+    notBefore: validityOf(c).notBefore.toISOString(),
+    notAfter: validityOf(c).notAfter.toISOString(),
     sha256: c.sha256,
     trustAnchor: isAnchor(trust, c),
     status: isAnchor(trust, c) ? 'good' : 'not-checked',
@@ -49,15 +49,15 @@ export async function checkSignerChain(
     outcome.fail(
       'INDETERMINATE',
       'NO_CERTIFICATE_CHAIN_FOUND',
-      `the certificate of ${commonNameOf(signer)} does not chain to a trusted root`,
+      `the certificate of ${displayNameOf(signer)} does not chain to a trusted root`,
     );
     report.chain = [certificateReport(signer, options.trust)];
     return;
   }
   const fetched = viaAia.length
-    ? ` (${viaAia.map((v) => `${commonNameOf(v.cert)} fetched from ${v.url}`).join('; ')})`
+    ? ` (${viaAia.map((v) => `${displayNameOf(v.cert)} fetched from ${v.url}`).join('; ')})`
     : '';
-  outcome.check('certificate-chain', true, `${chain.map((c) => commonNameOf(c)).join(' → ')}${fetched}`);
+  outcome.check('certificate-chain', true, `${chain.map((c) => displayNameOf(c)).join(' → ')}${fetched}`);
   report.chain = chain.map((c) => certificateReport(c, options.trust));
   await checkChainStatus(state, chain, report, ctx);
 }
@@ -73,7 +73,7 @@ async function signatureTimestampTrusted(state: SignatureState, ctx: DocumentCon
     'signature-timestamp',
     trusted,
     trusted
-      ? `time-stamped at ${ts.time.toISOString()} by ${commonNameOf(ts.tsa)}`
+      ? `time-stamped at ${ts.time.toISOString()} by ${displayNameOf(ts.tsa)}`
       : 'the time-stamping authority does not chain to a trusted root',
   );
   return trusted;
@@ -106,7 +106,7 @@ async function checkChainStatus(
     'revocation',
     report.chain.every((c) => c.status === 'good'),
     chain
-      .map((c, i) => `${commonNameOf(c)}: ${report.chain[i]?.status} (${report.chain[i]?.revocationSource})`)
+      .map((c, i) => `${displayNameOf(c)}: ${report.chain[i]?.status} (${report.chain[i]?.revocationSource})`)
       .join('; '),
   );
   checkSha1Policy(state, options, poe);
@@ -136,22 +136,21 @@ async function checkCertificates(
     const cert = chain[i] as Cert;
     const entry = report.chain[i] as CertificateReport;
     if (entry.trustAnchor) continue;
-    const notBefore = new Date(cert.x509.validFrom);
-    const notAfter = new Date(cert.x509.validTo);
+    const { notBefore, notAfter } = validityOf(cert);
     if (at < notBefore)
-      outcome.fail('TOTAL_FAILED', 'NOT_YET_VALID', `${commonNameOf(cert)}: not yet valid at ${at.toISOString()}`);
+      outcome.fail('TOTAL_FAILED', 'NOT_YET_VALID', `${displayNameOf(cert)}: not yet valid at ${at.toISOString()}`);
     else if (at > notAfter) {
       if (poe)
         outcome.fail(
           'TOTAL_FAILED',
           'EXPIRED',
-          `${commonNameOf(cert)}: the certificate had expired (${notAfter.toISOString()}) when the signature was time-stamped`,
+          `${displayNameOf(cert)}: the certificate had expired (${notAfter.toISOString()}) when the signature was time-stamped`,
         );
       else
         outcome.fail(
           'INDETERMINATE',
           'OUT_OF_BOUNDS_NO_POE',
-          `${commonNameOf(cert)}: the certificate expired on ${notAfter.toISOString()} and no time-stamp proves the signature existed before`,
+          `${displayNameOf(cert)}: the certificate expired on ${notAfter.toISOString()} and no time-stamp proves the signature existed before`,
         );
     }
     const issuer = chain[i + 1];
@@ -168,20 +167,20 @@ async function checkCertificates(
           outcome.fail(
             'TOTAL_FAILED',
             'REVOKED',
-            `${commonNameOf(cert)}: revoked on ${revokedAt.toISOString()}, before the time-stamped signing time`,
+            `${displayNameOf(cert)}: revoked on ${revokedAt.toISOString()}, before the time-stamped signing time`,
           );
         else
           outcome.fail(
             'INDETERMINATE',
             'REVOKED_NO_POE',
-            `${commonNameOf(cert)}: revoked on ${revokedAt.toISOString()}; no time-stamp proves the signature is older`,
+            `${displayNameOf(cert)}: revoked on ${revokedAt.toISOString()}; no time-stamp proves the signature is older`,
           );
       }
     } else if (answer.status === 'unknown') {
       outcome.fail(
         'INDETERMINATE',
         'TRY_LATER',
-        `${commonNameOf(cert)}: no revocation information ${options.revocation.mode === 'offline' ? 'is embedded (offline validation)' : 'could be obtained'}`,
+        `${displayNameOf(cert)}: no revocation information ${options.revocation.mode === 'offline' ? 'is embedded (offline validation)' : 'could be obtained'}`,
       );
     }
   }

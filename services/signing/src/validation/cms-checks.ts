@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type * as asn1js from 'asn1js';
 import { OID_SIGNATURE_TIME_STAMP_TOKEN } from '../pades/cms';
 import { AsnError, childrenOf, expectTag, octetString, readTlv, timeValue } from '../x509/der-reader';
 import type { Cert } from '../x509/certificate';
-import { issuerAndSerialOf, tryCert } from '../x509/certificate';
-import { algorithmIdentifier, parseSignedDataParts } from './cms-structure';
+import { issuerAndSerialOf, subjectKeyIdentifierOf, tryCert } from '../x509/certificate';
+import { algorithmIdentifier, parseSignedDataParts } from '../x509/cms-structure';
 import { verifyDeclared } from './signature-algorithms';
-import type { CmsAttribute, SignedDataParts, SignerIdentifier, SignerInfoParts } from './cms-structure';
+import type { CmsAttribute, SignedDataParts, SignerIdentifier, SignerInfoParts } from '../x509/cms-structure';
 
 const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
 const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
@@ -80,8 +79,11 @@ function findSigner(sid: SignerIdentifier, certs: Cert[]): Cert {
         return false;
       }
     }
-    const ski = c.pki.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
-    return !!ski && Buffer.from(ski.valueBlock.valueHexView).equals(sid.keyId);
+    try {
+      return subjectKeyIdentifierOf(c)?.equals(sid.keyId) ?? false;
+    } catch {
+      return false;
+    }
   });
   if (!found) throw new CmsProblem('no-signer-certificate', 'the signer certificate is not in the CMS');
   return found;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pemToDers } from '../pades/cms';
-import { toCert } from '../x509/certificate';
+import { pemToDers, toCert } from '../x509/certificate';
 import type { TrustStore } from './trust-store';
 
 export type TrustPin = { name: string; role: 'anchor' | 'intermediate'; sha256?: string; sha1?: string };

@@ -5,7 +5,7 @@ import { toArrayBuffer } from '../x509/der-reader';
 import { fetchCrl, fetchOcsp } from '../pades/revocation';
 import type { Cert } from '../x509/certificate';
 import { digestOfSignatureOid } from './cms-checks';
-import { issued, issuerAndSerialOf, tryCert } from '../x509/certificate';
+import { extendedKeyUsageOf, issued, issuerAndSerialOf, tryCert } from '../x509/certificate';
 import {
   AsnError,
   childrenOf,
@@ -242,7 +242,7 @@ async function ocspAnswer(der: Buffer, cert: Cert, issuer: Cert): Promise<Revoca
   let verified = false;
   for (const responder of [issuer, ...parsed.responderCerts]) {
     const delegated = responder.sha256 !== issuer.sha256;
-    if (delegated && (!issued(issuer, responder) || !(responder.x509.keyUsage ?? []).includes(OID_OCSP_SIGNING)))
+    if (delegated && (!issued(issuer, responder) || !extendedKeyUsageOf(responder).includes(OID_OCSP_SIGNING)))
       continue;
     let ok = parsed.verifiedBy.get(responder.sha256);
     if (ok === undefined) {
@@ -339,7 +339,7 @@ export async function revocationStatus(
   if (cached && cached.until > Date.now()) return { ...cached.answer, source: 'cache' };
   let answer: RevocationAnswer | undefined;
   try {
-    const ocsp = await fetchOcsp(cert.pki, issuer.pki, options.timeoutMs);
+    const ocsp = await fetchOcsp(cert, issuer, options.timeoutMs);
     if (ocsp) {
       const parsed = await ocspAnswer(ocsp.der, cert, issuer);
       if (parsed && parsed.status !== 'unknown') answer = { ...parsed, source: 'online-ocsp' };
@@ -349,7 +349,7 @@ export async function revocationStatus(
   }
   if (!answer) {
     try {
-      const crlDer = await fetchCrl(cert.pki, options.timeoutMs);
+      const crlDer = await fetchCrl(cert, options.timeoutMs);
       const parsed = crlDer ? await crlAnswer(crlDer, cert, issuer) : undefined;
       if (parsed) answer = { ...parsed, source: 'online-crl' };
     } catch {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PdfFormatError, PdfReader } from '@vanthu/pdf';
-import { commonNameOf, dnText, organisationOf } from '../x509/certificate';
+import { displayNameOf, issuerText, organisationOf } from '../x509/certificate';
 import { checkSignerChain, trustedDocumentTimestamps } from './chain-status';
 import { documentSecurityStore, walkStructure } from './document-proofs';
 import { analyseModifications } from './modification-analysis';
@@ -150,10 +150,10 @@ async function finishSignature(
   const signer = state.cms?.signer ?? state.docTimestamp?.tsa ?? null;
   if (signer)
     report.signer = {
-      name: commonNameOf(signer),
+      name: displayNameOf(signer),
       organisation: organisationOf(signer),
       serialNumber: signer.x509.serialNumber,
-      issuer: dnText(signer.x509.issuer),
+      issuer: issuerText(signer),
     };
   if (signer && outcome.indication.indication !== 'TOTAL_FAILED') await checkSignerChain(state, signer, report, ctx);
   checkPagesAsSigned(reader, state);

@@ -1,8 +1,8 @@
 import { AppError, requireRole } from '@vanthu/platform';
-import { parseCertificate } from '../pades/cms';
 import { completeChain } from '../pades/pades-engine';
 import { CertificateRevokedError, RevocationUnavailableError, collectRevocation } from '../pades/revocation';
 import type { SigningContext } from '../context';
+import { toCert } from '../x509/certificate';
 
 export type CheckEdxmlSignerInput = { certificates: Buffer[] };
 export type CheckEdxmlSignerResult = {
@@ -26,7 +26,7 @@ export async function checkEdxmlSigner(
   requireRole(ctx.identity, 'clerk', 'service');
   let chain;
   try {
-    chain = input.certificates.map((der) => parseCertificate(der));
+    chain = input.certificates.map((der) => toCert(der));
   } catch (error) {
     throw new AppError('VALIDATION_FAILED', `a certificate cannot be read: ${(error as Error).message}`, {
       errors: [{ field: 'body.certificates', message: 'each item is a DER X.509 certificate in base64' }],

@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, withTransaction } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
-import { pemToDers } from '../pades/cms';
 import { findCachedReport, insertReport, workflowRoles } from '../repositories/validation-reports-repository';
-import { tryCert } from '../x509/certificate';
+import { pemToDers, tryCert } from '../x509/certificate';
 import type { Cert } from '../x509/certificate';
 import type { SignatureReport, ValidationReport } from '../validation/report';
 import { withExtraAnchors } from '../validation/trust-store';

@@ -1,11 +1,8 @@
-import fs from 'node:fs';
 import type { Pool } from '@vanthu/platform';
 import { DocumentsClient } from '../clients/documents-client';
 import type { Caller } from '../signatures/signing-deps';
 import type { SigningConfig } from '../config';
-import { pemToDers } from '../pades/cms';
-import { isSelfIssued, toCert } from '../x509/certificate';
-import type { Cert } from '../x509/certificate';
+import { isSelfIssued, loadCertificates } from '../x509/certificate';
 import { IsolatedValidator } from '../validation/isolated-validator';
 import { loadPinnedCertificates, readPins } from '../validation/pinned-trust';
 import type { TrustStore } from '../validation/trust-store';
@@ -33,7 +30,7 @@ export type ValidationDeps = {
  */
 export type ValidationContext = Caller & { validation: ValidationDeps };
 
-const loadPem = (file: string): Cert[] => (file ? pemToDers(fs.readFileSync(file, 'utf8')).map(toCert) : []);
+const loadPem = loadCertificates;
 
 /** The configured trust store: explicit files first, else the signing service's own trust configuration. */
 export function trustStoreFrom(config: SigningConfig): TrustStore {

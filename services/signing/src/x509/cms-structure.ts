@@ -7,8 +7,8 @@ import {
   octetString,
   oidText,
   readTlv,
-} from '../x509/der-reader';
-import type { Tlv } from '../x509/der-reader';
+} from './der-reader';
+import type { Tlv } from './der-reader';
 
 // The parts of a CMS SignedData (RFC 5652 §5) that validation reads, taken straight from the
 // bytes. Signed bytes (the signed attributes, the encapsulated TSTInfo) and certificates keep
@@ -132,4 +132,11 @@ export function parseSignedDataParts(bytes: Buffer): SignedDataParts {
     certificates,
     signerInfos: childrenOf(bytes, infos).map((t) => signerInfo(bytes, t)),
   };
+}
+
+/** A DER SET OF Attribute on its own: the signed attributes two-step signing stores and resumes from. */
+export function parseAttributeSet(der: Buffer): CmsAttribute[] {
+  const field = expectTag(readTlv(der, 0), 0x31, 'signed attributes');
+  if (field.end !== der.length) throw new AsnError('bytes follow the signed attributes');
+  return attributes(der, field);
 }
