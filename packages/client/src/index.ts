@@ -20,3 +20,5 @@ export { pkcs11Signer } from './signing/pkcs11-signer';
 export type { Pkcs11SignerOptions } from './signing/pkcs11-signer';
 export type { HashName, SignatureScheme, Signer } from './signing/signer';
 export type { components, operations, paths } from './generated/openapi';
+export { readServiceSeal, serviceSealBody, serviceSealPath } from './signing/service-seal';
+export type { ServiceSeal, ServiceSealBody, ServiceSealRequest, ServiceSealResponse } from './signing/service-seal';

@@ -1,13 +1,9 @@
+import { readServiceSeal, serviceSealBody, serviceSealPath } from '@vanthu/client';
+import type { ServiceSeal, ServiceSealResponse } from '@vanthu/client';
 import { ServiceClient } from '@vanthu/platform';
 
 /** The organisation seal signing applied to a submitted report. */
-export type ReportSeal = {
-  sealId: string;
-  level: string;
-  certificateSha256: string;
-  certificateSubject: string;
-  signedAt: string;
-};
+export type ReportSeal = ServiceSeal;
 
 /** Seals an agency's monthly report PDF with that agency's organisation signature. */
 export type ReportSealer = {
@@ -40,26 +36,10 @@ export class SigningReportSealer implements ReportSealer {
     month: string;
     pdf: Buffer;
   }): Promise<{ pdf: Buffer; seal: ReportSeal }> {
-    const body = await this.signing.postJson<{
-      id: string;
-      level: string;
-      pdf: string;
-      certificateSha256: string;
-      certificateSubject: string;
-      signedAt: string;
-    }>('/v1/service-seals', {
+    const body = await this.signing.postJson<ServiceSealResponse>(serviceSealPath, {
       credentials: { identity: this.serviceIdentity(input.agencyCode) },
-      json: { kind: 'monthly-report', month: input.month, pdf: input.pdf.toString('base64') },
+      json: serviceSealBody({ kind: 'monthly-report', month: input.month, pdf: input.pdf }),
     });
-    return {
-      pdf: Buffer.from(body.pdf, 'base64'),
-      seal: {
-        sealId: body.id,
-        level: body.level,
-        certificateSha256: body.certificateSha256,
-        certificateSubject: body.certificateSubject,
-        signedAt: body.signedAt,
-      },
-    };
+    return readServiceSeal(body);
   }
 }

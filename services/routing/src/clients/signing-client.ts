@@ -1,14 +1,10 @@
+import { readServiceSeal, serviceSealBody, serviceSealPath } from '@vanthu/client';
+import type { ServiceSeal, ServiceSealResponse } from '@vanthu/client';
 import { ServiceClient } from '@vanthu/platform';
 import type { Credentials } from './documents-client';
 
 /** The organisation seal signing applied to a consultation's summary. */
-export type SummarySeal = {
-  sealId: string;
-  level: string;
-  certificateSha256: string;
-  certificateSubject: string;
-  signedAt: string;
-};
+export type SummarySeal = ServiceSeal;
 
 /**
  * Routing's call to the signing service's `POST /v1/service-seals` (kind consultation-summary), with routing's own
@@ -28,19 +24,10 @@ export class SigningClient {
     credentials: Credentials,
     input: { consultationId: string; documentId: string; version: number },
   ): Promise<{ pdf: Buffer; seal: SummarySeal }> {
-    const body = await this.signing.postJson<SummarySeal & { id: string; pdf: string }>('/v1/service-seals', {
+    const body = await this.signing.postJson<ServiceSealResponse>(serviceSealPath, {
       credentials,
-      json: { kind: 'consultation-summary', ...input },
+      json: serviceSealBody({ kind: 'consultation-summary', ...input }),
     });
-    return {
-      pdf: Buffer.from(body.pdf, 'base64'),
-      seal: {
-        sealId: body.id,
-        level: body.level,
-        certificateSha256: body.certificateSha256,
-        certificateSubject: body.certificateSubject,
-        signedAt: body.signedAt,
-      },
-    };
+    return readServiceSeal(body);
   }
 }
