@@ -52,6 +52,8 @@ const notProvoked: Record<string, string> = {
   'POST /v1/copies/scans 413': 'an upload over the limit: gateway/test body-limit tests',
   'POST /v1/signature-images 413': 'an image over the limit: services/signing/test/signature-images.http.test.ts',
   'POST /v1/validations 413': 'an upload over the limit: gateway/test body-limit tests',
+  'POST /v1/edxml-signatures 413':
+    'a message over the limit: the gateway answers first (gateway/test body-limit tests); signing spools up to 2 GiB (spoolEdxmlUpload)',
   'POST /v1/documents/{id}/registration 503': 'the numbering queue full: services/documents/test concurrency tests',
   'POST /v1/documents/{id}/signatures 503': 'the HSM unavailable: test/e2e/signing-failures.e2e.test.ts',
   'POST /v1/documents/{id}/signatures/extend 503':
@@ -1323,16 +1325,20 @@ describe('every operation of the published OpenAPI document, checked against it'
         createdAt: new Date(),
         profile: nationalHubProfile,
       }),
-    ).toString('base64');
-    const signXml = (client: Checked, body: unknown) => client.json('POST', '/v1/edxml-signatures', body);
-    expect((await signXml(office, { documentId: toSign, edxml })).status).toBe(200);
-    expect((await signXml(office, { documentId: toSign })).status).toBe(400);
-    expect((await signXml(specialist, { documentId: toSign, edxml })).status).toBe(403);
-    expect((await signXml(office, { documentId: randomUUID(), edxml })).status).toBe(404);
+    );
+    // The message goes as the multipart part file (streamed), its documentId in the metadata part.
+    const signXml = (client: Checked, metadata: { documentId: string }) =>
+      client.upload('/v1/edxml-signatures', edxml, metadata, 'application/xml');
+    expect((await signXml(office, { documentId: toSign })).status).toBe(200);
+    const withoutFile = multipartBody([{ name: 'metadata', value: JSON.stringify({ documentId: toSign }) }]);
+    expect((await office.call('POST', '/v1/edxml-signatures', withoutFile)).status).toBe(400);
+    expect((await office.json('POST', '/v1/edxml-signatures', { documentId: toSign })).status).toBe(415);
+    expect((await signXml(specialist, { documentId: toSign })).status).toBe(403);
+    expect((await signXml(office, { documentId: randomUUID() })).status).toBe(404);
     const draft = idOf(
       await office.upload('/v1/documents', await makePdf(randomUUID()), { direction: 'outgoing', subject: 'Dự thảo' }),
     );
-    expect((await signXml(office, { documentId: draft, edxml })).status).toBe(422);
+    expect((await signXml(office, { documentId: draft })).status).toBe(422);
     // The revocation state of a received message's signer (OCSP, else CRL), by the signing service.
     const signerChecks = '/v1/edxml-signatures/signer-checks';
     const signer = [

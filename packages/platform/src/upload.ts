@@ -29,6 +29,8 @@ export type ReadUploadOptions<M> = {
    * first it runs afterwards and a refusal discards the file.
    */
   precheck?: (metadata: M) => Promise<void> | void;
+  /** The file's size limit for this route, instead of the service's multipart limit (a stream is cut there). */
+  maxFileBytes?: number;
 };
 
 /** The metadata part parsed and checked against `schema`; 400 naming every bad field (`metadata.<path>`). */
@@ -68,12 +70,12 @@ export async function readUpload<S extends TObject, F>(
 ): Promise<Upload<Static<S>, F>> {
   if (!request.isMultipart())
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data with the parts file and metadata');
-  const { precheck } = options;
+  const { precheck, maxFileBytes } = options;
   let metadataText: string | undefined;
   let taken: { file: F } | undefined;
   let fileName: string | null = null;
   try {
-    for await (const part of request.parts()) {
+    for await (const part of request.parts(maxFileBytes === undefined ? {} : { limits: { fileSize: maxFileBytes } })) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || taken) {
           part.file.resume();

@@ -3,6 +3,7 @@ import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import type { Element as XmlElement } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import type { ErrorFirstCallback } from 'xml-crypto';
+import { digestOnlyStore, fileChunks, readEdxmlStream } from './stream-reader';
 
 // Enveloped XML-DSig (W3C XML Signature Syntax and Processing 1.1) over a whole document: one Reference
 // with URI="" and the enveloped-signature transform, X509Data carrying the signer's certificate and its
@@ -40,14 +41,35 @@ const canonicalizationsAccepted: string[] = [
 ];
 
 /**
+ * How the reference's digest is computed from its canonical form. A streaming reader passes the document
+ * with its large text nodes left out (each replaced by a marker it alone knows) and puts them back here,
+ * as the digest is fed, so that the whole document never has to be held in memory.
+ */
+export type ReferenceDigest = (canonical: string, hash: ReturnType<typeof createHash>) => void;
+
+const digestingWith = (algorithm: 'sha1' | 'sha256', uri: string, feed: ReferenceDigest) =>
+  class {
+    getHash(canonical: string): string {
+      const hash = createHash(algorithm);
+      feed(canonical, hash);
+      return hash.digest('base64');
+    }
+    getAlgorithmName(): string {
+      return uri;
+    }
+  };
+
+/**
  * The `<Signature>` element for `xml`, to be placed after the first element named `afterLocalName`
  * (spliceSignature). The digest covers the whole document as it is, so the caller splices the element
- * into exactly these bytes.
+ * into exactly these bytes. With `referenceDigest`, `xml` is a streaming reader's skeleton and the
+ * digest is fed with the text it left out (see ReferenceDigest), so a message of any size is signed
+ * without being held.
  */
 export async function computeEnvelopedSignature(
   xml: string,
   signer: XmlKeySigner,
-  options: { afterLocalName: string; canonicalization?: Canonicalization },
+  options: { afterLocalName: string; canonicalization?: Canonicalization; referenceDigest?: ReferenceDigest },
 ): Promise<string> {
   if (signer.certificates.length === 0) throw new Error('the signer has no certificate');
   const c14n = algorithms[options.canonicalization ?? 'exclusive'];
@@ -77,6 +99,11 @@ export async function computeEnvelopedSignature(
     }
   }
   sig.SignatureAlgorithms = { [algorithms.rsaSha256]: HeldKeyRsaSha256 as never };
+  if (options.referenceDigest) {
+    sig.HashAlgorithms = {
+      [algorithms.sha256]: digestingWith('sha256', algorithms.sha256, options.referenceDigest),
+    } as never;
+  }
   sig.addReference({
     xpath: '/*',
     transforms: [algorithms.enveloped, c14n],
@@ -127,25 +154,6 @@ const childElements = (element: XmlElement, localName: string): XmlElement[] => 
   return found;
 };
 const attribute = (element: XmlElement | undefined, name: string): string => element?.getAttribute(name) ?? '';
-
-/**
- * How the reference's digest is computed from its canonical form. A streaming reader passes the document
- * with its large text nodes left out (each replaced by a marker it alone knows) and puts them back here,
- * as the digest is fed, so that the whole document never has to be held in memory.
- */
-export type ReferenceDigest = (canonical: string, hash: ReturnType<typeof createHash>) => void;
-
-const digestingWith = (algorithm: 'sha1' | 'sha256', uri: string, feed: ReferenceDigest) =>
-  class {
-    getHash(canonical: string): string {
-      const hash = createHash(algorithm);
-      feed(canonical, hash);
-      return hash.digest('base64');
-    }
-    getAlgorithmName(): string {
-      return uri;
-    }
-  };
 
 /**
  * Verifies the one XML-DSig signature of `xml`: it must be enveloped over the whole document (one
@@ -237,4 +245,63 @@ export function verifyEnvelopedSignature(
     );
   }
   return { ...result, valid: true };
+}
+
+/** How far into a message the closing tag the signature follows may stand: it is in the header, before any attachment. */
+const maxSplicePrefixBytes = 16 * 1024 * 1024;
+
+/**
+ * spliceSignature over a stream of the message's bytes: everything up to the first closing tag of
+ * `afterLocalName` is gathered (the header, small), the signature written after it, and the rest passed on chunk
+ * by chunk as it comes, so that a message of any size is signed without being held.
+ */
+export async function spliceSignatureStream(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  signatureXml: string,
+  afterLocalName: string,
+  write: (chunk: Buffer) => Promise<void>,
+): Promise<void> {
+  const close = new RegExp(`</(?:[A-Za-z_][\\w.-]*:)?${afterLocalName}\\s*>`);
+  let prefix = Buffer.alloc(0);
+  let spliced = false;
+  for await (const chunk of chunks) {
+    if (spliced) {
+      await write(Buffer.from(chunk));
+      continue;
+    }
+    prefix = Buffer.concat([prefix, chunk]);
+    // Latin-1 keeps one character per byte, so the match's index is a byte offset; the tag itself is ASCII.
+    const found = close.exec(prefix.toString('latin1'));
+    if (!found) {
+      if (prefix.length > maxSplicePrefixBytes) {
+        throw new Error(`no closing ${afterLocalName} tag in the first ${maxSplicePrefixBytes} bytes`);
+      }
+      continue;
+    }
+    const at = found.index + found[0].length;
+    await write(prefix.subarray(0, at));
+    await write(Buffer.from(signatureXml, 'utf8'));
+    await write(prefix.subarray(at));
+    prefix = Buffer.alloc(0);
+    spliced = true;
+  }
+  if (!spliced) throw new Error(`no closing ${afterLocalName} tag to place the signature after`);
+}
+
+/**
+ * verifyEnvelopedSignature over a message in a file of any size: read as a stream into its skeleton (the
+ * attachments' text kept under `workDir`, which the caller owns and removes), the reference digest fed with that
+ * text in place of the markers.
+ */
+export function verifyEnvelopedSignatureFile(
+  file: string,
+  workDir: string,
+  options: { carrierNamespace: string; maxDepth?: number },
+): SignatureCheck {
+  const streamed = readEdxmlStream(fileChunks(file), digestOnlyStore(workDir), {
+    maxDepth: options.maxDepth ?? 64,
+    maxAttachmentBytes: Number.POSITIVE_INFINITY,
+    carrierNamespace: options.carrierNamespace,
+  });
+  return verifyEnvelopedSignature(streamed.skeleton, { referenceDigest: streamed.digestWithAttachments });
 }

@@ -52,6 +52,30 @@ const agencies: SandboxAgency[] = [
   { code: agencyA, name: 'UBND tỉnh Thử Nghiệm', systemId: 'sys-a', secret: 'secret-of-a' },
   { code: agencyB, name: 'Sở Khoa học và Công nghệ', systemId: 'sys-b', secret: 'secret-of-b' },
 ];
+/**
+ * The signing service's seal over `edxml`, as the exchange worker applies it (sign-outgoing.ts): the message sent
+ * as a file, the returned signature spliced in after TraceHeaderList (MessageHeader in a status message).
+ */
+async function signBytes(
+  client: SigningClient,
+  caller: { identity: string; requestId: string },
+  input: { documentId?: string; edxml: Buffer },
+): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sign-bytes-'));
+  try {
+    const file = path.join(dir, 'message.edxml');
+    fs.writeFileSync(file, input.edxml);
+    const answer = await client.signEdxml(caller, {
+      ...(input.documentId ? { documentId: input.documentId } : {}),
+      file,
+    });
+    const after = answer.kind === 'status' ? 'MessageHeader' : 'TraceHeaderList';
+    return Buffer.from(spliceSignature(input.edxml.toString('utf8'), answer.signatureXml, after), 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const credentialsOf = (code: string) => {
   const agency = agencies.find((a) => a.code === code)!;
   return { agencyCode: agency.code, systemId: agency.systemId, secret: agency.secret };
@@ -431,12 +455,11 @@ describe('signed status messages and recalls, and the signer’s revocation', ()
       /<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">[\s\S]*<\/Signature>/,
       '',
     );
-    const refusal = await new SigningClient(signingUrl)
-      .signEdxml(
-        { identity: serviceIdentity(agencyA), requestId: 't' },
-        { documentId: stillIssued, edxml: Buffer.from(unsignedRecall) },
-      )
-      .catch((error: Error) => error);
+    const refusal = await signBytes(
+      new SigningClient(signingUrl),
+      { identity: serviceIdentity(agencyA), requestId: 't' },
+      { documentId: stillIssued, edxml: Buffer.from(unsignedRecall) },
+    ).catch((error: Error) => error);
     expect(String(refusal)).toMatch(/is issued, not recalled/);
   });
 
@@ -651,7 +674,7 @@ describe('signed status messages and recalls, and the signer’s revocation', ()
       timestamp: '2026-12-03T10:00:00+07:00',
     });
     const sign = (edxml: Buffer, identity: string) =>
-      new SigningClient(signingUrl).signEdxml({ identity, requestId: 't' }, { edxml }).catch((error: Error) => error);
+      signBytes(new SigningClient(signingUrl), { identity, requestId: 't' }, { edxml }).catch((error: Error) => error);
     const signed = await sign(status, serviceIdentity(agencyA));
     expect(verifyEnvelopedSignature((signed as Buffer).toString('utf8'))).toMatchObject({ valid: true });
     expect(await sign(status, kit.assertionFor({ ...clerkOf(agencyA), unitCode: 'kgvx' }))).toMatchObject({
@@ -766,9 +789,9 @@ describe('XML-DSig on edXML with the organisation seal', () => {
 
   it('the signing service signs only a message of an issued document of the caller’s agency that it carries', async () => {
     const sign = (documentId: string, edxml: Buffer, identity = serviceIdentity(agencyA)) =>
-      new SigningClient(signingUrl)
-        .signEdxml({ identity, requestId: 'test' }, { documentId, edxml })
-        .catch((error: Error) => error);
+      signBytes(new SigningClient(signingUrl), { identity, requestId: 'test' }, { documentId, edxml }).catch(
+        (error: Error) => error,
+      );
     const unsigned = Buffer.from(
       signedMessage
         .toString('utf8')

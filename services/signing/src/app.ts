@@ -7,6 +7,7 @@ import type { ValidationDeps } from './validations/validation-deps';
 import type { HsmConnection } from './hsm/hsm-connection';
 import { serviceSealRoutes } from './routes/service-seal-routes';
 import { signingKeyRoutes } from './routes/signing-key-routes';
+import { edxmlSignatureRoutes } from './routes/edxml-signature-routes';
 import { signingRoutes } from './routes/signing-routes';
 import { validationRoutes } from './routes/validation-routes';
 
@@ -51,6 +52,7 @@ export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
   await signingRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await signingKeyRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await serviceSealRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
+  await edxmlSignatureRoutes(app, deps.signing ?? ({ hsm: deps.hsm } as SigningDeps));
   await validationRoutes(app, deps.validation ?? ({} as ValidationDeps));
   const validator = deps.validation?.validator;
   registerWorkQueues('signing', {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ServiceClient } from '@vanthu/platform';
+import { AppError, ServiceClient } from '@vanthu/platform';
 import type { ServiceRequest } from '@vanthu/platform';
 
 export type DocumentInfo = {
@@ -61,6 +61,18 @@ export class DocumentsClient {
       caller,
     );
     return Buffer.from(await response.arrayBuffer());
+  }
+
+  /** A version's PDF as a stream of its bytes, read as it arrives (a message is written from it, never held). */
+  async streamContent(caller: CallerHeaders, documentId: string, version: number): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.call(
+      `/v1/documents/${encodeURIComponent(documentId)}/content?version=${version}`,
+      {},
+      caller,
+    );
+    if (!response.body) throw new AppError('SERVICE_UNAVAILABLE', `documents answered no content for ${documentId}`);
+    // Node's fetch body is a web ReadableStream, which is async-iterable.
+    return response.body as unknown as AsyncIterable<Uint8Array>;
   }
 
   /** Creates the incoming document (văn bản đến); the idempotency key makes a repeat return the first one. */

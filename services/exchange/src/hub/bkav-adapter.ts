@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { HubError, hubAnswer, hubFetch } from './hub-adapter';
+import { HubError, hubAnswer, hubFetch, sendable } from './hub-adapter';
 import type {
   HubAdapter,
   HubAgency,
   HubCredentials,
   HubMessageType,
+  EdxmlToSend,
   MessageSink,
   ReceivedItem,
   SentEdoc,
@@ -60,7 +60,7 @@ export class BkavAdapter implements HubAdapter {
   private request(
     operation: string,
     credentials: HubCredentials,
-    init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; query?: string },
+    init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Blob; query?: string },
   ): Promise<Response> {
     return hubFetch(
       operation,
@@ -68,7 +68,7 @@ export class BkavAdapter implements HubAdapter {
       {
         method: init.method,
         headers: { organid: credentials.agencyCode, authorization: credentials.secret, ...init.headers },
-        ...(init.body ? { body: new Uint8Array(init.body) } : {}),
+        ...(init.body ? { body: init.body } : {}),
       },
       this.timeoutMs,
     );
@@ -77,7 +77,7 @@ export class BkavAdapter implements HubAdapter {
   private async call(
     operation: string,
     credentials: HubCredentials,
-    init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; query?: string },
+    init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Blob; query?: string },
   ): Promise<BkavAnswer> {
     const response = await this.request(operation, credentials, init);
     return this.judge(operation, response, await hubAnswer<BkavAnswer>(operation, response));
@@ -97,18 +97,19 @@ export class BkavAdapter implements HubAdapter {
 
   async sendEdoc(
     credentials: HubCredentials,
-    message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
+    message: { messageType: HubMessageType; to: string[]; edxml: EdxmlToSend },
   ): Promise<SentEdoc> {
     let answer: BkavAnswer;
+    const edxml = sendable(message.edxml);
     try {
       answer = await this.call('sendDocument', credentials, {
         method: 'POST',
         headers: {
           'content-type': 'application/octet-stream',
           type: kind(message.messageType),
-          'hash-edoc': createHash('sha256').update(message.edxml).digest('hex'),
+          'hash-edoc': edxml.sha256,
         },
-        body: message.edxml,
+        body: edxml.blob,
       });
     } catch (error) {
       // Only ExistDoc alone: with another error beside it, the hub refused something about this send too.

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+
 // What vanthu needs from an interoperability hub, whichever hub it is (the national VDXP through
 // the VNPT VXP protocol, a provincial LGSP): send, list what arrived, fetch it, acknowledge it,
 // and the agency directory. Each call is made with one agency's own hub account.
@@ -17,6 +20,29 @@ export type HubAgency = { code: string; name: string; parentCode?: string };
  */
 export type SentEdoc = { docId: string; alreadyHeld?: false } | { docId: null; alreadyHeld: true };
 
+/**
+ * A message to send: its bytes as a Blob (a file-backed one for a stored message, which fetch streams from
+ * disk as the request goes) and their SHA-256, which VXP and Bkav send beside it.
+ */
+export type OutgoingEdxml = { blob: Blob; sha256: string };
+
+/** A stored message (message-store.ts) to send, streamed from its file. */
+export async function outgoingEdxml(stored: { file: string; sha256: string }): Promise<OutgoingEdxml> {
+  return { blob: await fs.openAsBlob(stored.file, { type: 'application/xml' }), sha256: stored.sha256 };
+}
+
+/** What an adapter is given to send: a stored message, or bytes built in memory (a test's, a benchmark's). */
+export type EdxmlToSend = OutgoingEdxml | Buffer;
+
+/** The message to send as a Blob and its hash, whichever form it was given in. */
+export function sendable(edxml: EdxmlToSend): OutgoingEdxml {
+  if (!Buffer.isBuffer(edxml)) return edxml;
+  return {
+    blob: new Blob([new Uint8Array(edxml)], { type: 'application/xml' }),
+    sha256: createHash('sha256').update(edxml).digest('hex'),
+  };
+}
+
 /** Takes a fetched message's bytes as they arrive (a spool file); a rejection stops the fetch. */
 export type MessageSink = (chunk: Buffer) => Promise<void>;
 
@@ -24,7 +50,7 @@ export type HubAdapter = {
   readonly name: string;
   sendEdoc(
     credentials: HubCredentials,
-    message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
+    message: { messageType: HubMessageType; to: string[]; edxml: EdxmlToSend },
   ): Promise<SentEdoc>;
   listReceived(credentials: HubCredentials, messageType: HubMessageType): Promise<ReceivedItem[]>;
   /**

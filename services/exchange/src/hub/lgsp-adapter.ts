@@ -1,5 +1,13 @@
-import { HubError, hubAnswer, hubFetch } from './hub-adapter';
-import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, MessageSink, ReceivedItem } from './hub-adapter';
+import { HubError, hubAnswer, hubFetch, sendable } from './hub-adapter';
+import type {
+  HubAdapter,
+  HubAgency,
+  HubCredentials,
+  HubMessageType,
+  MessageSink,
+  EdxmlToSend,
+  ReceivedItem,
+} from './hub-adapter';
 import { streamedAnswer } from './streamed-answer';
 
 // The provincial LGSP REST shape (docs/domain/edxml-facts.md §3.3; requirements.md §3.4, the Lạng Sơn
@@ -175,10 +183,10 @@ export class LgspAdapter implements HubAdapter {
 
   async sendEdoc(
     credentials: HubCredentials,
-    message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
+    message: { messageType: HubMessageType; to: string[]; edxml: EdxmlToSend },
   ): Promise<{ docId: string }> {
     const form = new FormData();
-    form.append('edocFile', new Blob([message.edxml], { type: 'application/xml' }), 'edoc.edxml');
+    form.append('edocFile', sendable(message.edxml).blob, 'edoc.edxml');
     form.append('messageType', message.messageType);
     const answer = await this.call('sendEdoc', credentials, { method: 'POST', body: form });
     const docId = answer.docId ?? (answer.data as { docId?: string } | undefined)?.docId;

@@ -1,6 +1,14 @@
-import { createHash, createHmac } from 'node:crypto';
-import { HubError, hubAnswer, hubFetch } from './hub-adapter';
-import type { HubAdapter, HubAgency, HubCredentials, HubMessageType, MessageSink, ReceivedItem } from './hub-adapter';
+import { createHmac } from 'node:crypto';
+import { HubError, hubAnswer, hubFetch, sendable } from './hub-adapter';
+import type {
+  HubAdapter,
+  HubAgency,
+  HubCredentials,
+  HubMessageType,
+  MessageSink,
+  EdxmlToSend,
+  ReceivedItem,
+} from './hub-adapter';
 import { streamedAnswer } from './streamed-answer';
 
 // The VNPT VXP protocol as the public SDK (SDKVXP 2.0.1) sends it (docs/domain/edxml-facts.md,
@@ -92,10 +100,11 @@ export class VxpAdapter implements HubAdapter {
 
   async sendEdoc(
     credentials: HubCredentials,
-    message: { messageType: HubMessageType; to: string[]; edxml: Buffer },
+    message: { messageType: HubMessageType; to: string[]; edxml: EdxmlToSend },
   ): Promise<{ docId: string }> {
+    const edxml = sendable(message.edxml);
     const form = new FormData();
-    form.append('file_doc', new Blob([message.edxml], { type: 'application/xml' }), 'edoc.edxml');
+    form.append('file_doc', edxml.blob, 'edoc.edxml');
     const answer = await this.call(
       'sendEdoc',
       credentials,
@@ -104,7 +113,7 @@ export class VxpAdapter implements HubAdapter {
         servicetype: 'eDoc',
         messagetype: message.messageType,
         to: JSON.stringify(message.to),
-        'hash-file': createHash('sha256').update(message.edxml).digest('hex'),
+        'hash-file': edxml.sha256,
       },
       form,
     );

@@ -14,8 +14,6 @@ import { listSignatures } from '../signatures/list-signatures';
 import { prepareSigningSession } from '../signatures/prepare-signing-session';
 import { reassignCertificate } from '../certificates/reassign-certificate';
 import { registerCertificate } from '../certificates/register-certificate';
-import { checkEdxmlSigner } from '../validations/check-edxml-signer';
-import { signEdxml } from '../signatures/sign-edxml';
 import { signingKeyStatus } from '../signing-keys/signing-key-status';
 import { unregisterCertificate } from '../certificates/unregister-certificate';
 import { uploadSignatureImage } from '../certificates/upload-signature-image';
@@ -26,10 +24,6 @@ import {
   CertificateCheckResult,
   CertificateHistory,
   CompleteSessionRequest,
-  EdxmlSignature,
-  EdxmlSignatureRequest,
-  EdxmlSignerCheck,
-  EdxmlSignerCheckRequest,
   IdParams,
   ImageMetadata,
   ImageView,
@@ -318,50 +312,6 @@ export async function signingRoutes(app: ServiceApp, deps: SigningDeps): Promise
       sendMutation(
         reply,
         await activateCertificate({ certificateId: request.params.id }, ctx(request, deps, 'activateCertificate')),
-      ),
-  );
-
-  app.post(
-    '/v1/edxml-signatures',
-    {
-      // A message with a 64 MB attachment is about 86 MB in base64.
-      bodyLimit: 100 * 1024 * 1024,
-      schema: {
-        operationId: 'signEdxml',
-        tags: ['signing'],
-        summary:
-          'The organisation seal’s enveloped XML-DSig over an edXML message of the caller’s agency: a document it issued, its recall, or a status message (the exchange service signs what it sends to the hub)',
-        body: EdxmlSignatureRequest,
-        response: { 200: EdxmlSignature, ...problemResponses(400, 401, 403, 404, 422, 503) },
-      },
-    },
-    async (request) =>
-      signEdxml(
-        {
-          ...(request.body.documentId ? { documentId: request.body.documentId } : {}),
-          edxml: Buffer.from(request.body.edxml, 'base64'),
-          ...(request.body.canonicalization ? { canonicalization: request.body.canonicalization } : {}),
-        },
-        ctx(request, deps, 'signEdxml'),
-      ),
-  );
-
-  app.post(
-    '/v1/edxml-signatures/signer-checks',
-    {
-      schema: {
-        operationId: 'checkEdxmlSigner',
-        tags: ['signing'],
-        summary:
-          'The revocation state (OCSP, else CRL) of the signer of a received edXML message and its chain (the exchange service checks every signed message it receives)',
-        body: EdxmlSignerCheckRequest,
-        response: { 200: EdxmlSignerCheck, ...problemResponses(400, 401, 403) },
-      },
-    },
-    async (request) =>
-      checkEdxmlSigner(
-        { certificates: request.body.certificates.map((c) => Buffer.from(c, 'base64')) },
-        ctx(request, deps, 'checkEdxmlSigner'),
       ),
   );
 

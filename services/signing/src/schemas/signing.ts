@@ -360,7 +360,8 @@ export const ImageView = Type.Object({
   dominant: Type.String(),
 });
 
-export const EdxmlSignatureRequest = Type.Object(
+/** What travels beside the edXML file in a signing request (the multipart part `metadata`, JSON). */
+export const EdxmlSignatureMetadata = Type.Object(
   {
     documentId: Type.Optional(
       Type.String({
@@ -369,12 +370,6 @@ export const EdxmlSignatureRequest = Type.Object(
           'The issued document the message carries (the recalled one for a recall); required except for a status message',
       }),
     ),
-    edxml: Type.String({
-      contentEncoding: 'base64',
-      maxLength: 96 * 1024 * 1024,
-      description:
-        'The edXML message (QCVN 102:2016) as it will be sent, base64: a document, a recall, or a status message',
-    }),
     canonicalization: Type.Optional(
       Type.Union([Type.Literal('exclusive'), Type.Literal('inclusive')], {
         description: 'Exclusive C14N (default) or C14N 1.0, as the hub expects',
@@ -382,6 +377,22 @@ export const EdxmlSignatureRequest = Type.Object(
     ),
   },
   { additionalProperties: false },
+);
+
+export const EdxmlSignatureRequest = Type.Object(
+  {
+    file: Type.String({
+      contentEncoding: 'binary',
+      contentMediaType: 'application/xml',
+      description:
+        'The edXML message (QCVN 102:2016) as it will be sent, streamed: a document, a recall, or a status message',
+    }),
+    metadata: Type.String({
+      contentMediaType: 'application/json',
+      description: 'JSON of {documentId?, canonicalization?}',
+    }),
+  },
+  { 'x-multipart': true },
 );
 
 export const EdxmlSignature = Type.Object({

@@ -18,16 +18,23 @@ const extensionOf = (name: string): string => {
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 };
 
+/** Whether the hub's profile zips a file of this name; when it does, the extension its zip entry keeps. */
+export function zipsForHub(name: string, profile: EdxmlProfile): { extension: string } | undefined {
+  const extension = extensionOf(name);
+  const zip =
+    profile.zipAttachments === 'always' ||
+    (profile.zipAttachments === 'non-office' && !officeExtensions.has(extension));
+  return zip ? { extension } : undefined;
+}
+
 /** How a file goes into a message for a hub: raw, or zipped as one entry `<uuid>.<ext>` with application/zip. */
 export function encodeForHub(
   file: { name: string; contentType: string; content: Buffer },
   profile: EdxmlProfile,
 ): { contentType: string; content: Buffer } {
-  const extension = extensionOf(file.name);
-  const zip =
-    profile.zipAttachments === 'always' ||
-    (profile.zipAttachments === 'non-office' && !officeExtensions.has(extension));
+  const zip = zipsForHub(file.name, profile);
   if (!zip || isZipped(file.content)) return { contentType: file.contentType, content: file.content };
+  const extension = zip.extension;
   const entry = `${randomUUID()}${extension ? `.${extension}` : ''}`;
   return { contentType: 'application/zip', content: Buffer.from(zipSync({ [entry]: file.content })) };
 }

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
-import { verifyEnvelopedSignature } from '@vanthu/xmldsig';
+import {
+  EdxmlRefused,
+  directoryStore,
+  fileChunks,
+  memoryStore,
+  readEdxmlStream,
+  slices,
+  verifyEnvelopedSignature,
+} from '@vanthu/xmldsig';
+import type { StreamedEdxml } from '@vanthu/xmldsig';
 import { isZipped, unzipAttachment } from './attachments';
 import { fromEdxmlDate, fromEdxmlTimestamp } from './formats';
 import { edxmlNamespace, edxmlPrefix, isStatusCode } from './model';
@@ -20,10 +29,8 @@ import type {
   TraceHeader,
 } from './model';
 import { checkEdxmlDocument, checkStatusMessage } from './rules';
-import { EdxmlRefused, directoryStore, fileChunks, memoryStore, readEdxmlStream, slices } from './stream-reader';
-import type { StreamedEdxml } from './stream-reader';
 
-export { EdxmlRefused } from './stream-reader';
+export { EdxmlRefused } from '@vanthu/xmldsig';
 
 // Parses what real hubs deliver, leniently where they differ (child order, an unprefixed attachment block,
 // dd/MM/yyyy dates, trace headers without OrganId: reported as warnings), and refuses what is not
@@ -593,6 +600,7 @@ function parseStreamed<R, A>(streamed: StreamedEdxml<R>, keep: Keep<R, A>, optio
 const readOptions = (options: ParseOptions) => ({
   maxDepth: options.maxDepth ?? 64,
   maxAttachmentBytes: options.maxAttachmentBytes ?? defaultMaxAttachmentBytes,
+  carrierNamespace: edxmlNamespace,
 });
 
 /** Parses an edXML document or status message; refuses only what cannot be read, reports every rule broken. */

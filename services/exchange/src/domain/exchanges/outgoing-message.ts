@@ -3,6 +3,7 @@ import type { DocumentInfo } from '../../clients/documents-client';
 import { encodeForHub } from '../edxml/attachments';
 import { edxmlTimestampAt, fromEdxmlTimestamp, parseDocumentId } from '../edxml/formats';
 import type { EdxmlDocument, EdxmlProfile } from '../edxml/model';
+import type { StreamedEdxmlDocument } from '../edxml/write-edxml';
 
 // NĐ 30/2020 Phụ lục I.III.2 độ khẩn → edXML Priority (0 thường … 3 hỏa tốc).
 const priorities: Record<string, number> = { normal: 0, urgent: 1, 'very-urgent': 2, immediate: 3 };
@@ -20,6 +21,31 @@ export function outgoingMessage(
   pdf: Buffer,
   input: { recipients: { organId: string; organName?: string }[]; createdAt: Date; profile: EdxmlProfile },
 ): EdxmlDocument {
+  const { message, fileName } = outgoingHeader(document, input);
+  const carried = encodeForHub({ name: fileName, contentType: 'application/pdf', content: pdf }, input.profile);
+  return {
+    ...message,
+    attachments: [{ contentId: '1', name: fileName, contentType: carried.contentType, content: carried.content }],
+  };
+}
+
+/** outgoingMessage with the PDF as a stream of its bytes, for writeEdxml: a message of any size, never held. */
+export function outgoingStreamedMessage(
+  document: DocumentInfo,
+  pdf: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  input: { recipients: { organId: string; organName?: string }[]; createdAt: Date },
+): StreamedEdxmlDocument {
+  const { message, fileName } = outgoingHeader(document, input);
+  return {
+    ...message,
+    attachments: [{ contentId: '1', name: fileName, contentType: 'application/pdf', source: pdf }],
+  };
+}
+
+function outgoingHeader(
+  document: DocumentInfo,
+  input: { recipients: { organId: string; organName?: string }[]; createdAt: Date },
+): { message: Omit<EdxmlDocument, 'attachments'> & { attachments: [] }; fileName: string } {
   if (document.status !== 'issued' || !document.registration) {
     throw new AppError('CONFLICT', `document ${document.id} is ${document.status}; only an issued document is sent`);
   }
@@ -34,7 +60,7 @@ export function outgoingMessage(
     issuedAmount?: number;
     description?: string;
   };
-  const message: EdxmlDocument = {
+  const message: Omit<EdxmlDocument, 'attachments'> & { attachments: [] } = {
     header: {
       from: { organId: document.agencyCode },
       to: input.recipients,
@@ -62,12 +88,5 @@ export function outgoingMessage(
   if (metadata.signer) message.header.signerInfo = metadata.signer;
   if (metadata.dueDate) message.header.dueDate = metadata.dueDate;
   const fileName = `${parts.codeNumber}-${parts.codeNotation}.pdf`.replace(/[^\p{L}\p{N}._-]/gu, '-');
-  const carried = encodeForHub({ name: fileName, contentType: 'application/pdf', content: pdf }, input.profile);
-  message.attachments.push({
-    contentId: '1',
-    name: fileName,
-    contentType: carried.contentType,
-    content: carried.content,
-  });
-  return message;
+  return { message, fileName };
 }

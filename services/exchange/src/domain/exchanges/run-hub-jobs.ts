@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import fsp from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { exchangeReceivedV1, exchangeRecallRequestedV1, exchangeSentV1, exchangeStatusV1 } from '@vanthu/contracts';
 import type {
   ExchangeReceivedV1,
@@ -11,7 +11,8 @@ import { AppError, enqueueEvent, vietnamIsoDateTime } from '@vanthu/platform';
 import type { Tx } from '@vanthu/platform';
 import { eventSource } from '../../config';
 import type { ExchangeContext } from '../../context';
-import { HubError } from '../../hub/hub-adapter';
+import { HubError, outgoingEdxml } from '../../hub/hub-adapter';
+import type { StoredMessage } from '../../storage/message-store';
 import {
   findExchange,
   linkReceivedDocument,
@@ -31,15 +32,16 @@ import {
   undoJobWork,
 } from '../../repositories/hub-jobs-repository';
 import type { HubJobRow } from '../../repositories/hub-jobs-repository';
-import { buildEdxml, buildStatusMessage } from '../edxml/build-edxml';
+import { buildStatusMessage } from '../edxml/build-edxml';
+import { writeEdxml } from '../edxml/write-edxml';
 import { statusCodes } from '../edxml/model';
 import type { StatusCode, StatusMessage } from '../edxml/model';
 import type { ParsedEdxmlFile } from '../edxml/parse-edxml';
 import { carriedPdfFile } from './carried-pdf';
 import { appendToExchangeLog } from './exchange-log';
-import { outgoingMessage } from './outgoing-message';
-import { signOutgoing } from './sign-outgoing';
-import { messageFile, withExchangeMessage } from './stored-message';
+import { outgoingStreamedMessage } from './outgoing-message';
+import { bytesOf, signOutgoing } from './sign-outgoing';
+import { storedMessage, withExchangeMessage } from './stored-message';
 
 // The durable queue toward the hubs. Each job is claimed with FOR UPDATE SKIP LOCKED and done in
 // one transaction with everything it records (exchange state, log entry, outbox event), so a crash
@@ -65,31 +67,32 @@ function callerFor(ctx: ExchangeContext, agencyCode: string, requestId: string) 
   return { documents: ctx.documents, caller: { identity: ctx.serviceIdentity(agencyCode), requestId } };
 }
 
+/** A stored file's bytes as a producer, chunk by chunk. */
+async function copyFile(file: string, write: (chunk: Buffer) => Promise<void>): Promise<void> {
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 64 * 1024 })) await write(chunk as Buffer);
+}
+
 async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
-  const file = await messageFile(tx, exchange.id, ctx);
-  let edxml: Buffer | undefined = file ? await fsp.readFile(file) : undefined;
-  let stored = exchange.edxmlSha256;
-  if (!edxml) {
+  let message: StoredMessage | undefined = await storedMessage(tx, exchange.id, ctx);
+  if (!message) {
     const { documents, caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
     const document = await documents.getDocument(caller, exchange.documentId!);
-    const pdf = await documents.getContent(caller, exchange.documentId!, exchange.documentVersion!);
-    const message = outgoingMessage(document, pdf, {
+    const pdf = await documents.streamContent(caller, exchange.documentId!, exchange.documentVersion!);
+    const outgoing = outgoingStreamedMessage(document, pdf, {
       recipients: exchange.counterparts,
       createdAt: exchange.createdAt,
-      profile: ctx.profile,
     });
-    // Signed with the agency's seal by the signing service, which checks it against the issued document.
+    // Written as the PDF streams in, then signed with the agency's seal by the signing service, which checks
+    // it against the issued document (sign-outgoing.ts): the message is never held whole.
     const signed = await signOutgoing(
-      buildEdxml(message, ctx.profile),
+      (write) => writeEdxml(outgoing, ctx.profile, write),
       { documentId: exchange.documentId!, caller },
-      ctx.signing,
+      ctx,
     );
-    edxml = signed.edxml;
-    const put = await ctx.messages.put(edxml);
-    stored = put.sha256;
+    message = signed.stored;
     await storeBuiltMessage(tx, exchange.id, {
-      stored: put,
-      edxmlDocumentId: message.header.documentId,
+      stored: signed.stored,
+      edxmlDocumentId: outgoing.header.documentId,
       at: ctx.clock(),
       ...(signed.signature ? { signature: signed.signature } : {}),
     });
@@ -97,12 +100,15 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
     // A recall is built when its event arrives and signed here, where an unreachable signing service
     // is retried: signing checks that it names a document this agency issued and recalled.
     const { caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
-    const signed = await signOutgoing(edxml, { documentId: exchange.documentId!, caller }, ctx.signing);
-    edxml = signed.edxml;
-    const put = await ctx.messages.put(edxml);
-    stored = put.sha256;
+    const unsigned = message.file;
+    const signed = await signOutgoing(
+      (write) => copyFile(unsigned, write),
+      { documentId: exchange.documentId!, caller },
+      ctx,
+    );
+    message = signed.stored;
     await storeBuiltMessage(tx, exchange.id, {
-      stored: put,
+      stored: signed.stored,
       edxmlDocumentId: exchange.edxmlDocumentId!,
       at: ctx.clock(),
       ...(signed.signature ? { signature: signed.signature } : {}),
@@ -112,7 +118,7 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
   const to = exchange.counterparts.map((c) => c.organId);
   // A hub that says it holds this message already (an earlier send whose answer was lost) delivered it: the
   // exchange is sent, without the hub's id, which only that lost answer carried.
-  const answer = await hub.sendEdoc(account, { messageType: 'edoc', to, edxml });
+  const answer = await hub.sendEdoc(account, { messageType: 'edoc', to, edxml: await outgoingEdxml(message) });
   const at = ctx.clock();
   const sent = await markExchangeSent(tx, exchange.id, answer.docId, at);
   await appendToExchangeLog(tx, {
@@ -123,7 +129,7 @@ async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Exch
     hub: hub.name,
     transportId: answer.docId,
     edxmlDocumentId: sent.edxmlDocumentId,
-    messageSha256: stored!,
+    messageSha256: message.sha256,
     outcome: answer.alreadyHeld ? 'already-held' : 'accepted',
     at,
   });
@@ -204,14 +210,18 @@ async function recordBusinessSent(
 
 async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
   const status = job.payload as unknown as StatusMessage;
-  let edxml = buildStatusMessage(status);
-  if (ctx.signing) {
-    // Signed with the agency's seal like the documents it answers (statuses follow events: a service asks).
-    const { caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}-${job.id}`);
-    edxml = (await signOutgoing(edxml, { caller }, ctx.signing)).edxml;
-  }
+  const unsigned = buildStatusMessage(status);
+  // Signed with the agency's seal like the documents it answers (statuses follow events: a service asks).
+  const caller = ctx.signing
+    ? { caller: callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}-${job.id}`).caller }
+    : {};
+  const { stored } = await signOutgoing(bytesOf(unsigned), caller, ctx);
   const { hub, account } = credentials(ctx, exchange.agencyCode);
-  const answer = await hub.sendEdoc(account, { messageType: 'status', to: [status.responseFor.organId], edxml });
+  const answer = await hub.sendEdoc(account, {
+    messageType: 'status',
+    to: [status.responseFor.organId],
+    edxml: await outgoingEdxml(stored),
+  });
   const { docId } = answer;
   const at = ctx.clock();
   await insertExchangeStatus(tx, {
@@ -232,7 +242,7 @@ async function sendStatus(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: Ex
     hub: hub.name,
     transportId: docId,
     edxmlDocumentId: status.responseFor.documentId,
-    messageSha256: createHash('sha256').update(edxml).digest('hex'),
+    messageSha256: stored.sha256,
     outcome: answer.alreadyHeld ? 'already-held' : 'accepted',
     at,
   });

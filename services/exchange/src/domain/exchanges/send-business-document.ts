@@ -5,10 +5,10 @@ import type { DocumentInfo } from '../../clients/documents-client';
 import type { ClerkContext } from '../../context';
 import { insertBusinessExchange, listSentExchangesOfDocument } from '../../repositories/exchanges-repository';
 import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
-import { buildEdxml } from '../edxml/build-edxml';
+import { writeEdxml } from '../edxml/write-edxml';
 import { exchangeView } from './get-exchange';
 import type { ExchangeView } from './get-exchange';
-import { outgoingMessage } from './outgoing-message';
+import { outgoingStreamedMessage } from './outgoing-message';
 import { signOutgoing } from './sign-outgoing';
 
 type Sent = { items: ExchangeView[] };
@@ -57,10 +57,9 @@ async function sendBusinessDocument(
     }
     const items: ExchangeView[] = [];
     for (const original of originals) {
-      const message = outgoingMessage(input.document, input.pdf, {
+      const message = outgoingStreamedMessage(input.document, [input.pdf], {
         recipients: original.counterparts,
         createdAt: at,
-        profile: ctx.profile,
       });
       message.business = {
         documentId: original.edxmlDocumentId!,
@@ -72,16 +71,16 @@ async function sendBusinessDocument(
             ? [{ documentId: original.edxmlDocumentId!, organIds: original.counterparts.map((c) => c.organId) }]
             : [],
       };
-      const { edxml, signature } = await signOutgoing(
-        buildEdxml(message, ctx.profile),
+      const { stored, signature } = await signOutgoing(
+        (write) => writeEdxml(message, ctx.profile, write),
         { documentId: input.document.id, caller: { identity: ctx.callerAssertion!, requestId: ctx.requestId } },
-        ctx.signing,
+        ctx,
       );
       const inserted = await insertBusinessExchange(tx, {
         id: randomUUID(),
         original,
         businessDocType: input.businessDocType,
-        message: await ctx.messages.put(edxml),
+        message: stored,
         at,
         carried: {
           documentId: input.document.id,

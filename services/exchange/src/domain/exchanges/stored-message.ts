@@ -13,10 +13,18 @@ type Messages = { messages: MessageStore; maxMessageBytes: number };
  * the database: they are put in the store (under the hash of the bytes as they are) and read from there.
  */
 export async function messageFile(tx: Tx, exchangeId: string, ctx: Messages): Promise<string | undefined> {
+  return (await storedMessage(tx, exchangeId, ctx))?.file;
+}
+
+/** messageFile with the message's hash and size, as the hub adapters send it. */
+export async function storedMessage(tx: Tx, exchangeId: string, ctx: Messages): Promise<StoredMessage | undefined> {
   const location = await readExchangeMessage(tx, exchangeId);
   if (!location) return undefined;
-  if (location.inFile) return ctx.messages.pathOf(location.sha256);
-  return (await ctx.messages.put(location.bytes)).file;
+  if (location.inFile) {
+    const file = ctx.messages.pathOf(location.sha256);
+    return { sha256: location.sha256, sizeBytes: (await fsp.stat(file)).size, file };
+  }
+  return ctx.messages.put(location.bytes);
 }
 
 /**

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sax from 'sax';
 import { AppError } from '@vanthu/platform';
-import { edxmlNamespace } from './model';
 
-// Reads an edXML message as a stream of chunks, so that neither the message nor an attachment is ever
+// Reads an edXML message as a stream of chunks (here, beside the signature code, because both the exchange service
+// that receives a message and the signing service that seals one read it so), so that neither the message nor an attachment is ever
 // held whole: a SAX parser (sax, strict, with namespaces) checks well-formedness as it goes; every node
 // except the text of `Attachment/ContentTransferEncoded` is written into a small copy of the message (the
 // "skeleton"), and that text is decoded from base64 chunk by chunk into the store (memory, or a file per
@@ -54,11 +54,41 @@ export const memoryStore: AttachmentStore<{ content: Buffer }> = {
   },
 };
 
-/** Attachments written to files under `dir` (one per attachment, its text beside it): large messages. */
-export function directoryStore(dir: string): AttachmentStore<{ file: string }> {
+/** Runs of attachment text kept in files under `dir`, for the reference digest. */
+function textFiles(dir: string): AttachmentStore<unknown>['text'] {
   let texts = 0;
   let encoded = Buffer.alloc(0);
   const readBuffer = Buffer.allocUnsafe(1024 * 1024);
+  return () => {
+    const file = path.join(dir, `text-${(texts += 1)}`);
+    const fd = fs.openSync(file, 'w');
+    let open = true;
+    return {
+      write: (text) => {
+        const size = Buffer.byteLength(text);
+        if (encoded.length < size) encoded = Buffer.allocUnsafe(Math.max(size, 1024 * 1024));
+        fs.writeSync(fd, encoded, 0, encoded.write(text));
+      },
+      close: () => {
+        if (open) fs.closeSync(fd);
+        open = false;
+      },
+      read: (feed) => {
+        const input = fs.openSync(file, 'r');
+        try {
+          const buffer = readBuffer;
+          for (let n = fs.readSync(input, buffer); n > 0; n = fs.readSync(input, buffer)) feed(buffer.subarray(0, n));
+        } finally {
+          fs.closeSync(input);
+        }
+        fs.rmSync(file, { force: true });
+      },
+    };
+  };
+}
+
+/** Attachments written to files under `dir` (one per attachment, its text beside it): large messages. */
+export function directoryStore(dir: string): AttachmentStore<{ file: string }> {
   return {
     bytes(index) {
       const file = path.join(dir, `attachment-${index}`);
@@ -80,32 +110,18 @@ export function directoryStore(dir: string): AttachmentStore<{ file: string }> {
         },
       };
     },
-    text() {
-      const file = path.join(dir, `text-${(texts += 1)}`);
-      const fd = fs.openSync(file, 'w');
-      let open = true;
-      return {
-        write: (text) => {
-          const size = Buffer.byteLength(text);
-          if (encoded.length < size) encoded = Buffer.allocUnsafe(Math.max(size, 1024 * 1024));
-          fs.writeSync(fd, encoded, 0, encoded.write(text));
-        },
-        close: () => {
-          if (open) fs.closeSync(fd);
-          open = false;
-        },
-        read: (feed) => {
-          const input = fs.openSync(file, 'r');
-          try {
-            const buffer = readBuffer;
-            for (let n = fs.readSync(input, buffer); n > 0; n = fs.readSync(input, buffer)) feed(buffer.subarray(0, n));
-          } finally {
-            fs.closeSync(input);
-          }
-          fs.rmSync(file, { force: true });
-        },
-      };
-    },
+    text: textFiles(dir),
+  };
+}
+
+/**
+ * Attachments only hashed and measured, their bytes dropped, their text kept under `dir` for the digest: what a
+ * signer needs of a message of any size (the SHA-256 of what it carries, and the digest of the whole).
+ */
+export function digestOnlyStore(dir: string): AttachmentStore<undefined> {
+  return {
+    bytes: () => ({ write: () => undefined, close: () => undefined, discard: () => undefined }),
+    text: textFiles(dir),
   };
 }
 
@@ -236,7 +252,12 @@ class Base64Stream<R> {
   }
 }
 
-export type ReadOptions = { maxDepth: number; maxAttachmentBytes: number };
+export type ReadOptions = {
+  maxDepth: number;
+  maxAttachmentBytes: number;
+  /** The namespace of the Attachment and ContentTransferEncoded elements whose text is streamed (edXML's). */
+  carrierNamespace: string;
+};
 
 /**
  * Reads a message from `chunks` (UTF-8 bytes, or text) into its skeleton and its attachments. Throws
@@ -363,7 +384,7 @@ export function readEdxmlStream<R>(
       start += ` ${attribute.name}="${skeletonAttribute(attribute.value.replace(/[\t\n\r]/g, ' '))}"`;
     }
     parts.push(`${start}>`);
-    const inQcvn = element.uri === edxmlNamespace;
+    const inQcvn = element.uri === options.carrierNamespace;
     const parent = open[open.length - 1];
     const carries = inQcvn && element.local === 'ContentTransferEncoded' && parent?.attachment === true;
     if (!carries) {
