@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
@@ -154,8 +154,9 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
     ajv: { customOptions: { removeAdditional: false } },
     // Responses are serialised from Ajv-free copies of their schemas (serialization.ts).
     schemaController: { compilersFactory: { buildSerializer: buildResponseSerializer } },
-    // One access line per request (below) instead of fastify's two.
-    disableRequestLogging: true,
+    // One access line per request (below) instead of fastify's two. Through a LogController: fastify 5.12
+    // deprecates the top-level disableRequestLogging option (FSTDEP023) and printed a warning per process.
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
 
   const compilers = validatorCompilers();
