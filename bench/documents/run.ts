@@ -20,7 +20,7 @@ import { registerDocument } from '../../services/documents/src/registers/registe
 import { searchDocuments } from '../../services/documents/src/documents/search-documents';
 import { createRegister } from '../../services/documents/src/registers/create-register';
 import { importOrganisations } from '../../services/documents/src/organisations/import-organisations';
-import { BlobStore } from '../../services/documents/src/storage/blob-store';
+import { BlobStore } from '@vanthu/platform';
 import { documentsServices } from '../../services/documents/src/app';
 import type { DocumentsContext } from '../../services/documents/src/context';
 import { createTestDatabase } from '../../test/support/databases';

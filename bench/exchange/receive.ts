@@ -105,10 +105,10 @@ async function main(): Promise<void> {
   try {
     const streamed = await child(`
       const { VxpAdapter } = require(${src('hub/vxp-adapter')});
-      const { MessageStore } = require(${src('storage/message-store')});
+      const { BlobStore } = require('@vanthu/platform');
       const { fetchMessage, withParsedMessage } = require(${src('domain/exchanges/stored-message')});
       (async () => {
-        const ctx = { messages: new MessageStore(${JSON.stringify(path.join(dir, 'store'))}), maxMessageBytes: ${limit} };
+        const ctx = { messages: new BlobStore(${JSON.stringify(path.join(dir, 'store'))}), maxMessageBytes: ${limit} };
         const t0 = Date.now();
         const stored = await fetchMessage(new VxpAdapter(${JSON.stringify(url)}, { timeoutMs: 600000 }), { agencyCode: 'b', systemId: 'b', secret: 's' }, 'x', ctx);
         const t1 = Date.now();

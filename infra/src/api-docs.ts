@@ -10,7 +10,7 @@ import { BlobStore, buildApp as buildDocuments } from '@vanthu/documents';
 import { HsmConnection, buildApp as buildSigning } from '@vanthu/signing';
 import { buildApp as buildRouting } from '@vanthu/routing';
 import { buildApp as buildReporting } from '@vanthu/reporting';
-import { buildApp as buildExchange, MessageStore } from '@vanthu/exchange';
+import { buildApp as buildExchange } from '@vanthu/exchange';
 import { buildApp as buildNotifications } from '@vanthu/notifications';
 import { composeOpenApi } from '@vanthu/gateway';
 import { repoRoot } from './paths';
@@ -52,7 +52,7 @@ export async function generateApiDocuments(): Promise<{ openapi: unknown; asynca
     ],
     ['routing', await buildRouting({ logger, pool, identityPublicKey })],
     ['reporting', await buildReporting({ logger, pool, identityPublicKey, consumer: 'reporting' })],
-    ['exchange', await buildExchange({ logger, pool, identityPublicKey, messages: new MessageStore(blobDir) })],
+    ['exchange', await buildExchange({ logger, pool, identityPublicKey, messages: new BlobStore(blobDir) })],
     ['notifications', await buildNotifications({ logger, pool, identityPublicKey })],
   ];
   try {

@@ -22,3 +22,4 @@ export * from './storable-text';
 export * from './verification-cache';
 export * from './metrics';
 export * from './service-call';
+export * from './blob-store';

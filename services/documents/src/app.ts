@@ -5,7 +5,7 @@ import { serviceVersion } from './config';
 import { documentRoutes } from './routes/documents';
 import { organisationRoutes } from './routes/organisations';
 import { registerRoutes } from './routes/registers';
-import type { BlobStore } from './storage/blob-store';
+import type { BlobStore } from '@vanthu/platform';
 import { ConcurrencyLimiter } from './adapters/concurrency-limiter';
 import { DocxConverter } from './adapters/docx-converter';
 import { TextIndexer } from './adapters/text-indexer';

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ConcurrencyLimiter } from './adapters/concurrency-limiter';
 import type { DocxConverter } from './adapters/docx-converter';
 import type { TextIndexer } from './adapters/text-indexer';
-import type { BlobStore } from './storage/blob-store';
+import type { BlobStore } from '@vanthu/platform';
 
 /** The service's clients, made once at start-up (app.ts) and shared by every request's context. */
 export type DocumentsServices = {

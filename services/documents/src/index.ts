@@ -1,4 +1,4 @@
 export { buildApp } from './app';
 export type { DocumentsAppDeps } from './app';
-export { BlobStore } from './storage/blob-store';
+export { BlobStore } from '@vanthu/platform';
 export { migrationsDir } from './config';

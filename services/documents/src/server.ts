@@ -1,7 +1,7 @@
 import { runService } from '@vanthu/platform';
 import { buildApp } from './app';
 import { documentsConfigSchema, migrationsDir } from './config';
-import { BlobStore } from './storage/blob-store';
+import { BlobStore } from '@vanthu/platform';
 import { TextIndexer } from './adapters/text-indexer';
 import { remindHandovers } from './dossiers/remind-handovers';
 import { sweepOrphanBlobs } from './storage/sweep-orphan-blobs';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../src/app';
 import { migrationsDir } from '../src/config';
-import { BlobStore } from '../src/storage/blob-store';
+import { BlobStore } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';

@@ -4,7 +4,7 @@ import type { ServiceApp } from '@vanthu/platform';
 import type { Identity } from '@vanthu/platform';
 import { buildApp } from '../src/app';
 import { migrationsDir } from '../src/config';
-import { BlobStore } from '../src/storage/blob-store';
+import { BlobStore } from '@vanthu/platform';
 import { TextIndexer } from '../src/adapters/text-indexer';
 import { DocxConverter } from '../src/adapters/docx-converter';
 import type { DocxConverterOptions } from '../src/adapters/docx-converter';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { startHarness } from './http-harness';
 import type { Harness } from './http-harness';
-import { BlobStore } from '../src/storage/blob-store';
+import { BlobStore } from '@vanthu/platform';
 import { sweepOrphanBlobs } from '../src/storage/sweep-orphan-blobs';
 import { makePdf } from '../../../test/support/pdfs';
 

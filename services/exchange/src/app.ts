@@ -3,7 +3,7 @@ import type { Clock, HealthCheck, Logger, Pool, ServiceApp } from '@vanthu/platf
 import { serviceVersion } from './config';
 import type { DocumentsClient } from './clients/documents-client';
 import type { SigningClient } from './clients/signing-client';
-import type { MessageStore } from './storage/message-store';
+import type { BlobStore } from '@vanthu/platform';
 import { exchangeReadSchemas, exchangeSchemas } from './schemas/exchange';
 import { exchangeRoutes } from './routes/exchanges';
 import { validationRoutes } from './routes/validations';
@@ -25,7 +25,7 @@ export type ExchangeAppDeps = {
   /** Tests move time instead of sleeping. */
   clock?: Clock;
   /** The messages sent and received, as files (MESSAGE_DIR). */
-  messages: MessageStore;
+  messages: BlobStore;
 };
 
 export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {

@@ -6,7 +6,7 @@ import type { EdxmlProfile } from './domain/edxml/model';
 import type { HubAdapter, HubCredentials } from './hub/hub-adapter';
 import type { DocumentsClient } from './clients/documents-client';
 import type { SigningClient } from './clients/signing-client';
-import type { MessageStore } from './storage/message-store';
+import type { BlobStore } from '@vanthu/platform';
 
 /** What the exchange use cases take besides the platform context: the hub, its accounts, documents. */
 export type ExchangeContext = UseCaseContext & {
@@ -26,7 +26,7 @@ export type ExchangeContext = UseCaseContext & {
   profile: EdxmlProfile;
   maxMessageBytes: number;
   /** The messages sent and received, as files (MESSAGE_DIR). */
-  messages: MessageStore;
+  messages: BlobStore;
 };
 
 /** What the clerk's actions on an exchange take (routes): the platform context, documents and the caller's assertion. */
@@ -41,7 +41,7 @@ export type ClerkContext = UseCaseContext & {
   read: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   profile: EdxmlProfile;
   maxMessageBytes: number;
-  messages: MessageStore;
+  messages: BlobStore;
 };
 
 export type ClerkServices = {
@@ -53,7 +53,7 @@ export type ClerkServices = {
   clock?: Clock;
   profile?: EdxmlProfile;
   maxMessageBytes?: number;
-  messages: MessageStore;
+  messages: BlobStore;
 };
 
 /** The context of a clerk's request: the caller's assertion travels on to documents when the action needs it. */

@@ -3,4 +3,3 @@ export { migrationsDir } from './config';
 export { buildEdxml, buildStatusMessage } from './domain/edxml/build-edxml';
 export { parseEdxml, EdxmlRefused } from './domain/edxml/parse-edxml';
 export * from './domain/edxml/model';
-export { MessageStore } from './storage/message-store';

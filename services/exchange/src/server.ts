@@ -14,7 +14,7 @@ import { BkavAdapter } from './hub/bkav-adapter';
 import { LgspAdapter } from './hub/lgsp-adapter';
 import type { LgspLogin } from './hub/lgsp-adapter';
 import { VxpAdapter } from './hub/vxp-adapter';
-import { MessageStore } from './storage/message-store';
+import { BlobStore } from '@vanthu/platform';
 import { ExchangeWorker } from './worker';
 import type { WorkerContext } from './worker';
 
@@ -75,7 +75,7 @@ function baseContext(
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     profile: nationalHubProfile,
     maxMessageBytes: config.MAX_MESSAGE_BYTES,
-    messages: new MessageStore(config.MESSAGE_DIR),
+    messages: new BlobStore(config.MESSAGE_DIR),
   };
   contexts.set(context, base);
   return base;
@@ -120,6 +120,6 @@ void runService({
       ...(context.config.SIGNING_URL ? { signing: new SigningClient(context.config.SIGNING_URL) } : {}),
       trust: readTrust(context.config),
       topicPrefix: context.config.KAFKA_TOPIC_PREFIX,
-      messages: new MessageStore(context.config.MESSAGE_DIR),
+      messages: new BlobStore(context.config.MESSAGE_DIR),
     }),
 });

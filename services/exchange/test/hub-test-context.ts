@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Tx } from '@vanthu/platform';
 import { storeBuiltMessage } from '../src/repositories/exchanges-repository';
-import { MessageStore } from '../src/storage/message-store';
+import { BlobStore } from '@vanthu/platform';
 import { nationalHubProfile } from '../src/domain/edxml/model';
 import type { HubAdapter, HubCredentials } from '../src/hub/hub-adapter';
 import { workerContext } from '../src/worker';
@@ -16,7 +16,7 @@ export function hubTestContext(
   hub: HubAdapter,
   credentials: HubCredentials,
   clock: () => Date = () => new Date(),
-  messages: MessageStore = messagesOf(fixture),
+  messages: BlobStore = messagesOf(fixture),
 ) {
   return workerContext(
     {
@@ -38,19 +38,19 @@ export function hubTestContext(
 }
 
 /** A message store (MESSAGE_DIR) in a temporary directory of its own, removed when the test process exits. */
-export function testMessageStore(): MessageStore {
+export function testMessageStore(): BlobStore {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exchange-messages-'));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  return new MessageStore(dir);
+  return new BlobStore(dir);
 }
 
-const stores = new WeakMap<ServiceFixture, MessageStore>();
+const stores = new WeakMap<ServiceFixture, BlobStore>();
 /**
  * The message store of the exchange instance whose database is `fixture`'s (one per instance, like MESSAGE_DIR), in
  * the fixture's temporary directory, which its teardown removes.
  */
-export function messagesOf(fixture: ServiceFixture): MessageStore {
-  const found = stores.get(fixture) ?? new MessageStore(path.join(fixture.tempDir, 'exchange-messages'));
+export function messagesOf(fixture: ServiceFixture): BlobStore {
+  const found = stores.get(fixture) ?? new BlobStore(path.join(fixture.tempDir, 'exchange-messages'));
   stores.set(fixture, found);
   return found;
 }
@@ -65,10 +65,10 @@ export async function fetchWhole(hub: HubAdapter, account: HubCredentials, docId
 /** A built outgoing message stored as the hub job would have stored it. */
 export async function storeTestMessage(
   tx: Tx,
-  messages: MessageStore,
+  messages: BlobStore,
   exchangeId: string,
   message: { edxml: Buffer; edxmlDocumentId: string; at: Date },
 ): Promise<void> {
-  const stored = await messages.put(message.edxml);
+  const stored = await messages.spoolBytes(message.edxml);
   await storeBuiltMessage(tx, exchangeId, { stored, edxmlDocumentId: message.edxmlDocumentId, at: message.at });
 }

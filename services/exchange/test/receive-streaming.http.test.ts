@@ -159,12 +159,12 @@ it('receives an 85 MB getEdoc answer (48 MiB PDF) into a file, parses it and upl
   const store = path.join(dir, 'messages');
   const streamed = await runChild(`
     const { VxpAdapter } = require(${source('hub/vxp-adapter')});
-    const { MessageStore } = require(${source('storage/message-store')});
+    const { BlobStore } = require('@vanthu/platform');
     const { fetchMessage, withParsedMessage } = require(${source('domain/exchanges/stored-message')});
     const { carriedPdfFile } = require(${source('domain/exchanges/carried-pdf')});
     const { DocumentsClient } = require(${source('clients/documents-client')});
     (async () => {
-      const ctx = { messages: new MessageStore(${JSON.stringify(store)}), maxMessageBytes: 64 * 1024 * 1024 };
+      const ctx = { messages: new BlobStore(${JSON.stringify(store)}), maxMessageBytes: 64 * 1024 * 1024 };
       const hub = new VxpAdapter(${JSON.stringify(hubUrl)}, { timeoutMs: 120000 });
       const account = { agencyCode: '000.00.32.H56', systemId: 'b', secret: 's' };
       const stored = await fetchMessage(hub, account, 'big-1', ctx);

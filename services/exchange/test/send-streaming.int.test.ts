@@ -152,7 +152,7 @@ it('sends an 85 MB message (64 MiB PDF): written, signed and sent as streams und
     const { spoolEdxmlUpload } = require(${signingSource('routes/edxml-signature-routes')});
     const { readEdxmlToSign } = require(${signingSource('signatures/edxml-claims')});
     const { EdxmlSignatureMetadata } = require(${signingSource('schemas/signing')});
-    const { MessageStore } = require(${exchangeSource('storage/message-store')});
+    const { BlobStore } = require('@vanthu/platform');
     const { SigningClient } = require(${exchangeSource('clients/signing-client')});
     const { VxpAdapter } = require(${exchangeSource('hub/vxp-adapter')});
     const { outgoingEdxml } = require(${exchangeSource('hub/hub-adapter')});
@@ -184,7 +184,7 @@ it('sends an 85 MB message (64 MiB PDF): written, signed and sent as streams und
       });
       const signingUrl = await signing.listen({ host: '127.0.0.1', port: 0 });
       // Exchange's side, as the send-edoc job runs it.
-      const ctx = { messages: new MessageStore(${JSON.stringify(store)}), signing: new SigningClient(signingUrl, 300000) };
+      const ctx = { messages: new BlobStore(${JSON.stringify(store)}), signing: new SigningClient(signingUrl, 300000) };
       const message = outgoingStreamedMessage(document, fs.createReadStream(${JSON.stringify(pdfFile)}), {
         recipients: [{ organId: '000.00.32.H56' }],
         createdAt: new Date('2026-12-07T02:00:00Z'),

@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import { PDFDocument } from 'pdf-lib';
-import type { BlobStore } from '../storage/blob-store';
+import type { BlobStore } from '@vanthu/platform';
 
 /** Pages of a stored PDF (0 for anything else): PageAmount and PageTotal are filled by the system (Phụ lục VI). */
 export async function countPdfPages(blobs: BlobStore, sha256: string, mediaType: string): Promise<number> {

@@ -2,7 +2,7 @@ import { withTransaction } from '@vanthu/platform';
 import type { Logger, Pool } from '@vanthu/platform';
 import { nextUnindexed, storeContentText } from '../repositories/search-repository';
 import type { PendingText } from '../repositories/search-repository';
-import type { BlobStore } from '../storage/blob-store';
+import type { BlobStore } from '@vanthu/platform';
 import { extractPdfText } from './extract-pdf-text';
 import { foldForSearch } from '../rules/search-text';
 

@@ -14,7 +14,7 @@ import type { Document } from '../schemas/document';
 import { buildNotation, vietnamDate } from '../rules/numbering';
 import { foldForSearch } from '../rules/search-text';
 import { pdfMediaType } from '../rules/sniff-media-type';
-import type { BlobStore, StoredBlob } from '../storage/blob-store';
+import type { BlobStore, StoredBlob } from '@vanthu/platform';
 import type { StoredUpload } from '../storage/blob-upload';
 import { checkScanQuality } from '../rules/check-scan-quality';
 

@@ -1,4 +1,4 @@
-import type { BlobStore, StoredBlob } from '../storage/blob-store';
+import type { BlobStore, StoredBlob } from '@vanthu/platform';
 import type { DocxConverter } from '../adapters/docx-converter';
 import { inspectPdf } from '../adapters/inspect-pdf';
 import { docxMediaType, pdfMediaType } from '../rules/sniff-media-type';

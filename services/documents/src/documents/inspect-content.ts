@@ -1,4 +1,4 @@
-import type { WrittenFile } from '../storage/blob-store';
+import type { WrittenFile } from '@vanthu/platform';
 import { inspectDocx } from '../adapters/inspect-docx';
 import { inspectPdf } from '../adapters/inspect-pdf';
 import { docxMediaType, pdfMediaType, sniffMediaType } from '../rules/sniff-media-type';

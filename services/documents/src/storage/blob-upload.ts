@@ -2,7 +2,7 @@ import { AppError } from '@vanthu/platform';
 import type { UploadSink } from '@vanthu/platform';
 import { inspectContent } from '../documents/inspect-content';
 import type { StoredContent } from '../documents/create-document';
-import type { BlobStore, StoredBlob } from './blob-store';
+import type { BlobStore, StoredBlob } from '@vanthu/platform';
 
 /** An uploaded file once it is durably in the blob store: the blob and what the database records of it. */
 export type StoredUpload = { blob: StoredBlob; content: StoredContent };

@@ -1,6 +1,6 @@
 import type { Logger, Pool } from '@vanthu/platform';
 import { findRecordedBlobs } from '../repositories/blobs-repository';
-import type { BlobStore, StoredFile, WithdrawnBlob } from './blob-store';
+import type { BlobStore, StoredFile, WithdrawnBlob } from '@vanthu/platform';
 
 export type SweepCommand = {
   /** Files younger than this are never touched: it must exceed the longest transaction that stores a blob. */

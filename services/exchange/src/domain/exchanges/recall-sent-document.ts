@@ -60,7 +60,7 @@ export async function recallSentDocument(
         },
         attachments: [],
       };
-      const stored = await ctx.messages.put(buildEdxml(recall, ctx.profile));
+      const stored = await ctx.messages.spoolBytes(buildEdxml(recall, ctx.profile));
       const inserted = await insertBusinessExchange(tx, {
         id: randomUUID(),
         original,

@@ -16,8 +16,8 @@ import { enqueueHubJob } from '../../repositories/hub-jobs-repository';
 import { EdxmlRefused, hasErrors } from '../edxml/parse-edxml';
 import type { ParsedEdxmlFile, SignatureInfo } from '../edxml/parse-edxml';
 import type { HubAdapter, HubCredentials, ReceivedItem } from '../../hub/hub-adapter';
-import { MessageTooLarge } from '../../storage/message-store';
-import type { StoredMessage } from '../../storage/message-store';
+import { BlobTooLarge } from '@vanthu/platform';
+import type { SpooledBlob } from '@vanthu/platform';
 import { checkSignatureTrust } from '../edxml/signature-trust';
 import type { SignaturePolicy } from '../edxml/signature-trust';
 import { appendToExchangeLog } from './exchange-log';
@@ -102,11 +102,11 @@ async function fetchListed(
   account: HubCredentials,
   item: ReceivedItem,
   ctx: ExchangeContext,
-): Promise<StoredMessage | undefined> {
+): Promise<SpooledBlob | undefined> {
   try {
     return await fetchMessage(hub, account, item.docId, ctx);
   } catch (error) {
-    if (!(error instanceof MessageTooLarge)) throw error;
+    if (!(error instanceof BlobTooLarge)) throw error;
     ctx.logger.warn({ docId: item.docId, limitBytes: error.limitBytes }, 'message too large; acknowledged as fail');
     await hub.acknowledge(account, item.docId, 'fail');
     return undefined;

@@ -12,7 +12,7 @@ import type { Tx } from '@vanthu/platform';
 import { eventSource } from '../../config';
 import type { ExchangeContext } from '../../context';
 import { HubError, outgoingEdxml } from '../../hub/hub-adapter';
-import type { StoredMessage } from '../../storage/message-store';
+import type { SpooledBlob } from '@vanthu/platform';
 import {
   findExchange,
   linkReceivedDocument,
@@ -73,7 +73,7 @@ async function copyFile(file: string, write: (chunk: Buffer) => Promise<void>): 
 }
 
 async function sendEdoc(tx: Tx, job: HubJobRow, exchange: ExchangeRow, ctx: ExchangeContext): Promise<void> {
-  let message: StoredMessage | undefined = await storedMessage(tx, exchange.id, ctx);
+  let message: SpooledBlob | undefined = await storedMessage(tx, exchange.id, ctx);
   if (!message) {
     const { documents, caller } = callerFor(ctx, exchange.agencyCode, `exchange-${exchange.id}`);
     const document = await documents.getDocument(caller, exchange.documentId!);

@@ -6,7 +6,7 @@ import { AppError } from '@vanthu/platform';
 import { spliceSignatureStream, verifyEnvelopedSignatureFile } from '@vanthu/xmldsig';
 import type { CallerHeaders } from '../../clients/documents-client';
 import type { SigningClient } from '../../clients/signing-client';
-import type { MessageStore, StoredMessage } from '../../storage/message-store';
+import type { BlobStore, SpooledBlob } from '@vanthu/platform';
 import { edxmlNamespace } from '../edxml/model';
 import type { SignatureInfo } from '../edxml/parse-edxml';
 import type { ChunkWriter } from '../edxml/write-edxml';
@@ -33,8 +33,8 @@ export async function signOutgoing(
   produce: MessageProducer,
   /** The document the message carries or recalls; none for a status message. */
   input: { documentId?: string; caller?: CallerHeaders },
-  ctx: { signing?: SigningClient; messages: MessageStore },
-): Promise<{ stored: StoredMessage; signature?: SignatureInfo }> {
+  ctx: { signing?: SigningClient; messages: BlobStore },
+): Promise<{ stored: SpooledBlob; signature?: SignatureInfo }> {
   if (!ctx.signing) return { stored: await ctx.messages.spool(produce) };
   if (!input.caller) throw new AppError('INTERNAL', 'a message is signed on behalf of an agency, and none was given');
   const dir = await ctx.messages.scratch();

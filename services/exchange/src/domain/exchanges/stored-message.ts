@@ -2,11 +2,11 @@ import fsp from 'node:fs/promises';
 import type { Tx } from '@vanthu/platform';
 import { readExchangeMessage } from '../../repositories/exchanges-repository';
 import type { HubAdapter, HubCredentials } from '../../hub/hub-adapter';
-import type { MessageStore, StoredMessage } from '../../storage/message-store';
+import type { BlobStore, SpooledBlob } from '@vanthu/platform';
 import { EdxmlRefused, parseEdxmlFile } from '../edxml/parse-edxml';
 import type { ParsedEdxmlFile } from '../edxml/parse-edxml';
 
-type Messages = { messages: MessageStore; maxMessageBytes: number };
+type Messages = { messages: BlobStore; maxMessageBytes: number };
 
 /**
  * The file holding an exchange's message. A row written before messages moved to files still has its bytes in
@@ -17,14 +17,14 @@ export async function messageFile(tx: Tx, exchangeId: string, ctx: Messages): Pr
 }
 
 /** messageFile with the message's hash and size, as the hub adapters send it. */
-export async function storedMessage(tx: Tx, exchangeId: string, ctx: Messages): Promise<StoredMessage | undefined> {
+export async function storedMessage(tx: Tx, exchangeId: string, ctx: Messages): Promise<SpooledBlob | undefined> {
   const location = await readExchangeMessage(tx, exchangeId);
   if (!location) return undefined;
   if (location.inFile) {
     const file = ctx.messages.pathOf(location.sha256);
     return { sha256: location.sha256, sizeBytes: (await fsp.stat(file)).size, file };
   }
-  return ctx.messages.put(location.bytes);
+  return ctx.messages.spoolBytes(location.bytes);
 }
 
 /**
@@ -81,14 +81,14 @@ export async function withMessageRead<T>(
 
 /**
  * Fetches a message from the hub into the store as it streams. The limit is the base64 of the largest attachment
- * taken (MAX_MESSAGE_BYTES) and room for the header; past it the message is not taken (MessageTooLarge).
+ * taken (MAX_MESSAGE_BYTES) and room for the header; past it the message is not taken (BlobTooLarge).
  */
 export function fetchMessage(
   hub: HubAdapter,
   account: HubCredentials,
   docId: string,
   ctx: Messages,
-): Promise<StoredMessage> {
+): Promise<SpooledBlob> {
   const limit = Math.ceil((ctx.maxMessageBytes * 4) / 3) + 4 * 1024 * 1024;
   return ctx.messages.spool((write) => hub.getEdoc(account, docId, write), limit);
 }

@@ -4,7 +4,7 @@ import type { Pool } from '@vanthu/platform';
 import { readTimestampToken } from '../../clients/tsa-client';
 import { listLogAnchors, listLogEntries } from '../../repositories/exchange-log-repository';
 import { readExchangeMessage } from '../../repositories/exchanges-repository';
-import type { MessageStore } from '../../storage/message-store';
+import type { BlobStore } from '@vanthu/platform';
 import { entryHashOf, genesisHash } from './exchange-log';
 
 export type LogVerification = {
@@ -25,7 +25,7 @@ export type LogVerification = {
  */
 export async function verifyExchangeLog(
   _input: Record<string, never>,
-  ctx: { pool: Pool; messages: MessageStore },
+  ctx: { pool: Pool; messages: BlobStore },
 ): Promise<LogVerification> {
   return withTransaction(ctx.pool, async (tx) => {
     let previous = genesisHash;

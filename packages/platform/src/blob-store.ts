@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
-import { AppError } from '@vanthu/platform';
+import { AppError } from './errors';
 
 export type StoredBlob = {
   sha256: string;
@@ -14,6 +14,17 @@ export type StoredBlob = {
   mediaType: string;
   created: boolean;
 };
+
+/** Bytes written into the store through `spool`, and where they now are. */
+export type SpooledBlob = { sha256: string; sizeBytes: number; file: string };
+
+/** Spooling stopped at the size limit: the bytes are not stored. */
+export class BlobTooLarge extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the content exceeds ${limitBytes} bytes`);
+    this.name = 'BlobTooLarge';
+  }
+}
 
 /** A stored file as the orphan sweeper lists it. */
 export type StoredFile = { sha256: string; sizeBytes: number; modifiedMs: number };
@@ -41,7 +52,11 @@ async function fsyncPath(target: string): Promise<void> {
 /**
  * Content-addressed store on the local file system: a blob's name is its SHA-256. Writes go
  * to a temporary file, are fsynced, renamed into place and the directory fsynced, all before
- * the database transaction that references the blob commits. Reads recompute the hash.
+ * the database transaction that references the blob commits. Reads recompute the hash. One
+ * store for every service that keeps files: documents' blobs (`put`, from an upload stream)
+ * and exchange's edXML messages (`spool`, from a writer fed as a message streams from a hub or
+ * is written for one). A file no row references (a transaction that rolled back after the
+ * write) is collected by an orphan sweep (`listFiles`, `withdraw`, `restore`, `destroy`).
  */
 export class BlobStore {
   constructor(private readonly root: string) {}
@@ -104,6 +119,70 @@ export class BlobStore {
       await fsp.rm(temp, { force: true });
       throw error;
     }
+  }
+
+  /**
+   * Stores what `produce` writes, chunk by chunk, hashing as it goes (a message spooled from a hub as it
+   * streams). If `produce` rejects, or writes more than `maxBytes`, nothing is stored and the error is thrown on.
+   */
+  async spool(
+    produce: (write: (chunk: Buffer) => Promise<void>) => Promise<void>,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<SpooledBlob> {
+    await fsp.mkdir(path.join(this.root, 'tmp'), { recursive: true });
+    const temp = path.join(this.root, 'tmp', `${randomUUID()}.part`);
+    const handle = await fsp.open(temp, 'wx');
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      try {
+        await produce(async (chunk) => {
+          size += chunk.length;
+          if (size > maxBytes) throw new BlobTooLarge(maxBytes);
+          hash.update(chunk);
+          await handle.write(chunk);
+        });
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const sha256 = hash.digest('hex');
+      const file = this.pathOf(sha256);
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      // As in `put`: a fresh copy of bytes already stored takes the name, so its modification time is now.
+      await fsp.rename(temp, file);
+      await fsyncPath(path.dirname(file));
+      return { sha256, sizeBytes: size, file };
+    } catch (error) {
+      await fsp.rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** `spool` for bytes built in memory (a status message, a message read from an old database row). */
+  spoolBytes(bytes: Buffer): Promise<SpooledBlob> {
+    return this.spool((write) => write(bytes));
+  }
+
+  /**
+   * A fresh directory for work on stored content (a parse's attachment files), under `tmp/` like a partial
+   * write, so a crash leaves it for `removeStaleParts`; the caller removes it when done.
+   */
+  async scratch(): Promise<string> {
+    await fsp.mkdir(path.join(this.root, 'tmp'), { recursive: true });
+    return fsp.mkdtemp(path.join(this.root, 'tmp', 'work-'));
+  }
+
+  /** The SHA-256 of the stored bytes as they are now, read as a stream; undefined when the file is gone. */
+  async hashNow(sha256: string): Promise<string | undefined> {
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of fs.createReadStream(this.pathOf(sha256))) hash.update(chunk as Buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    return hash.digest('hex');
   }
 
   /**
@@ -196,7 +275,8 @@ export class BlobStore {
       const part = path.join(this.root, 'tmp', name);
       const stat = await statOrNull(part);
       if (!stat || stat.mtimeMs >= staleBeforeMs) continue;
-      await fsp.rm(part, { force: true });
+      // A scratch directory (`scratch`) goes with what is in it.
+      await fsp.rm(part, { recursive: true, force: true });
       removed += 1;
     }
     return removed;
