@@ -64,6 +64,16 @@ export const exchangeConfigSchema = Type.Object({
     description: 'Comma-separated RFC 3161 TSAs that time-stamp the exchange log head, tried in order',
   }),
   LOG_ANCHOR_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3_600_000 }),
+  MESSAGE_SWEEP_INTERVAL_MS: Type.Integer({
+    minimum: 1000,
+    default: 15 * 60_000,
+    description: 'How often the worker collects message files no row references (a receipt or send rolled back)',
+  }),
+  MESSAGE_SWEEP_GRACE_MS: Type.Integer({
+    minimum: 60_000,
+    default: 60 * 60_000,
+    description: 'A message file younger than this is never collected: it may belong to a receipt or send in flight',
+  }),
   MESSAGE_DIR: Type.String({
     minLength: 1,
     description: 'Directory of the edXML messages sent and received, one file per message named by its SHA-256',

@@ -98,6 +98,8 @@ void runService({
         jobsMs: context.config.WORKER_INTERVAL_MS,
         receiveMs: context.config.RECEIVE_INTERVAL_MS,
         anchorMs: context.config.LOG_ANCHOR_INTERVAL_MS,
+        sweepMs: context.config.MESSAGE_SWEEP_INTERVAL_MS,
+        sweepGraceMs: context.config.MESSAGE_SWEEP_GRACE_MS,
       },
       new TsaClient(
         context.config.TSA_URLS.split(',')

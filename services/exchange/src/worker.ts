@@ -5,6 +5,7 @@ import type { TsaClient } from './clients/tsa-client';
 import { anchorExchangeLog } from './domain/exchanges/anchor-exchange-log';
 import { receiveFromHub } from './domain/exchanges/receive-from-hub';
 import { runHubJobs } from './domain/exchanges/run-hub-jobs';
+import { sweepOrphanMessages } from './domain/exchanges/sweep-orphan-messages';
 
 export type WorkerContext = Omit<ExchangeContext, 'runInTransaction' | 'requestId'>;
 
@@ -24,13 +25,20 @@ export class ExchangeWorker {
   private timers: NodeJS.Timeout[] = [];
   private busy = false;
   private receiving = false;
+  private sweeping = false;
 
   constructor(
     private readonly base: WorkerContext,
     private readonly pool: Pool,
     private readonly logger: Logger,
     private readonly agencies: string[],
-    private readonly intervals: { jobsMs: number; receiveMs: number; anchorMs: number },
+    private readonly intervals: {
+      jobsMs: number;
+      receiveMs: number;
+      anchorMs: number;
+      sweepMs?: number;
+      sweepGraceMs?: number;
+    },
     private readonly tsa?: TsaClient,
   ) {}
 
@@ -38,6 +46,23 @@ export class ExchangeWorker {
     this.timers.push(setInterval(() => void this.runJobs(), this.intervals.jobsMs));
     this.timers.push(setInterval(() => void this.receive(), this.intervals.receiveMs));
     if (this.tsa?.configured) this.timers.push(setInterval(() => void this.anchor(), this.intervals.anchorMs));
+    if (this.intervals.sweepMs) this.timers.push(setInterval(() => void this.sweep(), this.intervals.sweepMs));
+  }
+
+  /** Collects message files no row references (sweep-orphan-messages.ts); a failure is logged, the next round retries. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await sweepOrphanMessages(
+        { graceMs: this.intervals.sweepGraceMs ?? 60 * 60_000, now: this.base.clock() },
+        { pool: this.pool, messages: this.base.messages, logger: this.logger },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'sweeping orphan message files failed; the next round retries');
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /** Time-stamps the log head; a TSA outage is logged and the next round (at most an interval later) retries. */
