@@ -30,11 +30,9 @@ export function endedMonth(month: string, now: Date, field = 'body.month'): Mont
 /**
  * The agency's report of the month and its Vietnamese PDF, read in the caller's transaction so the stored JSON and
  * PDF hold the same figures, and sealed with the agency's organisation signature: the agency reports to the Sở KH&CN
- * every month (item 1đ of docs/domain/directives.md, section
- * "seed 000: Đà Nẵng, công văn …/UBND-KGVX (February 2026), electronic dossiers and public-service signatures")
- * and the agency certificate stands for its seal there (Điều 3 in docs/domain/directives.md, section
- * "seed 003: Ngã Năm (Sóc Trăng), QĐ …/QĐ-UBND (2020), rules for signed electronic documents and certificates"),
- * so the report it sends carries it.
+ * every month (item 1đ of Đà Nẵng's công văn of February 2026, summarised in docs/domain/directives.md) and the
+ * agency certificate stands for its seal there (Điều 3 of Ngã Năm's QĐ of 2020, in the same file), so the report it
+ * sends carries it.
  */
 export async function renderSubmission(
   tx: Tx,

@@ -17,7 +17,7 @@ export type CheckEdxmlSignerResult = {
  * else CRL, with the same revocation facility that validates PDF signatures and activates certificates
  * (pades/revocation.ts). A revoked certificate anywhere in the chain makes the signer revoked; no answer
  * from the responders is `unknown` with the reason, for the caller to retry: revocation is checked, never assumed
- * (docs/domain/signing.md, section "2. Attacks on PDF signatures and how a validator catches them").
+ * (docs/domain/requirements.md §7 item 14: on receipt, every XML signature is verified with revocation via OCSP).
  */
 export async function checkEdxmlSigner(
   input: CheckEdxmlSignerInput,
