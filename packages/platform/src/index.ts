@@ -23,3 +23,4 @@ export * from './verification-cache';
 export * from './metrics';
 export * from './service-call';
 export * from './blob-store';
+export * from './sweep-orphan-files';
