@@ -475,9 +475,15 @@ class IssuedDocumentsOfA extends DocumentsClient {
       },
     };
   }
-  override async getContent(_caller: unknown, documentId: string) {
-    return this.issued.get(documentId)!.pdf;
+  /** The PDF in small pieces, as documents streams it: the message is written as they come. */
+  override async streamContent(_caller: unknown, documentId: string) {
+    const pdf = this.issued.get(documentId)!.pdf;
+    this.streamed += 1;
+    return (async function* pieces() {
+      for (let at = 0; at < pdf.length; at += 4096) yield pdf.subarray(at, at + 4096);
+    })();
   }
+  streamed = 0;
 }
 
 describe('update (cập nhật) and replacement (thay thế) sent by A and applied at B once its clerk agrees', () => {
@@ -521,8 +527,10 @@ describe('update (cập nhật) and replacement (thay thế) sent by A and appli
     const reason = 'Đính chính số liệu tại mục 2';
     expect((await post(appA, '/v1/exchanges/updates', agencyA, { documentId })).statusCode).toBe(400);
     expect((await post(appA, '/v1/exchanges/updates', agencyB, { documentId, reason })).statusCode).toBe(404);
+    const streamedBefore = documentsOfA.streamed;
     const sent = await post(appA, '/v1/exchanges/updates', agencyA, { documentId, reason });
     expect(sent.statusCode).toBe(202);
+    expect(documentsOfA.streamed - streamedBefore).toBe(1); // the PDF read as a stream, once for the one recipient set
     expect(sent.json().items).toEqual([
       expect.objectContaining({ businessDocType: 2, documentVersion: 3, relatedExchangeId: exchanged.sent }),
     ]);

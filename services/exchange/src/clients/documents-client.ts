@@ -54,15 +54,6 @@ export class DocumentsClient {
     return (await response.json()) as DocumentInfo;
   }
 
-  async getContent(caller: CallerHeaders, documentId: string, version: number): Promise<Buffer> {
-    const response = await this.call(
-      `/v1/documents/${encodeURIComponent(documentId)}/content?version=${version}`,
-      {},
-      caller,
-    );
-    return Buffer.from(await response.arrayBuffer());
-  }
-
   /** A version's PDF as a stream of its bytes, read as it arrives (a message is written from it, never held). */
   async streamContent(caller: CallerHeaders, documentId: string, version: number): Promise<AsyncIterable<Uint8Array>> {
     const response = await this.call(

@@ -23,17 +23,25 @@ function checkReason(reason: string): string {
   return text;
 }
 
-/** The issued document and its current PDF, read in the caller's name (another agency's document is not found). */
-async function issuedDocument(ctx: ClerkContext, documentId: string): Promise<{ document: DocumentInfo; pdf: Buffer }> {
-  if (!ctx.documents || !ctx.callerAssertion) {
+type CurrentPdf = () => Promise<AsyncIterable<Uint8Array>>;
+
+/**
+ * The issued document, read in the caller's name (another agency's document is not found), and its current PDF as
+ * a stream read from documents as the message is written: one read per message, so that no PDF is ever held.
+ */
+async function issuedDocument(
+  ctx: ClerkContext,
+  documentId: string,
+): Promise<{ document: DocumentInfo; pdf: CurrentPdf }> {
+  const documents = ctx.documents;
+  if (!documents || !ctx.callerAssertion) {
     throw new AppError('SERVICE_UNAVAILABLE', 'the documents service is not configured', { retryAfterSeconds: 30 });
   }
   const caller = { identity: ctx.callerAssertion, requestId: ctx.requestId };
-  const document = await ctx.documents.getDocument(caller, documentId);
+  const document = await documents.getDocument(caller, documentId);
   if (document.agencyCode !== ctx.identity.agencyCode)
     throw new AppError('NOT_FOUND', `document ${documentId} not found`);
-  const pdf = await ctx.documents.getContent(caller, documentId, document.currentVersion);
-  return { document, pdf };
+  return { document, pdf: () => documents.streamContent(caller, documentId, document.currentVersion) };
 }
 
 /**
@@ -44,7 +52,7 @@ async function issuedDocument(ctx: ClerkContext, documentId: string): Promise<{ 
  * ReplacementInfoList with the organs it went to.
  */
 async function sendBusinessDocument(
-  input: { document: DocumentInfo; pdf: Buffer; original: string; businessDocType: 2 | 3; reason: string },
+  input: { document: DocumentInfo; pdf: CurrentPdf; original: string; businessDocType: 2 | 3; reason: string },
   ctx: ClerkContext,
 ): Promise<Mutation<Sent>> {
   return ctx.runInTransaction(async (tx) => {
@@ -57,7 +65,7 @@ async function sendBusinessDocument(
     }
     const items: ExchangeView[] = [];
     for (const original of originals) {
-      const message = outgoingStreamedMessage(input.document, [input.pdf], {
+      const message = outgoingStreamedMessage(input.document, await input.pdf(), {
         recipients: original.counterparts,
         createdAt: at,
       });
