@@ -53,7 +53,7 @@ const notProvoked: Record<string, string> = {
   'POST /v1/signature-images 413': 'an image over the limit: services/signing/test/signature-images.http.test.ts',
   'POST /v1/validations 413': 'an upload over the limit: gateway/test body-limit tests',
   'POST /v1/edxml-signatures 413':
-    'a message over the limit: the gateway answers first (gateway/test body-limit tests); signing spools up to 2 GiB (spoolEdxmlUpload)',
+    'a message over the limit (2 GiB, above the gateway limit): services/signing/test/edxml-signature-limit.http.test.ts, with the limit lowered',
   'POST /v1/documents/{id}/registration 503': 'the numbering queue full: services/documents/test concurrency tests',
   'POST /v1/documents/{id}/signatures 503': 'the HSM unavailable: test/e2e/signing-failures.e2e.test.ts',
   'POST /v1/documents/{id}/signatures/extend 503':

@@ -35,8 +35,14 @@ export type SigningTestApp = {
   close: () => Promise<void>;
 };
 
-/** The signing app over a test database (its fixture), with a one-session HSM pool and its own identity kit. */
-export async function signingTestApp(fx: ServiceFixture): Promise<SigningTestApp> {
+/**
+ * The signing app over a test database (its fixture), with a one-session HSM pool and its own identity kit;
+ * `overrides` replace some of its dependencies (a smaller limit, another documents).
+ */
+export async function signingTestApp(
+  fx: ServiceFixture,
+  overrides: Partial<SigningDeps> = {},
+): Promise<SigningTestApp> {
   const kit = createIdentityKit();
   const hsm = new HsmConnection({
     modulePath: infra.hsm.modulePath,
@@ -45,7 +51,7 @@ export async function signingTestApp(fx: ServiceFixture): Promise<SigningTestApp
     poolSize: 1,
   });
   hsm.open();
-  const signing = testSigningDeps(fx.pool, hsm);
+  const signing = { ...testSigningDeps(fx.pool, hsm), ...overrides };
   const app = await buildApp({ logger: fx.logger, identityPublicKey: kit.publicKeyPem, hsm, signing });
   return {
     app,

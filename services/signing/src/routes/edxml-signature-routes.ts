@@ -28,8 +28,8 @@ export const maxEdxmlBytes = 2 * 1024 * 1024 * 1024;
 
 type SpooledEdxml = SignEdxmlInput['edxml'];
 
-/** The upload's file part written to `dir`, hashed as it streams; cut at the size limit, it is refused with 413. */
-export function spoolEdxmlUpload(dir: string): UploadSink<SpooledEdxml> {
+/** The upload's file part written to `dir`, hashed as it streams; cut at `limitBytes`, it is refused with 413. */
+export function spoolEdxmlUpload(dir: string, limitBytes = maxEdxmlBytes): UploadSink<SpooledEdxml> {
   return {
     take: async (stream) => {
       const file = path.join(dir, `${randomUUID()}.edxml`);
@@ -46,11 +46,11 @@ export function spoolEdxmlUpload(dir: string): UploadSink<SpooledEdxml> {
         await pipeline(stream, tap, fs.createWriteStream(file, { flags: 'wx' }));
       } catch (error) {
         if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new AppError('PAYLOAD_TOO_LARGE', `the edXML exceeds ${maxEdxmlBytes} bytes`);
+          throw new AppError('PAYLOAD_TOO_LARGE', `the edXML exceeds ${limitBytes} bytes`);
         }
         throw error;
       }
-      if (stream.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the edXML exceeds ${maxEdxmlBytes} bytes`);
+      if (stream.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `the edXML exceeds ${limitBytes} bytes`);
       return { file, sha256: hash.digest('hex'), sizeBytes };
     },
   };
@@ -73,10 +73,16 @@ export async function edxmlSignatureRoutes(app: ServiceApp, deps: SigningDeps): 
     },
     async (request) => {
       const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'edxml-upload-'));
+      const limitBytes = deps.maxEdxmlBytes ?? maxEdxmlBytes;
       try {
-        const { metadata, file } = await readUpload(request, EdxmlSignatureMetadata, spoolEdxmlUpload(dir), {
-          maxFileBytes: maxEdxmlBytes,
-        });
+        const { metadata, file } = await readUpload(
+          request,
+          EdxmlSignatureMetadata,
+          spoolEdxmlUpload(dir, limitBytes),
+          {
+            maxFileBytes: limitBytes,
+          },
+        );
         return await signEdxml(
           {
             ...(metadata.documentId ? { documentId: metadata.documentId } : {}),

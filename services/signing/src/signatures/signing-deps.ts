@@ -31,6 +31,8 @@ export type SigningDeps = {
   sessionTtlSeconds: number;
   topicPrefix: string;
   source: string;
+  /** The largest edXML message POST /v1/edxml-signatures takes (edxml-signature-routes.ts maxEdxmlBytes by default). */
+  maxEdxmlBytes?: number;
   /** Verifies claims other services make with the service key (routing's answer-sheet claims); absent: none accepted. */
   serviceClaims?: (token: string, expected: { audience: string; serviceName: string }) => Record<string, unknown>;
 };
