@@ -83,7 +83,8 @@ async function seed(pool: Pool): Promise<void> {
         [definitionId, agency(a), JSON.stringify(definition)],
       );
     }
-    // Every person holds an activated certificate (seed 000 §1b gating lets tasks be assigned to them).
+    // Every person holds an activated certificate, so that the gating of docs/domain/directives.md, Đà Nẵng §1b lets
+    // tasks be assigned to them.
     await tx.query(
       `INSERT INTO certificate_projection (certificate_id, agency_code, user_id, state, not_after, updated_at, last_event_id)
        SELECT gen_random_uuid(), d.agency_code, 'chuyen-vien-' || u, 'active', $1::timestamptz + interval '3 years', $1, 'bench'

@@ -1,4 +1,4 @@
--- One database per service (DESIGN.md), created when the postgres container first starts.
+-- One database per service (ARCHITECTURE.md "Services"), created when the postgres container first starts.
 CREATE DATABASE vanthu_documents ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE vanthu_signing ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE vanthu_routing ENCODING 'UTF8' TEMPLATE template0;

@@ -415,7 +415,7 @@ export async function seedSandbox(options: SeedOptions): Promise<SandboxManifest
   say('  ✓ personal certificates active, with signature images');
 
   // 3b. Since the gating date (16/4/2026) no electronic task goes to a person without an activated certificate unless
-  // the head of the agency allowed it in writing (docs/domain/directives.md seed 000 §1b): the clerk's permission.
+  // the head of the agency allowed it in writing (docs/domain/directives.md, Đà Nẵng §1b): the clerk's permission.
   // The province's administrator grants it: every login with an exception is of the People's Committee.
   for (const person of sandboxLogins.filter((l) => l.exception && l.agency === sandboxProvince.code)) {
     const { items } = await admin.GET('/v1/certificate-exceptions', { params: { query: { userId: person.user } } });

@@ -1174,8 +1174,9 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await close(office, id)).status).toBe(409);
     expect((await close(office, second)).status).toBe(200);
 
-    // Signed answers (seed 000 §3b): the member's answer sheet, signed through signing's two-step session with the
-    // member's own certificate, counts once signing reports the signature; the close stores the summary of answers.
+    // Signed answers (docs/domain/directives.md, Đà Nẵng §3b): the member's answer sheet, signed through signing's
+    // two-step session with the member's own certificate, counts once signing reports the signature; the close stores
+    // the summary of answers.
     const signed = idOf(await open(office, { ...ask, signedAnswers: true }));
     expect((await an.json('POST', `/v1/consultations/${signed}/answers`, { answer: 'agree' })).status).toBe(409);
     const sheet = (client: Checked, body: unknown, headers?: Record<string, string>) =>

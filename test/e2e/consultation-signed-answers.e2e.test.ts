@@ -10,7 +10,7 @@ import { eventually } from '../support/wait';
 import { makePdf } from '../support/pdfs';
 import { pdfsig } from '../../services/signing/test/support';
 
-// Signed consultation answers (lấy ý kiến, docs/domain/directives.md seed 000 §3b) through the gateway, as an
+// Signed consultation answers (lấy ý kiến, docs/domain/directives.md, Đà Nẵng §3b) through the gateway, as an
 // integrator calls them: a specialist member, who is no leader, signs their answer sheet with their own token through
 // signing's two-step session (kind consultation-answer, on routing's claim); signing refuses that kind without the
 // claim, on another document, or with another member's claim, and still refuses the specialist an initial. The

@@ -242,7 +242,7 @@ it('a công văn drafted, returned once, initialled again, approved with a token
     await (await as('adminA')).POST('/v1/certificates/{id}/activate', { params: { path: { id: registered.id } } });
   }
   // After 16/4/2026 no electronic task goes to a person without an activated certificate: the others work under
-  // the head of the agency's written exception (docs/domain/directives.md seed 000 §1b).
+  // the head of the agency's written exception (docs/domain/directives.md, Đà Nẵng §1b).
   const exceptions: [Who, Who[]][] = [
     ['adminA', ['specialist', 'clerkA']],
     ['adminB', ['clerkB', 'director', 'lead', 'cooperator', 'informed']],

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-// The shared pyHanko corpus lives beside the repository (`<repo>/../shared`), wherever the
-// repository was cloned; /work/shared is where our machines keep it.
+// The pyHanko corpus is not part of the repository (docs/domain/signing.md §3): it is kept in a `shared` checkout
+// next to the clone (a sibling directory), wherever the repository was cloned; /work/shared on our machines.
 const candidates = [
   path.resolve(__dirname, '..', '..', '..', 'shared', 'corpora', 'pyhanko-pdf'),
   '/work/shared/corpora/pyhanko-pdf',

@@ -1,7 +1,7 @@
 -- Up Migration
 
 -- Transactional outbox: written in the same transaction as the change it announces, published
--- to Kafka by the relay, never lost while Kafka is down (DESIGN.md "Events").
+-- to Kafka by the relay, never lost while Kafka is down (ARCHITECTURE.md "Events").
 CREATE TABLE outbox (
   position        bigserial PRIMARY KEY,
   event_id        uuid        NOT NULL UNIQUE,
@@ -55,7 +55,7 @@ CREATE TABLE inbox_dead_letter (
   failed_at    timestamptz NOT NULL DEFAULT now()
 );
 
--- Idempotency-Key (DESIGN.md "API conventions"): a repeat of a mutating POST returns the
+-- Idempotency-Key (ARCHITECTURE.md "Conventions"): a repeat of a mutating POST returns the
 -- first result. Scoped to the caller so one agency's key never answers another's request.
 CREATE TABLE idempotency_keys (
   agency_code     text        NOT NULL,

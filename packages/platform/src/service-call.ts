@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode } from './errors';
 
-// One way for a service to call another over HTTP (ARCHITECTURE.md "Synchronous calls"): the identity assertion and
+// One way for a service to call another over HTTP (ARCHITECTURE.md "Identity between services"): the identity assertion and
 // request id travel with the call, a service that cannot be reached or fails is 503 with Retry-After (the caller's
 // client or queue tries again), and the called service's refusal passes through under the same error code, with its
 // detail, so that what an integrator reads does not depend on which service said no.

@@ -1,7 +1,7 @@
 -- Up Migration
 
 -- The province's organisation directory, keyed by mã định danh (NĐ 30/2020 Phụ lục VI: OrganId
--- String(13)). Lookups are by code, never by name (requirements §7.20).
+-- String(13)). Lookups are by code, never by name (docs/domain/requirements.md §7.20).
 CREATE TABLE organisations (
   code         text        PRIMARY KEY CHECK (char_length(code) <= 13),
   name         text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),

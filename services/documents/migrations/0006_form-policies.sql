@@ -1,7 +1,8 @@
 -- Up Migration
 
 -- An agency's own form policy (which document types go electronic-only, electronic plus paper,
--- or paper-only), overriding the default taken from seed 002 (QĐ 648/QĐ-UBND Phụ lục I–III).
+-- or paper-only), overriding the default taken from QĐ 648/QĐ-UBND Phụ lục I–III
+-- (docs/domain/directives.md, Lục Nam).
 CREATE TABLE form_policies (
   agency_code text        NOT NULL,
   type_code   text        NOT NULL,

@@ -417,7 +417,7 @@ describe('organisation directory', () => {
   });
 });
 
-describe('form policy (QĐ 648/QĐ-UBND Phụ lục I–III; docs/domain/directives.md, seed 002)', () => {
+describe('form policy (QĐ 648/QĐ-UBND Phụ lục I–III; docs/domain/directives.md, Lục Nam)', () => {
   it('defaults to the seed’s lists, refuses electronic outgoing drafts of paper-only types, and takes agency overrides', async () => {
     const policy = (await h.app.inject({ method: 'GET', url: '/v1/document-types/form-policy', headers: h.asA })).json()
       .items as { typeCode: string; form: string; source: string }[];

@@ -1,7 +1,7 @@
 -- Up Migration
 
--- Projection of documents built only from events (DESIGN.md: reporting owns projections and
--- can be rebuilt by replaying the topics from the beginning).
+-- Projection of documents built only from events (ARCHITECTURE.md "Reporting from events": reporting owns
+-- projections and can be rebuilt by replaying the topics from the beginning).
 CREATE TABLE document_facts (
   document_id  uuid        PRIMARY KEY,
   agency_code  text        NOT NULL,

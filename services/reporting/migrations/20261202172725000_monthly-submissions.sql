@@ -1,6 +1,6 @@
 -- Up Migration
 
--- Báo cáo hằng tháng (docs/domain/directives.md seed 000 §1đ): each agency's report of a month as it was sent to the
+-- Báo cáo hằng tháng (docs/domain/directives.md, Đà Nẵng §1đ): each agency's report of a month as it was sent to the
 -- report collector, every revision kept (an agency may re-submit after correcting its data); the PDF is stored so
 -- the collector reads what was sent, not a report recomputed later.
 CREATE TABLE report_submissions (

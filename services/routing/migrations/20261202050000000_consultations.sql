@@ -1,6 +1,6 @@
 -- Up Migration
 
--- Lấy ý kiến (consultation, docs/domain/directives.md seed 000 §2d and §3b): a question on a document put to named
+-- Lấy ý kiến (consultation, docs/domain/directives.md, Đà Nẵng §2d and §3b): a question on a document put to named
 -- members with one deadline and a completion rule; each member answers once.
 CREATE TABLE consultations (
   id           uuid        PRIMARY KEY,

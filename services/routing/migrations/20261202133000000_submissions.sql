@@ -1,7 +1,7 @@
 -- Up Migration
 
--- Hồ sơ trình (submissions to a higher level, docs/domain/directives.md seed 000 §1d): each agency's rules for
--- the dossiers its units send up: whether only a unit leader's account may send one (seed 002 §1), which
+-- Hồ sơ trình (submissions to a higher level, docs/domain/directives.md, Đà Nẵng §1d): each agency's rules for
+-- the dossiers its units send up: whether only a unit leader's account may send one (Lục Nam §1, same file), which
 -- components each document type needs and which of them must carry a signature.
 CREATE TABLE submission_policies (
   agency_code                text        PRIMARY KEY,

@@ -1,6 +1,6 @@
 -- Up Migration
 
--- Incident mode (sự cố) of an agency's system: docs/domain/directives.md seed 003 Điều 8.5c lets the records office
+-- Incident mode (sự cố) of an agency's system: docs/domain/directives.md, Ngã Năm Điều 8.5c lets the records office
 -- issue on paper "when the software fails" and issue the digitised copy afterwards (TT 01/2019 Điều 11.2). An
 -- administrator declares it with its start and reason and ends it; one incident of an agency is open at a time.
 CREATE TABLE incidents (

@@ -1,6 +1,6 @@
 -- Up Migration
 
--- Signed answers to a consultation (docs/domain/directives.md seed 000 §2d and §3b: the members sign their answers
+-- Signed answers to a consultation (docs/domain/directives.md, Đà Nẵng §2d and §3b: the members sign their answers
 -- digitally). A consultation opened with signed_answers takes an answer only as an answer sheet: a small PDF routing
 -- writes and stores in documents, which the member signs with their own certificate through signing's two-step
 -- session; the answer counts only when signing reports (signature.applied) a signature by that member on that sheet.

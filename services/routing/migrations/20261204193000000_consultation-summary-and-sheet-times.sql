@@ -1,6 +1,6 @@
 -- Up Migration
 
--- The summary of answers (tổng hợp ý kiến, docs/domain/directives.md seed 000 §2d) is one document in documents per
+-- The summary of answers (tổng hợp ý kiến, docs/domain/directives.md, Đà Nẵng §2d) is one document in documents per
 -- consultation. Its id is kept here the moment documents answers, on a connection of its own that commits at once, so a
 -- close that fails after documents stored the summary (documents slow, the dossier closed, a crash) and is retried
 -- reuses that document: a retry that writes other bytes (it closes later) adds a version to it instead of a document.

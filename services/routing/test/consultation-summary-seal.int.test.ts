@@ -8,7 +8,7 @@ import { pdfsig } from '../../signing/test/support';
 import { people, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
-// The summary of a consultation's answers (tổng hợp ý kiến, docs/domain/directives.md seed 000 §2d) is sealed with the
+// The summary of a consultation's answers (tổng hợp ý kiến, docs/domain/directives.md, Đà Nẵng §2d) is sealed with the
 // agency's organisation signature: routing stores it in documents, the real signing service seals it (its service seal
 // of kind consultation-summary, with the test HSM's key of agency A), and routing stores the sealed file as the
 // summary's next version. A close that crashes after documents stored the summary, or after it stored the seal, is

@@ -5,7 +5,7 @@ import type { Harness } from './http-harness';
 import { multipartBody } from '../../../test/support/multipart';
 import { makeScan } from '../../documents/test/scan-files';
 
-// Paper fallback (docs/domain/directives.md seed 003 Điều 8.5c): the administrator declares incident mode, the clerk
+// Paper fallback (docs/domain/directives.md, Ngã Năm Điều 8.5c): the administrator declares incident mode, the clerk
 // issues on paper during it, and when it ends a task asks for the digitised copy, which only documents' copy.made
 // completes.
 

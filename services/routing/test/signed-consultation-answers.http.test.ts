@@ -6,8 +6,8 @@ import { DocumentsClient } from '../src';
 import { people, signatureApplied, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
-// Signed answers to a consultation (docs/domain/directives.md seed 000 §2d, §3b) and the summary of answers filed in the
-// document's dossier. Signing is represented by the event it publishes once it has checked a two-step signature
+// Signed answers to a consultation (docs/domain/directives.md, Đà Nẵng §2d, §3b) and the summary of answers filed in
+// the document's dossier. Signing is represented by the event it publishes once it has checked a two-step signature
 // against the member's registered, activated certificate (signature.applied): routing never sees the signature itself.
 
 let h: Harness;

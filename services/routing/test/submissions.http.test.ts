@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { agency, otherAgency, people, signatureApplied, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
-// Hồ sơ trình (docs/domain/directives.md seed 000 §1d, §2a, §2c; seed 002 §1): a dossier sent up from the unit
-// leader's account, checked by the Office for its components, the content initial and valid signatures.
+// Hồ sơ trình (docs/domain/directives.md, Đà Nẵng §1d, §2a, §2c; Lục Nam §1): a dossier sent up from the unit leader's
+// account, checked by the Office for its components, the content initial and valid signatures.
 
 let h: Harness;
 beforeAll(async () => {

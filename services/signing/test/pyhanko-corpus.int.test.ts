@@ -9,7 +9,7 @@ import { validatePdf } from '../src/validation/validate-pdf';
 import { validationOptions } from './fixtures/validation-support';
 import { pyhankoCorpus } from '../../../test/support/corpus';
 
-// Every file of the pyHanko corpus (../shared/corpora/pyhanko-pdf) with a deliberate outcome.
+// Every file of the pyHanko corpus (test/support/corpus.ts says where it is found) with a deliberate outcome.
 // pyHanko's test certificates are not ours: like an integrator testing their own PKI, each
 // file's own self-signed certificates are supplied as per-request trust anchors; validation is
 // offline, as of 2020-12-01 (inside those certificates' validity). Their B-B signatures carry no

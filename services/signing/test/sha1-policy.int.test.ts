@@ -8,7 +8,7 @@ import { congVan, validationOptions } from './fixtures/validation-support';
 import { certPool, infra, padesSettings, personCertificate } from './support';
 import { issuerAndSerialOf } from '../src/x509/certificate';
 
-// Signing.md §6 item 18: SHA-1 is an explicit, configurable policy. Our engine never signs with
+// docs/domain/signing.md §6 item 18: SHA-1 is an explicit, configurable policy. Our engine never signs with
 // SHA-1, so the legacy signature is assembled here by hand with the test PKI.
 const NULL = Buffer.from([0x05, 0x00]);
 const SHA1 = '1.3.14.3.2.26';

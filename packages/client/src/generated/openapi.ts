@@ -5673,7 +5673,7 @@ export interface operations {
                             typeCode: string;
                             typeName: string;
                             form: "electronic" | "electronic-and-paper" | "paper";
-                            /** @description default (seed 002 Phụ lục I–III) or agency */
+                            /** @description default (QĐ 648/QĐ-UBND Phụ lục I–III) or agency */
                             source: string;
                         }[];
                     };
@@ -5741,7 +5741,7 @@ export interface operations {
                             typeCode: string;
                             typeName: string;
                             form: "electronic" | "electronic-and-paper" | "paper";
-                            /** @description default (seed 002 Phụ lục I–III) or agency */
+                            /** @description default (QĐ 648/QĐ-UBND Phụ lục I–III) or agency */
                             source: string;
                         }[];
                     };
@@ -9388,7 +9388,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         agencyCode: string;
-                        /** @description A dossier sent from a specialist’s account is returned automatically (seed 002 §1) */
+                        /** @description A dossier sent from a specialist’s account is returned automatically (Lục Nam, công văn 607/UBND-VP §1) */
                         senderMustBeUnitLeader: boolean;
                         /** @description By the draft’s document type code (QĐ, CV, …); "*" for every other type */
                         requiredComponents: {
@@ -9463,7 +9463,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         agencyCode: string;
-                        /** @description A dossier sent from a specialist’s account is returned automatically (seed 002 §1) */
+                        /** @description A dossier sent from a specialist’s account is returned automatically (Lục Nam, công văn 607/UBND-VP §1) */
                         senderMustBeUnitLeader: boolean;
                         /** @description By the draft’s document type code (QĐ, CV, …); "*" for every other type */
                         requiredComponents: {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { AgencyCode, Timestamp, Uuid } from '../common';
 
-// Lấy ý kiến (consultation, docs/domain/directives.md seed 000 §2d): the members asked, their answers and the close,
+// Lấy ý kiến (consultation, docs/domain/directives.md, Đà Nẵng §2d): the members asked, their answers and the close,
 // with the fields reporting needs to compute answer rates without lookups.
 
 export const ConsultationCompletion = Type.Union(

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { AgencyCode, Timestamp, Uuid } from '../common';
 
-// Paper fallback (docs/domain/directives.md seed 003 Điều 8.5c; TT 01/2019 Điều 11.2): while an agency's system is
+// Paper fallback (docs/domain/directives.md, Ngã Năm Điều 8.5c; TT 01/2019 Điều 11.2): while an agency's system is
 // in incident mode its records office may issue on paper, and issues the digitised copy once the incident ends.
 
 export const incidentDeclaredV1 = {

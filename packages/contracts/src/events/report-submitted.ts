@@ -2,8 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { AgencyCode, Sha256Hex, Timestamp } from '../common';
 
-// Báo cáo hằng tháng: each agency's monthly compliance report reaches the Department of Science and Technology
-// (Sở KH&CN) on the first working day of the next month (docs/domain/directives.md seed 000 §1đ).
+// Báo cáo hằng tháng: each agency reports its compliance every month to the Department of Science and Technology
+// (Sở KH&CN; docs/domain/directives.md, Đà Nẵng §1đ). Reporting's month-start job sends every report not yet sent
+// on the first working day of the next month (docs/domain/reporting.md).
 
 export const reportSubmittedV1 = {
   type: 'vn.vanthu.report.submitted.v1',

@@ -84,7 +84,7 @@ export async function organisationRoutes(app: ServiceApp, deps: DocumentsService
         typeCode: Type.String(),
         typeName: Type.String(),
         form: Form,
-        source: Type.String({ description: 'default (seed 002 Phụ lục I–III) or agency' }),
+        source: Type.String({ description: 'default (QĐ 648/QĐ-UBND Phụ lục I–III) or agency' }),
       }),
     ),
   });

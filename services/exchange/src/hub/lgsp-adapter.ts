@@ -10,8 +10,8 @@ import type {
 } from './hub-adapter';
 import { streamedAnswer } from './streamed-answer';
 
-// The provincial LGSP REST shape (docs/domain/edxml-facts.md §3.3; requirements.md §3.4, the Lạng Sơn
-// integration): `X-SystemId` and `X-SecretKey` on every call; `POST /v1/sendEdoc` multipart with the
+// The provincial LGSP REST shape (docs/domain/edxml-facts.md §3.3; docs/domain/requirements.md §3.4,
+// the Lạng Sơn integration): `X-SystemId` and `X-SecretKey` on every call; `POST /v1/sendEdoc` multipart with the
 // edXML as `edocFile` and a `messageType` field; `GET /v1/syncReceivedEdocList?messageType&fromDate&toDate`
 // (yyyy/MM/dd); `GET /v1/getEdoc?docId` answering the edXML base64 in `data.edxml`; `POST /v1/updateStatus
 // {docId, status}`. Answers are `{success, message, docId | data}`; a refusal is `{success: false, data:

@@ -26,7 +26,8 @@ export async function answerConsultation(
     if (consultation.state === 'closed')
       throw new AppError('CONFLICT', `consultation ${consultation.id} is closed (${consultation.closeReason})`);
     if (consultation.signedAnswers)
-      // Seed 000 §3b: here the answer is signed by the member; an unsigned word does not count.
+      // docs/domain/directives.md, Đà Nẵng §3b: here the answer is signed by the member; an unsigned word does not
+      // count.
       throw new AppError(
         'CONFLICT',
         `consultation ${consultation.id} takes signed answers only: POST /v1/consultations/${consultation.id}/answer-sheets, then sign the sheet`,

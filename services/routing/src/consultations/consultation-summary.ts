@@ -31,7 +31,7 @@ const fromJson = (json: Record<string, unknown>): ConsultationSummary => {
 };
 
 /**
- * Writes the summary of answers (tổng hợp ý kiến, docs/domain/directives.md seed 000 §2d) of a consultation being
+ * Writes the summary of answers (tổng hợp ý kiến, docs/domain/directives.md, Đà Nẵng §2d) of a consultation being
  * closed, stores it in documents with routing's service identity, has signing seal it with the agency's organisation
  * signature, stores the sealed file as its next version and files the summary in the document's dossier when it has
  * one; in the close's transaction, so documents or signing unreachable, the close waits (503) rather than close

@@ -56,7 +56,7 @@ async function remind(tx: Tx, timer: Timer, ctx: TimerContext): Promise<void> {
 
 /**
  * consultation-overdue: at the deadline the answers still missing are marked overdue and the person who opened it
- * is alerted (docs/domain/directives.md seed 000 §2d: members who have not answered by the deadline are listed). The
+ * is alerted (docs/domain/directives.md, Đà Nẵng §2d: members who have not answered by the deadline are listed). The
  * consultation stays open: late answers still count, reported late, until its rule or its opener closes it.
  */
 async function markOverdue(tx: Tx, timer: Timer, ctx: TimerContext): Promise<void> {

@@ -21,10 +21,11 @@ export type OpenConsultationInput = {
 };
 
 /**
- * Lấy ý kiến (docs/domain/directives.md seed 000 §2d): the question on a document goes to each member, with one
+ * Lấy ý kiến (docs/domain/directives.md, Đà Nẵng §2d): the question on a document goes to each member, with one
  * deadline and a completion rule. After the gating date a member without an activated certificate (and no written
- * exception) cannot be asked (seed 000 §1b), exactly like a task assignment. The deadline carries a task's boundary
- * timers: a reminder before it (`remindAt`, or after three quarters of the working time) and the overdue mark at it.
+ * exception) cannot be asked (Đà Nẵng §1b, same file), exactly like a task assignment. The deadline carries a task's
+ * boundary timers: a reminder before it (`remindAt`, or after three quarters of the working time) and the overdue
+ * mark at it.
  */
 export async function openConsultation(
   input: OpenConsultationInput,

@@ -45,7 +45,7 @@ function assertMayAnswer(
 type Refusal = { refused: { code: 'CONFLICT' | 'FORBIDDEN' | 'NOT_FOUND'; message: string } };
 
 /**
- * A member's signed answer, step one (docs/domain/directives.md seed 000 §3b): routing writes the answer sheet
+ * A member's signed answer, step one (docs/domain/directives.md, Đà Nẵng §3b): routing writes the answer sheet
  * (phiếu lấy ý kiến) as a PDF and stores it in documents as the member's own document; the member signs it through
  * signing's two-step session with their own certificate (POST /v1/signing-sessions on this document and version).
  * The answer counts only when signing reports that signature (acceptSignedAnswer).
@@ -152,7 +152,7 @@ export const answerSheetAudience = 'vanthu-signing:consultation-answer';
 /**
  * Routing vouches, with the service key, that this document at this version and digest is this member's answer sheet
  * in this consultation of the agency; signing grants the member a `consultation-answer` signature on it and on
- * nothing else (docs/domain/directives.md seed 000 §3b: members sign their own answers, whatever their role).
+ * nothing else (docs/domain/directives.md, Đà Nẵng §3b: members sign their own answers, whatever their role).
  */
 function answerSheetClaim(ctx: RoutingContext, sheet: AnswerSheetRecord): string | null {
   if (!ctx.serviceClaims) return null;

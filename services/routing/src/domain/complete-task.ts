@@ -115,8 +115,8 @@ export async function applyCompletionForm(
       const findings = await checkDossier(tx, ctx, process, policy);
       const round = process.variables.round;
       if (findings.length > 0) {
-        // Seed 000 §2a: an incomplete dossier is not presented; it goes back to its sender with the reason,
-        // who corrects it and initials again (§2c).
+        // docs/domain/directives.md, Đà Nẵng §2a: an incomplete dossier is not presented; it goes back to its sender
+        // with the reason, who corrects it and initials again (§2c).
         const reason = [
           'Hồ sơ chưa đủ điều kiện trình: ',
           findings.map((f) => f.message).join('; '),
@@ -280,7 +280,7 @@ async function issue(
 
 /**
  * The sender sends the dossier up, round after round: the components as they are now (a correction may replace
- * them) and the round's number, so the history shows every round (docs/domain/directives.md seed 000 §2c).
+ * them) and the round's number, so the history shows every round (docs/domain/directives.md, Đà Nẵng §2c).
  */
 async function sendSubmission(
   tx: Tx,

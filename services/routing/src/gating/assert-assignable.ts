@@ -5,7 +5,7 @@ import { assignabilityFacts, findGatingSetting } from '../repositories/gating-re
 /**
  * From this date no electronic task goes to a person without an activated public-service certificate
  * (chữ ký số chuyên dùng công vụ), unless the head of the agency allowed it in writing
- * (docs/domain/directives.md, seed 000 §1b). An agency may set its own date.
+ * (docs/domain/directives.md, Đà Nẵng §1b). An agency may set its own date.
  */
 export const defaultGatingDate = '2026-04-16';
 

@@ -13,7 +13,7 @@ export type DeclareIncidentInput = NewIncident;
 
 /**
  * An agency administrator declares incident mode (sự cố): from its start the records office may issue on paper
- * (docs/domain/directives.md seed 003 Điều 8.5c). The start may lie in the past (the record follows the failure),
+ * (docs/domain/directives.md, Ngã Năm Điều 8.5c). The start may lie in the past (the record follows the failure),
  * never in the future; one incident of an agency is open at a time.
  */
 export async function declareIncident(

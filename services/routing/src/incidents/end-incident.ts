@@ -24,7 +24,7 @@ export const digitisationStep = 'paper-digitisation';
 
 /**
  * The administrator ends incident mode. Every document issued on paper during it now needs its digitised copy
- * (docs/domain/directives.md seed 003 Điều 8.5c: "later issues the digitised copy"): a task opens for the clerk
+ * (docs/domain/directives.md, Ngã Năm Điều 8.5c: "later issues the digitised copy"): a task opens for the clerk
  * who issued it, due one working day after the end, and completes only when documents reports that copy
  * (`copy.made`, a digitised SY of that document). One already made during the incident completes the process now.
  */

@@ -18,7 +18,7 @@ export type IssueOnPaperInput = { taskId: string; body: PaperIssueBody };
 
 /**
  * During incident mode the clerk issues on paper instead of sealing and sending electronically
- * (docs/domain/directives.md seed 003 Điều 8.5c; TT 01/2019 Điều 11.2). Only on the clerk's issuing steps (the
+ * (docs/domain/directives.md, Ngã Năm Điều 8.5c; TT 01/2019 Điều 11.2). Only on the clerk's issuing steps (the
  * agency's signature or the issue itself): the task completes with the paper issue, the steps of the electronic
  * issue are not taken, and the process stays open until the digitised copy is made once the incident has ended.
  */

@@ -3,7 +3,7 @@ import type { PDFFont, PDFPage } from 'pdf-lib';
 import { drawCentred, drawTable, embedFontFiles, wrapText } from '@vanthu/pdf';
 import { vietnamClockText } from '@vanthu/platform';
 
-// The two PDFs of a consultation (lấy ý kiến, docs/domain/directives.md seed 000 §2d): the answer sheet a member signs
+// The two PDFs of a consultation (lấy ý kiến, docs/domain/directives.md, Đà Nẵng §2d): the answer sheet a member signs
 // and the summary of answers filed in the document's dossier. New files, so pdf-lib writes them and packages/pdf lays
 // out their text and tables, as documents' registers and reporting's reports are laid out.
 

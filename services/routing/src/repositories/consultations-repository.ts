@@ -29,7 +29,7 @@ export type ConsultationRecord = {
   openedAt: Date;
   closedAt: Date | null;
   remindedAt: Date | null;
-  /** Answers count only as answer sheets signed by the member (seed 000 §3b). */
+  /** Answers count only as answer sheets signed by the member (docs/domain/directives.md, Đà Nẵng §3b). */
   signedAnswers: boolean;
   /** The summary of answers stored in documents at the close, and the dossier it was filed in. */
   summaryDocumentId: string | null;

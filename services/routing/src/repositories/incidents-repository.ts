@@ -1,6 +1,6 @@
 import type { Tx } from '@vanthu/platform';
 
-// Incident mode and what the records office issued on paper during it (docs/domain/directives.md seed 003
+// Incident mode and what the records office issued on paper during it (docs/domain/directives.md, Ngã Năm
 // Điều 8.5c): one mapper per aggregate, the paper issues with their incident.
 
 export type IncidentRecord = {

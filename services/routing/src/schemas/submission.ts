@@ -9,7 +9,7 @@ const ComponentName = Type.String({
   description: 'to-trinh (tờ trình), attachment, report, opinions (tổng hợp ý kiến), … as the agency names them',
 });
 
-/** One document of a dossier sent up besides the draft itself (docs/domain/directives.md seed 000 §1d). */
+/** One document of a dossier sent up besides the draft itself (docs/domain/directives.md, Đà Nẵng §1d). */
 export const SubmissionComponent = Type.Object(
   { component: ComponentName, documentId: Uuid },
   { additionalProperties: false },
@@ -22,7 +22,8 @@ export const SubmissionPolicy = Type.Object(
   {
     agencyCode: Type.String(),
     senderMustBeUnitLeader: Type.Boolean({
-      description: 'A dossier sent from a specialist’s account is returned automatically (seed 002 §1)',
+      description:
+        'A dossier sent from a specialist’s account is returned automatically (Lục Nam, công văn 607/UBND-VP §1)',
     }),
     requiredComponents: Type.Record(Type.String(), Type.Array(ComponentName), {
       description: 'By the draft’s document type code (QĐ, CV, …); "*" for every other type',

@@ -31,10 +31,10 @@ function failedValidation(validations: DocumentValidationFact[], version: number
 }
 
 /**
- * The Office's check of a dossier sent up (docs/domain/directives.md seed 000 §2a): the components the draft's
+ * The Office's check of a dossier sent up (docs/domain/directives.md, Đà Nẵng §2a): the components the draft's
  * document type needs are there, the sending unit's leader placed the content initial on the current content
- * of the draft (seed 000 §1d), and every component that must be signed carries a signature on its current
- * content that signing has not found invalid. Signatures and verdicts come from routing's own projection of
+ * of the draft (Đà Nẵng §1d, same file), and every component that must be signed carries a signature on its
+ * current content that signing has not found invalid. Signatures and verdicts come from routing's own projection of
  * signing's events.
  */
 export async function checkDossier(

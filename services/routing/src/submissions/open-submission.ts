@@ -38,7 +38,7 @@ export async function checkComponents(
 
 /**
  * Opens a submission (hồ sơ trình) on a draft. The dossier must be sent from the account of the unit's
- * leader (docs/domain/directives.md seed 002 §1: drafts sent from a specialist's account are returned, not
+ * leader (docs/domain/directives.md, Lục Nam §1: drafts sent from a specialist's account are returned, not
  * examined): where the agency keeps that rule, one started by someone else is recorded and returned at once,
  * with the reason, and opens no task.
  */

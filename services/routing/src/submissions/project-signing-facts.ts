@@ -3,7 +3,7 @@ import type { Tx } from '@vanthu/platform';
 import { insertSignatureFact, upsertValidationFact } from '../repositories/submissions-repository';
 
 // Routing's projection of what signing reports on any document of an agency, so the Office's check of a
-// dossier sent up (docs/domain/directives.md seed 000 §2a) reads routing's own rows, never signing's tables.
+// dossier sent up (docs/domain/directives.md, Đà Nẵng §2a) reads routing's own rows, never signing's tables.
 // Called inside the consumer's inbox transaction: each event is applied once.
 
 export async function projectSignatureApplied(tx: Tx, event: SignatureAppliedV1): Promise<void> {

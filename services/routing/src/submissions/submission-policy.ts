@@ -4,9 +4,9 @@ import { findSubmissionPolicy, upsertSubmissionPolicy } from '../repositories/su
 import type { SubmissionPolicy, SubmissionPolicyUpdate } from '../schemas/submission';
 
 /**
- * The defaults: only the unit leader's account sends (seed 002 §1: a draft sent from a specialist's account is
- * returned, not examined), every dossier carries a tờ trình, and the tờ trình is signed (seed 002 §1: "phải có Tờ
- * trình của lãnh đạo cơ quan, đơn vị kèm theo").
+ * The defaults (docs/domain/directives.md, Lục Nam §1): only the unit leader's account sends (a draft sent from a
+ * specialist's account is returned, not examined), every dossier carries a tờ trình, and the tờ trình is signed
+ * ("phải có Tờ trình của lãnh đạo cơ quan, đơn vị kèm theo").
  */
 export const defaultSubmissionPolicy = {
   senderMustBeUnitLeader: true,

@@ -129,7 +129,7 @@ export async function prepareSigningSession(
   const command = { ...input, level: input.level ?? 'B-LT', scheme: input.scheme ?? 'rsa-pkcs1' };
   // NĐ 30/2020 Điều 10–13 (flow): content initials by the unit leader, format initials by the
   // format checker, the approval by the person with authority.
-  // A consultation's member signs their own answer sheet whatever their role (docs/domain/directives.md seed 000 §3b),
+  // A consultation's member signs their own answer sheet whatever their role (docs/domain/directives.md, Đà Nẵng §3b),
   // on routing's claim that the document is that sheet (answerSheetFor); it is no initial and no approval.
   const answerSheet = command.kind === 'consultation-answer' ? answerSheetFor(command, ctx) : undefined;
   if (command.kind === 'approval') requireRole(identity, 'agency-leader');

@@ -109,7 +109,7 @@ async function monthlyReport(input: { month: string; pdf: Buffer }, agencyCode: 
 }
 
 /**
- * Routing's summary of a consultation's answers (tổng hợp ý kiến, docs/domain/directives.md seed 000 §2d), which it
+ * Routing's summary of a consultation's answers (tổng hợp ý kiến, docs/domain/directives.md, Đà Nẵng §2d), which it
  * stored in documents itself. Signing reads it from documents with routing's own identity (so only a document of the
  * agency that identity names is found at all) and seals it only when documents says routing made the document and
  * that very version, the version is the current one, and its Keywords declare it that agency's summary of that

@@ -46,9 +46,9 @@ async function issuedDocument(
 
 /**
  * Sends an issued document again as an update (BussinessDocType 2) or replacement (3) to every recipient
- * the original document reached through the hub (QCVN 102:2016 TraceHeaderList.Bussiness; requirements.md
- * §3.2). The message is built now, from the document's metadata and current PDF, and waits in the durable
- * queue like any send. Bussiness.DocumentId names the original; a replacement also lists it in
+ * the original document reached through the hub (QCVN 102:2016 TraceHeaderList.Bussiness;
+ * docs/domain/requirements.md §3.2). The message is built now, from the document's metadata and current PDF,
+ * and waits in the durable queue like any send. Bussiness.DocumentId names the original; a replacement also lists it in
  * ReplacementInfoList with the organs it went to.
  */
 async function sendBusinessDocument(

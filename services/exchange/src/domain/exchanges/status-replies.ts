@@ -7,7 +7,7 @@ import type { StatusCode, StatusMessage } from '../edxml/model';
 import { statusFor } from './run-hub-jobs';
 
 // The statuses a recipient sends back about a document it received (QCVN 102:2016 StatusCode;
-// requirements.md §3.3): each is queued once per exchange (a job key), and the processing statuses
+// docs/domain/requirements.md §3.3): each is queued once per exchange (a job key), and the processing statuses
 // only move forward: 03 registered → 04 assigned → 05 being handled → 06 done. An event that arrives
 // late (a registration seen after the assignment) queues nothing.
 
