@@ -174,6 +174,38 @@ describe('monthly compliance report from events', () => {
     }
   });
 
+  it('keeps the certificate holders month by month, each month recomputed from the certificate events', async () => {
+    // Registered on 29 October, some activated on 31 October and some on 1 December, one released on 6 November; the
+    // approvals and initials signed in November: each month's end gives other counts.
+    const monthEnds = {
+      '2026-09': '2026-10-01',
+      '2026-10': '2026-11-01',
+      '2026-11': '2026-12-01',
+      '2026-12': '2027-01-01',
+    };
+    const seen = new Set<string>();
+    for (const [month, end] of Object.entries(monthEnds))
+      for (const agencyCode of agencies) {
+        const { status, body } = await get(`/v1/reports/compliance?month=${month}&agency=${agencyCode}`);
+        expect(status).toBe(200);
+        const expected = expectedCertificates(activity, agencyCode, Date.parse(`${end}T00:00:00+07:00`));
+        expect({ month, agencyCode, certificates: body.certificates }).toEqual({
+          month,
+          agencyCode,
+          certificates: expected,
+        });
+        seen.add(JSON.stringify(expected));
+      }
+    expect(seen.size).toBeGreaterThan(3);
+    // The province side by side reads the same kept counts.
+    const { body: province } = await get('/v1/reports/province?month=2026-10');
+    for (const row of province.annex2)
+      expect(row).toMatchObject({
+        certificateHolders: expectedCertificates(activity, row.agencyCode, Date.parse('2026-11-01T00:00:00+07:00'))
+          .holders,
+      });
+  });
+
   it('puts the province side by side, ranked, with Phụ lục 1 and 2', async () => {
     const { status, body } = await get('/v1/reports/province?month=2026-11');
     expect(status).toBe(200);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@vanthu/platform';
 import type { CloudEvent, Identity, ServiceApp } from '@vanthu/platform';
 import type { ConsultationAnsweredV1, ConsultationClosedV1, ConsultationOpenedV1 } from '@vanthu/contracts';
 import { buildApp } from '../src/app';
 import { migrationsDir } from '../src/config';
-import { reportingHandlers } from '../src/events/consumers';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { createIdentityKit } from '../../../test/support/identities';
+import { projectEvents } from './projected-events';
 
 // Consultations on time from routing's consultation events: every member asked counts, a member who let the
 // deadline pass without answering counts as late, one whose deadline is still ahead does not count yet.
@@ -65,10 +64,7 @@ const closed = (id: string, agencyCode: string, dueAt: string, at: string, unans
   } satisfies ConsultationClosedV1);
 
 const deliver = async (events: CloudEvent[]) => {
-  for (const e of events)
-    await withTransaction(fixture.pool, (tx) =>
-      (reportingHandlers[e.type] as never as (tx: unknown, e: CloudEvent) => Promise<void>)(tx, e),
-    );
+  for (const e of events) await projectEvents(fixture.pool, [e]);
 };
 
 beforeAll(async () => {

@@ -493,8 +493,8 @@ export function expectedFigures(
   };
 }
 
-export function expectedCertificates(activity: Activity, agencyCode: string) {
-  const end = decemberStart;
+/** Certificate adoption at `end` (the end of a month; November's by default), from the certificates the activity made. */
+export function expectedCertificates(activity: Activity, agencyCode: string, end = decemberStart) {
   const mine = activity.certificates.filter(
     (c) => c.agencyCode === agencyCode && !(c.endedAt !== null && Date.parse(c.endedAt) < end),
   );

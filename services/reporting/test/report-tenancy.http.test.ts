@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@vanthu/platform';
-import type { CloudEvent, Identity, ServiceApp } from '@vanthu/platform';
-import type { DocumentCreatedV1, DocumentIssuedV1 } from '@vanthu/contracts';
+import type { Identity, ServiceApp } from '@vanthu/platform';
 import { buildApp } from '../src/app';
 import { migrationsDir } from '../src/config';
-import { onDocumentCreated, onDocumentIssued } from '../src/events/document-events';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { createIdentityKit } from '../../../test/support/identities';
+import { documentCreated, documentIssued, projectEvents } from './projected-events';
 
 // Reports are an agency's own (issue 16, tenancy): only the Sở KH&CN's report-collector sees every agency. An agency's
 // admin administers its own agency, so another agency's figures, findings (the documents behind them, by id), export
@@ -24,47 +22,14 @@ const documentsOf: Record<string, string[]> = { [agencyA]: [], [agencyB]: [] };
 let fixture: ServiceFixture;
 let app: ServiceApp;
 
-const event = (type: string, data: object, time: string): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: '/vanthu/documents',
-  type,
-  time,
-  datacontenttype: 'application/json',
-  extensions: {},
-  data,
-});
-
 /** An outgoing document created and issued in November without any signature: a finding of both kinds. */
 async function issuedUnsigned(agencyCode: string, day: number): Promise<void> {
   const documentId = randomUUID();
   const at = `2026-11-${String(day).padStart(2, '0')}T03:00:00Z`;
-  const created: DocumentCreatedV1 = {
-    documentId,
-    agencyCode,
-    direction: 'outgoing',
-    subject: 'Công văn',
-    version: 1,
-    sha256: 'c'.repeat(64),
-    mediaType: 'application/pdf',
-    sizeBytes: 1,
-    createdBy: 'u',
-    createdAt: at,
-  };
-  const issued: DocumentIssuedV1 = {
-    documentId,
-    agencyCode,
-    notation: `${day}/UBND-VP`,
-    documentIdentifier: `${agencyCode}.2026.${day}`,
-    version: 1,
-    sha256: 'c'.repeat(64),
-    issuedBy: 'van-thu',
-    issuedAt: at,
-  };
-  await withTransaction(fixture.pool, async (tx) => {
-    await onDocumentCreated(tx, event('vn.vanthu.document.created.v1', created, at));
-    await onDocumentIssued(tx, event('vn.vanthu.document.issued.v1', issued, at));
-  });
+  await projectEvents(fixture.pool, [
+    documentCreated(agencyCode, at, { documentId, subject: 'Công văn' }),
+    documentIssued(agencyCode, documentId, `${day}/UBND-VP`, at),
+  ]);
   documentsOf[agencyCode]?.push(documentId);
 }
 

@@ -1,39 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@vanthu/platform';
 import type { CloudEvent, ServiceApp } from '@vanthu/platform';
 import type { DocumentCreatedV1 } from '@vanthu/contracts';
 import { buildApp } from '../src/app';
 import { migrationsDir } from '../src/config';
-import { onDocumentCreated } from '../src/events/document-events';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { agencyA, agencyB, clerkOf, createIdentityKit } from '../../../test/support/identities';
+import { documentCreated, projectEvents } from './projected-events';
 
 const kit = createIdentityKit();
 let fixture: ServiceFixture;
 let app: ServiceApp;
-
-const created = (agencyCode: string, direction: DocumentCreatedV1['direction'], createdAt: string): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: '/vanthu/documents',
-  type: 'vn.vanthu.document.created.v1',
-  time: createdAt,
-  datacontenttype: 'application/json',
-  extensions: {},
-  data: {
-    documentId: randomUUID(),
-    agencyCode,
-    direction,
-    subject: 'Báo cáo',
-    version: 1,
-    sha256: 'b'.repeat(64),
-    mediaType: 'application/pdf',
-    sizeBytes: 1,
-    createdBy: 'u',
-    createdAt,
-  } satisfies DocumentCreatedV1,
-});
 
 beforeAll(async () => {
   fixture = await serviceFixture('reporting', migrationsDir);
@@ -44,6 +20,8 @@ beforeAll(async () => {
     consumer: 'reporting',
     clock: () => new Date('2026-12-20T00:00:00Z'),
   });
+  const created = (agencyCode: string, direction: DocumentCreatedV1['direction'], createdAt: string) =>
+    documentCreated(agencyCode, createdAt, { direction, subject: 'Báo cáo', sha256: 'b'.repeat(64) });
   const events = [
     created(agencyA, 'outgoing', '2026-10-31T16:59:59.999Z'), // 23:59:59 on 31 October in Hà Nội: October
     created(agencyA, 'outgoing', '2026-10-31T17:00:00.000Z'), // 00:00 on 1 November in Hà Nội: November
@@ -52,9 +30,9 @@ beforeAll(async () => {
     created(agencyA, 'incoming', '2026-11-30T17:00:00.000Z'), // December
     created(agencyB, 'outgoing', '2026-11-10T03:00:00.000Z'),
   ];
-  for (const event of events) await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, event));
+  for (const event of events) await projectEvents(fixture.pool, [event]);
   // Replaying an event (e.g. a rebuild from offset 0) does not count it twice.
-  await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, events[2] as CloudEvent));
+  await projectEvents(fixture.pool, [events[2] as CloudEvent]);
 });
 afterAll(async () => {
   await app.close();

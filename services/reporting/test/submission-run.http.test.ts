@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@vanthu/platform';
-import type { CloudEvent } from '@vanthu/platform';
-import type { DocumentCreatedV1 } from '@vanthu/contracts';
 import { defaultReportFonts, migrationsDir } from '../src/config';
-import { onDocumentCreated } from '../src/events/document-events';
 import { SubmissionWorker } from '../src/submission-worker';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { documentCreated, projectEvents } from './projected-events';
 
 // The month-start job judges each agency by its own submission, not by the run: a run that found nobody to submit
 // (an empty database on the due day) must still submit an agency the projections first see later in the month.
@@ -14,28 +10,6 @@ import type { ServiceFixture } from '../../../test/support/service-fixture';
 const agency = '000.00.05.H57';
 let now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in Hà Nội: the first working day
 let fixture: ServiceFixture;
-
-const created = (createdAt: string): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: '/vanthu/documents',
-  type: 'vn.vanthu.document.created.v1',
-  time: createdAt,
-  datacontenttype: 'application/json',
-  extensions: {},
-  data: {
-    documentId: randomUUID(),
-    agencyCode: agency,
-    direction: 'outgoing',
-    subject: 'Công văn',
-    version: 1,
-    sha256: 'd'.repeat(64),
-    mediaType: 'application/pdf',
-    sizeBytes: 1,
-    createdBy: 'u',
-    createdAt,
-  } satisfies DocumentCreatedV1,
-});
 
 const tick = () =>
   new SubmissionWorker({
@@ -75,7 +49,7 @@ it('submits an agency that first appears after a run on an empty database found 
   expect(await scheduled()).toEqual([]);
 
   // The agency's first document arrives on 9 December; the job's next tick, the day after, submits its November.
-  await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, created('2026-12-09T03:00:00Z')));
+  await projectEvents(fixture.pool, [documentCreated(agency, '2026-12-09T03:00:00Z', { subject: 'Công văn' })]);
   now = new Date('2026-12-10T02:00:00Z');
   await tick();
   expect(await scheduled()).toEqual([{ agency_code: agency, month: '2026-11', trigger: 'scheduled' }]);

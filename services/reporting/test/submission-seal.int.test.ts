@@ -1,31 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createServiceIdentitySigner, withTransaction } from '@vanthu/platform';
-import type { CloudEvent, Identity, ServiceApp } from '@vanthu/platform';
-import type { DocumentCreatedV1 } from '@vanthu/contracts';
+import { createServiceIdentitySigner } from '@vanthu/platform';
+import type { Identity, ServiceApp } from '@vanthu/platform';
 import { buildApp } from '../src/app';
 import { defaultReportFonts, migrationsDir } from '../src/config';
 import { SigningReportSealer } from '../src/adapters/report-sealer';
-import { onDocumentCreated } from '../src/events/document-events';
 import { SubmissionWorker } from '../src/submission-worker';
-import { buildApp as buildSigning } from '../../signing/src/app';
 import { migrationsDir as signingMigrations } from '../../signing/src/config';
-import { createSigningDeps } from '../../signing/src/create-signing-deps';
-import { HsmConnection, readPin } from '../../signing/src/hsm/hsm-connection';
+import { startSealingSigning } from '../../signing/test/sealing-service';
+import type { SealingSigning } from '../../signing/test/sealing-service';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { documentCreated, projectEvents } from './projected-events';
 import { agencyA, agencyB, createIdentityKit } from '../../../test/support/identities';
-import { loadInfrastructure } from '../../../test/support/infrastructure';
 import { PDFDocument } from 'pdf-lib';
 import { figuresDigest } from '../src/rendering/figures-digest';
 
 // Item 7 of issue 14: the monthly report goes to the Sở KH&CN sealed with the agency's organisation signature. The
 // real signing service seals it with the agency's key in SoftHSM; reporting asks as service:reporting, and signing
 // seals nothing else for it. A and B hold seal keys in the test HSM, C does not.
-const infra = loadInfrastructure();
 const agencyC = '000.00.77.H99';
 const kit = createIdentityKit();
 const serviceKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -38,33 +33,10 @@ const now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in 
 
 let fixture: ServiceFixture;
 let signingFixture: ServiceFixture;
-let hsm: HsmConnection;
+let signing: SealingSigning;
 let signingApp: ServiceApp;
-let signingUrl: string;
 let app: ServiceApp;
 let sealer: SigningReportSealer;
-
-const created = (agencyCode: string, createdAt: string): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: '/vanthu/documents',
-  type: 'vn.vanthu.document.created.v1',
-  time: createdAt,
-  datacontenttype: 'application/json',
-  extensions: {},
-  data: {
-    documentId: randomUUID(),
-    agencyCode,
-    direction: 'outgoing',
-    subject: 'Báo cáo',
-    version: 1,
-    sha256: 'c'.repeat(64),
-    mediaType: 'application/pdf',
-    sizeBytes: 1,
-    createdBy: 'u',
-    createdAt,
-  } satisfies DocumentCreatedV1,
-});
 
 const pdfsig = (pdf: Buffer): string => {
   const file = path.join(fixture.tempDir, `${randomUUID()}.pdf`);
@@ -101,38 +73,14 @@ const storedPdf = async (agencyCode: string): Promise<Buffer> => {
 beforeAll(async () => {
   fixture = await serviceFixture('reporting-seal', migrationsDir);
   signingFixture = await serviceFixture('reporting-seal-signing', signingMigrations);
-  hsm = new HsmConnection({
-    modulePath: infra.hsm.modulePath,
-    tokenLabel: infra.hsm.tokenLabel,
-    pin: readPin(infra.hsm.pinFile),
-    poolSize: 1,
-  });
-  hsm.open();
-  const signingConfig = {
-    TRUST_CERTS_FILE: infra.pki.chainPem,
-    HSM_SEALS: JSON.stringify(
-      infra.hsm.seals.map((s) => ({ agencyCode: s.agencyCode, keyIdHex: s.keyIdHex, certPath: s.certPath })),
-    ),
-    DOCUMENTS_URL: 'http://127.0.0.1:9',
-    TSA_URLS: infra.tsaUrl,
-    TSA_TIMEOUT_MS: 10_000,
-    REVOCATION_TIMEOUT_MS: 5_000,
-    SIGNATURE_HASH: 'sha256',
-    APPEARANCE_FONT_PATH: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
-    APPEARANCE_ANCHORS: '{}',
-    SIGNING_SESSION_TTL_SECONDS: 300,
-    KAFKA_TOPIC_PREFIX: '',
-  } as unknown as Parameters<typeof createSigningDeps>[0];
-  signingApp = await buildSigning({
-    logger: signingFixture.logger,
+  signing = await startSealingSigning({
+    fixture: signingFixture,
     identityPublicKey: kit.publicKeyPem,
     servicePublicKey: serviceKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    hsm,
-    signing: createSigningDeps(signingConfig, signingFixture.pool, hsm),
+    documentsUrl: 'http://127.0.0.1:9',
   });
-  await signingApp.listen({ host: '127.0.0.1', port: 0 });
-  signingUrl = `http://127.0.0.1:${(signingApp.server.address() as AddressInfo).port}`;
-  sealer = new SigningReportSealer(signingUrl, reportingIdentity);
+  signingApp = signing.app;
+  sealer = new SigningReportSealer(signing.url, reportingIdentity);
   app = await buildApp({
     logger: fixture.logger,
     pool: fixture.pool,
@@ -148,12 +96,11 @@ beforeAll(async () => {
     [agencyC, 1],
   ] as const)
     for (let i = 0; i < count; i += 1)
-      await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, created(agency, `2026-11-1${i}T03:00:00Z`)));
+      await projectEvents(fixture.pool, [documentCreated(agency, `2026-11-1${i}T03:00:00Z`)]);
 }, 60_000);
 afterAll(async () => {
   await app?.close();
-  await signingApp?.close();
-  hsm?.close();
+  await signing?.close();
   await fixture?.close();
   await signingFixture?.close();
 });

@@ -1,16 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { withTransaction } from '@vanthu/platform';
-import type { CloudEvent, Identity, ServiceApp } from '@vanthu/platform';
-import type { DocumentCreatedV1 } from '@vanthu/contracts';
+import type { Identity, ServiceApp } from '@vanthu/platform';
 import { buildApp } from '../src/app';
 import { defaultReportFonts, migrationsDir } from '../src/config';
-import { onDocumentCreated } from '../src/events/document-events';
 import { SubmissionWorker } from '../src/submission-worker';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { documentCreated, projectEvents } from './projected-events';
 import { createIdentityKit } from '../../../test/support/identities';
 
 const kit = createIdentityKit();
@@ -22,28 +20,6 @@ const collector: Identity = { userId: 'so-khcn', agencyCode: '000.00.00.H57', ro
 let now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in Hà Nội: the first working day
 let fixture: ServiceFixture;
 let app: ServiceApp;
-
-const created = (agencyCode: string, createdAt: string): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: '/vanthu/documents',
-  type: 'vn.vanthu.document.created.v1',
-  time: createdAt,
-  datacontenttype: 'application/json',
-  extensions: {},
-  data: {
-    documentId: randomUUID(),
-    agencyCode,
-    direction: 'outgoing',
-    subject: 'Báo cáo',
-    version: 1,
-    sha256: 'c'.repeat(64),
-    mediaType: 'application/pdf',
-    sizeBytes: 1,
-    createdBy: 'u',
-    createdAt,
-  } satisfies DocumentCreatedV1,
-});
 
 const worker = (): SubmissionWorker =>
   new SubmissionWorker({
@@ -72,7 +48,7 @@ beforeAll(async () => {
     [agencyC, 2],
   ] as const)
     for (let i = 0; i < count; i += 1)
-      await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, created(agency, `2026-11-1${i}T03:00:00Z`)));
+      await projectEvents(fixture.pool, [documentCreated(agency, `2026-11-1${i}T03:00:00Z`)]);
 });
 afterAll(async () => {
   await app.close();
@@ -214,7 +190,7 @@ describe('monthly submission (báo cáo hằng tháng)', () => {
   });
 
   it('waits for the first working day: 1 January 2027 is a holiday and 2–3 January a weekend', async () => {
-    await withTransaction(fixture.pool, (tx) => onDocumentCreated(tx, created(agencyB, '2026-12-10T03:00:00Z')));
+    await projectEvents(fixture.pool, [documentCreated(agencyB, '2026-12-10T03:00:00Z')]);
     now = new Date('2027-01-03T10:00:00Z'); // Sunday 3 January, 17:00 in Hà Nội
     await worker().runOnce();
     expect(await submissionRows('2026-12')).toEqual([]);

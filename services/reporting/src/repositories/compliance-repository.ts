@@ -1,5 +1,6 @@
 import type { Tx } from '@vanthu/platform';
 import { handlingTasks, processingScope } from './handling-tasks';
+import { issuedDocumentFlags } from './issued-documents';
 
 export type MonthlyAgencyCounts = {
   agencyCode: string;
@@ -28,30 +29,10 @@ export type MonthlyAgencyCounts = {
   initialSignersActivated: number;
 };
 
-// The flags of an issued document at issue: the signatures held by the issued version or an
-// earlier one (versions are linear), its validation and whether it left through the hub. Each is read per document
-// through its index (the document's signatures once, not once per flag; a validation and a hub exchange probed with
-// LIMIT 1), not hashed from every validation ever projected (bench/reporting/results.md, 6 December).
+// The issued documents of a month (and of an agency, or every agency) with their flags at issue.
 const issuedDocuments = `
-  SELECT d.document_id, d.agency_code, d.notation, d.issued_at AS at, d.form,
-    s.signed, COALESCE(s.personal, false) AS personal, COALESCE(s.organisation, false) AS organisation,
-    COALESCE(s.initialled, false) AS initialled, v.document_id IS NOT NULL AS validated,
-    e.document_id IS NOT NULL AS via_hub
-  FROM document_facts d
-  CROSS JOIN LATERAL (
-    SELECT count(*) > 0 AS signed,
-      bool_or(s.kind = 'approval' AND s.signer_user_id IS NOT NULL) AS personal,
-      bool_or(s.kind = 'issue') AS organisation,
-      bool_or(s.kind = 'initial') AS initialled
-    FROM signature_facts s WHERE s.document_id = d.document_id AND s.version <= d.issued_version
-  ) s
-  LEFT JOIN LATERAL (
-    SELECT v.document_id FROM validation_facts v
-     WHERE v.document_id = d.document_id AND v.version = d.issued_version AND v.verdict = 'TOTAL_PASSED' LIMIT 1
-  ) v ON true
-  LEFT JOIN LATERAL (
-    SELECT e.document_id FROM exchange_facts e WHERE e.document_id = d.document_id AND e.direction = 'sent' LIMIT 1
-  ) e ON true
+  SELECT d.document_id, d.agency_code, d.notation, d.issued_at AS at, d.form, f.personal, f.organisation
+  FROM document_facts d ${issuedDocumentFlags}
   WHERE d.issued_at >= $1 AND d.issued_at < $2 AND ($3::text IS NULL OR d.agency_code = $3)`;
 
 const n = (value: unknown): number => Number(value ?? 0);
@@ -70,13 +51,13 @@ export async function monthlyAgencyCounts(
   await tx.query('SET LOCAL jit = off');
   const { rows } = await tx.query<Record<string, unknown>>(
     `WITH agencies AS (
-       -- Every agency any projection has seen (province_agencies, kept by the fact tables' triggers).
+       -- Every agency any projection has seen (province_agencies, kept by the projection's write batch).
        SELECT agency_code FROM province_agencies WHERE $3::text IS NULL OR agency_code = $3
        UNION SELECT $3::text WHERE $3::text IS NOT NULL
      ),
-     -- The month's document counts per agency, kept by the fact tables' triggers in the projection's transaction
-     -- (agency_month_documents, migration 20261206213000000): recomputed from the facts whenever facts of that
-     -- agency-month change, so a report reads one row per agency instead of every document of the month.
+     -- The month's document counts per agency, kept in the projection's transaction (agency_month_documents,
+     -- roll-up-repository.ts): recounted from the facts whenever a batch writes facts of that agency-month, so a
+     -- report reads one row per agency instead of every document of the month.
      documents AS (
        SELECT * FROM agency_month_documents
         WHERE month = vietnam_month($1::timestamptz) AND ($3::text IS NULL OR agency_code = $3)
@@ -106,30 +87,13 @@ export async function monthlyAgencyCounts(
        WHERE opened_at >= $1 AND opened_at < $2 AND ($3::text IS NULL OR agency_code = $3)
        GROUP BY agency_code
      ),
-     -- Certificate holders at the end of the month, each person once: their certificates folded first, then whether
-     -- they signed approvals or initials before the month's end (signer_facts: each person's first signature of a kind).
-     people AS (
-       SELECT c.agency_code, c.user_id,
-         bool_or(c.registered_at < $2) AS held,
-         bool_or(c.activated_at < $2 AND c.activated_at >= c.registered_at) AS activated
-       FROM certificate_facts c
-       -- Held at the end of the month: registered, and not released or suspended since the latest registration.
-       WHERE NOT (c.ended_at IS NOT NULL AND c.ended_at < $2 AND c.ended_at >= COALESCE(c.registered_at, c.ended_at))
-         AND ($3::text IS NULL OR c.agency_code = $3)
-       GROUP BY c.agency_code, c.user_id
-     ),
+     -- Certificate holders at the end of the month (agency_month_certificates, kept by the projection: a row per
+     -- month the counts changed in, standing until the next): each agency's latest row up to the month.
      holders AS (
-       SELECT p.agency_code,
-         count(*) FILTER (WHERE p.held) AS holders,
-         count(*) FILTER (WHERE p.activated) AS activated,
-         count(*) FILTER (WHERE p.activated AND approval.first_signed_at < $2) AS approval_signers,
-         count(*) FILTER (WHERE p.activated AND initial.first_signed_at < $2) AS initial_signers
-       FROM people p
-       LEFT JOIN signer_facts approval ON approval.agency_code = p.agency_code AND approval.user_id = p.user_id
-             AND approval.kind = 'approval'
-       LEFT JOIN signer_facts initial ON initial.agency_code = p.agency_code AND initial.user_id = p.user_id
-             AND initial.kind = 'initial'
-       GROUP BY p.agency_code
+       SELECT DISTINCT ON (agency_code) agency_code, holders, activated, approval_signers, initial_signers
+         FROM agency_month_certificates
+        WHERE month <= vietnam_month($1::timestamptz) AND ($3::text IS NULL OR agency_code = $3)
+        ORDER BY agency_code, month DESC
      )
      SELECT a.agency_code, m.outgoing, m.incoming, m.internal, m.incoming_electronic, m.digitised,
             m.issued, m.signed, m.personal, m.organisation, m.both_signatures AS both, m.initialled, m.validated,

@@ -2,11 +2,11 @@ import type { Tx } from '@vanthu/platform';
 
 /** Every table built from events; a rebuild empties them all before replaying the topics. */
 export const projectionTables = [
-  // Kept by the fact tables' triggers (migration 20261206213000000); first, so re-inserting rows bare (the bench)
-  // writes them before the triggers meet them again.
+  // Kept by the projection's write batch from the facts it wrote (roll-up-repository.ts).
   'province_agencies',
   'signer_facts',
   'agency_month_documents',
+  'agency_month_certificates',
   'document_facts',
   'signature_facts',
   'validation_facts',

@@ -1,4 +1,6 @@
 import type { Tx, WriteBatch as PlatformWriteBatch } from '@vanthu/platform';
+import { refreshRollUps, rollUpSources } from './roll-up-repository';
+import type { WrittenRows } from './roll-up-repository';
 
 // Set-based projection (bench/reporting/results.md): the consumer's handlers write through a queue, and at the end of
 // the Kafka batch the queued statements are sent grouped, one multi-row statement per statement text instead of one
@@ -78,7 +80,14 @@ export class WriteBatch implements PlatformWriteBatch {
   /** A Tx for the handlers: its writes wait in the queue (they answer no rows; projection writers read nothing). */
   readonly writer: Tx;
 
-  constructor(private readonly tx: Tx) {
+  /**
+   * `afterSend` runs once the queued writes are sent, in the same transaction, with the rows they wrote per table
+   * (`columns` null for a statement sent as it was, not set-based): the projection recounts its roll-ups there.
+   */
+  constructor(
+    private readonly tx: Tx,
+    private readonly afterSend: ((tx: Tx, written: WrittenRows[]) => Promise<void>) | null = null,
+  ) {
     this.writer = {
       query: (sql: string, params: unknown[] = []) => {
         // A write after the sending (a handler's promise left running) would be lost: refused instead.
@@ -105,13 +114,20 @@ export class WriteBatch implements PlatformWriteBatch {
       else groups.set(sql, [params]);
     }
     let statements = 0;
+    const written: WrittenRows[] = [];
     for (const [sql, rows] of groups) {
       const shape = shapeOf(sql);
       if (!shape) {
         for (const params of rows) await this.tx.query(sql, params);
         statements += rows.length;
+        written.push({
+          table: /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)/i.exec(sql)?.[1] ?? '',
+          columns: null,
+          rows,
+        });
         continue;
       }
+      written.push({ table: shape.table, columns: shape.columns, rows });
       const types = await typesOf(this.tx, shape.table);
       const typeOf = (column: string): string => types.get(column) ?? 'text';
       // unnest flattens an array of arrays: an array column (exchange counterparts) travels as the text of each
@@ -143,9 +159,14 @@ export class WriteBatch implements PlatformWriteBatch {
           statements += 1;
         }
     }
+    if (this.afterSend) await this.afterSend(this.tx, written);
     return { statements, rows: queue.length };
   }
 }
 
-/** The reporting consumer's write batch for one transaction (`InboxConsumerOptions.writeBatch`). */
-export const projectionWriteBatch = (tx: Tx): WriteBatch => new WriteBatch(tx);
+/**
+ * The reporting consumer's write batch for one transaction (`InboxConsumerOptions.writeBatch`): after its writes, the
+ * roll-ups the province report reads are recounted for what they touched, in one statement (roll-up-repository.ts).
+ */
+export const projectionWriteBatch = (tx: Tx): WriteBatch =>
+  new WriteBatch(tx, (batchTx, written) => refreshRollUps(batchTx, rollUpSources(written)));
