@@ -4,7 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { AppError, installRequestMetrics, requestIdFrom, sendProblem, toAppError } from '@vanthu/platform';
+import {
+  AppError,
+  installRequestMetrics,
+  installRequestTracing,
+  requestIdFrom,
+  sendProblem,
+  toAppError,
+} from '@vanthu/platform';
 import type { Logger } from '@vanthu/platform';
 import { buildAsyncApiDocument } from '@vanthu/contracts';
 import { registerAuthentication } from './auth/authenticate';
@@ -99,6 +106,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
 
   // The gateway faces callers: its metrics are for a Prometheus on the host itself, never for a forwarded request.
   installRequestMetrics(app, 'gateway', (request) => isLoopback(request.ip) && !request.headers['x-forwarded-for']);
+  installRequestTracing(app);
   await registerProxies(app, services, config.MAX_UPLOAD_BYTES);
 
   const composer = new OpenApiComposer(services, gatewayVersion, app.log);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ConfigError, collectProcessMetrics, createLogger, loadConfig } from '@vanthu/platform';
+import { ConfigError, collectProcessMetrics, createLogger, flushTraces, loadConfig } from '@vanthu/platform';
 import { buildGateway } from './app';
 import { gatewayConfigSchema, parseIssuers } from './config';
 
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   const stop = async (): Promise<void> => {
     await app.close();
+    await flushTraces().catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

@@ -26,6 +26,19 @@ export function entryPoint(name: ComponentName): string {
   return path.join(dir, 'dist', 'server.js');
 }
 
+/** The OpenTelemetry SDK a process loads before its own modules when traces are to be exported (tracing-sdk.ts). */
+export const tracingSdk = path.join(repoRoot, 'packages', 'platform', 'dist', 'tracing-sdk.js');
+
+/**
+ * How node runs a component: source maps for readable stack traces and, when its environment names an OTLP endpoint,
+ * the tracing SDK preloaded (`--require`, so http, undici and pg are instrumented before the component loads them).
+ * Used by the supervisor of `npm start`, the test stacks and the systemd units alike.
+ */
+export function nodeArguments(name: ComponentName, env: Record<string, string | undefined>): string[] {
+  const traced = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return ['--enable-source-maps', ...(traced ? ['--require', tracingSdk] : []), entryPoint(name)];
+}
+
 export function isBuilt(): boolean {
   return [...serviceNames, 'gateway' as const].every((name) => fs.existsSync(entryPoint(name)));
 }

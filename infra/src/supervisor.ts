@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logFile, writePidFile } from './processes';
-import { entryPoint } from './services';
+import { nodeArguments } from './services';
 import type { ComponentName } from './services';
 
 export type RunningProcess = { name: ComponentName; child: ChildProcess; exited: Promise<number | null> };
@@ -21,8 +21,9 @@ export function startServiceProcess(
   const out = fs.openSync(logFile(logName), 'a');
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the
   // services in order; the pid file lets `npm run stack:down` stop them from another shell.
-  const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(name)], {
-    env: { ...process.env, ...env },
+  const childEnv = { ...process.env, OTEL_SERVICE_NAME: `vanthu-${name}`, ...env };
+  const child = spawn(process.execPath, nodeArguments(name, childEnv), {
+    env: childEnv,
     stdio: ['ignore', out, out],
     detached: true,
   });

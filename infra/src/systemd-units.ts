@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultRestartPolicy } from './process-supervisor';
 import type { RestartPolicy } from './process-supervisor';
-import { entryPoint, serviceNames } from './services';
+import { nodeArguments, serviceNames } from './services';
 import type { ProcessName } from './services';
 import { repoRoot } from './paths';
 
@@ -47,7 +47,7 @@ function unitText(name: ProcessName, input: SystemdUnitsInput, policy: RestartPo
     ...(input.user ? [`User=${input.user}`] : []),
     `WorkingDirectory=${repoRoot}`,
     `EnvironmentFile=${path.join(input.outDir, `${name}.env`)}`,
-    `ExecStart=${node} --enable-source-maps ${entryPoint(name)}`,
+    `ExecStart=${node} ${nodeArguments(name, input.envs[name]).join(' ')}`,
     'Restart=on-failure',
     // systemd 252 (Debian 12) has no RestartSteps/RestartMaxDelaySec; the supervisor's backoff starts here.
     `RestartSec=${Math.max(1, Math.round(policy.firstDelayMs / 1000))}`,

@@ -15,6 +15,14 @@ const cloudEventHeaders = {
     ce_dataschema: { type: 'string', description: 'Identifier of the JSON Schema of the data' },
     ce_requestid: { type: 'string', description: 'Request id of the API call that caused the event' },
     ce_agency: { type: 'string', description: 'Mã định danh of the agency whose data changed' },
+    ce_traceparent: {
+      type: 'string',
+      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description:
+        'W3C trace context of the work that created the event (CloudEvents distributed-tracing extension); present ' +
+        'when the producing process exports OpenTelemetry traces',
+    },
+    ce_tracestate: { type: 'string', description: 'W3C tracestate that goes with ce_traceparent' },
     'content-type': { type: 'string', const: 'application/json' },
   },
 } as const;

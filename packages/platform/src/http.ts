@@ -15,6 +15,7 @@ import { buildResponseSerializer } from './serialization';
 import { assertStorableText } from './storable-text';
 import { isTransientFailure } from './transient-failure';
 import { installRequestMetrics } from './metrics';
+import { installRequestTracing } from './tracing';
 import type { HealthCheck } from './health';
 import type { Logger } from './logger';
 
@@ -231,6 +232,7 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
   app.get('/openapi.json', hidden, async () => app.swagger());
   // Services listen on internal addresses only; the gateway, which faces callers, keeps its own to the host.
   installRequestMetrics(app as unknown as FastifyInstance, options.name);
+  installRequestTracing(app as unknown as FastifyInstance);
   return app;
 }
 

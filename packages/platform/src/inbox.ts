@@ -1,11 +1,12 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { findEventDefinition } from '@vanthu/contracts';
-import { fromKafkaMessage, isValidEventData } from './events';
+import { fromKafkaMessage, isValidEventData, tracedEventOf } from './events';
 import type { CloudEvent } from './events';
 import { withTransaction } from './db';
 import type { Pool, Tx } from './db';
 import type { Logger } from './logger';
 import { isTransientFailure } from './transient-failure';
+import { inConsumeBatchSpan, inConsumeSpan, isTracing } from './tracing';
 
 export type EventHandler = (tx: Tx, event: CloudEvent) => Promise<void>;
 
@@ -194,8 +195,10 @@ export async function projectInboxBatch(tx: Tx, scope: InboxScope, messages: Inb
     for (const { message, decision } of decisions) {
       if (decision.kind === 'dead-letter')
         await insertDeadLetter(tx, scope.consumer, message, decision.event, decision.error);
-      else if (decision.kind === 'handle' && fresh.delete(decision.event.id.toLowerCase()))
-        await decision.handler(writer, decision.event);
+      else if (decision.kind === 'handle' && fresh.delete(decision.event.id.toLowerCase())) {
+        const { event, handler } = decision;
+        await inConsumeSpan(scope.consumer, message.topic, event, () => handler(writer, event));
+      }
     }
   });
 }
@@ -266,7 +269,10 @@ export class InboxConsumer {
       const chunk = messages.slice(start, start + this.batchSize);
       const last = chunk[chunk.length - 1] as InboxMessage;
       try {
-        await withTransaction(this.options.pool, (tx) => projectInboxBatch(tx, this.options, chunk));
+        const events = isTracing() ? chunk.flatMap((message) => tracedEventOf(message.headers) ?? []) : [];
+        await inConsumeBatchSpan(this.options.consumer, batch.topic, events, () =>
+          withTransaction(this.options.pool, (tx) => projectInboxBatch(tx, this.options, chunk)),
+        );
         await this.commit(last.topic, last.partition, last.offset);
       } catch (error) {
         this.options.logger.warn(
@@ -297,15 +303,17 @@ export class InboxConsumer {
       let firstFailureAt = 0;
       for (;;) {
         try {
-          await withTransaction(pool, async (tx) => {
-            const inserted = await tx.query(
-              `INSERT INTO inbox (event_id, consumer, event_type, topic, kafka_partition, kafka_offset)
+          await inConsumeSpan(this.options.consumer, message.topic, event, () =>
+            withTransaction(pool, async (tx) => {
+              const inserted = await tx.query(
+                `INSERT INTO inbox (event_id, consumer, event_type, topic, kafka_partition, kafka_offset)
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-              [event.id, this.options.consumer, event.type, message.topic, message.partition, message.offset],
-            );
-            if (inserted.rowCount === 1) await withWrites(tx, this.options, (writer) => handler(writer, event));
-            else logger.debug({ eventId: event.id }, 'duplicate event skipped');
-          });
+                [event.id, this.options.consumer, event.type, message.topic, message.partition, message.offset],
+              );
+              if (inserted.rowCount === 1) await withWrites(tx, this.options, (writer) => handler(writer, event));
+              else logger.debug({ eventId: event.id }, 'duplicate event skipped');
+            }),
+          );
           break;
         } catch (error) {
           // While stopping, the event is left uncommitted: the next consumer of the partition gets it again.

@@ -24,3 +24,4 @@ export * from './metrics';
 export * from './service-call';
 export * from './blob-store';
 export * from './sweep-orphan-files';
+export * from './tracing';

@@ -6,6 +6,7 @@ import { createEvent, toKafkaHeaders } from './events';
 import type { CloudEvent, EventContext } from './events';
 import type { Pool, Tx } from './db';
 import type { Logger } from './logger';
+import { inPublishSpans } from './tracing';
 
 /**
  * Writes the event into the outbox inside the caller's transaction: it is published if and
@@ -269,6 +270,7 @@ export class OutboxRelay {
       this.producerConnected = true;
     }
     const byTopic = new Map<string, { key: string; value: string; headers: ReturnType<typeof toKafkaHeaders> }[]>();
+    const published: { topic: string; event: CloudEvent }[] = [];
     for (const row of rows) {
       const { dataschema, ...extensions } = row.extensions;
       const event: CloudEvent = {
@@ -286,12 +288,15 @@ export class OutboxRelay {
       const messages = byTopic.get(row.topic) ?? [];
       messages.push({ key: row.message_key, value: JSON.stringify(row.data), headers: toKafkaHeaders(event) });
       byTopic.set(row.topic, messages);
+      published.push({ topic: row.topic, event });
     }
     try {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      await inPublishSpans(published, () =>
+        producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        }),
+      );
     } catch (error) {
       // A producer whose broker went away may hold dead connections; reconnect on the next try.
       this.producerConnected = false;

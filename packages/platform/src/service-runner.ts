@@ -18,6 +18,7 @@ import type { InboxConsumerOptions } from './inbox';
 import type { ServiceApp } from './http';
 import type { HealthCheck } from './health';
 import { createServiceIdentitySigner } from './identity';
+import { flushTraces } from './tracing';
 
 /** Configuration every service reads; each service adds its own properties. */
 export const serviceConfigProperties = {
@@ -272,6 +273,7 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
       }, 10_000).unref();
       for (const close of closers.reverse())
         await close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+      await flushTraces().catch(() => undefined);
       process.exit(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
