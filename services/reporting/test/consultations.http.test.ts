@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent, Identity, ServiceApp } from '@vanthu/platform';
 import type { ConsultationAnsweredV1, ConsultationClosedV1, ConsultationOpenedV1 } from '@vanthu/contracts';
-import { buildApp } from '../src/app';
-import { migrationsDir } from '../src/config';
-import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { startReporting } from './reporting-harness';
+import type { ReportingHarness } from './reporting-harness';
 import { createIdentityKit } from '../../../test/support/identities';
 import { projectEvents } from './projected-events';
 
@@ -18,6 +17,7 @@ const clerk: Identity = { userId: 'van-thu', agencyCode: agency, roles: ['clerk'
 const collector: Identity = { userId: 'so-khcn', agencyCode: '000.00.00.H59', roles: ['report-collector'] };
 let fixture: ServiceFixture;
 let app: ServiceApp;
+let harness: ReportingHarness;
 
 const event = (type: string, data: unknown): CloudEvent => ({
   specversion: '1.0',
@@ -68,14 +68,8 @@ const deliver = async (events: CloudEvent[]) => {
 };
 
 beforeAll(async () => {
-  fixture = await serviceFixture('reporting-consultations', migrationsDir);
-  app = await buildApp({
-    logger: fixture.logger,
-    pool: fixture.pool,
-    identityPublicKey: kit.publicKeyPem,
-    consumer: 'reporting',
-    clock: () => new Date('2026-12-05T03:00:00Z'),
-  });
+  harness = await startReporting('reporting-consultations', { kit, clock: () => new Date('2026-12-05T03:00:00Z') });
+  ({ fixture, app } = harness);
   const [c1, c2, c3, c4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   const due1 = '2026-11-10T10:00:00Z';
   const due2 = '2026-12-20T10:00:00Z';
@@ -100,8 +94,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await app.close();
-  await fixture.close();
+  await harness?.close();
 });
 
 const get = async (url: string, identity: Identity) => {

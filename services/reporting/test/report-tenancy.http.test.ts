@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity, ServiceApp } from '@vanthu/platform';
-import { buildApp } from '../src/app';
-import { migrationsDir } from '../src/config';
-import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { startReporting } from './reporting-harness';
+import type { ReportingHarness } from './reporting-harness';
 import { createIdentityKit } from '../../../test/support/identities';
 import { documentCreated, documentIssued, projectEvents } from './projected-events';
 
@@ -21,6 +20,7 @@ const now = new Date('2026-12-02T03:00:00Z');
 const documentsOf: Record<string, string[]> = { [agencyA]: [], [agencyB]: [] };
 let fixture: ServiceFixture;
 let app: ServiceApp;
+let harness: ReportingHarness;
 
 /** An outgoing document created and issued in November without any signature: a finding of both kinds. */
 async function issuedUnsigned(agencyCode: string, day: number): Promise<void> {
@@ -37,14 +37,8 @@ const get = (url: string, identity: Identity) =>
   app.inject({ method: 'GET', url, headers: { 'x-vanthu-identity': kit.assertionFor(identity) } });
 
 beforeAll(async () => {
-  fixture = await serviceFixture('reporting-tenancy', migrationsDir);
-  app = await buildApp({
-    logger: fixture.logger,
-    pool: fixture.pool,
-    identityPublicKey: kit.publicKeyPem,
-    consumer: 'reporting',
-    clock: () => now,
-  });
+  harness = await startReporting('reporting-tenancy', { kit, clock: () => now });
+  ({ fixture, app } = harness);
   await issuedUnsigned(agencyA, 10);
   await issuedUnsigned(agencyA, 11);
   await issuedUnsigned(agencyB, 12);
@@ -57,8 +51,7 @@ beforeAll(async () => {
   expect(submitted.statusCode).toBe(201);
 });
 afterAll(async () => {
-  await app.close();
-  await fixture.close();
+  await harness?.close();
 });
 
 const findings = '/v1/reports/findings?month=2026-11&kind=without-organisation-signature';

@@ -1,25 +1,19 @@
 import type { CloudEvent, ServiceApp } from '@vanthu/platform';
 import type { DocumentCreatedV1 } from '@vanthu/contracts';
-import { buildApp } from '../src/app';
-import { migrationsDir } from '../src/config';
-import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { startReporting } from './reporting-harness';
+import type { ReportingHarness } from './reporting-harness';
 import { agencyA, agencyB, clerkOf, createIdentityKit } from '../../../test/support/identities';
 import { documentCreated, projectEvents } from './projected-events';
 
 const kit = createIdentityKit();
 let fixture: ServiceFixture;
 let app: ServiceApp;
+let harness: ReportingHarness;
 
 beforeAll(async () => {
-  fixture = await serviceFixture('reporting', migrationsDir);
-  app = await buildApp({
-    logger: fixture.logger,
-    pool: fixture.pool,
-    identityPublicKey: kit.publicKeyPem,
-    consumer: 'reporting',
-    clock: () => new Date('2026-12-20T00:00:00Z'),
-  });
+  harness = await startReporting('reporting', { kit, clock: () => new Date('2026-12-20T00:00:00Z') });
+  ({ fixture, app } = harness);
   const created = (agencyCode: string, direction: DocumentCreatedV1['direction'], createdAt: string) =>
     documentCreated(agencyCode, createdAt, { direction, subject: 'Báo cáo', sha256: 'b'.repeat(64) });
   const events = [
@@ -35,8 +29,7 @@ beforeAll(async () => {
   await projectEvents(fixture.pool, [events[2] as CloudEvent]);
 });
 afterAll(async () => {
-  await app.close();
-  await fixture.close();
+  await harness?.close();
 });
 
 const report = (month: string, identity = clerkOf(agencyA), agency?: string) =>

@@ -1,7 +1,7 @@
-import { defaultReportFonts, migrationsDir } from '../src/config';
-import { SubmissionWorker } from '../src/submission-worker';
-import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { createIdentityKit } from '../../../test/support/identities';
+import { startReporting } from './reporting-harness';
+import type { ReportingHarness } from './reporting-harness';
 import { documentCreated, projectEvents } from './projected-events';
 
 // The month-start job judges each agency by its own submission, not by the run: a run that found nobody to submit
@@ -10,17 +10,9 @@ import { documentCreated, projectEvents } from './projected-events';
 const agency = '000.00.05.H57';
 let now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in Hà Nội: the first working day
 let fixture: ServiceFixture;
+let harness: ReportingHarness;
 
-const tick = () =>
-  new SubmissionWorker({
-    pool: fixture.pool,
-    logger: fixture.logger,
-    consumer: 'reporting',
-    fonts: defaultReportFonts,
-    topicPrefix: '',
-    intervalMs: 60_000,
-    clock: () => now,
-  }).runOnce();
+const tick = () => harness.worker().runOnce();
 
 const run = async () =>
   (
@@ -36,10 +28,11 @@ const scheduled = async () =>
   ).rows;
 
 beforeAll(async () => {
-  fixture = await serviceFixture('reporting-submission-run', migrationsDir);
+  harness = await startReporting('reporting-submission-run', { kit: createIdentityKit(), clock: () => now });
+  fixture = harness.fixture;
 });
 afterAll(async () => {
-  await fixture?.close();
+  await harness?.close();
 });
 
 it('submits an agency that first appears after a run on an empty database found nobody to submit', async () => {

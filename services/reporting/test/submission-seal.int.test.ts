@@ -4,15 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createServiceIdentitySigner } from '@vanthu/platform';
 import type { Identity, ServiceApp } from '@vanthu/platform';
-import { buildApp } from '../src/app';
-import { defaultReportFonts, migrationsDir } from '../src/config';
 import { SigningReportSealer } from '../src/adapters/report-sealer';
-import { SubmissionWorker } from '../src/submission-worker';
 import { migrationsDir as signingMigrations } from '../../signing/src/config';
 import { startSealingSigning } from '../../signing/test/sealing-service';
 import type { SealingSigning } from '../../signing/test/sealing-service';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { reportCollector, startReporting } from './reporting-harness';
+import type { ReportingHarness } from './reporting-harness';
 import { documentCreated, projectEvents } from './projected-events';
 import { agencyA, agencyB, createIdentityKit } from '../../../test/support/identities';
 import { PDFDocument } from 'pdf-lib';
@@ -28,14 +27,14 @@ const servicePrivateKey = serviceKeys.privateKey.export({ type: 'pkcs8', format:
 const reportingIdentity = createServiceIdentitySigner(servicePrivateKey, 'reporting');
 const exchangeIdentity = createServiceIdentitySigner(servicePrivateKey, 'exchange');
 const clerk = (agencyCode: string): Identity => ({ userId: `van-thu-${agencyCode}`, agencyCode, roles: ['clerk'] });
-const collector: Identity = { userId: 'so-khcn', agencyCode: '000.00.00.H57', roles: ['report-collector'] };
+const collector = reportCollector('000.00.00.H57');
 const now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in Hà Nội: the first working day
 
 let fixture: ServiceFixture;
 let signingFixture: ServiceFixture;
 let signing: SealingSigning;
 let signingApp: ServiceApp;
-let app: ServiceApp;
+let harness: ReportingHarness;
 let sealer: SigningReportSealer;
 
 const pdfsig = (pdf: Buffer): string => {
@@ -48,13 +47,7 @@ const pdfsig = (pdf: Buffer): string => {
   }
 };
 
-const call = (method: 'GET' | 'POST', url: string, identity: Identity, body?: unknown) =>
-  app.inject({
-    method,
-    url,
-    headers: { 'x-vanthu-identity': kit.assertionFor(identity) },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
+const call = (...request: Parameters<ReportingHarness['call']>) => harness.call(...request);
 
 const askSigning = (assertion: string, body: { kind: string; month: string; pdf: Buffer }) =>
   signingApp.inject({
@@ -71,7 +64,6 @@ const storedPdf = async (agencyCode: string): Promise<Buffer> => {
 };
 
 beforeAll(async () => {
-  fixture = await serviceFixture('reporting-seal', migrationsDir);
   signingFixture = await serviceFixture('reporting-seal-signing', signingMigrations);
   signing = await startSealingSigning({
     fixture: signingFixture,
@@ -81,14 +73,8 @@ beforeAll(async () => {
   });
   signingApp = signing.app;
   sealer = new SigningReportSealer(signing.url, reportingIdentity);
-  app = await buildApp({
-    logger: fixture.logger,
-    pool: fixture.pool,
-    identityPublicKey: kit.publicKeyPem,
-    consumer: 'reporting',
-    clock: () => now,
-    sealer,
-  });
+  harness = await startReporting('reporting-seal', { kit, clock: () => now, sealer });
+  fixture = harness.fixture;
   // November: A creates 2 outgoing documents, B 1, C 1.
   for (const [agency, count] of [
     [agencyA, 2],
@@ -99,9 +85,8 @@ beforeAll(async () => {
       await projectEvents(fixture.pool, [documentCreated(agency, `2026-11-1${i}T03:00:00Z`)]);
 }, 60_000);
 afterAll(async () => {
-  await app?.close();
   await signing?.close();
-  await fixture?.close();
+  await harness?.close();
   await signingFixture?.close();
 });
 
@@ -149,16 +134,7 @@ describe('the monthly report sealed with the agency’s organisation signature',
       ],
     );
 
-    const worker = new SubmissionWorker({
-      pool: fixture.pool,
-      logger: fixture.logger,
-      consumer: 'reporting',
-      fonts: defaultReportFonts,
-      topicPrefix: '',
-      intervalMs: 60_000,
-      clock: () => now,
-      sealer,
-    });
+    const worker = harness.worker();
     await worker.runOnce();
     const after = (await call('GET', '/v1/reports/submissions?month=2026-11', collector)).json();
     expect(after).toMatchObject({ submitted: 2, notSubmitted: 1, run: { completedAt: null } });

@@ -2,12 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Identity, ServiceApp } from '@vanthu/platform';
-import { buildApp } from '../src/app';
-import { defaultReportFonts, migrationsDir } from '../src/config';
-import { SubmissionWorker } from '../src/submission-worker';
-import { serviceFixture } from '../../../test/support/service-fixture';
+import type { Identity } from '@vanthu/platform';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
+import { reportCollector, startReporting } from './reporting-harness';
+import type { ReportingHarness } from './reporting-harness';
 import { documentCreated, projectEvents } from './projected-events';
 import { createIdentityKit } from '../../../test/support/identities';
 
@@ -16,31 +14,16 @@ const agencyA = '000.00.01.H57';
 const agencyB = '000.00.02.H57';
 const agencyC = '000.00.03.H57';
 const clerk = (agencyCode: string): Identity => ({ userId: `van-thu-${agencyCode}`, agencyCode, roles: ['clerk'] });
-const collector: Identity = { userId: 'so-khcn', agencyCode: '000.00.00.H57', roles: ['report-collector'] };
+const collector = reportCollector('000.00.00.H57');
 let now = new Date('2026-12-01T01:00:00Z'); // 08:00 on Tuesday 1 December in Hà Nội: the first working day
 let fixture: ServiceFixture;
-let app: ServiceApp;
+let harness: ReportingHarness;
 
-const worker = (): SubmissionWorker =>
-  new SubmissionWorker({
-    pool: fixture.pool,
-    logger: fixture.logger,
-    consumer: 'reporting',
-    fonts: defaultReportFonts,
-    topicPrefix: '',
-    intervalMs: 60_000,
-    clock: () => now,
-  });
+const worker = () => harness.worker();
 
 beforeAll(async () => {
-  fixture = await serviceFixture('reporting-submissions', migrationsDir);
-  app = await buildApp({
-    logger: fixture.logger,
-    pool: fixture.pool,
-    identityPublicKey: kit.publicKeyPem,
-    consumer: 'reporting',
-    clock: () => now,
-  });
+  harness = await startReporting('reporting-submissions', { kit, clock: () => now });
+  fixture = harness.fixture;
   // November: A creates 3 outgoing documents, B 1, C 2.
   for (const [agency, count] of [
     [agencyA, 3],
@@ -51,20 +34,10 @@ beforeAll(async () => {
       await projectEvents(fixture.pool, [documentCreated(agency, `2026-11-1${i}T03:00:00Z`)]);
 });
 afterAll(async () => {
-  await app.close();
-  await fixture.close();
+  await harness?.close();
 });
 
-const call = (method: 'GET' | 'POST', url: string, identity: Identity, body?: unknown, key?: string) =>
-  app.inject({
-    method,
-    url,
-    headers: {
-      'x-vanthu-identity': kit.assertionFor(identity),
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
+const call = (...request: Parameters<ReportingHarness['call']>) => harness.call(...request);
 
 const submissionRows = async (month: string) =>
   (
