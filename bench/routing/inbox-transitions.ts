@@ -23,6 +23,7 @@ import { withWriteBuffer } from '../../services/routing/src/domain/write-buffer'
 import type { RoutingContext } from '../../services/routing/src/domain/routing-context';
 import { moduleTimers } from '../../services/routing/src/module-timers';
 import { createTestDatabase } from '../../test/support/databases';
+import { runBenchmark, writeResultsSection } from '../support/results-section';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -465,19 +466,11 @@ async function main(): Promise<void> {
       '<!-- inbox:end -->',
       '',
     ].join('\n');
-    const file = path.join(__dirname, 'results.md');
-    const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Routing benchmarks\n\n';
-    const updated = /<!-- inbox:start -->[\s\S]*<!-- inbox:end -->\n?/.test(existing)
-      ? existing.replace(/<!-- inbox:start -->[\s\S]*<!-- inbox:end -->\n?/, section)
-      : `${existing.trimEnd()}\n\n${section}`;
-    fs.writeFileSync(file, updated);
+    writeResultsSection(path.join(__dirname, 'results.md'), 'inbox', section, '# Routing benchmarks');
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await db.drop();
   }
 }
 
-void main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

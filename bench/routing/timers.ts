@@ -11,6 +11,7 @@ import type { Pool } from '@vanthu/platform';
 import { migrationsDir } from '../../services/routing/src/config';
 import { registerDeadlineHandlers, TimerWorker } from '../../services/routing/src/timers';
 import { createTestDatabase } from '../../test/support/databases';
+import { runBenchmark, writeResultsSection } from '../support/results-section';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -142,19 +143,11 @@ async function main(): Promise<void> {
       '<!-- timers:end -->',
       '',
     ].join('\n');
-    const file = path.join(__dirname, 'results.md');
-    const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Routing benchmarks\n\n';
-    const updated = /<!-- timers:start -->[\s\S]*<!-- timers:end -->\n?/.test(existing)
-      ? existing.replace(/<!-- timers:start -->[\s\S]*<!-- timers:end -->\n?/, section)
-      : `${existing.trimEnd()}\n\n${section}`;
-    fs.writeFileSync(file, updated);
+    writeResultsSection(path.join(__dirname, 'results.md'), 'timers', section, '# Routing benchmarks');
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await db.drop();
   }
 }
 
-void main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -1,14 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { importing, lintSnippets, sqlSnippet as sql, typeImport } from './lint-snippets';
 
 // The layer rules that eslint.config.mjs applies to every service, shown failing on each thing they forbid and
-// passing on the allowed form. ESLint loads its flat config as an ES module, which jest's VM cannot, so the
-// snippets are linted in one child process.
-const root = path.resolve(__dirname, '../..');
+// passing on the allowed form (the snippets are linted in one child process, lint-snippets.ts).
 
-const sql = "import type { Tx } from '@vanthu/platform';\nexport const f = (tx: Tx) => tx.query('SELECT 1');\n";
-const importing = (target: string) => `import { x } from '${target}';\nexport const y = x;\n`;
-const typeImport = (target: string) => `import type { X } from '${target}';\nexport type Y = X;\n`;
 const localProblem = "export const responses = { 400: { $ref: 'Problem#' } };\n";
 const localIdempotencyHeader =
   "import { Type } from '@sinclair/typebox';\nexport const headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });\n";
@@ -62,20 +56,7 @@ for (const service of ['signing', 'routing', 'reporting']) {
 let messages: Record<string, string[]>;
 
 beforeAll(() => {
-  const script = `import { ESLint } from 'eslint';
-    const [root, snippets] = [process.argv[1], JSON.parse(process.argv[2])];
-    const eslint = new ESLint({ cwd: root });
-    const out = {};
-    for (const [name, { code, file }] of Object.entries(snippets)) {
-      const [result] = await eslint.lintText(code, { filePath: root + '/' + file });
-      out[name] = result.messages.map((m) => m.ruleId + ': ' + m.message);
-    }
-    process.stdout.write(JSON.stringify(out));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, root, JSON.stringify(cases)], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  messages = JSON.parse(output) as typeof messages;
+  messages = lintSnippets(cases);
 }, 60_000);
 
 describe.each(['signing', 'routing', 'reporting'])('layer rules of services/%s (eslint.config.mjs)', (service) => {

@@ -1,12 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { importing, lintSnippets, sqlSnippet as sql } from '../../../test/lint/lint-snippets';
 
 // The layer rules of eslint.config.mjs, shown failing on each thing they forbid and passing on the allowed form.
-// ESLint loads its flat config as an ES module, which jest's VM cannot, so the snippets are linted in one child.
-const root = path.resolve(__dirname, '../../..');
-
-const sql = "import type { Tx } from '@vanthu/platform';\nexport const f = (tx: Tx) => tx.query('SELECT 1');\n";
-const importing = (target: string) => `import { x } from '${target}';\nexport const y = x;\n`;
 const cases = {
   sqlInUseCase: { code: sql, file: 'documents/fixture.ts' },
   sqlInAdapter: { code: sql, file: 'adapters/fixture.ts' },
@@ -22,20 +16,10 @@ const cases = {
 let messages: Record<keyof typeof cases, string[]>;
 
 beforeAll(() => {
-  const script = `import { ESLint } from 'eslint';
-    const [root, snippets] = [process.argv[1], JSON.parse(process.argv[2])];
-    const eslint = new ESLint({ cwd: root });
-    const out = {};
-    for (const [name, { code, file }] of Object.entries(snippets)) {
-      const [result] = await eslint.lintText(code, { filePath: root + '/services/documents/src/' + file });
-      out[name] = result.messages.map((m) => m.ruleId + ': ' + m.message);
-    }
-    process.stdout.write(JSON.stringify(out));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, root, JSON.stringify(cases)], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  messages = JSON.parse(output) as typeof messages;
+  const inDocuments = Object.fromEntries(
+    Object.entries(cases).map(([name, { code, file }]) => [name, { code, file: `services/documents/src/${file}` }]),
+  ) as typeof cases;
+  messages = lintSnippets(inDocuments);
 }, 60_000);
 
 describe('documents layer rules (eslint.config.mjs)', () => {

@@ -1,6 +1,6 @@
 import incoming from '../src/definitions/defaults/incoming.json';
 import outgoing from '../src/definitions/defaults/outgoing.json';
-import { people, startHarness } from './http-harness';
+import { people, registeredIncoming, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
 let h: Harness;
@@ -47,20 +47,12 @@ test('work done by a delegate goes back to its owner, who returns it once with a
   const uploaded = await h.call(people.admin, 'POST', '/v1/workflows/definitions', { ...incoming, elements });
   expect(uploaded.statusCode).toBe(201);
 
-  const document = await h.uploadDraft(people.clerk, {
-    direction: 'incoming',
-    subject: 'Công văn của Sở Nội vụ về cải cách hành chính',
+  const processId = await registeredIncoming(h, {
+    registerId: incomingRegister,
     sender: { organId: '000.00.31.H99', organName: 'Sở Nội vụ' },
+    subject: 'Công văn của Sở Nội vụ về cải cách hành chính',
     codeNumber: '41',
     codeNotation: 'SNV-CCHC',
-    issuedDate: '2026-06-12',
-  });
-  const processId = (
-    await h.call(people.clerk, 'POST', '/v1/processes', { kind: 'incoming', documentId: document.id })
-  ).json().id as string;
-  const [registration] = await openTasks(processId, 'registration');
-  await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, {
-    registration: { registerId: incomingRegister },
   });
 
   // The Chairman claims the distribution and delegates it to a Vice-Chairman (ủy quyền).
@@ -159,20 +151,12 @@ test('work done by a delegate goes back to its owner, who returns it once with a
 });
 
 test('the owner doing the step themselves completes it at once, with no review', async () => {
-  const document = await h.uploadDraft(people.clerk, {
-    direction: 'incoming',
-    subject: 'Công văn của Sở Tài chính',
+  const processId = await registeredIncoming(h, {
+    registerId: incomingRegister,
     sender: { organId: '000.00.31.H99', organName: 'Sở Tài chính' },
+    subject: 'Công văn của Sở Tài chính',
     codeNumber: '42',
     codeNotation: 'STC-NS',
-    issuedDate: '2026-06-12',
-  });
-  const processId = (
-    await h.call(people.clerk, 'POST', '/v1/processes', { kind: 'incoming', documentId: document.id })
-  ).json().id as string;
-  const [registration] = await openTasks(processId, 'registration');
-  await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, {
-    registration: { registerId: incomingRegister },
   });
   const task = (await openTasks(processId, 'distribution'))[0] as Task;
   const done = await h.call(people.leader, 'POST', `/v1/tasks/${task.id}/complete`, {

@@ -8,7 +8,7 @@ import { moduleTimers } from '../src/module-timers';
 import { registerDeadlineHandlers, runDueTimers } from '../src/timers';
 import { withWriteBuffer } from '../src/domain/write-buffer';
 import pg from 'pg';
-import { agency, otherAgency, people, startHarness } from './http-harness';
+import { agency, otherAgency, people, registeredIncoming, startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 
 let h: Harness;
@@ -91,24 +91,13 @@ test('an interrupting escalation takes the task from its assignee after the dead
   expect((await h.call(people.admin, 'POST', '/v1/workflows/definitions', { ...incoming, elements })).statusCode).toBe(
     201,
   );
-  const document = await h.uploadDraft(people.clerk, {
-    direction: 'incoming',
-    subject: 'Công văn của Sở Xây dựng',
+  const processId = await registeredIncoming(h, {
+    registerId: incomingRegister,
     sender: { organId: otherAgency, organName: 'Sở Xây dựng' },
+    subject: 'Công văn của Sở Xây dựng',
     codeNumber: '77',
     codeNotation: 'SXD-QLN',
-    issuedDate: '2026-06-12',
-  });
-  const processId = (
-    await h.call(people.clerk, 'POST', '/v1/processes', {
-      kind: 'incoming',
-      documentId: document.id,
-      variables: { deputy: people.leader2.userId },
-    })
-  ).json().id as string;
-  const [registration] = await tasksOf(processId, 'registration');
-  await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, {
-    registration: { registerId: incomingRegister },
+    variables: { deputy: people.leader2.userId },
   });
   const [distribution] = (await tasksOf(processId, 'distribution')) as [Task];
   expect((await h.call(people.leader, 'POST', `/v1/tasks/${distribution.id}/claim`)).statusCode).toBe(200);
@@ -172,24 +161,13 @@ test('escalations of several processes firing in one batch write their history a
   // The agency's definition from the test above: the distribution escalates two working hours after its deadline.
   const started: { processId: string; taskId: string }[] = [];
   for (const n of [1, 2, 3]) {
-    const document = await h.uploadDraft(people.clerk, {
-      direction: 'incoming',
-      subject: `Công văn số ${n} của Sở Tài chính`,
+    const processId = await registeredIncoming(h, {
+      registerId: incomingRegister,
       sender: { organId: otherAgency, organName: 'Sở Tài chính' },
+      subject: `Công văn số ${n} của Sở Tài chính`,
       codeNumber: String(80 + n),
       codeNotation: 'STC-NS',
-      issuedDate: '2026-06-12',
-    });
-    const processId = (
-      await h.call(people.clerk, 'POST', '/v1/processes', {
-        kind: 'incoming',
-        documentId: document.id,
-        variables: { deputy: people.leader2.userId },
-      })
-    ).json().id as string;
-    const [registration] = await tasksOf(processId, 'registration');
-    await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, {
-      registration: { registerId: incomingRegister },
+      variables: { deputy: people.leader2.userId },
     });
     const [distribution] = (await tasksOf(processId, 'distribution')) as [Task];
     expect((await h.call(people.leader, 'POST', `/v1/tasks/${distribution.id}/claim`)).statusCode).toBe(200);

@@ -267,6 +267,38 @@ export async function startHarness(label: string, options: { signing?: boolean }
   };
 }
 
+/**
+ * An incoming document from another agency, uploaded and registered by the clerk in `registerId`: its process
+ * waits at the distribution. Returns the process id.
+ */
+export async function registeredIncoming(
+  h: Harness,
+  options: {
+    registerId: string;
+    sender: { organId: string; organName: string };
+    subject: string;
+    codeNumber: string;
+    codeNotation: string;
+    variables?: Record<string, unknown>;
+  },
+): Promise<string> {
+  const { registerId, variables, ...metadata } = options;
+  const document = await h.uploadDraft(people.clerk, { direction: 'incoming', ...metadata, issuedDate: '2026-06-12' });
+  const started = await h.call(people.clerk, 'POST', '/v1/processes', {
+    kind: 'incoming',
+    documentId: document.id,
+    ...(variables ? { variables } : {}),
+  });
+  const processId = started.json().id as string;
+  const tasks = (await h.call(people.admin, 'GET', `/v1/processes/${processId}`)).json().tasks as {
+    id: string;
+    step: string;
+  }[];
+  const registration = tasks.find((t) => t.step === 'registration');
+  await h.call(people.clerk, 'POST', `/v1/tasks/${registration?.id}/complete`, { registration: { registerId } });
+  return processId;
+}
+
 /** What signing publishes after it stored a signed version (the event routing waits for). */
 export function signatureApplied(options: {
   documentId: string;

@@ -181,36 +181,25 @@ test('the outgoing process of NĐ 30: initials, a return with a reason, initials
   const seal = await sign(draft.id, null, 'issue');
   const issuing = await openTask(processId, 'issue');
   expect(issuing.documentVersion).toBe(seal.version);
-  const key = { 'idempotency-key': `issue-${issuing.id}` };
-  const issued = await h.call(
-    people.clerk,
-    'POST',
-    `/v1/tasks/${issuing.id}/complete`,
-    {
-      issuance: {
-        recipients: [
-          { organId: otherAgency, organName: 'Sở Khoa học và Công nghệ' },
-          { organId: '000.00.99.H98', organName: 'Bộ Nội vụ' },
-        ],
+  // The same issuance twice under one Idempotency-Key: the second is the first's answer, replayed.
+  const issue = () =>
+    h.call(
+      people.clerk,
+      'POST',
+      `/v1/tasks/${issuing.id}/complete`,
+      {
+        issuance: {
+          recipients: [
+            { organId: otherAgency, organName: 'Sở Khoa học và Công nghệ' },
+            { organId: '000.00.99.H98', organName: 'Bộ Nội vụ' },
+          ],
+        },
       },
-    },
-    key,
-  );
+      { 'idempotency-key': `issue-${issuing.id}` },
+    );
+  const issued = await issue();
   expect(issued.statusCode).toBe(200);
-  const replay = await h.call(
-    people.clerk,
-    'POST',
-    `/v1/tasks/${issuing.id}/complete`,
-    {
-      issuance: {
-        recipients: [
-          { organId: otherAgency, organName: 'Sở Khoa học và Công nghệ' },
-          { organId: '000.00.99.H98', organName: 'Bộ Nội vụ' },
-        ],
-      },
-    },
-    key,
-  );
+  const replay = await issue();
   expect(replay.statusCode).toBe(200);
   expect(replay.headers['idempotent-replayed']).toBe('true');
 
