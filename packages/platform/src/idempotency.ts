@@ -5,7 +5,20 @@ import { withTransaction } from './db';
 import type { Pool, Tx } from './db';
 import type { Identity } from './identity';
 
-export type TransactionRunner = <T>(work: (tx: Tx) => Promise<T>) => Promise<{ result: T; replayed: boolean }>;
+/**
+ * What a runner made by `transactionRunner` knows of its request: the pool, who asks, the Idempotency-Key (if any)
+ * and the request's fingerprint. Work gathered from several requests into one transaction (documents' registrations,
+ * committed in groups) claims and completes each request's key itself with these, under the same guarantees.
+ */
+export type RunnerRequest = { pool: Pool; identity: Identity; idempotencyKey: string | undefined; fingerprint: string };
+
+export type TransactionRunner = (<T>(work: (tx: Tx) => Promise<T>) => Promise<{ result: T; replayed: boolean }>) & {
+  /** Absent on a runner made otherwise (a test's, an event consumer's): such work runs in it alone. */
+  readonly request?: RunnerRequest;
+};
+
+/** A request with an Idempotency-Key, as `claimIdempotencyKeys` and `completeIdempotencyKeys` take it. */
+export type KeyedRequest = RunnerRequest & { idempotencyKey: string };
 
 const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -36,11 +49,15 @@ export function transactionRunner(
   idempotencyKey: string | undefined,
   fingerprint: string,
 ): TransactionRunner {
+  const request: RunnerRequest = { pool, identity, idempotencyKey, fingerprint };
   if (idempotencyKey === undefined) {
-    return async (work) => ({ result: await withTransaction(pool, work), replayed: false });
+    return Object.assign(
+      async <T>(work: (tx: Tx) => Promise<T>) => ({ result: await withTransaction(pool, work), replayed: false }),
+      { request },
+    );
   }
   assertIdempotencyKey(idempotencyKey);
-  return async <T>(work: (tx: Tx) => Promise<T>) => {
+  const run = async <T>(work: (tx: Tx) => Promise<T>) => {
     const outcome = await withTransaction(pool, async (tx) => {
       const claim = await tx.query(
         `INSERT INTO idempotency_keys (agency_code, user_id, idempotency_key, request_hash, state)
@@ -71,6 +88,60 @@ export function transactionRunner(
     });
     return outcome;
   };
+  return Object.assign(run, { request });
+}
+
+/**
+ * Claims the keys of several requests in the caller's transaction with one statement, as each runner's claim does
+ * for one; returns, in order, whether each was claimed. A request not claimed has a key already used (completed, in
+ * progress, or for another request), or repeats the key of one before it in the list: it must run through its own
+ * runner, which replays, refuses or waits exactly as for a request alone. Each claimed key must be completed or
+ * released by `completeIdempotencyKeys` in the same transaction.
+ */
+export async function claimIdempotencyKeys(tx: Tx, requests: readonly KeyedRequest[]): Promise<boolean[]> {
+  const { rows } = await tx.query<{ agency_code: string; user_id: string; idempotency_key: string }>(
+    `INSERT INTO idempotency_keys (agency_code, user_id, idempotency_key, request_hash, state)
+     SELECT c.agency_code, c.user_id, c.idempotency_key, c.request_hash, 'in_progress'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS c(agency_code, user_id, idempotency_key, request_hash)
+     ON CONFLICT DO NOTHING RETURNING agency_code, user_id, idempotency_key`,
+    [
+      requests.map((r) => r.identity.agencyCode),
+      requests.map((r) => r.identity.userId),
+      requests.map((r) => r.idempotencyKey),
+      requests.map((r) => r.fingerprint),
+    ],
+  );
+  const claimed = new Set(rows.map((row) => JSON.stringify([row.agency_code, row.user_id, row.idempotency_key])));
+  return requests.map((r) =>
+    claimed.delete(JSON.stringify([r.identity.agencyCode, r.identity.userId, r.idempotencyKey])),
+  );
+}
+
+/**
+ * Stores the results of requests whose keys `claimIdempotencyKeys` claimed, and gives back the claims of those that
+ * did not run after all (they run again through their own runners), in one statement of the caller's transaction.
+ */
+export async function completeIdempotencyKeys(
+  tx: Tx,
+  completed: readonly { request: KeyedRequest; result: unknown }[],
+  released: readonly KeyedRequest[] = [],
+): Promise<void> {
+  const columns = (requests: readonly KeyedRequest[]) => [
+    requests.map((r) => r.identity.agencyCode),
+    requests.map((r) => r.identity.userId),
+    requests.map((r) => r.idempotencyKey),
+  ];
+  await tx.query(
+    `WITH done AS (
+       UPDATE idempotency_keys k SET state = 'completed', response_body = c.body::jsonb, completed_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS c(agency_code, user_id, idempotency_key, body)
+        WHERE k.agency_code = c.agency_code AND k.user_id = c.user_id AND k.idempotency_key = c.idempotency_key)
+     DELETE FROM idempotency_keys k
+      USING unnest($5::text[], $6::text[], $7::text[]) AS r(agency_code, user_id, idempotency_key)
+      WHERE k.agency_code = r.agency_code AND k.user_id = r.user_id AND k.idempotency_key = r.idempotency_key
+        AND k.state = 'in_progress'`,
+    [...columns(completed.map((c) => c.request)), completed.map((c) => JSON.stringify(c.result)), ...columns(released)],
+  );
 }
 
 /** The transaction a mutating request's use case runs in, honouring its Idempotency-Key header. */

@@ -13,6 +13,7 @@ import { searchRoutes } from './routes/search';
 import { dossierRoutes } from './routes/dossiers';
 import { copyRoutes } from './routes/copies';
 import type { DocumentsServices } from './context';
+import { registrationGroups } from './registers/register-document';
 
 export type DocumentsAppDeps = {
   logger: Logger;
@@ -69,22 +70,28 @@ export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
     converter: deps.converter ?? new DocxConverter(),
     textIndexer: deps.textIndexer ?? new TextIndexer({ pool: deps.pool, blobs: deps.blobs, logger: deps.logger }),
     numbering: numberingLimiter(deps),
+    registrations: registrationGroups(deps.pool, {
+      maxGroup: 200,
+      maxQueued: deps.numbering?.maxQueued ?? 5_000,
+    }),
     topicPrefix: deps.topicPrefix,
     source: '/vanthu/documents',
   };
   registerWorkQueues('documents', {
     libreoffice: () => services.converter.load(),
     numbering: () => services.numbering.load(),
+    'numbering-groups': () => services.registrations.load(),
   });
   return services;
 }
 
 /**
- * Registrations of one register-year serialise on its counter row, so a burst (hundreds at once) waits here, in a
- * bounded queue, rather than for a pooled connection, whose connect timeout would fail it. The counter is locked
- * for only the last 4 statements of a registration, so several registrations in flight keep it busy: 60 % of the
- * pool (6 of the service's 10), leaving connections for uploads, reads and the outbox. Beyond the queue, or after
- * two minutes of waiting, a request is refused with 503 and Retry-After.
+ * Registrations of one register-year serialise on its counter row, so a burst (hundreds at once) waits in bounded
+ * queues rather than for a pooled connection, whose connect timeout would fail it: this one bounds the registrations
+ * reading and checking their document and register at once (60 % of the pool, 6 of the service's 10, leaving
+ * connections for uploads, reads and the outbox); the checked ones then wait for their register-year's group
+ * (`registrationGroups`: one transaction and one connection per group). Beyond either queue, or after two minutes of
+ * waiting here, a request is refused with 503 and Retry-After.
  */
 function numberingLimiter(deps: DocumentsAppDeps): ConcurrencyLimiter {
   const poolSize = (deps.pool as { options?: { max?: number } }).options?.max ?? 10;

@@ -5,6 +5,7 @@ import type { ConcurrencyLimiter } from './adapters/concurrency-limiter';
 import type { DocxConverter } from './adapters/docx-converter';
 import type { TextIndexer } from './adapters/text-indexer';
 import type { BlobStore } from '@vanthu/platform';
+import type { RegistrationGroups } from './registers/register-document';
 
 /** The service's clients, made once at start-up (app.ts) and shared by every request's context. */
 export type DocumentsServices = {
@@ -14,6 +15,8 @@ export type DocumentsServices = {
   textIndexer: TextIndexer;
   /** Bounds the registrations waiting for a register-year's counter (503 + Retry-After beyond it). */
   numbering: ConcurrencyLimiter;
+  /** Gathers each register-year's registrations into groups that commit together (503 + Retry-After beyond it). */
+  registrations: RegistrationGroups;
   topicPrefix: string;
   source: string;
   clock?: Clock;

@@ -1,9 +1,21 @@
-import { AppError, createEvent, requireRole } from '@vanthu/platform';
-import type { Identity, Mutation, Tx } from '@vanthu/platform';
+import {
+  AppError,
+  claimIdempotencyKeys,
+  completeIdempotencyKeys,
+  createEvent,
+  requireRole,
+  withConnection,
+  withTransaction,
+} from '@vanthu/platform';
+import type { Identity, Logger, Mutation, Pool, RunnerRequest, Tx } from '@vanthu/platform';
 import { documentRegisteredV1 } from '@vanthu/contracts';
 import type { DocumentRegisteredV1 } from '@vanthu/contracts';
-import { insertRegistrationWithNextNumber, lockDocument } from '../repositories/documents-repository';
-import type { LockedDocument } from '../repositories/documents-repository';
+import {
+  insertRegistrationsWithNextNumbers,
+  lockDocument,
+  readDocumentState,
+} from '../repositories/documents-repository';
+import type { LockedDocument, NewRegistration, RegistrationSeries } from '../repositories/documents-repository';
 import { findIncomingDuplicates, findNumberingTarget } from '../repositories/registers-repository';
 import type { NumberingTarget } from '../repositories/registers-repository';
 import type { Document } from '../schemas/document';
@@ -22,6 +34,7 @@ import {
 } from '../rules/numbering';
 import type { NumberedText } from '../rules/numbering';
 import { foldForSearch } from '../rules/search-text';
+import { GroupCommit } from './group-commit';
 
 export type RegisterDocumentInput = { documentId: string; request: RegistrationRequest };
 export type RegistrationOutcome = { document: Document; warnings: RegistrationWarning[] };
@@ -39,104 +52,247 @@ type Prepared = {
   typeCode?: string;
 };
 
+/** A registration checked and ready to take its number: its series, what it writes, and its warnings. */
+type ReadyRegistration = { series: RegistrationSeries; registration: NewRegistration; warnings: RegistrationWarning[] };
+
+/** One registration waiting for its group: what it writes, and its request (for its Idempotency-Key). */
+export type GroupMember = { ready: ReadyRegistration; request: RunnerRequest; logger: Logger };
+
+/** The registrations of each register-year gathered into groups that commit together (see `commitRegistrations`). */
+export type RegistrationGroups = GroupCommit<GroupMember, RegistrationOutcome | undefined>;
+
 /**
- * Enters a document in a register and gives it its number (NĐ 30/2020 Điều 15.3: numbers and
- * issue time are assigned by the system). The number is taken last, just before the rows that
- * use it, so the counter's lock is held as briefly as possible.
+ * Enters a document in a register and gives it its number (NĐ 30/2020 Điều 15.3: numbers and issue time are
+ * assigned by the system; Điều 15.1: one series per register and year, without gap or repeat).
+ *
+ * A request's registration is checked outside any transaction, then joins the group of its register-year, which
+ * commits with one step of the counter for all its members (`commitRegistrations`). Whatever the group could not
+ * take (the document changed since it was read, a check failed, a key was used before, the group failed) is
+ * registered alone, as before: under the document's lock, in the request's own runner.
  */
 export async function registerDocument(
   input: RegisterDocumentInput,
   ctx: DocumentsContext,
 ): Promise<Mutation<RegistrationOutcome>> {
-  const { identity } = ctx;
-  const { documentId, request } = input;
-  requireRole(identity, 'clerk');
-  // A burst waits in the service's bounded queue rather than for a pooled connection (503 beyond it).
-  const { result, replayed } = await ctx.numbering.run(() =>
+  requireRole(ctx.identity, 'clerk');
+  const request = ctx.runInTransaction.request;
+  if (request) {
+    const grouped = await registerInGroup(input, ctx, request);
+    if (grouped) return { result: grouped, replayed: false };
+  }
+  return registerAlone(input, ctx);
+}
+
+async function registerInGroup(
+  input: RegisterDocumentInput,
+  ctx: DocumentsContext,
+  request: RunnerRequest,
+): Promise<RegistrationOutcome | undefined> {
+  // A burst waits in the service's bounded queue rather than for a pooled connection (503 beyond it). Any refusal of
+  // the checks is left to the registration alone, which checks again under the lock after the request's own
+  // Idempotency-Key (a replay of a registered document is answered there, not refused here).
+  const ready = await ctx.numbering.run(() =>
+    withConnection(ctx.pool, (tx) => prepareRegistration(tx, input, ctx, readDocumentState)).catch(() => undefined),
+  );
+  if (!ready) return undefined;
+  const { series } = ready;
+  return ctx.registrations.submit(`${series.seriesKey}:${series.year}`, { ready, request, logger: ctx.logger });
+}
+
+async function registerAlone(
+  input: RegisterDocumentInput,
+  ctx: DocumentsContext,
+): Promise<Mutation<RegistrationOutcome>> {
+  return ctx.numbering.run(() =>
     ctx.runInTransaction(async (tx) => {
-      const locked = await lockDocument(tx, identity.agencyCode, documentId);
-      if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
-      if (locked.status !== 'draft')
-        throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
-      const target = await findNumberingTarget(
-        tx,
-        identity.agencyCode,
-        request.registerId,
-        request.unitCode ?? identity.unitCode,
-      );
-      if (!target) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
-      const { register } = target;
-      if (locked.direction !== register.direction) {
-        throw new AppError(
-          'UNPROCESSABLE',
-          `a ${locked.direction} document cannot go into the ${register.direction} register ${register.name}`,
-          {
-            errors: [{ field: 'body.registerId', message: `register is for ${register.direction} documents` }],
-          },
-        );
-      }
-      const typeCode = (request.typeCode ?? locked.typeCode)?.normalize('NFC');
-      if (register.typeCodes && (!typeCode || !register.typeCodes.includes(typeCode))) {
-        throw new AppError('UNPROCESSABLE', `register ${register.name} numbers only ${register.typeCodes.join(', ')}`, {
-          errors: [{ field: 'body.registerId', message: 'register is for other document types' }],
-        });
-      }
-      const now = ctx.clock();
-      const today = vietnamDate(now);
-      const prepared =
-        register.direction === 'outgoing'
-          ? prepareOutgoing(identity, locked, request, target, now)
-          : await prepareIncoming(tx, identity, documentId, locked, now);
-      const registeredType = prepared.typeCode ?? locked.typeCode;
-      // The event as it will be published; the statement that takes the number fills its number, notation and
-      // identifier (validated here with the first number of the series, the same shape).
-      const data: DocumentRegisteredV1 = {
-        documentId,
-        agencyCode: identity.agencyCode,
-        direction: locked.direction,
-        registerId: register.id,
-        year: today.year,
-        number: 1,
-        notation: fillNumber(prepared.notation, 1),
-        documentIdentifier: fillNumber(prepared.documentIdentifier, 1),
-        typeCode: registeredType,
-        urgency: locked.document.urgency,
-        registeredBy: identity.userId,
-        registeredAt: now.toISOString(),
-      };
-      const event = createEvent(documentRegisteredV1, documentId, data, {
-        source: ctx.source,
-        requestId: ctx.requestId,
-        agencyCode: identity.agencyCode,
-      });
+      const { series, registration, warnings } = await prepareRegistration(tx, input, ctx, lockDocument);
       // From this statement to the commit the register-year's counter row stays locked: nothing else runs between.
-      const registered = await insertRegistrationWithNextNumber(tx, locked, {
-        seriesKey: `register:${register.id}`,
-        agencyCode: identity.agencyCode,
-        registerId: register.id,
-        registerName: register.name,
-        direction: register.direction,
-        year: today.year,
-        notation: prepared.notation,
-        documentIdentifier: prepared.documentIdentifier,
-        registeredAt: now,
-        registeredBy: identity.userId,
-        metadata: prepared.metadata,
-        numberFields: prepared.numberFields,
-        typeCode: registeredType,
-        searchText: followedByNumber(prepared.notation, foldForSearch),
-        event: { definition: documentRegisteredV1, value: event, topicPrefix: ctx.topicPrefix },
-      });
-      // NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
-      if ('duplicateNotation' in registered)
-        throw new AppError(
-          'CONFLICT',
-          `the number ${registered.duplicateNotation} already exists this year in another register; use one register per series`,
-        );
-      return { document: registered.document, warnings: prepared.warnings };
+      const [written] = await insertRegistrationsWithNextNumbers(tx, series, [registration]);
+      if (!written || 'changed' in written) throw new Error(`document ${input.documentId} changed under its lock`);
+      if ('duplicateNotation' in written) throw duplicateNotation(written.duplicateNotation);
+      return { document: written.document, warnings };
     }),
   );
-  return { result, replayed };
+}
+
+// NĐ 30/2020 Điều 15.1: số + ký hiệu is unique within a year.
+const duplicateNotation = (notation: string): AppError =>
+  new AppError(
+    'CONFLICT',
+    `the number ${notation} already exists this year in another register; use one register per series`,
+  );
+
+/** Thrown inside a group's transaction so that it rolls back whole and its members run alone. */
+class GroupRolledBack extends Error {}
+
+/**
+ * Commits one group of a register-year's registrations in one transaction: the members' Idempotency-Keys are claimed
+ * (one statement), the documents still as read take consecutive numbers with one step of the series' counter, each
+ * with its registration row, document update and outbox event (one statement), the keys are completed with each
+ * result (one statement), one COMMIT. A crash or a failure at any point rolls the whole group back, numbers
+ * included, so the series stays without gap (NĐ 30/2020 Điều 15.1). Returns each member's outcome, or nothing for a
+ * member that must be registered alone: its document changed, its key was used before, or the group failed (then
+ * each member is retried alone, so one failing member costs the others nothing).
+ */
+export async function commitRegistrations(
+  pool: Pool,
+  members: readonly GroupMember[],
+): Promise<(RegistrationOutcome | undefined)[]> {
+  const outcomes: (RegistrationOutcome | undefined)[] = members.map(() => undefined);
+  const series = members[0]?.ready.series;
+  if (!series) return outcomes;
+  try {
+    await withTransaction(pool, async (tx) => {
+      const keyed = members.flatMap((member, index) => {
+        const { idempotencyKey } = member.request;
+        return idempotencyKey === undefined ? [] : [{ index, request: { ...member.request, idempotencyKey } }];
+      });
+      const claimed =
+        keyed.length > 0
+          ? await claimIdempotencyKeys(
+              tx,
+              keyed.map(({ request }) => request),
+            )
+          : [];
+      const unclaimed = new Set(keyed.filter((_, i) => !claimed[i]).map(({ index }) => index));
+      const going = members.flatMap((member, index) => (unclaimed.has(index) ? [] : [{ member, index }]));
+      const written =
+        going.length > 0
+          ? await insertRegistrationsWithNextNumbers(
+              tx,
+              series,
+              going.map(({ member }) => member.ready.registration),
+            )
+          : [];
+      // A số/ký hiệu taken this year: its number was counted, so nothing of the group may commit.
+      if (written.some((w) => 'duplicateNotation' in w)) throw new GroupRolledBack('a duplicate số/ký hiệu');
+      going.forEach(({ member, index }, i) => {
+        const w = written[i];
+        if (w && 'document' in w) outcomes[index] = { document: w.document, warnings: member.ready.warnings };
+      });
+      if (keyed.length > 0) {
+        const ran = keyed.filter((_, i) => claimed[i]);
+        await completeIdempotencyKeys(
+          tx,
+          ran.flatMap(({ index, request }) => {
+            const result = outcomes[index];
+            return result ? [{ request, result }] : [];
+          }),
+          ran.filter(({ index }) => !outcomes[index]).map(({ request }) => request),
+        );
+      }
+    });
+    return outcomes;
+  } catch (error) {
+    if (!(error instanceof GroupRolledBack))
+      members[0]?.logger.warn({ err: error, members: members.length }, 'registration group failed; retried alone');
+    return members.map(() => undefined);
+  }
+}
+
+/** The groups of registrations of the service, each register-year's committed one at a time. */
+export function registrationGroups(pool: Pool, options: { maxGroup: number; maxQueued: number }): RegistrationGroups {
+  return new GroupCommit<GroupMember, RegistrationOutcome | undefined>({
+    commit: (_key, members) => commitRegistrations(pool, members),
+    maxGroup: options.maxGroup,
+    maxQueued: options.maxQueued,
+    retryAfterSeconds: 5,
+    identity: (member) => member.ready.registration.before.document.id,
+    what: 'registrations',
+  });
+}
+
+/**
+ * Reads the document (`read`: under its lock, or as it stands) and the register, checks that the registration may
+ * happen, and prepares what it writes; the number is left to the statement that takes it.
+ */
+async function prepareRegistration(
+  tx: Tx,
+  input: RegisterDocumentInput,
+  ctx: DocumentsContext,
+  read: (tx: Tx, agencyCode: string, id: string) => Promise<LockedDocument | undefined>,
+): Promise<ReadyRegistration> {
+  const { identity } = ctx;
+  const { documentId, request } = input;
+  const locked = await read(tx, identity.agencyCode, documentId);
+  if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
+  if (locked.status !== 'draft')
+    throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
+  const target = await findNumberingTarget(
+    tx,
+    identity.agencyCode,
+    request.registerId,
+    request.unitCode ?? identity.unitCode,
+  );
+  if (!target) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
+  const { register } = target;
+  if (locked.direction !== register.direction) {
+    throw new AppError(
+      'UNPROCESSABLE',
+      `a ${locked.direction} document cannot go into the ${register.direction} register ${register.name}`,
+      {
+        errors: [{ field: 'body.registerId', message: `register is for ${register.direction} documents` }],
+      },
+    );
+  }
+  const typeCode = (request.typeCode ?? locked.typeCode)?.normalize('NFC');
+  if (register.typeCodes && (!typeCode || !register.typeCodes.includes(typeCode))) {
+    throw new AppError('UNPROCESSABLE', `register ${register.name} numbers only ${register.typeCodes.join(', ')}`, {
+      errors: [{ field: 'body.registerId', message: 'register is for other document types' }],
+    });
+  }
+  const now = ctx.clock();
+  const today = vietnamDate(now);
+  const prepared =
+    register.direction === 'outgoing'
+      ? prepareOutgoing(identity, locked, request, target, now)
+      : await prepareIncoming(tx, identity, documentId, locked, now);
+  const registeredType = prepared.typeCode ?? locked.typeCode;
+  // The event as it will be published; the statement that takes the number fills its number, notation and
+  // identifier (validated here with the first number of the series, the same shape).
+  const data: DocumentRegisteredV1 = {
+    documentId,
+    agencyCode: identity.agencyCode,
+    direction: locked.direction,
+    registerId: register.id,
+    year: today.year,
+    number: 1,
+    notation: fillNumber(prepared.notation, 1),
+    documentIdentifier: fillNumber(prepared.documentIdentifier, 1),
+    typeCode: registeredType,
+    urgency: locked.document.urgency,
+    registeredBy: identity.userId,
+    registeredAt: now.toISOString(),
+  };
+  const event = createEvent(documentRegisteredV1, documentId, data, {
+    source: ctx.source,
+    requestId: ctx.requestId,
+    agencyCode: identity.agencyCode,
+  });
+  return {
+    series: {
+      // One gap-free series per register and year (NĐ 30/2020 Điều 15.1).
+      seriesKey: `register:${register.id}`,
+      agencyCode: identity.agencyCode,
+      registerId: register.id,
+      registerName: register.name,
+      direction: register.direction,
+      year: today.year,
+    },
+    registration: {
+      before: locked,
+      notation: prepared.notation,
+      documentIdentifier: prepared.documentIdentifier,
+      registeredAt: now,
+      registeredBy: identity.userId,
+      metadata: prepared.metadata,
+      numberFields: prepared.numberFields,
+      typeCode: registeredType,
+      searchText: followedByNumber(prepared.notation, foldForSearch),
+      event: { definition: documentRegisteredV1, value: event, topicPrefix: ctx.topicPrefix },
+    },
+    warnings: prepared.warnings,
+  };
 }
 
 /** Outgoing: ký hiệu `{số}/{type}-{agency}`, or `{số}/{agency}-{unit}` for công văn (Phụ lục I.II.3). */

@@ -131,11 +131,24 @@ export type LockedDocument = {
   notation: string | null;
   /** The aggregate as it stands before the change. */
   document: Document;
+  /** The row's `updated_at` to the microsecond, as text: every change of the aggregate's row moves it. */
+  rowVersion: string;
 };
 
 /** Locks the document row for the rest of the transaction and returns it, with what state changes need. */
 export async function lockDocument(tx: Tx, agencyCode: string, id: string): Promise<LockedDocument | undefined> {
-  const found = await selectAggregate(tx, agencyCode, id, true);
+  return toLocked(await selectAggregate(tx, agencyCode, id, true));
+}
+
+/**
+ * The same as `lockDocument` without the lock: for a change that checks, when it writes, that the row is still the
+ * one it read (`rowVersion`), as `insertRegistrationsWithNextNumbers` does.
+ */
+export async function readDocumentState(tx: Tx, agencyCode: string, id: string): Promise<LockedDocument | undefined> {
+  return toLocked(await selectAggregate(tx, agencyCode, id, false));
+}
+
+function toLocked(found: { row: AggregateRow; document: Document } | undefined): LockedDocument | undefined {
   if (!found) return undefined;
   const { row, document } = found;
   return {
@@ -147,6 +160,7 @@ export async function lockDocument(tx: Tx, agencyCode: string, id: string): Prom
     subject: row.subject,
     notation: row.notation,
     document,
+    rowVersion: row.row_version,
   };
 }
 
@@ -178,15 +192,21 @@ export async function setStatus(
   return withRow(before.document, rows[0] as DocumentRow);
 }
 
-/** What a registration writes once its number is known; the texts that contain the số travel unfilled. */
-export type NewRegistration = {
-  /** The counter of the series (one gap-free series per register-year, NĐ 30/2020 Điều 15.1). */
+/** The series a registration takes its number from (one gap-free series per register-year, NĐ 30/2020 Điều 15.1). */
+export type RegistrationSeries = {
+  /** The counter of the series. */
   seriesKey: string;
   agencyCode: string;
   registerId: string;
   registerName: string;
   direction: string;
   year: number;
+};
+
+/** What a registration writes once its number is known; the texts that contain the số travel unfilled. */
+export type NewRegistration = {
+  /** The document as read before: it is registered only if its row is still that one (`rowVersion`) and a draft. */
+  before: LockedDocument;
   notation: NumberedText;
   documentIdentifier: NumberedText;
   registeredAt: Date;
@@ -201,102 +221,140 @@ export type NewRegistration = {
   event: { definition: EventDefinition; value: CloudEvent; topicPrefix: string };
 };
 
-// The số as formatNumber writes it (Phụ lục I.II.3.c: a leading 0 below 10); a test compares the two. A named
-// (prepared) statement: PostgreSQL parses and plans this one once per connection instead of on every registration,
-// which was most of its CPU per registration in bench/documents.
-const registrationStatement = `WITH counter AS (
-       INSERT INTO number_counters (series_key, year, last_number) VALUES ($1, $2, 1)
-       ON CONFLICT (series_key, year) DO UPDATE SET last_number = number_counters.last_number + 1
-       RETURNING last_number AS number,
-                 CASE WHEN last_number < 10 THEN '0' || last_number ELSE last_number::text END AS number_text),
+/**
+ * What became of one registration of `insertRegistrationsWithNextNumbers`: registered; or its số/ký hiệu exists this
+ * year (nothing of the statement may commit: see there); or not taken, because its document changed or stopped being
+ * a draft since it was read.
+ */
+export type RegistrationWritten = { document: Document } | { duplicateNotation: string } | { changed: true };
+
+// The registrations of one series, in the order given, each one row of the JSON array $7. The documents are locked
+// and kept only when still the row that was read (`updated_at`, exact to the microsecond) and a draft; those take
+// the next numbers of the series with one step of its counter, so however many a statement registers, the counter
+// row is locked once and the numbers are consecutive in the order given. The số is written as formatNumber writes it
+// (Phụ lục I.II.3.c: a leading 0 below 10; a test compares the two). A named (prepared) statement: PostgreSQL parses
+// and plans it once per connection instead of on every registration.
+const registrationStatement = `WITH member AS (
+       SELECT * FROM jsonb_to_recordset($7::jsonb) AS m(
+         ordinal int, document_id uuid, row_version timestamptz, notation text[], document_identifier text[],
+         search_text text[], registered_at timestamptz, registered_by text, type_code text, metadata jsonb,
+         formatted_field text, integer_field text, event_id uuid, topic text, message_key text, event_type text,
+         source text, subject text, occurred_at timestamptz, event_data text, extensions text)),
+     locked AS (
+       SELECT d.id FROM documents d JOIN member m ON m.document_id = d.id
+        WHERE d.agency_code = $3 AND d.status = 'draft' AND d.updated_at = m.row_version
+          FOR UPDATE OF d),
+     taken AS (
+       SELECT m.*, row_number() OVER (ORDER BY m.ordinal) AS position, count(*) OVER () AS taken_count
+         FROM member m JOIN locked l ON l.id = m.document_id),
+     counter AS (
+       INSERT INTO number_counters (series_key, year, last_number) SELECT $1, $2, count(*) FROM locked HAVING count(*) > 0
+       ON CONFLICT (series_key, year) DO UPDATE SET last_number = number_counters.last_number + EXCLUDED.last_number
+       RETURNING last_number),
      numbered AS (
-       SELECT number, number_text, array_to_string($3::text[], number_text) AS notation,
-              array_to_string($4::text[], number_text) AS document_identifier,
-              array_to_string($5::text[], number_text) AS search_text
-         FROM counter),
+       SELECT t.*, n.number, CASE WHEN n.number < 10 THEN '0' || n.number ELSE n.number::text END AS number_text
+         FROM taken t CROSS JOIN counter c
+         CROSS JOIN LATERAL (SELECT (c.last_number - t.taken_count + t.position)::int AS number) n),
+     filled AS (
+       SELECT b.*, array_to_string(b.notation, b.number_text) AS notation_text,
+              array_to_string(b.document_identifier, b.number_text) AS identifier_text,
+              array_to_string(b.search_text, b.number_text) AS search_addition
+         FROM numbered b),
      registration AS (
        INSERT INTO registrations (document_id, agency_code, register_id, direction, year, number, notation, document_identifier, registered_at, registered_by)
-       SELECT $6, $7, $8, $9, $2, number, notation, document_identifier, $10, $11 FROM numbered
+       SELECT f.document_id, $3, $4, $5, $2, f.number, f.notation_text, f.identifier_text, f.registered_at, f.registered_by
+         FROM filled f
        ON CONFLICT DO NOTHING RETURNING *),
      registered AS (
        UPDATE documents d
-          SET status = 'registered', type_code = $12, updated_at = now(),
-              metadata = d.metadata || $13::jsonb
-                || CASE WHEN $14::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($14::text, n.number_text) END
-                || CASE WHEN $15::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($15::text, n.number) END,
-              search_text = d.search_text || ' ' || n.search_text
-         FROM registration r, numbered n WHERE d.id = r.document_id
+          SET status = 'registered', type_code = f.type_code, updated_at = now(),
+              metadata = d.metadata || f.metadata
+                || CASE WHEN f.formatted_field IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(f.formatted_field, f.number_text) END
+                || CASE WHEN f.integer_field IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(f.integer_field, f.number) END,
+              search_text = d.search_text || ' ' || f.search_addition
+         FROM registration r JOIN filled f ON f.document_id = r.document_id WHERE d.id = r.document_id
        RETURNING ${documentColumns
          .split(', ')
          .map((column) => `d.${column}`)
          .join(', ')}),
      announced AS (
        INSERT INTO outbox (${outboxColumns})
-       SELECT $16, $17, $18, $19, $20, $21, $22,
-              $23::jsonb || jsonb_build_object('number', n.number, 'notation', n.notation, 'documentIdentifier', n.document_identifier),
-              $24::jsonb
-         FROM numbered n, registered)
-     SELECT d.*, r.register_id, $25::text AS register_name, r.year, r.number, r.notation, r.document_identifier,
-            r.registered_at, r.registered_by, n.notation AS taken_notation
-       FROM numbered n LEFT JOIN registration r ON true LEFT JOIN registered d ON true`;
+       SELECT f.event_id, f.topic, f.message_key, f.event_type, f.source, f.subject, f.occurred_at,
+              f.event_data::jsonb || jsonb_build_object('number', f.number, 'notation', f.notation_text, 'documentIdentifier', f.identifier_text),
+              f.extensions::jsonb
+         FROM filled f JOIN registered d ON d.id = f.document_id)
+     SELECT f.ordinal, d.*, r.register_id, $6::text AS register_name, r.year, r.number, r.notation, r.document_identifier,
+            r.registered_at, r.registered_by, f.notation_text AS taken_notation
+       FROM filled f LEFT JOIN registration r ON r.document_id = f.document_id LEFT JOIN registered d ON d.id = f.document_id`;
 
 /**
- * Takes the next number of the series and, in the same statement, records the registration, registers the locked
- * document and writes the event into the outbox; returns the registered aggregate and its number. The counter's row
- * stays locked until the transaction ends, so the caller commits right after: one statement and the commit are all
- * that a burst of registrations in one register-year waits for, one after the other. When the số/ký hiệu already
- * exists that year (NĐ 30/2020 Điều 15.1) nothing is registered and the taken notation is returned instead: the
- * caller fails its transaction, so the number is not burnt.
+ * Takes the next numbers of the series and, in the same statement, records the registrations, registers the
+ * documents and writes each one's event into the outbox; returns what became of each registration, in the order
+ * given (see `RegistrationWritten`). The counter's row stays locked until the transaction ends, so the caller
+ * commits right after. When a số/ký hiệu already exists that year (NĐ 30/2020 Điều 15.1) that one is not registered
+ * but the numbers were taken: the caller must fail its transaction so that no number is burnt.
  */
-export async function insertRegistrationWithNextNumber(
+export async function insertRegistrationsWithNextNumbers(
   tx: Tx,
-  before: LockedDocument,
-  registration: NewRegistration,
-): Promise<{ document: Document } | { duplicateNotation: string }> {
-  const { event } = registration;
-  const [eventId, topic, messageKey, eventType, source, subject, occurredAt, eventData, extensions] = outboxRowValues(
-    event.definition,
-    before.document.id,
-    event.value,
-    event.topicPrefix,
-  );
-  const { rows } = await tx.query<DocumentRow & RegistrationColumns & { taken_notation: string }>({
-    name: 'documents.register-with-next-number',
-    text: registrationStatement,
-    values: [
-      registration.seriesKey,
-      registration.year,
-      registration.notation,
-      registration.documentIdentifier,
-      registration.searchText,
+  series: RegistrationSeries,
+  registrations: readonly NewRegistration[],
+): Promise<RegistrationWritten[]> {
+  const members = registrations.map((registration, ordinal) => {
+    const { before, event } = registration;
+    const [eventId, topic, messageKey, eventType, source, subject, occurredAt, eventData, extensions] = outboxRowValues(
+      event.definition,
       before.document.id,
-      registration.agencyCode,
-      registration.registerId,
-      registration.direction,
-      registration.registeredAt,
-      registration.registeredBy,
-      registration.typeCode,
-      JSON.stringify(registration.metadata),
-      registration.numberFields.formatted ?? null,
-      registration.numberFields.integer ?? null,
-      eventId,
+      event.value,
+      event.topicPrefix,
+    );
+    return {
+      ordinal,
+      document_id: before.document.id,
+      row_version: before.rowVersion,
+      notation: registration.notation,
+      document_identifier: registration.documentIdentifier,
+      search_text: registration.searchText,
+      registered_at: registration.registeredAt.toISOString(),
+      registered_by: registration.registeredBy,
+      type_code: registration.typeCode,
+      metadata: registration.metadata,
+      formatted_field: registration.numberFields.formatted ?? null,
+      integer_field: registration.numberFields.integer ?? null,
+      event_id: eventId,
       topic,
-      messageKey,
-      eventType,
+      message_key: messageKey,
+      event_type: eventType,
       source,
       subject,
-      occurredAt,
-      eventData,
+      occurred_at: occurredAt,
+      event_data: eventData,
       extensions,
-      registration.registerName,
+    };
+  });
+  const { rows } = await tx.query<DocumentRow & RegistrationColumns & { ordinal: number; taken_notation: string }>({
+    name: 'documents.register-with-next-numbers',
+    text: registrationStatement,
+    values: [
+      series.seriesKey,
+      series.year,
+      series.agencyCode,
+      series.registerId,
+      series.direction,
+      series.registerName,
+      JSON.stringify(members),
     ],
   });
-  const row = rows[0];
-  // The registration was not inserted: its số/ký hiệu exists this year (the counter's step rolls back with the
-  // caller's transaction, which must not commit).
-  if (row && row.register_id === null) return { duplicateNotation: row.taken_notation };
-  if (!row?.id) throw new Error(`document ${before.document.id} vanished while being registered`);
-  return { document: withRow(before.document, row) };
+  const written: RegistrationWritten[] = registrations.map(() => ({ changed: true }));
+  for (const row of rows) {
+    const before = registrations[row.ordinal]?.before;
+    if (!before) throw new Error(`registration ${row.ordinal} was not asked for`);
+    // Not inserted: its số/ký hiệu exists this year (the counter's step rolls back with the caller's transaction,
+    // which must not commit).
+    if (row.register_id === null) written[row.ordinal] = { duplicateNotation: row.taken_notation };
+    else if (!row.id) throw new Error(`document ${before.document.id} vanished while being registered`);
+    else written[row.ordinal] = { document: withRow(before.document, row) };
+  }
+  return written;
 }
 
 /**
@@ -335,7 +393,7 @@ export async function findDocument(tx: Tx, agencyCode: string, id: string): Prom
 
 // The whole aggregate in one statement: the row, its registration, and its versions and dossiers as JSON arrays.
 // Run as a named statement (below): planning it took about three quarters of PostgreSQL's CPU for each read.
-const aggregateQuery = `SELECT d.*, r.register_id, g.name AS register_name, r.year, r.number, r.notation, r.document_identifier,
+const aggregateQuery = `SELECT d.*, d.updated_at::text AS row_version, r.register_id, g.name AS register_name, r.year, r.number, r.notation, r.document_identifier,
         r.registered_at, r.registered_by,
         COALESCE((SELECT json_agg(json_build_object('version', v.version, 'sha256', v.sha256, 'media_type', v.media_type,
                     'size_bytes', v.size_bytes, 'file_name', v.file_name, 'kind', v.kind, 'created_by', v.created_by,
@@ -353,6 +411,7 @@ const lockedAggregateQuery = `${aggregateQuery} FOR UPDATE OF d`;
 
 type AggregateRow = DocumentRow &
   RegistrationColumns & {
+    row_version: string;
     versions_json: (Omit<VersionRow, 'created_at'> & { created_at: string })[];
     filings_json: FilingRow[];
   };
