@@ -83,13 +83,15 @@ function peakReceiving(mb: number): { mb: number; fileMb: number; peakRssMb: num
     fs.mkdirSync(attachmentDir);
     const child = `
       const { parseEdxmlFile } = require(${JSON.stringify(path.resolve(__dirname, '../../services/exchange/src/domain/edxml/parse-edxml'))});
+      (async () => {
       let parsed = false, error, sha256;
       try {
-        const r = parseEdxmlFile(${JSON.stringify(file)}, { attachmentDir: ${JSON.stringify(attachmentDir)}, maxAttachmentBytes: ${mb + 16} * 1024 * 1024 });
+        const r = await parseEdxmlFile(${JSON.stringify(file)}, { attachmentDir: ${JSON.stringify(attachmentDir)}, maxAttachmentBytes: ${mb + 16} * 1024 * 1024 });
         parsed = r.kind === 'edoc' && r.attachments.length === 1 && r.attachments[0].size === ${mb} * 1024 * 1024;
         sha256 = r.kind === 'edoc' ? r.attachments[0].sha256 : undefined;
       } catch (e) { error = String(e && e.message || e).slice(0, 200); }
-      process.stdout.write(JSON.stringify({ parsed, error, sha256, maxRssKb: process.resourceUsage().maxRSS }));`;
+      process.stdout.write(JSON.stringify({ parsed, error, sha256, maxRssKb: process.resourceUsage().maxRSS }));
+      })();`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', child], {
       encoding: 'utf8',
       maxBuffer: 1024 * 1024,

@@ -15,8 +15,10 @@ export {
   directoryStore,
   digestOnlyStore,
   fileChunks,
+  fileChunksAsync,
   memoryStore,
   readEdxmlStream,
+  readEdxmlStreamAsync,
   slices,
 } from './stream-reader';
 export type { AttachmentStore, ReadOptions, StreamedAttachment, StreamedEdxml } from './stream-reader';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import sax from 'sax';
 import { AppError } from '@vanthu/platform';
@@ -259,6 +260,9 @@ export type ReadOptions = {
   carrierNamespace: string;
 };
 
+/** A reader fed a message chunk by chunk (`push`), which `finish` turns into its skeleton and attachments. */
+type EdxmlReader<R> = { push(chunk: Buffer | string): void; finish(): StreamedEdxml<R> };
+
 /**
  * Reads a message from `chunks` (UTF-8 bytes, or text) into its skeleton and its attachments. Throws
  * EdxmlRefused for what is not well-formed, not UTF-8, a DTD, or too deep.
@@ -268,6 +272,26 @@ export function readEdxmlStream<R>(
   store: AttachmentStore<R>,
   options: ReadOptions,
 ): StreamedEdxml<R> {
+  const reader = edxmlReader(store, options);
+  for (const chunk of chunks) reader.push(chunk);
+  return reader.finish();
+}
+
+/**
+ * readEdxmlStream over chunks that arrive asynchronously (fileChunksAsync): the event loop turns between two
+ * chunks, so that reading a large message does not keep a service from answering meanwhile.
+ */
+export async function readEdxmlStreamAsync<R>(
+  chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  store: AttachmentStore<R>,
+  options: ReadOptions,
+): Promise<StreamedEdxml<R>> {
+  const reader = edxmlReader(store, options);
+  for await (const chunk of chunks) reader.push(chunk);
+  return reader.finish();
+}
+
+function edxmlReader<R>(store: AttachmentStore<R>, options: ReadOptions): EdxmlReader<R> {
   const nonce = randomBytes(12).toString('hex');
   const marker = (index: number, run: number) => `\uE000${nonce}-${index}-${run}\uE001`;
   const markerPattern = new RegExp(`\uE000${nonce}-(\\d+)-(\\d+)\uE001`, 'g');
@@ -409,7 +433,7 @@ export function readEdxmlStream<R>(
   let first = true;
   let bom = false;
   let carriedCr = false;
-  for (const chunk of chunks) {
+  const push = (chunk: Buffer | string): void => {
     let text: string;
     if (typeof chunk === 'string') text = chunk;
     else {
@@ -432,29 +456,32 @@ export function readEdxmlStream<R>(
       }
     }
     parser.write(text);
-  }
-  try {
-    const rest = decoder.decode() + (carriedCr ? '\r' : '');
-    if (rest) parser.write(rest.replace(/\r\n?/g, '\n'));
-  } catch {
-    throw new EdxmlRefused('edxml.encoding', 'the message is not valid UTF-8');
-  }
-  parser.close();
-  if (!sawRoot) refuse('the document has no root element');
-
-  const digestWithAttachments = (canonical: string, hash: Hash) => {
-    let at = 0;
-    const seen = new Set<string>();
-    for (const match of canonical.matchAll(markerPattern)) {
-      if (seen.has(match[0])) throw new Error('an attachment marker appears twice');
-      seen.add(match[0]);
-      hash.update(canonical.slice(at, match.index), 'utf8');
-      texts.get(match[0])?.read((piece) => hash.update(piece as never));
-      at = match.index + match[0].length;
-    }
-    hash.update(canonical.slice(at), 'utf8');
   };
-  return { skeleton: parts.join(''), attachments, markerPattern, digestWithAttachments, bom };
+  const finish = (): StreamedEdxml<R> => {
+    try {
+      const rest = decoder.decode() + (carriedCr ? '\r' : '');
+      if (rest) parser.write(rest.replace(/\r\n?/g, '\n'));
+    } catch {
+      throw new EdxmlRefused('edxml.encoding', 'the message is not valid UTF-8');
+    }
+    parser.close();
+    if (!sawRoot) refuse('the document has no root element');
+
+    const digestWithAttachments = (canonical: string, hash: Hash) => {
+      let at = 0;
+      const seen = new Set<string>();
+      for (const match of canonical.matchAll(markerPattern)) {
+        if (seen.has(match[0])) throw new Error('an attachment marker appears twice');
+        seen.add(match[0]);
+        hash.update(canonical.slice(at, match.index), 'utf8');
+        texts.get(match[0])?.read((piece) => hash.update(piece as never));
+        at = match.index + match[0].length;
+      }
+      hash.update(canonical.slice(at), 'utf8');
+    };
+    return { skeleton: parts.join(''), attachments, markerPattern, digestWithAttachments, bom };
+  };
+  return { push, finish };
 }
 
 // Chunks stay well under 1 MB: Node makes a longer decoded string an external string, which the garbage
@@ -469,6 +496,20 @@ export function* fileChunks(file: string): Generator<Buffer> {
     for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) yield buffer.subarray(0, n);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** fileChunks read asynchronously: the event loop turns between two chunks. */
+export async function* fileChunksAsync(file: string): AsyncGenerator<Buffer> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    for (let n = (await handle.read(buffer, 0, chunkBytes, null)).bytesRead; n > 0;) {
+      yield buffer.subarray(0, n);
+      n = (await handle.read(buffer, 0, chunkBytes, null)).bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
 }
 

@@ -3,10 +3,12 @@ import { createHash, generateKeyPairSync, randomBytes, sign as rsaSign } from 'n
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { zipSync } from 'fflate';
 import { computeEnvelopedSignature, spliceSignature } from '@vanthu/xmldsig';
 import { buildEdxml } from '../src/domain/edxml/build-edxml';
 import type { EdxmlDocument } from '../src/domain/edxml/model';
 import { parseEdxml, parseEdxmlFile } from '../src/domain/edxml/parse-edxml';
+import { carriedPdfFile } from '../src/domain/exchanges/carried-pdf';
 import type { EdxmlRefused } from '../src/domain/edxml/parse-edxml';
 
 // The streaming reader: attachments decoded chunk by chunk into memory or files and hashed as they go,
@@ -107,7 +109,7 @@ describe('streaming edXML reader', () => {
     const source = path.join(dir, 'message.edxml');
     fs.writeFileSync(source, await sign(buildEdxml(message(files)).toString('utf8')));
     const out = fs.mkdtempSync(path.join(dir, 'out-'));
-    const parsed = parseEdxmlFile(source, { attachmentDir: out, maxAttachmentBytes: 8 * 1024 * 1024 });
+    const parsed = await parseEdxmlFile(source, { attachmentDir: out, maxAttachmentBytes: 8 * 1024 * 1024 });
     expect(parsed.signature.valid).toBe(true);
     if (parsed.kind !== 'edoc') throw new Error('not a document');
     expect(parsed.document.header.signerInfo?.competence).toBe('KT. CHỦ TỊCH');
@@ -117,9 +119,26 @@ describe('streaming edXML reader', () => {
     });
     // Too large: reported, and nothing of it is left on disk.
     const small = fs.mkdtempSync(path.join(dir, 'small-'));
-    const refused = parseEdxmlFile(source, { attachmentDir: small, maxAttachmentBytes: 1024 * 1024 });
+    const refused = await parseEdxmlFile(source, { attachmentDir: small, maxAttachmentBytes: 1024 * 1024 });
     expect(refused.problems.map((p) => p.rule)).toContain('edxml.attachment.size');
     expect(fs.readdirSync(small).filter((f) => f.startsWith('attachment-'))).toEqual(['attachment-1']);
+  });
+
+  it('lets the event loop turn while it reads a message from its file', async () => {
+    const source = path.join(dir, 'turns.edxml');
+    fs.writeFileSync(source, buildEdxml(message([pdf(8 * 1024 * 1024)])));
+    let turns = 0;
+    const tick = () => {
+      turns += 1;
+      timer = setImmediate(tick);
+    };
+    let timer = setImmediate(tick);
+    const reading = parseEdxmlFile(source, { attachmentDir: fs.mkdtempSync(path.join(dir, 'turns-')) });
+    const parsed = await reading;
+    clearImmediate(timer);
+    expect(parsed.kind === 'edoc' && parsed.attachments[0]!.size).toBe(8 * 1024 * 1024 + 9);
+    // About 11 MB of base64 in 64 KiB chunks: the loop turns between chunks (a synchronous read gives none).
+    expect(turns).toBeGreaterThan(50);
   });
 
   it('verifies a signed message with a 32 MiB attachment read from its file, and finds one changed byte of it', async () => {
@@ -129,7 +148,7 @@ describe('streaming edXML reader', () => {
     // the reference digest from its own file.
     fs.writeFileSync(source, await sign(buildEdxml(message([file])).toString('utf8')));
     const options = { attachmentDir: fs.mkdtempSync(path.join(dir, 'signed-large-')), maxAttachmentBytes: 40 << 20 };
-    const parsed = parseEdxmlFile(source, options);
+    const parsed = await parseEdxmlFile(source, options);
     expect(parsed.signature).toMatchObject({ present: true, valid: true });
     expect(parsed.kind === 'edoc' && parsed.attachments[0]).toMatchObject({ size: file.length, sha256: sha256(file) });
     // The twin: one base64 character changed 20 MB into the attachment, a valid one, so the base64 still decodes.
@@ -139,7 +158,10 @@ describe('streaming edXML reader', () => {
     fs.readSync(fd, old, 0, 1, at);
     fs.writeSync(fd, Buffer.from(old.toString('latin1') === 'A' ? 'B' : 'A', 'latin1'), 0, 1, at);
     fs.closeSync(fd);
-    const tampered = parseEdxmlFile(source, { ...options, attachmentDir: fs.mkdtempSync(path.join(dir, 'twin-')) });
+    const tampered = await parseEdxmlFile(source, {
+      ...options,
+      attachmentDir: fs.mkdtempSync(path.join(dir, 'twin-')),
+    });
     expect(tampered.signature.valid).toBe(false);
     expect(tampered.problems.map((p) => p.rule)).toContain('edxml.signature');
     expect(tampered.kind === 'edoc' && tampered.attachments[0]!.sha256).not.toBe(sha256(file));
@@ -171,8 +193,8 @@ describe('streaming edXML reader', () => {
     const options = `{ attachmentDir: ${JSON.stringify(out)}, maxAttachmentBytes: 64 * 1024 * 1024 }`;
     const streamed = run(`
       const { parseEdxmlFile } = require(${parser});
-      const r = parseEdxmlFile(${JSON.stringify(source)}, ${options});
-      process.stdout.write(JSON.stringify({ size: r.attachments[0].size }));`);
+      parseEdxmlFile(${JSON.stringify(source)}, ${options}).then((r) =>
+        process.stdout.write(JSON.stringify({ size: r.attachments[0].size })));`);
     expect(streamed).toMatchObject({ status: 0, size: 48 * 1024 * 1024 });
     // The same cap kills a child that holds the message whole as text: the cap is low enough to tell them apart.
     const whole = run(`
@@ -181,6 +203,74 @@ describe('streaming edXML reader', () => {
       process.stdout.write(JSON.stringify({ size: copy }));`);
     expect(whole.status).not.toBe(0);
     expect(whole.stderr).toMatch(/heap/i);
+  });
+
+  it('inflates a zipped attachment from its file into a file of its own, and refuses a zip bomb before inflating', async () => {
+    const inner = pdf(200_000);
+    const source = path.join(dir, 'zipped.edxml');
+    fs.writeFileSync(source, buildEdxml(message([Buffer.from(zipSync({ 'cong-van.pdf': inner }))])));
+    const out = fs.mkdtempSync(path.join(dir, 'zipped-'));
+    const parsed = await parseEdxmlFile(source, { attachmentDir: out, maxAttachmentBytes: 1024 * 1024 });
+    if (parsed.kind !== 'edoc') throw new Error('not a document');
+    expect(parsed.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(parsed.attachments[0]).toMatchObject({ zipped: true });
+    expect(parsed.attachments[0]!.entries).toEqual([
+      { name: 'cong-van.pdf', size: inner.length, sha256: sha256(inner) },
+    ]);
+    const carried = carriedPdfFile(parsed.document);
+    expect(carried?.fileName).toBe('cong-van.pdf');
+    expect(fs.readFileSync(carried!.pdf.file).equals(inner)).toBe(true);
+    // Declared to inflate past the limit: refused from the zip's directory, nothing inflated.
+    const bomb = path.join(dir, 'bomb.edxml');
+    fs.writeFileSync(bomb, buildEdxml(message([Buffer.from(zipSync({ 'a.pdf': Buffer.alloc(2 * 1024 * 1024) }))])));
+    const bombDir = fs.mkdtempSync(path.join(dir, 'bomb-'));
+    const refused = await parseEdxmlFile(bomb, { attachmentDir: bombDir, maxAttachmentBytes: 1024 * 1024 });
+    expect(refused.problems.map((p) => p.rule)).toContain('edxml.attachment.zip');
+    expect(fs.readdirSync(bombDir).filter((name) => name.includes('-entry-'))).toEqual([]);
+    expect(refused.kind === 'edoc' && carriedPdfFile(refused.document)).toBeUndefined();
+  });
+
+  it('inflates a 96 MiB zip entry with bounded memory (a child process, peak RSS against the whole unzip)', () => {
+    // The entry compresses well (its zip is small), so what a reader holds is the inflated entry: the whole unzip
+    // (fflate's unzipSync, what parseEdxmlFile did before) holds all of it outside the JavaScript heap, where a heap
+    // cap does not reach, so peak RSS is compared, in children that differ only in how they unzip.
+    const entryBytes = 96 * 1024 * 1024;
+    const line = Buffer.from('Văn bản điện tử được gửi qua trục liên thông, nén trong tệp zip.\n');
+    const entry = Buffer.alloc(entryBytes);
+    for (let at = 0; at < entryBytes; at += line.length) line.copy(entry, at);
+    const expected = sha256(entry);
+    const source = path.join(dir, 'zipped-large.edxml');
+    fs.writeFileSync(source, buildEdxml(message([Buffer.from(zipSync({ 'lon.txt': entry }))])));
+    const run = (body: string) => {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', body], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(child.stderr);
+      return JSON.parse(child.stdout) as { size: number; sha256: string; maxRssMb: number };
+    };
+    const parser = JSON.stringify(path.resolve(__dirname, '../src/domain/edxml/parse-edxml'));
+    const attachments = JSON.stringify(path.resolve(__dirname, '../src/domain/edxml/attachments'));
+    const rss = 'Math.round(process.resourceUsage().maxRSS / 1024)';
+    const streamed = run(`
+      const { parseEdxmlFile } = require(${parser});
+      parseEdxmlFile(${JSON.stringify(source)}, {
+        attachmentDir: require('node:fs').mkdtempSync(${JSON.stringify(path.join(dir, 'large-zip-'))}),
+        maxAttachmentBytes: 128 * 1024 * 1024,
+      }).then((r) => {
+        const [entry] = r.attachments[0].entries;
+        process.stdout.write(JSON.stringify({ size: entry.size, sha256: entry.sha256, maxRssMb: ${rss} }));
+      });`);
+    const whole = run(`
+      require(${parser});
+      const { unzipAttachment } = require(${attachments});
+      const text = require('node:fs').readFileSync(${JSON.stringify(source)}, 'latin1');
+      const start = text.indexOf('ContentTransferEncoded>') + 'ContentTransferEncoded>'.length;
+      const zip = Buffer.from(text.slice(start, text.indexOf('<', start)), 'base64');
+      const [entry] = unzipAttachment(zip, 128 * 1024 * 1024);
+      const sha256 = require('node:crypto').createHash('sha256').update(entry.content).digest('hex');
+      process.stdout.write(JSON.stringify({ size: entry.content.length, sha256, maxRssMb: ${rss} }));`);
+    expect(streamed).toMatchObject({ size: entryBytes, sha256: expected });
+    expect(whole).toMatchObject({ size: entryBytes, sha256: expected });
+    // The whole unzip holds the 96 MiB entry; the streamed one a few chunks of it.
+    expect(whole.maxRssMb - streamed.maxRssMb).toBeGreaterThan(64);
   });
 
   it('refuses what sax alone lets through: a second root, a control character, ]]> in text, a late XML declaration', () => {

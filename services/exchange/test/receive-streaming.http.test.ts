@@ -169,7 +169,7 @@ it('receives an 85 MB getEdoc answer (48 MiB PDF) into a file, parses it and upl
       const account = { agencyCode: '000.00.32.H56', systemId: 'b', secret: 's' };
       const stored = await fetchMessage(hub, account, 'big-1', ctx);
       const result = await withParsedMessage(stored.file, ctx, async (parsed) => {
-        const carried = carriedPdfFile(parsed.document, ctx.maxMessageBytes);
+        const carried = carriedPdfFile(parsed.document);
         const created = await new DocumentsClient(${JSON.stringify(documentsUrl)}, 120000).createIncomingDocument(
           { identity: 'service', requestId: 'big-1' },
           { metadata: { subject: parsed.document.header.subject }, pdf: carried.pdf, fileName: carried.fileName, idempotencyKey: 'big-1' },

@@ -238,7 +238,7 @@ it('sends an 85 MB message (64 MiB PDF): written, signed and sent as streams und
     present: true,
     valid: true,
   });
-  const parsed = parseEdxmlFile(file, { attachmentDir: work, maxAttachmentBytes: 128 * 1024 * 1024 });
+  const parsed = await parseEdxmlFile(file, { attachmentDir: work, maxAttachmentBytes: 128 * 1024 * 1024 });
   expect(parsed.problems.filter((p) => p.severity === 'error')).toEqual([]);
   expect(parsed.signature).toMatchObject({ present: true, valid: true });
   expect(parsed.kind === 'edoc' && parsed.attachments[0]).toMatchObject({ sha256: pdfSha256, size: pdfBytes });

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
+import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
 import {
   EdxmlRefused,
   directoryStore,
-  fileChunks,
+  fileChunksAsync,
   memoryStore,
   readEdxmlStream,
+  readEdxmlStreamAsync,
   slices,
   verifyEnvelopedSignature,
 } from '@vanthu/xmldsig';
 import type { StreamedEdxml } from '@vanthu/xmldsig';
-import { isZipped, unzipAttachment } from './attachments';
+import { isZipped, unzipAttachment, unzipAttachmentFile } from './attachments';
 import { fromEdxmlDate, fromEdxmlTimestamp } from './formats';
 import { edxmlNamespace, edxmlPrefix, isStatusCode } from './model';
 import type {
@@ -73,8 +74,14 @@ export type SignatureInfo = {
   revokedAt?: string;
 };
 
-/** An attachment as parseEdxmlFile leaves it: its bytes in a file, never in memory. */
-export type FiledAttachment = Omit<EdxmlAttachment, 'content'> & { file: string };
+/**
+ * An attachment as parseEdxmlFile leaves it: its bytes in a file, never in memory; a zipped one's entries inflated
+ * into files of their own.
+ */
+export type FiledAttachment = Omit<EdxmlAttachment, 'content'> & {
+  file: string;
+  unzipped?: { name: string; head: Buffer; file: string }[];
+};
 
 type Parsed<A> =
   | {
@@ -368,10 +375,11 @@ function readTrace(list: XmlElement | undefined, report: Report): { traces: Trac
 /** How the stored bytes of an attachment become the parsed one, in memory or in a file. */
 type Keep<R, A> = {
   attachment: (meta: Omit<EdxmlAttachment, 'content'>, stored: R) => A;
-  /** The bytes, only to list a zip's entries (a zip is read whole; a PDF never is). */
-  bytes: (stored: R) => Buffer;
   file?: (stored: R) => string;
 };
+
+/** A zipped attachment found while reading, whose entries are listed afterwards (in memory, or from its file). */
+type Zipped<R, A> = { info: AttachmentInfo; attachment: A; stored: R; path: string };
 
 function readAttachments<R, A>(
   manifest: XmlElement | undefined,
@@ -380,7 +388,7 @@ function readAttachments<R, A>(
   keep: Keep<R, A>,
   report: Report,
   maxBytes: number,
-): { attachments: A[]; infos: AttachmentInfo[] } {
+): { attachments: A[]; infos: AttachmentInfo[]; zipped: Zipped<R, A>[] } {
   const stripCid = (value: string | undefined, path: string): string => {
     if (value === undefined) return '';
     if (!value.startsWith('cid:'))
@@ -394,6 +402,7 @@ function readAttachments<R, A>(
   }));
   const attachments: A[] = [];
   const infos: AttachmentInfo[] = [];
+  const zipped: Zipped<R, A>[] = [];
   const found = new Set<string>();
   all(block, 'Attachment').forEach((element, index) => {
     const path = `AttachmentEncoded.Attachment[${index}]`;
@@ -437,7 +446,8 @@ function readAttachments<R, A>(
     const description = field(element, 'Description');
     if (description !== undefined) meta.description = description;
     const stored = streamedAttachment.stored!;
-    attachments.push(keep.attachment(meta, stored));
+    const attachment = keep.attachment(meta, stored);
+    attachments.push(attachment);
     const head = streamedAttachment.head;
     const info: AttachmentInfo = {
       contentId,
@@ -448,17 +458,7 @@ function readAttachments<R, A>(
       zipped: isZipped(head),
       ...(keep.file ? { file: keep.file(stored) } : {}),
     };
-    if (info.zipped) {
-      try {
-        info.entries = unzipAttachment(keep.bytes(stored), maxBytes).map((entry) => ({
-          name: entry.name,
-          size: entry.content.length,
-          sha256: createHash('sha256').update(entry.content).digest('hex'),
-        }));
-      } catch (error) {
-        report('edxml.attachment.zip', path, `the zipped attachment cannot be read: ${(error as Error).message}`);
-      }
-    }
+    if (info.zipped) zipped.push({ info, attachment, stored, path });
     infos.push(info);
     found.add(contentId);
   });
@@ -467,7 +467,7 @@ function readAttachments<R, A>(
       report('edxml.attachment.reference', 'edXMLManifest', `Reference ${reference.contentId} has no Attachment`);
     }
   }
-  return { attachments, infos };
+  return { attachments, infos, zipped };
 }
 
 function readStatus(mh: XmlElement, report: Report): StatusMessage {
@@ -543,7 +543,9 @@ function readSignature<R>(
   return { signature, signatureCertificates };
 }
 
-function parseStreamed<R, A>(streamed: StreamedEdxml<R>, keep: Keep<R, A>, options: ParseOptions): Parsed<A> {
+type Read<R, A> = { parsed: Parsed<A>; zipped: Zipped<R, A>[]; report: Report };
+
+function parseStreamed<R, A>(streamed: StreamedEdxml<R>, keep: Keep<R, A>, options: ParseOptions): Read<R, A> {
   const problems: ConformanceProblem[] = [];
   const report: Report = (rule, path, message, severity = 'error') => problems.push({ rule, path, message, severity });
   if (streamed.bom) {
@@ -571,11 +573,11 @@ function parseStreamed<R, A>(streamed: StreamedEdxml<R>, keep: Keep<R, A>, optio
     const status = readStatus(mh, report);
     problems.push(...checkStatusMessage(status).filter((p) => !problems.some((q) => q.path === p.path)));
     const { signature, signatureCertificates } = readSignature(head, streamed, report);
-    return { kind: 'status', status, signature, signatureCertificates, problems };
+    return { parsed: { kind: 'status', status, signature, signatureCertificates, problems }, zipped: [], report };
   }
   const header = readHeader(mh, report);
   const { traces, business } = readTrace(one(head, 'TraceHeaderList'), report);
-  const { attachments, infos } = readAttachments(
+  const { attachments, infos, zipped } = readAttachments(
     one(one(envelope, 'edXMLBody'), 'edXMLManifest'),
     block,
     streamed,
@@ -594,7 +596,11 @@ function parseStreamed<R, A>(streamed: StreamedEdxml<R>, keep: Keep<R, A>, optio
     if (!problems.some((p) => p.path === problem.path && p.severity === 'error')) problems.push(problem);
   }
   const { signature, signatureCertificates } = readSignature(head, streamed, report);
-  return { kind: 'edoc', document, attachments: infos, signature, signatureCertificates, problems };
+  return {
+    parsed: { kind: 'edoc', document, attachments: infos, signature, signatureCertificates, problems },
+    zipped,
+    report,
+  };
 }
 
 const readOptions = (options: ParseOptions) => ({
@@ -603,33 +609,71 @@ const readOptions = (options: ParseOptions) => ({
   carrierNamespace: edxmlNamespace,
 });
 
+const zipProblem = (report: Report, path: string, error: unknown) =>
+  report('edxml.attachment.zip', path, `the zipped attachment cannot be read: ${(error as Error).message}`);
+
 /** Parses an edXML document or status message; refuses only what cannot be read, reports every rule broken. */
 export function parseEdxml(input: Buffer | string, options: ParseOptions = {}): ParsedEdxml {
   const streamed = readEdxmlStream(slices(input), memoryStore, readOptions(options));
-  return parseStreamed(
+  const { parsed, zipped, report } = parseStreamed(
     streamed,
-    { attachment: (meta, stored) => ({ ...meta, content: stored.content }), bytes: (stored) => stored.content },
+    { attachment: (meta, stored) => ({ ...meta, content: stored.content }) },
     options,
   );
+  // In memory already (a message the size limits of a validation or the sandbox allow), a zip is listed there.
+  for (const zip of zipped) {
+    try {
+      zip.info.entries = unzipAttachment(
+        zip.stored.content,
+        options.maxAttachmentBytes ?? defaultMaxAttachmentBytes,
+      ).map((entry) => ({
+        name: entry.name,
+        size: entry.content.length,
+        sha256: createHash('sha256').update(entry.content).digest('hex'),
+      }));
+    } catch (error) {
+      zipProblem(report, zip.path, error);
+    }
+  }
+  return parsed;
 }
 
 /**
- * parseEdxml for a message in a file, of any size: read in chunks, each attachment decoded into a file of
- * `attachmentDir` (which the caller owns and removes) and hashed as it streams, the signature verified
- * with the attachments' text read back from there. Memory holds the header, never the message nor an
- * attachment (a zipped attachment is read whole to list its entries).
+ * parseEdxml for a message in a file, of any size: read in chunks as they come from the disk (the event loop turns
+ * between two), each attachment decoded into a file of `attachmentDir` (which the caller owns and removes) and
+ * hashed as it streams, the signature verified with the attachments' text read back from there. A zipped
+ * attachment's entries are inflated from its file into files of that directory (attachment.unzipped), as streams.
+ * Memory holds the header, never the message, an attachment nor an entry.
  */
-export function parseEdxmlFile(file: string, options: ParseOptions & { attachmentDir: string }): ParsedEdxmlFile {
-  const streamed = readEdxmlStream(fileChunks(file), directoryStore(options.attachmentDir), readOptions(options));
-  return parseStreamed(
+export async function parseEdxmlFile(
+  file: string,
+  options: ParseOptions & { attachmentDir: string },
+): Promise<ParsedEdxmlFile> {
+  const streamed = await readEdxmlStreamAsync(
+    fileChunksAsync(file),
+    directoryStore(options.attachmentDir),
+    readOptions(options),
+  );
+  const { parsed, zipped, report } = parseStreamed<{ file: string }, FiledAttachment>(
     streamed,
-    {
-      attachment: (meta, stored) => ({ ...meta, file: stored.file }),
-      bytes: (stored) => fs.readFileSync(stored.file),
-      file: (stored) => stored.file,
-    },
+    { attachment: (meta, stored) => ({ ...meta, file: stored.file }), file: (stored) => stored.file },
     options,
   );
+  for (const zip of zipped) {
+    try {
+      const entries = await unzipAttachmentFile(
+        zip.stored.file,
+        options.attachmentDir,
+        path.basename(zip.stored.file),
+        options.maxAttachmentBytes ?? defaultMaxAttachmentBytes,
+      );
+      zip.info.entries = entries.map(({ name, size, sha256 }) => ({ name, size, sha256 }));
+      zip.attachment.unzipped = entries.map(({ name, head, file: entryFile }) => ({ name, head, file: entryFile }));
+    } catch (error) {
+      zipProblem(report, zip.path, error);
+    }
+  }
+  return parsed;
 }
 
 export const hasErrors = (problems: ConformanceProblem[]): boolean => problems.some((p) => p.severity === 'error');

@@ -83,7 +83,7 @@ async function applyInDocuments(
     if (!file) throw new AppError('CONFLICT', `the update ${request.id} carries no PDF; refuse it with a reason`);
     // Parsed from its file; the PDF goes to documents from its attachment file, as a stream.
     return withParsedMessage(file, ctx, async (parsed) => {
-      const carried = parsed.kind === 'edoc' ? carriedPdfFile(parsed.document, ctx.maxMessageBytes) : undefined;
+      const carried = parsed.kind === 'edoc' ? carriedPdfFile(parsed.document) : undefined;
       if (!carried) throw new AppError('CONFLICT', `the update ${request.id} carries no PDF; refuse it with a reason`);
       return addUpdateVersion(request, carried, ctx);
     });

@@ -323,7 +323,7 @@ async function createFromParsed(
     from: header.from.organId,
   };
   const at = ctx.clock();
-  const carried = carriedPdfFile(document, ctx.maxMessageBytes);
+  const carried = carriedPdfFile(document);
   if (!carried) {
     await markExchangeFailed(tx, exchange.id, 'the message carries no PDF', at);
     const status = statusFor(exchange, reference, '02', 'Văn bản không kèm tệp PDF', at);

@@ -38,7 +38,7 @@ export async function withParsedMessage<T>(
 ): Promise<T> {
   const dir = await ctx.messages.scratch();
   try {
-    return await work(parseEdxmlFile(file, { attachmentDir: dir, maxAttachmentBytes: ctx.maxMessageBytes }));
+    return await work(await parseEdxmlFile(file, { attachmentDir: dir, maxAttachmentBytes: ctx.maxMessageBytes }));
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
@@ -68,7 +68,7 @@ export async function withMessageRead<T>(
   try {
     let read: ParsedEdxmlFile | EdxmlRefused;
     try {
-      read = parseEdxmlFile(file, { attachmentDir: dir, maxAttachmentBytes: ctx.maxMessageBytes });
+      read = await parseEdxmlFile(file, { attachmentDir: dir, maxAttachmentBytes: ctx.maxMessageBytes });
     } catch (error) {
       if (!(error instanceof EdxmlRefused)) throw error;
       read = error;
