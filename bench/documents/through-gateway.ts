@@ -17,6 +17,8 @@ export type GatewayFigures = {
   otherFailures: string[];
   registered: number;
   gapFree: boolean;
+  /** Transactions the registrations committed in (rows one transaction wrote share its xmin): the groups. */
+  commitGroups: number;
   /** CPU time each process spent per registration during the burst (where the time goes). */
   cpuMsPerRegistration: { gateway: number; documents: number; postgres: number };
   /** Whether the text extraction of the uploads had finished when the burst began (it is waited for, 120 s at most). */
@@ -36,6 +38,20 @@ async function waitForTextIndex(databaseUrl: string): Promise<boolean> {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     return false;
+  } finally {
+    await client.end();
+  }
+}
+
+/** How many transactions committed the benchmark's registrations (its database numbers only the burst's register). */
+async function countCommitGroups(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ groups: number }>(
+      'SELECT count(DISTINCT xmin::text)::int AS groups FROM registrations',
+    );
+    return rows[0]?.groups ?? 0;
   } finally {
     await client.end();
   }
@@ -168,6 +184,7 @@ export async function registrationsThroughGateway(
       documents: (cpuMs(pids.documents) - cpuBefore.documents) / total,
       postgres: [...postgresAfter].reduce((sum, [pid, ms]) => sum + ms - (postgresBefore.get(pid) ?? 0), 0) / total,
     };
+    const commitGroups = await countCommitGroups(databaseUrl);
     const numbers = responses
       .filter((r) => r.status === 201)
       .map((r) => (r.body as { document: { registration: { number: number } } }).document.registration.number)
@@ -183,6 +200,7 @@ export async function registrationsThroughGateway(
         .map((r) => `${r.status} ${JSON.stringify(r.body)}`),
       registered: numbers.length,
       gapFree: numbers.every((n, i) => n === i + 1),
+      commitGroups,
       cpuMsPerRegistration,
       textIndexSettledBeforeBurst: indexed,
     };

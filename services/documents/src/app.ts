@@ -87,11 +87,11 @@ export function documentsServices(deps: DocumentsAppDeps): DocumentsServices {
 
 /**
  * Registrations of one register-year serialise on its counter row, so a burst (hundreds at once) waits in bounded
- * queues rather than for a pooled connection, whose connect timeout would fail it: this one bounds the registrations
- * reading and checking their document and register at once (60 % of the pool, 6 of the service's 10, leaving
- * connections for uploads, reads and the outbox); the checked ones then wait for their register-year's group
- * (`registrationGroups`: one transaction and one connection per group). Beyond either queue, or after two minutes of
- * waiting here, a request is refused with 503 and Retry-After.
+ * queues rather than for a pooled connection, whose connect timeout would fail it. Most wait for their register's
+ * group (`registrationGroups`: one connection and one transaction per group, 5,000 waiting at most); this one bounds
+ * the registrations that run alone, each in its own transaction (60 % of the pool, 6 of the service's 10, leaving
+ * connections for the groups, uploads, reads and the outbox). Beyond either queue, or after two minutes of waiting
+ * here, a request is refused with 503 and Retry-After.
  */
 function numberingLimiter(deps: DocumentsAppDeps): ConcurrencyLimiter {
   const poolSize = (deps.pool as { options?: { max?: number } }).options?.max ?? 10;

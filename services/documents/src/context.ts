@@ -13,9 +13,9 @@ export type DocumentsServices = {
   blobs: BlobStore;
   converter: DocxConverter;
   textIndexer: TextIndexer;
-  /** Bounds the registrations waiting for a register-year's counter (503 + Retry-After beyond it). */
+  /** Bounds the registrations that run alone, each in its own transaction (503 + Retry-After beyond it). */
   numbering: ConcurrencyLimiter;
-  /** Gathers each register-year's registrations into groups that commit together (503 + Retry-After beyond it). */
+  /** Gathers each register's registrations into groups that commit together (503 + Retry-After beyond it). */
   registrations: RegistrationGroups;
   topicPrefix: string;
   source: string;

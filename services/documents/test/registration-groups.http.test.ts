@@ -7,7 +7,7 @@ import { startHarness, directory } from './http-harness';
 import type { Harness } from './http-harness';
 import { agencyA } from '../../../test/support/identities';
 import { vietnamDate } from '../src/rules/numbering';
-import { insertRegistrationsWithNextNumbers, readDocumentState } from '../src/repositories/documents-repository';
+import { insertRegistrationsWithNextNumbers, readDocumentStates } from '../src/repositories/documents-repository';
 
 let h: Harness;
 const year = vietnamDate(new Date()).year;
@@ -153,7 +153,7 @@ describe('registrations committed in groups', () => {
     const client = await h.fixture.pool.connect();
     try {
       const read = async (id: string) => {
-        const state = await readDocumentState(client, agencyA, id);
+        const state = (await readDocumentStates(client, agencyA, [id])).get(id);
         if (!state) throw new Error(`document ${id} not found`);
         return state;
       };

@@ -7,13 +7,13 @@ import {
   withConnection,
   withTransaction,
 } from '@vanthu/platform';
-import type { Identity, Logger, Mutation, Pool, RunnerRequest, Tx } from '@vanthu/platform';
+import type { Identity, Mutation, Pool, RunnerRequest, Tx } from '@vanthu/platform';
 import { documentRegisteredV1 } from '@vanthu/contracts';
 import type { DocumentRegisteredV1 } from '@vanthu/contracts';
 import {
   insertRegistrationsWithNextNumbers,
   lockDocument,
-  readDocumentState,
+  readDocumentStates,
 } from '../repositories/documents-repository';
 import type { LockedDocument, NewRegistration, RegistrationSeries } from '../repositories/documents-repository';
 import { findIncomingDuplicates, findNumberingTarget } from '../repositories/registers-repository';
@@ -55,20 +55,20 @@ type Prepared = {
 /** A registration checked and ready to take its number: its series, what it writes, and its warnings. */
 type ReadyRegistration = { series: RegistrationSeries; registration: NewRegistration; warnings: RegistrationWarning[] };
 
-/** One registration waiting for its group: what it writes, and its request (for its Idempotency-Key). */
-export type GroupMember = { ready: ReadyRegistration; request: RunnerRequest; logger: Logger };
+/** One registration waiting for its group: what was asked, by whom, and its request (for its Idempotency-Key). */
+export type GroupMember = { input: RegisterDocumentInput; ctx: DocumentsContext; request: RunnerRequest };
 
-/** The registrations of each register-year gathered into groups that commit together (see `commitRegistrations`). */
+/** The registrations of each register gathered into groups that commit together (see `commitRegistrations`). */
 export type RegistrationGroups = GroupCommit<GroupMember, RegistrationOutcome | undefined>;
 
 /**
  * Enters a document in a register and gives it its number (NĐ 30/2020 Điều 15.3: numbers and issue time are
  * assigned by the system; Điều 15.1: one series per register and year, without gap or repeat).
  *
- * A request's registration is checked outside any transaction, then joins the group of its register-year, which
- * commits with one step of the counter for all its members (`commitRegistrations`). Whatever the group could not
- * take (the document changed since it was read, a check failed, a key was used before, the group failed) is
- * registered alone, as before: under the document's lock, in the request's own runner.
+ * A request's registration joins the group of its register, which reads, checks and commits all its members together
+ * with one step of the counter (`commitRegistrations`). Whatever the group could not take (a check failed, the
+ * document changed since the group read it, a key was used before, the group failed) is registered alone, as before:
+ * under the document's lock, in the request's own runner, which also answers a replay of its Idempotency-Key.
  */
 export async function registerDocument(
   input: RegisterDocumentInput,
@@ -77,38 +77,28 @@ export async function registerDocument(
   requireRole(ctx.identity, 'clerk');
   const request = ctx.runInTransaction.request;
   if (request) {
-    const grouped = await registerInGroup(input, ctx, request);
+    // A burst waits in the groups' bounded queue, holding no connection (503 + Retry-After beyond it).
+    const key = `${ctx.identity.agencyCode}:${input.request.registerId}`;
+    const grouped = await ctx.registrations.submit(key, { input, ctx, request });
     if (grouped) return { result: grouped, replayed: false };
   }
   return registerAlone(input, ctx);
-}
-
-async function registerInGroup(
-  input: RegisterDocumentInput,
-  ctx: DocumentsContext,
-  request: RunnerRequest,
-): Promise<RegistrationOutcome | undefined> {
-  // A burst waits in the service's bounded queue rather than for a pooled connection (503 beyond it). Any refusal of
-  // the checks is left to the registration alone, which checks again under the lock after the request's own
-  // Idempotency-Key (a replay of a registered document is answered there, not refused here).
-  const ready = await ctx.numbering.run(() =>
-    withConnection(ctx.pool, (tx) => prepareRegistration(tx, input, ctx, readDocumentState)).catch(() => undefined),
-  );
-  if (!ready) return undefined;
-  const { series } = ready;
-  return ctx.registrations.submit(`${series.seriesKey}:${series.year}`, { ready, request, logger: ctx.logger });
 }
 
 async function registerAlone(
   input: RegisterDocumentInput,
   ctx: DocumentsContext,
 ): Promise<Mutation<RegistrationOutcome>> {
+  const { agencyCode, unitCode } = ctx.identity;
+  const { documentId, request } = input;
   return ctx.numbering.run(() =>
     ctx.runInTransaction(async (tx) => {
-      const { series, registration, warnings } = await prepareRegistration(tx, input, ctx, lockDocument);
+      const locked = await lockDocument(tx, agencyCode, documentId);
+      const target = await findNumberingTarget(tx, agencyCode, request.registerId, request.unitCode ?? unitCode);
+      const { series, registration, warnings } = await prepareRegistration(tx, input, ctx, locked, target);
       // From this statement to the commit the register-year's counter row stays locked: nothing else runs between.
       const [written] = await insertRegistrationsWithNextNumbers(tx, series, [registration]);
-      if (!written || 'changed' in written) throw new Error(`document ${input.documentId} changed under its lock`);
+      if (!written || 'changed' in written) throw new Error(`document ${documentId} changed under its lock`);
       if ('duplicateNotation' in written) throw duplicateNotation(written.duplicateNotation);
       return { document: written.document, warnings };
     }),
@@ -121,6 +111,33 @@ const duplicateNotation = (notation: string): AppError =>
     'CONFLICT',
     `the number ${notation} already exists this year in another register; use one register per series`,
   );
+
+/**
+ * A group's members as read and checked with one statement for all their documents and one for each drafting unit
+ * named: ready to be numbered, or nothing for a member that must be registered alone (a check refused it; the
+ * registration alone refuses it again, after its Idempotency-Key, under the document's lock).
+ */
+async function readGroup(tx: Tx, members: readonly GroupMember[]): Promise<(ReadyRegistration | undefined)[]> {
+  const agencyCode = members[0]?.ctx.identity.agencyCode ?? '';
+  const states = await readDocumentStates(
+    tx,
+    agencyCode,
+    members.map((member) => member.input.documentId),
+  );
+  const targets = new Map<string | null, NumberingTarget | undefined>();
+  const ready: (ReadyRegistration | undefined)[] = [];
+  for (const { input, ctx } of members) {
+    const unitCode = input.request.unitCode ?? ctx.identity.unitCode ?? null;
+    if (!targets.has(unitCode))
+      targets.set(unitCode, await findNumberingTarget(tx, agencyCode, input.request.registerId, unitCode ?? undefined));
+    ready.push(
+      await prepareRegistration(tx, input, ctx, states.get(input.documentId), targets.get(unitCode)).catch(
+        () => undefined,
+      ),
+    );
+  }
+  return ready;
+}
 
 /** Thrown inside a group's transaction so that it rolls back whole and its members run alone. */
 class GroupRolledBack extends Error {}
@@ -139,13 +156,18 @@ export async function commitRegistrations(
   members: readonly GroupMember[],
 ): Promise<(RegistrationOutcome | undefined)[]> {
   const outcomes: (RegistrationOutcome | undefined)[] = members.map(() => undefined);
-  const series = members[0]?.ready.series;
-  if (!series) return outcomes;
   try {
+    const read = await withConnection(pool, (tx) => readGroup(tx, members));
+    // One series: a member checked on another side of new year's midnight than the first is registered alone.
+    const series = read.find((ready) => ready !== undefined)?.series;
+    if (!series) return outcomes;
+    const ready = read.map((r) => (r?.series.year === series.year ? r : undefined));
     await withTransaction(pool, async (tx) => {
       const keyed = members.flatMap((member, index) => {
         const { idempotencyKey } = member.request;
-        return idempotencyKey === undefined ? [] : [{ index, request: { ...member.request, idempotencyKey } }];
+        return idempotencyKey === undefined || !ready[index]
+          ? []
+          : [{ index, request: { ...member.request, idempotencyKey } }];
       });
       const claimed =
         keyed.length > 0
@@ -155,20 +177,20 @@ export async function commitRegistrations(
             )
           : [];
       const unclaimed = new Set(keyed.filter((_, i) => !claimed[i]).map(({ index }) => index));
-      const going = members.flatMap((member, index) => (unclaimed.has(index) ? [] : [{ member, index }]));
+      const going = ready.flatMap((r, index) => (r && !unclaimed.has(index) ? [{ ready: r, index }] : []));
       const written =
         going.length > 0
           ? await insertRegistrationsWithNextNumbers(
               tx,
               series,
-              going.map(({ member }) => member.ready.registration),
+              going.map((member) => member.ready.registration),
             )
           : [];
       // A số/ký hiệu taken this year: its number was counted, so nothing of the group may commit.
       if (written.some((w) => 'duplicateNotation' in w)) throw new GroupRolledBack('a duplicate số/ký hiệu');
-      going.forEach(({ member, index }, i) => {
+      going.forEach((member, i) => {
         const w = written[i];
-        if (w && 'document' in w) outcomes[index] = { document: w.document, warnings: member.ready.warnings };
+        if (w && 'document' in w) outcomes[member.index] = { document: w.document, warnings: member.ready.warnings };
       });
       if (keyed.length > 0) {
         const ran = keyed.filter((_, i) => claimed[i]);
@@ -185,7 +207,7 @@ export async function commitRegistrations(
     return outcomes;
   } catch (error) {
     if (!(error instanceof GroupRolledBack))
-      members[0]?.logger.warn({ err: error, members: members.length }, 'registration group failed; retried alone');
+      members[0]?.ctx.logger.warn({ err: error, members: members.length }, 'registration group failed; retried alone');
     return members.map(() => undefined);
   }
 }
@@ -197,33 +219,27 @@ export function registrationGroups(pool: Pool, options: { maxGroup: number; maxQ
     maxGroup: options.maxGroup,
     maxQueued: options.maxQueued,
     retryAfterSeconds: 5,
-    identity: (member) => member.ready.registration.before.document.id,
+    identity: (member) => member.input.documentId,
     what: 'registrations',
   });
 }
 
 /**
- * Reads the document (`read`: under its lock, or as it stands) and the register, checks that the registration may
- * happen, and prepares what it writes; the number is left to the statement that takes it.
+ * Checks that the registration of the document as read (`locked`: under its lock, or as it stood) into the register
+ * as read (`target`) may happen, and prepares what it writes; the number is left to the statement that takes it.
  */
 async function prepareRegistration(
   tx: Tx,
   input: RegisterDocumentInput,
   ctx: DocumentsContext,
-  read: (tx: Tx, agencyCode: string, id: string) => Promise<LockedDocument | undefined>,
+  locked: LockedDocument | undefined,
+  target: NumberingTarget | undefined,
 ): Promise<ReadyRegistration> {
   const { identity } = ctx;
   const { documentId, request } = input;
-  const locked = await read(tx, identity.agencyCode, documentId);
   if (!locked) throw new AppError('NOT_FOUND', `document ${documentId} not found`);
   if (locked.status !== 'draft')
     throw new AppError('CONFLICT', `document ${documentId} is ${locked.status}; only a draft can be registered`);
-  const target = await findNumberingTarget(
-    tx,
-    identity.agencyCode,
-    request.registerId,
-    request.unitCode ?? identity.unitCode,
-  );
   if (!target) throw new AppError('NOT_FOUND', `register ${request.registerId} not found`);
   const { register } = target;
   if (locked.direction !== register.direction) {

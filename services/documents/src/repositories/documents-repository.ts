@@ -137,20 +137,29 @@ export type LockedDocument = {
 
 /** Locks the document row for the rest of the transaction and returns it, with what state changes need. */
 export async function lockDocument(tx: Tx, agencyCode: string, id: string): Promise<LockedDocument | undefined> {
-  return toLocked(await selectAggregate(tx, agencyCode, id, true));
+  const found = await selectAggregate(tx, agencyCode, id, true);
+  return found && lockedOf(found.row, found.document);
 }
 
 /**
- * The same as `lockDocument` without the lock: for a change that checks, when it writes, that the row is still the
- * one it read (`rowVersion`), as `insertRegistrationsWithNextNumbers` does.
+ * The documents as `lockDocument` returns them, without the lock, in one statement: for a change that checks, when it
+ * writes, that each row is still the one it read (`rowVersion`), as `insertRegistrationsWithNextNumbers` does. A
+ * document of another agency, or none, is missing from the map.
  */
-export async function readDocumentState(tx: Tx, agencyCode: string, id: string): Promise<LockedDocument | undefined> {
-  return toLocked(await selectAggregate(tx, agencyCode, id, false));
+export async function readDocumentStates(
+  tx: Tx,
+  agencyCode: string,
+  ids: readonly string[],
+): Promise<Map<string, LockedDocument>> {
+  const { rows } = await tx.query<AggregateRow>({
+    name: 'documents.aggregates',
+    text: `${aggregateSelect} WHERE d.id = ANY($1::uuid[]) AND d.agency_code = $2`,
+    values: [ids, agencyCode],
+  });
+  return new Map(rows.map((row) => [row.id, lockedOf(row, aggregateOf(row))]));
 }
 
-function toLocked(found: { row: AggregateRow; document: Document } | undefined): LockedDocument | undefined {
-  if (!found) return undefined;
-  const { row, document } = found;
+function lockedOf(row: AggregateRow, document: Document): LockedDocument {
   return {
     currentVersion: row.current_version,
     status: row.status,
@@ -393,7 +402,7 @@ export async function findDocument(tx: Tx, agencyCode: string, id: string): Prom
 
 // The whole aggregate in one statement: the row, its registration, and its versions and dossiers as JSON arrays.
 // Run as a named statement (below): planning it took about three quarters of PostgreSQL's CPU for each read.
-const aggregateQuery = `SELECT d.*, d.updated_at::text AS row_version, r.register_id, g.name AS register_name, r.year, r.number, r.notation, r.document_identifier,
+const aggregateSelect = `SELECT d.*, d.updated_at::text AS row_version, r.register_id, g.name AS register_name, r.year, r.number, r.notation, r.document_identifier,
         r.registered_at, r.registered_by,
         COALESCE((SELECT json_agg(json_build_object('version', v.version, 'sha256', v.sha256, 'media_type', v.media_type,
                     'size_bytes', v.size_bytes, 'file_name', v.file_name, 'kind', v.kind, 'created_by', v.created_by,
@@ -404,8 +413,8 @@ const aggregateQuery = `SELECT d.*, d.updated_at::text AS row_version, r.registe
                     FROM dossier_documents x JOIN dossiers o ON o.id = x.dossier_id WHERE x.document_id = d.id), '[]') AS filings_json
    FROM documents d
    LEFT JOIN registrations r ON r.document_id = d.id
-   LEFT JOIN registers g ON g.id = r.register_id
-  WHERE d.id = $1 AND d.agency_code = $2`;
+   LEFT JOIN registers g ON g.id = r.register_id`;
+const aggregateQuery = `${aggregateSelect} WHERE d.id = $1 AND d.agency_code = $2`;
 
 const lockedAggregateQuery = `${aggregateQuery} FOR UPDATE OF d`;
 
@@ -428,9 +437,12 @@ async function selectAggregate(
       : { name: 'documents.aggregate', text: aggregateQuery, values: [id, agencyCode] },
   );
   const row = rows[0];
-  if (!row) return undefined;
+  return row ? { row, document: aggregateOf(row) } : undefined;
+}
+
+function aggregateOf(row: AggregateRow): Document {
   const versions = row.versions_json.map((v) => ({ ...v, created_at: new Date(v.created_at) }));
-  return { row, document: toDocument(row, versions, row.filings_json) };
+  return toDocument(row, versions, row.filings_json);
 }
 
 type FilingRow = { dossier_id: string; agency_code: string; year: number; file_notation: string; ordinal: number };
