@@ -4,7 +4,7 @@ import { issuedDocumentFlags } from './issued-documents';
 // The province roll-up reads counts the projection keeps instead of recounting every fact of a month on each request
 // (bench/reporting/results.md, 6 December): the agencies of the province, each signer's first signature of a kind,
 // each agency-month's document counts and each agency's certificate holders month by month. They are recounted here,
-// once per transaction the projection writes in, by one statement over the facts its write batch touched
+// once per transaction the projection writes in, by two statements over the facts its write batch touched
 // (write-batch.ts `afterSend`), not by triggers on the fact tables: the statement-level triggers and the commit-time
 // recount they fed cost the projection more than half its speed (0.46 → 0.18 of a bare insert). Every count is
 // recomputed from the facts as they are after the batch's writes, never added to, so a replay, a duplicate or topics
@@ -75,34 +75,48 @@ export function rollUpSources(written: WrittenRows[]): RollUpSources {
 }
 
 /**
- * Recounts what the sources touched, in the caller's transaction, in one statement. The recounts of concurrent
- * transactions (replicas, a rebuild beside the live consumer) are serialised by a transaction-scoped advisory lock
- * taken first, in its own statement, so the recount's snapshot (READ COMMITTED: taken when the statement starts)
- * holds the facts every earlier recount's transaction committed.
+ * Recounts what the sources touched, in the caller's transaction: the agencies and signers in one statement, then
+ * every count that depends on them in one more. The recounts of concurrent transactions (replicas, a rebuild beside
+ * the live consumer) are serialised by a transaction-scoped advisory lock taken first, in its own statement, so the
+ * recount's snapshot (READ COMMITTED: taken when the statement starts) holds the facts every earlier recount's
+ * transaction committed.
  */
 export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<void> {
   const { agencies, signers, documentIds, certificateAgencies } = sources;
   if (agencies.length + signers.length + documentIds.length + certificateAgencies.length === 0) return;
-  if (documentIds.length + certificateAgencies.length > 0)
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext('reporting/roll-ups'))");
+  // Without JIT: the statement's estimated cost passes PostgreSQL's JIT thresholds and compiling it took 6.7 s of a
+  // 7.1 s recount at 90,000 events (EXPLAIN ANALYZE, bench/reporting/results.md), for a plan that runs in milliseconds;
+  // set for the rest of the projection's transaction, with the lock, in one round trip.
+  await tx.query(
+    documentIds.length + certificateAgencies.length > 0
+      ? "SELECT set_config('jit', 'off', true), pg_advisory_xact_lock(hashtext('reporting/roll-ups'))"
+      : "SELECT set_config('jit', 'off', true)",
+  );
+  // The agencies and the signers first: the recount below reads the signers' first signatures as they are after it.
   await tx.query(
     `WITH province AS (
        INSERT INTO province_agencies (agency_code)
        SELECT DISTINCT agency_code FROM unnest($1::text[]) AS a(agency_code)
        ON CONFLICT (agency_code) DO NOTHING
-     ),
-     batch_signers AS (
-       SELECT agency_code, user_id, kind, min(signed_at) AS first_signed_at
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS s(agency_code, user_id, kind, signed_at)
-        GROUP BY agency_code, user_id, kind
-     ),
+     )
      -- Each person's earliest signature of a kind in an agency (signature facts are written once).
-     signers AS (
-       INSERT INTO signer_facts (agency_code, user_id, kind, first_signed_at)
-       SELECT agency_code, user_id, kind, first_signed_at FROM batch_signers
-       ON CONFLICT (agency_code, user_id, kind) DO UPDATE
-         SET first_signed_at = LEAST(signer_facts.first_signed_at, EXCLUDED.first_signed_at)
-     ),
+     INSERT INTO signer_facts (agency_code, user_id, kind, first_signed_at)
+     SELECT agency_code, user_id, kind, min(signed_at)
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS s(agency_code, user_id, kind, signed_at)
+      GROUP BY agency_code, user_id, kind
+     ON CONFLICT (agency_code, user_id, kind) DO UPDATE
+       SET first_signed_at = LEAST(signer_facts.first_signed_at, EXCLUDED.first_signed_at)`,
+    [
+      agencies,
+      signers.map((s) => s.agencyCode),
+      signers.map((s) => s.userId),
+      signers.map((s) => s.kind),
+      signers.map((s) => s.signedAt),
+    ],
+  );
+  if (documentIds.length + certificateAgencies.length === 0) return;
+  await tx.query(
+    `WITH
      -- The agency-months the named documents fall in: the month each was created in and the month it was issued in
      -- (Vietnamese calendar). A document's agency, creation and issue times are its first values, never replaced
      -- (upsert-fact.ts), so its months after the batch are all the months it was ever counted in.
@@ -111,7 +125,7 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
               vietnam_month_start(m.month, 1) AS to_at
          FROM document_facts d
          CROSS JOIN LATERAL (VALUES (vietnam_month(d.created_at)), (vietnam_month(d.issued_at))) AS m(month)
-        WHERE d.document_id = ANY($6::uuid[]) AND m.month IS NOT NULL
+        WHERE d.document_id = ANY($1::uuid[]) AND m.month IS NOT NULL
      ),
      -- Each agency-month counted on its own (LATERAL aggregates through the agency's indexes; as joins, the planner
      -- computed the signature look-ups for every issued document before keeping the month's: seconds per commit).
@@ -154,21 +168,18 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
          both_signatures = EXCLUDED.both_signatures, initialled = EXCLUDED.initialled, validated = EXCLUDED.validated,
          electronic = EXCLUDED.electronic, via_hub = EXCLUDED.via_hub
      ),
-     -- The signers' first signatures as they are after this statement (its own upsert above is not visible to it).
-     firsts AS (
-       SELECT agency_code, user_id, kind, min(first_signed_at) AS first_signed_at FROM (
-         SELECT agency_code, user_id, kind, first_signed_at FROM signer_facts WHERE agency_code = ANY($7::text[])
-         UNION ALL SELECT agency_code, user_id, kind, first_signed_at FROM batch_signers) s
-        GROUP BY agency_code, user_id, kind
-     ),
      -- Certificate holders at the end of a month change only in the months a certificate was registered, activated
      -- or ended in, or a holder first signed in: the counts are kept for those months, each standing until the next.
      certificate_months AS (
-       SELECT c.agency_code, m.month FROM certificate_facts c
+       -- Each agency's certificates read through its index (a join from the agencies, not a filter on the table).
+       SELECT c.agency_code, m.month
+         FROM unnest($2::text[]) AS a(agency_code) JOIN certificate_facts c ON c.agency_code = a.agency_code
         CROSS JOIN LATERAL (VALUES (vietnam_month(c.registered_at)), (vietnam_month(c.activated_at)),
                                    (vietnam_month(c.ended_at))) AS m(month)
-        WHERE c.agency_code = ANY($7::text[]) AND m.month IS NOT NULL
-       UNION SELECT agency_code, vietnam_month(first_signed_at) FROM firsts
+        WHERE m.month IS NOT NULL
+       UNION
+       SELECT f.agency_code, vietnam_month(f.first_signed_at)
+         FROM unnest($2::text[]) AS a(agency_code) JOIN signer_facts f ON f.agency_code = a.agency_code
      ),
      certificate_counts AS (
        SELECT m.agency_code, m.month, h.holders, h.activated, h.approval_signers, h.initial_signers
@@ -177,10 +188,8 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE p.held) AS holders,
              count(*) FILTER (WHERE p.activated) AS activated,
-             count(*) FILTER (WHERE p.activated AND EXISTS (SELECT 1 FROM firsts a WHERE a.agency_code = m.agency_code
-               AND a.user_id = p.user_id AND a.kind = 'approval' AND a.first_signed_at < e.month_end)) AS approval_signers,
-             count(*) FILTER (WHERE p.activated AND EXISTS (SELECT 1 FROM firsts a WHERE a.agency_code = m.agency_code
-               AND a.user_id = p.user_id AND a.kind = 'initial' AND a.first_signed_at < e.month_end)) AS initial_signers
+             count(*) FILTER (WHERE p.activated AND approval.first_signed_at < e.month_end) AS approval_signers,
+             count(*) FILTER (WHERE p.activated AND initial.first_signed_at < e.month_end) AS initial_signers
            -- Each person once, their certificates folded: held at the month's end when registered before it and not
            -- released or suspended since the latest registration; activated once activated after registering.
            FROM (
@@ -192,6 +201,10 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
                          AND c.ended_at >= COALESCE(c.registered_at, c.ended_at))
               GROUP BY c.user_id
            ) p
+           LEFT JOIN signer_facts approval ON approval.agency_code = m.agency_code AND approval.user_id = p.user_id
+                 AND approval.kind = 'approval'
+           LEFT JOIN signer_facts initial ON initial.agency_code = m.agency_code AND initial.user_id = p.user_id
+                 AND initial.kind = 'initial'
          ) h
      ),
      certificates AS (
@@ -204,19 +217,11 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
      -- A month no longer a change (a certificate's event replaced a time) goes: the month before it stands instead.
      stale_certificates AS (
        DELETE FROM agency_month_certificates a
-        WHERE a.agency_code = ANY($7::text[])
+        WHERE a.agency_code = ANY($2::text[])
           AND NOT EXISTS (SELECT 1 FROM certificate_counts n WHERE n.agency_code = a.agency_code AND n.month = a.month)
      )
      SELECT 1`,
-    [
-      agencies,
-      signers.map((s) => s.agencyCode),
-      signers.map((s) => s.userId),
-      signers.map((s) => s.kind),
-      signers.map((s) => s.signedAt),
-      documentIds,
-      certificateAgencies,
-    ],
+    [documentIds, certificateAgencies],
   );
 }
 
