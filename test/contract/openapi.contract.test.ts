@@ -19,7 +19,7 @@ import { agencyA, agencyB } from '../support/identities';
 import { ContractChecker } from './support/contract-checker';
 import type { OpenApi } from './support/contract-checker';
 import { TenancyProbe } from './support/tenancy-probe';
-import { RoleProbe } from './support/role-probe';
+import { personRoles, RoleProbe } from './support/role-probe';
 import { HostileBodies } from './support/hostile-bodies';
 import { IdempotencyProbe } from './support/idempotency-probe';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
@@ -251,7 +251,7 @@ function checked(token?: string, options: { agencyA?: boolean; roleProbe?: boole
         : given;
     const response = checker.check(method, url, await client.call(method, url, init));
     if (options.agencyA && method.toUpperCase() === 'GET') await tenancy.afterRead(url, response);
-    if (options.roleProbe ?? options.agencyA) await roles.afterSuccess(method, url, init, response);
+    if (options.roleProbe ?? options.agencyA) await roles.afterSuccess(method, url, init, response, client.call);
     if (options.agencyA) await tenancy.afterWrite(method, url, init, response);
     hostile.record(method, url, init, response, client.call);
     await idempotency.afterSuccess(method, url, init, response, client.call);
@@ -305,7 +305,15 @@ beforeAll(async () => {
   const stranger = checked(await token('nguoi-la', []));
   hostile = new HostileBodies(checker);
   idempotency = new IdempotencyProbe(checker);
-  roles = new RoleProbe(checker, (method, url, init) => stranger.call(method, url, init), roleExemptions);
+  // One member of agency A per role, holding that role alone: the role matrix replays as each role not declared.
+  const withRole = new Map<string, Checked>();
+  for (const role of personRoles) withRole.set(role, checked(await token(`vai-tro-${role}`, [role])));
+  roles = new RoleProbe(
+    checker,
+    (method, url, init) => stranger.call(method, url, init),
+    (role) => (method, url, init) => (withRole.get(role) as Checked).call(method, url, init),
+    roleExemptions,
+  );
   specialist = checked(await token('chuyen-vien', ['specialist']), { agencyA: true });
   // The Sở's collector is of agency A too; the role probe replays its province-wide reads.
   collector = checked(await token('so-khcn', ['report-collector']), { roleProbe: true });
@@ -1614,20 +1622,33 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect(tenancy.probedByAgency.size).toBeGreaterThan(3);
   });
 
-  it('refuses every role-gated operation to a member of the agency who holds no role, with 403 problem+json', () => {
+  it('refuses every role-gated operation to each role it does not declare and to a member without roles: 403 problem+json, nothing changed', () => {
     expect(roles.findings).toEqual([]);
-    // Every operation that declares 403 and succeeded in the tier was replayed by the stranger; the rest declare no
-    // 403, so they are open to every member of the agency by design (listed, so that a change shows here).
-    const gated = checker
-      .operations()
-      .filter((op) => checker.declaredStatuses(op).includes(403) && checker.statusesSeen(op).some((s) => s < 300));
+    // Every operation that declares 403 and succeeded in the tier was replayed by the member without roles; the rest
+    // declare no 403, so they are open to every member of the agency by design (listed, so that a change shows here).
+    const succeeded = (op: { key: string; method: string; path: string }) =>
+      checker.statusesSeen(op).some((s) => s < 300);
+    const gated = checker.operations().filter((op) => checker.declaredStatuses(op).includes(403) && succeeded(op));
     expect(gated.filter((op) => !roles.probed.has(op.key) && !roleExemptions[op.key]).map((op) => op.key)).toEqual([]);
+    // Every operation that declares roles and succeeded was replayed by each role it does not declare.
+    const byRole = gated.filter((op) => Array.isArray(checker.declaredRoles(op)));
+    expect(byRole.filter((op) => !roles.probedPerRole.has(op.key)).map((op) => op.key)).toEqual([]);
+    expect(roles.probedPerRole.size).toBeGreaterThan(30);
+    expect(roles.replays).toBeGreaterThan(200);
+    // The read after the replays was compared for most writes (those with a GET at or above their path).
+    expect(roles.readChecked.size).toBeGreaterThan(25);
     const open = checker
       .operations()
       .filter((op) => op.path.startsWith('/v1/') && !checker.declaredStatuses(op).includes(403))
       .map((op) => op.key)
       .sort();
     expect(open).toEqual(openToEveryMember);
+    // What is open to every member is declared so, and nothing else is.
+    const declaredOpen = checker
+      .operations()
+      .filter((op) => op.path.startsWith('/v1/') && checker.declaredRoles(op) === 'every-member')
+      .map((op) => op.key);
+    expect(openToEveryMember.filter((key) => !declaredOpen.includes(key))).toEqual([]);
   });
 
   it('answers every hostile body with a declared 4xx problem, never a 5xx, and stays healthy', async () => {

@@ -16,6 +16,8 @@ import { assertStorableText } from './storable-text';
 import { isTransientFailure } from './transient-failure';
 import { installRequestMetrics } from './metrics';
 import { installRequestTracing } from './tracing';
+import { installRoleGuard } from './operation-roles';
+import type { OperationRoles } from './operation-roles';
 import type { HealthCheck } from './health';
 import type { Logger } from './logger';
 
@@ -38,6 +40,8 @@ export type ServiceAppOptions = {
   servicePublicKey?: string;
   healthChecks?: HealthCheck[];
   bodyLimitBytes?: number;
+  /** Who may call each /v1 operation, by operationId: published as `x-vanthu-roles` and enforced (operation-roles.ts). */
+  operationRoles?: OperationRoles;
 };
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -168,6 +172,7 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
     return (httpPart === 'body' ? compilers.body : compilers.other).compile(schema);
   });
   app.addSchema(ProblemSchema);
+  if (options.operationRoles) installRoleGuard(app as unknown as FastifyInstance, options.operationRoles);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

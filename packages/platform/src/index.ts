@@ -9,6 +9,7 @@ export * from './kafka';
 export * from './outbox';
 export * from './inbox';
 export * from './identity';
+export * from './operation-roles';
 export * from './health';
 export * from './idempotency';
 export * from './http';

@@ -14,6 +14,7 @@ import { dossierRoutes } from './routes/dossiers';
 import { copyRoutes } from './routes/copies';
 import type { DocumentsServices } from './context';
 import { registrationGroups } from './registers/register-document';
+import { operationRoles } from './routes/operation-roles';
 
 export type DocumentsAppDeps = {
   logger: Logger;
@@ -40,6 +41,7 @@ export async function buildApp(deps: DocumentsAppDeps): Promise<ServiceApp> {
     description: 'Documents, versions and content-addressed content of an agency (văn bản, phiên bản).',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    operationRoles,
     ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),
     healthChecks: deps.healthChecks ?? [],
   });

@@ -7,6 +7,7 @@ import type { BlobStore } from '@vanthu/platform';
 import { exchangeReadSchemas, exchangeSchemas } from './schemas/exchange';
 import { exchangeRoutes } from './routes/exchanges';
 import { validationRoutes } from './routes/validations';
+import { operationRoles } from './routes/operation-roles';
 
 export type ExchangeAppDeps = {
   logger: Logger;
@@ -37,6 +38,7 @@ export async function buildApp(deps: ExchangeAppDeps): Promise<ServiceApp> {
       'Inter-agency exchange through the interoperability hubs: edXML of QCVN 102:2016, status messages, hub adapters and the exchange log.',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    operationRoles,
     ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),
     healthChecks: deps.healthChecks ?? [],
     bodyLimitBytes: maxMessageBytes,

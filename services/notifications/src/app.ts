@@ -4,6 +4,7 @@ import { serviceVersion } from './config';
 import { defaultWebhookSettings } from './context';
 import type { WebhookSettings } from './context';
 import { webhookRoutes } from './routes/webhook-routes';
+import { operationRoles } from './routes/operation-roles';
 
 export type NotificationsAppDeps = {
   logger: Logger;
@@ -24,6 +25,7 @@ export async function buildApp(deps: NotificationsAppDeps): Promise<ServiceApp> 
       'Webhooks for integrators: endpoints per agency, deliveries signed per Standard Webhooks, retried with backoff, logged and replayable.',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    operationRoles,
     healthChecks: deps.healthChecks ?? [],
   });
   await webhookRoutes(app, {

@@ -5,6 +5,7 @@ import type { ReportFonts } from './rendering/report-pdf';
 import { reportRoutes } from './routes/reports';
 import type { WatermarkSource } from './adapters/kafka-watermarks';
 import type { ReportSealer } from './adapters/report-sealer';
+import { operationRoles } from './routes/operation-roles';
 
 export type ReportingAppDeps = {
   logger: Logger;
@@ -31,6 +32,7 @@ export async function buildApp(deps: ReportingAppDeps): Promise<ServiceApp> {
     description: 'Reports built only from events: monthly compliance per agency (báo cáo hằng tháng).',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    operationRoles,
     healthChecks: deps.healthChecks ?? [],
   });
   await reportRoutes(app, {

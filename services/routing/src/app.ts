@@ -13,6 +13,7 @@ import { gatingRoutes } from './routes/gating-routes';
 import { incidentRoutes } from './routes/incident-routes';
 import { processRoutes } from './routes/processes';
 import { taskRoutes } from './routes/tasks';
+import { operationRoles } from './routes/operation-roles';
 
 export type RoutingAppDeps = {
   logger: Logger;
@@ -35,6 +36,7 @@ export async function buildApp(deps: RoutingAppDeps): Promise<ServiceApp> {
       'Processes of NĐ 30/2020 as versioned definitions (văn bản đi, văn bản đến), tasks and inboxes, signature-gated steps, returns with reasons, distribution to chủ trì / phối hợp / để biết, hash-chained history; working-day calendars, timers and certificate gating.',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    operationRoles,
     ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),
     healthChecks: deps.healthChecks ?? [],
   });

@@ -10,6 +10,7 @@ import { signingKeyRoutes } from './routes/signing-key-routes';
 import { edxmlSignatureRoutes } from './routes/edxml-signature-routes';
 import { signingRoutes } from './routes/signing-routes';
 import { validationRoutes } from './routes/validation-routes';
+import { operationRoles } from './routes/operation-roles';
 
 /**
  * `signing` is absent only when the app is built to generate API documents (infra/src/api-docs.ts):
@@ -34,6 +35,7 @@ export async function buildApp(deps: SigningAppDeps): Promise<ServiceApp> {
       'PAdES signing with organisation seals in the HSM and personal tokens (two-step), NĐ 30 appearances, certificate registry (ký số), and signature validation (ETSI EN 319 102-1 indications, modification analysis, attack detection).',
     logger: deps.logger,
     identityPublicKey: deps.identityPublicKey,
+    operationRoles,
     ...(deps.servicePublicKey ? { servicePublicKey: deps.servicePublicKey } : {}),
     // Batch complete requests carry up to 200 signatures and certificate chains.
     bodyLimitBytes: 8 * 1024 * 1024,

@@ -9,6 +9,7 @@ type MediaTypes = Record<string, { schema?: unknown }>;
 type Parameter = { in: string; name: string; schema?: { format?: string } };
 type Operation = {
   operationId?: string;
+  'x-vanthu-roles'?: readonly string[] | 'every-member';
   parameters?: Parameter[];
   responses?: Record<string, { content?: MediaTypes; 'x-vanthu-answered-by'?: string }>;
 };
@@ -85,6 +86,25 @@ export class ContractChecker {
     return (this.openapi.paths[ref.path]?.[ref.method]?.parameters ?? [])
       .filter((p) => p.in === 'query')
       .map((p) => p.name);
+  }
+
+  /** Who may call the operation (`x-vanthu-roles`): the roles of which the caller must hold one, or every member. */
+  declaredRoles(ref: OperationRef): readonly string[] | 'every-member' | undefined {
+    return this.openapi.paths[ref.path]?.[ref.method]?.['x-vanthu-roles'];
+  }
+
+  /**
+   * The read that shows what a write at `url` changes: the GET operation at the same path, else at the nearest
+   * parent path (`POST /v1/documents/{id}/issue` → `GET /v1/documents/{id}`), as a concrete URL; none when no GET
+   * lies on the way up.
+   */
+  readOf(url: string): string | undefined {
+    const segments = (url.split('?')[0] ?? url).split('/');
+    for (let end = segments.length; end > 2; end -= 1) {
+      const candidate = segments.slice(0, end).join('/');
+      if (this.templates.some((t) => t.method === 'get' && t.pattern.test(candidate))) return candidate;
+    }
+    return undefined;
   }
 
   statusesSeen(ref: OperationRef): number[] {
