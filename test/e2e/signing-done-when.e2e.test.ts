@@ -5,8 +5,8 @@ import { sign as nodeSign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { certificateDer, gatewayClient } from '../support/gateway-client';
-import { multipartBody } from '../support/multipart';
+import { certificateDer, gatewayClient, json } from '../support/gateway-client';
+import { gatewayPerson, signTwoStep, uploadSignatureImage } from '../support/gateway-signing';
 import { agencyA } from '../support/identities';
 import { queryOnce } from '../support/sql';
 import { makeCongVan } from '../../services/signing/test/fixtures/cong-van';
@@ -37,51 +37,9 @@ afterAll(async () => {
 });
 
 type Client = ReturnType<typeof gatewayClient>;
-const json = (body: unknown): { body: Buffer; contentType: string } => ({
-  body: Buffer.from(JSON.stringify(body)),
-  contentType: 'application/json',
-});
 const post = (client: Client, url: string, body: unknown) => client.call('POST', url, json(body));
-
-async function person(user: string, roles: string[], name: string, personKey: string) {
-  const client = gatewayClient(stack.gatewayUrl, await stack.token({ user, agency: agencyA, roles, name } as never));
-  const p = stack.infra.pki.persons[personKey];
-  if (!p) throw new Error(personKey);
-  return { client, certPath: p.certPath, key: fs.readFileSync(p.keyPath, 'utf8') };
-}
-
-async function uploadImage(client: Client, png: Buffer, metadata: unknown) {
-  const { body, contentType } = multipartBody([
-    { name: 'metadata', value: JSON.stringify(metadata) },
-    { name: 'file', value: png, filename: 'image.png', contentType: 'image/png' },
-  ]);
-  return client.call('POST', '/v1/signature-images', { body, contentType });
-}
-
-/** The user's token, simulated by a process-local key the server never receives. */
-async function twoStep(p: Awaited<ReturnType<typeof person>>, documentId: string, request: Record<string, unknown>) {
-  const prepared = await post(p.client, '/v1/signing-sessions', {
-    ...request,
-    level: 'B-LT',
-    documents: [{ documentId }],
-  });
-  expect(prepared.status).toBe(201);
-  const session = prepared.body as { id: string; items: { dataToSign: string }[] };
-  const dataToSign = Buffer.from(session.items[0]?.dataToSign ?? '', 'base64');
-  const signatureValue = nodeSign('sha256', dataToSign, p.key).toString('base64');
-  const complete = () =>
-    post(p.client, `/v1/signing-sessions/${session.id}/complete`, {
-      certificateChain: [certificateDer(p.certPath)],
-      items: [{ documentId, signatureValue }],
-    });
-  const done = await complete();
-  expect(done.status).toBe(200);
-  expect((done.body as { results: { outcome: string }[] }).results[0]?.outcome).toBe('signed');
-  // complete is idempotent: a repeat returns the same result and adds no version.
-  const again = await complete();
-  expect(again.body).toEqual(done.body);
-  return session;
-}
+const person = (user: string, roles: string[], name: string, pki: string) =>
+  gatewayPerson(stack, { user, agency: agencyA, roles, name, pki });
 
 describe('signing through the gateway', () => {
   it('two initials, the approval by two-step signing and the organisation seal from SoftHSM at B-LT pass pdfsig, qpdf and a rendering check', async () => {
@@ -102,11 +60,11 @@ describe('signing through the gateway', () => {
     expect(created.status).toBe(201);
     const documentId = (created.body as { id: string }).id;
 
-    expect((await uploadImage(clerk, redSealPng(), { kind: 'seal', widthMm: 36 })).status).toBe(201);
-    expect((await uploadImage(leader.client, blueSignaturePng(), { kind: 'signature' })).status).toBe(201);
-    expect((await uploadImage(unitLeader.client, blueSignaturePng(), { kind: 'initial' })).status).toBe(201);
+    expect((await uploadSignatureImage(clerk, redSealPng(), { kind: 'seal', widthMm: 36 })).status).toBe(201);
+    expect((await uploadSignatureImage(leader.client, blueSignaturePng(), { kind: 'signature' })).status).toBe(201);
+    expect((await uploadSignatureImage(unitLeader.client, blueSignaturePng(), { kind: 'initial' })).status).toBe(201);
     // A seal image that is not red is refused on upload.
-    const notRed = await uploadImage(clerk, blueSignaturePng(), { kind: 'seal' });
+    const notRed = await uploadSignatureImage(clerk, blueSignaturePng(), { kind: 'seal' });
     expect(notRed.status).toBe(422);
     expect(notRed.headers.get('content-type')).toMatch(/application\/problem\+json/);
 
@@ -130,8 +88,18 @@ describe('signing through the gateway', () => {
     });
     expect(foreign.status).toBe(403);
 
-    await twoStep(unitLeader, documentId, { kind: 'initial', step: 'content' });
-    await twoStep(checker, documentId, { kind: 'initial', step: 'format' });
+    await signTwoStep(
+      unitLeader,
+      documentId,
+      { kind: 'initial', step: 'content' },
+      { level: 'B-LT', repeatComplete: true },
+    );
+    await signTwoStep(
+      checker,
+      documentId,
+      { kind: 'initial', step: 'format' },
+      { level: 'B-LT', repeatComplete: true },
+    );
 
     // A signature value that does not match the prepared data is refused and stores nothing.
     const prepared = await post(leader.client, '/v1/signing-sessions', {
@@ -156,7 +124,12 @@ describe('signing through the gateway', () => {
       3,
     );
 
-    await twoStep(leader, documentId, { kind: 'approval', positionText: 'CHỦ TỊCH', authorityPrefix: 'TM.' });
+    await signTwoStep(
+      leader,
+      documentId,
+      { kind: 'approval', positionText: 'CHỦ TỊCH', authorityPrefix: 'TM.' },
+      { level: 'B-LT', repeatComplete: true },
+    );
     const sealed = await post(clerk, `/v1/documents/${documentId}/signatures`, { kind: 'issue', level: 'B-LT' });
     expect(sealed.status).toBe(201);
     const seal = sealed.body as { version: number; kind: string };

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sign as nodeSign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { certificateDer, gatewayClient } from '../support/gateway-client';
-import { multipartBody } from '../support/multipart';
+import { gatewayClient, json } from '../support/gateway-client';
+import { gatewayPerson, signTwoStep, uploadSignatureImage } from '../support/gateway-signing';
 import { agencyA } from '../support/identities';
 import { congVanDocx, libreOfficePdfs } from '../../services/signing/test/fixtures/office-documents';
 import { blueSignaturePng, redSealPng } from '../../services/signing/test/fixtures/images';
@@ -32,47 +31,9 @@ afterAll(async () => {
 });
 
 type Client = ReturnType<typeof gatewayClient>;
-const json = (body: unknown): { body: Buffer; contentType: string } => ({
-  body: Buffer.from(JSON.stringify(body)),
-  contentType: 'application/json',
-});
 const post = (client: Client, url: string, body: unknown) => client.call('POST', url, json(body));
-
-/** `directoryName` is what the identity provider calls the person; the certificate may spell it otherwise. */
-async function person(user: string, roles: string[], directoryName: string, personKey: string) {
-  const client = gatewayClient(
-    stack.gatewayUrl,
-    await stack.token({ user, agency: agencyA, roles, name: directoryName } as never),
-  );
-  const p = stack.infra.pki.persons[personKey];
-  if (!p) throw new Error(personKey);
-  return { client, certPath: p.certPath, key: fs.readFileSync(p.keyPath, 'utf8') };
-}
-
-async function uploadImage(client: Client, png: Buffer, metadata: unknown) {
-  const { body, contentType } = multipartBody([
-    { name: 'metadata', value: JSON.stringify(metadata) },
-    { name: 'file', value: png, filename: 'image.png', contentType: 'image/png' },
-  ]);
-  return client.call('POST', '/v1/signature-images', { body, contentType });
-}
-
-async function twoStep(p: Awaited<ReturnType<typeof person>>, documentId: string, request: Record<string, unknown>) {
-  const prepared = await post(p.client, '/v1/signing-sessions', {
-    ...request,
-    level: 'B-B',
-    documents: [{ documentId }],
-  });
-  expect(prepared.status).toBe(201);
-  const session = prepared.body as { id: string; items: { dataToSign: string }[] };
-  const signatureValue = nodeSign('sha256', Buffer.from(session.items[0]?.dataToSign ?? '', 'base64'), p.key);
-  const done = await post(p.client, `/v1/signing-sessions/${session.id}/complete`, {
-    certificateChain: [certificateDer(p.certPath)],
-    items: [{ documentId, signatureValue: signatureValue.toString('base64') }],
-  });
-  expect(done.status).toBe(200);
-  expect((done.body as { results: { outcome: string }[] }).results[0]?.outcome).toBe('signed');
-}
+const person = (user: string, roles: string[], name: string, pki: string) =>
+  gatewayPerson(stack, { user, agency: agencyA, roles, name, pki });
 
 it('a LibreOffice công văn whose signature block crosses a page: initials at their anchors, approval and seal per Phụ lục I, four valid signatures, the certificate holder printed', async () => {
   const input = path.join(dir, 'input.pdf');
@@ -99,8 +60,8 @@ it('a LibreOffice công văn whose signature block crosses a page: initials at t
   const created = await clerk.uploadDocument(pdf, { direction: 'outgoing', subject: 'Về việc triển khai chữ ký số' });
   expect(created.status).toBe(201);
   const documentId = (created.body as { id: string }).id;
-  expect((await uploadImage(clerk, redSealPng(), { kind: 'seal', widthMm: 36 })).status).toBe(201);
-  expect((await uploadImage(leader.client, blueSignaturePng(), { kind: 'signature' })).status).toBe(201);
+  expect((await uploadSignatureImage(clerk, redSealPng(), { kind: 'seal', widthMm: 36 })).status).toBe(201);
+  expect((await uploadSignatureImage(leader.client, blueSignaturePng(), { kind: 'signature' })).status).toBe(201);
   for (const p of [unitLeader, checker, leader]) {
     const registered = await post(p.client, '/v1/certificates', { certificate: fs.readFileSync(p.certPath, 'utf8') });
     expect(registered.status).toBe(201);
@@ -119,9 +80,14 @@ it('a LibreOffice công văn whose signature block crosses a page: initials at t
   expect(forged.status).toBe(422);
   expect((forged.body as { errors: { field: string }[] }).errors[0]?.field).toBe('signerName');
 
-  await twoStep(unitLeader, documentId, { kind: 'initial', step: 'content' });
-  await twoStep(checker, documentId, { kind: 'initial', step: 'format', signerName: 'TRẦN THỊ BÌNH' });
-  await twoStep(leader, documentId, { kind: 'approval', authorityPrefix: 'KT.' });
+  await signTwoStep(unitLeader, documentId, { kind: 'initial', step: 'content' }, { level: 'B-B' });
+  await signTwoStep(
+    checker,
+    documentId,
+    { kind: 'initial', step: 'format', signerName: 'TRẦN THỊ BÌNH' },
+    { level: 'B-B' },
+  );
+  await signTwoStep(leader, documentId, { kind: 'approval', authorityPrefix: 'KT.' }, { level: 'B-B' });
   const sealed = await post(clerk, `/v1/documents/${documentId}/signatures`, { kind: 'issue', level: 'B-LT' });
   expect(sealed.status).toBe(201);
 

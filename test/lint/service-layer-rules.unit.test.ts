@@ -11,7 +11,7 @@ const handParsedUpload =
 const routeKit =
   "import { IdempotencyKeyHeaders, problemResponses } from '@vanthu/platform';\nexport const schema = { headers: IdempotencyKeyHeaders, response: problemResponses(400, 404) };\n";
 const cases: Record<string, { code: string; file: string }> = {};
-for (const service of ['signing', 'routing', 'reporting']) {
+for (const service of ['signing', 'routing', 'reporting', 'exchange', 'notifications']) {
   Object.assign(cases, {
     [`${service}:localProblem`]: { code: localProblem, file: `services/${service}/src/routes/fixture.ts` },
     [`${service}:localIdempotencyHeader`]: {
@@ -59,43 +59,46 @@ beforeAll(() => {
   messages = lintSnippets(cases);
 }, 60_000);
 
-describe.each(['signing', 'routing', 'reporting'])('layer rules of services/%s (eslint.config.mjs)', (service) => {
-  const of = (name: string): string[] => messages[`${service}:${name}`] ?? ['missing case'];
+describe.each(['signing', 'routing', 'reporting', 'exchange', 'notifications'])(
+  'layer rules of services/%s (eslint.config.mjs)',
+  (service) => {
+    const of = (name: string): string[] => messages[`${service}:${name}`] ?? ['missing case'];
 
-  it('refuses SQL in a use case or a route, and allows it in a repository', () => {
-    for (const name of ['sqlInDomain', 'sqlInRoute'])
-      expect(of(name)).toEqual([expect.stringMatching(/^no-restricted-syntax: SQL lives in repositories/)]);
-    expect(of('sqlInRepository')).toEqual([]);
-  });
+    it('refuses SQL in a use case or a route, and allows it in a repository', () => {
+      for (const name of ['sqlInDomain', 'sqlInRoute'])
+        expect(of(name)).toEqual([expect.stringMatching(/^no-restricted-syntax: SQL lives in repositories/)]);
+      expect(of('sqlInRepository')).toEqual([]);
+    });
 
-  it('refuses a repository importing a domain module; schemas and value-object types are allowed', () => {
-    expect(of('repositoryImportsDomain')).toEqual([
-      expect.stringMatching(/^no-restricted-imports: .*Repositories import no domain module/),
-    ]);
-    expect(of('repositoryImportsSchema')).toEqual([]);
-    expect(of('repositoryImportsDomainType')).toEqual([]);
-  });
-
-  it('refuses a route importing a repository; a use case may', () => {
-    expect(of('routeImportsRepository')).toEqual([
-      expect.stringMatching(/^no-restricted-imports: .*Routes call one use case/),
-    ]);
-    expect(of('domainImportsRepository')).toEqual([]);
-  });
-
-  it('refuses what the route kit provides written again: the problem reference, the Idempotency-Key header, multipart parsing', () => {
-    expect(of('localProblem')).toEqual([expect.stringMatching(/^no-restricted-syntax: Use problemResponses/)]);
-    expect(of('localIdempotencyHeader')).toEqual([
-      expect.stringMatching(/^no-restricted-syntax: Use IdempotencyKeyHeaders/),
-    ]);
-    expect(of('handParsedUpload')).toEqual([expect.stringMatching(/^no-restricted-syntax: Read multipart uploads/)]);
-    expect(of('routeKit')).toEqual([]);
-  });
-
-  it('refuses importing another service, by package name or by path', () => {
-    for (const name of ['importsAnotherService', 'reachesIntoAnotherService'])
-      expect(of(name)).toEqual([
-        expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*Services never import each other/),
+    it('refuses a repository importing a domain module; schemas and value-object types are allowed', () => {
+      expect(of('repositoryImportsDomain')).toEqual([
+        expect.stringMatching(/^no-restricted-imports: .*Repositories import no domain module/),
       ]);
-  });
-});
+      expect(of('repositoryImportsSchema')).toEqual([]);
+      expect(of('repositoryImportsDomainType')).toEqual([]);
+    });
+
+    it('refuses a route importing a repository; a use case may', () => {
+      expect(of('routeImportsRepository')).toEqual([
+        expect.stringMatching(/^no-restricted-imports: .*Routes call one use case/),
+      ]);
+      expect(of('domainImportsRepository')).toEqual([]);
+    });
+
+    it('refuses what the route kit provides written again: the problem reference, the Idempotency-Key header, multipart parsing', () => {
+      expect(of('localProblem')).toEqual([expect.stringMatching(/^no-restricted-syntax: Use problemResponses/)]);
+      expect(of('localIdempotencyHeader')).toEqual([
+        expect.stringMatching(/^no-restricted-syntax: Use IdempotencyKeyHeaders/),
+      ]);
+      expect(of('handParsedUpload')).toEqual([expect.stringMatching(/^no-restricted-syntax: Read multipart uploads/)]);
+      expect(of('routeKit')).toEqual([]);
+    });
+
+    it('refuses importing another service, by package name or by path', () => {
+      for (const name of ['importsAnotherService', 'reachesIntoAnotherService'])
+        expect(of(name)).toEqual([
+          expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*Services never import each other/),
+        ]);
+    });
+  },
+);

@@ -244,11 +244,23 @@ function toSheet(row: SheetRow): AnswerSheetRecord {
   };
 }
 
+type NewSheet = Omit<AnswerSheetRecord, 'state' | 'signatureId' | 'acceptedAt'>;
+
+/** A new sheet's values, in the order of the column list both inserts below name. */
+const newSheetValues = (sheet: NewSheet) => [
+  sheet.documentId,
+  sheet.consultationId,
+  sheet.agencyCode,
+  sheet.userId,
+  sheet.answer,
+  sheet.comment,
+  sheet.version,
+  sheet.sha256,
+  sheet.createdAt,
+];
+
 /** A member's new sheet replaces the one they have not signed yet (they changed their answer before signing). */
-export async function insertAnswerSheet(
-  tx: Tx,
-  sheet: Omit<AnswerSheetRecord, 'state' | 'signatureId' | 'acceptedAt'>,
-): Promise<AnswerSheetRecord> {
+export async function insertAnswerSheet(tx: Tx, sheet: NewSheet): Promise<AnswerSheetRecord> {
   await tx.query(
     `UPDATE consultation_answer_sheets SET state = 'superseded'
       WHERE consultation_id = $1 AND user_id = $2 AND state = 'awaiting-signature'`,
@@ -263,17 +275,7 @@ export async function insertAnswerSheet(
         sha256 = EXCLUDED.sha256
       WHERE consultation_answer_sheets.state = 'superseded'
      RETURNING ${sheetColumns}`,
-    [
-      sheet.documentId,
-      sheet.consultationId,
-      sheet.agencyCode,
-      sheet.userId,
-      sheet.answer,
-      sheet.comment,
-      sheet.version,
-      sheet.sha256,
-      sheet.createdAt,
-    ],
+    newSheetValues(sheet),
   );
   if (!rows[0]) throw new Error(`answer sheet ${sheet.documentId} is already ${sheet.userId}'s accepted answer`);
   return toSheet(rows[0]);
@@ -283,26 +285,13 @@ export async function insertAnswerSheet(
  * A sheet documents stored for a request that was refused after all (the consultation closed, or the member's answer
  * was accepted, while it was stored): kept as superseded, so routing knows every sheet documents holds.
  */
-export async function recordSupersededSheet(
-  tx: Tx,
-  sheet: Omit<AnswerSheetRecord, 'state' | 'signatureId' | 'acceptedAt'>,
-): Promise<void> {
+export async function recordSupersededSheet(tx: Tx, sheet: NewSheet): Promise<void> {
   await tx.query(
     `INSERT INTO consultation_answer_sheets (document_id, consultation_id, agency_code, user_id, answer, comment, version,
         sha256, state, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'superseded', $9)
      ON CONFLICT (document_id) DO NOTHING`,
-    [
-      sheet.documentId,
-      sheet.consultationId,
-      sheet.agencyCode,
-      sheet.userId,
-      sheet.answer,
-      sheet.comment,
-      sheet.version,
-      sheet.sha256,
-      sheet.createdAt,
-    ],
+    newSheetValues(sheet),
   );
 }
 

@@ -145,7 +145,8 @@ function taskOf(timer: Timer): { taskId: string; processId: string } {
   return { taskId: timer.taskId, processId: timer.processId };
 }
 
-function overdueEvent(timer: Timer, ctx: TimerContext, interrupting: boolean): TaskOverdueV1 {
+/** A reminder (task.reminded.v1), which an overdue mark extends: the task, its step, document and deadline, and when. */
+function deadlineEvent(timer: Timer, ctx: TimerContext): TaskRemindedV1 {
   const p = payloadOf(timer);
   return {
     ...taskOf(timer),
@@ -156,6 +157,13 @@ function overdueEvent(timer: Timer, ctx: TimerContext, interrupting: boolean): T
     at: ctx.now.toISOString(),
     ...(p.documentVersion !== undefined ? { documentVersion: p.documentVersion } : {}),
     ...(p.assignee ? { assignee: p.assignee } : {}),
+  };
+}
+
+function overdueEvent(timer: Timer, ctx: TimerContext, interrupting: boolean): TaskOverdueV1 {
+  const p = payloadOf(timer);
+  return {
+    ...deadlineEvent(timer, ctx),
     ...(p.escalateTo ? { escalatedTo: p.escalateTo } : {}),
     ...(interrupting ? { interrupting: true } : {}),
     ...(p.sla ? { sla: p.sla } : {}),
@@ -163,20 +171,6 @@ function overdueEvent(timer: Timer, ctx: TimerContext, interrupting: boolean): T
 }
 
 const eventContext = (timer: Timer, ctx: TimerContext) => ({ source: ctx.source, agencyCode: timer.agencyCode });
-
-function remindedEvent(timer: Timer, ctx: TimerContext): TaskRemindedV1 {
-  const p = payloadOf(timer);
-  return {
-    ...taskOf(timer),
-    agencyCode: timer.agencyCode,
-    step: p.step,
-    documentId: p.documentId,
-    dueAt: p.dueAt,
-    at: ctx.now.toISOString(),
-    ...(p.documentVersion !== undefined ? { documentVersion: p.documentVersion } : {}),
-    ...(p.assignee ? { assignee: p.assignee } : {}),
-  };
-}
 
 /**
  * reminder → task.reminded; due and sla → task.overdue (escalated to the unit head when named); escalation →
@@ -195,7 +189,7 @@ export function registerDeadlineHandlers(): () => void {
     registerTimerBatchHandler('reminder', async (tx, timers, ctx) => {
       const items = timers.map((t) => ({
         aggregateId: taskOf(t).taskId,
-        data: remindedEvent(t, ctx),
+        data: deadlineEvent(t, ctx),
         context: eventContext(t, ctx),
       }));
       await enqueueEvents(tx, taskRemindedV1, items, ctx.topicPrefix);

@@ -64,11 +64,11 @@ export type ScheduleTimerInput = {
   payload?: Record<string, unknown>;
 };
 
-/** Schedules a timer in the caller's transaction: it exists only if the caller's change commits. */
-export async function scheduleTimer(tx: Tx, input: ScheduleTimerInput, clock: Clock = systemClock): Promise<Timer> {
+/** The row of a timer to schedule, refused when its instant is not one. */
+function newTimer(input: ScheduleTimerInput, createdAt: Date) {
   if (Number.isNaN(input.fireAt.getTime()))
     throw new AppError('VALIDATION_FAILED', 'timer fireAt is not a valid instant');
-  return insertTimer(tx, {
+  return {
     id: randomUUID(),
     agencyCode: input.agencyCode,
     taskId: input.taskId,
@@ -76,28 +76,21 @@ export async function scheduleTimer(tx: Tx, input: ScheduleTimerInput, clock: Cl
     kind: input.kind,
     fireAt: input.fireAt,
     payload: input.payload ?? {},
-    createdAt: clock(),
-  });
+    createdAt,
+  };
+}
+
+/** Schedules a timer in the caller's transaction: it exists only if the caller's change commits. */
+export async function scheduleTimer(tx: Tx, input: ScheduleTimerInput, clock: Clock = systemClock): Promise<Timer> {
+  return insertTimer(tx, newTimer(input, clock()));
 }
 
 /** Schedules several timers with one statement, in the caller's transaction. */
 export async function scheduleTimers(tx: Tx, inputs: ScheduleTimerInput[], clock: Clock = systemClock): Promise<void> {
-  for (const input of inputs)
-    if (Number.isNaN(input.fireAt.getTime()))
-      throw new AppError('VALIDATION_FAILED', 'timer fireAt is not a valid instant');
   const createdAt = clock();
   await insertTimers(
     tx,
-    inputs.map((input) => ({
-      id: randomUUID(),
-      agencyCode: input.agencyCode,
-      taskId: input.taskId,
-      processId: input.processId,
-      kind: input.kind,
-      fireAt: input.fireAt,
-      payload: input.payload ?? {},
-      createdAt,
-    })),
+    inputs.map((input) => newTimer(input, createdAt)),
   );
 }
 
