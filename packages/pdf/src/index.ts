@@ -9,3 +9,4 @@ export * from './signature-field';
 export * from './dss';
 export * from './copy-objects';
 export * from './table-layout';
+export * from './pages-unchanged';

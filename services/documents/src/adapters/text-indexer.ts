@@ -1,6 +1,9 @@
 import { withTransaction } from '@vanthu/platform';
 import type { Logger, Pool } from '@vanthu/platform';
-import { nextUnindexed, storeContentText } from '../repositories/search-repository';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { PdfReader, pagesUnchanged } from '@vanthu/pdf';
+import { keepContentText, nextUnindexed, storeContentText } from '../repositories/search-repository';
 import type { PendingText } from '../repositories/search-repository';
 import type { BlobStore } from '@vanthu/platform';
 import { extractPdfText } from './extract-pdf-text';
@@ -63,6 +66,10 @@ export class TextIndexer {
   }
 
   private async index(pending: PendingText): Promise<void> {
+    if (await this.signedWithoutRedrawing(pending)) {
+      // Nothing changed that text comes from: the index keeps the text it has (no second pdf.js pass per signature).
+      if (await withTransaction(this.deps.pool, (tx) => keepContentText(tx, pending.id, pending.version))) return;
+    }
     let text = '';
     if (pending.mediaType === 'application/pdf') {
       try {
@@ -76,5 +83,34 @@ export class TextIndexer {
     }
     // Only if the version is still current: a newer version is picked up by the next pass.
     await withTransaction(this.deps.pool, (tx) => storeContentText(tx, pending.id, pending.version, text));
+  }
+
+  /**
+   * Whether the version is a signature appended to the version whose text is indexed without redrawing any page: its
+   * file begins with every byte of the previous one (an incremental update, which is how a signature is added) and
+   * `pagesUnchanged` finds every page's content and resources where they were. Then its text is the previous
+   * version's. A signature-kind upload that is not such an update, or redraws a page, is extracted like any other.
+   */
+  private async signedWithoutRedrawing(pending: PendingText): Promise<boolean> {
+    const previous = pending.indexedPrevious;
+    if (pending.kind !== 'signature' || pending.mediaType !== 'application/pdf' || !previous) return false;
+    if (pending.sizeBytes <= previous.sizeBytes) return false;
+    const path = this.deps.blobs.pathOf(pending.sha256);
+    const prefix = createHash('sha256');
+    for await (const chunk of fs.createReadStream(path, { end: previous.sizeBytes - 1 }))
+      prefix.update(chunk as Buffer);
+    if (prefix.digest('hex') !== previous.sha256) return false;
+    let before: PdfReader | undefined;
+    let after: PdfReader | undefined;
+    try {
+      before = PdfReader.fromFile(this.deps.blobs.pathOf(previous.sha256));
+      after = PdfReader.fromFile(path);
+      return pagesUnchanged(before, after);
+    } catch {
+      return false; // a structure the reader refuses: extract as usual, which says what is wrong
+    } finally {
+      before?.close();
+      after?.close();
+    }
   }
 }

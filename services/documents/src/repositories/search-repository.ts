@@ -132,18 +132,59 @@ export async function findSavedSearch(
   return row ? { id: row.id, name: row.name, criteria: row.query, createdAt: row.created_at.toISOString() } : undefined;
 }
 
-export type PendingText = { id: string; version: number; sha256: string; mediaType: string };
+export type PendingText = {
+  id: string;
+  version: number;
+  sha256: string;
+  mediaType: string;
+  kind: string;
+  sizeBytes: number;
+  /** The version before, when its text is the one in the index (the candidate to keep for a signed version). */
+  indexedPrevious?: { sha256: string; sizeBytes: number };
+};
 
 /** The oldest document whose current version's text is not in the search index yet. */
 export async function nextUnindexed(tx: Tx): Promise<PendingText | undefined> {
-  const { rows } = await tx.query<{ id: string; version: number; sha256: string; media_type: string }>(
-    `SELECT d.id, d.current_version AS version, v.sha256, v.media_type
+  const { rows } = await tx.query<{
+    id: string;
+    version: number;
+    sha256: string;
+    media_type: string;
+    kind: string;
+    size_bytes: string;
+    previous_sha256: string | null;
+    previous_size: string | null;
+  }>(
+    `SELECT d.id, d.current_version AS version, v.sha256, v.media_type, v.kind, v.size_bytes,
+            p.sha256 AS previous_sha256, p.size_bytes AS previous_size
        FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.version = d.current_version
+       LEFT JOIN document_versions p ON p.document_id = d.id AND p.version = d.text_version
+                                    AND d.text_version = d.current_version - 1
       WHERE d.text_version IS DISTINCT FROM d.current_version
       ORDER BY d.created_at LIMIT 1`,
   );
   const row = rows[0];
-  return row ? { id: row.id, version: row.version, sha256: row.sha256, mediaType: row.media_type } : undefined;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    version: row.version,
+    sha256: row.sha256,
+    mediaType: row.media_type,
+    kind: row.kind,
+    sizeBytes: Number(row.size_bytes),
+    ...(row.previous_sha256 !== null
+      ? { indexedPrevious: { sha256: row.previous_sha256, sizeBytes: Number(row.previous_size) } }
+      : {}),
+  };
+}
+
+/** Marks a version indexed with the text already there (its previous version's), if it is still current. */
+export async function keepContentText(tx: Tx, id: string, version: number): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    'UPDATE documents SET text_version = $2 WHERE id = $1 AND current_version = $2 AND text_version = $2 - 1',
+    [id, version],
+  );
+  return rowCount === 1;
 }
 
 /** Stores a version's folded text, only if that version is still current (a newer one is indexed next). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
@@ -45,6 +46,37 @@ export async function drawAppearance(
   drawing: AppearanceDrawing,
   fontPath: string,
 ): Promise<PdfRef> {
+  const key = drawingKey(drawing, fontPath);
+  let bytes = drawnAppearances.get(key);
+  if (bytes) {
+    // Most recently used last, so the oldest entry is the one evicted.
+    drawnAppearances.delete(key);
+  } else {
+    bytes = await drawScratchPage(drawing, fontPath);
+    if (drawnAppearances.size >= maxDrawnAppearances) drawnAppearances.delete(drawnAppearances.keys().next().value!);
+  }
+  drawnAppearances.set(key, bytes);
+  return pageAsFormXObject(PdfReader.fromBuffer(bytes), update).ref;
+}
+
+/**
+ * Drawn appearances by what they draw, most recently used last. An agency seals document after document with the
+ * same appearance (its seal image, its name, the same lines), and drawing one costs most of a signature's CPU
+ * (parsing the TrueType font, shaping, subsetting: bench/signing/results.md); the drawn page is a pure function of
+ * the drawing and the font, so the same drawing is drawn once. Bounded: a few MB at most.
+ */
+const drawnAppearances = new Map<string, Buffer>();
+const maxDrawnAppearances = 64;
+
+function drawingKey(drawing: AppearanceDrawing, fontPath: string): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ fontPath, ...drawing, image: drawing.image && { ...drawing.image, png: undefined } }));
+  if (drawing.image) hash.update(drawing.image.png);
+  return hash.digest('hex');
+}
+
+/** The appearance drawn on the one page of a scratch pdf-lib document, saved. */
+async function drawScratchPage(drawing: AppearanceDrawing, fontPath: string): Promise<Buffer> {
   const scratch = await PDFDocument.create();
   // A fresh fontkit font per appearance: sharing one parsed font between pdf-lib documents
   // corrupts later subsets (glyphs used by an earlier appearance go missing), which a test caught.
@@ -70,7 +102,5 @@ export async function drawAppearance(
     for (const line of drawing.lines)
       page.drawText(line.text.normalize('NFC'), { x: line.x, y: line.y, size: line.size, font, color: rgb(0, 0, 0) });
   }
-  const bytes = Buffer.from(await scratch.save({ useObjectStreams: false }));
-  const reader = PdfReader.fromBuffer(bytes);
-  return pageAsFormXObject(reader, update).ref;
+  return Buffer.from(await scratch.save({ useObjectStreams: false }));
 }
