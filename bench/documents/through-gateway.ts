@@ -1,12 +1,11 @@
 // Registrations through the gateway: the built services and gateway as separate processes (the e2e stack),
 // N documents uploaded, then N registrations sent at once in one register-year, as a records office's burst.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startTestStack } from '../../test/support/test-stack';
 import { gatewayClient } from '../../test/support/gateway-client';
 import { makePdf } from '../../test/support/pdfs';
+import { cpuMs, pidOnPort, postgresCpuMs, textIndexSettled } from '../support/process-cpu';
 
 export type GatewayFigures = {
   inFlight: number;
@@ -25,24 +24,6 @@ export type GatewayFigures = {
   textIndexSettledBeforeBurst: boolean;
 };
 
-async function waitForTextIndex(databaseUrl: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const { rows } = await client.query<{ pending: number }>(
-        'SELECT count(*)::int AS pending FROM documents WHERE text_version IS DISTINCT FROM current_version',
-      );
-      if (rows[0]?.pending === 0) return true;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    return false;
-  } finally {
-    await client.end();
-  }
-}
-
 /** How many transactions committed the benchmark's registrations (its database numbers only the burst's register). */
 async function countCommitGroups(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -52,44 +33,6 @@ async function countCommitGroups(databaseUrl: string): Promise<number> {
       'SELECT count(DISTINCT xmin::text)::int AS groups FROM registrations',
     );
     return rows[0]?.groups ?? 0;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The pid listening on a local port (Linux `ss`), to read its CPU time from /proc. */
-function pidOnPort(port: number): number {
-  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
-  return Number(/pid=(\d+)/.exec(out)?.[1] ?? 0);
-}
-
-/** User + system CPU milliseconds of a process (fields 14 and 15 of /proc/pid/stat, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/**
- * CPU milliseconds of the PostgreSQL backends serving the benchmark's documents database (the server is shared
- * with other work, so only the backends of our own connections count). The pool keeps its connections through the
- * burst; a backend opened during it counts from zero.
- */
-async function postgresCpuMs(databaseUrl: string): Promise<Map<number, number>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-    );
-    const byPid = new Map<number, number>();
-    for (const { pid } of rows) {
-      try {
-        byPid.set(pid, cpuMs(pid));
-      } catch {
-        // the backend ended meanwhile
-      }
-    }
-    return byPid;
   } finally {
     await client.end();
   }
@@ -158,7 +101,7 @@ export async function registrationsThroughGateway(
 
     // The uploads above queue text extraction (pdf.js, in the documents process); it is left to finish first, so the
     // burst measures registration, not the indexing of the benchmark's own uploads.
-    const indexed = await waitForTextIndex(stack.envs.documents.DATABASE_URL as string);
+    const indexed = await textIndexSettled(stack.envs.documents.DATABASE_URL as string, 120_000);
 
     const body = json({ registerId });
     const latencies: number[] = [];

@@ -1,6 +1,7 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { IncrementalUpdate, PdfDict, PdfName, PdfReader, PdfStream, isDict, pagesUnchanged } from '../src';
 import type { PdfObject, PdfRef } from '../src';
+import { addSignatureWidget } from '../../../test/support/pdf-updates';
 
 // What a signature's incremental update may change without changing what its pages draw (the search index keeps the
 // text it has), and what it may not.
@@ -23,25 +24,7 @@ function update(original: Buffer, change: (u: IncrementalUpdate, reader: PdfRead
 const firstPage = (reader: PdfReader): { ref: PdfRef; dict: PdfDict } => reader.pages()[0] as never;
 
 test('a signature widget on a page, with its own appearance, leaves the pages as they were', async () => {
-  const { before, after } = update(await twoPagePdf(), (u, reader) => {
-    const page = firstPage(reader);
-    const appearance = new PdfStream(
-      new PdfDict().set('Type', PdfName.of('XObject')).set('Subtype', PdfName.of('Form')).set('BBox', [0, 0, 100, 40]),
-      0,
-      0,
-      Buffer.from('BT /F1 8 Tf (Nguyen Van An) Tj ET'),
-    );
-    const widget = u.add(
-      new PdfDict()
-        .set('Type', PdfName.of('Annot'))
-        .set('Subtype', PdfName.of('Widget'))
-        .set('FT', PdfName.of('Sig'))
-        .set('Rect', [20, 20, 120, 60])
-        .set('P', page.ref)
-        .set('AP', new PdfDict().set('N', u.add(appearance))),
-    );
-    u.set(page.ref, page.dict.clone().set('Annots', [widget]));
-  });
+  const { before, after } = update(await twoPagePdf(), (u, reader) => addSignatureWidget(u, firstPage(reader)));
   expect(pagesUnchanged(before, after)).toBe(true);
 });
 

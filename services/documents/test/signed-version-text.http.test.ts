@@ -1,6 +1,7 @@
-import { IncrementalUpdate, PdfDict, PdfName, PdfReader, PdfStream } from '@vanthu/pdf';
+import { IncrementalUpdate, PdfDict, PdfReader, PdfStream } from '@vanthu/pdf';
 import type { PdfRef } from '@vanthu/pdf';
 import { multipartBody } from '../../../test/support/multipart';
+import { addSignatureWidget } from '../../../test/support/pdf-updates';
 import { startHarness } from './http-harness';
 import type { Harness } from './http-harness';
 import { vietnamesePdf } from './vietnamese-pdf';
@@ -61,18 +62,8 @@ test('a signed version keeps its text; one that redraws a page is indexed anew',
   const indexed = await indexedVersion(id);
   expect(indexed.text_version).toBe(1);
 
-  // A signature field's widget on page 1, with an appearance of its own.
-  const v2 = appended(v1, (u, page) => {
-    const widget = u.add(
-      new PdfDict()
-        .set('Type', PdfName.of('Annot'))
-        .set('Subtype', PdfName.of('Widget'))
-        .set('FT', PdfName.of('Sig'))
-        .set('Rect', [20, 20, 120, 60])
-        .set('P', page.ref),
-    );
-    u.set(page.ref, page.dict.clone().set('Annots', [widget]));
-  });
+  // What a signature adds to page 1.
+  const v2 = appended(v1, addSignatureWidget);
   await addSignatureVersion(id, 1, v2);
   expect(await indexedVersion(id)).toEqual({ text_version: 2, content_text: indexed.content_text });
   expect(await found('lut bao')).toEqual([id]);
