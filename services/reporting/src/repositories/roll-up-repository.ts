@@ -167,6 +167,8 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
          signed = EXCLUDED.signed, personal = EXCLUDED.personal, organisation = EXCLUDED.organisation,
          both_signatures = EXCLUDED.both_signatures, initialled = EXCLUDED.initialled, validated = EXCLUDED.validated,
          electronic = EXCLUDED.electronic, via_hub = EXCLUDED.via_hub
+       -- An unchanged row is left as it is: no new row version for every batch that recounts it.
+       WHERE (agency_month_documents.*) IS DISTINCT FROM (EXCLUDED.*)
      ),
      -- Certificate holders at the end of a month change only in the months a certificate was registered, activated
      -- or ended in, or a holder first signed in: the counts are kept for those months, each standing until the next.
@@ -213,11 +215,13 @@ export async function refreshRollUps(tx: Tx, sources: RollUpSources): Promise<vo
        ON CONFLICT (agency_code, month) DO UPDATE SET
          holders = EXCLUDED.holders, activated = EXCLUDED.activated, approval_signers = EXCLUDED.approval_signers,
          initial_signers = EXCLUDED.initial_signers
+       WHERE (agency_month_certificates.*) IS DISTINCT FROM (EXCLUDED.*)
      ),
      -- A month no longer a change (a certificate's event replaced a time) goes: the month before it stands instead.
      stale_certificates AS (
        DELETE FROM agency_month_certificates a
-        WHERE a.agency_code = ANY($2::text[])
+        USING unnest($2::text[]) AS t(agency_code)
+        WHERE a.agency_code = t.agency_code
           AND NOT EXISTS (SELECT 1 FROM certificate_counts n WHERE n.agency_code = a.agency_code AND n.month = a.month)
      )
      SELECT 1`,
