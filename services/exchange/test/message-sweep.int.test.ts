@@ -1,67 +1,48 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { withTransaction } from '@vanthu/platform';
 import { migrationsDir } from '../src/config';
 import { buildEdxml } from '../src/domain/edxml/build-edxml';
-import type { EdxmlDocument } from '../src/domain/edxml/model';
 import { receiveFromHub } from '../src/domain/exchanges/receive-from-hub';
 import { sweepOrphanMessages } from '../src/domain/exchanges/sweep-orphan-messages';
-import { buildHubSandbox } from '../src/hub-sandbox/sandbox-app';
-import type { HubSandbox, SandboxAgency } from '../src/hub-sandbox/sandbox-app';
+import type { HubSandbox } from '../src/hub-sandbox/sandbox-app';
 import { VxpAdapter } from '../src/hub/vxp-adapter';
 import { serviceFixture } from '../../../test/support/service-fixture';
 import type { ServiceFixture } from '../../../test/support/service-fixture';
 import { makePdf } from '../../../test/support/pdfs';
-import { hubTestContext, messagesOf } from './hub-test-context';
+import {
+  agencyA,
+  agencyB,
+  credentialsOf,
+  hubTestContext,
+  messagesOf,
+  startTestHub,
+  testMessage,
+} from './hub-test-context';
+import type { TestHub } from './hub-test-context';
 
 // The orphan sweep of MESSAGE_DIR: a receipt whose transaction rolls back after its message was spooled leaves a
 // file no row names; the sweep removes it once it is older than the grace period, and keeps a file a committed
 // receipt names and a file written a moment ago (a receipt or send still in flight). Age is given to files with
 // utimes, as the grace period is an hour.
 
-const agencyA = '000.00.31.H56';
-const agencyB = '000.00.32.H56';
-const agencies: SandboxAgency[] = [
-  { code: agencyA, name: 'UBND tỉnh', systemId: 'sys-a', secret: 'secret-of-a' },
-  { code: agencyB, name: 'Sở Tài chính', systemId: 'sys-b', secret: 'secret-of-b' },
-];
-const credentialsOf = (code: string) => {
-  const agency = agencies.find((a) => a.code === code)!;
-  return { agencyCode: agency.code, systemId: agency.systemId, secret: agency.secret };
-};
 const graceMs = 60 * 60_000;
 
 let exchangeB: ServiceFixture;
+let testHub: TestHub;
 let sandbox: HubSandbox;
 let hub: VxpAdapter;
 
-function message(pdf: Buffer, number: string): EdxmlDocument {
-  return {
-    header: {
-      from: { organId: agencyA, organName: 'UBND tỉnh' },
-      to: [{ organId: agencyB }],
-      documentId: `${agencyA},2026/12/07,${number}/UBND-KT`,
-      code: { codeNumber: number, codeNotation: 'UBND-KT' },
-      promulgationInfo: { promulgationDate: '2026-12-07' },
-      documentType: { type: 'CV', typeName: 'Công văn' },
-      subject: 'V/v thu gom tệp thông điệp mồ côi',
-      toPlaces: [],
-      responseFor: [],
-    },
-    traceHeaders: [{ organId: agencyA, timestamp: '2026-12-07T09:00:00+07:00' }],
-    attachments: [{ contentId: '1', name: `${number}.pdf`, contentType: 'application/pdf', content: pdf }],
-  };
-}
+const message = (pdf: Buffer, number: string) => testMessage(pdf, number, 'V/v thu gom tệp thông điệp mồ côi');
 
 beforeAll(async () => {
   exchangeB = await serviceFixture('exchange-sweep', migrationsDir);
-  sandbox = await buildHubSandbox({ agencies, messages: [] });
-  await sandbox.app.listen({ host: '127.0.0.1', port: 0 });
-  hub = new VxpAdapter(`http://127.0.0.1:${(sandbox.app.server.address() as AddressInfo).port}`, { timeoutMs: 5000 });
+  testHub = await startTestHub({ messages: [] });
+  sandbox = testHub.sandbox;
+  hub = new VxpAdapter(testHub.url, { timeoutMs: 5000 });
 });
 
 afterAll(async () => {
-  await sandbox.app.close();
+  await testHub.close();
   await exchangeB.close();
 });
 

@@ -189,8 +189,11 @@ export async function buildHubSandbox(options: {
     return docId;
   };
 
+  // A message its recipient acknowledged, as taken (done) or as refused (fail), is offered no more.
   const received = (agency: SandboxAgency, messageType: 'edoc' | 'status') =>
-    store.filter((m) => m.to === agency.code && m.messageType === messageType && m.status !== 'done');
+    store.filter(
+      (m) => m.to === agency.code && m.messageType === messageType && m.status !== 'done' && m.status !== 'fail',
+    );
 
   const find = (agency: SandboxAgency, docId: string | undefined): StoredMessage => {
     const message = store.find((m) => m.docId === docId && m.to === agency.code);

@@ -62,9 +62,20 @@ export async function streamedAnswer<T>(
     throw new HubError('20', `the hub answered HTTP ${response.status} to ${operation}`);
   }
   if (!response.body) throw new HubError('20', `the hub answered ${operation} with no body`);
-  const tokens = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(
+  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  const tokens = body.pipe(
     parser({ packKeys: true, streamKeys: false, packNumbers: true, streamNumbers: false, packStrings: false }),
   );
+  // What `write` throws (the store's size limit: BlobTooLarge) is the caller's to judge, not the hub's failure.
+  let refusedByWrite: { error: unknown } | undefined;
+  const sink = async (chunk: Buffer): Promise<void> => {
+    try {
+      await write(chunk);
+    } catch (error) {
+      refusedByWrite = { error };
+      throw error;
+    }
+  };
   const stack: Container[] = [];
   let root: unknown;
   let other = 0;
@@ -117,7 +128,7 @@ export async function streamedAnswer<T>(
           if (stack.length > 0 && path() === wanted) {
             if (found) throw new HubError('20', `the hub answered ${operation} with the message twice`);
             found = true;
-            decoder = new Base64Decoder(operation, write);
+            decoder = new Base64Decoder(operation, sink);
           } else text = [];
           break;
         }
@@ -156,7 +167,10 @@ export async function streamedAnswer<T>(
       }
     }
   } catch (error) {
+    // The rest of the answer is not read: the body is cancelled, so the connection is not left waiting on it.
     tokens.destroy();
+    body.destroy();
+    if (refusedByWrite) throw refusedByWrite.error;
     if (error instanceof HubError) throw error;
     throw new HubError('20', `the hub answered ${operation} with no JSON (HTTP ${response.status})`, { cause: error });
   }
