@@ -27,6 +27,27 @@ const corpus = pyhankoCorpus;
 const testHsm = useSealHsm('pades', 4);
 const { sealSigner } = testHsm;
 
+/**
+ * Writes, for openssl, a signature dictionary's CMS (its /Contents without the padding) as `derName` and the bytes
+ * its ByteRange covers as `dataName`, both in the test HSM's directory; returns the ByteRange.
+ */
+function writeSignedParts(
+  dict: ReturnType<typeof signatureDictionaries>[number] | undefined,
+  bytes: Buffer,
+  derName: string,
+  dataName: string,
+): number[] {
+  const range = dict?.value.get('ByteRange') as number[];
+  const [a = 0, b = 0, c = 0, d = 0] = range;
+  const contents = dict?.contents as Buffer;
+  fs.writeFileSync(path.join(testHsm.dir(), derName), contents.subarray(0, derLength(contents)));
+  fs.writeFileSync(
+    path.join(testHsm.dir(), dataName),
+    Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
+  );
+  return range;
+}
+
 async function sealTwice(input: Buffer, level: PadesLevel = 'B-B'): Promise<string> {
   let bytes = input;
   for (let i = 0; i < 2; i += 1) {
@@ -82,16 +103,7 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
       const sig = pdfsig(file)[0];
       expect(sig?.valid).toBe(true);
       const reader = PdfReader.fromBuffer(bytes);
-      const dict = signatureDictionaries(reader)[0];
-      const [a = 0, b = 0, c = 0, d = 0] = dict?.value.get('ByteRange') as number[];
-      fs.writeFileSync(
-        path.join(testHsm.dir(), 'cms.der'),
-        (dict?.contents as Buffer).subarray(0, derLength(dict?.contents as Buffer)),
-      );
-      fs.writeFileSync(
-        path.join(testHsm.dir(), 'signed.bin'),
-        Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
-      );
+      writeSignedParts(signatureDictionaries(reader)[0], bytes, 'cms.der', 'signed.bin');
       const out = execFileSync(
         'openssl',
         [
@@ -167,17 +179,8 @@ describe('PAdES engine signing with the SoftHSM seal, checked by pdfsig and qpdf
       if (level === 'B-LTA') {
         const ts = dicts.find((d) => d.value.get('SubFilter')?.toString() === '/ETSI.RFC3161');
         expect(ts).toBeDefined();
-        const range = ts?.value.get('ByteRange') as number[];
-        const [a = 0, b = 0, c = 0, d = 0] = range;
+        const [, , c = 0, d = 0] = writeSignedParts(ts, bytes, 'ts.der', 'ts.data');
         expect(c + d).toBe(bytes.length);
-        fs.writeFileSync(
-          path.join(testHsm.dir(), 'ts.der'),
-          (ts?.contents as Buffer).subarray(0, derLength(ts?.contents as Buffer)),
-        );
-        fs.writeFileSync(
-          path.join(testHsm.dir(), 'ts.data'),
-          Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]),
-        );
         // openssl ts -verify: the document time-stamp covers the whole file up to its own /Contents.
         const verified = execFileSync(
           'openssl',

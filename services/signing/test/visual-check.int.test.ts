@@ -28,6 +28,21 @@ async function renderedAsIfAllowed(bytes: Buffer, visual = DEFAULT_VISUAL) {
 }
 
 /** Pixels of the report's pages (72 dpi) painted exactly the sketch's translucent red fill (unexplained region). */
+/** One region no allowed change explains, located where RED_BOX draws it. */
+function expectOnlyTheRedBoxUnexplained(visual: Awaited<ReturnType<typeof renderedAsIfAllowed>>): void {
+  const unexplained = visual?.regions.filter((r) => r.explainedBy === null) ?? [];
+  expect(unexplained).toHaveLength(1);
+  // RED_BOX is `60 500 400 120 re`: x 60..460, y 500..620, within a cell (~6 pt at 50 dpi).
+  const [x1, y1, x2, y2] = unexplained[0]?.rect ?? [];
+  for (const [got, want] of [
+    [x1, 60],
+    [y1, 500],
+    [x2, 460],
+    [y2, 620],
+  ])
+    expect(Math.abs((got as number) - (want as number))).toBeLessThanOrEqual(8);
+}
+
 function pinkPixels(reportPdf: Buffer): { count: number; meanY: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'visual-sketch-'));
   fs.writeFileSync(path.join(dir, 'r.pdf'), reportPdf);
@@ -134,17 +149,7 @@ describe('the visual check behind the classification (issue 11)', () => {
 
   it('a change a rule let through by mistake is still caught: the red box is an unexplained region, located', async () => {
     const visual = await renderedAsIfAllowed(await resourcesReplaced('content-replaced'));
-    const unexplained = visual?.regions.filter((r) => r.explainedBy === null) ?? [];
-    expect(unexplained).toHaveLength(1);
-    // RED_BOX is `60 500 400 120 re`: x 60..460, y 500..620, within a cell (~6 pt at 50 dpi).
-    const [x1, y1, x2, y2] = unexplained[0]?.rect ?? [];
-    for (const [got, want] of [
-      [x1, 60],
-      [y1, 500],
-      [x2, 460],
-      [y2, 620],
-    ])
-      expect(Math.abs((got as number) - (want as number))).toBeLessThanOrEqual(8);
+    expectOnlyTheRedBoxUnexplained(visual);
   });
 
   it('content hidden by optional content shows as regions no allowed change explains', async () => {
@@ -233,17 +238,7 @@ describe('regions on pages turned by /Rotate are mapped back to user space and e
     async (rotate) => {
       const visual = await renderedAsIfAllowed(await onRotatedPage(rotate, 'content-added'));
       expect(visual?.pageBoxes).toEqual([{ page: 1, box: expect.any(Array), rotate }]);
-      const unexplained = visual?.regions.filter((r) => r.explainedBy === null) ?? [];
-      expect(unexplained).toHaveLength(1);
-      // `60 500 400 120 re`: x 60..460, y 500..620, within a cell (~6 pt at 50 dpi).
-      const [x1, y1, x2, y2] = unexplained[0]?.rect ?? [];
-      for (const [got, want] of [
-        [x1, 60],
-        [y1, 500],
-        [x2, 460],
-        [y2, 620],
-      ])
-        expect(Math.abs((got as number) - (want as number))).toBeLessThanOrEqual(8);
+      expectOnlyTheRedBoxUnexplained(visual);
     },
   );
 
