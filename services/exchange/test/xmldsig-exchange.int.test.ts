@@ -9,12 +9,7 @@ import path from 'node:path';
 import { createServiceIdentitySigner, systemClock } from '@vanthu/platform';
 import type { ServiceApp } from '@vanthu/platform';
 import { BlobStore, buildApp as buildDocuments, migrationsDir as documentsMigrations } from '@vanthu/documents';
-import {
-  HsmConnection,
-  buildApp as buildSigning,
-  createSigningDeps,
-  migrationsDir as signingMigrations,
-} from '@vanthu/signing';
+import { migrationsDir as signingMigrations } from '@vanthu/signing';
 import { computeEnvelopedSignature, pemToDers, spliceSignature, verifyEnvelopedSignature } from '@vanthu/xmldsig';
 import { migrationsDir } from '../src/config';
 import { DocumentsClient } from '../src/clients/documents-client';
@@ -40,7 +35,8 @@ import { loadInfrastructure } from '../../../test/support/infrastructure';
 import { intermediatePublishName } from '../../../infra/src/pki';
 import { documentUpload } from '../../../test/support/multipart';
 import { makePdf } from '../../../test/support/pdfs';
-import { readPin } from '../../signing/src/hsm/hsm-connection';
+import { startSealingSigning } from '../../signing/test/sealing-service';
+import type { SealingSigning } from '../../signing/test/sealing-service';
 import { messagesOf } from './hub-test-context';
 
 // XML-DSig end to end: A's exchange builds the edXML of a document issued in a real documents
@@ -96,8 +92,7 @@ let exchangeB: ServiceFixture;
 let documentsFixture: ServiceFixture;
 let signingFixture: ServiceFixture;
 let documentsApp: ServiceApp;
-let signingApp: ServiceApp;
-let hsm: HsmConnection;
+let sealing: SealingSigning;
 let sandbox: HubSandbox;
 let signingUrl = '';
 let hubUrl = '';
@@ -146,36 +141,13 @@ beforeAll(async () => {
     maxUploadBytes: 8 * 1024 * 1024,
   });
   const documentsUrl = await listen(documentsApp);
-  hsm = new HsmConnection({
-    modulePath: infra.hsm.modulePath,
-    tokenLabel: infra.hsm.tokenLabel,
-    pin: readPin(infra.hsm.pinFile),
-    poolSize: 1,
-  });
-  hsm.open();
-  const signingConfig = {
-    TRUST_CERTS_FILE: infra.pki.chainPem,
-    HSM_SEALS: JSON.stringify(
-      infra.hsm.seals.map((s) => ({ agencyCode: s.agencyCode, keyIdHex: s.keyIdHex, certPath: s.certPath })),
-    ),
-    DOCUMENTS_URL: documentsUrl,
-    TSA_URLS: infra.tsaUrl,
-    TSA_TIMEOUT_MS: 10_000,
-    REVOCATION_TIMEOUT_MS: 5_000,
-    SIGNATURE_HASH: 'sha256',
-    APPEARANCE_FONT_PATH: '/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf',
-    APPEARANCE_ANCHORS: '{}',
-    SIGNING_SESSION_TTL_SECONDS: 300,
-    KAFKA_TOPIC_PREFIX: '',
-  } as unknown as Parameters<typeof createSigningDeps>[0];
-  signingApp = await buildSigning({
-    logger: signingFixture.logger,
+  sealing = await startSealingSigning({
+    fixture: signingFixture,
     identityPublicKey: kit.publicKeyPem,
     servicePublicKey,
-    hsm,
-    signing: createSigningDeps(signingConfig, signingFixture.pool, hsm),
+    documentsUrl,
   });
-  signingUrl = await listen(signingApp);
+  signingUrl = sealing.url;
   sandbox = await buildHubSandbox({ agencies });
   hubUrl = await listen(sandbox.app);
   ctxA = workerContext(base(agencyA, exchangeA, hubUrl, documentsUrl), exchangeA.pool, 'xmldsig-a');
@@ -212,8 +184,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.app.close();
-  await signingApp.close();
-  hsm.close();
+  await sealing.close();
   if (!documentsClosed) await documentsApp.close();
   for (const fixture of [exchangeA, exchangeB, documentsFixture, signingFixture]) await fixture.close();
 });
