@@ -10,7 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { createIdentitySigner, identityHeader } from '@vanthu/platform';
+import { createGatewayProver, createIdentitySigner, identityHeader, proofHeader } from '@vanthu/platform';
+import type { RequestProver } from '@vanthu/platform';
+import { serviceNames } from '../../infra/src/services';
+import { ensureRequestProofKeys } from '../../infra/src/identity-keys';
 import { startTestStack } from '../../test/support/test-stack';
 import { gatewayClient } from '../../test/support/gateway-client';
 import { freePorts } from '../../test/support/free-port';
@@ -24,8 +27,11 @@ const option = (name: string, fallback: number): number => {
 const seconds = option('--seconds', 8);
 const rounds = option('--rounds', 3);
 const connections = option('--connections', 16);
+// --no-request-proofs: the stack without request proofs (packages/platform/src/request-proof.ts), the A of their A/B.
+const requestProofs = !args.includes('--no-request-proofs');
+const outFile = args.includes('--out') ? String(args[args.indexOf('--out') + 1]) : 'results.json';
 
-type Target = { name: string; url: string; headers?: Record<string, string> };
+type Target = { name: string; url: string; headers?: Record<string, string>; prove?: RequestProver };
 type Figure = { name: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number };
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -36,6 +42,25 @@ async function measure(target: Target): Promise<Figure> {
     connections,
     duration: seconds,
     headers: target.headers ?? {},
+    // Called directly, each request carries a proof of its own, as the gateway would make it (single-use).
+    ...(target.prove
+      ? {
+          requests: [
+            {
+              setupRequest: (request: { method?: string; path?: string; headers?: Record<string, string> }) => {
+                const headers = { ...target.headers, ...request.headers };
+                const url = new URL(target.url);
+                headers[proofHeader] = (target.prove as RequestProver)('documents', {
+                  method: request.method ?? 'GET',
+                  url: `${url.pathname}${url.search}`,
+                  assertion: headers[identityHeader] as string,
+                });
+                return { ...request, headers };
+              },
+            },
+          ],
+        }
+      : {}),
   });
   return {
     name: target.name,
@@ -59,7 +84,15 @@ async function startBareFastify(port: number): Promise<() => void> {
 }
 
 async function main(): Promise<void> {
-  const stack = await startTestStack('benchgwo', { env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } } });
+  const stack = await startTestStack('benchgwo', {
+    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
+    requestProofs,
+  });
+  const prove = requestProofs
+    ? createGatewayProver(
+        Buffer.from(fs.readFileSync(ensureRequestProofKeys(serviceNames).masterKeyPath, 'utf8'), 'hex'),
+      )
+    : undefined;
   const [barePort] = await freePorts(1);
   const stopBare = await startBareFastify(barePort as number);
   try {
@@ -82,6 +115,7 @@ async function main(): Promise<void> {
         name: 'documents directly: GET /v1/documents/{id}',
         url: `http://127.0.0.1:${stack.ports.documents}/v1/documents/${id}`,
         headers: { [identityHeader]: signAssertion(identity as never, 'bench') },
+        ...(prove ? { prove } : {}),
       },
       { name: 'gateway: GET /v1/documents/{id}', url: `${stack.gatewayUrl}/v1/documents/${id}`, headers: bearer },
       { name: 'gateway: GET /v1/document-types', url: `${stack.gatewayUrl}/v1/document-types`, headers: bearer },
@@ -89,6 +123,7 @@ async function main(): Promise<void> {
         name: 'documents directly: GET /v1/document-types',
         url: `http://127.0.0.1:${stack.ports.documents}/v1/document-types`,
         headers: { [identityHeader]: signAssertion(identity as never, 'bench') },
+        ...(prove ? { prove } : {}),
       },
       { name: 'gateway: GET /openapi.json (plain)', url: `${stack.gatewayUrl}/openapi.json` },
       {
@@ -122,7 +157,7 @@ async function main(): Promise<void> {
     const report = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100) },
-      settings: { seconds, rounds, connections },
+      settings: { seconds, rounds, connections, requestProofs },
       figures,
       ratios: {
         gatewayToBareFastify: Math.round((gateway / rate('bare fastify')) * 1000) / 1000,
@@ -130,7 +165,7 @@ async function main(): Promise<void> {
         goals: { gatewayToBareFastify: 0.4, gatewayToDirect: 0.7 },
       },
     };
-    fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.resolve(__dirname, outFile), `${JSON.stringify(report, null, 2)}\n`);
     console.log(JSON.stringify(report, null, 2));
   } finally {
     stopBare();

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
   AppError,
+  createGatewayProver,
   installRequestMetrics,
   installRequestTracing,
   requestIdFrom,
@@ -28,6 +29,8 @@ export type GatewayDeps = {
   logger: Logger;
   issuers: IssuerConfig[];
   identityPrivateKey: string;
+  /** The request proofs' master secret: with it each proxied request carries a proof made for it (request-proof.ts). */
+  requestProofMaster?: Buffer;
 };
 
 export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
@@ -107,7 +110,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   // The gateway faces callers: its metrics are for a Prometheus on the host itself, never for a forwarded request.
   installRequestMetrics(app, 'gateway', (request) => isLoopback(request.ip) && !request.headers['x-forwarded-for']);
   installRequestTracing(app);
-  await registerProxies(app, services, config.MAX_UPLOAD_BYTES);
+  await registerProxies(
+    app,
+    services,
+    config.MAX_UPLOAD_BYTES,
+    deps.requestProofMaster ? createGatewayProver(deps.requestProofMaster) : undefined,
+  );
 
   const composer = new OpenApiComposer(services, gatewayVersion, app.log);
   // The docs page reads the composed document through @fastify/swagger in static mode.

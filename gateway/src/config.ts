@@ -34,6 +34,13 @@ export const gatewayConfigSchema = Type.Object({
     minLength: 1,
     description: 'ES256 key that signs identity assertions for services',
   }),
+  REQUEST_PROOF_MASTER_KEY_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Master secret (hex) of the request proofs: each proxied request carries an HMAC made for that request under the key of the service it goes to (required in production)',
+    }),
+  ),
   MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
   HEADERS_TIMEOUT_MS: Type.Integer({
     minimum: 100,

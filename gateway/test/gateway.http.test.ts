@@ -5,7 +5,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import type { FastifyInstance } from 'fastify';
-import { createIdentityVerifier, createLogger } from '@vanthu/platform';
+import { randomBytes } from 'node:crypto';
+import {
+  createIdentityVerifier,
+  createLogger,
+  createRequestProofVerifier,
+  serviceProofKeysFor,
+} from '@vanthu/platform';
 import { buildGateway } from '../src/app';
 import { gatewayConfigSchema, parseIssuers } from '../src/config';
 import { loadConfig } from '@vanthu/platform';
@@ -90,7 +96,10 @@ const servers: http.Server[] = [];
 let jwksServer: http.Server;
 let gateway: FastifyInstance;
 
-async function startGateway(overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+async function startGateway(
+  overrides: Record<string, string> = {},
+  requestProofMaster?: Buffer,
+): Promise<FastifyInstance> {
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
   const [documents, signing, routing, reporting, exchange, notifications] = servers as [
     http.Server,
@@ -127,6 +136,7 @@ async function startGateway(overrides: Record<string, string> = {}): Promise<Fas
     logger: createLogger('gateway-test', 'silent'),
     issuers: parseIssuers(config.JWT_ISSUERS),
     identityPrivateKey: pem(gatewayIdentity.privateKey, 'pkcs8'),
+    ...(requestProofMaster ? { requestProofMaster } : {}),
   });
   await app.ready();
   return app;
@@ -167,6 +177,46 @@ describe('authentication at the gateway', () => {
       name: 'Trần Thị Bình',
       roles: ['clerk'],
     });
+  });
+
+  it('adds to each forwarded request a proof made for it, for the service it goes to, and drops a caller-sent one', async () => {
+    const master = randomBytes(32);
+    const proving = await startGateway({}, master);
+    try {
+      const url = '/v1/documents/abc/registration?x=1';
+      const headers = {
+        ...bearer(esToken()),
+        'x-request-id': 'client-req-000002',
+        'idempotency-key': 'k-1',
+        'x-vanthu-proof': 'v1.gateway.0.x.forged',
+        'content-type': 'application/json',
+      };
+      expect((await proving.inject({ method: 'POST', url, headers, payload: '{}' })).statusCode).toBe(200);
+      const forwarded = seen[0] as Seen;
+      const proof = forwarded.headers['x-vanthu-proof'];
+      expect(proof).not.toBe('v1.gateway.0.x.forged');
+      const keys = serviceProofKeysFor(master, 'documents', ['documents', 'signing']);
+      const request = {
+        method: 'POST',
+        url,
+        requestId: 'client-req-000002',
+        idempotencyKey: 'k-1',
+        assertion: forwarded.headers['x-vanthu-identity'] as string,
+      };
+      expect(createRequestProofVerifier('documents', keys.key)(proof, request)).toBe('gateway');
+      // Not good at another service, nor for another URL.
+      const signing = serviceProofKeysFor(master, 'signing', ['documents', 'signing']);
+      expect(() => createRequestProofVerifier('signing', signing.key)(proof, request)).toThrow(/does not match/);
+      expect(() =>
+        createRequestProofVerifier('documents', keys.key)(proof, { ...request, url: '/v1/documents/abc' }),
+      ).toThrow(/does not match/);
+      // Without a master secret the gateway sends none (the default gateway of this file).
+      seen.length = 0;
+      await get('/v1/documents/abc', bearer(esToken()));
+      expect((seen[0] as Seen).headers['x-vanthu-proof']).toBeUndefined();
+    } finally {
+      await proving.close();
+    }
   });
 
   it('verifies RS256 tokens against the issuer’s JWKS', async () => {

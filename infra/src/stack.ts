@@ -10,7 +10,7 @@ import { isOcspUp, startOcsp, stopOcsp } from './ocsp';
 import { isTsaUp, startTsa, stopTsa, tsaUrl } from './tsa';
 import { defaultKafka, ensureKafkaLibs, ensureTopics, isKafkaUp, kafkaBrokers, startKafka, stopKafka } from './kafka';
 import type { KafkaInstance } from './kafka';
-import { ensureIdentityKeys, ensureServiceIdentityKeys } from './identity-keys';
+import { ensureIdentityKeys, ensureRequestProofKeys, ensureServiceIdentityKeys } from './identity-keys';
 import { ensureVeraPdf } from './verapdf';
 import type { IdentityKeys } from './identity-keys';
 import { dataDir, dataPath } from './paths';
@@ -166,10 +166,12 @@ export async function stackEnvironments(
   };
   const urls = {} as Record<ServiceName, string>;
   for (const service of serviceNames) urls[service] = await ensureServiceDatabase(databaseName(service, layout.suffix));
+  const proofKeys = ensureRequestProofKeys(serviceNames);
   const service = (name: ServiceName, extra: Record<string, string> = {}): Record<string, string> => ({
     ...common,
     PORT: String(layout.ports[name]),
     DATABASE_URL: urls[name],
+    REQUEST_PROOF_KEYS_FILE: proofKeys.serviceKeyPaths[name] as string,
     ...extra,
   });
   return {
@@ -226,6 +228,7 @@ export async function stackEnvironments(
       // The sandbox trusts the development issuer; production lists its real issuers here.
       JWT_ISSUERS: JSON.stringify([{ issuer: infra.devJwt.issuer, publicKeyFile: infra.devJwt.publicKeyPath }]),
       IDENTITY_PRIVATE_KEY_FILE: infra.identityKeys.privateKeyPath,
+      REQUEST_PROOF_MASTER_KEY_FILE: proofKeys.masterKeyPath,
       LOG_LEVEL: common.LOG_LEVEL,
       ...layout.gatewayExtra,
     },

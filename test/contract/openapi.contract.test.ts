@@ -4,7 +4,17 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, sign as nodeSign } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
+import {
+  createGatewayProver,
+  createServiceProver,
+  proofHeader,
+  proofLifeMs,
+  serviceProofKeysFor,
+} from '@vanthu/platform';
 import { upstreams } from '../../gateway/src/proxy/upstreams';
+import { ensureRequestProofKeys } from '../../infra/src/identity-keys';
+import { serviceNames } from '../../infra/src/services';
+import type { ServiceName } from '../../infra/src/services';
 import type { GatewayConfig } from '../../gateway/src/config';
 import { issueCertificateForRequest } from '../../infra/src/pki';
 import { refreshOcsp } from '../../infra/src/ocsp';
@@ -1468,7 +1478,7 @@ describe('every operation of the published OpenAPI document, checked against it'
     expect((await admin.call('DELETE', `${hooks}/${id}`)).status).toBe(404);
   });
 
-  it('refuses, at every service reached directly, each identity the gateway did not vouch for: 401 problem+json', async () => {
+  it('refuses, at every service reached directly, each identity the gateway did not vouch for and each request proof not made for the request: 401 problem+json', async () => {
     // The token matrix (issue 16): services trust only the gateway's short-lived assertion (and the service key's, for
     // the service role alone). Each /v1 operation is called on the service that answers it, bypassing the gateway.
     const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -1482,14 +1492,22 @@ describe('every operation of the published OpenAPI document, checked against it'
     } as GatewayConfig);
     const prefixOf = (prefix: string) => new RegExp(`^${prefix.replace(/:[^/]+/g, '[^/]+')}(/|$)`);
     // Service-to-service operations the gateway does not route, by the service that answers them.
-    const notRouted: Record<string, string> = { '/v1/service-seals': url(stack.ports.signing) };
-    const serviceOf = (path: string): string => {
+    const notRouted: Record<string, string> = { '/v1/service-seals': 'signing' };
+    const nameOf = (path: string): string => {
       if (notRouted[path]) return notRouted[path];
       const matches = routes.flatMap((r) => r.prefixes.filter((p) => prefixOf(p).test(path)).map((p) => ({ r, p })));
       const best = matches.sort((a, b) => b.p.length - a.p.length)[0];
       if (!best) throw new Error(`no service answers ${path}`);
-      return best.r.url;
+      return best.r.service;
     };
+    const serviceOf = (path: string): string => url(stack.ports[nameOf(path) as ServiceName]);
+    // Request proofs (packages/platform/src/request-proof.ts): the gateway's, made with the stack's master secret as
+    // the gateway makes them, one per request; and one made 31 s ago, past a proof's life.
+    const master = Buffer.from(fs.readFileSync(ensureRequestProofKeys(serviceNames).masterKeyPath, 'utf8'), 'hex');
+    const proveNow = createGatewayProver(master);
+    const proveLate = createGatewayProver(master, () => Date.now() - proofLifeMs - 1_000);
+    const routingKeys = serviceProofKeysFor(master, 'routing', serviceNames);
+    const proveAsRouting = createServiceProver(routingKeys);
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: 'van-thu', agency: agencyA, roles: ['clerk', 'admin'], iss: 'vanthu-gateway' };
     const signed = (keyPath: string, payload: Record<string, unknown>) =>
@@ -1503,7 +1521,23 @@ describe('every operation of the published OpenAPI document, checked against it'
     );
     const external = await stack.token({ user: 'van-thu', agency: agencyA, roles: ['clerk', 'admin'] } as never);
     const valid = { ...claims, aud: 'vanthu-services', exp: now + 120 };
-    const identities: [string, Record<string, string>][] = [
+    const genuine = signed(gatewayKey, valid);
+    const reportingIdentity = signed(serviceKey, {
+      ...valid,
+      iss: 'vanthu-service',
+      sub: 'service:reporting',
+      roles: ['service'],
+    });
+    // Each identity below is sent with a proof the gateway made for that very request, so that its 401 is the
+    // assertion's; then the gateway's genuine assertion with each proof that is not good for the request.
+    type Target = { service: string; method: string; path: string };
+    const proved = (target: Target, assertion: string, prove = proveNow) =>
+      prove(target.service, { method: target.method, url: target.path, assertion });
+    const withProof = (headers: Record<string, string>) => (target: Target) =>
+      headers['x-vanthu-identity']
+        ? { ...headers, [proofHeader]: proved(target, headers['x-vanthu-identity']) }
+        : headers;
+    const identities: [string, Record<string, string> | ((target: Target) => Record<string, string>)][] = [
       ['no identity', {}],
       ["the caller's own JWT as a bearer", { authorization: `Bearer ${external}` }],
       ["the caller's own JWT as the identity", { 'x-vanthu-identity': external }],
@@ -1538,11 +1572,53 @@ describe('every operation of the published OpenAPI document, checked against it'
         },
       ],
     ];
+    for (const row of identities) if (typeof row[1] === 'object') row[1] = withProof(row[1]);
+    identities.push(
+      ["the gateway's genuine assertion without a proof", { 'x-vanthu-identity': genuine }],
+      [
+        "the gateway's genuine assertion with a proof made for another path",
+        (t) => ({ 'x-vanthu-identity': genuine, [proofHeader]: proved({ ...t, path: `${t.path}/x` }, genuine) }),
+      ],
+      [
+        "the gateway's genuine assertion with a proof made for another method",
+        (t) => ({ 'x-vanthu-identity': genuine, [proofHeader]: proved({ ...t, method: 'OPTIONS' }, genuine) }),
+      ],
+      [
+        "the gateway's genuine assertion with a proof made for another service",
+        (t) => ({
+          'x-vanthu-identity': genuine,
+          [proofHeader]: proved({ ...t, service: t.service === 'documents' ? 'signing' : 'documents' }, genuine),
+        }),
+      ],
+      [
+        "the gateway's genuine assertion with a proof made for another request id",
+        (t) => ({
+          'x-vanthu-identity': genuine,
+          'x-request-id': 'another-request-1',
+          [proofHeader]: proved(t, genuine),
+        }),
+      ],
+      [
+        "the gateway's genuine assertion with a proof made for another assertion",
+        (t) => ({ 'x-vanthu-identity': genuine, [proofHeader]: proved(t, signed(gatewayKey, { ...valid, sub: 'x' })) }),
+      ],
+      [
+        "the gateway's genuine assertion with a proof past its life",
+        (t) => ({ 'x-vanthu-identity': genuine, [proofHeader]: proved(t, genuine, proveLate) }),
+      ],
+      [
+        "reporting's service identity with the gateway's proof (the gateway forwards people only)",
+        (t) => ({ 'x-vanthu-identity': reportingIdentity, [proofHeader]: proved(t, reportingIdentity) }),
+      ],
+    );
     const accepted: string[] = [];
     let sent = 0;
     for (const op of checker.operations().filter((o) => o.path.startsWith('/v1/'))) {
-      const target = `${serviceOf(op.path)}${op.path.replace(/\{[^}]+\}/g, randomUUID())}`;
-      for (const [label, headers] of identities) {
+      const path = op.path.replace(/\{[^}]+\}/g, randomUUID());
+      const target = `${serviceOf(op.path)}${path}`;
+      const proofTarget = { service: nameOf(op.path), method: op.method.toUpperCase(), path };
+      for (const [label, given] of identities) {
+        const headers = typeof given === 'function' ? given(proofTarget) : given;
         const response = await fetch(target, { method: op.method.toUpperCase(), headers });
         sent += 1;
         const type = response.headers.get('content-type') ?? '';
@@ -1552,11 +1628,29 @@ describe('every operation of the published OpenAPI document, checked against it'
     }
     expect(accepted).toEqual([]);
     expect(sent).toBeGreaterThan(500);
-    // The control: the same request with the gateway's genuine assertion is served, so the 401s are the tokens'.
-    const genuine = await fetch(`${serviceOf('/v1/document-types')}/v1/document-types`, {
-      headers: { 'x-vanthu-identity': signed(gatewayKey, valid) },
+    // The control: the same request with the gateway's genuine assertion and a proof made for it is served, so the
+    // 401s are the tokens' and the proofs'. Sent again as captured, the same headers are refused: a proof is single-use.
+    const control = { service: 'documents', method: 'GET', path: '/v1/document-types' };
+    const captured = { 'x-vanthu-identity': genuine, [proofHeader]: proved(control, genuine) };
+    const served = await fetch(`${serviceOf(control.path)}${control.path}`, { headers: captured });
+    expect(served.status).toBe(200);
+    const replayed = await fetch(`${serviceOf(control.path)}${control.path}`, { headers: captured });
+    expect(replayed.status).toBe(401);
+    expect(((await replayed.json()) as { detail: string }).detail).toMatch(/already used/);
+    // A service's own identity with its own proof is served: routing reads documents' catalogue as itself.
+    const routingIdentity = signed(serviceKey, {
+      ...valid,
+      iss: 'vanthu-service',
+      sub: 'service:routing',
+      roles: ['service'],
     });
-    expect(genuine.status).toBe(200);
+    const asRouting = await fetch(`${serviceOf(control.path)}${control.path}`, {
+      headers: {
+        'x-vanthu-identity': routingIdentity,
+        [proofHeader]: proveAsRouting('documents', { method: 'GET', url: control.path, assertion: routingIdentity }),
+      },
+    });
+    expect(asRouting.status).toBe(200);
   });
 
   it('replays a reused Idempotency-Key for the same request and refuses it for another body', () => {

@@ -54,6 +54,8 @@ export async function startTestStack(
     replicas?: number;
     /** Runs once the stack's databases and blob directory exist and before any process starts (a restore). */
     beforeStart?: (envs: Record<ProcessName, Record<string, string>>) => Promise<void>;
+    /** false: the gateway sends no request proofs and services ask none (bench/gateway's A/B of their cost only). */
+    requestProofs?: boolean;
   } = {},
 ): Promise<TestStack> {
   const infra = loadInfrastructure();
@@ -76,6 +78,11 @@ export async function startTestStack(
     ...(options.kafkaBrokers ? { kafkaBrokers: options.kafkaBrokers } : {}),
   });
   for (const [name, extra] of Object.entries(options.env ?? {})) Object.assign(envs[name as ProcessName], extra);
+  if (options.requestProofs === false)
+    for (const env of Object.values(envs)) {
+      delete env.REQUEST_PROOF_KEYS_FILE;
+      delete env.REQUEST_PROOF_MASTER_KEY_FILE;
+    }
   const instances = stackInstances(envs, { suffix, ports, blobDir, replicaPorts }, options.replicas ?? 1);
   const instanceOf = (instance: string) => {
     const found = instances.find((i) => i.instance === instance);

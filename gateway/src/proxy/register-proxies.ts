@@ -1,6 +1,7 @@
 import proxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
-import { AppError, identityHeader, sendProblem } from '@vanthu/platform';
+import { AppError, identityHeader, proofHeader, sendProblem } from '@vanthu/platform';
+import type { RequestProver } from '@vanthu/platform';
 import type { Upstream } from './upstreams';
 import { BodyTooLargeError, limitBody } from './limit-body';
 import { ReplicaSet } from './replica-set';
@@ -20,7 +21,12 @@ const upstreamTimeoutMs = 120_000;
  * one pool per service keeps its connections warm whatever path a burst uses. Proxy-level request logging is off;
  * the gateway writes one access line per request (app.ts).
  */
-export async function registerProxies(app: FastifyInstance, services: Upstream[], maxBodyBytes: number): Promise<void> {
+export async function registerProxies(
+  app: FastifyInstance,
+  services: Upstream[],
+  maxBodyBytes: number,
+  prove?: RequestProver,
+): Promise<void> {
   // Bodies are streamed to the services untouched (never parsed or buffered here), through a
   // counter that stops an oversized upload even when it came without a Content-Length.
   app.removeAllContentTypeParsers();
@@ -59,8 +65,22 @@ export async function registerProxies(app: FastifyInstance, services: Upstream[]
             const forwarded: Record<string, string | string[] | undefined> = { ...headers };
             delete forwarded.authorization;
             delete forwarded[identityHeader];
-            if (request.identityAssertion) forwarded[identityHeader] = request.identityAssertion;
+            delete forwarded[proofHeader];
             forwarded['x-request-id'] = request.id;
+            if (request.identityAssertion) {
+              forwarded[identityHeader] = request.identityAssertion;
+              // One HMAC per request: the assertion is good at the service for this request only (request-proof.ts).
+              if (prove) {
+                const idempotencyKey = headers['idempotency-key'];
+                forwarded[proofHeader] = prove(upstream.service, {
+                  method: request.method,
+                  url: request.url,
+                  requestId: request.id,
+                  idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+                  assertion: request.identityAssertion,
+                });
+              }
+            }
             return forwarded;
           },
           onError: (reply, { error }) => {

@@ -17,6 +17,8 @@ import { isTransientFailure } from './transient-failure';
 import { installRequestMetrics } from './metrics';
 import { installRequestTracing } from './tracing';
 import { installRoleGuard } from './operation-roles';
+import { createRequestProofVerifier, gatewayCaller, processProofKeys, proofHeader } from './request-proof';
+import type { ServiceProofKeys } from './request-proof';
 import type { OperationRoles } from './operation-roles';
 import type { HealthCheck } from './health';
 import type { Logger } from './logger';
@@ -24,6 +26,8 @@ import type { Logger } from './logger';
 declare module 'fastify' {
   interface FastifyRequest {
     identity: Identity;
+    /** Who sent the request: `gateway`, or the name of the service that called (its request proof's key). */
+    caller?: string;
   }
 }
 
@@ -42,6 +46,11 @@ export type ServiceAppOptions = {
   bodyLimitBytes?: number;
   /** Who may call each /v1 operation, by operationId: published as `x-vanthu-roles` and enforced (operation-roles.ts). */
   operationRoles?: OperationRoles;
+  /**
+   * This service's request proof keys (request-proof.ts); by default the process's (REQUEST_PROOF_KEYS_FILE). With
+   * them every /v1 request must carry a proof made for it; without them (an app under inject) none is asked.
+   */
+  requestProof?: ServiceProofKeys;
 };
 
 /** RFC 9457 problem details, as every error response carries them. */
@@ -201,12 +210,37 @@ export async function buildServiceApp(options: ServiceAppOptions): Promise<Servi
   });
 
   const verifyIdentity = createIdentityVerifier(options.identityPublicKey, options.servicePublicKey);
+  const proofKeys = options.requestProof ?? processProofKeys();
+  const verifyProof =
+    proofKeys && proofKeys.service === options.name
+      ? createRequestProofVerifier(proofKeys.service, proofKeys.key)
+      : undefined;
   app.decorateRequest('identity', undefined as unknown as Identity);
+  app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/v1/')) return;
     const assertion = request.headers[identityHeader];
     if (typeof assertion !== 'string') throw new AppError('UNAUTHENTICATED', 'requests must come through the gateway');
+    if (verifyProof) {
+      const requestId = request.headers['x-request-id'];
+      const idempotencyKey = request.headers['idempotency-key'];
+      request.caller = verifyProof(request.headers[proofHeader], {
+        method: request.method,
+        url: request.url,
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+        assertion,
+      });
+    }
     request.identity = verifyIdentity(assertion);
+    // The gateway forwards people only: a service identity arriving with the gateway's proof was never made by a
+    // service for this call. (A service may pass on another's: signing reads documents with the identity routing
+    // sealed under, so the proof's caller, in request.caller, is the service that called, not the identity's.)
+    if (request.caller === gatewayCaller && request.identity.roles.includes('service'))
+      throw new AppError(
+        'UNAUTHENTICATED',
+        `a service identity of ${request.identity.userId} sent by ${request.caller}`,
+      );
   });
 
   // Before schema validation, so that a NUL byte is refused as such even where the schema would accept the string.

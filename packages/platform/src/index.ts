@@ -10,6 +10,7 @@ export * from './outbox';
 export * from './inbox';
 export * from './identity';
 export * from './operation-roles';
+export * from './request-proof';
 export * from './health';
 export * from './idempotency';
 export * from './http';

@@ -1,4 +1,5 @@
 import { AppError, type ErrorCode } from './errors';
+import { processRequestProver, proofHeader } from './request-proof';
 
 // One way for a service to call another over HTTP (ARCHITECTURE.md "Identity between services"): the identity assertion and
 // request id travel with the call, a service that cannot be reached or fails is 503 with Retry-After (the caller's
@@ -44,10 +45,21 @@ export class ServiceClient {
     if (request.credentials.requestId) headers['x-request-id'] = request.credentials.requestId;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
     if (request.json !== undefined) headers['content-type'] = 'application/json';
+    const method = request.method ?? (request.json !== undefined || request.form ? 'POST' : 'GET');
+    // In a service process, each call carries this service's proof for that one request (request-proof.ts).
+    const prover = processRequestProver();
+    if (prover)
+      headers[proofHeader] = prover(this.service, {
+        method,
+        url: path,
+        requestId: request.credentials.requestId,
+        idempotencyKey: request.idempotencyKey,
+        assertion: request.credentials.identity,
+      });
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
-        method: request.method ?? (request.json !== undefined || request.form ? 'POST' : 'GET'),
+        method,
         headers,
         body: request.json !== undefined ? JSON.stringify(request.json) : request.form,
         signal: AbortSignal.timeout(this.timeoutMs),

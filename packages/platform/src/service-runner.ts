@@ -18,6 +18,8 @@ import type { InboxConsumerOptions } from './inbox';
 import type { ServiceApp } from './http';
 import type { HealthCheck } from './health';
 import { createServiceIdentitySigner } from './identity';
+import { useProcessProofKeys } from './request-proof';
+import type { ServiceProofKeys } from './request-proof';
 import { flushTraces } from './tracing';
 
 /** Configuration every service reads; each service adds its own properties. */
@@ -35,6 +37,13 @@ export const serviceConfigProperties = {
     Type.String({
       minLength: 1,
       description: 'Key to sign service assertions (only services that call others from event consumers)',
+    }),
+  ),
+  REQUEST_PROOF_KEYS_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "JSON of this service's request proof keys (infra writes it): every /v1 request must then carry a proof made for it, and calls to other services carry this service's; required in production",
     }),
   ),
   LOG_LEVEL: Type.Union(
@@ -189,6 +198,16 @@ export async function runService<S extends TObject>(definition: ServiceDefinitio
 
   try {
     const identityPublicKey = fs.readFileSync(config.IDENTITY_PUBLIC_KEY_FILE, 'utf8');
+    if (config.REQUEST_PROOF_KEYS_FILE) {
+      const keys = JSON.parse(fs.readFileSync(config.REQUEST_PROOF_KEYS_FILE, 'utf8')) as ServiceProofKeys;
+      if (keys.service !== definition.name)
+        throw new Error(`REQUEST_PROOF_KEYS_FILE holds the keys of ${keys.service}, not ${definition.name}`);
+      useProcessProofKeys(keys);
+    } else if (process.env.NODE_ENV === 'production') {
+      throw new Error(
+        'REQUEST_PROOF_KEYS_FILE is required in production: without it a captured assertion is replayable',
+      );
+    }
     const pool = createPool(config.DATABASE_URL, {
       max: config.DATABASE_POOL_SIZE,
       connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
