@@ -241,6 +241,16 @@ describe('authentication at the gateway', () => {
     ],
     // Not valid before two minutes from now: beyond the 30 s tolerance for the issuer's clock.
     ['a token not valid yet (nbf in the future)', bearer(esToken({ nbf: Math.floor(Date.now() / 1000) + 120 }))],
+    // Just past the tolerance on either side (the tolerance itself is shown accepted below). The signer derives exp
+    // from iat (+600 s): issued 631 s ago, it expired 31 s ago.
+    ['a token expired 31 s ago', bearer(esToken({ iat: Math.floor(Date.now() / 1000) - 631 }))],
+    ['a token not valid for 45 s more', bearer(esToken({ nbf: Math.floor(Date.now() / 1000) + 45 }))],
+    [
+      'a token without an expiry (exp)',
+      bearer(
+        createSigner({ key: pem(es.privateKey, 'pkcs8'), algorithm: 'ES256', iss: 'https://idp.test/es' })(claims),
+      ),
+    ],
     ['a token signed by another key', bearer(esToken({}, pem(intruder.privateKey, 'pkcs8')))],
     ['an issuer not on the allow-list', bearer(esToken({}, pem(es.privateKey, 'pkcs8'), 'https://evil.test'))],
     [
@@ -268,6 +278,12 @@ describe('authentication at the gateway', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("accepts a token within the 30 s tolerance for the issuer's clock, on exp and on nbf", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await get('/v1/documents/abc', bearer(esToken({ iat: now - 610 })))).statusCode).toBe(200);
+    expect((await get('/v1/documents/abc', bearer(esToken({ nbf: now + 10 })))).statusCode).toBe(200);
+  });
+
   it('holds each issuer to its own audience', async () => {
     const issuers = JSON.stringify([
       { issuer: 'https://idp.test/es', publicKeyPem: pem(es.publicKey, 'spki'), audience: 'vanthu-api' },
@@ -281,6 +297,23 @@ describe('authentication at the gateway', () => {
       expect(await call(esToken())).toBe(401);
       // Another trusted issuer's audience does not open this issuer's door.
       expect(await call(esToken({ aud: 'other-api' }))).toBe(401);
+      // A token for several audiences passes when ours is one of them, and not otherwise.
+      expect(await call(esToken({ aud: ['other-api', 'vanthu-api'] }))).toBe(200);
+      expect(await call(esToken({ aud: ['other-api', 'vanthu-api-2'] }))).toBe(401);
+      // The other issuer's token for our audience is still held to its own issuer's (other-api).
+      const rsaToken = (aud: string) =>
+        createSigner({
+          key: pem(rsa.privateKey, 'pkcs8'),
+          algorithm: 'RS256',
+          iss: 'https://idp.test/other',
+          sub: 'u3',
+          expiresIn: 60_000,
+        })({
+          ...claims,
+          aud,
+        });
+      expect(await call(rsaToken('vanthu-api'))).toBe(401);
+      expect(await call(rsaToken('other-api'))).toBe(200);
     } finally {
       await strict.close();
     }
