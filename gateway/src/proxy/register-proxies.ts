@@ -61,6 +61,10 @@ export async function registerProxies(
         disableRequestLogging: true,
         replyOptions: {
           timeout: upstreamTimeoutMs,
+          // No retries at the gateway: @fastify/reply-from resends a GET that answered 503 up to ten times (reading
+          // Retry-After's seconds as milliseconds), and a resent request carries the same single-use request proof,
+          // which the service then refuses (401). The service's 503 + Retry-After goes to the client, who retries.
+          retryDelay: () => null,
           rewriteRequestHeaders: (request, headers) => {
             const forwarded: Record<string, string | string[] | undefined> = { ...headers };
             delete forwarded.authorization;
