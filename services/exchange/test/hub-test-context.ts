@@ -89,6 +89,8 @@ export function vxpWorkerBase(options: {
   hubUrl: string;
   clock: () => Date;
   documents?: { url: string; serviceIdentity: WorkerContext['serviceIdentity'] };
+  /** How long a hub call may take, its answer's body included (3 s; more for a test that moves megabytes). */
+  hubTimeoutMs?: number;
 }): WorkerContext {
   const { agencyCode, fixture } = options;
   return {
@@ -96,7 +98,7 @@ export function vxpWorkerBase(options: {
     clock: options.clock,
     logger: fixture.logger,
     hubName: 'vxp',
-    hub: new VxpAdapter(options.hubUrl, { timeoutMs: 3000 }),
+    hub: new VxpAdapter(options.hubUrl, { timeoutMs: options.hubTimeoutMs ?? 3000 }),
     credentialsFor: (code) => (code === agencyCode ? credentialsOf(code) : undefined),
     ...(options.documents
       ? { documents: new DocumentsClient(options.documents.url), serviceIdentity: options.documents.serviceIdentity }
