@@ -230,11 +230,14 @@ describe('streaming edXML reader', () => {
     expect(refused.kind === 'edoc' && carriedPdfFile(refused.document)).toBeUndefined();
   });
 
-  it('inflates a 96 MiB zip entry with bounded memory (a child process, peak RSS against the whole unzip)', () => {
+  it('inflates a 256 MiB zip entry with bounded memory (a child process, peak RSS against the whole unzip)', () => {
     // The entry compresses well (its zip is small), so what a reader holds is the inflated entry: the whole unzip
     // (fflate's unzipSync, what parseEdxmlFile did before) holds all of it outside the JavaScript heap, where a heap
     // cap does not reach, so peak RSS is compared, in children that differ only in how they unzip.
-    const entryBytes = 96 * 1024 * 1024;
+    // 256 MiB, because a streamed reader's peak is not a few chunks but what V8 lets freed Buffers pile up to before it
+    // collects them (it collects when external memory has grown by about 64 MB): with a 96 MiB entry the two peaks
+    // came within 16 MB of each other once on a loaded machine (the fresh-clone CI of e78295b).
+    const entryBytes = 256 * 1024 * 1024;
     const line = Buffer.from('Văn bản điện tử được gửi qua trục liên thông, nén trong tệp zip.\n');
     const entry = Buffer.alloc(entryBytes);
     for (let at = 0; at < entryBytes; at += line.length) line.copy(entry, at);
@@ -253,7 +256,7 @@ describe('streaming edXML reader', () => {
       const { parseEdxmlFile } = require(${parser});
       parseEdxmlFile(${JSON.stringify(source)}, {
         attachmentDir: require('node:fs').mkdtempSync(${JSON.stringify(path.join(dir, 'large-zip-'))}),
-        maxAttachmentBytes: 128 * 1024 * 1024,
+        maxAttachmentBytes: 320 * 1024 * 1024,
       }).then((r) => {
         const [entry] = r.attachments[0].entries;
         process.stdout.write(JSON.stringify({ size: entry.size, sha256: entry.sha256, maxRssMb: ${rss} }));
@@ -264,13 +267,13 @@ describe('streaming edXML reader', () => {
       const text = require('node:fs').readFileSync(${JSON.stringify(source)}, 'latin1');
       const start = text.indexOf('ContentTransferEncoded>') + 'ContentTransferEncoded>'.length;
       const zip = Buffer.from(text.slice(start, text.indexOf('<', start)), 'base64');
-      const [entry] = unzipAttachment(zip, 128 * 1024 * 1024);
+      const [entry] = unzipAttachment(zip, 320 * 1024 * 1024);
       const sha256 = require('node:crypto').createHash('sha256').update(entry.content).digest('hex');
       process.stdout.write(JSON.stringify({ size: entry.content.length, sha256, maxRssMb: ${rss} }));`);
     expect(streamed).toMatchObject({ size: entryBytes, sha256: expected });
     expect(whole).toMatchObject({ size: entryBytes, sha256: expected });
-    // The whole unzip holds the 96 MiB entry; the streamed one a few chunks of it.
-    expect(whole.maxRssMb - streamed.maxRssMb).toBeGreaterThan(64);
+    // The whole unzip holds the 256 MiB entry; the streamed one at most what garbage collection lets accumulate.
+    expect(whole.maxRssMb - streamed.maxRssMb).toBeGreaterThan(128);
   });
 
   it('refuses what sax alone lets through: a second root, a control character, ]]> in text, a late XML declaration', () => {
